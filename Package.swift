@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "DowntimeMon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "downtime-agent", targets: ["downtime-agent"]),
+        .executable(name: "downtime-collector", targets: ["downtime-collector"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // Wire types shared by agent and collector; FoundationEssentials only.
+        .target(name: "DowntimeProtocol"),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "AgentCore", dependencies: ["DowntimeProtocol", "CCurl"]),
+        .executableTarget(name: "downtime-agent", dependencies: ["AgentCore"]),
+        .target(
+            name: "CollectorCore",
+            dependencies: [
+                "DowntimeProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "downtime-collector",
+            dependencies: [
+                "CollectorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
+        .testTarget(
+            name: "CollectorCoreTests",
+            dependencies: [
+                "CollectorCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol"]),
+    ]
+)

@@ -1,0 +1,281 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Why a device was down, as the agent (or the collector's merge) explains it.
+public enum OutageCause: String, Codable, Sendable, CaseIterable {
+    case powerLoss = "power_loss"
+    case cleanReboot = "clean_reboot"
+    case agentStopped = "agent_stopped"
+    case suspend
+    case network
+    case unknown
+
+    /// The words shown to people.
+    public var label: String {
+        switch self {
+        case .powerLoss: "power loss or crash"
+        case .cleanReboot: "clean reboot"
+        case .agentStopped: "agent stopped"
+        case .suspend: "suspended"
+        case .network: "network"
+        case .unknown: "unknown"
+        }
+    }
+}
+
+/// An outage the agent found by gap detection.
+public struct OutageReport: Sendable, Hashable {
+    public var cause: OutageCause
+    /// Last time the device was known alive; absent only for `unknown`.
+    public var start: Date?
+    /// When the device was back; absent while the agent's clock is unsynced (then `uptimeS` is given).
+    public var end: Date?
+    public var durationS: Double?
+    /// How far `start` may be off (the persist interval), in seconds.
+    public var precisionS: Double
+    public var clockSynced: Bool
+    /// Seconds since boot when reported; lets the collector anchor `end` with its own clock.
+    public var uptimeS: Double?
+
+    public init(cause: OutageCause, start: Date?, end: Date?, durationS: Double?, precisionS: Double,
+                clockSynced: Bool, uptimeS: Double? = nil) {
+        self.cause = cause
+        self.start = start
+        self.end = end
+        self.durationS = durationS
+        self.precisionS = precisionS
+        self.clockSynced = clockSynced
+        self.uptimeS = uptimeS
+    }
+}
+
+/// A liveness state change recorded by the collector.
+public struct FlipRecord: Sendable, Hashable {
+    public var from: String
+    public var to: String
+    public var reason: String
+    public init(from: String, to: String, reason: String) {
+        self.from = from
+        self.to = to
+        self.reason = reason
+    }
+}
+
+/// One entry of a device's log: an event the agent posted, or a record the collector made.
+public struct Event: Codable, Sendable, Hashable, Identifiable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case agentStarted = "agent_started"
+        case outage
+        case collectorUnreachable = "collector_unreachable"
+        case clockJump = "clock_jump"
+        case shutdown
+        case outboxDropped = "outbox_dropped"
+        // Made by the collector only.
+        case flip
+        case collectorDown = "collector_down"
+
+        /// True for the kinds an agent may post.
+        public var isDeviceReported: Bool { self != .flip && self != .collectorDown }
+    }
+
+    public enum Payload: Sendable, Hashable {
+        case agentStarted(agentVersion: String)
+        case outage(OutageReport)
+        case collectorUnreachable(start: Date, end: Date)
+        case clockJump(deltaS: Double)
+        case shutdown
+        /// The agent's outbox was full and dropped `count` events of these kinds.
+        case outboxDropped(count: Int, kinds: [String])
+        case flip(FlipRecord)
+        /// The collector itself was not running: nothing is known of any device then.
+        case collectorDown(start: Date, end: Date)
+
+        public var kind: Kind {
+            switch self {
+            case .agentStarted: .agentStarted
+            case .outage: .outage
+            case .collectorUnreachable: .collectorUnreachable
+            case .clockJump: .clockJump
+            case .shutdown: .shutdown
+            case .outboxDropped: .outboxDropped
+            case .flip: .flip
+            case .collectorDown: .collectorDown
+            }
+        }
+    }
+
+    public var id: UUID
+    public var device: String
+    /// When it was observed (UTC).
+    public var at: Date
+    /// The device's boot id; absent on the collector's own records.
+    public var bootID: String?
+    public var payload: Payload
+
+    public var kind: Kind { payload.kind }
+
+    public init(id: UUID = UUID(), device: String, at: Date, bootID: String?, payload: Payload) {
+        self.id = id
+        self.device = device
+        self.at = at
+        self.bootID = bootID
+        self.payload = payload
+    }
+
+    enum Key: String, CodingKey {
+        case id, device, kind, at
+        case bootID = "boot_id"
+        case agentVersion = "agent_version"
+        case cause, start, end
+        case durationS = "duration_s"
+        case precisionS = "precision_s"
+        case clockSynced = "clock_synced"
+        case uptimeS = "uptime_s"
+        case deltaS = "delta_s"
+        case count, kinds, from, to, reason
+    }
+
+    private static let common: [Key] = [.id, .device, .kind, .at, .bootID]
+
+    private static func fields(of kind: Kind) -> [Key] {
+        switch kind {
+        case .agentStarted: [.agentVersion]
+        case .outage: [.cause, .start, .end, .durationS, .precisionS, .clockSynced, .uptimeS]
+        case .collectorUnreachable, .collectorDown: [.start, .end]
+        case .clockJump: [.deltaS]
+        case .shutdown: []
+        case .outboxDropped: [.count, .kinds]
+        case .flip: [.from, .to, .reason]
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        let kindText = try c.decode(String.self, forKey: .kind)
+        guard let kind = Kind(rawValue: kindText) else {
+            throw WireValidationError(
+                field: WireCoding.path(decoder.codingPath + [Key.kind]),
+                "must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        try decoder.rejectUnknownKeys(Set((Self.common + Self.fields(of: kind)).map(\.rawValue)))
+        id = try c.decode(UUID.self, forKey: .id)
+        device = try Check.deviceName(c.decode(String.self, forKey: .device))
+        at = try c.decode(Date.self, forKey: .at)
+        bootID = try c.decodeIfPresent(String.self, forKey: .bootID).map { try Check.bootID($0) }
+        if kind.isDeviceReported, bootID == nil {
+            throw DecodingError.keyNotFound(Key.bootID, .init(codingPath: decoder.codingPath, debugDescription: ""))
+        }
+        func field(_ k: Key) -> String { WireCoding.path(decoder.codingPath + [k]) }
+        switch kind {
+        case .agentStarted:
+            payload = .agentStarted(agentVersion: try Check.text(c.decode(String.self, forKey: .agentVersion), field: field(.agentVersion)))
+        case .outage:
+            let cause = try c.decode(OutageCause.self, forKey: .cause)
+            let start = try c.decodeIfPresent(Date.self, forKey: .start)
+            let end = try c.decodeIfPresent(Date.self, forKey: .end)
+            let duration = try c.decodeIfPresent(Double.self, forKey: .durationS)
+                .map { try Check.seconds($0, field: field(.durationS)) }
+            let precision = try Check.seconds(c.decode(Double.self, forKey: .precisionS), field: field(.precisionS), max: 86_400)
+            let synced = try c.decode(Bool.self, forKey: .clockSynced)
+            let uptime = try c.decodeIfPresent(Double.self, forKey: .uptimeS)
+                .map { try Check.seconds($0, field: field(.uptimeS)) }
+            if start == nil, cause != .unknown {
+                throw WireValidationError(field: field(.start), "is required unless cause is unknown")
+            }
+            if end == nil, uptime == nil {
+                throw WireValidationError(field: field(.end), "is required unless uptime_s is given")
+            }
+            if let start, let end, end < start {
+                throw WireValidationError(field: field(.end), "must not be before start")
+            }
+            payload = .outage(OutageReport(cause: cause, start: start, end: end, durationS: duration,
+                                           precisionS: precision, clockSynced: synced, uptimeS: uptime))
+        case .collectorUnreachable, .collectorDown:
+            let start = try c.decode(Date.self, forKey: .start)
+            let end = try c.decode(Date.self, forKey: .end)
+            guard end >= start else { throw WireValidationError(field: field(.end), "must not be before start") }
+            payload = kind == .collectorDown ? .collectorDown(start: start, end: end) : .collectorUnreachable(start: start, end: end)
+        case .clockJump:
+            payload = .clockJump(deltaS: try Check.seconds(c.decode(Double.self, forKey: .deltaS),
+                                                           field: field(.deltaS), min: -3_153_600_000))
+        case .shutdown:
+            payload = .shutdown
+        case .outboxDropped:
+            let count = try c.decode(Int.self, forKey: .count)
+            guard count >= 1 else { throw WireValidationError(field: field(.count), "must be at least 1") }
+            let kinds = try c.decode([String].self, forKey: .kinds)
+            guard kinds.count <= Kind.allCases.count, kinds.allSatisfy({ Kind(rawValue: $0) != nil }) else {
+                throw WireValidationError(field: field(.kinds), "must list event kinds")
+            }
+            payload = .outboxDropped(count: count, kinds: kinds)
+        case .flip:
+            payload = .flip(FlipRecord(
+                from: try Check.text(c.decode(String.self, forKey: .from), field: field(.from)),
+                to: try Check.text(c.decode(String.self, forKey: .to), field: field(.to)),
+                reason: try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(device, forKey: .device)
+        try c.encode(kind.rawValue, forKey: .kind)
+        try c.encode(at, forKey: .at)
+        try c.encodeIfPresent(bootID, forKey: .bootID)
+        switch payload {
+        case .agentStarted(let v):
+            try c.encode(v, forKey: .agentVersion)
+        case .outage(let o):
+            try c.encode(o.cause, forKey: .cause)
+            try c.encodeIfPresent(o.start, forKey: .start)
+            try c.encodeIfPresent(o.end, forKey: .end)
+            try c.encodeIfPresent(o.durationS, forKey: .durationS)
+            try c.encode(o.precisionS, forKey: .precisionS)
+            try c.encode(o.clockSynced, forKey: .clockSynced)
+            try c.encodeIfPresent(o.uptimeS, forKey: .uptimeS)
+        case .collectorUnreachable(let start, let end), .collectorDown(let start, let end):
+            try c.encode(start, forKey: .start)
+            try c.encode(end, forKey: .end)
+        case .clockJump(let d):
+            try c.encode(d, forKey: .deltaS)
+        case .shutdown:
+            break
+        case .outboxDropped(let count, let kinds):
+            try c.encode(count, forKey: .count)
+            try c.encode(kinds, forKey: .kinds)
+        case .flip(let f):
+            try c.encode(f.from, forKey: .from)
+            try c.encode(f.to, forKey: .to)
+            try c.encode(f.reason, forKey: .reason)
+        }
+    }
+}
+
+/// `POST /api/v1/events` body: a batch of events, at most `EventBatch.maxEvents`.
+public struct EventBatch: Codable, Sendable, Equatable {
+    public static let maxEvents = 500
+    public var events: [Event]
+
+    enum CodingKeys: String, CodingKey { case events }
+
+    public init(events: [Event]) { self.events = events }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(["events"])
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        events = try c.decode([Event].self, forKey: .events)
+        guard !events.isEmpty, events.count <= Self.maxEvents else {
+            throw WireValidationError(field: "events", "must hold 1 to \(Self.maxEvents) events")
+        }
+    }
+}
+
+/// The answer to an event batch: the ids now safely stored (including ones stored before).
+public struct EventBatchReply: Codable, Sendable, Equatable {
+    public var accepted: [UUID]
+    public init(accepted: [UUID]) { self.accepted = accepted }
+}

@@ -1,0 +1,107 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `POST /api/v1/heartbeat`: the agent says it is alive.
+public struct Heartbeat: Codable, Sendable, Equatable {
+    public var device: String
+    public var seq: UInt64
+    public var bootID: String
+    public var uptimeS: Double
+    public var sentAt: Date
+    public var clockSynced: Bool
+    public var intervalS: Int
+    public var agentVersion: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case device, seq
+        case bootID = "boot_id"
+        case uptimeS = "uptime_s"
+        case sentAt = "sent_at"
+        case clockSynced = "clock_synced"
+        case intervalS = "interval_s"
+        case agentVersion = "agent_version"
+    }
+
+    public init(device: String, seq: UInt64, bootID: String, uptimeS: Double, sentAt: Date,
+                clockSynced: Bool, intervalS: Int, agentVersion: String) {
+        self.device = device
+        self.seq = seq
+        self.bootID = bootID
+        self.uptimeS = uptimeS
+        self.sentAt = sentAt
+        self.clockSynced = clockSynced
+        self.intervalS = intervalS
+        self.agentVersion = agentVersion
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        device = try Check.deviceName(c.decode(String.self, forKey: .device))
+        seq = try c.decode(UInt64.self, forKey: .seq)
+        bootID = try Check.bootID(c.decode(String.self, forKey: .bootID))
+        uptimeS = try Check.seconds(c.decode(Double.self, forKey: .uptimeS), field: "uptime_s")
+        sentAt = try c.decode(Date.self, forKey: .sentAt)
+        clockSynced = try c.decode(Bool.self, forKey: .clockSynced)
+        intervalS = try Check.interval(c.decode(Int.self, forKey: .intervalS))
+        agentVersion = try Check.text(c.decode(String.self, forKey: .agentVersion), field: "agent_version")
+    }
+}
+
+/// The collector's answer to a heartbeat: its own time (so the agent sees its skew) and the interval to use.
+public struct HeartbeatReply: Codable, Sendable, Equatable {
+    public var serverTime: Date
+    public var intervalS: Int
+
+    enum CodingKeys: String, CodingKey {
+        case serverTime = "server_time"
+        case intervalS = "interval_s"
+    }
+
+    public init(serverTime: Date, intervalS: Int) {
+        self.serverTime = serverTime
+        self.intervalS = intervalS
+    }
+}
+
+/// `POST /api/v1/enroll`: a new agent asks for its token with the site's enrollment key.
+public struct EnrollRequest: Codable, Sendable, Equatable {
+    public var device: String
+    public var enrollmentKey: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case device
+        case enrollmentKey = "enrollment_key"
+    }
+
+    public init(device: String, enrollmentKey: String) {
+        self.device = device
+        self.enrollmentKey = enrollmentKey
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        device = try Check.deviceName(c.decode(String.self, forKey: .device))
+        enrollmentKey = try Check.text(c.decode(String.self, forKey: .enrollmentKey), field: "enrollment_key", max: 256)
+    }
+}
+
+/// The token a successful enrollment hands out; it is shown once.
+public struct EnrollReply: Codable, Sendable, Equatable {
+    public var token: String
+    public init(token: String) { self.token = token }
+}
+
+/// Every error answer: `{"error": "...", "field": "..."}`.
+public struct ErrorBody: Codable, Sendable, Equatable {
+    public var error: String
+    public var field: String?
+    public init(error: String, field: String? = nil) {
+        self.error = error
+        self.field = field
+    }
+}

@@ -1,0 +1,166 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The protocol version this module speaks; sent by agents as part of `agent_version` paths and `/api/v1`.
+public enum WireProtocol {
+    public static let version = 1
+    public static let apiPrefix = "/api/v1"
+}
+
+/// A value on the wire that is well-formed JSON but not acceptable; `field` names the offending key path.
+public struct WireValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+    public var description: String { "\(field): \(message)" }
+}
+
+/// JSON encoders and decoders configured for the wire format.
+public enum WireCoding {
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(WireTime.format(date))
+        }
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let text = try c.decode(String.self)
+            guard let date = WireTime.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "not an ISO 8601 time such as 2026-11-22T08:12:03Z")
+            }
+            guard WireTime.validRange.contains(date) else {
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "time out of range (2020 to 2100)")
+            }
+            return date
+        }
+        return d
+    }
+
+    /// Encodes `value` to wire JSON bytes.
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        Array(try encoder().encode(value))
+    }
+
+    /// Decodes and validates `T` from wire JSON; errors are `WireValidationError` naming the field.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws(WireValidationError) -> T {
+        do {
+            return try decoder().decode(T.self, from: Data(bytes))
+        } catch let error as WireValidationError {
+            throw error
+        } catch let error as DecodingError {
+            throw describe(error)
+        } catch {
+            throw WireValidationError(field: "", "invalid JSON")
+        }
+    }
+
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var out = ""
+        for key in codingPath {
+            if let i = key.intValue {
+                out += "[\(i)]"
+            } else {
+                out += (out.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return out
+    }
+
+    static func describe(_ error: DecodingError) -> WireValidationError {
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            return WireValidationError(field: path(ctx.codingPath + [key]), "is required")
+        case .typeMismatch(let type, let ctx):
+            return WireValidationError(field: path(ctx.codingPath), "must be \(typeName(type))")
+        case .valueNotFound(let type, let ctx):
+            return WireValidationError(field: path(ctx.codingPath), "must be \(typeName(type)), not null")
+        case .dataCorrupted(let ctx):
+            if let underlying = ctx.underlyingError as? WireValidationError { return underlying }
+            if ctx.codingPath.isEmpty { return WireValidationError(field: "", "invalid JSON") }
+            return WireValidationError(field: path(ctx.codingPath), ctx.debugDescription)
+        @unknown default:
+            return WireValidationError(field: "", "invalid JSON")
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is UInt64.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is Date.Type: return "an ISO 8601 time"
+        default: return "\(type)".contains("Array") ? "an array" : "an object"
+        }
+    }
+}
+
+/// A coding key for any string, used to spot unknown fields.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Refuses keys outside `allowed`: strict JSON means a typo is an error, not silence.
+    func rejectUnknownKeys(_ allowed: Set<String>) throws {
+        let c = try container(keyedBy: AnyKey.self)
+        if let unknown = c.allKeys.first(where: { !allowed.contains($0.stringValue) }) {
+            throw WireValidationError(field: WireCoding.path(codingPath + [unknown]), "unknown field")
+        }
+    }
+}
+
+/// Value checks shared by the wire types.
+enum Check {
+    static func deviceName(_ raw: String, field: String = "device") throws -> String {
+        guard let name = DeviceName.normalize(raw) else {
+            throw WireValidationError(field: field, "must match [a-z0-9][a-z0-9._-]{0,62}")
+        }
+        return name
+    }
+
+    /// Boot ids are the kernel's UUID text; accept hex and dashes only, so they are safe anywhere.
+    static func bootID(_ raw: String, field: String = "boot_id") throws -> String {
+        let ok = (1...64).contains(raw.utf8.count)
+            && raw.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || $0 == 45 }
+        guard ok else { throw WireValidationError(field: field, "must be a lower-case hex id with dashes (1 to 64 characters)") }
+        return raw
+    }
+
+    static func text(_ raw: String, field: String, max: Int = 64) throws -> String {
+        let ok = !raw.isEmpty && raw.utf8.count <= max
+            && raw.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+        guard ok else { throw WireValidationError(field: field, "must be 1 to \(max) printable characters") }
+        return raw
+    }
+
+    static func seconds(_ v: Double, field: String, min: Double = 0, max: Double = 3_153_600_000) throws -> Double {
+        guard v.isFinite, v >= min, v <= max else {
+            throw WireValidationError(field: field, "must be a number from \(Int(min)) to \(Int(max))")
+        }
+        return v
+    }
+
+    static func interval(_ v: Int, field: String = "interval_s") throws -> Int {
+        guard (1...86_400).contains(v) else { throw WireValidationError(field: field, "must be from 1 to 86400 seconds") }
+        return v
+    }
+}

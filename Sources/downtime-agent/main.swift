@@ -1,0 +1,2 @@
+import AgentCore
+print("downtime-agent \(AgentCoreVersion.version)")

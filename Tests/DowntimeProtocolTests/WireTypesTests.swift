@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import DowntimeProtocol
+
+private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws(WireValidationError) -> T {
+    try WireCoding.decode(T.self, from: Array(json.utf8))
+}
+
+private func field<T: Decodable>(_ type: T.Type, _ json: String) -> String? {
+    do {
+        _ = try decode(T.self, json)
+        return nil
+    } catch {
+        return error.field
+    }
+}
+
+private let beat = """
+{"device":"pi-1","seq":7,"boot_id":"0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b","uptime_s":12.5,
+"sent_at":"2026-11-22T08:00:00Z","clock_synced":true,"interval_s":10,"agent_version":"0.1.0"}
+"""
+
+@Suite struct WireTypesTests {
+    @Test func heartbeatRoundTrips() throws {
+        let hb = try decode(Heartbeat.self, beat)
+        #expect(hb.device == "pi-1" && hb.seq == 7 && hb.intervalS == 10 && hb.clockSynced)
+        let again = try decode(Heartbeat.self, String(decoding: try WireCoding.encode(hb), as: UTF8.self))
+        #expect(again == hb)
+    }
+
+    @Test func heartbeatUsesSnakeCaseKeys() throws {
+        let hb = try decode(Heartbeat.self, beat)
+        let text = String(decoding: try WireCoding.encode(hb), as: UTF8.self)
+        for key in ["\"boot_id\"", "\"uptime_s\"", "\"sent_at\"", "\"clock_synced\"", "\"interval_s\"", "\"agent_version\""] {
+            #expect(text.contains(key))
+        }
+        #expect(text.contains("\"2026-11-22T08:00:00.000Z\""))
+    }
+
+    @Test(arguments: [
+        ("\"device\":\"pi-1\"", "\"device\":\"../etc\"", "device"),
+        ("\"device\":\"pi-1\"", "\"device\":7", "device"),
+        ("\"seq\":7", "\"seq\":-1", "seq"),
+        ("\"seq\":7", "\"seq\":1e400", "seq"),
+        ("\"uptime_s\":12.5", "\"uptime_s\":-3", "uptime_s"),
+        ("\"interval_s\":10", "\"interval_s\":-10", "interval_s"),
+        ("\"interval_s\":10", "\"interval_s\":0", "interval_s"),
+        ("\"sent_at\":\"2026-11-22T08:00:00Z\"", "\"sent_at\":\"1970-01-01T00:00:00Z\"", "sent_at"),
+        ("\"sent_at\":\"2026-11-22T08:00:00Z\"", "\"sent_at\":\"9999-01-01T00:00:00Z\"", "sent_at"),
+        ("\"sent_at\":\"2026-11-22T08:00:00Z\"", "\"sent_at\":\"yesterday\"", "sent_at"),
+        ("\"clock_synced\":true", "\"clock_synced\":\"yes\"", "clock_synced"),
+        ("\"boot_id\":\"0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b\"", "\"boot_id\":\"<b>\"", "boot_id"),
+        ("\"agent_version\":\"0.1.0\"", "\"agent_version\":\"\"", "agent_version"),
+        ("\"seq\":7,", "\"seq\":7,\"extra\":1,", "extra"),
+        ("\"seq\":7,", "", "seq"),
+    ])
+    func heartbeatRefusesBadValues(original: String, replacement: String, expectedField: String) {
+        #expect(beat.contains(original))
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: original, with: replacement)) == expectedField)
+    }
+
+    @Test func malformedJSONIsRefused() {
+        #expect(field(Heartbeat.self, "{") == "")
+        #expect(field(Heartbeat.self, "[]") == "")
+        #expect(field(Heartbeat.self, "") == "")
+    }
+
+    @Test func everyEventKindRoundTrips() throws {
+        let t = Date(timeIntervalSince1970: 1_795_335_123)
+        let payloads: [Event.Payload] = [
+            .agentStarted(agentVersion: "0.1.0"),
+            .outage(OutageReport(cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true)),
+            .outage(OutageReport(cause: .unknown, start: nil, end: nil, durationS: nil, precisionS: 0, clockSynced: false, uptimeS: 30)),
+            .collectorUnreachable(start: t, end: t + 5),
+            .clockJump(deltaS: -3600),
+            .shutdown,
+            .outboxDropped(count: 3, kinds: ["clock_jump"]),
+            .flip(FlipRecord(from: "up", to: "down", reason: "no heartbeat for 35 s")),
+            .collectorDown(start: t, end: t + 100),
+        ]
+        #expect(Set(payloads.map(\.kind)) == Set(Event.Kind.allCases))
+        for payload in payloads {
+            let event = Event(device: "pi-1", at: t, bootID: payload.kind.isDeviceReported ? "abc-123" : nil, payload: payload)
+            let bytes = try WireCoding.encode(EventBatch(events: [event]))
+            let back = try WireCoding.decode(EventBatch.self, from: bytes)
+            #expect(back.events == [event])
+        }
+    }
+
+    private static let outage = """
+    {"events":[{"id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","device":"pi-1","kind":"outage","at":"2026-11-22T08:00:00Z",
+    "boot_id":"ab","cause":"power_loss","start":"2026-11-22T07:00:00Z","end":"2026-11-22T07:59:00Z",
+    "duration_s":3540,"precision_s":60,"clock_synced":true}]}
+    """
+
+    @Test(arguments: [
+        ("\"cause\":\"power_loss\"", "\"cause\":\"gremlins\"", "events[0].cause"),
+        ("\"kind\":\"outage\"", "\"kind\":\"party\"", "events[0].kind"),
+        ("\"kind\":\"outage\"", "\"kind\":\"flip\",\"from\":\"up\",\"to\":\"down\",\"reason\":\"x\"", "events[0].cause"),
+        ("\"end\":\"2026-11-22T07:59:00Z\"", "\"end\":\"2026-11-22T06:59:00Z\"", "events[0].end"),
+        ("\"start\":\"2026-11-22T07:00:00Z\",", "", "events[0].start"),
+        ("\"end\":\"2026-11-22T07:59:00Z\",", "", "events[0].end"),
+        ("\"duration_s\":3540", "\"duration_s\":-1", "events[0].duration_s"),
+        ("\"id\":\"6F9619FF-8B86-D011-B42D-00C04FC964FF\"", "\"id\":\"not-a-uuid\"", "events[0].id"),
+        ("\"boot_id\":\"ab\",", "", "events[0].boot_id"),
+        ("\"clock_synced\":true", "\"clock_synced\":true,\"delta_s\":4", "events[0].delta_s"),
+    ])
+    func eventsRefuseBadValues(original: String, replacement: String, expectedField: String) {
+        #expect(Self.outage.contains(original))
+        #expect(field(EventBatch.self, Self.outage.replacingOccurrences(of: original, with: replacement)) == expectedField)
+    }
+
+    @Test func validOutageDecodes() throws {
+        let batch = try decode(EventBatch.self, Self.outage)
+        guard case .outage(let o) = batch.events[0].payload else {
+            Issue.record("not an outage")
+            return
+        }
+        #expect(o.cause == .powerLoss && o.durationS == 3540)
+    }
+
+    @Test func emptyAndHugeBatchesAreRefused() throws {
+        #expect(field(EventBatch.self, "{\"events\":[]}") == "events")
+        let t = Date(timeIntervalSince1970: 1_795_335_123)
+        let many = (0...EventBatch.maxEvents).map { _ in Event(device: "a", at: t, bootID: "ab", payload: .shutdown) }
+        let bytes = try WireCoding.encode(EventBatch(events: many))
+        #expect(throws: WireValidationError.self) { try WireCoding.decode(EventBatch.self, from: bytes) }
+    }
+
+    @Test func enrollDecodesAndLowercases() throws {
+        let e = try decode(EnrollRequest.self, "{\"device\":\"Pi-7\",\"enrollment_key\":\"s3cret\"}")
+        #expect(e.device == "pi-7")
+        #expect(field(EnrollRequest.self, "{\"device\":\"pi-7\"}") == "enrollment_key")
+    }
+}
