@@ -53,6 +53,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol"]),
+        // Depends on the executables so that `swift test` builds the binaries it runs.
+        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol", "downtime-collector", "downtime-agent"]),
     ]
 )

@@ -8,6 +8,8 @@ public struct DeviceTimeline: Sendable, Equatable {
     public var unreachable: [DateInterval] = []
     /// Time nothing could be known: the collector away, or the device paused.
     public var unknown: [DateInterval] = []
+    /// The first heartbeat ever (the flip out of `new`); nothing is known before it.
+    public var firstSeen: Date?
 
     /// Reads the timeline from log rows (any order); open periods end at `now` where a closed interval is needed.
     public init(rows: [StoredEvent], now: Date) {
@@ -17,6 +19,7 @@ public struct DeviceTimeline: Sendable, Equatable {
             let e = row.event
             switch e.payload {
             case .flip(let f):
+                if f.from == DeviceStatus.new.rawValue, firstSeen == nil { firstSeen = e.at }
                 if f.to == DeviceStatus.down.rawValue, downStart == nil { downStart = e.at }
                 if f.from == DeviceStatus.down.rawValue, let s = downStart {
                     down.append(DownPeriod(start: s, end: e.at))

@@ -25,7 +25,8 @@ public enum DeviceViews {
             name: r.name, status: device.status, lastSeen: r.beat?.at, intervalS: interval,
             agentVersion: r.beat?.agentVersion, bootID: r.beat?.bootID, clockSkewS: r.beat?.clockSkewS,
             clockSynced: r.beat?.clockSynced, uptimeS: r.beat?.uptimeS, currentOutage: current, lastOutage: last,
-            uptime: Availability.view(now: now, since: r.createdAt, outages: outages, unknown: timeline.unknown),
+            uptime: timeline.firstSeen.map { Availability.view(now: now, since: $0, outages: outages, unknown: timeline.unknown) }
+                ?? UptimeView(day: nil, week: nil, month: nil),
             tags: r.tags)
     }
 }

@@ -11,7 +11,7 @@ import Testing
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             let before = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
-            #expect(before.status == .new)
+            #expect(before.status == .new && before.uptime.day == nil && before.lastSeen == nil)
             let (status, body) = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             #expect(status == .ok)
             let reply = try WireCoding.decode(HeartbeatReply.self, from: Array(body.utf8))
