@@ -9,12 +9,20 @@ public enum Availability {
     public static func share(
         window: TimeInterval, now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]
     ) -> Double? {
-        let from = max(now - window, since)
-        guard now > from else { return nil }
-        let span = DateInterval(start: from, end: now)
+        let (down, known) = downAndKnown(from: now - window, to: now, now: now, since: since, outages: outages, unknown: unknown)
+        guard known > 0 else { return nil }
+        return min(1, max(0, 1 - down / known))
+    }
+
+    /// Seconds of downtime and of known time in `[from, to]`, clipped to `[since, now]`.
+    public static func downAndKnown(
+        from: Date, to: Date, now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]
+    ) -> (down: TimeInterval, known: TimeInterval) {
+        let start = max(from, since), end = min(to, now)
+        guard end > start else { return (0, 0) }
+        let span = DateInterval(start: start, end: end)
         let unknownUnion = union(unknown.compactMap { clip($0, to: span) })
         let known = span.duration - unknownUnion.reduce(0) { $0 + $1.duration }
-        guard known > 0 else { return nil }
         let downs = outages.filter { $0.cause != .network }.compactMap {
             clip(DateInterval(start: $0.start, end: max($0.start, $0.end ?? now)), to: span)
         }
@@ -22,7 +30,26 @@ public enum Availability {
         for d in union(downs) {
             down += d.duration - union(unknownUnion.compactMap { clip($0, to: d) }).reduce(0) { $0 + $1.duration }
         }
-        return min(1, max(0, 1 - down / known))
+        return (max(0, down), max(0, known))
+    }
+
+    /// One UTC day of the availability bar.
+    public struct Day: Sendable, Equatable {
+        public var start: Date
+        public var down: TimeInterval
+        public var known: TimeInterval
+    }
+
+    /// The last `count` UTC days, oldest first, the last one being today (so far).
+    public static func days(_ count: Int, now: Date, since: Date?, outages: [OutageView], unknown: [DateInterval]) -> [Day] {
+        let today = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        return (0..<count).map { i in
+            let start = Date(timeIntervalSince1970: today - Double(count - 1 - i) * 86_400)
+            guard let since else { return Day(start: start, down: 0, known: 0) }
+            let (down, known) = downAndKnown(from: start, to: start + 86_400, now: now, since: since,
+                                             outages: outages, unknown: unknown)
+            return Day(start: start, down: down, known: known)
+        }
     }
 
     /// All three standard windows at once.

@@ -144,22 +144,31 @@ public final class Collector: Sendable {
 
     // MARK: reading
 
-    /// All devices, down first, then by name.
-    public func deviceViews() async throws -> [DeviceView] {
+    /// All devices with their outages and daily bars, down first, then by name.
+    public func deviceDetails() async throws -> [DeviceDetail] {
         let now = clock.now()
         let timelines = try await store.timelineEvents(since: now - 31 * 86_400, device: nil)
         return await fleet.snapshot().map { d in
-            DeviceViews.view(d, timeline: DeviceTimeline(rows: timelines[d.record.name] ?? [], now: now), now: now,
-                             policy: config.policy, defaultInterval: config.defaultInterval)
-        }.sorted { ($0.status, $0.name) < ($1.status, $1.name) }
+            DeviceViews.detail(d, timeline: DeviceTimeline(rows: timelines[d.record.name] ?? [], now: now), now: now,
+                               policy: config.policy, defaultInterval: config.defaultInterval)
+        }.sorted { ($0.view.status, $0.view.name) < ($1.view.status, $1.view.name) }
     }
 
-    public func deviceView(_ name: String) async throws -> DeviceView? {
+    /// All devices, down first, then by name.
+    public func deviceViews() async throws -> [DeviceView] {
+        try await deviceDetails().map(\.view)
+    }
+
+    public func deviceDetail(_ name: String) async throws -> DeviceDetail? {
         guard let d = await fleet.live(name) else { return nil }
         let now = clock.now()
         let rows = try await store.timelineEvents(since: now - 31 * 86_400, device: name)[name] ?? []
-        return DeviceViews.view(d, timeline: DeviceTimeline(rows: rows, now: now), now: now,
-                                policy: config.policy, defaultInterval: config.defaultInterval)
+        return DeviceViews.detail(d, timeline: DeviceTimeline(rows: rows, now: now), now: now,
+                                  policy: config.policy, defaultInterval: config.defaultInterval)
+    }
+
+    public func deviceView(_ name: String) async throws -> DeviceView? {
+        try await deviceDetail(name)?.view
     }
 }
 

@@ -4,8 +4,14 @@ import Foundation
 /// The per-device log as text lines and CSV rows (pure).
 public enum LogFormat {
     /// What an event says, in words: `outage cause=power_loss start=… end=… duration=1h 2m 3s`.
+    /// ISO 8601 with an explicit offset (`+00:00`, never `Z`), as the log and the page titles show times.
+    public static func isoOffset(_ d: Date, offsetSeconds: Int = 0) -> String {
+        let s = WireTime.format(d, offsetSeconds: offsetSeconds, millis: false)
+        return s.hasSuffix("Z") ? String(s.dropLast()) + "+00:00" : s
+    }
+
     public static func detail(_ e: Event, offsetSeconds: Int = 0) -> String {
-        func t(_ d: Date) -> String { WireTime.format(d, offsetSeconds: offsetSeconds, millis: false).replacingOccurrences(of: "Z", with: "+00:00") }
+        func t(_ d: Date) -> String { isoOffset(d, offsetSeconds: offsetSeconds) }
         switch e.payload {
         case .agentStarted(let v): return "agent version \(v)"
         case .outage(let o):
@@ -28,7 +34,7 @@ public enum LogFormat {
 
     /// One line of `log.txt`: ISO 8601 time with offset, kind, detail.
     public static func line(_ e: Event, offsetSeconds: Int = 0) -> String {
-        let at = WireTime.format(e.at, offsetSeconds: offsetSeconds, millis: false).replacingOccurrences(of: "Z", with: "+00:00")
+        let at = isoOffset(e.at, offsetSeconds: offsetSeconds)
         return "\(at) \(e.device) \(e.kind.rawValue) \(detail(e, offsetSeconds: offsetSeconds))"
     }
 

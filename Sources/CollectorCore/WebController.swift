@@ -8,17 +8,20 @@ struct WebController<Context: RequestContext> {
     static var html: String { "text/html; charset=utf-8" }
 
     func addRoutes(to router: Router<Context>) {
-        router.get("/") { _, _ in
-            JSONIO.text(Pages.overview(try await collector.deviceViews(), now: collector.clock.now()), contentType: Self.html)
+        router.get("/") { request, _ in
+            let query = request.uri.queryParameters.get("q").map { String($0.prefix(100)) }
+            let page = OverviewPage.render(try await collector.deviceDetails(), now: collector.clock.now(), query: query)
+            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/healthz") { _, _ in
             try JSONIO.response(["status": "ok"])
         }
         router.get("/devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)
-            guard let view = try await collector.deviceView(name) else { throw APIError.noDevice(name) }
+            guard let detail = try await collector.deviceDetail(name) else { throw APIError.noDevice(name) }
             let log = try await collector.store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000)
-            return JSONIO.text(Pages.device(view, log: log.map(\.event)), contentType: Self.html)
+            let page = DevicePage.render(detail, log: log.map(\.event), now: collector.clock.now())
+            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/devices/{name}/log.txt") { _, context in
             let name = try JSONIO.deviceName(context)
