@@ -25,6 +25,9 @@ public struct CollectorConfig: Sendable {
     public var flushInterval: TimeInterval = 2
     public var sweepInterval: TimeInterval = 1
     public var maxBodyBytes = 64 * 1024
+    public var rateLimits = RateLimits()
+    /// A connection that sends nothing (between requests or inside one) for this long is closed.
+    public var idleTimeout: TimeInterval = 30
 
     public init() {}
 

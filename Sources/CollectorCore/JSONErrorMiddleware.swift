@@ -25,6 +25,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let body = (try? WireCoding.encode(ErrorBody(error: e.message, field: e.field))) ?? Array("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if e.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let wait = e.retryAfter { headers[.retryAfter] = String(wait) }
         return Response(status: e.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
