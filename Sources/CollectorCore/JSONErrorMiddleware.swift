@@ -43,6 +43,9 @@ enum JSONIO {
             buffer = try await request.body.collect(upTo: limit)
         } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "body larger than \(limit) bytes")
+        } catch {
+            // The HTTP layer could not read the body (a broken chunked encoding, say): the client's fault, not ours.
+            throw APIError(.badRequest, "malformed request body")
         }
         do {
             return try WireCoding.decode(T.self, from: buffer.readableBytesView)
