@@ -31,7 +31,8 @@ struct CollectorService: Service {
 
 /// The router of the collector, used by the server and the tests.
 public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContext> {
-    let router = Router(context: CollectorRequestContext.self)
+    // HEAD is answered wherever GET is, as HTTP asks of every server.
+    let router = Router(context: CollectorRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: JSONErrorMiddleware())
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routes))

@@ -21,26 +21,20 @@ final class RouteTable: Sendable {
     }
 }
 
-/// Answers 405 with `Allow` when the path exists under other methods (Hummingbird alone says 404),
-/// and HEAD as GET without the body, as HTTP asks of every server.
+/// Answers 405 with `Allow` when the path exists under other methods; Hummingbird alone says 404.
 struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     let table: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method == .head {
-            var head = request.head
-            head.method = .get
-            var response = try await next(Request(head: head, body: request.body), context)
-            response.body = .init()
-            return response
-        }
         do {
             return try await next(request, context)
         } catch let e as HTTPError where e.status == .notFound {
             let allowed = table.methods(for: request.uri.path)
             guard !allowed.isEmpty, !allowed.contains(request.method) else { throw e }
             var response = JSONErrorMiddleware<Context>.response(APIError(.methodNotAllowed, "method \(request.method) not allowed here"))
-            response.headers[.allow] = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            // The router answers HEAD wherever it answers GET.
+            let methods = Set(allowed.map(\.rawValue) + (allowed.contains(.get) ? ["HEAD"] : []))
+            response.headers[.allow] = methods.sorted().joined(separator: ", ")
             return response
         }
     }
