@@ -4,7 +4,7 @@ DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl faketime chromium
 SWIFT ?= swift
 BIN := .build/debug
 
-.PHONY: deps build release test run clean
+.PHONY: deps build release test run bench clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -30,3 +30,7 @@ run: build
 
 clean:
 	rm -rf .build
+
+bench: deps
+	$(SWIFT) build -c release --product downtime-bench
+	.build/release/downtime-bench

@@ -11,6 +11,7 @@ public final class Collector: Sendable {
     /// When this run started; every device gets a fresh window from here.
     public let startedAt: Date
     let fleet: Fleet
+    let timelines = TimelineCache()
     let logger: Logger
     private let externalMark: Mutex<Int>
 
@@ -46,17 +47,19 @@ public final class Collector: Sendable {
 
     // MARK: ingest
 
+    /// The device a token belongs to, also one the CLI added since the last reload.
+    func owner(ofToken token: String) async throws -> String? {
+        let hash = Tokens.hash(token)
+        if let name = await fleet.device(forTokenHash: hash) { return name }
+        guard let record = try await store.device(tokenHash: hash) else { return nil }
+        await fleet.add(record, windowStart: clock.now())
+        return record.name
+    }
+
     /// Resolves a bearer token to its device: 401 when unknown, 403 when it is another device's.
     func authorize(_ token: String?, for device: String, field: String = "device") async throws -> String {
         guard let token else { throw APIError.missingToken }
-        let hash = Tokens.hash(token)
-        var owner = await fleet.device(forTokenHash: hash)
-        if owner == nil, let record = try await store.device(tokenHash: hash) {
-            // Added by the CLI since the last reload.
-            await fleet.add(record, windowStart: clock.now())
-            owner = record.name
-        }
-        guard let owner else { throw APIError.badToken }
+        guard let owner = try await owner(ofToken: token) else { throw APIError.badToken }
         guard owner == device else { throw APIError.wrongDevice(field) }
         return owner
     }
@@ -66,11 +69,17 @@ public final class Collector: Sendable {
         _ = try await authorize(token, for: hb.device)
         let now = clock.now()
         let (interval, flip) = await fleet.beat(hb, receivedAt: now)
-        if let flip {
-            try await store.recordFlips([flip])
-            logger.info("\(flip.device): \(flip.describe)")
-        }
+        if let flip { try await record([flip]) }
         return HeartbeatReply(serverTime: now, intervalS: interval)
+    }
+
+    /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`): the token alone names the device.
+    public func ping(token: String, fail: Bool) async throws {
+        guard let name = try await owner(ofToken: token) else { throw APIError(.notFound, "unknown token") }
+        let now = clock.now()
+        if let flip = fail ? await fleet.fail(name, at: now) : await fleet.ping(name, at: now) {
+            try await record([flip])
+        }
     }
 
     /// Stores a batch of events once each (by id); all are committed before the answer.
@@ -94,6 +103,7 @@ public final class Collector: Sendable {
             events.append(e)
         }
         let accepted = try await store.insertEvents(events, receivedAt: now)
+        await timelines.add(events, receivedAt: now)
         return EventBatchReply(accepted: accepted)
     }
 
@@ -124,10 +134,16 @@ public final class Collector: Sendable {
         let mark = try await store.externalChangeMark()
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
             await fleet.load(try await store.allDevices(), windowStart: nil)
+            await timelines.reset()
         }
-        let flips = await fleet.sweep(now: clock.now())
+        try await record(await fleet.sweep(now: clock.now()))
+    }
+
+    /// Commits flips (before any answer that depends on them) and logs them.
+    private func record(_ flips: [FlipChange]) async throws {
         guard !flips.isEmpty else { return }
         try await store.recordFlips(flips)
+        await timelines.add(flips.map(\.event), receivedAt: clock.now())
         for f in flips { logger.notice("\(f.device): \(f.describe)") }
     }
 
@@ -147,7 +163,8 @@ public final class Collector: Sendable {
     /// All devices with their outages and daily bars, down first, then by name.
     public func deviceDetails() async throws -> [DeviceDetail] {
         let now = clock.now()
-        let timelines = try await store.timelineEvents(since: now - 31 * 86_400, device: nil)
+        let store = self.store
+        let timelines = try await self.timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }
         return await fleet.snapshot().map { d in
             DeviceViews.detail(d, timeline: DeviceTimeline(rows: timelines[d.record.name] ?? [], now: now), now: now,
                                policy: config.policy, defaultInterval: config.defaultInterval)
@@ -162,7 +179,8 @@ public final class Collector: Sendable {
     public func deviceDetail(_ name: String) async throws -> DeviceDetail? {
         guard let d = await fleet.live(name) else { return nil }
         let now = clock.now()
-        let rows = try await store.timelineEvents(since: now - 31 * 86_400, device: name)[name] ?? []
+        let store = self.store
+        let rows = try await timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }[name] ?? []
         return DeviceViews.detail(d, timeline: DeviceTimeline(rows: rows, now: now), now: now,
                                   policy: config.policy, defaultInterval: config.defaultInterval)
     }
