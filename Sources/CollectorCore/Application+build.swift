@@ -37,6 +37,8 @@ public func buildRouter(_ collector: Collector) -> Router<BasicRequestContext> {
     IngestController(collector: collector).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
     WebController(collector: collector).addRoutes(to: router)
+    PingController(collector: collector).addRoutes(to: router)
+    BadgeController(collector: collector).addRoutes(to: router)
     return router
 }
 

@@ -10,6 +10,13 @@ public enum Badge {
         public var color: String
         /// The status word, or the worst status of a group.
         public var status: String
+
+        public init(label: String, message: String, color: String, status: String) {
+            self.label = label
+            self.message = message
+            self.color = color
+            self.status = status
+        }
     }
 
     static func color(_ s: DeviceStatus) -> String {

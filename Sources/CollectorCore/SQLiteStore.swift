@@ -141,6 +141,20 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET interval_override = ? WHERE name = ?", arguments: [seconds, device])
+            return db.changesCount > 0
+        }
+    }
+
+    public func setTags(_ tags: [String], device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET tags = ? WHERE name = ?", arguments: [tags.joined(separator: ","), device])
+            return db.changesCount > 0
+        }
+    }
+
     public func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws {
         try await pool.write { db in
             let stmt = try db.cachedStatement(sql: """

@@ -18,6 +18,10 @@ public protocol Store: Sendable {
     func removeDevice(named name: String) async throws -> Bool
     /// Sets the pause flag and records the flip in one transaction; false when there is no such device.
     func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool
+    /// Sets (or clears, with nil) an admin's interval for a device; false when there is no such device.
+    func setInterval(_ seconds: Int?, device: String) async throws -> Bool
+    /// Replaces a device's tags; false when there is no such device.
+    func setTags(_ tags: [String], device: String) async throws -> Bool
     /// Writes the newest beats of many devices and the collector's alive mark in one transaction.
     func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws
     /// Stores events not stored before (by id) and returns the ids now stored, in input order.

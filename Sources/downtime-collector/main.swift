@@ -91,7 +91,8 @@ struct Serve: AsyncParsableCommand {
 
 struct Device: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage devices.", subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self])
+        abstract: "Manage devices.",
+        subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a device; prints its token (shown once) on the last line.")
@@ -147,6 +148,49 @@ struct Device: AsyncParsableCommand {
         @Argument var name: String
         @OptionGroup var options: StoreOptions
         func run() async throws { try await setPaused(false, name, options) }
+    }
+
+    struct Interval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the heartbeat interval the collector expects (for /ping devices), or --clear it.")
+        @Argument var name: String
+        @Argument(help: "Seconds (1 to 86400).") var seconds: Int?
+        @Flag(help: "Go back to the interval the agent reports.") var clear = false
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let n = try deviceName(name)
+                guard clear || seconds.map({ (1...86_400).contains($0) }) == true else {
+                    throw APIError(.badRequest, "give the interval in seconds (1 to 86400), or --clear")
+                }
+                guard try await options.openStore().1.setInterval(clear ? nil : seconds, device: n) else {
+                    throw APIError(.notFound, "no device named \(n)")
+                }
+                print(clear ? "\(n) uses its agent's interval again." : "\(n) is expected every \(seconds!) s.")
+            }
+        }
+    }
+
+    struct Tag: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a device's tags (none to clear them).")
+        @Argument var name: String
+        @Argument(help: "Tags: same characters as device names.") var tags: [String] = []
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let n = try deviceName(name)
+                let clean = try tags.map { t -> String in
+                    guard let v = DeviceName.normalize(t) else { throw APIError(.badRequest, "invalid tag \(t)") }
+                    return v
+                }
+                guard try await options.openStore().1.setTags(clean, device: n) else {
+                    throw APIError(.notFound, "no device named \(n)")
+                }
+                print(clean.isEmpty ? "\(n) has no tags." : "\(n): \(clean.joined(separator: ", "))")
+            }
+        }
     }
 
     static func setPaused(_ paused: Bool, _ raw: String, _ options: StoreOptions) async throws {

@@ -56,4 +56,27 @@ import Testing
         let list = try Binaries.run("downtime-collector", ["device", "list", "--data-dir", data])
         #expect(list.out.isEmpty)
     }
+
+    @Test func curlAndWgetPingsCountAsHeartbeats() throws {
+        let data = try Binaries.tempDir("ping")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let token = String(try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
+            .out.split(separator: "\n").last ?? "")
+        #expect(try Binaries.run("downtime-collector", ["device", "interval", "router", "300", "--data-dir", data]).status == 0)
+        #expect(try Binaries.run("downtime-collector", ["device", "tag", "router", "Network", "basement", "--data-dir", data]).status == 0)
+        let collector = try CollectorProcess(dataDir: data)
+        let curl = try Binaries.run("/usr/bin/curl", ["-fsS", "\(collector.url)/ping/\(token)"])
+        #expect(curl.status == 0 && curl.out == "OK\n")
+        let wget = try Binaries.run("/usr/bin/wget", ["-qO-", "\(collector.url)/ping/\(token)"])
+        #expect(wget.status == 0 && wget.out == "OK\n")
+        let view = try Curl.get("\(collector.url)/api/v1/devices/router", as: DeviceView.self)
+        #expect(view.status == .up && view.intervalS == 300 && view.tags == ["network", "basement"])
+        let fail = try Binaries.run("/usr/bin/curl", ["-fsS", "-X", "POST", "\(collector.url)/ping/\(token)/fail"])
+        #expect(fail.out == "OK\n")
+        #expect(try Curl.get("\(collector.url)/api/v1/devices/router", as: DeviceView.self).status == .down)
+        let badge = try Curl.request("GET", "\(collector.url)/badge/router.svg")
+        #expect(badge.status == 200 && badge.body.contains(">down</text>"))
+        let unknown = try Binaries.run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(collector.url)/ping/dtm_x"])
+        #expect(unknown.out == "404")
+    }
 }
