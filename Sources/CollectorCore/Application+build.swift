@@ -32,6 +32,7 @@ struct CollectorService: Service {
 /// The router of the collector, used by the server and the tests.
 public func buildRouter(_ collector: Collector) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: JSONErrorMiddleware())
     let api = router.group("api/v1")
     IngestController(collector: collector).addRoutes(to: api)
@@ -39,6 +40,7 @@ public func buildRouter(_ collector: Collector) -> Router<BasicRequestContext> {
     WebController(collector: collector).addRoutes(to: router)
     PingController(collector: collector).addRoutes(to: router)
     BadgeController(collector: collector).addRoutes(to: router)
+    MetricsController(collector: collector).addRoutes(to: router)
     return router
 }
 

@@ -102,7 +102,7 @@ public final class Collector: Sendable {
             }
             events.append(e)
         }
-        let accepted = try await store.insertEvents(events, receivedAt: now)
+        let accepted = try await timedStore("insert_events") { try await store.insertEvents(events, receivedAt: now) }
         await timelines.add(events, receivedAt: now)
         return EventBatchReply(accepted: accepted)
     }
@@ -142,7 +142,7 @@ public final class Collector: Sendable {
     /// Commits flips (before any answer that depends on them) and logs them.
     private func record(_ flips: [FlipChange]) async throws {
         guard !flips.isEmpty else { return }
-        try await store.recordFlips(flips)
+        try await timedStore("record_flips") { try await store.recordFlips(flips) }
         await timelines.add(flips.map(\.event), receivedAt: clock.now())
         for f in flips { logger.notice("\(f.device): \(f.describe)") }
     }
@@ -151,7 +151,7 @@ public final class Collector: Sendable {
     public func flush() async throws {
         let beats = await fleet.takeDirtyBeats()
         do {
-            try await store.saveBeats(beats, aliveAt: clock.now())
+            try await timedStore("save_beats") { try await store.saveBeats(beats, aliveAt: clock.now()) }
         } catch {
             await fleet.markDirty(beats.keys)
             throw error

@@ -4,6 +4,7 @@ import DowntimeProtocol
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 
 /// Flags every command shares: where the data is and which config file to read.
 struct StoreOptions: ParsableArguments {
@@ -78,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         if let host { flags[.host] = host }
         if let port { flags[.port] = port }
         let config = try await cli { try options.resolve(flags) }
+        MetricsSystem.bootstrap(MetricsExport.factory())
         var logger = Logger(label: "downtime-collector")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = try await buildApplication(config, logger: logger) { port in
