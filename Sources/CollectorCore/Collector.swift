@@ -14,6 +14,7 @@ public final class Collector: Sendable {
     let timelines = TimelineCache()
     let logger: Logger
     private let externalMark: Mutex<Int>
+    private let maintenance: Mutex<MaintenancePlan>
 
     private init(store: any Store, config: CollectorConfig, clock: any WallClock, startedAt: Date, mark: Int, logger: Logger) {
         self.store = store
@@ -22,6 +23,7 @@ public final class Collector: Sendable {
         self.startedAt = startedAt
         self.fleet = Fleet(policy: config.policy, defaultInterval: config.defaultInterval)
         self.externalMark = Mutex(mark)
+        self.maintenance = Mutex(MaintenancePlan(windows: config.maintenance))
         self.logger = logger
     }
 
@@ -42,6 +44,7 @@ public final class Collector: Sendable {
         let c = Collector(store: store, config: config, clock: clock, startedAt: now,
                           mark: try await store.externalChangeMark(), logger: logger)
         await c.fleet.load(devices, windowStart: now)
+        try await c.loadMaintenance()
         return c
     }
 
@@ -135,8 +138,18 @@ public final class Collector: Sendable {
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
             await fleet.load(try await store.allDevices(), windowStart: nil)
             await timelines.reset()
+            try await loadMaintenance()
         }
-        try await record(await fleet.sweep(now: clock.now()))
+        try await record(await fleet.sweep(now: clock.now(), maintenance: maintenancePlan))
+    }
+
+    /// The configured windows and the ones added with the CLI.
+    var maintenancePlan: MaintenancePlan { maintenance.withLock { $0 } }
+
+    private func loadMaintenance() async throws {
+        let stored = try await store.maintenanceWindows()
+        let windows = config.maintenance + stored
+        maintenance.withLock { $0.windows = windows }
     }
 
     /// Commits flips (before any answer that depends on them) and logs them.
@@ -165,9 +178,9 @@ public final class Collector: Sendable {
         let now = clock.now()
         let store = self.store
         let timelines = try await self.timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }
+        let plan = maintenancePlan
         return await fleet.snapshot().map { d in
-            DeviceViews.detail(d, timeline: DeviceTimeline(rows: timelines[d.record.name] ?? [], now: now), now: now,
-                               policy: config.policy, defaultInterval: config.defaultInterval)
+            detail(d, rows: timelines[d.record.name] ?? [], plan: plan, now: now)
         }.sorted { ($0.view.status, $0.view.name) < ($1.view.status, $1.view.name) }
     }
 
@@ -181,8 +194,17 @@ public final class Collector: Sendable {
         let now = clock.now()
         let store = self.store
         let rows = try await timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }[name] ?? []
-        return DeviceViews.detail(d, timeline: DeviceTimeline(rows: rows, now: now), now: now,
-                                  policy: config.policy, defaultInterval: config.defaultInterval)
+        return detail(d, rows: rows, plan: maintenancePlan, now: now)
+    }
+
+    private func detail(_ d: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
+        var timeline = DeviceTimeline(rows: rows, now: now)
+        if !plan.windows.isEmpty {
+            // Maintenance is neither up nor down.
+            timeline.unknown += plan.intervals(device: d.record.name, tags: d.record.tags,
+                                               in: DateInterval(start: now - 31 * 86_400, end: now))
+        }
+        return DeviceViews.detail(d, timeline: timeline, now: now, policy: config.policy, defaultInterval: config.defaultInterval)
     }
 
     public func deviceView(_ name: String) async throws -> DeviceView? {

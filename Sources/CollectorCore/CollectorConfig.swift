@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 
 /// A configuration value that could not be used; `key` names the flag or variable.
@@ -25,6 +26,8 @@ public struct CollectorConfig: Sendable {
     public var flushInterval: TimeInterval = 2
     public var sweepInterval: TimeInterval = 1
     public var maxBodyBytes = 64 * 1024
+    /// Windows from the configuration (the CLI adds more to the store).
+    public var maintenance: [MaintenanceWindow] = []
 
     public init() {}
 
@@ -37,6 +40,8 @@ public struct CollectorConfig: Sendable {
         case misses = "DOWNTIME_MISSES"
         case grace = "DOWNTIME_GRACE"
         case defaultInterval = "DOWNTIME_DEFAULT_INTERVAL"
+        /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
+        case maintenance = "DOWNTIME_MAINTENANCE"
     }
 
     /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
@@ -90,6 +95,13 @@ public struct CollectorConfig: Sendable {
         if let m = try int(.misses, 1...100) { c.policy.misses = m }
         if let g = try int(.grace, 0...3600) { c.policy.grace = TimeInterval(g) }
         if let i = try int(.defaultInterval, 1...86_400) { c.defaultInterval = i }
+        if let m = merged[.maintenance] {
+            do {
+                c.maintenance = try m.split(separator: ";").map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
+            } catch {
+                throw ConfigError(key: Key.maintenance.rawValue, message: (error as? WireValidationError)?.message ?? "invalid")
+            }
+        }
         return c
     }
 

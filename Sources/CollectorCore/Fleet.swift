@@ -101,15 +101,26 @@ actor Fleet {
     }
 
     /// Applies liveness to every device at `now`; returns the flips to commit (`late` is not recorded).
-    func sweep(now: Date) -> [FlipChange] {
+    /// A device in maintenance is shown paused and never flips; after it, it gets a fresh window.
+    func sweep(now: Date, maintenance: MaintenancePlan) -> [FlipChange] {
         var flips: [FlipChange] = []
+        let anyMaintenance = !maintenance.windows.isEmpty
         for (name, var e) in entries where !e.record.paused {
+            var windowStart = e.windowStart
+            if anyMaintenance {
+                let m = maintenance.state(device: name, tags: e.record.tags, now: now)
+                if m.active {
+                    entries[name]?.live = .paused
+                    continue
+                }
+                if let end = m.lastEnd { windowStart = max(windowStart ?? end, end) }
+            }
             let interval = Double(e.record.interval(default: defaultInterval))
             let recordedDown = e.record.status == .down
             let status = Liveness.status(lastBeat: e.record.beat?.at, interval: interval, paused: false, now: now,
-                                         policy: policy, windowStart: recordedDown ? nil : e.windowStart)
+                                         policy: policy, windowStart: recordedDown ? nil : windowStart)
             if status == .down, !recordedDown, let last = e.record.beat?.at {
-                let silent = Int(now.timeIntervalSince(max(last, e.windowStart ?? last)).rounded())
+                let silent = Int(now.timeIntervalSince(max(last, windowStart ?? last)).rounded())
                 let reason = "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
                 // The outage started after the last beat we heard, not when we noticed.
                 flips.append(Self.flip(name, from: e.record.status, to: .down, at: last, reason: reason))

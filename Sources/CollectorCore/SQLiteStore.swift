@@ -58,6 +58,9 @@ public final class SQLiteStore: Store {
                 );
                 """)
         }
+        m.registerMigration("v2-maintenance") { db in
+            try db.execute(sql: "CREATE TABLE maintenance (id INTEGER PRIMARY KEY AUTOINCREMENT, spec TEXT NOT NULL)")
+        }
         return m
     }
 
@@ -251,6 +254,33 @@ public final class SQLiteStore: Store {
     public func allEvents() async throws -> [StoredEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, received_at, body FROM event ORDER BY device, at, seq").map(Self.stored)
+        }
+    }
+
+    // MARK: maintenance
+
+    public func maintenanceWindows() async throws -> [MaintenanceWindow] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, spec FROM maintenance ORDER BY id").compactMap { row in
+                // Written by addMaintenance from a parsed window, so it parses back.
+                var w = try? MaintenanceWindow.parse(row["spec"])
+                w?.id = row["id"]
+                return w
+            }
+        }
+    }
+
+    public func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64 {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO maintenance (spec) VALUES (?)", arguments: [window.spec])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func removeMaintenance(id: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM maintenance WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
         }
     }
 

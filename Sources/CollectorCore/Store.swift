@@ -22,6 +22,12 @@ public protocol Store: Sendable {
     func setInterval(_ seconds: Int?, device: String) async throws -> Bool
     /// Replaces a device's tags; false when there is no such device.
     func setTags(_ tags: [String], device: String) async throws -> Bool
+    /// Maintenance windows added with the CLI.
+    func maintenanceWindows() async throws -> [MaintenanceWindow]
+    /// Adds a window and returns its id.
+    func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64
+    /// Removes a window; false when there was none.
+    func removeMaintenance(id: Int64) async throws -> Bool
     /// Writes the newest beats of many devices and the collector's alive mark in one transaction.
     func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws
     /// Stores events not stored before (by id) and returns the ids now stored, in input order.

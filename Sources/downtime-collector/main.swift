@@ -63,7 +63,7 @@ struct DowntimeCollector: AsyncParsableCommand {
         commandName: "downtime-collector",
         abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
         version: "0.1.0",
-        subcommands: [Serve.self, Device.self, Log.self, Export.self],
+        subcommands: [Serve.self, Device.self, Maintenance.self, Log.self, Export.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -203,6 +203,77 @@ struct Device: AsyncParsableCommand {
                                                 defaultInterval: config.defaultInterval)
             else { throw APIError(.notFound, "no device named \(n)") }
             print(paused ? "Paused \(n)." : "Resumed \(n).")
+        }
+    }
+}
+
+struct Maintenance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Maintenance windows: no alarms, and the time is not counted as downtime.",
+        subcommands: [Add.self, Now.self, List.self, Remove.self])
+
+    static func parse(_ spec: String) throws -> MaintenanceWindow {
+        do { return try MaintenanceWindow.parse(spec) } catch { throw APIError.badRequest(error) }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a window: TARGET once START END, or TARGET weekly DAYS HH:MM-HH:MM (collector's local time).",
+            discussion: "TARGET is all, device:NAME or tag:TAG. Examples: 'all weekly sun 02:00-04:00', "
+                + "'tag:office once 2026-12-24T00:00:00Z 2026-12-27T00:00:00Z'.")
+        @Argument(help: "The window, as words.") var spec: [String] = []
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let window = try Maintenance.parse(spec.joined(separator: " "))
+                let id = try await options.openStore().1.addMaintenance(window)
+                print("Added window \(id): \(window.spec)")
+            }
+        }
+    }
+
+    struct Now: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a window now for a while: TARGET DURATION (e.g. device:pi 2h).")
+        @Argument var target: String
+        @Argument(help: "Like 90s, 30m, 2h or 1d.") var duration: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                guard let seconds = Durations.parse(duration) else {
+                    throw APIError(.badRequest, "duration must be like 90s, 30m, 2h or 1d")
+                }
+                let now = Date()
+                let spec = "\(target) once \(WireTime.format(now)) \(WireTime.format(now + seconds))"
+                let window = try Maintenance.parse(spec)
+                let id = try await options.openStore().1.addMaintenance(window)
+                print("Added window \(id): \(window.spec)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the windows added with the CLI.")
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            for w in try await cli({ try await options.openStore().1.maintenanceWindows() }) {
+                print("\(w.id ?? 0)\t\(w.spec)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a window by its id.")
+        @Argument var id: Int64
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            try await cli {
+                guard try await options.openStore().1.removeMaintenance(id: id) else {
+                    throw APIError(.notFound, "no maintenance window \(id)")
+                }
+                print("Removed window \(id).")
+            }
         }
     }
 }

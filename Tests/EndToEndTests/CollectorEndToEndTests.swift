@@ -79,4 +79,20 @@ import Testing
         let unknown = try Binaries.run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(collector.url)/ping/dtm_x"])
         #expect(unknown.out == "404")
     }
+
+    @Test func maintenanceWindowsFromTheCLI() throws {
+        let data = try Binaries.tempDir("maint")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let add = try Binaries.run("downtime-collector", ["maintenance", "add", "all", "weekly", "sun", "02:00-04:00", "--data-dir", data])
+        #expect(add.status == 0 && add.out.contains("Added window 1: all weekly sun 02:00-04:00"), "\(add.err)")
+        let now = try Binaries.run("downtime-collector", ["maintenance", "now", "tag:lab", "2h", "--data-dir", data])
+        #expect(now.status == 0 && now.out.contains("Added window 2: tag:lab once "))
+        let bad = try Binaries.run("downtime-collector", ["maintenance", "add", "all", "monthly", "1", "x", "--data-dir", data])
+        #expect(bad.status == 2 && bad.err.contains("schedule must be once or weekly"))
+        let list = try Binaries.run("downtime-collector", ["maintenance", "list", "--data-dir", data])
+        #expect(list.out.split(separator: "\n").count == 2)
+        #expect(try Binaries.run("downtime-collector", ["maintenance", "remove", "1", "--data-dir", data]).status == 0)
+        #expect(try Binaries.run("downtime-collector", ["maintenance", "remove", "1", "--data-dir", data]).status == 3)
+        #expect(try Binaries.run("downtime-collector", ["maintenance", "list", "--data-dir", data]).out.split(separator: "\n").count == 1)
+    }
 }
