@@ -26,12 +26,15 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // One-shot libcurl requests (HTTP and SMTP) for the collector's notifications.
+        .target(name: "CurlClient", dependencies: ["CCurl"]),
         .target(name: "AgentCore", dependencies: ["DowntimeProtocol", "CCurl"]),
         .executableTarget(name: "downtime-agent", dependencies: ["AgentCore"]),
         .target(
             name: "CollectorCore",
             dependencies: [
                 "DowntimeProtocol",
+                "CurlClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -45,6 +48,7 @@ let package = Package(
             name: "downtime-collector",
             dependencies: [
                 "CollectorCore",
+                "CurlClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -57,6 +61,7 @@ let package = Package(
             name: "CollectorCoreTests",
             dependencies: [
                 "CollectorCore",
+                "CurlClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

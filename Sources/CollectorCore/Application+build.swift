@@ -17,6 +17,7 @@ struct CollectorService: Service {
                 try? await Task.sleep(for: .seconds(c.config.sweepInterval))
                 do {
                     try await c.sweep()
+                    await c.notifyTick()
                     if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
                         lastFlush = .now
                         try await c.flush()

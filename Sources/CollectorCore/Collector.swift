@@ -12,6 +12,8 @@ public final class Collector: Sendable {
     public let startedAt: Date
     let fleet: Fleet
     let timelines = TimelineCache()
+    /// Nil when no channel is configured.
+    public let notifier: Notifier?
     let logger: Logger
     private let externalMark: Mutex<Int>
     private let maintenance: Mutex<MaintenancePlan>
@@ -24,6 +26,10 @@ public final class Collector: Sendable {
         self.fleet = Fleet(policy: config.policy, defaultInterval: config.defaultInterval)
         self.externalMark = Mutex(mark)
         self.maintenance = Mutex(MaintenancePlan(windows: config.maintenance))
+        self.notifier = config.notifiers.isEmpty ? nil : Notifier(
+            specs: config.notifiers,
+            planner: NotificationPlanner(damp: config.notifyDamp, groupWindow: config.notifyGroupWindow, settle: config.notifySettle),
+            store: store, logger: logger)
         self.logger = logger
     }
 
@@ -157,7 +163,52 @@ public final class Collector: Sendable {
         guard !flips.isEmpty else { return }
         try await timedStore("record_flips") { try await store.recordFlips(flips) }
         await timelines.add(flips.map(\.event), receivedAt: clock.now())
+        await notifier?.observe(flips, now: clock.now())
         for f in flips { logger.notice("\(f.device): \(f.describe)") }
+    }
+
+    /// Starts the notifications due now (called every second by the background service).
+    public func notifyTick() async {
+        guard let notifier else { return }
+        let count = await fleet.snapshot().count
+        await notifier.tick(now: clock.now(), deviceCount: count) { plan in await self.compose(plan) }
+    }
+
+    /// Puts a planned notification into words, with the outage facts known by now.
+    func compose(_ p: NotificationPlanner.Planned) async -> Notification {
+        let name = p.devices.first ?? ""
+        let detail = p.devices.count == 1 ? try? await deviceDetail(name) : nil
+        let at = LogFormat.isoOffset(p.at)
+        switch p.kind {
+        case .down:
+            return Notification(kind: .down, devices: p.devices, title: "\(name) is DOWN",
+                                text: "\(name) is down since \(at): \(p.reason).", at: p.at, outage: detail?.view.currentOutage)
+        case .up:
+            let o = detail?.view.lastOutage
+            let how = o.map { "after \(Durations.text($0.durationS)) (\($0.cause.label)), down from \(LogFormat.isoOffset($0.start))" } ?? ""
+            return Notification(kind: .up, devices: p.devices, title: "\(name) is back up",
+                                text: "\(name) is back up \(how).", at: p.at, outage: o)
+        case .new:
+            return Notification(kind: .new, devices: p.devices, title: "New device \(name)",
+                                text: "\(name) reported for the first time at \(at).", at: p.at)
+        case .flapping:
+            let now = detail?.view.status.rawValue ?? "unknown"
+            return Notification(kind: .flapping, devices: p.devices, title: "\(name) is flapping",
+                                text: "\(name) changed state \(p.flips) more times in the last \(Int(config.notifyDamp / 60)) minutes; now \(now).",
+                                at: p.at)
+        case .group:
+            let what = p.reason == "up" ? "are back up" : "went down at once: likely a network or collector-side problem"
+            return Notification(kind: .group, devices: p.devices, title: "\(p.devices.count) devices \(p.reason == "up" ? "back up" : "down")",
+                                text: "\(p.devices.count) devices \(what) (\(p.devices.joined(separator: ", "))), at \(at).", at: p.at)
+        case .test:
+            return Self.testNotification(at: p.at)
+        }
+    }
+
+    /// The message `downtime-collector notify test` sends.
+    public static func testNotification(at: Date) -> Notification {
+        Notification(kind: .test, devices: ["test"], title: "DowntimeMon test",
+                     text: "This is a test message from DowntimeMon, sent at \(LogFormat.isoOffset(at)).", at: at)
     }
 
     /// Writes the beats received since the last flush, and the collector's own alive mark.

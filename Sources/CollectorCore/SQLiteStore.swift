@@ -69,6 +69,15 @@ public final class SQLiteStore: Store {
                 ) WITHOUT ROWID
                 """)
         }
+        m.registerMigration("v4-delivery") { db in
+            try db.execute(sql: """
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, device TEXT NOT NULL, devices TEXT NOT NULL,
+                    notifier TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL
+                );
+                CREATE INDEX delivery_device ON delivery(device, at);
+                """)
+        }
         return m
     }
 
@@ -262,6 +271,32 @@ public final class SQLiteStore: Store {
     public func allEvents() async throws -> [StoredEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, received_at, body FROM event ORDER BY device, at, seq").map(Self.stored)
+        }
+    }
+
+    // MARK: deliveries
+
+    public func recordDelivery(_ r: DeliveryRecord) async throws {
+        try await pool.write { db in
+            for d in r.devices {
+                try db.execute(sql: """
+                    INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind,
+                                     r.attempt, r.ok ? 1 : 0, r.detail])
+            }
+        }
+    }
+
+    public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [device, limit]).map { row in
+                let devices: String = row["devices"]
+                return DeliveryRecord(at: Date(timeIntervalSince1970: row["at"]), devices: devices.split(separator: ",").map(String.init),
+                                      notifier: row["notifier"], kind: row["kind"], attempt: row["attempt"],
+                                      ok: (row["ok"] as Int) != 0, detail: row["detail"])
+            }
         }
     }
 

@@ -28,6 +28,10 @@ public protocol Store: Sendable {
     func daily(device: String) async throws -> [(day: String, down: Double, known: Double)]
     /// Deletes log rows older than `before` (retention); returns how many.
     func deleteEvents(before: Date) async throws -> Int
+    /// Writes one delivery attempt (one row per device it was about).
+    func recordDelivery(_ r: DeliveryRecord) async throws
+    /// A device's newest delivery attempts, newest first.
+    func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord]
     /// Maintenance windows added with the CLI.
     func maintenanceWindows() async throws -> [MaintenanceWindow]
     /// Adds a window and returns its id.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CollectorCore
+import CurlClient
 import DowntimeProtocol
 import Foundation
 import Hummingbird
@@ -63,7 +64,7 @@ struct DowntimeCollector: AsyncParsableCommand {
         commandName: "downtime-collector",
         abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
         version: "0.1.0",
-        subcommands: [Serve.self, Device.self, Maintenance.self, Log.self, Export.self],
+        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -274,6 +275,43 @@ struct Maintenance: AsyncParsableCommand {
                 }
                 print("Removed window \(id).")
             }
+        }
+    }
+}
+
+struct Notify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Notification channels (DOWNTIME_NOTIFY).",
+                                                    subcommands: [List.self, Test.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the configured channels.")
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            for n in try await cli({ try options.resolve().notifiers }) {
+                print("\(n.name)\t\(n.kind.rawValue)\t\(CurlClient.redacted(n.url))")
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a test message through one channel now.")
+        @Argument var name: String
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            let (ok, detail) = try await cli {
+                let config = try options.resolve()
+                guard let spec = config.notifiers.first(where: { $0.name == name }) else {
+                    throw APIError(.notFound, "no channel named \(name); configured: "
+                                   + config.notifiers.map(\.name).joined(separator: ", "))
+                }
+                let store = try SQLiteStore(dataDir: config.dataDir)
+                let notifier = Notifier(specs: [spec], planner: NotificationPlanner(), store: store,
+                                        logger: Logger(label: "downtime-collector"), backoff: [])
+                let ok = await notifier.deliver(Collector.testNotification(at: Date()), via: spec)
+                return (ok, try await store.deliveries(device: "test", limit: 1).first?.detail ?? "")
+            }
+            print(ok ? "Sent through \(name) (\(detail))." : "Sending through \(name) failed: \(detail)")
+            if !ok { throw ExitCode(1) }
         }
     }
 }

@@ -95,4 +95,43 @@ import Testing
         #expect(try Binaries.run("downtime-collector", ["maintenance", "remove", "1", "--data-dir", data]).status == 3)
         #expect(try Binaries.run("downtime-collector", ["maintenance", "list", "--data-dir", data]).out.split(separator: "\n").count == 1)
     }
+
+    @Test func notifyTestSendsThroughTheNamedChannel() throws {
+        let data = try Binaries.tempDir("notify")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        // A one-request HTTP receiver that prints what it got.
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = ["-c", """
+            import http.server, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers['Content-Length']))
+                    self.send_response(200); self.end_headers()
+                    print(self.path, body.decode(), flush=True)
+                def log_message(self, *a): pass
+            s = http.server.HTTPServer(('127.0.0.1', 0), H)
+            print(s.server_address[1], flush=True)
+            s.handle_request()
+            """]
+        let out = Pipe()
+        receiver.standardOutput = out
+        try receiver.run()
+        defer { receiver.terminate() }
+        let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let config = "\(data)/collector.env"
+        try "DOWNTIME_NOTIFY=team=slack http://127.0.0.1:\(port)/slack; bad=webhook http://127.0.0.1:9/x\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let list = try Binaries.run("downtime-collector", ["notify", "list", "--config", config, "--data-dir", data])
+        #expect(list.out == "team\tslack\thttp://127.0.0.1:\(port)/slack\nbad\twebhook\thttp://127.0.0.1:9/x\n")
+        let sent = try Binaries.run("downtime-collector", ["notify", "test", "team", "--config", config, "--data-dir", data])
+        #expect(sent.status == 0 && sent.out.contains("Sent through team (status 200)"), "\(sent.out) \(sent.err)")
+        receiver.waitUntilExit()
+        let got = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(got.contains("/slack {\"text\":\"*DowntimeMon test*"))
+        let failed = try Binaries.run("downtime-collector", ["notify", "test", "bad", "--config", config, "--data-dir", data])
+        #expect(failed.status == 1 && failed.out.contains("failed"))
+        let unknown = try Binaries.run("downtime-collector", ["notify", "test", "nope", "--config", config, "--data-dir", data])
+        #expect(unknown.status == 3 && unknown.err.contains("configured: team, bad"))
+    }
 }
