@@ -34,6 +34,7 @@ public enum MetricsExport {
         "http_server_request_duration": "Time to answer an HTTP request, in seconds.",
         "http_server_active_requests": "HTTP requests being answered now.",
         "downtime_store_seconds": "Time of store writes by operation, in seconds.",
+        "downtime_notification_attempts": "Notification delivery attempts by channel and outcome.",
     ]
 
     /// The registry's text made lint-clean for Prometheus: a HELP line before each family (swift-metrics

@@ -2,6 +2,7 @@ import CurlClient
 import DowntimeProtocol
 import Foundation
 import Logging
+import Metrics
 
 /// Delivers notifications off the request path: plans them from flips, sends each through every
 /// configured channel with retries and backoff, and writes every attempt to the delivery log.
@@ -65,6 +66,8 @@ public actor Notifier {
             let row = DeliveryRecord(at: Date(), devices: n.devices, notifier: spec.name, kind: n.kind.rawValue,
                                      attempt: attempt + 1, ok: ok, detail: detail)
             do { try await store.recordDelivery(row) } catch { logger.error("delivery log: \(error)") }
+            Counter(label: "downtime_notification_attempts", dimensions: [("notifier", spec.name), ("ok", ok ? "true" : "false")])
+                .increment()
             if ok { return true }
             logger.warning("notify \(spec.name) attempt \(attempt + 1) failed: \(detail)")
             if attempt < backoff.count {
