@@ -14,7 +14,7 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6
+	@python3 -c "import aiosmtpd, html5lib" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1
 
 build: deps
 	$(SWIFT) build

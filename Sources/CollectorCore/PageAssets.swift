@@ -4,7 +4,7 @@ enum PageAssets {
         :root{--bg:#fff;--fg:#1b1f24;--mute:#5f6b7a;--line:#e3e7ec;--card:#f6f8fa;--up:#1a7f37;--late:#b35900;\
         --down:#c62828;--paused:#6b7280;--new:#2563eb;--unk:#c9d1d9}
         @media (prefers-color-scheme:dark){:root{--bg:#0f1419;--fg:#e6edf3;--mute:#9aa7b4;--line:#2a323c;--card:#161b22;\
-        --up:#3fb950;--late:#f0883e;--down:#ff6b6b;--paused:#9ca3af;--new:#79a8ff;--unk:#3b434d}}
+        --up:#3fb950;--late:#f0883e;--down:#ff6b6b;--paused:#9ca3af;--new:#79a8ff;--unk:#3b434d}.st{color:#0f1419}}
         *{box-sizing:border-box}
         body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
         header,main,footer{max-width:1200px;margin:0 auto;padding:.6rem 1rem}
