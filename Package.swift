@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Wire types shared by agent and collector; FoundationEssentials only.
@@ -33,6 +36,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -40,8 +46,11 @@ let package = Package(
             dependencies: [
                 "CollectorCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // `make bench`: speed and memory figures, never asserted in unit tests.
+        .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore"]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
         .testTarget(
@@ -51,6 +60,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol"]),
+        // Depends on the executables so that `swift test` builds the binaries it runs.
+        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol", "downtime-collector", "downtime-agent"]),
     ]
 )

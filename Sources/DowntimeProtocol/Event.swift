@@ -204,8 +204,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .shutdown:
             payload = .shutdown
         case .outboxDropped:
-            let count = try c.decode(Int.self, forKey: .count)
-            guard count >= 1 else { throw WireValidationError(field: field(.count), "must be at least 1") }
+            let count = Int(try Check.integer(c, .count, field: field(.count), range: 1...1_000_000_000))
             let kinds = try c.decode([String].self, forKey: .kinds)
             guard kinds.count <= Kind.allCases.count, kinds.allSatisfy({ Kind(rawValue: $0) != nil }) else {
                 throw WireValidationError(field: field(.kinds), "must list event kinds")

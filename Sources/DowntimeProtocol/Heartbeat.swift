@@ -41,12 +41,12 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         device = try Check.deviceName(c.decode(String.self, forKey: .device))
-        seq = try c.decode(UInt64.self, forKey: .seq)
+        seq = UInt64(try Check.integer(c, .seq, field: "seq"))
         bootID = try Check.bootID(c.decode(String.self, forKey: .bootID))
         uptimeS = try Check.seconds(c.decode(Double.self, forKey: .uptimeS), field: "uptime_s")
         sentAt = try c.decode(Date.self, forKey: .sentAt)
         clockSynced = try c.decode(Bool.self, forKey: .clockSynced)
-        intervalS = try Check.interval(c.decode(Int.self, forKey: .intervalS))
+        intervalS = Int(try Check.integer(c, .intervalS, field: "interval_s", range: 1...86_400))
         agentVersion = try Check.text(c.decode(String.self, forKey: .agentVersion), field: "agent_version")
     }
 }

@@ -122,8 +122,9 @@ extension Decoder {
     /// Refuses keys outside `allowed`: strict JSON means a typo is an error, not silence.
     func rejectUnknownKeys(_ allowed: Set<String>) throws {
         let c = try container(keyedBy: AnyKey.self)
-        if let unknown = c.allKeys.first(where: { !allowed.contains($0.stringValue) }) {
-            throw WireValidationError(field: WireCoding.path(codingPath + [unknown]), "unknown field")
+        // Sorted, so the same body always names the same field.
+        if let unknown = c.allKeys.map(\.stringValue).filter({ !allowed.contains($0) }).min() {
+            throw WireValidationError(field: WireCoding.path(codingPath + [AnyKey(stringValue: unknown)]), "unknown field")
         }
     }
 }
@@ -159,8 +160,13 @@ enum Check {
         return v
     }
 
-    static func interval(_ v: Int, field: String = "interval_s") throws -> Int {
-        guard (1...86_400).contains(v) else { throw WireValidationError(field: field, "must be from 1 to 86400 seconds") }
-        return v
+    /// A whole number read as a JSON number (Foundation's integer decoding reports 1.5 or -1 as "invalid JSON").
+    static func integer<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K, field: String,
+                                      range: ClosedRange<Int64> = 0...Int64(1) << 53) throws -> Int64 {
+        let v = try c.decode(Double.self, forKey: key)
+        guard v.isFinite, v.rounded() == v, v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
+            throw WireValidationError(field: field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return Int64(v)
     }
 }

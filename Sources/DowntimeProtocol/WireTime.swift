@@ -17,7 +17,7 @@ public enum WireTime {
 
     /// Formats `date` in a fixed offset from UTC, e.g. `2026-11-22T09:12:03+01:00` (no fraction when `millis` is false).
     public static func format(_ date: Date, offsetSeconds: Int, millis: Bool = true) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) + Int64(offsetSeconds) * 1000
+        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded()) + Int64(offsetSeconds) * 1000
         let ms = Int(((totalMillis % 1000) + 1000) % 1000)
         let secs = (totalMillis - Int64(ms)) / 1000
         let days = Int((secs >= 0 ? secs : secs - 86_399) / 86_400)

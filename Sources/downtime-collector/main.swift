@@ -1,1 +1,316 @@
-print("collector")
+import ArgumentParser
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+
+/// Flags every command shares: where the data is and which config file to read.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "Data folder holding downtime.sqlite (env DOWNTIME_DATA_DIR, default ./data).")
+    var dataDir: String?
+
+    @Option(help: "Config file of KEY=value lines (env DOWNTIME_CONFIG).")
+    var config: String?
+
+    /// Defaults < config file < environment < flags.
+    func resolve(_ flags: [CollectorConfig.Key: String] = [:]) throws -> CollectorConfig {
+        let env = ProcessInfo.processInfo.environment
+        var layers: [[CollectorConfig.Key: String]] = []
+        if let path = config ?? env["DOWNTIME_CONFIG"] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigError(key: "--config", message: "cannot read \(path)")
+            }
+            layers.append(try CollectorConfig.parseFile(text, name: path))
+        }
+        layers.append(CollectorConfig.environmentLayer(env))
+        var mine = flags
+        if let dataDir { mine[.dataDir] = dataDir }
+        layers.append(mine)
+        return try CollectorConfig.resolve(layers)
+    }
+
+    func openStore() throws -> (CollectorConfig, SQLiteStore) {
+        let config = try resolve()
+        return (config, try SQLiteStore(dataDir: config.dataDir))
+    }
+}
+
+/// Runs `body`, turning a configuration or client error into one line on stderr and exit code 2.
+func cli<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let e as ConfigError {
+        FileHandle.standardError.write(Data("downtime-collector: \(e.description)\n".utf8))
+        throw ExitCode(2)
+    } catch let e as APIError {
+        FileHandle.standardError.write(Data("downtime-collector: \(e.message)\n".utf8))
+        throw ExitCode(e.status == .notFound ? 3 : 2)
+    }
+}
+
+func deviceName(_ raw: String) throws -> String {
+    guard let name = DeviceName.normalize(raw) else {
+        throw APIError(.badRequest, "invalid device name \(raw): must match [a-z0-9][a-z0-9._-]{0,62}")
+    }
+    return name
+}
+
+@main
+struct DowntimeCollector: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "downtime-collector",
+        abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
+        version: "0.1.0",
+        subcommands: [Serve.self, Device.self, Maintenance.self, Log.self, Export.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the collector (HTTP API, pages, liveness).")
+
+    @Option(help: "Address to listen on (env DOWNTIME_HOST, default 0.0.0.0).") var host: String?
+    @Option(help: "Port (env DOWNTIME_PORT, default 8899; 0 picks a free one).") var port: String?
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        var flags: [CollectorConfig.Key: String] = [:]
+        if let host { flags[.host] = host }
+        if let port { flags[.port] = port }
+        let config = try await cli { try options.resolve(flags) }
+        MetricsSystem.bootstrap(MetricsExport.factory())
+        var logger = Logger(label: "downtime-collector")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let app = try await buildApplication(config, logger: logger) { port in
+            let shown = config.host == "0.0.0.0" ? "localhost" : config.host
+            // Unbuffered: scripts and tests wait for this line.
+            FileHandle.standardOutput.write(Data("downtime-collector listening on http://\(shown):\(port)/\n".utf8))
+        }
+        try await app.runService()
+    }
+}
+
+struct Device: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage devices.",
+        subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a device; prints its token (shown once) on the last line.")
+        @Argument var name: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            let token = try await cli {
+                let (_, store) = try options.openStore()
+                return try await Collector.addDevice(name, store: store, now: Date()).token
+            }
+            print("Added device \(try deviceName(name)). Its token, shown only now (set it as DOWNTIME_TOKEN on the device):")
+            print(token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List devices with their recorded status and last beat.")
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            let devices = try await cli { try await options.openStore().1.allDevices() }
+            for d in devices {
+                let seen = d.beat.map { WireTime.format($0.at) } ?? "never"
+                print("\(d.name)\t\(d.paused ? "paused" : d.status.rawValue)\tlast beat \(seen)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a device, its token and its log.")
+        @Argument var name: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let n = try deviceName(name)
+                guard try await options.openStore().1.removeDevice(named: n) else { throw APIError(.notFound, "no device named \(n)") }
+                print("Removed \(n).")
+            }
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause a device: no down status while paused.")
+        @Argument var name: String
+        @OptionGroup var options: StoreOptions
+        func run() async throws { try await setPaused(true, name, options) }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused device (it gets a fresh window).")
+        @Argument var name: String
+        @OptionGroup var options: StoreOptions
+        func run() async throws { try await setPaused(false, name, options) }
+    }
+
+    struct Interval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the heartbeat interval the collector expects (for /ping devices), or --clear it.")
+        @Argument var name: String
+        @Argument(help: "Seconds (1 to 86400).") var seconds: Int?
+        @Flag(help: "Go back to the interval the agent reports.") var clear = false
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let n = try deviceName(name)
+                guard clear || seconds.map({ (1...86_400).contains($0) }) == true else {
+                    throw APIError(.badRequest, "give the interval in seconds (1 to 86400), or --clear")
+                }
+                guard try await options.openStore().1.setInterval(clear ? nil : seconds, device: n) else {
+                    throw APIError(.notFound, "no device named \(n)")
+                }
+                print(clear ? "\(n) uses its agent's interval again." : "\(n) is expected every \(seconds!) s.")
+            }
+        }
+    }
+
+    struct Tag: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a device's tags (none to clear them).")
+        @Argument var name: String
+        @Argument(help: "Tags: same characters as device names.") var tags: [String] = []
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let n = try deviceName(name)
+                let clean = try tags.map { t -> String in
+                    guard let v = DeviceName.normalize(t) else { throw APIError(.badRequest, "invalid tag \(t)") }
+                    return v
+                }
+                guard try await options.openStore().1.setTags(clean, device: n) else {
+                    throw APIError(.notFound, "no device named \(n)")
+                }
+                print(clean.isEmpty ? "\(n) has no tags." : "\(n): \(clean.joined(separator: ", "))")
+            }
+        }
+    }
+
+    static func setPaused(_ paused: Bool, _ raw: String, _ options: StoreOptions) async throws {
+        try await cli {
+            let n = try deviceName(raw)
+            let (config, store) = try options.openStore()
+            guard try await Collector.setPaused(paused, name: n, store: store, now: Date(), policy: config.policy,
+                                                defaultInterval: config.defaultInterval)
+            else { throw APIError(.notFound, "no device named \(n)") }
+            print(paused ? "Paused \(n)." : "Resumed \(n).")
+        }
+    }
+}
+
+struct Maintenance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Maintenance windows: no alarms, and the time is not counted as downtime.",
+        subcommands: [Add.self, Now.self, List.self, Remove.self])
+
+    static func parse(_ spec: String) throws -> MaintenanceWindow {
+        do { return try MaintenanceWindow.parse(spec) } catch { throw APIError.badRequest(error) }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a window: TARGET once START END, or TARGET weekly DAYS HH:MM-HH:MM (collector's local time).",
+            discussion: "TARGET is all, device:NAME or tag:TAG. Examples: 'all weekly sun 02:00-04:00', "
+                + "'tag:office once 2026-12-24T00:00:00Z 2026-12-27T00:00:00Z'.")
+        @Argument(help: "The window, as words.") var spec: [String] = []
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let window = try Maintenance.parse(spec.joined(separator: " "))
+                let id = try await options.openStore().1.addMaintenance(window)
+                print("Added window \(id): \(window.spec)")
+            }
+        }
+    }
+
+    struct Now: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a window now for a while: TARGET DURATION (e.g. device:pi 2h).")
+        @Argument var target: String
+        @Argument(help: "Like 90s, 30m, 2h or 1d.") var duration: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                guard let seconds = Durations.parse(duration) else {
+                    throw APIError(.badRequest, "duration must be like 90s, 30m, 2h or 1d")
+                }
+                let now = Date()
+                let spec = "\(target) once \(WireTime.format(now)) \(WireTime.format(now + seconds))"
+                let window = try Maintenance.parse(spec)
+                let id = try await options.openStore().1.addMaintenance(window)
+                print("Added window \(id): \(window.spec)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the windows added with the CLI.")
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            for w in try await cli({ try await options.openStore().1.maintenanceWindows() }) {
+                print("\(w.id ?? 0)\t\(w.spec)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a window by its id.")
+        @Argument var id: Int64
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            try await cli {
+                guard try await options.openStore().1.removeMaintenance(id: id) else {
+                    throw APIError(.notFound, "no maintenance window \(id)")
+                }
+                print("Removed window \(id).")
+            }
+        }
+    }
+}
+
+struct Log: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a device's log, one line per event.")
+    @Argument var name: String
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        try await cli {
+            let n = try deviceName(name)
+            let store = try options.openStore().1
+            guard try await store.device(named: n) != nil else { throw APIError(.notFound, "no device named \(n)") }
+            for row in try await store.events(device: n, since: nil, afterSeq: nil, limit: Int.max) {
+                print(LogFormat.line(row.event))
+            }
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    static let configuration = CommandConfiguration(abstract: "Export every device's log as CSV or JSON.")
+    @Option(help: "csv or json") var format: Format = .csv
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        try await cli {
+            let rows = try await options.openStore().1.allEvents()
+            switch format {
+            case .csv:
+                print(LogFormat.csvHeader)
+                for r in rows { print(LogFormat.csvRow(r.event)) }
+            case .json:
+                print(String(decoding: try WireCoding.encode(EventList(events: rows.map(\.event), next: nil)), as: UTF8.self))
+            }
+        }
+    }
+}

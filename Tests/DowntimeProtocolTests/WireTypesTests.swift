@@ -41,7 +41,7 @@ private let beat = """
         ("\"device\":\"pi-1\"", "\"device\":\"../etc\"", "device"),
         ("\"device\":\"pi-1\"", "\"device\":7", "device"),
         ("\"seq\":7", "\"seq\":-1", "seq"),
-        ("\"seq\":7", "\"seq\":1e400", "seq"),
+        ("\"seq\":7", "\"seq\":1.5", "seq"),
         ("\"uptime_s\":12.5", "\"uptime_s\":-3", "uptime_s"),
         ("\"interval_s\":10", "\"interval_s\":-10", "interval_s"),
         ("\"interval_s\":10", "\"interval_s\":0", "interval_s"),

@@ -1,0 +1,28 @@
+import DowntimeProtocol
+import Hummingbird
+
+/// A client error answered as JSON `{"error","field"}` with its status.
+public struct APIError: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var message: String
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil) {
+        self.status = status
+        self.message = message
+        self.field = field
+    }
+
+    public static func badRequest(_ e: WireValidationError) -> APIError {
+        APIError(.badRequest, e.field.isEmpty ? e.message : "\(e.field) \(e.message)", field: e.field.isEmpty ? nil : e.field)
+    }
+
+    static let missingToken = APIError(.unauthorized, "missing or malformed Authorization: Bearer token")
+    static let badToken = APIError(.unauthorized, "unknown token")
+    static func wrongDevice(_ field: String) -> APIError {
+        APIError(.forbidden, "this token belongs to another device", field: field)
+    }
+    static func noDevice(_ name: String) -> APIError {
+        APIError(.notFound, "no device named \(name)", field: "name")
+    }
+}

@@ -1,0 +1,65 @@
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Runs the sweeper and the heartbeat flusher until shutdown, then flushes once more.
+struct CollectorService: Service {
+    let collector: Collector
+
+    func run() async throws {
+        let c = collector
+        await cancelWhenGracefulShutdown {
+            var lastFlush = ContinuousClock.now
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(c.config.sweepInterval))
+                do {
+                    try await c.sweep()
+                    if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
+                        lastFlush = .now
+                        try await c.flush()
+                    }
+                } catch {
+                    c.logger.error("background work failed: \(error)")
+                }
+            }
+        }
+        try await c.flush()
+    }
+}
+
+/// The router of the collector, used by the server and the tests.
+public func buildRouter(_ collector: Collector) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
+    let api = router.group("api/v1")
+    IngestController(collector: collector).addRoutes(to: api)
+    APIController(collector: collector).addRoutes(to: api)
+    WebController(collector: collector).addRoutes(to: router)
+    PingController(collector: collector).addRoutes(to: router)
+    BadgeController(collector: collector).addRoutes(to: router)
+    MetricsController(collector: collector).addRoutes(to: router)
+    return router
+}
+
+/// The collector application on `collector` (already started), with its background service.
+public func buildApplication(
+    _ collector: Collector, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(collector),
+        configuration: .init(address: .hostname(collector.config.host, port: collector.config.port), serverName: "downtime-collector"),
+        services: [CollectorService(collector: collector)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? collector.config.port) },
+        logger: collector.logger)
+}
+
+/// Opens the SQLite store in the configured data folder, starts a collector run and builds the application.
+public func buildApplication(_ config: CollectorConfig, logger: Logger = Logger(label: "downtime-collector"),
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    let store = try SQLiteStore(dataDir: config.dataDir)
+    let collector = try await Collector.start(store: store, config: config, logger: logger)
+    return buildApplication(collector, onServerRunning: onServerRunning)
+}

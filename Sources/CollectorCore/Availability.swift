@@ -1,0 +1,82 @@
+import DowntimeProtocol
+import Foundation
+
+/// Uptime shares over the last 24 h / 7 d / 30 d, from outages and the time nothing could be known.
+public enum Availability {
+    /// Returns the share of known time in `[now - window, now]` (clipped to `since`) the device was up,
+    /// or nil when no time of that window is known. `unknown` periods (collector away, paused) are left
+    /// out of both sides; `network` outages do not count as downtime, since the device itself was up.
+    public static func share(
+        window: TimeInterval, now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]
+    ) -> Double? {
+        let (down, known) = downAndKnown(from: now - window, to: now, now: now, since: since, outages: outages, unknown: unknown)
+        guard known > 0 else { return nil }
+        return min(1, max(0, 1 - down / known))
+    }
+
+    /// Seconds of downtime and of known time in `[from, to]`, clipped to `[since, now]`.
+    public static func downAndKnown(
+        from: Date, to: Date, now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]
+    ) -> (down: TimeInterval, known: TimeInterval) {
+        let start = max(from, since), end = min(to, now)
+        guard end > start else { return (0, 0) }
+        // Most devices most days: nothing to subtract.
+        if unknown.isEmpty && !outages.contains(where: { $0.cause != .network }) { return (0, end.timeIntervalSince(start)) }
+        let span = DateInterval(start: start, end: end)
+        let unknownUnion = union(unknown.compactMap { clip($0, to: span) })
+        let known = span.duration - unknownUnion.reduce(0) { $0 + $1.duration }
+        let downs = outages.filter { $0.cause != .network }.compactMap {
+            clip(DateInterval(start: $0.start, end: max($0.start, $0.end ?? now)), to: span)
+        }
+        var down = 0.0
+        for d in union(downs) {
+            down += d.duration - union(unknownUnion.compactMap { clip($0, to: d) }).reduce(0) { $0 + $1.duration }
+        }
+        return (max(0, down), max(0, known))
+    }
+
+    /// One UTC day of the availability bar.
+    public struct Day: Sendable, Equatable {
+        public var start: Date
+        public var down: TimeInterval
+        public var known: TimeInterval
+    }
+
+    /// The last `count` UTC days, oldest first, the last one being today (so far).
+    public static func days(_ count: Int, now: Date, since: Date?, outages: [OutageView], unknown: [DateInterval]) -> [Day] {
+        let today = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+        return (0..<count).map { i in
+            let start = Date(timeIntervalSince1970: today - Double(count - 1 - i) * 86_400)
+            guard let since else { return Day(start: start, down: 0, known: 0) }
+            let (down, known) = downAndKnown(from: start, to: start + 86_400, now: now, since: since,
+                                             outages: outages, unknown: unknown)
+            return Day(start: start, down: down, known: known)
+        }
+    }
+
+    /// All three standard windows at once.
+    public static func view(now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]) -> UptimeView {
+        UptimeView(
+            day: share(window: 86_400, now: now, since: since, outages: outages, unknown: unknown),
+            week: share(window: 7 * 86_400, now: now, since: since, outages: outages, unknown: unknown),
+            month: share(window: 30 * 86_400, now: now, since: since, outages: outages, unknown: unknown))
+    }
+
+    static func clip(_ i: DateInterval, to span: DateInterval) -> DateInterval? {
+        let s = max(i.start, span.start)
+        let e = min(i.end, span.end)
+        return e > s ? DateInterval(start: s, end: e) : nil
+    }
+
+    static func union(_ intervals: [DateInterval]) -> [DateInterval] {
+        var out: [DateInterval] = []
+        for i in intervals.sorted(by: { $0.start < $1.start }) {
+            if let last = out.last, i.start <= last.end {
+                out[out.count - 1] = DateInterval(start: last.start, end: max(last.end, i.end))
+            } else {
+                out.append(i)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,249 @@
+import DowntimeProtocol
+import Foundation
+import Logging
+import Synchronization
+
+/// The collector's behaviour, independent of HTTP: ingest, liveness sweeps, flushing and the read side.
+public final class Collector: Sendable {
+    public let store: any Store
+    public let config: CollectorConfig
+    public let clock: any WallClock
+    /// When this run started; every device gets a fresh window from here.
+    public let startedAt: Date
+    let fleet: Fleet
+    let timelines = TimelineCache()
+    let logger: Logger
+    private let externalMark: Mutex<Int>
+    private let maintenance: Mutex<MaintenancePlan>
+
+    private init(store: any Store, config: CollectorConfig, clock: any WallClock, startedAt: Date, mark: Int, logger: Logger) {
+        self.store = store
+        self.config = config
+        self.clock = clock
+        self.startedAt = startedAt
+        self.fleet = Fleet(policy: config.policy, defaultInterval: config.defaultInterval)
+        self.externalMark = Mutex(mark)
+        self.maintenance = Mutex(MaintenancePlan(windows: config.maintenance))
+        self.logger = logger
+    }
+
+    /// Starts a collector run on `store`: records the time the previous run was away as `collector_down`
+    /// (unknown, not downtime) in every device's log and loads the devices.
+    public static func start(store: any Store, config: CollectorConfig, clock: any WallClock = SystemWallClock(),
+                             logger: Logger = Logger(label: "downtime-collector")) async throws -> Collector {
+        let now = clock.now()
+        let previousAlive = try await store.beginRun(at: now)
+        let devices = try await store.allDevices()
+        if let previousAlive, now.timeIntervalSince(previousAlive) > config.flushInterval {
+            let records = devices.filter { $0.createdAt <= previousAlive }.map {
+                Event(device: $0.name, at: previousAlive, bootID: nil, payload: .collectorDown(start: previousAlive, end: now))
+            }
+            if !records.isEmpty { _ = try await store.insertEvents(records, receivedAt: now) }
+            logger.notice("collector was away from \(WireTime.format(previousAlive)) to \(WireTime.format(now)); recorded as unknown")
+        }
+        let c = Collector(store: store, config: config, clock: clock, startedAt: now,
+                          mark: try await store.externalChangeMark(), logger: logger)
+        await c.fleet.load(devices, windowStart: now)
+        try await c.loadMaintenance()
+        return c
+    }
+
+    // MARK: ingest
+
+    /// The device a token belongs to, also one the CLI added since the last reload.
+    func owner(ofToken token: String) async throws -> String? {
+        let hash = Tokens.hash(token)
+        if let name = await fleet.device(forTokenHash: hash) { return name }
+        guard let record = try await store.device(tokenHash: hash) else { return nil }
+        await fleet.add(record, windowStart: clock.now())
+        return record.name
+    }
+
+    /// Resolves a bearer token to its device: 401 when unknown, 403 when it is another device's.
+    func authorize(_ token: String?, for device: String, field: String = "device") async throws -> String {
+        guard let token else { throw APIError.missingToken }
+        guard let owner = try await owner(ofToken: token) else { throw APIError.badToken }
+        guard owner == device else { throw APIError.wrongDevice(field) }
+        return owner
+    }
+
+    /// Handles a heartbeat; a resulting flip (new → up, down → up) is committed before the answer.
+    public func heartbeat(_ hb: Heartbeat, token: String?) async throws -> HeartbeatReply {
+        _ = try await authorize(token, for: hb.device)
+        let now = clock.now()
+        let (interval, flip) = await fleet.beat(hb, receivedAt: now)
+        if let flip { try await record([flip]) }
+        return HeartbeatReply(serverTime: now, intervalS: interval)
+    }
+
+    /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`): the token alone names the device.
+    public func ping(token: String, fail: Bool) async throws {
+        guard let name = try await owner(ofToken: token) else { throw APIError(.notFound, "unknown token") }
+        let now = clock.now()
+        if let flip = fail ? await fleet.fail(name, at: now) : await fleet.ping(name, at: now) {
+            try await record([flip])
+        }
+    }
+
+    /// Stores a batch of events once each (by id); all are committed before the answer.
+    public func ingest(_ batch: EventBatch, token: String?) async throws -> EventBatchReply {
+        guard let first = batch.events.first else { return EventBatchReply(accepted: []) }
+        let device = try await authorize(token, for: first.device, field: "events[0].device")
+        let now = clock.now()
+        var events: [Event] = []
+        for (i, var e) in batch.events.enumerated() {
+            guard e.device == device else { throw APIError.wrongDevice("events[\(i)].device") }
+            guard e.kind.isDeviceReported else {
+                throw APIError(.badRequest, "kind \(e.kind.rawValue) is recorded by the collector only", field: "events[\(i)].kind")
+            }
+            if case .outage(var o) = e.payload, o.end == nil, let uptime = o.uptimeS {
+                // The agent's clock was unsynced: anchor the end with ours.
+                let end = now - uptime
+                o.end = max(end, o.start ?? end)
+                if let s = o.start { o.durationS = o.end!.timeIntervalSince(s) }
+                e.payload = .outage(o)
+            }
+            events.append(e)
+        }
+        let accepted = try await timedStore("insert_events") { try await store.insertEvents(events, receivedAt: now) }
+        await timelines.add(events, receivedAt: now)
+        return EventBatchReply(accepted: accepted)
+    }
+
+    /// Creates a device for an agent holding the enrollment key and returns its token.
+    public func enroll(_ req: EnrollRequest) async throws -> EnrollReply {
+        guard let key = config.enrollmentKey else {
+            throw APIError(.forbidden, "enrollment is off on this collector", field: "enrollment_key")
+        }
+        guard Tokens.constantTimeEqual(Tokens.hash(req.enrollmentKey), Tokens.hash(key)) else {
+            throw APIError(.forbidden, "wrong enrollment key", field: "enrollment_key")
+        }
+        let token = try await addDevice(req.device).token
+        logger.notice("\(req.device): enrolled")
+        return EnrollReply(token: token)
+    }
+
+    /// Adds a device with a new token; 409 when the name is taken.
+    public func addDevice(_ name: String) async throws -> (token: String, record: DeviceRecord) {
+        let added = try await Self.addDevice(name, store: store, now: clock.now())
+        await fleet.add(added.record, windowStart: clock.now())
+        return added
+    }
+
+    // MARK: background work
+
+    /// Applies liveness at the current time and commits the resulting flips; reloads devices the CLI changed.
+    public func sweep() async throws {
+        let mark = try await store.externalChangeMark()
+        if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
+            await fleet.load(try await store.allDevices(), windowStart: nil)
+            await timelines.reset()
+            try await loadMaintenance()
+        }
+        try await record(await fleet.sweep(now: clock.now(), maintenance: maintenancePlan))
+    }
+
+    /// The configured windows and the ones added with the CLI.
+    var maintenancePlan: MaintenancePlan { maintenance.withLock { $0 } }
+
+    private func loadMaintenance() async throws {
+        let stored = try await store.maintenanceWindows()
+        let windows = config.maintenance + stored
+        maintenance.withLock { $0.windows = windows }
+    }
+
+    /// Commits flips (before any answer that depends on them) and logs them.
+    private func record(_ flips: [FlipChange]) async throws {
+        guard !flips.isEmpty else { return }
+        try await timedStore("record_flips") { try await store.recordFlips(flips) }
+        await timelines.add(flips.map(\.event), receivedAt: clock.now())
+        for f in flips { logger.notice("\(f.device): \(f.describe)") }
+    }
+
+    /// Writes the beats received since the last flush, and the collector's own alive mark.
+    public func flush() async throws {
+        let beats = await fleet.takeDirtyBeats()
+        do {
+            try await timedStore("save_beats") { try await store.saveBeats(beats, aliveAt: clock.now()) }
+        } catch {
+            await fleet.markDirty(beats.keys)
+            throw error
+        }
+    }
+
+    // MARK: reading
+
+    /// All devices with their outages and daily bars, down first, then by name.
+    public func deviceDetails() async throws -> [DeviceDetail] {
+        let now = clock.now()
+        let store = self.store
+        let timelines = try await self.timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }
+        let plan = maintenancePlan
+        return await fleet.snapshot().map { d in
+            detail(d, rows: timelines[d.record.name] ?? [], plan: plan, now: now)
+        }.sorted { ($0.view.status, $0.view.name) < ($1.view.status, $1.view.name) }
+    }
+
+    /// All devices, down first, then by name.
+    public func deviceViews() async throws -> [DeviceView] {
+        try await deviceDetails().map(\.view)
+    }
+
+    public func deviceDetail(_ name: String) async throws -> DeviceDetail? {
+        guard let d = await fleet.live(name) else { return nil }
+        let now = clock.now()
+        let store = self.store
+        let rows = try await timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }[name] ?? []
+        return detail(d, rows: rows, plan: maintenancePlan, now: now)
+    }
+
+    private func detail(_ d: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
+        var timeline = DeviceTimeline(rows: rows, now: now)
+        if !plan.windows.isEmpty {
+            // Maintenance is neither up nor down.
+            timeline.unknown += plan.intervals(device: d.record.name, tags: d.record.tags,
+                                               in: DateInterval(start: now - 31 * 86_400, end: now))
+        }
+        return DeviceViews.detail(d, timeline: timeline, now: now, policy: config.policy, defaultInterval: config.defaultInterval)
+    }
+
+    public func deviceView(_ name: String) async throws -> DeviceView? {
+        try await deviceDetail(name)?.view
+    }
+}
+
+extension Collector {
+    /// Adds a device with a fresh token to `store` (used by the server and the CLI alike).
+    public static func addDevice(_ raw: String, store: any Store, now: Date) async throws -> (token: String, record: DeviceRecord) {
+        guard let name = DeviceName.normalize(raw) else {
+            throw APIError(.badRequest, "device name must match [a-z0-9][a-z0-9._-]{0,62}", field: "device")
+        }
+        let token = Tokens.generate()
+        let record = DeviceRecord(name: name, tokenHash: Tokens.hash(token), createdAt: now)
+        do {
+            try await store.addDevice(record)
+        } catch StoreError.deviceExists {
+            throw APIError(.conflict, "a device named \(name) already exists", field: "device")
+        }
+        return (token, record)
+    }
+
+    /// Pauses or resumes a device from outside the server; the running server picks it up on its next sweep.
+    public static func setPaused(_ paused: Bool, name: String, store: any Store, now: Date,
+                                 policy: LivenessPolicy, defaultInterval: Int) async throws -> Bool {
+        guard let r = try await store.device(named: name) else { return false }
+        guard r.paused != paused else { return true }
+        // The status column keeps the pre-pause status; on resume the device gets a fresh window
+        // from now, like after a collector restart (a down device stays down until it beats).
+        let to: DeviceStatus = paused ? .paused : r.status
+        let reason = paused ? "paused by admin" : "resumed by admin"
+        return try await store.setPaused(paused, flip: Fleet.flip(name, from: paused ? r.status : .paused, to: to, at: now, reason: reason))
+    }
+}
+
+extension FlipChange {
+    var describe: String {
+        guard case .flip(let f) = event.payload else { return status.rawValue }
+        return "\(f.from) → \(f.to) (\(f.reason))"
+    }
+}

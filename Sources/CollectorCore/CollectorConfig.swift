@@ -1,0 +1,118 @@
+import DowntimeProtocol
+import Foundation
+
+/// A configuration value that could not be used; `key` names the flag or variable.
+public struct ConfigError: Error, CustomStringConvertible {
+    public var key: String
+    public var message: String
+    public var description: String { "\(key): \(message)" }
+    public init(key: String, message: String) {
+        self.key = key
+        self.message = message
+    }
+}
+
+/// Everything the collector is told: flags win over environment variables, which win over the config file.
+public struct CollectorConfig: Sendable {
+    public var host = "0.0.0.0"
+    public var port = 8899
+    public var dataDir = "./data"
+    /// Off (nil) unless configured: with it, agents may enroll themselves.
+    public var enrollmentKey: String?
+    public var policy = LivenessPolicy()
+    /// Interval assumed for a device that never said its own.
+    public var defaultInterval = 10
+    /// How often heartbeats are written to disk and the collector marks itself alive.
+    public var flushInterval: TimeInterval = 2
+    public var sweepInterval: TimeInterval = 1
+    public var maxBodyBytes = 64 * 1024
+    /// Windows from the configuration (the CLI adds more to the store).
+    public var maintenance: [MaintenanceWindow] = []
+
+    public init() {}
+
+    /// The variable names, which are also the keys of the config file (`KEY=value` lines, `#` comments).
+    public enum Key: String, CaseIterable, Sendable {
+        case host = "DOWNTIME_HOST"
+        case port = "DOWNTIME_PORT"
+        case dataDir = "DOWNTIME_DATA_DIR"
+        case enrollmentKey = "DOWNTIME_ENROLLMENT_KEY"
+        case misses = "DOWNTIME_MISSES"
+        case grace = "DOWNTIME_GRACE"
+        case defaultInterval = "DOWNTIME_DEFAULT_INTERVAL"
+        /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
+        case maintenance = "DOWNTIME_MAINTENANCE"
+    }
+
+    /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
+    public static func parseFile(_ text: String, name: String) throws -> [Key: String] {
+        var out: [Key: String] = [:]
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let eq = line.firstIndex(of: "=") else {
+                throw ConfigError(key: "\(name):\(n + 1)", message: "expected KEY=value")
+            }
+            let k = line[..<eq].trimmingCharacters(in: .whitespaces)
+            var v = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if v.count >= 2, v.first == "\"", v.last == "\"" { v = String(v.dropFirst().dropLast()) }
+            guard let key = Key(rawValue: k) else {
+                throw ConfigError(key: "\(name):\(n + 1)", message: "unknown key \(k); known: "
+                                  + Key.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            out[key] = v
+        }
+        return out
+    }
+
+    /// Builds the configuration from layered sources (later layers win) and checks every value.
+    public static func resolve(_ layers: [[Key: String]]) throws -> CollectorConfig {
+        var merged: [Key: String] = [:]
+        for layer in layers { merged.merge(layer) { _, new in new } }
+        var c = CollectorConfig()
+        func int(_ key: Key, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let v = merged[key] else { return nil }
+            guard let n = Int(v), range.contains(n) else {
+                throw ConfigError(key: key.rawValue, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(v)")
+            }
+            return n
+        }
+        if let h = merged[.host] {
+            guard !h.isEmpty else { throw ConfigError(key: Key.host.rawValue, message: "must not be empty") }
+            c.host = h
+        }
+        if let p = try int(.port, 0...65535) { c.port = p }
+        if let d = merged[.dataDir] {
+            guard !d.isEmpty else { throw ConfigError(key: Key.dataDir.rawValue, message: "must not be empty") }
+            c.dataDir = d
+        }
+        if let k = merged[.enrollmentKey], !k.isEmpty {
+            guard k.count >= 12 else {
+                throw ConfigError(key: Key.enrollmentKey.rawValue, message: "must be at least 12 characters")
+            }
+            c.enrollmentKey = k
+        }
+        if let m = try int(.misses, 1...100) { c.policy.misses = m }
+        if let g = try int(.grace, 0...3600) { c.policy.grace = TimeInterval(g) }
+        if let i = try int(.defaultInterval, 1...86_400) { c.defaultInterval = i }
+        if let m = merged[.maintenance] {
+            do {
+                c.maintenance = try m.split(separator: ";").map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
+            } catch {
+                throw ConfigError(key: Key.maintenance.rawValue, message: (error as? WireValidationError)?.message ?? "invalid")
+            }
+        }
+        return c
+    }
+
+    /// Picks this configuration's keys out of a process environment.
+    public static func environmentLayer(_ env: [String: String]) -> [Key: String] {
+        var out: [Key: String] = [:]
+        for key in Key.allCases { if let v = env[key.rawValue] { out[key] = v } }
+        return out
+    }
+
+    public var databasePath: String {
+        (dataDir as NSString).appendingPathComponent("downtime.sqlite")
+    }
+}

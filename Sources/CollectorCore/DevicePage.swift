@@ -1,0 +1,148 @@
+import DowntimeProtocol
+import Foundation
+
+/// The page of one device: facts, a 7-day timeline, its outages and its log (a pure function of its data).
+public enum DevicePage {
+    /// Rows of the log shown on the page; the full log is a download away.
+    public static let logRows = 300
+
+    public static func render(_ d: DeviceDetail, log: [Event], now: Date) -> String {
+        let v = d.view
+        return PageParts.document("\(v.name) · DowntimeMon") { w in
+            w.element(.header) { w in
+                w.element(.h1) { w in
+                    w.element(.a, [(.href, "/")], text: "DowntimeMon")
+                    w.text(" / \(v.name) ")
+                    PageParts.status(&w, v.status)
+                }
+            }
+            w.element(.main) { w in
+                w.element(.p, [(.class, "sum")], text: sentence(v))
+                facts(&w, v, now: now)
+                w.element(.h2, text: "Last 7 days")
+                timeline(&w, d, now: now)
+                w.element(.h2, text: "Last 30 days")
+                w.element(.div, [(.class, "wide")]) { PageParts.bar(&$0, d.days) }
+                w.element(.h2, text: "Outages")
+                outages(&w, d.outages)
+                w.element(.h2, text: "Log")
+                w.element(.p) { w in
+                    w.text("Newest first\(log.count > logRows ? ", the last \(logRows) of \(log.count)" : "") · ")
+                    w.element(.a, [(.href, "/devices/\(v.name)/log.txt")], text: "log.txt")
+                    w.text(" · ")
+                    w.element(.a, [(.href, "/devices/\(v.name)/log.csv")], text: "CSV")
+                    w.text(" · ")
+                    w.element(.a, [(.href, "/api/v1/devices/\(v.name)/events")], text: "JSON")
+                }
+                logTable(&w, log.suffix(logRows).reversed())
+            }
+        }
+    }
+
+    static func sentence(_ v: DeviceView) -> String {
+        switch v.status {
+        case .down: "Down" + (v.currentOutage.map { " for \(Durations.text($0.durationS))" } ?? "")
+        case .late: "A heartbeat is late; not down yet."
+        case .up: "Up."
+        case .new: "Never heard from yet."
+        case .paused: "Paused by an admin: no alarms."
+        }
+    }
+
+    static func facts(_ w: inout HTMLWriter, _ v: DeviceView, now: Date) {
+        w.element(.table, [(.class, "facts")]) { w in
+            func row(_ k: String, _ body: (inout HTMLWriter) -> Void) {
+                w.element(.tr) { w in
+                    w.element(.th, text: k)
+                    w.element(.td, [], body)
+                }
+            }
+            row("Last seen") { w in if let s = v.lastSeen { PageParts.time(&w, s) } else { w.text("never") } }
+            row("Booted") { w in
+                if let s = v.lastSeen, let up = v.uptimeS { PageParts.time(&w, s - up) } else { w.text("–") }
+            }
+            row("Agent version") { $0.text(v.agentVersion ?? "–") }
+            row("Boot id") { $0.text(v.bootID ?? "–") }
+            row("Clock") { w in
+                guard let synced = v.clockSynced else { return w.text("–") }
+                w.text((synced ? "synced" : "NOT synced") + (v.clockSkewS.map { String(format: ", %+.1f s from the collector", $0) } ?? ""))
+            }
+            row("Heartbeat every") { $0.text("\(v.intervalS) s") }
+            row("Uptime 24 h / 7 d / 30 d") { w in
+                w.text([v.uptime.day, v.uptime.week, v.uptime.month].map(PageParts.percent).joined(separator: " / "))
+            }
+            if !v.tags.isEmpty { row("Tags") { $0.text(v.tags.joined(separator: ", ")) } }
+            row("Last outage") { PageParts.outage(&$0, v.lastOutage) }
+        }
+    }
+
+    /// Seven days as one strip in minutes: up in green, outages in red, unknown in grey, nothing before the first beat.
+    static func timeline(_ w: inout HTMLWriter, _ d: DeviceDetail, now: Date) {
+        let span: TimeInterval = 7 * 86_400
+        let from = now - span
+        func x(_ t: Date) -> Int { Int((max(0, min(span, t.timeIntervalSince(from))) / 60).rounded()) }
+        let width = Int(span / 60)
+        w.element(.svg, [(.class, "tl"), (.viewBox, "0 0 \(width) 30"), (.preserveAspectRatio, "none"), (.role, "img"),
+                         (.ariaLabel, "timeline of the last 7 days")]) { w in
+            w.element(.rect, [(.x, "0"), (.y, "0"), (.width, String(width)), (.height, "30"), (.class, "b-none")])
+            if let firstSeen = d.firstSeen {
+                let start = x(firstSeen)
+                w.element(.rect, [(.x, String(start)), (.y, "0"), (.width, String(max(0, width - start))), (.height, "30"), (.class, "b-ok")])
+            }
+            for u in d.unknown where u.end > from {
+                w.element(.rect, [(.x, String(x(u.start))), (.y, "0"), (.width, String(max(1, x(u.end) - x(u.start)))),
+                                  (.height, "30"), (.class, "b-none")]) { w in
+                    w.element(.title, text: "\(LogFormat.isoOffset(u.start)) – \(LogFormat.isoOffset(u.end)): unknown")
+                }
+            }
+            for o in d.outages where (o.end ?? now) > from {
+                let end = o.end ?? now
+                w.element(.rect, [(.x, String(x(o.start))), (.y, "0"), (.width, String(max(2, x(end) - x(o.start)))),
+                                  (.height, "30"), (.class, o.cause == .network ? "b-minor" : "b-major")]) { w in
+                    w.element(.title, text: "\(LogFormat.isoOffset(o.start)): \(o.cause.label), \(Durations.text(o.durationS))")
+                }
+            }
+        }
+        // Day labels in HTML: text inside a stretched SVG would be squashed.
+        w.element(.div, [(.class, "days")]) { w in
+            for day in 0...7 {
+                let t = from + Double(day) * 86_400
+                w.element(.span, text: day == 7 ? "now" : String(WireTime.format(t).prefix(10).dropFirst(5)))
+            }
+        }
+    }
+
+    static func outages(_ w: inout HTMLWriter, _ list: [OutageView]) {
+        guard !list.isEmpty else { return w.element(.p, [(.class, "mute")], text: "No outages recorded in the last 30 days.") }
+        w.element(.table) { w in
+            w.element(.thead) { w in
+                w.element(.tr) { w in for h in ["Start", "End", "Length", "Cause", "Known from"] { w.element(.th, text: h) } }
+            }
+            w.element(.tbody) { w in
+                for o in list.reversed() {
+                    w.element(.tr) { w in
+                        w.element(.td) { PageParts.time(&$0, o.start) }
+                        w.element(.td) { w in if let e = o.end { PageParts.time(&w, e) } else { w.element(.strong, text: "ongoing") } }
+                        w.element(.td, [(.class, "num")], text: Durations.text(o.durationS))
+                        w.element(.td, text: o.cause.label)
+                        w.element(.td, [(.class, "mute")], text: o.source == "merged" ? "agent + collector" : o.source)
+                    }
+                }
+            }
+        }
+    }
+
+    static func logTable(_ w: inout HTMLWriter, _ log: some Sequence<Event>) {
+        w.element(.table) { w in
+            w.element(.tbody) { w in
+                for e in log {
+                    w.element(.tr) { w in
+                        w.element(.td) { PageParts.time(&$0, e.at) }
+                        w.element(.td, text: e.kind.rawValue)
+                        w.element(.td, text: LogFormat.detail(e))
+                    }
+                }
+            }
+        }
+    }
+}

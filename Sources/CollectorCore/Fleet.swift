@@ -1,0 +1,164 @@
+import DowntimeProtocol
+import Foundation
+
+/// The collector's in-memory view of all devices: heartbeats land here and are written in batches.
+actor Fleet {
+    private struct Entry {
+        var record: DeviceRecord
+        var live: DeviceStatus
+        var dirty = false
+        /// Start of a fresh window (collector start or resume) the device is measured from.
+        var windowStart: Date?
+    }
+
+    private var entries: [String: Entry] = [:]
+    private var byToken: [[UInt8]: String] = [:]
+    let policy: LivenessPolicy
+    let defaultInterval: Int
+
+    init(policy: LivenessPolicy, defaultInterval: Int) {
+        self.policy = policy
+        self.defaultInterval = defaultInterval
+    }
+
+    /// Replaces what is known from the store; beats newer in memory than on disk are kept.
+    func load(_ records: [DeviceRecord], windowStart: Date?) {
+        var next: [String: Entry] = [:]
+        byToken = [:]
+        for var r in records {
+            var entry = entries[r.name] ?? Entry(record: r, live: r.status, windowStart: windowStart)
+            if let mine = entry.record.beat, mine.at >= (r.beat?.at ?? .distantPast) {
+                r.beat = mine
+            } else {
+                entry.dirty = false
+            }
+            if entry.record.paused && !r.paused { entry.windowStart = r.statusSince }
+            entry.record = r
+            if r.paused { entry.live = .paused } else if entry.live == .paused { entry.live = r.status }
+            next[r.name] = entry
+            byToken[r.tokenHash] = r.name
+        }
+        entries = next
+    }
+
+    /// Adds one device learnt outside a reload (enrollment, or a token the store knew first).
+    func add(_ record: DeviceRecord, windowStart: Date?) {
+        guard entries[record.name] == nil else { return }
+        entries[record.name] = Entry(record: record, live: record.paused ? .paused : record.status, windowStart: windowStart)
+        byToken[record.tokenHash] = record.name
+    }
+
+    func device(forTokenHash hash: [UInt8]) -> String? {
+        byToken[hash]
+    }
+
+    /// Records a heartbeat at `receivedAt`; returns the interval to answer and the flip to commit, if any.
+    func beat(_ hb: Heartbeat, receivedAt: Date) -> (interval: Int, flip: FlipChange?) {
+        guard var e = entries[hb.device] else { return (hb.intervalS, nil) }
+        let skew = receivedAt.timeIntervalSince(hb.sentAt)
+        e.record.beat = BeatState(at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
+                                  clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq)
+        let flip = markAlive(&e, at: receivedAt)
+        entries[hb.device] = e
+        return (e.record.interval(default: defaultInterval), flip)
+    }
+
+    /// Records a ping (`/ping/{token}`), a heartbeat without agent facts; returns the flip to commit, if any.
+    func ping(_ name: String, at: Date) -> FlipChange? {
+        guard var e = entries[name] else { return nil }
+        let old = e.record.beat
+        e.record.beat = BeatState(at: at, intervalS: e.record.interval(default: defaultInterval),
+                                  agentVersion: old?.agentVersion ?? "ping", bootID: old?.bootID ?? "",
+                                  clockSkewS: old?.clockSkewS ?? 0, clockSynced: old?.clockSynced ?? true,
+                                  uptimeS: old?.uptimeS ?? 0, seq: (old?.seq ?? 0) + 1)
+        let flip = markAlive(&e, at: at)
+        entries[name] = e
+        return flip
+    }
+
+    /// Marks a device down now because it said so (`/ping/{token}/fail`); nil when already down or paused.
+    func fail(_ name: String, at: Date) -> FlipChange? {
+        guard var e = entries[name], !e.record.paused, e.record.status != .down else { return nil }
+        let flip = Self.flip(name, from: e.record.status, to: .down, at: at, reason: "the device reported a failure")
+        e.record.status = .down
+        e.record.statusSince = at
+        e.live = .down
+        entries[name] = e
+        return flip
+    }
+
+    /// The device is alive at `at`: it is up again (a flip out of new or down), unless paused.
+    private func markAlive(_ e: inout Entry, at: Date) -> FlipChange? {
+        e.dirty = true
+        guard !e.record.paused else { return nil }
+        e.live = .up
+        guard e.record.status == .new || e.record.status == .down else { return nil }
+        let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
+        let flip = Self.flip(e.record.name, from: e.record.status, to: .up, at: at, reason: reason)
+        e.record.status = .up
+        e.record.statusSince = at
+        return flip
+    }
+
+    /// Applies liveness to every device at `now`; returns the flips to commit (`late` is not recorded).
+    /// A device in maintenance is shown paused and never flips; after it, it gets a fresh window.
+    func sweep(now: Date, maintenance: MaintenancePlan) -> [FlipChange] {
+        var flips: [FlipChange] = []
+        let anyMaintenance = !maintenance.windows.isEmpty
+        for (name, var e) in entries where !e.record.paused {
+            var windowStart = e.windowStart
+            if anyMaintenance {
+                let m = maintenance.state(device: name, tags: e.record.tags, now: now)
+                if m.active {
+                    entries[name]?.live = .paused
+                    continue
+                }
+                if let end = m.lastEnd { windowStart = max(windowStart ?? end, end) }
+            }
+            let interval = Double(e.record.interval(default: defaultInterval))
+            let recordedDown = e.record.status == .down
+            let status = Liveness.status(lastBeat: e.record.beat?.at, interval: interval, paused: false, now: now,
+                                         policy: policy, windowStart: recordedDown ? nil : windowStart)
+            if status == .down, !recordedDown, let last = e.record.beat?.at {
+                let silent = Int(now.timeIntervalSince(max(last, windowStart ?? last)).rounded())
+                let reason = "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
+                // The outage started after the last beat we heard, not when we noticed.
+                flips.append(Self.flip(name, from: e.record.status, to: .down, at: last, reason: reason))
+                e.record.status = .down
+                e.record.statusSince = last
+            }
+            e.live = recordedDown ? .down : status
+            entries[name] = e
+        }
+        return flips
+    }
+
+    /// Beats changed since the last call, to be written in one batch.
+    func takeDirtyBeats() -> [String: BeatState] {
+        var out: [String: BeatState] = [:]
+        for (name, e) in entries where e.dirty {
+            out[name] = e.record.beat
+            entries[name]?.dirty = false
+        }
+        return out
+    }
+
+    /// Puts beats back after a failed write, unless newer ones arrived meanwhile.
+    func markDirty(_ names: some Sequence<String>) {
+        for name in names { entries[name]?.dirty = true }
+    }
+
+    func snapshot() -> [LiveDevice] {
+        entries.values.map { LiveDevice(record: $0.record, status: $0.live) }
+    }
+
+    func live(_ name: String) -> LiveDevice? {
+        entries[name].map { LiveDevice(record: $0.record, status: $0.live) }
+    }
+
+    static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String) -> FlipChange {
+        FlipChange(device: device, status: to,
+                   event: Event(device: device, at: at, bootID: nil,
+                                payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: reason))))
+    }
+}

@@ -1,0 +1,72 @@
+import DowntimeProtocol
+import Hummingbird
+import Logging
+
+/// Turns every error into a JSON `{"error","field"}` answer; only a fault of ours is a 500.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as APIError {
+            return Self.response(e)
+        } catch let e as WireValidationError {
+            return Self.response(.badRequest(e))
+        } catch let e as HTTPError {
+            return Self.response(APIError(e.status, e.body ?? e.status.reasonPhrase.lowercased()))
+        } catch let e as any HTTPResponseError {
+            return Self.response(APIError(e.status, e.status.reasonPhrase.lowercased()))
+        } catch {
+            context.logger.error("request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
+            return Self.response(APIError(.internalServerError, "internal error"))
+        }
+    }
+
+    static func response(_ e: APIError) -> Response {
+        let body = (try? WireCoding.encode(ErrorBody(error: e.message, field: e.field))) ?? Array("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if e.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: e.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Helpers shared by the controllers for JSON in and out.
+enum JSONIO {
+    /// Reads a JSON body: 415 for another content type, 413 past the limit, 400 naming the field when invalid.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/json" else {
+            throw APIError(.unsupportedMediaType, "Content-Type must be application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "body larger than \(limit) bytes")
+        }
+        do {
+            return try WireCoding.decode(T.self, from: buffer.readableBytesView)
+        } catch {
+            throw APIError.badRequest(error)
+        }
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try WireCoding.encode(value))))
+    }
+
+    static func text(_ text: String, contentType: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extra)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A device name from the path: 400 naming `name` when it breaks the rules.
+    static func deviceName(_ context: some RequestContext) throws -> String {
+        let raw = context.parameters.get("name") ?? ""
+        guard let name = DeviceName.normalize(raw) else {
+            throw APIError(.badRequest, "device name must match [a-z0-9][a-z0-9._-]{0,62}", field: "name")
+        }
+        return name
+    }
+}

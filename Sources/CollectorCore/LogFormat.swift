@@ -1,0 +1,79 @@
+import DowntimeProtocol
+import Foundation
+
+/// The per-device log as text lines and CSV rows (pure).
+public enum LogFormat {
+    /// What an event says, in words: `outage cause=power_loss start=… end=… duration=1h 2m 3s`.
+    /// ISO 8601 with an explicit offset (`+00:00`, never `Z`), as the log and the page titles show times.
+    public static func isoOffset(_ d: Date, offsetSeconds: Int = 0) -> String {
+        let s = WireTime.format(d, offsetSeconds: offsetSeconds, millis: false)
+        return s.hasSuffix("Z") ? String(s.dropLast()) + "+00:00" : s
+    }
+
+    public static func detail(_ e: Event, offsetSeconds: Int = 0) -> String {
+        func t(_ d: Date) -> String { isoOffset(d, offsetSeconds: offsetSeconds) }
+        switch e.payload {
+        case .agentStarted(let v): return "agent version \(v)"
+        case .outage(let o):
+            var s = "cause=\(o.cause.rawValue) (\(o.cause.label))"
+            if let start = o.start { s += " start=\(t(start))" }
+            if let end = o.end { s += " end=\(t(end))" }
+            if let d = o.durationS { s += " duration=\(Durations.text(d))" }
+            if !o.clockSynced { s += " clock=unsynced" }
+            return s
+        case .collectorUnreachable(let s, let end):
+            return "collector unreachable from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s))))"
+        case .clockJump(let d): return "wall clock jumped by \(String(format: "%+.1f", d)) s"
+        case .shutdown: return "clean shutdown"
+        case .outboxDropped(let n, let kinds): return "agent outbox full: dropped \(n) event(s) of kinds \(kinds.joined(separator: ","))"
+        case .flip(let f): return "\(f.from) -> \(f.to): \(f.reason)"
+        case .collectorDown(let s, let end):
+            return "collector not running from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s)))); status unknown"
+        }
+    }
+
+    /// One line of `log.txt`: ISO 8601 time with offset, kind, detail.
+    public static func line(_ e: Event, offsetSeconds: Int = 0) -> String {
+        let at = isoOffset(e.at, offsetSeconds: offsetSeconds)
+        return "\(at) \(e.device) \(e.kind.rawValue) \(detail(e, offsetSeconds: offsetSeconds))"
+    }
+
+    public static let csvHeader = "time,device,kind,id,detail"
+
+    public static func csvRow(_ e: Event) -> String {
+        [WireTime.format(e.at), e.device, e.kind.rawValue, e.id.uuidString, detail(e)].map(csvField).joined(separator: ",")
+    }
+
+    static func csvField(_ s: String) -> String {
+        // Also defuses spreadsheet formulas, since details can hold device-made text.
+        var v = s
+        if let f = v.first, "=+-@".contains(f) { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+}
+
+/// Human durations: `45s`, `3m 20s`, `2h 5m`, `3d 4h`.
+public enum Durations {
+    /// Reads `90s`, `30m`, `2h` or `1d` (a positive whole number and a unit).
+    public static func parse(_ s: String) -> TimeInterval? {
+        guard let unit = s.last, let n = Int(s.dropLast()), n > 0 else { return nil }
+        switch unit {
+        case "s": return TimeInterval(n)
+        case "m": return TimeInterval(n * 60)
+        case "h": return TimeInterval(n * 3600)
+        case "d": return TimeInterval(n * 86_400)
+        default: return nil
+        }
+    }
+
+    public static func text(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+        if s < 86_400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+        return "\(s / 86_400)d \(s % 86_400 / 3600)h"
+    }
+}

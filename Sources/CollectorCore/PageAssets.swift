@@ -1,0 +1,61 @@
+/// The pages' CSS and script: inline constants, so an offline LAN renders them (no CDN, no fonts).
+enum PageAssets {
+    static let css: StaticString = """
+        :root{--bg:#fff;--fg:#1b1f24;--mute:#5f6b7a;--line:#e3e7ec;--card:#f6f8fa;--up:#1a7f37;--late:#b35900;\
+        --down:#c62828;--paused:#6b7280;--new:#2563eb;--unk:#c9d1d9}
+        @media (prefers-color-scheme:dark){:root{--bg:#0f1419;--fg:#e6edf3;--mute:#9aa7b4;--line:#2a323c;--card:#161b22;\
+        --up:#3fb950;--late:#f0883e;--down:#ff6b6b;--paused:#9ca3af;--new:#79a8ff;--unk:#3b434d}}
+        *{box-sizing:border-box}
+        body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
+        header,main,footer{max-width:1200px;margin:0 auto;padding:.6rem 1rem}
+        header{display:flex;flex-wrap:wrap;gap:.6rem 1.5rem;align-items:center;justify-content:space-between}
+        h1{font-size:1.3rem;margin:.2rem 0}h2{font-size:1.05rem;margin:1.4rem 0 .4rem}
+        a{color:inherit}.mute,footer,.sum{color:var(--mute)}
+        .st{display:inline-block;min-width:4.6em;text-align:center;padding:.05em .5em;border-radius:1em;font-weight:600;\
+        font-size:.85em;color:#fff;background:var(--mute)}
+        .st.up{background:var(--up)}.st.late{background:var(--late)}.st.down{background:var(--down)}\
+        .st.paused{background:var(--paused)}.st.new{background:var(--new)}
+        table{border-collapse:collapse;width:100%}
+        th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+        thead th{font-size:.78em;color:var(--mute);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
+        .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .tag{font-size:.75em;border:1px solid var(--line);border-radius:.6em;padding:0 .4em;margin-left:.3em;color:var(--mute)}
+        .facts th{width:12rem;font-weight:600;color:var(--mute)}
+        [hidden]{display:none!important}
+        svg.bar{width:120px;height:14px;display:block}svg.tl{width:100%;height:30px;display:block}
+        .wide svg.bar{width:100%;height:18px}.days{display:flex;justify-content:space-between;font-size:.75em;color:var(--mute)}
+        .b-ok{fill:var(--up)}.b-minor{fill:var(--late)}.b-major{fill:var(--down)}.b-none{fill:var(--unk)}
+        input[type=search]{width:18rem;max-width:100%;padding:.4rem .6rem;font:inherit;border:1px solid var(--line);\
+        border-radius:.4rem;background:var(--card);color:inherit}
+        .empty{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem}
+        .stale .sum::after{content:" · connection lost, showing the last data";color:var(--down)}
+        @media (max-width:720px){thead{display:none}table.devs,.devs tbody,.devs tr,.devs td{display:block}\
+        .devs tr{border:1px solid var(--line);border-radius:.5rem;margin:.6rem 0;padding:.4rem .5rem}\
+        .devs td{border:0;padding:.1rem .2rem}.devs td:nth-child(n+3):nth-child(-n+8)::before{color:var(--mute);font-size:.85em}\
+        .devs td:nth-child(3)::before{content:"Last seen: "}.devs td:nth-child(4)::before{content:"Down for: "}\
+        .devs td:nth-child(5)::before{content:"Last outage: "}.devs td:nth-child(6)::before{content:"24 h: "}\
+        .devs td:nth-child(7)::before{content:"7 d: "}.devs td:nth-child(8)::before{content:"30 d: "}\
+        .devs .num{text-align:left}.facts th{width:auto}}
+        """
+
+    /// Local times, relative ages, the filter, and a refresh of `<main>` every 5 s (the page works without it).
+    static let script: StaticString = """
+        (function(){
+        var q=document.querySelector('input[name=q]');
+        function rel(d){var s=Math.round((Date.now()-d)/1000);if(s<0)s=0;if(s<60)return s+'s ago';\
+        if(s<3600)return Math.floor(s/60)+'m ago';if(s<86400)return Math.floor(s/3600)+'h '+Math.floor(s%3600/60)+'m ago';\
+        return Math.floor(s/86400)+'d '+Math.floor(s%86400/3600)+'h ago';}
+        function fmt(){document.querySelectorAll('time[datetime]').forEach(function(t){var d=new Date(t.getAttribute('datetime'));\
+        if(isNaN(d))return;t.textContent=t.hasAttribute('data-rel')?rel(d):d.toLocaleString();});}
+        function filter(){if(!q)return;var v=q.value.trim().toLowerCase();document.querySelectorAll('[data-name]').forEach(function(r){\
+        r.hidden=!!v&&r.dataset.name.indexOf(v)<0&&(r.dataset.tags||'').indexOf(v)<0&&r.dataset.status!==v;});}
+        function refresh(){fetch(location.href,{cache:'no-store'}).then(function(r){if(!r.ok)throw r;return r.text();})\
+        .then(function(h){var m=new DOMParser().parseFromString(h,'text/html').querySelector('main');\
+        if(m){document.querySelector('main').replaceWith(m);fmt();filter();}document.body.classList.remove('stale');})\
+        .catch(function(){document.body.classList.add('stale');});}
+        if(q){q.addEventListener('input',filter);document.querySelector('form[role=search]').addEventListener('submit',\
+        function(e){e.preventDefault();filter();});}
+        fmt();filter();setInterval(refresh,5000);
+        })();
+        """
+}

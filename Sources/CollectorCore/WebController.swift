@@ -1,0 +1,44 @@
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+
+/// The pages people read, the log downloads and the health check.
+struct WebController<Context: RequestContext> {
+    let collector: Collector
+    static var html: String { "text/html; charset=utf-8" }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/") { request, _ in
+            let query = request.uri.queryParameters.get("q").map { String($0.prefix(100)) }
+            let page = OverviewPage.render(try await collector.deviceDetails(), now: collector.clock.now(), query: query)
+            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
+        }
+        router.get("/healthz") { _, _ in
+            try JSONIO.response(["status": "ok"])
+        }
+        router.get("/devices/{name}") { _, context in
+            let name = try JSONIO.deviceName(context)
+            guard let detail = try await collector.deviceDetail(name) else { throw APIError.noDevice(name) }
+            let log = try await collector.store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000)
+            let page = DevicePage.render(detail, log: log.map(\.event), now: collector.clock.now())
+            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
+        }
+        router.get("/devices/{name}/log.txt") { _, context in
+            let name = try JSONIO.deviceName(context)
+            let log = try await deviceLog(name)
+            return JSONIO.text(log.map { LogFormat.line($0) + "\n" }.joined(), contentType: "text/plain; charset=utf-8")
+        }
+        router.get("/devices/{name}/log.csv") { _, context in
+            let name = try JSONIO.deviceName(context)
+            let log = try await deviceLog(name)
+            let csv = ([LogFormat.csvHeader] + log.map(LogFormat.csvRow)).joined(separator: "\r\n") + "\r\n"
+            return JSONIO.text(csv, contentType: "text/csv; charset=utf-8",
+                               headers: [.contentDisposition: "attachment; filename=\"\(name).csv\""])
+        }
+    }
+
+    private func deviceLog(_ name: String) async throws -> [Event] {
+        guard try await collector.store.device(named: name) != nil else { throw APIError.noDevice(name) }
+        return try await collector.store.events(device: name, since: nil, afterSeq: nil, limit: 10_000_000).map(\.event)
+    }
+}

@@ -1,0 +1,75 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Testing
+
+@Suite struct OutageMergerTests {
+    static let t = Date(timeIntervalSince1970: 1_795_335_000)
+
+    @Test func agentReportMergesWithCollectorDownPeriod() {
+        // The agent persisted last_alive 50 s before the cut; the last beat was 5 s before it.
+        let down = [DownPeriod(start: Self.t - 5, end: Self.t + 3600 + 8)]
+        let reported = [ReportedOutage(cause: .powerLoss, start: Self.t - 50, end: Self.t + 3600)]
+        let out = OutageMerger.merge(down: down, reported: reported, unreachable: [], slack: 15, now: Self.t + 7200)
+        #expect(out == [OutageView(start: Self.t - 5, end: Self.t + 3600, durationS: 3605, cause: .powerLoss, source: "merged")])
+    }
+
+    @Test func shortRebootSeenOnlyByTheAgent() {
+        let reported = [ReportedOutage(cause: .cleanReboot, start: Self.t, end: Self.t + 20)]
+        let out = OutageMerger.merge(down: [], reported: reported, unreachable: [], slack: 15, now: Self.t + 100)
+        #expect(out == [OutageView(start: Self.t, end: Self.t + 20, durationS: 20, cause: .cleanReboot, source: "agent")])
+    }
+
+    @Test func unexplainedDownPeriodIsUnknownOrNetwork() {
+        let down = [DownPeriod(start: Self.t, end: Self.t + 100), DownPeriod(start: Self.t + 1000, end: nil)]
+        let cut = [DateInterval(start: Self.t + 2, end: Self.t + 98)]
+        let out = OutageMerger.merge(down: down, reported: [], unreachable: cut, slack: 15, now: Self.t + 1500)
+        #expect(out.map(\.cause) == [.network, .unknown])
+        #expect(out[1].end == nil && out[1].durationS == 500)
+    }
+
+    @Test func farApartRecordsStaySeparate() {
+        let down = [DownPeriod(start: Self.t, end: Self.t + 60)]
+        let reported = [ReportedOutage(cause: .agentStopped, start: Self.t + 5000, end: Self.t + 5100)]
+        let out = OutageMerger.merge(down: down, reported: reported, unreachable: [], slack: 15, now: Self.t + 6000)
+        #expect(out.map(\.source) == ["collector", "agent"])
+    }
+
+    @Test func unknownCauseWithoutStartKeepsTheCollectorStart() {
+        let down = [DownPeriod(start: Self.t, end: Self.t + 100)]
+        let reported = [ReportedOutage(cause: .unknown, start: nil, end: Self.t + 95)]
+        let out = OutageMerger.merge(down: down, reported: reported, unreachable: [], slack: 15, now: Self.t + 200)
+        #expect(out == [OutageView(start: Self.t, end: Self.t + 95, durationS: 95, cause: .unknown, source: "merged")])
+    }
+}
+
+@Suite struct AvailabilityTests {
+    static let now = Date(timeIntervalSince1970: 1_795_335_000)
+
+    @Test func downtimeShare() throws {
+        let o = [OutageView(start: Self.now - 3600, end: Self.now - 3600 + 864, durationS: 864, cause: .powerLoss, source: "agent")]
+        let day = try #require(Availability.share(window: 86_400, now: Self.now, since: Self.now - 1e7, outages: o, unknown: []))
+        #expect(abs(day - 0.99) < 1e-9)
+    }
+
+    @Test func unknownTimeIsLeftOutOfBothSides() throws {
+        // Half the day unknown, and a 432 s outage inside the known half: 1 % down.
+        let unknown = [DateInterval(start: Self.now - 86_400, end: Self.now - 43_200)]
+        let o = [OutageView(start: Self.now - 1000, end: Self.now - 568, durationS: 432, cause: .unknown, source: "collector"),
+                 OutageView(start: Self.now - 80_000, end: Self.now - 70_000, durationS: 10_000, cause: .unknown, source: "collector")]
+        let day = try #require(Availability.share(window: 86_400, now: Self.now, since: Self.now - 1e7, outages: o, unknown: unknown))
+        #expect(abs(day - 0.99) < 1e-9)
+    }
+
+    @Test func networkCutsAreNotDowntimeAndOngoingOutagesCount() throws {
+        let o = [OutageView(start: Self.now - 600, end: Self.now - 300, durationS: 300, cause: .network, source: "collector"),
+                 OutageView(start: Self.now - 100, end: nil, durationS: 100, cause: .unknown, source: "collector")]
+        let share = try #require(Availability.share(window: 1000, now: Self.now, since: Self.now - 1e7, outages: o, unknown: []))
+        #expect(abs(share - 0.9) < 1e-9)
+    }
+
+    @Test func youngDeviceIsMeasuredFromItsCreation() {
+        #expect(Availability.share(window: 86_400, now: Self.now, since: Self.now - 100, outages: [], unknown: []) == 1)
+        #expect(Availability.share(window: 86_400, now: Self.now, since: Self.now, outages: [], unknown: []) == nil)
+    }
+}

@@ -1,0 +1,70 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct PagesTests {
+    @Test func overviewIsEscapedHTMLWithCharset() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            let hostile = heartbeatJSON("pi-1").replacingOccurrences(of: "\"0.1.0\"", with: "\"<script>alert(1)</script>\"")
+            let (s, _) = try await client.post("/api/v1/heartbeat", hostile, token: token)
+            #expect(s == .ok)
+            let (status, html, headers) = try await client.get("/")
+            #expect(status == .ok)
+            #expect(headers[.contentType] == "text/html; charset=utf-8")
+            #expect(html.contains("pi-1") && html.contains("1 device · 1 up · 0 down"))
+            let (_, page, _) = try await client.get("/devices/pi-1")
+            #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!page.contains("<script>alert"))
+        }
+    }
+
+    @Test func emptyCollectorSaysHowToAddADevice() async throws {
+        let h = try await Harness.make()
+        try await h.test { client in
+            let (_, html, _) = try await client.get("/")
+            #expect(html.contains("downtime-collector device add NAME"))
+        }
+    }
+
+    @Test func logDownloadsAsTextAndCSV() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            try await client.post("/api/v1/events", IngestTests.outageBatch(id: UUID()), token: token)
+            let (_, text, th) = try await client.get("/devices/pi-1/log.txt")
+            #expect(th[.contentType] == "text/plain; charset=utf-8")
+            let lines = text.split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines[1].hasPrefix("2026-11-22T09:00:00+00:00 pi-1 outage cause=power_loss"))
+            #expect(lines[1].contains("duration=1h 0m"))
+            let (_, csv, _) = try await client.get("/devices/pi-1/log.csv")
+            #expect(csv.hasPrefix(LogFormat.csvHeader + "\r\n"))
+            #expect(csv.split(separator: "\r\n").count == 3)
+        }
+    }
+
+    @Test func healthz() async throws {
+        let h = try await Harness.make()
+        try await h.test { client in
+            let (status, body, _) = try await client.get("/healthz")
+            #expect(status == .ok && body.contains("ok"))
+        }
+    }
+
+    @Test func devicesArePagedByCursor() async throws {
+        let h = try await Harness.make()
+        for i in 0..<5 { _ = try await h.addDevice("d\(i)") }
+        try await h.test { client in
+            let p1 = try await client.getJSON("/api/v1/devices?limit=2", as: DeviceList.self)
+            #expect(p1.devices.map(\.name) == ["d0", "d1"] && p1.next == "d1")
+            let p3 = try await client.getJSON("/api/v1/devices?limit=2&cursor=d3", as: DeviceList.self)
+            #expect(p3.devices.map(\.name) == ["d4"] && p3.next == nil)
+        }
+    }
+}

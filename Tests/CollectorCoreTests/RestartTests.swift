@@ -1,0 +1,121 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct RestartTests {
+    @Test func restartKeepsDevicesFlipsEventsAndTheLog() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        let id = UUID()
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 41), token: token)
+            try await client.post("/api/v1/events", IngestTests.outageBatch(id: id), token: token)
+        }
+        let logBefore = try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100).map(\.event)
+        let h2 = try await h.restarted(after: 1)
+        try await h2.test { client in
+            let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
+            #expect(view.status == .up && view.bootID == bootA)
+            let log = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events
+            #expect(Array(log.prefix(logBefore.count)) == logBefore)
+            #expect(log.contains { $0.id == id })
+            let (_, text, _) = try await client.get("/devices/pi-1/log.txt")
+            #expect(text.contains("outage cause=power_loss"))
+            // The old token still works.
+            let (s, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 42), token: token)
+            #expect(s == .ok)
+        }
+        #expect(try await h2.store.device(named: "pi-1")?.beat?.seq == 41)
+    }
+
+    @Test func collectorDowntimeIsUnknownAndEveryDeviceGetsAFreshWindow() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+        }
+        let stoppedAt = h.clock.now()
+        let h2 = try await h.restarted(after: 3600)
+        let restartedAt = h2.clock.now()
+        // Silent for an hour while the collector was away: not down until a full window after the restart.
+        try await h2.collector.sweep()
+        try await h2.test { client in
+            #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .up)
+            h2.clock.advance(34.9)
+            try await h2.collector.sweep()
+            #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .late)
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+            let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
+            #expect(view.status == .up && view.lastOutage == nil)
+            // The hour away counts neither as up nor as down.
+            #expect(view.uptime.day == 1)
+            let log = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events
+            let gap = log.compactMap { e -> (Date, Date)? in
+                if case .collectorDown(let s, let end) = e.payload { return (s, end) }
+                return nil
+            }
+            #expect(gap.count == 1)
+            #expect(gap.first?.0 == stoppedAt && gap.first?.1 == restartedAt)
+        }
+    }
+
+    @Test func aDeviceDownBeforeTheRestartStaysDown() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+        }
+        h.clock.advance(100)
+        try await h.collector.sweep()
+        let h2 = try await h.restarted(after: 10)
+        try await h2.collector.sweep()
+        try await h2.test { client in
+            let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
+            #expect(view.status == .down)
+        }
+        let flips = try await h2.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100).filter { $0.event.kind == .flip }
+        #expect(flips.count == 2)
+    }
+
+    @Test func pauseFromTheCLISideIsPickedUpAndStopsDownFlips() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            // Another process (the CLI) pauses it through its own connection to the same file.
+            let cli = try SQLiteStore(dataDir: h.dir)
+            #expect(try await Collector.setPaused(true, name: "pi-1", store: cli, now: h.clock.now(),
+                                                  policy: h.config.policy, defaultInterval: 10))
+            h.clock.advance(1000)
+            try await h.collector.sweep()
+            #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .paused)
+            #expect(try await Collector.setPaused(false, name: "pi-1", store: cli, now: h.clock.now(),
+                                                  policy: h.config.policy, defaultInterval: 10))
+            try await h.collector.sweep()
+            #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .up)
+            h.clock.advance(35)
+            try await h.collector.sweep()
+            let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
+            #expect(view.status == .down)
+            // Down from the last beat, but the paused stretch is unknown, not downtime.
+            let flips = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events.compactMap { e -> String? in
+                if case .flip(let f) = e.payload { return "\(f.from)>\(f.to)" }
+                return nil
+            }
+            #expect(flips == ["new>up", "up>paused", "paused>up", "up>down"])
+        }
+    }
+
+    @Test func aDeviceAddedByTheCLIWhileRunningCanBeatAtOnce() async throws {
+        let h = try await Harness.make()
+        let cli = try SQLiteStore(dataDir: h.dir)
+        let token = try await Collector.addDevice("late-comer", store: cli, now: h.clock.now()).token
+        try await h.test { client in
+            let (s, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("late-comer"), token: token)
+            #expect(s == .ok)
+        }
+    }
+}
