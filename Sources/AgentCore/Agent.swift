@@ -365,7 +365,8 @@ public final class Agent {
         }
     }
 
-    static let maxBatchBytes = 256 * 1024
+    /// Under the collector's default 64 KiB body limit.
+    static let maxBatchBytes = 48 * 1024
 
     /// The oldest events, dated: an event observed while the wall clock was implausible is dated
     /// from the boot clock once the wall clock is right, and holds back everything after it until then.
@@ -380,10 +381,29 @@ public final class Agent {
                 entry.event.at = entry.bootID == now.bootID ? now.now - max(0, now.uptime - entry.uptime) : now.now
                 if !plausible.contains(entry.event.at) { entry.event.at = now.now }
             }
+            if entry.bootID == now.bootID { entry.event.payload = Self.reanchored(entry.event.payload, now) }
             batch.append(entry)
             size += entry.size
         }
         return batch
+    }
+
+    /// An outage without an end carries `uptime_s` so the collector can date the boot as receipt
+    /// time − uptime: that only holds for the uptime at sending, not at spooling. Once the clock is
+    /// synced, the agent dates the end itself.
+    static func reanchored(_ payload: Event.Payload, _ now: BootSnapshot) -> Event.Payload {
+        guard case .outage(var o) = payload, o.end == nil, o.uptimeS != nil else { return payload }
+        let backAt = now.now - now.uptime
+        if now.clockSynced, WireTime.validRange.contains(now.now), WireTime.validRange.contains(backAt) {
+            let end = max(backAt, o.start ?? backAt)
+            o.end = end
+            o.durationS = o.start.map { GapDetector.rounded(end.timeIntervalSince($0)) }
+            o.uptimeS = nil
+            o.clockSynced = true
+        } else {
+            o.uptimeS = GapDetector.rounded(now.uptime)
+        }
+        return .outage(o)
     }
 
     static func errorText(_ response: HTTPResponse) -> String {

@@ -259,6 +259,48 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(TransportErro
         #expect(h.lines.lines.contains { $0.contains("plausible") })
     }
 
+    @Test func anUnsyncedOutageIsAnchoredWithTheUptimeAtSendingOrDatedOnceSynced() throws {
+        let h = Harness()
+        try StateFile(path: h.dir.file("state.json")).save(
+            AgentState(bootID: "0ff0-0ff0", lastAlive: h.facts.wall - 4000, lastAliveUptime: 80_000, clockSynced: true))
+        h.facts.synced = false
+        h.facts.boottime = 30
+        h.transport.respond = network
+        let agent = try h.agent()
+        try agent.start()
+        agent.tick()
+        h.facts.advance(100)
+        h.transport.respond = FakeTransport.acceptAll
+        agent.tick()
+        let first = h.transport.sentEvents.compactMap { e -> OutageReport? in
+            if case .outage(let o) = e.payload { return o } else { return nil }
+        }
+        // Sent 100 s after it was found: the uptime is the one at sending.
+        #expect(first.first?.uptimeS == 130 && first.first?.end == nil && first.first?.clockSynced == false)
+
+        // Same again, but the clock got synced (and stepped) before the collector came back.
+        let h2 = Harness()
+        try StateFile(path: h2.dir.file("state.json")).save(
+            AgentState(bootID: "0ff0-0ff0", lastAlive: h2.facts.wall - 4000, lastAliveUptime: 80_000, clockSynced: true))
+        h2.facts.synced = false
+        h2.facts.boottime = 30
+        h2.transport.respond = network
+        let agent2 = try h2.agent()
+        try agent2.start()
+        agent2.tick()
+        h2.facts.advance(100)
+        h2.facts.wall += 3600
+        h2.facts.synced = true
+        h2.transport.respond = FakeTransport.acceptAll
+        agent2.tick()
+        let second = h2.transport.sentEvents.compactMap { e -> OutageReport? in
+            if case .outage(let o) = e.payload { return o } else { return nil }
+        }
+        let o = try #require(second.first)
+        #expect(o.end == h2.facts.wall - 130 && o.uptimeS == nil && o.clockSynced)
+        #expect(o.durationS == (h2.facts.wall - 130).timeIntervalSince(o.start!))
+    }
+
     @Test func enrollsStoresTheTokenPrivatelyAndUsesIt() throws {
         let h = Harness(token: nil, enrollmentKey: "site-key")
         let agent = try h.agent()
