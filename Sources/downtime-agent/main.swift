@@ -49,7 +49,7 @@ case .run(let config):
     let facts = LinuxBootFacts(bootIDFile: config.bootIDFile, uptimeFile: config.uptimeFile, timeSyncFile: config.timeSyncFile)
     do {
         let transport = try CurlTransport(baseURL: config.collectorURL, caFile: config.caFile,
-                                          connectTimeout: 5, totalTimeout: min(15, Double(max(config.interval, 3))))
+                                          connectTimeout: 5, totalTimeout: min(10, Double(max(config.interval, 3))))
         let agent = try Agent(config: config, facts: facts, transport: transport, log: log)
         try agent.start()
         agent.run(wait: signals.wait)
