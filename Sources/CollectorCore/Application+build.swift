@@ -12,6 +12,7 @@ struct CollectorService: Service {
         let c = collector
         await cancelWhenGracefulShutdown {
             var lastFlush = ContinuousClock.now
+            var lastHousekeeping = ContinuousClock.now - .seconds(3600)
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(c.config.sweepInterval))
                 do {
@@ -19,6 +20,10 @@ struct CollectorService: Service {
                     if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
                         lastFlush = .now
                         try await c.flush()
+                    }
+                    if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
+                        lastHousekeeping = .now
+                        try await c.housekeeping()
                     }
                 } catch {
                     c.logger.error("background work failed: \(error)")

@@ -171,6 +171,28 @@ public final class Collector: Sendable {
         }
     }
 
+    /// Housekeeping, run hourly: writes the daily availability of the last days and applies retention.
+    /// Returns how many log rows retention deleted.
+    @discardableResult
+    public func housekeeping() async throws -> Int {
+        let now = clock.now()
+        var rows: [(device: String, day: String, down: Double, known: Double)] = []
+        for d in try await deviceDetails() {
+            // Yesterday and today so far; older days were written on earlier runs.
+            for day in d.days.suffix(2) where day.known > 0 {
+                rows.append((d.view.name, String(WireTime.format(day.start).prefix(10)), day.down, day.known))
+            }
+        }
+        try await timedStore("save_daily") { try await store.saveDaily(rows) }
+        guard let days = config.retentionDays else { return 0 }
+        let deleted = try await store.deleteEvents(before: now - Double(days) * 86_400)
+        if deleted > 0 {
+            await timelines.reset()
+            logger.info("retention: deleted \(deleted) log rows older than \(days) days")
+        }
+        return deleted
+    }
+
     // MARK: reading
 
     /// All devices with their outages and daily bars, down first, then by name.

@@ -26,6 +26,8 @@ public struct CollectorConfig: Sendable {
     public var flushInterval: TimeInterval = 2
     public var sweepInterval: TimeInterval = 1
     public var maxBodyBytes = 64 * 1024
+    /// Days of log kept; nil keeps everything (events are small). Daily figures are kept forever.
+    public var retentionDays: Int?
     /// Windows from the configuration (the CLI adds more to the store).
     public var maintenance: [MaintenanceWindow] = []
 
@@ -40,6 +42,7 @@ public struct CollectorConfig: Sendable {
         case misses = "DOWNTIME_MISSES"
         case grace = "DOWNTIME_GRACE"
         case defaultInterval = "DOWNTIME_DEFAULT_INTERVAL"
+        case retentionDays = "DOWNTIME_RETENTION_DAYS"
         /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
         case maintenance = "DOWNTIME_MAINTENANCE"
     }
@@ -95,6 +98,11 @@ public struct CollectorConfig: Sendable {
         if let m = try int(.misses, 1...100) { c.policy.misses = m }
         if let g = try int(.grace, 0...3600) { c.policy.grace = TimeInterval(g) }
         if let i = try int(.defaultInterval, 1...86_400) { c.defaultInterval = i }
+        // Under 31 days would cut into the 30-day figures the page shows.
+        if let r = try int(.retentionDays, 0...100_000), r > 0 {
+            guard r >= 31 else { throw ConfigError(key: Key.retentionDays.rawValue, message: "must be 0 (keep all) or at least 31") }
+            c.retentionDays = r
+        }
         if let m = merged[.maintenance] {
             do {
                 c.maintenance = try m.split(separator: ";").map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }

@@ -61,6 +61,14 @@ public final class SQLiteStore: Store {
         m.registerMigration("v2-maintenance") { db in
             try db.execute(sql: "CREATE TABLE maintenance (id INTEGER PRIMARY KEY AUTOINCREMENT, spec TEXT NOT NULL)")
         }
+        m.registerMigration("v3-daily") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily_availability (
+                    device TEXT NOT NULL, day TEXT NOT NULL, down_s REAL NOT NULL, known_s REAL NOT NULL,
+                    PRIMARY KEY (device, day)
+                ) WITHOUT ROWID
+                """)
+        }
         return m
     }
 
@@ -254,6 +262,32 @@ public final class SQLiteStore: Store {
     public func allEvents() async throws -> [StoredEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, received_at, body FROM event ORDER BY device, at, seq").map(Self.stored)
+        }
+    }
+
+    // MARK: retention
+
+    public func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws {
+        try await pool.write { db in
+            let stmt = try db.cachedStatement(sql: "INSERT OR REPLACE INTO daily_availability VALUES (?, ?, ?, ?)")
+            for r in rows { try stmt.execute(arguments: [r.device, r.day, r.down, r.known]) }
+        }
+    }
+
+    public func daily(device: String) async throws -> [(day: String, down: Double, known: Double)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT day, down_s, known_s FROM daily_availability WHERE device = ? ORDER BY day",
+                             arguments: [device]).map { ($0["day"], $0["down_s"], $0["known_s"]) }
+        }
+    }
+
+    public func deleteEvents(before: Date) async throws -> Int {
+        try await pool.write { db in
+            // A device's first flip out of `new` is kept: it says since when the device is known.
+            try db.execute(sql: """
+                DELETE FROM event WHERE at < ? AND NOT (kind = 'flip' AND CAST(body AS TEXT) LIKE '%"from":"new"%')
+                """, arguments: [before.timeIntervalSince1970])
+            return db.changesCount
         }
     }
 

@@ -22,6 +22,12 @@ public protocol Store: Sendable {
     func setInterval(_ seconds: Int?, device: String) async throws -> Bool
     /// Replaces a device's tags; false when there is no such device.
     func setTags(_ tags: [String], device: String) async throws -> Bool
+    /// Stores daily availability figures (day as `YYYY-MM-DD`, UTC), replacing the same days.
+    func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
+    /// A device's daily figures, oldest first.
+    func daily(device: String) async throws -> [(day: String, down: Double, known: Double)]
+    /// Deletes log rows older than `before` (retention); returns how many.
+    func deleteEvents(before: Date) async throws -> Int
     /// Maintenance windows added with the CLI.
     func maintenanceWindows() async throws -> [MaintenanceWindow]
     /// Adds a window and returns its id.
