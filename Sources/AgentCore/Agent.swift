@@ -88,7 +88,7 @@ public final class Agent {
         log.info("started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
                  + "\(outbox.count) event(s) waiting in the outbox")
         enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
-        if let outage = decision.outage { enqueue(.outage(outage), at: now) }
+        if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
         persist(now)
         previous = now
         return decision
@@ -163,8 +163,8 @@ public final class Agent {
     }
 
     /// Puts an event on disk; if even that fails the event is logged, the only place left.
-    func enqueue(_ payload: Event.Payload, at now: BootSnapshot) {
-        let event = Event(device: config.device, at: now.now, bootID: bootID, payload: payload)
+    func enqueue(_ payload: Event.Payload, at now: BootSnapshot, id: UUID = UUID()) {
+        let event = Event(id: id, device: config.device, at: now.now, bootID: bootID, payload: payload)
         do {
             try outbox.enqueue(event, bootID: bootID, uptime: now.uptime)
         } catch {
@@ -235,7 +235,9 @@ public final class Agent {
         let end = max(now.now, since)
         log.notice("collector reachable again after \(GapDetector.seconds(end.timeIntervalSince(since)))")
         if WireTime.validRange.contains(since) {
-            enqueue(.collectorUnreachable(start: since, end: end), at: now)
+            // Named by its start: a crash before the file below is gone re-sends the same event.
+            enqueue(.collectorUnreachable(start: since, end: end), at: now,
+                    id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
         }
         try? FileIO.remove(unreachablePath)
         // The collector is back: send what waited without waiting for the backoff.

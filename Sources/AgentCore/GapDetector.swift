@@ -43,11 +43,37 @@ public struct StartDecision: Sendable, Equatable {
     public var finding: StartFinding
     public var outage: OutageReport?
     public var message: String
+    /// The outage event's id, derived from the state it was found in: if the agent dies before its
+    /// fresh state is on disk, the next start finds the same outage under the same id, and the
+    /// collector stores it once.
+    public var outageID: UUID?
+
+    init(finding: StartFinding, outage: OutageReport?, message: String) {
+        self.finding = finding
+        self.outage = outage
+        self.message = message
+    }
 }
 
 /// Pure gap detection (DESIGN.md): previous state + facts now → findings. No I/O, no clock.
 public enum GapDetector {
     public static func onStart(previous: StateLoad, facts: BootSnapshot, policy: GapPolicy) -> StartDecision {
+        var decision = decide(previous: previous, facts: facts, policy: policy)
+        if decision.outage != nil {
+            switch previous {
+            case .missing:
+                break
+            case .unreadable(let reason):
+                decision.outageID = DerivedID.uuid("unreadable-state|\(facts.bootID)|\(reason)")
+            case .loaded(let s):
+                decision.outageID = DerivedID.uuid(
+                    "outage|\(s.bootID)|\(s.lastAliveUptime)|\(WireTime.format(s.lastAlive))|\(facts.bootID)")
+            }
+        }
+        return decision
+    }
+
+    static func decide(previous: StateLoad, facts: BootSnapshot, policy: GapPolicy) -> StartDecision {
         let synced = facts.clockSynced && WireTime.validRange.contains(facts.now)
         switch previous {
         case .missing:
@@ -148,5 +174,30 @@ public enum GapDetector {
         if s < 120 { return "\(s) s" }
         if s < 7200 { return "\(s / 60) min \(s % 60) s" }
         return "\(s / 3600) h \(s / 60 % 60) min"
+    }
+}
+
+/// Name-based event ids: the same finding always gets the same UUID (version 8, FNV-1a based;
+/// unique enough for idempotency, not meant to be secret).
+public enum DerivedID {
+    public static func uuid(_ name: String) -> UUID {
+        func fnv(_ seed: UInt64) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+            for b in name.utf8 {
+                h ^= UInt64(b)
+                h = h &* 0x0000_0100_0000_01b3
+            }
+            return h
+        }
+        let hi = fnv(0x6477_6d2d_6964_0001), lo = fnv(0x6477_6d2d_6964_0002)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 {
+            bytes[i] = UInt8(truncatingIfNeeded: hi >> (56 - 8 * UInt64(i)))
+            bytes[8 + i] = UInt8(truncatingIfNeeded: lo >> (56 - 8 * UInt64(i)))
+        }
+        bytes[6] = (bytes[6] & 0x0f) | 0x80  // version 8
+        bytes[8] = (bytes[8] & 0x3f) | 0x80  // RFC 4122 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }

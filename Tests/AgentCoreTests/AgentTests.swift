@@ -71,6 +71,26 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(TransportErro
         #expect(s.bootID == h.facts.boot && s.cleanShutdownAt == nil)
     }
 
+    @Test func anOutageFoundTwiceBecauseOfACrashBeforeTheNewStateKeepsItsID() throws {
+        // Two agents start from the same old state, as a crash between spooling the outage and
+        // writing the fresh state would make happen: the collector must get one outage, not two.
+        let old = AgentState(bootID: "0ff0-0ff0", lastAlive: Date(timeIntervalSince1970: 1_795_331_000),
+                             lastAliveUptime: 80_000, clockSynced: true)
+        var ids: [UUID] = []
+        for _ in 0..<2 {
+            let h = Harness()
+            try StateFile(path: h.dir.file("state.json")).save(old)
+            let agent = try h.agent()
+            try agent.start()
+            h.facts.advance(3)
+            agent.tick()
+            ids += h.transport.sentEvents.filter { $0.kind == .outage }.map(\.id)
+        }
+        #expect(ids.count == 2 && ids[0] == ids[1])
+        #expect(DerivedID.uuid("a") != DerivedID.uuid("b"))
+        #expect(DerivedID.uuid("a").uuidString.dropFirst(14).first == "8")  // version 8
+    }
+
     @Test func stateIsPersistedEveryPersistIntervalNotEveryTick() throws {
         let h = Harness()
         let agent = try h.agent()
