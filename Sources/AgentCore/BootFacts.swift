@@ -53,10 +53,6 @@ public final class LinuxBootFacts: BootFacts {
     let bootIDFile: String
     let uptimeFile: String
     let timeSyncFile: String
-    /// A given uptime file holds the uptime at the moment it was written; it then advances with
-    /// CLOCK_BOOTTIME until its content changes (so a test can write it once, or jump it).
-    private var anchor: (text: [UInt8], value: Double, boottime: Double)?
-
     public init(bootIDFile: String = defaultBootIDFile, uptimeFile: String = defaultUptimeFile,
                 timeSyncFile: String = defaultTimeSyncFile) {
         self.bootIDFile = bootIDFile
@@ -73,14 +69,18 @@ public final class LinuxBootFacts: BootFacts {
         return text
     }
 
+    /// CLOCK_BOOTTIME; or, from a given uptime file, the uptime it held when it was last modified
+    /// plus the time since (so a test writes it once per simulated boot, and every agent process
+    /// started in that "boot" reads a consistent, advancing uptime).
     public func uptime() -> Double {
         let boottime = Self.clock(CLOCK_BOOTTIME)
         if uptimeFile == Self.defaultUptimeFile { return boottime }
-        guard let bytes = try? FileIO.read(uptimeFile), let value = Self.parseUptime(bytes) else {
-            return anchor.map { $0.value + boottime - $0.boottime } ?? boottime
+        var st = stat()
+        guard let bytes = try? FileIO.read(uptimeFile), let value = Self.parseUptime(bytes), stat(uptimeFile, &st) == 0 else {
+            return boottime
         }
-        if anchor?.text != bytes { anchor = (bytes, value, boottime) }
-        return anchor!.value + boottime - anchor!.boottime
+        let modified = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
+        return value + max(0, Self.clock(CLOCK_REALTIME) - modified)
     }
 
     public func monotonic() -> Double { Self.clock(CLOCK_MONOTONIC) }

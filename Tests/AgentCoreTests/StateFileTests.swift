@@ -101,7 +101,7 @@ import Testing
 }
 
 @Suite struct BootFactsTests {
-    @Test func readsBootIDAndAnchorsAGivenUptimeFile() throws {
+    @Test func readsBootIDAndAGivenUptimeFileThatKeepsRunning() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         try "0B5D7A3E-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n".write(toFile: dir.file("boot_id"), atomically: true, encoding: .utf8)
@@ -110,8 +110,11 @@ import Testing
         #expect(try facts.bootID() == "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b")
         let first = facts.uptime()
         #expect(first >= 500.25 && first < 501)
-        // Same content: the uptime keeps running from where the file put it.
+        // The file holds the uptime when it was written: it keeps running from there, for any process.
         #expect(facts.uptime() >= first)
+        try FileManager.default.setAttributes([.modificationDate: Date() - 100], ofItemAtPath: dir.file("uptime"))
+        let later = LinuxBootFacts(uptimeFile: dir.file("uptime")).uptime()
+        #expect(later >= 600.25 && later < 601)
         try "20 40\n".write(toFile: dir.file("uptime"), atomically: true, encoding: .utf8)
         #expect(facts.uptime() < 21)
         #expect(!FileManager.default.fileExists(atPath: dir.file("synced")) || facts.clockSynced())
