@@ -240,6 +240,34 @@ private func outages(_ events: [Event]) -> [OutageReport] {
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDir + "/outbox").isEmpty)
     }
 
+    @Test func kill9AtRandomMomentsNeverCorruptsTheStateOrLosesTheOutbox() throws {
+        let site = try Site()
+        let sandbox = try AgentSandbox()
+        defer { site.remove(); sandbox.remove() }
+        let collector = try CollectorProcess(dataDir: site.data)
+        _ = try sandbox.boot(uptime: 5000)
+        // persist-interval 1: the state file is rewritten on every tick, so kills land mid-write too.
+        for round in 0..<10 {
+            let agent = try AgentProcess(collector: collector.url, device: site.device, token: site.token,
+                                         sandbox: sandbox, interval: 1, persist: 1)
+            usleep(UInt32(100_000 + (round * 137_000) % 1_200_000))
+            agent.stop(SIGKILL)
+        }
+        let last = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
+                                    interval: 1, persist: 1)
+        defer { last.stop(SIGKILL) }
+        eventually(15, "the outbox drained") {
+            try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDir + "/outbox").isEmpty
+        }
+        let events = try site.agentEvents(collector)
+        // Same boot, short gaps: no outage at all, above all no "unknown" from a torn state file.
+        #expect(outages(events).isEmpty, "\(last.output)")
+        #expect(!last.output.contains("unreadable"), "\(last.output)")
+        #expect(Set(events.map(\.id)).count == events.count)
+        #expect(events.allSatisfy { $0.kind == .agentStarted })
+        #expect((2...11).contains(events.count))
+    }
+
     @Test func badConfigurationIsOneLineAndExitCode2() throws {
         let none = try Binaries.run("downtime-agent", [], env: ["DOWNTIME_COLLECTOR_URL": ""])
         #expect(none.status == 2 && none.err.split(separator: "\n").count == 1 && none.err.contains("collector"))
