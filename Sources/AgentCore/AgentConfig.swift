@@ -79,9 +79,10 @@ public struct AgentConfig: Sendable, Equatable {
         var text = "usage: downtime-agent [options]\n\nReports this device's heartbeats and outages to a DowntimeMon collector.\n\n"
         for o in options {
             let left = "  --\(o.flag)" + (o.takesValue ? " VALUE" : "")
-            text += left.padding(26) + o.help + (o.env.map { " [\($0)]" } ?? "") + "\n"
+            text += left.padding(30) + o.help + (o.env.map { " [\($0)]" } ?? "") + "\n"
         }
-        text += "  --version".padding(26) + "print the version\n  --help".padding(0) + "\n"
+        text += "  --version".padding(30) + "print the version\n"
+        text += "  --help".padding(30) + "print this help\n"
         return text
     }
 
