@@ -133,7 +133,7 @@ struct Device: AsyncParsableCommand {
         func run() async throws {
             try await cli {
                 let n = try deviceName(name)
-                guard try await options.openStore().1.removeDevice(named: n) else { throw APIError(.notFound, "no device named \(n)") }
+                guard try await options.openStore().1.removeDevice(named: n) else { throw APIError.noDevice(n) }
                 print("Removed \(n).")
             }
         }
@@ -168,7 +168,7 @@ struct Device: AsyncParsableCommand {
                     throw APIError(.badRequest, "give the interval in seconds (1 to 86400), or --clear")
                 }
                 guard try await options.openStore().1.setInterval(clear ? nil : seconds, device: n) else {
-                    throw APIError(.notFound, "no device named \(n)")
+                    throw APIError.noDevice(n)
                 }
                 print(clear ? "\(n) uses its agent's interval again." : "\(n) is expected every \(seconds!) s.")
             }
@@ -189,7 +189,7 @@ struct Device: AsyncParsableCommand {
                     return v
                 }
                 guard try await options.openStore().1.setTags(clean, device: n) else {
-                    throw APIError(.notFound, "no device named \(n)")
+                    throw APIError.noDevice(n)
                 }
                 print(clean.isEmpty ? "\(n) has no tags." : "\(n): \(clean.joined(separator: ", "))")
             }
@@ -202,7 +202,7 @@ struct Device: AsyncParsableCommand {
             let (config, store) = try options.openStore()
             guard try await Collector.setPaused(paused, name: n, store: store, now: Date(), policy: config.policy,
                                                 defaultInterval: config.defaultInterval)
-            else { throw APIError(.notFound, "no device named \(n)") }
+            else { throw APIError.noDevice(n) }
             print(paused ? "Paused \(n)." : "Resumed \(n).")
         }
     }
@@ -325,7 +325,7 @@ struct Log: AsyncParsableCommand {
         try await cli {
             let n = try deviceName(name)
             let store = try options.openStore().1
-            guard try await store.device(named: n) != nil else { throw APIError(.notFound, "no device named \(n)") }
+            guard try await store.device(named: n) != nil else { throw APIError.noDevice(n) }
             for row in try await store.events(device: n, since: nil, afterSeq: nil, limit: Int.max) {
                 print(LogFormat.line(row.event))
             }
