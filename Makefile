@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl faketime chromium python3 python3-venv
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv
 SWIFT ?= swift
 BIN := .build/debug
 # schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.
@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps build release test reliability run clean
+.PHONY: deps fuzz-deps build release test reliability run bench clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -18,6 +18,7 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@python3 -c "import aiosmtpd, html5lib" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1
 
 # Creates the schemathesis virtualenv, only when it is missing or the pins changed.
 fuzz-deps: deps
@@ -47,3 +48,7 @@ run: build
 
 clean:
 	rm -rf .build
+
+bench: deps
+	$(SWIFT) build -c release --product downtime-bench
+	.build/release/downtime-bench

@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Wire types shared by agent and collector; FoundationEssentials only.
@@ -24,32 +26,42 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // One-shot libcurl requests (HTTP and SMTP) for the collector's notifications.
+        .target(name: "CurlClient", dependencies: ["CCurl"]),
         .target(name: "AgentCore", dependencies: ["DowntimeProtocol", "CCurl"]),
         .executableTarget(name: "downtime-agent", dependencies: ["AgentCore"]),
         .target(
             name: "CollectorCore",
             dependencies: [
                 "DowntimeProtocol",
+                "CurlClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "downtime-collector",
             dependencies: [
                 "CollectorCore",
+                "CurlClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // `make bench`: speed and memory figures, never asserted in unit tests.
+        .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore"]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
         .testTarget(
             name: "CollectorCoreTests",
             dependencies: [
                 "CollectorCore",
+                "CurlClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

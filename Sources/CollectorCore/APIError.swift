@@ -25,7 +25,7 @@ public struct APIError: Error, Sendable, Equatable {
     static func wrongDevice(_ field: String) -> APIError {
         APIError(.forbidden, "this token belongs to another device", field: field)
     }
-    static func noDevice(_ name: String) -> APIError {
+    public static func noDevice(_ name: String) -> APIError {
         APIError(.notFound, "no device named \(name)", field: "name")
     }
 }

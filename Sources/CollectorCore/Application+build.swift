@@ -12,13 +12,19 @@ struct CollectorService: Service {
         let c = collector
         await cancelWhenGracefulShutdown {
             var lastFlush = ContinuousClock.now
+            var lastHousekeeping = ContinuousClock.now - .seconds(3600)
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(c.config.sweepInterval))
                 do {
                     try await c.sweep()
+                    await c.notifyTick()
                     if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
                         lastFlush = .now
                         try await c.flush()
+                    }
+                    if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
+                        lastHousekeeping = .now
+                        try await c.housekeeping()
                     }
                 } catch {
                     c.logger.error("background work failed: \(error)")
@@ -33,6 +39,7 @@ struct CollectorService: Service {
 public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContext> {
     // HEAD is answered wherever GET is, as HTTP asks of every server.
     let router = Router(context: CollectorRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: JSONErrorMiddleware())
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routes))
@@ -40,6 +47,9 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     IngestController(collector: collector, limits: RateLimiters(collector.config.rateLimits, clock: collector.clock)).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
     WebController(collector: collector).addRoutes(to: router)
+    PingController(collector: collector).addRoutes(to: router)
+    BadgeController(collector: collector).addRoutes(to: router)
+    MetricsController(collector: collector).addRoutes(to: router)
     routes.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

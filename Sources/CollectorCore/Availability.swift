@@ -20,6 +20,8 @@ public enum Availability {
     ) -> (down: TimeInterval, known: TimeInterval) {
         let start = max(from, since), end = min(to, now)
         guard end > start else { return (0, 0) }
+        // Most devices most days: nothing to subtract.
+        if unknown.isEmpty && !outages.contains(where: { $0.cause != .network }) { return (0, end.timeIntervalSince(start)) }
         let span = DateInterval(start: start, end: end)
         let unknownUnion = union(unknown.compactMap { clip($0, to: span) })
         let known = span.duration - unknownUnion.reduce(0) { $0 + $1.duration }

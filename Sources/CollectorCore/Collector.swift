@@ -11,8 +11,12 @@ public final class Collector: Sendable {
     /// When this run started; every device gets a fresh window from here.
     public let startedAt: Date
     let fleet: Fleet
+    let timelines = TimelineCache()
+    /// Nil when no channel is configured.
+    public let notifier: Notifier?
     let logger: Logger
     private let externalMark: Mutex<Int>
+    private let maintenance: Mutex<MaintenancePlan>
 
     private init(store: any Store, config: CollectorConfig, clock: any WallClock, startedAt: Date, mark: Int, logger: Logger) {
         self.store = store
@@ -21,6 +25,11 @@ public final class Collector: Sendable {
         self.startedAt = startedAt
         self.fleet = Fleet(policy: config.policy, defaultInterval: config.defaultInterval)
         self.externalMark = Mutex(mark)
+        self.maintenance = Mutex(MaintenancePlan(windows: config.maintenance))
+        self.notifier = config.notifiers.isEmpty ? nil : Notifier(
+            specs: config.notifiers,
+            planner: NotificationPlanner(damp: config.notifyDamp, groupWindow: config.notifyGroupWindow, settle: config.notifySettle),
+            store: store, logger: logger)
         self.logger = logger
     }
 
@@ -41,22 +50,25 @@ public final class Collector: Sendable {
         let c = Collector(store: store, config: config, clock: clock, startedAt: now,
                           mark: try await store.externalChangeMark(), logger: logger)
         await c.fleet.load(devices, windowStart: now)
+        try await c.loadMaintenance()
         return c
     }
 
     // MARK: ingest
 
+    /// The device a token belongs to, also one the CLI added since the last reload.
+    func owner(ofToken token: String) async throws -> String? {
+        let hash = Tokens.hash(token)
+        if let name = await fleet.device(forTokenHash: hash) { return name }
+        guard let record = try await store.device(tokenHash: hash) else { return nil }
+        await fleet.add(record, windowStart: clock.now())
+        return record.name
+    }
+
     /// Resolves a bearer token to its device: 401 when unknown, 403 when it is another device's.
     func authorize(_ token: String?, for device: String, field: String = "device") async throws -> String {
         guard let token else { throw APIError.missingToken }
-        let hash = Tokens.hash(token)
-        var owner = await fleet.device(forTokenHash: hash)
-        if owner == nil, let record = try await store.device(tokenHash: hash) {
-            // Added by the CLI since the last reload.
-            await fleet.add(record, windowStart: clock.now())
-            owner = record.name
-        }
-        guard let owner else { throw APIError.badToken }
+        guard let owner = try await owner(ofToken: token) else { throw APIError.badToken }
         guard owner == device else { throw APIError.wrongDevice(field) }
         return owner
     }
@@ -66,11 +78,17 @@ public final class Collector: Sendable {
         _ = try await authorize(token, for: hb.device)
         let now = clock.now()
         let (interval, flip) = await fleet.beat(hb, receivedAt: now)
-        if let flip {
-            try await store.recordFlips([flip])
-            logger.info("\(flip.device): \(flip.describe)")
-        }
+        if let flip { try await record([flip]) }
         return HeartbeatReply(serverTime: now, intervalS: interval)
+    }
+
+    /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`): the token alone names the device.
+    public func ping(token: String, fail: Bool) async throws {
+        guard let name = try await owner(ofToken: token) else { throw APIError(.notFound, "unknown token") }
+        let now = clock.now()
+        if let flip = fail ? await fleet.fail(name, at: now) : await fleet.ping(name, at: now) {
+            try await record([flip])
+        }
     }
 
     /// Stores a batch of events once each (by id); all are committed before the answer.
@@ -93,7 +111,8 @@ public final class Collector: Sendable {
             }
             events.append(e)
         }
-        let accepted = try await store.insertEvents(events, receivedAt: now)
+        let accepted = try await timedStore("insert_events") { try await store.insertEvents(events, receivedAt: now) }
+        await timelines.add(events, receivedAt: now)
         return EventBatchReply(accepted: accepted)
     }
 
@@ -124,22 +143,105 @@ public final class Collector: Sendable {
         let mark = try await store.externalChangeMark()
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
             await fleet.load(try await store.allDevices(), windowStart: nil)
+            await timelines.reset()
+            try await loadMaintenance()
         }
-        let flips = await fleet.sweep(now: clock.now())
+        try await record(await fleet.sweep(now: clock.now(), maintenance: maintenancePlan))
+    }
+
+    /// The configured windows and the ones added with the CLI.
+    var maintenancePlan: MaintenancePlan { maintenance.withLock { $0 } }
+
+    private func loadMaintenance() async throws {
+        let stored = try await store.maintenanceWindows()
+        let windows = config.maintenance + stored
+        maintenance.withLock { $0.windows = windows }
+    }
+
+    /// Commits flips (before any answer that depends on them) and logs them.
+    private func record(_ flips: [FlipChange]) async throws {
         guard !flips.isEmpty else { return }
-        try await store.recordFlips(flips)
+        try await timedStore("record_flips") { try await store.recordFlips(flips) }
+        await timelines.add(flips.map(\.event), receivedAt: clock.now())
+        await notifier?.observe(flips, now: clock.now())
         for f in flips { logger.notice("\(f.device): \(f.describe)") }
+    }
+
+    /// Starts the notifications due now (called every second by the background service).
+    public func notifyTick() async {
+        guard let notifier else { return }
+        let count = await fleet.snapshot().count
+        await notifier.tick(now: clock.now(), deviceCount: count) { plan in await self.compose(plan) }
+    }
+
+    /// Puts a planned notification into words, with the outage facts known by now.
+    func compose(_ p: NotificationPlanner.Planned) async -> Notification {
+        let name = p.devices.first ?? ""
+        let detail = p.devices.count == 1 ? try? await deviceDetail(name) : nil
+        let at = LogFormat.isoOffset(p.at)
+        switch p.kind {
+        case .down:
+            return Notification(kind: .down, devices: p.devices, title: "\(name) is DOWN",
+                                text: "\(name) is down since \(at): \(p.reason).", at: p.at, outage: detail?.view.currentOutage)
+        case .up:
+            let o = detail?.view.lastOutage
+            let how = o.map { "after \(Durations.text($0.durationS)) (\($0.cause.label)), down from \(LogFormat.isoOffset($0.start))" } ?? ""
+            return Notification(kind: .up, devices: p.devices, title: "\(name) is back up",
+                                text: "\(name) is back up \(how).", at: p.at, outage: o)
+        case .new:
+            return Notification(kind: .new, devices: p.devices, title: "New device \(name)",
+                                text: "\(name) reported for the first time at \(at).", at: p.at)
+        case .flapping:
+            let now = detail?.view.status.rawValue ?? "unknown"
+            return Notification(kind: .flapping, devices: p.devices, title: "\(name) is flapping",
+                                text: "\(name) changed state \(p.flips) more times in the last \(Int(config.notifyDamp / 60)) minutes; now \(now).",
+                                at: p.at)
+        case .group:
+            let what = p.reason == "up" ? "are back up" : "went down at once: likely a network or collector-side problem"
+            return Notification(kind: .group, devices: p.devices, title: "\(p.devices.count) devices \(p.reason == "up" ? "back up" : "down")",
+                                text: "\(p.devices.count) devices \(what) (\(p.devices.joined(separator: ", "))), at \(at).", at: p.at)
+        case .test:
+            return Self.testNotification(at: p.at)
+        }
+    }
+
+    /// The message `downtime-collector notify test` sends.
+    public static func testNotification(at: Date) -> Notification {
+        Notification(kind: .test, devices: ["test"], title: "DowntimeMon test",
+                     text: "This is a test message from DowntimeMon, sent at \(LogFormat.isoOffset(at)).", at: at)
     }
 
     /// Writes the beats received since the last flush, and the collector's own alive mark.
     public func flush() async throws {
         let beats = await fleet.takeDirtyBeats()
         do {
-            try await store.saveBeats(beats, aliveAt: clock.now())
+            try await timedStore("save_beats") { try await store.saveBeats(beats, aliveAt: clock.now()) }
         } catch {
             await fleet.markDirty(beats.keys)
             throw error
         }
+    }
+
+    /// Housekeeping, run hourly: writes the daily availability of the last days and applies retention.
+    /// Returns how many log rows retention deleted.
+    @discardableResult
+    public func housekeeping() async throws -> Int {
+        let now = clock.now()
+        var rows: [(device: String, day: String, down: Double, known: Double)] = []
+        for d in try await deviceDetails() {
+            // Yesterday and today so far; older days were written on earlier runs.
+            for day in d.days.suffix(2) where day.known > 0 {
+                rows.append((d.view.name, String(WireTime.format(day.start).prefix(10)), day.down, day.known))
+            }
+        }
+        try await timedStore("save_daily") { try await store.saveDaily(rows) }
+        guard let days = config.retentionDays else { return 0 }
+        let deleted = try await store.deleteEvents(before: now - Double(days) * 86_400)
+        if deleted > 0 {
+            await timelines.reset()
+            logger.info("retention: deleted \(deleted) log rows older than \(days) days")
+        }
+        return deleted
     }
 
     // MARK: reading
@@ -147,10 +249,11 @@ public final class Collector: Sendable {
     /// All devices with their outages and daily bars, down first, then by name.
     public func deviceDetails() async throws -> [DeviceDetail] {
         let now = clock.now()
-        let timelines = try await store.timelineEvents(since: now - 31 * 86_400, device: nil)
+        let store = self.store
+        let timelines = try await self.timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }
+        let plan = maintenancePlan
         return await fleet.snapshot().map { d in
-            DeviceViews.detail(d, timeline: DeviceTimeline(rows: timelines[d.record.name] ?? [], now: now), now: now,
-                               policy: config.policy, defaultInterval: config.defaultInterval)
+            detail(d, rows: timelines[d.record.name] ?? [], plan: plan, now: now)
         }.sorted { ($0.view.status, $0.view.name) < ($1.view.status, $1.view.name) }
     }
 
@@ -162,9 +265,19 @@ public final class Collector: Sendable {
     public func deviceDetail(_ name: String) async throws -> DeviceDetail? {
         guard let d = await fleet.live(name) else { return nil }
         let now = clock.now()
-        let rows = try await store.timelineEvents(since: now - 31 * 86_400, device: name)[name] ?? []
-        return DeviceViews.detail(d, timeline: DeviceTimeline(rows: rows, now: now), now: now,
-                                  policy: config.policy, defaultInterval: config.defaultInterval)
+        let store = self.store
+        let rows = try await timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }[name] ?? []
+        return detail(d, rows: rows, plan: maintenancePlan, now: now)
+    }
+
+    private func detail(_ d: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
+        var timeline = DeviceTimeline(rows: rows, now: now)
+        if !plan.windows.isEmpty {
+            // Maintenance is neither up nor down.
+            timeline.unknown += plan.intervals(device: d.record.name, tags: d.record.tags,
+                                               in: DateInterval(start: now - 31 * 86_400, end: now))
+        }
+        return DeviceViews.detail(d, timeline: timeline, now: now, policy: config.policy, defaultInterval: config.defaultInterval)
     }
 
     public func deviceView(_ name: String) async throws -> DeviceView? {

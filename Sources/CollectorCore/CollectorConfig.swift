@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 
 /// A configuration value that could not be used; `key` names the flag or variable.
@@ -28,6 +29,18 @@ public struct CollectorConfig: Sendable {
     public var rateLimits = RateLimits()
     /// A connection that sends nothing (between requests or inside one) for this long is closed.
     public var idleTimeout: TimeInterval = 30
+    /// Days of log kept; nil keeps everything (events are small). Daily figures are kept forever.
+    public var retentionDays: Int?
+    /// Notification channels.
+    public var notifiers: [NotifierSpec] = []
+    /// After a down message, how long bouncing stays quiet (one summary at its end).
+    public var notifyDamp: TimeInterval = 600
+    /// How long an up message waits for the agent's report of the outage.
+    public var notifySettle: TimeInterval = 30
+    /// How long a down message waits for others, to group many devices going down together.
+    public var notifyGroupWindow: TimeInterval = 10
+    /// Windows from the configuration (the CLI adds more to the store).
+    public var maintenance: [MaintenanceWindow] = []
 
     public init() {}
 
@@ -40,6 +53,13 @@ public struct CollectorConfig: Sendable {
         case misses = "DOWNTIME_MISSES"
         case grace = "DOWNTIME_GRACE"
         case defaultInterval = "DOWNTIME_DEFAULT_INTERVAL"
+        case retentionDays = "DOWNTIME_RETENTION_DAYS"
+        /// Channels separated by `;`, each as `NotifierSpec.parse` reads it.
+        case notify = "DOWNTIME_NOTIFY"
+        case notifyDampMinutes = "DOWNTIME_NOTIFY_DAMP_MINUTES"
+        case notifySettle = "DOWNTIME_NOTIFY_SETTLE"
+        /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
+        case maintenance = "DOWNTIME_MAINTENANCE"
     }
 
     /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
@@ -93,6 +113,30 @@ public struct CollectorConfig: Sendable {
         if let m = try int(.misses, 1...100) { c.policy.misses = m }
         if let g = try int(.grace, 0...3600) { c.policy.grace = TimeInterval(g) }
         if let i = try int(.defaultInterval, 1...86_400) { c.defaultInterval = i }
+        // Under 31 days would cut into the 30-day figures the page shows.
+        if let r = try int(.retentionDays, 0...100_000), r > 0 {
+            guard r >= 31 else { throw ConfigError(key: Key.retentionDays.rawValue, message: "must be 0 (keep all) or at least 31") }
+            c.retentionDays = r
+        }
+        if let n = merged[.notify] {
+            do {
+                c.notifiers = try n.split(separator: ";").map { try NotifierSpec.parse($0.trimmingCharacters(in: .whitespaces)) }
+            } catch {
+                throw ConfigError(key: Key.notify.rawValue, message: (error as? WireValidationError)?.message ?? "invalid")
+            }
+            guard Set(c.notifiers.map(\.name)).count == c.notifiers.count else {
+                throw ConfigError(key: Key.notify.rawValue, message: "two channels have the same name")
+            }
+        }
+        if let d = try int(.notifyDampMinutes, 0...1440) { c.notifyDamp = TimeInterval(d * 60) }
+        if let s = try int(.notifySettle, 0...3600) { c.notifySettle = TimeInterval(s) }
+        if let m = merged[.maintenance] {
+            do {
+                c.maintenance = try m.split(separator: ";").map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
+            } catch {
+                throw ConfigError(key: Key.maintenance.rawValue, message: (error as? WireValidationError)?.message ?? "invalid")
+            }
+        }
         return c
     }
 

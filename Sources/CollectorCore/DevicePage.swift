@@ -6,7 +6,7 @@ public enum DevicePage {
     /// Rows of the log shown on the page; the full log is a download away.
     public static let logRows = 300
 
-    public static func render(_ d: DeviceDetail, log: [Event], now: Date) -> String {
+    public static func render(_ d: DeviceDetail, log: [Event], now: Date, deliveries: [DeliveryRecord] = []) -> String {
         let v = d.view
         return PageParts.document("\(v.name) · DowntimeMon") { w in
             w.element(.header) { w in
@@ -25,6 +25,10 @@ public enum DevicePage {
                 w.element(.div, [(.class, "wide")]) { PageParts.bar(&$0, d.days) }
                 w.element(.h2, text: "Outages")
                 outages(&w, d.outages)
+                if !deliveries.isEmpty {
+                    w.element(.h2, text: "Notifications")
+                    deliveryTable(&w, deliveries)
+                }
                 w.element(.h2, text: "Log")
                 w.element(.p) { w in
                     w.text("Newest first\(log.count > logRows ? ", the last \(logRows) of \(log.count)" : "") · ")
@@ -126,6 +130,21 @@ public enum DevicePage {
                         w.element(.td, [(.class, "num")], text: Durations.text(o.durationS))
                         w.element(.td, text: o.cause.label)
                         w.element(.td, [(.class, "mute")], text: o.source == "merged" ? "agent + collector" : o.source)
+                    }
+                }
+            }
+        }
+    }
+
+    static func deliveryTable(_ w: inout HTMLWriter, _ rows: [DeliveryRecord]) {
+        w.element(.table) { w in
+            w.element(.tbody) { w in
+                for r in rows {
+                    w.element(.tr) { w in
+                        w.element(.td) { PageParts.time(&$0, r.at) }
+                        w.element(.td, text: "\(r.kind) via \(r.notifier)")
+                        w.element(.td, text: r.ok ? "sent" : "failed (attempt \(r.attempt))")
+                        w.element(.td, [(.class, "mute")], text: r.detail)
                     }
                 }
             }

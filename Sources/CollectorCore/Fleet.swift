@@ -58,31 +58,69 @@ actor Fleet {
         let skew = receivedAt.timeIntervalSince(hb.sentAt)
         e.record.beat = BeatState(at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
                                   clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq)
-        e.dirty = true
-        var flip: FlipChange?
-        if !e.record.paused {
-            if e.record.status == .new || e.record.status == .down {
-                let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
-                flip = Self.flip(e.record.name, from: e.record.status, to: .up, at: receivedAt, reason: reason)
-                e.record.status = .up
-                e.record.statusSince = receivedAt
-            }
-            e.live = .up
-        }
+        let flip = markAlive(&e, at: receivedAt)
         entries[hb.device] = e
         return (e.record.interval(default: defaultInterval), flip)
     }
 
+    /// Records a ping (`/ping/{token}`), a heartbeat without agent facts; returns the flip to commit, if any.
+    func ping(_ name: String, at: Date) -> FlipChange? {
+        guard var e = entries[name] else { return nil }
+        let old = e.record.beat
+        e.record.beat = BeatState(at: at, intervalS: e.record.interval(default: defaultInterval),
+                                  agentVersion: old?.agentVersion ?? "ping", bootID: old?.bootID ?? "",
+                                  clockSkewS: old?.clockSkewS ?? 0, clockSynced: old?.clockSynced ?? true,
+                                  uptimeS: old?.uptimeS ?? 0, seq: (old?.seq ?? 0) + 1)
+        let flip = markAlive(&e, at: at)
+        entries[name] = e
+        return flip
+    }
+
+    /// Marks a device down now because it said so (`/ping/{token}/fail`); nil when already down or paused.
+    func fail(_ name: String, at: Date) -> FlipChange? {
+        guard var e = entries[name], !e.record.paused, e.record.status != .down else { return nil }
+        let flip = Self.flip(name, from: e.record.status, to: .down, at: at, reason: "the device reported a failure")
+        e.record.status = .down
+        e.record.statusSince = at
+        e.live = .down
+        entries[name] = e
+        return flip
+    }
+
+    /// The device is alive at `at`: it is up again (a flip out of new or down), unless paused.
+    private func markAlive(_ e: inout Entry, at: Date) -> FlipChange? {
+        e.dirty = true
+        guard !e.record.paused else { return nil }
+        e.live = .up
+        guard e.record.status == .new || e.record.status == .down else { return nil }
+        let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
+        let flip = Self.flip(e.record.name, from: e.record.status, to: .up, at: at, reason: reason)
+        e.record.status = .up
+        e.record.statusSince = at
+        return flip
+    }
+
     /// Applies liveness to every device at `now`; returns the flips to commit (`late` is not recorded).
-    func sweep(now: Date) -> [FlipChange] {
+    /// A device in maintenance is shown paused and never flips; after it, it gets a fresh window.
+    func sweep(now: Date, maintenance: MaintenancePlan) -> [FlipChange] {
         var flips: [FlipChange] = []
+        let anyMaintenance = !maintenance.windows.isEmpty
         for (name, var e) in entries where !e.record.paused {
+            var windowStart = e.windowStart
+            if anyMaintenance {
+                let m = maintenance.state(device: name, tags: e.record.tags, now: now)
+                if m.active {
+                    entries[name]?.live = .paused
+                    continue
+                }
+                if let end = m.lastEnd { windowStart = max(windowStart ?? end, end) }
+            }
             let interval = Double(e.record.interval(default: defaultInterval))
             let recordedDown = e.record.status == .down
             let status = Liveness.status(lastBeat: e.record.beat?.at, interval: interval, paused: false, now: now,
-                                         policy: policy, windowStart: recordedDown ? nil : e.windowStart)
+                                         policy: policy, windowStart: recordedDown ? nil : windowStart)
             if status == .down, !recordedDown, let last = e.record.beat?.at {
-                let silent = Int(now.timeIntervalSince(max(last, e.windowStart ?? last)).rounded())
+                let silent = Int(now.timeIntervalSince(max(last, windowStart ?? last)).rounded())
                 let reason = "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
                 // The outage started after the last beat we heard, not when we noticed.
                 flips.append(Self.flip(name, from: e.record.status, to: .down, at: last, reason: reason))

@@ -4,7 +4,7 @@ enum PageAssets {
         :root{--bg:#fff;--fg:#1b1f24;--mute:#5f6b7a;--line:#e3e7ec;--card:#f6f8fa;--up:#1a7f37;--late:#b35900;\
         --down:#c62828;--paused:#6b7280;--new:#2563eb;--unk:#c9d1d9}
         @media (prefers-color-scheme:dark){:root{--bg:#0f1419;--fg:#e6edf3;--mute:#9aa7b4;--line:#2a323c;--card:#161b22;\
-        --up:#3fb950;--late:#f0883e;--down:#ff6b6b;--paused:#9ca3af;--new:#79a8ff;--unk:#3b434d}}
+        --up:#3fb950;--late:#f0883e;--down:#ff6b6b;--paused:#9ca3af;--new:#79a8ff;--unk:#3b434d}.st{color:#0f1419}}
         *{box-sizing:border-box}
         body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
         header,main,footer{max-width:1200px;margin:0 auto;padding:.6rem 1rem}
@@ -31,8 +31,11 @@ enum PageAssets {
         .stale .sum::after{content:" · connection lost, showing the last data";color:var(--down)}
         @media (max-width:720px){thead{display:none}table.devs,.devs tbody,.devs tr,.devs td{display:block}\
         .devs tr{border:1px solid var(--line);border-radius:.5rem;margin:.6rem 0;padding:.4rem .5rem}\
-        .devs td{border:0;padding:.1rem .2rem}.devs td[data-l]::before{content:attr(data-l) ": ";color:var(--mute);\
-        font-size:.85em}.devs .num{text-align:left}.facts th{width:auto}}
+        .devs td{border:0;padding:.1rem .2rem}.devs td:nth-child(n+3):nth-child(-n+8)::before{color:var(--mute);font-size:.85em}\
+        .devs td:nth-child(3)::before{content:"Last seen: "}.devs td:nth-child(4)::before{content:"Down for: "}\
+        .devs td:nth-child(5)::before{content:"Last outage: "}.devs td:nth-child(6)::before{content:"24 h: "}\
+        .devs td:nth-child(7)::before{content:"7 d: "}.devs td:nth-child(8)::before{content:"30 d: "}\
+        .devs .num{text-align:left}.facts th{width:auto}}
         """
 
     /// Local times, relative ages, the filter, and a refresh of `<main>` every 5 s (the page works without it).
@@ -45,7 +48,7 @@ enum PageAssets {
         function fmt(){document.querySelectorAll('time[datetime]').forEach(function(t){var d=new Date(t.getAttribute('datetime'));\
         if(isNaN(d))return;t.textContent=t.hasAttribute('data-rel')?rel(d):d.toLocaleString();});}
         function filter(){if(!q)return;var v=q.value.trim().toLowerCase();document.querySelectorAll('[data-name]').forEach(function(r){\
-        r.hidden=!!v&&r.dataset.name.indexOf(v)<0&&r.dataset.tags.indexOf(v)<0&&r.dataset.status!==v;});}
+        r.hidden=!!v&&r.dataset.name.indexOf(v)<0&&(r.dataset.tags||'').indexOf(v)<0&&r.dataset.status!==v;});}
         function refresh(){fetch(location.href,{cache:'no-store'}).then(function(r){if(!r.ok)throw r;return r.text();})\
         .then(function(h){var m=new DOMParser().parseFromString(h,'text/html').querySelector('main');\
         if(m){document.querySelector('main').replaceWith(m);fmt();filter();}document.body.classList.remove('stale');})\

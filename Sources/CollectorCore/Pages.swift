@@ -60,8 +60,7 @@ enum PageParts {
                 $0.element(.title, text: "\(span): \(what)")
             }
         }
-        w.element(.svg, [(.class, "bar"), (.viewBox, "0 0 \(days.count * 4) 10"), (.preserveAspectRatio, "none"),
-                         (.role, "img"), (.ariaLabel, "availability of the last \(days.count) days")]) { w in
+        w.element(.svg, [(.class, "bar"), (.viewBox, "0 0 \(days.count * 4) 10"), (.preserveAspectRatio, "none"), (.role, "img")]) { w in
             if let first = days.firstIndex(where: { $0.known > 0 }) {
                 rect(&w, first, days.count, "b-ok", "no downtime unless marked")
             }
@@ -168,26 +167,28 @@ public enum OverviewPage {
 
     static func row(_ w: inout HTMLWriter, _ d: DeviceDetail, now: Date) {
         let v = d.view
-        w.element(.tr, [(.dataName, v.name), (.dataTags, v.tags.joined(separator: " ")), (.dataStatus, v.status.rawValue)]) { w in
+        var attrs: [(HTMLWriter.Attr, String)] = [(.dataName, v.name), (.dataStatus, v.status.rawValue)]
+        if !v.tags.isEmpty { attrs.append((.dataTags, v.tags.joined(separator: " "))) }
+        w.element(.tr, attrs) { w in
             w.element(.td) { PageParts.status(&$0, v.status) }
             w.element(.td) { w in
                 w.element(.a, [(.href, "/devices/\(v.name)")], text: v.name)
                 for t in v.tags { w.element(.span, [(.class, "tag")], text: t) }
             }
-            w.element(.td, [(.dataLabel, "Last seen")]) { w in
+            w.element(.td) { w in
                 if let seen = v.lastSeen { PageParts.time(&w, seen, relativeTo: now) } else { w.text("never") }
             }
-            w.element(.td, [(.dataLabel, "Down for")]) { w in
+            w.element(.td) { w in
                 if let o = v.currentOutage {
                     w.element(.strong, text: Durations.text(o.durationS))
                 } else {
                     w.text("–")
                 }
             }
-            w.element(.td, [(.dataLabel, "Last outage")]) { PageParts.outage(&$0, v.lastOutage) }
-            w.element(.td, [(.class, "num"), (.dataLabel, "24 h")], text: PageParts.percent(v.uptime.day))
-            w.element(.td, [(.class, "num"), (.dataLabel, "7 d")], text: PageParts.percent(v.uptime.week))
-            w.element(.td, [(.class, "num"), (.dataLabel, "30 d")], text: PageParts.percent(v.uptime.month))
+            w.element(.td) { PageParts.outage(&$0, v.lastOutage) }
+            w.element(.td, [(.class, "num")], text: PageParts.percent(v.uptime.day))
+            w.element(.td, [(.class, "num")], text: PageParts.percent(v.uptime.week))
+            w.element(.td, [(.class, "num")], text: PageParts.percent(v.uptime.month))
             w.element(.td) { PageParts.bar(&$0, d.days) }
         }
     }

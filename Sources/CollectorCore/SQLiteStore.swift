@@ -58,6 +58,26 @@ public final class SQLiteStore: Store {
                 );
                 """)
         }
+        m.registerMigration("v2-maintenance") { db in
+            try db.execute(sql: "CREATE TABLE maintenance (id INTEGER PRIMARY KEY AUTOINCREMENT, spec TEXT NOT NULL)")
+        }
+        m.registerMigration("v3-daily") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily_availability (
+                    device TEXT NOT NULL, day TEXT NOT NULL, down_s REAL NOT NULL, known_s REAL NOT NULL,
+                    PRIMARY KEY (device, day)
+                ) WITHOUT ROWID
+                """)
+        }
+        m.registerMigration("v4-delivery") { db in
+            try db.execute(sql: """
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, device TEXT NOT NULL, devices TEXT NOT NULL,
+                    notifier TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL
+                );
+                CREATE INDEX delivery_device ON delivery(device, at);
+                """)
+        }
         return m
     }
 
@@ -138,6 +158,20 @@ public final class SQLiteStore: Store {
             // A pause leaves the status column alone: it is what the device returns to.
             try Self.record(flip, db, setStatus: !paused)
             return true
+        }
+    }
+
+    public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET interval_override = ? WHERE name = ?", arguments: [seconds, device])
+            return db.changesCount > 0
+        }
+    }
+
+    public func setTags(_ tags: [String], device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET tags = ? WHERE name = ?", arguments: [tags.joined(separator: ","), device])
+            return db.changesCount > 0
         }
     }
 
@@ -237,6 +271,85 @@ public final class SQLiteStore: Store {
     public func allEvents() async throws -> [StoredEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, received_at, body FROM event ORDER BY device, at, seq").map(Self.stored)
+        }
+    }
+
+    // MARK: deliveries
+
+    public func recordDelivery(_ r: DeliveryRecord) async throws {
+        try await pool.write { db in
+            for d in r.devices {
+                try db.execute(sql: """
+                    INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind,
+                                     r.attempt, r.ok ? 1 : 0, r.detail])
+            }
+        }
+    }
+
+    public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [device, limit]).map { row in
+                let devices: String = row["devices"]
+                return DeliveryRecord(at: Date(timeIntervalSince1970: row["at"]), devices: devices.split(separator: ",").map(String.init),
+                                      notifier: row["notifier"], kind: row["kind"], attempt: row["attempt"],
+                                      ok: (row["ok"] as Int) != 0, detail: row["detail"])
+            }
+        }
+    }
+
+    // MARK: retention
+
+    public func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws {
+        try await pool.write { db in
+            let stmt = try db.cachedStatement(sql: "INSERT OR REPLACE INTO daily_availability VALUES (?, ?, ?, ?)")
+            for r in rows { try stmt.execute(arguments: [r.device, r.day, r.down, r.known]) }
+        }
+    }
+
+    public func daily(device: String) async throws -> [(day: String, down: Double, known: Double)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT day, down_s, known_s FROM daily_availability WHERE device = ? ORDER BY day",
+                             arguments: [device]).map { ($0["day"], $0["down_s"], $0["known_s"]) }
+        }
+    }
+
+    public func deleteEvents(before: Date) async throws -> Int {
+        try await pool.write { db in
+            // A device's first flip out of `new` is kept: it says since when the device is known.
+            try db.execute(sql: """
+                DELETE FROM event WHERE at < ? AND NOT (kind = 'flip' AND CAST(body AS TEXT) LIKE '%"from":"new"%')
+                """, arguments: [before.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    // MARK: maintenance
+
+    public func maintenanceWindows() async throws -> [MaintenanceWindow] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, spec FROM maintenance ORDER BY id").compactMap { row in
+                // Written by addMaintenance from a parsed window, so it parses back.
+                var w = try? MaintenanceWindow.parse(row["spec"])
+                w?.id = row["id"]
+                return w
+            }
+        }
+    }
+
+    public func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64 {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO maintenance (spec) VALUES (?)", arguments: [window.spec])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func removeMaintenance(id: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM maintenance WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
         }
     }
 

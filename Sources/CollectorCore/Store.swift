@@ -18,6 +18,26 @@ public protocol Store: Sendable {
     func removeDevice(named name: String) async throws -> Bool
     /// Sets the pause flag and records the flip in one transaction; false when there is no such device.
     func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool
+    /// Sets (or clears, with nil) an admin's interval for a device; false when there is no such device.
+    func setInterval(_ seconds: Int?, device: String) async throws -> Bool
+    /// Replaces a device's tags; false when there is no such device.
+    func setTags(_ tags: [String], device: String) async throws -> Bool
+    /// Stores daily availability figures (day as `YYYY-MM-DD`, UTC), replacing the same days.
+    func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
+    /// A device's daily figures, oldest first.
+    func daily(device: String) async throws -> [(day: String, down: Double, known: Double)]
+    /// Deletes log rows older than `before` (retention); returns how many.
+    func deleteEvents(before: Date) async throws -> Int
+    /// Writes one delivery attempt (one row per device it was about).
+    func recordDelivery(_ r: DeliveryRecord) async throws
+    /// A device's newest delivery attempts, newest first.
+    func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord]
+    /// Maintenance windows added with the CLI.
+    func maintenanceWindows() async throws -> [MaintenanceWindow]
+    /// Adds a window and returns its id.
+    func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64
+    /// Removes a window; false when there was none.
+    func removeMaintenance(id: Int64) async throws -> Bool
     /// Writes the newest beats of many devices and the collector's alive mark in one transaction.
     func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws
     /// Stores events not stored before (by id) and returns the ids now stored, in input order.

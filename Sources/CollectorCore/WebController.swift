@@ -20,7 +20,8 @@ struct WebController<Context: RequestContext> {
             let name = try JSONIO.deviceName(context)
             guard let detail = try await collector.deviceDetail(name) else { throw APIError.noDevice(name) }
             let log = try await collector.store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000)
-            let page = DevicePage.render(detail, log: log.map(\.event), now: collector.clock.now())
+            let deliveries = try await collector.store.deliveries(device: name, limit: 20)
+            let page = DevicePage.render(detail, log: log.map(\.event), now: collector.clock.now(), deliveries: deliveries)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/devices/{name}/log.txt") { _, context in

@@ -1,2 +1,62 @@
 import AgentCore
-print("downtime-agent \(AgentCoreVersion.version)")
+import Glibc
+
+// Thin shell: flags and environment → AgentConfig → Agent. Exit 2 on a bad configuration.
+
+func fail(_ message: String) -> Never {
+    Log.stderr("<3>downtime-agent: \(message)")
+    exit(2)
+}
+
+func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+    return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+}
+
+func environment() -> [String: String] {
+    var env: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+        let text = String(cString: entry)
+        if let eq = text.firstIndex(of: "=") { env[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+        p += 1
+    }
+    return env
+}
+
+// Block SIGTERM/SIGINT before anything can start a thread.
+let signals = StopSignals()
+
+let command: AgentConfig.Command
+do {
+    command = try AgentConfig.parse(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment(),
+                                    hostName: hostName())
+} catch {
+    fail(error.message)
+}
+
+switch command {
+case .help:
+    print(AgentConfig.usage, terminator: "")
+    exit(0)
+case .version:
+    print("downtime-agent \(AgentCoreVersion.version)")
+    exit(0)
+case .run(let config):
+    if let ca = config.caFile, access(ca, R_OK) != 0 { fail("CA file \(ca) is not readable") }
+    let log = Log(maxLevel: config.verbose ? .debug : .info)
+    let facts = LinuxBootFacts(bootIDFile: config.bootIDFile, uptimeFile: config.uptimeFile, timeSyncFile: config.timeSyncFile)
+    do {
+        let transport = try CurlTransport(baseURL: config.collectorURL, caFile: config.caFile,
+                                          connectTimeout: 5, totalTimeout: min(10, Double(max(config.interval, 3))))
+        let agent = try Agent(config: config, facts: facts, transport: transport, log: log)
+        try agent.start()
+        agent.run(wait: signals.wait)
+        exit(0)
+    } catch let error as ConfigError {
+        fail(error.message)
+    } catch {
+        fail("\(error)")
+    }
+}

@@ -1,9 +1,11 @@
 import ArgumentParser
 import CollectorCore
+import CurlClient
 import DowntimeProtocol
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 
 /// Flags every command shares: where the data is and which config file to read.
 struct StoreOptions: ParsableArguments {
@@ -62,7 +64,7 @@ struct DowntimeCollector: AsyncParsableCommand {
         commandName: "downtime-collector",
         abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
         version: "0.1.0",
-        subcommands: [Serve.self, Device.self, Log.self, Export.self],
+        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -78,6 +80,7 @@ struct Serve: AsyncParsableCommand {
         if let host { flags[.host] = host }
         if let port { flags[.port] = port }
         let config = try await cli { try options.resolve(flags) }
+        MetricsSystem.bootstrap(MetricsExport.factory())
         var logger = Logger(label: "downtime-collector")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = try await buildApplication(config, logger: logger) { port in
@@ -91,7 +94,8 @@ struct Serve: AsyncParsableCommand {
 
 struct Device: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage devices.", subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self])
+        abstract: "Manage devices.",
+        subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a device; prints its token (shown once) on the last line.")
@@ -129,7 +133,7 @@ struct Device: AsyncParsableCommand {
         func run() async throws {
             try await cli {
                 let n = try deviceName(name)
-                guard try await options.openStore().1.removeDevice(named: n) else { throw APIError(.notFound, "no device named \(n)") }
+                guard try await options.openStore().1.removeDevice(named: n) else { throw APIError.noDevice(n) }
                 print("Removed \(n).")
             }
         }
@@ -149,14 +153,165 @@ struct Device: AsyncParsableCommand {
         func run() async throws { try await setPaused(false, name, options) }
     }
 
+    struct Interval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the heartbeat interval the collector expects (for /ping devices), or --clear it.")
+        @Argument var name: String
+        @Argument(help: "Seconds (1 to 86400).") var seconds: Int?
+        @Flag(help: "Go back to the interval the agent reports.") var clear = false
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let n = try deviceName(name)
+                guard clear || seconds.map({ (1...86_400).contains($0) }) == true else {
+                    throw APIError(.badRequest, "give the interval in seconds (1 to 86400), or --clear")
+                }
+                guard try await options.openStore().1.setInterval(clear ? nil : seconds, device: n) else {
+                    throw APIError.noDevice(n)
+                }
+                print(clear ? "\(n) uses its agent's interval again." : "\(n) is expected every \(seconds!) s.")
+            }
+        }
+    }
+
+    struct Tag: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a device's tags (none to clear them).")
+        @Argument var name: String
+        @Argument(help: "Tags: same characters as device names.") var tags: [String] = []
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let n = try deviceName(name)
+                let clean = try tags.map { t -> String in
+                    guard let v = DeviceName.normalize(t) else { throw APIError(.badRequest, "invalid tag \(t)") }
+                    return v
+                }
+                guard try await options.openStore().1.setTags(clean, device: n) else {
+                    throw APIError.noDevice(n)
+                }
+                print(clean.isEmpty ? "\(n) has no tags." : "\(n): \(clean.joined(separator: ", "))")
+            }
+        }
+    }
+
     static func setPaused(_ paused: Bool, _ raw: String, _ options: StoreOptions) async throws {
         try await cli {
             let n = try deviceName(raw)
             let (config, store) = try options.openStore()
             guard try await Collector.setPaused(paused, name: n, store: store, now: Date(), policy: config.policy,
                                                 defaultInterval: config.defaultInterval)
-            else { throw APIError(.notFound, "no device named \(n)") }
+            else { throw APIError.noDevice(n) }
             print(paused ? "Paused \(n)." : "Resumed \(n).")
+        }
+    }
+}
+
+struct Maintenance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Maintenance windows: no alarms, and the time is not counted as downtime.",
+        subcommands: [Add.self, Now.self, List.self, Remove.self])
+
+    static func parse(_ spec: String) throws -> MaintenanceWindow {
+        do { return try MaintenanceWindow.parse(spec) } catch { throw APIError.badRequest(error) }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a window: TARGET once START END, or TARGET weekly DAYS HH:MM-HH:MM (collector's local time).",
+            discussion: "TARGET is all, device:NAME or tag:TAG. Examples: 'all weekly sun 02:00-04:00', "
+                + "'tag:office once 2026-12-24T00:00:00Z 2026-12-27T00:00:00Z'.")
+        @Argument(help: "The window, as words.") var spec: [String] = []
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                let window = try Maintenance.parse(spec.joined(separator: " "))
+                let id = try await options.openStore().1.addMaintenance(window)
+                print("Added window \(id): \(window.spec)")
+            }
+        }
+    }
+
+    struct Now: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a window now for a while: TARGET DURATION (e.g. device:pi 2h).")
+        @Argument var target: String
+        @Argument(help: "Like 90s, 30m, 2h or 1d.") var duration: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                guard let seconds = Durations.parse(duration) else {
+                    throw APIError(.badRequest, "duration must be like 90s, 30m, 2h or 1d")
+                }
+                let now = Date()
+                let spec = "\(target) once \(WireTime.format(now)) \(WireTime.format(now + seconds))"
+                let window = try Maintenance.parse(spec)
+                let id = try await options.openStore().1.addMaintenance(window)
+                print("Added window \(id): \(window.spec)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the windows added with the CLI.")
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            for w in try await cli({ try await options.openStore().1.maintenanceWindows() }) {
+                print("\(w.id ?? 0)\t\(w.spec)")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a window by its id.")
+        @Argument var id: Int64
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            try await cli {
+                guard try await options.openStore().1.removeMaintenance(id: id) else {
+                    throw APIError(.notFound, "no maintenance window \(id)")
+                }
+                print("Removed window \(id).")
+            }
+        }
+    }
+}
+
+struct Notify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Notification channels (DOWNTIME_NOTIFY).",
+                                                    subcommands: [List.self, Test.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the configured channels.")
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            for n in try await cli({ try options.resolve().notifiers }) {
+                print("\(n.name)\t\(n.kind.rawValue)\t\(CurlClient.redacted(n.url))")
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a test message through one channel now.")
+        @Argument var name: String
+        @OptionGroup var options: StoreOptions
+        func run() async throws {
+            let (ok, detail) = try await cli {
+                let config = try options.resolve()
+                guard let spec = config.notifiers.first(where: { $0.name == name }) else {
+                    throw APIError(.notFound, "no channel named \(name); configured: "
+                                   + config.notifiers.map(\.name).joined(separator: ", "))
+                }
+                let store = try SQLiteStore(dataDir: config.dataDir)
+                let notifier = Notifier(specs: [spec], planner: NotificationPlanner(), store: store,
+                                        logger: Logger(label: "downtime-collector"), backoff: [])
+                let ok = await notifier.deliver(Collector.testNotification(at: Date()), via: spec)
+                return (ok, try await store.deliveries(device: "test", limit: 1).first?.detail ?? "")
+            }
+            print(ok ? "Sent through \(name) (\(detail))." : "Sending through \(name) failed: \(detail)")
+            if !ok { throw ExitCode(1) }
         }
     }
 }
@@ -170,7 +325,7 @@ struct Log: AsyncParsableCommand {
         try await cli {
             let n = try deviceName(name)
             let store = try options.openStore().1
-            guard try await store.device(named: n) != nil else { throw APIError(.notFound, "no device named \(n)") }
+            guard try await store.device(named: n) != nil else { throw APIError.noDevice(n) }
             for row in try await store.events(device: n, since: nil, afterSeq: nil, limit: Int.max) {
                 print(LogFormat.line(row.event))
             }

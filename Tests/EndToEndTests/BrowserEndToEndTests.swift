@@ -84,11 +84,22 @@ import Testing
         #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;"))
         #expect(!page.contains("<img"))
 
-        for (file, size, path) in [("overview-1280.png", "1280,800", "/"), ("overview-360.png", "360,900", "/"),
-                                   ("device-1280.png", "1280,1000", "/devices/pi-up")] {
+        // The served HTML (not the DOM) follows the HTML5 parsing rules without a single error.
+        for (file, path) in [("overview.html", "/"), ("device.html", "/devices/pi-up")] {
+            let html = try Curl.request("GET", "\(url)\(path)").body
+            try html.write(toFile: "\(Self.artifacts)/\(file)", atomically: true, encoding: .utf8)
+        }
+        let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/check_html.py").path
+        let valid = try Binaries.run("/usr/bin/env", ["python3", checker, "\(Self.artifacts)/overview.html", "\(Self.artifacts)/device.html"])
+        #expect(valid.status == 0, "\(valid.out) \(valid.err)")
+
+        for (file, size, path, extra) in [("overview-1280.png", "1280,800", "/", [String]()), ("overview-360.png", "360,900", "/", []),
+                                          ("device-1280.png", "1280,1000", "/devices/pi-up", []),
+                                          ("overview-dark-1280.png", "1280,800", "/", ["--force-dark-mode"])] {
             let out = "\(Self.artifacts)/\(file)"
             try? FileManager.default.removeItem(atPath: out)
-            _ = try Self.chromium(["--screenshot=\(out)", "--window-size=\(size)", "\(url)\(path)"])
+            _ = try Self.chromium(extra + ["--screenshot=\(out)", "--window-size=\(size)", "\(url)\(path)"])
             let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             #expect(bytes > 10_000, "\(file) is \(bytes) bytes")
         }

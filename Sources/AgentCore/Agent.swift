@@ -1,0 +1,417 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DowntimeProtocol
+import Glibc
+
+/// The running agent: gap detection at start, heartbeats, state persistence, outbox flushing,
+/// clean shutdown. Single-threaded; the shell calls `start`, then `run` (or `tick` in tests).
+public final class Agent {
+    public let config: AgentConfig
+    let facts: any BootFacts
+    let transport: any Transport
+    let log: Log
+    let stateFile: StateFile
+    public let outbox: Outbox
+    private(set) public var policy: GapPolicy
+    private(set) public var token: String?
+    public private(set) var bootID = ""
+    public private(set) var seq: UInt64 = 0
+    /// Events the collector refused one by one with a 400: they can never succeed and were dropped.
+    public private(set) var refusedEvents = 0
+    /// When the collector was first found unreachable in the current run of failures.
+    public private(set) var unreachableSince: Date?
+    public private(set) var backoff: Backoff
+    private var enrollBackoff: Backoff
+    private var previous: BootSnapshot?
+    private var lastPersist = -Double.infinity
+    private var lastBeat = -Double.infinity
+    private var heartbeatProblem: String?
+    private var warnedClock = false
+
+    static let shutdownTimeout = 2.0
+
+    public init(config: AgentConfig, facts: any BootFacts, transport: any Transport, log: Log,
+                random: @escaping () -> Double = { Double.random(in: 0..<1) }) throws(ConfigError) {
+        self.config = config
+        self.facts = facts
+        self.transport = transport
+        self.log = log
+        policy = GapPolicy(interval: Double(config.interval), persistInterval: Double(config.persistInterval))
+        backoff = Backoff(random: random)
+        enrollBackoff = Backoff(random: random)
+        stateFile = StateFile(path: config.stateDir + "/state.json")
+        do {
+            try FileIO.makeDirectory(config.stateDir, mode: 0o700)
+            guard FileIO.isWritableDirectory(config.stateDir) else { throw FileError("write to", config.stateDir, code: EACCES) }
+            outbox = try Outbox(directory: config.stateDir + "/outbox", limits: config.outboxLimits, log: log)
+        } catch {
+            throw ConfigError("state folder: \(error)")
+        }
+        token = config.token ?? Self.readToken(config.stateDir)
+        if token == nil, config.enrollmentKey == nil {
+            throw ConfigError("no token: set DOWNTIME_TOKEN (or --token), or DOWNTIME_ENROLLMENT_KEY to enroll")
+        }
+        if let since = try? FileIO.read(unreachablePath), let date = WireTime.parse(String(decoding: since, as: UTF8.self).trimmedWhitespace) {
+            unreachableSince = date
+        }
+    }
+
+    var tokenPath: String { config.stateDir + "/token" }
+    var unreachablePath: String { config.stateDir + "/unreachable_since" }
+
+    static func readToken(_ stateDir: String) -> String? {
+        guard let bytes = try? FileIO.read(stateDir + "/token") else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace
+        return text.isEmpty ? nil : text
+    }
+
+    // MARK: - Start
+
+    /// Gap detection against the previous state, then a fresh state on disk.
+    @discardableResult
+    public func start() throws(ConfigError) -> StartDecision {
+        do {
+            bootID = try facts.bootID()
+        } catch {
+            throw ConfigError("boot id: \(error)")
+        }
+        let now = facts.snapshot(bootID: bootID)
+        let decision = GapDetector.onStart(previous: stateFile.load(), facts: now, policy: policy)
+        switch decision.finding {
+        case .firstRun, .agentRestarted: log.info(decision.message)
+        case .unreadableState: log.warning(decision.message)
+        case .agentStopped, .rebooted: log.notice(decision.message)
+        }
+        log.info("started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
+                 + "\(outbox.count) event(s) waiting in the outbox")
+        enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
+        if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
+        persist(now)
+        previous = now
+        return decision
+    }
+
+    // MARK: - Loop
+
+    /// Ticks every interval until `wait` reports a stop request, then shuts down cleanly.
+    /// `wait(seconds)` sleeps up to `seconds` and returns true when the agent must stop.
+    public func run(wait: (Double) -> Bool) {
+        var next = facts.monotonic()
+        while true {
+            tick()
+            next += policy.interval
+            let mono = facts.monotonic()
+            // Behind schedule (a slow collector, a suspend): start again from now, do not burst.
+            if next < mono { next = mono + policy.interval }
+            if wait(next - mono) { break }
+        }
+        shutdown()
+    }
+
+    /// One round: running checks, heartbeat, state, outbox.
+    public func tick() {
+        let now = facts.snapshot(bootID: bootID)
+        if let previous {
+            for finding in GapDetector.whileRunning(previous: previous, current: now, policy: policy) {
+                describe(finding)
+                enqueue(finding, at: now)
+            }
+        }
+        previous = now
+        if !WireTime.validRange.contains(now.now) {
+            if !warnedClock { log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible") }
+            warnedClock = true
+        } else {
+            warnedClock = false
+        }
+        if now.monotonic - lastPersist >= policy.persistInterval { persist(now) }
+        if token == nil { enroll(now) }
+        guard token != nil else { return }
+        heartbeat(now)
+        if !outbox.isEmpty, backoff.ready(at: now.monotonic) { flush(now, timeout: nil) }
+    }
+
+    /// SIGTERM: mark the stop as clean, then tell the collector within a short timeout.
+    public func shutdown() {
+        let now = facts.snapshot(bootID: bootID)
+        var state = AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced)
+        state.cleanShutdownAt = now.now
+        do {
+            try stateFile.save(state)
+        } catch {
+            log.error("could not write the clean-shutdown mark: \(error)")
+        }
+        enqueue(.shutdown, at: now)
+        if token != nil { flush(now, timeout: Self.shutdownTimeout) }
+        log.info("stopped" + (outbox.isEmpty ? "" : ", \(outbox.count) event(s) kept in the outbox for the next start"))
+    }
+
+    // MARK: - Pieces
+
+    private func describe(_ payload: Event.Payload) {
+        switch payload {
+        case .outage(let o):
+            log.notice("device was suspended for \(GapDetector.seconds(o.durationS ?? 0))")
+        case .clockJump(let delta):
+            log.notice("wall clock jumped by \(delta) s")
+        default:
+            break
+        }
+    }
+
+    /// Puts an event on disk; if even that fails the event is logged, the only place left.
+    func enqueue(_ payload: Event.Payload, at now: BootSnapshot, id: UUID = UUID()) {
+        let event = Event(id: id, device: config.device, at: now.now, bootID: bootID, payload: payload)
+        do {
+            try outbox.enqueue(event, bootID: bootID, uptime: now.uptime)
+        } catch {
+            log.error("could not spool \(event.kind.rawValue) event \(event.id): \(error)")
+        }
+    }
+
+    func persist(_ now: BootSnapshot) {
+        let state = AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced)
+        do {
+            try stateFile.save(state)
+            lastPersist = now.monotonic
+        } catch {
+            log.error("could not write the state file: \(error)")
+            lastPersist = now.monotonic  // retry at the next persist interval, not every tick
+        }
+    }
+
+    func heartbeat(_ now: BootSnapshot) {
+        guard let token, WireTime.validRange.contains(now.now) else { return }
+        seq += 1
+        let beat = Heartbeat(device: config.device, seq: seq, bootID: bootID, uptimeS: GapDetector.rounded(now.uptime),
+                             sentAt: now.now, clockSynced: now.clockSynced, intervalS: Int(policy.interval),
+                             agentVersion: AgentCoreVersion.version)
+        let response: HTTPResponse
+        do {
+            response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
+                                          bearer: token, timeout: nil)
+        } catch let error as TransportError {
+            unreachable(now, error.message)
+            return
+        } catch {
+            return  // encoding a heartbeat cannot fail
+        }
+        lastBeat = now.monotonic
+        guard response.isSuccess else {
+            problem("heartbeat refused: HTTP \(response.status) \(Self.errorText(response))")
+            return
+        }
+        problem(nil)
+        reachable(now)
+        if let reply = try? WireCoding.decode(HeartbeatReply.self, from: response.body),
+           (1...86_400).contains(reply.intervalS), Double(reply.intervalS) != policy.interval {
+            log.notice("collector asks for a heartbeat every \(reply.intervalS) s (was \(Int(policy.interval)) s)")
+            policy.interval = Double(reply.intervalS)
+        }
+    }
+
+    /// Logs a heartbeat problem once when it appears and once when it goes away.
+    private func problem(_ text: String?) {
+        guard text != heartbeatProblem else { return }
+        if let text { log.error(text) } else if heartbeatProblem != nil { log.info("heartbeats accepted again") }
+        heartbeatProblem = text
+    }
+
+    private func unreachable(_ now: BootSnapshot, _ why: String) {
+        guard unreachableSince == nil else { return }
+        let since = now.now
+        unreachableSince = since
+        log.warning("collector unreachable: \(why)")
+        // Kept on disk so a restart (or a reboot) still reports the whole interval.
+        try? FileIO.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
+    }
+
+    private func reachable(_ now: BootSnapshot) {
+        guard let since = unreachableSince else { return }
+        unreachableSince = nil
+        let end = max(now.now, since)
+        log.notice("collector reachable again after \(GapDetector.seconds(end.timeIntervalSince(since)))")
+        if WireTime.validRange.contains(since) {
+            // Named by its start: a crash before the file below is gone re-sends the same event.
+            enqueue(.collectorUnreachable(start: since, end: end), at: now,
+                    id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
+        }
+        try? FileIO.remove(unreachablePath)
+        // The collector is back: send what waited without waiting for the backoff.
+        backoff.succeeded()
+    }
+
+    // MARK: - Enrollment
+
+    func enroll(_ now: BootSnapshot) {
+        guard let key = config.enrollmentKey, enrollBackoff.ready(at: now.monotonic) else { return }
+        let response: HTTPResponse
+        do {
+            response = try transport.post(WireProtocol.apiPrefix + "/enroll",
+                                          body: try WireCoding.encode(EnrollRequest(device: config.device, enrollmentKey: key)),
+                                          bearer: nil, timeout: nil)
+        } catch {
+            let delay = enrollBackoff.failed(at: now.monotonic)
+            log.warning("enrollment failed (\(error)); retrying in \(Int(delay)) s")
+            return
+        }
+        guard response.isSuccess, let reply = try? WireCoding.decode(EnrollReply.self, from: response.body),
+              !reply.token.isEmpty else {
+            let delay = enrollBackoff.failed(at: now.monotonic)
+            log.error("enrollment refused: HTTP \(response.status) \(Self.errorText(response)); retrying in \(Int(delay)) s")
+            return
+        }
+        do {
+            try FileIO.writeAtomically(Array((reply.token + "\n").utf8), to: tokenPath, mode: 0o600)
+        } catch {
+            log.error("enrolled, but could not store the token: \(error)")
+        }
+        token = reply.token
+        enrollBackoff.succeeded()
+        log.notice("enrolled as \(config.device); token stored in \(tokenPath)")
+    }
+
+    // MARK: - Outbox flushing
+
+    /// Sends the outbox in batches until it is empty or the collector stops taking events.
+    @discardableResult
+    public func flush(_ now: BootSnapshot, timeout: Double?) -> Bool {
+        while true {
+            let batch = nextBatch(now)
+            if batch.isEmpty { return outbox.isEmpty }
+            switch send(batch, timeout: timeout) {
+            case .accepted(let seqs):
+                remove(seqs)
+                if seqs.count < batch.count {
+                    // Some were not acknowledged: try them later rather than spin.
+                    failed(now, "collector acknowledged \(seqs.count) of \(batch.count) events")
+                    return false
+                }
+            case .refused:
+                // One bad event must not block the rest: find it by sending them one by one.
+                for entry in batch {
+                    switch send([entry], timeout: timeout) {
+                    case .accepted(let seqs):
+                        remove(seqs)
+                    case .refused(let status, let why):
+                        refusedEvents += 1
+                        log.error("collector refused \(entry.event.kind.rawValue) event \(entry.event.id) with HTTP \(status) "
+                                  + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
+                        remove([entry.seq])
+                    case .failed(let why, let down):
+                        if down { unreachable(now, why) }
+                        failed(now, why)
+                        return false
+                    }
+                }
+            case .failed(let why, let down):
+                if down { unreachable(now, why) }
+                failed(now, why)
+                return false
+            }
+            if timeout != nil { return outbox.isEmpty }  // shutdown: one round only
+        }
+    }
+
+    private func failed(_ now: BootSnapshot, _ why: String) {
+        let delay = backoff.failed(at: now.monotonic)
+        let text = "events not sent (\(why)); \(outbox.count) waiting, retry in \(Int(delay.rounded())) s"
+        if backoff.failures == 1 { log.warning(text) } else { log.debug(text) }
+    }
+
+    private func remove(_ seqs: Set<UInt64>) {
+        do {
+            try outbox.remove(seqs: seqs)
+        } catch {
+            log.error("could not remove sent events from the outbox (they will be sent again): \(error)")
+        }
+    }
+
+    enum SendResult {
+        case accepted(Set<UInt64>)
+        case refused(status: Int, why: String)
+        case failed(why: String, unreachable: Bool)
+    }
+
+    private func send(_ batch: [Outbox.Entry], timeout: Double?) -> SendResult {
+        outbox.markAttempted(batch.map(\.seq))
+        let body: [UInt8]
+        do {
+            body = try WireCoding.encode(EventBatch(events: batch.map(\.event)))
+        } catch {
+            return .refused(status: 0, why: "cannot encode: \(error)")
+        }
+        let response: HTTPResponse
+        do {
+            response = try transport.post(WireProtocol.apiPrefix + "/events", body: body, bearer: token, timeout: timeout)
+        } catch {
+            return .failed(why: error.message, unreachable: true)
+        }
+        switch response.status {
+        case 200..<300:
+            guard let reply = try? WireCoding.decode(EventBatchReply.self, from: response.body) else {
+                // A 2xx means stored; an unreadable answer does not undo that.
+                log.warning("collector answered events with HTTP \(response.status) and an unreadable body")
+                return .accepted(Set(batch.map(\.seq)))
+            }
+            let ids = Set(reply.accepted)
+            return .accepted(Set(batch.filter { ids.contains($0.event.id) }.map(\.seq)))
+        case 400, 413, 422:
+            return .refused(status: response.status, why: Self.errorText(response))
+        default:
+            // It answered, so it is reachable; the events wait for a better moment.
+            return .failed(why: "HTTP \(response.status) \(Self.errorText(response))", unreachable: false)
+        }
+    }
+
+    /// Under the collector's default 64 KiB body limit.
+    static let maxBatchBytes = 48 * 1024
+
+    /// The oldest events, dated: an event observed while the wall clock was implausible is dated
+    /// from the boot clock once the wall clock is right, and holds back everything after it until then.
+    func nextBatch(_ now: BootSnapshot) -> [Outbox.Entry] {
+        let plausible = WireTime.validRange
+        var batch: [Outbox.Entry] = []
+        var size = 0
+        for var entry in outbox.entries {
+            if batch.count == EventBatch.maxEvents || (size + entry.size > Self.maxBatchBytes && !batch.isEmpty) { break }
+            if !plausible.contains(entry.event.at) {
+                guard plausible.contains(now.now) else { break }
+                entry.event.at = entry.bootID == now.bootID ? now.now - max(0, now.uptime - entry.uptime) : now.now
+                if !plausible.contains(entry.event.at) { entry.event.at = now.now }
+            }
+            if entry.bootID == now.bootID { entry.event.payload = Self.reanchored(entry.event.payload, now) }
+            batch.append(entry)
+            size += entry.size
+        }
+        return batch
+    }
+
+    /// An outage without an end carries `uptime_s` so the collector can date the boot as receipt
+    /// time − uptime: that only holds for the uptime at sending, not at spooling. Once the clock is
+    /// synced, the agent dates the end itself.
+    static func reanchored(_ payload: Event.Payload, _ now: BootSnapshot) -> Event.Payload {
+        guard case .outage(var o) = payload, o.end == nil, o.uptimeS != nil else { return payload }
+        let backAt = now.now - now.uptime
+        if now.clockSynced, WireTime.validRange.contains(now.now), WireTime.validRange.contains(backAt) {
+            let end = max(backAt, o.start ?? backAt)
+            o.end = end
+            o.durationS = o.start.map { GapDetector.rounded(end.timeIntervalSince($0)) }
+            o.uptimeS = nil
+            o.clockSynced = true
+        } else {
+            o.uptimeS = GapDetector.rounded(now.uptime)
+        }
+        return .outage(o)
+    }
+
+    static func errorText(_ response: HTTPResponse) -> String {
+        if let body = try? WireCoding.decode(ErrorBody.self, from: response.body) {
+            return body.field.map { "(\(body.error), field \($0))" } ?? "(\(body.error))"
+        }
+        return ""
+    }
+}

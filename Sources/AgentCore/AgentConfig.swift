@@ -1,0 +1,172 @@
+import DowntimeProtocol
+
+/// A configuration the agent cannot run with; the shell prints it as one line and exits 2.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Everything the agent is told, from flags and the environment (flags win).
+public struct AgentConfig: Sendable, Equatable {
+    public var collectorURL: String
+    public var device: String
+    public var token: String?
+    public var stateDir: String
+    public var interval: Int
+    public var persistInterval: Int
+    public var enrollmentKey: String?
+    public var caFile: String?
+    public var bootIDFile: String
+    public var uptimeFile: String
+    public var timeSyncFile: String
+    public var outboxLimits: OutboxLimits
+    public var verbose: Bool
+
+    public init(collectorURL: String, device: String, token: String? = nil, stateDir: String, interval: Int = 10,
+                persistInterval: Int = 60, enrollmentKey: String? = nil, caFile: String? = nil,
+                bootIDFile: String = LinuxBootFacts.defaultBootIDFile, uptimeFile: String = LinuxBootFacts.defaultUptimeFile,
+                timeSyncFile: String = LinuxBootFacts.defaultTimeSyncFile, outboxLimits: OutboxLimits = OutboxLimits(),
+                verbose: Bool = false) {
+        self.collectorURL = collectorURL
+        self.device = device
+        self.token = token
+        self.stateDir = stateDir
+        self.interval = interval
+        self.persistInterval = persistInterval
+        self.enrollmentKey = enrollmentKey
+        self.caFile = caFile
+        self.bootIDFile = bootIDFile
+        self.uptimeFile = uptimeFile
+        self.timeSyncFile = timeSyncFile
+        self.outboxLimits = outboxLimits
+        self.verbose = verbose
+    }
+
+    /// What the command line asks for.
+    public enum Command: Sendable, Equatable {
+        case run(AgentConfig)
+        case help
+        case version
+    }
+
+    /// One option: its flag, its environment variable (if any) and its help text.
+    struct Option {
+        var flag: String
+        var env: String?
+        var help: String
+        var takesValue = true
+    }
+
+    static let options: [Option] = [
+        Option(flag: "collector", env: "DOWNTIME_COLLECTOR_URL", help: "collector base URL, e.g. http://nas.lan:8899 (required)"),
+        Option(flag: "device", env: "DOWNTIME_DEVICE", help: "device name (default: the host name, lower-cased)"),
+        Option(flag: "token", env: "DOWNTIME_TOKEN", help: "device token (default: STATE_DIR/token)"),
+        Option(flag: "enrollment-key", env: "DOWNTIME_ENROLLMENT_KEY", help: "enroll with this key when there is no token"),
+        Option(flag: "state-dir", env: "DOWNTIME_STATE_DIR", help: "state folder (default: $STATE_DIRECTORY or /var/lib/downtime-agent)"),
+        Option(flag: "interval", env: "DOWNTIME_INTERVAL", help: "heartbeat interval in seconds (default 10)"),
+        Option(flag: "persist-interval", env: "DOWNTIME_PERSIST_INTERVAL", help: "state-file write interval in seconds (default 60)"),
+        Option(flag: "ca-file", env: "DOWNTIME_CA_FILE", help: "PEM file of CAs to trust for https (default: system store)"),
+        Option(flag: "outbox-max-events", env: "DOWNTIME_OUTBOX_MAX_EVENTS", help: "outbox bound in events (default 10000)"),
+        Option(flag: "outbox-max-bytes", env: "DOWNTIME_OUTBOX_MAX_BYTES", help: "outbox bound in bytes (default 8388608)"),
+        Option(flag: "boot-id-file", env: nil, help: "default \(LinuxBootFacts.defaultBootIDFile)"),
+        Option(flag: "uptime-file", env: nil, help: "default \(LinuxBootFacts.defaultUptimeFile)"),
+        Option(flag: "time-sync-file", env: nil, help: "default \(LinuxBootFacts.defaultTimeSyncFile)"),
+        Option(flag: "verbose", env: nil, help: "also log debug lines", takesValue: false),
+    ]
+
+    public static var usage: String {
+        var text = "usage: downtime-agent [options]\n\nReports this device's heartbeats and outages to a DowntimeMon collector.\n\n"
+        for o in options {
+            let left = "  --\(o.flag)" + (o.takesValue ? " VALUE" : "")
+            text += left.padding(30) + o.help + (o.env.map { " [\($0)]" } ?? "") + "\n"
+        }
+        text += "  --version".padding(30) + "print the version\n"
+        text += "  --help".padding(30) + "print this help\n"
+        return text
+    }
+
+    /// Parses flags over environment variables; an empty variable counts as unset.
+    public static func parse(arguments: [String], environment: [String: String], hostName: String) throws(ConfigError) -> Command {
+        var values: [String: String] = [:]
+        for o in options {
+            if let env = o.env, let v = environment[env], !v.isEmpty { values[o.flag] = v }
+        }
+        var i = 0
+        while i < arguments.count {
+            let arg = arguments[i]
+            i += 1
+            if arg == "--help" || arg == "-h" { return .help }
+            if arg == "--version" { return .version }
+            guard arg.hasPrefix("--") else { throw ConfigError("unexpected argument '\(arg)' (see --help)") }
+            var name = String(arg.dropFirst(2))
+            var inline: String?
+            if let eq = name.firstIndex(of: "=") {
+                inline = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            guard let option = options.first(where: { $0.flag == name }) else {
+                throw ConfigError("unknown option --\(name) (see --help)")
+            }
+            if !option.takesValue {
+                guard inline == nil else { throw ConfigError("--\(name) takes no value") }
+                values[name] = "1"
+                continue
+            }
+            if let inline {
+                values[name] = inline
+            } else {
+                guard i < arguments.count else { throw ConfigError("--\(name) needs a value") }
+                values[name] = arguments[i]
+                i += 1
+            }
+        }
+
+        guard let collector = values["collector"], !collector.isEmpty else {
+            throw ConfigError("no collector: set DOWNTIME_COLLECTOR_URL or --collector (e.g. http://nas.lan:8899)")
+        }
+        let lower = collector.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
+              collector.split(separator: "/", omittingEmptySubsequences: false).count >= 3,
+              !collector.split(separator: "/", omittingEmptySubsequences: false)[2].isEmpty,
+              collector.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw ConfigError("collector URL '\(collector)' must look like http://host:port or https://host")
+        }
+        let rawDevice = values["device"] ?? hostName
+        guard let device = DeviceName.normalize(rawDevice) else {
+            throw ConfigError("device name '\(rawDevice)' must match [a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
+        }
+        let stateDir = values["state-dir"] ?? environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "/var/lib/downtime-agent"
+        let interval = try number(values["interval"], "interval", default: 10, range: 1...86_400)
+        let persist = try number(values["persist-interval"], "persist-interval", default: 60, range: 1...86_400)
+        let maxEvents = try number(values["outbox-max-events"], "outbox-max-events", default: 10_000, range: 10...10_000_000)
+        let maxBytes = try number(values["outbox-max-bytes"], "outbox-max-bytes", default: 8 << 20, range: 16_384...(1 << 34))
+        for key in ["token", "enrollment-key"] {
+            if let v = values[key], !v.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
+                throw ConfigError("--\(key) must be printable ASCII without spaces")
+            }
+        }
+        return .run(AgentConfig(
+            collectorURL: collector, device: device, token: values["token"], stateDir: stateDir,
+            interval: interval, persistInterval: persist, enrollmentKey: values["enrollment-key"], caFile: values["ca-file"],
+            bootIDFile: values["boot-id-file"] ?? LinuxBootFacts.defaultBootIDFile,
+            uptimeFile: values["uptime-file"] ?? LinuxBootFacts.defaultUptimeFile,
+            timeSyncFile: values["time-sync-file"] ?? LinuxBootFacts.defaultTimeSyncFile,
+            outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes), verbose: values["verbose"] != nil))
+    }
+
+    private static func number(_ text: String?, _ name: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard let text else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            throw ConfigError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return n
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

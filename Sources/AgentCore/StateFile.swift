@@ -1,0 +1,124 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DowntimeProtocol
+
+/// What the agent remembers across restarts and reboots (DESIGN.md, "Gap detection").
+public struct AgentState: Sendable, Equatable {
+    public var bootID: String
+    /// Last wall-clock time the agent was known alive.
+    public var lastAlive: Date
+    /// CLOCK_BOOTTIME seconds at `lastAlive`: exact gaps within one boot, whatever the wall clock did.
+    public var lastAliveUptime: Double
+    public var clockSynced: Bool
+    /// Set when the agent stopped on SIGTERM: the gap that follows was planned.
+    public var cleanShutdownAt: Date?
+
+    public init(bootID: String, lastAlive: Date, lastAliveUptime: Double, clockSynced: Bool, cleanShutdownAt: Date? = nil) {
+        self.bootID = bootID
+        self.lastAlive = lastAlive
+        self.lastAliveUptime = lastAliveUptime
+        self.clockSynced = clockSynced
+        self.cleanShutdownAt = cleanShutdownAt
+    }
+}
+
+extension AgentState: Codable {
+    enum CodingKeys: String, CodingKey {
+        case bootID = "boot_id"
+        case lastAlive = "last_alive"
+        case lastAliveUptime = "last_alive_uptime"
+        case clockSynced = "clock_synced"
+        case cleanShutdownAt = "clean_shutdown_at"
+    }
+
+    // Times are ISO 8601 text without the wire's 2020...2100 check: an unsynced clock is a fact to keep.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func time(_ key: CodingKeys) throws -> Date? {
+            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+            guard let date = WireTime.parse(text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 time")
+            }
+            return date
+        }
+        bootID = try c.decode(String.self, forKey: .bootID)
+        guard !bootID.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .bootID, in: c, debugDescription: "empty")
+        }
+        guard let alive = try time(.lastAlive) else {
+            throw DecodingError.keyNotFound(CodingKeys.lastAlive, .init(codingPath: [], debugDescription: "missing"))
+        }
+        lastAlive = alive
+        lastAliveUptime = try c.decode(Double.self, forKey: .lastAliveUptime)
+        guard lastAliveUptime.isFinite, lastAliveUptime >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .lastAliveUptime, in: c, debugDescription: "out of range")
+        }
+        clockSynced = try c.decode(Bool.self, forKey: .clockSynced)
+        cleanShutdownAt = try time(.cleanShutdownAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(bootID, forKey: .bootID)
+        try c.encode(WireTime.format(lastAlive), forKey: .lastAlive)
+        try c.encode(lastAliveUptime, forKey: .lastAliveUptime)
+        try c.encode(clockSynced, forKey: .clockSynced)
+        try c.encode(cleanShutdownAt.map(WireTime.format), forKey: .cleanShutdownAt)
+    }
+}
+
+/// Result of reading the state file. An empty or broken file is not a first run: it says a
+/// power cut probably hit mid-write, and is reported as such.
+public enum StateLoad: Sendable, Equatable {
+    case missing
+    case unreadable(reason: String)
+    case loaded(AgentState)
+}
+
+/// The state file in the state folder, written atomically.
+public struct StateFile: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func load() -> StateLoad {
+        let bytes: [UInt8]
+        do {
+            guard let read = try FileIO.read(path) else { return .missing }
+            bytes = read
+        } catch {
+            return .unreadable(reason: error.description)
+        }
+        return Self.decode(bytes)
+    }
+
+    public func save(_ state: AgentState) throws(FileError) {
+        try FileIO.writeAtomically(Self.encode(state), to: path)
+    }
+
+    static func decode(_ bytes: [UInt8]) -> StateLoad {
+        if bytes.isEmpty { return .unreadable(reason: "the file is empty") }
+        do {
+            return .loaded(try JSONDecoder().decode(AgentState.self, from: Data(bytes)))
+        } catch let DecodingError.keyNotFound(key, _) {
+            return .unreadable(reason: "\(key.stringValue) is missing")
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
+            return .unreadable(reason: "\(ctx.codingPath.last?.stringValue ?? "a value") has the wrong type")
+        } catch let DecodingError.dataCorrupted(ctx) {
+            let key = ctx.codingPath.last?.stringValue
+            return .unreadable(reason: key.map { "\($0) is invalid" } ?? "not valid JSON (truncated or garbage)")
+        } catch {
+            return .unreadable(reason: "not valid JSON")
+        }
+    }
+
+    static func encode(_ state: AgentState) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding plain strings, numbers and bools cannot fail.
+        return Array((try? encoder.encode(state)) ?? Data()) + [10]
+    }
+}

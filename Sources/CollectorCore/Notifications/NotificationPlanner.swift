@@ -1,0 +1,122 @@
+import DowntimeProtocol
+import Foundation
+
+/// Decides which flips become messages (pure, driven by the times it is given):
+/// - a down is held for `groupWindow`, so many devices going down together give one grouped message
+///   (at least 4 devices and at least half of all: likely the network or the collector's side);
+/// - an up waits `settle`, so the agent's own report of the outage (cause, exact end) can join it;
+/// - after a down message, `damp` minutes of bouncing give no more messages but one summary at the end;
+/// - a device seen for the first time is told at once.
+public struct NotificationPlanner: Sendable {
+    /// A message to send: what happened, to whom, and when it was observed.
+    public struct Planned: Sendable, Equatable {
+        public var kind: Notification.Kind
+        public var devices: [String]
+        public var at: Date
+        public var reason: String
+        /// For `flapping`: how many flips were kept quiet.
+        public var flips: Int
+    }
+
+    struct Held: Sendable {
+        var device: String
+        var at: Date
+        var reason: String
+        var due: Date
+    }
+
+    struct DeviceState: Sendable {
+        var quietUntil: Date?
+        var recoveryTold = false
+        var flips = 0
+    }
+
+    public var damp: TimeInterval
+    public var groupWindow: TimeInterval
+    public var settle: TimeInterval
+    var downs: [Held] = []
+    var ups: [Held] = []
+    var ready: [Planned] = []
+    var devices: [String: DeviceState] = [:]
+
+    public init(damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30) {
+        self.damp = damp
+        self.groupWindow = groupWindow
+        self.settle = settle
+    }
+
+    /// Takes the flips the collector just recorded, observed at `now`.
+    public mutating func observe(_ flips: [FlipChange], now: Date) {
+        for f in flips {
+            guard case .flip(let r) = f.event.payload else { continue }
+            let name = f.device
+            var s = devices[name] ?? DeviceState()
+            let quiet = s.quietUntil.map { now < $0 } ?? false
+            switch (r.from, r.to) {
+            case ("new", "up"):
+                ready.append(Planned(kind: .new, devices: [name], at: now, reason: r.reason, flips: 0))
+            case (_, "down"):
+                if let i = ups.firstIndex(where: { $0.device == name }) {
+                    // Back down before its recovery was told: a bounce, told in the summary.
+                    ups.remove(at: i)
+                    s.recoveryTold = true
+                    s.flips += 2
+                } else if quiet {
+                    s.flips += 1
+                } else {
+                    downs.append(Held(device: name, at: f.event.at, reason: r.reason, due: now + groupWindow))
+                }
+            case ("down", "up"):
+                if let i = downs.firstIndex(where: { $0.device == name }) {
+                    // Recovered before its down was told: nothing to tell.
+                    downs.remove(at: i)
+                } else if quiet && s.recoveryTold {
+                    s.flips += 1
+                } else {
+                    ups.append(Held(device: name, at: now, reason: r.reason, due: now + settle))
+                    s.recoveryTold = true
+                }
+            default:
+                break  // pauses and resumes are an admin's own doing
+            }
+            devices[name] = s
+        }
+    }
+
+    /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping.
+    public mutating func due(now: Date, deviceCount: Int) -> [Planned] {
+        var out = ready
+        ready = []
+        let dueDowns = downs.filter { $0.due <= now }
+        if !dueDowns.isEmpty {
+            // Everything held together goes out together.
+            let batch = downs
+            downs = []
+            out += group(batch, kind: .down, now: now, deviceCount: deviceCount)
+            for h in batch {
+                devices[h.device] = DeviceState(quietUntil: now + damp, recoveryTold: false, flips: 0)
+            }
+        }
+        let dueUps = ups.filter { $0.due <= now }
+        if !dueUps.isEmpty {
+            ups.removeAll { $0.due <= now }
+            out += group(dueUps, kind: .up, now: now, deviceCount: deviceCount)
+        }
+        for (name, s) in devices {
+            guard let until = s.quietUntil, until <= now else { continue }
+            if s.flips > 0 {
+                out.append(Planned(kind: .flapping, devices: [name], at: now, reason: "", flips: s.flips))
+            }
+            devices[name] = nil
+        }
+        return out
+    }
+
+    private func group(_ held: [Held], kind: Notification.Kind, now: Date, deviceCount: Int) -> [Planned] {
+        if held.count >= 4 && held.count * 2 >= deviceCount {
+            return [Planned(kind: .group, devices: held.map(\.device).sorted(), at: held.map(\.at).min() ?? now,
+                            reason: kind.rawValue, flips: 0)]
+        }
+        return held.map { Planned(kind: kind, devices: [$0.device], at: $0.at, reason: $0.reason, flips: 0) }
+    }
+}

@@ -1,0 +1,114 @@
+import CurlClient
+import DowntimeProtocol
+import Foundation
+import Logging
+import Metrics
+
+/// Delivers notifications off the request path: plans them from flips, sends each through every
+/// configured channel with retries and backoff, and writes every attempt to the delivery log.
+public actor Notifier {
+    public let specs: [NotifierSpec]
+    var planner: NotificationPlanner
+    let store: any Store
+    let logger: Logger
+    /// Pauses between attempts; the last attempt is the `count + 1`-th.
+    let backoff: [TimeInterval]
+    let send: @Sendable (CurlRequest) async throws -> CurlResponse
+    private var inFlight = 0
+
+    public init(specs: [NotifierSpec], planner: NotificationPlanner, store: any Store, logger: Logger,
+                backoff: [TimeInterval] = [2, 10, 60, 300],
+                send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = Notifier.curl) {
+        self.specs = specs
+        self.planner = planner
+        self.store = store
+        self.logger = logger
+        self.backoff = backoff
+        self.send = send
+    }
+
+    /// libcurl on a thread of its own: a slow receiver never holds up the collector's tasks.
+    public static let curl: @Sendable (CurlRequest) async throws -> CurlResponse = { request in
+        try await withCheckedThrowingContinuation { cont in
+            Thread.detachNewThread {
+                do { cont.resume(returning: try CurlClient.perform(request)) } catch { cont.resume(throwing: error) }
+            }
+        }
+    }
+
+    func observe(_ flips: [FlipChange], now: Date) {
+        planner.observe(flips, now: now)
+    }
+
+    /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words.
+    func tick(now: Date, deviceCount: Int, compose: (NotificationPlanner.Planned) async -> Notification) async {
+        guard !specs.isEmpty else { return }
+        for plan in planner.due(now: now, deviceCount: deviceCount) {
+            let n = await compose(plan)
+            for spec in specs { start(n, via: spec) }
+        }
+    }
+
+    /// Deliveries still being tried.
+    public var pending: Int { inFlight }
+
+    private func start(_ n: Notification, via spec: NotifierSpec) {
+        inFlight += 1
+        Task { await deliver(n, via: spec) }
+    }
+
+    /// Sends once per attempt until a 2xx (or 250 for SMTP), recording each attempt; returns whether it got through.
+    @discardableResult
+    public func deliver(_ n: Notification, via spec: NotifierSpec) async -> Bool {
+        defer { inFlight = max(0, inFlight - 1) }
+        for attempt in 0...backoff.count {
+            let (ok, detail) = await Self.attempt(n, via: spec, send: send)
+            let row = DeliveryRecord(at: Date(), devices: n.devices, notifier: spec.name, kind: n.kind.rawValue,
+                                     attempt: attempt + 1, ok: ok, detail: detail)
+            do { try await store.recordDelivery(row) } catch { logger.error("delivery log: \(error)") }
+            Counter(label: "downtime_notification_attempts", dimensions: [("notifier", spec.name), ("ok", ok ? "true" : "false")])
+                .increment()
+            if ok { return true }
+            logger.warning("notify \(spec.name) attempt \(attempt + 1) failed: \(detail)")
+            if attempt < backoff.count {
+                // Jitter keeps many retries from meeting again at the receiver.
+                try? await Task.sleep(for: .seconds(backoff[attempt] * Double.random(in: 0.8...1.2)))
+            }
+        }
+        return false
+    }
+
+    static func attempt(_ n: Notification, via spec: NotifierSpec,
+                        send: @Sendable (CurlRequest) async throws -> CurlResponse) async -> (Bool, String) {
+        do {
+            let r = try await send(try NotificationFormat.request(n, for: spec))
+            // SMTP answers 250 for an accepted message; HTTP any 2xx.
+            let ok = spec.kind == .email ? (r.status == 250 || r.status == 0 || (200..<300).contains(r.status))
+                : (200..<300).contains(r.status)
+            return (ok, "status \(r.status)")
+        } catch {
+            return (false, "\(error)")
+        }
+    }
+}
+
+/// One attempt to deliver a notification, as the delivery log keeps it.
+public struct DeliveryRecord: Sendable, Equatable {
+    public var at: Date
+    public var devices: [String]
+    public var notifier: String
+    public var kind: String
+    public var attempt: Int
+    public var ok: Bool
+    public var detail: String
+
+    public init(at: Date, devices: [String], notifier: String, kind: String, attempt: Int, ok: Bool, detail: String) {
+        self.at = at
+        self.devices = devices
+        self.notifier = notifier
+        self.kind = kind
+        self.attempt = attempt
+        self.ok = ok
+        self.detail = detail
+    }
+}

@@ -1,0 +1,177 @@
+import CollectorCore
+import CurlClient
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// What a local receiver got.
+actor Inbox {
+    struct Request: Sendable {
+        var path: String
+        var headers: [String: String]
+        var body: String
+    }
+    var requests: [Request] = []
+    /// Answers 500 to this many requests first, to exercise retries.
+    var failFirst = 0
+
+    func take(_ r: Request) -> Bool {
+        requests.append(r)
+        if failFirst > 0 {
+            failFirst -= 1
+            return false
+        }
+        return true
+    }
+
+    func setFailFirst(_ n: Int) { failFirst = n }
+}
+
+/// An HTTP receiver on loopback standing in for webhook, ntfy, Slack, Discord and Telegram.
+func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async throws {
+    let inbox = Inbox()
+    let router = Router()
+    router.post("**") { request, _ -> Response in
+        var headers: [String: String] = [:]
+        for f in request.headers { headers[f.name.canonicalName.lowercased()] = f.value }
+        let text = String(buffer: try await request.body.collect(upTo: 1 << 20))
+        let ok = await inbox.take(.init(path: request.uri.path, headers: headers, body: text))
+        return Response(status: ok ? .ok : .internalServerError)
+    }
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    try await app.test(.live) { client in
+        try await body(client.port!, inbox)
+    }
+}
+
+@Suite(.serialized) struct NotificationDeliveryTests {
+    static let note = Notification(kind: .down, devices: ["freezer-pi"], title: "freezer-pi is DOWN",
+                                   text: "freezer-pi is down since 2026-11-22T08:00:00+00:00: no heartbeat.",
+                                   at: Date(timeIntervalSince1970: 1_795_334_400))
+
+    static func notifier(_ specs: [NotifierSpec], store: any Store, backoff: [TimeInterval] = []) -> Notifier {
+        Notifier(specs: specs, planner: NotificationPlanner(), store: store, logger: Logger(label: "test"), backoff: backoff)
+    }
+
+    @Test func everyHTTPChannelSendsItsShapeThroughLibcurl() async throws {
+        let h = try await Harness.make()
+        try await withReceiver { port, inbox in
+            let base = "http://127.0.0.1:\(port)"
+            let specs = try [
+                "hook=webhook \(base)/hook header:X-Token=s3cret",
+                "phone=ntfy \(base)/freezer",
+                "team=slack \(base)/slack",
+                "chat=discord \(base)/discord",
+                "bot=telegram \(base) bot_token=123:abc chat_id=42",
+            ].map(NotifierSpec.parse)
+            let n = Self.notifier(specs, store: h.store)
+            for spec in specs { #expect(await n.deliver(Self.note, via: spec)) }
+            let got = await inbox.requests
+            #expect(got.map(\.path) == ["/hook", "/freezer", "/slack", "/discord", "/bot123:abc/sendMessage"])
+            #expect(got[0].headers["x-token"] == "s3cret" && got[0].headers["content-type"] == "application/json")
+            #expect(got[0].body.contains("\"event\":\"down\"") && got[0].body.contains("\"device\":\"freezer-pi\""))
+            #expect(got[1].headers["title"] == "freezer-pi is DOWN" && got[1].headers["priority"] == "high")
+            #expect(got[1].body == Self.note.text)
+            #expect(got[2].body == "{\"text\":\"*freezer-pi is DOWN*\\n\(Self.note.text)\"}")
+            #expect(got[3].body.hasPrefix("{\"content\":\"**freezer-pi is DOWN**"))
+            #expect(got[4].body.contains("\"chat_id\":\"42\"") && got[4].body.contains("freezer-pi is DOWN"))
+        }
+        let log = try await h.store.deliveries(device: "freezer-pi", limit: 10)
+        #expect(log.count == 5 && log.allSatisfy(\.ok))
+    }
+
+    @Test func failedAttemptsAreRetriedAndLogged() async throws {
+        let h = try await Harness.make()
+        try await withReceiver { port, inbox in
+            await inbox.setFailFirst(2)
+            let spec = try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")
+            let n = Self.notifier([spec], store: h.store, backoff: [0.01, 0.01, 0.01])
+            #expect(await n.deliver(Self.note, via: spec))
+            #expect(await inbox.requests.count == 3)
+        }
+        let log = try await h.store.deliveries(device: "freezer-pi", limit: 10)
+        #expect(log.map(\.ok) == [true, false, false] && log.map(\.attempt) == [3, 2, 1])
+        #expect(log.last?.detail == "status 500")
+    }
+
+    @Test func anUnreachableReceiverFailsCleanlyAfterItsAttempts() async throws {
+        let h = try await Harness.make()
+        let spec = try NotifierSpec.parse("hook=webhook http://127.0.0.1:9/nothing-listens")
+        let n = Self.notifier([spec], store: h.store, backoff: [0.01])
+        #expect(await n.deliver(Self.note, via: spec) == false)
+        let log = try await h.store.deliveries(device: "freezer-pi", limit: 10)
+        #expect(log.count == 2 && log.allSatisfy { !$0.ok && $0.detail.contains("127.0.0.1:9") })
+    }
+
+    @Test func emailGoesThroughSMTP() async throws {
+        let h = try await Harness.make()
+        let folder = h.dir + "/mail"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let port = Int.random(in: 20_000...40_000)
+        let sink = Process()
+        sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/smtp_sink.py").path
+        sink.arguments = ["python3", script, String(port), folder]
+        let stdin = Pipe(), stdout = Pipe()
+        sink.standardInput = stdin
+        sink.standardOutput = stdout
+        try sink.run()
+        defer {
+            try? stdin.fileHandleForWriting.close()
+            sink.waitUntilExit()
+        }
+        #expect(String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("ready"))
+        let spec = try NotifierSpec.parse("mail=email smtp://127.0.0.1:\(port) from=dt@lan to=me@lan,you@lan starttls=no")
+        let n = Self.notifier([spec], store: h.store)
+        #expect(await n.deliver(Self.note, via: spec))
+        let mail = try String(contentsOfFile: folder + "/1.eml", encoding: .utf8)
+        #expect(mail.contains("MAIL FROM: dt@lan") && mail.contains("RCPT TO: me@lan,you@lan"))
+        #expect(mail.contains("Subject: freezer-pi is DOWN") && mail.contains(Self.note.text))
+    }
+
+    @Test func collectorFlipsBecomeMessagesAndARestartSendsNone() async throws {
+        try await withReceiver { port, inbox in
+            var config = CollectorConfig()
+            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+            config.notifySettle = 5
+            let h = try await Harness.make(config: config)
+            let token = try await h.addDevice("pi-1")
+            try await h.test { client in
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+                await h.collector.notifyTick()
+                h.clock.advance(40)
+                try await h.collector.sweep()
+                h.clock.advance(10)
+                await h.collector.notifyTick()
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+                h.clock.advance(5)
+                await h.collector.notifyTick()
+            }
+            try await Self.settle(h.collector.notifier!)
+            let kinds = await inbox.requests.compactMap { r in ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") } }
+            // Delivered concurrently: the order of arrival is not fixed.
+            #expect(kinds.sorted() == ["down", "new", "up"])
+            let up = await inbox.requests.first { $0.body.contains("\"event\":\"up\"") }
+            #expect(up?.body.contains("is back up after 50s") == true, "\(up?.body ?? "")")
+
+            // A restart alone tells nobody anything.
+            let before = await inbox.requests.count
+            let h2 = try await h.restarted(after: 600)
+            try await h2.collector.sweep()
+            h2.clock.advance(60)
+            await h2.collector.notifyTick()
+            try await Self.settle(h2.collector.notifier!)
+            #expect(await inbox.requests.count == before)
+        }
+    }
+
+    /// Waits (bounded) until the notifier has no delivery in flight.
+    static func settle(_ n: Notifier) async throws {
+        for _ in 0..<200 where await n.pending > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(await n.pending == 0)
+    }
+}

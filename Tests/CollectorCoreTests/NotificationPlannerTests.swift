@@ -1,0 +1,84 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Testing
+
+@Suite struct NotificationPlannerTests {
+    static let t0 = Date(timeIntervalSince1970: 1_795_335_000)
+
+    static func flip(_ d: String, _ from: String, _ to: String, at: Date = t0) -> FlipChange {
+        FlipChange(device: d, status: DeviceStatus(rawValue: to) ?? .up,
+                   event: Event(device: d, at: at, bootID: nil, payload: .flip(FlipRecord(from: from, to: to, reason: "r"))))
+    }
+
+    func run(_ p: inout NotificationPlanner, at offset: TimeInterval, count: Int = 10) -> [String] {
+        p.due(now: Self.t0 + offset, deviceCount: count).map { "\($0.kind.rawValue):\($0.devices.joined(separator: ","))" }
+    }
+
+    @Test func aDownIsToldAfterTheGroupWindowAndAnUpAfterSettling() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        #expect(run(&p, at: 9.9) == [])
+        #expect(run(&p, at: 10) == ["down:a"])
+        p.observe([Self.flip("a", "down", "up")], now: Self.t0 + 100)
+        #expect(run(&p, at: 129) == [])
+        #expect(run(&p, at: 130) == ["up:a"])
+        #expect(run(&p, at: 2000) == [])  // no flapping summary: it did not bounce
+    }
+
+    @Test func newDevicesAreToldAtOnce() {
+        var p = NotificationPlanner()
+        p.observe([Self.flip("n", "new", "up")], now: Self.t0)
+        #expect(run(&p, at: 0) == ["new:n"])
+    }
+
+    @Test func aBlipShorterThanTheGroupWindowIsNotTold() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        p.observe([Self.flip("a", "down", "up")], now: Self.t0 + 5)
+        #expect(run(&p, at: 100) == [])
+    }
+
+    @Test(arguments: [(4, 8, true), (4, 9, false), (3, 4, false), (5, 10, true)])
+    func manyAtOnceAreGrouped(down: Int, fleet: Int, grouped: Bool) {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        let names = (0..<down).map { "d\($0)" }
+        p.observe(names.prefix(2).map { Self.flip($0, "up", "down") }, now: Self.t0)
+        p.observe(names.dropFirst(2).map { Self.flip($0, "up", "down") }, now: Self.t0 + 3)
+        let out = run(&p, at: 10, count: fleet)
+        #expect(out == (grouped ? ["group:" + names.joined(separator: ",")] : names.map { "down:\($0)" }))
+    }
+
+    @Test func bouncingIsDampedIntoOneSummary() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        #expect(run(&p, at: 10) == ["down:a"])
+        p.observe([Self.flip("a", "down", "up")], now: Self.t0 + 60)
+        #expect(run(&p, at: 90) == ["up:a"])
+        for (i, (from, to)) in [("up", "down"), ("down", "up"), ("up", "down"), ("down", "up")].enumerated() {
+            p.observe([Self.flip("a", from, to)], now: Self.t0 + 100 + Double(i) * 20)
+        }
+        #expect(run(&p, at: 400) == [])
+        let summary = p.due(now: Self.t0 + 610, deviceCount: 10)
+        #expect(summary.map(\.kind) == [.flapping] && summary.first?.flips == 4)
+        // After the quiet time a new down is told again.
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0 + 700)
+        #expect(run(&p, at: 710) == ["down:a"])
+    }
+
+    @Test func backDownBeforeTheRecoveryWasToldCountsAsBounce() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        _ = run(&p, at: 10)
+        p.observe([Self.flip("a", "down", "up")], now: Self.t0 + 20)
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0 + 25)
+        #expect(run(&p, at: 100) == [])
+        #expect(p.due(now: Self.t0 + 610, deviceCount: 10).first?.flips == 2)
+    }
+
+    @Test func pausesAreNotTold() {
+        var p = NotificationPlanner()
+        p.observe([Self.flip("a", "up", "paused"), Self.flip("a", "paused", "up")], now: Self.t0)
+        #expect(run(&p, at: 1000) == [])
+    }
+}
