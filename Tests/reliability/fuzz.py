@@ -335,7 +335,13 @@ class Fuzzer:
             tail = "/log.txt"
         query = r.choice(["", "", "?limit=abc", "?limit=-1", "?limit=100000", "?cursor=%00", "?cursor=..%2F",
                           "?q=%3Cscript%3E", "?limit=1&limit=2"])
-        path = prefix + name + tail if r.random() < 0.85 else "/api/v1/devices" + query
+        roll = r.random()
+        if roll < 0.75:
+            path = prefix + name + tail
+        elif roll < 0.85:
+            path = r.choice(["/ping/", "/ping/dtm_", "/badge/"]) + name + r.choice(["", "/fail", ".svg", ".json", "/x"])
+        else:
+            path = "/api/v1/devices" + query
         return [build(r.choice(["GET", "GET", "GET", "HEAD"]) if "?" not in path else "GET", path)], 0, \
             f"path {path[:120]}", "get"
 
