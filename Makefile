@@ -38,7 +38,7 @@ test: deps fuzz-deps
 	DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
 	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
 
-# Only the reliability suite (about 3 minutes): fuzz, schemathesis, kill -9 under load, load held.
+# Only the reliability suite (about 2.5 minutes): fuzz, schemathesis, kill -9 under load, load held, auth.
 reliability: fuzz-deps
 	$(SWIFT) build
 	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the reliability suite against the built binaries: malformed-request fuzz, schemathesis from the
-# OpenAPI description, kill -9 under load, and load held. Each script is bounded by `timeout`; the children
+# OpenAPI description, kill -9 under load, load held, and auth. Each script is bounded by `timeout`; the children
 # they start die with them (PR_SET_PDEATHSIG). The seed makes every run repeatable.
 #
 # usage: Tests/reliability/run.sh BIN_DIR VENV_DIR [SEED]
@@ -23,6 +23,7 @@ run "fuzz" 180 fuzz.py --seed "$seed" --count 10000
 run "schemathesis" 240 schemathesis_run.py --venv "$venv" --seed "$seed" --max-time 60
 run "kill -9 under load" 180 crash.py --seed "$seed" --kills 20
 run "load held" 120 load.py --idle 1000 --slow 5 --beats 50
+run "auth" 60 auth_live.py
 [ $failed -eq 0 ] || echo "failed: ${names[*]}"
 echo "reliability: $passed passed, $failed failed"
 [ $failed -eq 0 ]
