@@ -1,9 +1,9 @@
 """Shared pieces of the reliability scripts: the collector binary as a child, its CLI, plain HTTP.
 
-Loopback only. Every child is started with PR_SET_PDEATHSIG, so it dies with the script even when the
-script itself is killed (by the Swift test's time limit, say).
+Loopback only. Every child is started under `setpriv --pdeathsig KILL` (util-linux), so it dies with the
+script even when the script itself is killed (by run.sh's time limit, say). Not preexec_fn: that is not
+safe while other threads run, as they do in crash.py.
 """
-import ctypes
 import http.client
 import json
 import os
@@ -15,11 +15,7 @@ import tempfile
 import threading
 import time
 
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def _die_with_parent():
-    _libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL", "--"]
 
 
 def free_port():
@@ -41,8 +37,8 @@ class Collector:
 
     def start(self, timeout=20):
         self.proc = subprocess.Popen(
-            [self.exe, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", self.data_dir],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self.env, preexec_fn=_die_with_parent)
+            DIE_WITH_PARENT + [self.exe, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", self.data_dir],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self.env)
         ready = threading.Event()
         proc = self.proc
 
@@ -81,8 +77,8 @@ class Collector:
 
 
 def cli(bin_dir, *args):
-    r = subprocess.run([os.path.join(bin_dir, "downtime-collector"), *args], capture_output=True, text=True,
-                       timeout=60, preexec_fn=_die_with_parent)
+    r = subprocess.run(DIE_WITH_PARENT + [os.path.join(bin_dir, "downtime-collector"), *args], capture_output=True,
+                       text=True, timeout=60)
     if r.returncode != 0:
         raise RuntimeError(f"downtime-collector {' '.join(args)}: {r.returncode} {r.stderr}")
     return r.stdout

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the reliability suite against the built binaries: malformed-request fuzz, schemathesis from the
 # OpenAPI description, kill -9 under load, load held, and auth. Each script is bounded by `timeout`; the children
-# they start die with them (PR_SET_PDEATHSIG). The seed makes every run repeatable.
+# they start die with them (setpriv --pdeathsig). The seed makes every run repeatable.
 #
 # usage: Tests/reliability/run.sh BIN_DIR VENV_DIR [SEED]
 set -uo pipefail

@@ -42,13 +42,12 @@ def main():
         col.start()
         print(f"schemathesis seed {a.seed}, max time {a.max_time} s, collector on port {col.port}", flush=True)
         config = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemathesis.toml")
-        cmd = [st, "--config-file", config, "run", spec, "--url", f"http://127.0.0.1:{col.port}", "--header", f"Authorization: Bearer {token}",
+        cmd = harness.DIE_WITH_PARENT + [st, "--config-file", config, "run", spec, "--url", f"http://127.0.0.1:{col.port}", "--header", f"Authorization: Bearer {token}",
                "--checks", CHECKS, "--seed", str(a.seed), "--max-time", str(a.max_time), "--workers", "1",
                "--request-timeout", "10", "--no-color", "--generation-database", "none",
                "--suppress-health-check", "all", "--max-failures", "20"]
         # Run from the data folder: schemathesis may leave a report folder behind.
-        r = subprocess.run(cmd, cwd=data, capture_output=True, text=True, timeout=a.max_time + 240,
-                           preexec_fn=harness._die_with_parent)
+        r = subprocess.run(cmd, cwd=data, capture_output=True, text=True, timeout=a.max_time + 240)
         out = r.stdout + r.stderr
         lines = [line if len(line) < 600 else line[:600] + " ...(cut)" for line in out.splitlines()]
         print("\n".join(lines if r.returncode != 0 else lines[-25:]))
