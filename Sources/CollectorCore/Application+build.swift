@@ -40,6 +40,9 @@ public func buildRouter(_ collector: Collector) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: JSONErrorMiddleware())
+    if let password = collector.config.pagePassword {
+        router.add(middleware: PagePasswordMiddleware(password: password))
+    }
     let api = router.group("api/v1")
     IngestController(collector: collector).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
