@@ -41,6 +41,9 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     let router = Router(context: CollectorRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: JSONErrorMiddleware())
+    if let password = collector.config.pagePassword {
+        router.add(middleware: PagePasswordMiddleware(password: password))
+    }
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routes))
     let api = router.group("api/v1")
