@@ -3,11 +3,15 @@ import Hummingbird
 
 /// The optional password of the read side (pages, read API, badges, metrics): HTTP Basic, any user name.
 /// Agents' writes, pings and the health check stay open: they carry their own tokens or nothing to hide.
-struct PagePasswordMiddleware<Context: RequestContext>: RouterMiddleware {
+struct PagePasswordMiddleware: RouterMiddleware {
+    typealias Context = CollectorRequestContext
     let passwordHash: [UInt8]
+    /// Charged for each wrong or missing password, per client address.
+    let failures: RateLimiter
 
-    init(password: String) {
+    init(password: String, failures: RateLimiter) {
         passwordHash = Tokens.hash(password)
+        self.failures = failures
     }
 
     /// Paths that never ask for the page password.
@@ -30,6 +34,10 @@ struct PagePasswordMiddleware<Context: RequestContext>: RouterMiddleware {
         if let given = Self.password(fromBasic: request.headers[.authorization]),
            Tokens.constantTimeEqual(Tokens.hash(given), passwordHash) {
             return try await next(request, context)
+        }
+        // Only a wrong password is charged: a browser's first request never carries one.
+        if request.headers[.authorization] != nil {
+            try failures.check(context.clientAddress ?? "unknown")
         }
         var response = JSONErrorMiddleware<Context>.response(APIError(.unauthorized, "this collector's pages need a password"))
         response.headers[.wwwAuthenticate] = "Basic realm=\"DowntimeMon\", charset=\"UTF-8\""

@@ -19,6 +19,8 @@ public struct RateLimits: Sendable, Equatable {
     /// Heartbeats and event batches per device. An agent beats once per interval (at least 1 s) and sends
     /// a few batches, so it never comes near this; a runaway or stolen token does.
     public var ingestPerDevice = RateLimit(burst: 60, perSecond: 10)
+    /// Wrong page passwords per client address: guessing stays slow.
+    public var passwordFailuresPerAddress = RateLimit(burst: 10, perSecond: 1.0 / 6)
 
     public init() {}
 }
@@ -85,9 +87,11 @@ public final class RateLimiter: Sendable {
 struct RateLimiters: Sendable {
     let enroll: RateLimiter
     let ingest: RateLimiter
+    let passwordFailures: RateLimiter
 
     init(_ limits: RateLimits, clock: any WallClock) {
         enroll = RateLimiter(limits.enrollPerAddress, clock: clock)
         ingest = RateLimiter(limits.ingestPerDevice, clock: clock)
+        passwordFailures = RateLimiter(limits.passwordFailuresPerAddress, clock: clock)
     }
 }

@@ -44,4 +44,23 @@ import Testing
             #expect(status == .ok)
         }
     }
+
+    @Test func guessingThePasswordIsRateLimited() async throws {
+        var config = CollectorConfig()
+        config.pagePassword = "open sesame"
+        let h = try await Harness.make(config: config)
+        try await h.test { client in
+            var statuses: [HTTPResponse.Status] = []
+            for i in 0..<12 {
+                statuses.append(try await client.execute(uri: "/", method: .get, headers: [.authorization: Self.basic("x", "guess\(i)")]) {
+                    $0.status
+                })
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .unauthorized })
+            #expect(statuses.suffix(2).allSatisfy { $0 == .tooManyRequests })
+            // Asking without a password (a browser's first request) is not charged.
+            let first = try await client.execute(uri: "/", method: .get) { $0.status }
+            #expect(first == .unauthorized)
+        }
+    }
 }
