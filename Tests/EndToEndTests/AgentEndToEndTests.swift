@@ -238,6 +238,10 @@ private func outages(_ events: [Event]) -> [OutageReport] {
             #expect(end >= back - 1 && end <= Date())
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDir + "/outbox").isEmpty)
+        // The collector's own absence is unknown, not downtime: a collector_down record, no down flip.
+        let log = try site.events(collector)
+        #expect(log.contains { $0.kind == .collectorDown })
+        #expect(!log.contains { if case .flip(let f) = $0.payload { f.to == "down" } else { false } })
     }
 
     @Test func kill9AtRandomMomentsNeverCorruptsTheStateOrLosesTheOutbox() throws {
