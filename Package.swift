@@ -66,6 +66,6 @@ let package = Package(
             ]
         ),
         // Depends on the executables so that `swift test` builds the binaries it runs.
-        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol", "downtime-collector", "downtime-agent"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol", "CCurl", "downtime-collector", "downtime-agent"]),
     ]
 )

@@ -69,9 +69,9 @@ public struct AgentConfig: Sendable, Equatable {
         Option(flag: "ca-file", env: "DOWNTIME_CA_FILE", help: "PEM file of CAs to trust for https (default: system store)"),
         Option(flag: "outbox-max-events", env: "DOWNTIME_OUTBOX_MAX_EVENTS", help: "outbox bound in events (default 10000)"),
         Option(flag: "outbox-max-bytes", env: "DOWNTIME_OUTBOX_MAX_BYTES", help: "outbox bound in bytes (default 8388608)"),
-        Option(flag: "boot-id-file", env: nil, help: "default \(LinuxBootFacts.defaultBootIDFile)"),
-        Option(flag: "uptime-file", env: nil, help: "default \(LinuxBootFacts.defaultUptimeFile)"),
-        Option(flag: "time-sync-file", env: nil, help: "default \(LinuxBootFacts.defaultTimeSyncFile)"),
+        Option(flag: "boot-id-file", env: "DOWNTIME_BOOT_ID_FILE", help: "default \(LinuxBootFacts.defaultBootIDFile)"),
+        Option(flag: "uptime-file", env: "DOWNTIME_UPTIME_FILE", help: "default \(LinuxBootFacts.defaultUptimeFile)"),
+        Option(flag: "time-sync-file", env: "DOWNTIME_TIME_SYNC_FILE", help: "default \(LinuxBootFacts.defaultTimeSyncFile)"),
         Option(flag: "verbose", env: nil, help: "also log debug lines", takesValue: false),
     ]
 

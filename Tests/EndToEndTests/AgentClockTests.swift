@@ -1,3 +1,4 @@
+import CCurl
 import DowntimeProtocol
 import Foundation
 import Testing
@@ -59,5 +60,68 @@ import Testing
         }
         #expect(!events.contains { $0.kind == .outage }, "\(events.map(\.kind))")
         #expect(try Curl.get("\(collector.url)/api/v1/devices/\(site.device)", as: DeviceView.self).status == .up)
+    }
+
+    /// The agent asks the kernel when there is no timesyncd flag file: this case needs a kernel that says unsynced.
+    static let kernelUnsynced = dt_kernel_clock_unsynced() != 0
+
+    /// Starts the agent under libfaketime with `env` (no arguments reach a Swift program there).
+    static func fakedAgent(_ env: [String: String], offsetFile: String) throws -> (Process, OutputLog) {
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: Binaries.path("downtime-agent"))
+        agent.environment = faketime(offsetFile).merging(env) { _, new in new }.merging(["PATH": "/usr/bin:/bin"]) { _, n in n }
+        let output = OutputLog()
+        let pipe = Pipe()
+        agent.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { h in
+            let d = h.availableData
+            if !d.isEmpty { output.append(String(decoding: d, as: UTF8.self)) }
+        }
+        try agent.run()
+        return (agent, output)
+    }
+
+    @Test(.enabled(if: kernelUnsynced, "the kernel says its clock is synced; an unsynced boot cannot be staged here"))
+    func aPiBootingUnsyncedWithAClockBehindItsLastAliveIsNotMisdated() throws {
+        let site = try Site()
+        let sandbox = try AgentSandbox()
+        defer { site.remove(); sandbox.remove() }
+        let collector = try CollectorProcess(dataDir: site.data)
+        _ = try sandbox.boot(uptime: 5000)
+        let offset = sandbox.root + "/faketime"
+        try "+0\n".write(toFile: offset, atomically: true, encoding: .utf8)
+        let env = ["DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": site.device, "DOWNTIME_TOKEN": site.token,
+                   "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
+                   "DOWNTIME_BOOT_ID_FILE": sandbox.bootIDFile, "DOWNTIME_UPTIME_FILE": sandbox.uptimeFile,
+                   "DOWNTIME_TIME_SYNC_FILE": sandbox.timeSyncFile]
+        // Synced and running, then the power goes.
+        let (first, _) = try Self.fakedAgent(env, offsetFile: offset)
+        eventually(15, "agent_started") { try site.agentEvents(collector).contains { $0.kind == .agentStarted } }
+        usleep(1_500_000)
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let cut = Date()
+        usleep(2_000_000)
+        // Back without a real-time clock: the time is a day behind and nothing says it is synced.
+        try FileManager.default.removeItem(atPath: sandbox.timeSyncFile)
+        try "-86400\n".write(toFile: offset, atomically: true, encoding: .utf8)
+        _ = try sandbox.boot(uptime: 0.5)
+        let back = Date()
+        let (second, output) = try Self.fakedAgent(env, offsetFile: offset)
+        defer {
+            kill(second.processIdentifier, SIGKILL)
+            second.waitUntilExit()
+        }
+        eventually(15, "the outage") { try site.agentEvents(collector).contains { $0.kind == .outage } }
+        let outages = try site.agentEvents(collector).compactMap { e -> OutageReport? in
+            if case .outage(let o) = e.payload { o } else { nil }
+        }
+        #expect(outages.count == 1, "\(output.text)")
+        let o = try #require(outages.first)
+        #expect(o.cause == .powerLoss && !o.clockSynced)
+        // Dated by the collector's clock (receipt time minus uptime), not the day-old wall clock.
+        let start = try #require(o.start), end = try #require(o.end)
+        #expect(abs(start.timeIntervalSince(cut)) <= 1 + 2, "start \(start) vs cut \(cut)")
+        #expect(abs(end.timeIntervalSince(back)) <= 2, "end \(end) vs back \(back)")
     }
 }
