@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus iproute2 systemd
 SWIFT ?= swift
 BIN := .build/debug
 
@@ -14,7 +14,7 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import aiosmtpd, html5lib" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1
+	@python3 -c "import aiosmtpd, html5lib, yaml" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1 PyYAML==6.0.2
 
 build: deps
 	$(SWIFT) build
@@ -25,6 +25,8 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
+	./deploy/test-deploy.sh "$$($(SWIFT) build --show-bin-path)"
+	./deploy/lab/lab.sh "$$($(SWIFT) build --show-bin-path)"
 
 run: build
 	./deploy/run-local.sh $(BIN)
