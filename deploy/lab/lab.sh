@@ -235,7 +235,7 @@ ip -n $SW link set p-a1 down
 wait_for $((DEADLINE + 3)) is_status lab-a1 down ||
     die "lab-a1 is $(status_of lab-a1), not down, $((DEADLINE + 3)) s after its link was cut (deadline $DEADLINE s after the last beat)"
 T_DOWN=$(now)
-pass "lab-a1 turned down $(since "$T_CUT") s after its link was cut (deadline: $DEADLINE s after its last beat, + <1 s for the check)"
+pass "lab-a1 turned down $(since "$T_CUT") s after its link was cut (deadline: $DEADLINE s after its last beat; the collector checks once a second)"
 for a in a2 a3; do is_status lab-$a up || die "lab-$a is $(status_of lab-$a) while only lab-a1's link is cut"; done
 pass "lab-a2 and lab-a3 stay up while lab-a1 is cut off"
 sleep "$(python3 -c "print(max(0, $CUT - ($(now) - $T_CUT)))")"
@@ -294,7 +294,8 @@ assert len(o) == 1, f"{len(o)} outage events: {o}"
 o = o[0]
 assert o["cause"] == "power_loss", o
 s, e = t(o["start"]), t(o["end"])
-assert T_KILL - 2.5 <= s <= T_KILL + 0.5, ("outage start is not the kill time", o, T_KILL)
+# last_alive is written on a 1 s tick every persist interval (1 s): up to about 2 s old.
+assert T_KILL - 3 <= s <= T_KILL + 0.5, ("outage start is not the kill time", o, T_KILL)
 assert abs(e - T_BOOT) <= 1.5, ("outage end is not the boot time", o, T_BOOT)
 assert abs(o["duration_s"] - (e - s)) <= 1, o
 assert not of("collector_unreachable"), ("collector_unreachable", of("collector_unreachable"))
