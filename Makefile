@@ -1,10 +1,14 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus iproute2 systemd
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv iproute2 systemd
 SWIFT ?= swift
 BIN := .build/debug
+# schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.
+VENV := .build/fuzz-venv
+# Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
+SEED ?= 20261122
 
-.PHONY: deps build release test run bench clean
+.PHONY: deps fuzz-deps build release test reliability run bench clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -16,17 +20,30 @@ deps:
 	fi
 	@python3 -c "import aiosmtpd, html5lib, yaml" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1 PyYAML==6.0.2
 
+# Creates the schemathesis virtualenv, only when it is missing or the pins changed.
+fuzz-deps: deps
+	@cmp -s Tests/reliability/requirements.txt $(VENV)/requirements.txt || { \
+		echo "Installing schemathesis into $(VENV)"; rm -rf $(VENV) && python3 -m venv $(VENV) && \
+		$(VENV)/bin/pip install -q --disable-pip-version-check -r Tests/reliability/requirements.txt && \
+		cp Tests/reliability/requirements.txt $(VENV)/requirements.txt; }
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+test: deps fuzz-deps
 	$(SWIFT) build --build-tests
 	DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
+	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
 	./deploy/test-deploy.sh "$$($(SWIFT) build --show-bin-path)"
 	./deploy/lab/lab.sh "$$($(SWIFT) build --show-bin-path)"
+
+# Only the reliability suite (about 2.5 minutes): fuzz, schemathesis, kill -9 under load, load held, auth.
+reliability: fuzz-deps
+	$(SWIFT) build
+	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
 
 run: build
 	./deploy/run-local.sh $(BIN)

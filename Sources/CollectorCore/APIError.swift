@@ -6,11 +6,14 @@ public struct APIError: Error, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var message: String
     public var field: String?
+    /// Seconds for a `Retry-After` header (429 answers).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     public static func badRequest(_ e: WireValidationError) -> APIError {

@@ -36,17 +36,25 @@ struct CollectorService: Service {
 }
 
 /// The router of the collector, used by the server and the tests.
-public func buildRouter(_ collector: Collector) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContext> {
+    // HEAD is answered wherever GET is, as HTTP asks of every server.
+    let router = Router(context: CollectorRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: JSONErrorMiddleware())
+    let limits = RateLimiters(collector.config.rateLimits, clock: collector.clock)
+    if let password = collector.config.pagePassword {
+        router.add(middleware: PagePasswordMiddleware(password: password, failures: limits.passwordFailures))
+    }
+    let routes = RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(table: routes))
     let api = router.group("api/v1")
-    IngestController(collector: collector).addRoutes(to: api)
+    IngestController(collector: collector, limits: limits).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
     WebController(collector: collector).addRoutes(to: router)
-    PingController(collector: collector).addRoutes(to: router)
+    PingController(collector: collector, limits: limits).addRoutes(to: router)
     BadgeController(collector: collector).addRoutes(to: router)
     MetricsController(collector: collector).addRoutes(to: router)
+    routes.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
@@ -56,6 +64,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(collector),
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(collector.config.idleTimeout * 1000)))),
         configuration: .init(address: .hostname(collector.config.host, port: collector.config.port), serverName: "downtime-collector"),
         services: [CollectorService(collector: collector)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? collector.config.port) },

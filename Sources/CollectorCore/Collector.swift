@@ -82,9 +82,8 @@ public final class Collector: Sendable {
         return HeartbeatReply(serverTime: now, intervalS: interval)
     }
 
-    /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`): the token alone names the device.
-    public func ping(token: String, fail: Bool) async throws {
-        guard let name = try await owner(ofToken: token) else { throw APIError(.notFound, "unknown token") }
+    /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`) for the device the token named.
+    public func ping(device name: String, fail: Bool) async throws {
         let now = clock.now()
         if let flip = fail ? await fleet.fail(name, at: now) : await fleet.ping(name, at: now) {
             try await record([flip])

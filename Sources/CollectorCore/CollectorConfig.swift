@@ -26,8 +26,13 @@ public struct CollectorConfig: Sendable {
     public var flushInterval: TimeInterval = 2
     public var sweepInterval: TimeInterval = 1
     public var maxBodyBytes = 64 * 1024
+    public var rateLimits = RateLimits()
+    /// A connection that sends nothing (between requests or inside one) for this long is closed.
+    public var idleTimeout: TimeInterval = 30
     /// Days of log kept; nil keeps everything (events are small). Daily figures are kept forever.
     public var retentionDays: Int?
+    /// Off (nil) unless configured: with it, pages, the read API, badges and metrics need it (HTTP Basic).
+    public var pagePassword: String?
     /// Notification channels.
     public var notifiers: [NotifierSpec] = []
     /// After a down message, how long bouncing stays quiet (one summary at its end).
@@ -51,6 +56,7 @@ public struct CollectorConfig: Sendable {
         case grace = "DOWNTIME_GRACE"
         case defaultInterval = "DOWNTIME_DEFAULT_INTERVAL"
         case retentionDays = "DOWNTIME_RETENTION_DAYS"
+        case pagePassword = "DOWNTIME_PAGE_PASSWORD"
         /// Channels separated by `;`, each as `NotifierSpec.parse` reads it.
         case notify = "DOWNTIME_NOTIFY"
         case notifyDampMinutes = "DOWNTIME_NOTIFY_DAMP_MINUTES"
@@ -115,6 +121,7 @@ public struct CollectorConfig: Sendable {
             guard r >= 31 else { throw ConfigError(key: Key.retentionDays.rawValue, message: "must be 0 (keep all) or at least 31") }
             c.retentionDays = r
         }
+        if let p = merged[.pagePassword], !p.isEmpty { c.pagePassword = p }
         if let n = merged[.notify] {
             do {
                 c.notifiers = try n.split(separator: ";").map { try NotifierSpec.parse($0.trimmingCharacters(in: .whitespaces)) }

@@ -2,13 +2,19 @@ import DowntimeProtocol
 import Hummingbird
 
 /// The routes agents write to: heartbeat, events and enrollment.
-struct IngestController<Context: RequestContext> {
+struct IngestController {
     let collector: Collector
+    let limits: RateLimiters
 
-    func addRoutes(to group: RouterGroup<Context>) {
+    func addRoutes(to group: RouterGroup<CollectorRequestContext>) {
         group.post("heartbeat") { request, _ in
+            let token = Tokens.bearer(request.headers[.authorization])
+            // No token is a 401 whatever the body holds (it was a 400 when the body was also bad).
+            guard token != nil else { throw APIError.missingToken }
             let hb = try await JSONIO.decode(Heartbeat.self, from: request, limit: collector.config.maxBodyBytes)
-            let reply = try await collector.heartbeat(hb, token: Tokens.bearer(request.headers[.authorization]))
+            // Limited after authorization, so nobody can use up another device's allowance.
+            try limits.ingest.check(try await collector.authorize(token, for: hb.device))
+            let reply = try await collector.heartbeat(hb, token: token)
             return try JSONIO.response(reply)
         }
         group.post("events") { request, _ in
@@ -16,9 +22,14 @@ struct IngestController<Context: RequestContext> {
             // Refuse a missing token before reading the body: nothing to learn for an anonymous client.
             guard token != nil else { throw APIError.missingToken }
             let batch = try await JSONIO.decode(EventBatch.self, from: request, limit: collector.config.maxBodyBytes)
+            if let first = batch.events.first {
+                try limits.ingest.check(try await collector.authorize(token, for: first.device, field: "events[0].device"))
+            }
             return try JSONIO.response(try await collector.ingest(batch, token: token))
         }
-        group.post("enroll") { request, _ in
+        group.post("enroll") { request, context in
+            // Every attempt counts, before the key is looked at: guessing it costs time.
+            try limits.enroll.check(context.clientAddress ?? "unknown")
             let req = try await JSONIO.decode(EnrollRequest.self, from: request, limit: collector.config.maxBodyBytes)
             return try JSONIO.response(try await collector.enroll(req))
         }

@@ -25,6 +25,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let body = (try? WireCoding.encode(ErrorBody(error: e.message, field: e.field))) ?? Array("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if e.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let wait = e.retryAfter { headers[.retryAfter] = String(wait) }
         return Response(status: e.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
@@ -42,6 +43,9 @@ enum JSONIO {
             buffer = try await request.body.collect(upTo: limit)
         } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "body larger than \(limit) bytes")
+        } catch {
+            // The HTTP layer could not read the body (a broken chunked encoding, say): the client's fault, not ours.
+            throw APIError(.badRequest, "malformed request body")
         }
         do {
             return try WireCoding.decode(T.self, from: buffer.readableBytesView)

@@ -5,13 +5,17 @@ import Hummingbird
 /// `/ping/{token}/fail` marks the device down now. GET and POST both work (cron, routers, wget).
 struct PingController<Context: RequestContext> {
     let collector: Collector
+    let limits: RateLimiters
 
     func addRoutes(to router: Router<Context>) {
         for fail in [false, true] {
             let path: RouterPath = fail ? "/ping/{token}/fail" : "/ping/{token}"
             let handler: @Sendable (Request, Context) async throws -> Response = { _, context in
                 let token = context.parameters.get("token") ?? ""
-                try await collector.ping(token: token, fail: fail)
+                guard let device = try await collector.owner(ofToken: token) else { throw APIError(.notFound, "unknown token") }
+                // A ping is a heartbeat: the same per-device allowance.
+                try limits.ingest.check(device)
+                try await collector.ping(device: device, fail: fail)
                 return JSONIO.text("OK\n", contentType: "text/plain; charset=utf-8")
             }
             router.get(path, use: handler)

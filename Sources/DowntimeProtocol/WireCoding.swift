@@ -147,7 +147,8 @@ enum Check {
     }
 
     static func text(_ raw: String, field: String, max: Int = 64) throws -> String {
-        let ok = !raw.isEmpty && raw.utf8.count <= max
+        // Counted in code points, as the message says and as JSON Schema's maxLength counts.
+        let ok = !raw.isEmpty && raw.unicodeScalars.count <= max
             && raw.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
         guard ok else { throw WireValidationError(field: field, "must be 1 to \(max) printable characters") }
         return raw
@@ -163,10 +164,14 @@ enum Check {
     /// A whole number read as a JSON number (Foundation's integer decoding reports 1.5 or -1 as "invalid JSON").
     static func integer<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K, field: String,
                                       range: ClosedRange<Int64> = 0...Int64(1) << 53) throws -> Int64 {
-        let v = try c.decode(Double.self, forKey: key)
-        guard v.isFinite, v.rounded() == v, v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
-            throw WireValidationError(field: field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        let failure = WireValidationError(field: field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        // An integer literal is read exactly: as a Double, 2^53 + 1 would round into the range.
+        if let exact = try? c.decode(Int64.self, forKey: key) {
+            guard range.contains(exact) else { throw failure }
+            return exact
         }
+        let v = try c.decode(Double.self, forKey: key)
+        guard v.isFinite, v.rounded() == v, v >= Double(range.lowerBound), v <= Double(range.upperBound) else { throw failure }
         return Int64(v)
     }
 }

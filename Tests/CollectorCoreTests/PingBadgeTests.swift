@@ -29,7 +29,7 @@ import Testing
             #expect(s3 == .ok)
             view = try await client.getJSON("/api/v1/devices/router", as: DeviceView.self)
             #expect(view.status == .down && view.currentOutage?.start == failedAt)
-            try await client.get("/ping/\(token)")
+            _ = try await client.get("/ping/\(token)")
             #expect(try await client.getJSON("/api/v1/devices/router", as: DeviceView.self).status == .up)
         }
     }
@@ -79,5 +79,16 @@ import Testing
         #expect(Badge.content(all: [v(.up), v(.late)]).message == "1 of 2 late")
         #expect(Badge.content(all: [v(.up), v(.paused)]).message == "1 of 2 up")
         #expect(Badge.content(all: []).message == "no devices")
+    }
+
+    @Test func pingsShareTheDevicesIngestAllowance() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("router")
+        try await h.test { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<62 { statuses.append(try await client.get("/ping/\(token)").0) }
+            #expect(statuses.prefix(60).allSatisfy { $0 == .ok })
+            #expect(statuses.suffix(2).allSatisfy { $0 == .tooManyRequests })
+        }
     }
 }

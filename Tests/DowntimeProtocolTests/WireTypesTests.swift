@@ -133,3 +133,24 @@ private let beat = """
         #expect(field(EnrollRequest.self, "{\"device\":\"pi-7\"}") == "enrollment_key")
     }
 }
+
+/// Edges the collector's OpenAPI description promises and schemathesis probed.
+@Suite struct WireLimitsTests {
+    @Test func integersAreReadExactlyNotThroughADouble() throws {
+        // 2^53 + 1 rounds to 2^53 as a Double, which is in range: it must still be refused.
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":9007199254740993")) == "seq")
+        #expect(try decode(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":9007199254740992")).seq == 1 << 53)
+        #expect(try decode(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":7.0")).seq == 7)
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":7.5")) == "seq")
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":-1")) == "seq")
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":99999999999999999999")) == "seq")
+    }
+
+    @Test func textLimitsCountCharactersNotBytes() throws {
+        let wide = String(repeating: "é", count: 64)  // 128 UTF-8 bytes, 64 characters
+        let hb = try decode(Heartbeat.self, beat.replacingOccurrences(of: "\"0.1.0\"", with: "\"\(wide)\""))
+        #expect(hb.agentVersion == wide)
+        let over = String(repeating: "é", count: 65)
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"0.1.0\"", with: "\"\(over)\"")) == "agent_version")
+    }
+}

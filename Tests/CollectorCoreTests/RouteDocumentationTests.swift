@@ -1,0 +1,76 @@
+import CollectorCore
+import Foundation
+import Hummingbird
+import Testing
+
+/// The operations `collector/openapi.yaml` documents, read from its `paths:` block.
+///
+/// A line parser on purpose (no YAML library): the file keeps one layout, path keys at two spaces and
+/// method keys at four, and `documentedOperationsAreFound` fails if that layout drifts.
+enum OpenAPIDocument {
+    static let path: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("collector/openapi.yaml").path
+    }()
+
+    static func operations() throws -> Set<String> {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var out: Set<String> = []
+        var inPaths = false
+        var current: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !line.hasPrefix(" ") && !line.isEmpty && !line.hasPrefix("#") {
+                inPaths = line == "paths:"
+                continue
+            }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                current = String(line.dropFirst(2).dropLast())
+            } else if let current, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                let method = line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()
+                if ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(method) {
+                    out.insert("\(method) \(current)")
+                }
+            }
+        }
+        return out
+    }
+}
+
+@Suite struct RouteDocumentationTests {
+    @Test func documentedOperationsAreFound() throws {
+        let documented = try OpenAPIDocument.operations()
+        // Guards the parser itself: these must be found, or the comparison below proves nothing.
+        #expect(documented.contains("POST /api/v1/heartbeat"))
+        #expect(documented.contains("GET /api/v1/devices/{name}/events"))
+        #expect(documented.count >= 11)
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        let h = try await Harness.make()
+        // HEAD routes are made from GET ones by the router; the description documents GET.
+        let routes = Set(buildRouter(h.collector).routes.filter { $0.method != .head }
+            .map { "\($0.method.rawValue) \($0.path.description)" })
+        let documented = try OpenAPIDocument.operations()
+        #expect(routes.subtracting(documented).sorted() == [], "routes missing from collector/openapi.yaml")
+        #expect(documented.subtracting(routes).sorted() == [], "documented in collector/openapi.yaml but not routed")
+    }
+
+    @Test func documentedOperationsAnswerThroughTheRouter() async throws {
+        // Each documented operation reaches a handler: the answer is never the router's own 404 or 405.
+        let h = try await Harness.make()
+        _ = try await h.addDevice("pi-1")
+        let documented = try OpenAPIDocument.operations()
+        try await h.test { client in
+            for op in documented.sorted() {
+                let parts = op.split(separator: " ")
+                let uri = String(parts[1]).replacingOccurrences(of: "{name}", with: "pi-1")
+                let method: HTTPRequest.Method = parts[0] == "POST" ? .post : .get
+                let (status, body) = try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"],
+                                                              body: ByteBuffer(string: "{}")) { ($0.status, String(buffer: $0.body)) }
+                #expect(status != .methodNotAllowed && body != #"{"error":"not found"}"#, "\(op): \(status) \(body)")
+            }
+        }
+    }
+}
