@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv iproute2 systemd
 SWIFT ?= swift
 BIN := .build/debug
 # schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.
@@ -18,7 +18,7 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import aiosmtpd, html5lib" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1
+	@python3 -c "import aiosmtpd, html5lib, yaml" 2>/dev/null || python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1 PyYAML==6.0.2
 
 # Creates the schemathesis virtualenv, only when it is missing or the pins changed.
 fuzz-deps: deps
@@ -37,6 +37,8 @@ test: deps fuzz-deps
 	$(SWIFT) build --build-tests
 	DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
 	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
+	./deploy/test-deploy.sh "$$($(SWIFT) build --show-bin-path)"
+	./deploy/lab/lab.sh "$$($(SWIFT) build --show-bin-path)"
 
 # Only the reliability suite (about 2.5 minutes): fuzz, schemathesis, kill -9 under load, load held, auth.
 reliability: fuzz-deps

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Tests of deploy/: install.sh and uninstall.sh against temporary roots, the systemd units
+# (systemd-analyze verify and the required settings), the Dockerfile's structure and the compose
+# example. Usage: deploy/test-deploy.sh [BIN_DIR]   (BIN_DIR: built binaries for the unit check)
+# Prints PASS/FAIL per check and "N passed, M failed" last; exits 1 when anything failed.
+set -u
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+BIN_DIR=${1:-${DOWNTIME_BIN_DIR:-}}
+[ -z "$BIN_DIR" ] || BIN_DIR=$(cd "$BIN_DIR" && pwd)
+P=0 F=0
+pass() { echo "PASS: $*"; P=$((P + 1)); }
+fail() { echo "FAIL: $*"; F=$((F + 1)); }
+# check "what it shows" command...: passes when the command succeeds.
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+mode_is() { [ "$(stat -c %a "$1" 2>/dev/null)" = "$2" ] || { echo "  $1: mode $(stat -c %a "$1" 2>&1), want $2"; return 1; }; }
+# A listing of every path, its mode, size, link target and content hash.
+snapshot() { (cd "$1" && find . -printf '%p %m %s %l\n' | sort && find . -type f -exec sha256sum {} + | sort); }
+
+T=$(mktemp -d /tmp/downtime-deploy-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+INSTALL=$REPO/deploy/install.sh
+UNINSTALL=$REPO/deploy/uninstall.sh
+
+# Stand-in binaries: two versions, to see upgrades.
+for v in 1 2 3; do
+    for c in agent collector; do
+        printf '#!/bin/sh\necho downtime-%s %s\n' "$c" "$v" > "$T/$c-v$v"
+        chmod 755 "$T/$c-v$v"
+    done
+done
+
+echo "== install.sh into a temporary root"
+R=$T/root
+mkdir -p "$R"
+out=$("$INSTALL" collector --root "$R" --binary "$T/collector-v1" 2>&1); rc=$?
+check "install collector --root exits 0" [ $rc = 0 ]
+check "binary installed, mode 0755" mode_is "$R/usr/local/bin/downtime-collector" 755
+check "unit installed, mode 0644" mode_is "$R/etc/systemd/system/downtime-collector.service" 644
+check "collector config created from the example, mode 0640" mode_is "$R/etc/downtime/collector.env" 640
+check "config example beside it, mode 0644" mode_is "$R/etc/downtime/collector.env.example" 644
+check "collector state folder created, mode 0750" mode_is "$R/var/lib/downtime-collector" 750
+check "docs where the unit's Documentation= points" [ -f "$R/usr/local/share/doc/downtime/README.md" ]
+check "--root says no user and no systemctl" grep -q "no service user is created and systemctl is not run" <<<"$out"
+check "prints how to add a device" grep -q "device add NAME --config /etc/downtime/collector.env" <<<"$out"
+check "no useradd or systemctl run under --root" bash -c '! grep -Eq "^\+ (useradd|systemctl)" <<<"$1"' _ "$out"
+
+out=$("$INSTALL" agent --root "$R" --binary "$T/agent-v1" 2>&1); rc=$?
+check "install agent --root exits 0" [ $rc = 0 ]
+check "agent config (holds the token) created with mode 0600" mode_is "$R/etc/downtime/agent.env" 600
+check "agent unit ExecStart is PREFIX/bin" grep -qx "ExecStart=/usr/local/bin/downtime-agent" "$R/etc/systemd/system/downtime-agent.service"
+check "agent state folder left to systemd (DynamicUser)" [ ! -e "$R/var/lib/downtime-agent" ]
+check "prints where the token goes" grep -q "DOWNTIME_TOKEN=<the token>" <<<"$out"
+check "shell reporter installed with the docs" [ -x "$R/usr/local/share/doc/downtime/agent/downtime-report.sh" ]
+
+echo "== idempotence and upgrade"
+before=$(snapshot "$R")
+out=$("$INSTALL" collector --root "$R" --binary "$T/collector-v1" 2>&1 && "$INSTALL" agent --root "$R" --binary "$T/agent-v1" 2>&1); rc=$?
+check "second identical run exits 0" [ $rc = 0 ]
+check "second identical run leaves every file, mode and content as it was" [ "$before" = "$(snapshot "$R")" ]
+check "second run says the binary is already installed" grep -q "is already this binary" <<<"$out"
+
+# The user configured both, and both have state: a database, the agent's state and outbox.
+echo "DOWNTIME_TOKEN=secret-token" >> "$R/etc/downtime/agent.env"
+echo "DOWNTIME_PORT=9000" >> "$R/etc/downtime/collector.env"
+echo "db" > "$R/var/lib/downtime-collector/downtime.sqlite"
+mkdir -p "$R/var/lib/private/downtime-agent/outbox"
+echo '{"boot_id":"x"}' > "$R/var/lib/private/downtime-agent/state.json"
+echo '{}' > "$R/var/lib/private/downtime-agent/outbox/e1.json"
+ln -s private/downtime-agent "$R/var/lib/downtime-agent"
+chmod 0644 "$R/etc/downtime/agent.env"   # loosened by hand: warned about, not changed
+keep=$(cd "$R" && sha256sum etc/downtime/agent.env etc/downtime/collector.env var/lib/downtime-collector/downtime.sqlite var/lib/private/downtime-agent/state.json var/lib/private/downtime-agent/outbox/e1.json)
+out=$("$INSTALL" collector --root "$R" --binary "$T/collector-v2" 2>&1 && "$INSTALL" agent --root "$R" --binary "$T/agent-v2" 2>&1); rc=$?
+check "upgrade exits 0" [ $rc = 0 ]
+check "upgrade replaces the binaries" bash -c '"$1/usr/local/bin/downtime-collector" | grep -q "collector 2" && "$1/usr/local/bin/downtime-agent" | grep -q "agent 2"' _ "$R"
+check "upgrade keeps config, database, agent state and outbox byte for byte" [ "$keep" = "$(cd "$R" && sha256sum etc/downtime/agent.env etc/downtime/collector.env var/lib/downtime-collector/downtime.sqlite var/lib/private/downtime-agent/state.json var/lib/private/downtime-agent/outbox/e1.json)" ]
+check "upgrade says it keeps the configuration" grep -q "keeping the existing configuration" <<<"$out"
+check "upgrade warns about a token file that is not 0600 (and leaves it)" bash -c 'grep -q "chmod 600" <<<"$1" && [ "$(stat -c %a "$2")" = 644 ]' _ "$out" "$R/etc/downtime/agent.env"
+chmod 0600 "$R/etc/downtime/agent.env"
+
+echo "== --dry-run changes nothing"
+E=$T/empty; mkdir -p "$E"
+out=$("$INSTALL" collector --root "$E" --binary "$T/collector-v1" --dry-run 2>&1); rc=$?
+check "dry run into an empty root exits 0" [ $rc = 0 ]
+check "dry run into an empty root creates nothing" [ -z "$(ls -A "$E")" ]
+check "dry run prints the install actions" bash -c 'grep -q "^\[dry-run\] install -m 0755 .*/bin/downtime-collector" <<<"$1" && grep -q "^\[dry-run\] install -m 0640 .*collector.env" <<<"$1"' _ "$out"
+check "dry run runs no action (no '+' lines)" bash -c '! grep -q "^+ " <<<"$1"' _ "$out"
+before=$(snapshot "$R")
+"$INSTALL" collector --root "$R" --binary "$T/collector-v3" --dry-run >/dev/null 2>&1 && "$INSTALL" agent --root "$R" --binary "$T/agent-v3" --dry-run >/dev/null 2>&1
+check "dry-run upgrade of an installed root changes nothing" [ "$before" = "$(snapshot "$R")" ]
+if [ ! -e /etc/systemd/system/downtime-collector.service ] && [ ! -e /usr/local/bin/downtime-collector ]; then
+    etc_before=$(ls -la /etc/downtime 2>&1; getent passwd downtime)
+    out=$("$INSTALL" collector --binary "$T/collector-v1" --dry-run 2>&1); rc=$?
+    check "dry run of a real install exits 0" [ $rc = 0 ]
+    check "dry run of a real install lists user, files and systemctl" bash -c 'grep -q "^\[dry-run\] systemctl daemon-reload" <<<"$1" && grep -q "^\[dry-run\] systemctl enable --now downtime-collector" <<<"$1" && grep -q "^\[dry-run\] install -m 0644 .* /etc/systemd/system/downtime-collector.service" <<<"$1" && { getent passwd downtime >/dev/null || grep -q "^\[dry-run\] useradd --system" <<<"$1"; }' _ "$out"
+    check "dry run of a real install touches nothing on this machine" bash -c '[ ! -e /etc/systemd/system/downtime-collector.service ] && [ ! -e /usr/local/bin/downtime-collector ] && [ "$1" = "$(ls -la /etc/downtime 2>&1; getent passwd downtime)" ]' _ "$etc_before"
+else
+    echo "SKIP: dry run of a real install (a collector is installed on this machine)"
+fi
+
+echo "== --prefix"
+X=$T/prefixed
+"$INSTALL" collector --root "$X" --prefix /usr --binary "$T/collector-v1" >/dev/null 2>&1
+check "--prefix /usr installs to /usr/bin and points the unit there" bash -c '[ -x "$1/usr/bin/downtime-collector" ] && grep -qx "ExecStart=/usr/bin/downtime-collector serve" "$1/etc/systemd/system/downtime-collector.service" && grep -q "^Documentation=file:///usr/share/doc/downtime/" "$1/etc/systemd/system/downtime-collector.service"' _ "$X"
+
+echo "== bad usage: one line, exit 2"
+usage_case() {
+    local want=$1; shift
+    local err rc
+    err=$("$@" 2>&1 >/dev/null); rc=$?
+    [ $rc = "$want" ] && [ -n "$err" ] && head -n 1 <<<"$err" | grep -Eq '^(un)?install.sh: ' || { echo "  $*: rc=$rc: $err"; return 1; }
+}
+check "install.sh without a component" usage_case 2 "$INSTALL" --root "$E"
+check "install.sh with an unknown component" usage_case 2 "$INSTALL" printer --root "$E"
+check "install.sh with an unknown option" usage_case 2 "$INSTALL" agent --frobnicate
+check "install.sh --binary of a missing file" usage_case 2 "$INSTALL" agent --root "$E" --binary "$T/nope"
+check "install.sh --prefix not absolute" usage_case 2 "$INSTALL" agent --root "$E" --prefix usr
+check "uninstall.sh with an unknown component" usage_case 2 "$UNINSTALL" printer --root "$E"
+check "install.sh --help exits 0" bash -c '"$1" --help | grep -q "^usage: deploy/install.sh"' _ "$INSTALL"
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+    check "install.sh as a normal user without --root: one-line error, exit 1" usage_case 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$INSTALL" agent --binary /bin/true
+fi
+check "nothing was written by the refused runs" [ -z "$(ls -A "$E")" ]
+
+echo "== uninstall.sh"
+before=$(snapshot "$R")
+"$UNINSTALL" collector --root "$R" --dry-run >/dev/null 2>&1
+check "uninstall --dry-run changes nothing" [ "$before" = "$(snapshot "$R")" ]
+out=$("$UNINSTALL" collector --root "$R" 2>&1); rc=$?
+check "uninstall collector exits 0" [ $rc = 0 ]
+check "uninstall removes the collector's binary and unit" bash -c '[ ! -e "$1/usr/local/bin/downtime-collector" ] && [ ! -e "$1/etc/systemd/system/downtime-collector.service" ]' _ "$R"
+check "uninstall keeps the config and the database" bash -c '[ -f "$1/etc/downtime/collector.env" ] && [ "$(cat "$1/var/lib/downtime-collector/downtime.sqlite")" = db ]' _ "$R"
+check "uninstall says where config and state are kept" bash -c 'grep -q "config   .*/etc/downtime/collector.env" <<<"$1" && grep -q "state    .*/var/lib/downtime-collector" <<<"$1"' _ "$out"
+check "uninstall leaves the agent alone" [ -x "$R/usr/local/bin/downtime-agent" ]
+out=$("$UNINSTALL" collector --root "$R" 2>&1); rc=$?
+check "a second uninstall is harmless" bash -c '[ $1 = 0 ] && grep -q "is not installed" <<<"$2"' _ $rc "$out"
+out=$("$UNINSTALL" agent --root "$R" 2>&1); rc=$?
+check "uninstall agent keeps its token config and its state and outbox" bash -c '[ $1 = 0 ] && grep -q secret-token "$2/etc/downtime/agent.env" && [ -f "$2/var/lib/private/downtime-agent/outbox/e1.json" ] && [ ! -e "$2/usr/local/bin/downtime-agent" ] && [ ! -e "$2/usr/local/share/doc/downtime" ]' _ $rc "$R"
+out=$("$INSTALL" agent --root "$R" --binary "$T/agent-v2" 2>&1)
+check "reinstall after uninstall finds the kept config and state" bash -c 'grep -q "keeping the existing configuration" <<<"$1" && grep -q "keeping the agent.s state" <<<"$1"' _ "$out"
+out=$("$UNINSTALL" agent --root "$R" --purge 2>&1) && "$UNINSTALL" collector --root "$R" --purge >/dev/null 2>&1
+check "uninstall --purge deletes config and state" bash -c '[ ! -e "$1/etc/downtime" ] && [ ! -e "$1/var/lib/downtime-collector" ] && [ ! -e "$1/var/lib/private/downtime-agent" ] && [ ! -L "$1/var/lib/downtime-agent" ]' _ "$R"
+
+echo "== systemd units"
+U=$T/units; mkdir -p "$U"
+for c in agent collector; do
+    exe=$T/$c-v1
+    [ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/downtime-$c" ] && exe=$BIN_DIR/downtime-$c
+    # verify needs the executable to exist: point ExecStart at the built one.
+    sed "s#^ExecStart=/usr/local/bin/downtime-$c#ExecStart=$exe#" "$c/downtime-$c.service" > "$U/downtime-$c.service"
+done
+if command -v systemd-analyze >/dev/null; then
+    for c in agent collector; do
+        out=$(systemd-analyze verify "$U/downtime-$c.service" 2>&1); rc=$?
+        check "systemd-analyze verify downtime-$c.service: no error, no warning" bash -c '[ $1 = 0 ] && [ -z "$2" ] || { echo "$2"; false; }' _ $rc "$out"
+    done
+else
+    fail "systemd-analyze is missing (make deps installs systemd)"
+fi
+has() { grep -Eq "^$2" "$1" || { echo "  $1: no line matching ^$2"; return 1; }; }
+for c in agent collector; do
+    u=$c/downtime-$c.service
+    check "$u: After=network-online.target time-sync.target" has "$u" 'After=.*network-online\.target.*time-sync\.target'
+    check "$u: Wants=network-online.target" has "$u" 'Wants=network-online\.target'
+    check "$u: Restart=always" has "$u" 'Restart=always'
+    check "$u: StateDirectory=downtime-$c" has "$u" "StateDirectory=downtime-$c\$"
+    check "$u: ProtectSystem=strict" has "$u" 'ProtectSystem=strict'
+    check "$u: ProtectHome=yes" has "$u" 'ProtectHome=yes'
+    check "$u: NoNewPrivileges=yes" has "$u" 'NoNewPrivileges=yes'
+    check "$u: PrivateTmp=yes" has "$u" 'PrivateTmp=yes'
+    check "$u: no restart on a bad configuration (exit 2)" has "$u" 'RestartPreventExitStatus=2'
+    check "$u: WantedBy=multi-user.target" has "$u" 'WantedBy=multi-user\.target'
+done
+check "agent unit: a throw-away user (DynamicUser=yes)" has agent/downtime-agent.service 'DynamicUser=yes'
+check "agent unit: the token file is read by systemd (EnvironmentFile=/etc/downtime/agent.env)" has agent/downtime-agent.service 'EnvironmentFile=/etc/downtime/agent\.env'
+check "collector unit: the dedicated user downtime" bash -c 'grep -qx User=downtime "$1" && grep -qx Group=downtime "$1"' _ collector/downtime-collector.service
+
+echo "== Dockerfile and compose example (structure only: no Docker engine here)"
+# The Dockerfile with continued lines joined, so each instruction is one line.
+D=$T/Dockerfile.joined
+sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' deploy/Dockerfile > "$D"
+check "Dockerfile: build stage FROM swift:6.x" has "$D" 'FROM (docker\.io/)?swift:6(\.[0-9]+)*(-bookworm)? AS build'
+check "Dockerfile: release build of the collector" has "$D" 'RUN .*swift build -c release .*--product downtime-collector'
+check "Dockerfile: runtime stage FROM debian:bookworm-slim" has "$D" 'FROM (docker\.io/)?debian:bookworm-slim'
+check "Dockerfile: runtime installs libcurl4, libsqlite3-0, ca-certificates, curl" bash -c 'l=$(sed -n "/^FROM .*bookworm-slim/,\$p" "$1" | grep "apt-get install"); for p in libcurl4 libsqlite3-0 ca-certificates curl; do grep -qw -- "$p" <<<"$l" || exit 1; done' _ "$D"
+check "Dockerfile: the binary is copied from the build stage" has "$D" 'COPY --from=build .*downtime-collector'
+check "Dockerfile: runs as a non-root user" bash -c 'u=$(grep -E "^USER " "$1" | tail -n 1 | cut -d" " -f2); [ -n "$u" ] && [ "$u" != root ] && [ "${u%%:*}" != 0 ]' _ "$D"
+check "Dockerfile: VOLUME /data" has "$D" 'VOLUME \[?"?/data"?\]?'
+check "Dockerfile: EXPOSE 8899" has "$D" 'EXPOSE 8899'
+check "Dockerfile: HEALTHCHECK with curl on /healthz" has "$D" 'HEALTHCHECK .*curl .*/healthz'
+check "Dockerfile: serves on 0.0.0.0 with the data in /data" bash -c 'grep -q "DOWNTIME_DATA_DIR=/data" "$1" && grep -q "DOWNTIME_HOST=0.0.0.0" "$1" && grep -Eq "^(ENTRYPOINT|CMD) .*downtime-collector" "$1"' _ "$D"
+check ".dockerignore keeps .build and data out of the context" bash -c 'grep -qx ".build" .dockerignore && grep -qx "data" .dockerignore'
+if command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null; then
+    check "compose.yaml: parses; port 8899, /data volume, restart, healthcheck, the Dockerfile" python3 - deploy/compose.yaml <<'EOF'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+s = doc["services"]["collector"]
+assert s["build"]["dockerfile"].endswith("Dockerfile"), s["build"]
+assert any(str(p).endswith("8899:8899") or str(p).endswith(":8899") for p in s["ports"]), s["ports"]
+assert any(str(v).endswith(":/data") for v in s["volumes"]), s["volumes"]
+assert s["restart"] in ("unless-stopped", "always"), s["restart"]
+assert "healthz" in " ".join(s["healthcheck"]["test"]), s["healthcheck"]
+EOF
+else
+    fail "compose.yaml: python3 with PyYAML is missing"
+fi
+
+echo
+echo "$P passed, $F failed"
+[ $F = 0 ]
