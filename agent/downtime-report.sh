@@ -113,7 +113,8 @@ beat() {
 }
 
 gap_check
-enqueue '"kind":"agent_started","agent_version":"'$VERSION'"'
+# From cron (--once) every run would be a "start": only a real start is logged.
+[ "${1:-}" = "--once" ] || enqueue '"kind":"agent_started","agent_version":"'$VERSION'"'
 write_state running
 flush
 beat

@@ -26,6 +26,8 @@ struct CollectorService: Service {
                         lastHousekeeping = .now
                         try await c.housekeeping()
                     }
+                } catch is CancellationError {
+                    break  // shutting down: the final flush below follows
                 } catch {
                     c.logger.error("background work failed: \(error)")
                 }
