@@ -61,3 +61,18 @@ check_prefix_root() {
         [ -n "$ROOT" ] || usage_error "--root / is a real install: leave --root out"
     fi
 }
+
+# The options both scripts take, and the component word; sets SHIFT to how many words it used.
+common_arg() {
+    case $1 in
+        --prefix) [ $# -ge 2 ] || usage_error "--prefix needs a folder"; PREFIX=$2; SHIFT=2 ;;
+        --prefix=*) PREFIX=${1#*=}; SHIFT=1 ;;
+        --root) [ $# -ge 2 ] || usage_error "--root needs a folder"; ROOT=$2; SHIFT=2 ;;
+        --root=*) ROOT=${1#*=}; SHIFT=1 ;;
+        --dry-run) DRY_RUN=1; SHIFT=1 ;;
+        -h|--help) usage; exit 0 ;;
+        -*) usage_error "unknown option '$1'" ;;
+        *) [ -z "$COMPONENT" ] || usage_error "one component at a time (got '$COMPONENT' and '$1')"
+           COMPONENT=$1; SHIFT=1 ;;
+    esac
+}

@@ -28,15 +28,7 @@ PURGE=0
 while [ $# -gt 0 ]; do
     case $1 in
         --purge) PURGE=1; shift ;;
-        --prefix) [ $# -ge 2 ] || usage_error "--prefix needs a folder"; PREFIX=$2; shift 2 ;;
-        --prefix=*) PREFIX=${1#*=}; shift ;;
-        --root) [ $# -ge 2 ] || usage_error "--root needs a folder"; ROOT=$2; shift 2 ;;
-        --root=*) ROOT=${1#*=}; shift ;;
-        --dry-run) DRY_RUN=1; shift ;;
-        -h|--help) usage; exit 0 ;;
-        -*) usage_error "unknown option '$1'" ;;
-        *) [ -z "$COMPONENT" ] || usage_error "one component at a time (got '$COMPONENT' and '$1')"
-           COMPONENT=$1; shift ;;
+        *) common_arg "$@"; shift "$SHIFT" ;;
     esac
 done
 check_component

@@ -25,21 +25,10 @@ import Testing
         let collector = try CollectorProcess(dataDir: site.data)
         let offset = sandbox.root + "/faketime"
         try "+0\n".write(toFile: offset, atomically: true, encoding: .utf8)
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: Binaries.path("downtime-agent"))
-        agent.environment = Self.faketime(offset).merging([
+        let (agent, output) = try Self.fakedAgent([
             "DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": site.device, "DOWNTIME_TOKEN": site.token,
             "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
-            "PATH": "/usr/bin:/bin",
-        ]) { _, new in new }
-        let output = OutputLog()
-        let pipe = Pipe()
-        agent.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { h in
-            let d = h.availableData
-            if !d.isEmpty { output.append(String(decoding: d, as: UTF8.self)) }
-        }
-        try agent.run()
+        ], offsetFile: offset)
         defer {
             kill(agent.processIdentifier, SIGKILL)
             agent.waitUntilExit()
