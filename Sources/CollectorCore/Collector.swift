@@ -169,7 +169,7 @@ public final class Collector: Sendable {
     /// Starts the notifications due now (called every second by the background service).
     public func notifyTick() async {
         guard let notifier else { return }
-        let count = await fleet.snapshot().count
+        let count = await fleet.count
         await notifier.tick(now: clock.now(), deviceCount: count) { plan in await self.compose(plan) }
     }
 

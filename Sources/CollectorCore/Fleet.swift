@@ -148,6 +148,8 @@ actor Fleet {
         for name in names { entries[name]?.dirty = true }
     }
 
+    var count: Int { entries.count }
+
     func snapshot() -> [LiveDevice] {
         entries.values.map { LiveDevice(record: $0.record, status: $0.live) }
     }
