@@ -56,9 +56,13 @@ import Testing
         print("agent crash: seed \(seed), 200 kills and \(reboots) power cuts in \(Int(Date().timeIntervalSince(started))) s;",
               "\(events.count) events stored, \(outages.count) outages")
         #expect(Set(events.map(\.id)).count == events.count, "an event stored twice (seed \(seed))")
-        // One power-loss outage per cut, none lost, none from a torn state file.
-        #expect(outages.count == reboots, "seed \(seed): \(outages.map(\.cause))")
-        #expect(outages.allSatisfy { $0.cause == .powerLoss }, "seed \(seed): \(outages.map(\.cause))")
+        // One power-loss outage per cut, none lost, none from a torn state file. On a loaded machine a
+        // kill can leave the agent down past its threshold (interval + 2 s) before the next start:
+        // that is a true `agent_stopped`, never an `unknown`.
+        let powerLosses = outages.filter { $0.cause == .powerLoss }
+        #expect(powerLosses.count == reboots, "seed \(seed): \(outages.map(\.cause))")
+        #expect(outages.allSatisfy { $0.cause == .powerLoss || $0.cause == .agentStopped }, "seed \(seed): \(outages.map(\.cause))")
+        #expect(outages.filter { $0.cause == .agentStopped }.allSatisfy { ($0.durationS ?? 0) > 3 })
         #expect(Set(outages.compactMap(\.start)).count == outages.count)
         #expect(!last.output.contains("unreadable"))
     }
