@@ -13,10 +13,12 @@ struct CollectorService: Service {
         await cancelWhenGracefulShutdown {
             var lastFlush = ContinuousClock.now
             var lastHousekeeping = ContinuousClock.now - .seconds(3600)
+            var delay = c.config.sweepInterval
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(c.config.sweepInterval))
+                try? await Task.sleep(for: .seconds(delay))
                 do {
-                    try await c.sweep()
+                    let nextDown = try await c.sweep()
+                    delay = SweepSchedule.delay(nextDown: nextDown, now: c.clock.now(), every: c.config.sweepInterval)
                     await c.notifyTick()
                     if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
                         lastFlush = .now

@@ -138,14 +138,18 @@ public final class Collector: Sendable {
     // MARK: background work
 
     /// Applies liveness at the current time and commits the resulting flips; reloads devices the CLI changed.
-    public func sweep() async throws {
+    /// Returns the earliest moment another device turns down if no beat comes (nil when none can).
+    @discardableResult
+    public func sweep() async throws -> Date? {
         let mark = try await store.externalChangeMark()
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
             await fleet.load(try await store.allDevices(), windowStart: nil)
             await timelines.reset()
             try await loadMaintenance()
         }
-        try await record(await fleet.sweep(now: clock.now(), maintenance: maintenancePlan))
+        let (flips, nextDown) = await fleet.sweep(now: clock.now(), maintenance: maintenancePlan)
+        try await record(flips)
+        return nextDown
     }
 
     /// The configured windows and the ones added with the CLI.

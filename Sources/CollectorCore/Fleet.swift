@@ -100,10 +100,12 @@ actor Fleet {
         return flip
     }
 
-    /// Applies liveness to every device at `now`; returns the flips to commit (`late` is not recorded).
+    /// Applies liveness to every device at `now`; returns the flips to commit (`late` is not recorded) and
+    /// the earliest moment another device turns down without a beat (nil when none can).
     /// A device in maintenance is shown paused and never flips; after it, it gets a fresh window.
-    func sweep(now: Date, maintenance: MaintenancePlan) -> [FlipChange] {
+    func sweep(now: Date, maintenance: MaintenancePlan) -> (flips: [FlipChange], nextDown: Date?) {
         var flips: [FlipChange] = []
+        var nextDown: Date?
         let anyMaintenance = !maintenance.windows.isEmpty
         for (name, var e) in entries where !e.record.paused {
             var windowStart = e.windowStart
@@ -127,10 +129,14 @@ actor Fleet {
                 e.record.status = .down
                 e.record.statusSince = last
             }
+            if status != .down, let last = e.record.beat?.at {
+                let deadline = Liveness.downDeadline(reference: max(last, windowStart ?? last), interval: interval, policy: policy)
+                nextDown = min(nextDown ?? deadline, deadline)
+            }
             e.live = recordedDown ? .down : status
             entries[name] = e
         }
-        return flips
+        return (flips, nextDown)
     }
 
     /// Beats changed since the last call, to be written in one batch.
