@@ -17,7 +17,7 @@ struct APIController<Context: RequestContext> {
             let all = try await collector.deviceViews().sorted { $0.name < $1.name }
             let rest = after.map { a in all.filter { $0.name > a } } ?? all
             let page = Array(rest.prefix(limit))
-            return try JSONIO.response(DeviceList(devices: page, next: rest.count > limit ? page.last?.name : nil))
+            return JSONIO.response(json: DeviceList(devices: page, next: rest.count > limit ? page.last?.name : nil).jsonBytes())
         }
         group.get("devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)

@@ -55,8 +55,13 @@ enum JSONIO {
     }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        response(json: try WireCoding.encode(value), status: status)
+    }
+
+    /// An answer of JSON already written (e.g. by `JSONWriter`).
+    static func response(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try WireCoding.encode(value))))
+                 body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 
     static func text(_ text: String, contentType: String, headers extra: HTTPFields = [:]) -> Response {

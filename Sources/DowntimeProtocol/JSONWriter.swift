@@ -1,0 +1,146 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Appends JSON text to a byte buffer: the fast path for large answers (10,000 devices), where
+/// `JSONEncoder` spends most of the request. Same wire form as `WireCoding` (times as `WireTime`).
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    public mutating func object(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    public mutating func array(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// Writes `"name":`; the value written next belongs to it.
+    public mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func string(_ s: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    public mutating func string(_ s: String?) {
+        if let s { string(s) } else { null() }
+    }
+
+    public mutating func int(_ v: Int) {
+        raw(String(v))
+    }
+
+    /// A finite number as its shortest round-trip text; null for NaN and infinities, which JSON lacks.
+    public mutating func double(_ v: Double?) {
+        guard let v, v.isFinite else { return null() }
+        raw(v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v))
+    }
+
+    public mutating func bool(_ v: Bool?) {
+        guard let v else { return null() }
+        raw(v ? "true" : "false")
+    }
+
+    public mutating func date(_ d: Date?) {
+        guard let d else { return null() }
+        string(WireTime.format(d))
+    }
+
+    public mutating func null() { raw("null") }
+
+    private mutating func raw(_ text: String) {
+        separate()
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+}
+
+extension OutageView {
+    /// The same object `Codable` writes (no `end` while ongoing), keys sorted.
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("cause"); w.string(cause.rawValue)
+            w.key("duration_s"); w.double(durationS)
+            if let end { w.key("end"); w.date(end) }
+            w.key("source"); w.string(source)
+            w.key("start"); w.date(start)
+        }
+    }
+}
+
+extension DeviceView {
+    /// The same object `encode(to:)` writes (nulls written out), keys sorted.
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("agent_version"); w.string(agentVersion)
+            w.key("boot_id"); w.string(bootID)
+            w.key("clock_skew_s"); w.double(clockSkewS)
+            w.key("clock_synced"); w.bool(clockSynced)
+            w.key("current_outage"); if let o = currentOutage { o.write(to: &w) } else { w.null() }
+            w.key("interval_s"); w.int(intervalS)
+            w.key("last_outage"); if let o = lastOutage { o.write(to: &w) } else { w.null() }
+            w.key("last_seen"); w.date(lastSeen)
+            w.key("name"); w.string(name)
+            w.key("status"); w.string(status.rawValue)
+            w.key("tags"); w.array { w in for t in tags { w.string(t) } }
+            w.key("uptime")
+            w.object { w in
+                if let v = uptime.day { w.key("24h"); w.double(v) }
+                if let v = uptime.month { w.key("30d"); w.double(v) }
+                if let v = uptime.week { w.key("7d"); w.double(v) }
+            }
+            w.key("uptime_s"); w.double(uptimeS)
+        }
+    }
+}
+
+extension DeviceList {
+    /// The JSON of this page, as `WireCoding.encode` would write it, in a fraction of the time.
+    public func jsonBytes() -> [UInt8] {
+        var w = JSONWriter(capacity: 64 + devices.count * 400)
+        w.object { w in
+            w.key("devices"); w.array { w in for d in devices { d.write(to: &w) } }
+            w.key("next"); w.string(next)
+        }
+        return w.bytes
+    }
+}
