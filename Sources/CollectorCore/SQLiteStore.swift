@@ -78,6 +78,10 @@ public final class SQLiteStore: Store {
                 CREATE INDEX delivery_device ON delivery(device, at);
                 """)
         }
+        m.registerMigration("v5-event-at") { db in
+            // The pages read the last month of every device's log: without this, a year of history is a full scan.
+            try db.execute(sql: "CREATE INDEX event_at ON event(at)")
+        }
         return m
     }
 
@@ -249,17 +253,23 @@ public final class SQLiteStore: Store {
 
     public func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]] {
         try await pool.read { db in
-            var sql = """
-                SELECT device, seq, received_at, body FROM event
-                WHERE kind IN ('flip', 'outage', 'collector_unreachable', 'collector_down')
-                AND (at >= ? OR kind = 'flip')
+            // In the window, every row that shapes outages; before it, per device only its first flip (since when
+            // it is known) and its newest flip (its state as the window opens), so old history costs nothing.
+            let one = device == nil ? "" : " AND device = ?"
+            let sql = """
+                SELECT device, seq, received_at, body, at FROM event
+                WHERE at >= ? AND kind IN ('flip', 'outage', 'collector_unreachable', 'collector_down')\(one)
+                UNION
+                SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
+                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' ORDER BY at, seq LIMIT 1),
+                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < ? ORDER BY at DESC, seq DESC LIMIT 1))
+                \(device == nil ? "" : "WHERE d.name = ?")
+                ORDER BY at, seq
                 """
             var args: StatementArguments = [since.timeIntervalSince1970]
-            if let device {
-                sql += " AND device = ?"
-                _ = args.append(contentsOf: [device])
-            }
-            sql += " ORDER BY at, seq"
+            if let device { _ = args.append(contentsOf: [device]) }
+            _ = args.append(contentsOf: [since.timeIntervalSince1970])
+            if let device { _ = args.append(contentsOf: [device]) }
             var out: [String: [StoredEvent]] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: args) {
                 out[row["device"], default: []].append(try Self.stored(row))

@@ -1,0 +1,55 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Testing
+
+/// The pages read a month of log rows, however long the history: before the window only the rows that
+/// say since when a device is known and what state it was in when the window opened.
+@Suite struct TimelineWindowTests {
+    static let now = Date(timeIntervalSince1970: 1_795_335_000)
+    static func day(_ n: Double) -> Date { now + n * 86_400 }
+
+    static func flip(_ device: String, _ from: DeviceStatus, _ to: DeviceStatus, _ at: Date) -> FlipChange {
+        FlipChange(device: device, status: to, event: Event(device: device, at: at, bootID: nil,
+                                                              payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: "test"))))
+    }
+
+    static func outage(_ device: String, from: Date, to: Date) -> Event {
+        Event(device: device, at: to, bootID: "ab", payload: .outage(OutageReport(
+            cause: .powerLoss, start: from, end: to, durationS: to.timeIntervalSince(from), precisionS: 60, clockSynced: true)))
+    }
+
+    @Test func oldHistoryIsReducedToFirstSeenAndTheStateAtTheWindow() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dtm-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLiteStore(dataDir: dir)
+        for name in ["pi-old", "pi-quiet"] {
+            try await store.addDevice(DeviceRecord(name: name, tokenHash: Tokens.hash(name), createdAt: Self.day(-90)))
+        }
+        try await store.recordFlips([
+            Self.flip("pi-old", .new, .up, Self.day(-60)),
+            Self.flip("pi-old", .up, .down, Self.day(-50)), Self.flip("pi-old", .down, .up, Self.day(-49)),
+            // Down since before the window opens, back inside it.
+            Self.flip("pi-old", .up, .down, Self.day(-40)), Self.flip("pi-old", .down, .up, Self.day(-10)),
+            Self.flip("pi-quiet", .new, .up, Self.day(-80)),
+        ])
+        _ = try await store.insertEvents([Self.outage("pi-old", from: Self.day(-50), to: Self.day(-49)),
+                                          Self.outage("pi-old", from: Self.day(-40), to: Self.day(-10))], receivedAt: Self.now)
+
+        for device in [nil, "pi-old"] as [String?] {
+            let rows = try await store.timelineEvents(since: Self.day(-31), device: device)
+            let old = try #require(rows["pi-old"])
+            #expect(old.map(\.event.at) == [Self.day(-60), Self.day(-40), Self.day(-10), Self.day(-10)])
+            let timeline = DeviceTimeline(rows: old, now: Self.now)
+            #expect(timeline.firstSeen == Self.day(-60))
+            #expect(timeline.down == [DownPeriod(start: Self.day(-40), end: Self.day(-10))])
+            #expect(timeline.reported.count == 1)
+            if device == nil {
+                // A device without news in the window still says since when it is known.
+                #expect(try #require(rows["pi-quiet"]).map(\.event.at) == [Self.day(-80)])
+            } else {
+                #expect(rows["pi-quiet"] == nil)
+            }
+        }
+    }
+}
