@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps build release test reliability run bench clean
+.PHONY: deps fuzz-deps bench-deps bench-build build release test reliability run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -51,6 +51,25 @@ run: build
 clean:
 	rm -rf .build
 
-bench: deps
-	$(SWIFT) build -c release --product downtime-bench
-	.build/release/downtime-bench
+# What only the benchmarks need: load generator, the servers they are compared with, strace for fsyncs.
+BENCH_PACKAGES := wrk nginx prometheus-pushgateway strace faketime
+bench-deps: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing: $$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# Release binaries, plus the agent with the Swift runtime linked in (its size is a figure of its own).
+bench-build: bench-deps
+	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib --product downtime-agent --scratch-path .build-static
+
+# Ingest, detection, agent footprint, a one-minute fleet, outage accuracy, cold start, page (about 15 minutes).
+bench: bench-build
+	Tests/bench/run.sh .build/release .build-static/release short
+
+# The full fleet: 10,000 devices for five minutes.
+bench-long: bench-build
+	Tests/bench/run.sh .build/release .build-static/release long

@@ -54,7 +54,7 @@ let package = Package(
             ]
         ),
         // `make bench`: speed and memory figures, never asserted in unit tests.
-        .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore"]),
+        .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore", "AgentCore"]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
         .testTarget(

@@ -1,0 +1,31 @@
+import CollectorCore
+import Foundation
+
+/// Benchmarks of the collector's read side: figures printed, medians of several rounds.
+struct Figures {
+    static func measure(_ rounds: Int, _ body: () async throws -> Void) async rethrows -> (median: Double, min: Double, max: Double) {
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let start = ContinuousClock.now
+            try await body()
+            let d = ContinuousClock.now - start
+            times.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+        }
+        times.sort()
+        return (times[times.count / 2], times.first!, times.last!)
+    }
+
+    static func line(_ name: String, _ r: (median: Double, min: Double, max: Double), _ extra: String = "") {
+        print(String(format: "bench: %-44@ median %8.1f ms  (min %.1f, max %.1f)  %@", name as NSString, r.median, r.min, r.max, extra as NSString))
+    }
+}
+
+/// A clock the benchmark moves by hand, so a month of history is made in seconds.
+final class BenchClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var t: Date
+    init(_ t: Date) { self.t = t }
+    func now() -> Date { lock.withLock { t } }
+    func set(_ d: Date) { lock.withLock { t = d } }
+}
+

@@ -1,0 +1,77 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+
+/// The overview page and the device list for a 10,000-device fleet with a month of history (no HTTP).
+enum PageBenchmark {
+    static func run() async throws {
+        let devices = Int(ProcessInfo.processInfo.environment["BENCH_DEVICES"] ?? "") ?? 10_000
+        let rounds = 7
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dtm-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+
+        print("DowntimeMon page benchmark: \(devices) devices, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let start = Date().addingTimeInterval(-30 * 86_400)
+        let clock = BenchClock(start)
+        var config = CollectorConfig()
+        config.dataDir = dir
+        let store = try SQLiteStore(dataDir: dir)
+        let collector = try await Collector.start(store: store, config: config, clock: clock)
+
+        let setup = ContinuousClock.now
+        var tokens: [String] = []
+        for i in 0..<devices {
+            tokens.append(try await collector.addDevice(String(format: "device-%05d", i)).token)
+        }
+        // Every device beats; 1 % go silent for an hour on each of 10 days of the month.
+        func beat(_ i: Int, seq: UInt64) async throws {
+            let hb = Heartbeat(device: String(format: "device-%05d", i), seq: seq, bootID: "ab", uptimeS: 100, sentAt: clock.now(),
+                               clockSynced: true, intervalS: 10, agentVersion: "0.1.0")
+            _ = try await collector.heartbeat(hb, token: tokens[i])
+        }
+        for i in 0..<devices { try await beat(i, seq: 1) }
+        try await collector.flush()
+        for day in stride(from: 1, to: 30, by: 3) {
+            clock.set(start + Double(day) * 86_400)
+            for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
+            clock.set(start + Double(day) * 86_400 + 3600)
+            for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
+            try await collector.sweep()
+            for i in 0..<devices { try await beat(i, seq: UInt64(day) + 1) }
+        }
+        clock.set(Date())
+        for i in 0..<devices { try await beat(i, seq: 99) }
+        try await collector.flush()
+        print(String(format: "setup: %.1f s", Double((ContinuousClock.now - setup).components.seconds)))
+
+        var bytes = 0
+        let full = try await Figures.measure(rounds) {
+            let details = try await collector.deviceDetails()
+            bytes = OverviewPage.render(details, now: clock.now()).utf8.count
+        }
+        Figures.line("overview page, store + merge + render", full, "\(bytes / 1024) KiB")
+
+        let details = try await collector.deviceDetails()
+        let renderOnly = await Figures.measure(rounds) {
+            bytes = OverviewPage.render(details, now: clock.now()).utf8.count
+        }
+        Figures.line("overview page, render only", renderOnly)
+
+        let api = try await Figures.measure(rounds) {
+            let views = try await collector.deviceViews().sorted { $0.name < $1.name }
+            bytes = DeviceList(devices: views, next: nil).jsonBytes().count
+        }
+        Figures.line("GET /api/v1/devices (all, no HTTP)", api, "\(bytes / 1024) KiB")
+        let list = DeviceList(devices: try await collector.deviceViews(), next: nil)
+        let writer = await Figures.measure(rounds) { bytes = list.jsonBytes().count }
+        let encoder = try await Figures.measure(rounds) { bytes = try WireCoding.encode(list).count }
+        Figures.line("device list JSON, JSONWriter", writer)
+        Figures.line("device list JSON, JSONEncoder", encoder, String(format: "writer %.1f x faster", encoder.median / writer.median))
+        print(String(format: "bench: overview of %d devices %.1f ms, goal 200 ms: %@", devices, full.median,
+                     full.median < 200 ? "met" : "MISSED"))
+        if ProcessInfo.processInfo.environment["BENCH_SAMPLE"] != nil {
+            let html = OverviewPage.render(Array(details.prefix(3)), now: clock.now())
+            print(html.components(separatedBy: "<tbody>").last ?? "")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+
+/// Fills a collector data folder with devices (tokens written one per line) and, optionally, their history:
+/// per device and month `outages` power cuts, each a down flip, an agent's outage report, an agent start and
+/// an up flip, plus one row of daily availability per day, as a collector that ran that long would have.
+enum Seed {
+    static func run(_ arguments: [String]) async throws {
+        let args = BenchArgs(arguments, known: ["data-dir", "devices", "tokens", "history-days", "outages"])
+        let dir = args.string("data-dir")
+        let count = args.int("devices", 10_000)
+        let days = args.int("history-days", 0)
+        let outagesPerMonth = args.int("outages", 2)
+        let store = try SQLiteStore(dataDir: dir)
+        let now = Date()
+        let createdAt = now - Double(days) * 86_400 - 3600
+        let started = ContinuousClock.now
+        var tokens: [String] = []
+        tokens.reserveCapacity(count)
+        for i in 0..<count {
+            let token = Tokens.generate()
+            tokens.append(token)
+            try await store.addDevice(DeviceRecord(name: benchDeviceName(i), tokenHash: Tokens.hash(token), createdAt: createdAt))
+        }
+        try (tokens.joined(separator: "\n") + "\n").write(toFile: args.string("tokens"), atomically: true, encoding: .utf8)
+        var rows = 0
+        if days > 0 {
+            rows = try await history(store, devices: count, days: days, outagesPerMonth: outagesPerMonth, from: createdAt, now: now)
+        }
+        let secs = Double((ContinuousClock.now - started).components.seconds)
+        print("seed: \(count) devices, \(days) days, \(rows) log rows and \(days > 0 ? count * days : 0) daily rows in \(Int(secs)) s")
+    }
+
+    /// Writes the history in batches (one transaction each); returns the number of log rows.
+    static func history(_ store: SQLiteStore, devices: Int, days: Int, outagesPerMonth: Int, from: Date, now: Date) async throws -> Int {
+        var rng = SplitMix64(seed: 20261201)
+        var events: [Event] = []
+        var flips: [FlipChange] = []
+        var rows = 0
+        func flush() async throws {
+            if !events.isEmpty { _ = try await store.insertEvents(events, receivedAt: now) }
+            try await store.recordFlips(flips)
+            rows += events.count + flips.count
+            events.removeAll(keepingCapacity: true)
+            flips.removeAll(keepingCapacity: true)
+        }
+        let perDevice = max(1, days * outagesPerMonth / 30)
+        for i in 0..<devices {
+            let name = benchDeviceName(i)
+            flips.append(flip(name, from: .new, to: .up, at: from + 1, reason: "first heartbeat"))
+            for _ in 0..<perDevice {
+                let start = from + Double(rng.next() % UInt64(days * 86_400))
+                let length = 60 + Double(rng.next() % 7200)
+                let boot = UUID().uuidString.lowercased()
+                flips.append(flip(name, from: .up, to: .down, at: start, reason: "no heartbeat for 35 s (3 × 10 s + 5 s grace)"))
+                events.append(Event(device: name, at: start + length, bootID: boot, payload: .agentStarted(agentVersion: "0.1.0")))
+                events.append(Event(device: name, at: start + length, bootID: boot, payload: .outage(OutageReport(
+                    cause: .powerLoss, start: start, end: start + length, durationS: length, precisionS: 60, clockSynced: true))))
+                flips.append(flip(name, from: .down, to: .up, at: start + length, reason: "heartbeat received"))
+            }
+            if events.count + flips.count > 20_000 { try await flush() }
+        }
+        try await flush()
+        // One row of daily availability per device and day.
+        var daily: [(device: String, day: String, down: Double, known: Double)] = []
+        for i in 0..<devices {
+            for d in 0..<days {
+                daily.append((benchDeviceName(i), String(WireTime.format(from + Double(d) * 86_400).prefix(10)), 0, 86_400))
+            }
+            if daily.count > 50_000 {
+                try await store.saveDaily(daily)
+                daily.removeAll(keepingCapacity: true)
+            }
+        }
+        try await store.saveDaily(daily)
+        return rows
+    }
+
+    static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String) -> FlipChange {
+        FlipChange(device: device, status: to, event: Event(device: device, at: at, bootID: nil,
+                                                              payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: reason))))
+    }
+}
+
+/// A small seeded generator, so every benchmark run plays the same fleet.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

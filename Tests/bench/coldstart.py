@@ -1,0 +1,68 @@
+"""Cold start: the collector on a database of 10,000 devices and a year of history (two power cuts per
+device and month: flips, outage reports, agent starts, and a row of daily availability per device and day).
+Measured from exec to the first 200 of /healthz (ready to take beats), and to the first overview page,
+which loads the month of outages; median of several starts.
+
+usage: coldstart.py --bin RELEASE_BIN_DIR [--devices 10000] [--days 365] [--rounds 5]
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from benchlib import bench_tool, db_bytes, harness, median
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--devices", type=int, default=10_000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--rounds", type=int, default=5)
+    a = ap.parse_args()
+    data = harness.temp_dir("coldstart")
+    try:
+        bench_tool(a.bin, "seed", "--data-dir", data, "--devices", str(a.devices), "--tokens", os.path.join(data, "tokens.txt"),
+                   "--history-days", str(a.days))
+        size = os.path.getsize(os.path.join(data, "downtime.sqlite"))
+        _, rows = db_bytes(data)
+        ready, page = [], []
+        exe = os.path.join(a.bin, "downtime-collector")
+        for _ in range(a.rounds):
+            port = harness.free_port()
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(harness.DIE_WITH_PARENT + [exe, "serve", "--host", "127.0.0.1", "--port", str(port),
+                                                               "--data-dir", data],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, LOG_LEVEL="warning"))
+            try:
+                while True:
+                    try:
+                        if harness.request(port, "GET", "/healthz", timeout=5)[0] == 200:
+                            break
+                    except OSError:
+                        pass
+                    if proc.poll() is not None or time.perf_counter() - t0 > 60:
+                        raise RuntimeError("collector did not come up")
+                    time.sleep(0.005)
+                ready.append(time.perf_counter() - t0)
+                status = harness.request(port, "GET", "/", timeout=60)[0]
+                if status != 200:
+                    raise RuntimeError(f"overview: {status}")
+                page.append(time.perf_counter() - t0)
+            finally:
+                proc.terminate()
+                proc.wait()
+        print(f"coldstart: {a.devices} devices, {a.days} days, {rows} log rows, {size / 1e6:.0f} MB; "
+              f"ready {', '.join(f'{r:.2f}' for r in ready)} s; first page {', '.join(f'{p:.2f}' for p in page)} s")
+        ok = median(ready) < 2
+        print(f"bench: cold start {a.devices} devices, {rows} events: ready in {median(ready):.2f} s (goal 2), "
+              f"first page at {median(page):.2f} s: {'met' if ok else 'MISSED'}")
+        return 0
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
