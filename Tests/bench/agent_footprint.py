@@ -1,0 +1,489 @@
+#!/usr/bin/env python3
+"""Agent footprint benchmark (issue 7, item 5): the real downtime-agent against a plain C libcurl
+loop (the floor, built here) and a Python 3 agent, in the same run, beating the real
+`downtime-collector serve` on loopback.
+
+Every agent runs an hour-equivalent of beats (360 at the default 10 s) at a short interval, with
+the persist interval in the same ratio as the defaults (60 s / 10 s: one state write every 6
+beats). The rounds run side by side (at 1 s beats, rounds one after the other would not fit the
+8-minute budget); each kind's figures are medians over its rounds. One more copy of each kind runs
+under `strace` to count fsyncs. Every beat is checked on the collector: a device's `last_seen`
+must take one new value per beat, and the collector's heartbeat counter must add up.
+
+usage: agent_footprint.py --bin DIR --static-bin DIR [--collector-bin DIR] [--beats 360]
+                          [--rounds 3] [--interval 1] [--markdown FILE] [--keep]
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import benchlib
+from benchlib import harness
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_INTERVAL, DEFAULT_PERSIST = 10, 60
+WARM_BEATS = 10  # CPU is also given from here on, without the start
+KINDS = ["swift-static", "swift", "c", "python"]
+# The headline is the static-stdlib agent: what deploy/install.sh builds and installs.
+HEADLINE = "swift-static"
+LABEL = {"swift": "Swift agent (dynamic stdlib)", "swift-static": "Swift agent (static stdlib, installed)",
+         "c": "C libcurl floor", "python": "Python 3 urllib"}
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class BenchError(Exception):
+    """A broken run: the figures of a client that did not beat are worthless."""
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120, **kw)
+
+
+def read_kv(path, sep=":"):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if sep in line:
+                k, v = line.split(sep, 1)
+                out[k.strip()] = v.strip()
+    return out
+
+
+def kb(value):
+    return int(value.split()[0])
+
+
+def sample(pid):
+    """Memory, CPU and I/O of a running process, from /proc."""
+    st = read_kv(f"/proc/{pid}/status")
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    io = read_kv(f"/proc/{pid}/io")
+    roll = read_kv(f"/proc/{pid}/smaps_rollup")
+    run_ns = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                run_ns += int(f.read().split()[0])
+        except OSError:
+            pass
+    return {
+        "t": time.monotonic(),
+        "rss_kb": kb(st["VmRSS"]), "anon_kb": kb(st["RssAnon"]), "file_kb": kb(st["RssFile"]),
+        "hwm_kb": kb(st["VmHWM"]), "threads": int(st["Threads"]),
+        "pss_kb": kb(roll.get("Pss", "0 kB")),
+        "private_kb": kb(roll.get("Private_Clean", "0 kB")) + kb(roll.get("Private_Dirty", "0 kB")),
+        # utime + stime, fields 14 and 15 of /proc/PID/stat (13, 14 after the command name)
+        "cpu_s": (int(fields[11]) + int(fields[12])) / CLK_TCK,
+        "run_s": run_ns / 1e9,
+        "write_bytes": int(io["write_bytes"]), "wchar": int(io["wchar"]), "syscw": int(io["syscw"]),
+    }
+
+
+def smaps_by_file(pid):
+    """Resident kB per mapped file (anonymous mappings as [anon]), largest first."""
+    sizes, name = {}, "[anon]"
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                name = os.path.basename(head[5]) if len(head) > 5 else "[anon]"
+            elif head and head[0] == "Rss:":
+                sizes[name] = sizes.get(name, 0) + int(head[1])
+    return sorted(sizes.items(), key=lambda kv: -kv[1])
+
+
+def stripped_size(binary, tmp):
+    copy = os.path.join(tmp, "strip-" + os.path.basename(os.path.dirname(binary)) + "-" + os.path.basename(binary))
+    shutil.copy(binary, copy)
+    run(["strip", copy])
+    return os.path.getsize(copy)
+
+
+def build_c(tmp):
+    out = os.path.join(tmp, "c_agent")
+    try:
+        flags = run(["pkg-config", "--cflags", "--libs", "libcurl"]).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        flags = ["-lcurl"]
+    run(["cc", "-O2", "-Wall", "-Werror", "-o", out, os.path.join(HERE, "c_agent.c")] + flags)
+    return out
+
+
+class Agent:
+    """One agent process of one kind, on its own device and state folder."""
+
+    def __init__(self, kind, name, token, state_dir, log_path, strace_log=None):
+        self.kind, self.name, self.token, self.state_dir = kind, name, token, state_dir
+        self.log_path, self.strace_log = log_path, strace_log
+        self.proc = None
+        self.pid = None  # the agent itself (under strace: strace's child)
+        self.seen = set()  # distinct last_seen values on the collector
+        self.warm = self.end = None
+        self.smaps = None
+        self.stdout = ""
+
+    def command(self, exe, url, interval, persist):
+        if self.kind.startswith("swift"):
+            return [exe, "--collector", url, "--device", self.name, "--token", self.token,
+                    "--state-dir", self.state_dir, "--interval", str(interval), "--persist-interval", str(persist)]
+        if self.kind == "c":
+            return [exe, url, self.token, self.name, self.state_dir, str(interval), str(persist)]
+        return [exe[0], exe[1], url, self.token, self.name, self.state_dir, str(interval), str(persist)]
+
+    def start(self, exe, url, interval, persist):
+        os.makedirs(self.state_dir, exist_ok=True)
+        cmd = self.command(exe, url, interval, persist)
+        if self.strace_log:
+            cmd = ["strace", "-f", "-ttt", "-y", "--seccomp-bpf", "-o", self.strace_log,
+                   "-e", "trace=fsync,fdatasync,sync_file_range,syncfs,msync,rename,renameat,renameat2",
+                   "--"] + harness.DIE_WITH_PARENT + cmd
+        self.err = open(self.log_path, "w")
+        # Dies with this script even when run.sh's time limit kills it (strace: its child dies with strace).
+        self.proc = subprocess.Popen(harness.DIE_WITH_PARENT + cmd, stdout=subprocess.PIPE, stderr=self.err, text=True)
+        self.pid = self.proc.pid
+
+    def resolve_traced_pid(self):
+        """Under strace the agent is strace's child, once that child has exec'd the agent (strace
+        also forks a short-lived probe of its own)."""
+        if not self.strace_log or self.pid != self.proc.pid:
+            return
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
+                kids = f.read().split()
+            for kid in kids:
+                with open(f"/proc/{kid}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+                # Until it has exec'd the agent it is still strace (or its probe) or setpriv.
+                if self.name.encode() in argv and os.path.basename(argv[0]) not in (b"strace", b"setpriv"):
+                    self.pid = int(kid)
+        except OSError:
+            pass
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.stdout, _ = self.proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                if self.pid != self.proc.pid:
+                    try:
+                        os.kill(self.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                self.stdout, _ = self.proc.communicate()
+        self.err.close()
+
+
+def fsync_report(path, t_first, t_last, interval, persist):
+    """fsyncs in the strace log: all, and those between the first and last beat; the spacing of the
+    state writes, and how many came a tick late (persist + interval after the one before)."""
+    total, inside, times, targets = 0, 0, [], {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^\d+\s+(\d+\.\d+)\s+(fsync|fdatasync|sync_file_range|syncfs|msync)\((\d+)<([^>]*)>", line)
+            if not m or not re.search(r"= 0\s*$", line):
+                continue
+            total += 1
+            t = float(m.group(1))
+            target = os.path.basename(m.group(4))
+            targets[target] = targets.get(target, 0) + 1
+            if t_first <= t <= t_last:
+                inside += 1
+                if target == "state.json.tmp":
+                    times.append(t)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    return {"total": total, "inside": inside, "state_writes": len(times),
+            "gap_min": min(gaps) if gaps else None, "gap_max": max(gaps) if gaps else None,
+            "late": sum(1 for g in gaps if g >= persist + interval / 2), "targets": targets}
+
+
+def accepted_heartbeats(metrics):
+    """The collector's count of heartbeats answered 2xx, from /metrics."""
+    total = 0.0
+    for line in metrics.splitlines():
+        if (line.startswith("hb_requests_total{") and 'http_route="/api/v1/heartbeat"' in line
+                and re.search(r'status_code="2\d\d"', line)):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def machine(python):
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "?"
+    curl = "?"
+    try:
+        curl = run(["pkg-config", "--modversion", "libcurl"]).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "swift": first_line(["swift", "--version"]),
+            "libcurl": curl, "python": first_line([python, "--version"])}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bin", required=True, help="folder with downtime-agent (dynamic stdlib) and downtime-collector")
+    ap.add_argument("--static-bin", required=True, help="folder with downtime-agent built with --static-swift-stdlib")
+    ap.add_argument("--collector-bin", help="folder with downtime-collector (default: --bin)")
+    ap.add_argument("--beats", type=int, default=3600 // DEFAULT_INTERVAL, help="beats per agent (360 = an hour at 10 s)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--interval", type=int, default=1, help="heartbeat interval in s (the agent's minimum is 1)")
+    ap.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable,
+                    help="interpreter for the Python agent (default: the system's)")
+    ap.add_argument("--also", action="append", default=[], metavar="LABEL=DIR",
+                    help="one more downtime-agent build to measure beside the others (a proposed change)")
+    ap.add_argument("--markdown", help="also write the results as markdown to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+    persist = args.interval * DEFAULT_PERSIST // DEFAULT_INTERVAL
+    beats = args.beats
+    hour_beats = 3600 // DEFAULT_INTERVAL
+    swift_bin = os.path.join(args.bin, "downtime-agent")
+    static_bin = os.path.join(args.static_bin, "downtime-agent")
+    collector_dir = args.collector_bin or args.bin
+    for p in (swift_bin, static_bin, os.path.join(collector_dir, "downtime-collector")):
+        if not os.access(p, os.X_OK):
+            raise BenchError(f"missing binary {p}")
+
+    started = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="dtm-footprint-")
+    collector = None
+    agents = []
+    try:
+        fs = run(["findmnt", "-n", "-o", "FSTYPE", "-T", tmp]).stdout.strip()
+        c_bin = build_c(tmp)
+        exes = {"swift": swift_bin, "swift-static": static_bin, "c": c_bin,
+                "python": (args.python, os.path.join(HERE, "py_agent.py"))}
+        kinds = list(KINDS)
+        for i, extra in enumerate(args.also):
+            label, _, folder = extra.partition("=")
+            kind = f"swift-also{i}"
+            exes[kind] = os.path.join(folder, "downtime-agent")
+            LABEL[kind] = f"Swift agent ({label})"
+            kinds.insert(2 + i, kind)
+        sizes = {k: stripped_size(exes[k], tmp) for k in kinds if k != "python"}
+        py_version = run([args.python, "--version"]).stdout.strip()
+
+        t_add = time.monotonic()
+        data = os.path.join(tmp, "collector")
+        os.makedirs(data)
+        for kind in kinds:
+            for r in range(args.rounds + 1):  # the last one runs under strace
+                name = f"fp-{kind}-{r}" if r < args.rounds else f"fp-{kind}-strace"
+                traced = r == args.rounds
+                agents.append(Agent(kind, name, harness.add_device(collector_dir, data, name), os.path.join(tmp, "state", name),
+                                    os.path.join(tmp, name + ".log"), os.path.join(tmp, name + ".strace") if traced else None))
+        print(f"  {len(agents)} devices added in {time.monotonic() - t_add:.1f} s", flush=True)
+        collector = harness.Collector(collector_dir, data).start()
+        url = f"http://127.0.0.1:{collector.port}"
+
+        def get(path):
+            status, _, body = harness.request(collector.port, "GET", path)
+            if status != 200:
+                raise BenchError(f"GET {path}: HTTP {status}")
+            return body.decode()
+        print(f"agent footprint: {len(agents)} agents ({args.rounds} rounds side by side + 1 under strace per kind), "
+              f"{beats} beats at {args.interval} s, persist {persist} s, collector {url}, state on {fs}",
+              flush=True)
+        for a in agents:
+            a.start(exes[a.kind], url, args.interval, persist)
+        t_first = time.time()
+
+        # Count every beat on the collector; sample each agent at WARM_BEATS and at `beats`.
+        deadline = time.monotonic() + beats * args.interval * 1.1 + 30
+        by_name = {a.name: a for a in agents}
+        last_report = 0
+        while any(a.end is None for a in agents):
+            if time.monotonic() > deadline:
+                short = {a.name: len(a.seen) for a in agents if a.end is None}
+                raise BenchError(f"beats missing after {beats * args.interval * 1.1 + 30:.0f} s: {short}")
+            for a in agents:
+                if a.proc.poll() is not None and a.end is None:
+                    raise BenchError(f"{a.name} exited early with {a.proc.returncode} (log {a.log_path})")
+                a.resolve_traced_pid()
+            for d in json.loads(get("/api/v1/devices?limit=1000"))["devices"]:
+                a = by_name.get(d["name"])
+                if a is None or d.get("last_seen") is None:
+                    continue
+                a.seen.add(d["last_seen"])
+                n = len(a.seen)
+                if a.proc.poll() is not None:
+                    raise BenchError(f"{a.name} exited early with {a.proc.returncode} (log {a.log_path})")
+                if a.warm is None and n >= WARM_BEATS:
+                    a.warm = (n, sample(a.pid))
+                if a.end is None and n >= beats:
+                    a.end = (n, sample(a.pid))
+                    if a.smaps is None and not a.strace_log:
+                        a.smaps = smaps_by_file(a.pid)
+            if time.monotonic() - last_report > 60:
+                last_report = time.monotonic()
+                print(f"  {time.monotonic() - started:.0f} s: beats seen min {min(len(a.seen) for a in agents)} of {beats}",
+                      flush=True)
+            time.sleep(0.25)
+        t_last = time.time()
+        for a in agents:
+            a.stop()
+
+        # Did they really beat? The collector's 2xx heartbeat counter and the agents' own counters.
+        hb_2xx = accepted_heartbeats(get("/metrics"))
+        own = {}
+        for a in agents:
+            if a.kind in ("c", "python"):
+                m = re.search(r"beats_ok=(\d+) beats_failed=(\d+)", a.stdout)
+                if not m:
+                    raise BenchError(f"{a.name} printed no counters: {a.stdout!r}")
+                own[a.name] = (int(m.group(1)), int(m.group(2)))
+                if own[a.name][0] < beats or own[a.name][1] > 0:
+                    raise BenchError(f"{a.name}: {own[a.name][0]} beats accepted, {own[a.name][1]} failed")
+            with open(a.log_path) as f:
+                bad = [l for l in f if re.search(r"refused|unreachable|not sent|could not", l)]
+            if bad:
+                raise BenchError(f"{a.name} logged problems: {bad[:3]}")
+        if hb_2xx < len(agents) * beats:
+            raise BenchError(f"collector counted {hb_2xx:.0f} accepted heartbeats, expected at least {len(agents) * beats}")
+
+        # Figures per kind, medians over the rounds.
+        rows = {}
+        for kind in kinds:
+            rs = [a for a in agents if a.kind == kind and not a.strace_log]
+            tr = next(a for a in agents if a.kind == kind and a.strace_log)
+            def med(f):
+                return benchlib.median([f(a) for a in rs])
+            fs_rep = fsync_report(tr.strace_log, t_first, t_last, args.interval, persist)
+            scale = hour_beats / beats
+            rows[kind] = {
+                "size": sizes.get(kind),
+                "rss": med(lambda a: a.end[1]["rss_kb"]) / 1024, "anon": med(lambda a: a.end[1]["anon_kb"]) / 1024,
+                "private": med(lambda a: a.end[1]["private_kb"]) / 1024, "pss": med(lambda a: a.end[1]["pss_kb"]) / 1024,
+                "file": med(lambda a: a.end[1]["file_kb"]) / 1024, "hwm": med(lambda a: a.end[1]["hwm_kb"]) / 1024,
+                "threads": med(lambda a: a.end[1]["threads"]),
+                "cpu": med(lambda a: a.end[1]["cpu_s"] / a.end[0] * 1000),
+                "cpu_steady": med(lambda a: (a.end[1]["run_s"] - a.warm[1]["run_s"]) / (a.end[0] - a.warm[0]) * 1000),
+                "write_bytes": med(lambda a: a.end[1]["write_bytes"] * scale),
+                "wchar": med(lambda a: a.end[1]["wchar"] * scale),
+                "fsyncs": fs_rep["total"] * scale, "fsyncs_inside": fs_rep["inside"] * scale,
+                "state_writes": fs_rep["state_writes"], "gap_min": fs_rep["gap_min"], "gap_max": fs_rep["gap_max"],
+                "late": fs_rep["late"],
+                "targets": fs_rep["targets"],
+                "beats": min(len(a.seen) for a in rs + [tr]),
+            }
+        sw, c, py = rows[HEADLINE], rows["c"], rows["python"]
+        elapsed = time.monotonic() - started
+        lines = report(rows, args, persist, py_version, fs, hb_2xx, len(agents), elapsed, agents)
+        print("\n".join(lines))
+        summary = (f"bench: agent footprint RSS {sw['rss']:.1f} MB = {sw['rss'] / c['rss']:.2f} x C floor (goal 1.2), "
+                   f"{sw['rss'] / py['rss']:.2f} x Python; private {sw['anon']:.1f} MB (goal 4); "
+                   f"CPU {sw['cpu']:.2f} s/1000 beats (goal 1); "
+                   f"{sw['fsyncs']:.0f} fsyncs/h-equivalent at persist {DEFAULT_PERSIST} s")
+        if args.markdown:
+            with open(args.markdown, "w") as f:
+                f.write(markdown(rows, args, persist, fs, elapsed, lines, summary))
+        print(summary)
+        return 0
+    finally:
+        for a in agents:
+            try:
+                a.stop()
+            except Exception:  # keep killing the rest
+                if a.proc and a.proc.poll() is None:
+                    a.proc.kill()
+        if collector:
+            collector.stop()
+        if args.keep:
+            print(f"(kept {tmp})")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def size_text(size):
+    if not size:
+        return "(interpreter)"
+    return f"{size / 2**20:.2f} MB" if size >= 2**20 else f"{size / 1024:.0f} KiB"
+
+
+def table(rows):
+    head = ["", "stripped", "VmRSS", "RssAnon", "private", "PSS", "CPU s/1000", "CPU s/1000", "write_bytes", "wchar",
+            "fsyncs", "beats"]
+    sub = ["", "binary", "MB", "MB", "MB", "MB", "beats", "steady", "/h-eq", "/h-eq", "/h-eq", "seen"]
+    out = [head, sub]
+    for kind, r in rows.items():
+        out.append([LABEL[kind], size_text(r["size"]), f"{r['rss']:.1f}",
+                    f"{r['anon']:.1f}", f"{r['private']:.1f}", f"{r['pss']:.1f}", f"{r['cpu']:.3f}",
+                    f"{r['cpu_steady']:.3f}", f"{r['write_bytes'] / 1024:.0f} KiB", f"{r['wchar'] / 1024:.0f} KiB",
+                    f"{r['fsyncs']:.0f}", str(r["beats"])])
+    return out
+
+
+def report(rows, args, persist, py_version, fs, hb_2xx, n_agents, elapsed, agents):
+    sw, dyn, c, py = rows[HEADLINE], rows["swift"], rows["c"], rows["python"]
+    t = table(rows)
+    widths = [max(len(row[i]) for row in t) for i in range(len(t[0]))]
+    lines = [""] + ["  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+                    for row in t]
+    lines.append("")
+    lines.append(f"medians of {args.rounds} rounds; MB = MiB; /h-eq = per {3600 // DEFAULT_INTERVAL} beats; "
+                 f"fsyncs from one more copy under strace; Python = {py_version}")
+    lines.append(f"RSS ratios: static Swift/C {sw['rss'] / c['rss']:.2f}, static Swift/Python {sw['rss'] / py['rss']:.2f}, "
+                 f"dynamic Swift/C {dyn['rss'] / c['rss']:.2f}, dynamic Swift/Python {dyn['rss'] / py['rss']:.2f}; "
+                 f"RssAnon static Swift/C {sw['anon'] / c['anon']:.2f}")
+    for kind, r in rows.items():
+        gaps = (f"{r['gap_min']:.1f}..{r['gap_max']:.1f} s apart, {r['late']} a tick late"
+                if r["gap_min"] is not None else "n/a")
+        lines.append(f"fsyncs {LABEL[kind]}: {r['fsyncs']:.0f} per h-eq ({r['fsyncs_inside']:.0f} between first and "
+                     f"last beat), {r['state_writes']} state writes {gaps}; by file {r['targets']}")
+    lines.append(f"beats checked: every agent >= {args.beats} distinct last_seen values; collector 2xx heartbeats "
+                 f"{hb_2xx:.0f} >= {n_agents} x {args.beats}")
+    for kind in rows:
+        first = next((a for a in agents if a.kind == kind and a.smaps), None)
+        if first:
+            top = ", ".join(f"{n} {k / 1024:.1f}" for n, k in first.smaps[:10])
+            lines.append(f"largest resident mappings of {first.name} (MB): {top}")
+    lines.append(f"state folder on {fs}; whole benchmark {elapsed:.0f} s")
+    return lines
+
+
+def markdown(rows, args, persist, fs, elapsed, lines, summary):
+    m = machine(args.python)
+    t = table(rows)
+    md = ["| " + " | ".join(a + (" " + b if b else "") for a, b in zip(t[0], t[1])) + " |",
+          "|" + "---|" * len(t[0])]
+    md += ["| " + " | ".join(row) + " |" for row in t[2:]]
+    text = [f"Command: `python3 Tests/bench/agent_footprint.py --bin {args.bin} --static-bin {args.static_bin}"
+            f" --beats {args.beats} --rounds {args.rounds} --interval {args.interval}`", "",
+            f"Machine: {m['nproc']} cores, {m['cpu']}, Linux {m['kernel']}; {m['swift']}; libcurl {m['libcurl']}; "
+            f"{m['python']}; state folder on {fs}.", "",
+            f"{args.beats} beats per agent at {args.interval} s, persist {persist} s (the defaults' ratio 60 s / 10 s); "
+            f"medians of {args.rounds} rounds run side by side; whole run {elapsed:.0f} s.", ""] + md + [
+            "", "```", *lines[len(t) + 2:], summary, "```", ""]
+    return "\n".join(text)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as e:
+        print(f"bench: agent footprint FAILED: {e}", file=sys.stderr)
+        sys.exit(1)
