@@ -64,13 +64,14 @@ def main():
     last_persist = float("-inf")
     next_at = time.monotonic()
     while not stop:
+        tick = time.monotonic()
         now = iso_now()
         uptime = time.clock_gettime(time.CLOCK_BOOTTIME)
-        if time.monotonic() - last_persist >= persist:
+        if tick - last_persist >= persist:  # the same rule as downtime-agent: the tick's time, not the write's
             state = {"boot_id": boot_id, "clean_shutdown_at": None, "clock_synced": True,
                      "last_alive": now, "last_alive_uptime": round(uptime, 3)}
             write_atomically(path, json.dumps(state, sort_keys=True) + "\n")
-            last_persist = time.monotonic()
+            last_persist = tick
         seq += 1
         beat = {"agent_version": "py-agent", "boot_id": boot_id, "clock_synced": True, "device": device,
                 "interval_s": int(interval), "sent_at": now, "seq": seq, "uptime_s": round(uptime, 3)}
