@@ -27,7 +27,7 @@ else
   [ -f "$here/agent_footprint.py" ] && run "agent footprint" 600 python3 "$here/agent_footprint.py" --bin "$bin" --static-bin "$static"
   run "fleet (1 min)" 400 python3 "$here/fleet.py" --bin "$bin" --duration 60
   run "outage accuracy" 300 python3 "$here/accuracy.py" --bin "$bin"
-  run "cold start" 600 python3 "$here/coldstart.py" --bin "$bin"
+  run "cold start" 1800 python3 "$here/coldstart.py" --bin "$bin"
   run "page" 600 "$bin/downtime-bench" page
 fi
 echo
