@@ -127,7 +127,7 @@ public final class Agent {
         } else {
             warnedClock = false
         }
-        if now.monotonic - lastPersist >= policy.persistInterval { persist(now) }
+        if policy.persistDue(sinceLastPersist: now.monotonic - lastPersist) { persist(now) }
         if token == nil { enroll(now) }
         guard token != nil else { return }
         heartbeat(now)

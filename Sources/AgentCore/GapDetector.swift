@@ -26,6 +26,13 @@ public struct GapPolicy: Sendable, Equatable {
     /// A same-boot gap longer than this means the agent was not running. `last_alive_uptime` is up
     /// to one persist interval old even after a 1 s restart, so that interval is part of it.
     public var stoppedThreshold: Double { max(interval, persistInterval) + tolerance }
+
+    /// Whether the tick `sinceLastPersist` seconds after the last state write writes again. Ticks wake a
+    /// little late by varying amounts; with a strict `>= persistInterval` every other write slipped a
+    /// whole tick (70 s instead of 60), so the tick nearest the interval writes.
+    public func persistDue(sinceLastPersist: Double) -> Bool {
+        sinceLastPersist >= persistInterval - min(interval, persistInterval) / 2
+    }
 }
 
 /// What the agent concluded at start-up.

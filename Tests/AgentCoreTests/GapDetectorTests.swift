@@ -132,3 +132,30 @@ struct TickCase: CustomTestStringConvertible, Sendable {
         #expect(GapDetector.whileRunning(previous: p, current: n, policy: policy) == c.expected)
     }
 }
+
+@Suite struct PersistScheduleTests {
+    // (interval, persist, seconds since the last write, due): the tick nearest the persist interval writes,
+    // even when it woke a little early or late.
+    @Test(arguments: [
+        (10.0, 60.0, 50.0, false), (10, 60, 54.9, false), (10, 60, 55.0, true), (10, 60, 59.98, true), (10, 60, 60.03, true),
+        (1, 6, 5.4, false), (1, 6, 5.5, true), (1, 6, 5.999, true),
+        (60, 10, 0.0, false), (60, 10, 5.0, true),  // persisting less often than beating: every tick writes
+    ])
+    func persistDue(interval: Double, persist: Double, since: Double, due: Bool) {
+        #expect(GapPolicy(interval: interval, persistInterval: persist).persistDue(sinceLastPersist: since) == due)
+    }
+
+    /// Ticks that wake up to 50 ms late write every sixth tick (60 s at the defaults), never every seventh.
+    @Test func jitteredTicksWriteEverySixth() {
+        let p = GapPolicy(interval: 10, persistInterval: 60)
+        var last = 0.0, writes: [Double] = []
+        for tick in 1...600 {
+            let t = Double(tick) * 10 + Double(tick * 37 % 50) / 1000  // 0 to 49 ms late, in no order
+            if p.persistDue(sinceLastPersist: t - last) {
+                writes.append(t - last)
+                last = t
+            }
+        }
+        #expect(writes.allSatisfy { abs($0 - 60) < 0.1 }, "\(writes.filter { abs($0 - 60) >= 0.1 })")
+    }
+}

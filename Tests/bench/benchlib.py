@@ -64,14 +64,14 @@ def bench_tool(bin_dir, *args, timeout=900):
 
 
 def db_bytes(data_dir):
-    """Bytes of live pages in downtime.sqlite, WAL included (what the data costs, not the file's slack)."""
+    """Bytes of live pages in downtime.sqlite, WAL included (what the data costs, not the file's slack), and log rows by kind."""
     import sqlite3
     con = sqlite3.connect(f"file:{os.path.join(data_dir, 'downtime.sqlite')}?mode=ro", uri=True)
     try:
         page = con.execute("PRAGMA page_size").fetchone()[0]
         count = con.execute("PRAGMA page_count").fetchone()[0]
         free = con.execute("PRAGMA freelist_count").fetchone()[0]
-        rows = con.execute("SELECT count(*) FROM event").fetchone()[0]
+        rows = dict(con.execute("SELECT kind, count(*) FROM event GROUP BY kind").fetchall())
         return (count - free) * page, rows
     finally:
         con.close()

@@ -36,7 +36,7 @@ def main():
         shutil.copytree(cache, data, dirs_exist_ok=True)
         harness.cli(a.bin, "device", "list", "--data-dir", data)  # migrations of this build run before the timing
         size = os.path.getsize(os.path.join(data, "downtime.sqlite"))
-        _, rows = db_bytes(data)
+        rows = sum(db_bytes(data)[1].values())
         ready, page = [], []
         exe = os.path.join(a.bin, "downtime-collector")
         for _ in range(a.rounds):
