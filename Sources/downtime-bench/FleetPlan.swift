@@ -1,4 +1,5 @@
 import Foundation
+import DowntimeProtocol
 
 /// What the fleet simulator plays, and what the collector must have recorded for it (pure).
 ///

@@ -5,21 +5,9 @@ import Testing
 /// kill -9 of the real agent at seeded random moments, 200 times, with power cuts in between:
 /// the state file stays readable, every outage arrives exactly once, nothing is stored twice.
 @Suite(.serialized) struct AgentCrashTests {
-    /// A small seeded generator, so a failing run can be replayed with the printed seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func twoHundredKillsLoseNothingAndStoreNothingTwice() throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["SEED"] ?? "") ?? 20_261_122
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let site = try Site()
         let sandbox = try AgentSandbox()
         defer { site.remove(); sandbox.remove() }
