@@ -16,7 +16,7 @@ struct Figures {
     }
 
     static func line(_ name: String, _ r: (median: Double, min: Double, max: Double), _ extra: String = "") {
-        print(String(format: "bench: %-44@ median %8.1f ms  (min %.1f, max %.1f)  %@", name as NSString, r.median, r.min, r.max, extra as NSString))
+        print(String(format: "page: %-44@ median %8.1f ms  (min %.1f, max %.1f)  %@", name as NSString, r.median, r.min, r.max, extra as NSString))
     }
 }
 

@@ -67,7 +67,7 @@ enum FleetSimulator {
         }
         for b in bad { print("fleet: MISMATCH \(b)") }
         let outageFlips = total.expected - acks.count
-        print(String(format: "bench: fleet flips %d of %d expected recorded at their beat (%d outage flips), %d missing, %d unexpected, %d ambiguous; flip time within %.1f ms; %d beats, %d errors",
+        print(String(format: "fleet: flips %d of %d expected recorded at their beat (%d outage flips), %d missing, %d unexpected, %d ambiguous; flip time within %.1f ms; %d beats, %d errors",
                      total.found, total.expected, outageFlips, total.missing, total.unexpected, total.ambiguous,
                      total.worstError * 1000, sent, errors))
         if total.missing > 0 || total.unexpected > 0 || errors > 0 { exit(1) }

@@ -67,8 +67,8 @@ enum PageBenchmark {
         let encoder = try await Figures.measure(rounds) { bytes = try WireCoding.encode(list).count }
         Figures.line("device list JSON, JSONWriter", writer)
         Figures.line("device list JSON, JSONEncoder", encoder, String(format: "writer %.1f x faster", encoder.median / writer.median))
-        print(String(format: "bench: overview of %d devices %.1f ms, goal 200 ms: %@", devices, full.median,
-                     full.median < 200 ? "met" : "MISSED"))
+        print(String(format: "bench: page %@: overview of %d devices, store + merge + render, median %.1f ms (goal 200)",
+                     full.median < 200 ? "met" : "MISSED", devices, full.median))
         if ProcessInfo.processInfo.environment["BENCH_SAMPLE"] != nil {
             let html = OverviewPage.render(Array(details.prefix(3)), now: clock.now())
             print(html.components(separatedBy: "<tbody>").last ?? "")

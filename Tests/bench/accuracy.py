@@ -176,9 +176,9 @@ def main():
         worst_merged = max(max(abs(r["m_start"]), abs(r["m_end"]), abs(r["m_len"])) for r in rows)
         causes_ok = all(r["cause"] == "power_loss" and r["merged_cause"] == "power_loss" and r["source"] == "merged" for r in rows)
         ok = causes_ok and worst_agent <= a.persist + 2 and worst_merged <= a.interval
-        print(f"bench: accuracy {len(rows)} cuts 20 s to 3 days: agent error max {worst_agent:.2f} s (goal persist {a.persist} + 2 s), "
-              f"merged max {worst_merged:.2f} s (goal interval {a.interval} s), causes {'right' if causes_ok else 'WRONG'}: "
-              f"{'met' if ok else 'MISSED'}")
+        print(f"bench: accuracy {'met' if ok else 'MISSED'}: {len(rows)} power cuts 20 s to 3 days, causes {'right' if causes_ok else 'WRONG'}; "
+              f"agent's own report max error {worst_agent:.2f} s (goal persist {a.persist} + 2 s), "
+              f"merged with the last beat {worst_merged:.2f} s (goal interval {a.interval} s)")
         return 0 if causes_ok else 1
     finally:
         for d in devices:
