@@ -36,12 +36,15 @@ enum PageParts {
     }
 
     /// Rounded down, so a device with any downtime never shows 100%.
+    /// Integer arithmetic: `String(format:)` was a third of the overview's render time.
     static func percent(_ v: Double?) -> String {
         guard let v else { return "–" }
         if v >= 1 { return "100%" }
         let digits = v >= 0.9995 ? 3 : 2
-        let scale = pow(10, Double(digits))
-        return String(format: "%.\(digits)f%%", (v * 100 * scale).rounded(.down) / scale)
+        let scale = digits == 3 ? 1000 : 100
+        let scaled = Int((max(0, v) * 100 * Double(scale)).rounded(.down))
+        let fraction = String(scaled % scale)
+        return "\(scaled / scale)." + String(repeating: "0", count: digits - fraction.count) + fraction + "%"
     }
 
     static func dayClass(_ d: Availability.Day) -> String {
