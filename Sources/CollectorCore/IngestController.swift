@@ -14,7 +14,7 @@ struct IngestController {
             let hb = try await JSONIO.decode(Heartbeat.self, from: request, limit: collector.config.maxBodyBytes)
             // Limited after authorization, so nobody can use up another device's allowance.
             try limits.ingest.check(try await collector.authorize(token, for: hb.device))
-            return try JSONIO.response(try await collector.beat(hb))
+            return JSONIO.response(bytes: try await collector.beat(hb).wireBytes)
         }
         group.post("events") { request, _ in
             let token = Tokens.bearer(request.headers[.authorization])

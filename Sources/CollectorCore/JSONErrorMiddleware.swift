@@ -55,8 +55,12 @@ enum JSONIO {
     }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        response(bytes: try WireCoding.encode(value), status: status)
+    }
+
+    static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try WireCoding.encode(value))))
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func text(_ text: String, contentType: String, headers extra: HTTPFields = [:]) -> Response {

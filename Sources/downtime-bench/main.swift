@@ -2,6 +2,17 @@ import CollectorCore
 import DowntimeProtocol
 import Foundation
 
+// `downtime-bench seed DATA_DIR COUNT TOKENS_FILE` (the ingest benchmark's fleet, see SeedDevices.swift).
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "seed" {
+    let a = CommandLine.arguments
+    guard a.count == 5, let n = Int(a[3]), n > 0 else {
+        FileHandle.standardError.write(Data("usage: downtime-bench seed DATA_DIR COUNT TOKENS_FILE\n".utf8))
+        exit(2)
+    }
+    try await seedDevices(dataDir: a[2], count: n, tokensFile: a[4])
+    exit(0)
+}
+
 /// Benchmarks of the collector's read side: figures printed, medians of several rounds.
 struct Figures {
     static func measure(_ rounds: Int, _ body: () async throws -> Void) async rethrows -> (median: Double, min: Double, max: Double) {
