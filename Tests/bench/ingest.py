@@ -7,7 +7,8 @@ settings and script, several interleaved rounds, medians and same-round ratios.
 
 Needs wrk, prometheus-pushgateway and nginx on PATH (`make bench` installs them); installs nothing.
 Loopback only; every process it starts is stopped at the end; every step has a time limit.
-Exits non-zero when any request got a non-2xx answer or a socket error.
+Exits non-zero when any request to the collector or nginx got a non-2xx answer or a socket error
+(the pushgateway's errors, timeouts when it falls far behind, are shown in its row instead).
 """
 
 import argparse
@@ -268,11 +269,16 @@ def main():
         modes = {"collector": "heartbeat", "baseline": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
                  "pushgateway-nc": "pushgateway"}
 
+        # Errors fail the run for our collector and for nginx (the ceiling must be sound). The pushgateway
+        # with its default consistency check is so slow here that some requests pass wrk's 5 s timeout:
+        # those are counted and shown in its row, and its req/s is what it completed.
         errors = 0
+        def counted(t, f):
+            return f["errors"] if not t.startswith("pushgateway") else 0
         for t in targets:
             w = run_wrk(args, urls[t], modes[t], tokens, args.warmup, procs[t])
             log(f"ingest: warm-up {t}: {w['rps']:.0f} req/s, {w['errors']} errors")
-            errors += w["errors"]
+            errors += counted(t, w)
 
         rounds = {t: [] for t in targets}
         for r in range(args.rounds):
@@ -280,7 +286,7 @@ def main():
                 perf = args.perf if (t == "collector" and r == args.rounds - 1) else None
                 f = run_wrk(args, urls[t], modes[t], tokens, args.duration, procs[t], perf)
                 rounds[t].append(f)
-                errors += f["errors"]
+                errors += counted(t, f)
                 log(f"ingest: round {r + 1} {t:14} {f['rps']:9.0f} req/s  p50 {f['p50_us'] / 1000:6.2f} ms  "
                     f"p99 {f['p99_us'] / 1000:6.2f} ms  server CPU {f['cpu_s']:5.1f} s "
                     f"({f['requests'] / max(f['cpu_s'], 1e-9):.0f} req/CPU-s)  errors {f['errors']}")
@@ -299,13 +305,14 @@ def main():
         med = {t: {k: statistics.median(f[k] for f in rounds[t]) for k in ("rps", "p50_us", "p99_us", "cpu_s", "requests")}
                for t in targets}
         log("")
-        log(f"{'server':14} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'req/CPU-s':>10}   (median of {args.rounds} rounds)")
+        log(f"{'server':14} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'req/CPU-s':>10} {'errors':>7}   "
+            f"(median of {args.rounds} rounds; errors: sum)")
         for t in targets:
             m = med[t]
             log(f"{t:14} {m['rps']:9.0f} {m['p50_us'] / 1000:7.2f} {m['p99_us'] / 1000:7.2f} "
-                f"{m['requests'] / max(m['cpu_s'], 1e-9):10.0f}")
+                f"{m['requests'] / max(m['cpu_s'], 1e-9):10.0f} {sum(f['errors'] for f in rounds[t]):7d}")
         if errors:
-            log(f"ingest: FAILED: {errors} requests got a non-2xx answer or a socket error")
+            log(f"ingest: FAILED: {errors} requests to the collector or nginx got a non-2xx answer or a socket error")
             return 1
         c = med.get("collector")
         if c and "baseline" in med:
