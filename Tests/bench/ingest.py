@@ -163,6 +163,18 @@ def run_wrk(args, url, mode, tokens, duration, proc=None, perf_out=None):
     return f
 
 
+def wait_idle(proc, limit=20):
+    """Waits until `proc` (and children) use under 10 % of a core, so the next server's round does not
+    share the cores with a backlog (the pushgateway keeps working on queued pushes after wrk stops)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        a = tree_cpu_seconds(proc.pid)
+        time.sleep(0.5)
+        if tree_cpu_seconds(proc.pid) - a < 0.05:
+            return
+    log(f"ingest: pid {proc.pid} still busy after {limit} s")
+
+
 def collector_non_200(port):
     """Heartbeat answers other than 200 by status, from the collector's /metrics."""
     with urllib.request.urlopen(f"http://{HOST}:{port}/metrics", timeout=60) as r:
@@ -254,7 +266,9 @@ def main():
             if name not in targets:
                 continue
             port = free_port()
-            p = servers.start(name, ["prometheus-pushgateway", f"--web.listen-address={HOST}:{port}"] + extra, cwd=tmp)
+            # In memory only: Debian's default persistence file would carry groups from run to run.
+            p = servers.start(name, ["prometheus-pushgateway", f"--web.listen-address={HOST}:{port}",
+                                     "--persistence.file="] + extra, cwd=tmp)
             wait_http(f"http://{HOST}:{port}/-/ready", 30, p)
             urls[name], procs[name] = f"http://{HOST}:{port}", p
         if "nginx" in targets:
@@ -279,6 +293,7 @@ def main():
             w = run_wrk(args, urls[t], modes[t], tokens, args.warmup, procs[t])
             log(f"ingest: warm-up {t}: {w['rps']:.0f} req/s, {w['errors']} errors")
             errors += counted(t, w)
+            wait_idle(procs[t])
 
         rounds = {t: [] for t in targets}
         for r in range(args.rounds):
@@ -287,6 +302,7 @@ def main():
                 f = run_wrk(args, urls[t], modes[t], tokens, args.duration, procs[t], perf)
                 rounds[t].append(f)
                 errors += counted(t, f)
+                wait_idle(procs[t])
                 log(f"ingest: round {r + 1} {t:14} {f['rps']:9.0f} req/s  p50 {f['p50_us'] / 1000:6.2f} ms  "
                     f"p99 {f['p99_us'] / 1000:6.2f} ms  server CPU {f['cpu_s']:5.1f} s "
                     f"({f['requests'] / max(f['cpu_s'], 1e-9):.0f} req/CPU-s)  errors {f['errors']}")
