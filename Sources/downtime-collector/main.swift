@@ -6,8 +6,6 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
-import NIOCore
-import NIOPosix
 
 /// Flags every command shares: where the data is and which config file to read.
 struct StoreOptions: ParsableArguments {
@@ -68,14 +66,6 @@ struct DowntimeCollector: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self],
         defaultSubcommand: Serve.self)
-
-    /// Runs Swift concurrency's jobs on NIO's event loops, the threads that do the server's I/O: a request
-    /// then no longer hops between two thread pools (the ingest benchmark's profile: Tests/bench/INGEST-NOTES.md).
-    /// Nothing here blocks a thread: SQLite runs on GRDB's queues, libcurl on threads of its own.
-    static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        await main(nil)
-    }
 }
 
 struct Serve: AsyncParsableCommand {
