@@ -76,6 +76,11 @@ public final class Collector: Sendable {
     /// Handles a heartbeat; a resulting flip (new → up, down → up) is committed before the answer.
     public func heartbeat(_ hb: Heartbeat, token: String?) async throws -> HeartbeatReply {
         _ = try await authorize(token, for: hb.device)
+        return try await beat(hb)
+    }
+
+    /// A heartbeat whose token was already checked against `hb.device` (the route authorizes once, before its rate limit).
+    func beat(_ hb: Heartbeat) async throws -> HeartbeatReply {
         let now = clock.now()
         let (interval, flip) = await fleet.beat(hb, receivedAt: now)
         if let flip { try await record([flip]) }
@@ -93,7 +98,11 @@ public final class Collector: Sendable {
     /// Stores a batch of events once each (by id); all are committed before the answer.
     public func ingest(_ batch: EventBatch, token: String?) async throws -> EventBatchReply {
         guard let first = batch.events.first else { return EventBatchReply(accepted: []) }
-        let device = try await authorize(token, for: first.device, field: "events[0].device")
+        return try await ingest(batch, device: try await authorize(token, for: first.device, field: "events[0].device"))
+    }
+
+    /// Stores a batch whose token was already checked against `device`, the first event's device.
+    func ingest(_ batch: EventBatch, device: String) async throws -> EventBatchReply {
         let now = clock.now()
         var events: [Event] = []
         for (i, var e) in batch.events.enumerated() {

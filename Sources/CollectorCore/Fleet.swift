@@ -119,6 +119,7 @@ actor Fleet {
             }
             let interval = Double(e.record.interval(default: defaultInterval))
             let recordedDown = e.record.status == .down
+            var flipped = false
             let status = Liveness.status(lastBeat: e.record.beat?.at, interval: interval, paused: false, now: now,
                                          policy: policy, windowStart: recordedDown ? nil : windowStart)
             if status == .down, !recordedDown, let last = e.record.beat?.at {
@@ -128,12 +129,16 @@ actor Fleet {
                 flips.append(Self.flip(name, from: e.record.status, to: .down, at: last, reason: reason))
                 e.record.status = .down
                 e.record.statusSince = last
+                flipped = true
             }
             if status != .down, let last = e.record.beat?.at {
                 let deadline = Liveness.downDeadline(reference: max(last, windowStart ?? last), interval: interval, policy: policy)
                 nextDown = min(nextDown ?? deadline, deadline)
             }
-            e.live = recordedDown ? .down : status
+            let live = recordedDown ? .down : status
+            // Written back only when something changed: copying 10,000 entries back every second was wasted work.
+            guard flipped || live != e.live else { continue }
+            e.live = live
             entries[name] = e
         }
         return (flips, nextDown)

@@ -14,18 +14,17 @@ struct IngestController {
             let hb = try await JSONIO.decode(Heartbeat.self, from: request, limit: collector.config.maxBodyBytes)
             // Limited after authorization, so nobody can use up another device's allowance.
             try limits.ingest.check(try await collector.authorize(token, for: hb.device))
-            let reply = try await collector.heartbeat(hb, token: token)
-            return try JSONIO.response(reply)
+            return JSONIO.response(json: try await collector.beat(hb).wireBytes)
         }
         group.post("events") { request, _ in
             let token = Tokens.bearer(request.headers[.authorization])
             // Refuse a missing token before reading the body: nothing to learn for an anonymous client.
             guard token != nil else { throw APIError.missingToken }
             let batch = try await JSONIO.decode(EventBatch.self, from: request, limit: collector.config.maxBodyBytes)
-            if let first = batch.events.first {
-                try limits.ingest.check(try await collector.authorize(token, for: first.device, field: "events[0].device"))
-            }
-            return try JSONIO.response(try await collector.ingest(batch, token: token))
+            guard let first = batch.events.first else { return try JSONIO.response(EventBatchReply(accepted: [])) }
+            let device = try await collector.authorize(token, for: first.device, field: "events[0].device")
+            try limits.ingest.check(device)
+            return try JSONIO.response(try await collector.ingest(batch, device: device))
         }
         group.post("enroll") { request, context in
             // Every attempt counts, before the key is looked at: guessing it costs time.

@@ -58,7 +58,7 @@ enum JSONIO {
         response(json: try WireCoding.encode(value), status: status)
     }
 
-    /// An answer of JSON already written (e.g. by `JSONWriter`).
+    /// An answer of JSON already written (by `JSONWriter`, or a reply written directly).
     static func response(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: json)))

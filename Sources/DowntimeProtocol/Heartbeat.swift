@@ -37,8 +37,10 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         self.agentVersion = agentVersion
     }
 
+    private static let keys = Set(CodingKeys.allCases.map(\.rawValue))
+
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
+        try decoder.rejectUnknownKeys(Self.keys)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         device = try Check.deviceName(c.decode(String.self, forKey: .device))
         seq = UInt64(try Check.integer(c, .seq, field: "seq"))
@@ -64,6 +66,11 @@ public struct HeartbeatReply: Codable, Sendable, Equatable {
     public init(serverTime: Date, intervalS: Int) {
         self.serverTime = serverTime
         self.intervalS = intervalS
+    }
+
+    /// The same bytes as `WireCoding.encode(self)` (sorted keys), written directly: no encoder on every beat.
+    public var wireBytes: [UInt8] {
+        Array("{\"interval_s\":\(intervalS),\"server_time\":\"\(WireTime.format(serverTime))\"}".utf8)
     }
 }
 

@@ -51,15 +51,19 @@ public enum WireCoding {
         return d
     }
 
+    // One of each, shared: they hold only their options (and are Sendable); making them per call cost a few % of a beat.
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
+
     /// Encodes `value` to wire JSON bytes.
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try encoder().encode(value))
+        Array(try sharedEncoder.encode(value))
     }
 
     /// Decodes and validates `T` from wire JSON; errors are `WireValidationError` naming the field.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws(WireValidationError) -> T {
         do {
-            return try decoder().decode(T.self, from: Data(bytes))
+            return try sharedDecoder.decode(T.self, from: Data(bytes))
         } catch let error as WireValidationError {
             throw error
         } catch let error as DecodingError {

@@ -2,12 +2,13 @@ import CollectorCore
 import DowntimeProtocol
 import Foundation
 
-/// Fills a collector data folder with devices (tokens written one per line) and, optionally, their history:
+/// Fills a collector data folder with devices (tokens written one per line), optionally each with its first
+/// heartbeat (`--first-beat yes`) or with a history:
 /// per device and month `outages` power cuts, each a down flip, an agent's outage report, an agent start and
 /// an up flip, plus one row of daily availability per day, as a collector that ran that long would have.
 enum Seed {
     static func run(_ arguments: [String]) async throws {
-        let args = BenchArgs(arguments, known: ["data-dir", "devices", "tokens", "history-days", "outages"])
+        let args = BenchArgs(arguments, known: ["data-dir", "devices", "tokens", "history-days", "outages", "first-beat"])
         let dir = args.string("data-dir")
         let count = args.int("devices", 10_000)
         let days = args.int("history-days", 0)
@@ -22,6 +23,17 @@ enum Seed {
             let token = Tokens.generate()
             tokens.append(token)
             try await store.addDevice(DeviceRecord(name: benchDeviceName(i), tokenHash: Tokens.hash(token), createdAt: createdAt))
+        }
+        if args.string("first-beat", "no") == "yes" {
+            // As the collector records a first heartbeat: the ingest benchmark then measures steady beats.
+            var beats: [String: BeatState] = [:]
+            let flips = (0..<count).map { i in flip(benchDeviceName(i), from: .new, to: .up, at: now, reason: "first heartbeat") }
+            for i in 0..<count {
+                beats[benchDeviceName(i)] = BeatState(at: now, intervalS: 10, agentVersion: "0.1.0", bootID: "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                                                      clockSkewS: 0, clockSynced: true, uptimeS: 100, seq: 1)
+            }
+            try await store.recordFlips(flips)
+            try await store.saveBeats(beats, aliveAt: now)
         }
         try (tokens.joined(separator: "\n") + "\n").write(toFile: args.string("tokens"), atomically: true, encoding: .utf8)
         var rows = 0

@@ -28,6 +28,14 @@ private let beat = """
         #expect(again == hb)
     }
 
+    @Test(arguments: [0.0, 1_764_576_000.0, 1_764_576_000.123, 1_764_576_000.9996, 4_102_444_799.5])
+    func heartbeatReplyBytesAreTheEncodersBytes(seconds: Double) throws {
+        for interval in [1, 10, 86_400] {
+            let reply = HeartbeatReply(serverTime: Date(timeIntervalSince1970: seconds), intervalS: interval)
+            #expect(reply.wireBytes == (try WireCoding.encode(reply)))
+        }
+    }
+
     @Test func heartbeatUsesSnakeCaseKeys() throws {
         let hb = try decode(Heartbeat.self, beat)
         let text = String(decoding: try WireCoding.encode(hb), as: UTF8.self)
