@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv iproute2 systemd
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv iproute2 systemd postgresql nginx
 SWIFT ?= swift
 BIN := .build/debug
 # schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.
@@ -35,7 +35,8 @@ release: deps
 
 test: deps fuzz-deps
 	$(SWIFT) build --build-tests
-	DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
+	# A throw-away PostgreSQL on loopback for the PostgreSQL half of the store tests (required here, never skipped).
+	DOWNTIME_TEST_REQUIRE_POSTGRES=1 DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) Tests/postgres/with-postgres.sh $(SWIFT) test --skip-build
 	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
 	./deploy/test-deploy.sh "$$($(SWIFT) build --show-bin-path)"
 	./deploy/lab/lab.sh "$$($(SWIFT) build --show-bin-path)"

@@ -17,6 +17,17 @@ public final class Collector: Sendable {
     let logger: Logger
     private let externalMark: Mutex<Int>
     private let maintenance: Mutex<MaintenancePlan>
+    /// Set when several collectors share the store: then only the leader records sweep flips and notifies.
+    let shared: (any SharedStore)?
+    let leader: any LeaderLock
+    private struct Lead {
+        var leading: Bool
+        /// Where the leader's notifications are in the log; nil until read from the store after taking the lead.
+        var notifyCursor: Int64?
+        /// Flips the leader recorded and told its notifier at once: the log tail skips them.
+        var toldAlready: Set<UUID> = []
+    }
+    private let lead: Mutex<Lead>
 
     private init(store: any Store, config: CollectorConfig, clock: any WallClock, startedAt: Date, mark: Int, logger: Logger) {
         self.store = store
@@ -31,7 +42,14 @@ public final class Collector: Sendable {
             planner: NotificationPlanner(damp: config.notifyDamp, groupWindow: config.notifyGroupWindow, settle: config.notifySettle),
             store: store, logger: logger)
         self.logger = logger
+        self.shared = store as? any SharedStore
+        self.leader = shared?.makeLeaderLock(logger: logger) ?? SoleLeader()
+        self.lead = Mutex(Lead(leading: shared == nil))
     }
+
+    /// True while this collector runs the sweep, flip recording, notifications and housekeeping
+    /// (always with SQLite; with PostgreSQL, the one holding the advisory lock).
+    public var isLeading: Bool { lead.withLock { $0.leading } }
 
     /// Starts a collector run on `store`: records the time the previous run was away as `collector_down`
     /// (unknown, not downtime) in every device's log and loads the devices.
@@ -51,6 +69,10 @@ public final class Collector: Sendable {
                           mark: try await store.externalChangeMark(), logger: logger)
         await c.fleet.load(devices, windowStart: now)
         try await c.loadMaintenance()
+        if c.shared != nil {
+            let leading = await c.leader.holdsLead()
+            c.lead.withLock { $0.leading = leading }
+        }
         return c
     }
 
@@ -138,14 +160,53 @@ public final class Collector: Sendable {
     // MARK: background work
 
     /// Applies liveness at the current time and commits the resulting flips; reloads devices the CLI changed.
+    /// With several collectors, the leader also commits up flips for beats another collector stored,
+    /// and every collector takes the stored beats before deciding what it shows.
     public func sweep() async throws {
+        let leading = await leader.holdsLead()
+        let was = lead.withLock { l in
+            defer {
+                l.leading = leading
+                if !leading {
+                    l.notifyCursor = nil
+                    l.toldAlready = []
+                }
+            }
+            return l.leading
+        }
+        if leading != was, shared != nil { logger.notice(leading ? "leading the collectors" : "following the leading collector") }
         let mark = try await store.externalChangeMark()
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
             await fleet.load(try await store.allDevices(), windowStart: nil)
             await timelines.reset()
             try await loadMaintenance()
         }
-        try await record(await fleet.sweep(now: clock.now(), maintenance: maintenancePlan))
+        if let shared {
+            try await record(await fleet.mergeStored(try await shared.storedBeats(), leading: leading))
+        }
+        let flips = await fleet.sweep(now: clock.now(), maintenance: maintenancePlan, recording: leading)
+        if leading { try await record(flips) }
+    }
+
+    /// The leader's notifications follow the flip rows of the log, whichever collector wrote them,
+    /// from where the previous leader stopped.
+    private func notifyFromLog(_ shared: any SharedStore) async throws {
+        guard let notifier else { return }
+        var cursor = lead.withLock { $0.notifyCursor }
+        if cursor == nil { cursor = try await shared.notifyCursor() }
+        let rows = try await shared.flips(afterSeq: cursor!, limit: 1000)
+        let told = lead.withLock { l in
+            defer { l.toldAlready.subtract(rows.map(\.event.id)) }
+            return l.toldAlready
+        }
+        let flips = rows.compactMap { row -> FlipChange? in
+            guard !told.contains(row.event.id), case .flip(let f) = row.event.payload, let to = DeviceStatus(rawValue: f.to) else { return nil }
+            return FlipChange(device: row.event.device, status: to, event: row.event)
+        }
+        if !flips.isEmpty { await notifier.observe(flips, now: clock.now()) }
+        let next = rows.last?.seq ?? cursor!
+        if next != cursor { try await shared.setNotifyCursor(next) }
+        lead.withLock { $0.notifyCursor = next }
     }
 
     /// The configured windows and the ones added with the CLI.
@@ -158,17 +219,36 @@ public final class Collector: Sendable {
     }
 
     /// Commits flips (before any answer that depends on them) and logs them.
-    private func record(_ flips: [FlipChange]) async throws {
+    private func record(_ proposed: [FlipChange]) async throws {
+        guard !proposed.isEmpty else { return }
+        // Shared store: the leader tells its own flips at once and the others' from the log; a follower
+        // tells none. Marked before the write, so that a log read racing with it cannot tell them twice.
+        let tellNow = shared == nil || (notifier != nil && isLeading)
+        if shared != nil, tellNow { lead.withLock { $0.toldAlready.formUnion(proposed.map(\.event.id)) } }
+        let flips: [FlipChange]
+        do {
+            flips = try await timedStore("record_flips") { try await store.recordFlips(proposed) }
+        } catch {
+            lead.withLock { $0.toldAlready.subtract(proposed.map(\.event.id)) }
+            throw error
+        }
+        if shared != nil, tellNow {
+            let kept = Set(flips.map(\.event.id))
+            lead.withLock { $0.toldAlready.subtract(proposed.map(\.event.id).filter { !kept.contains($0) }) }
+        }
         guard !flips.isEmpty else { return }
-        try await timedStore("record_flips") { try await store.recordFlips(flips) }
         await timelines.add(flips.map(\.event), receivedAt: clock.now())
-        await notifier?.observe(flips, now: clock.now())
+        if tellNow { await notifier?.observe(flips, now: clock.now()) }
         for f in flips { logger.notice("\(f.device): \(f.describe)") }
     }
 
     /// Starts the notifications due now (called every second by the background service).
+    /// With several collectors, the leader first takes the flips any of them wrote since the last tick.
     public func notifyTick() async {
-        guard let notifier else { return }
+        guard let notifier, isLeading else { return }
+        if let shared {
+            do { try await notifyFromLog(shared) } catch { logger.error("reading flips for notifications failed: \(error)") }
+        }
         let count = await fleet.count
         await notifier.tick(now: clock.now(), deviceCount: count) { plan in await self.compose(plan) }
     }
@@ -225,6 +305,7 @@ public final class Collector: Sendable {
     /// Returns how many log rows retention deleted.
     @discardableResult
     public func housekeeping() async throws -> Int {
+        guard isLeading else { return 0 }
         let now = clock.now()
         var rows: [(device: String, day: String, down: Double, known: Double)] = []
         for d in try await deviceDetails() {

@@ -15,6 +15,9 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Config file of KEY=value lines (env DOWNTIME_CONFIG).")
     var config: String?
 
+    @Option(help: "Database: postgres://user:password@host:port/db for several collectors, or sqlite:PATH (env DOWNTIME_DATABASE, default the data folder's downtime.sqlite).")
+    var database: String?
+
     /// Defaults < config file < environment < flags.
     func resolve(_ flags: [CollectorConfig.Key: String] = [:]) throws -> CollectorConfig {
         let env = ProcessInfo.processInfo.environment
@@ -28,13 +31,14 @@ struct StoreOptions: ParsableArguments {
         layers.append(CollectorConfig.environmentLayer(env))
         var mine = flags
         if let dataDir { mine[.dataDir] = dataDir }
+        if let database { mine[.database] = database }
         layers.append(mine)
         return try CollectorConfig.resolve(layers)
     }
 
-    func openStore() throws -> (CollectorConfig, SQLiteStore) {
+    func openStore() async throws -> (CollectorConfig, any Store) {
         let config = try resolve()
-        return (config, try SQLiteStore(dataDir: config.dataDir))
+        return (config, try await config.openStore())
     }
 }
 
@@ -83,7 +87,9 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(MetricsExport.factory())
         var logger = Logger(label: "downtime-collector")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let app = try await buildApplication(config, logger: logger) { port in
+        let store = try await cli { try await config.openStore() }
+        let collector = try await Collector.start(store: store, config: config, logger: logger)
+        let app = buildApplication(collector) { port in
             let shown = config.host == "0.0.0.0" ? "localhost" : config.host
             // Unbuffered: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("downtime-collector listening on http://\(shown):\(port)/\n".utf8))
@@ -104,7 +110,7 @@ struct Device: AsyncParsableCommand {
 
         func run() async throws {
             let token = try await cli {
-                let (_, store) = try options.openStore()
+                let (_, store) = try await options.openStore()
                 return try await Collector.addDevice(name, store: store, now: Date()).token
             }
             print("Added device \(try deviceName(name)). Its token, shown only now (set it as DOWNTIME_TOKEN on the device):")
@@ -199,7 +205,7 @@ struct Device: AsyncParsableCommand {
     static func setPaused(_ paused: Bool, _ raw: String, _ options: StoreOptions) async throws {
         try await cli {
             let n = try deviceName(raw)
-            let (config, store) = try options.openStore()
+            let (config, store) = try await options.openStore()
             guard try await Collector.setPaused(paused, name: n, store: store, now: Date(), policy: config.policy,
                                                 defaultInterval: config.defaultInterval)
             else { throw APIError.noDevice(n) }
@@ -304,7 +310,7 @@ struct Notify: AsyncParsableCommand {
                     throw APIError(.notFound, "no channel named \(name); configured: "
                                    + config.notifiers.map(\.name).joined(separator: ", "))
                 }
-                let store = try SQLiteStore(dataDir: config.dataDir)
+                let store = try await config.openStore()
                 let notifier = Notifier(specs: [spec], planner: NotificationPlanner(), store: store,
                                         logger: Logger(label: "downtime-collector"), backoff: [])
                 let ok = await notifier.deliver(Collector.testNotification(at: Date()), via: spec)
@@ -324,7 +330,7 @@ struct Log: AsyncParsableCommand {
     func run() async throws {
         try await cli {
             let n = try deviceName(name)
-            let store = try options.openStore().1
+            let store = try await options.openStore().1
             guard try await store.device(named: n) != nil else { throw APIError.noDevice(n) }
             for row in try await store.events(device: n, since: nil, afterSeq: nil, limit: Int.max) {
                 print(LogFormat.line(row.event))
@@ -352,3 +358,4 @@ struct Export: AsyncParsableCommand {
         }
     }
 }
+
