@@ -68,7 +68,7 @@ struct DowntimeCollector: AsyncParsableCommand {
         commandName: "downtime-collector",
         abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
         version: "0.1.0",
-        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self],
+        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self, MigrateStore.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -359,3 +359,33 @@ struct Export: AsyncParsableCommand {
     }
 }
 
+struct MigrateStore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate-store",
+        abstract: "Copy every row of a SQLite store into an empty PostgreSQL database, then compare the counts.",
+        discussion: "Stop the collector first. Example: downtime-collector migrate-store --from sqlite:/var/lib/downtime-collector/downtime.sqlite "
+            + "--to postgres://downtime:secret@db.lan:5432/downtime")
+    @Option(help: "The SQLite store: sqlite:PATH.") var from: String
+    @Option(help: "The PostgreSQL database: postgres://user:password@host:port/db (must be empty).") var to: String
+
+    func run() async throws {
+        try await cli {
+            guard case .sqlite(let path) = try StoreLocation(from, key: "--from") else {
+                throw ConfigError(key: "--from", message: "expected sqlite:PATH")
+            }
+            guard case .postgres(let url) = try StoreLocation(to, key: "--to") else {
+                throw ConfigError(key: "--to", message: "expected postgres://user:password@host:port/database")
+            }
+            guard FileManager.default.fileExists(atPath: path) else { throw ConfigError(key: "--from", message: "no such file \(path)") }
+            let source = try SQLiteStore(path: path)
+            let target = try await PostgresStore.open(url)
+            do {
+                let counts = try await StoreMigration.copy(from: source, to: target)
+                print("Copied \(path) to \(url):")
+                for c in counts { print("  \(c.table)\t\(c.rows) rows (same in both)") }
+            } catch let e as StoreMigration.Failure {
+                throw ConfigError(key: "migrate-store", message: e.description)
+            }
+        }
+    }
+}
