@@ -100,15 +100,26 @@ public final class Collector: Sendable {
         _ = try await authorize(token, for: hb.device)
         let now = clock.now()
         let (interval, flip) = await fleet.beat(hb, receivedAt: now)
-        if let flip { try await record([flip]) }
+        if let flip { try await recordUp(flip) }
         return HeartbeatReply(serverTime: now, intervalS: interval)
+    }
+
+    /// Commits an up flip from a beat. With several collectors the beat is stored first: the leader,
+    /// reloading the new status, must also see the beat behind it, or it would call the device down again.
+    private func recordUp(_ flip: FlipChange) async throws {
+        if shared != nil, let beat = await fleet.live(flip.device)?.record.beat {
+            try await timedStore("save_beats") { try await store.saveBeats([flip.device: beat], aliveAt: clock.now()) }
+        }
+        try await record([flip])
     }
 
     /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`) for the device the token named.
     public func ping(device name: String, fail: Bool) async throws {
         let now = clock.now()
-        if let flip = fail ? await fleet.fail(name, at: now) : await fleet.ping(name, at: now) {
-            try await record([flip])
+        if fail {
+            if let flip = await fleet.fail(name, at: now) { try await record([flip]) }
+        } else if let flip = await fleet.ping(name, at: now) {
+            try await recordUp(flip)
         }
     }
 
