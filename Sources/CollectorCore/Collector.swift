@@ -175,17 +175,13 @@ public final class Collector: Sendable {
     /// and every collector takes the stored beats before deciding what it shows.
     public func sweep() async throws {
         let leading = await leader.holdsLead()
-        let was = lead.withLock { l in
-            defer {
-                l.leading = leading
-                if !leading {
-                    l.notifyCursor = nil
-                    l.toldAlready = []
-                }
+        lead.withLock { l in
+            l.leading = leading
+            if !leading {
+                l.notifyCursor = nil
+                l.toldAlready = []
             }
-            return l.leading
         }
-        if leading != was, shared != nil { logger.notice(leading ? "leading the collectors" : "following the leading collector") }
         let mark = try await store.externalChangeMark()
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
             await fleet.load(try await store.allDevices(), windowStart: nil)

@@ -267,6 +267,7 @@ public final class PostgresStore: SharedStore {
 
     public func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool {
         try await transaction { conn in
+            try await serializeFlips(conn)
             guard try await changed("UPDATE device SET paused = \(paused) WHERE name = \(flip.device) RETURNING 1", conn) > 0 else {
                 return false
             }
@@ -370,10 +371,17 @@ public final class PostgresStore: SharedStore {
         return true
     }
 
+    /// Flip rows are written one transaction at a time across all collectors, so that their log
+    /// numbers are also their commit order: the leader's notifications follow them by number.
+    private func serializeFlips(_ conn: PostgresConnection) async throws {
+        try await conn.query("SELECT pg_advisory_xact_lock(hashtext('downtimemon-flips:' || current_schema()))", logger: logger)
+    }
+
     @discardableResult
     public func recordFlips(_ flips: [FlipChange]) async throws -> [FlipChange] {
         guard !flips.isEmpty else { return [] }
         return try await transaction { conn in
+            try await serializeFlips(conn)
             var recorded: [FlipChange] = []
             for f in flips {
                 // Another collector may have recorded this change first: then the stored status moved on.
