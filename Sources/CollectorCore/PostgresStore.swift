@@ -143,7 +143,8 @@ public final class PostgresStore: SharedStore {
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
-    static func migrate(_ conn: PostgresConnection, schema: String?, logger: Logger) async throws {
+    static func migrate(_ conn: PostgresConnection, schema: String?, logger: Logger,
+                        migrations: [(version: String, statements: [String])] = migrations) async throws {
         try await conn.query("BEGIN", logger: logger)
         do {
             try await conn.query("SELECT pg_advisory_xact_lock(hashtext('downtimemon-migrate'))", logger: logger)

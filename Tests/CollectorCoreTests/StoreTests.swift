@@ -1,6 +1,8 @@
-import CollectorCore
+@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
+import Logging
+import PostgresNIO
 import Testing
 
 /// The `Store` contract, run against every backend: both must behave the same.
@@ -222,5 +224,33 @@ import Testing
         let again = try await h.open()
         #expect(try await again.allDevices().map(\.name) == ["pi-1"])
         #expect(try await again.allEvents().map(\.event) == [e])
+    }
+}
+
+/// PostgreSQL's migrations: a database made by an older version is brought up to date, rows kept.
+@Suite struct PostgresMigrationTests {
+    static let postgres = Backend.all.filter { $0 == .postgres }
+
+    @Test(arguments: postgres) func anOlderDatabaseIsMigratedKeepingItsRows(_ backend: Backend) async throws {
+        let h = try StoreHandle.fresh(backend)
+        guard case .postgres(let url) = h.location else { return }
+        // The database as the first version left it: only v1, with a device and a flip.
+        let conn = try await PostgresStore.connect(url, schema: h.schema, logger: Logger(label: "test"))
+        try await PostgresStore.migrate(conn, schema: h.schema, logger: Logger(label: "test"),
+                                        migrations: Array(PostgresStore.migrations.prefix(1)))
+        let at = Date(timeIntervalSince1970: 1_795_335_000)
+        try await conn.query("""
+            INSERT INTO device (name, token_hash, created_at, status, status_since) VALUES ('pi-1', '\\x01'::bytea, \(at.timeIntervalSince1970), 'up', 0)
+            """, logger: Logger(label: "test"))
+        try await conn.close()
+        let store = try await h.open()
+        let pg = try #require(store as? PostgresStore)
+        #expect(try await pg.appliedMigrations() == PostgresStore.migrations.map(\.version))
+        #expect(try await store.allDevices().map(\.name) == ["pi-1"])
+        _ = try await store.insertEvents([Event(device: "pi-1", at: at, bootID: "b", payload: .shutdown)], receivedAt: at)
+        // Opened again: nothing is applied twice.
+        let again = try #require(try await h.open() as? PostgresStore)
+        #expect(try await again.appliedMigrations() == PostgresStore.migrations.map(\.version))
+        #expect(try await again.allEvents().count == 1)
     }
 }
