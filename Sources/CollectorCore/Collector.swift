@@ -26,6 +26,10 @@ public final class Collector: Sendable {
         var notifyCursor: Int64?
         /// Flips the leader recorded and told its notifier at once: the log tail skips them.
         var toldAlready: Set<UUID> = []
+        /// Flips read from the log whose message may still be held by the planner (grouping, settling):
+        /// the stored cursor stays before them, so that a leader taking over tells them if this one dies.
+        var held: [(seq: Int64, until: Date)] = []
+        var storedCursor: Int64?
     }
     private let lead: Mutex<Lead>
 
@@ -180,6 +184,8 @@ public final class Collector: Sendable {
             if !leading {
                 l.notifyCursor = nil
                 l.toldAlready = []
+                l.held = []
+                l.storedCursor = nil
             }
         }
         let mark = try await store.externalChangeMark()
@@ -210,10 +216,25 @@ public final class Collector: Sendable {
             guard !told.contains(row.event.id), case .flip(let f) = row.event.payload, let to = DeviceStatus(rawValue: f.to) else { return nil }
             return FlipChange(device: row.event.device, status: to, event: row.event)
         }
-        if !flips.isEmpty { await notifier.observe(flips, now: clock.now()) }
+        let now = clock.now()
+        if !flips.isEmpty { await notifier.observe(flips, now: now) }
         let next = rows.last?.seq ?? cursor!
-        if next != cursor { try await shared.setNotifyCursor(next) }
-        lead.withLock { $0.notifyCursor = next }
+        // The planner decides a down within its group window, an up within its settle time, a new at once.
+        let margin = 2 * config.sweepInterval
+        let held = rows.map { row -> (seq: Int64, until: Date) in
+            guard case .flip(let f) = row.event.payload else { return (row.seq, now) }
+            let hold = f.to == "down" ? config.notifyGroupWindow : f.from == "down" ? config.notifySettle : 0
+            return (row.seq, now + hold + margin)
+        }
+        let (stored, changed) = lead.withLock { l -> (Int64, Bool) in
+            l.notifyCursor = next
+            l.held += held
+            l.held.removeAll { $0.until <= now }
+            let stored = (l.held.map(\.seq).min() ?? (next + 1)) - 1
+            defer { l.storedCursor = stored }
+            return (stored, stored != l.storedCursor)
+        }
+        if changed { try await shared.setNotifyCursor(stored) }
     }
 
     /// The configured windows and the ones added with the CLI.

@@ -127,4 +127,40 @@ import Testing
         await b.collector.leader.release()
         await a2.collector.leader.release()
     }
+
+    @Test(arguments: postgres) func aDownMessageHeldByADyingLeaderIsSentByTheNext(_ backend: Backend) async throws {
+        try await withReceiver { port, inbox in
+            var config = CollectorConfig()
+            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+            let handle = try StoreHandle.fresh(backend)
+            let clock = ManualClock()
+            let a = try await Harness.make(handle: handle, clock: clock, config: config)
+            let b = try await Harness.make(handle: handle, clock: clock, config: config)
+            #expect(a.collector.isLeading && !b.collector.isLeading)
+            let token = try await a.addDevice("pi-1")
+            try await a.test { client in
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            }
+            await a.collector.notifyTick()  // "new", at once
+            clock.advance(40)
+            try await a.collector.sweep()  // up → down: its message waits 10 s for others to group with
+            await a.collector.notifyTick()
+            clock.advance(5)
+            await a.collector.notifyTick()
+            // The leader dies with the message still held.
+            await a.collector.leader.release()
+            try await b.collector.sweep()
+            #expect(b.collector.isLeading)
+            for _ in 0..<13 {
+                clock.advance(1)
+                try await b.collector.sweep()
+                await b.collector.notifyTick()
+            }
+            try await NotificationDeliveryTests.settle(a.collector.notifier!)
+            try await NotificationDeliveryTests.settle(b.collector.notifier!)
+            let kinds = await inbox.requests.compactMap { r in ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") } }
+            #expect(kinds.sorted() == ["down", "new"])
+            await b.collector.leader.release()
+        }
+    }
 }
