@@ -62,6 +62,9 @@ public actor PostgresLeaderLock: LeaderLock {
     }
 
     public func release() async {
+        // Unlocked before the connection goes: the server frees a closed session's locks only once its
+        // backend has exited, and the next collector should not wait a sweep for that.
+        if leading { _ = try? await connection?.query("SELECT pg_advisory_unlock_all()", logger: logger) }
         leading = false
         try? await connection?.close()
         connection = nil
