@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv iproute2 systemd
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv iproute2 systemd postgresql nginx
 SWIFT ?= swift
 BIN := .build/debug
 # schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.
@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps bench-deps bench-build build release test reliability run bench bench-long clean
+.PHONY: deps fuzz-deps bench-deps bench-build build release test reliability multi run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -35,7 +35,10 @@ release: deps
 
 test: deps fuzz-deps
 	$(SWIFT) build --build-tests
-	DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
+	# A throw-away PostgreSQL on loopback for the PostgreSQL half of the store tests (required here, never skipped).
+	DOWNTIME_TEST_REQUIRE_POSTGRES=1 DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) Tests/postgres/with-postgres.sh $(SWIFT) test --skip-build
+	# Two collectors on one PostgreSQL behind nginx, the leader killed with kill -9 under load (about 75 s).
+	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin $$($(SWIFT) build --show-bin-path)
 	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
 	./deploy/test-deploy.sh "$$($(SWIFT) build --show-bin-path)"
 	./deploy/lab/lab.sh "$$($(SWIFT) build --show-bin-path)"
@@ -44,6 +47,11 @@ test: deps fuzz-deps
 reliability: fuzz-deps
 	$(SWIFT) build
 	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
+
+# Only the two-collector test (PostgreSQL and nginx on loopback, about 75 s).
+multi: deps
+	$(SWIFT) build
+	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin $$($(SWIFT) build --show-bin-path)
 
 run: build
 	./deploy/run-local.sh $(BIN)

@@ -36,6 +36,7 @@ struct CollectorService: Service {
             }
         }
         try await c.flush()
+        await c.leader.release()
     }
 }
 
@@ -75,10 +76,10 @@ public func buildApplication(
         logger: collector.logger)
 }
 
-/// Opens the SQLite store in the configured data folder, starts a collector run and builds the application.
+/// Opens the configured store (SQLite in the data folder by default), starts a collector run and builds the application.
 public func buildApplication(_ config: CollectorConfig, logger: Logger = Logger(label: "downtime-collector"),
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
-    let store = try SQLiteStore(dataDir: config.dataDir)
+    let store = try await config.openStore()
     let collector = try await Collector.start(store: store, config: config, logger: logger)
     return buildApplication(collector, onServerRunning: onServerRunning)
 }

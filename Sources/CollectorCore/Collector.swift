@@ -17,6 +17,21 @@ public final class Collector: Sendable {
     let logger: Logger
     private let externalMark: Mutex<Int>
     private let maintenance: Mutex<MaintenancePlan>
+    /// Set when several collectors share the store: then only the leader records sweep flips and notifies.
+    let shared: (any SharedStore)?
+    let leader: any LeaderLock
+    private struct Lead {
+        var leading: Bool
+        /// Where the leader's notifications are in the log; nil until read from the store after taking the lead.
+        var notifyCursor: Int64?
+        /// Flips the leader recorded and told its notifier at once: the log tail skips them.
+        var toldAlready: Set<UUID> = []
+        /// Flips read from the log whose message may still be held by the planner (grouping, settling):
+        /// the stored cursor stays before them, so that a leader taking over tells them if this one dies.
+        var held: [(seq: Int64, until: Date)] = []
+        var storedCursor: Int64?
+    }
+    private let lead: Mutex<Lead>
 
     private init(store: any Store, config: CollectorConfig, clock: any WallClock, startedAt: Date, mark: Int, logger: Logger) {
         self.store = store
@@ -31,7 +46,14 @@ public final class Collector: Sendable {
             planner: NotificationPlanner(damp: config.notifyDamp, groupWindow: config.notifyGroupWindow, settle: config.notifySettle),
             store: store, logger: logger)
         self.logger = logger
+        self.shared = store as? any SharedStore
+        self.leader = shared?.makeLeaderLock(logger: logger) ?? SoleLeader()
+        self.lead = Mutex(Lead(leading: shared == nil))
     }
+
+    /// True while this collector runs the sweep, flip recording, notifications and housekeeping
+    /// (always with SQLite; with PostgreSQL, the one holding the advisory lock).
+    public var isLeading: Bool { lead.withLock { $0.leading } }
 
     /// Starts a collector run on `store`: records the time the previous run was away as `collector_down`
     /// (unknown, not downtime) in every device's log and loads the devices.
@@ -51,6 +73,10 @@ public final class Collector: Sendable {
                           mark: try await store.externalChangeMark(), logger: logger)
         await c.fleet.load(devices, windowStart: now)
         try await c.loadMaintenance()
+        if c.shared != nil {
+            let leading = await c.leader.holdsLead()
+            c.lead.withLock { $0.leading = leading }
+        }
         return c
     }
 
@@ -83,15 +109,26 @@ public final class Collector: Sendable {
     func beat(_ hb: Heartbeat) async throws -> HeartbeatReply {
         let now = clock.now()
         let (interval, flip) = await fleet.beat(hb, receivedAt: now)
-        if let flip { try await record([flip]) }
+        if let flip { try await recordUp(flip) }
         return HeartbeatReply(serverTime: now, intervalS: interval)
+    }
+
+    /// Commits an up flip from a beat. With several collectors the beat is stored first: the leader,
+    /// reloading the new status, must also see the beat behind it, or it would call the device down again.
+    private func recordUp(_ flip: FlipChange) async throws {
+        if shared != nil, let beat = await fleet.live(flip.device)?.record.beat {
+            try await timedStore("save_beats") { try await store.saveBeats([flip.device: beat], aliveAt: clock.now()) }
+        }
+        try await record([flip])
     }
 
     /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`) for the device the token named.
     public func ping(device name: String, fail: Bool) async throws {
         let now = clock.now()
-        if let flip = fail ? await fleet.fail(name, at: now) : await fleet.ping(name, at: now) {
-            try await record([flip])
+        if fail {
+            if let flip = await fleet.fail(name, at: now) { try await record([flip]) }
+        } else if let flip = await fleet.ping(name, at: now) {
+            try await recordUp(flip)
         }
     }
 
@@ -147,18 +184,69 @@ public final class Collector: Sendable {
     // MARK: background work
 
     /// Applies liveness at the current time and commits the resulting flips; reloads devices the CLI changed.
+    /// With several collectors, the leader also commits up flips for beats another collector stored,
+    /// and every collector takes the stored beats before deciding what it shows.
     /// Returns the earliest moment another device turns down if no beat comes (nil when none can).
     @discardableResult
     public func sweep() async throws -> Date? {
+        let leading = await leader.holdsLead()
+        lead.withLock { l in
+            l.leading = leading
+            if !leading {
+                l.notifyCursor = nil
+                l.toldAlready = []
+                l.held = []
+                l.storedCursor = nil
+            }
+        }
         let mark = try await store.externalChangeMark()
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
             await fleet.load(try await store.allDevices(), windowStart: nil)
             await timelines.reset()
             try await loadMaintenance()
         }
-        let (flips, nextDown) = await fleet.sweep(now: clock.now(), maintenance: maintenancePlan)
-        try await record(flips)
+        if let shared {
+            try await record(await fleet.mergeStored(try await shared.storedBeats(), leading: leading))
+        }
+        let (flips, nextDown) = await fleet.sweep(now: clock.now(), maintenance: maintenancePlan, recording: leading)
+        if leading { try await record(flips) }
         return nextDown
+    }
+
+    /// The leader's notifications follow the flip rows of the log, whichever collector wrote them,
+    /// from where the previous leader stopped.
+    private func notifyFromLog(_ shared: any SharedStore) async throws {
+        guard let notifier else { return }
+        var cursor = lead.withLock { $0.notifyCursor }
+        if cursor == nil { cursor = try await shared.notifyCursor() }
+        let rows = try await shared.flips(afterSeq: cursor!, limit: 1000)
+        let told = lead.withLock { l in
+            defer { l.toldAlready.subtract(rows.map(\.event.id)) }
+            return l.toldAlready
+        }
+        let flips = rows.compactMap { row -> FlipChange? in
+            guard !told.contains(row.event.id), case .flip(let f) = row.event.payload, let to = DeviceStatus(rawValue: f.to) else { return nil }
+            return FlipChange(device: row.event.device, status: to, event: row.event)
+        }
+        let now = clock.now()
+        if !flips.isEmpty { await notifier.observe(flips, now: now) }
+        let next = rows.last?.seq ?? cursor!
+        // The planner decides a down within its group window, an up within its settle time, a new at once.
+        let margin = 2 * config.sweepInterval
+        let held = rows.map { row -> (seq: Int64, until: Date) in
+            guard case .flip(let f) = row.event.payload else { return (row.seq, now) }
+            let hold = f.to == "down" ? config.notifyGroupWindow : f.from == "down" ? config.notifySettle : 0
+            return (row.seq, now + hold + margin)
+        }
+        let (stored, changed) = lead.withLock { l -> (Int64, Bool) in
+            l.notifyCursor = next
+            l.held += held
+            l.held.removeAll { $0.until <= now }
+            let stored = (l.held.map(\.seq).min() ?? (next + 1)) - 1
+            defer { l.storedCursor = stored }
+            return (stored, stored != l.storedCursor)
+        }
+        if changed { try await shared.setNotifyCursor(stored) }
     }
 
     /// The configured windows and the ones added with the CLI.
@@ -171,17 +259,36 @@ public final class Collector: Sendable {
     }
 
     /// Commits flips (before any answer that depends on them) and logs them.
-    private func record(_ flips: [FlipChange]) async throws {
+    private func record(_ proposed: [FlipChange]) async throws {
+        guard !proposed.isEmpty else { return }
+        // Shared store: the leader tells its own flips at once and the others' from the log; a follower
+        // tells none. Marked before the write, so that a log read racing with it cannot tell them twice.
+        let tellNow = shared == nil || (notifier != nil && isLeading)
+        if shared != nil, tellNow { lead.withLock { $0.toldAlready.formUnion(proposed.map(\.event.id)) } }
+        let flips: [FlipChange]
+        do {
+            flips = try await timedStore("record_flips") { try await store.recordFlips(proposed) }
+        } catch {
+            lead.withLock { $0.toldAlready.subtract(proposed.map(\.event.id)) }
+            throw error
+        }
+        if shared != nil, tellNow {
+            let kept = Set(flips.map(\.event.id))
+            lead.withLock { $0.toldAlready.subtract(proposed.map(\.event.id).filter { !kept.contains($0) }) }
+        }
         guard !flips.isEmpty else { return }
-        try await timedStore("record_flips") { try await store.recordFlips(flips) }
         await timelines.add(flips.map(\.event), receivedAt: clock.now())
-        await notifier?.observe(flips, now: clock.now())
+        if tellNow { await notifier?.observe(flips, now: clock.now()) }
         for f in flips { logger.notice("\(f.device): \(f.describe)") }
     }
 
     /// Starts the notifications due now (called every second by the background service).
+    /// With several collectors, the leader first takes the flips any of them wrote since the last tick.
     public func notifyTick() async {
-        guard let notifier else { return }
+        guard let notifier, isLeading else { return }
+        if let shared {
+            do { try await notifyFromLog(shared) } catch { logger.error("reading flips for notifications failed: \(error)") }
+        }
         let count = await fleet.count
         await notifier.tick(now: clock.now(), deviceCount: count) { plan in await self.compose(plan) }
     }
@@ -238,6 +345,7 @@ public final class Collector: Sendable {
     /// Returns how many log rows retention deleted.
     @discardableResult
     public func housekeeping() async throws -> Int {
+        guard isLeading else { return 0 }
         let now = clock.now()
         var rows: [(device: String, day: String, down: Double, known: Double)] = []
         for d in try await deviceDetails() {

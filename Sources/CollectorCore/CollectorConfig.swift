@@ -17,6 +17,8 @@ public struct CollectorConfig: Sendable {
     public var host = "0.0.0.0"
     public var port = 8899
     public var dataDir = "./data"
+    /// A PostgreSQL database shared by several collectors (or another SQLite file); nil is the data folder's SQLite.
+    public var database: StoreLocation?
     /// Off (nil) unless configured: with it, agents may enroll themselves.
     public var enrollmentKey: String?
     public var policy = LivenessPolicy()
@@ -51,6 +53,8 @@ public struct CollectorConfig: Sendable {
         case host = "DOWNTIME_HOST"
         case port = "DOWNTIME_PORT"
         case dataDir = "DOWNTIME_DATA_DIR"
+        /// `postgres://user:password@host:port/database` or `sqlite:PATH`.
+        case database = "DOWNTIME_DATABASE"
         case enrollmentKey = "DOWNTIME_ENROLLMENT_KEY"
         case misses = "DOWNTIME_MISSES"
         case grace = "DOWNTIME_GRACE"
@@ -107,6 +111,7 @@ public struct CollectorConfig: Sendable {
             guard !d.isEmpty else { throw ConfigError(key: Key.dataDir.rawValue, message: "must not be empty") }
             c.dataDir = d
         }
+        if let d = merged[.database], !d.isEmpty { c.database = try StoreLocation(d, key: Key.database.rawValue) }
         if let k = merged[.enrollmentKey], !k.isEmpty {
             guard k.count >= 12 else {
                 throw ConfigError(key: Key.enrollmentKey.rawValue, message: "must be at least 12 characters")

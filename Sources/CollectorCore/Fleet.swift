@@ -100,10 +100,33 @@ actor Fleet {
         return flip
     }
 
+    /// Takes beats other collectors stored (several collectors on one database): the newest of memory
+    /// and store wins, so no device is called down while it beats to another collector. With `leading`,
+    /// a stored beat after a recorded down (or a first one) is the up flip to commit, at that beat's time;
+    /// the store records it once, whoever proposes it too.
+    func mergeStored(_ stored: [String: BeatState], leading: Bool) -> [FlipChange] {
+        var flips: [FlipChange] = []
+        for (name, beat) in stored {
+            guard var e = entries[name], beat.at > (e.record.beat?.at ?? .distantPast) else { continue }
+            e.record.beat = beat  // not dirty: it is stored already
+            if leading, !e.record.paused, e.record.status == .new || e.record.status == .down, beat.at > e.record.statusSince {
+                let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
+                flips.append(Self.flip(name, from: e.record.status, to: .up, at: beat.at, reason: reason))
+                e.record.status = .up
+                e.record.statusSince = beat.at
+                e.live = .up
+            }
+            entries[name] = e
+        }
+        return flips
+    }
+
     /// Applies liveness to every device at `now`; returns the flips to commit (`late` is not recorded) and
     /// the earliest moment another device turns down without a beat (nil when none can).
     /// A device in maintenance is shown paused and never flips; after it, it gets a fresh window.
-    func sweep(now: Date, maintenance: MaintenancePlan) -> (flips: [FlipChange], nextDown: Date?) {
+    /// Without `recording` (a collector that does not lead) it only updates the shown status: the
+    /// recorded one comes from the leader through the store.
+    func sweep(now: Date, maintenance: MaintenancePlan, recording: Bool = true) -> (flips: [FlipChange], nextDown: Date?) {
         var flips: [FlipChange] = []
         var nextDown: Date?
         let anyMaintenance = !maintenance.windows.isEmpty
@@ -122,7 +145,7 @@ actor Fleet {
             var flipped = false
             let status = Liveness.status(lastBeat: e.record.beat?.at, interval: interval, paused: false, now: now,
                                          policy: policy, windowStart: recordedDown ? nil : windowStart)
-            if status == .down, !recordedDown, let last = e.record.beat?.at {
+            if recording, status == .down, !recordedDown, let last = e.record.beat?.at {
                 let silent = Int(now.timeIntervalSince(max(last, windowStart ?? last)).rounded())
                 let reason = "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
                 // The outage started after the last beat we heard, not when we noticed.

@@ -6,7 +6,7 @@ import GRDB
 /// acknowledged event survives a power cut of the NAS too.
 public final class SQLiteStore: Store {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (and creates or migrates) the database at `path`.
     public init(path: String) throws {
@@ -220,10 +220,21 @@ public final class SQLiteStore: Store {
                        arguments: [f.status.rawValue, f.event.at.timeIntervalSince1970, f.device])
     }
 
-    public func recordFlips(_ flips: [FlipChange]) async throws {
-        guard !flips.isEmpty else { return }
-        try await pool.write { db in
-            for f in flips { try Self.record(f, db) }
+    @discardableResult
+    public func recordFlips(_ flips: [FlipChange]) async throws -> [FlipChange] {
+        guard !flips.isEmpty else { return [] }
+        return try await pool.write { db in
+            var recorded: [FlipChange] = []
+            for f in flips {
+                if let from = f.from {
+                    // Only from the status still stored (the same rule as PostgreSQL's, where collectors race).
+                    let stored = try String.fetchOne(db, sql: "SELECT status FROM device WHERE name = ?", arguments: [f.device])
+                    guard stored == from else { continue }
+                }
+                try Self.record(f, db)
+                recorded.append(f)
+            }
+            return recorded
         }
     }
 

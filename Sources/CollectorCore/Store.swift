@@ -1,5 +1,6 @@
 import DowntimeProtocol
 import Foundation
+import Logging
 
 /// Errors a store reports about the caller's request (not about itself).
 public enum StoreError: Error, Equatable {
@@ -7,7 +8,7 @@ public enum StoreError: Error, Equatable {
     case noSuchDevice(String)
 }
 
-/// Persistence of devices, their logs and the collector's own runs; SQLite today, PostgreSQL later.
+/// Persistence of devices, their logs and the collector's own runs; SQLite (one collector) or PostgreSQL (several).
 public protocol Store: Sendable {
     func allDevices() async throws -> [DeviceRecord]
     func device(named name: String) async throws -> DeviceRecord?
@@ -42,8 +43,11 @@ public protocol Store: Sendable {
     func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws
     /// Stores events not stored before (by id) and returns the ids now stored, in input order.
     func insertEvents(_ events: [Event], receivedAt: Date) async throws -> [UUID]
-    /// Stores flips and the devices' new statuses in one transaction.
-    func recordFlips(_ flips: [FlipChange]) async throws
+    /// Stores flips and the devices' new statuses in one transaction, each only if the device's stored
+    /// status is still the flip's `from` (another collector may have recorded the same change first).
+    /// Returns the flips recorded.
+    @discardableResult
+    func recordFlips(_ flips: [FlipChange]) async throws -> [FlipChange]
     /// A device's log, oldest first: rows after `afterSeq` (a cursor) at or after `since`.
     func events(device: String, since: Date?, afterSeq: Int64?, limit: Int) async throws -> [StoredEvent]
     /// The rows that shape outages and uptime (flips, outages, unreachable and collector-down records)
@@ -55,4 +59,19 @@ public protocol Store: Sendable {
     func beginRun(at: Date) async throws -> Date?
     /// A number that changes whenever another process (the CLI) changed the store.
     func externalChangeMark() async throws -> Int
+}
+
+/// A store several collectors use at once (PostgreSQL): one of them leads (see `LeaderLock`), the
+/// others take heartbeats and events and serve pages from the same rows.
+public protocol SharedStore: Store {
+    /// The lock that picks the leading collector.
+    func makeLeaderLock(logger: Logger) -> any LeaderLock
+    /// Every device's newest stored beat, whichever collector wrote it.
+    func storedBeats() async throws -> [String: BeatState]
+    /// Flip rows after `afterSeq`, in log order (the leader's notifications follow them).
+    func flips(afterSeq: Int64, limit: Int) async throws -> [StoredEvent]
+    /// How far in the log the leader's notifications got: kept across a hand-over.
+    func notifyCursor() async throws -> Int64
+    /// Moves the cursor forward (never back).
+    func setNotifyCursor(_ seq: Int64) async throws
 }

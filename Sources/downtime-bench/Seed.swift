@@ -32,7 +32,7 @@ enum Seed {
                 beats[benchDeviceName(i)] = BeatState(at: now, intervalS: 10, agentVersion: "0.1.0", bootID: "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
                                                       clockSkewS: 0, clockSynced: true, uptimeS: 100, seq: 1)
             }
-            try await store.recordFlips(flips)
+            _ = try await store.recordFlips(flips)
             try await store.saveBeats(beats, aliveAt: now)
         }
         try (tokens.joined(separator: "\n") + "\n").write(toFile: args.string("tokens"), atomically: true, encoding: .utf8)
@@ -52,7 +52,7 @@ enum Seed {
         var rows = 0
         func flush() async throws {
             if !events.isEmpty { _ = try await store.insertEvents(events, receivedAt: now) }
-            try await store.recordFlips(flips)
+            _ = try await store.recordFlips(flips)
             rows += events.count + flips.count
             events.removeAll(keepingCapacity: true)
             flips.removeAll(keepingCapacity: true)

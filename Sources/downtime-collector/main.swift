@@ -15,6 +15,9 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Config file of KEY=value lines (env DOWNTIME_CONFIG).")
     var config: String?
 
+    @Option(help: "Database: postgres://user:password@host:port/db for several collectors, or sqlite:PATH (env DOWNTIME_DATABASE, default the data folder's downtime.sqlite).")
+    var database: String?
+
     /// Defaults < config file < environment < flags.
     func resolve(_ flags: [CollectorConfig.Key: String] = [:]) throws -> CollectorConfig {
         let env = ProcessInfo.processInfo.environment
@@ -28,13 +31,14 @@ struct StoreOptions: ParsableArguments {
         layers.append(CollectorConfig.environmentLayer(env))
         var mine = flags
         if let dataDir { mine[.dataDir] = dataDir }
+        if let database { mine[.database] = database }
         layers.append(mine)
         return try CollectorConfig.resolve(layers)
     }
 
-    func openStore() throws -> (CollectorConfig, SQLiteStore) {
+    func openStore() async throws -> (CollectorConfig, any Store) {
         let config = try resolve()
-        return (config, try SQLiteStore(dataDir: config.dataDir))
+        return (config, try await config.openStore())
     }
 }
 
@@ -64,7 +68,7 @@ struct DowntimeCollector: AsyncParsableCommand {
         commandName: "downtime-collector",
         abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
         version: "0.1.0",
-        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self],
+        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self, MigrateStore.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -83,7 +87,9 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(MetricsExport.factory())
         var logger = Logger(label: "downtime-collector")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let app = try await buildApplication(config, logger: logger) { port in
+        let store = try await cli { try await config.openStore() }
+        let collector = try await Collector.start(store: store, config: config, logger: logger)
+        let app = buildApplication(collector) { port in
             let shown = config.host == "0.0.0.0" ? "localhost" : config.host
             // Unbuffered: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("downtime-collector listening on http://\(shown):\(port)/\n".utf8))
@@ -104,7 +110,7 @@ struct Device: AsyncParsableCommand {
 
         func run() async throws {
             let token = try await cli {
-                let (_, store) = try options.openStore()
+                let (_, store) = try await options.openStore()
                 return try await Collector.addDevice(name, store: store, now: Date()).token
             }
             print("Added device \(try deviceName(name)). Its token, shown only now (set it as DOWNTIME_TOKEN on the device):")
@@ -199,7 +205,7 @@ struct Device: AsyncParsableCommand {
     static func setPaused(_ paused: Bool, _ raw: String, _ options: StoreOptions) async throws {
         try await cli {
             let n = try deviceName(raw)
-            let (config, store) = try options.openStore()
+            let (config, store) = try await options.openStore()
             guard try await Collector.setPaused(paused, name: n, store: store, now: Date(), policy: config.policy,
                                                 defaultInterval: config.defaultInterval)
             else { throw APIError.noDevice(n) }
@@ -304,7 +310,7 @@ struct Notify: AsyncParsableCommand {
                     throw APIError(.notFound, "no channel named \(name); configured: "
                                    + config.notifiers.map(\.name).joined(separator: ", "))
                 }
-                let store = try SQLiteStore(dataDir: config.dataDir)
+                let store = try await config.openStore()
                 let notifier = Notifier(specs: [spec], planner: NotificationPlanner(), store: store,
                                         logger: Logger(label: "downtime-collector"), backoff: [])
                 let ok = await notifier.deliver(Collector.testNotification(at: Date()), via: spec)
@@ -324,7 +330,7 @@ struct Log: AsyncParsableCommand {
     func run() async throws {
         try await cli {
             let n = try deviceName(name)
-            let store = try options.openStore().1
+            let store = try await options.openStore().1
             guard try await store.device(named: n) != nil else { throw APIError.noDevice(n) }
             for row in try await store.events(device: n, since: nil, afterSeq: nil, limit: Int.max) {
                 print(LogFormat.line(row.event))
@@ -348,6 +354,37 @@ struct Export: AsyncParsableCommand {
                 for r in rows { print(LogFormat.csvRow(r.event)) }
             case .json:
                 print(String(decoding: try WireCoding.encode(EventList(events: rows.map(\.event), next: nil)), as: UTF8.self))
+            }
+        }
+    }
+}
+
+struct MigrateStore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate-store",
+        abstract: "Copy every row of a SQLite store into an empty PostgreSQL database, then compare the counts.",
+        discussion: "Stop the collector first. Example: downtime-collector migrate-store --from sqlite:/var/lib/downtime-collector/downtime.sqlite "
+            + "--to postgres://downtime:secret@db.lan:5432/downtime")
+    @Option(help: "The SQLite store: sqlite:PATH.") var from: String
+    @Option(help: "The PostgreSQL database: postgres://user:password@host:port/db (must be empty).") var to: String
+
+    func run() async throws {
+        try await cli {
+            guard case .sqlite(let path) = try StoreLocation(from, key: "--from") else {
+                throw ConfigError(key: "--from", message: "expected sqlite:PATH")
+            }
+            guard case .postgres(let url) = try StoreLocation(to, key: "--to") else {
+                throw ConfigError(key: "--to", message: "expected postgres://user:password@host:port/database")
+            }
+            guard FileManager.default.fileExists(atPath: path) else { throw ConfigError(key: "--from", message: "no such file \(path)") }
+            let source = try SQLiteStore(path: path)
+            let target = try await PostgresStore.open(url)
+            do {
+                let counts = try await StoreMigration.copy(from: source, to: target)
+                print("Copied \(path) to \(url):")
+                for c in counts { print("  \(c.table)\t\(c.rows) rows (same in both)") }
+            } catch let e as StoreMigration.Failure {
+                throw ConfigError(key: "migrate-store", message: e.description)
             }
         }
     }

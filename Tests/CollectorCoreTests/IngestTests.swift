@@ -6,8 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct IngestTests {
-    @Test func heartbeatMakesADeviceUpAndFirstFlipIsLogged() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func heartbeatMakesADeviceUpAndFirstFlipIsLogged(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             let before = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
@@ -23,8 +23,8 @@ import Testing
         }
     }
 
-    @Test func missedBeatsMakeItDownWithTheLastBeatAsStart() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func missedBeatsMakeItDownWithTheLastBeatAsStart(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
@@ -66,8 +66,8 @@ import Testing
         """
     }
 
-    @Test func repeatedEventIdIsStoredOnce() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func repeatedEventIdIsStoredOnce(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         let id = UUID()
         try await h.test { client in
@@ -81,8 +81,8 @@ import Testing
         #expect(rows.filter { $0.event.id == id }.count == 1)
     }
 
-    @Test func tokensAreValidForTheirOwnDeviceOnly() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func tokensAreValidForTheirOwnDeviceOnly(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let a = try await h.addDevice("pi-a")
         _ = try await h.addDevice("pi-b")
         try await h.test { client in
@@ -99,8 +99,9 @@ import Testing
         #expect(try await h.store.events(device: "pi-b", since: nil, afterSeq: nil, limit: 10).isEmpty)
     }
 
+    /// The file is SQLite's (PostgreSQL stores the same hash: StoreTests reads it back by hash).
     @Test func tokensAreStoredOnlyHashed() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(.sqlite)
         let token = try await h.addDevice("pi-1")
         try await h.collector.flush()
         let file = try Data(contentsOf: URL(fileURLWithPath: h.config.databasePath))
@@ -109,8 +110,8 @@ import Testing
         #expect(try await h.store.device(named: "pi-1")?.tokenHash == Tokens.hash(token))
     }
 
-    @Test func unsyncedOutageIsAnchoredWithTheCollectorClock() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func unsyncedOutageIsAnchoredWithTheCollectorClock(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         let body = """
             {"events":[{"id":"\(UUID().uuidString)","device":"pi-1","kind":"outage","at":"2026-11-22T08:00:00Z",
@@ -127,8 +128,8 @@ import Testing
         #expect(o.durationS == (h.clock.now() - 40).timeIntervalSince(WireTime.parse("2026-11-22T07:00:00Z")!))
     }
 
-    @Test func agentOutageMergesWithTheCollectorsDownPeriod() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func agentOutageMergesWithTheCollectorsDownPeriod(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
@@ -148,10 +149,10 @@ import Testing
         }
     }
 
-    @Test func enrollmentNeedsTheRightKeyAndGivesAWorkingToken() async throws {
+    @Test(arguments: Backend.all) func enrollmentNeedsTheRightKeyAndGivesAWorkingToken(_ backend: Backend) async throws {
         var config = CollectorConfig()
         config.enrollmentKey = "correct-horse-battery"
-        let h = try await Harness.make(config: config)
+        let h = try await Harness.make(backend, config: config)
         try await h.test { client in
             let (bad, _) = try await client.post("/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"wrong-key-here\"}", token: nil)
             #expect(bad == .forbidden)
@@ -165,8 +166,8 @@ import Testing
         }
     }
 
-    @Test func enrollmentIsOffByDefault() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func enrollmentIsOffByDefault(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         try await h.test { client in
             let (status, body) = try await client.post("/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"anything-long\"}", token: nil)
             #expect(status == .forbidden && body.contains("enrollment"))

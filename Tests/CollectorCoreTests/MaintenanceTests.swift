@@ -50,11 +50,11 @@ import Testing
         #expect(!after.active && after.lastEnd == WireTime.parse("2026-11-22T09:00:00Z"))
     }
 
-    @Test func noDownDuringMaintenanceAFreshWindowAfterAndNoDowntimeCounted() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func noDownDuringMaintenanceAFreshWindowAfterAndNoDowntimeCounted(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         let start = h.clock.now()
-        let cli = try SQLiteStore(dataDir: h.dir)
+        let cli = try await h.otherConnection()
         let window = try MaintenanceWindow.parse("device:pi-1 once \(WireTime.format(start)) \(WireTime.format(start + 3600))")
         _ = try await cli.addMaintenance(window)
         try await h.test { client in

@@ -56,8 +56,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         Notifier(specs: specs, planner: NotificationPlanner(), store: store, logger: Logger(label: "test"), backoff: backoff)
     }
 
-    @Test func everyHTTPChannelSendsItsShapeThroughLibcurl() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func everyHTTPChannelSendsItsShapeThroughLibcurl(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         try await withReceiver { port, inbox in
             let base = "http://127.0.0.1:\(port)"
             let specs = try [
@@ -83,8 +83,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         #expect(log.count == 5 && log.allSatisfy(\.ok))
     }
 
-    @Test func failedAttemptsAreRetriedAndLogged() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func failedAttemptsAreRetriedAndLogged(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         try await withReceiver { port, inbox in
             await inbox.setFailFirst(2)
             let spec = try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")
@@ -97,8 +97,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         #expect(log.last?.detail == "status 500")
     }
 
-    @Test func anUnreachableReceiverFailsCleanlyAfterItsAttempts() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func anUnreachableReceiverFailsCleanlyAfterItsAttempts(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let spec = try NotifierSpec.parse("hook=webhook http://127.0.0.1:9/nothing-listens")
         let n = Self.notifier([spec], store: h.store, backoff: [0.01])
         #expect(await n.deliver(Self.note, via: spec) == false)
@@ -106,8 +106,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         #expect(log.count == 2 && log.allSatisfy { !$0.ok && $0.detail.contains("127.0.0.1:9") })
     }
 
-    @Test func emailGoesThroughSMTP() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func emailGoesThroughSMTP(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let folder = h.dir + "/mail"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let port = Int.random(in: 20_000...40_000)
@@ -133,12 +133,12 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         #expect(mail.contains("Subject: freezer-pi is DOWN") && mail.contains(Self.note.text))
     }
 
-    @Test func collectorFlipsBecomeMessagesAndARestartSendsNone() async throws {
+    @Test(arguments: Backend.all) func collectorFlipsBecomeMessagesAndARestartSendsNone(_ backend: Backend) async throws {
         try await withReceiver { port, inbox in
             var config = CollectorConfig()
             config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
             config.notifySettle = 5
-            let h = try await Harness.make(config: config)
+            let h = try await Harness.make(backend, config: config)
             let token = try await h.addDevice("pi-1")
             try await h.test { client in
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)

@@ -6,11 +6,11 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct PingBadgeTests {
-    @Test func pingIsAHeartbeatAndFailMarksDownNow() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func pingIsAHeartbeatAndFailMarksDownNow(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("router")
         // The CLI sets the interval through its own connection; the next sweep picks it up.
-        #expect(try await SQLiteStore(dataDir: h.dir).setInterval(60, device: "router"))
+        #expect(try await h.otherConnection().setInterval(60, device: "router"))
         try await h.collector.sweep()
         try await h.test { client in
             let (s1, b1, _) = try await client.get("/ping/\(token)")
@@ -34,8 +34,8 @@ import Testing
         }
     }
 
-    @Test func unknownPingTokenIs404AndChangesNothing() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func unknownPingTokenIs404AndChangesNothing(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         _ = try await h.addDevice("router")
         try await h.test { client in
             for uri in ["/ping/dtm_nope", "/ping/dtm_nope/fail"] {
@@ -46,8 +46,8 @@ import Testing
         }
     }
 
-    @Test func badgesTellStatusAndColour() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func badgesTellStatusAndColour(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let a = try await h.addDevice("pi-a")
         _ = try await h.addDevice("pi-b")
         try await h.test { client in
@@ -81,8 +81,8 @@ import Testing
         #expect(Badge.content(all: []).message == "no devices")
     }
 
-    @Test func pingsShareTheDevicesIngestAllowance() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func pingsShareTheDevicesIngestAllowance(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("router")
         try await h.test { client in
             var statuses: [HTTPResponse.Status] = []

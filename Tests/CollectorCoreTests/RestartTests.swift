@@ -6,8 +6,8 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct RestartTests {
-    @Test func restartKeepsDevicesFlipsEventsAndTheLog() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func restartKeepsDevicesFlipsEventsAndTheLog(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         let id = UUID()
         try await h.test { client in
@@ -31,8 +31,8 @@ import Testing
         #expect(try await h2.store.device(named: "pi-1")?.beat?.seq == 41)
     }
 
-    @Test func collectorDowntimeIsUnknownAndEveryDeviceGetsAFreshWindow() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func collectorDowntimeIsUnknownAndEveryDeviceGetsAFreshWindow(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
@@ -62,8 +62,8 @@ import Testing
         }
     }
 
-    @Test func aDeviceDownBeforeTheRestartStaysDown() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func aDeviceDownBeforeTheRestartStaysDown(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
@@ -80,13 +80,13 @@ import Testing
         #expect(flips.count == 2)
     }
 
-    @Test func pauseFromTheCLISideIsPickedUpAndStopsDownFlips() async throws {
-        let h = try await Harness.make()
+    @Test(arguments: Backend.all) func pauseFromTheCLISideIsPickedUpAndStopsDownFlips(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             // Another process (the CLI) pauses it through its own connection to the same file.
-            let cli = try SQLiteStore(dataDir: h.dir)
+            let cli = try await h.otherConnection()
             #expect(try await Collector.setPaused(true, name: "pi-1", store: cli, now: h.clock.now(),
                                                   policy: h.config.policy, defaultInterval: 10))
             h.clock.advance(1000)
@@ -109,9 +109,9 @@ import Testing
         }
     }
 
-    @Test func aDeviceAddedByTheCLIWhileRunningCanBeatAtOnce() async throws {
-        let h = try await Harness.make()
-        let cli = try SQLiteStore(dataDir: h.dir)
+    @Test(arguments: Backend.all) func aDeviceAddedByTheCLIWhileRunningCanBeatAtOnce(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let cli = try await h.otherConnection()
         let token = try await Collector.addDevice("late-comer", store: cli, now: h.clock.now()).token
         try await h.test { client in
             let (s, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("late-comer"), token: token)

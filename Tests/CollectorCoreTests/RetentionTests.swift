@@ -6,11 +6,11 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct RetentionTests {
-    @Test func oldRowsGoTheFirstFlipAndDailyFiguresStay() async throws {
+    @Test(arguments: Backend.all) func oldRowsGoTheFirstFlipAndDailyFiguresStay(_ backend: Backend) async throws {
         var config = CollectorConfig()
         config.retentionDays = 31
         let clock = ManualClock()
-        let h = try await Harness.make(clock: clock, config: config)
+        let h = try await Harness.make(backend, clock: clock, config: config)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)

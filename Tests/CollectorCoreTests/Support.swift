@@ -14,36 +14,48 @@ final class ManualClock: WallClock {
     func advance(_ seconds: TimeInterval) { time.withLock { $0 += seconds } }
 }
 
-/// A collector on a real SQLite file in a fresh temporary folder, driven by a manual clock.
+/// A collector on a real store (a SQLite file in a fresh temporary folder, or a fresh PostgreSQL
+/// schema), driven by a manual clock.
 final class Harness: Sendable {
-    let dir: String
+    let handle: StoreHandle
     let clock: ManualClock
     let config: CollectorConfig
-    let store: SQLiteStore
+    let store: any Store
     let collector: Collector
 
-    private init(dir: String, clock: ManualClock, config: CollectorConfig, store: SQLiteStore, collector: Collector) {
-        self.dir = dir
+    private init(handle: StoreHandle, clock: ManualClock, config: CollectorConfig, store: any Store, collector: Collector) {
+        self.handle = handle
         self.clock = clock
         self.config = config
         self.store = store
         self.collector = collector
     }
 
-    static func make(dir: String? = nil, clock: ManualClock = ManualClock(), config: CollectorConfig? = nil) async throws -> Harness {
-        let dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("dtm-\(UUID().uuidString)").path
-        var cfg = config ?? CollectorConfig()
-        cfg.dataDir = dir
-        let store = try SQLiteStore(dataDir: dir)
-        let collector = try await Collector.start(store: store, config: cfg, clock: clock)
-        return Harness(dir: dir, clock: clock, config: cfg, store: store, collector: collector)
+    static func make(_ backend: Backend = .sqlite, clock: ManualClock = ManualClock(), config: CollectorConfig? = nil) async throws -> Harness {
+        try await make(handle: try StoreHandle.fresh(backend), clock: clock, config: config)
     }
 
-    /// The same data folder opened again, as after a collector restart.
+    static func make(handle: StoreHandle, clock: ManualClock = ManualClock(), config: CollectorConfig? = nil) async throws -> Harness {
+        var cfg = config ?? CollectorConfig()
+        cfg.dataDir = handle.dir
+        let store = try await handle.open()
+        let collector = try await Collector.start(store: store, config: cfg, clock: clock)
+        return Harness(handle: handle, clock: clock, config: cfg, store: store, collector: collector)
+    }
+
+    /// The same store opened again, as after a collector restart.
     func restarted(after seconds: TimeInterval = 0) async throws -> Harness {
         try await collector.flush()
         clock.advance(seconds)
-        return try await Harness.make(dir: dir, clock: clock, config: config)
+        return try await Harness.make(handle: handle, clock: clock, config: config)
+    }
+
+    /// The data folder (the SQLite file's; a scratch folder for other files too).
+    var dir: String { handle.dir }
+
+    /// Another process's connection to the same store (the CLI's).
+    func otherConnection() async throws -> any Store {
+        try await handle.open()
     }
 
     func addDevice(_ name: String) async throws -> String {
@@ -55,7 +67,8 @@ final class Harness: Sendable {
         try await app.test(.router, body)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: dir) }
+    deinit { handle.remove() }
+
 }
 
 let bootA = "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"

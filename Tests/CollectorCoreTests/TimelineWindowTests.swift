@@ -19,14 +19,15 @@ import Testing
             cause: .powerLoss, start: from, end: to, durationS: to.timeIntervalSince(from), precisionS: 60, clockSynced: true)))
     }
 
-    @Test func oldHistoryIsReducedToFirstSeenAndTheStateAtTheWindow() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dtm-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try SQLiteStore(dataDir: dir)
+    @Test(arguments: Backend.all)
+    func oldHistoryIsReducedToFirstSeenAndTheStateAtTheWindow(_ backend: Backend) async throws {
+        let handle = try StoreHandle.fresh(backend)
+        defer { handle.remove() }
+        let store = try await handle.open()
         for name in ["pi-old", "pi-quiet"] {
             try await store.addDevice(DeviceRecord(name: name, tokenHash: Tokens.hash(name), createdAt: Self.day(-90)))
         }
-        try await store.recordFlips([
+        _ = try await store.recordFlips([
             Self.flip("pi-old", .new, .up, Self.day(-60)),
             Self.flip("pi-old", .up, .down, Self.day(-50)), Self.flip("pi-old", .down, .up, Self.day(-49)),
             // Down since before the window opens, back inside it.

@@ -213,6 +213,8 @@ def main():
     ap.add_argument("--perf", metavar="FILE", help="perf record the collector during its last round into FILE")
     ap.add_argument("--baseline", metavar="BINDIR",
                     help="also measure the downtime-collector of BINDIR (before a change), interleaved, same fleet")
+    ap.add_argument("--postgres", metavar="URL",
+                    help="also measure the collector on this (empty) PostgreSQL database, the fleet moved there with migrate-store")
     args = ap.parse_args()
 
     collector_bin = os.path.join(args.bindir, "downtime-collector")
@@ -222,6 +224,8 @@ def main():
     targets = args.only or ["collector", "pushgateway", "pushgateway-nc", "nginx"]
     if args.baseline:
         targets = targets + ["baseline"]
+    if args.postgres:
+        targets = targets + ["postgres"]
     needed = {"wrk": True, "nginx": "nginx" in targets, "prometheus-pushgateway": "pushgateway" in targets or "pushgateway-nc" in targets}
     for tool, need in needed.items():
         if need and not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
@@ -253,6 +257,14 @@ def main():
         if args.baseline:
             shutil.copytree(data, data + "-baseline")
             collectors.append(("baseline", os.path.join(args.baseline, "downtime-collector"), data + "-baseline"))
+        store_args = {}
+        if args.postgres:
+            t0 = time.monotonic()
+            subprocess.run([collector_bin, "migrate-store", "--from", "sqlite:" + os.path.join(data, "downtime.sqlite"),
+                            "--to", args.postgres], check=True, timeout=600, stdout=subprocess.DEVNULL)
+            log(f"ingest: moved the fleet to PostgreSQL with migrate-store in {time.monotonic() - t0:.1f} s")
+            collectors.append(("postgres", collector_bin, data + "-postgres"))
+            store_args["postgres"] = ["--database", args.postgres]
         for name, binary, folder in collectors:
             if name not in targets:
                 continue
@@ -260,7 +272,7 @@ def main():
             env = dict(os.environ)
             env.pop("DOWNTIME_CONFIG", None)
             p = servers.start(name, [binary, "serve", "--host", HOST, "--port", str(port),
-                                     "--data-dir", folder], env=env, cwd=tmp)
+                                     "--data-dir", folder] + store_args.get(name, []), env=env, cwd=tmp)
             wait_http(f"http://{HOST}:{port}/badge/all.json", 60, p)
             urls[name], procs[name] = f"http://{HOST}:{port}", p
         for name, extra in (("pushgateway", []), ("pushgateway-nc", ["--push.disable-consistency-check"])):
@@ -281,7 +293,7 @@ def main():
             p = servers.start("nginx", [nginx, "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log"), "-c", conf], cwd=tmp)
             wait_http(f"http://{HOST}:{port}/", 30, p, ok=(204,))
             urls["nginx"], procs["nginx"] = f"http://{HOST}:{port}", p
-        modes = {"collector": "heartbeat", "baseline": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
+        modes = {"collector": "heartbeat", "baseline": "heartbeat", "postgres": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
                  "pushgateway-nc": "pushgateway"}
 
         # Errors fail the run for our collector and for nginx (the ceiling must be sound). The pushgateway
@@ -308,7 +320,7 @@ def main():
                     f"p99 {f['p99_us'] / 1000:6.2f} ms  server CPU {f['cpu_s']:5.1f} s "
                     f"({f['requests'] / max(f['cpu_s'], 1e-9):.0f} req/CPU-s)  errors {f['errors']}")
 
-        for name in ("collector", "baseline"):
+        for name in ("collector", "baseline", "postgres"):
             if name not in targets:
                 continue
             bad = {s: n for s, n in collector_non_200(int(urls[name].rsplit(":", 1)[1])).items() if s != "200"}
@@ -332,6 +344,10 @@ def main():
             log(f"ingest: FAILED: {errors} requests to the collector or nginx got a non-2xx answer or a socket error")
             return 1
         c = med.get("collector")
+        if c and "postgres" in med:
+            vs = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["postgres"], rounds["collector"]))
+            log(f"bench: ingest on PostgreSQL {med['postgres']['rps']:.0f} req/s p50 {med['postgres']['p50_us'] / 1000:.2f} ms "
+                f"p99 {med['postgres']['p99_us'] / 1000:.2f} ms; {vs:.2f} x the same collector on SQLite")
         if c and "baseline" in med:
             vs_base = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["collector"], rounds["baseline"]))
             eff = statistics.median((a["requests"] / a["cpu_s"]) / (b["requests"] / b["cpu_s"])

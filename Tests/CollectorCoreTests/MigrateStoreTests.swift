@@ -1,0 +1,59 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Testing
+
+/// `migrate-store`: a SQLite installation copied into PostgreSQL row for row.
+@Suite struct MigrateStoreTests {
+    static let postgres = Backend.all.filter { $0 == .postgres }
+
+    @Test(arguments: postgres) func everyRowIsCopiedAndANonEmptyTargetIsRefused(_ backend: Backend) async throws {
+        // A used SQLite installation: devices, beats, flips, events, daily figures, deliveries, windows, runs.
+        var config = CollectorConfig()
+        config.retentionDays = 31
+        let h = try await Harness.make(.sqlite, config: config)
+        let sqlite = try #require(h.store as? SQLiteStore)
+        let token = try await h.addDevice("pi-1")
+        _ = try await h.addDevice("pi-2")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 7), token: token)
+            try await client.post("/api/v1/events", IngestTests.outageBatch(id: UUID()), token: token)
+        }
+        h.clock.advance(100)
+        try await h.collector.sweep()  // pi-1 goes down
+        try await h.collector.flush()
+        try await h.collector.housekeeping()
+        _ = try await sqlite.setTags(["office"], device: "pi-2")
+        _ = try await sqlite.addMaintenance(try MaintenanceWindow.parse("all weekly sun 02:00-04:00"))
+        let w2 = try await sqlite.addMaintenance(try MaintenanceWindow.parse("tag:office weekly mon 01:00-02:00"))
+        _ = try await sqlite.removeMaintenance(id: w2 - 1)
+        try await sqlite.recordDelivery(DeliveryRecord(at: h.clock.now(), devices: ["pi-1"], notifier: "hook", kind: "down",
+                                                       attempt: 1, ok: true, detail: "HTTP 200"))
+
+        let target = try await PostgresStore.open(try Backend.requirePostgresURL(), schema: "t_mig_" + UUID().uuidString.prefix(8).lowercased())
+        let counts = try await StoreMigration.copy(from: sqlite, to: target, batch: 2)
+        let source = try await sqlite.rowCounts()
+        #expect(counts.map(\.table) == StoreMigration.tables)
+        #expect(counts.allSatisfy { source[$0.table] == $0.rows })
+        #expect(counts.first { $0.table == "event" }?.rows == 3)  // new → up, the outage, up → down
+
+        #expect(try await target.allDevices() == sqlite.allDevices())
+        // The log keeps its order and its cursors (seq).
+        #expect(try await target.allEvents() == sqlite.allEvents())
+        #expect(try await target.daily(device: "pi-1").map(\.day) == sqlite.daily(device: "pi-1").map(\.day))
+        #expect(try await target.deliveries(device: "pi-1", limit: 10) == sqlite.deliveries(device: "pi-1", limit: 10))
+        #expect(try await target.maintenanceWindows() == sqlite.maintenanceWindows())
+        #expect(try await target.device(tokenHash: Tokens.hash(token))?.name == "pi-1")
+        // New rows continue after the copied ones; the run history says when the old collector was last alive.
+        let maxSeq = try await sqlite.allEvents().map(\.seq).max() ?? 0
+        _ = try await target.insertEvents([Event(device: "pi-1", at: h.clock.now(), bootID: "b", payload: .shutdown)], receivedAt: h.clock.now())
+        #expect(try await target.events(device: "pi-1", since: nil, afterSeq: maxSeq, limit: 10).count == 1)
+        let newId = try await target.addMaintenance(try MaintenanceWindow.parse("all weekly sat 02:00-03:00"))
+        #expect(newId > w2)
+        #expect(try await target.beginRun(at: h.clock.now() + 10) == h.clock.now())
+        // The copied flips were notified by the old collector.
+        #expect(try await target.notifyCursor() == maxSeq)
+
+        await #expect(throws: StoreMigration.Failure.self) { try await StoreMigration.copy(from: sqlite, to: target) }
+    }
+}

@@ -1,0 +1,166 @@
+@testable import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Testing
+
+/// Several collectors on one store: the pure decisions first, then two real collectors on one PostgreSQL schema.
+@Suite struct SharedCollectorTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_335_000)
+
+    func beat(_ at: Date) -> BeatState {
+        BeatState(at: at, intervalS: 10, agentVersion: "1", bootID: "b", clockSkewS: 0, clockSynced: true, uptimeS: 1, seq: 1)
+    }
+
+    func fleet(_ status: DeviceStatus, since: Date, beatAt: Date?) async -> Fleet {
+        let f = Fleet(policy: LivenessPolicy(), defaultInterval: 10)
+        let r = DeviceRecord(name: "pi", tokenHash: [1], createdAt: t0, status: status, statusSince: since, beat: beatAt.map(beat))
+        await f.load([r], windowStart: t0)
+        return f
+    }
+
+    struct MergeCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var status: DeviceStatus
+        var memoryBeat: TimeInterval?
+        var storedBeat: TimeInterval
+        var leading: Bool
+        var expectFlip: String?
+        var testDescription: String { name }
+    }
+
+    static let mergeCases: [MergeCase] = [
+        .init(name: "leader: a stored beat after a recorded down is the up flip", status: .down, memoryBeat: 0, storedBeat: 50, leading: true, expectFlip: "down>up"),
+        .init(name: "leader: a first stored beat is new to up", status: .new, memoryBeat: nil, storedBeat: 5, leading: true, expectFlip: "new>up"),
+        .init(name: "follower never records", status: .down, memoryBeat: 0, storedBeat: 50, leading: false, expectFlip: nil),
+        .init(name: "an older stored beat changes nothing", status: .down, memoryBeat: 60, storedBeat: 50, leading: true, expectFlip: nil),
+        .init(name: "up stays up", status: .up, memoryBeat: 0, storedBeat: 50, leading: true, expectFlip: nil),
+    ]
+
+    @Test(arguments: mergeCases) func mergingStoredBeats(_ c: MergeCase) async {
+        // Recorded down at the last beat (t0 + 0).
+        let f = await fleet(c.status, since: t0, beatAt: c.memoryBeat.map { t0 + $0 })
+        let flips = await f.mergeStored(["pi": beat(t0 + c.storedBeat), "ghost": beat(t0)], leading: c.leading)
+        #expect(flips.map { "\($0.from ?? "")>\($0.status.rawValue)" } == (c.expectFlip.map { [$0] } ?? []))
+        if let flip = flips.first { #expect(flip.event.at == t0 + c.storedBeat) }
+        // The newest beat of memory and store is what liveness uses, leader or not.
+        #expect(await f.live("pi")?.record.beat?.at == t0 + max(c.memoryBeat ?? 0, c.storedBeat))
+    }
+
+    @Test func aDeviceBeatingToAnotherCollectorIsNotCalledDown() async {
+        let f = await fleet(.up, since: t0, beatAt: t0)
+        // 40 s after our last beat of it: down, unless the store has a newer one from the other collector.
+        _ = await f.mergeStored(["pi": beat(t0 + 30)], leading: true)
+        #expect(await f.sweep(now: t0 + 40, maintenance: MaintenancePlan(windows: [])).flips.isEmpty)
+        #expect(await f.live("pi")?.status == .up)
+        #expect(await f.sweep(now: t0 + 65, maintenance: MaintenancePlan(windows: [])).flips.map(\.event.at) == [t0 + 30])
+    }
+
+    @Test func aFollowerShowsDownButRecordsNothing() async {
+        let f = await fleet(.up, since: t0, beatAt: t0)
+        #expect(await f.sweep(now: t0 + 100, maintenance: MaintenancePlan(windows: []), recording: false).flips.isEmpty)
+        let live = await f.live("pi")
+        #expect(live?.status == .down && live?.record.status == .up)
+    }
+
+    // MARK: two collectors on one PostgreSQL schema
+
+    static let postgres = Backend.all.filter { $0 == .postgres }
+
+    func flips(_ store: any Store) async throws -> [String] {
+        try await store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100).compactMap { e in
+            if case .flip(let f) = e.event.payload { return "\(f.from)>\(f.to)" }
+            return nil
+        }
+    }
+
+    @Test(arguments: postgres) func oneLeaderRecordsEachFlipOnceAndHandsOver(_ backend: Backend) async throws {
+        let handle = try StoreHandle.fresh(backend)
+        let clock = ManualClock()
+        let a = try await Harness.make(handle: handle, clock: clock)
+        let b = try await Harness.make(handle: handle, clock: clock)
+        try await a.collector.sweep()
+        try await b.collector.sweep()
+        #expect(a.collector.isLeading && !b.collector.isLeading)
+        let token = try await a.addDevice("pi-1")
+        // The device beats to B only; B flushes like every 2 s; A leads and must not call it down.
+        try await b.test { client in
+            for seq in 1...6 {
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: seq), token: token)
+                try await b.collector.flush()
+                clock.advance(10)
+                try await a.collector.sweep()
+                try await b.collector.sweep()
+            }
+        }
+        #expect(try await flips(a.store) == ["new>up"])
+        #expect(try await a.collector.deviceView("pi-1")?.status == .up)
+        // Silent now: the leader records the down flip at the last beat, once; the follower shows it too.
+        clock.advance(40)
+        try await b.collector.sweep()
+        try await a.collector.sweep()
+        try await b.collector.sweep()
+        #expect(try await flips(a.store) == ["new>up", "up>down"])
+        #expect(try await b.collector.deviceView("pi-1")?.status == .down)
+        // Back on B: B records down → up; A, seeing the stored beat too, does not record it again, and
+        // (B's beats not flushed yet) does not call it down again from its own older beat either.
+        try await b.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 7), token: token)
+        }
+        try await a.collector.sweep()
+        try await b.collector.sweep()
+        #expect(try await flips(a.store) == ["new>up", "up>down", "down>up"])
+        // A dies: its lock goes with its connection; B takes the lead on its next sweep and records the next down.
+        await a.collector.leader.release()
+        try await b.collector.sweep()
+        #expect(b.collector.isLeading)
+        clock.advance(40)
+        try await b.collector.sweep()
+        #expect(try await flips(b.store) == ["new>up", "up>down", "down>up", "up>down"])
+        // A comes back as a follower and records nothing twice.
+        let a2 = try await Harness.make(handle: handle, clock: clock)
+        try await a2.collector.sweep()
+        #expect(!a2.collector.isLeading)
+        clock.advance(5)
+        try await a2.collector.sweep()
+        try await b.collector.sweep()
+        #expect(try await flips(b.store).count == 4)
+        await b.collector.leader.release()
+        await a2.collector.leader.release()
+    }
+
+    @Test(arguments: postgres) func aDownMessageHeldByADyingLeaderIsSentByTheNext(_ backend: Backend) async throws {
+        try await withReceiver { port, inbox in
+            var config = CollectorConfig()
+            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+            let handle = try StoreHandle.fresh(backend)
+            let clock = ManualClock()
+            let a = try await Harness.make(handle: handle, clock: clock, config: config)
+            let b = try await Harness.make(handle: handle, clock: clock, config: config)
+            #expect(a.collector.isLeading && !b.collector.isLeading)
+            let token = try await a.addDevice("pi-1")
+            try await a.test { client in
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            }
+            await a.collector.notifyTick()  // "new", at once
+            clock.advance(40)
+            try await a.collector.sweep()  // up → down: its message waits 10 s for others to group with
+            await a.collector.notifyTick()
+            clock.advance(5)
+            await a.collector.notifyTick()
+            // The leader dies with the message still held.
+            await a.collector.leader.release()
+            try await b.collector.sweep()
+            #expect(b.collector.isLeading)
+            for _ in 0..<13 {
+                clock.advance(1)
+                try await b.collector.sweep()
+                await b.collector.notifyTick()
+            }
+            try await NotificationDeliveryTests.settle(a.collector.notifier!)
+            try await NotificationDeliveryTests.settle(b.collector.notifier!)
+            let kinds = await inbox.requests.compactMap { r in ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") } }
+            #expect(kinds.sorted() == ["down", "new"])
+            await b.collector.leader.release()
+        }
+    }
+}

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Two collectors on one PostgreSQL database behind Debian's nginx on loopback; kill -9 the leader under load.
+
+Simulated agents beat every 2 s through nginx (round robin: each device's beats alternate between the
+collectors) and post event batches with fresh ids, retrying a batch until it gets a 2xx, as the agent's
+outbox does. Three "flapper" devices go silent for 18 s each, at planned moments: one while the first
+collector leads, one across the moment that leader is killed with SIGKILL, one after the killed collector
+came back (as a follower). A webhook sink counts the notifications.
+
+Afterwards (read back with the real CLI, `export --database ...`): every acknowledged event is stored,
+exactly once; every steady device has exactly one flip (new → up) - none was ever called down while it
+beat to the other collector; every flapper has exactly new → up, up → down, down → up; every flapper got
+exactly one down and one up notification, every device one 'new'; the second collector took the lead after the kill.
+
+usage: two_collectors.py --bin DIR   (DOWNTIME_TEST_POSTGRES_URL names a server: Tests/postgres/with-postgres.sh)
+"""
+import argparse
+import http.client
+import http.server
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
+import harness  # noqa: E402
+
+INTERVAL = 2  # with misses 2 and grace 2 s, a device is down 6 s after its last beat
+SILENCE = 18.0  # down after 6 s; the down message waits 10 s for others to group with, so the outage must outlast it
+STEADY = 8
+
+
+class Agent(threading.Thread):
+    def __init__(self, name, token, port, seed, stop, silent=None, events=True):
+        super().__init__(daemon=True)
+        self.name, self.token, self.port = name, token, port
+        self.rng = random.Random(seed)
+        self.stop = stop
+        self.silent = silent  # (start, end) seconds after the test's start
+        self.events = events
+        self.acked = set()
+        self.pending = None
+        self.seq = 0
+        self.bad = []  # 5xx or other unexpected answers
+        self.errors = 0
+
+    def post(self, path, body):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            conn.request("POST", path, body=json.dumps(body),
+                         headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+            r = conn.getresponse()
+            data = r.read()
+            if r.status != 200:
+                self.bad.append((path, r.status, data[:200]))
+            return r.status, data
+        except OSError:
+            self.errors += 1
+            return None, b""
+        finally:
+            conn.close()
+
+    def run(self):
+        next_beat = time.monotonic()
+        while not self.stop.is_set():
+            now = time.monotonic() - T0
+            quiet = self.silent and self.silent[0] <= now < self.silent[1]
+            if time.monotonic() >= next_beat and not quiet:
+                self.seq += 1
+                self.post("/api/v1/heartbeat", harness.heartbeat(self.name, self.seq, interval=INTERVAL))
+                next_beat = time.monotonic() + INTERVAL
+            if self.events and not quiet:
+                if self.pending is None:
+                    self.pending = [{"id": str(uuid.uuid4()), "device": self.name, "kind": "clock_jump",
+                                     "at": harness.iso(time.time()), "boot_id": "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+                                     "delta_s": 3.0} for _ in range(self.rng.randint(1, 3))]
+                status, data = self.post("/api/v1/events", {"events": self.pending})
+                if status == 200:
+                    self.acked.update(json.loads(data)["accepted"])
+                    self.pending = None
+            self.stop.wait(0.2 + self.rng.random() * 0.2)
+
+
+class Sink(http.server.BaseHTTPRequestHandler):
+    received = []
+    lock = threading.Lock()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with Sink.lock:
+            Sink.received.append(json.loads(body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+NGINX_CONF = """
+daemon off;
+# One process, no master: it dies with this script (setpriv --pdeathsig), leaving no orphaned worker.
+master_process off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream collectors {{
+        server 127.0.0.1:{a} max_fails=1 fail_timeout=3s;
+        server 127.0.0.1:{b} max_fails=1 fail_timeout=3s;
+        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://collectors;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_connect_timeout 1s;
+            # Heartbeats and event batches are idempotent (events by id): a request a dying collector
+            # did not answer may go to the other one.
+            proxy_next_upstream error timeout non_idempotent;
+        }}
+    }}
+}}
+"""
+
+
+def psql(bin_dir, url, sql):
+    subprocess.run([os.path.join(bin_dir, "psql"), "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql], check=True,
+                   capture_output=True, text=True, timeout=60)
+
+
+def main():
+    global T0
+    p = argparse.ArgumentParser()
+    p.add_argument("--bin", required=True)
+    p.add_argument("--seed", type=int, default=20261201)
+    args = p.parse_args()
+    base = os.environ.get("DOWNTIME_TEST_POSTGRES_URL")
+    pg_bin = os.environ.get("DOWNTIME_TEST_POSTGRES_BIN", "/usr/bin")
+    if not base:
+        print("FAIL: DOWNTIME_TEST_POSTGRES_URL is not set (run under Tests/postgres/with-postgres.sh)")
+        return 1
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        print("FAIL: nginx is not installed (apt-get install nginx)")
+        return 1
+    # A database of its own.
+    db = "e2e_" + uuid.uuid4().hex[:12]
+    psql(pg_bin, base, f"CREATE DATABASE {db}")
+    u = urllib.parse.urlsplit(base)
+    url = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + db, "", ""))
+
+    tmp = harness.temp_dir("multi")
+    sink = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    env = {"DOWNTIME_DATABASE": url, "DOWNTIME_MISSES": "2", "DOWNTIME_GRACE": "2",
+           "DOWNTIME_NOTIFY": f"hook=webhook http://127.0.0.1:{sink.server_address[1]}/", "DOWNTIME_NOTIFY_SETTLE": "1"}
+    a = harness.Collector(args.bin, os.path.join(tmp, "a"), env=env)
+    b = harness.Collector(args.bin, os.path.join(tmp, "b"), env=env)
+    for c in (a, b):
+        c.env["LOG_LEVEL"] = "notice"  # the lead changes are notices
+    proxy_port = harness.free_port()
+    with open(os.path.join(tmp, "nginx.conf"), "w") as f:
+        f.write(NGINX_CONF.format(dir=tmp, a=a.port, b=b.port, port=proxy_port))
+    proxy = None
+    stop = threading.Event()
+    failures = []
+    try:
+        a.start()
+        time.sleep(1.5)  # a sweeps first: it leads
+        b.start()
+        proxy = subprocess.Popen(harness.DIE_WITH_PARENT + [nginx, "-e", os.path.join(tmp, "error.log"), "-p", tmp, "-c",
+                                                            os.path.join(tmp, "nginx.conf")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        for _ in range(50):
+            try:
+                harness.request(proxy_port, "GET", "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        tokens = {}
+        names = [f"steady-{i}" for i in range(STEADY)] + ["flap-1", "flap-2", "flap-3"]
+        for n in names:
+            out = harness.cli(args.bin, "device", "add", n, "--database", url)
+            tokens[n] = out.strip().splitlines()[-1]
+        T0 = time.monotonic()
+        silences = {"flap-1": (4, 4 + SILENCE), "flap-2": (24, 24 + SILENCE), "flap-3": (44, 44 + SILENCE)}
+        agents = [Agent(n, tokens[n], proxy_port, args.seed + i, stop, silent=silences.get(n), events=n.startswith("steady"))
+                  for i, n in enumerate(names)]
+        for ag in agents:
+            ag.start()
+        # The leader dies 2 s into flap-2's silence (its down is due 2 to 4 s later), under load.
+        time.sleep(26 - (time.monotonic() - T0))
+        a_led = any("now leads" in line for line in a.output)
+        a.kill9()
+        killed_at = time.monotonic() - T0
+        time.sleep(33 - (time.monotonic() - T0))
+        a.start()
+        time.sleep(66 - (time.monotonic() - T0))
+        stop.set()
+        for ag in agents:
+            ag.join(10)
+        time.sleep(2.5)  # the last beats flushed, the last notifications sent
+        b_led = any("now leads" in line for line in b.output)
+        a.stop()
+        b.stop()
+
+        exported = json.loads(harness.cli(args.bin, "export", "--format", "json", "--database", url))["events"]
+        stored_ids = [e["id"].lower() for e in exported if e["kind"] == "clock_jump"]
+        acked = set(i.lower() for ag in agents for i in ag.acked)
+        flips = {}
+        for e in exported:
+            if e["kind"] == "flip":
+                flips.setdefault(e["device"], []).append(f"{e['from']}>{e['to']}")
+        told = {"down": {}, "up": {}, "new": {}}
+        for n in Sink.received:
+            kind = {"group": "down"}.get(n.get("event"), n.get("event"))
+            for d in n.get("devices", []):
+                told.setdefault(kind, {})[d] = told.setdefault(kind, {}).get(d, 0) + 1
+        downs, ups, news = told["down"], told["up"], told["new"]
+        with open(os.path.join(tmp, "error.log"), errors="replace") as f:
+            retried = sum(1 for line in f if "upstream" in line)  # requests nginx moved off the dead collector
+        bad = [x for ag in agents for x in ag.bad]
+        conn_errors = sum(ag.errors for ag in agents)
+
+        print(f"two collectors: killed the leader at {killed_at:.1f} s, restarted it at 33 s; "
+              f"{len(acked)} events acknowledged, {len(stored_ids)} stored ({len(set(stored_ids))} distinct); "
+              f"{sum(ag.seq for ag in agents)} beats sent; {len(bad)} non-200 answers, {conn_errors} connection errors; "
+              f"{retried} upstream errors in nginx's log (requests it passed to the other collector)")
+        print(f"flips: {json.dumps(flips, sort_keys=True)}")
+        print(f"notifications: down {json.dumps(downs, sort_keys=True)}, up {json.dumps(ups, sort_keys=True)}, "
+              f"new for {len(news)} devices; {len(Sink.received)} in all")
+        if not a_led:
+            failures.append("the first collector never led")
+        if not b_led:
+            failures.append("the second collector did not take the lead after the kill")
+        if not acked <= set(stored_ids):
+            failures.append(f"{len(acked - set(stored_ids))} acknowledged events are missing")
+        if len(stored_ids) != len(set(stored_ids)):
+            failures.append("an event is stored twice")
+        for n in names:
+            want = ["new>up", "up>down", "down>up"] if n.startswith("flap") else ["new>up"]
+            if flips.get(n) != want:
+                failures.append(f"{n}: flips {flips.get(n)}, expected {want}")
+            for kind, counts in (("down", downs), ("up", ups)):
+                if counts.get(n, 0) != (1 if n.startswith("flap") else 0):
+                    failures.append(f"{n}: {counts.get(n, 0)} {kind} notifications")
+            if news.get(n, 0) != 1:
+                failures.append(f"{n}: {news.get(n, 0)} 'new' notifications")
+        if bad:
+            failures.append(f"non-200 answers: {bad[:5]}")
+    finally:
+        stop.set()
+        for c in (a, b):
+            c.kill9()
+        if proxy:
+            proxy.terminate()
+            try:
+                proxy.wait(5)
+            except subprocess.TimeoutExpired:
+                proxy.kill()
+                proxy.wait()
+        sink.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
+    for f in failures:
+        print("FAIL:", f)
+    if failures:
+        print("collector a:\n" + "".join(a.output[-30:]))
+        print("collector b:\n" + "".join(b.output[-30:]))
+    print("two collectors:", "FAILED" if failures else "ok")
+    return 1 if failures else 0
+
+
+T0 = 0.0
+if __name__ == "__main__":
+    sys.exit(main())
