@@ -15,7 +15,6 @@ exactly one down and one up notification, every device one 'new'; the second col
 usage: two_collectors.py --bin DIR   (DOWNTIME_TEST_POSTGRES_URL names a server: Tests/postgres/with-postgres.sh)
 """
 import argparse
-import http.client
 import http.server
 import json
 import os
@@ -27,6 +26,9 @@ import threading
 import time
 import urllib.parse
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
+import harness  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
 import harness  # noqa: E402
@@ -51,20 +53,14 @@ class Agent(threading.Thread):
         self.errors = 0
 
     def post(self, path, body):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
         try:
-            conn.request("POST", path, body=json.dumps(body),
-                         headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
-            r = conn.getresponse()
-            data = r.read()
-            if r.status != 200:
-                self.bad.append((path, r.status, data[:200]))
-            return r.status, data
+            status, _, data = harness.request(self.port, "POST", path, body=body, token=self.token, timeout=5)
         except OSError:
             self.errors += 1
             return None, b""
-        finally:
-            conn.close()
+        if status != 200:
+            self.bad.append((path, status, data[:200]))
+        return status, data
 
     def run(self):
         next_beat = time.monotonic()
