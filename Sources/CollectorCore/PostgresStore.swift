@@ -424,7 +424,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]] {
-        // As SQLiteStore: the window's rows, and before it only each device's first and newest flip.
+        // As SQLiteStore: the window's rows, and before it only each device's first and newest flip and its newest outage.
         let one = device == nil ? "" : " AND device = $2"
         let sql = """
             SELECT device, seq, received_at, body, at FROM event
@@ -432,7 +432,14 @@ public final class PostgresStore: SharedStore {
             UNION
             SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
                 (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' ORDER BY at, seq LIMIT 1),
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1))
+                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
+                (SELECT seq FROM event WHERE device = d.name AND kind = 'outage' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
+                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
+                    AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1),
+                (SELECT f.seq FROM event f WHERE f.device = d.name AND f.kind = 'flip' AND convert_from(f.body, 'UTF8') LIKE '%"from":"down"%'
+                    AND f.at >= (SELECT at FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
+                                 AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1)
+                    ORDER BY f.at, f.seq LIMIT 1))
             \(device == nil ? "" : "WHERE d.name = $2")
             ORDER BY at, seq
             """

@@ -265,7 +265,8 @@ public final class SQLiteStore: Store {
     public func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]] {
         try await pool.read { db in
             // In the window, every row that shapes outages; before it, per device only its first flip (since when
-            // it is known) and its newest flip (its state as the window opens), so old history costs nothing.
+            // it is known), its newest flip (its state as the window opens) and its newest outage (the down
+            // flip, the flip that ended it, the agent's report), so old history costs nothing.
             let one = device == nil ? "" : " AND device = ?"
             let sql = """
                 SELECT device, seq, received_at, body, at FROM event
@@ -273,13 +274,20 @@ public final class SQLiteStore: Store {
                 UNION
                 SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
                     (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' ORDER BY at, seq LIMIT 1),
-                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < ? ORDER BY at DESC, seq DESC LIMIT 1))
+                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < ? ORDER BY at DESC, seq DESC LIMIT 1),
+                    (SELECT seq FROM event WHERE device = d.name AND kind = 'outage' AND at < ? ORDER BY at DESC, seq DESC LIMIT 1),
+                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < ?
+                        AND CAST(body AS TEXT) LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1),
+                    (SELECT f.seq FROM event f WHERE f.device = d.name AND f.kind = 'flip' AND CAST(f.body AS TEXT) LIKE '%"from":"down"%'
+                        AND f.at >= (SELECT at FROM event WHERE device = d.name AND kind = 'flip' AND at < ?
+                                     AND CAST(body AS TEXT) LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1)
+                        ORDER BY f.at, f.seq LIMIT 1))
                 \(device == nil ? "" : "WHERE d.name = ?")
                 ORDER BY at, seq
                 """
             var args: StatementArguments = [since.timeIntervalSince1970]
             if let device { _ = args.append(contentsOf: [device]) }
-            _ = args.append(contentsOf: [since.timeIntervalSince1970])
+            for _ in 0..<4 { _ = args.append(contentsOf: [since.timeIntervalSince1970]) }
             if let device { _ = args.append(contentsOf: [device]) }
             var out: [String: [StoredEvent]] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: args) {

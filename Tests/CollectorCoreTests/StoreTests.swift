@@ -146,14 +146,17 @@ import Testing
         try await s.addDevice(device("pi-2", t0))
         _ = try await s.recordFlips([flip("pi-1", .new, .up, t0)])
         let started = Event(device: "pi-1", at: t0 + 100, bootID: "b", payload: .agentStarted(agentVersion: "1"))
+        let older = outage("pi-1", t0 + 40)
         let old = outage("pi-1", t0 + 50)
         let new = outage("pi-2", t0 + 200)
-        _ = try await s.insertEvents([started, old, new], receivedAt: t0 + 300)
+        _ = try await s.insertEvents([started, older, old, new], receivedAt: t0 + 300)
         let all = try await s.timelineEvents(since: t0 + 100, device: nil)
-        // An old flip is kept (it says the status since then); an old outage and agent_started are not.
-        #expect(all["pi-1"]?.map(\.event.kind) == [.flip])
+        // Before the window: the flip (it says the status since then) and the newest outage (the device's
+        // last one); not older outages, nor agent_started.
+        #expect(all["pi-1"]?.map(\.event.kind) == [.flip, .outage])
+        #expect(all["pi-1"]?.last?.event == old)
         #expect(all["pi-2"]?.map(\.event) == [new])
-        #expect(try await s.timelineEvents(since: t0, device: "pi-1")["pi-1"]?.map(\.event.kind) == [.flip, .outage])
+        #expect(try await s.timelineEvents(since: t0, device: "pi-1")["pi-1"]?.map(\.event.kind) == [.flip, .outage, .outage])
         #expect(try await s.timelineEvents(since: t0, device: "pi-1")["pi-2"] == nil)
     }
 

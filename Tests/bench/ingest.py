@@ -217,6 +217,7 @@ def main():
                     help="also measure the collector on this (empty) PostgreSQL database, the fleet moved there with migrate-store")
     args = ap.parse_args()
 
+    args.bindir = os.path.abspath(args.bindir)  # the servers run in a temporary folder
     collector_bin = os.path.join(args.bindir, "downtime-collector")
     bench_bin = os.path.join(args.bindir, "downtime-bench")
     # pushgateway-nc: the same pushgateway with --push.disable-consistency-check (its help says DANGEROUS);

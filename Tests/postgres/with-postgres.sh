@@ -31,9 +31,12 @@ trap 'exit 130' INT TERM
 
 as "$bin/initdb" -D "$dir/data" -U dtm --auth=scram-sha-256 --pwfile="$dir/pw" -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 2; }
-# Loopback only; fsync off: a test cluster is thrown away, and it keeps the suite fast.
+# Loopback only; fsync off: a test cluster is thrown away, and it keeps the suite fast. PG_DURABLE=1 keeps
+# PostgreSQL's durable defaults (the benchmarks compare it with SQLite's synchronous=FULL).
+fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${PG_DURABLE:-0}" = 1 ] && fast=""
 as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast -c max_connections=400" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 2; }
 PGPASSWORD=$password "$bin/psql" -q -h 127.0.0.1 -p "$port" -U dtm -d postgres -c "CREATE DATABASE downtime_test" >/dev/null
 
