@@ -65,6 +65,8 @@ let package = Package(
                 "CollectorCore",
                 "CurlClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Depends on the executables so that `swift test` builds the binaries it runs.
