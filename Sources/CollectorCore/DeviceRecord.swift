@@ -72,6 +72,12 @@ public struct StoredEvent: Sendable, Equatable {
 
 /// A recorded status change: the flip row and the device's new status, committed together.
 public struct FlipChange: Sendable, Equatable {
+    /// The flip of `device` from one status to another at `at`, as the collector records it.
+    public static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String) -> FlipChange {
+        FlipChange(device: device, status: to, event: Event(device: device, at: at, bootID: nil,
+                                                              payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: reason))))
+    }
+
     public var device: String
     public var status: DeviceStatus
     public var event: Event

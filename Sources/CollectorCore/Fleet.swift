@@ -193,8 +193,6 @@ actor Fleet {
     }
 
     static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String) -> FlipChange {
-        FlipChange(device: device, status: to,
-                   event: Event(device: device, at: at, bootID: nil,
-                                payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: reason))))
+        FlipChange.flip(device, from: from, to: to, at: at, reason: reason)
     }
 }

@@ -27,7 +27,7 @@ enum Seed {
         if args.string("first-beat", "no") == "yes" {
             // As the collector records a first heartbeat: the ingest benchmark then measures steady beats.
             var beats: [String: BeatState] = [:]
-            let flips = (0..<count).map { i in flip(benchDeviceName(i), from: .new, to: .up, at: now, reason: "first heartbeat") }
+            let flips = (0..<count).map { i in FlipChange.flip(benchDeviceName(i), from: .new, to: .up, at: now, reason: "first heartbeat") }
             for i in 0..<count {
                 beats[benchDeviceName(i)] = BeatState(at: now, intervalS: 10, agentVersion: "0.1.0", bootID: "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
                                                       clockSkewS: 0, clockSynced: true, uptimeS: 100, seq: 1)
@@ -60,16 +60,16 @@ enum Seed {
         let perDevice = max(1, days * outagesPerMonth / 30)
         for i in 0..<devices {
             let name = benchDeviceName(i)
-            flips.append(flip(name, from: .new, to: .up, at: from + 1, reason: "first heartbeat"))
+            flips.append(FlipChange.flip(name, from: .new, to: .up, at: from + 1, reason: "first heartbeat"))
             for _ in 0..<perDevice {
                 let start = from + Double(rng.next() % UInt64(days * 86_400))
                 let length = 60 + Double(rng.next() % 7200)
                 let boot = UUID().uuidString.lowercased()
-                flips.append(flip(name, from: .up, to: .down, at: start, reason: "no heartbeat for 35 s (3 × 10 s + 5 s grace)"))
+                flips.append(FlipChange.flip(name, from: .up, to: .down, at: start, reason: "no heartbeat for 35 s (3 × 10 s + 5 s grace)"))
                 events.append(Event(device: name, at: start + length, bootID: boot, payload: .agentStarted(agentVersion: "0.1.0")))
                 events.append(Event(device: name, at: start + length, bootID: boot, payload: .outage(OutageReport(
                     cause: .powerLoss, start: start, end: start + length, durationS: length, precisionS: 60, clockSynced: true))))
-                flips.append(flip(name, from: .down, to: .up, at: start + length, reason: "heartbeat received"))
+                flips.append(FlipChange.flip(name, from: .down, to: .up, at: start + length, reason: "heartbeat received"))
             }
             if events.count + flips.count > 20_000 { try await flush() }
         }
@@ -87,10 +87,5 @@ enum Seed {
         }
         try await store.saveDaily(daily)
         return rows
-    }
-
-    static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String) -> FlipChange {
-        FlipChange(device: device, status: to, event: Event(device: device, at: at, bootID: nil,
-                                                              payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: reason))))
     }
 }
