@@ -62,7 +62,7 @@ public struct StartDecision: Sendable, Equatable {
     }
 }
 
-/// Pure gap detection (DESIGN.md): previous state + facts now → findings. No I/O, no clock.
+/// Pure gap detection (docs/DESIGN.md): previous state + facts now → findings. No I/O, no clock.
 public enum GapDetector {
     public static func onStart(previous: StateLoad, facts: BootSnapshot, policy: GapPolicy) -> StartDecision {
         var decision = decide(previous: previous, facts: facts, policy: policy)

@@ -17,7 +17,7 @@ public struct OutboxLimits: Sendable, Equatable {
     }
 }
 
-/// Durable spool of events not yet acknowledged by the collector (DESIGN.md, "Outbox").
+/// Durable spool of events not yet acknowledged by the collector (docs/DESIGN.md, "Outbox").
 ///
 /// One file per event, named by a sequence number, written temp + fsync + rename + fsync-dir:
 /// after a `kill -9` or a power cut at any point, an event is either wholly there or was never

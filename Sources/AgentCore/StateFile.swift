@@ -5,7 +5,7 @@ import Foundation
 #endif
 import DowntimeProtocol
 
-/// What the agent remembers across restarts and reboots (DESIGN.md, "Gap detection").
+/// What the agent remembers across restarts and reboots (docs/DESIGN.md, "Gap detection").
 public struct AgentState: Sendable, Equatable {
     public var bootID: String
     /// Last wall-clock time the agent was known alive.

@@ -12,7 +12,7 @@ public struct LivenessPolicy: Sendable, Equatable {
     }
 }
 
-/// The pure liveness rule of DESIGN.md.
+/// The pure liveness rule of docs/DESIGN.md ("Liveness on the collector").
 public enum Liveness {
     /// Returns the status of a device at the frozen time `now`.
     ///
