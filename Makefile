@@ -36,22 +36,22 @@ release: deps
 test: deps fuzz-deps
 	$(SWIFT) build --build-tests
 	# A throw-away PostgreSQL on loopback for the PostgreSQL half of the store tests (required here, never skipped).
-	DOWNTIME_TEST_REQUIRE_POSTGRES=1 DOWNTIME_BIN_DIR=$$($(SWIFT) build --show-bin-path) Tests/postgres/with-postgres.sh $(SWIFT) test --skip-build
+	DOWNTIME_TEST_REQUIRE_POSTGRES=1 DOWNTIME_BIN_DIR="$$($(SWIFT) build --show-bin-path)" Tests/postgres/with-postgres.sh $(SWIFT) test --skip-build
 	# Two collectors on one PostgreSQL behind nginx, the leader killed with kill -9 under load (about 75 s).
-	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin $$($(SWIFT) build --show-bin-path)
-	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
+	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin "$$($(SWIFT) build --show-bin-path)"
+	Tests/reliability/run.sh "$$($(SWIFT) build --show-bin-path)" $(VENV) $(SEED)
 	./deploy/test-deploy.sh "$$($(SWIFT) build --show-bin-path)"
 	./deploy/lab/lab.sh "$$($(SWIFT) build --show-bin-path)"
 
 # Only the reliability suite (about 2.5 minutes): fuzz, schemathesis, kill -9 under load, load held, auth.
 reliability: fuzz-deps
 	$(SWIFT) build
-	Tests/reliability/run.sh $$($(SWIFT) build --show-bin-path) $(VENV) $(SEED)
+	Tests/reliability/run.sh "$$($(SWIFT) build --show-bin-path)" $(VENV) $(SEED)
 
 # Only the two-collector test (PostgreSQL and nginx on loopback, about 75 s).
 multi: deps
 	$(SWIFT) build
-	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin $$($(SWIFT) build --show-bin-path)
+	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin "$$($(SWIFT) build --show-bin-path)"
 
 run: build
 	./deploy/run-local.sh $(BIN)

@@ -13,12 +13,24 @@ if [ ! -s "$data/local-agent.token" ]; then
     chmod 600 "$data/local-agent.token"
 fi
 
-"$bin/downtime-collector" serve --port "$port" --data-dir "$data" &
+# The collector's output is also kept, to see its own "listening" line: another program answering on the port
+# must not be taken for it.
+said=$(mktemp)
+DOWNTIME_PORT=$port "$bin/downtime-collector" serve --data-dir "$data" > >(tee "$said") 2>&1 &
 collector=$!
 agent=""
-trap 'kill $collector $agent 2>/dev/null; wait' EXIT INT TERM
+trap 'kill $collector $agent 2>/dev/null || true; wait || true; rm -f "$said"' EXIT INT TERM
 
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+# Wait for our collector to say it listens; stop here if it exited (it said why).
+for _ in $(seq 150); do
+    grep -q "listening on http" "$said" && break
+    if ! kill -0 $collector 2>/dev/null; then
+        wait $collector || rc=$?
+        echo "make run: the collector did not start (exit ${rc:-0}; see the line above)" >&2
+        exit 2
+    fi
+    sleep 0.2
+done
 if [ -x "$bin/downtime-agent" ] && "$bin/downtime-agent" --help 2>&1 | grep -q -- --collector; then
     "$bin/downtime-agent" --collector "http://127.0.0.1:$port" --device "$device" \
         --token "$(cat "$data/local-agent.token")" --state-dir "$data/agent" &

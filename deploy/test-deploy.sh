@@ -118,7 +118,17 @@ check "install.sh --prefix not absolute" usage_case 2 "$INSTALL" agent --root "$
 check "uninstall.sh with an unknown component" usage_case 2 "$UNINSTALL" printer --root "$E"
 check "install.sh --help exits 0" bash -c '"$1" --help | grep -q "^usage: deploy/install.sh"' _ "$INSTALL"
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
-    check "install.sh as a normal user without --root: one-line error, exit 1" usage_case 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$INSTALL" agent --binary /bin/true
+    # The checkout may sit below a folder only root can enter (/root, a mktemp -d folder): the normal user runs a
+    # copy of the scripts from a folder of its own, so that the case tests install.sh, not the checkout's location.
+    U=$(mktemp -d /tmp/downtime-deploy-user.XXXXXX)
+    mkdir -p "$U/repo" && cp -R "$REPO/deploy" "$REPO/agent" "$REPO/collector" "$REPO/README.md" "$U/repo/"
+    chmod -R a+rX "$U"
+    user_before=$(snapshot "$U"; ls -la /usr/local/bin /etc/downtime /etc/systemd/system 2>&1)
+    check "install.sh as a normal user without --root: one-line error, exit 1" usage_case 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$U/repo/deploy/install.sh" agent --binary /bin/true
+    check "the normal user's refused run wrote nothing" [ "$user_before" = "$(snapshot "$U"; ls -la /usr/local/bin /etc/downtime /etc/systemd/system 2>&1)" ]
+    rm -rf "$U"
+else
+    fail "install.sh as a normal user: needs root and setpriv to become user 65534 (run the tests as root)"
 fi
 check "nothing was written by the refused runs" [ -z "$(ls -A "$E")" ]
 
@@ -203,6 +213,25 @@ assert "healthz" in " ".join(s["healthcheck"]["test"]), s["healthcheck"]
 EOF
 else
     fail "compose.yaml: python3 with PyYAML is missing"
+fi
+
+echo "== make run (deploy/run-local.sh) from a folder with a space in its name"
+if [ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/downtime-collector" ]; then
+    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+    W="$T/make run/data"
+    port=$(free_port)
+    DOWNTIME_PORT=$port DOWNTIME_DATA_DIR="$W" setpriv --pdeathsig KILL -- "$REPO/deploy/run-local.sh" "$BIN_DIR" >"$T/run.out" 2>&1 &
+    run=$!
+    for _ in $(seq 100); do grep -q "DowntimeMon is running" "$T/run.out" && break; sleep 0.2; done
+    check "run-local.sh says where to look and the collector answers" bash -c 'grep -q "open http://localhost:$1/" "$2" && curl -fs "http://127.0.0.1:$1/healthz" >/dev/null' _ "$port" "$T/run.out"
+    for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/api/v1/devices" | grep -q '"status":"up"' && break; sleep 0.2; done
+    check "run-local.sh's agent reports this machine up" bash -c 'curl -fs "http://127.0.0.1:$1/api/v1/devices" | grep -q "\"status\":\"up\""' _ "$port"
+    # A second `make run` on the same port: the collector's one line, exit 2, no agent started against the first.
+    out=$(DOWNTIME_PORT=$port DOWNTIME_DATA_DIR="$W-2" timeout 30 "$REPO/deploy/run-local.sh" "$BIN_DIR" 2>&1); rc=$?
+    check "a second run-local.sh on a taken port exits 2 naming the port" bash -c '[ "$1" = 2 ] && grep -q "cannot listen on 0.0.0.0:$2 (DOWNTIME_PORT): Address already in use" <<<"$3" && ! grep -q "DowntimeMon is running" <<<"$3"' _ $rc "$port" "$out"
+    kill $run 2>/dev/null; wait $run 2>/dev/null
+else
+    fail "make run: no built binaries given (deploy/test-deploy.sh BIN_DIR)"
 fi
 
 echo

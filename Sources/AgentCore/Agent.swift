@@ -168,7 +168,7 @@ public final class Agent {
         do {
             try outbox.enqueue(event, bootID: bootID, uptime: now.uptime)
         } catch {
-            log.error("could not spool \(event.kind.rawValue) event \(event.id): \(error)")
+            log.error("could not spool \(event.kind.rawValue) event \(event.id.wireString): \(error)")
         }
     }
 
@@ -298,7 +298,7 @@ public final class Agent {
                         remove(seqs)
                     case .refused(let status, let why):
                         refusedEvents += 1
-                        log.error("collector refused \(entry.event.kind.rawValue) event \(entry.event.id) with HTTP \(status) "
+                        log.error("collector refused \(entry.event.kind.rawValue) event \(entry.event.id.wireString) with HTTP \(status) "
                                   + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
                         remove([entry.seq])
                     case .failed(let why, let down):

@@ -89,8 +89,13 @@ public struct AgentConfig: Sendable, Equatable {
     /// Parses flags over environment variables; an empty variable counts as unset.
     public static func parse(arguments: [String], environment: [String: String], hostName: String) throws(ConfigError) -> Command {
         var values: [String: String] = [:]
+        // Where each value came from, so that an error names what the user set (the flag or the variable).
+        var origin: [String: String] = [:]
         for o in options {
-            if let env = o.env, let v = environment[env], !v.isEmpty { values[o.flag] = v }
+            if let env = o.env, let v = environment[env], !v.isEmpty {
+                values[o.flag] = v
+                origin[o.flag] = env
+            }
         }
         var i = 0
         while i < arguments.count {
@@ -113,6 +118,7 @@ public struct AgentConfig: Sendable, Equatable {
                 values[name] = "1"
                 continue
             }
+            origin[name] = "--\(name)"
             if let inline {
                 values[name] = inline
             } else {
@@ -130,21 +136,26 @@ public struct AgentConfig: Sendable, Equatable {
               collector.split(separator: "/", omittingEmptySubsequences: false).count >= 3,
               !collector.split(separator: "/", omittingEmptySubsequences: false)[2].isEmpty,
               collector.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
-            throw ConfigError("collector URL '\(collector)' must look like http://host:port or https://host")
+            throw ConfigError("\(origin["collector"] ?? "--collector"): collector URL '\(collector)' must look like "
+                + "http://host:port or https://host")
         }
         let rawDevice = values["device"] ?? hostName
         guard let device = DeviceName.normalize(rawDevice) else {
-            throw ConfigError("device name '\(rawDevice)' must match [a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
+            throw ConfigError("\(origin["device"] ?? "host name"): device name '\(rawDevice)' must match "
+                + "[a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
         }
         let stateDir = values["state-dir"] ?? environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "/var/lib/downtime-agent"
-        let interval = try number(values["interval"], "interval", default: 10, range: 1...86_400)
-        let persist = try number(values["persist-interval"], "persist-interval", default: 60, range: 1...86_400)
-        let maxEvents = try number(values["outbox-max-events"], "outbox-max-events", default: 10_000, range: 10...10_000_000)
-        let maxBytes = try number(values["outbox-max-bytes"], "outbox-max-bytes", default: 8 << 20, range: 16_384...(1 << 34))
+        func number(_ key: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+            try Self.number(values[key], origin[key] ?? "--\(key)", default: value, range: range)
+        }
+        let interval = try number("interval", default: 10, range: 1...86_400)
+        let persist = try number("persist-interval", default: 60, range: 1...86_400)
+        let maxEvents = try number("outbox-max-events", default: 10_000, range: 10...10_000_000)
+        let maxBytes = try number("outbox-max-bytes", default: 8 << 20, range: 16_384...(1 << 34))
         for key in ["token", "enrollment-key"] {
             if let v = values[key], !v.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
-                throw ConfigError("--\(key) must be printable ASCII without spaces")
+                throw ConfigError("\(origin[key] ?? "--\(key)") must be printable ASCII without spaces")
             }
         }
         return .run(AgentConfig(
@@ -159,7 +170,7 @@ public struct AgentConfig: Sendable, Equatable {
     private static func number(_ text: String?, _ name: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
         guard let text else { return value }
         guard let n = Int(text), range.contains(n) else {
-            throw ConfigError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw ConfigError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return n
     }

@@ -45,8 +45,35 @@ public struct CollectorConfig: Sendable {
     public var notifyGroupWindow: TimeInterval = 10
     /// Windows from the configuration (the CLI adds more to the store).
     public var maintenance: [MaintenanceWindow] = []
+    /// Where each configured value came from (`--port`, `DOWNTIME_PORT`, `DOWNTIME_PORT in FILE`), so that an error
+    /// found later (a taken port, an unwritable data folder) names what the user set; absent means the default.
+    public var origins: [Key: String] = [:]
 
     public init() {}
+
+    /// What to name in a message about `key`: where its value came from, or the variable when it is the default.
+    public func origin(_ key: Key) -> String { origins[key] ?? "\(key.rawValue) (default)" }
+
+    /// A source of settings: its values and how to name a key that came from it.
+    public struct Layer: Sendable {
+        public var values: [Key: String]
+        public var name: @Sendable (Key) -> String
+
+        public init(_ values: [Key: String], name: @escaping @Sendable (Key) -> String = { $0.rawValue }) {
+            self.values = values
+            self.name = name
+        }
+
+        /// Values from a config file: named `KEY in FILE`.
+        public static func file(_ values: [Key: String], path: String) -> Layer {
+            Layer(values) { "\($0.rawValue) in \(path)" }
+        }
+
+        /// Values from command-line flags: named by the flag (`--port`).
+        public static func flags(_ values: [Key: String]) -> Layer {
+            Layer(values) { key in key.flag ?? key.rawValue }
+        }
+    }
 
     /// The variable names, which are also the keys of the config file (`KEY=value` lines, `#` comments).
     public enum Key: String, CaseIterable, Sendable {
@@ -67,6 +94,17 @@ public struct CollectorConfig: Sendable {
         case notifySettle = "DOWNTIME_NOTIFY_SETTLE"
         /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
         case maintenance = "DOWNTIME_MAINTENANCE"
+
+        /// The command-line flag that sets this key, where there is one.
+        public var flag: String? {
+            switch self {
+            case .host: "--host"
+            case .port: "--port"
+            case .dataDir: "--data-dir"
+            case .database: "--database"
+            default: nil
+            }
+        }
     }
 
     /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
@@ -92,29 +130,41 @@ public struct CollectorConfig: Sendable {
 
     /// Builds the configuration from layered sources (later layers win) and checks every value.
     public static func resolve(_ layers: [[Key: String]]) throws -> CollectorConfig {
+        try resolve(named: layers.map { Layer($0) })
+    }
+
+    /// Builds the configuration from named layers (later layers win); an error names where the bad value came from.
+    public static func resolve(named layers: [Layer]) throws -> CollectorConfig {
         var merged: [Key: String] = [:]
-        for layer in layers { merged.merge(layer) { _, new in new } }
         var c = CollectorConfig()
+        for layer in layers {
+            for (key, value) in layer.values {
+                merged[key] = value
+                c.origins[key] = layer.name(key)
+            }
+        }
+        let origins = c.origins
+        func name(_ key: Key) -> String { origins[key] ?? key.rawValue }
         func int(_ key: Key, _ range: ClosedRange<Int>) throws -> Int? {
             guard let v = merged[key] else { return nil }
             guard let n = Int(v), range.contains(n) else {
-                throw ConfigError(key: key.rawValue, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(v)")
+                throw ConfigError(key: name(key), message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(v)")
             }
             return n
         }
         if let h = merged[.host] {
-            guard !h.isEmpty else { throw ConfigError(key: Key.host.rawValue, message: "must not be empty") }
+            guard !h.isEmpty else { throw ConfigError(key: name(.host), message: "must not be empty") }
             c.host = h
         }
         if let p = try int(.port, 0...65535) { c.port = p }
         if let d = merged[.dataDir] {
-            guard !d.isEmpty else { throw ConfigError(key: Key.dataDir.rawValue, message: "must not be empty") }
+            guard !d.isEmpty else { throw ConfigError(key: name(.dataDir), message: "must not be empty") }
             c.dataDir = d
         }
-        if let d = merged[.database], !d.isEmpty { c.database = try StoreLocation(d, key: Key.database.rawValue) }
+        if let d = merged[.database], !d.isEmpty { c.database = try StoreLocation(d, key: name(.database)) }
         if let k = merged[.enrollmentKey], !k.isEmpty {
             guard k.count >= 12 else {
-                throw ConfigError(key: Key.enrollmentKey.rawValue, message: "must be at least 12 characters")
+                throw ConfigError(key: name(.enrollmentKey), message: "must be at least 12 characters")
             }
             c.enrollmentKey = k
         }
@@ -123,7 +173,7 @@ public struct CollectorConfig: Sendable {
         if let i = try int(.defaultInterval, 1...86_400) { c.defaultInterval = i }
         // Under 31 days would cut into the 30-day figures the page shows.
         if let r = try int(.retentionDays, 0...100_000), r > 0 {
-            guard r >= 31 else { throw ConfigError(key: Key.retentionDays.rawValue, message: "must be 0 (keep all) or at least 31") }
+            guard r >= 31 else { throw ConfigError(key: name(.retentionDays), message: "must be 0 (keep all) or at least 31") }
             c.retentionDays = r
         }
         if let p = merged[.pagePassword], !p.isEmpty { c.pagePassword = p }
@@ -131,10 +181,10 @@ public struct CollectorConfig: Sendable {
             do {
                 c.notifiers = try n.split(separator: ";").map { try NotifierSpec.parse($0.trimmingCharacters(in: .whitespaces)) }
             } catch {
-                throw ConfigError(key: Key.notify.rawValue, message: (error as? WireValidationError)?.message ?? "invalid")
+                throw ConfigError(key: name(.notify), message: (error as? WireValidationError)?.message ?? "invalid")
             }
             guard Set(c.notifiers.map(\.name)).count == c.notifiers.count else {
-                throw ConfigError(key: Key.notify.rawValue, message: "two channels have the same name")
+                throw ConfigError(key: name(.notify), message: "two channels have the same name")
             }
         }
         if let d = try int(.notifyDampMinutes, 0...1440) { c.notifyDamp = TimeInterval(d * 60) }
@@ -143,7 +193,7 @@ public struct CollectorConfig: Sendable {
             do {
                 c.maintenance = try m.split(separator: ";").map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
             } catch {
-                throw ConfigError(key: Key.maintenance.rawValue, message: (error as? WireValidationError)?.message ?? "invalid")
+                throw ConfigError(key: name(.maintenance), message: (error as? WireValidationError)?.message ?? "invalid")
             }
         }
         return c

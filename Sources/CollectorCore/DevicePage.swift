@@ -31,16 +31,23 @@ public enum DevicePage {
                 }
                 w.element(.h2, text: "Log")
                 w.element(.p) { w in
-                    w.text("Newest first\(log.count > logRows ? ", the last \(logRows) of \(log.count)" : "") · ")
+                    let shown = log.count > logRows ? ", the newest \(logRows) of \(log.count)" : ""
+                    w.text("Newest first by the time each event happened\(shown) · ")
                     w.element(.a, [(.href, "/devices/\(v.name)/log.txt")], text: "log.txt")
                     w.text(" · ")
                     w.element(.a, [(.href, "/devices/\(v.name)/log.csv")], text: "CSV")
                     w.text(" · ")
                     w.element(.a, [(.href, "/api/v1/devices/\(v.name)/events")], text: "JSON")
                 }
-                logTable(&w, log.suffix(logRows).reversed())
+                logTable(&w, newestFirst(log).prefix(logRows))
             }
         }
+    }
+
+    /// The log in the order the page names: by each event's own time, newest first; events of the same time, the
+    /// later arrival first. `log` comes in arrival order, which differs when an agent's outbox delivers late.
+    static func newestFirst(_ log: [Event]) -> [Event] {
+        log.enumerated().sorted { ($0.element.at, $0.offset) > ($1.element.at, $1.offset) }.map(\.element)
     }
 
     static func sentence(_ v: DeviceView) -> String {

@@ -41,7 +41,7 @@ public enum LogFormat {
     public static let csvHeader = "time,device,kind,id,detail"
 
     public static func csvRow(_ e: Event) -> String {
-        [WireTime.format(e.at), e.device, e.kind.rawValue, e.id.uuidString, detail(e)].map(csvField).joined(separator: ",")
+        [WireTime.format(e.at), e.device, e.kind.rawValue, e.id.wireString, detail(e)].map(csvField).joined(separator: ",")
     }
 
     static func csvField(_ s: String) -> String {

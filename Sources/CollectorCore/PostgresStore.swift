@@ -1,6 +1,8 @@
 import DowntimeProtocol
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -78,10 +80,26 @@ public final class PostgresStore: SharedStore {
         if let e = error as? PostgresTransactionError {
             return describe(e.closureError ?? e.commitError ?? e.beginError ?? e.rollbackError ?? error)
         }
-        guard let e = error as? PSQLError else { return "\(error)" }
+        guard let e = error as? PSQLError else { return describeTransport(error) }
         if let message = e.serverInfo?[.message] { return message }
-        if let underlying = e.underlying { return "\(underlying)" }
+        if let underlying = e.underlying { return describeTransport(underlying) }
         return e.code.description
+    }
+
+    /// The errno text of a failed connection ("Connection refused"), not NIO's nested error dump.
+    static func describeTransport(_ error: any Error) -> String {
+        if let c = error as? NIOConnectionError {
+            if c.dnsAError != nil || c.dnsAAAAError != nil { return "cannot resolve the host name \(c.host)" }
+            if let first = c.connectionErrors.first { return describeTransport(first.error) }
+        }
+        if let io = error as? IOError {
+            let why = String(cString: strerror(io.errnoCode))
+            return io.errnoCode == ECONNREFUSED ? "\(why): is PostgreSQL running and listening there?" : why
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel {
+            return "no answer within the connect timeout: is the host up and the port open?"
+        }
+        return "\(error)"
     }
 
     // MARK: migrations

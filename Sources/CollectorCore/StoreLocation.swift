@@ -19,6 +19,14 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// One sentence for a store failure at this location (a full disk, a read-only file, a lock, a server's refusal).
+    public func problem(_ error: any Error) -> String {
+        switch self {
+        case .sqlite(let path): DataFolder.openProblem(error, path: path).description
+        case .postgres(let url): "\(url): \(PostgresStore.describe(error))"
+        }
+    }
+
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
@@ -26,15 +34,22 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Opens the store (creating or migrating its tables).
-    public func open() async throws -> any Store {
+    /// Opens the store (creating or migrating its tables). Anything that stops it is a `ConfigError` naming `key`
+    /// (the flag or variable the location came from) with a sentence saying why and what to do.
+    public func open(key: String = "--database") async throws -> any Store {
         switch self {
         case .sqlite(let path):
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            return try SQLiteStore(path: path)
+            do {
+                try DataFolder.prepare(forFile: path)
+                do { return try SQLiteStore(path: path) } catch { throw DataFolder.openProblem(error, path: path) }
+            } catch let problem as DataFolder.Problem {
+                throw ConfigError(key: key, message: problem.description)
+            }
         case .postgres(let url):
-            return try await PostgresStore.open(url)
+            do { return try await PostgresStore.open(url) } catch var e as ConfigError {
+                if e.key == "--database" { e.key = key }
+                throw e
+            }
         }
     }
 }
@@ -43,8 +58,8 @@ extension CollectorConfig {
     /// The configured database, or the SQLite file in the data folder.
     public var storeLocation: StoreLocation { database ?? .sqlite(path: databasePath) }
 
-    /// Opens the configured store.
+    /// Opens the configured store; a failure names the flag or variable that chose it.
     public func openStore() async throws -> any Store {
-        try await storeLocation.open()
+        try await storeLocation.open(key: origin(database != nil ? .database : .dataDir))
     }
 }

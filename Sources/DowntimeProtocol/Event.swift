@@ -220,7 +220,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
-        try c.encode(id, forKey: .id)
+        try c.encode(id.wireString, forKey: .id)
         try c.encode(device, forKey: .device)
         try c.encode(kind.rawValue, forKey: .kind)
         try c.encode(at, forKey: .at)
@@ -277,4 +277,17 @@ public struct EventBatch: Codable, Sendable, Equatable {
 public struct EventBatchReply: Codable, Sendable, Equatable {
     public var accepted: [UUID]
     public init(accepted: [UUID]) { self.accepted = accepted }
+
+    enum CodingKeys: String, CodingKey { case accepted }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(accepted.map(\.wireString), forKey: .accepted)
+    }
+}
+
+extension UUID {
+    /// The UUID as written on the wire, in logs and on pages: lower case (RFC 9562, section 4).
+    /// Reading accepts either case (`UUID(uuidString:)`), so an upper-case id is the same event.
+    public var wireString: String { uuidString.lowercased() }
 }

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import Synchronization
 
 /// Flags every command shares: where the data is and which config file to read.
 struct StoreOptions: ParsableArguments {
@@ -21,19 +22,21 @@ struct StoreOptions: ParsableArguments {
     /// Defaults < config file < environment < flags.
     func resolve(_ flags: [CollectorConfig.Key: String] = [:]) throws -> CollectorConfig {
         let env = ProcessInfo.processInfo.environment
-        var layers: [[CollectorConfig.Key: String]] = []
+        var layers: [CollectorConfig.Layer] = []
         if let path = config ?? env["DOWNTIME_CONFIG"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigError(key: "--config", message: "cannot read \(path)")
+            let key = config != nil ? "--config" : "DOWNTIME_CONFIG"
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw ConfigError(key: key, message: "cannot read \(path): \(FileProblem.reason(error, path: path))")
             }
-            layers.append(try CollectorConfig.parseFile(text, name: path))
+            layers.append(.file(try CollectorConfig.parseFile(text, name: path), path: path))
         }
-        layers.append(CollectorConfig.environmentLayer(env))
+        layers.append(CollectorConfig.Layer(CollectorConfig.environmentLayer(env)))
         var mine = flags
         if let dataDir { mine[.dataDir] = dataDir }
         if let database { mine[.database] = database }
-        layers.append(mine)
-        return try CollectorConfig.resolve(layers)
+        layers.append(.flags(mine))
+        return try CollectorConfig.resolve(named: layers)
     }
 
     func openStore() async throws -> (CollectorConfig, any Store) {
@@ -88,13 +91,26 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "downtime-collector")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try await cli { try await config.openStore() }
-        let collector = try await Collector.start(store: store, config: config, logger: logger)
+        let collector = try await cli {
+            do { return try await Collector.start(store: store, config: config, logger: logger) } catch {
+                throw ConfigError(key: config.origin(config.database != nil ? .database : .dataDir),
+                                  message: "cannot start: \(config.storeLocation.problem(error))")
+            }
+        }
+        let listening = Mutex(false)
         let app = buildApplication(collector) { port in
+            listening.withLock { $0 = true }
             let shown = config.host == "0.0.0.0" ? "localhost" : config.host
             // Unbuffered: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("downtime-collector listening on http://\(shown):\(port)/\n".utf8))
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch where !listening.withLock({ $0 }) {
+            // Nothing listens yet: the address is the problem (taken, not ours, a privileged port).
+            FileHandle.standardError.write(Data("downtime-collector: \(ListenProblem.sentence(error, config: config))\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
 

@@ -64,6 +64,26 @@ import Testing
         }
     }
 
+    /// A bad value is blamed on what set it: the variable when it came from the environment, the flag otherwise.
+    @Test(arguments: [
+        ([], ["DOWNTIME_INTERVAL": "ten"], "DOWNTIME_INTERVAL must be a whole number"),
+        (["--interval", "ten"], ["DOWNTIME_INTERVAL": "5"], "--interval must be a whole number"),
+        ([], ["DOWNTIME_PERSIST_INTERVAL": "0"], "DOWNTIME_PERSIST_INTERVAL must be"),
+        ([], ["DOWNTIME_COLLECTOR_URL": "nas:8899"], "DOWNTIME_COLLECTOR_URL: collector URL 'nas:8899'"),
+        ([], ["DOWNTIME_DEVICE": "../etc"], "DOWNTIME_DEVICE: device name"),
+        ([], ["DOWNTIME_TOKEN": "has space"], "DOWNTIME_TOKEN must be printable"),
+    ] as [([String], [String: String], String)])
+    func errorsNameTheFlagOrVariableTheValueCameFrom(args: [String], env: [String: String], expected: String) {
+        var environment = env
+        if environment["DOWNTIME_COLLECTOR_URL"] == nil { environment["DOWNTIME_COLLECTOR_URL"] = "http://a" }
+        do {
+            _ = try AgentConfig.parse(arguments: args, environment: environment, hostName: "pi")
+            Issue.record("\(args) \(env) was accepted")
+        } catch {
+            #expect(error.message.contains(expected), "\(error.message)")
+        }
+    }
+
     @Test func aHostNameThatIsNoDeviceNameAsksForOne() {
         #expect(throws: ConfigError.self) { try parse(["--collector", "http://a"], host: "my pi") }
     }

@@ -165,7 +165,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(TransportErro
                 return batch.events.contains { $0.id == bad } ? nil : batch.events.map(\.id)
             }.flatMap { $0 }
         #expect(!stored.contains(bad) && Set(stored).count == stored.count && stored.count == 4)
-        #expect(h.lines.lines.contains { $0.hasPrefix("<3>") && $0.contains(bad.uuidString) })
+        #expect(h.lines.lines.contains { $0.hasPrefix("<3>") && $0.contains(bad.wireString) })
     }
 
     @Test(arguments: [401, 403, 429, 500, 503])

@@ -66,6 +66,30 @@ import Testing
         """
     }
 
+    /// RFC 9562: ids are read in either case and written in lower case, so a client comparing what it sent sees it.
+    @Test(arguments: Backend.all) func eventIdsAreWrittenInLowerCaseAndEitherCaseIsOneEvent(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-1")
+        let id = UUID()
+        let lower = id.uuidString.lowercased()
+        try await h.test { client in
+            for sent in [id.uuidString, lower, id.uuidString] {
+                let batch = Self.outageBatch(id: id).replacingOccurrences(of: id.uuidString, with: sent)
+                let (status, body) = try await client.post("/api/v1/events", batch, token: token)
+                #expect(status == .ok)
+                #expect(body == #"{"accepted":["\#(lower)"]}"#)
+            }
+            let (_, events, _) = try await client.get("/api/v1/devices/pi-1/events")
+            #expect(events.contains(#""id":"\#(lower)""#) && !events.contains(id.uuidString))
+            let (_, text, _) = try await client.get("/devices/pi-1/log.txt")
+            #expect(!text.contains(id.uuidString))
+        }
+        let rows = try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100)
+        #expect(rows.filter { $0.event.id == id }.count == 1)
+        let csv = rows.map { LogFormat.csvRow($0.event) }.joined(separator: "\n")
+        #expect(csv.contains(lower) && !csv.contains(id.uuidString))
+    }
+
     @Test(arguments: Backend.all) func repeatedEventIdIsStoredOnce(_ backend: Backend) async throws {
         let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")

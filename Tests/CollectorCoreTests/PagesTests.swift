@@ -49,6 +49,31 @@ import Testing
         }
     }
 
+    /// Events arrive out of time order (an outbox delivering late, a seeded history): the page's log follows the
+    /// events' own times, newest first, as it says; the JSON API keeps the arrival order of its cursor.
+    @Test func devicePageLogIsNewestFirstByEventTime() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        let days = [5, 4, 25, 24, 9]  // November, posted in this order
+        @Sendable func at(_ day: Int, _ hour: String = "09") -> String { "2026-11-\(day < 10 ? "0" : "")\(day)T\(hour):00:00Z" }
+        try await h.test { client in
+            for day in days {
+                let end = at(day)
+                let start = at(day, "08")
+                let (status, _) = try await client.post(
+                    "/api/v1/events", IngestTests.outageBatch(id: UUID(), start: start, end: end), token: token)
+                #expect(status == .ok)
+            }
+            let (_, page, _) = try await client.get("/devices/pi-1")
+            #expect(page.contains("Newest first by the time each event happened"))
+            guard let logPart = page.components(separatedBy: "<h2>Log</h2>").last else { return #expect(Bool(false)) }
+            let shown = logPart.components(separatedBy: "datetime=\"").dropFirst().map { String($0.prefix(19)) }
+            #expect(shown == [25, 24, 9, 5, 4].map { String(at($0).prefix(19)) })
+            let api = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self)
+            #expect(api.events.map { String(WireTime.format($0.at).prefix(19)) } == days.map { String(at($0).prefix(19)) })
+        }
+    }
+
     @Test func healthz() async throws {
         let h = try await Harness.make()
         try await h.test { client in

@@ -108,7 +108,7 @@ import Testing
         let log = (0..<400).map { i in Event(device: "pi", at: Self.now - Double(i), bootID: "ab", payload: .shutdown) }
         let html = DevicePage.render(Self.detail("pi", .up, outages: [outage]), log: log, now: Self.now)
         for needle in ["Agent version", "Booted", "synced, +0.2 s from the collector", "clean reboot", "agent + collector",
-                       "href=\"/devices/pi/log.txt\"", "href=\"/devices/pi/log.csv\"", "the last 300 of 400",
+                       "href=\"/devices/pi/log.txt\"", "href=\"/devices/pi/log.csv\"", "the newest 300 of 400",
                        "<svg class=\"tl\""] {
             #expect(html.contains(needle), "\(needle)")
         }

@@ -16,7 +16,7 @@ import Testing
         #expect(metrics.status == 200 && metrics.body.contains("downtime_device_state{device=\"pi-metrics\",state=\"up\"} 1"))
         let file = "\(data)/metrics.txt"
         try metrics.body.write(toFile: file, atomically: true, encoding: .utf8)
-        let check = try Binaries.run("/bin/sh", ["-c", "/usr/bin/promtool check metrics < \(file)"])
+        let check = try Binaries.run("/bin/sh", ["-c", "/usr/bin/promtool check metrics < \"$1\"", "sh", file])
         #expect(check.status == 0, "promtool: \(check.out) \(check.err)")
 
         let promPort = try Self.freePort()
