@@ -45,6 +45,9 @@ public struct CollectorConfig: Sendable {
     public var notifyGroupWindow: TimeInterval = 10
     /// Windows from the configuration (the CLI adds more to the store).
     public var maintenance: [MaintenanceWindow] = []
+    /// The flag file saying the clock is synchronised (systemd-timesyncd's); at the default path, without
+    /// it, the kernel is asked (adjtimex). Another path is trusted alone: absent means unsynchronised.
+    public var clockSyncFile = LinuxClockSyncProbe.defaultFlagFile
 
     public init() {}
 
@@ -67,6 +70,8 @@ public struct CollectorConfig: Sendable {
         case notifySettle = "DOWNTIME_NOTIFY_SETTLE"
         /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
         case maintenance = "DOWNTIME_MAINTENANCE"
+        /// Where to read whether the collector's clock is synchronised (see `clockSyncFile`).
+        case clockSyncFile = "DOWNTIME_CLOCK_SYNC_FILE"
     }
 
     /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
@@ -107,6 +112,10 @@ public struct CollectorConfig: Sendable {
             c.host = h
         }
         if let p = try int(.port, 0...65535) { c.port = p }
+        if let f = merged[.clockSyncFile] {
+            guard !f.isEmpty else { throw ConfigError(key: Key.clockSyncFile.rawValue, message: "must not be empty") }
+            c.clockSyncFile = f
+        }
         if let d = merged[.dataDir] {
             guard !d.isEmpty else { throw ConfigError(key: Key.dataDir.rawValue, message: "must not be empty") }
             c.dataDir = d
