@@ -7,8 +7,11 @@ import Testing
 @Suite(.serialized) struct CollectorClockEndToEndTests {
     /// A collector whose wall clock is the real one plus the offset in `offsetFile`, with a 1 s grace so
     /// that an agent beating every second is down 4 s after its last beat.
-    static func fakedCollector(_ data: String, offsetFile: String, env: [String: String] = [:]) throws -> CollectorProcess {
-        let all = AgentClockTests.faketime(offsetFile).merging(["DOWNTIME_GRACE": "1"]) { _, n in n }.merging(env) { _, n in n }
+    static func fakedCollector(_ data: String, offsetFile: String, env: [String: String] = [:]) throws
+        -> CollectorProcess
+    {
+        let all = AgentClockTests.faketime(offsetFile).merging(["DOWNTIME_GRACE": "1"]) { _, n in n }
+            .merging(env) { _, n in n }
         return try CollectorProcess(dataDir: data, env: all, viaEnvironment: true)
     }
 
@@ -18,7 +21,9 @@ import Testing
         return String(add.out.split(separator: "\n").last ?? "")
     }
 
-    static func agent(_ collector: CollectorProcess, _ name: String, token: String) throws -> (AgentProcess, AgentSandbox) {
+    static func agent(_ collector: CollectorProcess, _ name: String, token: String) throws
+        -> (AgentProcess, AgentSandbox)
+    {
         let sandbox = try AgentSandbox()
         _ = try sandbox.boot(uptime: 100)
         return (try AgentProcess(collector: collector.url, device: name, token: token, sandbox: sandbox), sandbox)
@@ -99,7 +104,8 @@ import Testing
         #expect(metrics.contains("downtime_collector_clock_last_jump_seconds -3"))
         let page = try Curl.request("GET", "\(collector.url)/").body
         #expect(page.contains("Collector clock stepped by -3"))
-        #expect(collector.output.components(separatedBy: "collector wall clock stepped by").count - 1 == 2, "\(collector.output)")
+        let stepLines = collector.output.components(separatedBy: "collector wall clock stepped by").count - 1
+        #expect(stepLines == 2, "\(collector.output)")
     }
 
     /// The true time here is the real one plus three hours: libfaketime (0.9.10) fakes timerfd deadlines

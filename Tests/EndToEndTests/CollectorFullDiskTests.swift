@@ -5,8 +5,11 @@ import Testing
 /// The collector's data folder on a small tmpfs filled to the last byte under a stream of events.
 @Suite(.serialized) struct CollectorFullDiskTests {
     /// One request by curl: status, Retry-After, body.
-    static func post(_ url: String, _ json: String, token: String) throws -> (status: Int, retryAfter: String?, body: String) {
-        let r = try Binaries.run("/usr/bin/curl", ["-sS", "-i", "-X", "POST", url, "-H", "Authorization: Bearer \(token)",
+    static func post(_ url: String, _ json: String, token: String) throws
+        -> (status: Int, retryAfter: String?, body: String)
+    {
+        let r = try Binaries.run("/usr/bin/curl", ["-sS", "-i", "-X", "POST", url,
+                                                   "-H", "Authorization: Bearer \(token)",
                                                    "-H", "Content-Type: application/json", "--data-binary", json])
         let parts = r.out.components(separatedBy: "\r\n\r\n")
         let head = parts.first ?? ""
@@ -30,8 +33,9 @@ import Testing
     static let bootA = "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 
     static func heartbeat(_ device: String, seq: Int) -> String {
-        "{\"device\":\"\(device)\",\"seq\":\(seq),\"boot_id\":\"\(bootA)\",\"uptime_s\":100,\"sent_at\":\"\(WireTime.format(Date()))\","
-            + "\"clock_synced\":true,\"interval_s\":1,\"agent_version\":\"e2e\"}"
+        "{\"device\":\"\(device)\",\"seq\":\(seq),\"boot_id\":\"\(bootA)\",\"uptime_s\":100,"
+            + "\"sent_at\":\"\(WireTime.format(Date()))\",\"clock_synced\":true,\"interval_s\":1,"
+            + "\"agent_version\":\"e2e\"}"
     }
 
     /// Fills the file system holding `path` with one file, down to the last byte it takes.
@@ -85,7 +89,8 @@ import Testing
                 wrong.append("events: \(r.status) retry-after \(r.retryAfter ?? "none") \(r.body)")
             }
             seq += 1
-            let hb = try Self.post("\(collector.url)/api/v1/heartbeat", Self.heartbeat("pi-full", seq: seq), token: token)
+            let hb = try Self.post("\(collector.url)/api/v1/heartbeat", Self.heartbeat("pi-full", seq: seq),
+                                   token: token)
             if hb.status != 200, hb.status != 503 || hb.retryAfter == nil {
                 wrong.append("heartbeat: \(hb.status) retry-after \(hb.retryAfter ?? "none") \(hb.body)")
             }
@@ -134,7 +139,8 @@ import Testing
         let lines = check.out.split(separator: "\n").map(String.init)
         #expect(lines.first == "ok", "\(check.out.prefix(300)) \(check.err)")
         let stored = Set(lines.dropFirst())
-        #expect(!acked.isEmpty && acked.isSubset(of: stored), "\(acked.subtracting(stored).count) acknowledged events lost")
+        #expect(!acked.isEmpty && acked.isSubset(of: stored),
+                "\(acked.subtracting(stored).count) acknowledged events lost")
         print("full disk: \(answers), \(acked.count) acknowledged, \(stored.count) stored, filler \(filled) bytes")
     }
 }
