@@ -36,6 +36,8 @@ let package = Package(
             dependencies: [
                 "DowntimeProtocol",
                 "CurlClient",
+                // adjtimex, to read whether the collector's clock is synchronised.
+                "CCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,6 +67,8 @@ let package = Package(
                 "CollectorCore",
                 "CurlClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // A real SQLite write failure in a unit test: the store's own writer connection set query_only.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -7,6 +7,9 @@ struct APIController<Context: RequestContext> {
     let collector: Collector
 
     func addRoutes(to group: RouterGroup<Context>) {
+        group.get("collector") { _, _ in
+            try JSONIO.response(CollectorState(collector.health.snapshot()))
+        }
         group.get("devices") { request, _ in
             let q = request.uri.queryParameters
             let limit = try Query.int(q.get("limit"), field: "limit", range: 1...10_000, default: 1000)

@@ -18,7 +18,8 @@ struct CollectorService: Service {
                 try? await Task.sleep(for: .seconds(delay))
                 do {
                     let nextDown = try await c.sweep()
-                    delay = SweepSchedule.delay(nextDown: nextDown, now: c.clock.now(), every: c.config.sweepInterval)
+                    // The deadline is on the monotonic clock, so is the wait.
+                    delay = SweepSchedule.delay(nextDown: nextDown, now: c.time().steady, every: c.config.sweepInterval)
                     await c.notifyTick()
                     if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
                         lastFlush = .now
@@ -31,7 +32,10 @@ struct CollectorService: Service {
                 } catch is CancellationError {
                     break  // shutting down: the final flush below follows
                 } catch {
-                    c.logger.error("background work failed: \(error)")
+                    // A store fault is logged once per change of state by the collector's health.
+                    if c.health.storeFailed(error, at: c.time()) == nil {
+                        c.logger.error("background work failed: \(error)")
+                    }
                 }
             }
         }
@@ -45,7 +49,9 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     // HEAD is answered wherever GET is, as HTTP asks of every server.
     let router = Router(context: CollectorRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: JSONErrorMiddleware(storeFault: { [collector] in
+        collector.health.storeFailed($0, at: collector.time())
+    }))
     let limits = RateLimiters(collector.config.rateLimits, clock: collector.clock)
     if let password = collector.config.pagePassword {
         router.add(middleware: PagePasswordMiddleware(password: password, failures: limits.passwordFailures))

@@ -7,7 +7,13 @@ import Synchronization
 public final class Collector: Sendable {
     public let store: any Store
     public let config: CollectorConfig
+    /// Wall time: what is recorded and shown.
     public let clock: any WallClock
+    /// Monotonic time: what liveness deadlines run on.
+    public let monotonic: any MonotonicClock
+    let clockSync: any ClockSyncProbe
+    /// The collector's own state (clock steps and sync, store failures) and records.
+    public let health: CollectorHealth
     /// When this run started; every device gets a fresh window from here.
     public let startedAt: Date
     let fleet: Fleet
@@ -33,10 +39,14 @@ public final class Collector: Sendable {
     }
     private let lead: Mutex<Lead>
 
-    private init(store: any Store, config: CollectorConfig, clock: any WallClock, startedAt: Date, mark: Int, logger: Logger) {
+    private init(store: any Store, config: CollectorConfig, clock: any WallClock, monotonic: any MonotonicClock,
+                 clockSync: any ClockSyncProbe, health: CollectorHealth, startedAt: Date, mark: Int, logger: Logger) {
         self.store = store
         self.config = config
         self.clock = clock
+        self.monotonic = monotonic
+        self.clockSync = clockSync
+        self.health = health
         self.startedAt = startedAt
         self.fleet = Fleet(policy: config.policy, defaultInterval: config.defaultInterval)
         self.externalMark = Mutex(mark)
@@ -55,23 +65,40 @@ public final class Collector: Sendable {
     /// (always with SQLite; with PostgreSQL, the one holding the advisory lock).
     public var isLeading: Bool { lead.withLock { $0.leading } }
 
+    /// Both clocks read now.
+    public func time() -> CollectorTime { CollectorTime.now(wall: clock, monotonic: monotonic) }
+
     /// Starts a collector run on `store`: records the time the previous run was away as `collector_down`
     /// (unknown, not downtime) in every device's log and loads the devices.
+    /// The time away is measured on the wall clock (nothing else spans a restart): a clock behind the
+    /// previous run's last alive mark (a box without a real-time clock, not yet synchronised) records
+    /// nothing, since the time away is then unknowable; a clock stepped ahead between runs lengthens it.
+    /// Either way it is `unknown` time, never downtime, and no device is judged on it (fresh windows).
     public static func start(store: any Store, config: CollectorConfig, clock: any WallClock = SystemWallClock(),
-                             logger: Logger = Logger(label: "downtime-collector")) async throws -> Collector {
-        let now = clock.now()
+                             monotonic: any MonotonicClock = SystemMonotonicClock(),
+                             clockSync: (any ClockSyncProbe)? = nil, logger: Logger = Logger(label: "downtime-collector")) async throws -> Collector {
+        let t = CollectorTime.now(wall: clock, monotonic: monotonic)
+        let now = t.wall
+        let sync = clockSync ?? LinuxClockSyncProbe(flagFile: config.clockSyncFile)
+        let health = CollectorHealth(logger: logger, dataDir: config.database == nil ? config.dataDir : nil)
+        health.observeClock(t, synced: sync.isSynced())
         let previousAlive = try await store.beginRun(at: now)
         let devices = try await store.allDevices()
-        if let previousAlive, now.timeIntervalSince(previousAlive) > config.flushInterval {
+        if let previousAlive, now < previousAlive {
+            logger.warning("""
+                the clock (\(WireTime.format(now))) is behind the previous run's last alive mark \
+                (\(WireTime.format(previousAlive))): the time the collector was away is unknown and not recorded
+                """)
+        } else if let previousAlive, now.timeIntervalSince(previousAlive) > config.flushInterval {
             let records = devices.filter { $0.createdAt <= previousAlive }.map {
                 Event(device: $0.name, at: previousAlive, bootID: nil, payload: .collectorDown(start: previousAlive, end: now))
             }
             if !records.isEmpty { _ = try await store.insertEvents(records, receivedAt: now) }
             logger.notice("collector was away from \(WireTime.format(previousAlive)) to \(WireTime.format(now)); recorded as unknown")
         }
-        let c = Collector(store: store, config: config, clock: clock, startedAt: now,
-                          mark: try await store.externalChangeMark(), logger: logger)
-        await c.fleet.load(devices, windowStart: now)
+        let c = Collector(store: store, config: config, clock: clock, monotonic: monotonic, clockSync: sync,
+                          health: health, startedAt: now, mark: try await store.externalChangeMark(), logger: logger)
+        await c.fleet.load(devices, now: t, freshWindow: true)
         try await c.loadMaintenance()
         if c.shared != nil {
             let leading = await c.leader.holdsLead()
@@ -87,7 +114,7 @@ public final class Collector: Sendable {
         let hash = Tokens.hash(token)
         if let name = await fleet.device(forTokenHash: hash) { return name }
         guard let record = try await store.device(tokenHash: hash) else { return nil }
-        await fleet.add(record, windowStart: clock.now())
+        await fleet.add(record, now: time())
         return record.name
     }
 
@@ -107,26 +134,26 @@ public final class Collector: Sendable {
 
     /// A heartbeat whose token was already checked against `hb.device` (the route authorizes once, before its rate limit).
     func beat(_ hb: Heartbeat) async throws -> HeartbeatReply {
-        let now = clock.now()
+        let now = time()
         let (interval, flip) = await fleet.beat(hb, receivedAt: now)
         if let flip { try await recordUp(flip) }
-        return HeartbeatReply(serverTime: now, intervalS: interval)
+        return HeartbeatReply(serverTime: now.wall, intervalS: interval)
     }
 
     /// Commits an up flip from a beat. With several collectors the beat is stored first: the leader,
     /// reloading the new status, must also see the beat behind it, or it would call the device down again.
     private func recordUp(_ flip: FlipChange) async throws {
         if shared != nil, let beat = await fleet.live(flip.device)?.record.beat {
-            try await timedStore("save_beats") { try await store.saveBeats([flip.device: beat], aliveAt: clock.now()) }
+            try await stored("save_beats") { try await store.saveBeats([flip.device: beat], aliveAt: clock.now()) }
         }
         try await record([flip])
     }
 
     /// Handles `/ping/{token}` (and `/ping/{token}/fail` with `fail`) for the device the token named.
     public func ping(device name: String, fail: Bool) async throws {
-        let now = clock.now()
+        let now = time()
         if fail {
-            if let flip = await fleet.fail(name, at: now) { try await record([flip]) }
+            if let flip = await fleet.fail(name, at: now.wall) { try await record([flip]) }
         } else if let flip = await fleet.ping(name, at: now) {
             try await recordUp(flip)
         }
@@ -156,7 +183,7 @@ public final class Collector: Sendable {
             }
             events.append(e)
         }
-        let accepted = try await timedStore("insert_events") { try await store.insertEvents(events, receivedAt: now) }
+        let accepted = try await stored("insert_events") { try await store.insertEvents(events, receivedAt: now) }
         await timelines.add(events, receivedAt: now)
         return EventBatchReply(accepted: accepted)
     }
@@ -177,7 +204,7 @@ public final class Collector: Sendable {
     /// Adds a device with a new token; 409 when the name is taken.
     public func addDevice(_ name: String) async throws -> (token: String, record: DeviceRecord) {
         let added = try await Self.addDevice(name, store: store, now: clock.now())
-        await fleet.add(added.record, windowStart: clock.now())
+        await fleet.add(added.record, now: time())
         return added
     }
 
@@ -199,18 +226,31 @@ public final class Collector: Sendable {
                 l.storedCursor = nil
             }
         }
+        let t = time()
+        await watchClock(t)
         let mark = try await store.externalChangeMark()
         if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
-            await fleet.load(try await store.allDevices(), windowStart: nil)
+            await fleet.load(try await store.allDevices(), now: t, freshWindow: false)
             await timelines.reset()
             try await loadMaintenance()
         }
         if let shared {
-            try await record(await fleet.mergeStored(try await shared.storedBeats(), leading: leading))
+            try await record(await fleet.mergeStored(try await shared.storedBeats(), leading: leading, now: time()))
         }
-        let (flips, nextDown) = await fleet.sweep(now: clock.now(), maintenance: maintenancePlan, recording: leading)
+        let (flips, nextDown) = await fleet.sweep(now: time(), maintenance: maintenancePlan, recording: leading)
         if leading { try await record(flips) }
         return nextDown
+    }
+
+    /// Compares the wall clock with the monotonic one and reads the sync state: a step is a `clock_jump`
+    /// of the collector (its log, the page, `/metrics`), never an outage. When an unsynchronised clock
+    /// comes into sync, the beats received meanwhile are re-dated by the offset found.
+    private func watchClock(_ t: CollectorTime) async {
+        for case .synced(let offset, let since) in health.observeClock(t, synced: clockSync.isSynced())
+        where abs(offset) > ClockStepDetector.defaultThreshold {
+            let n = await fleet.redate(by: offset, from: since.steady, to: t.steady)
+            logger.notice("re-dated the last beat of \(n) device(s) received while the clock was unsynchronised")
+        }
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them,
@@ -249,6 +289,34 @@ public final class Collector: Sendable {
         if changed { try await shared.setNotifyCursor(stored) }
     }
 
+    /// Times a store write and tells `health` how it went: a store fault is logged once per change of state.
+    func stored<T>(_ op: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await timedStore(op, body)
+            health.storeSucceeded(at: time())
+            return value
+        } catch {
+            health.storeFailed(error, at: time())
+            throw error
+        }
+    }
+
+    /// Flips recorded while the collector's clock is unsynchronised say so in their reason: their time
+    /// is the collector's unsynchronised wall clock.
+    static func marked(_ flips: [FlipChange], unsynced: Bool) -> [FlipChange] {
+        guard unsynced else { return flips }
+        return flips.map { f in
+            guard case .flip(var r) = f.event.payload else { return f }
+            var f = f
+            r.reason += Self.unsyncedCaveat
+            f.event.payload = .flip(r)
+            return f
+        }
+    }
+
+    /// What a flip recorded on an unsynchronised clock carries in its reason.
+    public static let unsyncedCaveat = "; time uncertain: the collector's clock was not synchronised"
+
     /// The configured windows and the ones added with the CLI.
     var maintenancePlan: MaintenancePlan { maintenance.withLock { $0 } }
 
@@ -267,9 +335,11 @@ public final class Collector: Sendable {
         if shared != nil, tellNow { lead.withLock { $0.toldAlready.formUnion(proposed.map(\.event.id)) } }
         let flips: [FlipChange]
         do {
-            flips = try await timedStore("record_flips") { try await store.recordFlips(proposed) }
+            let marked = Self.marked(proposed, unsynced: health.clockUnsynced)
+            flips = try await stored("record_flips") { try await store.recordFlips(marked) }
         } catch {
             lead.withLock { $0.toldAlready.subtract(proposed.map(\.event.id)) }
+            await fleet.unrecorded(proposed)
             throw error
         }
         if shared != nil, tellNow {
@@ -334,7 +404,7 @@ public final class Collector: Sendable {
     public func flush() async throws {
         let beats = await fleet.takeDirtyBeats()
         do {
-            try await timedStore("save_beats") { try await store.saveBeats(beats, aliveAt: clock.now()) }
+            try await stored("save_beats") { try await store.saveBeats(beats, aliveAt: clock.now()) }
         } catch {
             await fleet.markDirty(beats.keys)
             throw error
@@ -354,7 +424,7 @@ public final class Collector: Sendable {
                 rows.append((d.view.name, String(WireTime.format(day.start).prefix(10)), day.down, day.known))
             }
         }
-        try await timedStore("save_daily") { try await store.saveDaily(rows) }
+        try await stored("save_daily") { try await store.saveDaily(rows) }
         guard let days = config.retentionDays else { return 0 }
         let deleted = try await store.deleteEvents(before: now - Double(days) * 86_400)
         if deleted > 0 {

@@ -48,6 +48,9 @@ public struct CollectorConfig: Sendable {
     /// Where each configured value came from (`--port`, `DOWNTIME_PORT`, `DOWNTIME_PORT in FILE`), so that an error
     /// found later (a taken port, an unwritable data folder) names what the user set; absent means the default.
     public var origins: [Key: String] = [:]
+    /// The flag file saying the clock is synchronised (systemd-timesyncd's); at the default path, without
+    /// it, the kernel is asked (adjtimex). Another path is trusted alone: absent means unsynchronised.
+    public var clockSyncFile = LinuxClockSyncProbe.defaultFlagFile
 
     public init() {}
 
@@ -105,6 +108,9 @@ public struct CollectorConfig: Sendable {
             default: nil
             }
         }
+
+        /// Where to read whether the collector's clock is synchronised (see `clockSyncFile`).
+        case clockSyncFile = "DOWNTIME_CLOCK_SYNC_FILE"
     }
 
     /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
@@ -157,6 +163,10 @@ public struct CollectorConfig: Sendable {
             c.host = h
         }
         if let p = try int(.port, 0...65535) { c.port = p }
+        if let f = merged[.clockSyncFile] {
+            guard !f.isEmpty else { throw ConfigError(key: name(.clockSyncFile), message: "must not be empty") }
+            c.clockSyncFile = f
+        }
         if let d = merged[.dataDir] {
             guard !d.isEmpty else { throw ConfigError(key: name(.dataDir), message: "must not be empty") }
             c.dataDir = d

@@ -2,13 +2,18 @@ import DowntimeProtocol
 import Foundation
 
 /// The collector's in-memory view of all devices: heartbeats land here and are written in batches.
+/// Deadlines run on the monotonic clock (`CollectorTime.steady`): a step of the wall clock moves none of
+/// them. Wall times are what flips are dated with and what is shown.
 actor Fleet {
     private struct Entry {
         var record: DeviceRecord
         var live: DeviceStatus
         var dirty = false
-        /// Start of a fresh window (collector start or resume) the device is measured from.
+        /// Start of a fresh window (collector start or resume) the device is measured from (monotonic).
         var windowStart: Date?
+        /// When the last beat was received, on the monotonic clock; for a beat only known from the
+        /// store, its wall time carried over to the monotonic clock when it was read.
+        var beatSteady: Date?
     }
 
     private var entries: [String: Entry] = [:]
@@ -22,17 +27,20 @@ actor Fleet {
     }
 
     /// Replaces what is known from the store; beats newer in memory than on disk are kept.
-    func load(_ records: [DeviceRecord], windowStart: Date?) {
+    /// With `freshWindow`, a device not known yet is measured from `now` (the collector's start).
+    func load(_ records: [DeviceRecord], now: CollectorTime, freshWindow: Bool) {
         var next: [String: Entry] = [:]
         byToken = [:]
         for var r in records {
-            var entry = entries[r.name] ?? Entry(record: r, live: r.status, windowStart: windowStart)
+            var entry = entries[r.name] ?? Entry(record: r, live: r.status, windowStart: freshWindow ? now.steady : nil,
+                                                 beatSteady: r.beat.map { Self.steady(ofStored: $0.at, now: now) })
             if let mine = entry.record.beat, mine.at >= (r.beat?.at ?? .distantPast) {
                 r.beat = mine
             } else {
                 entry.dirty = false
+                entry.beatSteady = r.beat.map { Self.steady(ofStored: $0.at, now: now) }
             }
-            if entry.record.paused && !r.paused { entry.windowStart = r.statusSince }
+            if entry.record.paused && !r.paused { entry.windowStart = Self.steady(ofStored: r.statusSince, now: now) }
             entry.record = r
             if r.paused { entry.live = .paused } else if entry.live == .paused { entry.live = r.status }
             next[r.name] = entry
@@ -41,11 +49,17 @@ actor Fleet {
         entries = next
     }
 
-    /// Adds one device learnt outside a reload (enrollment, or a token the store knew first).
-    func add(_ record: DeviceRecord, windowStart: Date?) {
+    /// Adds one device learnt outside a reload (enrollment, or a token the store knew first), measured from `now`.
+    func add(_ record: DeviceRecord, now: CollectorTime) {
         guard entries[record.name] == nil else { return }
-        entries[record.name] = Entry(record: record, live: record.paused ? .paused : record.status, windowStart: windowStart)
+        entries[record.name] = Entry(record: record, live: record.paused ? .paused : record.status,
+                                     windowStart: now.steady, beatSteady: record.beat.map { Self.steady(ofStored: $0.at, now: now) })
         byToken[record.tokenHash] = record.name
+    }
+
+    /// The monotonic instant of a wall time read from the store: never later than now.
+    static func steady(ofStored wall: Date, now: CollectorTime) -> Date {
+        min(now.steady, now.steady(ofWall: wall))
     }
 
     func device(forTokenHash hash: [UInt8]) -> String? {
@@ -53,9 +67,11 @@ actor Fleet {
     }
 
     /// Records a heartbeat at `receivedAt`; returns the interval to answer and the flip to commit, if any.
-    func beat(_ hb: Heartbeat, receivedAt: Date) -> (interval: Int, flip: FlipChange?) {
+    func beat(_ hb: Heartbeat, receivedAt t: CollectorTime) -> (interval: Int, flip: FlipChange?) {
         guard var e = entries[hb.device] else { return (hb.intervalS, nil) }
+        let receivedAt = t.wall
         let skew = receivedAt.timeIntervalSince(hb.sentAt)
+        e.beatSteady = t.steady
         e.record.beat = BeatState(at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
                                   clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq)
         let flip = markAlive(&e, at: receivedAt)
@@ -64,9 +80,11 @@ actor Fleet {
     }
 
     /// Records a ping (`/ping/{token}`), a heartbeat without agent facts; returns the flip to commit, if any.
-    func ping(_ name: String, at: Date) -> FlipChange? {
+    func ping(_ name: String, at t: CollectorTime) -> FlipChange? {
         guard var e = entries[name] else { return nil }
         let old = e.record.beat
+        let at = t.wall
+        e.beatSteady = t.steady
         e.record.beat = BeatState(at: at, intervalS: e.record.interval(default: defaultInterval),
                                   agentVersion: old?.agentVersion ?? "ping", bootID: old?.bootID ?? "",
                                   clockSkewS: old?.clockSkewS ?? 0, clockSynced: old?.clockSynced ?? true,
@@ -104,11 +122,14 @@ actor Fleet {
     /// and store wins, so no device is called down while it beats to another collector. With `leading`,
     /// a stored beat after a recorded down (or a first one) is the up flip to commit, at that beat's time;
     /// the store records it once, whoever proposes it too.
-    func mergeStored(_ stored: [String: BeatState], leading: Bool) -> [FlipChange] {
+    /// Another collector's beat is known by its wall time only: its monotonic instant is estimated
+    /// from ours at `now` (exact while the collectors' clocks agree).
+    func mergeStored(_ stored: [String: BeatState], leading: Bool, now: CollectorTime) -> [FlipChange] {
         var flips: [FlipChange] = []
         for (name, beat) in stored {
             guard var e = entries[name], beat.at > (e.record.beat?.at ?? .distantPast) else { continue }
             e.record.beat = beat  // not dirty: it is stored already
+            e.beatSteady = max(e.beatSteady ?? .distantPast, Self.steady(ofStored: beat.at, now: now))
             if leading, !e.record.paused, e.record.status == .new || e.record.status == .down, beat.at > e.record.statusSince {
                 let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
                 flips.append(Self.flip(name, from: e.record.status, to: .up, at: beat.at, reason: reason))
@@ -126,27 +147,36 @@ actor Fleet {
     /// A device in maintenance is shown paused and never flips; after it, it gets a fresh window.
     /// Without `recording` (a collector that does not lead) it only updates the shown status: the
     /// recorded one comes from the leader through the store.
-    func sweep(now: Date, maintenance: MaintenancePlan, recording: Bool = true) -> (flips: [FlipChange], nextDown: Date?) {
+    /// `nextDown` is on the monotonic clock (`now.steady`).
+    func sweep(now t: CollectorTime, maintenance: MaintenancePlan, recording: Bool = true)
+        -> (flips: [FlipChange], nextDown: Date?)
+    {
         var flips: [FlipChange] = []
         var nextDown: Date?
         let anyMaintenance = !maintenance.windows.isEmpty
+        let now = t.steady
         for (name, var e) in entries where !e.record.paused {
             var windowStart = e.windowStart
             if anyMaintenance {
-                let m = maintenance.state(device: name, tags: e.record.tags, now: now)
+                // Maintenance windows are wall-clock times an admin wrote.
+                let m = maintenance.state(device: name, tags: e.record.tags, now: t.wall)
                 if m.active {
                     entries[name]?.live = .paused
                     continue
                 }
-                if let end = m.lastEnd { windowStart = max(windowStart ?? end, end) }
+                if let lastEnd = m.lastEnd {
+                    let end = Self.steady(ofStored: lastEnd, now: t)
+                    windowStart = max(windowStart ?? end, end)
+                }
             }
             let interval = Double(e.record.interval(default: defaultInterval))
             let recordedDown = e.record.status == .down
             var flipped = false
-            let status = Liveness.status(lastBeat: e.record.beat?.at, interval: interval, paused: false, now: now,
+            let beatSteady = e.beatSteady ?? e.record.beat.map { Self.steady(ofStored: $0.at, now: t) }
+            let status = Liveness.status(lastBeat: beatSteady, interval: interval, paused: false, now: now,
                                          policy: policy, windowStart: recordedDown ? nil : windowStart)
-            if recording, status == .down, !recordedDown, let last = e.record.beat?.at {
-                let silent = Int(now.timeIntervalSince(max(last, windowStart ?? last)).rounded())
+            if recording, status == .down, !recordedDown, let last = e.record.beat?.at, let lastSteady = beatSteady {
+                let silent = Int(now.timeIntervalSince(max(lastSteady, windowStart ?? lastSteady)).rounded())
                 let reason = "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
                 // The outage started after the last beat we heard, not when we noticed.
                 flips.append(Self.flip(name, from: e.record.status, to: .down, at: last, reason: reason))
@@ -154,7 +184,7 @@ actor Fleet {
                 e.record.statusSince = last
                 flipped = true
             }
-            if status != .down, let last = e.record.beat?.at {
+            if status != .down, let last = beatSteady {
                 let deadline = Liveness.downDeadline(reference: max(last, windowStart ?? last), interval: interval, policy: policy)
                 nextDown = min(nextDown ?? deadline, deadline)
             }
@@ -165,6 +195,32 @@ actor Fleet {
             entries[name] = e
         }
         return (flips, nextDown)
+    }
+
+    /// The wall clock was found off by `offset` seconds while it was unsynchronised: beats received
+    /// between the monotonic instants `from` and `to` are re-dated by it (and written again), so that a
+    /// down flip dated at such a beat is dated right. Returns how many were re-dated.
+    func redate(by offset: TimeInterval, from: Date, to: Date) -> Int {
+        var n = 0
+        for (name, var e) in entries {
+            guard let s = e.beatSteady, s >= from, s < to, let beat = e.record.beat else { continue }
+            e.record.beat?.at = beat.at + offset
+            e.dirty = true
+            entries[name] = e
+            n += 1
+        }
+        return n
+    }
+
+    /// Flips the store could not record: the status goes back to the flip's `from`, so that the next beat
+    /// or sweep proposes the flip again instead of memory and store telling two stories.
+    func unrecorded(_ flips: [FlipChange]) {
+        for f in flips {
+            guard var e = entries[f.device], e.record.status == f.status, case .flip(let r) = f.event.payload,
+                  let from = DeviceStatus(rawValue: r.from), from != .paused else { continue }
+            e.record.status = from
+            entries[f.device] = e
+        }
     }
 
     /// Beats changed since the last call, to be written in one batch.

@@ -3,7 +3,11 @@ import Hummingbird
 import Logging
 
 /// Turns every error into a JSON `{"error","field"}` answer; only a fault of ours is a 500.
+/// A store that cannot serve now (full, failing, out of reach) is a 503 with `Retry-After`, logged once per
+/// change of state by `storeFault` (the collector's health), not a line per request.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    var storeFault: @Sendable (any Error) -> StoreFault? = { StoreFault.classify($0) }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -16,9 +20,18 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let e as any HTTPResponseError {
             return Self.response(APIError(e.status, e.status.reasonPhrase.lowercased()))
         } catch {
+            if let fault = storeFault(error) {
+                return Self.response(Self.unavailable(fault))
+            }
             context.logger.error("request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
             return Self.response(APIError(.internalServerError, "internal error"))
         }
+    }
+
+    /// The answer to a request the store could not serve now: the client keeps its data and retries.
+    static func unavailable(_ fault: StoreFault) -> APIError {
+        APIError(.serviceUnavailable, "the collector's store is failing (\(fault.label)); retry later",
+                 retryAfter: StoreFault.retryAfter)
     }
 
     static func response(_ e: APIError) -> Response {

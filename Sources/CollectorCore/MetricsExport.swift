@@ -98,6 +98,32 @@ public enum MetricsExport {
     }
 }
 
+extension MetricsExport {
+    /// The collector's own series: its clock steps and sync, and whether its store is failing (pure).
+    public static func collector(_ s: CollectorHealth.Snapshot) -> String {
+        var out = "# HELP downtime_collector_clock_jumps_total Steps of the collector's wall clock over 2 s.\n"
+        out += "# TYPE downtime_collector_clock_jumps_total counter\n"
+        out += "downtime_collector_clock_jumps_total \(s.clockJumps)\n"
+        out += "# HELP downtime_collector_clock_last_jump_seconds The newest step of the collector's clock (0: none).\n"
+        out += "# TYPE downtime_collector_clock_last_jump_seconds gauge\n"
+        out += "downtime_collector_clock_last_jump_seconds \(String(format: "%.3f", s.lastJump?.seconds ?? 0))\n"
+        out += "# HELP downtime_collector_clock_synced 1 when the collector's clock is synchronised.\n"
+        out += "# TYPE downtime_collector_clock_synced gauge\n"
+        out += "downtime_collector_clock_synced \(s.clockSynced ? 1 : 0)\n"
+        out += "# HELP downtime_collector_store_failing 1 for the fault the store fails with now, 0 for the others.\n"
+        out += "# TYPE downtime_collector_store_failing gauge\n"
+        for f in StoreFault.allCases {
+            out += "downtime_collector_store_failing{fault=\"\(f.rawValue)\"} \(s.storeFault == f ? 1 : 0)\n"
+        }
+        if let free = s.freeBytes {
+            out += "# HELP downtime_collector_data_free_bytes Free space in the collector's data folder.\n"
+            out += "# TYPE downtime_collector_data_free_bytes gauge\n"
+            out += "downtime_collector_data_free_bytes \(free)\n"
+        }
+        return out
+    }
+}
+
 /// `GET /metrics`.
 struct MetricsController<Context: RequestContext> {
     let collector: Collector
@@ -105,6 +131,7 @@ struct MetricsController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.get("/metrics") { _, _ in
             let text = MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
+                + MetricsExport.collector(collector.health.snapshot())
                 + MetricsExport.withHelp(MetricsExport.registry.emitToString())
             return JSONIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }

@@ -28,6 +28,8 @@ enum PageAssets {
         input[type=search]{width:18rem;max-width:100%;padding:.4rem .6rem;font:inherit;border:1px solid var(--line);\
         border-radius:.4rem;background:var(--card);color:inherit}
         .empty{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem}
+        .cnote{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--late);border-radius:.4rem;\
+        padding:.5rem .8rem;margin:.4rem 0}.cnote.bad{border-left-color:var(--down)}
         .stale .sum::after{content:" · connection lost, showing the last data";color:var(--down)}
         @media (max-width:720px){thead{display:none}table.devs,.devs tbody,.devs tr,.devs td{display:block}\
         .devs tr{border:1px solid var(--line);border-radius:.5rem;margin:.6rem 0;padding:.4rem .5rem}\

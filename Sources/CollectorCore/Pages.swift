@@ -103,7 +103,8 @@ public enum OverviewPage {
         return q.isEmpty || v.name.contains(q) || v.tags.contains { $0.contains(q) } || v.status.rawValue == q
     }
 
-    public static func render(_ devices: [DeviceDetail], now: Date, query: String? = nil) -> String {
+    public static func render(_ devices: [DeviceDetail], now: Date, query: String? = nil,
+                              collector: CollectorHealth.Snapshot? = nil) -> String {
         let shown = devices.filter { matches($0.view, query ?? "") }
         return PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
@@ -114,6 +115,7 @@ public enum OverviewPage {
                 }
             }
             w.element(.main) { w in
+                if let collector { CollectorNotice.render(&w, collector, now: now) }
                 w.element(.p, [(.class, "sum")], text: summary(devices.map(\.view)))
                 if devices.isEmpty {
                     empty(&w)

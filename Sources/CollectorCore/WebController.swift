@@ -10,7 +10,8 @@ struct WebController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.get("/") { request, _ in
             let query = request.uri.queryParameters.get("q").map { String($0.prefix(100)) }
-            let page = OverviewPage.render(try await collector.deviceDetails(), now: collector.clock.now(), query: query)
+            let page = OverviewPage.render(try await collector.deviceDetails(), now: collector.clock.now(), query: query,
+                                           collector: collector.health.snapshot())
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/healthz") { _, _ in

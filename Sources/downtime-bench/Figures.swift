@@ -21,11 +21,13 @@ struct Figures {
 }
 
 /// A clock the benchmark moves by hand, so a month of history is made in seconds.
-final class BenchClock: WallClock, @unchecked Sendable {
+/// Its monotonic side moves with it: the benchmark makes time pass, it never steps the clock.
+final class BenchClock: WallClock, MonotonicClock, @unchecked Sendable {
     private let lock = NSLock()
     private var t: Date
     init(_ t: Date) { self.t = t }
     func now() -> Date { lock.withLock { t } }
+    func seconds() -> Double { lock.withLock { t.timeIntervalSince1970 } }
     func set(_ d: Date) { lock.withLock { t = d } }
 }
 

@@ -16,7 +16,8 @@ enum PageBenchmark {
         var config = CollectorConfig()
         config.dataDir = dir
         let store = try SQLiteStore(dataDir: dir)
-        let collector = try await Collector.start(store: store, config: config, clock: clock)
+        let collector = try await Collector.start(store: store, config: config, clock: clock, monotonic: clock,
+                                                  clockSync: FixedClockSync(true))
 
         let setup = ContinuousClock.now
         var tokens: [String] = []

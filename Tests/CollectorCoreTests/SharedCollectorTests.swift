@@ -11,10 +11,13 @@ import Testing
         BeatState(at: at, intervalS: 10, agentVersion: "1", bootID: "b", clockSkewS: 0, clockSynced: true, uptimeS: 1, seq: 1)
     }
 
+    /// A moment on clocks that never stepped: monotonic and wall time agree.
+    func at(_ d: Date) -> CollectorTime { CollectorTime(wall: d, steady: d) }
+
     func fleet(_ status: DeviceStatus, since: Date, beatAt: Date?) async -> Fleet {
         let f = Fleet(policy: LivenessPolicy(), defaultInterval: 10)
         let r = DeviceRecord(name: "pi", tokenHash: [1], createdAt: t0, status: status, statusSince: since, beat: beatAt.map(beat))
-        await f.load([r], windowStart: t0)
+        await f.load([r], now: at(t0), freshWindow: true)
         return f
     }
 
@@ -39,7 +42,7 @@ import Testing
     @Test(arguments: mergeCases) func mergingStoredBeats(_ c: MergeCase) async {
         // Recorded down at the last beat (t0 + 0).
         let f = await fleet(c.status, since: t0, beatAt: c.memoryBeat.map { t0 + $0 })
-        let flips = await f.mergeStored(["pi": beat(t0 + c.storedBeat), "ghost": beat(t0)], leading: c.leading)
+        let flips = await f.mergeStored(["pi": beat(t0 + c.storedBeat), "ghost": beat(t0)], leading: c.leading, now: at(t0 + 60))
         #expect(flips.map { "\($0.from ?? "")>\($0.status.rawValue)" } == (c.expectFlip.map { [$0] } ?? []))
         if let flip = flips.first { #expect(flip.event.at == t0 + c.storedBeat) }
         // The newest beat of memory and store is what liveness uses, leader or not.
@@ -49,15 +52,15 @@ import Testing
     @Test func aDeviceBeatingToAnotherCollectorIsNotCalledDown() async {
         let f = await fleet(.up, since: t0, beatAt: t0)
         // 40 s after our last beat of it: down, unless the store has a newer one from the other collector.
-        _ = await f.mergeStored(["pi": beat(t0 + 30)], leading: true)
-        #expect(await f.sweep(now: t0 + 40, maintenance: MaintenancePlan(windows: [])).flips.isEmpty)
+        _ = await f.mergeStored(["pi": beat(t0 + 30)], leading: true, now: at(t0 + 30))
+        #expect(await f.sweep(now: at(t0 + 40), maintenance: MaintenancePlan(windows: [])).flips.isEmpty)
         #expect(await f.live("pi")?.status == .up)
-        #expect(await f.sweep(now: t0 + 65, maintenance: MaintenancePlan(windows: [])).flips.map(\.event.at) == [t0 + 30])
+        #expect(await f.sweep(now: at(t0 + 65), maintenance: MaintenancePlan(windows: [])).flips.map(\.event.at) == [t0 + 30])
     }
 
     @Test func aFollowerShowsDownButRecordsNothing() async {
         let f = await fleet(.up, since: t0, beatAt: t0)
-        #expect(await f.sweep(now: t0 + 100, maintenance: MaintenancePlan(windows: []), recording: false).flips.isEmpty)
+        #expect(await f.sweep(now: at(t0 + 100), maintenance: MaintenancePlan(windows: []), recording: false).flips.isEmpty)
         let live = await f.live("pi")
         #expect(live?.status == .down && live?.record.status == .up)
     }

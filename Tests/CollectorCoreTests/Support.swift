@@ -6,12 +6,23 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
-/// A clock the test moves by hand.
-final class ManualClock: WallClock {
-    private let time: Mutex<Date>
-    init(_ start: Date = Date(timeIntervalSince1970: 1_795_335_000)) { time = Mutex(start) }
-    func now() -> Date { time.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { time.withLock { $0 += seconds } }
+/// Both of the collector's clocks, moved by hand: time passing moves both, a step only the wall clock.
+final class ManualClock: WallClock, MonotonicClock {
+    private let time: Mutex<(wall: Date, mono: Double)>
+    init(_ start: Date = Date(timeIntervalSince1970: 1_795_335_000)) { time = Mutex((start, 1000)) }
+    func now() -> Date { time.withLock { $0.wall } }
+    func seconds() -> Double { time.withLock { $0.mono } }
+    func advance(_ seconds: TimeInterval) { time.withLock { $0.wall += seconds; $0.mono += seconds } }
+    /// The wall clock set by NTP or by hand: the monotonic clock does not move.
+    func step(_ seconds: TimeInterval) { time.withLock { $0.wall += seconds } }
+}
+
+/// A clock-sync state the test sets.
+final class ManualClockSync: ClockSyncProbe {
+    private let synced: Mutex<Bool>
+    init(_ synced: Bool = true) { self.synced = Mutex(synced) }
+    func isSynced() -> Bool { synced.withLock { $0 } }
+    func set(_ value: Bool) { synced.withLock { $0 = value } }
 }
 
 /// A collector on a real store (a SQLite file in a fresh temporary folder, or a fresh PostgreSQL
@@ -19,35 +30,40 @@ final class ManualClock: WallClock {
 final class Harness: Sendable {
     let handle: StoreHandle
     let clock: ManualClock
+    let sync: ManualClockSync
     let config: CollectorConfig
     let store: any Store
     let collector: Collector
 
-    private init(handle: StoreHandle, clock: ManualClock, config: CollectorConfig, store: any Store, collector: Collector) {
+    private init(handle: StoreHandle, clock: ManualClock, sync: ManualClockSync, config: CollectorConfig, store: any Store,
+                 collector: Collector) {
         self.handle = handle
         self.clock = clock
+        self.sync = sync
         self.config = config
         self.store = store
         self.collector = collector
     }
 
-    static func make(_ backend: Backend = .sqlite, clock: ManualClock = ManualClock(), config: CollectorConfig? = nil) async throws -> Harness {
-        try await make(handle: try StoreHandle.fresh(backend), clock: clock, config: config)
+    static func make(_ backend: Backend = .sqlite, clock: ManualClock = ManualClock(), sync: ManualClockSync = ManualClockSync(),
+                     config: CollectorConfig? = nil) async throws -> Harness {
+        try await make(handle: try StoreHandle.fresh(backend), clock: clock, sync: sync, config: config)
     }
 
-    static func make(handle: StoreHandle, clock: ManualClock = ManualClock(), config: CollectorConfig? = nil) async throws -> Harness {
+    static func make(handle: StoreHandle, clock: ManualClock = ManualClock(), sync: ManualClockSync = ManualClockSync(),
+                     config: CollectorConfig? = nil) async throws -> Harness {
         var cfg = config ?? CollectorConfig()
         cfg.dataDir = handle.dir
         let store = try await handle.open()
-        let collector = try await Collector.start(store: store, config: cfg, clock: clock)
-        return Harness(handle: handle, clock: clock, config: cfg, store: store, collector: collector)
+        let collector = try await Collector.start(store: store, config: cfg, clock: clock, monotonic: clock, clockSync: sync)
+        return Harness(handle: handle, clock: clock, sync: sync, config: cfg, store: store, collector: collector)
     }
 
     /// The same store opened again, as after a collector restart.
     func restarted(after seconds: TimeInterval = 0) async throws -> Harness {
         try await collector.flush()
         clock.advance(seconds)
-        return try await Harness.make(handle: handle, clock: clock, config: config)
+        return try await Harness.make(handle: handle, clock: clock, sync: sync, config: config)
     }
 
     /// The data folder (the SQLite file's; a scratch folder for other files too).

@@ -22,7 +22,8 @@ import Testing
         try await h.test { client in
             #expect(try await h.collector.sweep() == nil)  // nobody beat yet: nobody can turn down
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-a"), token: a)
-            let beatA = h.clock.now()
+            // Deadlines are on the monotonic clock.
+            let beatA = h.collector.time().steady
             h.clock.advance(4)
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-b"), token: b)
             // 3 misses × 10 s + 5 s grace after pi-a's beat comes first.

@@ -53,11 +53,18 @@ final class CollectorProcess: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts the collector and waits (at most 20 s) until it says where it listens.
-    init(dataDir: String, extraArgs: [String] = [], env: [String: String] = [:]) throws {
+    /// Starts the collector and waits (at most 20 s) until it says where it listens. `viaEnvironment`
+    /// configures it by environment alone (under libfaketime a Swift program sees no arguments).
+    init(dataDir: String, extraArgs: [String] = [], env: [String: String] = [:], viaEnvironment: Bool = false) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binaries.path("downtime-collector"))
-        p.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir] + extraArgs
+        var env = env
+        if viaEnvironment {
+            p.arguments = []
+            env.merge(["DOWNTIME_HOST": "127.0.0.1", "DOWNTIME_PORT": "0", "DOWNTIME_DATA_DIR": dataDir]) { mine, _ in mine }
+        } else {
+            p.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir] + extraArgs
+        }
         p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
         let out = Pipe()
         p.standardOutput = out

@@ -1,0 +1,246 @@
+@testable import CollectorCore
+import DowntimeProtocol
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The step detector and the collector's clock and store states: pure, on frozen clocks.
+@Suite struct ClockStepTests {
+    static let t0 = Date(timeIntervalSince1970: 1_795_335_000)
+
+    static func at(_ wall: Double, _ mono: Double) -> CollectorTime {
+        CollectorTime(wall: t0 + wall, steady: Date(timeIntervalSince1970: 1000 + mono))
+    }
+
+    // (wall advance, monotonic advance, step reported): over 2 s either way is a step, time passing is not.
+    @Test(arguments: [
+        (1.0, 1.0, nil), (0.0, 0.0, nil), (3601.0, 1.0, 3600.0), (-3599.0, 1.0, -3600.0), (2.9, 1.0, nil),
+        (3.1, 1.0, 2.1), (1.0, 3.5, -2.5), (1.0, 2.9, nil), (600.0, 600.0, nil),
+    ] as [(Double, Double, Double?)])
+    func stepsOverTheThresholdAreJumps(wall: Double, mono: Double, expected: Double?) {
+        var d = ClockStepDetector()
+        #expect(d.observe(Self.at(0, 0)) == nil)
+        let step = d.observe(Self.at(wall, mono))
+        if let expected {
+            #expect(step.map { abs($0 - expected) < 1e-6 } == true, "\(String(describing: step))")
+        } else {
+            #expect(step == nil)
+        }
+    }
+
+    @Test func aStepIsReportedOnceAndTheFirstReadingOnlySetsTheReference() {
+        var d = ClockStepDetector()
+        #expect(d.observe(Self.at(5000, 0)) == nil)
+        #expect(d.observe(Self.at(8601, 1)) == 3600)
+        #expect(d.observe(Self.at(8602, 2)) == nil)
+    }
+
+    @Test func anUnsyncedStartSteppedIntoSyncGivesTheOffset() {
+        var w = ClockWatch()
+        #expect(w.observe(Self.at(-10_800, 0), synced: false) == [.unsynced])
+        #expect(w.observe(Self.at(-10_790, 10), synced: false) == [])
+        let changes = w.observe(Self.at(21, 21), synced: true)
+        #expect(changes == [.jump(10_800), .synced(offset: 10_800, unsyncedSince: Self.at(-10_800, 0))])
+        #expect(w.synced == true && w.jumps == 1 && w.unsyncedSince == nil)
+        // Synced from the start: nothing to say.
+        var s = ClockWatch()
+        #expect(s.observe(Self.at(0, 0), synced: true) == [] && s.observe(Self.at(1, 1), synced: true) == [])
+    }
+
+    @Test func storeHealthChangesOnceEachWayAndSettlesBeforeRecovering() {
+        var h = StoreHealth(settle: 5)
+        #expect(h.succeeded(at: Self.at(0, 0)) == nil)
+        #expect(h.failed(.full, message: "database or disk is full", at: Self.at(1, 1)) == .failing(.full))
+        #expect(h.failed(.ioError, message: "disk I/O error", at: Self.at(2, 2)) == nil)
+        #expect(h.fault == .full && h.since == Self.t0 + 1 && h.message == "disk I/O error")
+        // A small write that still fits is no recovery; five quiet seconds after the last failure are.
+        #expect(h.succeeded(at: Self.at(3, 3)) == nil)
+        #expect(h.failed(.full, message: "full", at: Self.at(4, 4)) == nil)
+        #expect(h.succeeded(at: Self.at(8.9, 8.9)) == nil)
+        #expect(h.succeeded(at: Self.at(9, 9)) == .recovered(after: 8))
+        #expect(h.fault == nil && h.succeeded(at: Self.at(20, 20)) == nil)
+    }
+}
+
+/// The fleet's liveness on the monotonic clock: a device beats at (t0, monotonic 1000), then the wall clock
+/// steps by `step` and `elapsed` seconds pass; interval 10, misses 3, grace 5.
+@Suite struct MonotonicLivenessTests {
+    static let t0 = Date(timeIntervalSince1970: 1_795_335_000)
+    static let s0 = Date(timeIntervalSince1970: 1000)
+
+    @Test(arguments: [
+        (3600.0, 1.0, DeviceStatus.up), (-3600.0, 1.0, .up), (3600.0, 14.9, .up), (86_400.0, 15.0, .late),
+        (3600.0, 34.9, .late), (-3600.0, 34.9, .late), (-3600.0, 35.0, .down), (3600.0, 35.0, .down),
+        (0.0, 35.0, .down),
+    ])
+    func stepsMoveNoDeadline(step: Double, elapsed: Double, expected: DeviceStatus) async {
+        let f = Fleet(policy: LivenessPolicy(misses: 3, grace: 5), defaultInterval: 10)
+        let start = CollectorTime(wall: Self.t0 - 100, steady: Self.s0 - 100)
+        let record = DeviceRecord(name: "pi", tokenHash: [1], createdAt: Self.t0 - 200)
+        await f.load([record], now: start, freshWindow: true)
+        let hb = Heartbeat(device: "pi", seq: 1, bootID: "b", uptimeS: 1, sentAt: Self.t0, clockSynced: true,
+                           intervalS: 10, agentVersion: "1")
+        _ = await f.beat(hb, receivedAt: CollectorTime(wall: Self.t0, steady: Self.s0))
+        let now = CollectorTime(wall: Self.t0 + step + elapsed, steady: Self.s0 + elapsed)
+        let (flips, nextDown) = await f.sweep(now: now, maintenance: MaintenancePlan(windows: []))
+        #expect(await f.live("pi")?.status == expected)
+        // A down flip is dated at the beat's wall time, as recorded; the next deadline is monotonic.
+        #expect(flips.map(\.event.at) == (expected == .down ? [Self.t0] : []))
+        #expect(nextDown == (expected == .down ? nil : Self.s0 + 35))
+    }
+}
+
+/// Liveness on the monotonic clock, the collector's clock records, and store faults as 503, through a real store.
+@Suite struct CollectorClockTests {
+    static func view(_ client: any TestClientProtocol, _ name: String = "pi-1") async throws -> DeviceView {
+        try await client.getJSON("/api/v1/devices/\(name)", as: DeviceView.self)
+    }
+
+    static func flips(_ client: any TestClientProtocol, _ name: String = "pi-1") async throws -> [Event] {
+        let events = try await client.getJSON("/api/v1/devices/\(name)/events", as: EventList.self).events
+        return events.filter { $0.kind == .flip }
+    }
+
+    @Test(arguments: Backend.all) func aForwardStepFlipsNothing(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            try await h.collector.sweep()
+            h.clock.advance(1)
+            h.clock.step(3600)
+            try await h.collector.sweep()
+            #expect(try await Self.view(client).status == .up)
+            h.clock.advance(5)
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+            try await h.collector.sweep()
+            #expect(try await Self.view(client).status == .up)
+            #expect(try await Self.flips(client).count == 1)  // new → up only
+            let state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
+            #expect(state.clockJumps == 1 && state.lastJumpS == 3600 && state.records.map(\.kind) == ["clock_jump"])
+            let (_, metrics, _) = try await client.get("/metrics")
+            #expect(metrics.contains("downtime_collector_clock_jumps_total 1\n"))
+            #expect(metrics.contains("downtime_collector_clock_last_jump_seconds 3600.000\n"))
+            let (_, page, _) = try await client.get("/")
+            #expect(page.contains("Collector clock stepped by +3600.0 s"))
+        }
+    }
+
+    @Test(arguments: Backend.all) func aBackwardStepDoesNotDelayDown(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            let lastBeat = h.clock.now()
+            try await h.collector.sweep()
+            h.clock.step(-3600)
+            h.clock.advance(34.999)
+            let nextDown = try #require(try await h.collector.sweep())
+            #expect(try await Self.view(client).status == .late)
+            // The next deadline is on the monotonic clock: 1 ms away, not an hour.
+            #expect(abs(nextDown.timeIntervalSince(h.collector.time().steady) - 0.001) < 1e-6)
+            h.clock.advance(0.001)
+            try await h.collector.sweep()
+            #expect(try await Self.view(client).status == .down)
+            let flips = try await Self.flips(client)
+            #expect(flips.count == 2 && flips.last?.at == lastBeat)  // dated at the last beat, as recorded
+            guard case .flip(let f)? = flips.last?.payload else { Issue.record("no flip"); return }
+            #expect(f.reason.hasPrefix("no heartbeat for 35 s"), "\(f.reason)")
+        }
+    }
+
+    @Test(arguments: Backend.all) func anUnsyncedStartIsMarkedAndReDatedWhenItSyncs(_ backend: Backend) async throws {
+        let clock = ManualClock()
+        let real = clock.now()
+        clock.step(-10_800)
+        let sync = ManualClockSync(false)
+        let h = try await Harness.make(backend, clock: clock, sync: sync)
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            let up = try #require(try await Self.flips(client).first)
+            guard case .flip(let f) = up.payload else { Issue.record("no flip"); return }
+            #expect(f.reason.hasSuffix(Collector.unsyncedCaveat) && up.at == real - 10_800)
+            var state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
+            #expect(!state.clockSynced && state.unsyncedSince == real - 10_800)
+            let (_, page, _) = try await client.get("/")
+            #expect(page.contains("Collector clock not synchronised"))
+
+            // NTP steps the clock into sync: the beat received meanwhile is re-dated by the offset.
+            h.clock.advance(2)
+            h.clock.step(10_800)
+            sync.set(true)
+            try await h.collector.sweep()
+            state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
+            #expect(state.clockSynced && state.clockJumps == 1)
+            #expect(state.records.map(\.kind) == ["clock_unsynced", "clock_jump", "clock_synced"])
+            #expect(state.records.last?.deltaS == 10_800)
+            #expect(try await Self.view(client).lastSeen == real)
+            // Silent from then on: down at its deadline, dated at the re-dated beat.
+            h.clock.advance(33)
+            try await h.collector.sweep()
+            let flips = try await Self.flips(client)
+            #expect(flips.count == 2 && flips.last?.at == real, "\(flips.map(\.at))")
+            guard case .flip(let down)? = flips.last?.payload else { Issue.record("no flip"); return }
+            #expect(!down.reason.contains("uncertain"))
+        }
+    }
+
+    @Test func aRestartOnAClockBehindTheLastAliveMarkRecordsNoTimeAway() async throws {
+        let h = try await Harness.make()
+        _ = try await h.addDevice("pi-1")
+        h.clock.step(-3600)
+        let again = try await h.restarted(after: 60)
+        let rows = try await again.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100)
+        #expect(!rows.contains { $0.event.kind == .collectorDown })
+    }
+
+    /// A real store fault: the store's own SQLite writer connection set read-only (`query_only`), so every
+    /// write fails with SQLITE_READONLY, as on a file system remounted read-only. (A full disk is
+    /// `CollectorFullDiskTests`, end to end on a tmpfs.)
+    @Test func aFailingStoreAnswers503WithRetryAfterAndRecovers() async throws {
+        let h = try await Harness.make(.sqlite)
+        let token = try await h.addDevice("pi-1")
+        let sqlite = try #require(h.store as? SQLiteStore)
+        @Sendable func readOnly(_ on: Bool) async throws {
+            try await sqlite.pool.barrierWriteWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")")
+            }
+        }
+        try await h.test { client in
+            func post(_ uri: String, _ body: String) async throws -> (HTTPResponse.Status, String?, String) {
+                let headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(token)"]
+                let buffer = ByteBuffer(string: body)
+                return try await client.execute(uri: uri, method: .post, headers: headers, body: buffer) {
+                    ($0.status, $0.headers[.retryAfter], String(buffer: $0.body))
+                }
+            }
+            let events = IngestTests.outageBatch(id: UUID())
+            try await readOnly(true)
+            let hb = try await post("/api/v1/heartbeat", heartbeatJSON("pi-1"))  // new → up needs a write
+            #expect(hb.0 == .serviceUnavailable && hb.1 == "5", "\(hb)")
+            let ev = try await post("/api/v1/events", events)
+            #expect(ev.0 == .serviceUnavailable && ev.1 == "5", "\(ev)")
+            #expect(ev.2.contains("store is failing"))
+            var state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
+            #expect(!state.storeOK && state.storeFault != nil && state.records.map(\.kind) == ["store_failing"])
+            let (_, metrics, _) = try await client.get("/metrics")
+            #expect(metrics.contains("downtime_collector_store_failing{fault=\"\(state.storeFault ?? "")\"} 1"))
+            let (_, page, _) = try await client.get("/")
+            #expect(page.contains("Collector store failing"))
+
+            // Writable again: the same requests succeed, the flip the failed beat proposed is recorded now.
+            try await readOnly(false)
+            #expect(try await post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2)).0 == .ok)
+            #expect(try await post("/api/v1/events", events).0 == .ok)
+            #expect(try await Self.flips(client).count == 1)
+            #expect(try await Self.view(client).status == .up)
+            h.clock.advance(6)
+            try await h.collector.flush()
+            state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
+            #expect(state.storeOK && state.records.map(\.kind) == ["store_failing", "store_recovered"])
+        }
+    }
+}
