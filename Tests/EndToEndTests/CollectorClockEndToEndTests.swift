@@ -73,6 +73,11 @@ import Testing
 
         try Self.setOffset(offset, "+0")
         eventually(10, "the backward clock_jump") { try Self.state(collector).clockJumps == 2 }
+        // A beat received after the step back, so that its deadline is on the clock as it is now (on a loaded
+        // machine the step can be seen before pi-b's next beat, whose receipt time is then an hour ahead).
+        eventually(10, "pi-b beats after the step back") {
+            abs(try Self.device(collector, "pi-b").lastSeen?.timeIntervalSinceNow ?? 3600) < 2.5
+        }
         b.stop(SIGKILL)
         let killed = Date()
         var downSeen: Date?
