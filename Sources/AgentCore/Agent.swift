@@ -243,6 +243,9 @@ public final class Agent {
             }
             if let since = unreachableSince {
                 try fs.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
+            } else {
+                // Reachable again while failing: the old mark must not report a stale interval after a restart.
+                try fs.remove(unreachablePath, sync: true)
             }
         } catch {
             storageFailed(error, now)

@@ -86,8 +86,6 @@ public final class Outbox {
     public var isEmpty: Bool { entries.isEmpty }
     /// Events that would be lost if the agent stopped now.
     public var unsavedCount: Int { unsaved.count }
-    /// True when memory and disk agree: nothing to write, nothing to delete.
-    public var isSaved: Bool { opened && unsaved.isEmpty && leftovers.isEmpty }
 
     /// Adds an event; it is on disk when this returns normally. When the write fails the event is
     /// kept in memory all the same, and the error is thrown so that the caller knows the disk failed.

@@ -108,6 +108,32 @@ import DowntimeProtocol
         #expect(FileIO.exists(h.dir.file("not-yet/state.json")))
     }
 
+    /// The collector came back while the folder failed: the old `unreachable_since` goes once the folder is
+    /// writable, so a restart does not report a stale interval.
+    @Test func anUnreachableMarkIsClearedWhenTheFolderComesBack() throws {
+        let h = Harness()
+        h.transport.respond = { _ throws(TransportError) in throw TransportError("Connection refused") }
+        let agent = try h.agent()
+        try agent.start()
+        h.facts.advance(10)
+        agent.tick()
+        #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
+        h.fs.fault = EROFS
+        h.transport.respond = FakeTransport.acceptAll
+        h.facts.advance(10)
+        agent.tick()  // reachable again; the collector_unreachable event cannot be spooled on disk
+        #expect(agent.unreachableSince == nil)
+        #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
+        h.fs.fault = nil
+        for _ in 0..<7 {
+            h.facts.advance(10)
+            agent.tick()
+        }
+        #expect(agent.storage.isHealthy)
+        #expect(!FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
+        #expect(h.transport.sentEvents.contains { $0.kind == .collectorUnreachable })
+    }
+
     @Test func memoryIsBoundedByTheOutboxLimits() throws {
         let h = Harness(limits: OutboxLimits(maxCount: 5, maxBytes: 1 << 20))
         h.transport.respond = { _ throws(TransportError) in throw TransportError("Connection refused") }
