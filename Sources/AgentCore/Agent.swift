@@ -13,6 +13,7 @@ public final class Agent {
     let facts: any BootFacts
     let transport: any Transport
     let log: Log
+    let fs: any FileSystem
     let stateFile: StateFile
     public let outbox: Outbox
     private(set) public var policy: GapPolicy
@@ -30,31 +31,45 @@ public final class Agent {
     private var lastBeat = -Double.infinity
     private var heartbeatProblem: String?
     private var warnedClock = false
+    /// Whether the state folder can be written, and when to try it again (docs/DESIGN.md, "Degraded storage").
+    public private(set) var storage: StorageMonitor
+    /// A failure met before `start` (opening the state folder), reported there.
+    private var openFailure: FileError?
+    /// An enrolled token that is only in memory (the folder could not take it).
+    private var tokenUnsaved = false
+    /// Set when the collector refused the heartbeat's `storage` field (an older collector): beats go without it.
+    private var collectorRefusesStorage = false
 
     static let shutdownTimeout = 2.0
 
+    /// A state folder that cannot be created, written or read does not stop the agent: it runs from
+    /// memory and says so (`storage`); only a missing token is a configuration error.
     public init(config: AgentConfig, facts: any BootFacts, transport: any Transport, log: Log,
-                random: @escaping () -> Double = { Double.random(in: 0..<1) }) throws(ConfigError) {
+                random: @escaping () -> Double = { Double.random(in: 0..<1) },
+                fs: any FileSystem = PosixFileSystem()) throws(ConfigError) {
         self.config = config
         self.facts = facts
         self.transport = transport
         self.log = log
+        self.fs = fs
         policy = GapPolicy(interval: Double(config.interval), persistInterval: Double(config.persistInterval))
         backoff = Backoff(random: random)
         enrollBackoff = Backoff(random: random)
-        stateFile = StateFile(path: config.stateDir + "/state.json")
+        storage = StorageMonitor(path: config.stateDir, retryInterval: Double(config.persistInterval))
+        stateFile = StateFile(path: config.stateDir + "/state.json", fs: fs)
+        let outboxDir = config.stateDir + "/outbox"
         do {
-            try FileIO.makeDirectory(config.stateDir, mode: 0o700)
-            guard FileIO.isWritableDirectory(config.stateDir) else { throw FileError("write to", config.stateDir, code: EACCES) }
-            outbox = try Outbox(directory: config.stateDir + "/outbox", limits: config.outboxLimits, log: log)
+            try fs.makeDirectory(config.stateDir, mode: 0o700)
+            outbox = try Outbox(directory: outboxDir, limits: config.outboxLimits, log: log, fs: fs)
         } catch {
-            throw ConfigError("state folder: \(error)")
+            openFailure = error
+            outbox = Outbox(unopened: outboxDir, limits: config.outboxLimits, log: log, fs: fs)
         }
-        token = config.token ?? Self.readToken(config.stateDir)
+        token = config.token ?? Self.readToken(config.stateDir, fs: fs)
         if token == nil, config.enrollmentKey == nil {
             throw ConfigError("no token: set DOWNTIME_TOKEN (or --token), or DOWNTIME_ENROLLMENT_KEY to enroll")
         }
-        if let since = try? FileIO.read(unreachablePath), let date = WireTime.parse(String(decoding: since, as: UTF8.self).trimmedWhitespace) {
+        if let since = try? fs.read(unreachablePath), let date = WireTime.parse(String(decoding: since, as: UTF8.self).trimmedWhitespace) {
             unreachableSince = date
         }
     }
@@ -62,8 +77,8 @@ public final class Agent {
     var tokenPath: String { config.stateDir + "/token" }
     var unreachablePath: String { config.stateDir + "/unreachable_since" }
 
-    static func readToken(_ stateDir: String) -> String? {
-        guard let bytes = try? FileIO.read(stateDir + "/token") else { return nil }
+    static func readToken(_ stateDir: String, fs: any FileSystem) -> String? {
+        guard let bytes = try? fs.read(stateDir + "/token") else { return nil }
         let text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace
         return text.isEmpty ? nil : text
     }
@@ -79,6 +94,7 @@ public final class Agent {
             throw ConfigError("boot id: \(error)")
         }
         let now = facts.snapshot(bootID: bootID)
+        if let openFailure { storageFailed(openFailure, now) }
         let decision = GapDetector.onStart(previous: stateFile.load(), facts: now, policy: policy)
         switch decision.finding {
         case .firstRun, .agentRestarted: log.info(decision.message)
@@ -127,7 +143,11 @@ public final class Agent {
         } else {
             warnedClock = false
         }
-        if policy.persistDue(sinceLastPersist: now.monotonic - lastPersist) { persist(now) }
+        if storage.retryDue(monotonic: now.monotonic) {
+            retryDisk(now)
+        } else if policy.persistDue(sinceLastPersist: now.monotonic - lastPersist) {
+            persist(now)
+        }
         if token == nil { enroll(now) }
         guard token != nil else { return }
         heartbeat(now)
@@ -137,6 +157,8 @@ public final class Agent {
     /// SIGTERM: mark the stop as clean, then tell the collector within a short timeout.
     public func shutdown() {
         let now = facts.snapshot(bootID: bootID)
+        // One last try: what memory holds is lost once the process ends.
+        if !storage.isHealthy { retryDisk(now) }
         var state = AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced)
         state.cleanShutdownAt = now.now
         do {
@@ -146,7 +168,12 @@ public final class Agent {
         }
         enqueue(.shutdown, at: now)
         if token != nil { flush(now, timeout: Self.shutdownTimeout) }
-        log.info("stopped" + (outbox.isEmpty ? "" : ", \(outbox.count) event(s) kept in the outbox for the next start"))
+        if outbox.unsavedCount > 0 {
+            log.error("stopped: \(outbox.unsavedCount) event(s) held in memory are lost (the state folder "
+                      + "\(config.stateDir) could not take them)")
+        } else {
+            log.info("stopped" + (outbox.isEmpty ? "" : ", \(outbox.count) event(s) kept in the outbox for the next start"))
+        }
     }
 
     // MARK: - Pieces
@@ -162,37 +189,95 @@ public final class Agent {
         }
     }
 
-    /// Puts an event on disk; if even that fails the event is logged, the only place left.
+    /// Puts an event in the outbox: on disk, or in memory while the state folder fails.
     func enqueue(_ payload: Event.Payload, at now: BootSnapshot, id: UUID = UUID()) {
         let event = Event(id: id, device: config.device, at: now.now, bootID: bootID, payload: payload)
         do {
             try outbox.enqueue(event, bootID: bootID, uptime: now.uptime)
         } catch {
-            log.error("could not spool \(event.kind.rawValue) event \(event.id.wireString): \(error)")
+            // The outbox kept it in memory.
+            storageFailed(error, now)
         }
     }
 
     func persist(_ now: BootSnapshot) {
-        let state = AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced)
+        lastPersist = now.monotonic
+        guard storage.isHealthy else { return }  // the retry writes it
         do {
-            try stateFile.save(state)
-            lastPersist = now.monotonic
+            try stateFile.save(currentState(now))
         } catch {
-            log.error("could not write the state file: \(error)")
-            lastPersist = now.monotonic  // retry at the next persist interval, not every tick
+            storageFailed(error, now)
         }
+    }
+
+    private func currentState(_ now: BootSnapshot) -> AgentState {
+        AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced)
+    }
+
+    // MARK: - Degraded storage
+
+    /// A write to the state folder failed: hold everything in memory and say once what that costs.
+    private func storageFailed(_ error: FileError, _ now: BootSnapshot) {
+        outbox.memoryOnly = true
+        guard let change = storage.failed(error, wall: now.now, monotonic: now.monotonic) else {
+            log.debug("state folder still failing: \(error)")
+            return
+        }
+        log.error("state folder \(config.stateDir) is \(storage.problem?.state.label ?? "failing") (\(error)); running from "
+                  + "memory and trying it again every \(Int(storage.retryInterval)) s. Until then: the state file is "
+                  + "not written (gap detection at the next boot needs it: an outage now will not be found then) and "
+                  + "unsent events are lost if the agent restarts")
+        enqueue(storage.event(for: change), at: now)
+    }
+
+    /// The periodic try of a failing folder: state file, held events, token; all written, it is healthy.
+    private func retryDisk(_ now: BootSnapshot) {
+        lastPersist = now.monotonic
+        do {
+            try fs.makeDirectory(config.stateDir, mode: 0o700)
+            try stateFile.save(currentState(now))
+            try outbox.persistPending()
+            if tokenUnsaved, let token {
+                try fs.writeAtomically(Array((token + "\n").utf8), to: tokenPath, mode: 0o600)
+                tokenUnsaved = false
+            }
+            if let since = unreachableSince {
+                try fs.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
+            } else {
+                // Reachable again while failing: the old mark must not report a stale interval after a restart.
+                try fs.remove(unreachablePath, sync: true)
+            }
+        } catch {
+            storageFailed(error, now)
+            return
+        }
+        outbox.memoryOnly = false
+        guard let change = storage.succeeded() else { return }
+        log.notice("state folder \(config.stateDir) is writable again: state file and \(outbox.count) event(s) saved")
+        enqueue(storage.event(for: change), at: now)
     }
 
     func heartbeat(_ now: BootSnapshot) {
         guard let token, WireTime.validRange.contains(now.now) else { return }
         seq += 1
-        let beat = Heartbeat(device: config.device, seq: seq, bootID: bootID, uptimeS: GapDetector.rounded(now.uptime),
+        var beat = Heartbeat(device: config.device, seq: seq, bootID: bootID, uptimeS: GapDetector.rounded(now.uptime),
                              sentAt: now.now, clockSynced: now.clockSynced, intervalS: Int(policy.interval),
                              agentVersion: AgentCoreVersion.version)
-        let response: HTTPResponse
+        if !collectorRefusesStorage {
+            beat.storage = storage.warning(unsavedEvents: outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
+        }
+        var response: HTTPResponse
         do {
             response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
                                           bearer: token, timeout: nil)
+            if beat.storage != nil, response.status == 400, Self.errorField(response) == "storage" {
+                // An older collector: the beat matters more than the warning (which the `storage` event still carries).
+                log.warning("collector does not know the heartbeat's storage field; sending beats without it")
+                collectorRefusesStorage = true
+                beat.storage = nil
+                response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
+                                              bearer: token, timeout: nil)
+            }
         } catch let error as TransportError {
             unreachable(now, error.message)
             return
@@ -225,8 +310,10 @@ public final class Agent {
         let since = now.now
         unreachableSince = since
         log.warning("collector unreachable: \(why)")
-        // Kept on disk so a restart (or a reboot) still reports the whole interval.
-        try? FileIO.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
+        // Kept on disk so a restart (or a reboot) still reports the whole interval (written by the retry
+        // while the folder fails).
+        guard storage.isHealthy else { return }
+        try? fs.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
     }
 
     private func reachable(_ now: BootSnapshot) {
@@ -239,7 +326,7 @@ public final class Agent {
             enqueue(.collectorUnreachable(start: since, end: end), at: now,
                     id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
         }
-        try? FileIO.remove(unreachablePath)
+        if storage.isHealthy { try? fs.remove(unreachablePath, sync: true) }
         // The collector is back: send what waited without waiting for the backoff.
         backoff.succeeded()
     }
@@ -264,11 +351,17 @@ public final class Agent {
             log.error("enrollment refused: HTTP \(response.status) \(Self.errorText(response)); retrying in \(Int(delay)) s")
             return
         }
-        do {
-            try FileIO.writeAtomically(Array((reply.token + "\n").utf8), to: tokenPath, mode: 0o600)
-        } catch {
-            log.error("enrolled, but could not store the token: \(error)")
+        if storage.isHealthy {
+            do {
+                try fs.writeAtomically(Array((reply.token + "\n").utf8), to: tokenPath, mode: 0o600)
+            } catch {
+                tokenUnsaved = true
+                storageFailed(error, now)
+            }
+        } else {
+            tokenUnsaved = true
         }
+        if tokenUnsaved { log.error("enrolled, but the token is in memory only until the state folder is writable") }
         token = reply.token
         enrollBackoff.succeeded()
         log.notice("enrolled as \(config.device); token stored in \(tokenPath)")
@@ -326,7 +419,8 @@ public final class Agent {
         do {
             try outbox.remove(seqs: seqs)
         } catch {
-            log.error("could not remove sent events from the outbox (they will be sent again): \(error)")
+            // Gone from memory; their files go once the folder is writable (resent at most once, stored once).
+            storageFailed(error, facts.snapshot(bootID: bootID))
         }
     }
 
@@ -406,6 +500,10 @@ public final class Agent {
             o.uptimeS = GapDetector.rounded(now.uptime)
         }
         return .outage(o)
+    }
+
+    static func errorField(_ response: HTTPResponse) -> String? {
+        (try? WireCoding.decode(ErrorBody.self, from: response.body))?.field
     }
 
     static func errorText(_ response: HTTPResponse) -> String {

@@ -81,13 +81,17 @@ public enum StateLoad: Sendable, Equatable {
 /// The state file in the state folder, written atomically.
 public struct StateFile: Sendable {
     public let path: String
+    let fs: any FileSystem
 
-    public init(path: String) { self.path = path }
+    public init(path: String, fs: any FileSystem = PosixFileSystem()) {
+        self.path = path
+        self.fs = fs
+    }
 
     public func load() -> StateLoad {
         let bytes: [UInt8]
         do {
-            guard let read = try FileIO.read(path) else { return .missing }
+            guard let read = try fs.read(path) else { return .missing }
             bytes = read
         } catch {
             return .unreadable(reason: error.description)
@@ -96,7 +100,7 @@ public struct StateFile: Sendable {
     }
 
     public func save(_ state: AgentState) throws(FileError) {
-        try FileIO.writeAtomically(Self.encode(state), to: path)
+        try fs.writeAtomically(Self.encode(state), to: path, mode: 0o644)
     }
 
     static func decode(_ bytes: [UInt8]) -> StateLoad {

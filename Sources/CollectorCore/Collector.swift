@@ -185,6 +185,14 @@ public final class Collector: Sendable {
         }
         let accepted = try await stored("insert_events") { try await store.insertEvents(events, receivedAt: now) }
         await timelines.add(events, receivedAt: now)
+        for e in events {
+            guard case .storage(let state, let path) = e.payload else { continue }
+            logger.notice("\(device): agent's state folder \(path) \(state.label)")
+            // Told once per problem by the planner, like a flip: by the leader only.
+            if shared == nil || isLeading {
+                await notifier?.observeStorage(device: device, state: state, path: path, at: e.at)
+            }
+        }
         return EventBatchReply(accepted: accepted)
     }
 
@@ -389,6 +397,13 @@ public final class Collector: Sendable {
             let what = p.reason == "up" ? "are back up" : "went down at once: likely a network or collector-side problem"
             return Notification(kind: .group, devices: p.devices, title: "\(p.devices.count) devices \(p.reason == "up" ? "back up" : "down")",
                                 text: "\(p.devices.count) devices \(what) (\(p.devices.joined(separator: ", "))), at \(at).", at: p.at)
+        case .storage:
+            let parts = p.reason.split(separator: "|", maxSplits: 1).map(String.init)
+            let (what, path) = (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+            return Notification(kind: .storage, devices: p.devices, title: "\(name): storage \(what)",
+                                text: "\(name) is up, but its storage is \(what) since \(at) (\(path)): the agent runs from "
+                                    + "memory, and an outage will not be found at its next boot until the folder is writable.",
+                                at: p.at)
         case .test:
             return Self.testNotification(at: p.at)
         }

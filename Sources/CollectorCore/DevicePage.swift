@@ -18,6 +18,7 @@ public enum DevicePage {
             }
             w.element(.main) { w in
                 w.element(.p, [(.class, "sum")], text: sentence(v))
+                if let s = v.storage { storage(&w, s) }
                 facts(&w, v, now: now)
                 w.element(.h2, text: "Last 7 days")
                 timeline(&w, d, now: now)
@@ -60,6 +61,20 @@ public enum DevicePage {
         }
     }
 
+    /// What the agent could not write, said plainly.
+    static func storage(_ w: inout HTMLWriter, _ s: StorageWarning) {
+        w.element(.p, [(.class, "warn")]) { w in
+            w.text("Storage \(s.state.label) since ")
+            PageParts.time(&w, s.since)
+            w.text(": the agent cannot write its state folder \(s.path)" + (s.error.map { " (\($0))" } ?? "")
+                   + " and runs from memory. Not saved on the device until it is writable again: its state file, so an "
+                   + "outage from now on (a power cut) will not be found by the agent at its next boot (missed heartbeats "
+                   + "still show here); ")
+            w.text(s.unsavedEvents == 0 ? "no event is waiting in memory only."
+                   : "\(s.unsavedEvents) event(s) held in memory only, lost if the agent restarts.")
+        }
+    }
+
     static func facts(_ w: inout HTMLWriter, _ v: DeviceView, now: Date) {
         w.element(.table, [(.class, "facts")]) { w in
             func row(_ k: String, _ body: (inout HTMLWriter) -> Void) {
@@ -79,6 +94,12 @@ public enum DevicePage {
                 w.text((synced ? "synced" : "NOT synced") + (v.clockSkewS.map { String(format: ", %+.1f s from the collector", $0) } ?? ""))
             }
             row("Heartbeat every") { $0.text("\(v.intervalS) s") }
+            row("Storage") { w in
+                guard let s = v.storage else { return w.text(v.lastSeen == nil ? "–" : "writable") }
+                w.text("\(s.state.label) since ")
+                PageParts.time(&w, s.since)
+                w.text(" (\(s.path))")
+            }
             row("Uptime 24 h / 7 d / 30 d") { w in
                 w.text([v.uptime.day, v.uptime.week, v.uptime.month].map(PageParts.percent).joined(separator: " / "))
             }

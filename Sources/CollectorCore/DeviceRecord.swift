@@ -11,9 +11,11 @@ public struct BeatState: Sendable, Equatable {
     public var clockSynced: Bool
     public var uptimeS: Double
     public var seq: UInt64
+    /// The agent's storage warning; kept in memory only (the next beat brings it back after a restart).
+    public var storage: StorageWarning?
 
     public init(at: Date, intervalS: Int, agentVersion: String, bootID: String, clockSkewS: Double,
-                clockSynced: Bool, uptimeS: Double, seq: UInt64) {
+                clockSynced: Bool, uptimeS: Double, seq: UInt64, storage: StorageWarning? = nil) {
         self.at = at
         self.intervalS = intervalS
         self.agentVersion = agentVersion
@@ -22,6 +24,7 @@ public struct BeatState: Sendable, Equatable {
         self.clockSynced = clockSynced
         self.uptimeS = uptimeS
         self.seq = seq
+        self.storage = storage
     }
 }
 

@@ -73,7 +73,8 @@ actor Fleet {
         let skew = receivedAt.timeIntervalSince(hb.sentAt)
         e.beatSteady = t.steady
         e.record.beat = BeatState(at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
-                                  clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq)
+                                  clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
+                                  storage: hb.storage)
         let flip = markAlive(&e, at: receivedAt)
         entries[hb.device] = e
         return (e.record.interval(default: defaultInterval), flip)

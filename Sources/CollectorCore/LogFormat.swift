@@ -26,6 +26,8 @@ public enum LogFormat {
         case .clockJump(let d): return "wall clock jumped by \(String(format: "%+.1f", d)) s"
         case .shutdown: return "clean shutdown"
         case .outboxDropped(let n, let kinds): return "agent outbox full: dropped \(n) event(s) of kinds \(kinds.joined(separator: ","))"
+        case .storage(.ok, let path): return "state folder \(path) writable again: what was held in memory is saved"
+        case .storage(let state, let path): return "state folder \(path) \(state.label): running from memory"
         case .flip(let f): return "\(f.from) -> \(f.to): \(f.reason)"
         case .collectorDown(let s, let end):
             return "collector not running from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s)))); status unknown"

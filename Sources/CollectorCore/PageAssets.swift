@@ -20,6 +20,7 @@ enum PageAssets {
         thead th{font-size:.78em;color:var(--mute);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .tag{font-size:.75em;border:1px solid var(--line);border-radius:.6em;padding:0 .4em;margin-left:.3em;color:var(--mute)}
+        .warn{color:var(--late);font-weight:600}
         .facts th{width:12rem;font-weight:600;color:var(--mute)}
         [hidden]{display:none!important}
         svg.bar{width:120px;height:14px;display:block}svg.tl{width:100%;height:30px;display:block}

@@ -31,6 +31,14 @@ enum PageParts {
         w.element(.time, attrs, text: now.map { Durations.text($0.timeIntervalSince(d)) + " ago" } ?? iso)
     }
 
+    /// "storage read-only since 14:02", for a device whose agent cannot write its state folder.
+    static func storage(_ w: inout HTMLWriter, _ s: StorageWarning) {
+        w.element(.small, [(.class, "warn")]) { w in
+            w.text(" storage \(s.state.label) since ")
+            time(&w, s.since)
+        }
+    }
+
     static func status(_ w: inout HTMLWriter, _ s: DeviceStatus) {
         w.element(.span, [(.class, "st " + s.rawValue)], text: s.rawValue)
     }
@@ -179,6 +187,7 @@ public enum OverviewPage {
             w.element(.td) { w in
                 w.element(.a, [(.href, "/devices/\(v.name)")], text: v.name)
                 for t in v.tags { w.element(.span, [(.class, "tag")], text: t) }
+                if let s = v.storage { PageParts.storage(&w, s) }
             }
             w.element(.td) { w in
                 if let seen = v.lastSeen { PageParts.time(&w, seen, relativeTo: now) } else { w.text("never") }

@@ -82,9 +82,11 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var lastOutage: OutageView?
     public var uptime: UptimeView
     public var tags: [String]
+    /// The agent's newest storage warning (null while its state folder is writable).
+    public var storage: StorageWarning?
 
     enum CodingKeys: String, CodingKey {
-        case name, status, uptime, tags
+        case name, status, uptime, tags, storage
         case lastSeen = "last_seen"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
@@ -98,7 +100,8 @@ public struct DeviceView: Codable, Sendable, Hashable {
 
     public init(name: String, status: DeviceStatus, lastSeen: Date?, intervalS: Int, agentVersion: String?,
                 bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
-                currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String]) {
+                currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
+                storage: StorageWarning? = nil) {
         self.name = name
         self.status = status
         self.lastSeen = lastSeen
@@ -112,6 +115,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         self.lastOutage = lastOutage
         self.uptime = uptime
         self.tags = tags
+        self.storage = storage
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -130,6 +134,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(lastOutage, forKey: .lastOutage)
         try c.encode(uptime, forKey: .uptime)
         try c.encode(tags, forKey: .tags)
+        try c.encode(storage, forKey: .storage)
     }
 }
 

@@ -73,6 +73,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case clockJump = "clock_jump"
         case shutdown
         case outboxDropped = "outbox_dropped"
+        case storage
         // Made by the collector only.
         case flip
         case collectorDown = "collector_down"
@@ -89,6 +90,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case shutdown
         /// The agent's outbox was full and dropped `count` events of these kinds.
         case outboxDropped(count: Int, kinds: [String])
+        /// The agent's state folder became unwritable (`state` says why) or, with `ok`, writable again.
+        case storage(state: StorageState, path: String)
         case flip(FlipRecord)
         /// The collector itself was not running: nothing is known of any device then.
         case collectorDown(start: Date, end: Date)
@@ -101,6 +104,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             case .clockJump: .clockJump
             case .shutdown: .shutdown
             case .outboxDropped: .outboxDropped
+            case .storage: .storage
             case .flip: .flip
             case .collectorDown: .collectorDown
             }
@@ -135,7 +139,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case clockSynced = "clock_synced"
         case uptimeS = "uptime_s"
         case deltaS = "delta_s"
-        case count, kinds, from, to, reason
+        case count, kinds, from, to, reason, state, path
     }
 
     private static let common: [Key] = [.id, .device, .kind, .at, .bootID]
@@ -148,6 +152,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .clockJump: [.deltaS]
         case .shutdown: []
         case .outboxDropped: [.count, .kinds]
+        case .storage: [.state, .path]
         case .flip: [.from, .to, .reason]
         }
     }
@@ -210,6 +215,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
                 throw WireValidationError(field: field(.kinds), "must list event kinds")
             }
             payload = .outboxDropped(count: count, kinds: kinds)
+        case .storage:
+            payload = .storage(state: try c.decode(StorageState.self, forKey: .state),
+                               path: try Check.text(c.decode(String.self, forKey: .path), field: field(.path), max: 1024))
         case .flip:
             payload = .flip(FlipRecord(
                 from: try Check.text(c.decode(String.self, forKey: .from), field: field(.from)),
@@ -246,6 +254,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .outboxDropped(let count, let kinds):
             try c.encode(count, forKey: .count)
             try c.encode(kinds, forKey: .kinds)
+        case .storage(let state, let path):
+            try c.encode(state, forKey: .state)
+            try c.encode(path, forKey: .path)
         case .flip(let f):
             try c.encode(f.from, forKey: .from)
             try c.encode(f.to, forKey: .to)

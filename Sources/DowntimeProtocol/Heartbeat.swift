@@ -14,6 +14,8 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     public var clockSynced: Bool
     public var intervalS: Int
     public var agentVersion: String
+    /// Present only while the agent's state folder cannot be written (optional: older peers omit it).
+    public var storage: StorageWarning?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case device, seq
@@ -23,10 +25,11 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         case clockSynced = "clock_synced"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
+        case storage
     }
 
     public init(device: String, seq: UInt64, bootID: String, uptimeS: Double, sentAt: Date,
-                clockSynced: Bool, intervalS: Int, agentVersion: String) {
+                clockSynced: Bool, intervalS: Int, agentVersion: String, storage: StorageWarning? = nil) {
         self.device = device
         self.seq = seq
         self.bootID = bootID
@@ -35,6 +38,7 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         self.clockSynced = clockSynced
         self.intervalS = intervalS
         self.agentVersion = agentVersion
+        self.storage = storage
     }
 
     private static let keys = Set(CodingKeys.allCases.map(\.rawValue))
@@ -50,6 +54,8 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         clockSynced = try c.decode(Bool.self, forKey: .clockSynced)
         intervalS = Int(try Check.integer(c, .intervalS, field: "interval_s", range: 1...86_400))
         agentVersion = try Check.text(c.decode(String.self, forKey: .agentVersion), field: "agent_version")
+        // Absent while healthy, never null.
+        storage = c.contains(.storage) ? try c.decode(StorageWarning.self, forKey: .storage) : nil
     }
 }
 

@@ -106,6 +106,19 @@ extension OutageView {
     }
 }
 
+extension StorageWarning {
+    /// The same object `Codable` writes (no `error` when absent), keys sorted.
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            if let error { w.key("error"); w.string(error) }
+            w.key("path"); w.string(path)
+            w.key("since"); w.date(since)
+            w.key("state"); w.string(state.rawValue)
+            w.key("unsaved_events"); w.int(unsavedEvents)
+        }
+    }
+}
+
 extension DeviceView {
     /// The same object `encode(to:)` writes (nulls written out), keys sorted.
     public func write(to w: inout JSONWriter) {
@@ -120,6 +133,7 @@ extension DeviceView {
             w.key("last_seen"); w.date(lastSeen)
             w.key("name"); w.string(name)
             w.key("status"); w.string(status.rawValue)
+            w.key("storage"); if let s = storage { s.write(to: &w) } else { w.null() }
             w.key("tags"); w.array { w in for t in tags { w.string(t) } }
             w.key("uptime")
             w.object { w in

@@ -16,8 +16,10 @@ final class Harness {
                              interval: 10, persistInterval: 60, enrollmentKey: enrollmentKey, outboxLimits: limits)
     }
 
+    let fs = FaultyFileSystem()
+
     func agent(random: Double = 0.5) throws -> Agent {
-        try Agent(config: config, facts: facts, transport: transport, log: lines.log, random: { random })
+        try Agent(config: config, facts: facts, transport: transport, log: lines.log, random: { random }, fs: fs)
     }
 
     func state() -> StateLoad { StateFile(path: dir.file("state.json")).load() }

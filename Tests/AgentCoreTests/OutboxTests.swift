@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 @testable import AgentCore
 import DowntimeProtocol
@@ -30,6 +31,31 @@ private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start:
         // New events go after the survivors, even after a restart.
         try third.enqueue(event(.shutdown), bootID: boot, uptime: 20)
         #expect(third.entries.last!.seq > third.entries[2].seq)
+    }
+
+    /// A disk failing under the outbox (EIO here): events are held in memory, sent ones leave memory at once,
+    /// and `persistPending` makes the folder match memory again.
+    @Test func aFailingDiskKeepsEventsInMemoryUntilPersistPending() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let fs = FaultyFileSystem()
+        let limits = OutboxLimits(maxCount: 3, maxBytes: 1 << 20)
+        let box = try Outbox(directory: dir.file("outbox"), limits: limits, fs: fs)
+        let first = [event(.agentStarted(agentVersion: "0.1.0")), event(.clockJump(deltaS: 5)), event(.shutdown)]
+        for e in first { try box.enqueue(e, bootID: boot, uptime: 1) }
+        fs.fault = EIO
+        // Full: making room deletes a file, which fails; the new event is kept in memory anyway.
+        #expect(throws: FileError.self) { try box.enqueue(event(outage), bootID: boot, uptime: 2) }
+        #expect(box.entries.contains { $0.event.kind == .outage })
+        #expect(box.unsavedCount >= 1)
+        // A sent event leaves memory even though its file cannot be deleted.
+        #expect(throws: FileError.self) { try box.remove(seqs: [box.entries[0].seq]) }
+        let held = box.entries.map(\.event.id)
+        #expect(throws: FileError.self) { try box.persistPending() }
+        fs.fault = nil
+        try box.persistPending()
+        #expect(box.unsavedCount == 0)
+        #expect(try Outbox(directory: dir.file("outbox"), limits: limits).entries.map(\.event.id) == held)
     }
 
     @Test func crashLeftoversAreCleanedAndCorruptFilesMovedAside() throws {

@@ -218,3 +218,44 @@ srv.serve_forever()
         dir.cleanup()
     }
 }
+
+/// The real file system with faults switched on by the test: while `fault` is set, every write,
+/// removal, folder sync and creation of a missing folder fails with that errno (EROFS, ENOSPC, EIO);
+/// reads work, as they do on a read-only or full card.
+final class FaultyFileSystem: FileSystem, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _fault: Int32?
+    private var _failures = 0
+    private let real = PosixFileSystem()
+    var fault: Int32? {
+        get { lock.withLock { _fault } }
+        set { lock.withLock { _fault = newValue } }
+    }
+    /// How many calls failed: shows how often the agent touched the failing disk.
+    var failures: Int { lock.withLock { _failures } }
+
+    private func check(_ op: String, _ path: String) throws(FileError) {
+        guard let code = fault else { return }
+        lock.withLock { _failures += 1 }
+        throw FileError(op, path, code: code)
+    }
+
+    func read(_ path: String) throws(FileError) -> [UInt8]? { try real.read(path) }
+    func list(_ path: String) throws(FileError) -> [String] { try real.list(path) }
+    func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t) throws(FileError) {
+        try check("create", path + ".tmp")
+        try real.writeAtomically(bytes, to: path, mode: mode)
+    }
+    func remove(_ path: String, sync: Bool) throws(FileError) {
+        try check("unlink", path)
+        try real.remove(path, sync: sync)
+    }
+    func syncDirectory(of path: String) throws(FileError) {
+        try check("fsync", path)
+        try real.syncDirectory(of: path)
+    }
+    func makeDirectory(_ path: String, mode: mode_t) throws(FileError) {
+        if !FileIO.exists(path) { try check("mkdir", path) }
+        try real.makeDirectory(path, mode: mode)
+    }
+}

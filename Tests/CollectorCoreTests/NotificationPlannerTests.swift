@@ -26,6 +26,22 @@ import Testing
         #expect(run(&p, at: 2000) == [])  // no flapping summary: it did not bounce
     }
 
+    @Test func aStorageProblemIsToldOnceUntilItClears() {
+        var p = NotificationPlanner()
+        let path = "/var/lib/downtime-agent"
+        p.observeStorage(device: "a", state: .readOnly, path: path, at: Self.t0)
+        #expect(run(&p, at: 0) == ["storage:a"])
+        p.observeStorage(device: "a", state: .readOnly, path: path, at: Self.t0 + 60)  // a resent event
+        #expect(run(&p, at: 60) == [])
+        p.observeStorage(device: "a", state: .full, path: path, at: Self.t0 + 70)  // another problem
+        #expect(run(&p, at: 70) == ["storage:a"])
+        p.observeStorage(device: "a", state: .ok, path: path, at: Self.t0 + 80)  // cleared: quiet
+        #expect(run(&p, at: 80) == [])
+        p.observeStorage(device: "a", state: .full, path: path, at: Self.t0 + 90)
+        p.observeStorage(device: "b", state: .ioError, path: path, at: Self.t0 + 90)
+        #expect(run(&p, at: 90) == ["storage:a", "storage:b"])
+    }
+
     @Test func newDevicesAreToldAtOnce() {
         var p = NotificationPlanner()
         p.observe([Self.flip("n", "new", "up")], now: Self.t0)

@@ -67,6 +67,38 @@ private let beat = """
         #expect(field(Heartbeat.self, beat.replacingOccurrences(of: original, with: replacement)) == expectedField)
     }
 
+    /// The optional `storage` field: absent on a healthy agent (so older collectors see the same bytes), strict when present.
+    @Test func heartbeatStorageFieldIsOptionalAndStrict() throws {
+        let plain = try decode(Heartbeat.self, beat)
+        #expect(plain.storage == nil)
+        #expect(!String(decoding: try WireCoding.encode(plain), as: UTF8.self).contains("storage"))
+        let withStorage = beat.replacingOccurrences(of: "\"seq\":7,", with: """
+            "seq":7,"storage":{"state":"read_only","path":"/var/lib/downtime-agent","since":"2026-11-22T07:02:00Z",\
+            "unsaved_events":2,"error":"Read-only file system"},
+            """)
+        let hb = try decode(Heartbeat.self, withStorage)
+        #expect(hb.storage == StorageWarning(state: .readOnly, path: "/var/lib/downtime-agent",
+                                             since: WireTime.parse("2026-11-22T07:02:00Z")!, unsavedEvents: 2,
+                                             error: "Read-only file system"))
+        #expect(try decode(Heartbeat.self, String(decoding: try WireCoding.encode(hb), as: UTF8.self)) == hb)
+        let bad: [(String, String, String)] = [
+            ("\"state\":\"read_only\"", "\"state\":\"ok\"", "storage.state"),
+            ("\"state\":\"read_only\"", "\"state\":\"melted\"", "storage.state"),
+            ("\"path\":\"/var/lib/downtime-agent\"", "\"path\":\"\"", "storage.path"),
+            ("\"unsaved_events\":2", "\"unsaved_events\":-1", "storage.unsaved_events"),
+            ("\"unsaved_events\":2,", "", "storage.unsaved_events"),
+            ("\"since\":\"2026-11-22T07:02:00Z\",", "", "storage.since"),
+            ("\"error\":\"Read-only file system\"", "\"error\":\"x\",\"extra\":1", "storage.extra"),
+            ("\"error\":\"Read-only file system\"", "\"error\":null", "storage.error"),
+        ]
+        for (original, replacement, expected) in bad {
+            #expect(withStorage.contains(original))
+            #expect(field(Heartbeat.self, withStorage.replacingOccurrences(of: original, with: replacement)) == expected)
+        }
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7,", with: "\"seq\":7,\"storage\":\"full\",")) == "storage")
+        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7,", with: "\"seq\":7,\"storage\":null,")) == "storage")
+    }
+
     @Test func malformedJSONIsRefused() {
         #expect(field(Heartbeat.self, "{") == "")
         #expect(field(Heartbeat.self, "[]") == "")
@@ -83,6 +115,8 @@ private let beat = """
             .clockJump(deltaS: -3600),
             .shutdown,
             .outboxDropped(count: 3, kinds: ["clock_jump"]),
+            .storage(state: .readOnly, path: "/var/lib/downtime-agent"),
+            .storage(state: .ok, path: "/var/lib/downtime-agent"),
             .flip(FlipRecord(from: "up", to: "down", reason: "no heartbeat for 35 s")),
             .collectorDown(start: t, end: t + 100),
         ]

@@ -6,7 +6,8 @@ import Foundation
 ///   (at least 4 devices and at least half of all: likely the network or the collector's side);
 /// - an up waits `settle`, so the agent's own report of the outage (cause, exact end) can join it;
 /// - after a down message, `damp` minutes of bouncing give no more messages but one summary at the end;
-/// - a device seen for the first time is told at once.
+/// - a device seen for the first time is told at once;
+/// - an agent's storage problem is told once per problem (its `storage` event, not every beat that carries it).
 public struct NotificationPlanner: Sendable {
     /// A message to send: what happened, to whom, and when it was observed.
     public struct Planned: Sendable, Equatable {
@@ -38,6 +39,8 @@ public struct NotificationPlanner: Sendable {
     var ups: [Held] = []
     var ready: [Planned] = []
     var devices: [String: DeviceState] = [:]
+    /// The storage problem last told per device; cleared by its `ok` event.
+    var storageTold: [String: StorageState] = [:]
 
     public init(damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30) {
         self.damp = damp
@@ -81,6 +84,18 @@ public struct NotificationPlanner: Sendable {
             }
             devices[name] = s
         }
+    }
+
+    /// Takes an agent's `storage` event observed at `at`: a new problem is told at once, a repeat
+    /// (the same event resent, or the same problem again) is not, and `ok` re-arms it.
+    public mutating func observeStorage(device: String, state: StorageState, path: String, at: Date) {
+        guard state != .ok else {
+            storageTold[device] = nil
+            return
+        }
+        guard storageTold[device] != state else { return }
+        storageTold[device] = state
+        ready.append(Planned(kind: .storage, devices: [device], at: at, reason: "\(state.label)|\(path)", flips: 0))
     }
 
     /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping.

@@ -40,6 +40,10 @@ public actor Notifier {
         planner.observe(flips, now: now)
     }
 
+    func observeStorage(device: String, state: StorageState, path: String, at: Date) {
+        planner.observeStorage(device: device, state: state, path: path, at: at)
+    }
+
     /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words.
     func tick(now: Date, deviceCount: Int, compose: (NotificationPlanner.Planned) async -> Notification) async {
         guard !specs.isEmpty else { return }

@@ -59,6 +59,8 @@ public struct NotifierSpec: Sendable, Equatable {
 public struct Notification: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case down, up, new, flapping, group, test
+        /// An agent cannot write its state folder (read-only, full, failing).
+        case storage
     }
 
     public var kind: Kind
