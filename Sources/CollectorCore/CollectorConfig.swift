@@ -45,6 +45,9 @@ public struct CollectorConfig: Sendable {
     public var notifyGroupWindow: TimeInterval = 10
     /// Windows from the configuration (the CLI adds more to the store).
     public var maintenance: [MaintenanceWindow] = []
+    /// PEM certificate (chain) and key: with both, the collector serves HTTPS only.
+    public var tlsCert: String?
+    public var tlsKey: String?
 
     public init() {}
 
@@ -67,6 +70,8 @@ public struct CollectorConfig: Sendable {
         case notifySettle = "DOWNTIME_NOTIFY_SETTLE"
         /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
         case maintenance = "DOWNTIME_MAINTENANCE"
+        case tlsCert = "DOWNTIME_TLS_CERT"
+        case tlsKey = "DOWNTIME_TLS_KEY"
     }
 
     /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
@@ -145,6 +150,16 @@ public struct CollectorConfig: Sendable {
             } catch {
                 throw ConfigError(key: Key.maintenance.rawValue, message: (error as? WireValidationError)?.message ?? "invalid")
             }
+        }
+        let cert = merged[.tlsCert].flatMap { $0.isEmpty ? nil : $0 }
+        let key = merged[.tlsKey].flatMap { $0.isEmpty ? nil : $0 }
+        switch (cert, key) {
+        case (nil, nil): break
+        case (.some, nil): throw ConfigError(key: Key.tlsKey.rawValue, message: "a certificate needs its key (--tls-key)")
+        case (nil, .some): throw ConfigError(key: Key.tlsCert.rawValue, message: "a key needs its certificate (--tls-cert)")
+        case (let cert?, let key?):
+            c.tlsCert = cert
+            c.tlsKey = key
         }
         return c
     }
