@@ -273,4 +273,23 @@ struct TestPKI {
             #expect(!r.out.contains("listening"))
         }
     }
+
+    @Test func plainHTTPBeyondLoopbackWithASecretIsOneWarningAtStart() throws {
+        let pki = try TestPKI(tag: "warn")
+        defer { pki.remove() }
+        // A database nobody serves: the collector stops (exit 2) after its start checks, before it listens.
+        let nowhere = "postgres://u:p@127.0.0.1:\(freeLoopbackPort())/x"
+        let env = ["DOWNTIME_ENROLLMENT_KEY": "an-enrolment-key-for-tests"]
+        func start(_ args: [String]) throws -> String {
+            let r = try Binaries.run("downtime-collector", ["serve", "--port", "0", "--data-dir", pki.data,
+                                                            "--database", nowhere] + args, env: env)
+            #expect(r.status == 2, "\(r.out)\(r.err)")
+            return r.out + r.err
+        }
+        let open = try start(["--host", "0.0.0.0"])
+        #expect(open.components(separatedBy: "without TLS").count == 2, "\(open)")
+        #expect(open.contains("the enrolment key") && open.contains("tls init"))
+        #expect(!(try start(["--host", "127.0.0.1"])).contains("without TLS"))
+        #expect(!(try start(["--host", "0.0.0.0", "--tls-cert", pki.cert, "--tls-key", pki.key])).contains("without TLS"))
+    }
 }
