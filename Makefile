@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl wget faketime chromium prometheus python3 python3-venv iproute2 systemd postgresql nginx
+DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl openssl wget faketime chromium prometheus python3 python3-venv iproute2 systemd postgresql nginx
 SWIFT ?= swift
 BIN := .build/debug
 # schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.
@@ -40,6 +40,8 @@ test: deps fuzz-deps
 	# The real binaries apart: those tests block threads while they wait on processes, which would starve the
 	# async tests above of Swift's cooperative pool (two threads on two cores) and time them out.
 	DOWNTIME_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test --skip-build --filter '^EndToEndTests\.'
+	# PostgreSQL over TLS: sslmode=require/verify-full against a plain server and a TLS-only one (certificates made there).
+	Tests/postgres/with-postgres.sh Tests/postgres/tls-check.sh "$$($(SWIFT) build --show-bin-path)"
 	# Two collectors on one PostgreSQL behind nginx, the leader killed with kill -9 under load (about 75 s).
 	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin "$$($(SWIFT) build --show-bin-path)"
 	Tests/reliability/run.sh "$$($(SWIFT) build --show-bin-path)" $(VENV) $(SEED)

@@ -11,6 +11,9 @@
 #   DOWNTIME_STATE_DIR      default: /var/lib/downtime-report
 #   DOWNTIME_INTERVAL       heartbeat seconds, default 10
 #   DOWNTIME_PERSIST_INTERVAL  seconds between state writes, default 60
+#   DOWNTIME_CA_FILE        PEM file of CAs to trust for https (curl --cacert), default the system store
+#   DOWNTIME_PIN_SHA256     sha256//BASE64 of the collector's public key (curl --pinnedpubkey); alone, it is
+#                           the whole check (no CA needed), as `downtime-collector tls init` prints it
 #   DOWNTIME_BOOT_ID_FILE / DOWNTIME_UPTIME_FILE  (tests) default /proc/sys/kernel/random/boot_id, /proc/uptime
 # Usage: downtime-report.sh [--once]   (--once: gap check, flush, one heartbeat, exit; for cron)
 set -u
@@ -24,6 +27,8 @@ INTERVAL=${DOWNTIME_INTERVAL:-10}
 PERSIST=${DOWNTIME_PERSIST_INTERVAL:-60}
 BOOT_ID_FILE=${DOWNTIME_BOOT_ID_FILE:-/proc/sys/kernel/random/boot_id}
 UPTIME_FILE=${DOWNTIME_UPTIME_FILE:-/proc/uptime}
+CA_FILE=${DOWNTIME_CA_FILE:-}
+PIN=${DOWNTIME_PIN_SHA256:-}
 # Slack for cron's own jitter when run with --once.
 TOLERANCE=5
 
@@ -38,6 +43,11 @@ case $INTERVAL in ''|*[!0-9]*) fail "DOWNTIME_INTERVAL must be whole seconds";; 
 case $PERSIST in ''|*[!0-9]*) fail "DOWNTIME_PERSIST_INTERVAL must be whole seconds";; esac
 [ "$INTERVAL" -ge 1 ] || fail "DOWNTIME_INTERVAL must be at least 1"
 command -v curl >/dev/null || fail "curl is missing"
+if [ -n "$PIN" ]; then
+    case $URL in https://*) ;; *) fail "DOWNTIME_PIN_SHA256 needs an https:// DOWNTIME_COLLECTOR_URL";; esac
+fi
+[ -z "$CA_FILE" ] || [ -r "$CA_FILE" ] || fail "DOWNTIME_CA_FILE $CA_FILE is not readable"
+case $PIN in ''|sha256//*) ;; *) fail "DOWNTIME_PIN_SHA256 must look like sha256//BASE64";; esac
 mkdir -p "$STATE_DIR/outbox" || fail "cannot create $STATE_DIR"
 STATE="$STATE_DIR/state"
 URL=${URL%/}
@@ -57,9 +67,44 @@ write_state() {
     sync "$STATE_DIR" 2>/dev/null || true
 }
 
-post() {  # path body -> prints the HTTP status
-    curl -s -o /dev/null -w '%{http_code}' -m 10 -X POST -H "Authorization: Bearer $TOKEN" \
-        -H 'Content-Type: application/json' --data-binary "$2" "$URL$1" 2>/dev/null || echo 000
+tls_reason() {  # curl exit code -> a sentence, or nothing
+    case $1 in
+        90) echo "the collector's public key does not match DOWNTIME_PIN_SHA256" ;;
+        77) echo "DOWNTIME_CA_FILE cannot be read or holds no PEM certificate" ;;
+        60) case $(tr 'A-Z' 'a-z' < "$STATE_DIR/curl.err") in
+                *expired*) echo "the collector's certificate has expired" ;;
+                *"not yet valid"*) echo "the collector's certificate is not valid yet (is this device's clock right?)" ;;
+                *"host name"*|*"subject name"*) echo "the collector's certificate does not name the host of the collector URL" ;;
+                *) echo "the collector's certificate is not signed by a CA this device trusts (wrong DOWNTIME_CA_FILE?)" ;;
+            esac ;;
+        35) echo "the TLS handshake failed (does the collector serve HTTPS on that port?)" ;;
+    esac
+}
+
+# Prints the HTTP status (000: no answer). A TLS refusal is logged once per reason (kept in a file:
+# post runs in a subshell). An https URL is only ever https (--proto), never retried over plain HTTP.
+post() {  # path body
+    p_path=$1 p_body=$2
+    set --
+    case $URL in https://*) set -- --proto =https ;; esac
+    [ -z "$CA_FILE" ] || set -- "$@" --cacert "$CA_FILE"
+    # A pin alone names the exact key: no CA or name check beside it (-k); the pin is still enforced.
+    [ -z "$PIN" ] || { [ -n "$CA_FILE" ] || set -- "$@" -k; set -- "$@" --pinnedpubkey "$PIN"; }
+    p_last=$(cat "$STATE_DIR/tls_reason" 2>/dev/null)
+    p_code=$(curl -sS -o /dev/null -w '%{http_code}' -m 10 "$@" -X POST -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/json' --data-binary "$p_body" "$URL$p_path" 2>"$STATE_DIR/curl.err")
+    p_rc=$?
+    if [ $p_rc -eq 0 ]; then
+        [ -z "$p_last" ] || { log "TLS to the collector works again"; rm -f "$STATE_DIR/tls_reason"; }
+        echo "$p_code"
+        return
+    fi
+    p_reason=$(tls_reason $p_rc)
+    if [ -n "$p_reason" ] && [ "$p_reason" != "$p_last" ]; then
+        log "TLS refused the collector: $p_reason; events wait in the outbox ($(head -c 300 "$STATE_DIR/curl.err"))"
+        echo "$p_reason" > "$STATE_DIR/tls_reason"
+    fi
+    echo 000
 }
 
 # An event goes to the outbox first (its own file, written whole), and leaves only after a 2xx.

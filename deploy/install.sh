@@ -206,6 +206,19 @@ echo "  log      journalctl -u $name -f"
 echo
 echo "Next steps:"
 if [ "$COMPONENT" = collector ]; then
+    # HTTP or HTTPS: the choice is the user's, said plainly either way.
+    tls_cert=$(sed -n 's/^DOWNTIME_TLS_CERT=//p' "$CONF" 2>/dev/null | tail -n 1)
+    if [ -n "$tls_cert" ]; then
+        echo "  - HTTPS: the collector serves $tls_cert (agents need https:// URLs and the CA file or the pin)."
+    else
+        cat <<EOF
+  - TLS is off: the collector serves plain HTTP, so device tokens, the enrolment key and the page
+    password cross the network in clear. Fine on a LAN you trust; otherwise make a certificate:
+      sudo -u downtime $PREFIX/bin/downtime-collector tls init --host $(hostname 2>/dev/null || echo THIS-HOST) --ip ADDRESS --config /etc/downtime/collector.env
+    then uncomment DOWNTIME_TLS_CERT and DOWNTIME_TLS_KEY in /etc/downtime/collector.env and restart
+    (README, "TLS": configuring agents, renewing).
+EOF
+    fi
     cat <<EOF
   - Add a device (prints its token once; as the service user, so the database stays its own):
       sudo -u downtime $PREFIX/bin/downtime-collector device add NAME --config /etc/downtime/collector.env

@@ -43,6 +43,8 @@ check "collector state folder created, mode 0750" mode_is "$R/var/lib/downtime-c
 check "docs where the unit's Documentation= points" [ -f "$R/usr/local/share/doc/downtime/README.md" ]
 check "--root says no user and no systemctl" grep -q "no service user is created and systemctl is not run" <<<"$out"
 check "prints how to add a device" grep -q "device add NAME --config /etc/downtime/collector.env" <<<"$out"
+check "collector install explains that TLS is off and how to turn it on" bash -c 'grep -q "TLS is off: the collector serves plain HTTP" <<<"$1" && grep -q "downtime-collector tls init --host" <<<"$1"' _ "$out"
+check "collector config example has the TLS lines" bash -c 'grep -q "^#DOWNTIME_TLS_CERT=" "$1" && grep -q "^#DOWNTIME_TLS_KEY=" "$1"' _ "$R/etc/downtime/collector.env"
 check "no useradd or systemctl run under --root" bash -c '! grep -Eq "^\+ (useradd|systemctl)" <<<"$1"' _ "$out"
 
 out=$("$INSTALL" agent --root "$R" --binary "$T/agent-v1" 2>&1); rc=$?
@@ -198,6 +200,7 @@ check "Dockerfile: runs as a non-root user" bash -c 'u=$(grep -E "^USER " "$1" |
 check "Dockerfile: VOLUME /data" has "$D" 'VOLUME \[?"?/data"?\]?'
 check "Dockerfile: EXPOSE 8899" has "$D" 'EXPOSE 8899'
 check "Dockerfile: HEALTHCHECK with curl on /healthz" has "$D" 'HEALTHCHECK .*curl .*/healthz'
+check "Dockerfile: the health check speaks https when DOWNTIME_TLS_CERT is set" has "$D" 'HEALTHCHECK .*DOWNTIME_TLS_CERT.*https'
 check "Dockerfile: serves on 0.0.0.0 with the data in /data" bash -c 'grep -q "DOWNTIME_DATA_DIR=/data" "$1" && grep -q "DOWNTIME_HOST=0.0.0.0" "$1" && grep -Eq "^(ENTRYPOINT|CMD) .*downtime-collector" "$1"' _ "$D"
 check ".dockerignore keeps .build and data out of the context" bash -c 'grep -qx ".build" .dockerignore && grep -qx "data" .dockerignore'
 if command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null; then
@@ -210,6 +213,15 @@ assert any(str(p).endswith("8899:8899") or str(p).endswith(":8899") for p in s["
 assert any(str(v).endswith(":/data") for v in s["volumes"]), s["volumes"]
 assert s["restart"] in ("unless-stopped", "always"), s["restart"]
 assert "healthz" in " ".join(s["healthcheck"]["test"]), s["healthcheck"]
+EOF
+    check "compose.tls.yaml: the certificate and key mounted read-only, the variables set, https health check" python3 - deploy/compose.tls.yaml <<'EOF'
+import sys, yaml
+s = yaml.safe_load(open(sys.argv[1]))["services"]["collector"]
+mounts = [str(v) for v in s["volumes"]]
+assert any(v.endswith(":/tls:ro") for v in mounts), mounts
+env = s["environment"]
+assert env["DOWNTIME_TLS_CERT"].startswith("/tls/") and env["DOWNTIME_TLS_KEY"].startswith("/tls/"), env
+assert "https://" in " ".join(s["healthcheck"]["test"]), s["healthcheck"]
 EOF
 else
     fail "compose.yaml: python3 with PyYAML is missing"

@@ -30,6 +30,8 @@ public final class Agent {
     private var lastPersist = -Double.infinity
     private var lastBeat = -Double.infinity
     private var heartbeatProblem: String?
+    /// The TLS refusal last logged: each new reason is one error line, repeats are not.
+    public private(set) var tlsProblem: TLSFailure?
     private var warnedClock = false
     /// Whether the state folder can be written, and when to try it again (docs/DESIGN.md, "Degraded storage").
     public private(set) var storage: StorageMonitor
@@ -279,12 +281,14 @@ public final class Agent {
                                               bearer: token, timeout: nil)
             }
         } catch let error as TransportError {
+            noteTLS(error)
             unreachable(now, error.message)
             return
         } catch {
             return  // encoding a heartbeat cannot fail
         }
         lastBeat = now.monotonic
+        noteTLS(nil)
         guard response.isSuccess else {
             problem("heartbeat refused: HTTP \(response.status) \(Self.errorText(response))")
             return
@@ -303,6 +307,19 @@ public final class Agent {
         guard text != heartbeatProblem else { return }
         if let text { log.error(text) } else if heartbeatProblem != nil { log.info("heartbeats accepted again") }
         heartbeatProblem = text
+    }
+
+    /// Logs why TLS refused the collector, once per reason; events wait in the outbox meanwhile.
+    private func noteTLS(_ error: TransportError?) {
+        let failure = error?.tls
+        guard failure != tlsProblem else { return }
+        if failure != nil, let error {
+            // The message names the reason (TLSFailure.sentence) and libcurl's own words.
+            log.error("TLS refused the collector (heartbeats fail, events wait in the outbox): \(error.message)")
+        } else if tlsProblem != nil {
+            log.notice("TLS to the collector works again")
+        }
+        tlsProblem = failure
     }
 
     private func unreachable(_ now: BootSnapshot, _ why: String) {
@@ -341,6 +358,7 @@ public final class Agent {
                                           body: try WireCoding.encode(EnrollRequest(device: config.device, enrollmentKey: key)),
                                           bearer: nil, timeout: nil)
         } catch {
+            noteTLS(error as? TransportError)
             let delay = enrollBackoff.failed(at: now.monotonic)
             log.warning("enrollment failed (\(error)); retrying in \(Int(delay)) s")
             return
@@ -442,8 +460,10 @@ public final class Agent {
         do {
             response = try transport.post(WireProtocol.apiPrefix + "/events", body: body, bearer: token, timeout: timeout)
         } catch {
+            noteTLS(error)
             return .failed(why: error.message, unreachable: true)
         }
+        noteTLS(nil)
         switch response.status {
         case 200..<300:
             guard let reply = try? WireCoding.decode(EventBatchReply.self, from: response.body) else {

@@ -17,6 +17,8 @@ public struct AgentConfig: Sendable, Equatable {
     public var persistInterval: Int
     public var enrollmentKey: String?
     public var caFile: String?
+    /// `sha256//BASE64` pins of the collector's public key (`;` between several), as libcurl takes them.
+    public var pinSHA256: String?
     public var bootIDFile: String
     public var uptimeFile: String
     public var timeSyncFile: String
@@ -24,7 +26,7 @@ public struct AgentConfig: Sendable, Equatable {
     public var verbose: Bool
 
     public init(collectorURL: String, device: String, token: String? = nil, stateDir: String, interval: Int = 10,
-                persistInterval: Int = 60, enrollmentKey: String? = nil, caFile: String? = nil,
+                persistInterval: Int = 60, enrollmentKey: String? = nil, caFile: String? = nil, pinSHA256: String? = nil,
                 bootIDFile: String = LinuxBootFacts.defaultBootIDFile, uptimeFile: String = LinuxBootFacts.defaultUptimeFile,
                 timeSyncFile: String = LinuxBootFacts.defaultTimeSyncFile, outboxLimits: OutboxLimits = OutboxLimits(),
                 verbose: Bool = false) {
@@ -36,6 +38,7 @@ public struct AgentConfig: Sendable, Equatable {
         self.persistInterval = persistInterval
         self.enrollmentKey = enrollmentKey
         self.caFile = caFile
+        self.pinSHA256 = pinSHA256
         self.bootIDFile = bootIDFile
         self.uptimeFile = uptimeFile
         self.timeSyncFile = timeSyncFile
@@ -67,6 +70,7 @@ public struct AgentConfig: Sendable, Equatable {
         Option(flag: "interval", env: "DOWNTIME_INTERVAL", help: "heartbeat interval in seconds (default 10)"),
         Option(flag: "persist-interval", env: "DOWNTIME_PERSIST_INTERVAL", help: "state-file write interval in seconds (default 60)"),
         Option(flag: "ca-file", env: "DOWNTIME_CA_FILE", help: "PEM file of CAs to trust for https (default: system store)"),
+        Option(flag: "pin-sha256", env: "DOWNTIME_PIN_SHA256", help: "sha256//BASE64 of the collector's public key (tls init prints it)"),
         Option(flag: "outbox-max-events", env: "DOWNTIME_OUTBOX_MAX_EVENTS", help: "outbox bound in events (default 10000)"),
         Option(flag: "outbox-max-bytes", env: "DOWNTIME_OUTBOX_MAX_BYTES", help: "outbox bound in bytes (default 8388608)"),
         Option(flag: "boot-id-file", env: "DOWNTIME_BOOT_ID_FILE", help: "default \(LinuxBootFacts.defaultBootIDFile)"),
@@ -158,13 +162,36 @@ public struct AgentConfig: Sendable, Equatable {
                 throw ConfigError("\(origin[key] ?? "--\(key)") must be printable ASCII without spaces")
             }
         }
+        let pin = try pins(values["pin-sha256"])
+        // A pin on a plain-HTTP URL would protect nothing: say so rather than run unprotected.
+        if pin != nil, !lower.hasPrefix("https://") {
+            throw ConfigError("--pin-sha256 needs an https:// collector URL, not '\(collector)'")
+        }
         return .run(AgentConfig(
             collectorURL: collector, device: device, token: values["token"], stateDir: stateDir,
             interval: interval, persistInterval: persist, enrollmentKey: values["enrollment-key"], caFile: values["ca-file"],
+            pinSHA256: pin,
             bootIDFile: values["boot-id-file"] ?? LinuxBootFacts.defaultBootIDFile,
             uptimeFile: values["uptime-file"] ?? LinuxBootFacts.defaultUptimeFile,
             timeSyncFile: values["time-sync-file"] ?? LinuxBootFacts.defaultTimeSyncFile,
             outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes), verbose: values["verbose"] != nil))
+    }
+
+    /// Checks each pin is `sha256//` and the base64 of 32 bytes; a bare base64 gets the prefix.
+    static func pins(_ text: String?) throws(ConfigError) -> String? {
+        guard let text else { return nil }
+        var out: [String] = []
+        for raw in text.split(separator: ";") {
+            let item = String(raw).trimmedWhitespace
+            let b64 = item.hasPrefix("sha256//") ? String(item.dropFirst(8)) : item
+            let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            guard b64.count == 44, b64.hasSuffix("="), b64.dropLast().allSatisfy({ alphabet.contains($0) }) else {
+                throw ConfigError("--pin-sha256 '\(item)' must be sha256// and 44 base64 characters, as tls init prints it")
+            }
+            out.append("sha256//" + b64)
+        }
+        guard !out.isEmpty else { throw ConfigError("--pin-sha256 is empty") }
+        return out.joined(separator: ";")
     }
 
     private static func number(_ text: String?, _ name: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {

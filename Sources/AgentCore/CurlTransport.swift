@@ -17,7 +17,12 @@ public struct HTTPResponse: Sendable, Equatable {
 /// No HTTP answer at all: DNS, connect, TLS, timeout, reset.
 public struct TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// Set when TLS refused the collector: never retried over plain HTTP.
+    public var tls: TLSFailure?
+    public init(_ message: String, tls: TLSFailure? = nil) {
+        self.message = message
+        self.tls = tls
+    }
     public var description: String { message }
 }
 
@@ -41,7 +46,8 @@ public final class CurlTransport: Transport {
     /// - Parameters:
     ///   - baseURL: `http://host:port` or `https://...`, no trailing path needed.
     ///   - caFile: PEM bundle to trust instead of the system store.
-    public init(baseURL: String, caFile: String? = nil, connectTimeout: Double = 5, totalTimeout: Double = 15,
+    ///   - pinSHA256: `sha256//BASE64` of the collector's public key; alone (no `caFile`) it is the whole check.
+    public init(baseURL: String, caFile: String? = nil, pinSHA256: String? = nil, connectTimeout: Double = 5, totalTimeout: Double = 15,
                 userAgent: String = "downtime-agent/\(AgentCoreVersion.version)") throws(TransportError) {
         _ = Self.globalInit
         guard let h = curl_easy_init() else { throw TransportError("curl_easy_init failed") }
@@ -60,12 +66,16 @@ public final class CurlTransport: Transport {
         set(dt_setopt_long(h, CURLOPT_NOSIGNAL, 1))
         set(dt_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000)))
         set(dt_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1))
-        set(dt_setopt_str(h, CURLOPT_PROTOCOLS_STR, "http,https"))
+        // An https URL never goes out as plain HTTP, not even through a redirect (none are followed).
+        set(dt_setopt_str(h, CURLOPT_PROTOCOLS_STR, base.lowercased().hasPrefix("https:") ? "https" : "http,https"))
         set(dt_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0))
         set(dt_setopt_str(h, CURLOPT_USERAGENT, userAgent))
-        set(dt_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1))
-        set(dt_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2))
+        // A pin alone names the exact key, like an SSH host key: no CA (nor name) is needed beside it.
+        let pinOnly = pinSHA256 != nil && caFile == nil
+        set(dt_setopt_long(h, CURLOPT_SSL_VERIFYPEER, pinOnly ? 0 : 1))
+        set(dt_setopt_long(h, CURLOPT_SSL_VERIFYHOST, pinOnly ? 0 : 2))
         if let caFile { set(dt_setopt_str(h, CURLOPT_CAINFO, caFile)) }
+        if let pinSHA256 { set(dt_setopt_str(h, CURLOPT_PINNEDPUBLICKEY, pinSHA256)) }
         set(dt_setopt_write(h) { data, size, count, context in
             let buffer = Unmanaged<ResponseBuffer>.fromOpaque(context!).takeUnretainedValue()
             let n = size * count
@@ -118,7 +128,10 @@ public final class CurlTransport: Transport {
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            throw TransportError("POST \(url): \(text)")
+            guard let tls = TLSFailure.classify(curlCode: Int(code.rawValue), detail: text) else {
+                throw TransportError("POST \(url): \(text)")
+            }
+            throw TransportError("POST \(url): \(tls.sentence) (\(text))", tls: tls)
         }
         var status = 0
         _ = dt_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)

@@ -1,6 +1,7 @@
 import DowntimeProtocol
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -70,14 +71,19 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
 }
 
 /// The collector application on `collector` (already started), with its background service.
+/// With `tls`, HTTPS only (HTTP/1.1), its certificate reloaded on SIGHUP or when the files change.
 public func buildApplication(
-    _ collector: Collector, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    _ collector: Collector, tls: TLSReloadService? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(collector.config.idleTimeout * 1000)))
+    let server = tls.map { HTTPServerBuilder.reloadingTLS(http1, tls: $0.tls) } ?? .http1(configuration: http1)
+    var services: [any Service] = [CollectorService(collector: collector)]
+    if let tls { services.append(tls) }
+    return Application(
         router: buildRouter(collector),
-        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(collector.config.idleTimeout * 1000)))),
+        server: server,
         configuration: .init(address: .hostname(collector.config.host, port: collector.config.port), serverName: "downtime-collector"),
-        services: [CollectorService(collector: collector)],
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? collector.config.port) },
         logger: collector.logger)
 }

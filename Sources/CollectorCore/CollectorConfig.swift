@@ -51,6 +51,9 @@ public struct CollectorConfig: Sendable {
     /// The flag file saying the clock is synchronised (systemd-timesyncd's); at the default path, without
     /// it, the kernel is asked (adjtimex). Another path is trusted alone: absent means unsynchronised.
     public var clockSyncFile = LinuxClockSyncProbe.defaultFlagFile
+    /// PEM certificate (chain) and key: with both, the collector serves HTTPS only.
+    public var tlsCert: String?
+    public var tlsKey: String?
 
     public init() {}
 
@@ -97,6 +100,8 @@ public struct CollectorConfig: Sendable {
         case notifySettle = "DOWNTIME_NOTIFY_SETTLE"
         /// Windows separated by `;`, each as `MaintenanceWindow.parse` reads it.
         case maintenance = "DOWNTIME_MAINTENANCE"
+        case tlsCert = "DOWNTIME_TLS_CERT"
+        case tlsKey = "DOWNTIME_TLS_KEY"
 
         /// The command-line flag that sets this key, where there is one.
         public var flag: String? {
@@ -105,6 +110,8 @@ public struct CollectorConfig: Sendable {
             case .port: "--port"
             case .dataDir: "--data-dir"
             case .database: "--database"
+            case .tlsCert: "--tls-cert"
+            case .tlsKey: "--tls-key"
             default: nil
             }
         }
@@ -205,6 +212,16 @@ public struct CollectorConfig: Sendable {
             } catch {
                 throw ConfigError(key: name(.maintenance), message: (error as? WireValidationError)?.message ?? "invalid")
             }
+        }
+        let cert = merged[.tlsCert].flatMap { $0.isEmpty ? nil : $0 }
+        let key = merged[.tlsKey].flatMap { $0.isEmpty ? nil : $0 }
+        switch (cert, key) {
+        case (nil, nil): break
+        case (.some, nil): throw ConfigError(key: name(.tlsKey), message: "a certificate needs its key (--tls-key)")
+        case (nil, .some): throw ConfigError(key: name(.tlsCert), message: "a key needs its certificate (--tls-cert)")
+        case (let cert?, let key?):
+            c.tlsCert = cert
+            c.tlsKey = key
         }
         return c
     }

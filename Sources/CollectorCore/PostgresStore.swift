@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -55,7 +56,7 @@ public final class PostgresStore: SharedStore {
             throw ConfigError(key: "--database", message: "cannot use \(url): \(describe(error))")
         }
         var config = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
-                                                  database: url.database, tls: url.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+                                                  database: url.database, tls: clientTLS(url))
         config.options.connectTimeout = .seconds(5)
         if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
         var background = logger
@@ -67,12 +68,23 @@ public final class PostgresStore: SharedStore {
     /// A dedicated connection outside the pool (migrations; the leader's advisory lock lives on one).
     static func connect(_ url: PostgresURL, schema: String?, logger: Logger) async throws -> PostgresConnection {
         var config = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
-                                                      database: url.database, tls: url.requireTLS ? .require(try .init(configuration: .makeClientConfiguration())) : .disable)
+                                                      database: url.database, tls: try connectionTLS(url))
         config.options.connectTimeout = .seconds(5)
         if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
         var quiet = logger
         quiet.logLevel = .error
         return try await PostgresConnection.connect(configuration: config, id: 1, logger: quiet)
+    }
+
+    static func clientTLS(_ url: PostgresURL) -> PostgresClient.Configuration.TLS {
+        guard let config = url.tlsConfiguration else { return .disable }
+        return url.requireTLS ? .require(config) : .prefer(config)
+    }
+
+    static func connectionTLS(_ url: PostgresURL) throws -> PostgresConnection.Configuration.TLS {
+        guard let config = url.tlsConfiguration else { return .disable }
+        let context = try NIOSSLContext(configuration: config)
+        return url.requireTLS ? .require(context) : .prefer(context)
     }
 
     /// A database error in words: PostgresNIO hides details from `description` on purpose.
@@ -81,8 +93,19 @@ public final class PostgresStore: SharedStore {
             return describe(e.closureError ?? e.commitError ?? e.beginError ?? e.rollbackError ?? error)
         }
         guard let e = error as? PSQLError else { return describeTransport(error) }
+        if e.code == .sslUnsupported { return "the server does not offer TLS, which the URL's sslmode requires" }
         if let message = e.serverInfo?[.message] { return message }
-        if let underlying = e.underlying { return describeTransport(underlying) }
+        if let underlying = e.underlying {
+            // NIOSSL's errors name BoringSSL's internals; say what to check instead.
+            let text = "\(underlying)"
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return "TLS: the server's certificate is not signed by a trusted CA (is sslrootcert the CA that signed it?)"
+            }
+            if text.contains("failedToValidateHostname") {
+                return "TLS: the server's certificate does not name the URL's host (sslmode=verify-full)"
+            }
+            return underlying is NIOSSLError || e.code == .failedToAddSSLHandler ? "TLS failed: \(text)" : describeTransport(underlying)
+        }
         return e.code.description
     }
 

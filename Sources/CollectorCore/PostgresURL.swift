@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 /// Where a PostgreSQL database is: parsed from `postgres://user:pass@host:port/db[?sslmode=...]`.
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
@@ -7,8 +8,17 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var user: String
     public var password: String?
     public var database: String
-    /// TLS only with `sslmode=require` (certificate checked); a loopback or LAN server usually has none.
-    public var requireTLS: Bool
+    /// As libpq's `sslmode`: without it, no TLS (a loopback or LAN server usually has none).
+    public var sslMode: SSLMode
+    /// PEM file of the CAs to trust (`sslrootcert`); nil is the system's store.
+    public var sslRootCert: String?
+
+    /// libpq's modes; `prefer` and `allow` try TLS without insisting, which only `require` and up do.
+    public enum SSLMode: String, Sendable, Equatable, CaseIterable {
+        case disable, allow, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
 
     /// Parses a URL; the error says what is wrong without echoing the password.
     public init(_ text: String) throws {
@@ -21,12 +31,22 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         let db = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
         guard !db.isEmpty, !db.contains("/") else { throw bad("the URL has no database name (…/database)") }
         if let p = c.port, !(1...65535).contains(p) { throw bad("port must be from 1 to 65535") }
-        var tls = false
+        var mode = SSLMode.disable
+        var rootCert: String?
         for item in c.queryItems ?? [] {
-            switch (item.name, item.value ?? "") {
-            case ("sslmode", "disable"), ("sslmode", "prefer"), ("sslmode", "allow"): tls = false
-            case ("sslmode", "require"), ("sslmode", "verify-full"), ("sslmode", "verify-ca"): tls = true
-            default: throw bad("unknown URL option \(item.name)=\(item.value ?? ""); known: sslmode=disable|require")
+            let value = item.value ?? ""
+            switch item.name {
+            case "sslmode":
+                guard let m = SSLMode(rawValue: value) else {
+                    throw bad("sslmode=\(value) is not one of " + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                mode = m
+            case "sslrootcert":
+                guard !value.isEmpty, FileManager.default.isReadableFile(atPath: value) else {
+                    throw bad("sslrootcert: cannot read \(value)")
+                }
+                rootCert = value
+            default: throw bad("unknown URL option \(item.name)=\(value); known: sslmode, sslrootcert")
             }
         }
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
@@ -34,7 +54,25 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         self.user = c.user?.removingPercentEncoding ?? user
         self.password = c.password?.removingPercentEncoding
         self.database = db.removingPercentEncoding ?? db
-        self.requireTLS = tls
+        // As libpq: a root certificate given turns `require` into `verify-ca`.
+        self.sslMode = mode == .require && rootCert != nil ? .verifyCA : mode
+        self.sslRootCert = rootCert
+    }
+
+    /// TLS is mandatory: a server without it is refused.
+    public var requireTLS: Bool { [.require, .verifyCA, .verifyFull].contains(sslMode) }
+
+    /// The client TLS settings for this mode; nil when TLS is off.
+    public var tlsConfiguration: TLSConfiguration? {
+        var config = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case .disable, .allow: return nil
+        case .prefer, .require: config.certificateVerification = .none
+        case .verifyCA: config.certificateVerification = .noHostnameVerification
+        case .verifyFull: config.certificateVerification = .fullVerification
+        }
+        if let sslRootCert { config.trustRoots = .file(sslRootCert) }
+        return config
     }
 
     /// True for the URLs this type reads (anything else names a SQLite file).

@@ -48,7 +48,7 @@ case .run(let config):
     let log = Log(maxLevel: config.verbose ? .debug : .info)
     let facts = LinuxBootFacts(bootIDFile: config.bootIDFile, uptimeFile: config.uptimeFile, timeSyncFile: config.timeSyncFile)
     do {
-        let transport = try CurlTransport(baseURL: config.collectorURL, caFile: config.caFile,
+        let transport = try CurlTransport(baseURL: config.collectorURL, caFile: config.caFile, pinSHA256: config.pinSHA256,
                                           connectTimeout: 5, totalTimeout: min(10, Double(max(config.interval, 3))))
         let agent = try Agent(config: config, facts: facts, transport: transport, log: log)
         try agent.start()

@@ -71,7 +71,8 @@ struct DowntimeCollector: AsyncParsableCommand {
         commandName: "downtime-collector",
         abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
         version: "0.1.0",
-        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self, MigrateStore.self],
+        subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self, MigrateStore.self,
+                      TLS.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -80,16 +81,33 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on (env DOWNTIME_HOST, default 0.0.0.0).") var host: String?
     @Option(help: "Port (env DOWNTIME_PORT, default 8899; 0 picks a free one).") var port: String?
+    @Option(help: "PEM certificate, a chain allowed (env DOWNTIME_TLS_CERT): serve HTTPS only.") var tlsCert: String?
+    @Option(help: "PEM private key of the certificate (env DOWNTIME_TLS_KEY).") var tlsKey: String?
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
         var flags: [CollectorConfig.Key: String] = [:]
         if let host { flags[.host] = host }
         if let port { flags[.port] = port }
+        if let tlsCert { flags[.tlsCert] = tlsCert }
+        if let tlsKey { flags[.tlsKey] = tlsKey }
         let config = try await cli { try options.resolve(flags) }
         MetricsSystem.bootstrap(MetricsExport.factory())
         var logger = Logger(label: "downtime-collector")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        // Before the store and the port: a bad certificate never leaves a half-started server.
+        let tls = try await cli { () async throws -> TLSReloadService? in
+            guard let cert = config.tlsCert, let key = config.tlsKey else { return nil }
+            let server = try ServerTLS(certFile: cert, keyFile: key)
+            return await TLSReloadService(tls: server, logger: logger)
+        }
+        if let tls, tls.tls.notValidAfter < Date() {
+            logger.warning("the TLS certificate \(tls.tls.certFile) expired at \(tls.tls.notValidAfter): agents will refuse it")
+        }
+        if let warning = PlainHTTPWarning.text(host: config.host, tls: tls != nil, pagePassword: config.pagePassword != nil,
+                                               enrollmentKey: config.enrollmentKey != nil) {
+            logger.warning("\(warning)")
+        }
         let store = try await cli { try await config.openStore() }
         let collector = try await cli {
             do { return try await Collector.start(store: store, config: config, logger: logger) } catch {
@@ -98,11 +116,12 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let listening = Mutex(false)
-        let app = buildApplication(collector) { port in
+        let scheme = tls == nil ? "http" : "https"
+        let app = buildApplication(collector, tls: tls) { port in
             listening.withLock { $0 = true }
             let shown = config.host == "0.0.0.0" ? "localhost" : config.host
             // Unbuffered: scripts and tests wait for this line.
-            FileHandle.standardOutput.write(Data("downtime-collector listening on http://\(shown):\(port)/\n".utf8))
+            FileHandle.standardOutput.write(Data("downtime-collector listening on \(scheme)://\(shown):\(port)/\n".utf8))
         }
         do {
             try await app.runService()
@@ -402,6 +421,57 @@ struct MigrateStore: AsyncParsableCommand {
             } catch let e as StoreMigration.Failure {
                 throw ConfigError(key: "migrate-store", message: e.description)
             }
+        }
+    }
+}
+
+/// `tls init`: a small private CA and a server certificate made with openssl, for people without a certificate.
+struct TLS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tls", abstract: "HTTPS certificates.",
+                                                    subcommands: [Init.self])
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a private CA and a server certificate in DATA_DIR/tls; print what agents need.",
+            discussion: "Run it again to renew: the CA and the server key are kept, so agents' CA file and pin stay "
+                + "valid; then send the collector SIGHUP (it also notices the new files within seconds).")
+        @Option(help: "A DNS name agents use to reach the collector (repeatable).") var host: [String] = []
+        @Option(help: "An IP address agents use to reach the collector (repeatable).") var ip: [String] = []
+        @Option(help: "Days the server certificate is valid (1 to 825).") var days = 825
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            try await cli {
+                guard !host.isEmpty || !ip.isEmpty else {
+                    throw ConfigError(key: "tls init", message: "give at least one --host NAME or --ip ADDRESS")
+                }
+                guard (1...825).contains(days) else { throw ConfigError(key: "--days", message: "must be from 1 to 825") }
+                for h in host where !h.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) {
+                    throw ConfigError(key: "--host", message: "\(h) is not a DNS name")
+                }
+                for a in ip where !Self.isIPAddress(a) {
+                    throw ConfigError(key: "--ip", message: "\(a) is not an IPv4 or IPv6 address")
+                }
+                let dir = (try options.resolve().dataDir as NSString).appendingPathComponent("tls")
+                let made = try CertificateMaker(dir: dir).make(hosts: host, ips: ip, days: days)
+                print("""
+                    Certificate for \((host + ip).joined(separator: ", ")) in \(dir):
+                      server certificate: \(made.cert)
+                      server key:         \(made.key)
+                    Start the collector with:
+                      --tls-cert \(made.cert) --tls-key \(made.key)
+                    Copy to each agent the CA file, or give it the pin (or both):
+                      CA file:    \(made.caFile)
+                      SHA-256 pin: \(made.pin)
+                    e.g. downtime-agent --collector https://\(host.first ?? ip[0]):8899 --ca-file /etc/downtime-agent/ca.pem \\
+                         --pin-sha256 '\(made.pin)'
+                    """)
+            }
+        }
+
+        static func isIPAddress(_ text: String) -> Bool {
+            var v4 = in_addr(), v6 = in6_addr()
+            return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
         }
     }
 }

@@ -92,8 +92,47 @@ import Testing
         #expect(try AgentConfig.parse(arguments: ["--version"], environment: [:], hostName: "x") == .version)
         #expect(try AgentConfig.parse(arguments: ["--help"], environment: [:], hostName: "x") == .help)
         for flag in ["--collector", "--device", "--token", "--state-dir", "--interval", "--persist-interval",
-                     "--enrollment-key", "--ca-file", "--boot-id-file", "--uptime-file", "--time-sync-file"] {
+                     "--enrollment-key", "--ca-file", "--pin-sha256", "--boot-id-file", "--uptime-file", "--time-sync-file"] {
             #expect(AgentConfig.usage.contains(flag))
         }
+    }
+}
+
+@Suite struct TLSOptionTests {
+    static let pin = "sha256//" + String(repeating: "A", count: 43) + "="
+
+    func parse(_ args: [String], _ env: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
+        guard case .run(let c) = try AgentConfig.parse(arguments: args + ["--token", "t"], environment: env, hostName: "pi") else {
+            throw ConfigError("not a run")
+        }
+        return c
+    }
+
+    @Test func pinFromFlagOrEnvironmentNeedsHTTPS() throws {
+        #expect(try parse(["--collector", "https://nas", "--pin-sha256", Self.pin]).pinSHA256 == Self.pin)
+        #expect(try parse(["--collector", "https://nas"], ["DOWNTIME_PIN_SHA256": Self.pin]).pinSHA256 == Self.pin)
+        // The bare base64 gets its prefix; several pins stay several.
+        let bare = String(Self.pin.dropFirst(8))
+        #expect(try parse(["--collector", "https://nas", "--pin-sha256", "\(bare); \(Self.pin)"]).pinSHA256
+                == "\(Self.pin);\(Self.pin)")
+        for args in [["--collector", "http://nas", "--pin-sha256", Self.pin],
+                     ["--collector", "https://nas", "--pin-sha256", "sha256//short="],
+                     ["--collector", "https://nas", "--pin-sha256", "md5//" + String(repeating: "A", count: 43) + "="]] {
+            #expect(throws: ConfigError.self, "\(args)") { try parse(args) }
+        }
+    }
+
+    @Test(arguments: [
+        (90, "", TLSFailure?.some(.pinMismatch)), (77, "error setting certificate file", .badCAFile),
+        (60, "SSL certificate problem: unable to get local issuer certificate", .untrustedCA),
+        (60, "SSL certificate problem: self-signed certificate in certificate chain", .untrustedCA),
+        (60, "SSL certificate problem: certificate has expired", .expired),
+        (60, "SSL certificate problem: certificate is not yet valid", .notYetValid),
+        (60, "SSL: no alternative certificate subject name matches target host name 'localhost'", .hostMismatch),
+        (35, "OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number", .handshake),
+        (7, "Failed to connect to 127.0.0.1 port 1", nil), (28, "Operation timed out", nil),
+    ])
+    func curlErrorsAreNamed(code: Int, detail: String, expected: TLSFailure?) {
+        #expect(TLSFailure.classify(curlCode: code, detail: detail) == expected)
     }
 }

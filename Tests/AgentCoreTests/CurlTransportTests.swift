@@ -68,4 +68,42 @@ import Testing
         let untrusted = try CurlTransport(baseURL: server.url)
         #expect(throws: TransportError.self) { try untrusted.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil) }
     }
+
+    /// `sha256//…` of a PEM key's public half, by openssl.
+    static func pin(ofKey key: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "openssl pkey -in \"$0\" -pubout -outform DER | openssl dgst -sha256 -binary | base64", key]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return "sha256//" + String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func thePinAloneIsEnoughAndAWrongPinOrCAIsNamed() throws {
+        let server = try TestHTTPServer(tls: true)
+        defer { server.stop() }
+        let pin = try Self.pin(ofKey: server.dir.file("key.pem"))
+        let pinned = try CurlTransport(baseURL: server.url, pinSHA256: pin)
+        #expect(try pinned.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil).status == 200)
+        let both = try CurlTransport(baseURL: server.url, caFile: server.caFile, pinSHA256: pin)
+        #expect(try both.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil).status == 200)
+
+        let wrongPin = "sha256//" + String(repeating: "A", count: 43) + "="
+        for (transport, expected) in [(try CurlTransport(baseURL: server.url, pinSHA256: wrongPin), TLSFailure.pinMismatch),
+                                      (try CurlTransport(baseURL: server.url, caFile: server.caFile, pinSHA256: wrongPin), .pinMismatch),
+                                      (try CurlTransport(baseURL: server.url), .untrustedCA)] {
+            do {
+                _ = try transport.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil)
+                Issue.record("accepted")
+            } catch {
+                #expect(error.tls == expected, "\(error.message)")
+                #expect(error.message.contains(expected.sentence))
+            }
+        }
+        // Two accepted requests only: the refused ones never reached the server.
+        #expect(server.requests.count == 2)
+    }
 }

@@ -8,12 +8,13 @@ final class AgentProcess {
     let process = Process()
     private let log = OutputLog()
 
-    init(collector: String, device: String, token: String, sandbox: AgentSandbox, interval: Int = 1, persist: Int = 2) throws {
+    init(collector: String, device: String, token: String, sandbox: AgentSandbox, interval: Int = 1, persist: Int = 2,
+         extraArgs: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: Binaries.path("downtime-agent"))
         process.arguments = ["--collector", collector, "--device", device, "--state-dir", sandbox.stateDir,
                              "--interval", "\(interval)", "--persist-interval", "\(persist)",
                              "--boot-id-file", sandbox.bootIDFile, "--uptime-file", sandbox.uptimeFile,
-                             "--time-sync-file", sandbox.timeSyncFile]
+                             "--time-sync-file", sandbox.timeSyncFile] + extraArgs
         // The token through the environment, as systemd's EnvironmentFile= gives it.
         process.environment = ["DOWNTIME_TOKEN": token, "PATH": "/usr/bin:/bin"]
         let out = Pipe()

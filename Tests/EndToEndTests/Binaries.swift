@@ -49,9 +49,11 @@ final class CollectorProcess: Sendable {
     let process: Process
     let port: Int
     let dataDir: String
+    /// "https" when started with a certificate.
+    let scheme: String
     private let log: OutputLog
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     /// Starts the collector and waits (at most 20 s) until it says where it listens. `viaEnvironment`
     /// configures it by environment alone (under libfaketime a Swift program sees no arguments).
@@ -72,6 +74,7 @@ final class CollectorProcess: Sendable {
         try p.run()
         let log = OutputLog()
         var port = 0
+        var scheme = "http"
         let deadline = Date() + 20
         let handle = out.fileHandleForReading
         while port == 0, Date() < deadline, p.isRunning {
@@ -80,8 +83,9 @@ final class CollectorProcess: Sendable {
             let text = String(decoding: chunk, as: UTF8.self)
             log.append(text)
             let all = log.text
-            if let r = all.range(of: #"listening on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+            if let r = all.range(of: #"listening on https?://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
                 port = Int(all[r].split(separator: ":").last!.dropLast()) ?? 0
+                if all[r].contains("https:") { scheme = "https" }
             }
         }
         // Keep draining so the collector never blocks on a full pipe.
@@ -92,6 +96,7 @@ final class CollectorProcess: Sendable {
         self.process = p
         self.port = port
         self.dataDir = dataDir
+        self.scheme = scheme
         self.log = log
         if port == 0 {
             p.terminate()

@@ -3,7 +3,10 @@
 prometheus-pushgateway and nginx (`return 204`, the ceiling), in the same run, with the same wrk
 settings and script, several interleaved rounds, medians and same-round ratios.
 
-    Tests/bench/ingest.py .build/release [--devices 10000] [--rounds 3] [--duration 10]
+    Tests/bench/ingest.py .build/release [--devices 10000] [--rounds 3] [--duration 10] [--https]
+
+--https also measures the same collector serving HTTPS (certificate from `downtime-collector tls init`,
+wrk keeping its connections alive), interleaved with the plain-HTTP rounds.
 
 Needs wrk, prometheus-pushgateway and nginx on PATH (`make bench` installs them); installs nothing.
 Loopback only; every process it starts is stopped at the end; every step has a time limit.
@@ -18,6 +21,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -30,6 +34,8 @@ LUA = os.path.join(HERE, "ingest.lua")
 GOAL_PUSHGATEWAY = 10.0
 GOAL_NGINX = 0.35
 HOST = "127.0.0.1"
+# The benchmark's own polling of its HTTPS collector on loopback: no certificate check needed.
+LOOPBACK_TLS = ssl._create_unverified_context()
 
 
 def log(msg):
@@ -49,7 +55,7 @@ def wait_http(url, timeout, proc, ok=(200,)):
         if proc.poll() is not None:
             raise SystemExit(f"ingest: {url}: the server exited with {proc.returncode} before answering")
         try:
-            with urllib.request.urlopen(url, timeout=2) as r:
+            with urllib.request.urlopen(url, timeout=2, context=LOOPBACK_TLS) as r:
                 if r.status in ok:
                     return
         except Exception:
@@ -175,9 +181,9 @@ def wait_idle(proc, limit=20):
     log(f"ingest: pid {proc.pid} still busy after {limit} s")
 
 
-def collector_non_200(port):
+def collector_non_200(url):
     """Heartbeat answers other than 200 by status, from the collector's /metrics."""
-    with urllib.request.urlopen(f"http://{HOST}:{port}/metrics", timeout=60) as r:
+    with urllib.request.urlopen(f"{url}/metrics", timeout=60, context=LOOPBACK_TLS) as r:
         text = r.read().decode()
     out = {}
     for line in text.splitlines():
@@ -213,6 +219,8 @@ def main():
     ap.add_argument("--perf", metavar="FILE", help="perf record the collector during its last round into FILE")
     ap.add_argument("--baseline", metavar="BINDIR",
                     help="also measure the downtime-collector of BINDIR (before a change), interleaved, same fleet")
+    ap.add_argument("--https", action="store_true",
+                    help="also measure the collector serving HTTPS (keep-alive), beside plain HTTP in the same rounds")
     ap.add_argument("--postgres", metavar="URL",
                     help="also measure the collector on this (empty) PostgreSQL database, the fleet moved there with migrate-store")
     args = ap.parse_args()
@@ -227,6 +235,8 @@ def main():
         targets = targets + ["baseline"]
     if args.postgres:
         targets = targets + ["postgres"]
+    if args.https:
+        targets = targets + ["https"]
     needed = {"wrk": True, "nginx": "nginx" in targets, "prometheus-pushgateway": "pushgateway" in targets or "pushgateway-nc" in targets}
     for tool, need in needed.items():
         if need and not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
@@ -259,6 +269,13 @@ def main():
             shutil.copytree(data, data + "-baseline")
             collectors.append(("baseline", os.path.join(args.baseline, "downtime-collector"), data + "-baseline"))
         store_args = {}
+        if args.https:
+            shutil.copytree(data, data + "-https")
+            subprocess.run([collector_bin, "tls", "init", "--ip", HOST, "--data-dir", data + "-https"], check=True,
+                           timeout=60, stdout=subprocess.DEVNULL)
+            collectors.append(("https", collector_bin, data + "-https"))
+            store_args["https"] = ["--tls-cert", os.path.join(data + "-https", "tls", "server.pem"),
+                                   "--tls-key", os.path.join(data + "-https", "tls", "server.key")]
         if args.postgres:
             t0 = time.monotonic()
             subprocess.run([collector_bin, "migrate-store", "--from", "sqlite:" + os.path.join(data, "downtime.sqlite"),
@@ -274,8 +291,9 @@ def main():
             env.pop("DOWNTIME_CONFIG", None)
             p = servers.start(name, [binary, "serve", "--host", HOST, "--port", str(port),
                                      "--data-dir", folder] + store_args.get(name, []), env=env, cwd=tmp)
-            wait_http(f"http://{HOST}:{port}/badge/all.json", 60, p)
-            urls[name], procs[name] = f"http://{HOST}:{port}", p
+            scheme = "https" if name == "https" else "http"
+            wait_http(f"{scheme}://{HOST}:{port}/badge/all.json", 60, p)
+            urls[name], procs[name] = f"{scheme}://{HOST}:{port}", p
         for name, extra in (("pushgateway", []), ("pushgateway-nc", ["--push.disable-consistency-check"])):
             if name not in targets:
                 continue
@@ -294,7 +312,7 @@ def main():
             p = servers.start("nginx", [nginx, "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log"), "-c", conf], cwd=tmp)
             wait_http(f"http://{HOST}:{port}/", 30, p, ok=(204,))
             urls["nginx"], procs["nginx"] = f"http://{HOST}:{port}", p
-        modes = {"collector": "heartbeat", "baseline": "heartbeat", "postgres": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
+        modes = {"collector": "heartbeat", "baseline": "heartbeat", "postgres": "heartbeat", "https": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
                  "pushgateway-nc": "pushgateway"}
 
         # Errors fail the run for our collector and for nginx (the ceiling must be sound). The pushgateway
@@ -321,10 +339,10 @@ def main():
                     f"p99 {f['p99_us'] / 1000:6.2f} ms  server CPU {f['cpu_s']:5.1f} s "
                     f"({f['requests'] / max(f['cpu_s'], 1e-9):.0f} req/CPU-s)  errors {f['errors']}")
 
-        for name in ("collector", "baseline", "postgres"):
+        for name in ("collector", "baseline", "postgres", "https"):
             if name not in targets:
                 continue
-            bad = {s: n for s, n in collector_non_200(int(urls[name].rsplit(":", 1)[1])).items() if s != "200"}
+            bad = {s: n for s, n in collector_non_200(urls[name]).items() if s != "200"}
             if bad:
                 log(f"ingest: {name} answered non-200 heartbeats: {bad}")
                 errors += int(sum(bad.values()))
@@ -349,6 +367,11 @@ def main():
             vs = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["postgres"], rounds["collector"]))
             log(f"bench: ingest on PostgreSQL {med['postgres']['rps']:.0f} req/s p50 {med['postgres']['p50_us'] / 1000:.2f} ms "
                 f"p99 {med['postgres']['p99_us'] / 1000:.2f} ms; {vs:.2f} x the same collector on SQLite")
+        if c and "https" in med:
+            h = med["https"]
+            vs = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["https"], rounds["collector"]))
+            log(f"bench: ingest over HTTPS (keep-alive) {h['rps']:.0f} req/s p50 {h['p50_us'] / 1000:.2f} ms "
+                f"p99 {h['p99_us'] / 1000:.2f} ms; {vs:.2f} x the same collector over plain HTTP")
         if c and "baseline" in med:
             vs_base = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["collector"], rounds["baseline"]))
             eff = statistics.median((a["requests"] / a["cpu_s"]) / (b["requests"] / b["cpu_s"])

@@ -2,6 +2,8 @@
 # Runs a command with a throw-away PostgreSQL server on loopback: initdb in a temporary folder,
 # a free port, a password login, one database; DOWNTIME_TEST_POSTGRES_URL names it for the command.
 # The server is stopped and its folder removed when the command ends (or fails, or is interrupted).
+# PG_TLS=1: TLS only (ssl = on, hostssl in pg_hba.conf, plain connections rejected), with a CA and a
+# certificate for 127.0.0.1 and localhost made here by openssl; DOWNTIME_TEST_POSTGRES_CA names the CA file.
 # Usage: Tests/postgres/with-postgres.sh COMMAND [ARGS...]
 set -euo pipefail
 
@@ -35,12 +37,28 @@ as "$bin/initdb" -D "$dir/data" -U dtm --auth=scram-sha-256 --pwfile="$dir/pw" -
 # PostgreSQL's durable defaults (the benchmarks compare it with SQLite's synchronous=FULL).
 fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 [ "${PG_DURABLE:-0}" = 1 ] && fast=""
+tls=""
+if [ "${PG_TLS:-0}" = 1 ]; then
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/ca.key" -out "$dir/ca.pem" \
+        -days 2 -subj "/CN=with-postgres test CA" 2>/dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/server.key" -subj /CN=localhost \
+        -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -set_serial 1 -days 2 \
+        -extfile "$dir/server.ext" -out "$dir/server.pem" 2>/dev/null
+    chmod 600 "$dir/server.key"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir/server.key" "$dir/server.pem"
+    printf 'local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n' \
+        > "$dir/data/pg_hba.conf"
+    tls="-c ssl=on -c ssl_cert_file=$dir/server.pem -c ssl_key_file=$dir/server.key"
+    export DOWNTIME_TEST_POSTGRES_CA="$dir/ca.pem"
+fi
 as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast -c max_connections=400" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast $tls -c max_connections=400" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 2; }
 PGPASSWORD=$password "$bin/psql" -q -h 127.0.0.1 -p "$port" -U dtm -d postgres -c "CREATE DATABASE downtime_test" >/dev/null
 
 export DOWNTIME_TEST_POSTGRES_URL="postgres://dtm:$password@127.0.0.1:$port/downtime_test"
 export DOWNTIME_TEST_POSTGRES_BIN="$bin"
-echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)"
+echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)${tls:+, TLS only}"
 "$@"

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Runs openssl to make (or renew) the CA and the server certificate; keys never leave the folder.
+public struct CertificateMaker {
+    public let dir: String
+
+    public init(dir: String) { self.dir = dir }
+
+    public struct Made: Sendable {
+        public var caFile: String
+        public var cert: String
+        public var key: String
+        /// `sha256//BASE64` of the server's public key, as curl's --pinnedpubkey takes it.
+        public var pin: String
+    }
+
+    public func make(hosts: [String], ips: [String], days: Int) throws -> Made {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let ca = path("ca.pem"), caKey = path("ca.key"), key = path("server.key"), cert = path("server.pem")
+        let cn = hosts.first ?? ips[0]
+        if !fm.fileExists(atPath: ca) || !fm.fileExists(atPath: caKey) {
+            try openssl(["req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                         "-keyout", caKey, "-out", ca, "-days", "3650", "-subj", "/CN=DowntimeMon CA \(cn)",
+                         "-addext", "basicConstraints=critical,CA:TRUE",
+                         "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        }
+        if !fm.fileExists(atPath: key) {
+            try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key])
+        }
+        let sans = (hosts.map { "DNS:\($0)" } + ips.map { "IP:\($0)" }).joined(separator: ",")
+        let ext = path("server.ext"), csr = path("server.csr"), leaf = path("server.leaf.pem")
+        try Data("""
+            subjectAltName=\(sans)
+            basicConstraints=critical,CA:FALSE
+            keyUsage=critical,digitalSignature,keyEncipherment
+            extendedKeyUsage=serverAuth
+
+            """.utf8).write(to: URL(fileURLWithPath: ext))
+        defer { for f in [ext, csr, leaf] { try? fm.removeItem(atPath: f) } }
+        try openssl(["req", "-new", "-key", key, "-subj", "/CN=\(cn)", "-out", csr])
+        try openssl(["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-set_serial", "0x" + Self.serial(),
+                     "-days", "\(days)", "-extfile", ext, "-out", leaf])
+        // The chain agents are sent: the server certificate, then the CA that signed it.
+        let chain = try Data(contentsOf: URL(fileURLWithPath: leaf)) + Data(contentsOf: URL(fileURLWithPath: ca))
+        // Replaced in one step: a collector reloading it never reads half a file.
+        try chain.write(to: URL(fileURLWithPath: cert + ".new"))
+        guard rename(cert + ".new", cert) == 0 else {
+            throw ConfigError(key: "tls init", message: "cannot replace \(cert): \(String(cString: strerror(errno)))")
+        }
+        for f in [caKey, key] { try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: f) }
+        return Made(caFile: ca, cert: cert, key: key, pin: try Self.pin(ofKey: key))
+    }
+
+    func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+
+    static func serial() -> String { (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...127)) }.joined() }
+
+    /// The pin of a private key's public half: SHA-256 of its DER SubjectPublicKeyInfo, base64.
+    public static func pin(ofKey key: String) throws -> String {
+        let der = try runOpenSSL(["pkey", "-in", key, "-pubout", "-outform", "DER"])
+        let digest = try runOpenSSL(["dgst", "-sha256", "-binary"], input: der)
+        return "sha256//" + digest.base64EncodedString()
+    }
+
+    func openssl(_ args: [String]) throws { _ = try Self.runOpenSSL(args) }
+
+    @discardableResult
+    static func runOpenSSL(_ args: [String], input: Data? = nil) throws -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl"] + args
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        do { try p.run() } catch { throw ConfigError(key: "tls init", message: "cannot run openssl: \(error)") }
+        if let input { inp.fileHandleForWriting.write(input) }
+        try? inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            let why = String(decoding: e, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+            throw ConfigError(key: "tls init", message: "openssl \(args.first ?? "") failed (is openssl installed?): \(why)")
+        }
+        return o
+    }
+}
