@@ -157,7 +157,8 @@ echo "== systemd units"
 U=$T/units; mkdir -p "$U"
 for c in agent collector; do
     exe=$T/$c-v1
-    [ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/downtime-$c" ] && exe=$BIN_DIR/downtime-$c
+    # Through a link in the temporary folder: the checkout's path may hold spaces, which ExecStart= would split.
+    [ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/downtime-$c" ] && ln -sf "$BIN_DIR/downtime-$c" "$T/built-$c" && exe=$T/built-$c
     # verify needs the executable to exist: point ExecStart at the built one.
     sed "s#^ExecStart=/usr/local/bin/downtime-$c#ExecStart=$exe#" "$c/downtime-$c.service" > "$U/downtime-$c.service"
 done
