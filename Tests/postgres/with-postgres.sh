@@ -15,7 +15,8 @@ chmod 755 "$dir"
 # initdb refuses root: run the server as the postgres user when we are root.
 if [ "$(id -u)" = 0 ]; then
     chown postgres: "$dir"
-    as() { runuser -u postgres -- "$@"; }
+    # From /: the checkout may be below a folder the postgres user cannot enter (/root is 0700).
+    as() { (cd / && runuser -u postgres -- "$@"); }
 else
     as() { "$@"; }
 fi
