@@ -194,19 +194,23 @@ def main():
             out = harness.cli(args.bin, "device", "add", n, "--database", url)
             tokens[n] = out.strip().splitlines()[-1]
         T0 = time.monotonic()
-        silences = {"flap-1": (4, 4 + SILENCE), "flap-2": (24, 24 + SILENCE), "flap-3": (44, 44 + SILENCE)}
+        # flap-1's up message (settle 1 s) and the stored cursor past it (held 2 sweeps more) are done by about
+        # 26 s; the kill comes 4 s after that. A message sent in the last seconds before a leader dies may be sent
+        # again by the next one (a duplicate chosen over a loss, docs/DESIGN.md); flap-1 is not meant to test that,
+        # and a loaded machine ate a 3 s margin once.
+        silences = {"flap-1": (4, 4 + SILENCE), "flap-2": (28, 28 + SILENCE), "flap-3": (48, 48 + SILENCE)}
         agents = [Agent(n, tokens[n], proxy_port, args.seed + i, stop, silent=silences.get(n), events=n.startswith("steady"))
                   for i, n in enumerate(names)]
         for ag in agents:
             ag.start()
         # The leader dies 2 s into flap-2's silence (its down is due 2 to 4 s later), under load.
-        time.sleep(26 - (time.monotonic() - T0))
+        time.sleep(30 - (time.monotonic() - T0))
         a_led = any("now leads" in line for line in a.output)
         a.kill9()
         killed_at = time.monotonic() - T0
-        time.sleep(33 - (time.monotonic() - T0))
+        time.sleep(37 - (time.monotonic() - T0))
         a.start()
-        time.sleep(66 - (time.monotonic() - T0))
+        time.sleep(70 - (time.monotonic() - T0))
         stop.set()
         for ag in agents:
             ag.join(10)
@@ -233,7 +237,7 @@ def main():
         bad = [x for ag in agents for x in ag.bad]
         conn_errors = sum(ag.errors for ag in agents)
 
-        print(f"two collectors: killed the leader at {killed_at:.1f} s, restarted it at 33 s; "
+        print(f"two collectors: killed the leader at {killed_at:.1f} s, restarted it at 37 s; "
               f"{len(acked)} events acknowledged, {len(stored_ids)} stored ({len(set(stored_ids))} distinct); "
               f"{sum(ag.seq for ag in agents)} beats sent; {len(bad)} non-200 answers, {conn_errors} connection errors; "
               f"{retried} upstream errors in nginx's log (requests it passed to the other collector)")
