@@ -41,6 +41,10 @@ public final class Agent {
     private var tokenUnsaved = false
     /// Set when the collector refused the heartbeat's `storage` field (an older collector): beats go without it.
     private var collectorRefusesStorage = false
+    /// Set when the collector refused the heartbeat's `health` field (an older collector): beats go without it.
+    private var collectorRefusesHealth = false
+    /// The device's power flags and temperature, read on every beat (three small sysfs files).
+    let sensor: HealthSensor
 
     static let shutdownTimeout = 2.0
 
@@ -59,6 +63,7 @@ public final class Agent {
         enrollBackoff = Backoff(random: random)
         storage = StorageMonitor(path: config.stateDir, retryInterval: Double(config.persistInterval))
         stateFile = StateFile(path: config.stateDir + "/state.json", fs: fs)
+        sensor = HealthSensor(root: config.sysfsRoot)
         let outboxDir = config.stateDir + "/outbox"
         do {
             try fs.makeDirectory(config.stateDir, mode: 0o700)
@@ -268,15 +273,27 @@ public final class Agent {
         if !collectorRefusesStorage {
             beat.storage = storage.warning(unsavedEvents: outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
         }
+        if !collectorRefusesHealth { beat.health = sensor.read() }
         var response: HTTPResponse
         do {
             response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
                                           bearer: token, timeout: nil)
-            if beat.storage != nil, response.status == 400, Self.errorField(response) == "storage" {
-                // An older collector: the beat matters more than the warning (which the `storage` event still carries).
-                log.warning("collector does not know the heartbeat's storage field; sending beats without it")
-                collectorRefusesStorage = true
-                beat.storage = nil
+            // An older collector refuses a field it does not know: the beat matters more than the extra
+            // (a storage problem is still told by its `storage` event). Once per field, then beats go without it.
+            for _ in 0..<2 where response.status == 400 {
+                let field = Self.errorField(response) ?? ""
+                if beat.storage != nil, field == "storage" || field.hasPrefix("storage.") {
+                    log.warning("collector does not know the heartbeat's storage field; sending beats without it")
+                    collectorRefusesStorage = true
+                    beat.storage = nil
+                } else if beat.health != nil, field == "health" || field.hasPrefix("health.") {
+                    log.warning("collector refuses the heartbeat's health field (\(Self.errorText(response))); "
+                                + "sending beats without it")
+                    collectorRefusesHealth = true
+                    beat.health = nil
+                } else {
+                    break
+                }
                 response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
                                               bearer: token, timeout: nil)
             }

@@ -1,0 +1,68 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A device's power flags and temperature (issue #18): the beat's `health` field reaches the API and both pages;
+/// a bad one is a 400 naming the member.
+@Suite(.serialized) struct DeviceHealthTests {
+    static func beat(seq: Int, health: String?) -> String {
+        let json = heartbeatJSON("pi-kitchen", seq: seq)
+        guard let health else { return json }
+        return json.replacingOccurrences(of: "\"seq\":\(seq),", with: "\"seq\":\(seq),\"health\":\(health),")
+    }
+
+    static let brownOut = """
+        {"under_voltage_now":false,"under_voltage_since_boot":true,"throttled_now":false,\
+        "throttled_since_boot":true,"freq_capped_since_boot":false,"temp_c":52.3}
+        """
+
+    @Test(arguments: Backend.all) func theHealthShowsOnTheAPIAndPages(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-kitchen")
+        try await h.test { client in
+            #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, health: Self.brownOut), token: token).0 == .ok)
+            let view = try await client.getJSON("/api/v1/devices/pi-kitchen", as: DeviceView.self)
+            #expect(view.health == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: true, throttledNow: false,
+                                                throttledSinceBoot: true, freqCappedSinceBoot: false, tempC: 52.3))
+            let overview = try await client.get("/").1
+            #expect(overview.contains("power: under-voltage since boot, throttled since boot"))
+            let page = try await client.get("/devices/pi-kitchen").1
+            #expect(page.contains("Power: under-voltage since boot, throttled since boot"))
+            #expect(page.contains("under-voltage since boot, throttled since boot · 52.3 °C"))
+
+            // A healthy device with a thermometer: no mark, the temperature on its page.
+            let fine = #"{"under_voltage_now":false,"under_voltage_since_boot":false,"temp_c":41}"#
+            #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 2, health: fine), token: token).0 == .ok)
+            #expect(!(try await client.get("/").1.contains("power:")))
+            #expect(try await client.get("/devices/pi-kitchen").1.contains("no under-voltage or throttling since boot · 41.0 °C"))
+
+            // An older agent (no field): null in the API, nothing on the pages.
+            #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 3, health: nil), token: token).0 == .ok)
+            #expect(try await client.get("/api/v1/devices/pi-kitchen").1.contains("\"health\":null"))
+            #expect(!(try await client.get("/devices/pi-kitchen").1.contains("Power and temperature")))
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"under_voltage_now":1}"#, "health.under_voltage_now"),
+        (#"{"throttled_now":"yes"}"#, "health.throttled_now"),
+        (#"{"temp_c":900}"#, "health.temp_c"),
+        (#"{"temp_c":"48"}"#, "health.temp_c"),
+        (#"{"temp_c":40,"voltage":5.1}"#, "health.voltage"),
+        (#"{}"#, "health"),
+        (#"null"#, "health"),
+        (#"true"#, "health"),
+    ])
+    func aBadHealthFieldIsA400NamingIt(health: String, field: String) async throws {
+        let h = try await Harness.make(.sqlite)
+        let token = try await h.addDevice("pi-kitchen")
+        try await h.test { client in
+            let (status, body) = try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, health: health), token: token)
+            #expect(status == .badRequest)
+            #expect(try WireCoding.decode(ErrorBody.self, from: Array(body.utf8)).field == field)
+        }
+    }
+}

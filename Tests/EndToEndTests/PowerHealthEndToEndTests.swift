@@ -1,0 +1,47 @@
+import DowntimeProtocol
+import Foundation
+import Testing
+
+/// The real agent reads fake sysfs files (`--sysfs-root`) and the real collector shows what they say (issue #18).
+@Suite(.serialized) struct PowerHealthEndToEndTests {
+    static func write(_ root: String, _ path: String, _ text: String) throws {
+        let full = root + path
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try text.write(toFile: full, atomically: true, encoding: .utf8)
+    }
+
+    @Test func theAgentReportsItsPowerFlagsAndTheCollectorShowsThem() throws {
+        let site = try Site()
+        let sandbox = try AgentSandbox()
+        defer { site.remove(); sandbox.remove() }
+        let sysfs = sandbox.root + "/sys root"  // a space in the path, as under /root in `make test`
+        try Self.write(sysfs, "/sys/devices/platform/soc/soc:firmware/get_throttled", "0\n")
+        try Self.write(sysfs, "/sys/class/thermal/thermal_zone0/temp", "47250\n")
+        let collector = try CollectorProcess(dataDir: site.data)
+        _ = try sandbox.boot(uptime: 1000)
+        let agent = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
+                                     extraArgs: ["--sysfs-root", sysfs])
+        defer { agent.stop(SIGKILL) }
+        let api = "\(collector.url)/api/v1/devices/\(site.device)"
+        eventually(15, "a healthy reading") {
+            try Curl.get(api, as: DeviceView.self).health
+                == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: false, throttledNow: false,
+                                throttledSinceBoot: false, freqCappedSinceBoot: false, tempC: 47.3)
+        }
+        #expect(!(try Curl.request("GET", collector.url + "/").body.contains("power:")))
+
+        // A brown-out: under-voltage and throttling now, then over (the firmware's sticky bits stay).
+        try Self.write(sysfs, "/sys/devices/platform/soc/soc:firmware/get_throttled", "50005\n")
+        eventually(10, "under-voltage now") { try Curl.get(api, as: DeviceView.self).health?.underVoltageNow == true }
+        try Self.write(sysfs, "/sys/devices/platform/soc/soc:firmware/get_throttled", "0\n")
+        eventually(10, "under-voltage over") { try Curl.get(api, as: DeviceView.self).health?.underVoltageNow == false }
+        let health = try Curl.get(api, as: DeviceView.self).health
+        // The agent remembers what it saw this boot even where the firmware's sticky bits were cleared.
+        #expect(health?.underVoltageSinceBoot == true && health?.throttledSinceBoot == true)
+        #expect(try Curl.request("GET", collector.url + "/").body.contains("power: under-voltage since boot, throttled since boot"))
+        let page = try Curl.request("GET", "\(collector.url)/devices/\(site.device)").body
+        #expect(page.contains("under-voltage since boot, throttled since boot · 47.3 °C"), "\(page)")
+        #expect(!agent.output.contains("<3>"), "\(agent.output)")
+    }
+}
