@@ -79,7 +79,7 @@ public struct AgentConfig: Sendable, Equatable {
         Option(flag: "boot-id-file", env: "DOWNTIME_BOOT_ID_FILE", help: "default \(LinuxBootFacts.defaultBootIDFile)"),
         Option(flag: "uptime-file", env: "DOWNTIME_UPTIME_FILE", help: "default \(LinuxBootFacts.defaultUptimeFile)"),
         Option(flag: "time-sync-file", env: "DOWNTIME_TIME_SYNC_FILE", help: "default \(LinuxBootFacts.defaultTimeSyncFile)"),
-        Option(flag: "sysfs-root", env: "DOWNTIME_SYSFS_ROOT", help: "stands for / when reading power/temperature files (tests)"),
+        Option(flag: "sysfs-root", env: "DOWNTIME_SYSFS_ROOT", help: "stands for / for power and temperature files (tests)"),
         Option(flag: "verbose", env: nil, help: "also log debug lines", takesValue: false),
     ]
 

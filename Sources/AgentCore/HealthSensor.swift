@@ -74,8 +74,8 @@ public final class HealthSensor {
         guard let entries = try? FileIO.list(folder) else { return nil }
         for entry in entries.sorted() {
             let dir = folder + "/" + entry
-            guard let name = contents(dir + "/name"), String(decoding: name, as: UTF8.self).trimmedWhitespace == voltName
-            else { continue }
+            guard let name = contents(dir + "/name"),
+                  String(decoding: name, as: UTF8.self).trimmedWhitespace == voltName else { continue }
             return dir + "/in0_lcrit_alarm"
         }
         return nil

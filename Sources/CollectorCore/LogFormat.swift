@@ -20,6 +20,7 @@ public enum LogFormat {
             if let end = o.end { s += " end=\(t(end))" }
             if let d = o.durationS { s += " duration=\(Durations.text(d))" }
             if !o.clockSynced { s += " clock=unsynced" }
+            if let words = o.powerEvidence { s += "; \(words)" }
             return s
         case .collectorUnreachable(let s, let end):
             return "collector unreachable from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s))))"

@@ -49,7 +49,8 @@ enum PageParts {
     static func healthText(_ h: DeviceHealth) -> String {
         var parts: [String] = []
         if h.knowsPower {
-            parts.append(h.warnings.isEmpty ? "no under-voltage or throttling since boot" : h.warnings.joined(separator: ", "))
+            let words = h.warnings.joined(separator: ", ")
+            parts.append(words.isEmpty ? "no under-voltage or throttling since boot" : words)
         }
         if let t = h.tempC { parts.append(String(format: "%.1f °C", t)) }
         return parts.joined(separator: " · ")

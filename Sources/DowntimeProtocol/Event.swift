@@ -39,9 +39,13 @@ public struct OutageReport: Sendable, Hashable {
     public var clockSynced: Bool
     /// Seconds since boot when reported; lets the collector anchor `end` with its own clock.
     public var uptimeS: Double?
+    /// Power evidence from the boot that ended: the last time the agent saw the device's firmware report
+    /// under-voltage (or throttling). Absent when it saw none or cannot tell (not a Pi, an older agent).
+    public var underVoltageSeen: Date?
+    public var throttledSeen: Date?
 
     public init(cause: OutageCause, start: Date?, end: Date?, durationS: Double?, precisionS: Double,
-                clockSynced: Bool, uptimeS: Double? = nil) {
+                clockSynced: Bool, uptimeS: Double? = nil, underVoltageSeen: Date? = nil, throttledSeen: Date? = nil) {
         self.cause = cause
         self.start = start
         self.end = end
@@ -49,6 +53,24 @@ public struct OutageReport: Sendable, Hashable {
         self.precisionS = precisionS
         self.clockSynced = clockSynced
         self.uptimeS = uptimeS
+        self.underVoltageSeen = underVoltageSeen
+        self.throttledSeen = throttledSeen
+    }
+
+    /// "under-voltage last seen 40 s before the last-alive time", or nil without evidence.
+    public var powerEvidence: String? {
+        var parts: [String] = []
+        for (what, seen) in [("under-voltage", underVoltageSeen), ("throttling", throttledSeen)] {
+            guard let seen else { continue }
+            guard let start else {
+                parts.append("\(what) last seen at \(WireTime.format(seen))")
+                continue
+            }
+            let before = start.timeIntervalSince(seen)
+            let words = before < 120 ? "\(max(0, Int(before.rounded()))) s" : "\(Int((before / 60).rounded())) min"
+            parts.append("\(what) last seen \(words) before the last-alive time")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }
 
@@ -138,6 +160,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case precisionS = "precision_s"
         case clockSynced = "clock_synced"
         case uptimeS = "uptime_s"
+        case underVoltageSeen = "under_voltage_seen"
+        case throttledSeen = "throttled_seen"
         case deltaS = "delta_s"
         case count, kinds, from, to, reason, state, path
     }
@@ -147,7 +171,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
     private static func fields(of kind: Kind) -> [Key] {
         switch kind {
         case .agentStarted: [.agentVersion]
-        case .outage: [.cause, .start, .end, .durationS, .precisionS, .clockSynced, .uptimeS]
+        case .outage:
+            [.cause, .start, .end, .durationS, .precisionS, .clockSynced, .uptimeS, .underVoltageSeen, .throttledSeen]
         case .collectorUnreachable, .collectorDown: [.start, .end]
         case .clockJump: [.deltaS]
         case .shutdown: []
@@ -196,8 +221,11 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             if let start, let end, end < start {
                 throw WireValidationError(field: field(.end), "must not be before start")
             }
+            let underVoltageSeen = try c.decodeIfPresent(Date.self, forKey: .underVoltageSeen)
+            let throttledSeen = try c.decodeIfPresent(Date.self, forKey: .throttledSeen)
             payload = .outage(OutageReport(cause: cause, start: start, end: end, durationS: duration,
-                                           precisionS: precision, clockSynced: synced, uptimeS: uptime))
+                                           precisionS: precision, clockSynced: synced, uptimeS: uptime,
+                                           underVoltageSeen: underVoltageSeen, throttledSeen: throttledSeen))
         case .collectorUnreachable, .collectorDown:
             let start = try c.decode(Date.self, forKey: .start)
             let end = try c.decode(Date.self, forKey: .end)
@@ -244,6 +272,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             try c.encode(o.precisionS, forKey: .precisionS)
             try c.encode(o.clockSynced, forKey: .clockSynced)
             try c.encodeIfPresent(o.uptimeS, forKey: .uptimeS)
+            try c.encodeIfPresent(o.underVoltageSeen, forKey: .underVoltageSeen)
+            try c.encodeIfPresent(o.throttledSeen, forKey: .throttledSeen)
         case .collectorUnreachable(let start, let end), .collectorDown(let start, let end):
             try c.encode(start, forKey: .start)
             try c.encode(end, forKey: .end)

@@ -46,6 +46,29 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.all) func anOutagesPowerEvidenceIsStoredAndShownWithIt(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-kitchen")
+        let outage = """
+            {"events":[{"id":"6f9619ff-8b86-d011-b42d-00c04fc964f2","device":"pi-kitchen","kind":"outage",\
+            "at":"2026-11-22T14:10:00Z","boot_id":"\(bootA)","cause":"power_loss","start":"2026-11-22T14:02:00Z",\
+            "end":"2026-11-22T14:05:00Z","duration_s":180,"precision_s":60,"clock_synced":true,\
+            "under_voltage_seen":"2026-11-22T14:01:20Z"}]}
+            """
+        try await h.test { client in
+            #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, health: nil), token: token).0 == .ok)
+            #expect(try await client.post("/api/v1/events", outage, token: token).0 == .ok)
+            let words = "under-voltage last seen 40 s before the last-alive time"
+            let log = try await client.get("/devices/pi-kitchen/log.txt").1
+            let line = log.split(separator: "\n").first { $0.contains(" outage cause=power_loss") }
+            #expect(line?.hasSuffix("; \(words)") == true, "\(log)")
+            #expect(try await client.get("/devices/pi-kitchen").1.contains(words))
+            let events = try await client.getJSON("/api/v1/devices/pi-kitchen/events", as: EventList.self).events
+            let stored = events.compactMap { if case .outage(let o) = $0.payload { o } else { nil } }
+            #expect(stored.first?.underVoltageSeen == WireTime.parse("2026-11-22T14:01:20Z"))
+        }
+    }
+
     @Test(arguments: [
         (#"{"under_voltage_now":1}"#, "health.under_voltage_now"),
         (#"{"throttled_now":"yes"}"#, "health.throttled_now"),

@@ -44,4 +44,46 @@ import Testing
         #expect(page.contains("under-voltage since boot, throttled since boot · 47.3 °C"), "\(page)")
         #expect(!agent.output.contains("<3>"), "\(agent.output)")
     }
+
+    @Test func aPowerCutAfterABrownOutCarriesTheEvidence() throws {
+        let site = try Site()
+        let sandbox = try AgentSandbox()
+        defer { site.remove(); sandbox.remove() }
+        let sysfs = sandbox.root + "/sys root"
+        let throttled = "/sys/devices/platform/soc/soc:firmware/get_throttled"
+        try Self.write(sysfs, throttled, "0\n")
+        let collector = try CollectorProcess(dataDir: site.data)
+        _ = try sandbox.boot(uptime: 5000)
+        let first = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
+                                     extraArgs: ["--sysfs-root", sysfs])
+        let api = "\(collector.url)/api/v1/devices/\(site.device)"
+        eventually(15, "a reading") { try Curl.get(api, as: DeviceView.self).health?.underVoltageNow == false }
+        try Self.write(sysfs, throttled, "50005\n")
+        let brownOut = Date()
+        eventually(10, "under-voltage now") { try Curl.get(api, as: DeviceView.self).health?.underVoltageNow == true }
+        usleep(2_500_000)  // a persist tick later: last-alive moves on, the warning's time stays
+        first.stop(SIGKILL)  // the power goes
+        usleep(2_000_000)
+        _ = try sandbox.boot(uptime: 1.5)
+        try Self.write(sysfs, throttled, "0\n")  // a new boot: the firmware's flags are clear again
+        let second = try AgentProcess(collector: collector.url, device: site.device, token: site.token,
+                                      sandbox: sandbox, extraArgs: ["--sysfs-root", sysfs])
+        defer { second.stop(SIGKILL) }
+        var outage: OutageReport?
+        eventually(15, "the outage") {
+            let events = try site.agentEvents(collector)
+            outage = events.compactMap { if case .outage(let o) = $0.payload { o } else { nil } }.first
+            return outage != nil
+        }
+        let o = try #require(outage)
+        #expect(o.cause == .powerLoss)
+        let seen = try #require(o.underVoltageSeen, "\(o)")
+        #expect(seen >= brownOut - 1.5 && seen <= (o.start ?? seen))
+        #expect(o.throttledSeen != nil)
+        let words = try #require(o.powerEvidence)
+        #expect(words.hasPrefix("under-voltage last seen ") && words.contains(" s before the last-alive time"))
+        let log = try Curl.request("GET", "\(collector.url)/devices/\(site.device)/log.txt").body
+        #expect(log.contains(words), "\(log)")
+        #expect(second.output.contains("before that outage: under-voltage last seen"), "\(second.output)")
+    }
 }
