@@ -42,6 +42,14 @@ import Testing
         #expect(try Curl.request("GET", collector.url + "/").body.contains("power: under-voltage since boot, throttled since boot"))
         let page = try Curl.request("GET", "\(collector.url)/devices/\(site.device)").body
         #expect(page.contains("under-voltage since boot, throttled since boot · 47.3 °C"), "\(page)")
+        // The Prometheus gauges, lint-clean.
+        let metrics = try Curl.request("GET", "\(collector.url)/metrics").body
+        #expect(metrics.contains("downtime_device_temperature_celsius{device=\"\(site.device)\"} 47.3\n"))
+        #expect(metrics.contains("downtime_device_under_voltage{device=\"\(site.device)\"} 0\n"))
+        let file = sandbox.root + "/metrics.txt"
+        try metrics.write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try Binaries.run("/bin/sh", ["-c", "/usr/bin/promtool check metrics < \"$1\"", "sh", file])
+        #expect(check.status == 0, "promtool: \(check.out) \(check.err)")
         #expect(!agent.output.contains("<3>"), "\(agent.output)")
     }
 
