@@ -99,9 +99,10 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         // Made by the collector only.
         case flip
         case collectorDown = "collector_down"
+        case powerWarning = "power_warning"
 
         /// True for the kinds an agent may post.
-        public var isDeviceReported: Bool { self != .flip && self != .collectorDown }
+        public var isDeviceReported: Bool { self != .flip && self != .collectorDown && self != .powerWarning }
     }
 
     public enum Payload: Sendable, Hashable {
@@ -117,6 +118,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case flip(FlipRecord)
         /// The collector itself was not running: nothing is known of any device then.
         case collectorDown(start: Date, end: Date)
+        /// A power warning from the device's beats appeared or cleared; `warnings` in words.
+        case powerWarning(state: PowerWarningState, warnings: String)
 
         public var kind: Kind {
             switch self {
@@ -128,6 +131,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             case .outboxDropped: .outboxDropped
             case .storage: .storage
             case .flip: .flip
+            case .powerWarning: .powerWarning
             case .collectorDown: .collectorDown
             }
         }
@@ -179,6 +183,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .outboxDropped: [.count, .kinds]
         case .storage: [.state, .path]
         case .flip: [.from, .to, .reason]
+        case .powerWarning: [.state, .reason]
         }
     }
 
@@ -246,6 +251,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .storage:
             payload = .storage(state: try c.decode(StorageState.self, forKey: .state),
                                path: try Check.text(c.decode(String.self, forKey: .path), field: field(.path), max: 1024))
+        case .powerWarning:
+            let words = try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)
+            payload = .powerWarning(state: try c.decode(PowerWarningState.self, forKey: .state), warnings: words)
         case .flip:
             payload = .flip(FlipRecord(
                 from: try Check.text(c.decode(String.self, forKey: .from), field: field(.from)),
@@ -287,6 +295,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .storage(let state, let path):
             try c.encode(state, forKey: .state)
             try c.encode(path, forKey: .path)
+        case .powerWarning(let state, let warnings):
+            try c.encode(state, forKey: .state)
+            try c.encode(warnings, forKey: .reason)
         case .flip(let f):
             try c.encode(f.from, forKey: .from)
             try c.encode(f.to, forKey: .to)

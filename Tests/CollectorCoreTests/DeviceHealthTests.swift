@@ -89,3 +89,47 @@ import Testing
         }
     }
 }
+
+/// The collector's `power_warning` log event and the under-voltage notification (issue #18).
+@Suite(.serialized) struct PowerWarningTests {
+    static let on = #"{"under_voltage_now":true,"under_voltage_since_boot":true,"throttled_now":false,"temp_c":50}"#
+    static let off = #"{"under_voltage_now":false,"under_voltage_since_boot":true,"throttled_now":false,"temp_c":50}"#
+
+    @Test(arguments: Backend.all) func aWarningIsLoggedWhenItAppearsAndClearsAndToldOnce(_ backend: Backend) async throws {
+        try await withReceiver { port, inbox in
+            var config = CollectorConfig()
+            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+            let h = try await Harness.make(backend, config: config)
+            let token = try await h.addDevice("pi-kitchen")
+            try await h.test { client in
+                let beats = [Self.off, Self.on, Self.on, Self.off, Self.on, Self.off]
+                for (i, health) in beats.enumerated() {
+                    let body = DeviceHealthTests.beat(seq: i + 1, health: health)
+                    #expect(try await client.post("/api/v1/heartbeat", body, token: token).0 == .ok)
+                    h.clock.advance(10)
+                    await h.collector.notifyTick()
+                }
+                let events = try await client.getJSON("/api/v1/devices/pi-kitchen/events", as: EventList.self).events
+                let changes = events.compactMap { e -> String? in
+                    if case .powerWarning(let state, let words) = e.payload { "\(state.rawValue) \(words)" } else { nil }
+                }
+                #expect(changes == ["appeared under-voltage", "cleared under-voltage", "appeared under-voltage",
+                                    "cleared under-voltage"])
+                let log = try await client.get("/devices/pi-kitchen/log.txt").1
+                #expect(log.contains("power_warning power warning: under-voltage now"), "\(log)")
+                #expect(log.contains("power_warning power warning cleared: no more under-voltage"))
+                // An agent may not post the collector's own kind.
+                let forged = """
+                    {"events":[{"id":"6f9619ff-8b86-d011-b42d-00c04fc964f9","device":"pi-kitchen","kind":"power_warning",\
+                    "at":"2026-11-22T14:10:00Z","boot_id":"\(bootA)","state":"appeared","reason":"x"}]}
+                    """
+                #expect(try await client.post("/api/v1/events", forged, token: token).0 == .badRequest)
+            }
+            try await NotificationDeliveryTests.settle(h.collector.notifier!)
+            // Twice within the damping time: told once (the summary comes when the quiet time ends).
+            let told = await inbox.requests.filter { $0.body.contains("\"event\":\"under_voltage\"") }
+            #expect(told.count == 1, "\(told.map(\.body))")
+            #expect(told.first?.body.contains("pi-kitchen: under-voltage") == true)
+        }
+    }
+}

@@ -42,6 +42,10 @@ import Testing
         #expect(try Curl.request("GET", collector.url + "/").body.contains("power: under-voltage since boot, throttled since boot"))
         let page = try Curl.request("GET", "\(collector.url)/devices/\(site.device)").body
         #expect(page.contains("under-voltage since boot, throttled since boot · 47.3 °C"), "\(page)")
+        // The collector logged the warning appearing and clearing.
+        let log = try Curl.request("GET", "\(collector.url)/devices/\(site.device)/log.txt").body
+        #expect(log.contains("power_warning power warning: under-voltage, throttled now"), "\(log)")
+        #expect(log.contains("power_warning power warning cleared: no more under-voltage, throttled"), "\(log)")
         // The Prometheus gauges, lint-clean.
         let metrics = try Curl.request("GET", "\(collector.url)/metrics").body
         #expect(metrics.contains("downtime_device_temperature_celsius{device=\"\(site.device)\"} 47.3\n"))
