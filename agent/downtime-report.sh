@@ -15,6 +15,7 @@
 #   DOWNTIME_PIN_SHA256     sha256//BASE64 of the collector's public key (curl --pinnedpubkey); alone, it is
 #                           the whole check (no CA needed), as `downtime-collector tls init` prints it
 #   DOWNTIME_BOOT_ID_FILE / DOWNTIME_UPTIME_FILE  (tests) default /proc/sys/kernel/random/boot_id, /proc/uptime
+#   DOWNTIME_SYSFS_ROOT     (tests) stands for / when reading the power flags and temperature, default /
 # Usage: downtime-report.sh [--once]   (--once: gap check, flush, one heartbeat, exit; for cron)
 set -u
 
@@ -28,6 +29,8 @@ PERSIST=${DOWNTIME_PERSIST_INTERVAL:-60}
 BOOT_ID_FILE=${DOWNTIME_BOOT_ID_FILE:-/proc/sys/kernel/random/boot_id}
 UPTIME_FILE=${DOWNTIME_UPTIME_FILE:-/proc/uptime}
 CA_FILE=${DOWNTIME_CA_FILE:-}
+SYSFS_ROOT=${DOWNTIME_SYSFS_ROOT:-}
+SYSFS_ROOT=${SYSFS_ROOT%/}
 PIN=${DOWNTIME_PIN_SHA256:-}
 # Slack for cron's own jitter when run with --once.
 TOLERANCE=5
@@ -151,10 +154,59 @@ gap_check() {
     fi
 }
 
+# The heartbeat's "health" members, read with cat where the files exist (missing: left out, never false).
+# Bits of the Raspberry Pi firmware's get_throttled word: 0 under-voltage, 1 frequency capped, 2 throttled,
+# 16/17/18 the same "has occurred"; `seen` keeps them for this run, as the hwmon driver clears the firmware's.
+seen=0
+HEALTH=
+read_health() {
+    HEALTH=
+    w=$(cat "$SYSFS_ROOT/sys/devices/platform/soc/soc:firmware/get_throttled" 2>/dev/null | tr -d ' \n')
+    w=${w#0x}
+    case $w in ''|*[!0-9a-fA-F]*) w= ;; esac
+    [ ${#w} -le 8 ] || w=
+    alarm=
+    for n in "$SYSFS_ROOT"/sys/class/hwmon/hwmon*/name; do
+        [ "$(cat "$n" 2>/dev/null)" = rpi_volt ] || continue
+        alarm=$(cat "${n%/name}/in0_lcrit_alarm" 2>/dev/null)
+        case $alarm in 0|1) ;; *) alarm= ;; esac
+        break
+    done
+    tf() { [ "$1" -ne 0 ] && echo true || echo false; }
+    if [ -n "$w" ]; then
+        v=$((0x$w))
+        seen=$((seen | (v & 0xF0000) | ((v & 0xF) << 16)))
+    fi
+    [ "$alarm" = 1 ] && seen=$((seen | 0x10000))
+    if [ -n "$w" ] || [ -n "$alarm" ]; then
+        uv=${alarm:-0}
+        [ -z "$w" ] || uv=$((uv | (v & 1)))
+        HEALTH="$HEALTH,\"under_voltage_now\":$(tf $uv)"
+        HEALTH="$HEALTH,\"under_voltage_since_boot\":$(tf $((seen & 0x10000)))"
+    fi
+    if [ -n "$w" ]; then
+        HEALTH="$HEALTH,\"throttled_now\":$(tf $((v & 4))),\"throttled_since_boot\":$(tf $((seen & 0x40000)))"
+        HEALTH="$HEALTH,\"freq_capped_since_boot\":$(tf $((seen & 0x20000)))"
+    fi
+    t=$(cat "$SYSFS_ROOT/sys/class/thermal/thermal_zone0/temp" 2>/dev/null |
+        awk '$1 ~ /^-?[0-9]+$/ && $1 >= -60000 && $1 <= 200000 { printf "%.1f", $1 / 1000 }')
+    [ -z "$t" ] || HEALTH="$HEALTH,\"temp_c\":$t"
+    [ -z "$HEALTH" ] || HEALTH=",\"health\":{${HEALTH#,}}"
+}
+
 seq=0
+no_health=
 beat() {
     seq=$((seq + 1))
-    post /api/v1/heartbeat '{"device":"'"$DEVICE"'","seq":'$seq',"boot_id":"'"$(boot_id)"'","uptime_s":'"$(uptime_s)"',"sent_at":"'"$(iso "$(now)")"'","clock_synced":'"$(synced)"',"interval_s":'"$INTERVAL"',"agent_version":"'$VERSION'"}' > /dev/null
+    [ -n "$no_health" ] && HEALTH= || read_health
+    b='{"device":"'"$DEVICE"'","seq":'$seq',"boot_id":"'"$(boot_id)"'","uptime_s":'"$(uptime_s)"',"sent_at":"'"$(iso "$(now)")"'","clock_synced":'"$(synced)"',"interval_s":'"$INTERVAL"',"agent_version":"'$VERSION'"'
+    code=$(post /api/v1/heartbeat "$b$HEALTH}")
+    if [ "$code" = 400 ] && [ -n "$HEALTH" ]; then
+        # An older collector that does not know "health": beats matter more.
+        log "collector refuses the heartbeat's health field; sending beats without it"
+        no_health=1
+        post /api/v1/heartbeat "$b}" > /dev/null
+    fi
 }
 
 gap_check

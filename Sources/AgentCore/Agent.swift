@@ -41,6 +41,15 @@ public final class Agent {
     private var tokenUnsaved = false
     /// Set when the collector refused the heartbeat's `storage` field (an older collector): beats go without it.
     private var collectorRefusesStorage = false
+    /// Set when the collector refused the heartbeat's `health` field (an older collector): beats go without it.
+    private var collectorRefusesHealth = false
+    /// The device's power flags and temperature, read on every beat (three small sysfs files).
+    let sensor: HealthSensor
+    /// This tick's reading, sent with the beat.
+    private var health: DeviceHealth?
+    /// When this boot last read under-voltage / throttling now (kept in the state file for the next boot).
+    public private(set) var underVoltageSeen: Date?
+    public private(set) var throttledSeen: Date?
 
     static let shutdownTimeout = 2.0
 
@@ -59,6 +68,7 @@ public final class Agent {
         enrollBackoff = Backoff(random: random)
         storage = StorageMonitor(path: config.stateDir, retryInterval: Double(config.persistInterval))
         stateFile = StateFile(path: config.stateDir + "/state.json", fs: fs)
+        sensor = HealthSensor(root: config.sysfsRoot)
         let outboxDir = config.stateDir + "/outbox"
         do {
             try fs.makeDirectory(config.stateDir, mode: 0o700)
@@ -97,7 +107,21 @@ public final class Agent {
         }
         let now = facts.snapshot(bootID: bootID)
         if let openFailure { storageFailed(openFailure, now) }
-        let decision = GapDetector.onStart(previous: stateFile.load(), facts: now, policy: policy)
+        let loaded = stateFile.load()
+        var decision = GapDetector.onStart(previous: loaded, facts: now, policy: policy)
+        if case .loaded(let old) = loaded {
+            if old.bootID == bootID {
+                // A restart within the boot: what this boot saw still counts.
+                underVoltageSeen = old.underVoltageSeen
+                throttledSeen = old.throttledSeen
+            } else if var o = decision.outage {
+                // The boot that ended: its last power warnings are the outage's evidence.
+                o.underVoltageSeen = old.underVoltageSeen
+                o.throttledSeen = old.throttledSeen
+                decision.outage = o
+                if let words = o.powerEvidence { log.notice("before that outage: \(words)") }
+            }
+        }
         switch decision.finding {
         case .firstRun, .agentRestarted: log.info(decision.message)
         case .unreadableState: log.warning(decision.message)
@@ -139,6 +163,7 @@ public final class Agent {
             }
         }
         previous = now
+        let newWarning = notePower(sensor.read(), now)
         if !WireTime.validRange.contains(now.now) {
             if !warnedClock { log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible") }
             warnedClock = true
@@ -147,7 +172,8 @@ public final class Agent {
         }
         if storage.retryDue(monotonic: now.monotonic) {
             retryDisk(now)
-        } else if policy.persistDue(sinceLastPersist: now.monotonic - lastPersist) {
+        } else if newWarning || policy.persistDue(sinceLastPersist: now.monotonic - lastPersist) {
+            // A new warning is written at once: the power may be about to go.
             persist(now)
         }
         if token == nil { enroll(now) }
@@ -161,7 +187,7 @@ public final class Agent {
         let now = facts.snapshot(bootID: bootID)
         // One last try: what memory holds is lost once the process ends.
         if !storage.isHealthy { retryDisk(now) }
-        var state = AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced)
+        var state = currentState(now)
         state.cleanShutdownAt = now.now
         do {
             try stateFile.save(state)
@@ -213,7 +239,21 @@ public final class Agent {
     }
 
     private func currentState(_ now: BootSnapshot) -> AgentState {
-        AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced)
+        var state = AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime,
+                               clockSynced: now.clockSynced)
+        state.underVoltageSeen = underVoltageSeen
+        state.throttledSeen = throttledSeen
+        return state
+    }
+
+    /// Takes this tick's reading; true when a power warning appears that the previous reading did not show.
+    private func notePower(_ h: DeviceHealth?, _ now: BootSnapshot) -> Bool {
+        let uv = h?.underVoltageNow == true, th = h?.throttledNow == true
+        let appeared = (uv && health?.underVoltageNow != true) || (th && health?.throttledNow != true)
+        if uv { underVoltageSeen = now.now }
+        if th { throttledSeen = now.now }
+        health = h
+        return appeared
     }
 
     // MARK: - Degraded storage
@@ -268,15 +308,27 @@ public final class Agent {
         if !collectorRefusesStorage {
             beat.storage = storage.warning(unsavedEvents: outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
         }
+        if !collectorRefusesHealth { beat.health = health }
         var response: HTTPResponse
         do {
             response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
                                           bearer: token, timeout: nil)
-            if beat.storage != nil, response.status == 400, Self.errorField(response) == "storage" {
-                // An older collector: the beat matters more than the warning (which the `storage` event still carries).
-                log.warning("collector does not know the heartbeat's storage field; sending beats without it")
-                collectorRefusesStorage = true
-                beat.storage = nil
+            // An older collector refuses a field it does not know: the beat matters more than the extra
+            // (a storage problem is still told by its `storage` event). Once per field, then beats go without it.
+            for _ in 0..<2 where response.status == 400 {
+                let field = Self.errorField(response) ?? ""
+                if beat.storage != nil, field == "storage" || field.hasPrefix("storage.") {
+                    log.warning("collector does not know the heartbeat's storage field; sending beats without it")
+                    collectorRefusesStorage = true
+                    beat.storage = nil
+                } else if beat.health != nil, field == "health" || field.hasPrefix("health.") {
+                    log.warning("collector refuses the heartbeat's health field (\(Self.errorText(response))); "
+                                + "sending beats without it")
+                    collectorRefusesHealth = true
+                    beat.health = nil
+                } else {
+                    break
+                }
                 response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
                                               bearer: token, timeout: nil)
             }
@@ -408,6 +460,14 @@ public final class Agent {
                     case .accepted(let seqs):
                         remove(seqs)
                     case .refused(let status, let why):
+                        // An older collector that does not know the outage's power evidence: the outage matters more.
+                        if let plain = Self.withoutPowerEvidence(entry),
+                           case .accepted(let seqs) = send([plain], timeout: timeout) {
+                            log.warning("collector refused the outage's power evidence \(why); "
+                                        + "sent the outage without it")
+                            remove(seqs)
+                            continue
+                        }
                         refusedEvents += 1
                         log.error("collector refused \(entry.event.kind.rawValue) event \(entry.event.id.wireString) with HTTP \(status) "
                                   + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
@@ -520,6 +580,18 @@ public final class Agent {
             o.uptimeS = GapDetector.rounded(now.uptime)
         }
         return .outage(o)
+    }
+
+    /// The entry without its outage's power evidence; nil when it has none.
+    static func withoutPowerEvidence(_ entry: Outbox.Entry) -> Outbox.Entry? {
+        guard case .outage(var o) = entry.event.payload, o.underVoltageSeen != nil || o.throttledSeen != nil else {
+            return nil
+        }
+        o.underVoltageSeen = nil
+        o.throttledSeen = nil
+        var plain = entry
+        plain.event.payload = .outage(o)
+        return plain
     }
 
     static func errorField(_ response: HTTPResponse) -> String? {

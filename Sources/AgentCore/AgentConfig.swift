@@ -22,6 +22,8 @@ public struct AgentConfig: Sendable, Equatable {
     public var bootIDFile: String
     public var uptimeFile: String
     public var timeSyncFile: String
+    /// Stands for `/` when reading the power and temperature files (a test hook, like the boot-fact files).
+    public var sysfsRoot: String
     public var outboxLimits: OutboxLimits
     public var verbose: Bool
 
@@ -29,7 +31,7 @@ public struct AgentConfig: Sendable, Equatable {
                 persistInterval: Int = 60, enrollmentKey: String? = nil, caFile: String? = nil, pinSHA256: String? = nil,
                 bootIDFile: String = LinuxBootFacts.defaultBootIDFile, uptimeFile: String = LinuxBootFacts.defaultUptimeFile,
                 timeSyncFile: String = LinuxBootFacts.defaultTimeSyncFile, outboxLimits: OutboxLimits = OutboxLimits(),
-                verbose: Bool = false) {
+                sysfsRoot: String = "/", verbose: Bool = false) {
         self.collectorURL = collectorURL
         self.device = device
         self.token = token
@@ -42,6 +44,7 @@ public struct AgentConfig: Sendable, Equatable {
         self.bootIDFile = bootIDFile
         self.uptimeFile = uptimeFile
         self.timeSyncFile = timeSyncFile
+        self.sysfsRoot = sysfsRoot
         self.outboxLimits = outboxLimits
         self.verbose = verbose
     }
@@ -76,6 +79,7 @@ public struct AgentConfig: Sendable, Equatable {
         Option(flag: "boot-id-file", env: "DOWNTIME_BOOT_ID_FILE", help: "default \(LinuxBootFacts.defaultBootIDFile)"),
         Option(flag: "uptime-file", env: "DOWNTIME_UPTIME_FILE", help: "default \(LinuxBootFacts.defaultUptimeFile)"),
         Option(flag: "time-sync-file", env: "DOWNTIME_TIME_SYNC_FILE", help: "default \(LinuxBootFacts.defaultTimeSyncFile)"),
+        Option(flag: "sysfs-root", env: "DOWNTIME_SYSFS_ROOT", help: "stands for / for power and temperature files (tests)"),
         Option(flag: "verbose", env: nil, help: "also log debug lines", takesValue: false),
     ]
 
@@ -174,7 +178,8 @@ public struct AgentConfig: Sendable, Equatable {
             bootIDFile: values["boot-id-file"] ?? LinuxBootFacts.defaultBootIDFile,
             uptimeFile: values["uptime-file"] ?? LinuxBootFacts.defaultUptimeFile,
             timeSyncFile: values["time-sync-file"] ?? LinuxBootFacts.defaultTimeSyncFile,
-            outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes), verbose: values["verbose"] != nil))
+            outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes), sysfsRoot: values["sysfs-root"] ?? "/",
+            verbose: values["verbose"] != nil))
     }
 
     /// Checks each pin is `sha256//` and the base64 of 32 bytes; a bare base64 gets the prefix.

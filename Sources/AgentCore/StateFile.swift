@@ -15,6 +15,10 @@ public struct AgentState: Sendable, Equatable {
     public var clockSynced: Bool
     /// Set when the agent stopped on SIGTERM: the gap that follows was planned.
     public var cleanShutdownAt: Date?
+    /// The last time this boot's readings showed under-voltage (or throttling) now: an outage found at the
+    /// next boot carries them as evidence.
+    public var underVoltageSeen: Date?
+    public var throttledSeen: Date?
 
     public init(bootID: String, lastAlive: Date, lastAliveUptime: Double, clockSynced: Bool, cleanShutdownAt: Date? = nil) {
         self.bootID = bootID
@@ -32,6 +36,8 @@ extension AgentState: Codable {
         case lastAliveUptime = "last_alive_uptime"
         case clockSynced = "clock_synced"
         case cleanShutdownAt = "clean_shutdown_at"
+        case underVoltageSeen = "under_voltage_seen"
+        case throttledSeen = "throttled_seen"
     }
 
     // Times are ISO 8601 text without the wire's 2020...2100 check: an unsynced clock is a fact to keep.
@@ -58,6 +64,8 @@ extension AgentState: Codable {
         }
         clockSynced = try c.decode(Bool.self, forKey: .clockSynced)
         cleanShutdownAt = try time(.cleanShutdownAt)
+        underVoltageSeen = try time(.underVoltageSeen)
+        throttledSeen = try time(.throttledSeen)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -67,6 +75,9 @@ extension AgentState: Codable {
         try c.encode(lastAliveUptime, forKey: .lastAliveUptime)
         try c.encode(clockSynced, forKey: .clockSynced)
         try c.encode(cleanShutdownAt.map(WireTime.format), forKey: .cleanShutdownAt)
+        // Left out when never seen: the file of a device without warnings is what older agents wrote.
+        try c.encodeIfPresent(underVoltageSeen.map(WireTime.format), forKey: .underVoltageSeen)
+        try c.encodeIfPresent(throttledSeen.map(WireTime.format), forKey: .throttledSeen)
     }
 }
 

@@ -135,9 +135,25 @@ public final class Collector: Sendable {
     /// A heartbeat whose token was already checked against `hb.device` (the route authorizes once, before its rate limit).
     func beat(_ hb: Heartbeat) async throws -> HeartbeatReply {
         let now = time()
+        let before = await fleet.live(hb.device)?.record.beat?.health
         let (interval, flip) = await fleet.beat(hb, receivedAt: now)
         if let flip { try await recordUp(flip) }
+        if let change = PowerWarningState.change(from: before, to: hb.health) {
+            try await powerWarning(hb, change, at: now.wall)
+        }
         return HeartbeatReply(serverTime: now.wall, intervalS: interval)
+    }
+
+    /// Logs a power warning appearing or clearing (issue #18) and tells a new under-voltage, damped by the planner.
+    private func powerWarning(_ hb: Heartbeat, _ change: (state: PowerWarningState, words: String),
+                              at: Date) async throws {
+        let event = Event(device: hb.device, at: at, bootID: hb.bootID,
+                          payload: .powerWarning(state: change.state, warnings: change.words))
+        _ = try await stored("insert_events") { try await store.insertEvents([event], receivedAt: at) }
+        logger.notice("\(hb.device): \(LogFormat.detail(event))")
+        if change.state == .appeared, hb.health?.underVoltageNow == true, shared == nil || isLeading {
+            await notifier?.observeUnderVoltage(device: hb.device, at: at)
+        }
     }
 
     /// Commits an up flip from a beat. With several collectors the beat is stored first: the leader,
@@ -404,6 +420,12 @@ public final class Collector: Sendable {
                                 text: "\(name) is up, but its storage is \(what) since \(at) (\(path)): the agent runs from "
                                     + "memory, and an outage will not be found at its next boot until the folder is writable.",
                                 at: p.at)
+        case .underVoltage:
+            let minutes = Int(config.notifyDamp / 60)
+            let again = p.flips > 0 ? " It came back \(p.flips) more time(s) in the last \(minutes) minutes." : ""
+            return Notification(kind: .underVoltage, devices: p.devices, title: "\(name): under-voltage",
+                                text: "\(name) reports under-voltage at \(at): its power supply or cable is too weak, "
+                                    + "the usual cause of a Pi's crashes and outages.\(again)", at: p.at)
         case .test:
             return Self.testNotification(at: p.at)
         }

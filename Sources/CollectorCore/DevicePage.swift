@@ -19,6 +19,10 @@ public enum DevicePage {
             w.element(.main) { w in
                 w.element(.p, [(.class, "sum")], text: sentence(v))
                 if let s = v.storage { storage(&w, s) }
+                if let h = v.health, h.hasPowerWarning {
+                    w.element(.p, [(.class, "warn")], text: "Power: " + h.warnings.joined(separator: ", ")
+                               + " (the device's firmware flags; a weak supply or cable is the usual cause).")
+                }
                 facts(&w, v, now: now)
                 w.element(.h2, text: "Last 7 days")
                 timeline(&w, d, now: now)
@@ -100,6 +104,7 @@ public enum DevicePage {
                 PageParts.time(&w, s.since)
                 w.text(" (\(s.path))")
             }
+            if let h = v.health { row("Power and temperature") { $0.text(PageParts.healthText(h)) } }
             row("Uptime 24 h / 7 d / 30 d") { w in
                 w.text([v.uptime.day, v.uptime.week, v.uptime.month].map(PageParts.percent).joined(separator: " / "))
             }

@@ -13,9 +13,12 @@ public struct BeatState: Sendable, Equatable {
     public var seq: UInt64
     /// The agent's storage warning; kept in memory only (the next beat brings it back after a restart).
     public var storage: StorageWarning?
+    /// The device's power flags and temperature from its newest beat; in memory only, like `storage`.
+    public var health: DeviceHealth?
 
     public init(at: Date, intervalS: Int, agentVersion: String, bootID: String, clockSkewS: Double,
-                clockSynced: Bool, uptimeS: Double, seq: UInt64, storage: StorageWarning? = nil) {
+                clockSynced: Bool, uptimeS: Double, seq: UInt64, storage: StorageWarning? = nil,
+                health: DeviceHealth? = nil) {
         self.at = at
         self.intervalS = intervalS
         self.agentVersion = agentVersion
@@ -25,6 +28,7 @@ public struct BeatState: Sendable, Equatable {
         self.uptimeS = uptimeS
         self.seq = seq
         self.storage = storage
+        self.health = health
     }
 }
 

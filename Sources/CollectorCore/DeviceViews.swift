@@ -52,7 +52,7 @@ public enum DeviceViews {
             clockSynced: r.beat?.clockSynced, uptimeS: r.beat?.uptimeS, currentOutage: current, lastOutage: last,
             uptime: timeline.firstSeen.map { Availability.view(now: now, since: $0, outages: outages, unknown: timeline.unknown) }
                 ?? UptimeView(day: nil, week: nil, month: nil),
-            tags: r.tags, storage: r.beat?.storage)
+            tags: r.tags, storage: r.beat?.storage, health: r.beat?.health)
         let days = Availability.days(30, now: now, since: timeline.firstSeen, outages: outages, unknown: timeline.unknown)
         return DeviceDetail(view: view, outages: outages, unknown: timeline.unknown, firstSeen: timeline.firstSeen, days: days)
     }

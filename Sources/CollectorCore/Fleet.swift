@@ -74,7 +74,7 @@ actor Fleet {
         e.beatSteady = t.steady
         e.record.beat = BeatState(at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
                                   clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
-                                  storage: hb.storage)
+                                  storage: hb.storage, health: hb.health)
         let flip = markAlive(&e, at: receivedAt)
         entries[hb.device] = e
         return (e.record.interval(default: defaultInterval), flip)

@@ -20,6 +20,7 @@ public enum LogFormat {
             if let end = o.end { s += " end=\(t(end))" }
             if let d = o.durationS { s += " duration=\(Durations.text(d))" }
             if !o.clockSynced { s += " clock=unsynced" }
+            if let words = o.powerEvidence { s += "; \(words)" }
             return s
         case .collectorUnreachable(let s, let end):
             return "collector unreachable from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s))))"
@@ -29,6 +30,8 @@ public enum LogFormat {
         case .storage(.ok, let path): return "state folder \(path) writable again: what was held in memory is saved"
         case .storage(let state, let path): return "state folder \(path) \(state.label): running from memory"
         case .flip(let f): return "\(f.from) -> \(f.to): \(f.reason)"
+        case .powerWarning(.appeared, let w): return "power warning: \(w) now (the device's firmware flags)"
+        case .powerWarning(.cleared, let w): return "power warning cleared: no more \(w)"
         case .collectorDown(let s, let end):
             return "collector not running from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s)))); status unknown"
         }

@@ -72,6 +72,11 @@ public enum MetricsExport {
         since += "# TYPE downtime_device_seconds_since_last_beat gauge\n"
         var outages = "# HELP downtime_device_outages Outages of the last 30 days by cause.\n"
         outages += "# TYPE downtime_device_outages gauge\n"
+        var temp = "# HELP downtime_device_temperature_celsius The device's CPU temperature from its newest heartbeat.\n"
+        temp += "# TYPE downtime_device_temperature_celsius gauge\n"
+        var volts = "# HELP downtime_device_under_voltage 1 while the device's firmware reports under-voltage now, "
+            + "0 when not (absent where the device cannot tell).\n"
+        volts += "# TYPE downtime_device_under_voltage gauge\n"
         var counts: [DeviceStatus: Int] = [:]
         for d in details {
             let v = d.view
@@ -86,6 +91,8 @@ public enum MetricsExport {
             if let seen = v.lastSeen {
                 since += "downtime_device_seconds_since_last_beat{device=\"\(name)\"} \(String(format: "%.3f", now.timeIntervalSince(seen)))\n"
             }
+            if let t = v.health?.tempC { temp += "downtime_device_temperature_celsius{device=\"\(name)\"} \(t)\n" }
+            if let uv = v.health?.underVoltageNow { volts += "downtime_device_under_voltage{device=\"\(name)\"} \(uv ? 1 : 0)\n" }
             let recent = d.outages.filter { now.timeIntervalSince($0.start) <= 30 * 86_400 }
             for cause in OutageCause.allCases {
                 let n = recent.filter { $0.cause == cause }.count
@@ -94,7 +101,7 @@ public enum MetricsExport {
         }
         var total = "# HELP downtime_devices Devices by status.\n# TYPE downtime_devices gauge\n"
         for s in DeviceStatus.allCases { total += "downtime_devices{state=\"\(s.rawValue)\"} \(counts[s] ?? 0)\n" }
-        return up + state + since + outages + total
+        return up + state + since + outages + temp + volts + total
     }
 }
 

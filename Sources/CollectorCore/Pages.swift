@@ -39,6 +39,23 @@ enum PageParts {
         }
     }
 
+    /// "power: under-voltage since boot", for a device whose firmware reported a power problem.
+    static func power(_ w: inout HTMLWriter, _ h: DeviceHealth) {
+        guard h.hasPowerWarning else { return }
+        w.element(.small, [(.class, "warn")], text: " power: " + h.warnings.joined(separator: ", "))
+    }
+
+    /// "under-voltage since boot · 52.3 °C", or "no warning · 48 °C"; what the device does not say is left out.
+    static func healthText(_ h: DeviceHealth) -> String {
+        var parts: [String] = []
+        if h.knowsPower {
+            let words = h.warnings.joined(separator: ", ")
+            parts.append(words.isEmpty ? "no under-voltage or throttling since boot" : words)
+        }
+        if let t = h.tempC { parts.append(String(format: "%.1f °C", t)) }
+        return parts.joined(separator: " · ")
+    }
+
     static func status(_ w: inout HTMLWriter, _ s: DeviceStatus) {
         w.element(.span, [(.class, "st " + s.rawValue)], text: s.rawValue)
     }
@@ -188,6 +205,7 @@ public enum OverviewPage {
                 w.element(.a, [(.href, "/devices/\(v.name)")], text: v.name)
                 for t in v.tags { w.element(.span, [(.class, "tag")], text: t) }
                 if let s = v.storage { PageParts.storage(&w, s) }
+                if let h = v.health { PageParts.power(&w, h) }
             }
             w.element(.td) { w in
                 if let seen = v.lastSeen { PageParts.time(&w, seen, relativeTo: now) } else { w.text("never") }

@@ -84,9 +84,11 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var tags: [String]
     /// The agent's newest storage warning (null while its state folder is writable).
     public var storage: StorageWarning?
+    /// The device's power flags and temperature from its newest beat (null where it sends none).
+    public var health: DeviceHealth?
 
     enum CodingKeys: String, CodingKey {
-        case name, status, uptime, tags, storage
+        case name, status, uptime, tags, storage, health
         case lastSeen = "last_seen"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
@@ -101,7 +103,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public init(name: String, status: DeviceStatus, lastSeen: Date?, intervalS: Int, agentVersion: String?,
                 bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
                 currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
-                storage: StorageWarning? = nil) {
+                storage: StorageWarning? = nil, health: DeviceHealth? = nil) {
         self.name = name
         self.status = status
         self.lastSeen = lastSeen
@@ -116,6 +118,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         self.uptime = uptime
         self.tags = tags
         self.storage = storage
+        self.health = health
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -135,6 +138,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(uptime, forKey: .uptime)
         try c.encode(tags, forKey: .tags)
         try c.encode(storage, forKey: .storage)
+        try c.encode(health, forKey: .health)
     }
 }
 

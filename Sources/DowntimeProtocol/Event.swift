@@ -39,9 +39,13 @@ public struct OutageReport: Sendable, Hashable {
     public var clockSynced: Bool
     /// Seconds since boot when reported; lets the collector anchor `end` with its own clock.
     public var uptimeS: Double?
+    /// Power evidence from the boot that ended: the last time the agent saw the device's firmware report
+    /// under-voltage (or throttling). Absent when it saw none or cannot tell (not a Pi, an older agent).
+    public var underVoltageSeen: Date?
+    public var throttledSeen: Date?
 
     public init(cause: OutageCause, start: Date?, end: Date?, durationS: Double?, precisionS: Double,
-                clockSynced: Bool, uptimeS: Double? = nil) {
+                clockSynced: Bool, uptimeS: Double? = nil, underVoltageSeen: Date? = nil, throttledSeen: Date? = nil) {
         self.cause = cause
         self.start = start
         self.end = end
@@ -49,6 +53,24 @@ public struct OutageReport: Sendable, Hashable {
         self.precisionS = precisionS
         self.clockSynced = clockSynced
         self.uptimeS = uptimeS
+        self.underVoltageSeen = underVoltageSeen
+        self.throttledSeen = throttledSeen
+    }
+
+    /// "under-voltage last seen 40 s before the last-alive time", or nil without evidence.
+    public var powerEvidence: String? {
+        var parts: [String] = []
+        for (what, seen) in [("under-voltage", underVoltageSeen), ("throttling", throttledSeen)] {
+            guard let seen else { continue }
+            guard let start else {
+                parts.append("\(what) last seen at \(WireTime.format(seen))")
+                continue
+            }
+            let before = start.timeIntervalSince(seen)
+            let words = before < 120 ? "\(max(0, Int(before.rounded()))) s" : "\(Int((before / 60).rounded())) min"
+            parts.append("\(what) last seen \(words) before the last-alive time")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 }
 
@@ -77,9 +99,10 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         // Made by the collector only.
         case flip
         case collectorDown = "collector_down"
+        case powerWarning = "power_warning"
 
         /// True for the kinds an agent may post.
-        public var isDeviceReported: Bool { self != .flip && self != .collectorDown }
+        public var isDeviceReported: Bool { self != .flip && self != .collectorDown && self != .powerWarning }
     }
 
     public enum Payload: Sendable, Hashable {
@@ -95,6 +118,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case flip(FlipRecord)
         /// The collector itself was not running: nothing is known of any device then.
         case collectorDown(start: Date, end: Date)
+        /// A power warning from the device's beats appeared or cleared; `warnings` in words.
+        case powerWarning(state: PowerWarningState, warnings: String)
 
         public var kind: Kind {
             switch self {
@@ -106,6 +131,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             case .outboxDropped: .outboxDropped
             case .storage: .storage
             case .flip: .flip
+            case .powerWarning: .powerWarning
             case .collectorDown: .collectorDown
             }
         }
@@ -138,6 +164,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case precisionS = "precision_s"
         case clockSynced = "clock_synced"
         case uptimeS = "uptime_s"
+        case underVoltageSeen = "under_voltage_seen"
+        case throttledSeen = "throttled_seen"
         case deltaS = "delta_s"
         case count, kinds, from, to, reason, state, path
     }
@@ -147,13 +175,15 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
     private static func fields(of kind: Kind) -> [Key] {
         switch kind {
         case .agentStarted: [.agentVersion]
-        case .outage: [.cause, .start, .end, .durationS, .precisionS, .clockSynced, .uptimeS]
+        case .outage:
+            [.cause, .start, .end, .durationS, .precisionS, .clockSynced, .uptimeS, .underVoltageSeen, .throttledSeen]
         case .collectorUnreachable, .collectorDown: [.start, .end]
         case .clockJump: [.deltaS]
         case .shutdown: []
         case .outboxDropped: [.count, .kinds]
         case .storage: [.state, .path]
         case .flip: [.from, .to, .reason]
+        case .powerWarning: [.state, .reason]
         }
     }
 
@@ -196,8 +226,11 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             if let start, let end, end < start {
                 throw WireValidationError(field: field(.end), "must not be before start")
             }
+            let underVoltageSeen = try c.decodeIfPresent(Date.self, forKey: .underVoltageSeen)
+            let throttledSeen = try c.decodeIfPresent(Date.self, forKey: .throttledSeen)
             payload = .outage(OutageReport(cause: cause, start: start, end: end, durationS: duration,
-                                           precisionS: precision, clockSynced: synced, uptimeS: uptime))
+                                           precisionS: precision, clockSynced: synced, uptimeS: uptime,
+                                           underVoltageSeen: underVoltageSeen, throttledSeen: throttledSeen))
         case .collectorUnreachable, .collectorDown:
             let start = try c.decode(Date.self, forKey: .start)
             let end = try c.decode(Date.self, forKey: .end)
@@ -218,6 +251,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .storage:
             payload = .storage(state: try c.decode(StorageState.self, forKey: .state),
                                path: try Check.text(c.decode(String.self, forKey: .path), field: field(.path), max: 1024))
+        case .powerWarning:
+            let words = try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)
+            payload = .powerWarning(state: try c.decode(PowerWarningState.self, forKey: .state), warnings: words)
         case .flip:
             payload = .flip(FlipRecord(
                 from: try Check.text(c.decode(String.self, forKey: .from), field: field(.from)),
@@ -244,6 +280,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             try c.encode(o.precisionS, forKey: .precisionS)
             try c.encode(o.clockSynced, forKey: .clockSynced)
             try c.encodeIfPresent(o.uptimeS, forKey: .uptimeS)
+            try c.encodeIfPresent(o.underVoltageSeen, forKey: .underVoltageSeen)
+            try c.encodeIfPresent(o.throttledSeen, forKey: .throttledSeen)
         case .collectorUnreachable(let start, let end), .collectorDown(let start, let end):
             try c.encode(start, forKey: .start)
             try c.encode(end, forKey: .end)
@@ -257,6 +295,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .storage(let state, let path):
             try c.encode(state, forKey: .state)
             try c.encode(path, forKey: .path)
+        case .powerWarning(let state, let warnings):
+            try c.encode(state, forKey: .state)
+            try c.encode(warnings, forKey: .reason)
         case .flip(let f):
             try c.encode(f.from, forKey: .from)
             try c.encode(f.to, forKey: .to)

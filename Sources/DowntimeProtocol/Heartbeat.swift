@@ -16,6 +16,8 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     public var agentVersion: String
     /// Present only while the agent's state folder cannot be written (optional: older peers omit it).
     public var storage: StorageWarning?
+    /// The device's power and thermal state where it has sensors (optional: older agents and other devices omit it).
+    public var health: DeviceHealth?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case device, seq
@@ -25,11 +27,12 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         case clockSynced = "clock_synced"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
-        case storage
+        case storage, health
     }
 
     public init(device: String, seq: UInt64, bootID: String, uptimeS: Double, sentAt: Date,
-                clockSynced: Bool, intervalS: Int, agentVersion: String, storage: StorageWarning? = nil) {
+                clockSynced: Bool, intervalS: Int, agentVersion: String, storage: StorageWarning? = nil,
+                health: DeviceHealth? = nil) {
         self.device = device
         self.seq = seq
         self.bootID = bootID
@@ -39,6 +42,7 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         self.intervalS = intervalS
         self.agentVersion = agentVersion
         self.storage = storage
+        self.health = health
     }
 
     private static let keys = Set(CodingKeys.allCases.map(\.rawValue))
@@ -56,6 +60,7 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         agentVersion = try Check.text(c.decode(String.self, forKey: .agentVersion), field: "agent_version")
         // Absent while healthy, never null.
         storage = c.contains(.storage) ? try c.decode(StorageWarning.self, forKey: .storage) : nil
+        health = c.contains(.health) ? try c.decode(DeviceHealth.self, forKey: .health) : nil
     }
 }
 

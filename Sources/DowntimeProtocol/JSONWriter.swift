@@ -119,6 +119,20 @@ extension StorageWarning {
     }
 }
 
+extension DeviceHealth {
+    /// The same object `Codable` writes (absent members left out), keys sorted.
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            if let v = freqCappedSinceBoot { w.key("freq_capped_since_boot"); w.bool(v) }
+            if let v = tempC { w.key("temp_c"); w.double(v) }
+            if let v = throttledNow { w.key("throttled_now"); w.bool(v) }
+            if let v = throttledSinceBoot { w.key("throttled_since_boot"); w.bool(v) }
+            if let v = underVoltageNow { w.key("under_voltage_now"); w.bool(v) }
+            if let v = underVoltageSinceBoot { w.key("under_voltage_since_boot"); w.bool(v) }
+        }
+    }
+}
+
 extension DeviceView {
     /// The same object `encode(to:)` writes (nulls written out), keys sorted.
     public func write(to w: inout JSONWriter) {
@@ -128,6 +142,7 @@ extension DeviceView {
             w.key("clock_skew_s"); w.double(clockSkewS)
             w.key("clock_synced"); w.bool(clockSynced)
             w.key("current_outage"); if let o = currentOutage { o.write(to: &w) } else { w.null() }
+            w.key("health"); if let h = health { h.write(to: &w) } else { w.null() }
             w.key("interval_s"); w.int(intervalS)
             w.key("last_outage"); if let o = lastOutage { o.write(to: &w) } else { w.null() }
             w.key("last_seen"); w.date(lastSeen)

@@ -9,11 +9,14 @@ final class Harness {
     let facts = FakeFacts()
     let transport = FakeTransport()
     let lines = LogLines()
+    /// Empty unless a test writes files: the machine's own sensors never leak into a test.
+    let sysfs = FakeSysfs()
     var config: AgentConfig
 
     init(token: String? = "tok-1", enrollmentKey: String? = nil, limits: OutboxLimits = OutboxLimits()) {
         config = AgentConfig(collectorURL: "http://collector", device: "pi-1", token: token, stateDir: dir.path,
-                             interval: 10, persistInterval: 60, enrollmentKey: enrollmentKey, outboxLimits: limits)
+                             interval: 10, persistInterval: 60, enrollmentKey: enrollmentKey, outboxLimits: limits,
+                             sysfsRoot: sysfs.root)
     }
 
     let fs = FaultyFileSystem()
@@ -23,7 +26,10 @@ final class Harness {
     }
 
     func state() -> StateLoad { StateFile(path: dir.file("state.json")).load() }
-    deinit { dir.cleanup() }
+    deinit {
+        dir.cleanup()
+        sysfs.cleanup()
+    }
 }
 
 private func network(_ r: FakeTransport.Request) throws(TransportError) -> HTTPResponse {

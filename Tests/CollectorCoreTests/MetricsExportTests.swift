@@ -38,3 +38,26 @@ import Testing
             """)
     }
 }
+
+@Suite struct PowerMetricsTests {
+    @Test func temperatureAndUnderVoltageGaugesWhereTheDeviceSaysThem() {
+        let now = RenderingTests.now
+        var hot = RenderingTests.detail("pi-hot", .up)
+        hot.view.health = DeviceHealth(underVoltageNow: true, underVoltageSinceBoot: true, tempC: 71.5)
+        var fine = RenderingTests.detail("pi-fine", .up)
+        fine.view.health = DeviceHealth(underVoltageNow: false, tempC: 40)
+        var thermo = RenderingTests.detail("nas", .up)
+        thermo.view.health = DeviceHealth(tempC: 35.2)
+        let text = MetricsExport.devices([hot, fine, thermo, RenderingTests.detail("router", .up)], now: now)
+        #expect(text.contains("# TYPE downtime_device_temperature_celsius gauge\n"))
+        #expect(text.contains("# TYPE downtime_device_under_voltage gauge\n"))
+        #expect(text.contains("downtime_device_temperature_celsius{device=\"pi-hot\"} 71.5\n"))
+        #expect(text.contains("downtime_device_temperature_celsius{device=\"pi-fine\"} 40.0\n"))
+        #expect(text.contains("downtime_device_temperature_celsius{device=\"nas\"} 35.2\n"))
+        #expect(text.contains("downtime_device_under_voltage{device=\"pi-hot\"} 1\n"))
+        #expect(text.contains("downtime_device_under_voltage{device=\"pi-fine\"} 0\n"))
+        // Unknown is absent, never 0.
+        #expect(!text.contains("downtime_device_under_voltage{device=\"nas\"}"))
+        #expect(!text.contains("temperature_celsius{device=\"router\"}"))
+    }
+}

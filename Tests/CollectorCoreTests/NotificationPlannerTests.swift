@@ -42,6 +42,22 @@ import Testing
         #expect(run(&p, at: 90) == ["storage:a", "storage:b"])
     }
 
+    @Test func underVoltageIsToldAtOnceThenDampedWithOneSummary() {
+        var p = NotificationPlanner(damp: 600)
+        p.observeUnderVoltage(device: "a", at: Self.t0)
+        #expect(run(&p, at: 0) == ["under_voltage:a"])
+        p.observeUnderVoltage(device: "a", at: Self.t0 + 60)  // back within the quiet time: counted
+        p.observeUnderVoltage(device: "a", at: Self.t0 + 120)
+        p.observeUnderVoltage(device: "b", at: Self.t0 + 120)  // another device: its own
+        #expect(run(&p, at: 120) == ["under_voltage:b"])
+        #expect(run(&p, at: 599) == [])
+        let summary = p.due(now: Self.t0 + 600, deviceCount: 10)
+        #expect(summary.map(\.kind) == [.underVoltage] && summary.first?.flips == 2 && summary.first?.devices == ["a"])
+        p.observeUnderVoltage(device: "a", at: Self.t0 + 700)  // after the quiet time: told again
+        #expect(run(&p, at: 700) == ["under_voltage:a"])
+        #expect(run(&p, at: 720) == [])  // b's quiet time ends without returns: nothing
+    }
+
     @Test func newDevicesAreToldAtOnce() {
         var p = NotificationPlanner()
         p.observe([Self.flip("n", "new", "up")], now: Self.t0)

@@ -16,11 +16,14 @@ import Testing
                    lastOutage: OutageView(start: t - 7200, end: t - 3600, durationS: 3600, cause: .powerLoss, source: "merged"),
                    uptime: UptimeView(day: 0.999, week: 1, month: 1e-7), tags: ["office", "a/b", "<tag>"],
                    storage: StorageWarning(state: .readOnly, path: "/var/lib/\"agent\"/é", since: t - 60, unsavedEvents: 2,
-                                           error: "create /x: Read-only file system")),
+                                           error: "create /x: Read-only file system"),
+                   health: DeviceHealth(underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: false,
+                                        throttledSinceBoot: true, freqCappedSinceBoot: false, tempC: 71.3)),
         DeviceView(name: "nas.lan", status: .up, lastSeen: t + 1, intervalS: 1, agentVersion: "x", bootID: "", clockSkewS: 3.25,
                    clockSynced: true, uptimeS: 0.5, currentOutage: nil, lastOutage: nil,
                    uptime: UptimeView(day: 0, week: nil, month: 0.5), tags: ["solo"],
-                   storage: StorageWarning(state: .full, path: "/s", since: t, unsavedEvents: 0)),
+                   storage: StorageWarning(state: .full, path: "/s", since: t, unsavedEvents: 0),
+                   health: DeviceHealth(tempC: -4)),
     ]
 
     static func tree(_ bytes: [UInt8]) throws -> NSDictionary {

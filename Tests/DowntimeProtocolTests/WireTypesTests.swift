@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DowntimeProtocol
 
 private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws(WireValidationError) -> T {
@@ -119,6 +120,9 @@ private let beat = """
             .storage(state: .ok, path: "/var/lib/downtime-agent"),
             .flip(FlipRecord(from: "up", to: "down", reason: "no heartbeat for 35 s")),
             .collectorDown(start: t, end: t + 100),
+            .powerWarning(state: .cleared, warnings: "under-voltage, throttled"),
+            .outage(OutageReport(cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true,
+                                 underVoltageSeen: t - 40, throttledSeen: t - 2)),
         ]
         #expect(Set(payloads.map(\.kind)) == Set(Event.Kind.allCases))
         for payload in payloads {
@@ -194,5 +198,39 @@ private let beat = """
         #expect(hb.agentVersion == wide)
         let over = String(repeating: "é", count: 65)
         #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"0.1.0\"", with: "\"\(over)\"")) == "agent_version")
+    }
+}
+
+@Suite struct PowerWarningStateTests {
+    static let on = DeviceHealth(underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: false)
+    static let both = DeviceHealth(underVoltageNow: true, throttledNow: true)
+    static let off = DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: true, throttledNow: false)
+    static let thermometer = DeviceHealth(tempC: 40)
+
+    static let cases: [(DeviceHealth?, DeviceHealth?, String?)] = [
+        (nil, on, "appeared under-voltage"),
+        (off, on, "appeared under-voltage"),
+        (off, both, "appeared under-voltage, throttled"),
+        (on, off, "cleared under-voltage"),
+        (both, off, "cleared under-voltage, throttled"),
+        (on, both, nil),  // still warning: no new event
+        (on, on, nil),
+        (off, off, nil),
+        (on, nil, nil),  // a beat without health: unknown, not cleared
+        (on, thermometer, nil),
+        (nil, off, nil),
+    ]
+
+    @Test(arguments: cases)
+    func changes(old: DeviceHealth?, new: DeviceHealth?, expected: String?) {
+        let c = PowerWarningState.change(from: old, to: new)
+        #expect(c.map { "\($0.state.rawValue) \($0.words)" } == expected)
+    }
+
+    @Test func theEventRoundTripsAndAgentsCannotPostIt() throws {
+        let e = Event(device: "pi-1", at: Date(timeIntervalSince1970: 1_795_335_000), bootID: "ab-12",
+                      payload: .powerWarning(state: .appeared, warnings: "under-voltage"))
+        #expect(try WireCoding.decode(Event.self, from: try WireCoding.encode(e)) == e)
+        #expect(!Event.Kind.powerWarning.isDeviceReported)
     }
 }

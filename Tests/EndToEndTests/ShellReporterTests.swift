@@ -37,6 +37,37 @@ import Testing
         }
     }
 
+    @Test func theReporterSendsThePowerFlagsItCanReadWithCat() throws {
+        let data = try Binaries.tempDir("sh health")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let token = String(try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
+            .out.split(separator: "\n").last ?? "")
+        let collector = try CollectorProcess(dataDir: data)
+        let d = try Self.device(collector.url, token: token, dir: data)
+        let api = "\(collector.url)/api/v1/devices/router"
+        // No such files: no field (an older collector's beat).
+        #expect(try d.once().status == 0)
+        #expect(try Curl.get(api, as: DeviceView.self).health == nil)
+
+        let root = data + "/sys root"
+        func write(_ path: String, _ text: String) throws {
+            try FileManager.default.createDirectory(atPath: root + (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try text.write(toFile: root + path, atomically: true, encoding: .utf8)
+        }
+        try write("/sys/devices/platform/soc/soc:firmware/get_throttled", "20006\n")
+        try write("/sys/class/hwmon/hwmon2/name", "rpi_volt\n")
+        try write("/sys/class/hwmon/hwmon2/in0_lcrit_alarm", "1\n")
+        try write("/sys/class/thermal/thermal_zone0/temp", "61870\n")
+        var env = d.env
+        env["DOWNTIME_SYSFS_ROOT"] = root
+        let run = try Binaries.run("/bin/dash", [Self.script, "--once"], env: env)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(try Curl.get(api, as: DeviceView.self).health
+                == DeviceHealth(underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: true,
+                                throttledSinceBoot: true, freqCappedSinceBoot: true, tempC: 61.9))
+    }
+
     @Test func bootIdGapDetectionOverCurl() throws {
         let data = try Binaries.tempDir("sh")
         defer { try? FileManager.default.removeItem(atPath: data) }

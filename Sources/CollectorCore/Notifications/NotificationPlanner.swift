@@ -7,7 +7,8 @@ import Foundation
 /// - an up waits `settle`, so the agent's own report of the outage (cause, exact end) can join it;
 /// - after a down message, `damp` minutes of bouncing give no more messages but one summary at the end;
 /// - a device seen for the first time is told at once;
-/// - an agent's storage problem is told once per problem (its `storage` event, not every beat that carries it).
+/// - an agent's storage problem is told once per problem (its `storage` event, not every beat that carries it);
+/// - a device's under-voltage is told when it appears, then `damp` quiet with one summary of its returns.
 public struct NotificationPlanner: Sendable {
     /// A message to send: what happened, to whom, and when it was observed.
     public struct Planned: Sendable, Equatable {
@@ -41,6 +42,8 @@ public struct NotificationPlanner: Sendable {
     var devices: [String: DeviceState] = [:]
     /// The storage problem last told per device; cleared by its `ok` event.
     var storageTold: [String: StorageState] = [:]
+    /// Per device: until when under-voltage is kept quiet, and how often it came back meanwhile.
+    var underVoltage: [String: (quietUntil: Date, again: Int)] = [:]
 
     public init(damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30) {
         self.damp = damp
@@ -98,6 +101,18 @@ public struct NotificationPlanner: Sendable {
         ready.append(Planned(kind: .storage, devices: [device], at: at, reason: "\(state.label)|\(path)", flips: 0))
     }
 
+    /// Takes a device's under-voltage appearing at `at`: told at once, then quiet for `damp`; returns within
+    /// that time are counted and told in one summary when it ends.
+    public mutating func observeUnderVoltage(device: String, at: Date) {
+        if var s = underVoltage[device], at < s.quietUntil {
+            s.again += 1
+            underVoltage[device] = s
+            return
+        }
+        underVoltage[device] = (at + damp, 0)
+        ready.append(Planned(kind: .underVoltage, devices: [device], at: at, reason: "", flips: 0))
+    }
+
     /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping.
     public mutating func due(now: Date, deviceCount: Int) -> [Planned] {
         var out = ready
@@ -116,6 +131,12 @@ public struct NotificationPlanner: Sendable {
         if !dueUps.isEmpty {
             ups.removeAll { $0.due <= now }
             out += group(dueUps, kind: .up, now: now, deviceCount: deviceCount)
+        }
+        for (name, s) in underVoltage where s.quietUntil <= now {
+            if s.again > 0 {
+                out.append(Planned(kind: .underVoltage, devices: [name], at: now, reason: "", flips: s.again))
+            }
+            underVoltage[name] = nil
         }
         for (name, s) in devices {
             guard let until = s.quietUntil, until <= now else { continue }

@@ -40,6 +40,10 @@ public actor Notifier {
         planner.observe(flips, now: now)
     }
 
+    func observeUnderVoltage(device: String, at: Date) {
+        planner.observeUnderVoltage(device: device, at: at)
+    }
+
     func observeStorage(device: String, state: StorageState, path: String, at: Date) {
         planner.observeStorage(device: device, state: state, path: path, at: at)
     }

@@ -61,6 +61,8 @@ public struct Notification: Sendable, Equatable {
         case down, up, new, flapping, group, test
         /// An agent cannot write its state folder (read-only, full, failing).
         case storage
+        /// A device's firmware reports under-voltage (damped like flapping).
+        case underVoltage = "under_voltage"
     }
 
     public var kind: Kind
