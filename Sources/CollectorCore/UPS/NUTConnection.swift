@@ -3,13 +3,6 @@ import Foundation
 import Glibc
 #endif
 
-/// Why a NUT server could not be read, in words for one log line.
-public struct NUTFailure: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// One blocking TCP connection to a NUT server, with timeouts on connect, send and receive so that a
 /// dead server costs at most a few seconds of the poller's own thread (never a Swift task's).
 final class NUTConnection {
