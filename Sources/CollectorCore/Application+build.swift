@@ -79,6 +79,12 @@ public func buildApplication(
     let server = tls.map { HTTPServerBuilder.reloadingTLS(http1, tls: $0.tls) } ?? .http1(configuration: http1)
     var services: [any Service] = [CollectorService(collector: collector)]
     if let tls { services.append(tls) }
+    if !collector.config.nutServers.isEmpty {
+        let clock = collector.clock
+        services.append(UPSMonitor(servers: collector.config.nutServers, interval: collector.config.nutPollInterval,
+                                   backoff: collector.config.nutBackoff, logger: collector.logger,
+                                   now: { clock.now() }, onEvent: { _ in }))
+    }
     return Application(
         router: buildRouter(collector),
         server: server,

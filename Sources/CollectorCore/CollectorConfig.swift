@@ -54,6 +54,12 @@ public struct CollectorConfig: Sendable {
     /// PEM certificate (chain) and key: with both, the collector serves HTTPS only.
     public var tlsCert: String?
     public var tlsKey: String?
+    /// NUT servers whose UPSes are followed (`DOWNTIME_NUT`); none by default.
+    public var nutServers: [NUTServerSpec] = []
+    /// Seconds between two polls of a NUT server.
+    public var nutPollInterval: TimeInterval = 5
+    /// Pauses before retrying an unreadable NUT server, the last one repeated.
+    public var nutBackoff: [TimeInterval] = [5, 10, 30, 60]
 
     public init() {}
 
@@ -102,6 +108,8 @@ public struct CollectorConfig: Sendable {
         case maintenance = "DOWNTIME_MAINTENANCE"
         case tlsCert = "DOWNTIME_TLS_CERT"
         case tlsKey = "DOWNTIME_TLS_KEY"
+        /// UPSes to follow, as `NUTServerSpec.parseList` reads them.
+        case nut = "DOWNTIME_NUT"
 
         /// The command-line flag that sets this key, where there is one.
         public var flag: String? {
@@ -212,6 +220,9 @@ public struct CollectorConfig: Sendable {
             } catch {
                 throw ConfigError(key: name(.maintenance), message: (error as? WireValidationError)?.message ?? "invalid")
             }
+        }
+        if let n = merged[.nut], !n.trimmingCharacters(in: .whitespaces).isEmpty {
+            c.nutServers = try NUTServerSpec.parseList(n, key: name(.nut))
         }
         let cert = merged[.tlsCert].flatMap { $0.isEmpty ? nil : $0 }
         let key = merged[.tlsKey].flatMap { $0.isEmpty ? nil : $0 }

@@ -1,0 +1,99 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One blocking TCP connection to a NUT server, with timeouts on connect, send and receive so that a
+/// dead server costs at most a few seconds of the poller's own thread (never a Swift task's).
+final class NUTConnection {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(host: String, port: Int, timeout: TimeInterval) throws {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_UNSPEC
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else {
+            throw NUTFailure("cannot resolve \(host): \(String(cString: gai_strerror(rc)))")
+        }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var ai: UnsafeMutablePointer<addrinfo>? = first
+        while let a = ai {
+            ai = a.pointee.ai_next
+            let s = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
+            if s < 0 { lastError = String(cString: strerror(errno)); continue }
+            if let e = Self.connect(s, a.pointee.ai_addr, a.pointee.ai_addrlen, timeout: timeout) {
+                close(s)
+                lastError = e
+                continue
+            }
+            var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+            setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            fd = s
+            return
+        }
+        throw NUTFailure("cannot connect to \(host):\(port): \(lastError)")
+    }
+
+    deinit { close(fd) }
+
+    /// A non-blocking connect waited on with poll: a black-holed address fails after `timeout`.
+    private static func connect(_ s: Int32, _ addr: UnsafePointer<sockaddr>, _ len: socklen_t,
+                                timeout: TimeInterval) -> String? {
+        let flags = fcntl(s, F_GETFL)
+        _ = fcntl(s, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(s, F_SETFL, flags) }
+        if Glibc.connect(s, addr, len) == 0 { return nil }
+        guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
+        var p = pollfd(fd: s, events: Int16(POLLOUT), revents: 0)
+        let n = poll(&p, 1, Int32(timeout * 1000))
+        if n == 0 { return "timed out" }
+        if n < 0 { return String(cString: strerror(errno)) }
+        var err: Int32 = 0
+        var errLen = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &errLen)
+        return err == 0 ? nil : String(cString: strerror(err))
+    }
+
+    /// Sends one request line and reads one reply line.
+    func request(_ words: [String]) throws -> NUTReply {
+        try send(words.map(NUTReply.quote).joined(separator: " ") + "\n")
+        return try NUTReply.parse(readLine())
+    }
+
+    private func send(_ text: String) throws {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NUTFailure(errno == EAGAIN ? "send timed out" : "send failed: \(String(cString: strerror(errno)))")
+            }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
+    /// One line without its newline; upsd's lines are short, so a runaway one is refused.
+    private func readLine() throws -> String {
+        while true {
+            if let nl = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<nl], as: UTF8.self)
+                buffer.removeSubrange(...nl)
+                return line.hasSuffix("\r") ? String(line.dropLast()) : line
+            }
+            guard buffer.count < 64 * 1024 else { throw NUTFailure("reply line too long") }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { throw NUTFailure("the server closed the connection") }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NUTFailure(errno == EAGAIN ? "no answer (timed out)" : "receive failed: \(String(cString: strerror(errno)))")
+            }
+            buffer += chunk[..<n]
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// One NUT server to follow and the UPSes on it, from `DOWNTIME_NUT`:
+/// entries separated by `;`, each `ups@host[:port] [user=NAME] [password=SECRET]`; entries on the same
+/// host and port share one connection.
+public struct NUTServerSpec: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var ups: [String]
+    public var user: String?
+    public var password: String?
+
+    public static let defaultPort = 3493
+
+    public init(host: String, port: Int = defaultPort, ups: [String], user: String? = nil, password: String? = nil) {
+        self.host = host
+        self.port = port
+        self.ups = ups
+        self.user = user
+        self.password = password
+    }
+
+    /// How a UPS on this server is named in logs and events: `myups@host:3493`.
+    public func name(of ups: String) -> String { "\(ups)@\(host):\(port)" }
+
+    /// Parses the whole value; an error's message says which entry is wrong and why.
+    public static func parseList(_ value: String, key: String) throws -> [NUTServerSpec] {
+        var out: [NUTServerSpec] = []
+        for raw in value.split(separator: ";") {
+            let entry = raw.trimmingCharacters(in: .whitespaces)
+            if entry.isEmpty { continue }
+            let e = try parse(entry, key: key)
+            if let i = out.firstIndex(where: { $0.host == e.host && $0.port == e.port }) {
+                guard out[i].user == e.user && out[i].password == e.password else {
+                    throw ConfigError(key: key, message: "\(entry): another entry for \(e.host):\(e.port) has other credentials")
+                }
+                guard !out[i].ups.contains(e.ups[0]) else {
+                    throw ConfigError(key: key, message: "\(entry): named twice")
+                }
+                out[i].ups += e.ups
+            } else {
+                out.append(e)
+            }
+        }
+        guard !out.isEmpty else { throw ConfigError(key: key, message: "no UPS given; expected ups@host[:port]") }
+        return out
+    }
+
+    static func parse(_ entry: String, key: String) throws -> NUTServerSpec {
+        func bad(_ why: String) -> ConfigError {
+            ConfigError(key: key, message: "\(entry): \(why); expected ups@host[:port] [user=NAME] [password=SECRET]")
+        }
+        let parts = entry.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let address = parts.first, let at = address.firstIndex(of: "@") else { throw bad("no ups@host") }
+        let ups = String(address[..<at])
+        var hostPort = String(address[address.index(after: at)...])
+        // A NUT UPS name is a plain word: it goes into requests unquoted.
+        guard !ups.isEmpty, ups.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+            throw bad("bad UPS name")
+        }
+        var port = defaultPort
+        var host: String
+        if hostPort.hasPrefix("[") {  // [::1]:3493
+            guard let close = hostPort.firstIndex(of: "]") else { throw bad("unclosed [") }
+            host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
+            hostPort = String(hostPort[hostPort.index(after: close)...])
+            if !hostPort.isEmpty {
+                guard hostPort.hasPrefix(":"), let p = Int(hostPort.dropFirst()), (1...65535).contains(p) else {
+                    throw bad("bad port")
+                }
+                port = p
+            }
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            host = String(hostPort[..<colon])
+            guard let p = Int(hostPort[hostPort.index(after: colon)...]), (1...65535).contains(p) else {
+                throw bad("bad port")
+            }
+            port = p
+        } else {
+            host = hostPort
+        }
+        guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == "@" }) else { throw bad("bad host") }
+        var spec = NUTServerSpec(host: host, port: port, ups: [ups])
+        for option in parts.dropFirst() {
+            guard let eq = option.firstIndex(of: "=") else { throw bad("\(option) is not name=value") }
+            let value = String(option[option.index(after: eq)...])
+            guard !value.isEmpty else { throw bad("\(option) is empty") }
+            switch option[..<eq] {
+            case "user": spec.user = value
+            case "password": spec.password = value
+            default: throw bad("unknown option \(option[..<eq])")
+            }
+        }
+        guard (spec.user == nil) == (spec.password == nil) else { throw bad("user and password go together") }
+        return spec
+    }
+}
