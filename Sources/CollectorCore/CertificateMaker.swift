@@ -46,7 +46,7 @@ public struct CertificateMaker {
         // Replaced in one step: a collector reloading it never reads half a file.
         try chain.write(to: URL(fileURLWithPath: cert + ".new"))
         guard rename(cert + ".new", cert) == 0 else {
-            throw ConfigError(key: "tls init", message: "cannot replace \(cert): \(String(cString: strerror(errno)))")
+            throw ConfigError(key: "tls init", message: "cannot replace \(cert): \(FileProblem.text(errno))")
         }
         for f in [caKey, key] { try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: f) }
         return Made(caFile: ca, cert: cert, key: key, pin: try Self.pin(ofKey: key))

@@ -9,7 +9,7 @@ public enum ListenProblem {
         let port = config.origin(.port)
         let host = config.origin(.host)
         if let io = error as? IOError {
-            let why = String(cString: strerror(io.errnoCode))
+            let why = FileProblem.text(io.errnoCode)
             switch io.errnoCode {
             case EADDRINUSE:
                 return "cannot listen on \(address) (\(port)): \(why): another program (a second collector?) "

@@ -116,7 +116,7 @@ public final class PostgresStore: SharedStore {
             if let first = c.connectionErrors.first { return describeTransport(first.error) }
         }
         if let io = error as? IOError {
-            let why = String(cString: strerror(io.errnoCode))
+            let why = FileProblem.text(io.errnoCode)
             return io.errnoCode == ECONNREFUSED ? "\(why): is PostgreSQL running and listening there?" : why
         }
         if let channel = error as? ChannelError, case .connectTimeout = channel {

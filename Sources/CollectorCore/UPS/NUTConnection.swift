@@ -24,7 +24,7 @@ final class NUTConnection {
         while let a = ai {
             ai = a.pointee.ai_next
             let s = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
-            if s < 0 { lastError = String(cString: strerror(errno)); continue }
+            if s < 0 { lastError = FileProblem.text(errno); continue }
             if let e = Self.connect(s, a.pointee.ai_addr, a.pointee.ai_addrlen, timeout: timeout) {
                 close(s)
                 lastError = e
@@ -48,15 +48,15 @@ final class NUTConnection {
         _ = fcntl(s, F_SETFL, flags | O_NONBLOCK)
         defer { _ = fcntl(s, F_SETFL, flags) }
         if Glibc.connect(s, addr, len) == 0 { return nil }
-        guard errno == EINPROGRESS else { return String(cString: strerror(errno)) }
+        guard errno == EINPROGRESS else { return FileProblem.text(errno) }
         var p = pollfd(fd: s, events: Int16(POLLOUT), revents: 0)
         let n = poll(&p, 1, Int32(timeout * 1000))
         if n == 0 { return "timed out" }
-        if n < 0 { return String(cString: strerror(errno)) }
+        if n < 0 { return FileProblem.text(errno) }
         var err: Int32 = 0
         var errLen = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &errLen)
-        return err == 0 ? nil : String(cString: strerror(err))
+        return err == 0 ? nil : FileProblem.text(err)
     }
 
     /// Sends one request line and reads one reply line.
@@ -71,7 +71,7 @@ final class NUTConnection {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw NUTFailure(errno == EAGAIN ? "send timed out" : "send failed: \(String(cString: strerror(errno)))")
+                throw NUTFailure(errno == EAGAIN ? "send timed out" : "send failed: \(FileProblem.text(errno))")
             }
             bytes = bytes.dropFirst(n)
         }
@@ -91,7 +91,7 @@ final class NUTConnection {
             if n == 0 { throw NUTFailure("the server closed the connection") }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw NUTFailure(errno == EAGAIN ? "no answer (timed out)" : "receive failed: \(String(cString: strerror(errno)))")
+                throw NUTFailure(errno == EAGAIN ? "no answer (timed out)" : "receive failed: \(FileProblem.text(errno))")
             }
             buffer += chunk[..<n]
         }
