@@ -1,0 +1,51 @@
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+
+/// The read API: devices and their logs as JSON.
+struct APIController<Context: RequestContext> {
+    let collector: Collector
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("collector") { _, _ in
+            try JSONIO.response(CollectorState(collector.health.snapshot()))
+        }
+        group.get("devices") { request, _ in
+            let q = request.uri.queryParameters
+            let limit = try Query.int(q.get("limit"), field: "limit", range: 1...10_000, default: 1000)
+            let after = try q.get("cursor").map { c -> String in
+                guard let name = DeviceName.normalize(c) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
+                return name
+            }
+            let all = try await collector.deviceViews().sorted { $0.name < $1.name }
+            let rest = after.map { a in all.filter { $0.name > a } } ?? all
+            let page = Array(rest.prefix(limit))
+            return JSONIO.response(json: DeviceList(devices: page, next: rest.count > limit ? page.last?.name : nil).jsonBytes())
+        }
+        group.get("devices/{name}") { _, context in
+            let name = try JSONIO.deviceName(context)
+            guard let view = try await collector.deviceView(name) else { throw APIError.noDevice(name) }
+            return try JSONIO.response(view)
+        }
+        group.get("devices/{name}/events") { request, context in
+            let name = try JSONIO.deviceName(context)
+            let q = request.uri.queryParameters
+            let limit = try Query.int(q.get("limit"), field: "limit", range: 1...1000, default: 100)
+            let since = try q.get("since").map { s -> Date in
+                guard let d = WireTime.parse(s) else {
+                    throw APIError(.badRequest, "since must be an ISO 8601 time such as 2026-11-22T08:00:00Z", field: "since")
+                }
+                return d
+            }
+            let cursor = try q.get("cursor").map { c -> Int64 in
+                guard let n = Int64(c), n >= 0 else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
+                return n
+            }
+            guard try await collector.store.device(named: name) != nil else { throw APIError.noDevice(name) }
+            let rows = try await collector.store.events(device: name, since: since, afterSeq: cursor, limit: limit + 1)
+            let page = Array(rows.prefix(limit))
+            let next = rows.count > limit ? page.last.map { String($0.seq) } : nil
+            return try JSONIO.response(EventList(events: page.map(\.event), next: next))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import CurlClient
+import DowntimeProtocol
+import Foundation
+
+/// Something worth telling people, in words and facts.
+public struct Notification: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case down, up, new, flapping, group, test
+        /// An agent cannot write its state folder (read-only, full, failing).
+        case storage
+        /// A device's firmware reports under-voltage (damped like flapping).
+        case underVoltage = "under_voltage"
+    }
+
+    public var kind: Kind
+    public var devices: [String]
+    public var title: String
+    public var text: String
+    public var at: Date
+    public var outage: OutageView?
+
+    public init(kind: Kind, devices: [String], title: String, text: String, at: Date, outage: OutageView? = nil) {
+        self.kind = kind
+        self.devices = devices
+        self.title = title
+        self.text = text
+        self.at = at
+        self.outage = outage
+    }
+}

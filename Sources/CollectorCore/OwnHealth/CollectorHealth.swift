@@ -1,0 +1,121 @@
+import DowntimeProtocol
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The collector's own state: its clock (steps, synchronisation) and its store (failing or not).
+public final class CollectorHealth: Sendable {
+    /// What the page, the API and `/metrics` show.
+    public struct Snapshot: Sendable {
+        public var clockSynced: Bool
+        public var unsyncedSince: Date?
+        public var clockJumps: Int
+        public var lastJump: (at: Date, seconds: TimeInterval)?
+        public var storeFault: StoreFault?
+        public var storeFailingSince: Date?
+        public var storeError: String?
+        /// Free bytes in the data folder (SQLite only).
+        public var freeBytes: Int64?
+        public var records: [CollectorRecord]
+    }
+
+    private struct State {
+        var clock = ClockWatch()
+        var store = StoreHealth()
+        var records: [CollectorRecord] = []
+    }
+
+    static let maxRecords = 200
+    private let state = Mutex(State())
+    private let logger: Logger
+    private let dataDir: String?
+
+    /// `dataDir`: the folder whose free space is reported with a store failure (nil for PostgreSQL).
+    public init(logger: Logger, dataDir: String?) {
+        self.logger = logger
+        self.dataDir = dataDir
+    }
+
+    /// Compares the clocks and reads the sync state; records and logs what changed, and returns it.
+    @discardableResult
+    public func observeClock(_ t: CollectorTime, synced: Bool) -> [ClockWatch.Change] {
+        let changes = state.withLock { $0.clock.observe(t, synced: synced) }
+        for c in changes {
+            switch c {
+            case .jump(let step):
+                let text = "collector wall clock stepped by \(Self.seconds(step)) s; liveness runs on the monotonic "
+                    + "clock, times already recorded are unchanged"
+                add(CollectorRecord(at: t.wall, kind: .clockJump, deltaS: step, detail: text))
+                logger.warning("\(text)")
+            case .unsynced:
+                let text = "collector clock not synchronised: times recorded from now on are uncertain (marked), "
+                    + "liveness runs on the monotonic clock"
+                add(CollectorRecord(at: t.wall, kind: .clockUnsynced, deltaS: nil, detail: text))
+                logger.warning("\(text)")
+            case .synced(let offset, let since):
+                let text = "collector clock synchronised; times recorded since \(WireTime.format(since.wall)) "
+                    + "(its clock then) were off by \(Self.seconds(offset)) s"
+                add(CollectorRecord(at: t.wall, kind: .clockSynced, deltaS: offset, detail: text))
+                logger.notice("\(text)")
+            }
+        }
+        return changes
+    }
+
+    /// True while the clock is known unsynchronised.
+    public var clockUnsynced: Bool { state.withLock { $0.clock.synced == false } }
+
+    /// Notes a store error; returns its fault (nil for an error that is no store fault).
+    @discardableResult
+    public func storeFailed(_ error: any Error, at t: CollectorTime) -> StoreFault? {
+        guard let fault = StoreFault.classify(error) else { return nil }
+        let message = PostgresStore.describe(error)
+        let change = state.withLock { $0.store.failed(fault, message: message, at: t) }
+        guard case .failing = change else { return fault }
+        let free = freeBytes().map { ", \($0) bytes free in \(dataDir ?? "")" } ?? ""
+        let text = "store failing (\(fault.label)): \(message)\(free); agents get 503 and retry"
+        add(CollectorRecord(at: t.wall, kind: .storeFailing, deltaS: nil, detail: text))
+        logger.error("\(text)")
+        return fault
+    }
+
+    /// Notes a store write that succeeded.
+    public func storeSucceeded(at t: CollectorTime) {
+        let change = state.withLock { $0.store.succeeded(at: t) }
+        guard case .recovered(let after) = change else { return }
+        let free = freeBytes().map { ", \($0) bytes free in \(dataDir ?? "")" } ?? ""
+        let text = "store recovered after \(Int(after.rounded())) s\(free)"
+        add(CollectorRecord(at: t.wall, kind: .storeRecovered, deltaS: nil, detail: text))
+        logger.notice("\(text)")
+    }
+
+    public func snapshot() -> Snapshot {
+        let s = state.withLock { $0 }
+        return Snapshot(clockSynced: s.clock.synced ?? true, unsyncedSince: s.clock.unsyncedSince?.wall,
+                        clockJumps: s.clock.jumps, lastJump: s.clock.lastJump, storeFault: s.store.fault,
+                        storeFailingSince: s.store.since, storeError: s.store.message, freeBytes: freeBytes(),
+                        records: s.records)
+    }
+
+    private func add(_ r: CollectorRecord) {
+        state.withLock { s in
+            s.records.append(r)
+            if s.records.count > Self.maxRecords { s.records.removeFirst(s.records.count - Self.maxRecords) }
+        }
+    }
+
+    private func freeBytes() -> Int64? {
+        guard let dataDir else { return nil }
+        var st = statvfs()
+        guard statvfs(dataDir, &st) == 0 else { return nil }
+        return Int64(st.f_bavail) * Int64(st.f_frsize)
+    }
+
+    static func seconds(_ s: Double) -> String {
+        String(format: "%+.1f", s)
+    }
+}

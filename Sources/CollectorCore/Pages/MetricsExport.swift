@@ -1,0 +1,143 @@
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import Metrics
+import Prometheus
+
+/// The Prometheus side: per-device series rendered at scrape time, plus everything the process
+/// recorded through swift-metrics (requests, latencies, store timings) in one registry.
+public enum MetricsExport {
+    /// The registry `/metrics` emits; `serve` points swift-metrics at it.
+    public static let registry = PrometheusMetricsFactory.defaultRegistry
+
+    /// A swift-metrics backend writing to `registry`, with names made valid for Prometheus.
+    public static func factory() -> PrometheusMetricsFactory {
+        var f = PrometheusMetricsFactory(registry: registry)
+        f.nameAndLabelSanitizer = { name, labels in
+            (sanitize(name), labels.map { (sanitize($0.0), $0.1) })
+        }
+        return f
+    }
+
+    static func sanitize(_ s: String) -> String {
+        String(s.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "_" })
+    }
+
+    static func label(_ v: String) -> String {
+        v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    static let helps = [
+        "hb_requests": "HTTP requests answered, by route, method and status.",
+        "hb_request_errors": "HTTP requests that ended in an error, by route and method.",
+        "http_server_request_duration": "Time to answer an HTTP request, in seconds.",
+        "http_server_active_requests": "HTTP requests being answered now.",
+        "downtime_store_seconds": "Time of store writes by operation, in seconds.",
+        "downtime_notification_attempts": "Notification delivery attempts by channel and outcome.",
+    ]
+
+    /// The registry's text made lint-clean for Prometheus: a HELP line before each family (swift-metrics
+    /// has no help texts) and counters named `..._total`.
+    public static func withHelp(_ text: String) -> String {
+        var out = ""
+        var rename: (from: String, to: String)?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE ") {
+                let parts = line.dropFirst(7).split(separator: " ")
+                let name = String(parts.first ?? "")
+                let isCounter = parts.last == "counter" && !name.hasSuffix("_total")
+                rename = isCounter ? (name, name + "_total") : nil
+                let shown = rename?.to ?? name
+                out += "# HELP \(shown) \(helps[name] ?? name.replacingOccurrences(of: "_", with: " ") + ".")\n"
+                out += "# TYPE \(shown) \(parts.last ?? "")\n"
+                continue
+            }
+            if let r = rename, line.hasPrefix(r.from + "{") || line.hasPrefix(r.from + " ") {
+                out += r.to + line.dropFirst(r.from.count) + "\n"
+            } else {
+                out += line + "\n"
+            }
+        }
+        return String(out.dropLast())
+    }
+
+    /// The per-device series in Prometheus text format (pure).
+    public static func devices(_ details: [DeviceDetail], now: Date) -> String {
+        var up = "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new or paused).\n"
+        up += "# TYPE downtime_device_up gauge\n"
+        var state = "# HELP downtime_device_state 1 for the device's current status, 0 for the others.\n"
+        state += "# TYPE downtime_device_state gauge\n"
+        var since = "# HELP downtime_device_seconds_since_last_beat Seconds since the device's last heartbeat.\n"
+        since += "# TYPE downtime_device_seconds_since_last_beat gauge\n"
+        var outages = "# HELP downtime_device_outages Outages of the last 30 days by cause.\n"
+        outages += "# TYPE downtime_device_outages gauge\n"
+        var temp = "# HELP downtime_device_temperature_celsius The device's CPU temperature from its newest heartbeat.\n"
+        temp += "# TYPE downtime_device_temperature_celsius gauge\n"
+        var volts = "# HELP downtime_device_under_voltage 1 while the device's firmware reports under-voltage now, "
+            + "0 when not (absent where the device cannot tell).\n"
+        volts += "# TYPE downtime_device_under_voltage gauge\n"
+        var counts: [DeviceStatus: Int] = [:]
+        for d in details {
+            let v = d.view
+            let name = label(v.name)
+            counts[v.status, default: 0] += 1
+            if v.status == .up || v.status == .late || v.status == .down {
+                up += "downtime_device_up{device=\"\(name)\"} \(v.status == .down ? 0 : 1)\n"
+            }
+            for s in DeviceStatus.allCases {
+                state += "downtime_device_state{device=\"\(name)\",state=\"\(s.rawValue)\"} \(s == v.status ? 1 : 0)\n"
+            }
+            if let seen = v.lastSeen {
+                since += "downtime_device_seconds_since_last_beat{device=\"\(name)\"} \(String(format: "%.3f", now.timeIntervalSince(seen)))\n"
+            }
+            if let t = v.health?.tempC { temp += "downtime_device_temperature_celsius{device=\"\(name)\"} \(t)\n" }
+            if let uv = v.health?.underVoltageNow { volts += "downtime_device_under_voltage{device=\"\(name)\"} \(uv ? 1 : 0)\n" }
+            let recent = d.outages.filter { now.timeIntervalSince($0.start) <= 30 * 86_400 }
+            for cause in OutageCause.allCases {
+                let n = recent.filter { $0.cause == cause }.count
+                if n > 0 { outages += "downtime_device_outages{device=\"\(name)\",cause=\"\(cause.rawValue)\"} \(n)\n" }
+            }
+        }
+        var total = "# HELP downtime_devices Devices by status.\n# TYPE downtime_devices gauge\n"
+        for s in DeviceStatus.allCases { total += "downtime_devices{state=\"\(s.rawValue)\"} \(counts[s] ?? 0)\n" }
+        return up + state + since + outages + temp + volts + total
+    }
+}
+
+extension MetricsExport {
+    /// The collector's own series: its clock steps and sync, and whether its store is failing (pure).
+    public static func collector(_ s: CollectorHealth.Snapshot) -> String {
+        var out = "# HELP downtime_collector_clock_jumps_total Steps of the collector's wall clock over 2 s.\n"
+        out += "# TYPE downtime_collector_clock_jumps_total counter\n"
+        out += "downtime_collector_clock_jumps_total \(s.clockJumps)\n"
+        out += "# HELP downtime_collector_clock_last_jump_seconds The newest step of the collector's clock (0: none).\n"
+        out += "# TYPE downtime_collector_clock_last_jump_seconds gauge\n"
+        out += "downtime_collector_clock_last_jump_seconds \(String(format: "%.3f", s.lastJump?.seconds ?? 0))\n"
+        out += "# HELP downtime_collector_clock_synced 1 when the collector's clock is synchronised.\n"
+        out += "# TYPE downtime_collector_clock_synced gauge\n"
+        out += "downtime_collector_clock_synced \(s.clockSynced ? 1 : 0)\n"
+        out += "# HELP downtime_collector_store_failing 1 for the fault the store fails with now, 0 for the others.\n"
+        out += "# TYPE downtime_collector_store_failing gauge\n"
+        for f in StoreFault.allCases {
+            out += "downtime_collector_store_failing{fault=\"\(f.rawValue)\"} \(s.storeFault == f ? 1 : 0)\n"
+        }
+        if let free = s.freeBytes {
+            out += "# HELP downtime_collector_data_free_bytes Free space in the collector's data folder.\n"
+            out += "# TYPE downtime_collector_data_free_bytes gauge\n"
+            out += "downtime_collector_data_free_bytes \(free)\n"
+        }
+        return out
+    }
+}
+
+/// Times a store call into `downtime_store_seconds{op=...}`.
+func timedStore<T>(_ op: String, _ body: () async throws -> T) async rethrows -> T {
+    let start = ContinuousClock.now
+    defer {
+        let d = ContinuousClock.now - start
+        Metrics.Timer(label: "downtime_store_seconds", dimensions: [("op", op)])
+            .recordNanoseconds(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000)
+    }
+    return try await body()
+}

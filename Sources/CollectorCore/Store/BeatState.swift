@@ -1,0 +1,33 @@
+import DowntimeProtocol
+import Foundation
+
+/// The facts of a device's newest heartbeat.
+public struct BeatState: Sendable, Equatable {
+    public var at: Date
+    public var intervalS: Int
+    public var agentVersion: String
+    public var bootID: String
+    public var clockSkewS: Double
+    public var clockSynced: Bool
+    public var uptimeS: Double
+    public var seq: UInt64
+    /// The agent's storage warning; kept in memory only (the next beat brings it back after a restart).
+    public var storage: StorageWarning?
+    /// The device's power flags and temperature from its newest beat; in memory only, like `storage`.
+    public var health: DeviceHealth?
+
+    public init(at: Date, intervalS: Int, agentVersion: String, bootID: String, clockSkewS: Double,
+                clockSynced: Bool, uptimeS: Double, seq: UInt64, storage: StorageWarning? = nil,
+                health: DeviceHealth? = nil) {
+        self.at = at
+        self.intervalS = intervalS
+        self.agentVersion = agentVersion
+        self.bootID = bootID
+        self.clockSkewS = clockSkewS
+        self.clockSynced = clockSynced
+        self.uptimeS = uptimeS
+        self.seq = seq
+        self.storage = storage
+        self.health = health
+    }
+}

@@ -1,0 +1,642 @@
+import DowntimeProtocol
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// The store for several collectors: one PostgreSQL database (or one schema of it) shared by all.
+/// Same tables and behaviour as `SQLiteStore`; times are epoch seconds, so both round-trip alike.
+public final class PostgresStore: SharedStore {
+    public let url: PostgresURL
+    /// The schema the tables live in; nil is the server's default (`public`).
+    public let schema: String?
+    let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    let logger: Logger
+    private struct State {
+        /// Bumps of the change counter this instance made itself (they are not "external").
+        var ownChanges = 0
+        /// This collector's run row, kept alive by `saveBeats`.
+        var runStartedAt: Double?
+    }
+    private let state = Mutex(State())
+
+    private init(url: PostgresURL, schema: String?, client: PostgresClient, logger: Logger) {
+        self.url = url
+        self.schema = schema
+        self.client = client
+        self.logger = logger
+        runTask = Task { await client.run() }
+    }
+
+    deinit { runTask.cancel() }
+
+    /// Connects, creates or migrates the tables and returns the store. A bad address, a refused
+    /// login or a server that is down fail here, within seconds, as a `ConfigError` naming the URL.
+    public static func open(_ url: PostgresURL, schema: String? = nil,
+                            logger: Logger = Logger(label: "downtime-collector.postgres")) async throws -> PostgresStore {
+        if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) {
+            throw ConfigError(key: "schema", message: "must be lower-case letters, digits and _")
+        }
+        do {
+            let conn = try await connect(url, schema: schema, logger: logger)
+            do {
+                try await migrate(conn, schema: schema, logger: logger)
+                try await conn.close()
+            } catch {
+                try? await conn.close()
+                throw error
+            }
+        } catch let e as ConfigError {
+            throw e
+        } catch {
+            throw ConfigError(key: "--database", message: "cannot use \(url): \(describe(error))")
+        }
+        var config = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
+                                                  database: url.database, tls: clientTLS(url))
+        config.options.connectTimeout = .seconds(5)
+        if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
+        var background = logger
+        background.logLevel = .error
+        return PostgresStore(url: url, schema: schema, client: PostgresClient(configuration: config, backgroundLogger: background),
+                             logger: logger)
+    }
+
+    /// A dedicated connection outside the pool (migrations; the leader's advisory lock lives on one).
+    static func connect(_ url: PostgresURL, schema: String?, logger: Logger) async throws -> PostgresConnection {
+        var config = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
+                                                      database: url.database, tls: try connectionTLS(url))
+        config.options.connectTimeout = .seconds(5)
+        if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
+        var quiet = logger
+        quiet.logLevel = .error
+        return try await PostgresConnection.connect(configuration: config, id: 1, logger: quiet)
+    }
+
+    static func clientTLS(_ url: PostgresURL) -> PostgresClient.Configuration.TLS {
+        guard let config = url.tlsConfiguration else { return .disable }
+        return url.requireTLS ? .require(config) : .prefer(config)
+    }
+
+    static func connectionTLS(_ url: PostgresURL) throws -> PostgresConnection.Configuration.TLS {
+        guard let config = url.tlsConfiguration else { return .disable }
+        let context = try NIOSSLContext(configuration: config)
+        return url.requireTLS ? .require(context) : .prefer(context)
+    }
+
+    /// A database error in words: PostgresNIO hides details from `description` on purpose.
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? PostgresTransactionError {
+            return describe(e.closureError ?? e.commitError ?? e.beginError ?? e.rollbackError ?? error)
+        }
+        guard let e = error as? PSQLError else { return describeTransport(error) }
+        if e.code == .sslUnsupported { return "the server does not offer TLS, which the URL's sslmode requires" }
+        if let message = e.serverInfo?[.message] { return message }
+        if let underlying = e.underlying {
+            // NIOSSL's errors name BoringSSL's internals; say what to check instead.
+            let text = "\(underlying)"
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return "TLS: the server's certificate is not signed by a trusted CA (is sslrootcert the CA that signed it?)"
+            }
+            if text.contains("failedToValidateHostname") {
+                return "TLS: the server's certificate does not name the URL's host (sslmode=verify-full)"
+            }
+            return underlying is NIOSSLError || e.code == .failedToAddSSLHandler ? "TLS failed: \(text)" : describeTransport(underlying)
+        }
+        return e.code.description
+    }
+
+    /// The errno text of a failed connection ("Connection refused"), not NIO's nested error dump.
+    static func describeTransport(_ error: any Error) -> String {
+        if let c = error as? NIOConnectionError {
+            if c.dnsAError != nil || c.dnsAAAAError != nil { return "cannot resolve the host name \(c.host)" }
+            if let first = c.connectionErrors.first { return describeTransport(first.error) }
+        }
+        if let io = error as? IOError {
+            let why = FileProblem.text(io.errnoCode)
+            return io.errnoCode == ECONNREFUSED ? "\(why): is PostgreSQL running and listening there?" : why
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel {
+            return "no answer within the connect timeout: is the host up and the port open?"
+        }
+        return "\(error)"
+    }
+
+    // MARK: migrations
+
+    /// Each migration is a list of statements (the extended protocol takes one at a time), applied once, in order.
+    static let migrations: [(version: String, statements: [String])] = [
+        ("v1", [
+            """
+            CREATE TABLE device (
+                name TEXT PRIMARY KEY NOT NULL,
+                token_hash BYTEA NOT NULL UNIQUE,
+                created_at DOUBLE PRECISION NOT NULL,
+                paused BOOLEAN NOT NULL DEFAULT false,
+                interval_override BIGINT,
+                tags TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL,
+                status_since DOUBLE PRECISION NOT NULL,
+                beat_at DOUBLE PRECISION, interval_s BIGINT, agent_version TEXT, boot_id TEXT,
+                clock_skew_s DOUBLE PRECISION, clock_synced BOOLEAN, uptime_s DOUBLE PRECISION, seq BIGINT
+            )
+            """,
+            """
+            CREATE TABLE event (
+                seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                id UUID NOT NULL UNIQUE,
+                device TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                at DOUBLE PRECISION NOT NULL,
+                received_at DOUBLE PRECISION NOT NULL,
+                body BYTEA NOT NULL
+            )
+            """,
+            "CREATE INDEX event_device_at ON event(device, at, seq)",
+            "CREATE TABLE collector_run (started_at DOUBLE PRECISION PRIMARY KEY NOT NULL, alive_at DOUBLE PRECISION NOT NULL)",
+            "CREATE TABLE maintenance (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, spec TEXT NOT NULL)",
+            """
+            CREATE TABLE daily_availability (
+                device TEXT NOT NULL, day TEXT NOT NULL, down_s DOUBLE PRECISION NOT NULL, known_s DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (device, day)
+            )
+            """,
+            """
+            CREATE TABLE delivery (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, at DOUBLE PRECISION NOT NULL, device TEXT NOT NULL,
+                devices TEXT NOT NULL, notifier TEXT NOT NULL, kind TEXT NOT NULL, attempt BIGINT NOT NULL, ok BOOLEAN NOT NULL,
+                detail TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX delivery_device ON delivery(device, at)",
+            // Bumped by every admin change and flip, so other collectors and the CLI notice (SQLite's data_version).
+            "CREATE TABLE change_mark (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
+            "INSERT INTO change_mark VALUES (1, 0)",
+        ]),
+        ("v2-notify-cursor", [
+            "CREATE TABLE notify_cursor (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
+            // Flips already in the log (a migrated installation) were notified by the old collector.
+            "INSERT INTO notify_cursor SELECT 1, COALESCE(MAX(seq), 0) FROM event",
+        ]),
+        // The pages read the last month of every device's log: without this, a year of history is a full scan.
+        ("v3-event-at", ["CREATE INDEX event_at ON event(at)"]),
+    ]
+
+    /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
+    static func migrate(_ conn: PostgresConnection, schema: String?, logger: Logger,
+                        migrations: [(version: String, statements: [String])] = migrations) async throws {
+        try await conn.query("BEGIN", logger: logger)
+        do {
+            try await conn.query("SELECT pg_advisory_xact_lock(hashtext('downtimemon-migrate'))", logger: logger)
+            if let schema { try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger) }
+            try await conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)",
+                                 logger: logger)
+            var done: Set<String> = []
+            for try await v in try await conn.query("SELECT version FROM schema_migrations", logger: logger).decode(String.self) {
+                done.insert(v)
+            }
+            for m in migrations where !done.contains(m.version) {
+                for sql in m.statements { try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                try await conn.query("INSERT INTO schema_migrations VALUES (\(m.version), \(Date().timeIntervalSince1970))", logger: logger)
+            }
+            try await conn.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await conn.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// The migrations applied, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await collect(client.query("SELECT version FROM schema_migrations ORDER BY applied_at, version").decode(String.self))
+    }
+
+    // MARK: helpers
+
+    /// Runs `body` in one transaction, rethrowing the body's own error (not PostgresNIO's wrapper).
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { conn in try await body(conn) }
+        } catch let e as PostgresTransactionError {
+            throw e.closureError ?? e.commitError ?? e.beginError ?? e
+        }
+    }
+
+    private func collect<S: AsyncSequence>(_ s: S) async throws -> [S.Element] {
+        var out: [S.Element] = []
+        for try await x in s { out.append(x) }
+        return out
+    }
+
+    /// Rows a statement with `RETURNING` gave back: how many it changed.
+    private func changed(_ q: PostgresQuery, _ conn: PostgresConnection) async throws -> Int {
+        try await conn.query(q, logger: logger).collect().count
+    }
+
+    /// Tells the other collectors and the CLI that something changed; part of the caller's transaction.
+    private func bumpChangeMark(_ conn: PostgresConnection) async throws {
+        try await conn.query("UPDATE change_mark SET n = n + 1 WHERE id = 1", logger: logger)
+        state.withLock { $0.ownChanges += 1 }
+    }
+
+    // MARK: devices
+
+    private static let deviceColumns = """
+        name, token_hash, created_at, paused, interval_override, tags, status, status_since,
+        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq
+        """
+
+    func devices(where clause: String, _ binds: PostgresBindings) async throws -> [DeviceRecord] {
+        let q = PostgresQuery(unsafeSQL: "SELECT \(Self.deviceColumns) FROM device \(clause)", binds: binds)
+        var out: [DeviceRecord] = []
+        let rows = try await client.query(q, logger: logger)
+        for try await (name, hash, createdAt, paused, intervalOverride, tags, status, statusSince,
+                       beatAt, intervalS, agentVersion, bootID, skew, synced, uptime, seq)
+            in rows.decode((String, Data, Double, Bool, Int?, String, String, Double,
+                            Double?, Int?, String?, String?, Double?, Bool?, Double?, Int64?).self)
+        {
+            let beat = beatAt.map {
+                BeatState(at: Date(timeIntervalSince1970: $0), intervalS: intervalS ?? 10, agentVersion: agentVersion ?? "",
+                          bootID: bootID ?? "", clockSkewS: skew ?? 0, clockSynced: synced ?? false, uptimeS: uptime ?? 0,
+                          seq: UInt64(max(0, seq ?? 0)))
+            }
+            out.append(DeviceRecord(name: name, tokenHash: [UInt8](hash), createdAt: Date(timeIntervalSince1970: createdAt),
+                                    paused: paused, intervalOverride: intervalOverride,
+                                    tags: tags.split(separator: ",").map(String.init), status: DeviceStatus(rawValue: status) ?? .new,
+                                    statusSince: Date(timeIntervalSince1970: statusSince), beat: beat))
+        }
+        return out
+    }
+
+    public func allDevices() async throws -> [DeviceRecord] {
+        try await devices(where: "ORDER BY name", PostgresBindings())
+    }
+
+    public func device(named name: String) async throws -> DeviceRecord? {
+        var b = PostgresBindings()
+        b.append(name)
+        return try await devices(where: "WHERE name = $1", b).first
+    }
+
+    public func device(tokenHash: [UInt8]) async throws -> DeviceRecord? {
+        var b = PostgresBindings()
+        try b.append(Data(tokenHash))
+        return try await devices(where: "WHERE token_hash = $1", b).first
+    }
+
+    public func addDevice(_ r: DeviceRecord) async throws {
+        try await transaction { conn in
+            let n = try await changed("""
+                INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since)
+                VALUES (\(r.name), \(Data(r.tokenHash)), \(r.createdAt.timeIntervalSince1970), \(r.paused), \(r.intervalOverride),
+                        \(r.tags.joined(separator: ",")), \(r.status.rawValue), \(r.statusSince.timeIntervalSince1970))
+                ON CONFLICT (name) DO NOTHING RETURNING 1
+                """, conn)
+            guard n > 0 else { throw StoreError.deviceExists(r.name) }
+            try await bumpChangeMark(conn)
+        }
+    }
+
+    public func removeDevice(named name: String) async throws -> Bool {
+        try await transaction { conn in
+            try await conn.query("DELETE FROM event WHERE device = \(name)", logger: logger)
+            guard try await changed("DELETE FROM device WHERE name = \(name) RETURNING 1", conn) > 0 else { return false }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    public func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool {
+        try await transaction { conn in
+            try await serializeFlips(conn)
+            guard try await changed("UPDATE device SET paused = \(paused) WHERE name = \(flip.device) RETURNING 1", conn) > 0 else {
+                return false
+            }
+            // A pause leaves the status column alone: it is what the device returns to.
+            try await insertFlip(flip, conn)
+            if !paused { _ = try await setStatus(flip, conn, onlyFrom: nil) }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
+        try await transaction { conn in
+            guard try await changed("UPDATE device SET interval_override = \(seconds) WHERE name = \(device) RETURNING 1", conn) > 0
+            else { return false }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    public func setTags(_ tags: [String], device: String) async throws -> Bool {
+        try await transaction { conn in
+            guard try await changed("UPDATE device SET tags = \(tags.joined(separator: ",")) WHERE name = \(device) RETURNING 1", conn) > 0
+            else { return false }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    public func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws {
+        let names = Array(beats.keys)
+        let b = names.map { beats[$0]! }
+        let run = state.withLock { $0.runStartedAt }
+        try await transaction { conn in
+            if !names.isEmpty {
+                // One statement for the whole batch: a few thousand devices every 2 s stay cheap.
+                // A beat never moves back in time (another collector may have stored a newer one).
+                try await conn.query("""
+                    UPDATE device d SET beat_at = u.beat_at, interval_s = u.interval_s, agent_version = u.agent_version,
+                        boot_id = u.boot_id, clock_skew_s = u.clock_skew_s, clock_synced = u.clock_synced, uptime_s = u.uptime_s,
+                        seq = u.seq
+                    FROM UNNEST(\(names)::text[], \(b.map { $0.at.timeIntervalSince1970 })::float8[], \(b.map { $0.intervalS })::int8[],
+                                \(b.map(\.agentVersion))::text[], \(b.map(\.bootID))::text[], \(b.map(\.clockSkewS))::float8[],
+                                \(b.map(\.clockSynced))::bool[], \(b.map(\.uptimeS))::float8[], \(b.map { Int64(clamping: $0.seq) })::int8[])
+                        AS u(name, beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq)
+                    WHERE d.name = u.name AND (d.beat_at IS NULL OR d.beat_at <= u.beat_at)
+                    """, logger: logger)
+            }
+            if let run {
+                try await conn.query("UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970) WHERE started_at = \(run)",
+                                     logger: logger)
+            } else {
+                try await conn.query("""
+                    UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970)
+                    WHERE started_at = (SELECT MAX(started_at) FROM collector_run)
+                    """, logger: logger)
+            }
+        }
+    }
+
+    // MARK: events
+
+    public func insertEvents(_ events: [Event], receivedAt: Date) async throws -> [UUID] {
+        guard !events.isEmpty else { return [] }
+        let bodies = try events.map { ByteBuffer(bytes: try WireCoding.encode($0)) }
+        // Rows that shape outages: other collectors reset their timelines when they appear.
+        let shaping = events.contains { [.outage, .collectorUnreachable, .collectorDown].contains($0.kind) }
+        try await transaction { conn in
+            let n = try await changed("""
+                INSERT INTO event (id, device, kind, at, received_at, body)
+                SELECT id, device, kind, at, received_at, body
+                FROM UNNEST(\(events.map(\.id))::uuid[], \(events.map(\.device))::text[], \(events.map(\.kind.rawValue))::text[],
+                            \(events.map { $0.at.timeIntervalSince1970 })::float8[],
+                            \(Array(repeating: receivedAt.timeIntervalSince1970, count: events.count))::float8[], \(bodies)::bytea[])
+                    WITH ORDINALITY AS u(id, device, kind, at, received_at, body, ord)
+                ORDER BY ord
+                ON CONFLICT (id) DO NOTHING RETURNING 1
+                """, conn)
+            if n > 0, shaping { try await bumpChangeMark(conn) }
+        }
+        return events.map(\.id)
+    }
+
+    private func insertFlip(_ f: FlipChange, _ conn: PostgresConnection) async throws {
+        let body = Data(try WireCoding.encode(f.event))
+        let at = f.event.at.timeIntervalSince1970
+        try await conn.query("""
+            INSERT INTO event (id, device, kind, at, received_at, body) VALUES (\(f.event.id), \(f.device), \(f.event.kind.rawValue), \(at), \(at), \(body))
+            """, logger: logger)
+    }
+
+    /// Sets the device's status; with `onlyFrom`, only if the stored one is still that (false when not).
+    private func setStatus(_ f: FlipChange, _ conn: PostgresConnection, onlyFrom: String?) async throws -> Bool {
+        let at = f.event.at.timeIntervalSince1970
+        if let from = onlyFrom {
+            return try await changed("""
+                UPDATE device SET status = \(f.status.rawValue), status_since = \(at) WHERE name = \(f.device) AND status = \(from) RETURNING 1
+                """, conn) > 0
+        }
+        try await conn.query("UPDATE device SET status = \(f.status.rawValue), status_since = \(at) WHERE name = \(f.device)", logger: logger)
+        return true
+    }
+
+    /// Flip rows are written one transaction at a time across all collectors, so that their log
+    /// numbers are also their commit order: the leader's notifications follow them by number.
+    private func serializeFlips(_ conn: PostgresConnection) async throws {
+        try await conn.query("SELECT pg_advisory_xact_lock(hashtext('downtimemon-flips:' || current_schema()))", logger: logger)
+    }
+
+    @discardableResult
+    public func recordFlips(_ flips: [FlipChange]) async throws -> [FlipChange] {
+        guard !flips.isEmpty else { return [] }
+        return try await transaction { conn in
+            try await serializeFlips(conn)
+            var recorded: [FlipChange] = []
+            for f in flips {
+                // Another collector may have recorded this change first: then the stored status moved on.
+                guard try await setStatus(f, conn, onlyFrom: f.from) else { continue }
+                try await insertFlip(f, conn)
+                recorded.append(f)
+            }
+            if !recorded.isEmpty { try await bumpChangeMark(conn) }
+            return recorded
+        }
+    }
+
+    func stored(_ rows: PostgresRowSequence) async throws -> [StoredEvent] {
+        var out: [StoredEvent] = []
+        for try await (seq, receivedAt, body) in rows.decode((Int64, Double, Data).self) {
+            out.append(StoredEvent(event: try WireCoding.decode(Event.self, from: body),
+                                   receivedAt: Date(timeIntervalSince1970: receivedAt), seq: seq))
+        }
+        return out
+    }
+
+    public func events(device: String, since: Date?, afterSeq: Int64?, limit: Int) async throws -> [StoredEvent] {
+        var sql = "SELECT seq, received_at, body FROM event WHERE device = $1"
+        var b = PostgresBindings()
+        b.append(device)
+        if let since {
+            b.append(since.timeIntervalSince1970)
+            sql += " AND at >= $\(b.count)"
+        }
+        if let afterSeq {
+            b.append(afterSeq)
+            sql += " AND seq > $\(b.count)"
+        }
+        b.append(Int64(clamping: limit))
+        sql += " ORDER BY seq LIMIT $\(b.count)"
+        return try await stored(client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger))
+    }
+
+    public func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]] {
+        // As SQLiteStore: the window's rows, and before it only each device's first and newest flip and its newest outage.
+        let one = device == nil ? "" : " AND device = $2"
+        let sql = """
+            SELECT device, seq, received_at, body, at FROM event
+            WHERE at >= $1 AND kind IN ('flip', 'outage', 'collector_unreachable', 'collector_down')\(one)
+            UNION
+            SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
+                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' ORDER BY at, seq LIMIT 1),
+                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
+                (SELECT seq FROM event WHERE device = d.name AND kind = 'outage' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
+                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
+                    AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1),
+                (SELECT f.seq FROM event f WHERE f.device = d.name AND f.kind = 'flip' AND convert_from(f.body, 'UTF8') LIKE '%"from":"down"%'
+                    AND f.at >= (SELECT at FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
+                                 AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1)
+                    ORDER BY f.at, f.seq LIMIT 1))
+            \(device == nil ? "" : "WHERE d.name = $2")
+            ORDER BY at, seq
+            """
+        var b = PostgresBindings()
+        b.append(since.timeIntervalSince1970)
+        if let device { b.append(device) }
+        var out: [String: [StoredEvent]] = [:]
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger)
+        for try await (device, seq, receivedAt, body, _) in rows.decode((String, Int64, Double, Data, Double).self) {
+            out[device, default: []].append(StoredEvent(event: try WireCoding.decode(Event.self, from: body),
+                                                        receivedAt: Date(timeIntervalSince1970: receivedAt), seq: seq))
+        }
+        return out
+    }
+
+    public func allEvents() async throws -> [StoredEvent] {
+        try await stored(client.query("SELECT seq, received_at, body FROM event ORDER BY device, at, seq", logger: logger))
+    }
+
+    // MARK: deliveries
+
+    public func recordDelivery(_ r: DeliveryRecord) async throws {
+        try await transaction { conn in
+            for d in r.devices {
+                try await conn.query("""
+                    INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail)
+                    VALUES (\(r.at.timeIntervalSince1970), \(d), \(r.devices.joined(separator: ",")), \(r.notifier), \(r.kind),
+                            \(r.attempt), \(r.ok), \(r.detail))
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
+        let rows = try await client.query("""
+            SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = \(device) ORDER BY id DESC LIMIT \(limit)
+            """, logger: logger)
+        var out: [DeliveryRecord] = []
+        for try await (at, devices, notifier, kind, attempt, ok, detail) in rows.decode((Double, String, String, String, Int, Bool, String).self) {
+            out.append(DeliveryRecord(at: Date(timeIntervalSince1970: at), devices: devices.split(separator: ",").map(String.init),
+                                      notifier: notifier, kind: kind, attempt: attempt, ok: ok, detail: detail))
+        }
+        return out
+    }
+
+    // MARK: retention
+
+    public func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws {
+        guard !rows.isEmpty else { return }
+        try await client.query("""
+            INSERT INTO daily_availability (device, day, down_s, known_s)
+            SELECT * FROM UNNEST(\(rows.map(\.device))::text[], \(rows.map(\.day))::text[], \(rows.map(\.down))::float8[], \(rows.map(\.known))::float8[])
+            ON CONFLICT (device, day) DO UPDATE SET down_s = EXCLUDED.down_s, known_s = EXCLUDED.known_s
+            """, logger: logger)
+    }
+
+    public func daily(device: String) async throws -> [(day: String, down: Double, known: Double)] {
+        let rows = try await client.query("SELECT day, down_s, known_s FROM daily_availability WHERE device = \(device) ORDER BY day",
+                                          logger: logger)
+        var out: [(day: String, down: Double, known: Double)] = []
+        for try await (day, down, known) in rows.decode((String, Double, Double).self) { out.append((day, down, known)) }
+        return out
+    }
+
+    public func deleteEvents(before: Date) async throws -> Int {
+        // A device's first flip out of `new` is kept: it says since when the device is known.
+        try await collect(client.query("""
+            DELETE FROM event WHERE at < \(before.timeIntervalSince1970)
+            AND NOT (kind = 'flip' AND convert_from(body, 'UTF8') LIKE '%"from":"new"%') RETURNING 1
+            """, logger: logger)).count
+    }
+
+    // MARK: maintenance
+
+    public func maintenanceWindows() async throws -> [MaintenanceWindow] {
+        var out: [MaintenanceWindow] = []
+        for try await (id, spec) in try await client.query("SELECT id, spec FROM maintenance ORDER BY id", logger: logger)
+            .decode((Int64, String).self)
+        {
+            // Written by addMaintenance from a parsed window, so it parses back.
+            guard var w = try? MaintenanceWindow.parse(spec) else { continue }
+            w.id = id
+            out.append(w)
+        }
+        return out
+    }
+
+    public func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64 {
+        try await transaction { conn in
+            var id: Int64 = 0
+            for try await v in try await conn.query("INSERT INTO maintenance (spec) VALUES (\(window.spec)) RETURNING id", logger: logger)
+                .decode(Int64.self) { id = v }
+            try await bumpChangeMark(conn)
+            return id
+        }
+    }
+
+    public func removeMaintenance(id: Int64) async throws -> Bool {
+        try await transaction { conn in
+            guard try await changed("DELETE FROM maintenance WHERE id = \(id) RETURNING 1", conn) > 0 else { return false }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    // MARK: collector runs
+
+    public func beginRun(at: Date) async throws -> Date? {
+        let t = at.timeIntervalSince1970
+        let previous = try await transaction { conn -> Double? in
+            var previous: Double?
+            // Several collectors: the newest sign of life of any of them.
+            for try await v in try await conn.query("SELECT MAX(alive_at) FROM collector_run", logger: logger).decode(Double?.self) {
+                previous = v
+            }
+            try await conn.query("""
+                INSERT INTO collector_run (started_at, alive_at) VALUES (\(t), \(t))
+                ON CONFLICT (started_at) DO UPDATE SET alive_at = EXCLUDED.alive_at
+                """, logger: logger)
+            return previous
+        }
+        state.withLock { $0.runStartedAt = t }
+        return previous.map { Date(timeIntervalSince1970: $0) }
+    }
+
+    public func externalChangeMark() async throws -> Int {
+        var n = 0
+        for try await v in try await client.query("SELECT n FROM change_mark WHERE id = 1", logger: logger).decode(Int.self) { n = v }
+        return n - state.withLock { $0.ownChanges }
+    }
+}
+
+// MARK: several collectors
+
+extension PostgresStore {
+    public func makeLeaderLock(logger: Logger) -> any LeaderLock {
+        PostgresLeaderLock(url: url, schema: schema, logger: logger)
+    }
+
+    public func storedBeats() async throws -> [String: BeatState] {
+        var out: [String: BeatState] = [:]
+        for d in try await devices(where: "WHERE beat_at IS NOT NULL", PostgresBindings()) { out[d.name] = d.beat }
+        return out
+    }
+
+    public func flips(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await stored(client.query("""
+            SELECT seq, received_at, body FROM event WHERE kind = 'flip' AND seq > \(afterSeq) ORDER BY seq LIMIT \(limit)
+            """, logger: logger))
+    }
+
+    public func notifyCursor() async throws -> Int64 {
+        try await client.query("SELECT seq FROM notify_cursor WHERE id = 1", logger: logger).collect().first?.decode(Int64.self) ?? 0
+    }
+
+    public func setNotifyCursor(_ seq: Int64) async throws {
+        try await client.query("UPDATE notify_cursor SET seq = GREATEST(seq, \(seq)) WHERE id = 1", logger: logger)
+    }
+}

@@ -1,0 +1,56 @@
+import DowntimeProtocol
+import Foundation
+import Logging
+
+/// Persistence of devices, their logs and the collector's own runs; SQLite (one collector) or PostgreSQL (several).
+public protocol Store: Sendable {
+    func allDevices() async throws -> [DeviceRecord]
+    func device(named name: String) async throws -> DeviceRecord?
+    func device(tokenHash: [UInt8]) async throws -> DeviceRecord?
+    /// Adds a device; throws `StoreError.deviceExists` for a taken name.
+    func addDevice(_ record: DeviceRecord) async throws
+    /// Removes a device and its log; false when there was none.
+    func removeDevice(named name: String) async throws -> Bool
+    /// Sets the pause flag and records the flip in one transaction; false when there is no such device.
+    func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool
+    /// Sets (or clears, with nil) an admin's interval for a device; false when there is no such device.
+    func setInterval(_ seconds: Int?, device: String) async throws -> Bool
+    /// Replaces a device's tags; false when there is no such device.
+    func setTags(_ tags: [String], device: String) async throws -> Bool
+    /// Stores daily availability figures (day as `YYYY-MM-DD`, UTC), replacing the same days.
+    func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
+    /// A device's daily figures, oldest first.
+    func daily(device: String) async throws -> [(day: String, down: Double, known: Double)]
+    /// Deletes log rows older than `before` (retention); returns how many.
+    func deleteEvents(before: Date) async throws -> Int
+    /// Writes one delivery attempt (one row per device it was about).
+    func recordDelivery(_ r: DeliveryRecord) async throws
+    /// A device's newest delivery attempts, newest first.
+    func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord]
+    /// Maintenance windows added with the CLI.
+    func maintenanceWindows() async throws -> [MaintenanceWindow]
+    /// Adds a window and returns its id.
+    func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64
+    /// Removes a window; false when there was none.
+    func removeMaintenance(id: Int64) async throws -> Bool
+    /// Writes the newest beats of many devices and the collector's alive mark in one transaction.
+    func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws
+    /// Stores events not stored before (by id) and returns the ids now stored, in input order.
+    func insertEvents(_ events: [Event], receivedAt: Date) async throws -> [UUID]
+    /// Stores flips and the devices' new statuses in one transaction, each only if the device's stored
+    /// status is still the flip's `from` (another collector may have recorded the same change first).
+    /// Returns the flips recorded.
+    @discardableResult
+    func recordFlips(_ flips: [FlipChange]) async throws -> [FlipChange]
+    /// A device's log, oldest first: rows after `afterSeq` (a cursor) at or after `since`.
+    func events(device: String, since: Date?, afterSeq: Int64?, limit: Int) async throws -> [StoredEvent]
+    /// The rows that shape outages and uptime (flips, outages, unreachable and collector-down records)
+    /// since `since`, grouped by device; all devices when `device` is nil.
+    func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]]
+    /// Every device's log, for export, oldest first.
+    func allEvents() async throws -> [StoredEvent]
+    /// Starts a collector run at `at`; returns the previous run's last alive time, if any.
+    func beginRun(at: Date) async throws -> Date?
+    /// A number that changes whenever another process (the CLI) changed the store.
+    func externalChangeMark() async throws -> Int
+}
