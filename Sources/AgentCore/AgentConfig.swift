@@ -85,9 +85,9 @@ public struct AgentConfig: Sendable, Equatable {
 
     public static var usage: String {
         var text = "usage: downtime-agent [options]\n\nReports this device's heartbeats and outages to a DowntimeMon collector.\n\n"
-        for o in options {
-            let left = "  --\(o.flag)" + (o.takesValue ? " VALUE" : "")
-            text += left.padding(30) + o.help + (o.env.map { " [\($0)]" } ?? "") + "\n"
+        for option in options {
+            let left = "  --\(option.flag)" + (option.takesValue ? " VALUE" : "")
+            text += left.padding(30) + option.help + (option.env.map { " [\($0)]" } ?? "") + "\n"
         }
         text += "  --version".padding(30) + "print the version\n"
         text += "  --help".padding(30) + "print this help\n"
@@ -99,16 +99,16 @@ public struct AgentConfig: Sendable, Equatable {
         var values: [String: String] = [:]
         // Where each value came from, so that an error names what the user set (the flag or the variable).
         var origin: [String: String] = [:]
-        for o in options {
-            if let env = o.env, let v = environment[env], !v.isEmpty {
-                values[o.flag] = v
-                origin[o.flag] = env
+        for option in options {
+            if let env = option.env, let value = environment[env], !value.isEmpty {
+                values[option.flag] = value
+                origin[option.flag] = env
             }
         }
-        var i = 0
-        while i < arguments.count {
-            let arg = arguments[i]
-            i += 1
+        var index = 0
+        while index < arguments.count {
+            let arg = arguments[index]
+            index += 1
             if arg == "--help" || arg == "-h" { return .help }
             if arg == "--version" { return .version }
             guard arg.hasPrefix("--") else { throw ConfigError("unexpected argument '\(arg)' (see --help)") }
@@ -130,9 +130,9 @@ public struct AgentConfig: Sendable, Equatable {
             if let inline {
                 values[name] = inline
             } else {
-                guard i < arguments.count else { throw ConfigError("--\(name) needs a value") }
-                values[name] = arguments[i]
-                i += 1
+                guard index < arguments.count else { throw ConfigError("--\(name) needs a value") }
+                values[name] = arguments[index]
+                index += 1
             }
         }
 
@@ -162,7 +162,7 @@ public struct AgentConfig: Sendable, Equatable {
         let maxEvents = try number("outbox-max-events", default: 10_000, range: 10...10_000_000)
         let maxBytes = try number("outbox-max-bytes", default: 8 << 20, range: 16_384...(1 << 34))
         for key in ["token", "enrollment-key"] {
-            if let v = values[key], !v.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
+            if let value = values[key], !value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
                 throw ConfigError("\(origin[key] ?? "--\(key)") must be printable ASCII without spaces")
             }
         }
@@ -201,10 +201,10 @@ public struct AgentConfig: Sendable, Equatable {
 
     private static func number(_ text: String?, _ name: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
         guard let text else { return value }
-        guard let n = Int(text), range.contains(n) else {
+        guard let parsed = Int(text), range.contains(parsed) else {
             throw ConfigError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
-        return n
+        return parsed
     }
 }
 

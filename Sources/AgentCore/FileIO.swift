@@ -27,13 +27,13 @@ public enum FileIO {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
+            let bytesRead = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if bytesRead < 0 {
                 if errno == EINTR { continue }
                 throw FileError("read", path)
             }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
+            if bytesRead == 0 { return out }
+            out.append(contentsOf: chunk[0..<bytesRead])
         }
     }
 
@@ -46,13 +46,13 @@ public enum FileIO {
         var failure: FileError?
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
+            let bytesWritten = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if bytesWritten < 0 {
                 if errno == EINTR { continue }
                 failure = FileError("write", tmp)
                 break
             }
-            written += n
+            written += bytesWritten
         }
         // A reused temp file keeps its old mode: set it explicitly (the token must stay 0600).
         if failure == nil, fchmod(fd, mode) != 0 { failure = FileError("chmod", tmp) }
@@ -63,9 +63,9 @@ public enum FileIO {
             throw failure
         }
         if rename(tmp, path) != 0 {
-            let e = FileError("rename", tmp)
+            let renameError = FileError("rename", tmp)
             unlink(tmp)
-            throw e
+            throw renameError
         }
         try syncDirectory(of: path)
     }

@@ -72,9 +72,10 @@ public enum GapDetector {
                 break
             case .unreadable(let reason):
                 decision.outageID = DerivedID.uuid("unreadable-state|\(facts.bootID)|\(reason)")
-            case .loaded(let s):
+            case .loaded(let saved):
                 decision.outageID = DerivedID.uuid(
-                    "outage|\(s.bootID)|\(s.lastAliveUptime)|\(WireTime.format(s.lastAlive))|\(facts.bootID)")
+                    "outage|\(saved.bootID)|\(saved.lastAliveUptime)|\(WireTime.format(saved.lastAlive))|"
+                    + "\(facts.bootID)")
             }
         }
         return decision
@@ -177,10 +178,10 @@ public enum GapDetector {
     static func rounded(_ v: Double) -> Double { (max(v, 0) * 1000).rounded() / 1000 }
 
     static func seconds(_ v: Double) -> String {
-        let s = Int(v.rounded())
-        if s < 120 { return "\(s) s" }
-        if s < 7200 { return "\(s / 60) min \(s % 60) s" }
-        return "\(s / 3600) h \(s / 60 % 60) min"
+        let wholeSeconds = Int(v.rounded())
+        if wholeSeconds < 120 { return "\(wholeSeconds) s" }
+        if wholeSeconds < 7200 { return "\(wholeSeconds / 60) min \(wholeSeconds % 60) s" }
+        return "\(wholeSeconds / 3600) h \(wholeSeconds / 60 % 60) min"
     }
 }
 
@@ -189,12 +190,12 @@ public enum GapDetector {
 public enum DerivedID {
     public static func uuid(_ name: String) -> UUID {
         func fnv(_ seed: UInt64) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-            for b in name.utf8 {
-                h ^= UInt64(b)
-                h = h &* 0x0000_0100_0000_01b3
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+            for byte in name.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
             }
-            return h
+            return hash
         }
         let hi = fnv(0x6477_6d2d_6964_0001), lo = fnv(0x6477_6d2d_6964_0002)
         var bytes = [UInt8](repeating: 0, count: 16)

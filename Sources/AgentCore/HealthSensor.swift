@@ -41,17 +41,17 @@ public final class HealthSensor {
                               seen: inout ThrottleFlags) -> DeviceHealth {
         if let throttled { seen.formUnion(throttled.occurred) }
         if voltAlarm == true { seen.insert(.underVoltageOccurred) }
-        var h = DeviceHealth(tempC: tempC)
+        var health = DeviceHealth(tempC: tempC)
         if throttled != nil || voltAlarm != nil {
-            h.underVoltageNow = throttled?.contains(.underVoltage) == true || voltAlarm == true
-            h.underVoltageSinceBoot = seen.contains(.underVoltageOccurred)
+            health.underVoltageNow = throttled?.contains(.underVoltage) == true || voltAlarm == true
+            health.underVoltageSinceBoot = seen.contains(.underVoltageOccurred)
         }
         if throttled != nil {
-            h.throttledNow = throttled?.contains(.throttled)
-            h.throttledSinceBoot = seen.contains(.throttledOccurred)
-            h.freqCappedSinceBoot = seen.contains(.freqCappedOccurred)
+            health.throttledNow = throttled?.contains(.throttled)
+            health.throttledSinceBoot = seen.contains(.throttledOccurred)
+            health.freqCappedSinceBoot = seen.contains(.freqCappedOccurred)
         }
-        return h
+        return health
     }
 
     /// hwmon's alarm text: "0" or "1". Nil when garbled.
@@ -66,8 +66,8 @@ public final class HealthSensor {
     /// Millidegrees ("48312\n") to degrees rounded to 0.1; nil when garbled or implausible.
     public static func parseTemperature(_ bytes: [UInt8]) -> Double? {
         guard let milli = Int(String(decoding: bytes, as: UTF8.self).trimmedWhitespace) else { return nil }
-        let c = (Double(milli) / 100).rounded() / 10
-        return DeviceHealth.tempRange.contains(c) ? c : nil
+        let celsius = (Double(milli) / 100).rounded() / 10
+        return DeviceHealth.tempRange.contains(celsius) ? celsius : nil
     }
 
     static func findVoltAlarm(in folder: String) -> String? {

@@ -137,9 +137,9 @@ public final class Outbox {
             // Renumbered after what is on disk, so no file is overwritten; the sequence is internal.
             var next = (onDisk.last?.seq ?? 0) + 1
             var renumbered: [UInt64: UInt64] = [:]
-            for i in entries.indices {
-                renumbered[entries[i].seq] = next
-                entries[i].seq = next
+            for index in entries.indices {
+                renumbered[entries[index].seq] = next
+                entries[index].seq = next
                 next += 1
             }
             attempted = Set(attempted.compactMap { renumbered[$0] })
@@ -229,7 +229,7 @@ public final class Outbox {
             size -= victim.size
             if case .outboxDropped(let count, let kinds) = victim.event.payload {
                 droppedCount += count
-                for k in kinds where !droppedKinds.contains(k) { droppedKinds.append(k) }
+                for kind in kinds where !droppedKinds.contains(kind) { droppedKinds.append(kind) }
             } else {
                 droppedCount += 1
                 if !droppedKinds.contains(victim.event.kind.rawValue) { droppedKinds.append(victim.event.kind.rawValue) }
@@ -262,13 +262,13 @@ public final class Outbox {
 
     private func recordDrop(count: Int, kinds: [String], like sample: Entry) -> FileError? {
         var failure: FileError?
-        if let seq = mergeableReport(), let i = entries.firstIndex(where: { $0.seq == seq }),
-           case .outboxDropped(let old, let oldKinds) = entries[i].event.payload {
-            var entry = entries[i]
+        if let seq = mergeableReport(), let index = entries.firstIndex(where: { $0.seq == seq }),
+           case .outboxDropped(let old, let oldKinds) = entries[index].event.payload {
+            var entry = entries[index]
             entry.event.payload = .outboxDropped(count: old + count, kinds: oldKinds + kinds.filter { !oldKinds.contains($0) })
             let data = Self.encode(entry)
             entry.size = data.count
-            entries[i] = entry
+            entries[index] = entry
             failure = write(entry, data)
         } else {
             let event = Event(device: sample.event.device, at: sample.event.at, bootID: sample.event.bootID,

@@ -42,42 +42,44 @@ extension AgentState: Codable {
 
     // Times are ISO 8601 text without the wire's 2020...2100 check: an unsynced clock is a fact to keep.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let values = try decoder.container(keyedBy: CodingKeys.self)
         func time(_ key: CodingKeys) throws -> Date? {
-            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+            guard let text = try values.decodeIfPresent(String.self, forKey: key) else { return nil }
             guard let date = WireTime.parse(text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 time")
+                throw DecodingError.dataCorruptedError(forKey: key, in: values,
+                                                       debugDescription: "not an ISO 8601 time")
             }
             return date
         }
-        bootID = try c.decode(String.self, forKey: .bootID)
+        bootID = try values.decode(String.self, forKey: .bootID)
         guard !bootID.isEmpty else {
-            throw DecodingError.dataCorruptedError(forKey: .bootID, in: c, debugDescription: "empty")
+            throw DecodingError.dataCorruptedError(forKey: .bootID, in: values, debugDescription: "empty")
         }
         guard let alive = try time(.lastAlive) else {
             throw DecodingError.keyNotFound(CodingKeys.lastAlive, .init(codingPath: [], debugDescription: "missing"))
         }
         lastAlive = alive
-        lastAliveUptime = try c.decode(Double.self, forKey: .lastAliveUptime)
+        lastAliveUptime = try values.decode(Double.self, forKey: .lastAliveUptime)
         guard lastAliveUptime.isFinite, lastAliveUptime >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .lastAliveUptime, in: c, debugDescription: "out of range")
+            throw DecodingError.dataCorruptedError(forKey: .lastAliveUptime, in: values,
+                                                   debugDescription: "out of range")
         }
-        clockSynced = try c.decode(Bool.self, forKey: .clockSynced)
+        clockSynced = try values.decode(Bool.self, forKey: .clockSynced)
         cleanShutdownAt = try time(.cleanShutdownAt)
         underVoltageSeen = try time(.underVoltageSeen)
         throttledSeen = try time(.throttledSeen)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(bootID, forKey: .bootID)
-        try c.encode(WireTime.format(lastAlive), forKey: .lastAlive)
-        try c.encode(lastAliveUptime, forKey: .lastAliveUptime)
-        try c.encode(clockSynced, forKey: .clockSynced)
-        try c.encode(cleanShutdownAt.map(WireTime.format), forKey: .cleanShutdownAt)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(bootID, forKey: .bootID)
+        try container.encode(WireTime.format(lastAlive), forKey: .lastAlive)
+        try container.encode(lastAliveUptime, forKey: .lastAliveUptime)
+        try container.encode(clockSynced, forKey: .clockSynced)
+        try container.encode(cleanShutdownAt.map(WireTime.format), forKey: .cleanShutdownAt)
         // Left out when never seen: the file of a device without warnings is what older agents wrote.
-        try c.encodeIfPresent(underVoltageSeen.map(WireTime.format), forKey: .underVoltageSeen)
-        try c.encodeIfPresent(throttledSeen.map(WireTime.format), forKey: .throttledSeen)
+        try container.encodeIfPresent(underVoltageSeen.map(WireTime.format), forKey: .underVoltageSeen)
+        try container.encodeIfPresent(throttledSeen.map(WireTime.format), forKey: .throttledSeen)
     }
 }
 

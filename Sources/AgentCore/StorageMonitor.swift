@@ -65,18 +65,18 @@ public struct StorageMonitor: Sendable, Equatable {
         nextRetry = monotonic + retryInterval
         let state = Self.state(of: error.code)
         if let problem, problem.state == state { return nil }
-        let p = Problem(state: state, since: wall, sinceMonotonic: monotonic,
-                        error: String(error.description.unicodeScalars.prefix(200)))
-        problem = p
-        return .failed(p)
+        let newProblem = Problem(state: state, since: wall, sinceMonotonic: monotonic,
+                               error: String(error.description.unicodeScalars.prefix(200)))
+        problem = newProblem
+        return .failed(newProblem)
     }
 
     /// Everything held in memory was written: the folder is healthy again.
     public mutating func succeeded() -> Change? {
-        guard let p = problem else { return nil }
+        guard let resolved = problem else { return nil }
         problem = nil
         nextRetry = -.infinity
-        return .cleared(p)
+        return .cleared(resolved)
     }
 
     /// The heartbeat's `storage` field at `wall` / `monotonic`: nil while healthy. A failure seen while

@@ -71,21 +71,23 @@ public struct DeviceHealth: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let values = try decoder.container(keyedBy: CodingKeys.self)
         // Absent, never null: the schema allows a boolean (or number) only.
-        func flag(_ k: CodingKeys) throws -> Bool? { c.contains(k) ? try c.decode(Bool.self, forKey: k) : nil }
+        func flag(_ k: CodingKeys) throws -> Bool? {
+            values.contains(k) ? try values.decode(Bool.self, forKey: k) : nil
+        }
         underVoltageNow = try flag(.underVoltageNow)
         underVoltageSinceBoot = try flag(.underVoltageSinceBoot)
         throttledNow = try flag(.throttledNow)
         throttledSinceBoot = try flag(.throttledSinceBoot)
         freqCappedSinceBoot = try flag(.freqCappedSinceBoot)
-        if c.contains(.tempC) {
+        if values.contains(.tempC) {
             let field = WireCoding.path(decoder.codingPath + [CodingKeys.tempC])
-            let v = try c.decode(Double.self, forKey: .tempC)
-            guard v.isFinite, Self.tempRange.contains(v) else {
+            let temp = try values.decode(Double.self, forKey: .tempC)
+            guard temp.isFinite, Self.tempRange.contains(temp) else {
                 throw WireValidationError(field: field, "must be a number from -60 to 200")
             }
-            tempC = v
+            tempC = temp
         }
         guard !isEmpty else {
             throw WireValidationError(field: WireCoding.path(decoder.codingPath),

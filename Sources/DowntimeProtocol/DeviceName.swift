@@ -7,7 +7,7 @@ public enum DeviceName {
         let name = raw.lowercased()
         let bytes = Array(name.utf8)
         guard let first = bytes.first, bytes.count <= maxLength, isAlnum(first) else { return nil }
-        for c in bytes.dropFirst() where !(isAlnum(c) || c == 46 || c == 95 || c == 45) {
+        for byte in bytes.dropFirst() where !(isAlnum(byte) || byte == 46 || byte == 95 || byte == 45) {
             return nil
         }
         return name

@@ -49,18 +49,18 @@ public struct Heartbeat: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Self.keys)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        device = try Check.deviceName(c.decode(String.self, forKey: .device))
-        seq = UInt64(try Check.integer(c, .seq, field: "seq"))
-        bootID = try Check.bootID(c.decode(String.self, forKey: .bootID))
-        uptimeS = try Check.seconds(c.decode(Double.self, forKey: .uptimeS), field: "uptime_s")
-        sentAt = try c.decode(Date.self, forKey: .sentAt)
-        clockSynced = try c.decode(Bool.self, forKey: .clockSynced)
-        intervalS = Int(try Check.integer(c, .intervalS, field: "interval_s", range: 1...86_400))
-        agentVersion = try Check.text(c.decode(String.self, forKey: .agentVersion), field: "agent_version")
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        device = try Check.deviceName(values.decode(String.self, forKey: .device))
+        seq = UInt64(try Check.integer(values, .seq, field: "seq"))
+        bootID = try Check.bootID(values.decode(String.self, forKey: .bootID))
+        uptimeS = try Check.seconds(values.decode(Double.self, forKey: .uptimeS), field: "uptime_s")
+        sentAt = try values.decode(Date.self, forKey: .sentAt)
+        clockSynced = try values.decode(Bool.self, forKey: .clockSynced)
+        intervalS = Int(try Check.integer(values, .intervalS, field: "interval_s", range: 1...86_400))
+        agentVersion = try Check.text(values.decode(String.self, forKey: .agentVersion), field: "agent_version")
         // Absent while healthy, never null.
-        storage = c.contains(.storage) ? try c.decode(StorageWarning.self, forKey: .storage) : nil
-        health = c.contains(.health) ? try c.decode(DeviceHealth.self, forKey: .health) : nil
+        storage = values.contains(.storage) ? try values.decode(StorageWarning.self, forKey: .storage) : nil
+        health = values.contains(.health) ? try values.decode(DeviceHealth.self, forKey: .health) : nil
     }
 }
 
@@ -102,9 +102,10 @@ public struct EnrollRequest: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        device = try Check.deviceName(c.decode(String.self, forKey: .device))
-        enrollmentKey = try Check.text(c.decode(String.self, forKey: .enrollmentKey), field: "enrollment_key", max: 256)
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        device = try Check.deviceName(values.decode(String.self, forKey: .device))
+        enrollmentKey = try Check.text(values.decode(String.self, forKey: .enrollmentKey),
+                                       field: "enrollment_key", max: 256)
     }
 }
 

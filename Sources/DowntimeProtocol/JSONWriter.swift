@@ -39,8 +39,8 @@ public struct JSONWriter {
     public mutating func string(_ s: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
+        for byte in s.utf8 {
+            switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
             case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
@@ -48,8 +48,8 @@ public struct JSONWriter {
             case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
             case 0..<0x20:
                 let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: bytes.append(b)
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
             }
         }
         bytes.append(UInt8(ascii: "\""))

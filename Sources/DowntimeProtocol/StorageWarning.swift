@@ -33,14 +33,16 @@ public struct StorageWarning: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let values = try decoder.container(keyedBy: CodingKeys.self)
         func field(_ k: CodingKeys) -> String { WireCoding.path(decoder.codingPath + [k]) }
-        state = try c.decode(StorageState.self, forKey: .state)
+        state = try values.decode(StorageState.self, forKey: .state)
         guard state != .ok else { throw WireValidationError(field: field(.state), "must not be ok (leave storage out instead)") }
-        path = try Check.text(c.decode(String.self, forKey: .path), field: field(.path), max: 1024)
-        since = try c.decode(Date.self, forKey: .since)
-        unsavedEvents = Int(try Check.integer(c, .unsavedEvents, field: field(.unsavedEvents), range: 0...1_000_000_000))
+        path = try Check.text(values.decode(String.self, forKey: .path), field: field(.path), max: 1024)
+        since = try values.decode(Date.self, forKey: .since)
+        unsavedEvents = Int(try Check.integer(values, .unsavedEvents, field: field(.unsavedEvents),
+                                              range: 0...1_000_000_000))
         // Absent, never null: the schema allows a string only.
-        error = c.contains(.error) ? try Check.text(c.decode(String.self, forKey: .error), field: field(.error), max: 200) : nil
+        error = values.contains(.error)
+            ? try Check.text(values.decode(String.self, forKey: .error), field: field(.error), max: 200) : nil
     }
 }

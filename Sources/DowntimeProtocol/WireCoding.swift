@@ -24,31 +24,31 @@ public struct WireValidationError: Error, Sendable, Equatable, CustomStringConve
 /// JSON encoders and decoders configured for the wire format.
 public enum WireCoding {
     public static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(WireTime.format(date))
+        let jsonEncoder = JSONEncoder()
+        jsonEncoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(WireTime.format(date))
         }
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
+        jsonEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return jsonEncoder
     }
 
     public static func decoder() -> JSONDecoder {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .custom { decoder in
-            let c = try decoder.singleValueContainer()
-            let text = try c.decode(String.self)
+        let jsonDecoder = JSONDecoder()
+        jsonDecoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
             guard let date = WireTime.parse(text) else {
                 throw DecodingError.dataCorruptedError(
-                    in: c, debugDescription: "not an ISO 8601 time such as 2026-11-22T08:12:03Z")
+                    in: container, debugDescription: "not an ISO 8601 time such as 2026-11-22T08:12:03Z")
             }
             guard WireTime.validRange.contains(date) else {
                 throw DecodingError.dataCorruptedError(
-                    in: c, debugDescription: "time out of range (2020 to 2100)")
+                    in: container, debugDescription: "time out of range (2020 to 2100)")
             }
             return date
         }
-        return d
+        return jsonDecoder
     }
 
     // One of each, shared: they hold only their options (and are Sendable); making them per call cost a few % of a beat.
@@ -76,8 +76,8 @@ public enum WireCoding {
     static func path(_ codingPath: [any CodingKey]) -> String {
         var out = ""
         for key in codingPath {
-            if let i = key.intValue {
-                out += "[\(i)]"
+            if let index = key.intValue {
+                out += "[\(index)]"
             } else {
                 out += (out.isEmpty ? "" : ".") + key.stringValue
             }
@@ -125,9 +125,9 @@ struct AnyKey: CodingKey {
 extension Decoder {
     /// Refuses keys outside `allowed`: strict JSON means a typo is an error, not silence.
     func rejectUnknownKeys(_ allowed: Set<String>) throws {
-        let c = try container(keyedBy: AnyKey.self)
+        let keyed = try container(keyedBy: AnyKey.self)
         // Sorted, so the same body always names the same field.
-        if let unknown = c.allKeys.map(\.stringValue).filter({ !allowed.contains($0) }).min() {
+        if let unknown = keyed.allKeys.map(\.stringValue).filter({ !allowed.contains($0) }).min() {
             throw WireValidationError(field: WireCoding.path(codingPath + [AnyKey(stringValue: unknown)]), "unknown field")
         }
     }
@@ -174,8 +174,9 @@ enum Check {
             guard range.contains(exact) else { throw failure }
             return exact
         }
-        let v = try c.decode(Double.self, forKey: key)
-        guard v.isFinite, v.rounded() == v, v >= Double(range.lowerBound), v <= Double(range.upperBound) else { throw failure }
-        return Int64(v)
+        let number = try c.decode(Double.self, forKey: key)
+        guard number.isFinite, number.rounded() == number,
+              number >= Double(range.lowerBound), number <= Double(range.upperBound) else { throw failure }
+        return Int64(number)
     }
 }

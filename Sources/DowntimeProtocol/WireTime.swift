@@ -22,65 +22,66 @@ public enum WireTime {
         let secs = (totalMillis - Int64(ms)) / 1000
         let days = Int((secs >= 0 ? secs : secs - 86_399) / 86_400)
         let secOfDay = Int(secs - Int64(days) * 86_400)
-        let (y, m, d) = civil(fromDays: days)
-        var s = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
-        s += pad(secOfDay / 3600, 2) + ":" + pad(secOfDay / 60 % 60, 2) + ":" + pad(secOfDay % 60, 2)
-        if millis { s += "." + pad(ms, 3) }
-        if offsetSeconds == 0 { return s + "Z" }
+        let (year, month, day) = civil(fromDays: days)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        text += pad(secOfDay / 3600, 2) + ":" + pad(secOfDay / 60 % 60, 2) + ":" + pad(secOfDay % 60, 2)
+        if millis { text += "." + pad(ms, 3) }
+        if offsetSeconds == 0 { return text + "Z" }
         let sign = offsetSeconds < 0 ? "-" : "+"
         let off = abs(offsetSeconds) / 60
-        return s + sign + pad(off / 60, 2) + ":" + pad(off % 60, 2)
+        return text + sign + pad(off / 60, 2) + ":" + pad(off % 60, 2)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil for anything else.
     public static func parse(_ text: String) -> Date? {
-        let b = Array(text.utf8)
-        guard b.count >= 20, b.count <= 40 else { return nil }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 40 else { return nil }
         func num(_ from: Int, _ len: Int) -> Int? {
-            guard from + len <= b.count else { return nil }
-            var v = 0
+            guard from + len <= bytes.count else { return nil }
+            var value = 0
             for i in from..<(from + len) {
-                let c = b[i]
-                guard c >= 48, c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
+                let digit = bytes[i]
+                guard digit >= 48, digit <= 57 else { return nil }
+                value = value * 10 + Int(digit - 48)
             }
-            return v
+            return value
         }
-        guard let y = num(0, 4), b[4] == 45, let mo = num(5, 2), b[7] == 45, let d = num(8, 2),
-              b[10] == 84 || b[10] == 116, let h = num(11, 2), b[13] == 58, let mi = num(14, 2),
-              b[16] == 58, let s = num(17, 2)
+        guard let year = num(0, 4), bytes[4] == 45, let month = num(5, 2), bytes[7] == 45,
+              let day = num(8, 2), bytes[10] == 84 || bytes[10] == 116, let hour = num(11, 2), bytes[13] == 58,
+              let minute = num(14, 2), bytes[16] == 58, let second = num(17, 2)
         else { return nil }
-        guard (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h <= 23, mi <= 59, s <= 59
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 59
         else { return nil }
-        var i = 19
+        var cursor = 19
         var fraction = 0.0
-        if b[i] == 46 {  // '.'
-            i += 1
+        if bytes[cursor] == 46 {  // '.'
+            cursor += 1
             var scale = 0.1
-            let start = i
-            while i < b.count, b[i] >= 48, b[i] <= 57 {
-                fraction += Double(b[i] - 48) * scale
+            let start = cursor
+            while cursor < bytes.count, bytes[cursor] >= 48, bytes[cursor] <= 57 {
+                fraction += Double(bytes[cursor] - 48) * scale
                 scale /= 10
-                i += 1
+                cursor += 1
             }
-            guard i > start, i - start <= 9 else { return nil }
+            guard cursor > start, cursor - start <= 9 else { return nil }
         }
-        guard i < b.count else { return nil }
+        guard cursor < bytes.count else { return nil }
         var offset = 0
-        if b[i] == 90 || b[i] == 122 {  // 'Z'
-            i += 1
-        } else if b[i] == 43 || b[i] == 45 {  // '+' / '-'
-            guard let oh = num(i + 1, 2), i + 3 < b.count, b[i + 3] == 58, let om = num(i + 4, 2),
-                  oh <= 23, om <= 59
+        if bytes[cursor] == 90 || bytes[cursor] == 122 {  // 'Z'
+            cursor += 1
+        } else if bytes[cursor] == 43 || bytes[cursor] == 45 {  // '+' / '-'
+            guard let oh = num(cursor + 1, 2), cursor + 3 < bytes.count, bytes[cursor + 3] == 58,
+                  let om = num(cursor + 4, 2), oh <= 23, om <= 59
             else { return nil }
-            offset = (oh * 3600 + om * 60) * (b[i] == 45 ? -1 : 1)
-            i += 6
+            offset = (oh * 3600 + om * 60) * (bytes[cursor] == 45 ? -1 : 1)
+            cursor += 6
         } else {
             return nil
         }
-        guard i == b.count else { return nil }
-        let days = daysFromCivil(y, mo, d)
-        let seconds = Double(days * 86_400 + h * 3600 + mi * 60 + s - offset) + fraction
+        guard cursor == bytes.count else { return nil }
+        let days = daysFromCivil(year, month, day)
+        let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
         return Date(timeIntervalSince1970: seconds)
     }
 

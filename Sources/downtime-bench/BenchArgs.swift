@@ -5,32 +5,36 @@ struct BenchArgs {
     private var values: [String: String] = [:]
 
     init(_ arguments: [String], known: Set<String>) {
-        var i = 0
-        while i < arguments.count {
-            let a = arguments[i]
-            guard a.hasPrefix("--"), known.contains(String(a.dropFirst(2))), i + 1 < arguments.count else {
-                Self.fail("unexpected argument '\(a)' (known: \(known.sorted().map { "--" + $0 }.joined(separator: " ")), each with a value)")
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            guard argument.hasPrefix("--"), known.contains(String(argument.dropFirst(2))),
+                  index + 1 < arguments.count else {
+                Self.fail("unexpected argument '\(argument)' (known: "
+                          + "\(known.sorted().map { "--" + $0 }.joined(separator: " ")), each with a value)")
             }
-            values[String(a.dropFirst(2))] = arguments[i + 1]
-            i += 2
+            values[String(argument.dropFirst(2))] = arguments[index + 1]
+            index += 2
         }
     }
 
     func string(_ name: String, _ fallback: String? = nil) -> String {
-        guard let v = values[name] ?? fallback else { Self.fail("--\(name) is required") }
-        return v
+        guard let value = values[name] ?? fallback else { Self.fail("--\(name) is required") }
+        return value
     }
 
     func int(_ name: String, _ fallback: Int) -> Int {
         guard let raw = values[name] else { return fallback }
-        guard let v = Int(raw), v >= 0 else { Self.fail("--\(name) must be a whole number, not '\(raw)'") }
-        return v
+        guard let value = Int(raw), value >= 0 else { Self.fail("--\(name) must be a whole number, not '\(raw)'") }
+        return value
     }
 
     func double(_ name: String, _ fallback: Double) -> Double {
         guard let raw = values[name] else { return fallback }
-        guard let v = Double(raw), v.isFinite, v >= 0 else { Self.fail("--\(name) must be a number, not '\(raw)'") }
-        return v
+        guard let value = Double(raw), value.isFinite, value >= 0 else {
+            Self.fail("--\(name) must be a number, not '\(raw)'")
+        }
+        return value
     }
 
     static func fail(_ message: String) -> Never {

@@ -8,8 +8,8 @@ struct Figures {
         for _ in 0..<rounds {
             let start = ContinuousClock.now
             try await body()
-            let d = ContinuousClock.now - start
-            times.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+            let elapsed = ContinuousClock.now - start
+            times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
         }
         times.sort()
         return (times[times.count / 2], times.first!, times.last!)
@@ -24,10 +24,10 @@ struct Figures {
 /// Its monotonic side moves with it: the benchmark makes time pass, it never steps the clock.
 final class BenchClock: WallClock, MonotonicClock, @unchecked Sendable {
     private let lock = NSLock()
-    private var t: Date
-    init(_ t: Date) { self.t = t }
-    func now() -> Date { lock.withLock { t } }
-    func seconds() -> Double { lock.withLock { t.timeIntervalSince1970 } }
-    func set(_ d: Date) { lock.withLock { t = d } }
+    private var current: Date
+    init(_ t: Date) { self.current = t }
+    func now() -> Date { lock.withLock { current } }
+    func seconds() -> Double { lock.withLock { current.timeIntervalSince1970 } }
+    func set(_ d: Date) { lock.withLock { current = d } }
 }
 

@@ -29,10 +29,10 @@ struct FleetPlan: Sendable {
         let long = Int((Double(devices) * silentFraction).rounded())
         let short = Int((Double(devices) * shortFraction).rounded())
         let chosen = Array((0..<devices).shuffled(using: &rng).prefix(long + short))
-        for (n, device) in chosen.enumerated() {
+        for (index, device) in chosen.enumerated() {
             // The gap between two heard beats is the silence plus up to one interval: long silences clear
             // the deadline, short ones stay under it, both by more than the sweep's second.
-            let length = n < long ? deadline + 3 + Double(rng.next() % UInt64(max(1, interval)))
+            let length = index < long ? deadline + 3 + Double(rng.next() % UInt64(max(1, interval)))
                                   : max(interval, deadline - interval - 3)
             // Start after the first rounds, end early enough for the up flip to be heard.
             let latest = max(2 * interval, duration - length - interval)
@@ -47,8 +47,8 @@ struct FleetPlan: Sendable {
 
     /// Whether device `i` beats at offset `t` (seconds since the start).
     func beats(_ i: Int, at t: Double) -> Bool {
-        guard let s = silences[i] else { return true }
-        return t < s.from || t >= s.until
+        guard let silence = silences[i] else { return true }
+        return t < silence.from || t >= silence.until
     }
 }
 
@@ -88,35 +88,35 @@ struct FlipCheck: Sendable, Equatable {
     /// A device silent since its last beat for longer than that at `checkedAt` must be down already.
     static func check(acks: [Ack], flips: [RecordedFlip], deadline: Double, slack: Double, checkedAt: Date) -> FlipCheck {
         var expected: [(from: String, to: String, beat: Ack)] = []
-        var r = FlipCheck()
+        var result = FlipCheck()
         func gap(_ seconds: Double, after a: Ack, next: Ack?) {
             if seconds > deadline + slack {
                 expected.append(("up", "down", a))
                 if let next { expected.append(("down", "up", next)) }
             } else if seconds > deadline - slack {
-                r.ambiguous += 1
+                result.ambiguous += 1
             }
         }
         if let first = acks.first { expected.append(("new", "up", first)) }
         for (a, b) in zip(acks, acks.dropFirst()) { gap(b.sent.timeIntervalSince(a.answered), after: a, next: b) }
         if let last = acks.last { gap(checkedAt.timeIntervalSince(last.answered), after: last, next: nil) }
-        r.expected = expected.count
+        result.expected = expected.count
         var rest = flips
-        for e in expected {
+        for wanted in expected {
             // The collector stamps a beat when it reads it: between our send and its answer.
-            let match = rest.firstIndex { f in
-                f.from == e.from && f.to == e.to
-                    && f.at >= e.beat.sent - 0.001 && f.at <= e.beat.answered + 0.001
+            let match = rest.firstIndex { flip in
+                flip.from == wanted.from && flip.to == wanted.to
+                    && flip.at >= wanted.beat.sent - 0.001 && flip.at <= wanted.beat.answered + 0.001
             }
-            if let m = match {
-                r.found += 1
-                rest.remove(at: m)
-                r.worstError = max(r.worstError, e.beat.answered.timeIntervalSince(e.beat.sent))
+            if let index = match {
+                result.found += 1
+                rest.remove(at: index)
+                result.worstError = max(result.worstError, wanted.beat.answered.timeIntervalSince(wanted.beat.sent))
             } else {
-                r.missing += 1
+                result.missing += 1
             }
         }
-        r.unexpected = r.ambiguous > 0 ? 0 : rest.count
-        return r
+        result.unexpected = result.ambiguous > 0 ? 0 : rest.count
+        return result
     }
 }

@@ -25,11 +25,11 @@ enum FleetSimulator {
         let start = Date() + 1
         let results = Mutex<[WorkerResult]>([])
         let done = DispatchGroup()
-        for w in 0..<threads {
+        for worker in 0..<threads {
             done.enter()
             let thread = Thread {
-                let r = beat(worker: w, of: threads, plan: plan, tokens: tokens, url: url, start: start)
-                results.withLock { $0.append(r) }
+                let result = beat(worker: worker, of: threads, plan: plan, tokens: tokens, url: url, start: start)
+                results.withLock { $0.append(result) }
                 done.leave()
             }
             thread.stackSize = 1 << 20
@@ -40,7 +40,7 @@ enum FleetSimulator {
         }
         let all = results.withLock { $0 }
         var acks: [Int: [Ack]] = [:]
-        for r in all { acks.merge(r.acks) { a, _ in a } }
+        for result in all { acks.merge(result.acks) { a, _ in a } }
         let lags = all.flatMap(\.lags).sorted()
         let sent = all.reduce(0) { $0 + $1.sent }
         let errors = all.reduce(0) { $0 + $1.errors }
@@ -53,17 +53,19 @@ enum FleetSimulator {
         let checkedAt = Date()
         var total = FlipCheck()
         var bad: [String] = []
-        for i in 0..<plan.devices {
-            let name = benchDeviceName(i)
-            let flips = try await store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000).compactMap { s -> RecordedFlip? in
-                guard case .flip(let f) = s.event.payload else { return nil }
-                return RecordedFlip(from: f.from, to: f.to, at: s.event.at)
+        for device in 0..<plan.devices {
+            let name = benchDeviceName(device)
+            let flips = try await store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000)
+                .compactMap { stored -> RecordedFlip? in
+                    guard case .flip(let flip) = stored.event.payload else { return nil }
+                    return RecordedFlip(from: flip.from, to: flip.to, at: stored.event.at)
+                }
+            let check = FlipCheck.check(acks: acks[device] ?? [], flips: flips, deadline: deadline, slack: 1.5,
+                                        checkedAt: checkedAt)
+            if (check.missing > 0 || check.unexpected > 0) && bad.count < 5 {
+                bad.append("\(name): \(check) flips \(flips.map { "\($0.from)->\($0.to)@\(WireTime.format($0.at))" })")
             }
-            let c = FlipCheck.check(acks: acks[i] ?? [], flips: flips, deadline: deadline, slack: 1.5, checkedAt: checkedAt)
-            if (c.missing > 0 || c.unexpected > 0) && bad.count < 5 {
-                bad.append("\(name): \(c) flips \(flips.map { "\($0.from)->\($0.to)@\(WireTime.format($0.at))" })")
-            }
-            total = total + c
+            total = total + check
         }
         for b in bad { print("fleet: MISMATCH \(b)") }
         let outageFlips = total.expected - acks.count
@@ -83,45 +85,49 @@ enum FleetSimulator {
 
     /// One client thread: the devices `i ≡ worker (mod workers)`, each at its own phase, on one keep-alive connection.
     static func beat(worker: Int, of workers: Int, plan: FleetPlan, tokens: [String], url: String, start: Date) -> WorkerResult {
-        var r = WorkerResult()
+        var result = WorkerResult()
         let transport: CurlTransport
         do { transport = try CurlTransport(baseURL: url, totalTimeout: 10, userAgent: "downtime-bench") } catch {
-            r.firstError = "\(error)"
-            return r
+            result.firstError = "\(error)"
+            return result
         }
         let mine = stride(from: worker, to: plan.devices, by: workers).map { $0 }
         let rounds = Int(plan.duration / plan.interval)
         var seq = [UInt64](repeating: 0, count: plan.devices)
         let boot = String(format: "0b5d7a3e-1c2d-4e5f-8a9b-%012x", worker)
         for round in 0..<rounds {
-            for i in mine {
-                let offset = Double(round) * plan.interval + plan.phase(i)
-                guard plan.beats(i, at: offset) else { continue }
+            for device in mine {
+                let offset = Double(round) * plan.interval + plan.phase(device)
+                guard plan.beats(device, at: offset) else { continue }
                 let due = start + offset
                 let wait = due.timeIntervalSinceNow
                 if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
-                r.lags.append(max(0, -due.timeIntervalSinceNow))
-                seq[i] += 1
+                result.lags.append(max(0, -due.timeIntervalSinceNow))
+                seq[device] += 1
                 let sentAt = Date()
-                let hb = Heartbeat(device: benchDeviceName(i), seq: seq[i], bootID: boot, uptimeS: offset + 100, sentAt: sentAt,
-                                   clockSynced: true, intervalS: Int(plan.interval), agentVersion: "bench")
-                r.sent += 1
+                let hb = Heartbeat(device: benchDeviceName(device), seq: seq[device], bootID: boot,
+                                   uptimeS: offset + 100, sentAt: sentAt, clockSynced: true,
+                                   intervalS: Int(plan.interval), agentVersion: "bench")
+                result.sent += 1
                 do {
                     let body = try WireCoding.encode(hb)
-                    let answer = try transport.post("/api/v1/heartbeat", body: body, bearer: tokens[i], timeout: nil)
+                    let answer = try transport.post("/api/v1/heartbeat", body: body, bearer: tokens[device],
+                                                    timeout: nil)
                     if answer.isSuccess {
-                        r.acks[i, default: []].append(Ack(sent: sentAt, answered: Date()))
+                        result.acks[device, default: []].append(Ack(sent: sentAt, answered: Date()))
                     } else {
-                        r.errors += 1
-                        if r.firstError == nil { r.firstError = "HTTP \(answer.status): \(String(decoding: answer.body, as: UTF8.self))" }
+                        result.errors += 1
+                        if result.firstError == nil {
+                            result.firstError = "HTTP \(answer.status): \(String(decoding: answer.body, as: UTF8.self))"
+                        }
                     }
                 } catch {
-                    r.errors += 1
-                    if r.firstError == nil { r.firstError = "\(error)" }
+                    result.errors += 1
+                    if result.firstError == nil { result.firstError = "\(error)" }
                 }
             }
         }
-        return r
+        return result
     }
 
     static func pct(_ sorted: [Double], _ p: Double) -> Double {

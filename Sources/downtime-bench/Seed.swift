@@ -19,10 +19,11 @@ enum Seed {
         let started = ContinuousClock.now
         var tokens: [String] = []
         tokens.reserveCapacity(count)
-        for i in 0..<count {
+        for index in 0..<count {
             let token = Tokens.generate()
             tokens.append(token)
-            try await store.addDevice(DeviceRecord(name: benchDeviceName(i), tokenHash: Tokens.hash(token), createdAt: createdAt))
+            try await store.addDevice(DeviceRecord(name: benchDeviceName(index), tokenHash: Tokens.hash(token),
+                                                   createdAt: createdAt))
         }
         if args.string("first-beat", "no") == "yes" {
             // As the collector records a first heartbeat: the ingest benchmark then measures steady beats.
@@ -58,8 +59,8 @@ enum Seed {
             flips.removeAll(keepingCapacity: true)
         }
         let perDevice = max(1, days * outagesPerMonth / 30)
-        for i in 0..<devices {
-            let name = benchDeviceName(i)
+        for index in 0..<devices {
+            let name = benchDeviceName(index)
             flips.append(FlipChange.flip(name, from: .new, to: .up, at: from + 1, reason: "first heartbeat"))
             for _ in 0..<perDevice {
                 let start = from + Double(rng.next() % UInt64(days * 86_400))
@@ -76,9 +77,10 @@ enum Seed {
         try await flush()
         // One row of daily availability per device and day.
         var daily: [(device: String, day: String, down: Double, known: Double)] = []
-        for i in 0..<devices {
-            for d in 0..<days {
-                daily.append((benchDeviceName(i), String(WireTime.format(from + Double(d) * 86_400).prefix(10)), 0, 86_400))
+        for index in 0..<devices {
+            for day in 0..<days {
+                daily.append((benchDeviceName(index), String(WireTime.format(from + Double(day) * 86_400).prefix(10)),
+                              0, 86_400))
             }
             if daily.count > 50_000 {
                 try await store.saveDaily(daily)

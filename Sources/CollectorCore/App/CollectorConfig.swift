@@ -120,20 +120,22 @@ public struct CollectorConfig: Sendable {
     /// Parses a config file's text into key/value pairs, refusing unknown keys and malformed lines.
     public static func parseFile(_ text: String, name: String) throws -> [Key: String] {
         var out: [Key: String] = [:]
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "=") else {
-                throw ConfigError(key: "\(name):\(n + 1)", message: "expected KEY=value")
+                throw ConfigError(key: "\(name):\(index + 1)", message: "expected KEY=value")
             }
-            let k = line[..<eq].trimmingCharacters(in: .whitespaces)
-            var v = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if v.count >= 2, v.first == "\"", v.last == "\"" { v = String(v.dropFirst().dropLast()) }
-            guard let key = Key(rawValue: k) else {
-                throw ConfigError(key: "\(name):\(n + 1)", message: "unknown key \(k); known: "
+            let keyText = line[..<eq].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.first == "\"", value.last == "\"" {
+                value = String(value.dropFirst().dropLast())
+            }
+            guard let key = Key(rawValue: keyText) else {
+                throw ConfigError(key: "\(name):\(index + 1)", message: "unknown key \(keyText); known: "
                                   + Key.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            out[key] = v
+            out[key] = value
         }
         return out
     }
@@ -146,72 +148,77 @@ public struct CollectorConfig: Sendable {
     /// Builds the configuration from named layers (later layers win); an error names where the bad value came from.
     public static func resolve(named layers: [Layer]) throws -> CollectorConfig {
         var merged: [Key: String] = [:]
-        var c = CollectorConfig()
+        var config = CollectorConfig()
         for layer in layers {
             for (key, value) in layer.values {
                 merged[key] = value
-                c.origins[key] = layer.name(key)
+                config.origins[key] = layer.name(key)
             }
         }
-        let origins = c.origins
+        let origins = config.origins
         func name(_ key: Key) -> String { origins[key] ?? key.rawValue }
         func int(_ key: Key, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let v = merged[key] else { return nil }
-            guard let n = Int(v), range.contains(n) else {
-                throw ConfigError(key: name(key), message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(v)")
+            guard let text = merged[key] else { return nil }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigError(key: name(key), message: "must be a whole number from \(range.lowerBound) to "
+                                  + "\(range.upperBound), got \(text)")
             }
-            return n
+            return number
         }
-        if let h = merged[.host] {
-            guard !h.isEmpty else { throw ConfigError(key: name(.host), message: "must not be empty") }
-            c.host = h
+        if let host = merged[.host] {
+            guard !host.isEmpty else { throw ConfigError(key: name(.host), message: "must not be empty") }
+            config.host = host
         }
-        if let p = try int(.port, 0...65535) { c.port = p }
-        if let f = merged[.clockSyncFile] {
-            guard !f.isEmpty else { throw ConfigError(key: name(.clockSyncFile), message: "must not be empty") }
-            c.clockSyncFile = f
+        if let p = try int(.port, 0...65535) { config.port = p }
+        if let syncFile = merged[.clockSyncFile] {
+            guard !syncFile.isEmpty else { throw ConfigError(key: name(.clockSyncFile), message: "must not be empty") }
+            config.clockSyncFile = syncFile
         }
-        if let d = merged[.dataDir] {
-            guard !d.isEmpty else { throw ConfigError(key: name(.dataDir), message: "must not be empty") }
-            c.dataDir = d
+        if let dataDir = merged[.dataDir] {
+            guard !dataDir.isEmpty else { throw ConfigError(key: name(.dataDir), message: "must not be empty") }
+            config.dataDir = dataDir
         }
-        if let d = merged[.database], !d.isEmpty { c.database = try StoreLocation(d, key: name(.database)) }
-        if let k = merged[.enrollmentKey], !k.isEmpty {
-            guard k.count >= 12 else {
+        if let d = merged[.database], !d.isEmpty { config.database = try StoreLocation(d, key: name(.database)) }
+        if let enrollmentKey = merged[.enrollmentKey], !enrollmentKey.isEmpty {
+            guard enrollmentKey.count >= 12 else {
                 throw ConfigError(key: name(.enrollmentKey), message: "must be at least 12 characters")
             }
-            c.enrollmentKey = k
+            config.enrollmentKey = enrollmentKey
         }
-        if let m = try int(.misses, 1...100) { c.policy.misses = m }
-        if let g = try int(.grace, 0...3600) { c.policy.grace = TimeInterval(g) }
-        if let i = try int(.defaultInterval, 1...86_400) { c.defaultInterval = i }
+        if let m = try int(.misses, 1...100) { config.policy.misses = m }
+        if let g = try int(.grace, 0...3600) { config.policy.grace = TimeInterval(g) }
+        if let i = try int(.defaultInterval, 1...86_400) { config.defaultInterval = i }
         // Under 31 days would cut into the 30-day figures the page shows.
-        if let r = try int(.retentionDays, 0...100_000), r > 0 {
-            guard r >= 31 else { throw ConfigError(key: name(.retentionDays), message: "must be 0 (keep all) or at least 31") }
-            c.retentionDays = r
+        if let days = try int(.retentionDays, 0...100_000), days > 0 {
+            guard days >= 31 else {
+                throw ConfigError(key: name(.retentionDays), message: "must be 0 (keep all) or at least 31")
+            }
+            config.retentionDays = days
         }
-        if let p = merged[.pagePassword], !p.isEmpty { c.pagePassword = p }
-        if let n = merged[.notify] {
+        if let p = merged[.pagePassword], !p.isEmpty { config.pagePassword = p }
+        if let channels = merged[.notify] {
             do {
-                c.notifiers = try n.split(separator: ";").map { try NotifierSpec.parse($0.trimmingCharacters(in: .whitespaces)) }
+                config.notifiers = try channels.split(separator: ";")
+                    .map { try NotifierSpec.parse($0.trimmingCharacters(in: .whitespaces)) }
             } catch {
                 throw ConfigError(key: name(.notify), message: (error as? WireValidationError)?.message ?? "invalid")
             }
-            guard Set(c.notifiers.map(\.name)).count == c.notifiers.count else {
+            guard Set(config.notifiers.map(\.name)).count == config.notifiers.count else {
                 throw ConfigError(key: name(.notify), message: "two channels have the same name")
             }
         }
-        if let d = try int(.notifyDampMinutes, 0...1440) { c.notifyDamp = TimeInterval(d * 60) }
-        if let s = try int(.notifySettle, 0...3600) { c.notifySettle = TimeInterval(s) }
-        if let m = merged[.maintenance] {
+        if let d = try int(.notifyDampMinutes, 0...1440) { config.notifyDamp = TimeInterval(d * 60) }
+        if let s = try int(.notifySettle, 0...3600) { config.notifySettle = TimeInterval(s) }
+        if let windows = merged[.maintenance] {
             do {
-                c.maintenance = try m.split(separator: ";").map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
+                config.maintenance = try windows.split(separator: ";")
+                    .map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
             } catch {
                 throw ConfigError(key: name(.maintenance), message: (error as? WireValidationError)?.message ?? "invalid")
             }
         }
-        if let n = merged[.nut], !n.trimmingCharacters(in: .whitespaces).isEmpty {
-            c.nutServers = try NUTServerSpec.parseList(n, key: name(.nut))
+        if let servers = merged[.nut], !servers.trimmingCharacters(in: .whitespaces).isEmpty {
+            config.nutServers = try NUTServerSpec.parseList(servers, key: name(.nut))
         }
         let cert = merged[.tlsCert].flatMap { $0.isEmpty ? nil : $0 }
         let key = merged[.tlsKey].flatMap { $0.isEmpty ? nil : $0 }
@@ -220,10 +227,10 @@ public struct CollectorConfig: Sendable {
         case (.some, nil): throw ConfigError(key: name(.tlsKey), message: "a certificate needs its key (--tls-key)")
         case (nil, .some): throw ConfigError(key: name(.tlsCert), message: "a key needs its certificate (--tls-cert)")
         case (let cert?, let key?):
-            c.tlsCert = cert
-            c.tlsKey = key
+            config.tlsCert = cert
+            config.tlsKey = key
         }
-        return c
+        return config
     }
 
     /// Picks this configuration's keys out of a process environment.

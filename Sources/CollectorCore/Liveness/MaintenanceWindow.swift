@@ -39,8 +39,8 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
     public func occurrences(in range: DateInterval, timeZone tz: TimeZone) -> [DateInterval] {
         switch schedule {
         case .once(let start, let end):
-            let s = max(start, range.start), e = min(end, range.end)
-            return e > s ? [DateInterval(start: s, end: e)] : []
+            let from = max(start, range.start), to = min(end, range.end)
+            return to > from ? [DateInterval(start: from, end: to)] : []
         case .weekly(let weekdays, let startMinute, let endMinute):
             var cal = Calendar(identifier: .gregorian)
             cal.timeZone = tz
@@ -49,11 +49,11 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
             var day = cal.startOfDay(for: range.start - 86_400)
             while day < range.end {
                 if weekdays.contains(cal.component(.weekday, from: day)) {
-                    let s = cal.date(byAdding: .minute, value: startMinute, to: day) ?? day
+                    let windowStart = cal.date(byAdding: .minute, value: startMinute, to: day) ?? day
                     // An end before the start means the window runs past midnight.
                     let endOffset = endMinute > startMinute ? endMinute : endMinute + 24 * 60
-                    let e = cal.date(byAdding: .minute, value: endOffset, to: day) ?? day
-                    let cs = max(s, range.start), ce = min(e, range.end)
+                    let windowEnd = cal.date(byAdding: .minute, value: endOffset, to: day) ?? day
+                    let cs = max(windowStart, range.start), ce = min(windowEnd, range.end)
                     if ce > cs { out.append(DateInterval(start: cs, end: ce)) }
                 }
                 day = cal.date(byAdding: .day, value: 1, to: day) ?? day + 86_400
@@ -70,8 +70,9 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
         case .tag(let t): "tag:\(t)"
         }
         switch schedule {
-        case .once(let s, let e):
-            return "\(who) once \(WireTime.format(s, offsetSeconds: 0, millis: false)) \(WireTime.format(e, offsetSeconds: 0, millis: false))"
+        case .once(let start, let end):
+            return "\(who) once \(WireTime.format(start, offsetSeconds: 0, millis: false)) "
+                + WireTime.format(end, offsetSeconds: 0, millis: false)
         case .weekly(let days, let sm, let em):
             let names = days.sorted().map { Self.dayNames[$0 - 1] }.joined(separator: ",")
             return "\(who) weekly \(names) \(Self.hhmm(sm))-\(Self.hhmm(em))"
@@ -94,19 +95,19 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
         let target: Target
         if words[0] == "all" {
             target = .all
-        } else if words[0].hasPrefix("device:"), let d = DeviceName.normalize(String(words[0].dropFirst(7))) {
-            target = .device(d)
-        } else if words[0].hasPrefix("tag:"), let t = DeviceName.normalize(String(words[0].dropFirst(4))) {
-            target = .tag(t)
+        } else if words[0].hasPrefix("device:"), let name = DeviceName.normalize(String(words[0].dropFirst(7))) {
+            target = .device(name)
+        } else if words[0].hasPrefix("tag:"), let tag = DeviceName.normalize(String(words[0].dropFirst(4))) {
+            target = .tag(tag)
         } else {
             throw WireValidationError(field: "maintenance", "target must be all, device:NAME or tag:TAG")
         }
         switch words[1] {
         case "once":
-            guard let s = WireTime.parse(words[2]), let e = WireTime.parse(words[3]), e > s else {
+            guard let start = WireTime.parse(words[2]), let end = WireTime.parse(words[3]), end > start else {
                 throw WireValidationError(field: "maintenance", "once needs two ISO 8601 times, the end after the start")
             }
-            return MaintenanceWindow(target: target, schedule: .once(start: s, end: e))
+            return MaintenanceWindow(target: target, schedule: .once(start: start, end: end))
         case "weekly":
             let days = try weekdays(words[2])
             let times = words[3].split(separator: "-").map(String.init)
@@ -120,23 +121,24 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
     }
 
     static func minutes(_ s: String) -> Int? {
-        let p = s.split(separator: ":")
-        guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
-        return h * 60 + m
+        let parts = s.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+              (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        return hour * 60 + minute
     }
 
     static func weekdays(_ s: String) throws(WireValidationError) -> Set<Int> {
         var out: Set<Int> = []
         for part in s.lowercased().split(separator: ",") {
             let ends = part.split(separator: "-").map { dayNames.firstIndex(of: String($0)) }
-            guard (1...2).contains(ends.count), let a = ends.first ?? nil, let b = ends.last ?? nil else {
+            guard (1...2).contains(ends.count), let first = ends.first ?? nil, let last = ends.last ?? nil else {
                 throw WireValidationError(field: "maintenance", "days are like sat,sun or mon-fri")
             }
-            var i = a
+            var day = first
             while true {
-                out.insert(i + 1)
-                if i == b { break }
-                i = (i + 1) % 7
+                out.insert(day + 1)
+                if day == last { break }
+                day = (day + 1) % 7
             }
         }
         return out

@@ -44,8 +44,8 @@ public final class CollectorHealth: Sendable {
     @discardableResult
     public func observeClock(_ t: CollectorTime, synced: Bool) -> [ClockWatch.Change] {
         let changes = state.withLock { $0.clock.observe(t, synced: synced) }
-        for c in changes {
-            switch c {
+        for change in changes {
+            switch change {
             case .jump(let step):
                 let text = "collector wall clock stepped by \(Self.seconds(step)) s; liveness runs on the monotonic "
                     + "clock, times already recorded are unchanged"
@@ -94,11 +94,11 @@ public final class CollectorHealth: Sendable {
     }
 
     public func snapshot() -> Snapshot {
-        let s = state.withLock { $0 }
-        return Snapshot(clockSynced: s.clock.synced ?? true, unsyncedSince: s.clock.unsyncedSince?.wall,
-                        clockJumps: s.clock.jumps, lastJump: s.clock.lastJump, storeFault: s.store.fault,
-                        storeFailingSince: s.store.since, storeError: s.store.message, freeBytes: freeBytes(),
-                        records: s.records)
+        let current = state.withLock { $0 }
+        return Snapshot(clockSynced: current.clock.synced ?? true, unsyncedSince: current.clock.unsyncedSince?.wall,
+                        clockJumps: current.clock.jumps, lastJump: current.clock.lastJump,
+                        storeFault: current.store.fault, storeFailingSince: current.store.since,
+                        storeError: current.store.message, freeBytes: freeBytes(), records: current.records)
     }
 
     private func add(_ r: CollectorRecord) {

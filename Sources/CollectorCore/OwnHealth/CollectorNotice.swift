@@ -37,8 +37,8 @@ enum CollectorNotice {
                 w.text("deadlines run on the monotonic clock.")
             }))
         }
-        for n in notes {
-            w.element(.p, [(.class, n.cls), (.role, "status")]) { n.write(&$0) }
+        for note in notes {
+            w.element(.p, [(.class, note.cls), (.role, "status")]) { note.write(&$0) }
         }
     }
 }

@@ -7,23 +7,23 @@ public enum DevicePage {
     public static let logRows = 300
 
     public static func render(_ d: DeviceDetail, log: [Event], now: Date, deliveries: [DeliveryRecord] = []) -> String {
-        let v = d.view
-        return PageParts.document("\(v.name) · DowntimeMon") { w in
+        let view = d.view
+        return PageParts.document("\(view.name) · DowntimeMon") { w in
             w.element(.header) { w in
                 w.element(.h1) { w in
                     w.element(.a, [(.href, "/")], text: "DowntimeMon")
-                    w.text(" / \(v.name) ")
-                    PageParts.status(&w, v.status)
+                    w.text(" / \(view.name) ")
+                    PageParts.status(&w, view.status)
                 }
             }
             w.element(.main) { w in
-                w.element(.p, [(.class, "sum")], text: sentence(v))
-                if let s = v.storage { storage(&w, s) }
-                if let h = v.health, h.hasPowerWarning {
-                    w.element(.p, [(.class, "warn")], text: "Power: " + h.warnings.joined(separator: ", ")
+                w.element(.p, [(.class, "sum")], text: sentence(view))
+                if let s = view.storage { storage(&w, s) }
+                if let health = view.health, health.hasPowerWarning {
+                    w.element(.p, [(.class, "warn")], text: "Power: " + health.warnings.joined(separator: ", ")
                                + " (the device's firmware flags; a weak supply or cable is the usual cause).")
                 }
-                facts(&w, v, now: now)
+                facts(&w, view, now: now)
                 w.element(.h2, text: "Last 7 days")
                 timeline(&w, d, now: now)
                 w.element(.h2, text: "Last 30 days")
@@ -38,11 +38,11 @@ public enum DevicePage {
                 w.element(.p) { w in
                     let shown = log.count > logRows ? ", the newest \(logRows) of \(log.count)" : ""
                     w.text("Newest first by the time each event happened\(shown) · ")
-                    w.element(.a, [(.href, "/devices/\(v.name)/log.txt")], text: "log.txt")
+                    w.element(.a, [(.href, "/devices/\(view.name)/log.txt")], text: "log.txt")
                     w.text(" · ")
-                    w.element(.a, [(.href, "/devices/\(v.name)/log.csv")], text: "CSV")
+                    w.element(.a, [(.href, "/devices/\(view.name)/log.csv")], text: "CSV")
                     w.text(" · ")
-                    w.element(.a, [(.href, "/api/v1/devices/\(v.name)/events")], text: "JSON")
+                    w.element(.a, [(.href, "/api/v1/devices/\(view.name)/events")], text: "JSON")
                 }
                 logTable(&w, newestFirst(log).prefix(logRows))
             }
@@ -99,10 +99,10 @@ public enum DevicePage {
             }
             row("Heartbeat every") { $0.text("\(v.intervalS) s") }
             row("Storage") { w in
-                guard let s = v.storage else { return w.text(v.lastSeen == nil ? "–" : "writable") }
-                w.text("\(s.state.label) since ")
-                PageParts.time(&w, s.since)
-                w.text(" (\(s.path))")
+                guard let warning = v.storage else { return w.text(v.lastSeen == nil ? "–" : "writable") }
+                w.text("\(warning.state.label) since ")
+                PageParts.time(&w, warning.since)
+                w.text(" (\(warning.path))")
             }
             if let h = v.health { row("Power and temperature") { $0.text(PageParts.healthText(h)) } }
             row("Uptime 24 h / 7 d / 30 d") { w in
@@ -126,25 +126,29 @@ public enum DevicePage {
                 let start = x(firstSeen)
                 w.element(.rect, [(.x, String(start)), (.y, "0"), (.width, String(max(0, width - start))), (.height, "30"), (.class, "b-ok")])
             }
-            for u in d.unknown where u.end > from {
-                w.element(.rect, [(.x, String(x(u.start))), (.y, "0"), (.width, String(max(1, x(u.end) - x(u.start)))),
+            for unknown in d.unknown where unknown.end > from {
+                w.element(.rect, [(.x, String(x(unknown.start))), (.y, "0"),
+                                  (.width, String(max(1, x(unknown.end) - x(unknown.start)))),
                                   (.height, "30"), (.class, "b-none")]) { w in
-                    w.element(.title, text: "\(LogFormat.isoOffset(u.start)) – \(LogFormat.isoOffset(u.end)): unknown")
+                    w.element(.title, text: "\(LogFormat.isoOffset(unknown.start)) – "
+                              + "\(LogFormat.isoOffset(unknown.end)): unknown")
                 }
             }
-            for o in d.outages where (o.end ?? now) > from {
-                let end = o.end ?? now
-                w.element(.rect, [(.x, String(x(o.start))), (.y, "0"), (.width, String(max(2, x(end) - x(o.start)))),
-                                  (.height, "30"), (.class, o.cause == .network ? "b-minor" : "b-major")]) { w in
-                    w.element(.title, text: "\(LogFormat.isoOffset(o.start)): \(o.cause.label), \(Durations.text(o.durationS))")
+            for outage in d.outages where (outage.end ?? now) > from {
+                let end = outage.end ?? now
+                w.element(.rect, [(.x, String(x(outage.start))), (.y, "0"),
+                                  (.width, String(max(2, x(end) - x(outage.start)))),
+                                  (.height, "30"), (.class, outage.cause == .network ? "b-minor" : "b-major")]) { w in
+                    w.element(.title, text: "\(LogFormat.isoOffset(outage.start)): \(outage.cause.label), "
+                              + Durations.text(outage.durationS))
                 }
             }
         }
         // Day labels in HTML: text inside a stretched SVG would be squashed.
         w.element(.div, [(.class, "days")]) { w in
             for day in 0...7 {
-                let t = from + Double(day) * 86_400
-                w.element(.span, text: day == 7 ? "now" : String(WireTime.format(t).prefix(10).dropFirst(5)))
+                let dayStart = from + Double(day) * 86_400
+                w.element(.span, text: day == 7 ? "now" : String(WireTime.format(dayStart).prefix(10).dropFirst(5)))
             }
         }
     }
@@ -156,13 +160,16 @@ public enum DevicePage {
                 w.element(.tr) { w in for h in ["Start", "End", "Length", "Cause", "Known from"] { w.element(.th, text: h) } }
             }
             w.element(.tbody) { w in
-                for o in list.reversed() {
+                for outage in list.reversed() {
                     w.element(.tr) { w in
-                        w.element(.td) { PageParts.time(&$0, o.start) }
-                        w.element(.td) { w in if let e = o.end { PageParts.time(&w, e) } else { w.element(.strong, text: "ongoing") } }
-                        w.element(.td, [(.class, "num")], text: Durations.text(o.durationS))
-                        w.element(.td, text: o.cause.label)
-                        w.element(.td, [(.class, "mute")], text: o.source == "merged" ? "agent + collector" : o.source)
+                        w.element(.td) { PageParts.time(&$0, outage.start) }
+                        w.element(.td) { w in
+                            if let e = outage.end { PageParts.time(&w, e) } else { w.element(.strong, text: "ongoing") }
+                        }
+                        w.element(.td, [(.class, "num")], text: Durations.text(outage.durationS))
+                        w.element(.td, text: outage.cause.label)
+                        w.element(.td, [(.class, "mute")],
+                                  text: outage.source == "merged" ? "agent + collector" : outage.source)
                     }
                 }
             }
@@ -172,12 +179,12 @@ public enum DevicePage {
     static func deliveryTable(_ w: inout HTMLWriter, _ rows: [DeliveryRecord]) {
         w.element(.table) { w in
             w.element(.tbody) { w in
-                for r in rows {
+                for record in rows {
                     w.element(.tr) { w in
-                        w.element(.td) { PageParts.time(&$0, r.at) }
-                        w.element(.td, text: "\(r.kind) via \(r.notifier)")
-                        w.element(.td, text: r.ok ? "sent" : "failed (attempt \(r.attempt))")
-                        w.element(.td, [(.class, "mute")], text: r.detail)
+                        w.element(.td) { PageParts.time(&$0, record.at) }
+                        w.element(.td, text: "\(record.kind) via \(record.notifier)")
+                        w.element(.td, text: record.ok ? "sent" : "failed (attempt \(record.attempt))")
+                        w.element(.td, [(.class, "mute")], text: record.detail)
                     }
                 }
             }
@@ -187,11 +194,11 @@ public enum DevicePage {
     static func logTable(_ w: inout HTMLWriter, _ log: some Sequence<Event>) {
         w.element(.table) { w in
             w.element(.tbody) { w in
-                for e in log {
+                for event in log {
                     w.element(.tr) { w in
-                        w.element(.td) { PageParts.time(&$0, e.at) }
-                        w.element(.td, text: e.kind.rawValue)
-                        w.element(.td, text: LogFormat.detail(e))
+                        w.element(.td) { PageParts.time(&$0, event.at) }
+                        w.element(.td, text: event.kind.rawValue)
+                        w.element(.td, text: LogFormat.detail(event))
                     }
                 }
             }

@@ -6,24 +6,25 @@ public enum LogFormat {
     /// What an event says, in words: `outage cause=power_loss start=… end=… duration=1h 2m 3s`.
     /// ISO 8601 with an explicit offset (`+00:00`, never `Z`), as the log and the page titles show times.
     public static func isoOffset(_ d: Date, offsetSeconds: Int = 0) -> String {
-        let s = WireTime.format(d, offsetSeconds: offsetSeconds, millis: false)
-        return s.hasSuffix("Z") ? String(s.dropLast()) + "+00:00" : s
+        let text = WireTime.format(d, offsetSeconds: offsetSeconds, millis: false)
+        return text.hasSuffix("Z") ? String(text.dropLast()) + "+00:00" : text
     }
 
     public static func detail(_ e: Event, offsetSeconds: Int = 0) -> String {
         func t(_ d: Date) -> String { isoOffset(d, offsetSeconds: offsetSeconds) }
         switch e.payload {
         case .agentStarted(let v): return "agent version \(v)"
-        case .outage(let o):
-            var s = "cause=\(o.cause.rawValue) (\(o.cause.label))"
-            if let start = o.start { s += " start=\(t(start))" }
-            if let end = o.end { s += " end=\(t(end))" }
-            if let d = o.durationS { s += " duration=\(Durations.text(d))" }
-            if !o.clockSynced { s += " clock=unsynced" }
-            if let words = o.powerEvidence { s += "; \(words)" }
-            return s
-        case .collectorUnreachable(let s, let end):
-            return "collector unreachable from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s))))"
+        case .outage(let outage):
+            var text = "cause=\(outage.cause.rawValue) (\(outage.cause.label))"
+            if let start = outage.start { text += " start=\(t(start))" }
+            if let end = outage.end { text += " end=\(t(end))" }
+            if let duration = outage.durationS { text += " duration=\(Durations.text(duration))" }
+            if !outage.clockSynced { text += " clock=unsynced" }
+            if let words = outage.powerEvidence { text += "; \(words)" }
+            return text
+        case .collectorUnreachable(let start, let end):
+            return "collector unreachable from \(t(start)) to \(t(end)) "
+                + "(\(Durations.text(end.timeIntervalSince(start))))"
         case .clockJump(let d): return "wall clock jumped by \(String(format: "%+.1f", d)) s"
         case .shutdown: return "clean shutdown"
         case .outboxDropped(let n, let kinds): return "agent outbox full: dropped \(n) event(s) of kinds \(kinds.joined(separator: ","))"
@@ -32,8 +33,9 @@ public enum LogFormat {
         case .flip(let f): return "\(f.from) -> \(f.to): \(f.reason)"
         case .powerWarning(.appeared, let w): return "power warning: \(w) now (the device's firmware flags)"
         case .powerWarning(.cleared, let w): return "power warning cleared: no more \(w)"
-        case .collectorDown(let s, let end):
-            return "collector not running from \(t(s)) to \(t(end)) (\(Durations.text(end.timeIntervalSince(s)))); status unknown"
+        case .collectorDown(let start, let end):
+            return "collector not running from \(t(start)) to \(t(end)) "
+                + "(\(Durations.text(end.timeIntervalSince(start)))); status unknown"
         }
     }
 
@@ -51,11 +53,11 @@ public enum LogFormat {
 
     static func csvField(_ s: String) -> String {
         // Also defuses spreadsheet formulas, since details can hold device-made text.
-        var v = s
-        if let f = v.first, "=+-@".contains(f) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var field = s
+        if let first = field.first, "=+-@".contains(first) { field = "'" + field }
+        if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        return v
+        return field
     }
 }

@@ -12,11 +12,11 @@ public enum MetricsExport {
 
     /// A swift-metrics backend writing to `registry`, with names made valid for Prometheus.
     public static func factory() -> PrometheusMetricsFactory {
-        var f = PrometheusMetricsFactory(registry: registry)
-        f.nameAndLabelSanitizer = { name, labels in
+        var metricsFactory = PrometheusMetricsFactory(registry: registry)
+        metricsFactory.nameAndLabelSanitizer = { name, labels in
             (sanitize(name), labels.map { (sanitize($0.0), $0.1) })
         }
-        return f
+        return metricsFactory
     }
 
     static func sanitize(_ s: String) -> String {
@@ -53,8 +53,8 @@ public enum MetricsExport {
                 out += "# TYPE \(shown) \(parts.last ?? "")\n"
                 continue
             }
-            if let r = rename, line.hasPrefix(r.from + "{") || line.hasPrefix(r.from + " ") {
-                out += r.to + line.dropFirst(r.from.count) + "\n"
+            if let rename, line.hasPrefix(rename.from + "{") || line.hasPrefix(rename.from + " ") {
+                out += rename.to + line.dropFirst(rename.from.count) + "\n"
             } else {
                 out += line + "\n"
             }
@@ -78,22 +78,25 @@ public enum MetricsExport {
             + "0 when not (absent where the device cannot tell).\n"
         volts += "# TYPE downtime_device_under_voltage gauge\n"
         var counts: [DeviceStatus: Int] = [:]
-        for d in details {
-            let v = d.view
-            let name = label(v.name)
-            counts[v.status, default: 0] += 1
-            if v.status == .up || v.status == .late || v.status == .down {
-                up += "downtime_device_up{device=\"\(name)\"} \(v.status == .down ? 0 : 1)\n"
+        for detail in details {
+            let view = detail.view
+            let name = label(view.name)
+            counts[view.status, default: 0] += 1
+            if view.status == .up || view.status == .late || view.status == .down {
+                up += "downtime_device_up{device=\"\(name)\"} \(view.status == .down ? 0 : 1)\n"
             }
             for s in DeviceStatus.allCases {
-                state += "downtime_device_state{device=\"\(name)\",state=\"\(s.rawValue)\"} \(s == v.status ? 1 : 0)\n"
+                state += "downtime_device_state{device=\"\(name)\",state=\"\(s.rawValue)\"} "
+                    + "\(s == view.status ? 1 : 0)\n"
             }
-            if let seen = v.lastSeen {
+            if let seen = view.lastSeen {
                 since += "downtime_device_seconds_since_last_beat{device=\"\(name)\"} \(String(format: "%.3f", now.timeIntervalSince(seen)))\n"
             }
-            if let t = v.health?.tempC { temp += "downtime_device_temperature_celsius{device=\"\(name)\"} \(t)\n" }
-            if let uv = v.health?.underVoltageNow { volts += "downtime_device_under_voltage{device=\"\(name)\"} \(uv ? 1 : 0)\n" }
-            let recent = d.outages.filter { now.timeIntervalSince($0.start) <= 30 * 86_400 }
+            if let t = view.health?.tempC { temp += "downtime_device_temperature_celsius{device=\"\(name)\"} \(t)\n" }
+            if let uv = view.health?.underVoltageNow {
+                volts += "downtime_device_under_voltage{device=\"\(name)\"} \(uv ? 1 : 0)\n"
+            }
+            let recent = detail.outages.filter { now.timeIntervalSince($0.start) <= 30 * 86_400 }
             for cause in OutageCause.allCases {
                 let n = recent.filter { $0.cause == cause }.count
                 if n > 0 { outages += "downtime_device_outages{device=\"\(name)\",cause=\"\(cause.rawValue)\"} \(n)\n" }
@@ -119,8 +122,8 @@ extension MetricsExport {
         out += "downtime_collector_clock_synced \(s.clockSynced ? 1 : 0)\n"
         out += "# HELP downtime_collector_store_failing 1 for the fault the store fails with now, 0 for the others.\n"
         out += "# TYPE downtime_collector_store_failing gauge\n"
-        for f in StoreFault.allCases {
-            out += "downtime_collector_store_failing{fault=\"\(f.rawValue)\"} \(s.storeFault == f ? 1 : 0)\n"
+        for fault in StoreFault.allCases {
+            out += "downtime_collector_store_failing{fault=\"\(fault.rawValue)\"} \(s.storeFault == fault ? 1 : 0)\n"
         }
         if let free = s.freeBytes {
             out += "# HELP downtime_collector_data_free_bytes Free space in the collector's data folder.\n"
@@ -135,9 +138,10 @@ extension MetricsExport {
 func timedStore<T>(_ op: String, _ body: () async throws -> T) async rethrows -> T {
     let start = ContinuousClock.now
     defer {
-        let d = ContinuousClock.now - start
+        let elapsed = ContinuousClock.now - start
         Metrics.Timer(label: "downtime_store_seconds", dimensions: [("op", op)])
-            .recordNanoseconds(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000
+                               + elapsed.components.attoseconds / 1_000_000_000)
     }
     return try await body()
 }

@@ -37,7 +37,7 @@ public struct CertificateMaker {
             extendedKeyUsage=serverAuth
 
             """.utf8).write(to: URL(fileURLWithPath: ext))
-        defer { for f in [ext, csr, leaf] { try? fm.removeItem(atPath: f) } }
+        defer { for file in [ext, csr, leaf] { try? fm.removeItem(atPath: file) } }
         try openssl(["req", "-new", "-key", key, "-subj", "/CN=\(cn)", "-out", csr])
         try openssl(["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-set_serial", "0x" + Self.serial(),
                      "-days", "\(days)", "-extfile", ext, "-out", leaf])
@@ -48,7 +48,7 @@ public struct CertificateMaker {
         guard rename(cert + ".new", cert) == 0 else {
             throw ConfigError(key: "tls init", message: "cannot replace \(cert): \(FileProblem.text(errno))")
         }
-        for f in [caKey, key] { try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: f) }
+        for file in [caKey, key] { try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file) }
         return Made(caFile: ca, cert: cert, key: key, pin: try Self.pin(ofKey: key))
     }
 
@@ -67,23 +67,23 @@ public struct CertificateMaker {
 
     @discardableResult
     static func runOpenSSL(_ args: [String], input: Data? = nil) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["openssl"] + args
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl"] + args
         let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        do { try p.run() } catch { throw ConfigError(key: "tls init", message: "cannot run openssl: \(error)") }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inp
+        do { try process.run() } catch { throw ConfigError(key: "tls init", message: "cannot run openssl: \(error)") }
         if let input { inp.fileHandleForWriting.write(input) }
         try? inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            let why = String(decoding: e, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errorOutput = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let why = String(decoding: errorOutput, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
             throw ConfigError(key: "tls init", message: "openssl \(args.first ?? "") failed (is openssl installed?): \(why)")
         }
-        return o
+        return output
     }
 }

@@ -29,8 +29,9 @@ public enum Availability {
             clip(DateInterval(start: $0.start, end: max($0.start, $0.end ?? now)), to: span)
         }
         var down = 0.0
-        for d in union(downs) {
-            down += d.duration - union(unknownUnion.compactMap { clip($0, to: d) }).reduce(0) { $0 + $1.duration }
+        for period in union(downs) {
+            down += period.duration
+                - union(unknownUnion.compactMap { clip($0, to: period) }).reduce(0) { $0 + $1.duration }
         }
         return (max(0, down), max(0, known))
     }
@@ -45,8 +46,8 @@ public enum Availability {
     /// The last `count` UTC days, oldest first, the last one being today (so far).
     public static func days(_ count: Int, now: Date, since: Date?, outages: [OutageView], unknown: [DateInterval]) -> [Day] {
         let today = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
-        return (0..<count).map { i in
-            let start = Date(timeIntervalSince1970: today - Double(count - 1 - i) * 86_400)
+        return (0..<count).map { index in
+            let start = Date(timeIntervalSince1970: today - Double(count - 1 - index) * 86_400)
             guard let since else { return Day(start: start, down: 0, known: 0) }
             let (down, known) = downAndKnown(from: start, to: start + 86_400, now: now, since: since,
                                              outages: outages, unknown: unknown)
@@ -63,18 +64,18 @@ public enum Availability {
     }
 
     static func clip(_ i: DateInterval, to span: DateInterval) -> DateInterval? {
-        let s = max(i.start, span.start)
-        let e = min(i.end, span.end)
-        return e > s ? DateInterval(start: s, end: e) : nil
+        let start = max(i.start, span.start)
+        let end = min(i.end, span.end)
+        return end > start ? DateInterval(start: start, end: end) : nil
     }
 
     static func union(_ intervals: [DateInterval]) -> [DateInterval] {
         var out: [DateInterval] = []
-        for i in intervals.sorted(by: { $0.start < $1.start }) {
-            if let last = out.last, i.start <= last.end {
-                out[out.count - 1] = DateInterval(start: last.start, end: max(last.end, i.end))
+        for interval in intervals.sorted(by: { $0.start < $1.start }) {
+            if let last = out.last, interval.start <= last.end {
+                out[out.count - 1] = DateInterval(start: last.start, end: max(last.end, interval.end))
             } else {
-                out.append(i)
+                out.append(interval)
             }
         }
         return out

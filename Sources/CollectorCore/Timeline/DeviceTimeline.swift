@@ -16,34 +16,34 @@ public struct DeviceTimeline: Sendable, Equatable {
         var downStart: Date?
         var pausedStart: Date?
         for row in rows.sorted(by: { ($0.event.at, $0.seq) < ($1.event.at, $1.seq) }) {
-            let e = row.event
-            switch e.payload {
-            case .flip(let f):
-                if f.from == DeviceStatus.new.rawValue, firstSeen == nil { firstSeen = e.at }
-                if f.to == DeviceStatus.down.rawValue, downStart == nil { downStart = e.at }
-                if f.from == DeviceStatus.down.rawValue, let s = downStart {
-                    down.append(DownPeriod(start: s, end: e.at))
+            let event = row.event
+            switch event.payload {
+            case .flip(let flip):
+                if flip.from == DeviceStatus.new.rawValue, firstSeen == nil { firstSeen = event.at }
+                if flip.to == DeviceStatus.down.rawValue, downStart == nil { downStart = event.at }
+                if flip.from == DeviceStatus.down.rawValue, let start = downStart {
+                    down.append(DownPeriod(start: start, end: event.at))
                     downStart = nil
                 }
-                if f.to == DeviceStatus.paused.rawValue, pausedStart == nil { pausedStart = e.at }
-                if f.from == DeviceStatus.paused.rawValue, let s = pausedStart {
-                    unknown.append(DateInterval(start: s, end: max(s, e.at)))
+                if flip.to == DeviceStatus.paused.rawValue, pausedStart == nil { pausedStart = event.at }
+                if flip.from == DeviceStatus.paused.rawValue, let start = pausedStart {
+                    unknown.append(DateInterval(start: start, end: max(start, event.at)))
                     pausedStart = nil
                 }
-            case .outage(let o):
-                if let end = o.end ?? o.uptimeS.map({ row.receivedAt - $0 }) {
-                    reported.append(ReportedOutage(cause: o.cause, start: o.start, end: end))
+            case .outage(let outage):
+                if let end = outage.end ?? outage.uptimeS.map({ row.receivedAt - $0 }) {
+                    reported.append(ReportedOutage(cause: outage.cause, start: outage.start, end: end))
                 }
-            case .collectorUnreachable(let s, let end):
-                unreachable.append(DateInterval(start: s, end: max(s, end)))
-            case .collectorDown(let s, let end):
-                unknown.append(DateInterval(start: s, end: max(s, end)))
+            case .collectorUnreachable(let start, let end):
+                unreachable.append(DateInterval(start: start, end: max(start, end)))
+            case .collectorDown(let start, let end):
+                unknown.append(DateInterval(start: start, end: max(start, end)))
             default:
                 break
             }
         }
-        if let s = downStart { down.append(DownPeriod(start: s, end: nil)) }
-        if let s = pausedStart { unknown.append(DateInterval(start: s, end: max(s, now))) }
+        if let start = downStart { down.append(DownPeriod(start: start, end: nil)) }
+        if let start = pausedStart { unknown.append(DateInterval(start: start, end: max(start, now))) }
     }
 
     /// The merged outages of this timeline.

@@ -15,25 +15,27 @@ public enum OutageMerger {
     ) -> [OutageView] {
         var used = Array(repeating: false, count: down.count)
         var result: [OutageView] = []
-        for r in reported {
-            let rStart = r.start ?? r.end
-            var start = r.start
+        for report in reported {
+            let reportStart = report.start ?? report.end
+            var start = report.start
             var source = "agent"
-            for (i, d) in down.enumerated() where !used[i] {
-                let dEnd = d.end ?? now
-                guard d.start <= r.end + slack, dEnd >= rStart - slack else { continue }
-                used[i] = true
+            for (index, period) in down.enumerated() where !used[index] {
+                let periodEnd = period.end ?? now
+                guard period.start <= report.end + slack, periodEnd >= reportStart - slack else { continue }
+                used[index] = true
                 source = "merged"
-                if d.start <= r.end { start = max(start ?? d.start, d.start) }
+                if period.start <= report.end { start = max(start ?? period.start, period.start) }
             }
-            let s = start ?? r.end
-            result.append(OutageView(start: s, end: r.end, durationS: max(0, r.end.timeIntervalSince(s)),
-                                     cause: r.cause, source: source))
+            let outageStart = start ?? report.end
+            result.append(OutageView(start: outageStart, end: report.end,
+                                     durationS: max(0, report.end.timeIntervalSince(outageStart)),
+                                     cause: report.cause, source: source))
         }
-        for (i, d) in down.enumerated() where !used[i] {
-            let dEnd = d.end ?? now
-            let cut = unreachable.contains { $0.start <= dEnd && $0.end >= d.start }
-            result.append(OutageView(start: d.start, end: d.end, durationS: max(0, dEnd.timeIntervalSince(d.start)),
+        for (index, period) in down.enumerated() where !used[index] {
+            let periodEnd = period.end ?? now
+            let cut = unreachable.contains { $0.start <= periodEnd && $0.end >= period.start }
+            result.append(OutageView(start: period.start, end: period.end,
+                                     durationS: max(0, periodEnd.timeIntervalSince(period.start)),
                                      cause: cut ? .network : .unknown, source: "collector"))
         }
         return result.sorted { $0.start < $1.start }

@@ -23,9 +23,9 @@ public final class NUTClient: @unchecked Sendable {
 
     private func attempt() -> Result<[String: UPSTracker.Outcome], NUTFailure> {
         do {
-            let c = try connected()
+            let session = try connected()
             var out: [String: UPSTracker.Outcome] = [:]
-            for ups in spec.ups { out[ups] = try read(ups, on: c) }
+            for ups in spec.ups { out[ups] = try read(ups, on: session) }
             return .success(out)
         } catch {
             connection = nil
@@ -42,19 +42,19 @@ public final class NUTClient: @unchecked Sendable {
 
     private func connected() throws -> NUTConnection {
         if let connection { return connection }
-        let c = try NUTConnection(host: spec.host, port: spec.port, timeout: timeout)
+        let opened = try NUTConnection(host: spec.host, port: spec.port, timeout: timeout)
         if let user = spec.user, let password = spec.password {
-            try expectOK(c.request(["USERNAME", user]), doing: "USERNAME")
-            try expectOK(c.request(["PASSWORD", password]), doing: "PASSWORD")
-            switch try c.request(["LOGIN", spec.ups[0]]) {
+            try expectOK(opened.request(["USERNAME", user]), doing: "USERNAME")
+            try expectOK(opened.request(["PASSWORD", password]), doing: "PASSWORD")
+            switch try opened.request(["LOGIN", spec.ups[0]]) {
             case .ok: break
             case .error("ACCESS-DENIED"): throw NUTFailure("login refused (ACCESS-DENIED): wrong user or password")
             case .error(let code): throw NUTFailure("login refused (\(code))")
             default: throw NUTFailure("unexpected answer to LOGIN")
             }
         }
-        connection = c
-        return c
+        connection = opened
+        return opened
     }
 
     private func expectOK(_ reply: NUTReply, doing what: String) throws {

@@ -21,19 +21,20 @@ final class NUTConnection {
         defer { freeaddrinfo(list) }
         var lastError = "no address"
         var ai: UnsafeMutablePointer<addrinfo>? = first
-        while let a = ai {
-            ai = a.pointee.ai_next
-            let s = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
-            if s < 0 { lastError = FileProblem.text(errno); continue }
-            if let e = Self.connect(s, a.pointee.ai_addr, a.pointee.ai_addrlen, timeout: timeout) {
-                close(s)
-                lastError = e
+        while let address = ai {
+            ai = address.pointee.ai_next
+            let socketFD = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+            if socketFD < 0 { lastError = FileProblem.text(errno); continue }
+            if let problem = Self.connect(socketFD, address.pointee.ai_addr, address.pointee.ai_addrlen,
+                                          timeout: timeout) {
+                close(socketFD)
+                lastError = problem
                 continue
             }
             var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
-            setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            fd = s
+            setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(socketFD, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            fd = socketFD
             return
         }
         throw NUTFailure("cannot connect to \(host):\(port): \(lastError)")
@@ -49,10 +50,10 @@ final class NUTConnection {
         defer { _ = fcntl(s, F_SETFL, flags) }
         if Glibc.connect(s, addr, len) == 0 { return nil }
         guard errno == EINPROGRESS else { return FileProblem.text(errno) }
-        var p = pollfd(fd: s, events: Int16(POLLOUT), revents: 0)
-        let n = poll(&p, 1, Int32(timeout * 1000))
-        if n == 0 { return "timed out" }
-        if n < 0 { return FileProblem.text(errno) }
+        var pollEntry = pollfd(fd: s, events: Int16(POLLOUT), revents: 0)
+        let ready = poll(&pollEntry, 1, Int32(timeout * 1000))
+        if ready == 0 { return "timed out" }
+        if ready < 0 { return FileProblem.text(errno) }
         var err: Int32 = 0
         var errLen = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &errLen)
@@ -68,12 +69,12 @@ final class NUTConnection {
     private func send(_ text: String) throws {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
+            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 {
                 if errno == EINTR { continue }
                 throw NUTFailure(errno == EAGAIN ? "send timed out" : "send failed: \(FileProblem.text(errno))")
             }
-            bytes = bytes.dropFirst(n)
+            bytes = bytes.dropFirst(sent)
         }
     }
 
@@ -87,13 +88,13 @@ final class NUTConnection {
             }
             guard buffer.count < 64 * 1024 else { throw NUTFailure("reply line too long") }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { throw NUTFailure("the server closed the connection") }
-            if n < 0 {
+            let received = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if received == 0 { throw NUTFailure("the server closed the connection") }
+            if received < 0 {
                 if errno == EINTR { continue }
                 throw NUTFailure(errno == EAGAIN ? "no answer (timed out)" : "receive failed: \(FileProblem.text(errno))")
             }
-            buffer += chunk[..<n]
+            buffer += chunk[..<received]
         }
     }
 }

@@ -19,13 +19,13 @@ public enum NUTReply: Sendable, Equatable {
     }
 
     public static func parse(_ line: String) throws -> NUTReply {
-        guard let w = words(line) else { throw Malformed(line: line) }
-        switch (w.first, w.count) {
+        guard let fields = words(line) else { throw Malformed(line: line) }
+        switch (fields.first, fields.count) {
         case ("OK", _): return .ok
-        case ("ERR", 2...): return .error(w[1])
-        case ("VAR", 4): return .variable(ups: w[1], name: w[2], value: w[3])
-        case ("BEGIN", 4) where w[1] == "LIST" && w[2] == "VAR": return .beginList(ups: w[3])
-        case ("END", 4) where w[1] == "LIST" && w[2] == "VAR": return .endList(ups: w[3])
+        case ("ERR", 2...): return .error(fields[1])
+        case ("VAR", 4): return .variable(ups: fields[1], name: fields[2], value: fields[3])
+        case ("BEGIN", 4) where fields[1] == "LIST" && fields[2] == "VAR": return .beginList(ups: fields[3])
+        case ("END", 4) where fields[1] == "LIST" && fields[2] == "VAR": return .endList(ups: fields[3])
         default: throw Malformed(line: line)
         }
     }
@@ -35,21 +35,21 @@ public enum NUTReply: Sendable, Equatable {
         var out: [String] = []
         var word = ""
         var inWord = false, quoted = false, escaped = false
-        for c in line {
+        for char in line {
             if escaped {
-                word.append(c)
+                word.append(char)
                 escaped = false
-            } else if c == "\\" {
+            } else if char == "\\" {
                 escaped = true
                 inWord = true
-            } else if c == "\"" {
+            } else if char == "\"" {
                 if quoted { out.append(word); word = ""; inWord = false }
                 quoted.toggle()
                 if quoted && inWord { return nil }  // a quote inside a bare word
-            } else if c == " " && !quoted {
+            } else if char == " " && !quoted {
                 if inWord { out.append(word); word = ""; inWord = false }
             } else {
-                word.append(c)
+                word.append(char)
                 inWord = true
             }
         }

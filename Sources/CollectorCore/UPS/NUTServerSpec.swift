@@ -29,17 +29,18 @@ public struct NUTServerSpec: Sendable, Equatable {
         for raw in value.split(separator: ";") {
             let entry = raw.trimmingCharacters(in: .whitespaces)
             if entry.isEmpty { continue }
-            let e = try parse(entry, key: key)
-            if let i = out.firstIndex(where: { $0.host == e.host && $0.port == e.port }) {
-                guard out[i].user == e.user && out[i].password == e.password else {
-                    throw ConfigError(key: key, message: "\(entry): another entry for \(e.host):\(e.port) has other credentials")
+            let parsed = try parse(entry, key: key)
+            if let index = out.firstIndex(where: { $0.host == parsed.host && $0.port == parsed.port }) {
+                guard out[index].user == parsed.user && out[index].password == parsed.password else {
+                    throw ConfigError(key: key, message: "\(entry): another entry for \(parsed.host):\(parsed.port) "
+                                      + "has other credentials")
                 }
-                guard !out[i].ups.contains(e.ups[0]) else {
+                guard !out[index].ups.contains(parsed.ups[0]) else {
                     throw ConfigError(key: key, message: "\(entry): named twice")
                 }
-                out[i].ups += e.ups
+                out[index].ups += parsed.ups
             } else {
-                out.append(e)
+                out.append(parsed)
             }
         }
         guard !out.isEmpty else { throw ConfigError(key: key, message: "no UPS given; expected ups@host[:port]") }
@@ -65,17 +66,18 @@ public struct NUTServerSpec: Sendable, Equatable {
             host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
             hostPort = String(hostPort[hostPort.index(after: close)...])
             if !hostPort.isEmpty {
-                guard hostPort.hasPrefix(":"), let p = Int(hostPort.dropFirst()), (1...65535).contains(p) else {
+                guard hostPort.hasPrefix(":"), let number = Int(hostPort.dropFirst()),
+                      (1...65535).contains(number) else {
                     throw bad("bad port")
                 }
-                port = p
+                port = number
             }
         } else if let colon = hostPort.lastIndex(of: ":") {
             host = String(hostPort[..<colon])
-            guard let p = Int(hostPort[hostPort.index(after: colon)...]), (1...65535).contains(p) else {
+            guard let number = Int(hostPort[hostPort.index(after: colon)...]), (1...65535).contains(number) else {
                 throw bad("bad port")
             }
-            port = p
+            port = number
         } else {
             host = hostPort
         }

@@ -43,17 +43,17 @@ public struct UPSMonitor: Service {
             let at = now()
             let outcomes: [String: UPSTracker.Outcome]
             switch result {
-            case .success(let o):
-                outcomes = o
+            case .success(let polled):
+                outcomes = polled
                 failures = 0
-            case .failure(let f):
-                outcomes = Dictionary(uniqueKeysWithValues: spec.ups.map { ($0, .unreadable(f.message)) })
+            case .failure(let failure):
+                outcomes = Dictionary(uniqueKeysWithValues: spec.ups.map { ($0, .unreadable(failure.message)) })
                 failures += 1
             }
             for ups in spec.ups {
                 guard let outcome = outcomes[ups] else { continue }
                 let events = trackers[ups]!.observe(outcome, at: at)
-                for e in events { say(e, retry: failures > 0) }
+                for event in events { say(event, retry: failures > 0) }
                 if case .unreadable(let why) = outcome {
                     if events.isEmpty, reasons[ups] != why {
                         logger.warning("UPS \(spec.name(of: ups)) still not readable, now: \(why)")
@@ -62,7 +62,7 @@ public struct UPSMonitor: Service {
                 } else {
                     reasons[ups] = nil
                 }
-                for e in events { await onEvent(e) }
+                for event in events { await onEvent(event) }
             }
             let delay = failures == 0 ? interval : backoff[min(failures - 1, backoff.count - 1)]
             try? await Task.sleep(for: .seconds(delay))

@@ -22,10 +22,10 @@ public struct UPSReading: Sendable, Equatable {
 
     /// Builds a reading from `GET VAR` answers (name to value); nil without `ups.status`.
     public init?(variables: [String: String]) {
-        guard let s = variables["ups.status"] else { return nil }
+        guard let status = variables["ups.status"] else { return nil }
         func number(_ k: String) -> Double? { variables[k].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
-        self.init(status: UPSStatus(parsing: s), charge: number("battery.charge"), runtime: number("battery.runtime"),
-                  inputVoltage: number("input.voltage"))
+        self.init(status: UPSStatus(parsing: status), charge: number("battery.charge"),
+                  runtime: number("battery.runtime"), inputVoltage: number("input.voltage"))
     }
 
     /// "73 %, 21 min left" or what of it is known.

@@ -27,22 +27,22 @@ public struct UPSTracker: Sendable {
         case .unreadable(let reason):
             if readable != false { out.append(UPSEvent(ups: ups, kind: .commsLost, at: at, reason: reason)) }
             readable = false
-        case .reading(let r):
-            if readable == false { out.append(UPSEvent(ups: ups, kind: .commsBack, at: at, reading: r)) }
+        case .reading(let reading):
+            if readable == false { out.append(UPSEvent(ups: ups, kind: .commsBack, at: at, reading: reading)) }
             readable = true
             let before = last?.status
-            func event(_ k: UPSEvent.Kind) { out.append(UPSEvent(ups: ups, kind: k, at: at, reading: r)) }
-            if r.status.onBattery && !onBattery {
+            func event(_ k: UPSEvent.Kind) { out.append(UPSEvent(ups: ups, kind: k, at: at, reading: reading)) }
+            if reading.status.onBattery && !onBattery {
                 onBattery = true
                 event(.mainsOut)
             }
-            if r.status.lowBattery && before?.lowBattery != true { event(.lowBattery) }
-            if r.status.online && onBattery {
+            if reading.status.lowBattery && before?.lowBattery != true { event(.lowBattery) }
+            if reading.status.online && onBattery {
                 onBattery = false
                 event(.mainsBack)
             }
-            if r.status.replaceBattery && before?.replaceBattery != true { event(.replaceBattery) }
-            last = r
+            if reading.status.replaceBattery && before?.replaceBattery != true { event(.replaceBattery) }
+            last = reading
         }
         return out
     }
