@@ -89,11 +89,9 @@ public actor Notifier {
     static func attempt(_ n: Notification, via spec: NotifierSpec,
                         send: @Sendable (CurlRequest) async throws -> CurlResponse) async -> (Bool, String) {
         do {
-            let r = try await send(try NotificationFormat.request(n, for: spec))
-            // SMTP answers 250 for an accepted message; HTTP any 2xx.
-            let ok = spec.kind == .email ? (r.status == 250 || r.status == 0 || (200..<300).contains(r.status))
-                : (200..<300).contains(r.status)
-            return (ok, "status \(r.status)")
+            let channel = spec.kind.channel
+            let response = try await send(try channel.request(n, spec: spec))
+            return (channel.delivered(status: response.status), "status \(response.status)")
         } catch {
             return (false, "\(error)")
         }

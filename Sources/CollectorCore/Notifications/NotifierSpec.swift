@@ -6,6 +6,18 @@ import Foundation
 public struct NotifierSpec: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case webhook, ntfy, slack, discord, telegram, email
+
+        /// The channel's own rules and request format (`Channels/`).
+        var channel: any NotificationChannel.Type {
+            switch self {
+            case .webhook: WebhookChannel.self
+            case .ntfy: NtfyChannel.self
+            case .slack: SlackChannel.self
+            case .discord: DiscordChannel.self
+            case .telegram: TelegramChannel.self
+            case .email: EmailChannel.self
+            }
+        }
     }
 
     public var name: String
@@ -29,7 +41,7 @@ public struct NotifierSpec: Sendable, Equatable {
             throw WireValidationError(field: "DOWNTIME_NOTIFY", "kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let url = words[1]
-        let schemes = kind == .email ? ["smtp://", "smtps://"] : ["http://", "https://"]
+        let schemes = kind.channel.schemes
         guard schemes.contains(where: { url.hasPrefix($0) }) else {
             throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): URL must start with " + schemes.joined(separator: " or "))
         }
@@ -43,13 +55,8 @@ public struct NotifierSpec: Sendable, Equatable {
                 options[k] = v
             }
         }
-        let required: [String] = switch kind {
-        case .telegram: ["bot_token", "chat_id"]
-        case .email: ["from", "to"]
-        default: []
-        }
-        for r in required where options[r] == nil {
-            throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): \(kind.rawValue) needs \(r)=...")
+        for option in kind.channel.requiredOptions where options[option] == nil {
+            throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): \(kind.rawValue) needs \(option)=...")
         }
         return NotifierSpec(name: name, kind: kind, url: url, options: options, headers: headers)
     }

@@ -1,0 +1,24 @@
+import CurlClient
+import DowntimeProtocol
+import Foundation
+
+/// A JSON POST of the whole notification to any URL (`header:Name=Value` options add headers).
+enum WebhookChannel: NotificationChannel {
+    struct Body: Encodable {
+        var event: String
+        var devices: [String]
+        var device: String?
+        var title: String
+        var message: String
+        var at: Date
+        var outage: OutageView?
+    }
+
+    static func request(_ notification: Notification, spec: NotifierSpec) throws -> CurlRequest {
+        let body = Body(event: notification.kind.rawValue, devices: notification.devices,
+                        device: notification.devices.count == 1 ? notification.devices[0] : nil,
+                        title: notification.title, message: notification.text, at: notification.at,
+                        outage: notification.outage)
+        return CurlRequest(url: spec.url, headers: [jsonHeader] + spec.headers, body: try WireCoding.encode(body))
+    }
+}
