@@ -107,7 +107,7 @@ import Testing
                     let body = DeviceHealthTests.beat(seq: i + 1, health: health)
                     #expect(try await client.post("/api/v1/heartbeat", body, token: token).0 == .ok)
                     h.clock.advance(10)
-                    await h.collector.notifyTick()
+                    await h.collector.notifications.tick()
                 }
                 let events = try await client.getJSON("/api/v1/devices/pi-kitchen/events", as: EventList.self).events
                 let changes = events.compactMap { e -> String? in
@@ -125,7 +125,7 @@ import Testing
                     """
                 #expect(try await client.post("/api/v1/events", forged, token: token).0 == .badRequest)
             }
-            try await NotificationDeliveryTests.settle(h.collector.notifier!)
+            try await NotificationDeliveryTests.settle(h.collector.notifications.notifier!)
             // Twice within the damping time: told once (the summary comes when the quiet time ends).
             let told = await inbox.requests.filter { $0.body.contains("\"event\":\"under_voltage\"") }
             #expect(told.count == 1, "\(told.map(\.body))")

@@ -22,7 +22,7 @@ import Testing
         h.clock.advance(100)
         try await h.collector.sweep()  // pi-1 goes down
         try await h.collector.flush()
-        try await h.collector.housekeeping()
+        try await h.collector.housekeeping.run()
         _ = try await sqlite.setTags(["office"], device: "pi-2")
         _ = try await sqlite.addMaintenance(try MaintenanceWindow.parse("all weekly sun 02:00-04:00"))
         let w2 = try await sqlite.addMaintenance(try MaintenanceWindow.parse("tag:office weekly mon 01:00-02:00"))

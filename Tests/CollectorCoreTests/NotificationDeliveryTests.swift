@@ -142,16 +142,16 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             let token = try await h.addDevice("pi-1")
             try await h.test { client in
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
-                await h.collector.notifyTick()
+                await h.collector.notifications.tick()
                 h.clock.advance(40)
                 try await h.collector.sweep()
                 h.clock.advance(10)
-                await h.collector.notifyTick()
+                await h.collector.notifications.tick()
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
                 h.clock.advance(5)
-                await h.collector.notifyTick()
+                await h.collector.notifications.tick()
             }
-            try await Self.settle(h.collector.notifier!)
+            try await Self.settle(h.collector.notifications.notifier!)
             let kinds = await inbox.requests.compactMap { r in ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") } }
             // Delivered concurrently: the order of arrival is not fixed.
             #expect(kinds.sorted() == ["down", "new", "up"])
@@ -163,8 +163,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             let h2 = try await h.restarted(after: 600)
             try await h2.collector.sweep()
             h2.clock.advance(60)
-            await h2.collector.notifyTick()
-            try await Self.settle(h2.collector.notifier!)
+            await h2.collector.notifications.tick()
+            try await Self.settle(h2.collector.notifications.notifier!)
             #expect(await inbox.requests.count == before)
         }
     }

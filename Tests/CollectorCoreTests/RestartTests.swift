@@ -87,13 +87,12 @@ import Testing
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             // Another process (the CLI) pauses it through its own connection to the same file.
             let cli = try await h.otherConnection()
-            #expect(try await Collector.setPaused(true, name: "pi-1", store: cli, now: h.clock.now(),
-                                                  policy: h.config.policy, defaultInterval: 10))
+            let admin = DeviceAdmin(store: cli, clock: h.clock)
+            #expect(try await admin.setPaused(true, device: "Pi-1") == "pi-1")
             h.clock.advance(1000)
             try await h.collector.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .paused)
-            #expect(try await Collector.setPaused(false, name: "pi-1", store: cli, now: h.clock.now(),
-                                                  policy: h.config.policy, defaultInterval: 10))
+            #expect(try await admin.setPaused(false, device: "Pi-1") == "pi-1")
             try await h.collector.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .up)
             h.clock.advance(35)
@@ -112,7 +111,7 @@ import Testing
     @Test(arguments: Backend.all) func aDeviceAddedByTheCLIWhileRunningCanBeatAtOnce(_ backend: Backend) async throws {
         let h = try await Harness.make(backend)
         let cli = try await h.otherConnection()
-        let token = try await Collector.addDevice("late-comer", store: cli, now: h.clock.now()).token
+        let token = try await DeviceAdmin(store: cli, clock: h.clock).add("late-comer").token
         try await h.test { client in
             let (s, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("late-comer"), token: token)
             #expect(s == .ok)

@@ -24,7 +24,7 @@ import Testing
         }
         try await h.collector.sweep()
         let before = try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100)
-        let deleted = try await h.collector.housekeeping()
+        let deleted = try await h.collector.housekeeping.run()
         let after = try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100)
         // The 35-day-old outage goes; the 40-day-old first flip stays.
         #expect(deleted == 1 && after.count == before.count - 1)
@@ -33,7 +33,7 @@ import Testing
         let daily = try await h.store.daily(device: "pi-1")
         #expect(daily.last?.day == String(WireTime.format(clock.now()).prefix(10)))
         // Housekeeping again changes nothing.
-        #expect(try await h.collector.housekeeping() == 0)
+        #expect(try await h.collector.housekeeping.run() == 0)
     }
 
     @Test func retentionUnder31DaysIsRefused() throws {

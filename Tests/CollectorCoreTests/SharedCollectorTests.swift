@@ -83,7 +83,7 @@ import Testing
         let b = try await Harness.make(handle: handle, clock: clock)
         try await a.collector.sweep()
         try await b.collector.sweep()
-        #expect(a.collector.isLeading && !b.collector.isLeading)
+        #expect(a.collector.leadership.isLeading && !b.collector.leadership.isLeading)
         let token = try await a.addDevice("pi-1")
         // The device beats to B only; B flushes like every 2 s; A leads and must not call it down.
         try await b.test { client in
@@ -113,22 +113,22 @@ import Testing
         try await b.collector.sweep()
         #expect(try await flips(a.store) == ["new>up", "up>down", "down>up"])
         // A dies: its lock goes with its connection; B takes the lead on its next sweep and records the next down.
-        await a.collector.leader.release()
+        await a.collector.leadership.release()
         try await b.collector.sweep()
-        #expect(b.collector.isLeading)
+        #expect(b.collector.leadership.isLeading)
         clock.advance(40)
         try await b.collector.sweep()
         #expect(try await flips(b.store) == ["new>up", "up>down", "down>up", "up>down"])
         // A comes back as a follower and records nothing twice.
         let a2 = try await Harness.make(handle: handle, clock: clock)
         try await a2.collector.sweep()
-        #expect(!a2.collector.isLeading)
+        #expect(!a2.collector.leadership.isLeading)
         clock.advance(5)
         try await a2.collector.sweep()
         try await b.collector.sweep()
         #expect(try await flips(b.store).count == 4)
-        await b.collector.leader.release()
-        await a2.collector.leader.release()
+        await b.collector.leadership.release()
+        await a2.collector.leadership.release()
     }
 
     @Test(arguments: postgres) func aDownMessageHeldByADyingLeaderIsSentByTheNext(_ backend: Backend) async throws {
@@ -139,31 +139,31 @@ import Testing
             let clock = ManualClock()
             let a = try await Harness.make(handle: handle, clock: clock, config: config)
             let b = try await Harness.make(handle: handle, clock: clock, config: config)
-            #expect(a.collector.isLeading && !b.collector.isLeading)
+            #expect(a.collector.leadership.isLeading && !b.collector.leadership.isLeading)
             let token = try await a.addDevice("pi-1")
             try await a.test { client in
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             }
-            await a.collector.notifyTick()  // "new", at once
+            await a.collector.notifications.tick()  // "new", at once
             clock.advance(40)
             try await a.collector.sweep()  // up → down: its message waits 10 s for others to group with
-            await a.collector.notifyTick()
+            await a.collector.notifications.tick()
             clock.advance(5)
-            await a.collector.notifyTick()
+            await a.collector.notifications.tick()
             // The leader dies with the message still held.
-            await a.collector.leader.release()
+            await a.collector.leadership.release()
             try await b.collector.sweep()
-            #expect(b.collector.isLeading)
+            #expect(b.collector.leadership.isLeading)
             for _ in 0..<13 {
                 clock.advance(1)
                 try await b.collector.sweep()
-                await b.collector.notifyTick()
+                await b.collector.notifications.tick()
             }
-            try await NotificationDeliveryTests.settle(a.collector.notifier!)
-            try await NotificationDeliveryTests.settle(b.collector.notifier!)
+            try await NotificationDeliveryTests.settle(a.collector.notifications.notifier!)
+            try await NotificationDeliveryTests.settle(b.collector.notifications.notifier!)
             let kinds = await inbox.requests.compactMap { r in ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") } }
             #expect(kinds.sorted() == ["down", "new"])
-            await b.collector.leader.release()
+            await b.collector.leadership.release()
         }
     }
 }

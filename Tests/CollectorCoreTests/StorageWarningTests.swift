@@ -82,7 +82,7 @@ import Testing
                 for seq in 2...4 {
                     try await client.post("/api/v1/heartbeat", Self.beat(seq: seq, storage: Self.readOnly), token: token)
                     h.clock.advance(10)
-                    await h.collector.notifyTick()
+                    await h.collector.notifications.tick()
                 }
                 let log = try await client.get("/devices/pi-kitchen/log.txt").1
                 #expect(log.contains("storage state folder /var/lib/downtime-agent read-only: running from memory"))
@@ -90,9 +90,9 @@ import Testing
                 try await client.post("/api/v1/events", Self.storageEvent("ok", id: "6f9619ff-8b86-d011-b42d-00c04fc964f2"), token: token)
                 try await client.post("/api/v1/events", Self.storageEvent("full", id: "6f9619ff-8b86-d011-b42d-00c04fc964f3"), token: token)
                 h.clock.advance(10)
-                await h.collector.notifyTick()
+                await h.collector.notifications.tick()
             }
-            try await NotificationDeliveryTests.settle(h.collector.notifier!)
+            try await NotificationDeliveryTests.settle(h.collector.notifications.notifier!)
             let storage = await inbox.requests.filter { $0.body.contains("\"event\":\"storage\"") }
             #expect(storage.count == 2, "\(storage.map(\.body))")
             #expect(storage.contains { $0.body.contains("pi-kitchen: storage read-only") })

@@ -10,38 +10,38 @@ struct CollectorService: Service {
     let collector: Collector
 
     func run() async throws {
-        let c = collector
         await cancelWhenGracefulShutdown {
             var lastFlush = ContinuousClock.now
             var lastHousekeeping = ContinuousClock.now - .seconds(3600)
-            var delay = c.config.sweepInterval
+            var delay = collector.config.sweepInterval
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(delay))
                 do {
-                    let nextDown = try await c.sweep()
+                    let nextDown = try await collector.sweep()
                     // The deadline is on the monotonic clock, so is the wait.
-                    delay = SweepSchedule.delay(nextDown: nextDown, now: c.time().steady, every: c.config.sweepInterval)
-                    await c.notifyTick()
-                    if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
+                    delay = SweepSchedule.delay(nextDown: nextDown, now: collector.time().steady,
+                                                every: collector.config.sweepInterval)
+                    await collector.notifications.tick()
+                    if ContinuousClock.now - lastFlush >= .seconds(collector.config.flushInterval) {
                         lastFlush = .now
-                        try await c.flush()
+                        try await collector.flush()
                     }
                     if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
                         lastHousekeeping = .now
-                        try await c.housekeeping()
+                        try await collector.housekeeping.run()
                     }
                 } catch is CancellationError {
                     break  // shutting down: the final flush below follows
                 } catch {
                     // A store fault is logged once per change of state by the collector's health.
-                    if c.health.storeFailed(error, at: c.time()) == nil {
-                        c.logger.error("background work failed: \(error)")
+                    if collector.health.storeFailed(error, at: collector.time()) == nil {
+                        collector.logger.error("background work failed: \(error)")
                     }
                 }
             }
         }
-        try await c.flush()
-        await c.leader.release()
+        try await collector.flush()
+        await collector.leadership.release()
     }
 }
 

@@ -11,9 +11,9 @@ struct APIController<Context: RequestContext> {
             try JSONIO.response(CollectorState(collector.health.snapshot()))
         }
         group.get("devices") { request, _ in
-            let q = request.uri.queryParameters
-            let limit = try Query.int(q.get("limit"), field: "limit", range: 1...10_000, default: 1000)
-            let after = try q.get("cursor").map { c -> String in
+            let query = request.uri.queryParameters
+            let limit = try Query.int(query.get("limit"), field: "limit", range: 1...10_000, default: 1000)
+            let after = try query.get("cursor").map { c -> String in
                 guard let name = DeviceName.normalize(c) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
                 return name
             }
@@ -29,20 +29,20 @@ struct APIController<Context: RequestContext> {
         }
         group.get("devices/{name}/events") { request, context in
             let name = try JSONIO.deviceName(context)
-            let q = request.uri.queryParameters
-            let limit = try Query.int(q.get("limit"), field: "limit", range: 1...1000, default: 100)
-            let since = try q.get("since").map { s -> Date in
+            let query = request.uri.queryParameters
+            let limit = try Query.int(query.get("limit"), field: "limit", range: 1...1000, default: 100)
+            let since = try query.get("since").map { s -> Date in
                 guard let d = WireTime.parse(s) else {
                     throw APIError(.badRequest, "since must be an ISO 8601 time such as 2026-11-22T08:00:00Z", field: "since")
                 }
                 return d
             }
-            let cursor = try q.get("cursor").map { c -> Int64 in
+            let cursor = try query.get("cursor").map { c -> Int64 in
                 guard let n = Int64(c), n >= 0 else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
                 return n
             }
-            guard try await collector.store.device(named: name) != nil else { throw APIError.noDevice(name) }
-            let rows = try await collector.store.events(device: name, since: since, afterSeq: cursor, limit: limit + 1)
+            guard let rows = try await collector.log(device: name, since: since, afterSeq: cursor, limit: limit + 1)
+            else { throw APIError.noDevice(name) }
             let page = Array(rows.prefix(limit))
             let next = rows.count > limit ? page.last.map { String($0.seq) } : nil
             return try JSONIO.response(EventList(events: page.map(\.event), next: next))

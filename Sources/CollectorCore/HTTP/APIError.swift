@@ -29,3 +29,15 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(.notFound, "no device named \(name)", field: "name")
     }
 }
+
+extension APIError {
+    /// An admin change refused, as an answer: 404 for what does not exist, 409 for a taken name, 400 otherwise.
+    init(_ error: AdminError, field: String? = nil) {
+        let status: HTTPResponse.Status = switch error {
+        case .noDevice, .noWindow: .notFound
+        case .nameTaken: .conflict
+        default: .badRequest
+        }
+        self.init(status, error.description, field: field)
+    }
+}

@@ -20,8 +20,8 @@ struct WebController<Context: RequestContext> {
         router.get("/devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)
             guard let detail = try await collector.deviceDetail(name) else { throw APIError.noDevice(name) }
-            let log = try await collector.store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000)
-            let deliveries = try await collector.store.deliveries(device: name, limit: 20)
+            let log = try await collector.log(device: name, limit: 1_000_000) ?? []
+            let deliveries = try await collector.deliveries(device: name, limit: 20)
             let page = DevicePage.render(detail, log: log.map(\.event), now: collector.clock.now(), deliveries: deliveries)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
@@ -40,7 +40,7 @@ struct WebController<Context: RequestContext> {
     }
 
     private func deviceLog(_ name: String) async throws -> [Event] {
-        guard try await collector.store.device(named: name) != nil else { throw APIError.noDevice(name) }
-        return try await collector.store.events(device: name, since: nil, afterSeq: nil, limit: 10_000_000).map(\.event)
+        guard let log = try await collector.log(device: name, limit: 10_000_000) else { throw APIError.noDevice(name) }
+        return log.map(\.event)
     }
 }

@@ -15,9 +15,25 @@ public struct NotificationPlanner: Sendable {
         public var kind: Notification.Kind
         public var devices: [String]
         public var at: Date
+        /// Why, as people read it (a flip's reason); empty where the kind says it all.
         public var reason: String
         /// For `flapping`: how many flips were kept quiet.
         public var flips: Int
+        /// For `group`: whether the devices went down or came back up together.
+        public var direction: Direction? = nil
+        /// For `storage`: the agent's problem and the folder it concerns.
+        public var storage: StorageProblem? = nil
+    }
+
+    /// Which way the devices of a grouped message went.
+    public enum Direction: Sendable, Equatable {
+        case down, up
+    }
+
+    /// An agent's storage problem as told: its state and its state folder.
+    public struct StorageProblem: Sendable, Equatable {
+        public var state: StorageState
+        public var path: String
     }
 
     struct Held: Sendable {
@@ -98,7 +114,8 @@ public struct NotificationPlanner: Sendable {
         }
         guard storageTold[device] != state else { return }
         storageTold[device] = state
-        ready.append(Planned(kind: .storage, devices: [device], at: at, reason: "\(state.label)|\(path)", flips: 0))
+        ready.append(Planned(kind: .storage, devices: [device], at: at, reason: "", flips: 0,
+                             storage: StorageProblem(state: state, path: path)))
     }
 
     /// Takes a device's under-voltage appearing at `at`: told at once, then quiet for `damp`; returns within
@@ -122,7 +139,7 @@ public struct NotificationPlanner: Sendable {
             // Everything held together goes out together.
             let batch = downs
             downs = []
-            out += group(batch, kind: .down, now: now, deviceCount: deviceCount)
+            out += group(batch, direction: .down, now: now, deviceCount: deviceCount)
             for h in batch {
                 devices[h.device] = DeviceState(quietUntil: now + damp, recoveryTold: false, flips: 0)
             }
@@ -130,7 +147,7 @@ public struct NotificationPlanner: Sendable {
         let dueUps = ups.filter { $0.due <= now }
         if !dueUps.isEmpty {
             ups.removeAll { $0.due <= now }
-            out += group(dueUps, kind: .up, now: now, deviceCount: deviceCount)
+            out += group(dueUps, direction: .up, now: now, deviceCount: deviceCount)
         }
         for (name, s) in underVoltage where s.quietUntil <= now {
             if s.again > 0 {
@@ -148,11 +165,12 @@ public struct NotificationPlanner: Sendable {
         return out
     }
 
-    private func group(_ held: [Held], kind: Notification.Kind, now: Date, deviceCount: Int) -> [Planned] {
+    private func group(_ held: [Held], direction: Direction, now: Date, deviceCount: Int) -> [Planned] {
         if held.count >= 4 && held.count * 2 >= deviceCount {
             return [Planned(kind: .group, devices: held.map(\.device).sorted(), at: held.map(\.at).min() ?? now,
-                            reason: kind.rawValue, flips: 0)]
+                            reason: "", flips: 0, direction: direction)]
         }
+        let kind: Notification.Kind = direction == .down ? .down : .up
         return held.map { Planned(kind: kind, devices: [$0.device], at: $0.at, reason: $0.reason, flips: 0) }
     }
 }

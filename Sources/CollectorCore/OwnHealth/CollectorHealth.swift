@@ -83,6 +83,19 @@ public final class CollectorHealth: Sendable {
         return fault
     }
 
+    /// Times a store write and notes how it went (`time` read after it): a store fault is logged once per
+    /// change of state.
+    func timedWrite<T>(_ op: String, at time: () -> CollectorTime, _ body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await timedStore(op, body)
+            storeSucceeded(at: time())
+            return value
+        } catch {
+            storeFailed(error, at: time())
+            throw error
+        }
+    }
+
     /// Notes a store write that succeeded.
     public func storeSucceeded(at t: CollectorTime) {
         let change = state.withLock { $0.store.succeeded(at: t) }

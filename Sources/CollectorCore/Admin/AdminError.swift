@@ -1,0 +1,37 @@
+import DowntimeProtocol
+
+/// Why an admin change was refused; the HTTP layer and the CLI each map it to their own answer.
+public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A name given for a new device (the enrolment API's wording, field `device`).
+    case invalidNewName
+    case invalidName(String)
+    case nameTaken(String)
+    case noDevice(String)
+    case invalidTag(String)
+    case invalidInterval
+    case invalidWindow(WireValidationError)
+    case invalidDuration
+    case noWindow(Int64)
+
+    /// True when what was named does not exist (the CLI's exit code 3).
+    public var isNotFound: Bool {
+        switch self {
+        case .noDevice, .noWindow: true
+        default: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidNewName: "device name must match [a-z0-9][a-z0-9._-]{0,62}"
+        case .invalidName(let raw): "invalid device name \(raw): must match [a-z0-9][a-z0-9._-]{0,62}"
+        case .nameTaken(let name): "a device named \(name) already exists"
+        case .noDevice(let name): "no device named \(name)"
+        case .invalidTag(let tag): "invalid tag \(tag)"
+        case .invalidInterval: "give the interval in seconds (1 to 86400), or --clear"
+        case .invalidWindow(let error): error.field.isEmpty ? error.message : "\(error.field) \(error.message)"
+        case .invalidDuration: "duration must be like 90s, 30m, 2h or 1d"
+        case .noWindow(let id): "no maintenance window \(id)"
+        }
+    }
+}

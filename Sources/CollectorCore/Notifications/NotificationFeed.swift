@@ -1,0 +1,132 @@
+import DowntimeProtocol
+import Foundation
+import Logging
+import Synchronization
+
+/// What the notifier is told, and by which collector. With one collector, every flip it records. With several
+/// on one store, only the leader tells: its own flips at once, the others' from the flip rows of the log,
+/// from where the previous leader stopped (a cursor kept in the store).
+public final class NotificationFeed: Sendable {
+    /// Nil when no channel is configured.
+    public let notifier: Notifier?
+    let shared: (any SharedStore)?
+    let leadership: Leadership
+    let writer: MessageWriter
+    let fleet: Fleet
+    let config: CollectorConfig
+    let clock: any WallClock
+    let logger: Logger
+    private struct LogPosition {
+        /// Where the leader's notifications are in the log; nil until read from the store after taking the lead.
+        var cursor: Int64?
+        /// Flips the leader recorded and told its notifier at once: the log tail skips them.
+        var toldAlready: Set<UUID> = []
+        /// Flips read from the log whose message may still be held by the planner (grouping, settling):
+        /// the stored cursor stays before them, so that a leader taking over tells them if this one dies.
+        var held: [(seq: Int64, until: Date)] = []
+        var storedCursor: Int64?
+    }
+    private let position = Mutex(LogPosition())
+
+    init(notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
+         config: CollectorConfig, clock: any WallClock, logger: Logger) {
+        self.notifier = notifier
+        self.shared = store as? any SharedStore
+        self.leadership = leadership
+        self.writer = writer
+        self.fleet = fleet
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// True when this collector tells what it observes (the only one, or the leader).
+    private var telling: Bool { shared == nil || leadership.isLeading }
+
+    /// Forgets the log position when the lead is lost: the next leader reads it from the store.
+    func leadLost() {
+        position.withLock { $0 = LogPosition() }
+    }
+
+    /// Called before `proposed` is written: returns whether this collector tells these flips itself.
+    /// Marked before the write, so that a log read racing with it cannot tell them twice.
+    func willRecord(_ proposed: [FlipChange]) -> Bool {
+        let tellNow = shared == nil || (notifier != nil && leadership.isLeading)
+        if shared != nil, tellNow { position.withLock { $0.toldAlready.formUnion(proposed.map(\.event.id)) } }
+        return tellNow
+    }
+
+    /// Called after the write: the proposed flips the store did not keep (or all, when it failed) are not told.
+    func settle(_ proposed: [FlipChange], recorded: [FlipChange]) {
+        let kept = Set(recorded.map(\.event.id))
+        let dropped = proposed.map(\.event.id).filter { !kept.contains($0) }
+        guard !dropped.isEmpty else { return }
+        position.withLock { $0.toldAlready.subtract(dropped) }
+    }
+
+    /// Tells the notifier flips this collector recorded (when `willRecord` said so).
+    func tell(_ flips: [FlipChange]) async {
+        await notifier?.observe(flips, now: clock.now())
+    }
+
+    /// An agent's storage problem, told once per problem by the planner, like a flip.
+    func storage(device: String, state: StorageState, path: String, at: Date) async {
+        guard telling else { return }
+        await notifier?.observeStorage(device: device, state: state, path: path, at: at)
+    }
+
+    /// A device's under-voltage appearing, damped by the planner.
+    func underVoltage(device: String, at: Date) async {
+        guard telling else { return }
+        await notifier?.observeUnderVoltage(device: device, at: at)
+    }
+
+    /// Starts the notifications due now (called every second by the background service).
+    /// With several collectors, the leader first takes the flips any of them wrote since the last tick.
+    public func tick() async {
+        guard let notifier, leadership.isLeading else { return }
+        if let shared {
+            do { try await readLog(shared) } catch { logger.error("reading flips for notifications failed: \(error)") }
+        }
+        let count = await fleet.count
+        let writer = self.writer
+        await notifier.tick(now: clock.now(), deviceCount: count) { plan in await writer.compose(plan) }
+    }
+
+    /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.
+    private func readLog(_ shared: any SharedStore) async throws {
+        guard let notifier else { return }
+        var cursor = position.withLock { $0.cursor }
+        if cursor == nil { cursor = try await shared.notifyCursor() }
+        guard let cursor else { return }
+        let rows = try await shared.flips(afterSeq: cursor, limit: 1000)
+        let told = position.withLock { state in
+            defer { state.toldAlready.subtract(rows.map(\.event.id)) }
+            return state.toldAlready
+        }
+        let flips = rows.compactMap { row -> FlipChange? in
+            guard !told.contains(row.event.id), case .flip(let flip) = row.event.payload,
+                  let to = DeviceStatus(rawValue: flip.to) else { return nil }
+            return FlipChange(device: row.event.device, status: to, event: row.event)
+        }
+        let now = clock.now()
+        if !flips.isEmpty { await notifier.observe(flips, now: now) }
+        let next = rows.last?.seq ?? cursor
+        // The planner decides a down within its group window, an up within its settle time, a new at once.
+        let margin = 2 * config.sweepInterval
+        let held = rows.map { row -> (seq: Int64, until: Date) in
+            guard case .flip(let flip) = row.event.payload else { return (row.seq, now) }
+            let hold = flip.to == "down" ? config.notifyGroupWindow : flip.from == "down" ? config.notifySettle : 0
+            return (row.seq, now + hold + margin)
+        }
+        let (stored, changed) = position.withLock { state -> (Int64, Bool) in
+            state.cursor = next
+            state.held += held
+            state.held.removeAll { $0.until <= now }
+            let stored = (state.held.map(\.seq).min() ?? (next + 1)) - 1
+            defer { state.storedCursor = stored }
+            return (stored, stored != state.storedCursor)
+        }
+        if changed { try await shared.setNotifyCursor(stored) }
+    }
+}

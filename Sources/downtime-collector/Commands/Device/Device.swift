@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `device ...`: add, list, remove, pause, resume, interval, tag.
+struct Device: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage devices.",
+        subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self])
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import DowntimeProtocol
+
+extension Device {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List devices with their recorded status and last beat.")
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            for device in try await cli({ try await options.admin().devices() }) {
+                let seen = device.beat.map { WireTime.format($0.at) } ?? "never"
+                print("\(device.name)\t\(device.paused ? "paused" : device.status.rawValue)\tlast beat \(seen)")
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import CurlClient
+
+extension Notify {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the configured channels.")
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            for channel in try await cli({ try options.resolve().notifiers }) {
+                print("\(channel.name)\t\(channel.kind.rawValue)\t\(CurlClient.redacted(channel.url))")
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import CollectorCore
+import Foundation
+import Logging
+
+extension Notify {
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a test message through one channel now.")
+        @Argument var name: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            let (sent, detail) = try await cli {
+                let config = try options.resolve()
+                guard let spec = config.notifiers.first(where: { $0.name == name }) else {
+                    throw CLIError.notFound(
+                        "no channel named \(name); configured: " + config.notifiers.map(\.name).joined(separator: ", "))
+                }
+                let store = try await config.openStore()
+                let notifier = Notifier(specs: [spec], planner: NotificationPlanner(), store: store,
+                                        logger: Logger(label: "downtime-collector"), backoff: [])
+                let sent = await notifier.deliver(MessageWriter.test(at: Date()), via: spec)
+                let attempt = try await LogReader(store: store).deliveries(device: "test", limit: 1).first
+                return (sent, attempt?.detail ?? "")
+            }
+            print(sent ? "Sent through \(name) (\(detail))." : "Sending through \(name) failed: \(detail)")
+            if !sent { throw ExitCode(1) }
+        }
+    }
+}
