@@ -56,7 +56,7 @@ import Testing
             try await h.collector.sweep()
         }
         try await h.collector.flush()
-        try await h.collector.housekeeping()
+        try await h.collector.housekeeping.run()
     }
 
     static let requests = [
