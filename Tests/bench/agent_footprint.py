@@ -512,7 +512,8 @@ def markdown(rows, args, persist, fs, elapsed, lines, summary):
     md = ["| " + " | ".join(a + (" " + b if b else "") for a, b in zip(t[0], t[1])) + " |",
           "|" + "---|" * len(t[0])]
     md += ["| " + " | ".join(row) + " |" for row in t[2:]]
-    base = "".join(f" {flag} {folder}" for flag, folder in (("--baseline-static-bin", args.baseline_static_bin),
+    base = "".join(f" {flag} {folder}" for flag, folder in (("--collector-bin", args.collector_bin),
+                                                             ("--baseline-static-bin", args.baseline_static_bin),
                                                              ("--baseline-bin", args.baseline_bin)) if folder)
     text = [f"Command: `python3 Tests/bench/agent_footprint.py --bin {args.bin} --static-bin {args.static_bin}"
             f" --beats {args.beats} --rounds {args.rounds} --interval {args.interval}{base}`", "",
