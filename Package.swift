@@ -29,9 +29,10 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        // One-shot libcurl requests (HTTP and SMTP) for the collector's notifications.
+        // The one libcurl layer: the agent's kept-alive handle, the collector's one-shot HTTP and SMTP.
         .target(name: "CurlClient", dependencies: ["CCurl"]),
-        .target(name: "AgentCore", dependencies: ["DowntimeProtocol", "CCurl"]),
+        // CCurl beside CurlClient: adjtimex, to read whether the device's clock is synchronised.
+        .target(name: "AgentCore", dependencies: ["DowntimeProtocol", "CurlClient", "CCurl"]),
         .executableTarget(name: "downtime-agent", dependencies: ["AgentCore"]),
         .target(
             name: "CollectorCore",
@@ -66,7 +67,7 @@ let package = Package(
         // `make bench`: speed and memory figures, never asserted in unit tests.
         .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore", "AgentCore"]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "CurlClient"]),
         .testTarget(
             name: "CollectorCoreTests",
             dependencies: [

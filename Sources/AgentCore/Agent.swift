@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import CurlClient
 import DowntimeProtocol
 import Glibc
 
@@ -309,7 +310,7 @@ public final class Agent {
             beat.storage = storage.warning(unsavedEvents: outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
         }
         if !collectorRefusesHealth { beat.health = health }
-        var response: HTTPResponse
+        var response: CurlResponse
         do {
             response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
                                           bearer: token, timeout: nil)
@@ -332,7 +333,7 @@ public final class Agent {
                 response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
                                               bearer: token, timeout: nil)
             }
-        } catch let error as TransportError {
+        } catch let error as CurlError {
             noteTLS(error)
             unreachable(now, error.message)
             return
@@ -362,7 +363,7 @@ public final class Agent {
     }
 
     /// Logs why TLS refused the collector, once per reason; events wait in the outbox meanwhile.
-    private func noteTLS(_ error: TransportError?) {
+    private func noteTLS(_ error: CurlError?) {
         let failure = error?.tls
         guard failure != tlsProblem else { return }
         if failure != nil, let error {
@@ -404,13 +405,13 @@ public final class Agent {
 
     func enroll(_ now: BootSnapshot) {
         guard let key = config.enrollmentKey, enrollBackoff.ready(at: now.monotonic) else { return }
-        let response: HTTPResponse
+        let response: CurlResponse
         do {
             response = try transport.post(WireProtocol.apiPrefix + "/enroll",
                                           body: try WireCoding.encode(EnrollRequest(device: config.device, enrollmentKey: key)),
                                           bearer: nil, timeout: nil)
         } catch {
-            noteTLS(error as? TransportError)
+            noteTLS(error as? CurlError)
             let delay = enrollBackoff.failed(at: now.monotonic)
             log.warning("enrollment failed (\(error)); retrying in \(Int(delay)) s")
             return
@@ -516,7 +517,7 @@ public final class Agent {
         } catch {
             return .refused(status: 0, why: "cannot encode: \(error)")
         }
-        let response: HTTPResponse
+        let response: CurlResponse
         do {
             response = try transport.post(WireProtocol.apiPrefix + "/events", body: body, bearer: token, timeout: timeout)
         } catch {
@@ -594,11 +595,11 @@ public final class Agent {
         return plain
     }
 
-    static func errorField(_ response: HTTPResponse) -> String? {
+    static func errorField(_ response: CurlResponse) -> String? {
         (try? WireCoding.decode(ErrorBody.self, from: response.body))?.field
     }
 
-    static func errorText(_ response: HTTPResponse) -> String {
+    static func errorText(_ response: CurlResponse) -> String {
         if let body = try? WireCoding.decode(ErrorBody.self, from: response.body) {
             return body.field.map { "(\(body.error), field \($0))" } ?? "(\(body.error))"
         }

@@ -1,5 +1,6 @@
 import Testing
 @testable import AgentCore
+import CurlClient
 
 @Suite struct AgentConfigTests {
     func parse(_ args: [String], _ env: [String: String] = [:], host: String = "RaspberryPi") throws(ConfigError) -> AgentConfig {

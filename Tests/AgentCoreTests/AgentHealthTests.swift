@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AgentCore
+import CurlClient
 import DowntimeProtocol
 
 @Suite struct AgentHealthTests {
@@ -42,9 +43,9 @@ import DowntimeProtocol
     @Test func anOlderCollectorRefusingTheHealthFieldGetsBeatsWithoutIt() throws {
         let h = Harness()
         h.sysfs.temperature("50000")
-        h.transport.respond = { r throws(TransportError) in
+        h.transport.respond = { r throws(CurlError) in
             if r.path == "/api/v1/heartbeat", String(decoding: r.body, as: UTF8.self).contains("\"health\"") {
-                return HTTPResponse(status: 400, body: Array(#"{"error":"unknown field","field":"health"}"#.utf8))
+                return CurlResponse(status: 400, body: Array(#"{"error":"unknown field","field":"health"}"#.utf8))
             }
             return try FakeTransport.acceptAll(r)
         }
@@ -123,10 +124,10 @@ import DowntimeProtocol
                              lastAliveUptime: 5000, clockSynced: true)
         old.underVoltageSeen = h.facts.wall - 640
         try StateFile(path: h.dir.file("state.json")).save(old)
-        h.transport.respond = { r throws(TransportError) in
+        h.transport.respond = { r throws(CurlError) in
             if r.path == "/api/v1/events", String(decoding: r.body, as: UTF8.self).contains("under_voltage_seen") {
                 let body = #"{"error":"unknown field","field":"events[0].under_voltage_seen"}"#
-                return HTTPResponse(status: 400, body: Array(body.utf8))
+                return CurlResponse(status: 400, body: Array(body.utf8))
             }
             return try FakeTransport.acceptAll(r)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import AgentCore
+import CurlClient
 import DowntimeProtocol
 
 /// The agent on a state folder whose writes fail (read-only, full, I/O error), injected at the FileSystem edge.
@@ -62,8 +63,8 @@ import DowntimeProtocol
     func eventsHeldInMemoryWhileTheFolderFailsAreWrittenWhenItIsBack(code: Int32, state: StorageState) throws {
         let h = Harness()
         // The collector takes beats but not events (a 503): they wait in the outbox.
-        h.transport.respond = { r throws(TransportError) in
-            r.path == "/api/v1/events" ? HTTPResponse(status: 503, body: []) : try FakeTransport.acceptAll(r)
+        h.transport.respond = { r throws(CurlError) in
+            r.path == "/api/v1/events" ? CurlResponse(status: 503, body: []) : try FakeTransport.acceptAll(r)
         }
         let agent = try h.agent()
         try agent.start()
@@ -112,7 +113,7 @@ import DowntimeProtocol
     /// writable, so a restart does not report a stale interval.
     @Test func anUnreachableMarkIsClearedWhenTheFolderComesBack() throws {
         let h = Harness()
-        h.transport.respond = { _ throws(TransportError) in throw TransportError("Connection refused") }
+        h.transport.respond = { _ throws(CurlError) in throw CurlError("Connection refused") }
         let agent = try h.agent()
         try agent.start()
         h.facts.advance(10)
@@ -136,7 +137,7 @@ import DowntimeProtocol
 
     @Test func memoryIsBoundedByTheOutboxLimits() throws {
         let h = Harness(limits: OutboxLimits(maxCount: 5, maxBytes: 1 << 20))
-        h.transport.respond = { _ throws(TransportError) in throw TransportError("Connection refused") }
+        h.transport.respond = { _ throws(CurlError) in throw CurlError("Connection refused") }
         h.fs.fault = ENOSPC
         let agent = try h.agent()
         try agent.start()
@@ -151,9 +152,9 @@ import DowntimeProtocol
 
     @Test func anOlderCollectorRefusingTheStorageFieldGetsBeatsWithoutIt() throws {
         let h = Harness()
-        h.transport.respond = { r throws(TransportError) in
+        h.transport.respond = { r throws(CurlError) in
             if r.path == "/api/v1/heartbeat", String(decoding: r.body, as: UTF8.self).contains("\"storage\"") {
-                return HTTPResponse(status: 400, body: Array(#"{"error":"unknown field","field":"storage"}"#.utf8))
+                return CurlResponse(status: 400, body: Array(#"{"error":"unknown field","field":"storage"}"#.utf8))
             }
             return try FakeTransport.acceptAll(r)
         }

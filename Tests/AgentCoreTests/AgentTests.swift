@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AgentCore
+import CurlClient
 import DowntimeProtocol
 
 /// An agent on fake facts and a fake transport, in a temporary state folder.
@@ -32,12 +33,12 @@ final class Harness {
     }
 }
 
-private func network(_ r: FakeTransport.Request) throws(TransportError) -> HTTPResponse {
-    throw TransportError("Connection refused")
+private func network(_ r: FakeTransport.Request) throws(CurlError) -> CurlResponse {
+    throw CurlError("Connection refused")
 }
 
-private func status(_ code: Int) -> (FakeTransport.Request) throws(TransportError) -> HTTPResponse {
-    { _ in HTTPResponse(status: code, body: Array(#"{"error":"nope"}"#.utf8)) }
+private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) -> CurlResponse {
+    { _ in CurlResponse(status: code, body: Array(#"{"error":"nope"}"#.utf8)) }
 }
 
 @Suite struct AgentTests {
@@ -155,11 +156,11 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(TransportErro
         #expect(agent.outbox.count == 4)
         let bad = agent.outbox.entries[1].event.id
         h.transport.requests = []
-        h.transport.respond = { r throws(TransportError) in
+        h.transport.respond = { r throws(CurlError) in
             guard r.path == "/api/v1/events" else { return try FakeTransport.acceptAll(r) }
             let batch = try! WireCoding.decode(EventBatch.self, from: r.body)
             if batch.events.contains(where: { $0.id == bad }) {
-                return HTTPResponse(status: 400, body: Array(#"{"error":"bad","field":"events[1].at"}"#.utf8))
+                return CurlResponse(status: 400, body: Array(#"{"error":"bad","field":"events[1].at"}"#.utf8))
             }
             return try FakeTransport.acceptAll(r)
         }
@@ -181,8 +182,8 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(TransportErro
         let h = Harness()
         let agent = try h.agent()
         try agent.start()
-        h.transport.respond = { r throws(TransportError) in
-            r.path == "/api/v1/events" ? HTTPResponse(status: code, body: []) : try FakeTransport.acceptAll(r)
+        h.transport.respond = { r throws(CurlError) in
+            r.path == "/api/v1/events" ? CurlResponse(status: code, body: []) : try FakeTransport.acceptAll(r)
         }
         agent.tick()
         #expect(agent.outbox.count == 1)
@@ -387,9 +388,9 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(TransportErro
 
     @Test func aCollectorIntervalIsAdopted() throws {
         let h = Harness()
-        h.transport.respond = { r throws(TransportError) in
+        h.transport.respond = { r throws(CurlError) in
             r.path == "/api/v1/heartbeat"
-                ? HTTPResponse(status: 200, body: Array(#"{"server_time":"2026-11-22T08:12:03Z","interval_s":30}"#.utf8))
+                ? CurlResponse(status: 200, body: Array(#"{"server_time":"2026-11-22T08:12:03Z","interval_s":30}"#.utf8))
                 : try FakeTransport.acceptAll(r)
         }
         let agent = try h.agent()

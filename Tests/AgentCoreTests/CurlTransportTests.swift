@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AgentCore
+import CurlClient
 
 /// Real libcurl against a real HTTP server on 127.0.0.1.
 @Suite(.serialized) struct CurlTransportTests {
@@ -45,7 +46,7 @@ import Testing
         try server.answer("/slow", status: 200, delay: 3)
         let t = try CurlTransport(baseURL: server.url, totalTimeout: 10)
         let start = Date()
-        #expect(throws: TransportError.self) { try t.post("/slow", body: Array("{}".utf8), bearer: nil, timeout: 0.5) }
+        #expect(throws: CurlError.self) { try t.post("/slow", body: Array("{}".utf8), bearer: nil, timeout: 0.5) }
         #expect(Date().timeIntervalSince(start) < 2)
         // The handle still works afterwards.
         #expect(try t.post("/fast", body: Array("{}".utf8), bearer: nil, timeout: nil).status == 200)
@@ -56,7 +57,7 @@ import Testing
         let url = server.url
         server.stop()
         let t = try CurlTransport(baseURL: url, connectTimeout: 1)
-        #expect(throws: TransportError.self) { try t.post("/x", body: Array("{}".utf8), bearer: nil, timeout: nil) }
+        #expect(throws: CurlError.self) { try t.post("/x", body: Array("{}".utf8), bearer: nil, timeout: nil) }
     }
 
     @Test func httpsWithAGivenCAFileAndRefusedWithout() throws {
@@ -66,7 +67,7 @@ import Testing
         #expect(try trusted.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil).status == 200)
         // The system store does not know this self-signed certificate.
         let untrusted = try CurlTransport(baseURL: server.url)
-        #expect(throws: TransportError.self) { try untrusted.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil) }
+        #expect(throws: CurlError.self) { try untrusted.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil) }
     }
 
     /// `sha256//…` of a PEM key's public half, by openssl.

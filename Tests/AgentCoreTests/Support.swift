@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AgentCore
+import CurlClient
 import DowntimeProtocol
 
 /// A fresh temporary folder, removed by `cleanup()`.
@@ -48,9 +49,9 @@ final class FakeTransport: Transport {
     }
     var requests: [Request] = []
     /// Decides each answer; default: heartbeats 200, events accepted, enroll gives a token.
-    var respond: (Request) throws(TransportError) -> HTTPResponse = FakeTransport.acceptAll
+    var respond: (Request) throws(CurlError) -> CurlResponse = FakeTransport.acceptAll
 
-    func post(_ path: String, body: [UInt8], bearer: String?, timeout: Double?) throws(TransportError) -> HTTPResponse {
+    func post(_ path: String, body: [UInt8], bearer: String?, timeout: Double?) throws(CurlError) -> CurlResponse {
         var r = Request(path: path, body: body, bearer: bearer, timeout: timeout)
         requests.append(r)
         do {
@@ -63,18 +64,18 @@ final class FakeTransport: Transport {
         }
     }
 
-    static func acceptAll(_ r: Request) throws(TransportError) -> HTTPResponse {
+    static func acceptAll(_ r: Request) throws(CurlError) -> CurlResponse {
         switch r.path {
         case "/api/v1/events":
             let batch = try! WireCoding.decode(EventBatch.self, from: r.body)
-            return HTTPResponse(status: 200, body: try! WireCoding.encode(EventBatchReply(accepted: batch.events.map(\.id))))
+            return CurlResponse(status: 200, body: try! WireCoding.encode(EventBatchReply(accepted: batch.events.map(\.id))))
         case "/api/v1/heartbeat":
             let beat = try! WireCoding.decode(Heartbeat.self, from: r.body)
-            return HTTPResponse(status: 200, body: try! WireCoding.encode(HeartbeatReply(serverTime: beat.sentAt, intervalS: beat.intervalS)))
+            return CurlResponse(status: 200, body: try! WireCoding.encode(HeartbeatReply(serverTime: beat.sentAt, intervalS: beat.intervalS)))
         case "/api/v1/enroll":
-            return HTTPResponse(status: 200, body: Array(#"{"token":"enrolled-token-123"}"#.utf8))
+            return CurlResponse(status: 200, body: Array(#"{"token":"enrolled-token-123"}"#.utf8))
         default:
-            return HTTPResponse(status: 404, body: Array(#"{"error":"not found"}"#.utf8))
+            return CurlResponse(status: 404, body: Array(#"{"error":"not found"}"#.utf8))
         }
     }
 
@@ -185,7 +186,7 @@ srv.serve_forever()
             text += String(decoding: chunk, as: UTF8.self)
         }
         port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        if port == 0 { stop(); throw TransportError("test server did not start") }
+        if port == 0 { stop(); throw CurlError("test server did not start") }
     }
 
     var caFile: String { dir.file("cert.pem") }

@@ -9,9 +9,12 @@ beats). The rounds run side by side (at 1 s beats, rounds one after the other wo
 8-minute budget); each kind's figures are medians over its rounds. One more copy of each kind runs
 under `strace` to count fsyncs. Every beat is checked on the collector: a device's `last_seen`
 must take one new value per beat, and the collector's heartbeat counter must add up.
+`--baseline-static-bin` / `--baseline-bin` run a previous agent build beside the new one in the same
+run and print each figure as a ratio new/old (a change must not make the agent heavier).
 
 usage: agent_footprint.py --bin DIR --static-bin DIR [--collector-bin DIR] [--beats 360]
-                          [--rounds 3] [--interval 1] [--markdown FILE] [--keep]
+                          [--rounds 3] [--interval 1] [--baseline-static-bin DIR] [--baseline-bin DIR]
+                          [--markdown FILE] [--keep]
 """
 import argparse
 import json
@@ -35,7 +38,10 @@ KINDS = ["swift-static", "swift", "c", "python"]
 # The headline is the static-stdlib agent: what deploy/install.sh builds and installs.
 HEADLINE = "swift-static"
 LABEL = {"swift": "Swift agent (dynamic stdlib)", "swift-static": "Swift agent (static stdlib, installed)",
-         "c": "C libcurl floor", "python": "Python 3 urllib"}
+         "c": "C libcurl floor", "python": "Python 3 urllib",
+         "swift-static-base": "Swift agent (static stdlib, baseline)", "swift-base": "Swift agent (dynamic stdlib, baseline)"}
+# A baseline kind is the previous build of the kind it is compared with (new/old ratios).
+BASELINE_OF = {"swift-static": "swift-static-base", "swift": "swift-base"}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -255,6 +261,10 @@ def main():
                     help="interpreter for the Python agent (default: the system's)")
     ap.add_argument("--also", action="append", default=[], metavar="LABEL=DIR",
                     help="one more downtime-agent build to measure beside the others (a proposed change)")
+    ap.add_argument("--baseline-static-bin", metavar="DIR",
+                    help="folder with the previous downtime-agent (static stdlib), run beside the new one for new/old ratios")
+    ap.add_argument("--baseline-bin", metavar="DIR",
+                    help="folder with the previous downtime-agent (dynamic stdlib), run beside the new one for new/old ratios")
     ap.add_argument("--markdown", help="also write the results as markdown to this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
@@ -264,7 +274,9 @@ def main():
     swift_bin = os.path.join(args.bin, "downtime-agent")
     static_bin = os.path.join(args.static_bin, "downtime-agent")
     collector_dir = args.collector_bin or args.bin
-    for p in (swift_bin, static_bin, os.path.join(collector_dir, "downtime-collector")):
+    baselines = {"swift-static-base": args.baseline_static_bin, "swift-base": args.baseline_bin}
+    baselines = {kind: os.path.join(folder, "downtime-agent") for kind, folder in baselines.items() if folder}
+    for p in (swift_bin, static_bin, os.path.join(collector_dir, "downtime-collector"), *baselines.values()):
         if not os.access(p, os.X_OK):
             raise BenchError(f"missing binary {p}")
 
@@ -284,6 +296,11 @@ def main():
             exes[kind] = os.path.join(folder, "downtime-agent")
             LABEL[kind] = f"Swift agent ({label})"
             kinds.insert(2 + i, kind)
+        # Each baseline right after the build it is compared with.
+        for new, old in BASELINE_OF.items():
+            if old in baselines:
+                exes[old] = baselines[old]
+                kinds.insert(kinds.index(new) + 1, old)
         sizes = {k: stripped_size(exes[k], tmp) for k in kinds if k != "python"}
         py_version = run([args.python, "--version"]).stdout.strip()
 
@@ -402,6 +419,8 @@ def main():
             with open(args.markdown, "w") as f:
                 f.write(markdown(rows, args, persist, fs, elapsed, lines, summary))
         print(summary)
+        for line in against_baseline(rows):
+            print(line)
         return 0
     finally:
         for a in agents:
@@ -434,6 +453,28 @@ def table(rows):
                     f"{r['anon']:.1f}", f"{r['private']:.1f}", f"{r['pss']:.1f}", f"{r['cpu']:.3f}",
                     f"{r['cpu_steady']:.3f}", f"{r['write_bytes'] / 1024:.0f} KiB", f"{r['wchar'] / 1024:.0f} KiB",
                     f"{r['fsyncs']:.0f}", str(r["beats"])])
+    return out
+
+
+def against_baseline(rows):
+    """One line per build run beside its baseline: each figure new/old (above 1 = the new one is heavier)."""
+    out = []
+    for new, old in BASELINE_OF.items():
+        if old not in rows:
+            continue
+        n, o = rows[new], rows[old]
+        figures = [("RSS", "rss", "MB", 1), ("private", "anon", "MB", 1), ("CPU", "cpu", "s/1000 beats", 3),
+                   ("CPU steady", "cpu_steady", "s/1000 beats", 3), ("fsyncs", "fsyncs", "/h-eq", 0),
+                   ("stripped binary", "size", "MB", 2)]
+        parts = []
+        for name, key, unit, digits in figures:
+            a, b = n[key], o[key]
+            if key == "size":
+                a, b = a / 2**20, b / 2**20
+            ratio = f"{a / b:.3f}" if b else "n/a"
+            parts.append(f"{name} {a:.{digits}f} / {b:.{digits}f} {unit} = {ratio}")
+        stdlib = "static stdlib" if new == "swift-static" else "dynamic stdlib"
+        out.append(f"bench: agent footprint new/old, {stdlib}: " + "; ".join(parts))
     return out
 
 
@@ -471,13 +512,16 @@ def markdown(rows, args, persist, fs, elapsed, lines, summary):
     md = ["| " + " | ".join(a + (" " + b if b else "") for a, b in zip(t[0], t[1])) + " |",
           "|" + "---|" * len(t[0])]
     md += ["| " + " | ".join(row) + " |" for row in t[2:]]
+    base = "".join(f" {flag} {folder}" for flag, folder in (("--collector-bin", args.collector_bin),
+                                                             ("--baseline-static-bin", args.baseline_static_bin),
+                                                             ("--baseline-bin", args.baseline_bin)) if folder)
     text = [f"Command: `python3 Tests/bench/agent_footprint.py --bin {args.bin} --static-bin {args.static_bin}"
-            f" --beats {args.beats} --rounds {args.rounds} --interval {args.interval}`", "",
+            f" --beats {args.beats} --rounds {args.rounds} --interval {args.interval}{base}`", "",
             f"Machine: {m['nproc']} cores, {m['cpu']}, Linux {m['kernel']}; {m['swift']}; libcurl {m['libcurl']}; "
             f"{m['python']}; state folder on {fs}.", "",
             f"{args.beats} beats per agent at {args.interval} s, persist {persist} s (the defaults' ratio 60 s / 10 s); "
             f"medians of {args.rounds} rounds run side by side; whole run {elapsed:.0f} s.", ""] + md + [
-            "", "```", *lines[len(t) + 2:], summary, "```", ""]
+            "", "```", *lines[len(t) + 2:], summary, *against_baseline(rows), "```", ""]
     return "\n".join(text)
 
 

@@ -1,4 +1,5 @@
-/// Why libcurl refused the collector's TLS, named so the log says what to fix.
+/// Why libcurl refused a server's TLS, named so the log says what to fix. The sentences are worded for the
+/// agent and its collector (`--ca-file`, `--pin-sha256`): `CurlHandle(explainsTLS:)` adds them to its errors.
 public enum TLSFailure: Sendable, Equatable {
     case untrustedCA
     case expired
@@ -17,7 +18,9 @@ public enum TLSFailure: Sendable, Equatable {
         case 60:  // CURLE_PEER_FAILED_VERIFICATION
             if text.contains("expired") { return .expired }
             if text.contains("not yet valid") { return .notYetValid }
-            if text.contains("host name") || text.contains("hostname") || text.contains("subject name") { return .hostMismatch }
+            if text.contains("host name") || text.contains("hostname") || text.contains("subject name") {
+                return .hostMismatch
+            }
             return .untrustedCA
         case 35: return .handshake  // CURLE_SSL_CONNECT_ERROR
         default: return nil
@@ -27,7 +30,8 @@ public enum TLSFailure: Sendable, Equatable {
     public var sentence: String {
         switch self {
         case .untrustedCA: "the collector's certificate is not signed by a CA this device trusts (wrong --ca-file?)"
-        case .expired: "the collector's certificate has expired (renew it, e.g. downtime-collector tls init, then SIGHUP)"
+        case .expired:
+            "the collector's certificate has expired (renew it, e.g. downtime-collector tls init, then SIGHUP)"
         case .notYetValid: "the collector's certificate is not valid yet (is this device's clock right?)"
         case .hostMismatch: "the collector's certificate does not name the host of the collector URL"
         case .pinMismatch: "the collector's public key does not match --pin-sha256"
