@@ -57,7 +57,7 @@ enum FleetSimulator {
             let name = benchDeviceName(i)
             let flips = try await store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000).compactMap { s -> RecordedFlip? in
                 guard case .flip(let f) = s.event.payload else { return nil }
-                return RecordedFlip(from: f.from, to: f.to, at: s.event.at)
+                return RecordedFlip(from: f.from.rawValue, to: f.to.rawValue, at: s.event.at)
             }
             let c = FlipCheck.check(acks: acks[i] ?? [], flips: flips, deadline: deadline, slack: 1.5, checkedAt: checkedAt)
             if (c.missing > 0 || c.unexpected > 0) && bad.count < 5 {

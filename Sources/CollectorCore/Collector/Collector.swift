@@ -289,8 +289,8 @@ public final class Collector: Sendable {
             return l.toldAlready
         }
         let flips = rows.compactMap { row -> FlipChange? in
-            guard !told.contains(row.event.id), case .flip(let f) = row.event.payload, let to = DeviceStatus(rawValue: f.to) else { return nil }
-            return FlipChange(device: row.event.device, status: to, event: row.event)
+            guard !told.contains(row.event.id), case .flip(let f) = row.event.payload else { return nil }
+            return FlipChange(device: row.event.device, status: f.to, event: row.event)
         }
         let now = clock.now()
         if !flips.isEmpty { await notifier.observe(flips, now: now) }
@@ -299,7 +299,7 @@ public final class Collector: Sendable {
         let margin = 2 * config.sweepInterval
         let held = rows.map { row -> (seq: Int64, until: Date) in
             guard case .flip(let f) = row.event.payload else { return (row.seq, now) }
-            let hold = f.to == "down" ? config.notifyGroupWindow : f.from == "down" ? config.notifySettle : 0
+            let hold = f.to == .down ? config.notifyGroupWindow : f.from == .down ? config.notifySettle : 0
             return (row.seq, now + hold + margin)
         }
         let (stored, changed) = lead.withLock { l -> (Int64, Bool) in

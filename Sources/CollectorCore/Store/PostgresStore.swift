@@ -429,7 +429,7 @@ public final class PostgresStore: SharedStore {
             var recorded: [FlipChange] = []
             for f in flips {
                 // Another collector may have recorded this change first: then the stored status moved on.
-                guard try await setStatus(f, conn, onlyFrom: f.from) else { continue }
+                guard try await setStatus(f, conn, onlyFrom: f.from?.rawValue) else { continue }
                 try await insertFlip(f, conn)
                 recorded.append(f)
             }

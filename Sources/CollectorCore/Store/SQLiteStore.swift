@@ -229,7 +229,7 @@ public final class SQLiteStore: Store {
                 if let from = f.from {
                     // Only from the status still stored (the same rule as PostgreSQL's, where collectors race).
                     let stored = try String.fetchOne(db, sql: "SELECT status FROM device WHERE name = ?", arguments: [f.device])
-                    guard stored == from else { continue }
+                    guard stored == from.rawValue else { continue }
                 }
                 try Self.record(f, db)
                 recorded.append(f)

@@ -19,14 +19,14 @@ public struct DeviceTimeline: Sendable, Equatable {
             let e = row.event
             switch e.payload {
             case .flip(let f):
-                if f.from == DeviceStatus.new.rawValue, firstSeen == nil { firstSeen = e.at }
-                if f.to == DeviceStatus.down.rawValue, downStart == nil { downStart = e.at }
-                if f.from == DeviceStatus.down.rawValue, let s = downStart {
+                if f.from == .new, firstSeen == nil { firstSeen = e.at }
+                if f.to == .down, downStart == nil { downStart = e.at }
+                if f.from == .down, let s = downStart {
                     down.append(DownPeriod(start: s, end: e.at))
                     downStart = nil
                 }
-                if f.to == DeviceStatus.paused.rawValue, pausedStart == nil { pausedStart = e.at }
-                if f.from == DeviceStatus.paused.rawValue, let s = pausedStart {
+                if f.to == .paused, pausedStart == nil { pausedStart = e.at }
+                if f.from == .paused, let s = pausedStart {
                     unknown.append(DateInterval(start: s, end: max(s, e.at)))
                     pausedStart = nil
                 }
