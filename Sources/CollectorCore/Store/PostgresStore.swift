@@ -183,6 +183,7 @@ public final class PostgresStore: SharedStore {
         ]),
         // The pages read the last month of every device's log: without this, a year of history is a full scan.
         ("v3-event-at", ["CREATE INDEX event_at ON event(at)"]),
+        ("v4-flip-columns", StoreSQL.postgres.flipColumns),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
@@ -244,47 +245,30 @@ public final class PostgresStore: SharedStore {
 
     // MARK: devices
 
-    private static let deviceColumns = """
-        name, token_hash, created_at, paused, interval_override, tags, status, status_since,
-        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq
-        """
+    private static let sql = StoreSQL.postgres
 
-    func devices(where clause: String, _ binds: PostgresBindings) async throws -> [DeviceRecord] {
-        let q = PostgresQuery(unsafeSQL: "SELECT \(Self.deviceColumns) FROM device \(clause)", binds: binds)
+    func devices(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [DeviceRecord] {
         var out: [DeviceRecord] = []
-        let rows = try await client.query(q, logger: logger)
-        for try await (name, hash, createdAt, paused, intervalOverride, tags, status, statusSince,
-                       beatAt, intervalS, agentVersion, bootID, skew, synced, uptime, seq)
-            in rows.decode((String, Data, Double, Bool, Int?, String, String, Double,
-                            Double?, Int?, String?, String?, Double?, Bool?, Double?, Int64?).self)
-        {
-            let beat = beatAt.map {
-                BeatState(at: Date(timeIntervalSince1970: $0), intervalS: intervalS ?? 10, agentVersion: agentVersion ?? "",
-                          bootID: bootID ?? "", clockSkewS: skew ?? 0, clockSynced: synced ?? false, uptimeS: uptime ?? 0,
-                          seq: UInt64(max(0, seq ?? 0)))
-            }
-            out.append(DeviceRecord(name: name, tokenHash: [UInt8](hash), createdAt: Date(timeIntervalSince1970: createdAt),
-                                    paused: paused, intervalOverride: intervalOverride,
-                                    tags: tags.split(separator: ",").map(String.init), status: DeviceStatus(rawValue: status) ?? .new,
-                                    statusSince: Date(timeIntervalSince1970: statusSince), beat: beat))
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+            out.append(try row.makeRandomAccess().deviceRecord())
         }
         return out
     }
 
     public func allDevices() async throws -> [DeviceRecord] {
-        try await devices(where: "ORDER BY name", PostgresBindings())
+        try await devices(Self.sql.allDevices)
     }
 
     public func device(named name: String) async throws -> DeviceRecord? {
         var b = PostgresBindings()
         b.append(name)
-        return try await devices(where: "WHERE name = $1", b).first
+        return try await devices(Self.sql.deviceNamed, b).first
     }
 
     public func device(tokenHash: [UInt8]) async throws -> DeviceRecord? {
         var b = PostgresBindings()
         try b.append(Data(tokenHash))
-        return try await devices(where: "WHERE token_hash = $1", b).first
+        return try await devices(Self.sql.deviceWithTokenHash, b).first
     }
 
     public func addDevice(_ r: DeviceRecord) async throws {
@@ -378,15 +362,16 @@ public final class PostgresStore: SharedStore {
         guard !events.isEmpty else { return [] }
         let bodies = try events.map { ByteBuffer(bytes: try WireCoding.encode($0)) }
         // Rows that shape outages: other collectors reset their timelines when they appear.
-        let shaping = events.contains { [.outage, .collectorUnreachable, .collectorDown].contains($0.kind) }
+        let shaping = events.contains { $0.kind.shapesTimeline }
         try await transaction { conn in
             let n = try await changed("""
-                INSERT INTO event (id, device, kind, at, received_at, body)
-                SELECT id, device, kind, at, received_at, body
+                INSERT INTO event (id, device, kind, at, received_at, body, flip_from, flip_to)
+                SELECT id, device, kind, at, received_at, body, NULLIF(flip_from, ''), NULLIF(flip_to, '')
                 FROM UNNEST(\(events.map(\.id))::uuid[], \(events.map(\.device))::text[], \(events.map(\.kind.rawValue))::text[],
                             \(events.map { $0.at.timeIntervalSince1970 })::float8[],
-                            \(Array(repeating: receivedAt.timeIntervalSince1970, count: events.count))::float8[], \(bodies)::bytea[])
-                    WITH ORDINALITY AS u(id, device, kind, at, received_at, body, ord)
+                            \(Array(repeating: receivedAt.timeIntervalSince1970, count: events.count))::float8[], \(bodies)::bytea[],
+                            \(events.map { Self.flipStatuses($0)?.from ?? "" })::text[], \(events.map { Self.flipStatuses($0)?.to ?? "" })::text[])
+                    WITH ORDINALITY AS u(id, device, kind, at, received_at, body, flip_from, flip_to, ord)
                 ORDER BY ord
                 ON CONFLICT (id) DO NOTHING RETURNING 1
                 """, conn)
@@ -395,18 +380,30 @@ public final class PostgresStore: SharedStore {
         return events.map(\.id)
     }
 
+    /// A flip's statuses as the `flip_from`/`flip_to` columns hold them; nil for other kinds.
+    private static func flipStatuses(_ e: Event) -> (from: String, to: String)? {
+        guard case .flip(let f) = e.payload else { return nil }
+        return (f.from.rawValue, f.to.rawValue)
+    }
+
     private func insertFlip(_ f: FlipChange, _ conn: PostgresConnection) async throws {
-        let body = Data(try WireCoding.encode(f.event))
         let at = f.event.at.timeIntervalSince1970
-        try await conn.query("""
-            INSERT INTO event (id, device, kind, at, received_at, body) VALUES (\(f.event.id), \(f.device), \(f.event.kind.rawValue), \(at), \(at), \(body))
-            """, logger: logger)
+        var b = PostgresBindings()
+        b.append(f.event.id)
+        b.append(f.device)
+        b.append(f.event.kind.rawValue)
+        b.append(at)
+        b.append(at)
+        try b.append(Data(try WireCoding.encode(f.event)))
+        b.append(Self.flipStatuses(f.event)?.from)
+        b.append(Self.flipStatuses(f.event)?.to)
+        try await conn.query(PostgresQuery(unsafeSQL: Self.sql.insertEvent, binds: b), logger: logger)
     }
 
     /// Sets the device's status; with `onlyFrom`, only if the stored one is still that (false when not).
-    private func setStatus(_ f: FlipChange, _ conn: PostgresConnection, onlyFrom: String?) async throws -> Bool {
+    private func setStatus(_ f: FlipChange, _ conn: PostgresConnection, onlyFrom: DeviceStatus?) async throws -> Bool {
         let at = f.event.at.timeIntervalSince1970
-        if let from = onlyFrom {
+        if let from = onlyFrom?.rawValue {
             return try await changed("""
                 UPDATE device SET status = \(f.status.rawValue), status_since = \(at) WHERE name = \(f.device) AND status = \(from) RETURNING 1
                 """, conn) > 0
@@ -429,7 +426,7 @@ public final class PostgresStore: SharedStore {
             var recorded: [FlipChange] = []
             for f in flips {
                 // Another collector may have recorded this change first: then the stored status moved on.
-                guard try await setStatus(f, conn, onlyFrom: f.from?.rawValue) else { continue }
+                guard try await setStatus(f, conn, onlyFrom: f.from) else { continue }
                 try await insertFlip(f, conn)
                 recorded.append(f)
             }
@@ -440,64 +437,35 @@ public final class PostgresStore: SharedStore {
 
     func stored(_ rows: PostgresRowSequence) async throws -> [StoredEvent] {
         var out: [StoredEvent] = []
-        for try await (seq, receivedAt, body) in rows.decode((Int64, Double, Data).self) {
-            out.append(StoredEvent(event: try WireCoding.decode(Event.self, from: body),
-                                   receivedAt: Date(timeIntervalSince1970: receivedAt), seq: seq))
-        }
+        for try await row in rows { out.append(try row.makeRandomAccess().storedEvent()) }
         return out
     }
 
     public func events(device: String, since: Date?, afterSeq: Int64?, limit: Int) async throws -> [StoredEvent] {
-        var sql = "SELECT seq, received_at, body FROM event WHERE device = $1"
         var b = PostgresBindings()
         b.append(device)
-        if let since {
-            b.append(since.timeIntervalSince1970)
-            sql += " AND at >= $\(b.count)"
-        }
-        if let afterSeq {
-            b.append(afterSeq)
-            sql += " AND seq > $\(b.count)"
-        }
+        if let since { b.append(since.timeIntervalSince1970) }
+        if let afterSeq { b.append(afterSeq) }
         b.append(Int64(clamping: limit))
-        sql += " ORDER BY seq LIMIT $\(b.count)"
+        let sql = Self.sql.events(since: since != nil, afterSeq: afterSeq != nil)
         return try await stored(client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger))
     }
 
     public func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]] {
-        // As SQLiteStore: the window's rows, and before it only each device's first and newest flip and its newest outage.
-        let one = device == nil ? "" : " AND device = $2"
-        let sql = """
-            SELECT device, seq, received_at, body, at FROM event
-            WHERE at >= $1 AND kind IN ('flip', 'outage', 'collector_unreachable', 'collector_down')\(one)
-            UNION
-            SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' ORDER BY at, seq LIMIT 1),
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'outage' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
-                    AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1),
-                (SELECT f.seq FROM event f WHERE f.device = d.name AND f.kind = 'flip' AND convert_from(f.body, 'UTF8') LIKE '%"from":"down"%'
-                    AND f.at >= (SELECT at FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
-                                 AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1)
-                    ORDER BY f.at, f.seq LIMIT 1))
-            \(device == nil ? "" : "WHERE d.name = $2")
-            ORDER BY at, seq
-            """
         var b = PostgresBindings()
         b.append(since.timeIntervalSince1970)
         if let device { b.append(device) }
+        let sql = Self.sql.timeline(oneDevice: device != nil)
         var out: [String: [StoredEvent]] = [:]
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger)
-        for try await (device, seq, receivedAt, body, _) in rows.decode((String, Int64, Double, Data, Double).self) {
-            out[device, default: []].append(StoredEvent(event: try WireCoding.decode(Event.self, from: body),
-                                                        receivedAt: Date(timeIntervalSince1970: receivedAt), seq: seq))
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger) {
+            let row = row.makeRandomAccess()
+            out[try row.string("device") ?? "", default: []].append(try row.storedEvent())
         }
         return out
     }
 
     public func allEvents() async throws -> [StoredEvent] {
-        try await stored(client.query("SELECT seq, received_at, body FROM event ORDER BY device, at, seq", logger: logger))
+        try await stored(client.query(PostgresQuery(unsafeSQL: Self.sql.allEvents), logger: logger))
     }
 
     // MARK: deliveries
@@ -546,11 +514,9 @@ public final class PostgresStore: SharedStore {
     }
 
     public func deleteEvents(before: Date) async throws -> Int {
-        // A device's first flip out of `new` is kept: it says since when the device is known.
-        try await collect(client.query("""
-            DELETE FROM event WHERE at < \(before.timeIntervalSince1970)
-            AND NOT (kind = 'flip' AND convert_from(body, 'UTF8') LIKE '%"from":"new"%') RETURNING 1
-            """, logger: logger)).count
+        var b = PostgresBindings()
+        b.append(before.timeIntervalSince1970)
+        return try await collect(client.query(PostgresQuery(unsafeSQL: Self.sql.deleteEventsBefore, binds: b), logger: logger)).count
     }
 
     // MARK: maintenance
@@ -622,7 +588,7 @@ extension PostgresStore {
 
     public func storedBeats() async throws -> [String: BeatState] {
         var out: [String: BeatState] = [:]
-        for d in try await devices(where: "WHERE beat_at IS NOT NULL", PostgresBindings()) { out[d.name] = d.beat }
+        for d in try await devices("SELECT \(StoreSQL.deviceColumns) FROM device WHERE beat_at IS NOT NULL") { out[d.name] = d.beat }
         return out
     }
 

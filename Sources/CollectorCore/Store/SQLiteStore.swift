@@ -82,52 +82,31 @@ public final class SQLiteStore: Store {
             // The pages read the last month of every device's log: without this, a year of history is a full scan.
             try db.execute(sql: "CREATE INDEX event_at ON event(at)")
         }
+        m.registerMigration("v6-flip-columns") { db in
+            for statement in StoreSQL.sqlite.flipColumns { try db.execute(sql: statement) }
+        }
         return m
     }
 
     // MARK: devices
 
-    private static let deviceColumns = """
-        name, token_hash, created_at, paused, interval_override, tags, status, status_since,
-        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq
-        """
-
-    private static func device(_ row: Row) -> DeviceRecord {
-        var beat: BeatState?
-        if let at: Double = row["beat_at"] {
-            beat = BeatState(
-                at: Date(timeIntervalSince1970: at), intervalS: row["interval_s"] ?? 10,
-                agentVersion: row["agent_version"] ?? "", bootID: row["boot_id"] ?? "",
-                clockSkewS: row["clock_skew_s"] ?? 0, clockSynced: (row["clock_synced"] as Int?) == 1,
-                uptimeS: row["uptime_s"] ?? 0, seq: UInt64(max(0, row["seq"] as Int64? ?? 0)))
-        }
-        let tags: String = row["tags"]
-        return DeviceRecord(
-            name: row["name"], tokenHash: [UInt8](row["token_hash"] as Data),
-            createdAt: Date(timeIntervalSince1970: row["created_at"]), paused: (row["paused"] as Int) != 0,
-            intervalOverride: row["interval_override"],
-            tags: tags.split(separator: ",").map(String.init),
-            status: DeviceStatus(rawValue: row["status"]) ?? .new,
-            statusSince: Date(timeIntervalSince1970: row["status_since"]), beat: beat)
-    }
+    private static let sql = StoreSQL.sqlite
 
     public func allDevices() async throws -> [DeviceRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.deviceColumns) FROM device ORDER BY name").map(Self.device)
+            try Row.fetchAll(db, sql: Self.sql.allDevices).map { try $0.deviceRecord() }
         }
     }
 
     public func device(named name: String) async throws -> DeviceRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.deviceColumns) FROM device WHERE name = ?", arguments: [name])
-                .map(Self.device)
+            try Row.fetchOne(db, sql: Self.sql.deviceNamed, arguments: [name]).map { try $0.deviceRecord() }
         }
     }
 
     public func device(tokenHash: [UInt8]) async throws -> DeviceRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.deviceColumns) FROM device WHERE token_hash = ?",
-                             arguments: [Data(tokenHash)]).map(Self.device)
+            try Row.fetchOne(db, sql: Self.sql.deviceWithTokenHash, arguments: [Data(tokenHash)]).map { try $0.deviceRecord() }
         }
     }
 
@@ -197,24 +176,24 @@ public final class SQLiteStore: Store {
     // MARK: events
 
     public func insertEvents(_ events: [Event], receivedAt: Date) async throws -> [UUID] {
-        let rows = try events.map { ($0, Data(try WireCoding.encode($0))) }
+        let rows = try events.map { try Self.eventArguments($0, receivedAt: receivedAt) }
         return try await pool.write { db in
-            let stmt = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO event (id, device, kind, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            for (e, body) in rows {
-                try stmt.execute(arguments: [e.id.uuidString, e.device, e.kind.rawValue, e.at.timeIntervalSince1970,
-                                             receivedAt.timeIntervalSince1970, body])
-            }
-            return rows.map(\.0.id)
+            let stmt = try db.cachedStatement(sql: Self.sql.insertEvent)
+            for arguments in rows { try stmt.execute(arguments: arguments) }
+            return events.map(\.id)
         }
     }
 
+    /// The values of `StoreSQL.eventColumns` for one row.
+    private static func eventArguments(_ e: Event, receivedAt: Date) throws -> StatementArguments {
+        var flip: FlipRecord?
+        if case .flip(let f) = e.payload { flip = f }
+        return [e.id.uuidString, e.device, e.kind.rawValue, e.at.timeIntervalSince1970, receivedAt.timeIntervalSince1970,
+                Data(try WireCoding.encode(e)), flip?.from.rawValue, flip?.to.rawValue]
+    }
+
     private static func record(_ f: FlipChange, _ db: Database, setStatus: Bool = true) throws {
-        try db.execute(
-            sql: "INSERT INTO event (id, device, kind, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [f.event.id.uuidString, f.device, f.event.kind.rawValue, f.event.at.timeIntervalSince1970,
-                        f.event.at.timeIntervalSince1970, Data(try WireCoding.encode(f.event))])
+        try db.execute(sql: sql.insertEvent, arguments: try eventArguments(f.event, receivedAt: f.event.at))
         guard setStatus else { return }
         try db.execute(sql: "UPDATE device SET status = ?, status_since = ? WHERE name = ?",
                        arguments: [f.status.rawValue, f.event.at.timeIntervalSince1970, f.device])
@@ -238,60 +217,25 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private static func stored(_ row: Row) throws -> StoredEvent {
-        let body: Data = row["body"]
-        let event = try WireCoding.decode(Event.self, from: body)
-        return StoredEvent(event: event, receivedAt: Date(timeIntervalSince1970: row["received_at"]), seq: row["seq"])
-    }
-
     public func events(device: String, since: Date?, afterSeq: Int64?, limit: Int) async throws -> [StoredEvent] {
-        try await pool.read { db in
-            var sql = "SELECT seq, received_at, body FROM event WHERE device = ?"
-            var args: StatementArguments = [device]
-            if let since {
-                sql += " AND at >= ?"
-                _ = args.append(contentsOf: [since.timeIntervalSince1970])
-            }
-            if let afterSeq {
-                sql += " AND seq > ?"
-                _ = args.append(contentsOf: [afterSeq])
-            }
-            sql += " ORDER BY seq LIMIT ?"
-            _ = args.append(contentsOf: [limit])
-            return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.stored)
+        var arguments: StatementArguments = [device]
+        if let since { _ = arguments.append(contentsOf: [since.timeIntervalSince1970]) }
+        if let afterSeq { _ = arguments.append(contentsOf: [afterSeq]) }
+        _ = arguments.append(contentsOf: [limit])
+        let sql = Self.sql.events(since: since != nil, afterSeq: afterSeq != nil)
+        return try await pool.read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { try $0.storedEvent() }
         }
     }
 
     public func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]] {
-        try await pool.read { db in
-            // In the window, every row that shapes outages; before it, per device only its first flip (since when
-            // it is known), its newest flip (its state as the window opens) and its newest outage (the down
-            // flip, the flip that ended it, the agent's report), so old history costs nothing.
-            let one = device == nil ? "" : " AND device = ?"
-            let sql = """
-                SELECT device, seq, received_at, body, at FROM event
-                WHERE at >= ? AND kind IN ('flip', 'outage', 'collector_unreachable', 'collector_down')\(one)
-                UNION
-                SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
-                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' ORDER BY at, seq LIMIT 1),
-                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < ? ORDER BY at DESC, seq DESC LIMIT 1),
-                    (SELECT seq FROM event WHERE device = d.name AND kind = 'outage' AND at < ? ORDER BY at DESC, seq DESC LIMIT 1),
-                    (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < ?
-                        AND CAST(body AS TEXT) LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1),
-                    (SELECT f.seq FROM event f WHERE f.device = d.name AND f.kind = 'flip' AND CAST(f.body AS TEXT) LIKE '%"from":"down"%'
-                        AND f.at >= (SELECT at FROM event WHERE device = d.name AND kind = 'flip' AND at < ?
-                                     AND CAST(body AS TEXT) LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1)
-                        ORDER BY f.at, f.seq LIMIT 1))
-                \(device == nil ? "" : "WHERE d.name = ?")
-                ORDER BY at, seq
-                """
-            var args: StatementArguments = [since.timeIntervalSince1970]
-            if let device { _ = args.append(contentsOf: [device]) }
-            for _ in 0..<4 { _ = args.append(contentsOf: [since.timeIntervalSince1970]) }
-            if let device { _ = args.append(contentsOf: [device]) }
+        var arguments: StatementArguments = [since.timeIntervalSince1970]
+        if let device { _ = arguments.append(contentsOf: [device]) }
+        let sql = Self.sql.timeline(oneDevice: device != nil)
+        return try await pool.read { [arguments] db in
             var out: [String: [StoredEvent]] = [:]
-            for row in try Row.fetchAll(db, sql: sql, arguments: args) {
-                out[row["device"], default: []].append(try Self.stored(row))
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                out[row["device"], default: []].append(try row.storedEvent())
             }
             return out
         }
@@ -299,7 +243,7 @@ public final class SQLiteStore: Store {
 
     public func allEvents() async throws -> [StoredEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, received_at, body FROM event ORDER BY device, at, seq").map(Self.stored)
+            try Row.fetchAll(db, sql: Self.sql.allEvents).map { try $0.storedEvent() }
         }
     }
 
@@ -347,10 +291,7 @@ public final class SQLiteStore: Store {
 
     public func deleteEvents(before: Date) async throws -> Int {
         try await pool.write { db in
-            // A device's first flip out of `new` is kept: it says since when the device is known.
-            try db.execute(sql: """
-                DELETE FROM event WHERE at < ? AND NOT (kind = 'flip' AND CAST(body AS TEXT) LIKE '%"from":"new"%')
-                """, arguments: [before.timeIntervalSince1970])
+            try db.execute(sql: Self.sql.deleteEventsBefore, arguments: [before.timeIntervalSince1970])
             return db.changesCount
         }
     }
