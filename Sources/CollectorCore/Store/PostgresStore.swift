@@ -247,6 +247,13 @@ public final class PostgresStore: SharedStore {
 
     private static let sql = StoreSQL.postgres
 
+    /// A statement of `StoreSQL` with its values bound in order.
+    private static func bound(_ sql: String, _ values: [any PostgresThrowingDynamicTypeEncodable]) throws -> PostgresQuery {
+        var b = PostgresBindings()
+        for value in values { try b.append(value) }
+        return PostgresQuery(unsafeSQL: sql, binds: b)
+    }
+
     func devices(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [DeviceRecord] {
         var out: [DeviceRecord] = []
         for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
@@ -273,12 +280,16 @@ public final class PostgresStore: SharedStore {
 
     public func addDevice(_ r: DeviceRecord) async throws {
         try await transaction { conn in
-            let n = try await changed("""
-                INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since)
-                VALUES (\(r.name), \(Data(r.tokenHash)), \(r.createdAt.timeIntervalSince1970), \(r.paused), \(r.intervalOverride),
-                        \(r.tags.joined(separator: ",")), \(r.status.rawValue), \(r.statusSince.timeIntervalSince1970))
-                ON CONFLICT (name) DO NOTHING RETURNING 1
-                """, conn)
+            var b = PostgresBindings()
+            b.append(r.name)
+            try b.append(Data(r.tokenHash))
+            b.append(r.createdAt.timeIntervalSince1970)
+            b.append(r.paused)
+            b.append(r.intervalOverride)
+            b.append(r.tags.joined(separator: ","))
+            b.append(r.status.rawValue)
+            b.append(r.statusSince.timeIntervalSince1970)
+            let n = try await changed(PostgresQuery(unsafeSQL: Self.sql.insertDevice, binds: b), conn)
             guard n > 0 else { throw StoreError.deviceExists(r.name) }
             try await bumpChangeMark(conn)
         }
@@ -286,8 +297,8 @@ public final class PostgresStore: SharedStore {
 
     public func removeDevice(named name: String) async throws -> Bool {
         try await transaction { conn in
-            try await conn.query("DELETE FROM event WHERE device = \(name)", logger: logger)
-            guard try await changed("DELETE FROM device WHERE name = \(name) RETURNING 1", conn) > 0 else { return false }
+            try await conn.query(try Self.bound(Self.sql.deleteDeviceEvents, [name]), logger: logger)
+            guard try await changed(try Self.bound(Self.sql.deleteDevice, [name]), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -296,9 +307,7 @@ public final class PostgresStore: SharedStore {
     public func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool {
         try await transaction { conn in
             try await serializeFlips(conn)
-            guard try await changed("UPDATE device SET paused = \(paused) WHERE name = \(flip.device) RETURNING 1", conn) > 0 else {
-                return false
-            }
+            guard try await changed(try Self.bound(Self.sql.set(.paused), [paused, flip.device]), conn) > 0 else { return false }
             // A pause leaves the status column alone: it is what the device returns to.
             try await insertFlip(flip, conn)
             if !paused { _ = try await setStatus(flip, conn, onlyFrom: nil) }
@@ -309,8 +318,10 @@ public final class PostgresStore: SharedStore {
 
     public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
         try await transaction { conn in
-            guard try await changed("UPDATE device SET interval_override = \(seconds) WHERE name = \(device) RETURNING 1", conn) > 0
-            else { return false }
+            var b = PostgresBindings()
+            b.append(seconds)
+            b.append(device)
+            guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.intervalOverride), binds: b), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -318,8 +329,8 @@ public final class PostgresStore: SharedStore {
 
     public func setTags(_ tags: [String], device: String) async throws -> Bool {
         try await transaction { conn in
-            guard try await changed("UPDATE device SET tags = \(tags.joined(separator: ",")) WHERE name = \(device) RETURNING 1", conn) > 0
-            else { return false }
+            let set = try Self.bound(Self.sql.set(.tags), [tags.joined(separator: ","), device])
+            guard try await changed(set, conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -348,10 +359,7 @@ public final class PostgresStore: SharedStore {
                 try await conn.query("UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970) WHERE started_at = \(run)",
                                      logger: logger)
             } else {
-                try await conn.query("""
-                    UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970)
-                    WHERE started_at = (SELECT MAX(started_at) FROM collector_run)
-                    """, logger: logger)
+                try await conn.query(try Self.bound(Self.sql.markNewestRunAlive, [aliveAt.timeIntervalSince1970]), logger: logger)
             }
         }
     }
@@ -402,14 +410,10 @@ public final class PostgresStore: SharedStore {
 
     /// Sets the device's status; with `onlyFrom`, only if the stored one is still that (false when not).
     private func setStatus(_ f: FlipChange, _ conn: PostgresConnection, onlyFrom: DeviceStatus?) async throws -> Bool {
-        let at = f.event.at.timeIntervalSince1970
-        if let from = onlyFrom?.rawValue {
-            return try await changed("""
-                UPDATE device SET status = \(f.status.rawValue), status_since = \(at) WHERE name = \(f.device) AND status = \(from) RETURNING 1
-                """, conn) > 0
-        }
-        try await conn.query("UPDATE device SET status = \(f.status.rawValue), status_since = \(at) WHERE name = \(f.device)", logger: logger)
-        return true
+        var values: [any PostgresThrowingDynamicTypeEncodable] = [f.status.rawValue, f.event.at.timeIntervalSince1970, f.device]
+        if let onlyFrom { values.append(onlyFrom.rawValue) }
+        let n = try await changed(try Self.bound(Self.sql.setStatus(onlyFrom: onlyFrom != nil), values), conn)
+        return onlyFrom == nil || n > 0
     }
 
     /// Flip rows are written one transaction at a time across all collectors, so that their log
@@ -473,23 +477,18 @@ public final class PostgresStore: SharedStore {
     public func recordDelivery(_ r: DeliveryRecord) async throws {
         try await transaction { conn in
             for d in r.devices {
-                try await conn.query("""
-                    INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail)
-                    VALUES (\(r.at.timeIntervalSince1970), \(d), \(r.devices.joined(separator: ",")), \(r.notifier), \(r.kind),
-                            \(r.attempt), \(r.ok), \(r.detail))
-                    """, logger: logger)
+                let values: [any PostgresThrowingDynamicTypeEncodable] = [
+                    r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind, r.attempt, r.ok, r.detail,
+                ]
+                try await conn.query(try Self.bound(Self.sql.insertDelivery, values), logger: logger)
             }
         }
     }
 
     public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
-        let rows = try await client.query("""
-            SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = \(device) ORDER BY id DESC LIMIT \(limit)
-            """, logger: logger)
         var out: [DeliveryRecord] = []
-        for try await (at, devices, notifier, kind, attempt, ok, detail) in rows.decode((Double, String, String, String, Int, Bool, String).self) {
-            out.append(DeliveryRecord(at: Date(timeIntervalSince1970: at), devices: devices.split(separator: ",").map(String.init),
-                                      notifier: notifier, kind: kind, attempt: attempt, ok: ok, detail: detail))
+        for try await row in try await client.query(try Self.bound(Self.sql.deliveries, [device, limit]), logger: logger) {
+            out.append(try row.makeRandomAccess().deliveryRecord())
         }
         return out
     }
@@ -506,10 +505,10 @@ public final class PostgresStore: SharedStore {
     }
 
     public func daily(device: String) async throws -> [(day: String, down: Double, known: Double)] {
-        let rows = try await client.query("SELECT day, down_s, known_s FROM daily_availability WHERE device = \(device) ORDER BY day",
-                                          logger: logger)
         var out: [(day: String, down: Double, known: Double)] = []
-        for try await (day, down, known) in rows.decode((String, Double, Double).self) { out.append((day, down, known)) }
+        for try await row in try await client.query(try Self.bound(Self.sql.daily, [device]), logger: logger) {
+            out.append(try row.makeRandomAccess().daily())
+        }
         return out
     }
 
@@ -523,13 +522,8 @@ public final class PostgresStore: SharedStore {
 
     public func maintenanceWindows() async throws -> [MaintenanceWindow] {
         var out: [MaintenanceWindow] = []
-        for try await (id, spec) in try await client.query("SELECT id, spec FROM maintenance ORDER BY id", logger: logger)
-            .decode((Int64, String).self)
-        {
-            // Written by addMaintenance from a parsed window, so it parses back.
-            guard var w = try? MaintenanceWindow.parse(spec) else { continue }
-            w.id = id
-            out.append(w)
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: Self.sql.maintenanceWindows), logger: logger) {
+            if let window = try row.makeRandomAccess().maintenanceWindow() { out.append(window) }
         }
         return out
     }
@@ -537,8 +531,8 @@ public final class PostgresStore: SharedStore {
     public func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64 {
         try await transaction { conn in
             var id: Int64 = 0
-            for try await v in try await conn.query("INSERT INTO maintenance (spec) VALUES (\(window.spec)) RETURNING id", logger: logger)
-                .decode(Int64.self) { id = v }
+            let insert = try Self.bound(Self.sql.insertMaintenance + " RETURNING id", [window.spec])
+            for try await v in try await conn.query(insert, logger: logger).decode(Int64.self) { id = v }
             try await bumpChangeMark(conn)
             return id
         }
@@ -546,7 +540,7 @@ public final class PostgresStore: SharedStore {
 
     public func removeMaintenance(id: Int64) async throws -> Bool {
         try await transaction { conn in
-            guard try await changed("DELETE FROM maintenance WHERE id = \(id) RETURNING 1", conn) > 0 else { return false }
+            guard try await changed(try Self.bound(Self.sql.deleteMaintenance, [id]), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -562,10 +556,7 @@ public final class PostgresStore: SharedStore {
             for try await v in try await conn.query("SELECT MAX(alive_at) FROM collector_run", logger: logger).decode(Double?.self) {
                 previous = v
             }
-            try await conn.query("""
-                INSERT INTO collector_run (started_at, alive_at) VALUES (\(t), \(t))
-                ON CONFLICT (started_at) DO UPDATE SET alive_at = EXCLUDED.alive_at
-                """, logger: logger)
+            try await conn.query(try Self.bound(Self.sql.insertRun, [t]), logger: logger)
             return previous
         }
         state.withLock { $0.runStartedAt = t }

@@ -112,48 +112,43 @@ public final class SQLiteStore: Store {
 
     public func addDevice(_ r: DeviceRecord) async throws {
         try await pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM device WHERE name = ?", arguments: [r.name]) == true {
-                throw StoreError.deviceExists(r.name)
-            }
             try db.execute(
-                sql: """
-                    INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [r.name, Data(r.tokenHash), r.createdAt.timeIntervalSince1970, r.paused ? 1 : 0,
+                sql: Self.sql.insertDevice,
+                arguments: [r.name, Data(r.tokenHash), r.createdAt.timeIntervalSince1970, r.paused,
                             r.intervalOverride, r.tags.joined(separator: ","), r.status.rawValue,
                             r.statusSince.timeIntervalSince1970])
+            guard db.changesCount > 0 else { throw StoreError.deviceExists(r.name) }
         }
     }
 
     public func removeDevice(named name: String) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM event WHERE device = ?", arguments: [name])
-            try db.execute(sql: "DELETE FROM device WHERE name = ?", arguments: [name])
+            try db.execute(sql: Self.sql.deleteDeviceEvents, arguments: [name])
+            try db.execute(sql: Self.sql.deleteDevice, arguments: [name])
             return db.changesCount > 0
         }
     }
 
     public func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE device SET paused = ? WHERE name = ?", arguments: [paused ? 1 : 0, flip.device])
+            try db.execute(sql: Self.sql.set(.paused), arguments: [paused, flip.device])
             guard db.changesCount > 0 else { return false }
             // A pause leaves the status column alone: it is what the device returns to.
-            try Self.record(flip, db, setStatus: !paused)
+            _ = try Self.record(flip, db, setStatus: !paused)
             return true
         }
     }
 
     public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE device SET interval_override = ? WHERE name = ?", arguments: [seconds, device])
+            try db.execute(sql: Self.sql.set(.intervalOverride), arguments: [seconds, device])
             return db.changesCount > 0
         }
     }
 
     public func setTags(_ tags: [String], device: String) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE device SET tags = ? WHERE name = ?", arguments: [tags.joined(separator: ","), device])
+            try db.execute(sql: Self.sql.set(.tags), arguments: [tags.joined(separator: ","), device])
             return db.changesCount > 0
         }
     }
@@ -168,8 +163,7 @@ public final class SQLiteStore: Store {
                 try stmt.execute(arguments: [b.at.timeIntervalSince1970, b.intervalS, b.agentVersion, b.bootID,
                                              b.clockSkewS, b.clockSynced ? 1 : 0, b.uptimeS, Int64(clamping: b.seq), name])
             }
-            try db.execute(sql: "UPDATE collector_run SET alive_at = ? WHERE started_at = (SELECT MAX(started_at) FROM collector_run)",
-                           arguments: [aliveAt.timeIntervalSince1970])
+            try db.execute(sql: Self.sql.markNewestRunAlive, arguments: [aliveAt.timeIntervalSince1970])
         }
     }
 
@@ -192,11 +186,19 @@ public final class SQLiteStore: Store {
                 Data(try WireCoding.encode(e)), flip?.from.rawValue, flip?.to.rawValue]
     }
 
-    private static func record(_ f: FlipChange, _ db: Database, setStatus: Bool = true) throws {
+    /// Writes the flip row and, with `setStatus`, the device's new status; with `onlyFrom`, both only while the
+    /// stored status is still that (false when not).
+    private static func record(_ f: FlipChange, _ db: Database, setStatus: Bool = true, onlyFrom: DeviceStatus? = nil)
+        throws -> Bool
+    {
+        if setStatus {
+            var arguments: StatementArguments = [f.status.rawValue, f.event.at.timeIntervalSince1970, f.device]
+            if let onlyFrom { _ = arguments.append(contentsOf: [onlyFrom.rawValue]) }
+            try db.execute(sql: sql.setStatus(onlyFrom: onlyFrom != nil), arguments: arguments)
+            if onlyFrom != nil, db.changesCount == 0 { return false }
+        }
         try db.execute(sql: sql.insertEvent, arguments: try eventArguments(f.event, receivedAt: f.event.at))
-        guard setStatus else { return }
-        try db.execute(sql: "UPDATE device SET status = ?, status_since = ? WHERE name = ?",
-                       arguments: [f.status.rawValue, f.event.at.timeIntervalSince1970, f.device])
+        return true
     }
 
     @discardableResult
@@ -204,14 +206,9 @@ public final class SQLiteStore: Store {
         guard !flips.isEmpty else { return [] }
         return try await pool.write { db in
             var recorded: [FlipChange] = []
+            // Only from the status still stored (the same rule as PostgreSQL's, where collectors race).
             for f in flips {
-                if let from = f.from {
-                    // Only from the status still stored (the same rule as PostgreSQL's, where collectors race).
-                    let stored = try String.fetchOne(db, sql: "SELECT status FROM device WHERE name = ?", arguments: [f.device])
-                    guard stored == from.rawValue else { continue }
-                }
-                try Self.record(f, db)
-                recorded.append(f)
+                if try Self.record(f, db, onlyFrom: f.from) { recorded.append(f) }
             }
             return recorded
         }
@@ -252,24 +249,16 @@ public final class SQLiteStore: Store {
     public func recordDelivery(_ r: DeliveryRecord) async throws {
         try await pool.write { db in
             for d in r.devices {
-                try db.execute(sql: """
-                    INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind,
-                                     r.attempt, r.ok ? 1 : 0, r.detail])
+                try db.execute(sql: Self.sql.insertDelivery,
+                               arguments: [r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier,
+                                           r.kind, r.attempt, r.ok, r.detail])
             }
         }
     }
 
     public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = ? ORDER BY id DESC LIMIT ?
-                """, arguments: [device, limit]).map { row in
-                let devices: String = row["devices"]
-                return DeliveryRecord(at: Date(timeIntervalSince1970: row["at"]), devices: devices.split(separator: ",").map(String.init),
-                                      notifier: row["notifier"], kind: row["kind"], attempt: row["attempt"],
-                                      ok: (row["ok"] as Int) != 0, detail: row["detail"])
-            }
+            try Row.fetchAll(db, sql: Self.sql.deliveries, arguments: [device, limit]).map { try $0.deliveryRecord() }
         }
     }
 
@@ -284,8 +273,7 @@ public final class SQLiteStore: Store {
 
     public func daily(device: String) async throws -> [(day: String, down: Double, known: Double)] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT day, down_s, known_s FROM daily_availability WHERE device = ? ORDER BY day",
-                             arguments: [device]).map { ($0["day"], $0["down_s"], $0["known_s"]) }
+            try Row.fetchAll(db, sql: Self.sql.daily, arguments: [device]).map { try $0.daily() }
         }
     }
 
@@ -300,25 +288,20 @@ public final class SQLiteStore: Store {
 
     public func maintenanceWindows() async throws -> [MaintenanceWindow] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, spec FROM maintenance ORDER BY id").compactMap { row in
-                // Written by addMaintenance from a parsed window, so it parses back.
-                var w = try? MaintenanceWindow.parse(row["spec"])
-                w?.id = row["id"]
-                return w
-            }
+            try Row.fetchAll(db, sql: Self.sql.maintenanceWindows).compactMap { try $0.maintenanceWindow() }
         }
     }
 
     public func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64 {
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO maintenance (spec) VALUES (?)", arguments: [window.spec])
+            try db.execute(sql: Self.sql.insertMaintenance, arguments: [window.spec])
             return db.lastInsertedRowID
         }
     }
 
     public func removeMaintenance(id: Int64) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM maintenance WHERE id = ?", arguments: [id])
+            try db.execute(sql: Self.sql.deleteMaintenance, arguments: [id])
             return db.changesCount > 0
         }
     }
@@ -328,8 +311,7 @@ public final class SQLiteStore: Store {
     public func beginRun(at: Date) async throws -> Date? {
         try await pool.write { db in
             let previous = try Double.fetchOne(db, sql: "SELECT alive_at FROM collector_run ORDER BY started_at DESC LIMIT 1")
-            try db.execute(sql: "INSERT OR REPLACE INTO collector_run (started_at, alive_at) VALUES (?, ?)",
-                           arguments: [at.timeIntervalSince1970, at.timeIntervalSince1970])
+            try db.execute(sql: Self.sql.insertRun, arguments: [at.timeIntervalSince1970])
             return previous.map { Date(timeIntervalSince1970: $0) }
         }
     }

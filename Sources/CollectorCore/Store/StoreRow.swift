@@ -21,7 +21,7 @@ struct MissingColumn: Error, CustomStringConvertible {
 }
 
 extension StoreRow {
-    private func required<T>(_ value: T?, _ column: String) throws -> T {
+    fileprivate func required<T>(_ value: T?, _ column: String) throws -> T {
         guard let value else { throw MissingColumn(column: column) }
         return value
     }
@@ -52,6 +52,32 @@ extension StoreRow {
             event: try WireCoding.decode(Event.self, from: try required(data("body"), "body")),
             receivedAt: Date(timeIntervalSince1970: try required(double("received_at"), "received_at")),
             seq: try required(int("seq"), "seq"))
+    }
+}
+
+extension StoreRow {
+    /// The delivery of a row of `StoreSQL.deliveries`.
+    func deliveryRecord() throws -> DeliveryRecord {
+        DeliveryRecord(
+            at: Date(timeIntervalSince1970: try required(double("at"), "at")),
+            devices: try required(string("devices"), "devices").split(separator: ",").map(String.init),
+            notifier: try required(string("notifier"), "notifier"), kind: try required(string("kind"), "kind"),
+            attempt: Int(try required(int("attempt"), "attempt")), ok: try required(bool("ok"), "ok"),
+            detail: try required(string("detail"), "detail"))
+    }
+
+    /// The window of a row of `StoreSQL.maintenanceWindows`; nil when its spec no longer parses (it was written
+    /// from a parsed window, so it does).
+    func maintenanceWindow() throws -> MaintenanceWindow? {
+        guard var window = try? MaintenanceWindow.parse(try required(string("spec"), "spec")) else { return nil }
+        window.id = try required(int("id"), "id")
+        return window
+    }
+
+    /// The figures of a row of `StoreSQL.daily`.
+    func daily() throws -> (day: String, down: Double, known: Double) {
+        (try required(string("day"), "day"), try required(double("down_s"), "down_s"),
+         try required(double("known_s"), "known_s"))
     }
 }
 

@@ -10,6 +10,8 @@ struct StoreSQL: Sendable {
     static let postgres = StoreSQL(dialect: .postgres)
 
     private func p(_ n: Int) -> String { dialect.placeholder(n) }
+    /// The first `n` placeholders, comma separated.
+    private func values(_ n: Int) -> String { (1...n).map(p).joined(separator: ", ") }
 
     /// A constant of the code as an SQL literal (raw values are plain words, never quotes).
     private static func literal(_ text: String) -> String { "'\(text)'" }
@@ -32,6 +34,36 @@ struct StoreSQL: Sendable {
     /// Binds: token hash.
     var deviceWithTokenHash: String { "SELECT \(Self.deviceColumns) FROM device WHERE token_hash = \(p(1))" }
 
+    /// A new device, unless its name is taken (then nothing changes). Binds: name, token hash, created at, paused,
+    /// interval override, tags, status, status since.
+    var insertDevice: String {
+        "INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since) "
+            + "VALUES (\(values(8))) ON CONFLICT (name) DO NOTHING" + dialect.returningChanged
+    }
+
+    /// A device's log, when the device goes. Binds: name.
+    var deleteDeviceEvents: String { "DELETE FROM event WHERE device = \(p(1))" }
+    /// Binds: name.
+    var deleteDevice: String { "DELETE FROM device WHERE name = \(p(1))" + dialect.returningChanged }
+
+    /// The admin's settings of a device, each a column.
+    enum Setting: String {
+        case paused, tags
+        case intervalOverride = "interval_override"
+    }
+
+    /// Sets one admin setting. Binds: the value, the name.
+    func set(_ setting: Setting) -> String {
+        "UPDATE device SET \(setting.rawValue) = \(p(1)) WHERE name = \(p(2))" + dialect.returningChanged
+    }
+
+    /// A flip's new status; with `onlyFrom`, only while the stored one is still the flip's `from` (another collector
+    /// may have recorded the change first). Binds: status, since, name, then with `onlyFrom` the `from`.
+    func setStatus(onlyFrom: Bool) -> String {
+        "UPDATE device SET status = \(p(1)), status_since = \(p(2)) WHERE name = \(p(3))"
+            + (onlyFrom ? " AND status = \(p(4))" : "") + dialect.returningChanged
+    }
+
     // MARK: events
 
     /// The columns `StoreRow.storedEvent()` reads.
@@ -41,8 +73,7 @@ struct StoreSQL: Sendable {
 
     /// One row, ignored when its id is stored already. Binds: the eight `eventColumns`.
     var insertEvent: String {
-        let values = (1...8).map(p).joined(separator: ", ")
-        return "INSERT INTO event (\(Self.eventColumns)) VALUES (\(values)) ON CONFLICT (id) DO NOTHING"
+        "INSERT INTO event (\(Self.eventColumns)) VALUES (\(values(8))) ON CONFLICT (id) DO NOTHING"
     }
 
     /// A device's log in log order. Binds: device, then `since` and `afterSeq` when asked for, then the limit.
@@ -97,6 +128,42 @@ struct StoreSQL: Sendable {
     var deleteEventsBefore: String {
         let firstFlip = "kind = \(Self.flip) AND flip_from = \(Self.literal(DeviceStatus.new.rawValue))"
         return "DELETE FROM event WHERE at < \(p(1)) AND NOT (\(firstFlip))" + dialect.returningChanged
+    }
+
+    /// A device's daily figures, oldest first. Binds: device.
+    var daily: String { "SELECT day, down_s, known_s FROM daily_availability WHERE device = \(p(1)) ORDER BY day" }
+
+    // MARK: deliveries
+
+    /// One row per device a delivery was about. Binds: at, device, devices, notifier, kind, attempt, ok, detail.
+    var insertDelivery: String {
+        "INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail) VALUES (\(values(8)))"
+    }
+
+    /// The columns `StoreRow.deliveryRecord()` reads, newest first. Binds: device, limit.
+    var deliveries: String {
+        "SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = \(p(1)) "
+            + "ORDER BY id DESC LIMIT \(p(2))"
+    }
+
+    // MARK: maintenance and runs
+
+    /// The columns `StoreRow.maintenanceWindow()` reads.
+    var maintenanceWindows: String { "SELECT id, spec FROM maintenance ORDER BY id" }
+    /// Binds: the spec.
+    var insertMaintenance: String { "INSERT INTO maintenance (spec) VALUES (\(p(1)))" }
+    /// Binds: the id.
+    var deleteMaintenance: String { "DELETE FROM maintenance WHERE id = \(p(1))" + dialect.returningChanged }
+
+    /// The newest run's sign of life. Binds: the time.
+    var markNewestRunAlive: String {
+        "UPDATE collector_run SET alive_at = \(p(1)) WHERE started_at = (SELECT MAX(started_at) FROM collector_run)"
+    }
+
+    /// A run starting (again, at the same time: alive then). Binds: the time.
+    var insertRun: String {
+        "INSERT INTO collector_run (started_at, alive_at) VALUES (\(p(1)), \(p(1))) "
+            + "ON CONFLICT (started_at) DO UPDATE SET alive_at = excluded.alive_at"
     }
 
     // MARK: migrations
