@@ -1,8 +1,9 @@
 import DowntimeProtocol
 
 /// The SQL both stores run, written once: the device and event row shapes, the log reads, the timeline query,
-/// retention and the migrations added since the stores shared it. `dialect` is the only difference; values are
-/// bound by number (`?1`/`$1`), in the order each statement's comment gives.
+/// retention, device administration, deliveries, maintenance windows, runs and the migrations added since the
+/// stores shared it. `dialect` is the only difference; values are bound by number (`?1`/`$1`), in the order
+/// each statement's comment gives. Per store stay only its batch writes and what only PostgreSQL has.
 struct StoreSQL: Sendable {
     let dialect: SQLDialect
 
