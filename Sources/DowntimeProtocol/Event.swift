@@ -76,13 +76,20 @@ public struct OutageReport: Sendable, Hashable {
 
 /// A liveness state change recorded by the collector.
 public struct FlipRecord: Sendable, Hashable {
-    public var from: String
-    public var to: String
+    public var from: DeviceStatus
+    public var to: DeviceStatus
     public var reason: String
-    public init(from: String, to: String, reason: String) {
+    public init(from: DeviceStatus, to: DeviceStatus, reason: String) {
         self.from = from
         self.to = to
         self.reason = reason
+    }
+
+    /// A status as a flip row spells it. The collector only ever wrote `DeviceStatus` values; any other
+    /// text (a hand-edited or future row) reads as `late`, the one status never recorded, which shapes no
+    /// period, notification or retention rule: what the text compared as before statuses were typed.
+    public static func status(_ text: String) -> DeviceStatus {
+        DeviceStatus(rawValue: text) ?? .late
     }
 }
 
@@ -256,8 +263,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             payload = .powerWarning(state: try c.decode(PowerWarningState.self, forKey: .state), warnings: words)
         case .flip:
             payload = .flip(FlipRecord(
-                from: try Check.text(c.decode(String.self, forKey: .from), field: field(.from)),
-                to: try Check.text(c.decode(String.self, forKey: .to), field: field(.to)),
+                from: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .from), field: field(.from))),
+                to: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .to), field: field(.to))),
                 reason: try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)))
         }
     }
@@ -299,8 +306,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             try c.encode(state, forKey: .state)
             try c.encode(warnings, forKey: .reason)
         case .flip(let f):
-            try c.encode(f.from, forKey: .from)
-            try c.encode(f.to, forKey: .to)
+            try c.encode(f.from.rawValue, forKey: .from)
+            try c.encode(f.to.rawValue, forKey: .to)
             try c.encode(f.reason, forKey: .reason)
         }
     }

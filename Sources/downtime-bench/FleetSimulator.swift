@@ -58,7 +58,7 @@ enum FleetSimulator {
             let flips = try await store.events(device: name, since: nil, afterSeq: nil, limit: 1_000_000)
                 .compactMap { stored -> RecordedFlip? in
                     guard case .flip(let flip) = stored.event.payload else { return nil }
-                    return RecordedFlip(from: flip.from, to: flip.to, at: stored.event.at)
+                    return RecordedFlip(from: flip.from.rawValue, to: flip.to.rawValue, at: stored.event.at)
                 }
             let check = FlipCheck.check(acks: acks[device] ?? [], flips: flips, deadline: deadline, slack: 1.5,
                                         checkedAt: checkedAt)

@@ -44,7 +44,7 @@ import Testing
             #expect(flips.count == 2)
             #expect(flips.last?.at == lastBeat)
             guard case .flip(let f)? = flips.last?.payload else { Issue.record("no flip"); return }
-            #expect(f.from == "up" && f.to == "down")
+            #expect(f.from == .up && f.to == .down)
 
             // Sweeping again records nothing more; a beat brings it back with an up flip.
             h.clock.advance(100)

@@ -55,5 +55,14 @@ import Testing
         #expect(try await target.notifyCursor() == maxSeq)
 
         await #expect(throws: StoreMigration.Failure.self) { try await StoreMigration.copy(from: sqlite, to: target) }
+
+        // The flips' typed columns came along: retention keeps the same first flip on both sides and deletes the
+        // rest (the shutdown added above too), which it would not do with their columns left empty.
+        let later = h.clock.now() + 86_400
+        #expect(try await sqlite.deleteEvents(before: later) == 2)
+        #expect(try await target.deleteEvents(before: later) == 3)
+        let kept = try await target.allEvents()
+        #expect(kept.map(\.event.id) == (try await sqlite.allEvents().map(\.event.id)))
+        #expect(kept.map(\.event.kind) == [.flip])
     }
 }

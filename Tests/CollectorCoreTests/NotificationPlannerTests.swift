@@ -8,7 +8,7 @@ import Testing
 
     static func flip(_ d: String, _ from: String, _ to: String, at: Date = t0) -> FlipChange {
         FlipChange(device: d, status: DeviceStatus(rawValue: to) ?? .up,
-                   event: Event(device: d, at: at, bootID: nil, payload: .flip(FlipRecord(from: from, to: to, reason: "r"))))
+                   event: Event(device: d, at: at, bootID: nil, payload: .flip(FlipRecord(from: FlipRecord.status(from), to: FlipRecord.status(to), reason: "r"))))
     }
 
     func run(_ p: inout NotificationPlanner, at offset: TimeInterval, count: Int = 10) -> [String] {

@@ -101,7 +101,7 @@ import Testing
             #expect(view.status == .down)
             // Down from the last beat, but the paused stretch is unknown, not downtime.
             let flips = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events.compactMap { e -> String? in
-                if case .flip(let f) = e.payload { return "\(f.from)>\(f.to)" }
+                if case .flip(let f) = e.payload { return "\(f.from.rawValue)>\(f.to.rawValue)" }
                 return nil
             }
             #expect(flips == ["new>up", "up>paused", "paused>up", "up>down"])

@@ -29,7 +29,7 @@ import Testing
         // The 35-day-old outage goes; the 40-day-old first flip stays.
         #expect(deleted == 1 && after.count == before.count - 1)
         #expect(!after.contains { $0.event.kind == .outage })
-        #expect(after.contains { if case .flip(let f) = $0.event.payload { f.from == "new" } else { false } })
+        #expect(after.contains { if case .flip(let f) = $0.event.payload { f.from == .new } else { false } })
         let daily = try await h.store.daily(device: "pi-1")
         #expect(daily.last?.day == String(WireTime.format(clock.now()).prefix(10)))
         // Housekeeping again changes nothing.

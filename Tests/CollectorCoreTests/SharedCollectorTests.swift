@@ -43,7 +43,7 @@ import Testing
         // Recorded down at the last beat (t0 + 0).
         let f = await fleet(c.status, since: t0, beatAt: c.memoryBeat.map { t0 + $0 })
         let flips = await f.mergeStored(["pi": beat(t0 + c.storedBeat), "ghost": beat(t0)], leading: c.leading, now: at(t0 + 60))
-        #expect(flips.map { "\($0.from ?? "")>\($0.status.rawValue)" } == (c.expectFlip.map { [$0] } ?? []))
+        #expect(flips.map { "\($0.from?.rawValue ?? "")>\($0.status.rawValue)" } == (c.expectFlip.map { [$0] } ?? []))
         if let flip = flips.first { #expect(flip.event.at == t0 + c.storedBeat) }
         // The newest beat of memory and store is what liveness uses, leader or not.
         #expect(await f.live("pi")?.record.beat?.at == t0 + max(c.memoryBeat ?? 0, c.storedBeat))
@@ -71,7 +71,7 @@ import Testing
 
     func flips(_ store: any Store) async throws -> [String] {
         try await store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100).compactMap { e in
-            if case .flip(let f) = e.event.payload { return "\(f.from)>\(f.to)" }
+            if case .flip(let f) = e.event.payload { return "\(f.from.rawValue)>\(f.to.rawValue)" }
             return nil
         }
     }

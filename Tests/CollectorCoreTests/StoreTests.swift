@@ -20,7 +20,7 @@ import Testing
 
     func flip(_ d: String, _ from: DeviceStatus, _ to: DeviceStatus, _ at: Date) -> FlipChange {
         FlipChange(device: d, status: to, event: Event(device: d, at: at, bootID: nil,
-                                                       payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: "test"))))
+                                                       payload: .flip(FlipRecord(from: from, to: to, reason: "test"))))
     }
 
     func outage(_ d: String, _ at: Date, id: UUID = UUID()) -> Event {
@@ -75,7 +75,7 @@ import Testing
         d = try #require(try await s.device(named: "pi-1"))
         #expect(!d.paused && d.status == .up && d.statusSince == t0 + 3)
         let kinds = try await s.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).compactMap { e -> String? in
-            if case .flip(let f) = e.event.payload { return "\(f.from)>\(f.to)" }
+            if case .flip(let f) = e.event.payload { return "\(f.from.rawValue)>\(f.to.rawValue)" }
             return nil
         }
         #expect(kinds == ["new>up", "up>paused", "paused>up"])

@@ -11,7 +11,7 @@ import Testing
 
     static func flip(_ device: String, _ from: DeviceStatus, _ to: DeviceStatus, _ at: Date) -> FlipChange {
         FlipChange(device: device, status: to, event: Event(device: device, at: at, bootID: nil,
-                                                              payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: "test"))))
+                                                              payload: .flip(FlipRecord(from: from, to: to, reason: "test"))))
     }
 
     static func outage(_ device: String, from: Date, to: Date) -> Event {

@@ -118,7 +118,7 @@ private let beat = """
             .outboxDropped(count: 3, kinds: ["clock_jump"]),
             .storage(state: .readOnly, path: "/var/lib/downtime-agent"),
             .storage(state: .ok, path: "/var/lib/downtime-agent"),
-            .flip(FlipRecord(from: "up", to: "down", reason: "no heartbeat for 35 s")),
+            .flip(FlipRecord(from: .up, to: .down, reason: "no heartbeat for 35 s")),
             .collectorDown(start: t, end: t + 100),
             .powerWarning(state: .cleared, warnings: "under-voltage, throttled"),
             .outage(OutageReport(cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true,
@@ -131,6 +131,24 @@ private let beat = """
             let back = try WireCoding.decode(EventBatch.self, from: bytes)
             #expect(back.events == [event])
         }
+    }
+
+    /// A flip's statuses are typed, but the JSON spells them as before; a status no `DeviceStatus` spells
+    /// (in an old or hand-edited row) reads as `late`, the one status never recorded, and shapes nothing.
+    @Test func flipStatusesKeepTheirSpellingAndAnUnknownOneReadsAsLate() throws {
+        // Keys sorted, as the encoder writes them.
+        let flip = #"{"at":"2026-11-22T08:00:00.000Z","device":"pi-1","from":"new","#
+            + #""id":"6f9619ff-8b86-d011-b42d-00c04fc964ff","kind":"flip","reason":"first heartbeat","to":"up"}"#
+        let event = try decode(Event.self, flip)
+        #expect(event.payload == .flip(FlipRecord(from: .new, to: .up, reason: "first heartbeat")))
+        #expect(String(decoding: try WireCoding.encode(event), as: UTF8.self) == flip)
+        for status in DeviceStatus.allCases {
+            let text = flip.replacingOccurrences(of: #""to":"up""#, with: #""to":"\#(status.rawValue)""#)
+            #expect(try decode(Event.self, text).payload == .flip(FlipRecord(from: .new, to: status, reason: "first heartbeat")))
+        }
+        let odd = try decode(Event.self, flip.replacingOccurrences(of: #""from":"new""#, with: #""from":"asleep""#))
+        #expect(odd.payload == .flip(FlipRecord(from: .late, to: .up, reason: "first heartbeat")))
+        #expect(FlipRecord.status("DOWN") == .late && FlipRecord.status("down") == .down)
     }
 
     private static let outage = """

@@ -242,7 +242,7 @@ private func outages(_ events: [Event]) -> [OutageReport] {
         // The collector's own absence is unknown, not downtime: a collector_down record, no down flip.
         let log = try site.events(collector)
         #expect(log.contains { $0.kind == .collectorDown })
-        #expect(!log.contains { if case .flip(let f) = $0.payload { f.to == "down" } else { false } })
+        #expect(!log.contains { if case .flip(let f) = $0.payload { f.to == .down } else { false } })
     }
 
     @Test func kill9AtRandomMomentsNeverCorruptsTheStateOrLosesTheOutbox() throws {

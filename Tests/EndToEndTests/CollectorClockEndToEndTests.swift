@@ -68,7 +68,7 @@ import Testing
         usleep(6_000_000)  // past every deadline a wall-clock liveness would have seen
         for name in ["pi-a", "pi-b"] {
             #expect(try Self.device(collector, name).status == .up)
-            #expect(try Self.flips(collector, name).map(\.flip.to) == ["up"], "\(collector.output)")
+            #expect(try Self.flips(collector, name).map(\.flip.to) == [.up], "\(collector.output)")
         }
 
         try Self.setOffset(offset, "+0")
@@ -94,10 +94,10 @@ import Testing
                     "down seen \(downSeen.timeIntervalSince(deadline)) s after its deadline (killed \(killed))")
         }
         let bFlips = try Self.flips(collector, "pi-b")
-        #expect(bFlips.map(\.flip.to) == ["up", "down"])
+        #expect(bFlips.map(\.flip.to) == [.up, .down])
         #expect(bFlips.last.map { abs($0.at.timeIntervalSince(lastSeen)) < 0.01 } == true, "\(bFlips)")
         #expect(try Self.device(collector, "pi-a").status == .up)
-        #expect(try Self.flips(collector, "pi-a").map(\.flip.to) == ["up"])
+        #expect(try Self.flips(collector, "pi-a").map(\.flip.to) == [.up])
         #expect(try Self.device(collector, "pi-a").lastOutage == nil)
 
         let s = try Self.state(collector)
@@ -171,7 +171,7 @@ import Testing
         for name in ["pi-a", "pi-b"] {
             let flips = try Self.flips(collector, name)
             // No false outage; the up flip recorded on the unsynchronised clock says its time is uncertain.
-            #expect(flips.map(\.flip.to) == ["up"], "\(collector.output)")
+            #expect(flips.map(\.flip.to) == [.up], "\(collector.output)")
             #expect(flips.first?.flip.reason.contains("time uncertain") == true, "\(flips)")
             let seen = try #require(try Self.device(collector, name).lastSeen)
             #expect(abs(seen.timeIntervalSinceNow - truthOffset) < 3, "\(seen)")
@@ -189,7 +189,7 @@ import Testing
         eventually(10, "pi-b down") { try Self.device(collector, "pi-b").status == .down }
         #expect((Date() + truthOffset).timeIntervalSince(killed) < 6)
         let down = try #require(try Self.flips(collector, "pi-b").last)
-        #expect(down.flip.to == "down" && abs(down.at.timeIntervalSince(killed)) < 2, "\(down)")
+        #expect(down.flip.to == .down && abs(down.at.timeIntervalSince(killed)) < 2, "\(down)")
         #expect(!down.flip.reason.contains("uncertain"))
         #expect(try Self.device(collector, "pi-a").status == .up)
     }

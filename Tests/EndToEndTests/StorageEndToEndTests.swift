@@ -128,7 +128,7 @@ final class TmpfsMount {
         #expect(abs(start.timeIntervalSince(down)) <= 2 + 1.5, "outage start \(start), power cut at \(down)")
         // Up throughout: the collector never called it down before the power cut.
         let downs = try site.events(collector).filter {
-            if case .flip(let f) = $0.payload { f.to == "down" && $0.at < down } else { false }
+            if case .flip(let f) = $0.payload { f.to == .down && $0.at < down } else { false }
         }
         #expect(downs.isEmpty)
     }

@@ -218,8 +218,8 @@ actor Fleet {
     func unrecorded(_ flips: [FlipChange]) {
         for f in flips {
             guard var e = entries[f.device], e.record.status == f.status, case .flip(let r) = f.event.payload,
-                  let from = DeviceStatus(rawValue: r.from), from != .paused else { continue }
-            e.record.status = from
+                  r.from != .paused else { continue }
+            e.record.status = r.from
             entries[f.device] = e
         }
     }

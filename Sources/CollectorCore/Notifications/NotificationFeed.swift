@@ -105,9 +105,8 @@ public final class NotificationFeed: Sendable {
             return state.toldAlready
         }
         let flips = rows.compactMap { row -> FlipChange? in
-            guard !told.contains(row.event.id), case .flip(let flip) = row.event.payload,
-                  let to = DeviceStatus(rawValue: flip.to) else { return nil }
-            return FlipChange(device: row.event.device, status: to, event: row.event)
+            guard !told.contains(row.event.id), case .flip(let flip) = row.event.payload else { return nil }
+            return FlipChange(device: row.event.device, status: flip.to, event: row.event)
         }
         let now = clock.now()
         if !flips.isEmpty { await notifier.observe(flips, now: now) }
@@ -116,7 +115,7 @@ public final class NotificationFeed: Sendable {
         let margin = 2 * config.sweepInterval
         let held = rows.map { row -> (seq: Int64, until: Date) in
             guard case .flip(let flip) = row.event.payload else { return (row.seq, now) }
-            let hold = flip.to == "down" ? config.notifyGroupWindow : flip.from == "down" ? config.notifySettle : 0
+            let hold = flip.to == .down ? config.notifyGroupWindow : flip.from == .down ? config.notifySettle : 0
             return (row.seq, now + hold + margin)
         }
         let (stored, changed) = position.withLock { state -> (Int64, Bool) in

@@ -75,9 +75,9 @@ public struct NotificationPlanner: Sendable {
             var s = devices[name] ?? DeviceState()
             let quiet = s.quietUntil.map { now < $0 } ?? false
             switch (r.from, r.to) {
-            case ("new", "up"):
+            case (.new, .up):
                 ready.append(Planned(kind: .new, devices: [name], at: now, reason: r.reason, flips: 0))
-            case (_, "down"):
+            case (_, .down):
                 if let i = ups.firstIndex(where: { $0.device == name }) {
                     // Back down before its recovery was told: a bounce, told in the summary.
                     ups.remove(at: i)
@@ -88,7 +88,7 @@ public struct NotificationPlanner: Sendable {
                 } else {
                     downs.append(Held(device: name, at: f.event.at, reason: r.reason, due: now + groupWindow))
                 }
-            case ("down", "up"):
+            case (.down, .up):
                 if let i = downs.firstIndex(where: { $0.device == name }) {
                     // Recovered before its down was told: nothing to tell.
                     downs.remove(at: i)

@@ -30,7 +30,7 @@ public enum LogFormat {
         case .outboxDropped(let n, let kinds): return "agent outbox full: dropped \(n) event(s) of kinds \(kinds.joined(separator: ","))"
         case .storage(.ok, let path): return "state folder \(path) writable again: what was held in memory is saved"
         case .storage(let state, let path): return "state folder \(path) \(state.label): running from memory"
-        case .flip(let f): return "\(f.from) -> \(f.to): \(f.reason)"
+        case .flip(let f): return "\(f.from.rawValue) -> \(f.to.rawValue): \(f.reason)"
         case .powerWarning(.appeared, let w): return "power warning: \(w) now (the device's firmware flags)"
         case .powerWarning(.cleared, let w): return "power warning cleared: no more \(w)"
         case .collectorDown(let start, let end):

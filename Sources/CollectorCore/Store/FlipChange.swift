@@ -6,7 +6,7 @@ public struct FlipChange: Sendable, Equatable {
     /// The flip of `device` from one status to another at `at`, as the collector records it.
     public static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String) -> FlipChange {
         FlipChange(device: device, status: to, event: Event(device: device, at: at, bootID: nil,
-                                                              payload: .flip(FlipRecord(from: from.rawValue, to: to.rawValue, reason: reason))))
+                                                              payload: .flip(FlipRecord(from: from, to: to, reason: reason))))
     }
 
     public var device: String
@@ -21,7 +21,7 @@ public struct FlipChange: Sendable, Equatable {
 
 extension FlipChange {
     /// The status this flip leaves (nil when the flip record is not a flip).
-    var from: String? {
+    var from: DeviceStatus? {
         guard case .flip(let f) = event.payload else { return nil }
         return f.from
     }
@@ -30,6 +30,6 @@ extension FlipChange {
 extension FlipChange {
     var describe: String {
         guard case .flip(let f) = event.payload else { return status.rawValue }
-        return "\(f.from) → \(f.to) (\(f.reason))"
+        return "\(f.from.rawValue) → \(f.to.rawValue) (\(f.reason))"
     }
 }

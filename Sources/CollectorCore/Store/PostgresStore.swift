@@ -183,6 +183,7 @@ public final class PostgresStore: SharedStore {
         ]),
         // The pages read the last month of every device's log: without this, a year of history is a full scan.
         ("v3-event-at", ["CREATE INDEX event_at ON event(at)"]),
+        ("v4-flip-columns", StoreSQL.postgres.flipColumns),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
@@ -244,57 +245,51 @@ public final class PostgresStore: SharedStore {
 
     // MARK: devices
 
-    private static let deviceColumns = """
-        name, token_hash, created_at, paused, interval_override, tags, status, status_since,
-        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq
-        """
+    private static let sql = StoreSQL.postgres
 
-    func devices(where clause: String, _ binds: PostgresBindings) async throws -> [DeviceRecord] {
-        let q = PostgresQuery(unsafeSQL: "SELECT \(Self.deviceColumns) FROM device \(clause)", binds: binds)
+    /// A statement of `StoreSQL` with its values bound in order.
+    private static func bound(_ sql: String, _ values: [any PostgresThrowingDynamicTypeEncodable]) throws -> PostgresQuery {
+        var b = PostgresBindings()
+        for value in values { try b.append(value) }
+        return PostgresQuery(unsafeSQL: sql, binds: b)
+    }
+
+    func devices(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [DeviceRecord] {
         var out: [DeviceRecord] = []
-        let rows = try await client.query(q, logger: logger)
-        for try await (name, hash, createdAt, paused, intervalOverride, tags, status, statusSince,
-                       beatAt, intervalS, agentVersion, bootID, skew, synced, uptime, seq)
-            in rows.decode((String, Data, Double, Bool, Int?, String, String, Double,
-                            Double?, Int?, String?, String?, Double?, Bool?, Double?, Int64?).self)
-        {
-            let beat = beatAt.map {
-                BeatState(at: Date(timeIntervalSince1970: $0), intervalS: intervalS ?? 10, agentVersion: agentVersion ?? "",
-                          bootID: bootID ?? "", clockSkewS: skew ?? 0, clockSynced: synced ?? false, uptimeS: uptime ?? 0,
-                          seq: UInt64(max(0, seq ?? 0)))
-            }
-            out.append(DeviceRecord(name: name, tokenHash: [UInt8](hash), createdAt: Date(timeIntervalSince1970: createdAt),
-                                    paused: paused, intervalOverride: intervalOverride,
-                                    tags: tags.split(separator: ",").map(String.init), status: DeviceStatus(rawValue: status) ?? .new,
-                                    statusSince: Date(timeIntervalSince1970: statusSince), beat: beat))
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+            out.append(try row.makeRandomAccess().deviceRecord())
         }
         return out
     }
 
     public func allDevices() async throws -> [DeviceRecord] {
-        try await devices(where: "ORDER BY name", PostgresBindings())
+        try await devices(Self.sql.allDevices)
     }
 
     public func device(named name: String) async throws -> DeviceRecord? {
         var b = PostgresBindings()
         b.append(name)
-        return try await devices(where: "WHERE name = $1", b).first
+        return try await devices(Self.sql.deviceNamed, b).first
     }
 
     public func device(tokenHash: [UInt8]) async throws -> DeviceRecord? {
         var b = PostgresBindings()
         try b.append(Data(tokenHash))
-        return try await devices(where: "WHERE token_hash = $1", b).first
+        return try await devices(Self.sql.deviceWithTokenHash, b).first
     }
 
     public func addDevice(_ r: DeviceRecord) async throws {
         try await transaction { conn in
-            let n = try await changed("""
-                INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since)
-                VALUES (\(r.name), \(Data(r.tokenHash)), \(r.createdAt.timeIntervalSince1970), \(r.paused), \(r.intervalOverride),
-                        \(r.tags.joined(separator: ",")), \(r.status.rawValue), \(r.statusSince.timeIntervalSince1970))
-                ON CONFLICT (name) DO NOTHING RETURNING 1
-                """, conn)
+            var b = PostgresBindings()
+            b.append(r.name)
+            try b.append(Data(r.tokenHash))
+            b.append(r.createdAt.timeIntervalSince1970)
+            b.append(r.paused)
+            b.append(r.intervalOverride)
+            b.append(r.tags.joined(separator: ","))
+            b.append(r.status.rawValue)
+            b.append(r.statusSince.timeIntervalSince1970)
+            let n = try await changed(PostgresQuery(unsafeSQL: Self.sql.insertDevice, binds: b), conn)
             guard n > 0 else { throw StoreError.deviceExists(r.name) }
             try await bumpChangeMark(conn)
         }
@@ -302,8 +297,8 @@ public final class PostgresStore: SharedStore {
 
     public func removeDevice(named name: String) async throws -> Bool {
         try await transaction { conn in
-            try await conn.query("DELETE FROM event WHERE device = \(name)", logger: logger)
-            guard try await changed("DELETE FROM device WHERE name = \(name) RETURNING 1", conn) > 0 else { return false }
+            try await conn.query(try Self.bound(Self.sql.deleteDeviceEvents, [name]), logger: logger)
+            guard try await changed(try Self.bound(Self.sql.deleteDevice, [name]), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -312,9 +307,7 @@ public final class PostgresStore: SharedStore {
     public func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool {
         try await transaction { conn in
             try await serializeFlips(conn)
-            guard try await changed("UPDATE device SET paused = \(paused) WHERE name = \(flip.device) RETURNING 1", conn) > 0 else {
-                return false
-            }
+            guard try await changed(try Self.bound(Self.sql.set(.paused), [paused, flip.device]), conn) > 0 else { return false }
             // A pause leaves the status column alone: it is what the device returns to.
             try await insertFlip(flip, conn)
             if !paused { _ = try await setStatus(flip, conn, onlyFrom: nil) }
@@ -325,8 +318,10 @@ public final class PostgresStore: SharedStore {
 
     public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
         try await transaction { conn in
-            guard try await changed("UPDATE device SET interval_override = \(seconds) WHERE name = \(device) RETURNING 1", conn) > 0
-            else { return false }
+            var b = PostgresBindings()
+            b.append(seconds)
+            b.append(device)
+            guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.intervalOverride), binds: b), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -334,8 +329,8 @@ public final class PostgresStore: SharedStore {
 
     public func setTags(_ tags: [String], device: String) async throws -> Bool {
         try await transaction { conn in
-            guard try await changed("UPDATE device SET tags = \(tags.joined(separator: ",")) WHERE name = \(device) RETURNING 1", conn) > 0
-            else { return false }
+            let set = try Self.bound(Self.sql.set(.tags), [tags.joined(separator: ","), device])
+            guard try await changed(set, conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -364,10 +359,7 @@ public final class PostgresStore: SharedStore {
                 try await conn.query("UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970) WHERE started_at = \(run)",
                                      logger: logger)
             } else {
-                try await conn.query("""
-                    UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970)
-                    WHERE started_at = (SELECT MAX(started_at) FROM collector_run)
-                    """, logger: logger)
+                try await conn.query(try Self.bound(Self.sql.markNewestRunAlive, [aliveAt.timeIntervalSince1970]), logger: logger)
             }
         }
     }
@@ -378,15 +370,16 @@ public final class PostgresStore: SharedStore {
         guard !events.isEmpty else { return [] }
         let bodies = try events.map { ByteBuffer(bytes: try WireCoding.encode($0)) }
         // Rows that shape outages: other collectors reset their timelines when they appear.
-        let shaping = events.contains { [.outage, .collectorUnreachable, .collectorDown].contains($0.kind) }
+        let shaping = events.contains { $0.kind.shapesTimeline }
         try await transaction { conn in
             let n = try await changed("""
-                INSERT INTO event (id, device, kind, at, received_at, body)
-                SELECT id, device, kind, at, received_at, body
+                INSERT INTO event (id, device, kind, at, received_at, body, flip_from, flip_to)
+                SELECT id, device, kind, at, received_at, body, NULLIF(flip_from, ''), NULLIF(flip_to, '')
                 FROM UNNEST(\(events.map(\.id))::uuid[], \(events.map(\.device))::text[], \(events.map(\.kind.rawValue))::text[],
                             \(events.map { $0.at.timeIntervalSince1970 })::float8[],
-                            \(Array(repeating: receivedAt.timeIntervalSince1970, count: events.count))::float8[], \(bodies)::bytea[])
-                    WITH ORDINALITY AS u(id, device, kind, at, received_at, body, ord)
+                            \(Array(repeating: receivedAt.timeIntervalSince1970, count: events.count))::float8[], \(bodies)::bytea[],
+                            \(events.map { Self.flipStatuses($0)?.from ?? "" })::text[], \(events.map { Self.flipStatuses($0)?.to ?? "" })::text[])
+                    WITH ORDINALITY AS u(id, device, kind, at, received_at, body, flip_from, flip_to, ord)
                 ORDER BY ord
                 ON CONFLICT (id) DO NOTHING RETURNING 1
                 """, conn)
@@ -395,24 +388,32 @@ public final class PostgresStore: SharedStore {
         return events.map(\.id)
     }
 
+    /// A flip's statuses as the `flip_from`/`flip_to` columns hold them; nil for other kinds.
+    private static func flipStatuses(_ e: Event) -> (from: String, to: String)? {
+        guard case .flip(let f) = e.payload else { return nil }
+        return (f.from.rawValue, f.to.rawValue)
+    }
+
     private func insertFlip(_ f: FlipChange, _ conn: PostgresConnection) async throws {
-        let body = Data(try WireCoding.encode(f.event))
         let at = f.event.at.timeIntervalSince1970
-        try await conn.query("""
-            INSERT INTO event (id, device, kind, at, received_at, body) VALUES (\(f.event.id), \(f.device), \(f.event.kind.rawValue), \(at), \(at), \(body))
-            """, logger: logger)
+        var b = PostgresBindings()
+        b.append(f.event.id)
+        b.append(f.device)
+        b.append(f.event.kind.rawValue)
+        b.append(at)
+        b.append(at)
+        try b.append(Data(try WireCoding.encode(f.event)))
+        b.append(Self.flipStatuses(f.event)?.from)
+        b.append(Self.flipStatuses(f.event)?.to)
+        try await conn.query(PostgresQuery(unsafeSQL: Self.sql.insertEvent, binds: b), logger: logger)
     }
 
     /// Sets the device's status; with `onlyFrom`, only if the stored one is still that (false when not).
-    private func setStatus(_ f: FlipChange, _ conn: PostgresConnection, onlyFrom: String?) async throws -> Bool {
-        let at = f.event.at.timeIntervalSince1970
-        if let from = onlyFrom {
-            return try await changed("""
-                UPDATE device SET status = \(f.status.rawValue), status_since = \(at) WHERE name = \(f.device) AND status = \(from) RETURNING 1
-                """, conn) > 0
-        }
-        try await conn.query("UPDATE device SET status = \(f.status.rawValue), status_since = \(at) WHERE name = \(f.device)", logger: logger)
-        return true
+    private func setStatus(_ f: FlipChange, _ conn: PostgresConnection, onlyFrom: DeviceStatus?) async throws -> Bool {
+        var values: [any PostgresThrowingDynamicTypeEncodable] = [f.status.rawValue, f.event.at.timeIntervalSince1970, f.device]
+        if let onlyFrom { values.append(onlyFrom.rawValue) }
+        let n = try await changed(try Self.bound(Self.sql.setStatus(onlyFrom: onlyFrom != nil), values), conn)
+        return onlyFrom == nil || n > 0
     }
 
     /// Flip rows are written one transaction at a time across all collectors, so that their log
@@ -440,64 +441,35 @@ public final class PostgresStore: SharedStore {
 
     func stored(_ rows: PostgresRowSequence) async throws -> [StoredEvent] {
         var out: [StoredEvent] = []
-        for try await (seq, receivedAt, body) in rows.decode((Int64, Double, Data).self) {
-            out.append(StoredEvent(event: try WireCoding.decode(Event.self, from: body),
-                                   receivedAt: Date(timeIntervalSince1970: receivedAt), seq: seq))
-        }
+        for try await row in rows { out.append(try row.makeRandomAccess().storedEvent()) }
         return out
     }
 
     public func events(device: String, since: Date?, afterSeq: Int64?, limit: Int) async throws -> [StoredEvent] {
-        var sql = "SELECT seq, received_at, body FROM event WHERE device = $1"
         var b = PostgresBindings()
         b.append(device)
-        if let since {
-            b.append(since.timeIntervalSince1970)
-            sql += " AND at >= $\(b.count)"
-        }
-        if let afterSeq {
-            b.append(afterSeq)
-            sql += " AND seq > $\(b.count)"
-        }
+        if let since { b.append(since.timeIntervalSince1970) }
+        if let afterSeq { b.append(afterSeq) }
         b.append(Int64(clamping: limit))
-        sql += " ORDER BY seq LIMIT $\(b.count)"
+        let sql = Self.sql.events(since: since != nil, afterSeq: afterSeq != nil)
         return try await stored(client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger))
     }
 
     public func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]] {
-        // As SQLiteStore: the window's rows, and before it only each device's first and newest flip and its newest outage.
-        let one = device == nil ? "" : " AND device = $2"
-        let sql = """
-            SELECT device, seq, received_at, body, at FROM event
-            WHERE at >= $1 AND kind IN ('flip', 'outage', 'collector_unreachable', 'collector_down')\(one)
-            UNION
-            SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' ORDER BY at, seq LIMIT 1),
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'outage' AND at < $1 ORDER BY at DESC, seq DESC LIMIT 1),
-                (SELECT seq FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
-                    AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1),
-                (SELECT f.seq FROM event f WHERE f.device = d.name AND f.kind = 'flip' AND convert_from(f.body, 'UTF8') LIKE '%"from":"down"%'
-                    AND f.at >= (SELECT at FROM event WHERE device = d.name AND kind = 'flip' AND at < $1
-                                 AND convert_from(body, 'UTF8') LIKE '%"to":"down"%' ORDER BY at DESC, seq DESC LIMIT 1)
-                    ORDER BY f.at, f.seq LIMIT 1))
-            \(device == nil ? "" : "WHERE d.name = $2")
-            ORDER BY at, seq
-            """
         var b = PostgresBindings()
         b.append(since.timeIntervalSince1970)
         if let device { b.append(device) }
+        let sql = Self.sql.timeline(oneDevice: device != nil)
         var out: [String: [StoredEvent]] = [:]
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger)
-        for try await (device, seq, receivedAt, body, _) in rows.decode((String, Int64, Double, Data, Double).self) {
-            out[device, default: []].append(StoredEvent(event: try WireCoding.decode(Event.self, from: body),
-                                                        receivedAt: Date(timeIntervalSince1970: receivedAt), seq: seq))
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger) {
+            let row = row.makeRandomAccess()
+            out[try row.string("device") ?? "", default: []].append(try row.storedEvent())
         }
         return out
     }
 
     public func allEvents() async throws -> [StoredEvent] {
-        try await stored(client.query("SELECT seq, received_at, body FROM event ORDER BY device, at, seq", logger: logger))
+        try await stored(client.query(PostgresQuery(unsafeSQL: Self.sql.allEvents), logger: logger))
     }
 
     // MARK: deliveries
@@ -505,23 +477,18 @@ public final class PostgresStore: SharedStore {
     public func recordDelivery(_ r: DeliveryRecord) async throws {
         try await transaction { conn in
             for d in r.devices {
-                try await conn.query("""
-                    INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail)
-                    VALUES (\(r.at.timeIntervalSince1970), \(d), \(r.devices.joined(separator: ",")), \(r.notifier), \(r.kind),
-                            \(r.attempt), \(r.ok), \(r.detail))
-                    """, logger: logger)
+                let values: [any PostgresThrowingDynamicTypeEncodable] = [
+                    r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind, r.attempt, r.ok, r.detail,
+                ]
+                try await conn.query(try Self.bound(Self.sql.insertDelivery, values), logger: logger)
             }
         }
     }
 
     public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
-        let rows = try await client.query("""
-            SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = \(device) ORDER BY id DESC LIMIT \(limit)
-            """, logger: logger)
         var out: [DeliveryRecord] = []
-        for try await (at, devices, notifier, kind, attempt, ok, detail) in rows.decode((Double, String, String, String, Int, Bool, String).self) {
-            out.append(DeliveryRecord(at: Date(timeIntervalSince1970: at), devices: devices.split(separator: ",").map(String.init),
-                                      notifier: notifier, kind: kind, attempt: attempt, ok: ok, detail: detail))
+        for try await row in try await client.query(try Self.bound(Self.sql.deliveries, [device, limit]), logger: logger) {
+            out.append(try row.makeRandomAccess().deliveryRecord())
         }
         return out
     }
@@ -538,32 +505,25 @@ public final class PostgresStore: SharedStore {
     }
 
     public func daily(device: String) async throws -> [(day: String, down: Double, known: Double)] {
-        let rows = try await client.query("SELECT day, down_s, known_s FROM daily_availability WHERE device = \(device) ORDER BY day",
-                                          logger: logger)
         var out: [(day: String, down: Double, known: Double)] = []
-        for try await (day, down, known) in rows.decode((String, Double, Double).self) { out.append((day, down, known)) }
+        for try await row in try await client.query(try Self.bound(Self.sql.daily, [device]), logger: logger) {
+            out.append(try row.makeRandomAccess().daily())
+        }
         return out
     }
 
     public func deleteEvents(before: Date) async throws -> Int {
-        // A device's first flip out of `new` is kept: it says since when the device is known.
-        try await collect(client.query("""
-            DELETE FROM event WHERE at < \(before.timeIntervalSince1970)
-            AND NOT (kind = 'flip' AND convert_from(body, 'UTF8') LIKE '%"from":"new"%') RETURNING 1
-            """, logger: logger)).count
+        var b = PostgresBindings()
+        b.append(before.timeIntervalSince1970)
+        return try await collect(client.query(PostgresQuery(unsafeSQL: Self.sql.deleteEventsBefore, binds: b), logger: logger)).count
     }
 
     // MARK: maintenance
 
     public func maintenanceWindows() async throws -> [MaintenanceWindow] {
         var out: [MaintenanceWindow] = []
-        for try await (id, spec) in try await client.query("SELECT id, spec FROM maintenance ORDER BY id", logger: logger)
-            .decode((Int64, String).self)
-        {
-            // Written by addMaintenance from a parsed window, so it parses back.
-            guard var w = try? MaintenanceWindow.parse(spec) else { continue }
-            w.id = id
-            out.append(w)
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: Self.sql.maintenanceWindows), logger: logger) {
+            if let window = try row.makeRandomAccess().maintenanceWindow() { out.append(window) }
         }
         return out
     }
@@ -571,8 +531,8 @@ public final class PostgresStore: SharedStore {
     public func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64 {
         try await transaction { conn in
             var id: Int64 = 0
-            for try await v in try await conn.query("INSERT INTO maintenance (spec) VALUES (\(window.spec)) RETURNING id", logger: logger)
-                .decode(Int64.self) { id = v }
+            let insert = try Self.bound(Self.sql.insertMaintenance + " RETURNING id", [window.spec])
+            for try await v in try await conn.query(insert, logger: logger).decode(Int64.self) { id = v }
             try await bumpChangeMark(conn)
             return id
         }
@@ -580,7 +540,7 @@ public final class PostgresStore: SharedStore {
 
     public func removeMaintenance(id: Int64) async throws -> Bool {
         try await transaction { conn in
-            guard try await changed("DELETE FROM maintenance WHERE id = \(id) RETURNING 1", conn) > 0 else { return false }
+            guard try await changed(try Self.bound(Self.sql.deleteMaintenance, [id]), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -596,10 +556,7 @@ public final class PostgresStore: SharedStore {
             for try await v in try await conn.query("SELECT MAX(alive_at) FROM collector_run", logger: logger).decode(Double?.self) {
                 previous = v
             }
-            try await conn.query("""
-                INSERT INTO collector_run (started_at, alive_at) VALUES (\(t), \(t))
-                ON CONFLICT (started_at) DO UPDATE SET alive_at = EXCLUDED.alive_at
-                """, logger: logger)
+            try await conn.query(try Self.bound(Self.sql.insertRun, [t]), logger: logger)
             return previous
         }
         state.withLock { $0.runStartedAt = t }
@@ -622,7 +579,7 @@ extension PostgresStore {
 
     public func storedBeats() async throws -> [String: BeatState] {
         var out: [String: BeatState] = [:]
-        for d in try await devices(where: "WHERE beat_at IS NOT NULL", PostgresBindings()) { out[d.name] = d.beat }
+        for d in try await devices("SELECT \(StoreSQL.deviceColumns) FROM device WHERE beat_at IS NOT NULL") { out[d.name] = d.beat }
         return out
     }
 

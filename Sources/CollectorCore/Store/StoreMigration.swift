@@ -35,7 +35,7 @@ public enum StoreMigration {
             var after: Int64 = 0
             while true {
                 let rows = try source.pool.read { db in
-                    try Row.fetchAll(db, sql: "SELECT seq, id, device, kind, at, received_at, body FROM event WHERE seq > ? ORDER BY seq LIMIT ?",
+                    try Row.fetchAll(db, sql: "SELECT seq, \(StoreSQL.eventColumns) FROM event WHERE seq > ? ORDER BY seq LIMIT ?",
                                      arguments: [after, batch])
                 }
                 guard let last = rows.last else { break }
@@ -46,10 +46,13 @@ public enum StoreMigration {
                     return id
                 }
                 try await conn.query("""
-                    INSERT INTO event (seq, id, device, kind, at, received_at, body)
-                    SELECT * FROM UNNEST(\(rows.map { $0["seq"] as Int64 })::int8[], \(ids)::uuid[], \(rows.map { $0["device"] as String })::text[],
+                    INSERT INTO event (seq, \(unescaped: StoreSQL.eventColumns))
+                    SELECT seq, id, device, kind, at, received_at, body, NULLIF(flip_from, ''), NULLIF(flip_to, '')
+                    FROM UNNEST(\(rows.map { $0["seq"] as Int64 })::int8[], \(ids)::uuid[], \(rows.map { $0["device"] as String })::text[],
                         \(rows.map { $0["kind"] as String })::text[], \(rows.map { $0["at"] as Double })::float8[],
-                        \(rows.map { $0["received_at"] as Double })::float8[], \(rows.map { ByteBuffer(bytes: $0["body"] as Data) })::bytea[])
+                        \(rows.map { $0["received_at"] as Double })::float8[], \(rows.map { ByteBuffer(bytes: $0["body"] as Data) })::bytea[],
+                        \(rows.map { $0["flip_from"] as String? ?? "" })::text[], \(rows.map { $0["flip_to"] as String? ?? "" })::text[])
+                        AS u(seq, id, device, kind, at, received_at, body, flip_from, flip_to)
                     """, logger: target.logger)
             }
             let small = try source.pool.read { db in

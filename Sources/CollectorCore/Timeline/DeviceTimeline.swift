@@ -19,14 +19,14 @@ public struct DeviceTimeline: Sendable, Equatable {
             let event = row.event
             switch event.payload {
             case .flip(let flip):
-                if flip.from == DeviceStatus.new.rawValue, firstSeen == nil { firstSeen = event.at }
-                if flip.to == DeviceStatus.down.rawValue, downStart == nil { downStart = event.at }
-                if flip.from == DeviceStatus.down.rawValue, let start = downStart {
+                if flip.from == .new, firstSeen == nil { firstSeen = event.at }
+                if flip.to == .down, downStart == nil { downStart = event.at }
+                if flip.from == .down, let start = downStart {
                     down.append(DownPeriod(start: start, end: event.at))
                     downStart = nil
                 }
-                if flip.to == DeviceStatus.paused.rawValue, pausedStart == nil { pausedStart = event.at }
-                if flip.from == DeviceStatus.paused.rawValue, let start = pausedStart {
+                if flip.to == .paused, pausedStart == nil { pausedStart = event.at }
+                if flip.from == .paused, let start = pausedStart {
                     unknown.append(DateInterval(start: start, end: max(start, event.at)))
                     pausedStart = nil
                 }

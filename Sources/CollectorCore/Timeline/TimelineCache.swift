@@ -1,7 +1,7 @@
 import DowntimeProtocol
 import Foundation
 
-/// The log rows that shape outages and uptime (flips, outages, unreachable and collector-down records),
+/// The log rows that shape outages and uptime (`Event.Kind.shapesTimeline`),
 /// kept in memory per device so that the pages never wait on SQLite. Loaded on first use, then fed
 /// with every such row the collector stores; dropped when another process changes the store.
 actor TimelineCache {
@@ -13,8 +13,6 @@ actor TimelineCache {
     /// Rows stored while a load was in flight (it may or may not have seen them).
     private var pending: [StoredEvent] = []
     private var generation = 0
-
-    static let kinds: Set<Event.Kind> = [.flip, .outage, .collectorUnreachable, .collectorDown]
 
     /// All devices' rows; `load` reads them from the store when the cache is empty or a day old.
     func all(now: Date, load: @escaping @Sendable (Date) async throws -> [String: [StoredEvent]]) async throws -> [String: [StoredEvent]] {
@@ -42,7 +40,7 @@ actor TimelineCache {
 
     /// Adds rows just stored (duplicates and other kinds ignored).
     func add(_ events: [Event], receivedAt: Date) {
-        let new = events.filter { Self.kinds.contains($0.kind) }.map { StoredEvent(event: $0, receivedAt: receivedAt, seq: Int64.max) }
+        let new = events.filter(\.kind.shapesTimeline).map { StoredEvent(event: $0, receivedAt: receivedAt, seq: Int64.max) }
         if loading != nil { pending += new }
         guard rows != nil else { return }
         for row in new where !ids.contains(row.event.id) {

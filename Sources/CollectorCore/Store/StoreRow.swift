@@ -1,0 +1,103 @@
+import DowntimeProtocol
+import Foundation
+import GRDB
+import PostgresNIO
+
+/// A result row read by column name: all the row-to-record mapping needs of GRDB's and PostgresNIO's rows,
+/// so that both stores turn rows into records in one place. A missing value (SQL NULL) is nil.
+protocol StoreRow {
+    func string(_ column: String) throws -> String?
+    func double(_ column: String) throws -> Double?
+    func int(_ column: String) throws -> Int64?
+    /// SQLite keeps booleans as 0/1, PostgreSQL as BOOLEAN.
+    func bool(_ column: String) throws -> Bool?
+    func data(_ column: String) throws -> Data?
+}
+
+/// A column the mapping needs was NULL or absent: a schema the code does not know.
+struct MissingColumn: Error, CustomStringConvertible {
+    var column: String
+    var description: String { "the stored row has no value in column \(column)" }
+}
+
+extension StoreRow {
+    fileprivate func required<T>(_ value: T?, _ column: String) throws -> T {
+        guard let value else { throw MissingColumn(column: column) }
+        return value
+    }
+
+    /// The device of a row of `StoreSQL.deviceColumns`.
+    func deviceRecord() throws -> DeviceRecord {
+        let beat = try double("beat_at").map { at in
+            BeatState(
+                at: Date(timeIntervalSince1970: at), intervalS: Int(try int("interval_s") ?? 10),
+                agentVersion: try string("agent_version") ?? "", bootID: try string("boot_id") ?? "",
+                clockSkewS: try double("clock_skew_s") ?? 0, clockSynced: try bool("clock_synced") ?? false,
+                uptimeS: try double("uptime_s") ?? 0, seq: UInt64(max(0, try int("seq") ?? 0)))
+        }
+        return DeviceRecord(
+            name: try required(string("name"), "name"),
+            tokenHash: [UInt8](try required(data("token_hash"), "token_hash")),
+            createdAt: Date(timeIntervalSince1970: try required(double("created_at"), "created_at")),
+            paused: try required(bool("paused"), "paused"),
+            intervalOverride: try int("interval_override").map { Int($0) },
+            tags: (try required(string("tags"), "tags")).split(separator: ",").map(String.init),
+            status: DeviceStatus(rawValue: try required(string("status"), "status")) ?? .new,
+            statusSince: Date(timeIntervalSince1970: try required(double("status_since"), "status_since")), beat: beat)
+    }
+
+    /// The event of a row of `StoreSQL.storedEventColumns`.
+    func storedEvent() throws -> StoredEvent {
+        StoredEvent(
+            event: try WireCoding.decode(Event.self, from: try required(data("body"), "body")),
+            receivedAt: Date(timeIntervalSince1970: try required(double("received_at"), "received_at")),
+            seq: try required(int("seq"), "seq"))
+    }
+}
+
+extension StoreRow {
+    /// The delivery of a row of `StoreSQL.deliveries`.
+    func deliveryRecord() throws -> DeliveryRecord {
+        DeliveryRecord(
+            at: Date(timeIntervalSince1970: try required(double("at"), "at")),
+            devices: try required(string("devices"), "devices").split(separator: ",").map(String.init),
+            notifier: try required(string("notifier"), "notifier"), kind: try required(string("kind"), "kind"),
+            attempt: Int(try required(int("attempt"), "attempt")), ok: try required(bool("ok"), "ok"),
+            detail: try required(string("detail"), "detail"))
+    }
+
+    /// The window of a row of `StoreSQL.maintenanceWindows`; nil when its spec no longer parses (it was written
+    /// from a parsed window, so it does).
+    func maintenanceWindow() throws -> MaintenanceWindow? {
+        guard var window = try? MaintenanceWindow.parse(try required(string("spec"), "spec")) else { return nil }
+        window.id = try required(int("id"), "id")
+        return window
+    }
+
+    /// The figures of a row of `StoreSQL.daily`.
+    func daily() throws -> (day: String, down: Double, known: Double) {
+        (try required(string("day"), "day"), try required(double("down_s"), "down_s"),
+         try required(double("known_s"), "known_s"))
+    }
+}
+
+extension Row: StoreRow {
+    func string(_ column: String) -> String? { self[column] }
+    func double(_ column: String) -> Double? { self[column] }
+    func int(_ column: String) -> Int64? { self[column] }
+    func bool(_ column: String) -> Bool? { self[column] }
+    func data(_ column: String) -> Data? { self[column] }
+}
+
+extension PostgresRandomAccessRow: StoreRow {
+    private func cell(_ column: String) throws -> PostgresCell {
+        guard contains(column) else { throw MissingColumn(column: column) }
+        return self[column]
+    }
+
+    func string(_ column: String) throws -> String? { try cell(column).decode(String?.self) }
+    func double(_ column: String) throws -> Double? { try cell(column).decode(Double?.self) }
+    func int(_ column: String) throws -> Int64? { try cell(column).decode(Int64?.self) }
+    func bool(_ column: String) throws -> Bool? { try cell(column).decode(Bool?.self) }
+    func data(_ column: String) throws -> Data? { try cell(column).decode(Data?.self) }
+}

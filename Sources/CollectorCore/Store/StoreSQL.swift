@@ -1,0 +1,182 @@
+import DowntimeProtocol
+
+/// The SQL both stores run, written once: the device and event row shapes, the log reads, the timeline query,
+/// retention, device administration, deliveries, maintenance windows, runs and the migrations added since the
+/// stores shared it. `dialect` is the only difference; values are bound by number (`?1`/`$1`), in the order
+/// each statement's comment gives. Per store stay only its batch writes and what only PostgreSQL has.
+struct StoreSQL: Sendable {
+    let dialect: SQLDialect
+
+    static let sqlite = StoreSQL(dialect: .sqlite)
+    static let postgres = StoreSQL(dialect: .postgres)
+
+    private func p(_ n: Int) -> String { dialect.placeholder(n) }
+    /// The first `n` placeholders, comma separated.
+    private func values(_ n: Int) -> String { (1...n).map(p).joined(separator: ", ") }
+
+    /// A constant of the code as an SQL literal (raw values are plain words, never quotes).
+    private static func literal(_ text: String) -> String { "'\(text)'" }
+    private static let flip = literal(Event.Kind.flip.rawValue)
+    private static let outage = literal(Event.Kind.outage.rawValue)
+    private static let down = literal(DeviceStatus.down.rawValue)
+
+    // MARK: devices
+
+    /// The columns `StoreRow.deviceRecord()` reads.
+    static let deviceColumns = """
+        name, token_hash, created_at, paused, interval_override, tags, status, status_since, \
+        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq
+        """
+
+    /// Every device, by name.
+    var allDevices: String { "SELECT \(Self.deviceColumns) FROM device ORDER BY name" }
+    /// Binds: name.
+    var deviceNamed: String { "SELECT \(Self.deviceColumns) FROM device WHERE name = \(p(1))" }
+    /// Binds: token hash.
+    var deviceWithTokenHash: String { "SELECT \(Self.deviceColumns) FROM device WHERE token_hash = \(p(1))" }
+
+    /// A new device, unless its name is taken (then nothing changes). Binds: name, token hash, created at, paused,
+    /// interval override, tags, status, status since.
+    var insertDevice: String {
+        "INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since) "
+            + "VALUES (\(values(8))) ON CONFLICT (name) DO NOTHING" + dialect.returningChanged
+    }
+
+    /// A device's log, when the device goes. Binds: name.
+    var deleteDeviceEvents: String { "DELETE FROM event WHERE device = \(p(1))" }
+    /// Binds: name.
+    var deleteDevice: String { "DELETE FROM device WHERE name = \(p(1))" + dialect.returningChanged }
+
+    /// The admin's settings of a device, each a column.
+    enum Setting: String {
+        case paused, tags
+        case intervalOverride = "interval_override"
+    }
+
+    /// Sets one admin setting. Binds: the value, the name.
+    func set(_ setting: Setting) -> String {
+        "UPDATE device SET \(setting.rawValue) = \(p(1)) WHERE name = \(p(2))" + dialect.returningChanged
+    }
+
+    /// A flip's new status; with `onlyFrom`, only while the stored one is still the flip's `from` (another collector
+    /// may have recorded the change first). Binds: status, since, name, then with `onlyFrom` the `from`.
+    func setStatus(onlyFrom: Bool) -> String {
+        "UPDATE device SET status = \(p(1)), status_since = \(p(2)) WHERE name = \(p(3))"
+            + (onlyFrom ? " AND status = \(p(4))" : "") + dialect.returningChanged
+    }
+
+    // MARK: events
+
+    /// The columns `StoreRow.storedEvent()` reads.
+    static let storedEventColumns = "seq, received_at, body"
+    /// What a new row is written with; `flip_from`/`flip_to` are a flip's statuses (NULL on other kinds).
+    static let eventColumns = "id, device, kind, at, received_at, body, flip_from, flip_to"
+
+    /// One row, ignored when its id is stored already. Binds: the eight `eventColumns`.
+    var insertEvent: String {
+        "INSERT INTO event (\(Self.eventColumns)) VALUES (\(values(8))) ON CONFLICT (id) DO NOTHING"
+    }
+
+    /// A device's log in log order. Binds: device, then `since` and `afterSeq` when asked for, then the limit.
+    func events(since: Bool, afterSeq: Bool) -> String {
+        var n = 1
+        var sql = "SELECT \(Self.storedEventColumns) FROM event WHERE device = \(p(n))"
+        if since {
+            n += 1
+            sql += " AND at >= \(p(n))"
+        }
+        if afterSeq {
+            n += 1
+            sql += " AND seq > \(p(n))"
+        }
+        return sql + " ORDER BY seq LIMIT \(p(n + 1))"
+    }
+
+    /// Every device's log, for export.
+    var allEvents: String { "SELECT \(Self.storedEventColumns) FROM event ORDER BY device, at, seq" }
+
+    /// In the window, every row that shapes outages; before it, per device only its first flip (since when it is
+    /// known), its newest flip (its state as the window opens) and its newest outage (the down flip, the flip that
+    /// ended it, the agent's report), so old history costs nothing. Binds: the window's start, then the device.
+    func timeline(oneDevice: Bool) -> String {
+        let since = p(1)
+        let kinds = Event.Kind.timelineShaping.map { Self.literal($0.rawValue) }.joined(separator: ", ")
+        let newest = "ORDER BY at DESC, seq DESC LIMIT 1"
+        let lastDown = "SELECT at FROM event WHERE device = d.name AND kind = \(Self.flip) AND at < \(since) "
+            + "AND flip_to = \(Self.down) \(newest)"
+        return """
+            SELECT device, \(Self.storedEventColumns), at FROM event
+            WHERE at >= \(since) AND kind IN (\(kinds))\(oneDevice ? " AND device = \(p(2))" : "")
+            UNION
+            SELECT e.device, e.seq, e.received_at, e.body, e.at FROM device d JOIN event e ON e.seq IN (
+                (SELECT seq FROM event WHERE device = d.name AND kind = \(Self.flip) ORDER BY at, seq LIMIT 1),
+                (SELECT seq FROM event WHERE device = d.name AND kind = \(Self.flip) AND at < \(since) \(newest)),
+                (SELECT seq FROM event WHERE device = d.name AND kind = \(Self.outage) AND at < \(since) \(newest)),
+                (SELECT seq FROM event WHERE device = d.name AND kind = \(Self.flip) AND at < \(since)
+                    AND flip_to = \(Self.down) \(newest)),
+                (SELECT f.seq FROM event f WHERE f.device = d.name AND f.kind = \(Self.flip)
+                    AND f.flip_from = \(Self.down) AND f.at >= (\(lastDown))
+                    ORDER BY f.at, f.seq LIMIT 1))
+            \(oneDevice ? "WHERE d.name = \(p(2))" : "")
+            ORDER BY at, seq
+            """
+    }
+
+    // MARK: retention
+
+    /// Deletes the rows older than the bound time, but a device's first flip out of `new`: it says since when the
+    /// device is known. Binds: the time.
+    var deleteEventsBefore: String {
+        let firstFlip = "kind = \(Self.flip) AND flip_from = \(Self.literal(DeviceStatus.new.rawValue))"
+        return "DELETE FROM event WHERE at < \(p(1)) AND NOT (\(firstFlip))" + dialect.returningChanged
+    }
+
+    /// A device's daily figures, oldest first. Binds: device.
+    var daily: String { "SELECT day, down_s, known_s FROM daily_availability WHERE device = \(p(1)) ORDER BY day" }
+
+    // MARK: deliveries
+
+    /// One row per device a delivery was about. Binds: at, device, devices, notifier, kind, attempt, ok, detail.
+    var insertDelivery: String {
+        "INSERT INTO delivery (at, device, devices, notifier, kind, attempt, ok, detail) VALUES (\(values(8)))"
+    }
+
+    /// The columns `StoreRow.deliveryRecord()` reads, newest first. Binds: device, limit.
+    var deliveries: String {
+        "SELECT at, devices, notifier, kind, attempt, ok, detail FROM delivery WHERE device = \(p(1)) "
+            + "ORDER BY id DESC LIMIT \(p(2))"
+    }
+
+    // MARK: maintenance and runs
+
+    /// The columns `StoreRow.maintenanceWindow()` reads.
+    var maintenanceWindows: String { "SELECT id, spec FROM maintenance ORDER BY id" }
+    /// Binds: the spec.
+    var insertMaintenance: String { "INSERT INTO maintenance (spec) VALUES (\(p(1)))" }
+    /// Binds: the id.
+    var deleteMaintenance: String { "DELETE FROM maintenance WHERE id = \(p(1))" + dialect.returningChanged }
+
+    /// The newest run's sign of life. Binds: the time.
+    var markNewestRunAlive: String {
+        "UPDATE collector_run SET alive_at = \(p(1)) WHERE started_at = (SELECT MAX(started_at) FROM collector_run)"
+    }
+
+    /// A run starting (again, at the same time: alive then). Binds: the time.
+    var insertRun: String {
+        "INSERT INTO collector_run (started_at, alive_at) VALUES (\(p(1)), \(p(1))) "
+            + "ON CONFLICT (started_at) DO UPDATE SET alive_at = excluded.alive_at"
+    }
+
+    // MARK: migrations
+
+    /// A flip's from/to as columns, so that queries filter on them instead of searching the JSON body; the rows
+    /// already stored get theirs from their body (its text as it is, even one no `DeviceStatus` spells).
+    var flipColumns: [String] {
+        [
+            "ALTER TABLE event ADD COLUMN flip_from TEXT",
+            "ALTER TABLE event ADD COLUMN flip_to TEXT",
+            "UPDATE event SET flip_from = \(dialect.bodyField("from")), flip_to = \(dialect.bodyField("to")) "
+                + "WHERE kind = \(Self.flip)",
+        ]
+    }
+}
