@@ -38,7 +38,8 @@ public struct DeviceTimeline: Sendable, Equatable {
                 unreachable.append(DateInterval(start: start, end: max(start, end)))
             case .collectorDown(let start, let end):
                 unknown.append(DateInterval(start: start, end: max(start, end)))
-            default:
+            // Named, not `default`: a new kind must say here whether it shapes the timeline.
+            case .agentStarted, .clockJump, .shutdown, .outboxDropped, .storage, .powerWarning:
                 break
             }
         }
