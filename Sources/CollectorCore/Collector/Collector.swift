@@ -498,7 +498,7 @@ public final class Collector: Sendable {
         return detail(d, rows: rows, plan: maintenancePlan, now: now)
     }
 
-    private func detail(_ d: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
+    func detail(_ d: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
         var timeline = DeviceTimeline(rows: rows, now: now)
         if !plan.windows.isEmpty {
             // Maintenance is neither up nor down.
