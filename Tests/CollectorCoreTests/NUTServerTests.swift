@@ -28,8 +28,9 @@ actor EventLog {
 }
 
 @Suite(.serialized) struct NUTServerTests {
-    /// Waits (bounded) until `done` holds; the test fails if it never does.
-    func eventually(_ what: String, within seconds: Double = 15, _ done: @Sendable () async -> Bool) async throws {
+    /// Waits (bounded) until `done` holds; the test fails if it never does. dummy-ups rereads its file every
+    /// few seconds: 45 s leaves room for a loaded machine (a CI build beside it took over 15).
+    func eventually(_ what: String, within seconds: Double = 45, _ done: @Sendable () async -> Bool) async throws {
         let end = Date() + seconds
         while Date() < end {
             if await done() { return }

@@ -10,6 +10,9 @@ struct APIController<Context: RequestContext> {
         group.get("collector") { _, _ in
             try JSONIO.response(CollectorState(collector.health.snapshot()))
         }
+        group.get("summary") { _, _ in
+            try JSONIO.response(try await collector.summary())
+        }
         group.get("devices") { request, _ in
             let query = request.uri.queryParameters
             let limit = try Query.int(query.get("limit"), field: "limit", range: 1...10_000, default: 1000)
@@ -17,10 +20,7 @@ struct APIController<Context: RequestContext> {
                 guard let name = DeviceName.normalize(c) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
                 return name
             }
-            let all = try await collector.deviceViews().sorted { $0.name < $1.name }
-            let rest = after.map { a in all.filter { $0.name > a } } ?? all
-            let page = Array(rest.prefix(limit))
-            return JSONIO.response(json: DeviceList(devices: page, next: rest.count > limit ? page.last?.name : nil).jsonBytes())
+            return JSONIO.response(json: try await collector.devicePage(after: after, limit: limit).jsonBytes())
         }
         group.get("devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)

@@ -9,8 +9,10 @@ struct WebController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/") { request, _ in
-            let query = request.uri.queryParameters.get("q").map { String($0.prefix(100)) }
-            let page = OverviewPage.render(try await collector.deviceDetails(), now: collector.clock.now(), query: query,
+            let q = request.uri.queryParameters
+            let query = try OverviewQuery.parse(q: q.get("q"), status: q.get("status"), tag: q.get("tag"), cursor: q.get("cursor"))
+            let (model, details) = try await collector.overview(query)
+            let page = OverviewPage.render(model, details: details, now: collector.clock.now(), query: query,
                                            collector: collector.health.snapshot())
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }

@@ -9,38 +9,125 @@ public enum OverviewPage {
         return q.isEmpty || v.name.contains(q) || v.tags.contains { $0.contains(q) } || v.status.rawValue == q
     }
 
+    /// Every device of `devices` (a small fleet, tests): the model decides what is shown, as for the server.
     public static func render(_ devices: [DeviceDetail], now: Date, query: String? = nil,
                               collector: CollectorHealth.Snapshot? = nil) -> String {
-        let shown = devices.filter { matches($0.view, query ?? "") }
-        return PageParts.document("DowntimeMon") { w in
+        let model = OverviewModel.build(devices.map { OverviewModel.Entry($0.view) }, recent: [:],
+                                        query: OverviewQuery(text: query), now: now)
+        let byName = Dictionary(devices.map { ($0.view.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return render(model, details: byName, now: now, query: OverviewQuery(text: query), collector: collector)
+    }
+
+    /// The page of `model`; `details` holds a detail for each row the model shows (and only those need one).
+    public static func render(_ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
+                              collector: CollectorHealth.Snapshot? = nil) -> String {
+        PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
                 w.element(.h1, text: "DowntimeMon")
                 w.element(.form, [(.method, "get"), (.action, "/"), (.role, "search")]) { w in
-                    w.element(.input, [(.type, "search"), (.name, "q"), (.value, query ?? ""), (.autocomplete, "off"),
+                    w.element(.input, [(.type, "search"), (.name, "q"), (.value, query.text ?? ""),
                                        (.placeholder, "Filter: name, tag or status"), (.ariaLabel, "Filter devices")])
                 }
             }
-            w.element(.main) { w in
+            w.element(.main, [(.dataComplete, model.complete ? "1" : "0")]) { w in
                 if let collector { CollectorNotice.render(&w, collector, now: now) }
-                w.element(.p, [(.class, "sum")], text: summary(devices.map(\.view)))
-                if devices.isEmpty {
+                w.element(.p, [(.class, "sum")], text: summary(model.counts))
+                if model.counts.total == 0 {
                     empty(&w)
+                } else if let list = model.list {
+                    listSection(&w, model, list, details: details, now: now, query: query)
                 } else {
-                    table(&w, shown, now: now)
+                    problems(&w, model, details: details, now: now)
                 }
             }
             w.element(.footer) { w in
-                w.text("Times in your time zone · updates every 5 s · ")
-                w.element(.a, [(.href, "/api/v1/devices")], text: "JSON")
+                w.text("Times in your time zone · changes appear as they happen · ")
+                w.element(.a, [(.href, "/api/v1/summary")], text: "summary JSON")
+                w.text(" · ")
+                w.element(.a, [(.href, "/api/v1/devices")], text: "devices JSON")
             }
         }
     }
 
+    /// A large fleet: counts as links, every device that needs a look, the healthy rest by tag.
+    static func problems(_ w: inout HTMLWriter, _ model: OverviewModel, details: [String: DeviceDetail], now: Date) {
+        w.element(.nav, [(.class, "counts"), (.ariaLabel, "Devices by status")]) { w in
+            for s in [DeviceStatus.down, .late, .new, .paused, .up] where model.counts[s] > 0 {
+                w.element(.a, [(.href, OverviewQuery(status: s).link()), (.class, "st " + s.rawValue)],
+                          text: "\(model.counts[s]) \(s.rawValue)")
+            }
+            w.element(.a, [(.href, OverviewQuery(text: "").link())], text: "list all \(model.counts.total)")
+        }
+        w.element(.h2, text: "Needs a look (\(model.attentionTotal))")
+        if model.attention.isEmpty {
+            w.element(.p, [(.class, "mute")], text: "Nothing: every device is up and quiet.")
+        } else {
+            table(&w, model.attention, details: details, now: now)
+            if model.attentionTotal > model.attention.count {
+                w.element(.p) { w in
+                    w.text("\(model.attentionTotal - model.attention.count) more not shown: ")
+                    for s in [DeviceStatus.down, .late, .new, .paused] where model.counts[s] > 0 {
+                        w.element(.a, [(.href, OverviewQuery(status: s).link())], text: "all \(s.rawValue)")
+                        w.text(" ")
+                    }
+                }
+            }
+        }
+        w.element(.h2, text: "By tag")
+        w.element(.table, [(.class, "tags")]) { w in
+            w.element(.thead) { w in
+                w.element(.tr) { w in
+                    for h in ["Tag", "Devices", "Up", "Down", "Late", "New", "Paused"] { w.element(.th, text: h) }
+                }
+            }
+            w.element(.tbody) { w in
+                for t in model.tags {
+                    w.element(.tr) { w in
+                        w.element(.td) { w in
+                            if let tag = t.tag {
+                                w.element(.a, [(.href, OverviewQuery(tag: tag).link())], text: tag)
+                            } else {
+                                w.element(.span, [(.class, "mute")], text: "no tag")
+                            }
+                        }
+                        let c = t.counts
+                        for n in [c.total, c.up, c.down, c.late, c.new, c.paused] {
+                            w.element(.td, [(.class, "num")], text: String(n))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One page of the (filtered) list; a small fleet without a filter is exactly today's table of every device.
+    static func listSection(_ w: inout HTMLWriter, _ model: OverviewModel, _ rows: [OverviewModel.Row],
+                            details: [String: DeviceDetail], now: Date, query: OverviewQuery) {
+        if !model.complete {
+            w.element(.p, [(.class, "pager")]) { w in
+                let total = model.listTotal
+                w.text(total == 0 ? "No device matches. " : "\(rows.count) of \(total) matching · ")
+                if let next = model.next {
+                    w.element(.a, [(.href, query.link(cursor: next)), (.rel, "next")], text: "next page →")
+                    w.text(" · ")
+                }
+                w.element(.a, [(.href, "/")], text: "problems first")
+            }
+        }
+        if !rows.isEmpty { table(&w, rows, details: details, now: now) }
+    }
+
     /// "12 devices · 11 up · 1 down", with the other statuses only when present.
     public static func summary(_ views: [DeviceView]) -> String {
-        var parts = ["\(views.count) device\(views.count == 1 ? "" : "s")"]
+        var counts = StatusCounts()
+        for v in views { counts.add(v.status) }
+        return summary(counts)
+    }
+
+    public static func summary(_ counts: StatusCounts) -> String {
+        var parts = ["\(counts.total) device\(counts.total == 1 ? "" : "s")"]
         for s in [DeviceStatus.up, .down, .late, .new, .paused] {
-            let n = views.filter { $0.status == s }.count
+            let n = counts[s]
             if n > 0 || s == .up || s == .down { parts.append("\(n) \(s.rawValue)") }
         }
         return parts.joined(separator: " · ")
@@ -61,7 +148,7 @@ public enum OverviewPage {
         }
     }
 
-    static func table(_ w: inout HTMLWriter, _ devices: [DeviceDetail], now: Date) {
+    static func table(_ w: inout HTMLWriter, _ rows: [OverviewModel.Row], details: [String: DeviceDetail], now: Date) {
         w.element(.table, [(.class, "devs")]) { w in
             w.element(.thead) { w in
                 w.element(.tr) { w in
@@ -71,12 +158,14 @@ public enum OverviewPage {
                 }
             }
             w.element(.tbody) { w in
-                for d in devices { row(&w, d, now: now) }
+                for r in rows {
+                    if let d = details[r.entry.name] { row(&w, d, r, now: now) }
+                }
             }
         }
     }
 
-    static func row(_ w: inout HTMLWriter, _ d: DeviceDetail, now: Date) {
+    static func row(_ w: inout HTMLWriter, _ d: DeviceDetail, _ r: OverviewModel.Row, now: Date) {
         let v = d.view
         var attrs: [(HTMLWriter.Attr, String)] = [(.dataName, v.name), (.dataStatus, v.status.rawValue)]
         if !v.tags.isEmpty { attrs.append((.dataTags, v.tags.joined(separator: " "))) }
@@ -87,6 +176,15 @@ public enum OverviewPage {
                 for t in v.tags { w.element(.span, [(.class, "tag")], text: t) }
                 if let s = v.storage { PageParts.storage(&w, s) }
                 if let h = v.health { PageParts.power(&w, h) }
+                if r.reasons.contains(.flapping) {
+                    let n = r.recent.flips.count
+                    w.element(.small, [(.class, "warn")], text: " flapping: \(n) changes within the hour")
+                } else if r.reasons.contains(.back), let back = r.recent.lastBack {
+                    w.element(.small, [(.class, "mute")]) { w in
+                        w.text(" back up ")
+                        PageParts.time(&w, back, relativeTo: now)
+                    }
+                }
             }
             w.element(.td) { w in
                 if let seen = v.lastSeen { PageParts.time(&w, seen, relativeTo: now) } else { w.text("never") }

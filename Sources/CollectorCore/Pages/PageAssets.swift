@@ -32,6 +32,8 @@ enum PageAssets {
         .cnote{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--late);border-radius:.4rem;\
         padding:.5rem .8rem;margin:.4rem 0}.cnote.bad{border-left-color:var(--down)}
         .stale .sum::after{content:" · connection lost, showing the last data";color:var(--down)}
+        nav.counts{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:.2rem 0 .6rem}        nav.counts a.st{text-decoration:none;min-width:0;padding:.15em .7em}.pager{color:var(--mute)}
+        table.tags{width:auto;min-width:min(100%,36rem)}
         @media (max-width:720px){thead{display:none}table.devs,.devs tbody,.devs tr,.devs td{display:block}\
         .devs tr{border:1px solid var(--line);border-radius:.5rem;margin:.6rem 0;padding:.4rem .5rem}\
         .devs td{border:0;padding:.1rem .2rem}.devs td:nth-child(n+3):nth-child(-n+8)::before{color:var(--mute);font-size:.85em}\
@@ -56,8 +58,9 @@ enum PageAssets {
         .then(function(h){var m=new DOMParser().parseFromString(h,'text/html').querySelector('main');\
         if(m){document.querySelector('main').replaceWith(m);fmt();filter();}document.body.classList.remove('stale');})\
         .catch(function(){document.body.classList.add('stale');});}
+        function complete(){var m=document.querySelector('main');return m&&m.dataset.complete==='1';}
         if(q){q.addEventListener('input',filter);document.querySelector('form[role=search]').addEventListener('submit',\
-        function(e){e.preventDefault();filter();});}
+        function(e){if(complete()){e.preventDefault();filter();}});}
         fmt();filter();setInterval(refresh,5000);
         })();
         """

@@ -30,12 +30,12 @@ struct DeviceReader: Sendable {
     }
 
     /// Every device's rows that shape its timeline, from the cache (filled from the store when stale).
-    private func timelineRows(now: Date) async throws -> [String: [StoredEvent]] {
+    func timelineRows(now: Date) async throws -> [String: [StoredEvent]] {
         let store = self.store
         return try await timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }
     }
 
-    private func detail(_ live: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
+    func detail(_ live: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
         var timeline = DeviceTimeline(rows: rows, now: now)
         if !plan.windows.isEmpty {
             // Maintenance is neither up nor down.

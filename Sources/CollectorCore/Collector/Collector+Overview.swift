@@ -1,0 +1,22 @@
+import DowntimeProtocol
+import Foundation
+
+/// The overview's reads through the facade (the work is `DeviceReader`'s).
+extension Collector {
+    /// The overview's model at `now` for `query`, with the details of the rows it shows.
+    public func overview(_ query: OverviewQuery, policy: OverviewModel.Policy = OverviewModel.Policy())
+        async throws -> (model: OverviewModel, details: [String: DeviceDetail])
+    {
+        try await reader.overview(query, policy: policy)
+    }
+
+    /// Counts by status and tag and how many devices need a look (`GET /api/v1/summary`).
+    public func summary() async throws -> FleetSummary {
+        try await reader.summary()
+    }
+
+    /// One page of devices by name after `after` (`GET /api/v1/devices`), details built for that page only.
+    public func devicePage(after: String?, limit: Int) async throws -> DeviceList {
+        try await reader.devicePage(after: after, limit: limit)
+    }
+}

@@ -1,0 +1,61 @@
+import DowntimeProtocol
+import Foundation
+
+/// The overview's read path: the model from the live devices, and a `DeviceDetail` (timeline merge, daily
+/// bars) only for the rows it shows, so that a request at 10,000 devices never builds 10,000 of them.
+extension DeviceReader {
+    /// The overview's model at `now` for `query`, with the details of the rows it shows.
+    func overview(_ query: OverviewQuery, policy: OverviewModel.Policy = OverviewModel.Policy())
+        async throws -> (model: OverviewModel, details: [String: DeviceDetail])
+    {
+        let now = clock.now()
+        let live = await fleet.snapshot()
+        let rows = try await timelineRows(now: now)
+        let recent = recentFlips(rows, now: now, policy: policy)
+        let model = OverviewModel.build(live.map(OverviewModel.Entry.init), recent: recent,
+                                        query: query, now: now, policy: policy)
+        // The page shows the list when there is one, else the devices that need a look.
+        let shown = Set((model.list ?? model.attention).map(\.entry.name))
+        let plan = maintenance.current
+        var details: [String: DeviceDetail] = [:]
+        for d in live where shown.contains(d.record.name) {
+            details[d.record.name] = detail(d, rows: rows[d.record.name] ?? [], plan: plan, now: now)
+        }
+        return (model, details)
+    }
+
+    /// Counts by status and tag and how many devices need a look (`GET /api/v1/summary`).
+    func summary() async throws -> FleetSummary {
+        let now = clock.now()
+        let live = await fleet.snapshot()
+        let policy = OverviewModel.Policy()
+        let recent = recentFlips(try await timelineRows(now: now), now: now, policy: policy)
+        let entries = live.map(OverviewModel.Entry.init)
+        let model = OverviewModel.build(entries, recent: recent, query: OverviewQuery(), now: now, policy: policy)
+        return FleetSummary(status: model.counts, attention: model.attentionTotal,
+                            tags: model.tags.map { FleetSummary.Tag(tag: $0.tag, status: $0.counts) })
+    }
+
+    /// One page of devices by name after `after` (`GET /api/v1/devices`), details built for that page only.
+    func devicePage(after: String?, limit: Int) async throws -> DeviceList {
+        let now = clock.now()
+        let all = await fleet.snapshot().sorted { $0.record.name < $1.record.name }
+        let rest = after.map { a in all.filter { $0.record.name > a } } ?? all
+        let page = rest.prefix(limit)
+        let rows = try await timelineRows(now: now)
+        let plan = maintenance.current
+        let views = page.map { detail($0, rows: rows[$0.record.name] ?? [], plan: plan, now: now).view }
+        return DeviceList(devices: views, next: rest.count > limit ? views.last?.name : nil)
+    }
+
+    private func recentFlips(_ rows: [String: [StoredEvent]], now: Date,
+                             policy: OverviewModel.Policy) -> [String: RecentFlips] {
+        let since = now - policy.window
+        var out: [String: RecentFlips] = [:]
+        for (name, list) in rows {
+            guard list.contains(where: { $0.event.at >= since }) else { continue }
+            out[name] = RecentFlips.of(list, since: since)
+        }
+        return out
+    }
+}
