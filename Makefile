@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps bench-deps bench-build build release test reliability multi run bench bench-long clean
+.PHONY: reporter-embed deps fuzz-deps bench-deps bench-build build release test reliability multi run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -86,3 +86,7 @@ bench: bench-build
 # The full fleet: 10,000 devices for five minutes.
 bench-long: bench-build
 	Tests/bench/run.sh .build/release .build-static/release long
+
+# After a change to agent/downtime-report.sh: the copy the collector serves (AdminPagesTests compares them).
+reporter-embed:
+	python3 deploy/embed-reporter.py
