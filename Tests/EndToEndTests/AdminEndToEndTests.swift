@@ -119,6 +119,8 @@ import Testing
         let new = try Curl.request("POST", "\(url)/api/v1/heartbeat", json: beat, token: newToken)
         #expect(new.status == 200, "\(new.body)")
 
+        let manage = try browse("GET", "/admin/devices/sh-dev")
+        #expect(manage.status == 200 && manage.body.contains("start maintenance"))
         let confirm = try browse("GET", "/admin/devices/sh-dev/remove")
         #expect(confirm.status == 200 && confirm.body.contains("Remove sh-dev?"))
         #expect(try browse("POST", "/admin/devices/sh-dev/remove", form: ["csrf=\(csrf)"]).status == 303)
@@ -126,6 +128,20 @@ import Testing
         // The CLI sees what the page did.
         let cli = try Binaries.run("downtime-collector", ["device", "list", "--data-dir", data])
         #expect(cli.status == 0 && !cli.out.contains("sh-dev"))
+
+        // Every admin page follows the HTML5 parsing rules without a single error (html5lib, strict).
+        let login = try Curl.request("GET", "\(url)/admin/login").body
+        let pages = [("login", login), ("list", list.body), ("added", added.body), ("manage", manage.body),
+                     ("confirm", confirm.body), ("renewed", renewed.body)]
+        var files: [String] = []
+        for (name, html) in pages {
+            files.append("\(data)/\(name).html")
+            try html.write(toFile: files.last!, atomically: true, encoding: .utf8)
+        }
+        let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/check_html.py").path
+        let valid = try Binaries.run("/usr/bin/env", ["python3", checker] + files)
+        #expect(valid.status == 0, "\(valid.out) \(valid.err)")
 
         let log = collector.output
         for what in ["logged in", "added sh-dev", "paused sh-dev", "new token for sh-dev", "removed sh-dev"] {
