@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: reporter-embed deps fuzz-deps bench-deps bench-build build release test reliability multi run bench bench-long clean
+.PHONY: deps fuzz-deps bench-deps bench-build build release test reliability multi run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -88,5 +88,6 @@ bench-long: bench-build
 	Tests/bench/run.sh .build/release .build-static/release long
 
 # After a change to agent/downtime-report.sh: the copy the collector serves (AdminPagesTests compares them).
+.PHONY: reporter-embed
 reporter-embed:
 	python3 deploy/embed-reporter.py
