@@ -150,4 +150,22 @@ import Testing
         #expect(log.contains("admin: wrong password from 127.0.0.1") && !log.contains(hash)
                 && !log.contains(String(hash.suffix(31))))
     }
+
+    /// The same path in a real headless Chromium (Debian's), the page's forms filled and submitted through the
+    /// DevTools protocol by Tests/fixtures/admin_browser.py; the pages themselves run no script.
+    @Test func realChromiumLogsInAddsRunsPausesRenewsRemoves() throws {
+        let data = try Binaries.tempDir("admin chromium")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let bin = Self.quoted(Binaries.path("downtime-collector"))
+        let made = try Self.sh("printf '%s\\n%s\\n' \(Self.quoted(Self.password)) \(Self.quoted(Self.password)) "
+                               + "| \(bin) admin set-password")
+        let hash = String(made.out.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(29))
+        let collector = try CollectorProcess(dataDir: data, env: ["DOWNTIME_ADMIN_PASSWORD_HASH": hash])
+        let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/admin_browser.py").path
+        let r = try Binaries.run("/usr/bin/env", ["python3", driver, collector.url, Self.password, data])
+        #expect(r.status == 0, "\(r.out) \(r.err)")
+        #expect(r.out == "logged in\nadded and up\npaused, resumed, in maintenance\nnew token; old one 401\nremoved\n")
+        #expect(collector.output.contains("admin from 127.0.0.1: removed web-dev"))
+    }
 }
