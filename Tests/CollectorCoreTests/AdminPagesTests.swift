@@ -382,7 +382,8 @@ import Testing
             == "DOWNTIME_COLLECTOR_URL=http://nas:8899\nDOWNTIME_TOKEN=dtm_x\nDOWNTIME_DEVICE=pi-1\n")
         #expect(plain.reporterDownload
             == "curl -fsS -o downtime-report.sh 'http://nas:8899/install/downtime-report.sh'")
-        #expect(plain.reporterRun.hasPrefix("env 'DOWNTIME_COLLECTOR_URL=http://nas:8899' 'DOWNTIME_TOKEN=dtm_x'"))
+        #expect(plain.reporterInstall == "sudo env 'DOWNTIME_COLLECTOR_URL=http://nas:8899' 'DOWNTIME_TOKEN=dtm_x' "
+            + "'DOWNTIME_DEVICE=pi-1' sh downtime-report.sh --install")
         let pinned = InstallLines(collectorURL: "https://nas:8899", device: "pi-1", token: "dtm_x", tls: true,
                                   pin: "sha256//abc=")
         #expect(pinned.agentEnv.contains("DOWNTIME_PIN_SHA256=sha256//abc=\n"))

@@ -83,13 +83,30 @@ import Testing
         let lines = reporter.split(separator: "\n").map(String.init)
         #expect(lines.count == 2 && lines[0].contains("\(url)/install/downtime-report.sh"))
 
-        // The page's two lines, as pasted on the device (here in a scratch home), the second in one-shot mode.
-        let home = data + "/device home"
+        // The page's two lines, as pasted on the device, installing under a scratch root (no systemctl, no sudo);
+        // then the installed script run as its unit does (its EnvironmentFile), in one-shot mode.
+        let home = data + "/device home", root = data + "/device root"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let run = try Self.sh("cd \(Self.quoted(home)) && \(lines[0]) && \(lines[1]) --once", env: ["HOME": home])
+        #expect(lines[1].hasPrefix("sudo env ") && lines[1].hasSuffix(" --install"))
+        let install = String(lines[1].dropFirst(5))
+        let run = try Self.sh("cd \(Self.quoted(home)) && \(lines[0]) && \(install)",
+                              env: ["DOWNTIME_INSTALL_ROOT": root])
         #expect(run.status == 0, "\(run.err)")
         let served = try String(contentsOfFile: home + "/downtime-report.sh", encoding: .utf8)
         #expect(served == (try String(contentsOfFile: ShellReporterTests.script, encoding: .utf8)))
+        let envFile = root + "/etc/downtime/report.env"
+        let mode = try FileManager.default.attributesOfItem(atPath: envFile)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try String(contentsOfFile: envFile, encoding: .utf8).contains("DOWNTIME_TOKEN=\(token)"))
+        let unit = try String(contentsOfFile: root + "/etc/systemd/system/downtime-report.service", encoding: .utf8)
+        #expect(unit.contains("ExecStart=/bin/sh /usr/local/bin/downtime-report.sh"))
+        let verified = try Binaries.run("/usr/bin/systemd-analyze",
+                                        ["verify", root + "/etc/systemd/system/downtime-report.service"])
+        #expect(verified.status == 0, "\(verified.out) \(verified.err)")
+        let service = try Self.sh("set -a && . \(Self.quoted(envFile)) && set +a && "
+                                  + "DOWNTIME_STATE_DIR=\(Self.quoted(home + "/state")) "
+                                  + "sh \(Self.quoted(root + "/usr/local/bin/downtime-report.sh")) --once")
+        #expect(service.status == 0, "\(service.err)")
         #expect(try status("sh-dev") == .up)
 
         #expect(try browse("POST", "/admin/devices/sh-dev/pause", form: ["csrf=\(csrf)"]).status == 303)

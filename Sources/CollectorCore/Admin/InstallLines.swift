@@ -5,8 +5,8 @@ public struct InstallLines: Sendable, Equatable {
     public var agentInstall: String
     /// Downloads the shell reporter from this collector.
     public var reporterDownload: String
-    /// Runs it (heartbeats every 10 s); `--once` in the same line, from cron, is its one-shot mode.
-    public var reporterRun: String
+    /// Installs it as a systemd service with the device's settings (the script's `--install`).
+    public var reporterInstall: String
 
     public static let reporterPath = "/install/downtime-report.sh"
 
@@ -31,6 +31,6 @@ public struct InstallLines: Sendable, Equatable {
             + "   # paste the lines above, then from a DowntimeMon checkout:\nsudo deploy/install.sh agent"
         reporterDownload = "curl -fsS\(curlTLS) -o downtime-report.sh '\(url)\(Self.reporterPath)'"
         let vars = (env.map { "'\($0)'" }).joined(separator: " ")
-        reporterRun = "env \(vars) DOWNTIME_STATE_DIR=\"$HOME/.downtime-report\" sh downtime-report.sh"
+        reporterInstall = "sudo env \(vars) sh downtime-report.sh --install"
     }
 }

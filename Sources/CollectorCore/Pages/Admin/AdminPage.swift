@@ -171,10 +171,12 @@ enum AdminPage {
                 w.element(.h2, text: "downtime-agent: /etc/downtime/agent.env")
                 w.element(.pre) { $0.element(.code, text: lines.agentEnv) }
                 w.element(.pre) { $0.element(.code, text: lines.agentInstall) }
-                w.element(.h2, text: "Shell reporter (curl and sh, no agent): download it, then run it")
-                w.element(.pre) { $0.element(.code, text: lines.reporterDownload + "\n" + lines.reporterRun) }
+                w.element(.h2, text: "Shell reporter (curl and sh, no agent): download it, then install it")
+                w.element(.pre) { $0.element(.code, text: lines.reporterDownload + "\n" + lines.reporterInstall) }
                 w.element(.p, [(.class, "mute")],
-                          text: "Add --once to the last line to run it from cron (one check and heartbeat per run).")
+                          text: "--install copies it to /usr/local/bin, its settings to /etc/downtime/report.env and "
+                            + "starts downtime-report.service. Without systemd, run the same line with --once "
+                            + "instead of --install from cron.")
             } else {
                 w.element(.p, [(.class, "err")],
                           text: "The Host header of this request is not a host name, so no collector URL is shown.")
