@@ -86,3 +86,8 @@ bench: bench-build
 # The full fleet: 10,000 devices for five minutes.
 bench-long: bench-build
 	Tests/bench/run.sh .build/release .build-static/release long
+
+# After a change to agent/downtime-report.sh: the copy the collector serves (AdminPagesTests compares them).
+.PHONY: reporter-embed
+reporter-embed:
+	python3 deploy/embed-reporter.py

@@ -16,7 +16,11 @@
 #                           the whole check (no CA needed), as `downtime-collector tls init` prints it
 #   DOWNTIME_BOOT_ID_FILE / DOWNTIME_UPTIME_FILE  (tests) default /proc/sys/kernel/random/boot_id, /proc/uptime
 #   DOWNTIME_SYSFS_ROOT     (tests) stands for / when reading the power flags and temperature, default /
-# Usage: downtime-report.sh [--once]   (--once: gap check, flush, one heartbeat, exit; for cron)
+#   DOWNTIME_INSTALL_ROOT   (tests) --install writes under this folder and runs no systemctl
+# Usage: downtime-report.sh [--once | --install]
+#   --once: gap check, flush, one heartbeat, exit; for cron
+#   --install (root): copies itself to /usr/local/bin, the settings above to /etc/downtime/report.env (0600)
+#     and starts downtime-report.service (systemd), which runs it from there
 set -u
 
 VERSION="sh-0.1.0"
@@ -51,6 +55,54 @@ if [ -n "$PIN" ]; then
 fi
 [ -z "$CA_FILE" ] || [ -r "$CA_FILE" ] || fail "DOWNTIME_CA_FILE $CA_FILE is not readable"
 case $PIN in ''|sha256//*) ;; *) fail "DOWNTIME_PIN_SHA256 must look like sha256//BASE64";; esac
+if [ "${1:-}" = "--install" ]; then
+    ROOT=${DOWNTIME_INSTALL_ROOT:-}
+    ROOT=${ROOT%/}
+    [ -n "$ROOT" ] || [ "$(id -u)" = 0 ] || fail "--install needs root (run it with sudo)"
+    mkdir -p "$ROOT/usr/local/bin" "$ROOT/etc/downtime" "$ROOT/etc/systemd/system" \
+        || fail "cannot create folders under $ROOT/"
+    cp "$0" "$ROOT/usr/local/bin/downtime-report.sh.new" && chmod 755 "$ROOT/usr/local/bin/downtime-report.sh.new" \
+        && mv -f "$ROOT/usr/local/bin/downtime-report.sh.new" "$ROOT/usr/local/bin/downtime-report.sh" \
+        || fail "cannot copy $0 to $ROOT/usr/local/bin"
+    # The token is a secret: the file is made unreadable to others before it is written.
+    ( umask 077
+      { echo "DOWNTIME_COLLECTOR_URL=$URL"; echo "DOWNTIME_TOKEN=$TOKEN"; echo "DOWNTIME_DEVICE=$DEVICE"
+        echo "DOWNTIME_INTERVAL=$INTERVAL"
+        [ -z "$CA_FILE" ] || echo "DOWNTIME_CA_FILE=$CA_FILE"
+        [ -z "$PIN" ] || echo "DOWNTIME_PIN_SHA256=$PIN"; } > "$ROOT/etc/downtime/report.env"
+    ) || fail "cannot write $ROOT/etc/downtime/report.env"
+    cat > "$ROOT/etc/systemd/system/downtime-report.service" <<'UNIT' || fail "cannot write the systemd unit"
+[Unit]
+Description=DowntimeMon shell reporter (heartbeats and outage reports to the collector)
+After=network-online.target time-sync.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+EnvironmentFile=/etc/downtime/report.env
+Environment=DOWNTIME_STATE_DIR=/var/lib/downtime-report
+ExecStart=/bin/sh /usr/local/bin/downtime-report.sh
+Restart=always
+RestartSec=2
+# Exit code 2 is a bad configuration: restarting cannot fix it.
+RestartPreventExitStatus=2
+TimeoutStopSec=20
+# No root needed: a throw-away user (systemd reads the 0600 settings file before dropping privileges).
+DynamicUser=yes
+NoNewPrivileges=yes
+StateDirectory=downtime-report
+StateDirectoryMode=0700
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+    if [ -z "$ROOT" ]; then
+        systemctl daemon-reload && systemctl enable --now downtime-report.service \
+            || fail "systemctl could not start downtime-report.service"
+    fi
+    log "installed $ROOT/usr/local/bin/downtime-report.sh, $ROOT/etc/downtime/report.env and downtime-report.service"
+    exit 0
+fi
 mkdir -p "$STATE_DIR/outbox" || fail "cannot create $STATE_DIR"
 STATE="$STATE_DIR/state"
 URL=${URL%/}

@@ -9,6 +9,6 @@ struct DowntimeCollector: AsyncParsableCommand {
         abstract: "DowntimeMon collector: stores device heartbeats and outages, serves the overview on :8899.",
         version: "0.1.0",
         subcommands: [Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self, MigrateStore.self,
-                      TLS.self],
+                      TLS.self, Admin.self],
         defaultSubcommand: Serve.self)
 }

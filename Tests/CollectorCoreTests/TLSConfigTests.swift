@@ -30,4 +30,14 @@ import Testing
             #expect(text.contains("page password") == password && text.contains("enrolment key") == key)
         }
     }
+
+    @Test func plainHTTPWarningNamesTheAdminPassword() {
+        let text = PlainHTTPWarning.text(host: "0.0.0.0", tls: false, pagePassword: false, enrollmentKey: false,
+                                         adminPassword: true)
+        #expect(text?.contains("the admin password (at login) and session and device tokens") == true)
+        #expect(PlainHTTPWarning.text(host: "0.0.0.0", tls: true, pagePassword: false, enrollmentKey: false,
+                                      adminPassword: true) == nil)
+        #expect(PlainHTTPWarning.text(host: "127.0.0.1", tls: false, pagePassword: false, enrollmentKey: false,
+                                      adminPassword: true) == nil)
+    }
 }

@@ -54,6 +54,15 @@ public struct DeviceAdmin: Sendable {
         return name
     }
 
+    /// Gives a device a new token and returns it (shown once); the old one stops working. A running server
+    /// learns it at once when the change is its own (`Collector.adminChanged`), else on its next sweep.
+    public func regenerateToken(device raw: String) async throws -> (name: String, token: String) {
+        let name = try Self.deviceName(raw)
+        let token = Tokens.generate()
+        guard try await store.setTokenHash(Tokens.hash(token), device: name) else { throw AdminError.noDevice(name) }
+        return (name, token)
+    }
+
     /// Sets the interval the collector expects from a device (1 to 86,400 s), or clears it with nil;
     /// returns its name.
     @discardableResult

@@ -66,6 +66,11 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     PingController(collector: collector, limits: limits).addRoutes(to: router)
     BadgeController(collector: collector).addRoutes(to: router)
     MetricsController(collector: collector).addRoutes(to: router)
+    InstallController().addRoutes(to: router)
+    // Admin is off (no /admin route at all) unless its password hash is configured.
+    if let hash = collector.config.adminPasswordHash {
+        AdminController(collector: collector, passwordHash: hash).addRoutes(to: router)
+    }
     routes.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

@@ -24,6 +24,8 @@ public struct CollectorConfig: Sendable {
     public var retentionDays: Int?
     /// Off (nil) unless configured: with it, pages, the read API, badges and metrics need it (HTTP Basic).
     public var pagePassword: String?
+    /// Off (nil) unless configured: the bcrypt hash of the admin password, which turns on the /admin pages.
+    public var adminPasswordHash: String?
     /// Notification channels.
     public var notifiers: [NotifierSpec] = []
     /// After a down message, how long bouncing stays quiet (one summary at its end).
@@ -89,6 +91,8 @@ public struct CollectorConfig: Sendable {
         case defaultInterval = "DOWNTIME_DEFAULT_INTERVAL"
         case retentionDays = "DOWNTIME_RETENTION_DAYS"
         case pagePassword = "DOWNTIME_PAGE_PASSWORD"
+        /// A bcrypt hash, as `downtime-collector admin set-password` prints it.
+        case adminPasswordHash = "DOWNTIME_ADMIN_PASSWORD_HASH"
         /// Channels separated by `;`, each as `NotifierSpec.parse` reads it.
         case notify = "DOWNTIME_NOTIFY"
         case notifyDampMinutes = "DOWNTIME_NOTIFY_DAMP_MINUTES"
@@ -196,6 +200,14 @@ public struct CollectorConfig: Sendable {
             config.retentionDays = days
         }
         if let p = merged[.pagePassword], !p.isEmpty { config.pagePassword = p }
+        if let hash = merged[.adminPasswordHash], !hash.isEmpty {
+            // The value itself is never repeated in the message: it is a password hash.
+            guard AdminPassword.isBcryptHash(hash) else {
+                throw ConfigError(key: name(.adminPasswordHash),
+                                  message: "must be a bcrypt hash as `downtime-collector admin set-password` prints it")
+            }
+            config.adminPasswordHash = hash
+        }
         if let channels = merged[.notify] {
             do {
                 config.notifiers = try channels.split(separator: ";")

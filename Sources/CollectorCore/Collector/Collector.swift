@@ -237,6 +237,14 @@ public final class Collector: Sendable {
         return added
     }
 
+    /// Takes a change the server itself made through `admin` (the browser's admin pages) into the fleet at once:
+    /// a new token works and an old one stops now, not at the next sweep.
+    public func adminChanged() async throws {
+        await fleet.load(try await store.allDevices(), now: time(), freshWindow: false)
+        await timelines.reset()
+        try await maintenance.reload(from: store)
+    }
+
     // MARK: background work
 
     /// Applies liveness at the current time and commits the resulting flips; reloads devices the CLI changed.

@@ -17,7 +17,7 @@ struct PagePasswordMiddleware: RouterMiddleware {
     /// Paths that never ask for the page password.
     static func isOpen(_ path: String) -> Bool {
         path == "/healthz" || path.hasPrefix("/ping/") || path == "/api/v1/heartbeat" || path == "/api/v1/events"
-            || path == "/api/v1/enroll"
+            || path == "/api/v1/enroll" || path == InstallLines.reporterPath
     }
 
     /// The password of an `Authorization: Basic base64(user:password)` header value.

@@ -42,6 +42,19 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// The whole seconds `key` must wait before `take` would allow it (at least 1), or nil: nothing is taken.
+    public func waiting(_ key: String) -> Int? {
+        let now = clock.now()
+        let limit = self.limit
+        return buckets.withLock { buckets in
+            guard let stored = buckets[key] else { return nil }
+            let b = Self.refilled(stored, now: now, limit: limit)
+            guard b.tokens < 1 else { return nil }
+            guard limit.perSecond > 0 else { return Int.max }
+            return max(1, Int(((1 - b.tokens) / limit.perSecond).rounded(.up)))
+        }
+    }
+
     /// Throws a 429 naming `field` when `key` is over its limit.
     func check(_ key: String, field: String? = nil) throws {
         if let wait = take(key) {

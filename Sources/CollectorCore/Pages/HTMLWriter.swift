@@ -3,7 +3,7 @@
 public struct HTMLWriter {
     public enum Tag: String, Sendable {
         case html, head, body, title, style, script, noscript, main, header, footer, section, nav, div, span, p, a, h1, h2
-        case table, thead, tbody, tr, th, td, form, label, code, small, strong, time, ul, li, details, summary
+        case table, thead, tbody, tr, th, td, form, label, code, small, strong, time, ul, li, details, summary, pre
         case svg, rect, g, text
         case meta, input, br
         var isVoid: Bool { self == .meta || self == .input || self == .br }

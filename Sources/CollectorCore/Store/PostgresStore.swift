@@ -327,6 +327,15 @@ public final class PostgresStore: SharedStore {
         }
     }
 
+    public func setTokenHash(_ hash: [UInt8], device: String) async throws -> Bool {
+        try await transaction { conn in
+            guard try await changed("UPDATE device SET token_hash = \(Data(hash)) WHERE name = \(device) RETURNING 1", conn) > 0
+            else { return false }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
     public func setTags(_ tags: [String], device: String) async throws -> Bool {
         try await transaction { conn in
             let set = try Self.bound(Self.sql.set(.tags), [tags.joined(separator: ","), device])

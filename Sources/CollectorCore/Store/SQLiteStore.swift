@@ -146,6 +146,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func setTokenHash(_ hash: [UInt8], device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE device SET token_hash = ? WHERE name = ?", arguments: [Data(hash), device])
+            return db.changesCount > 0
+        }
+    }
+
     public func setTags(_ tags: [String], device: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: Self.sql.set(.tags), arguments: [tags.joined(separator: ","), device])

@@ -36,7 +36,8 @@ struct Serve: AsyncParsableCommand {
             logger.warning("the TLS certificate \(tls.tls.certFile) expired at \(tls.tls.notValidAfter): agents will refuse it")
         }
         if let warning = PlainHTTPWarning.text(host: config.host, tls: tls != nil, pagePassword: config.pagePassword != nil,
-                                               enrollmentKey: config.enrollmentKey != nil) {
+                                               enrollmentKey: config.enrollmentKey != nil,
+                                               adminPassword: config.adminPasswordHash != nil) {
             logger.warning("\(warning)")
         }
         let store = try await cli { try await config.openStore() }

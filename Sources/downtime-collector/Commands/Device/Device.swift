@@ -1,8 +1,9 @@
 import ArgumentParser
 
-/// `device ...`: add, list, remove, pause, resume, interval, tag.
+/// `device ...`: add, list, remove, pause, resume, interval, tag, token.
 struct Device: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage devices.",
-        subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self])
+        subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self,
+                      Token.self])
 }

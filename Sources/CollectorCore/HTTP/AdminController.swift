@@ -1,0 +1,301 @@
+import DowntimeProtocol
+import Foundation
+import Hummingbird
+import Logging
+
+/// The admin pages (`/admin`), routed only when `DOWNTIME_ADMIN_PASSWORD_HASH` is set. Every change goes through
+/// `DeviceAdmin`, as the CLI's do, and reaches the live fleet at once (`Collector.adminChanged`). Every POST is
+/// checked, before anything changes, for a session, its own CSRF token and a request from this collector's pages.
+struct AdminController {
+    typealias Context = CollectorRequestContext
+    typealias Session = AdminSessions.Session
+    let collector: Collector
+    let passwordHash: String
+    let sessions: AdminSessions
+    /// Charged for each wrong password per client address; an address out of tries is refused before checking.
+    let loginFailures: RateLimiter
+
+    init(collector: Collector, passwordHash: String) {
+        self.collector = collector
+        self.passwordHash = passwordHash
+        sessions = AdminSessions(clock: collector.clock)
+        loginFailures = RateLimiter(collector.config.rateLimits.passwordFailuresPerAddress, clock: collector.clock)
+    }
+
+    var tls: Bool { collector.config.tlsCert != nil }
+    var admin: DeviceAdmin { collector.admin }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/admin/login") { request, _ in
+            if currentSession(request) != nil { return Self.redirect("/admin") }
+            return Self.page(AdminPage.login(error: nil))
+        }
+        router.post("/admin/login") { request, context in try await login(request, address: Self.address(context)) }
+        post("/admin/logout", router) { _, session, _, address in
+            sessions.end(session.id)
+            logAction(address, "logged out")
+            var response = Self.redirect("/admin/login")
+            response.headers[.setCookie] = AdminRequest.clearedCookie(secure: tls)
+            return response
+        }
+        get("/admin", router) { _, session in
+            let views = Dictionary(try await collector.deviceViews().map { ($0.name, $0) }) { a, _ in a }
+            let records = try await admin.devices()
+            return Self.page(AdminPage.devices(records, views: views, csrf: session.csrf))
+        }
+        post("/admin/devices", router) { request, session, form, address in
+            try await add(form, request: request, session: session, address: address)
+        }
+        getDevice("/admin/devices/{name}", router) { _, session, name in
+            guard let record = try await admin.devices().first(where: { $0.name == name }) else {
+                throw AdminError.noDevice(name)
+            }
+            let view = try await collector.deviceView(name)
+            return Self.page(AdminPage.device(record, view: view, csrf: session.csrf, notice: nil))
+        }
+        getDevice("/admin/devices/{name}/remove", router) { _, session, name in
+            try await requireDevice(name)
+            return Self.page(AdminPage.confirmRemove(name, csrf: session.csrf))
+        }
+        postDevice("/admin/devices/{name}/remove", router) { _, _, _, address, name in
+            try await admin.remove(name)
+            try await changed(address, "removed \(name)")
+            return Self.redirect("/admin")
+        }
+        for paused in [true, false] {
+            let path = RouterPath("/admin/devices/{name}/" + (paused ? "pause" : "resume"))
+            postDevice(path, router) { _, _, _, address, name in
+                try await admin.setPaused(paused, device: name)
+                try await changed(address, "\(paused ? "paused" : "resumed") \(name)")
+                return Self.redirect("/admin/devices/\(name)")
+            }
+        }
+        postDevice("/admin/devices/{name}/maintenance", router) { _, _, form, address, name in
+            try await requireDevice(name)
+            let window = try await admin.startMaintenance("device:\(name)", for: form["duration"] ?? "")
+            try await changed(address, "maintenance \(window.window.spec) (id \(window.id))")
+            return Self.redirect("/admin/devices/\(name)")
+        }
+        postDevice("/admin/devices/{name}/interval", router) { _, _, form, address, name in
+            let seconds = try Self.interval(form["seconds"])
+            try await admin.setInterval(seconds, device: name)
+            try await changed(address, "interval of \(name) " + (seconds.map { "\($0) s" } ?? "cleared"))
+            return Self.redirect("/admin/devices/\(name)")
+        }
+        postDevice("/admin/devices/{name}/tags", router) { _, _, form, address, name in
+            let tagged = try await admin.setTags(Self.words(form["tags"]), device: name)
+            try await changed(address, "tags of \(name): \(tagged.tags.joined(separator: " "))")
+            return Self.redirect("/admin/devices/\(name)")
+        }
+        postDevice("/admin/devices/{name}/token", router) { request, session, _, address, name in
+            let new = try await admin.regenerateToken(device: name)
+            try await changed(address, "new token for \(name)")
+            return Self.page(AdminPage.token(device: name, token: new.token, lines: lines(request, name, new.token),
+                                             added: false, csrf: session.csrf))
+        }
+    }
+
+    // MARK: actions
+
+    private func login(_ request: Request, address: String) async throws -> Response {
+        guard Self.sameOrigin(request) else { return Self.refusedOrigin() }
+        if let wait = loginFailures.waiting(address) { return Self.tooMany(wait) }
+        let form = try await Self.form(request)
+        guard let form else { return Self.badForm() }
+        guard try await AdminPassword.verify(form["password"] ?? "", hash: passwordHash) else {
+            collector.logger.notice("admin: wrong password from \(address)")
+            if let wait = loginFailures.take(address) { return Self.tooMany(wait) }
+            return Self.page(AdminPage.login(error: "Wrong password."), status: .unauthorized)
+        }
+        let session = sessions.start()
+        logAction(address, "logged in")
+        var response = Self.redirect("/admin")
+        response.headers[.setCookie] = AdminRequest.sessionCookie(session.id, secure: tls)
+        return response
+    }
+
+    /// Adds a device with its tags and interval; when those are refused, the device is removed again.
+    private func add(_ form: [String: String], request: Request, session: Session, address: String) async throws
+        -> Response
+    {
+        let interval = try Self.interval(form["interval"])
+        let added = try await collector.addDevice(form["name"] ?? "")
+        let name = added.record.name
+        do {
+            let tags = Self.words(form["tags"])
+            if !tags.isEmpty { try await admin.setTags(tags, device: name) }
+            if let interval { try await admin.setInterval(interval, device: name) }
+        } catch {
+            try await admin.remove(name)
+            try await collector.adminChanged()
+            throw error
+        }
+        try await changed(address, "added \(name)")
+        return Self.page(AdminPage.token(device: name, token: added.token, lines: lines(request, name, added.token),
+                                         added: true, csrf: session.csrf))
+    }
+
+    /// The reporter lines for the collector as this browser reached it; nil for a Host header that is no host.
+    private func lines(_ request: Request, _ device: String, _ token: String) -> InstallLines? {
+        guard let url = AdminRequest.collectorURL(host: request.head.authority, tls: tls) else {
+            return nil
+        }
+        // The pin is read from the key as served now (openssl, once per shown token).
+        let pin = tls ? collector.config.tlsKey.flatMap { try? CertificateMaker.pin(ofKey: $0) } : nil
+        return InstallLines(collectorURL: url, device: device, token: token, tls: tls, pin: pin)
+    }
+
+    private func requireDevice(_ name: String) async throws {
+        guard try await admin.devices().contains(where: { $0.name == name }) else { throw AdminError.noDevice(name) }
+    }
+
+    /// A change made: into the live fleet now, and one log line with the address it came from.
+    private func changed(_ address: String, _ what: String) async throws {
+        try await collector.adminChanged()
+        logAction(address, what)
+    }
+
+    private func logAction(_ address: String, _ what: String) {
+        collector.logger.notice("admin from \(address): \(what)")
+    }
+
+    // MARK: guards
+
+    private func currentSession(_ request: Request) -> Session? {
+        sessions.session(AdminRequest.sessionID(cookie: request.headers[.cookie]))
+    }
+
+    /// A page for a logged-in admin; anyone else is sent to the login form.
+    private func get(_ path: RouterPath, _ router: Router<Context>,
+                     _ body: @escaping @Sendable (Request, Session) async throws -> Response) {
+        router.get(path) { request, _ in
+            guard let session = currentSession(request) else { return Self.redirect("/admin/login") }
+            return try await Self.answering { try await body(request, session) }
+        }
+    }
+
+    /// A page about the device named in the path.
+    private func getDevice(_ path: RouterPath, _ router: Router<Context>,
+                           _ body: @escaping @Sendable (Request, Session, String) async throws -> Response) {
+        router.get(path) { request, context in
+            guard let session = currentSession(request) else { return Self.redirect("/admin/login") }
+            return try await Self.answering { try await body(request, session, try Self.deviceName(context)) }
+        }
+    }
+
+    /// A change: refused before anything happens without a session, its CSRF token and this collector's origin.
+    private func post(_ path: RouterPath, _ router: Router<Context>,
+                      _ body: @escaping @Sendable (Request, Session, [String: String], String) async throws
+                          -> Response) {
+        router.post(path) { request, context in
+            try await checked(request, context) { session, form, address in
+                try await body(request, session, form, address)
+            }
+        }
+    }
+
+    /// A change to the device named in the path.
+    private func postDevice(
+        _ path: RouterPath, _ router: Router<Context>,
+        _ body: @escaping @Sendable (Request, Session, [String: String], String, String) async throws -> Response
+    ) {
+        router.post(path) { request, context in
+            try await checked(request, context) { session, form, address in
+                try await body(request, session, form, address, try Self.deviceName(context))
+            }
+        }
+    }
+
+    private func checked(_ request: Request, _ context: Context,
+                         _ body: (Session, [String: String], String) async throws -> Response) async throws
+        -> Response
+    {
+        let address = Self.address(context)
+        guard let session = currentSession(request) else {
+            return Self.page(AdminPage.problem("Log in first", "Your admin session ended; log in again.",
+                                               back: "/admin/login"), status: .unauthorized)
+        }
+        guard Self.sameOrigin(request) else {
+            collector.logger.notice("admin: form from another origin refused, from \(address)")
+            return Self.refusedOrigin()
+        }
+        guard let form = try await Self.form(request) else { return Self.badForm() }
+        guard AdminSessions.csrfMatches(form["csrf"], session) else {
+            collector.logger.notice("admin: form without its session's CSRF token refused, from \(address)")
+            return Self.page(AdminPage.problem("Refused", "This form is out of date or not from this session; "
+                                               + "reload the page and try again.", back: "/admin"), status: .forbidden)
+        }
+        return try await Self.answering { try await body(session, form, address) }
+    }
+
+    // MARK: answers
+
+    static func address(_ context: Context) -> String { context.clientAddress ?? "unknown" }
+
+    static func sameOrigin(_ request: Request) -> Bool {
+        AdminRequest.isSameOrigin(origin: request.headers[.origin], referer: request.headers[.referer],
+                                  host: request.head.authority)
+    }
+
+    static func deviceName(_ context: Context) throws -> String {
+        try DeviceAdmin.deviceName(context.parameters.get("name") ?? "")
+    }
+
+    /// The fields of a form body; nil when it is not a form or too large.
+    static func form(_ request: Request) async throws -> [String: String]? {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+            == "application/x-www-form-urlencoded" else { return nil }
+        guard let buffer = try? await request.body.collect(upTo: 16 * 1024) else { return nil }
+        return AdminRequest.form(String(buffer: buffer))
+    }
+
+    /// Runs a handler, turning a refused change into a page: 404 for what does not exist, else 400.
+    static func answering(_ body: () async throws -> Response) async throws -> Response {
+        do { return try await body() } catch let error as AdminError {
+            let title = error.isNotFound ? "Not found" : "Not done"
+            return page(AdminPage.problem(title, error.description, back: "/admin"),
+                        status: error.isNotFound ? .notFound : .badRequest)
+        }
+    }
+
+    /// The seconds of an interval field; nil for an empty one.
+    static func interval(_ text: String?) throws -> Int? {
+        let text = (text ?? "").trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return nil }
+        guard let seconds = Int(text) else { throw AdminError.invalidInterval }
+        return seconds
+    }
+
+    /// Tags as typed: separated by spaces or commas.
+    static func words(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+    }
+
+    static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        // Never cached: a page may show a token once.
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    static func refusedOrigin() -> Response {
+        page(AdminPage.problem("Refused", "This form was not sent from this collector's own pages.", back: "/admin"),
+             status: .forbidden)
+    }
+
+    static func badForm() -> Response {
+        page(AdminPage.problem("Bad form", "Send the form as application/x-www-form-urlencoded, at most 16 KiB.",
+                               back: "/admin"), status: .badRequest)
+    }
+
+    static func tooMany(_ wait: Int) -> Response {
+        var response = page(AdminPage.problem("Too many tries", "Too many wrong passwords; retry in \(wait) s.",
+                                              back: "/admin/login"), status: .tooManyRequests)
+        response.headers[.retryAfter] = String(wait)
+        return response
+    }
+}
