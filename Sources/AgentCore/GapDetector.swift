@@ -5,63 +5,6 @@ import Foundation
 #endif
 import DowntimeProtocol
 
-/// The timing knobs gap detection depends on.
-public struct GapPolicy: Sendable, Equatable {
-    /// Heartbeat interval, seconds.
-    public var interval: Double
-    /// How often the state file is written, seconds: the granularity of `last_alive`.
-    public var persistInterval: Double
-    /// Slack for scheduling and slow disks before a gap counts, seconds.
-    public var tolerance: Double
-    /// Wall-clock versus monotonic difference that counts as a clock jump, seconds.
-    public var jumpThreshold: Double
-
-    public init(interval: Double, persistInterval: Double, tolerance: Double = 2, jumpThreshold: Double = 2) {
-        self.interval = interval
-        self.persistInterval = persistInterval
-        self.tolerance = tolerance
-        self.jumpThreshold = jumpThreshold
-    }
-
-    /// A same-boot gap longer than this means the agent was not running. `last_alive_uptime` is up
-    /// to one persist interval old even after a 1 s restart, so that interval is part of it.
-    public var stoppedThreshold: Double { max(interval, persistInterval) + tolerance }
-
-    /// Whether the tick `sinceLastPersist` seconds after the last state write writes again. Ticks wake a
-    /// little late by varying amounts; with a strict `>= persistInterval` every other write slipped a
-    /// whole tick (70 s instead of 60), so the tick nearest the interval writes.
-    public func persistDue(sinceLastPersist: Double) -> Bool {
-        sinceLastPersist >= persistInterval - min(interval, persistInterval) / 2
-    }
-}
-
-/// What the agent concluded at start-up.
-public enum StartFinding: Sendable, Equatable {
-    case firstRun
-    case unreadableState
-    /// Same boot, agent restarted within the threshold, or stopped cleanly: nothing to report.
-    case agentRestarted
-    case agentStopped
-    case rebooted(clean: Bool)
-}
-
-/// The start-up decision: what happened, the outage to report (if any) and a line for the log.
-public struct StartDecision: Sendable, Equatable {
-    public var finding: StartFinding
-    public var outage: OutageReport?
-    public var message: String
-    /// The outage event's id, derived from the state it was found in: if the agent dies before its
-    /// fresh state is on disk, the next start finds the same outage under the same id, and the
-    /// collector stores it once.
-    public var outageID: UUID?
-
-    init(finding: StartFinding, outage: OutageReport?, message: String) {
-        self.finding = finding
-        self.outage = outage
-        self.message = message
-    }
-}
-
 /// Pure gap detection (docs/DESIGN.md): previous state + facts now → findings. No I/O, no clock.
 public enum GapDetector {
     public static func onStart(previous: StateLoad, facts: BootSnapshot, policy: GapPolicy) -> StartDecision {
@@ -182,30 +125,5 @@ public enum GapDetector {
         if wholeSeconds < 120 { return "\(wholeSeconds) s" }
         if wholeSeconds < 7200 { return "\(wholeSeconds / 60) min \(wholeSeconds % 60) s" }
         return "\(wholeSeconds / 3600) h \(wholeSeconds / 60 % 60) min"
-    }
-}
-
-/// Name-based event ids: the same finding always gets the same UUID (version 8, FNV-1a based;
-/// unique enough for idempotency, not meant to be secret).
-public enum DerivedID {
-    public static func uuid(_ name: String) -> UUID {
-        func fnv(_ seed: UInt64) -> UInt64 {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-            for byte in name.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-            return hash
-        }
-        let hi = fnv(0x6477_6d2d_6964_0001), lo = fnv(0x6477_6d2d_6964_0002)
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<8 {
-            bytes[i] = UInt8(truncatingIfNeeded: hi >> (56 - 8 * UInt64(i)))
-            bytes[8 + i] = UInt8(truncatingIfNeeded: lo >> (56 - 8 * UInt64(i)))
-        }
-        bytes[6] = (bytes[6] & 0x0f) | 0x80  // version 8
-        bytes[8] = (bytes[8] & 0x3f) | 0x80  // RFC 4122 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }

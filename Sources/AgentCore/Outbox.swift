@@ -6,17 +6,6 @@ import Foundation
 import DowntimeProtocol
 import Glibc
 
-/// How big the outbox may grow before it drops events.
-public struct OutboxLimits: Sendable, Equatable {
-    public var maxCount: Int
-    public var maxBytes: Int
-
-    public init(maxCount: Int = 10_000, maxBytes: Int = 8 << 20) {
-        self.maxCount = maxCount
-        self.maxBytes = maxBytes
-    }
-}
-
 /// Durable spool of events not yet acknowledged by the collector (docs/DESIGN.md, "Outbox").
 ///
 /// One file per event, named by a sequence number, written temp + fsync + rename + fsync-dir:
@@ -346,40 +335,5 @@ public final class Outbox {
         var event = record.event
         event.at = Date(timeIntervalSince1970: record.observedAt)
         return Entry(seq: 0, event: event, bootID: record.bootID, uptime: record.uptime, size: bytes.count)
-    }
-}
-
-/// Exponential backoff with jitter, 1 s up to 5 min, on an injected clock and random source.
-public struct Backoff {
-    public var base: Double
-    public var cap: Double
-    public private(set) var failures = 0
-    /// Monotonic time before which no retry is made.
-    public private(set) var notBefore: Double = 0
-    private let random: () -> Double
-
-    /// `random` returns values in 0..<1.
-    public init(base: Double = 1, cap: Double = 300, random: @escaping () -> Double = { Double.random(in: 0..<1) }) {
-        self.base = base
-        self.cap = cap
-        self.random = random
-    }
-
-    public func ready(at monotonic: Double) -> Bool { monotonic >= notBefore }
-
-    /// Records a failure at `monotonic` and returns the delay until the next try.
-    @discardableResult
-    public mutating func failed(at monotonic: Double) -> Double {
-        failures += 1
-        let raw = min(cap, base * Double(1 << min(failures - 1, 30)))
-        // ±25 % spreads agents that all lost the collector at once.
-        let delay = min(cap, raw * (0.75 + 0.5 * random()))
-        notBefore = monotonic + delay
-        return delay
-    }
-
-    public mutating func succeeded() {
-        failures = 0
-        notBefore = 0
     }
 }
