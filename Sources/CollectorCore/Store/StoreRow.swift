@@ -14,12 +14,6 @@ protocol StoreRow {
     func data(_ column: String) throws -> Data?
 }
 
-/// A column the mapping needs was NULL or absent: a schema the code does not know.
-struct MissingColumn: Error, CustomStringConvertible {
-    var column: String
-    var description: String { "the stored row has no value in column \(column)" }
-}
-
 extension StoreRow {
     fileprivate func required<T>(_ value: T?, _ column: String) throws -> T {
         guard let value else { throw MissingColumn(column: column) }
