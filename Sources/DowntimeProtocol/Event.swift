@@ -4,95 +4,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Why a device was down, as the agent (or the collector's merge) explains it.
-public enum OutageCause: String, Codable, Sendable, CaseIterable {
-    case powerLoss = "power_loss"
-    case cleanReboot = "clean_reboot"
-    case agentStopped = "agent_stopped"
-    case suspend
-    case network
-    case unknown
-
-    /// The words shown to people.
-    public var label: String {
-        switch self {
-        case .powerLoss: "power loss or crash"
-        case .cleanReboot: "clean reboot"
-        case .agentStopped: "agent stopped"
-        case .suspend: "suspended"
-        case .network: "network"
-        case .unknown: "unknown"
-        }
-    }
-}
-
-/// An outage the agent found by gap detection.
-public struct OutageReport: Sendable, Hashable {
-    public var cause: OutageCause
-    /// Last time the device was known alive; absent only for `unknown`.
-    public var start: Date?
-    /// When the device was back; absent while the agent's clock is unsynced (then `uptimeS` is given).
-    public var end: Date?
-    public var durationS: Double?
-    /// How far `start` may be off (the persist interval), in seconds.
-    public var precisionS: Double
-    public var clockSynced: Bool
-    /// Seconds since boot when reported; lets the collector anchor `end` with its own clock.
-    public var uptimeS: Double?
-    /// Power evidence from the boot that ended: the last time the agent saw the device's firmware report
-    /// under-voltage (or throttling). Absent when it saw none or cannot tell (not a Pi, an older agent).
-    public var underVoltageSeen: Date?
-    public var throttledSeen: Date?
-
-    public init(cause: OutageCause, start: Date?, end: Date?, durationS: Double?, precisionS: Double,
-                clockSynced: Bool, uptimeS: Double? = nil, underVoltageSeen: Date? = nil, throttledSeen: Date? = nil) {
-        self.cause = cause
-        self.start = start
-        self.end = end
-        self.durationS = durationS
-        self.precisionS = precisionS
-        self.clockSynced = clockSynced
-        self.uptimeS = uptimeS
-        self.underVoltageSeen = underVoltageSeen
-        self.throttledSeen = throttledSeen
-    }
-
-    /// "under-voltage last seen 40 s before the last-alive time", or nil without evidence.
-    public var powerEvidence: String? {
-        var parts: [String] = []
-        for (what, seen) in [("under-voltage", underVoltageSeen), ("throttling", throttledSeen)] {
-            guard let seen else { continue }
-            guard let start else {
-                parts.append("\(what) last seen at \(WireTime.format(seen))")
-                continue
-            }
-            let before = start.timeIntervalSince(seen)
-            let words = before < 120 ? "\(max(0, Int(before.rounded()))) s" : "\(Int((before / 60).rounded())) min"
-            parts.append("\(what) last seen \(words) before the last-alive time")
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: ", ")
-    }
-}
-
-/// A liveness state change recorded by the collector.
-public struct FlipRecord: Sendable, Hashable {
-    public var from: DeviceStatus
-    public var to: DeviceStatus
-    public var reason: String
-    public init(from: DeviceStatus, to: DeviceStatus, reason: String) {
-        self.from = from
-        self.to = to
-        self.reason = reason
-    }
-
-    /// A status as a flip row spells it. The collector only ever wrote `DeviceStatus` values; any other
-    /// text (a hand-edited or future row) reads as `late`, the one status never recorded, which shapes no
-    /// period, notification or retention rule: what the text compared as before statuses were typed.
-    public static func status(_ text: String) -> DeviceStatus {
-        DeviceStatus(rawValue: text) ?? .late
-    }
-}
-
 /// One entry of a device's log: an event the agent posted, or a record the collector made.
 public struct Event: Codable, Sendable, Hashable, Identifiable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -310,38 +221,6 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             try c.encode(f.to.rawValue, forKey: .to)
             try c.encode(f.reason, forKey: .reason)
         }
-    }
-}
-
-/// `POST /api/v1/events` body: a batch of events, at most `EventBatch.maxEvents`.
-public struct EventBatch: Codable, Sendable, Equatable {
-    public static let maxEvents = 500
-    public var events: [Event]
-
-    enum CodingKeys: String, CodingKey { case events }
-
-    public init(events: [Event]) { self.events = events }
-
-    public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(["events"])
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        events = try c.decode([Event].self, forKey: .events)
-        guard !events.isEmpty, events.count <= Self.maxEvents else {
-            throw WireValidationError(field: "events", "must hold 1 to \(Self.maxEvents) events")
-        }
-    }
-}
-
-/// The answer to an event batch: the ids now safely stored (including ones stored before).
-public struct EventBatchReply: Codable, Sendable, Equatable {
-    public var accepted: [UUID]
-    public init(accepted: [UUID]) { self.accepted = accepted }
-
-    enum CodingKeys: String, CodingKey { case accepted }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(accepted.map(\.wireString), forKey: .accepted)
     }
 }
 

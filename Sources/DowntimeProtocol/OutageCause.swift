@@ -1,0 +1,27 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Why a device was down, as the agent (or the collector's merge) explains it.
+public enum OutageCause: String, Codable, Sendable, CaseIterable {
+    case powerLoss = "power_loss"
+    case cleanReboot = "clean_reboot"
+    case agentStopped = "agent_stopped"
+    case suspend
+    case network
+    case unknown
+
+    /// The words shown to people.
+    public var label: String {
+        switch self {
+        case .powerLoss: "power loss or crash"
+        case .cleanReboot: "clean reboot"
+        case .agentStopped: "agent stopped"
+        case .suspend: "suspended"
+        case .network: "network"
+        case .unknown: "unknown"
+        }
+    }
+}
