@@ -22,6 +22,7 @@ struct CollectorService: Service {
                     // The deadline is on the monotonic clock, so is the wait.
                     delay = SweepSchedule.delay(nextDown: nextDown, now: c.time().steady, every: c.config.sweepInterval)
                     await c.notifyTick()
+                    await c.tellShownChanges()
                     if ContinuousClock.now - lastFlush >= .seconds(c.config.flushInterval) {
                         lastFlush = .now
                         try await c.flush()
@@ -40,6 +41,8 @@ struct CollectorService: Service {
                 }
             }
         }
+        // Open event streams end, or the server's graceful stop would wait on them.
+        c.changes.close()
         try await c.flush()
         await c.leader.release()
     }
@@ -62,6 +65,8 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     let api = router.group("api/v1")
     IngestController(collector: collector, limits: limits).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
+    let keepAlive = Duration.milliseconds(Int64(collector.config.streamKeepAlive * 1000))
+    StreamController(collector: collector, keepAlive: keepAlive).addRoutes(to: api)
     WebController(collector: collector).addRoutes(to: router)
     PingController(collector: collector, limits: limits).addRoutes(to: router)
     BadgeController(collector: collector).addRoutes(to: router)

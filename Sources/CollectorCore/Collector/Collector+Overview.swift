@@ -48,6 +48,13 @@ extension Collector {
         return DeviceList(devices: views, next: rest.count > limit ? views.last?.name : nil)
     }
 
+    /// Tells open streams the statuses liveness changed without recording a flip (late, maintenance, ...);
+    /// run after each sweep, and only while a stream is open.
+    public func tellShownChanges() async {
+        guard changes.subscriberCount > 0 else { return }
+        changes.observe(await fleet.statuses(), at: clock.now())
+    }
+
     private func timelineRows(now: Date) async throws -> [String: [StoredEvent]] {
         let store = self.store
         return try await timelines.all(now: now) { try await store.timelineEvents(since: $0, device: nil) }

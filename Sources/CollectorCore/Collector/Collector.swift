@@ -20,6 +20,8 @@ public final class Collector: Sendable {
     let timelines = TimelineCache()
     /// Nil when no channel is configured.
     public let notifier: Notifier?
+    /// The flips this collector records, for open event streams (the overview's live changes).
+    public let changes: ChangeFeed
     let logger: Logger
     private let externalMark: Mutex<Int>
     private let maintenance: Mutex<MaintenancePlan>
@@ -56,6 +58,7 @@ public final class Collector: Sendable {
             planner: NotificationPlanner(damp: config.notifyDamp, groupWindow: config.notifyGroupWindow, settle: config.notifySettle),
             store: store, logger: logger)
         self.logger = logger
+        self.changes = ChangeFeed(run: ChangeFeed.runID(startedAt: startedAt))
         self.shared = store as? any SharedStore
         self.leader = shared?.makeLeaderLock(logger: logger) ?? SoleLeader()
         self.lead = Mutex(Lead(leading: shared == nil))
@@ -372,6 +375,7 @@ public final class Collector: Sendable {
         }
         guard !flips.isEmpty else { return }
         await timelines.add(flips.map(\.event), receivedAt: clock.now())
+        changes.publish(flips)
         if tellNow { await notifier?.observe(flips, now: clock.now()) }
         for f in flips { logger.notice("\(f.device): \(f.describe)") }
     }
