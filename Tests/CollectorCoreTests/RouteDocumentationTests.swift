@@ -63,7 +63,8 @@ enum OpenAPIDocument {
         _ = try await h.addDevice("pi-1")
         let documented = try OpenAPIDocument.operations()
         try await h.test { client in
-            for op in documented.sorted() {
+            // The event stream never ends (StreamTests reads it over a socket).
+            for op in documented.sorted() where op != "GET /api/v1/stream" {
                 let parts = op.split(separator: " ")
                 let uri = String(parts[1]).replacingOccurrences(of: "{name}", with: "pi-1")
                 let method: HTTPRequest.Method = parts[0] == "POST" ? .post : .get

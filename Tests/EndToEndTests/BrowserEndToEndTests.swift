@@ -17,7 +17,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let r = try Binaries.run("/usr/bin/chromium", [
             "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--user-data-dir=\(profile)", "--virtual-time-budget=3000",
+            "--user-data-dir=\(profile)", "--timeout=5000",
         ] + args)
         #expect(r.status == 0, "chromium: \(r.err)")
         return r.out

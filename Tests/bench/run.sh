@@ -29,6 +29,7 @@ else
   run "outage accuracy" 300 python3 "$here/accuracy.py" --bin "$bin"
   run "cold start" 1800 python3 "$here/coldstart.py" --bin "$bin"
   run "page" 600 "$bin/downtime-bench" page
+  run "overview at 10,000 devices" 900 python3 "$here/overview.py" --bin "$bin"
 fi
 echo
 echo "=== summary ($mode)"

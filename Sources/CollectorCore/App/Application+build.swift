@@ -22,6 +22,7 @@ struct CollectorService: Service {
                     delay = SweepSchedule.delay(nextDown: nextDown, now: collector.time().steady,
                                                 every: collector.config.sweepInterval)
                     await collector.notifications.tick()
+                    await collector.tellShownChanges()
                     if ContinuousClock.now - lastFlush >= .seconds(collector.config.flushInterval) {
                         lastFlush = .now
                         try await collector.flush()
@@ -40,6 +41,8 @@ struct CollectorService: Service {
                 }
             }
         }
+        // Open event streams end, or the server's graceful stop would wait on them.
+        collector.changes.close()
         try await collector.flush()
         await collector.leadership.release()
     }
@@ -62,6 +65,8 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     let api = router.group("api/v1")
     IngestController(collector: collector, limits: limits).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
+    let keepAlive = Duration.milliseconds(Int64(collector.config.streamKeepAlive * 1000))
+    StreamController(collector: collector, keepAlive: keepAlive).addRoutes(to: api)
     WebController(collector: collector).addRoutes(to: router)
     PingController(collector: collector, limits: limits).addRoutes(to: router)
     BadgeController(collector: collector).addRoutes(to: router)

@@ -20,6 +20,8 @@ public struct CollectorConfig: Sendable {
     public var rateLimits = RateLimits()
     /// A connection that sends nothing (between requests or inside one) for this long is closed.
     public var idleTimeout: TimeInterval = 30
+    /// Seconds between the comment lines of a quiet event stream (`GET /api/v1/stream`).
+    public var streamKeepAlive: TimeInterval = 20
     /// Days of log kept; nil keeps everything (events are small). Daily figures are kept forever.
     public var retentionDays: Int?
     /// Off (nil) unless configured: with it, pages, the read API, badges and metrics need it (HTTP Basic).

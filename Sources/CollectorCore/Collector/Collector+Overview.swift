@@ -19,4 +19,11 @@ extension Collector {
     public func devicePage(after: String?, limit: Int) async throws -> DeviceList {
         try await reader.devicePage(after: after, limit: limit)
     }
+
+    /// Tells open streams the statuses liveness changed without recording a flip (late, maintenance, ...);
+    /// run after each sweep, and only while a stream is open.
+    public func tellShownChanges() async {
+        guard changes.subscriberCount > 0 else { return }
+        changes.observe(await fleet.statuses(), at: clock.now())
+    }
 }

@@ -23,6 +23,8 @@ public final class Collector: Sendable {
     let fleet: Fleet
     let timelines = TimelineCache()
     let maintenance: MaintenanceSchedule
+    /// The flips this collector records, for open event streams (the overview's live changes).
+    public let changes: ChangeFeed
     let logger: Logger
     private let externalMark: Mutex<Int>
     public let leadership: Leadership
@@ -46,6 +48,7 @@ public final class Collector: Sendable {
         self.fleet = Fleet(policy: config.policy, defaultInterval: config.defaultInterval)
         self.maintenance = MaintenanceSchedule(configured: config.maintenance)
         self.logger = logger
+        self.changes = ChangeFeed(run: ChangeFeed.runID(startedAt: startedAt))
         self.externalMark = Mutex(mark)
         self.leadership = Leadership(store: store, logger: logger)
         self.reader = DeviceReader(store: store, fleet: fleet, timelines: timelines, maintenance: maintenance,
@@ -319,6 +322,7 @@ public final class Collector: Sendable {
         notifications.settle(proposed, recorded: flips)
         guard !flips.isEmpty else { return }
         await timelines.add(flips.map(\.event), receivedAt: clock.now())
+        changes.publish(flips)
         if tellNow { await notifications.tell(flips) }
         for flip in flips { logger.notice("\(flip.device): \(flip.describe)") }
     }

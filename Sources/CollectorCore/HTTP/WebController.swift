@@ -11,9 +11,11 @@ struct WebController<Context: RequestContext> {
         router.get("/") { request, _ in
             let q = request.uri.queryParameters
             let query = try OverviewQuery.parse(q: q.get("q"), status: q.get("status"), tag: q.get("tag"), cursor: q.get("cursor"))
+            // Taken before the model: a flip recorded meanwhile is replayed to the page's stream.
+            let feed = collector.changes.position
             let (model, details) = try await collector.overview(query)
             let page = OverviewPage.render(model, details: details, now: collector.clock.now(), query: query,
-                                           collector: collector.health.snapshot())
+                                           collector: collector.health.snapshot(), feed: feed)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/healthz") { _, _ in

@@ -245,6 +245,11 @@ actor Fleet {
         entries.values.map { LiveDevice(record: $0.record, status: $0.live) }
     }
 
+    /// Every device's status as liveness shows it now (cheaper than a snapshot: no records copied).
+    func statuses() -> [String: DeviceStatus] {
+        entries.mapValues(\.live)
+    }
+
     func live(_ name: String) -> LiveDevice? {
         entries[name].map { LiveDevice(record: $0.record, status: $0.live) }
     }

@@ -15,7 +15,7 @@ public struct HTMLWriter {
         case xmlns, viewBox, width, height, x, y, fill, preserveAspectRatio
         case fontFamily = "font-family", fontSize = "font-size", textAnchor = "text-anchor"
         case dataName = "data-name", dataTags = "data-tags", dataStatus = "data-status", dataRel = "data-rel"
-        case dataComplete = "data-complete", rel
+        case dataComplete = "data-complete", dataFeed = "data-feed", rel
     }
 
     public private(set) var bytes: [UInt8] = []

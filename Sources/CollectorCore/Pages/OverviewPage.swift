@@ -19,8 +19,9 @@ public enum OverviewPage {
     }
 
     /// The page of `model`; `details` holds a detail for each row the model shows (and only those need one).
+    /// `feed` is the change feed's position when the model was read: the page's script follows the stream from there.
     public static func render(_ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
-                              collector: CollectorHealth.Snapshot? = nil) -> String {
+                              collector: CollectorHealth.Snapshot? = nil, feed: String? = nil) -> String {
         PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
                 w.element(.h1, text: "DowntimeMon")
@@ -29,7 +30,9 @@ public enum OverviewPage {
                                        (.placeholder, "Filter: name, tag or status"), (.ariaLabel, "Filter devices")])
                 }
             }
-            w.element(.main, [(.dataComplete, model.complete ? "1" : "0")]) { w in
+            var attrs: [(HTMLWriter.Attr, String)] = [(.dataComplete, model.complete ? "1" : "0")]
+            if let feed { attrs.append((.dataFeed, feed)) }
+            w.element(.main, attrs) { w in
                 if let collector { CollectorNotice.render(&w, collector, now: now) }
                 w.element(.p, [(.class, "sum")], text: summary(model.counts))
                 if model.counts.total == 0 {

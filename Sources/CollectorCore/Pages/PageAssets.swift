@@ -32,7 +32,8 @@ enum PageAssets {
         .cnote{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--late);border-radius:.4rem;\
         padding:.5rem .8rem;margin:.4rem 0}.cnote.bad{border-left-color:var(--down)}
         .stale .sum::after{content:" · connection lost, showing the last data";color:var(--down)}
-        nav.counts{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:.2rem 0 .6rem}        nav.counts a.st{text-decoration:none;min-width:0;padding:.15em .7em}.pager{color:var(--mute)}
+        nav.counts{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:.2rem 0 .6rem}\
+        nav.counts a.st{text-decoration:none;min-width:0;padding:.15em .7em}.pager{color:var(--mute)}
         table.tags{width:auto;min-width:min(100%,36rem)}
         @media (max-width:720px){thead{display:none}table.devs,.devs tbody,.devs tr,.devs td{display:block}\
         .devs tr{border:1px solid var(--line);border-radius:.5rem;margin:.6rem 0;padding:.4rem .5rem}\
@@ -43,7 +44,9 @@ enum PageAssets {
         .devs .num{text-align:left}.facts th{width:auto}}
         """
 
-    /// Local times, relative ages, the filter, and a refresh of `<main>` every 5 s (the page works without it).
+    /// Local times, relative ages, the filter, and live changes: a page with a feed position (`<main data-feed>`,
+    /// the overview) follows the collector's event stream, updates a shown row at once and re-reads `<main>` (at
+    /// most every 2 s); other pages re-read `<main>` every 5 s. The page works without any of it.
     static let script: StaticString = """
         (function(){
         var q=document.querySelector('input[name=q]');
@@ -61,7 +64,22 @@ enum PageAssets {
         function complete(){var m=document.querySelector('main');return m&&m.dataset.complete==='1';}
         if(q){q.addEventListener('input',filter);document.querySelector('form[role=search]').addEventListener('submit',\
         function(e){if(complete()){e.preventDefault();filter();}});}
-        fmt();filter();setInterval(refresh,5000);
+        var timer=null,last=0;
+        function soon(){if(timer)return;timer=setTimeout(function(){timer=null;last=Date.now();refresh();},\
+        Math.max(200,last+2000-Date.now()));}
+        function flip(e){var c;try{c=JSON.parse(e.data);}catch(x){return;}\
+        var r=document.querySelector('tr[data-name="'+CSS.escape(c.device)+'"]');\
+        if(r){r.dataset.status=c.to;var s=r.querySelector('.st');if(s){s.className='st '+c.to;s.textContent=c.to;}}soon();}
+        function listen(){var m=document.querySelector('main');\
+        var es=new EventSource('/api/v1/stream?after='+encodeURIComponent(m.dataset.feed));\
+        es.addEventListener('flip',flip);\
+        es.addEventListener('status',flip);es.addEventListener('reset',soon);\
+        es.onopen=function(){document.body.classList.remove('stale');document.body.dataset.live='1';};\
+        es.onerror=function(){document.body.classList.add('stale');document.body.dataset.live='0';\
+        if(es.readyState===2){setTimeout(listen,5000);}};}
+        var m0=document.querySelector('main');
+        if(m0&&m0.dataset.feed&&window.EventSource){listen();}else{setInterval(refresh,5000);}
+        fmt();filter();setInterval(fmt,5000);
         })();
         """
 }
