@@ -13,8 +13,10 @@ public struct OverviewModel: Sendable, Equatable {
         public var storageWarning: Bool
         public var powerWarning: Bool
 
-        public init(name: String, status: DeviceStatus, tags: [String] = [], storageWarning: Bool = false,
-                    powerWarning: Bool = false) {
+        public init(
+            name: String, status: DeviceStatus, tags: [String] = [], storageWarning: Bool = false,
+            powerWarning: Bool = false
+        ) {
             self.name = name
             self.status = status
             self.tags = tags
@@ -23,14 +25,16 @@ public struct OverviewModel: Sendable, Equatable {
         }
 
         public init(_ d: LiveDevice) {
-            self.init(name: d.record.name, status: d.status, tags: d.record.tags,
-                      storageWarning: d.record.beat?.storage != nil,
-                      powerWarning: d.record.beat?.health?.hasPowerWarning ?? false)
+            self.init(
+                name: d.record.name, status: d.status, tags: d.record.tags,
+                storageWarning: d.record.beat?.storage != nil,
+                powerWarning: d.record.beat?.health?.hasPowerWarning ?? false)
         }
 
         public init(_ v: DeviceView) {
-            self.init(name: v.name, status: v.status, tags: v.tags, storageWarning: v.storage != nil,
-                      powerWarning: v.health?.hasPowerWarning ?? false)
+            self.init(
+                name: v.name, status: v.status, tags: v.tags, storageWarning: v.storage != nil,
+                powerWarning: v.health?.hasPowerWarning ?? false)
         }
     }
 
@@ -83,8 +87,10 @@ public struct OverviewModel: Sendable, Equatable {
     /// The list holds every device (a small fleet without a filter): the page is then exactly today's table.
     public var complete: Bool
 
-    public static func build(_ devices: [Entry], recent: [String: RecentFlips], query: OverviewQuery, now: Date,
-                             policy: Policy = Policy()) -> OverviewModel {
+    public static func build(
+        _ devices: [Entry], recent: [String: RecentFlips], query: OverviewQuery, now: Date,
+        policy: Policy = Policy()
+    ) -> OverviewModel {
         var counts = StatusCounts()
         var byTag: [String: StatusCounts] = [:]
         var untagged = StatusCounts()
@@ -99,14 +105,16 @@ public struct OverviewModel: Sendable, Equatable {
         attention.sort { ($0.reasons[0], $0.entry.name) < ($1.reasons[0], $1.entry.name) }
         var tags = byTag.sorted { $0.key < $1.key }.map { TagCount(tag: $0.key, counts: $0.value) }
         if untagged.total > 0 { tags.append(TagCount(tag: nil, counts: untagged)) }
-        var model = OverviewModel(counts: counts, tags: tags, attention: Array(attention.prefix(policy.attentionRows)),
-                                  attentionTotal: attention.count, list: nil, listTotal: 0, next: nil, complete: false)
+        var model = OverviewModel(
+            counts: counts, tags: tags, attention: Array(attention.prefix(policy.attentionRows)),
+            attentionTotal: attention.count, list: nil, listTotal: 0, next: nil, complete: false)
         let small = devices.count <= policy.pageSize && !query.asksForList
         guard small || query.asksForList else { return model }
         let matching = devices.filter { query.matches($0) }.sorted { ($0.status, $0.name) < ($1.status, $1.name) }
         let rest = query.cursor.map { c in matching.filter { ($0.status, $0.name) > (c.status, c.name) } } ?? matching
         let page = rest.prefix(policy.pageSize).map { d in
-            Row(entry: d, reasons: reasons(d, recent[d.name] ?? RecentFlips(), now: now, policy: policy),
+            Row(
+                entry: d, reasons: reasons(d, recent[d.name] ?? RecentFlips(), now: now, policy: policy),
                 recent: recent[d.name] ?? RecentFlips())
         }
         model.list = page
@@ -134,31 +142,5 @@ public struct OverviewModel: Sendable, Equatable {
         if d.storageWarning { out.append(.storage) }
         if d.powerWarning { out.append(.power) }
         return out.sorted()
-    }
-}
-
-/// A device's recorded flips of late, for "recently flapped" and "recently back".
-public struct RecentFlips: Sendable, Equatable {
-    /// When each recorded flip happened (within the window the caller looked at).
-    public var flips: [Date] = []
-    /// The newest flip from `down` to `up`.
-    public var lastBack: Date?
-
-    public init(flips: [Date] = [], lastBack: Date? = nil) {
-        self.flips = flips
-        self.lastBack = lastBack
-    }
-
-    /// Reads the flips at or after `since` from a device's log rows (any order).
-    public static func of(_ rows: [StoredEvent], since: Date) -> RecentFlips {
-        var r = RecentFlips()
-        for row in rows where row.event.at >= since {
-            guard case .flip(let f) = row.event.payload else { continue }
-            r.flips.append(row.event.at)
-            if f.from == .down, f.to == .up {
-                r.lastBack = max(r.lastBack ?? row.event.at, row.event.at)
-            }
-        }
-        return r
     }
 }
