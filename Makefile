@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps bench-deps bench-build build release test reliability multi run bench bench-long clean
+.PHONY: deps fuzz-deps bench-deps bench-build build release test lint format reliability multi run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -34,7 +34,14 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps fuzz-deps
+# The house style (.swift-format): `make format` rewrites the code, `make lint` (part of `make test`) fails on any drift.
+lint:
+	$(SWIFT) format lint --strict --parallel -r Package.swift Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --parallel -r Package.swift Sources Tests
+
+test: deps fuzz-deps lint
 	$(SWIFT) build --build-tests
 	# A throw-away PostgreSQL on loopback for the PostgreSQL half of the store tests (required here, never skipped).
 	DOWNTIME_TEST_REQUIRE_POSTGRES=1 Tests/postgres/with-postgres.sh $(SWIFT) test --skip-build --skip '^EndToEndTests\.'

@@ -85,6 +85,7 @@ let package = Package(
             ]
         ),
         // Depends on the executables so that `swift test` builds the binaries it runs.
-        .testTarget(name: "EndToEndTests", dependencies: ["DowntimeProtocol", "CCurl", "downtime-collector", "downtime-agent"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["DowntimeProtocol", "CCurl", "downtime-collector", "downtime-agent"]),
     ]
 )

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlClient
 import DowntimeProtocol
 import Glibc
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The running agent: gap detection at start, heartbeats, state persistence, outbox flushing,
 /// clean shutdown. Single-threaded; the shell calls `start`, then `run` (or `tick` in tests).
@@ -56,9 +57,11 @@ public final class Agent {
 
     /// A state folder that cannot be created, written or read does not stop the agent: it runs from
     /// memory and says so (`storage`); only a missing token is a configuration error.
-    public init(config: AgentConfig, facts: any BootFacts, transport: any Transport, log: Log,
-                random: @escaping () -> Double = { Double.random(in: 0..<1) },
-                fs: any FileSystem = PosixFileSystem()) throws(ConfigError) {
+    public init(
+        config: AgentConfig, facts: any BootFacts, transport: any Transport, log: Log,
+        random: @escaping () -> Double = { Double.random(in: 0..<1) },
+        fs: any FileSystem = PosixFileSystem()
+    ) throws(ConfigError) {
         self.config = config
         self.facts = facts
         self.transport = transport
@@ -82,7 +85,9 @@ public final class Agent {
         if token == nil, config.enrollmentKey == nil {
             throw ConfigError("no token: set DOWNTIME_TOKEN (or --token), or DOWNTIME_ENROLLMENT_KEY to enroll")
         }
-        if let since = try? fs.read(unreachablePath), let date = WireTime.parse(String(decoding: since, as: UTF8.self).trimmedWhitespace) {
+        if let since = try? fs.read(unreachablePath),
+            let date = WireTime.parse(String(decoding: since, as: UTF8.self).trimmedWhitespace)
+        {
             unreachableSince = date
         }
     }
@@ -128,8 +133,9 @@ public final class Agent {
         case .unreadableState: log.warning(decision.message)
         case .agentStopped, .rebooted: log.notice(decision.message)
         }
-        log.info("started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
-                 + "\(outbox.count) event(s) waiting in the outbox")
+        log.info(
+            "started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
+                + "\(outbox.count) event(s) waiting in the outbox")
         enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
         if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
         persist(now)
@@ -166,7 +172,9 @@ public final class Agent {
         previous = now
         let newWarning = notePower(sensor.read(), now)
         if !WireTime.validRange.contains(now.now) {
-            if !warnedClock { log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible") }
+            if !warnedClock {
+                log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible")
+            }
             warnedClock = true
         } else {
             warnedClock = false
@@ -198,10 +206,12 @@ public final class Agent {
         enqueue(.shutdown, at: now)
         if token != nil { flush(now, timeout: Self.shutdownTimeout) }
         if outbox.unsavedCount > 0 {
-            log.error("stopped: \(outbox.unsavedCount) event(s) held in memory are lost (the state folder "
-                      + "\(config.stateDir) could not take them)")
+            log.error(
+                "stopped: \(outbox.unsavedCount) event(s) held in memory are lost (the state folder "
+                    + "\(config.stateDir) could not take them)")
         } else {
-            log.info("stopped" + (outbox.isEmpty ? "" : ", \(outbox.count) event(s) kept in the outbox for the next start"))
+            log.info(
+                "stopped" + (outbox.isEmpty ? "" : ", \(outbox.count) event(s) kept in the outbox for the next start"))
         }
     }
 
@@ -231,7 +241,7 @@ public final class Agent {
 
     func persist(_ now: BootSnapshot) {
         lastPersist = now.monotonic
-        guard storage.isHealthy else { return }  // the retry writes it
+        guard storage.isHealthy else { return } // the retry writes it
         do {
             try stateFile.save(currentState(now))
         } catch {
@@ -240,8 +250,9 @@ public final class Agent {
     }
 
     private func currentState(_ now: BootSnapshot) -> AgentState {
-        var state = AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime,
-                               clockSynced: now.clockSynced)
+        var state = AgentState(
+            bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime,
+            clockSynced: now.clockSynced)
         state.underVoltageSeen = underVoltageSeen
         state.throttledSeen = throttledSeen
         return state
@@ -249,7 +260,8 @@ public final class Agent {
 
     /// Takes this tick's reading; true when a power warning appears that the previous reading did not show.
     private func notePower(_ h: DeviceHealth?, _ now: BootSnapshot) -> Bool {
-        let uv = h?.underVoltageNow == true, th = h?.throttledNow == true
+        let uv = h?.underVoltageNow == true
+        let th = h?.throttledNow == true
         let appeared = (uv && health?.underVoltageNow != true) || (th && health?.throttledNow != true)
         if uv { underVoltageSeen = now.now }
         if th { throttledSeen = now.now }
@@ -266,10 +278,11 @@ public final class Agent {
             log.debug("state folder still failing: \(error)")
             return
         }
-        log.error("state folder \(config.stateDir) is \(storage.problem?.state.label ?? "failing") (\(error)); running from "
-                  + "memory and trying it again every \(Int(storage.retryInterval)) s. Until then: the state file is "
-                  + "not written (gap detection at the next boot needs it: an outage now will not be found then) and "
-                  + "unsent events are lost if the agent restarts")
+        log.error(
+            "state folder \(config.stateDir) is \(storage.problem?.state.label ?? "failing") (\(error)); running from "
+                + "memory and trying it again every \(Int(storage.retryInterval)) s. Until then: the state file is "
+                + "not written (gap detection at the next boot needs it: an outage now will not be found then) and "
+                + "unsent events are lost if the agent restarts")
         enqueue(storage.event(for: change), at: now)
     }
 
@@ -303,17 +316,19 @@ public final class Agent {
     func heartbeat(_ now: BootSnapshot) {
         guard let token, WireTime.validRange.contains(now.now) else { return }
         seq += 1
-        var beat = Heartbeat(device: config.device, seq: seq, bootID: bootID, uptimeS: GapDetector.rounded(now.uptime),
-                             sentAt: now.now, clockSynced: now.clockSynced, intervalS: Int(policy.interval),
-                             agentVersion: AgentCoreVersion.version)
+        var beat = Heartbeat(
+            device: config.device, seq: seq, bootID: bootID, uptimeS: GapDetector.rounded(now.uptime),
+            sentAt: now.now, clockSynced: now.clockSynced, intervalS: Int(policy.interval),
+            agentVersion: AgentCoreVersion.version)
         if !collectorRefusesStorage {
             beat.storage = storage.warning(unsavedEvents: outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
         }
         if !collectorRefusesHealth { beat.health = health }
         var response: CurlResponse
         do {
-            response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
-                                          bearer: token, timeout: nil)
+            response = try transport.post(
+                WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
+                bearer: token, timeout: nil)
             // An older collector refuses a field it does not know: the beat matters more than the extra
             // (a storage problem is still told by its `storage` event). Once per field, then beats go without it.
             for _ in 0..<2 where response.status == 400 {
@@ -323,22 +338,24 @@ public final class Agent {
                     collectorRefusesStorage = true
                     beat.storage = nil
                 } else if beat.health != nil, field == "health" || field.hasPrefix("health.") {
-                    log.warning("collector refuses the heartbeat's health field (\(Self.errorText(response))); "
-                                + "sending beats without it")
+                    log.warning(
+                        "collector refuses the heartbeat's health field (\(Self.errorText(response))); "
+                            + "sending beats without it")
                     collectorRefusesHealth = true
                     beat.health = nil
                 } else {
                     break
                 }
-                response = try transport.post(WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
-                                              bearer: token, timeout: nil)
+                response = try transport.post(
+                    WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
+                    bearer: token, timeout: nil)
             }
         } catch let error as CurlError {
             noteTLS(error)
             unreachable(now, error.message)
             return
         } catch {
-            return  // encoding a heartbeat cannot fail
+            return // encoding a heartbeat cannot fail
         }
         lastBeat = now.monotonic
         noteTLS(nil)
@@ -349,7 +366,8 @@ public final class Agent {
         problem(nil)
         reachable(now)
         if let reply = try? WireCoding.decode(HeartbeatReply.self, from: response.body),
-           (1...86_400).contains(reply.intervalS), Double(reply.intervalS) != policy.interval {
+            (1...86_400).contains(reply.intervalS), Double(reply.intervalS) != policy.interval
+        {
             log.notice("collector asks for a heartbeat every \(reply.intervalS) s (was \(Int(policy.interval)) s)")
             policy.interval = Double(reply.intervalS)
         }
@@ -393,8 +411,9 @@ public final class Agent {
         log.notice("collector reachable again after \(GapDetector.seconds(end.timeIntervalSince(since)))")
         if WireTime.validRange.contains(since) {
             // Named by its start: a crash before the file below is gone re-sends the same event.
-            enqueue(.collectorUnreachable(start: since, end: end), at: now,
-                    id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
+            enqueue(
+                .collectorUnreachable(start: since, end: end), at: now,
+                id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
         }
         if storage.isHealthy { try? fs.remove(unreachablePath, sync: true) }
         // The collector is back: send what waited without waiting for the backoff.
@@ -407,9 +426,10 @@ public final class Agent {
         guard let key = config.enrollmentKey, enrollBackoff.ready(at: now.monotonic) else { return }
         let response: CurlResponse
         do {
-            response = try transport.post(WireProtocol.apiPrefix + "/enroll",
-                                          body: try WireCoding.encode(EnrollRequest(device: config.device, enrollmentKey: key)),
-                                          bearer: nil, timeout: nil)
+            response = try transport.post(
+                WireProtocol.apiPrefix + "/enroll",
+                body: try WireCoding.encode(EnrollRequest(device: config.device, enrollmentKey: key)),
+                bearer: nil, timeout: nil)
         } catch {
             noteTLS(error as? CurlError)
             let delay = enrollBackoff.failed(at: now.monotonic)
@@ -417,9 +437,11 @@ public final class Agent {
             return
         }
         guard response.isSuccess, let reply = try? WireCoding.decode(EnrollReply.self, from: response.body),
-              !reply.token.isEmpty else {
+            !reply.token.isEmpty
+        else {
             let delay = enrollBackoff.failed(at: now.monotonic)
-            log.error("enrollment refused: HTTP \(response.status) \(Self.errorText(response)); retrying in \(Int(delay)) s")
+            log.error(
+                "enrollment refused: HTTP \(response.status) \(Self.errorText(response)); retrying in \(Int(delay)) s")
             return
         }
         if storage.isHealthy {
@@ -463,15 +485,18 @@ public final class Agent {
                     case .refused(let status, let why):
                         // An older collector that does not know the outage's power evidence: the outage matters more.
                         if let plain = Self.withoutPowerEvidence(entry),
-                           case .accepted(let seqs) = send([plain], timeout: timeout) {
-                            log.warning("collector refused the outage's power evidence \(why); "
-                                        + "sent the outage without it")
+                            case .accepted(let seqs) = send([plain], timeout: timeout)
+                        {
+                            log.warning(
+                                "collector refused the outage's power evidence \(why); "
+                                    + "sent the outage without it")
                             remove(seqs)
                             continue
                         }
                         refusedEvents += 1
-                        log.error("collector refused \(entry.event.kind.rawValue) event \(entry.event.id.wireString) with HTTP \(status) "
-                                  + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
+                        log.error(
+                            "collector refused \(entry.event.kind.rawValue) event \(entry.event.id.wireString) with HTTP \(status) "
+                                + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
                         remove([entry.seq])
                     case .failed(let why, let down):
                         if down { unreachable(now, why) }
@@ -484,7 +509,7 @@ public final class Agent {
                 failed(now, why)
                 return false
             }
-            if timeout != nil { return outbox.isEmpty }  // shutdown: one round only
+            if timeout != nil { return outbox.isEmpty } // shutdown: one round only
         }
     }
 
@@ -519,7 +544,8 @@ public final class Agent {
         }
         let response: CurlResponse
         do {
-            response = try transport.post(WireProtocol.apiPrefix + "/events", body: body, bearer: token, timeout: timeout)
+            response = try transport.post(
+                WireProtocol.apiPrefix + "/events", body: body, bearer: token, timeout: timeout)
         } catch {
             noteTLS(error)
             return .failed(why: error.message, unreachable: true)
@@ -552,7 +578,9 @@ public final class Agent {
         var batch: [Outbox.Entry] = []
         var size = 0
         for var entry in outbox.entries {
-            if batch.count == EventBatch.maxEvents || (size + entry.size > Self.maxBatchBytes && !batch.isEmpty) { break }
+            if batch.count == EventBatch.maxEvents || (size + entry.size > Self.maxBatchBytes && !batch.isEmpty) {
+                break
+            }
             if !plausible.contains(entry.event.at) {
                 guard plausible.contains(now.now) else { break }
                 entry.event.at = entry.bootID == now.bootID ? now.now - max(0, now.uptime - entry.uptime) : now.now

@@ -20,11 +20,13 @@ public struct AgentConfig: Sendable, Equatable {
     public var outboxLimits: OutboxLimits
     public var verbose: Bool
 
-    public init(collectorURL: String, device: String, token: String? = nil, stateDir: String, interval: Int = 10,
-                persistInterval: Int = 60, enrollmentKey: String? = nil, caFile: String? = nil, pinSHA256: String? = nil,
-                bootIDFile: String = LinuxBootFacts.defaultBootIDFile, uptimeFile: String = LinuxBootFacts.defaultUptimeFile,
-                timeSyncFile: String = LinuxBootFacts.defaultTimeSyncFile, outboxLimits: OutboxLimits = OutboxLimits(),
-                sysfsRoot: String = "/", verbose: Bool = false) {
+    public init(
+        collectorURL: String, device: String, token: String? = nil, stateDir: String, interval: Int = 10,
+        persistInterval: Int = 60, enrollmentKey: String? = nil, caFile: String? = nil, pinSHA256: String? = nil,
+        bootIDFile: String = LinuxBootFacts.defaultBootIDFile, uptimeFile: String = LinuxBootFacts.defaultUptimeFile,
+        timeSyncFile: String = LinuxBootFacts.defaultTimeSyncFile, outboxLimits: OutboxLimits = OutboxLimits(),
+        sysfsRoot: String = "/", verbose: Bool = false
+    ) {
         self.collectorURL = collectorURL
         self.device = device
         self.token = token
@@ -58,26 +60,45 @@ public struct AgentConfig: Sendable, Equatable {
     }
 
     static let options: [Option] = [
-        Option(flag: "collector", env: "DOWNTIME_COLLECTOR_URL", help: "collector base URL, e.g. http://nas.lan:8899 (required)"),
+        Option(
+            flag: "collector", env: "DOWNTIME_COLLECTOR_URL",
+            help: "collector base URL, e.g. http://nas.lan:8899 (required)"),
         Option(flag: "device", env: "DOWNTIME_DEVICE", help: "device name (default: the host name, lower-cased)"),
         Option(flag: "token", env: "DOWNTIME_TOKEN", help: "device token (default: STATE_DIR/token)"),
-        Option(flag: "enrollment-key", env: "DOWNTIME_ENROLLMENT_KEY", help: "enroll with this key when there is no token"),
-        Option(flag: "state-dir", env: "DOWNTIME_STATE_DIR", help: "state folder (default: $STATE_DIRECTORY or /var/lib/downtime-agent)"),
+        Option(
+            flag: "enrollment-key", env: "DOWNTIME_ENROLLMENT_KEY", help: "enroll with this key when there is no token"),
+        Option(
+            flag: "state-dir", env: "DOWNTIME_STATE_DIR",
+            help: "state folder (default: $STATE_DIRECTORY or /var/lib/downtime-agent)"),
         Option(flag: "interval", env: "DOWNTIME_INTERVAL", help: "heartbeat interval in seconds (default 10)"),
-        Option(flag: "persist-interval", env: "DOWNTIME_PERSIST_INTERVAL", help: "state-file write interval in seconds (default 60)"),
-        Option(flag: "ca-file", env: "DOWNTIME_CA_FILE", help: "PEM file of CAs to trust for https (default: system store)"),
-        Option(flag: "pin-sha256", env: "DOWNTIME_PIN_SHA256", help: "sha256//BASE64 of the collector's public key (tls init prints it)"),
-        Option(flag: "outbox-max-events", env: "DOWNTIME_OUTBOX_MAX_EVENTS", help: "outbox bound in events (default 10000)"),
-        Option(flag: "outbox-max-bytes", env: "DOWNTIME_OUTBOX_MAX_BYTES", help: "outbox bound in bytes (default 8388608)"),
+        Option(
+            flag: "persist-interval", env: "DOWNTIME_PERSIST_INTERVAL",
+            help: "state-file write interval in seconds (default 60)"),
+        Option(
+            flag: "ca-file", env: "DOWNTIME_CA_FILE", help: "PEM file of CAs to trust for https (default: system store)"
+        ),
+        Option(
+            flag: "pin-sha256", env: "DOWNTIME_PIN_SHA256",
+            help: "sha256//BASE64 of the collector's public key (tls init prints it)"),
+        Option(
+            flag: "outbox-max-events", env: "DOWNTIME_OUTBOX_MAX_EVENTS", help: "outbox bound in events (default 10000)"
+        ),
+        Option(
+            flag: "outbox-max-bytes", env: "DOWNTIME_OUTBOX_MAX_BYTES", help: "outbox bound in bytes (default 8388608)"),
         Option(flag: "boot-id-file", env: "DOWNTIME_BOOT_ID_FILE", help: "default \(LinuxBootFacts.defaultBootIDFile)"),
         Option(flag: "uptime-file", env: "DOWNTIME_UPTIME_FILE", help: "default \(LinuxBootFacts.defaultUptimeFile)"),
-        Option(flag: "time-sync-file", env: "DOWNTIME_TIME_SYNC_FILE", help: "default \(LinuxBootFacts.defaultTimeSyncFile)"),
-        Option(flag: "sysfs-root", env: "DOWNTIME_SYSFS_ROOT", help: "stands for / for power and temperature files (tests)"),
+        Option(
+            flag: "time-sync-file", env: "DOWNTIME_TIME_SYNC_FILE",
+            help: "default \(LinuxBootFacts.defaultTimeSyncFile)"),
+        Option(
+            flag: "sysfs-root", env: "DOWNTIME_SYSFS_ROOT", help: "stands for / for power and temperature files (tests)"
+        ),
         Option(flag: "verbose", env: nil, help: "also log debug lines", takesValue: false),
     ]
 
     public static var usage: String {
-        var text = "usage: downtime-agent [options]\n\nReports this device's heartbeats and outages to a DowntimeMon collector.\n\n"
+        var text =
+            "usage: downtime-agent [options]\n\nReports this device's heartbeats and outages to a DowntimeMon collector.\n\n"
         for option in options {
             let left = "  --\(option.flag)" + (option.takesValue ? " VALUE" : "")
             text += left.padding(30) + option.help + (option.env.map { " [\($0)]" } ?? "") + "\n"
@@ -88,7 +109,9 @@ public struct AgentConfig: Sendable, Equatable {
     }
 
     /// Parses flags over environment variables; an empty variable counts as unset.
-    public static func parse(arguments: [String], environment: [String: String], hostName: String) throws(ConfigError) -> Command {
+    public static func parse(arguments: [String], environment: [String: String], hostName: String) throws(ConfigError)
+        -> Command
+    {
         var values: [String: String] = [:]
         // Where each value came from, so that an error names what the user set (the flag or the variable).
         var origin: [String: String] = [:]
@@ -134,18 +157,22 @@ public struct AgentConfig: Sendable, Equatable {
         }
         let lower = collector.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
-              collector.split(separator: "/", omittingEmptySubsequences: false).count >= 3,
-              !collector.split(separator: "/", omittingEmptySubsequences: false)[2].isEmpty,
-              collector.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
-            throw ConfigError("\(origin["collector"] ?? "--collector"): collector URL '\(collector)' must look like "
-                + "http://host:port or https://host")
+            collector.split(separator: "/", omittingEmptySubsequences: false).count >= 3,
+            !collector.split(separator: "/", omittingEmptySubsequences: false)[2].isEmpty,
+            collector.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else {
+            throw ConfigError(
+                "\(origin["collector"] ?? "--collector"): collector URL '\(collector)' must look like "
+                    + "http://host:port or https://host")
         }
         let rawDevice = values["device"] ?? hostName
         guard let device = DeviceName.normalize(rawDevice) else {
-            throw ConfigError("\(origin["device"] ?? "host name"): device name '\(rawDevice)' must match "
-                + "[a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
+            throw ConfigError(
+                "\(origin["device"] ?? "host name"): device name '\(rawDevice)' must match "
+                    + "[a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
         }
-        let stateDir = values["state-dir"] ?? environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
+        let stateDir =
+            values["state-dir"] ?? environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "/var/lib/downtime-agent"
         func number(_ key: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
             try Self.number(values[key], origin[key] ?? "--\(key)", default: value, range: range)
@@ -164,15 +191,18 @@ public struct AgentConfig: Sendable, Equatable {
         if pin != nil, !lower.hasPrefix("https://") {
             throw ConfigError("--pin-sha256 needs an https:// collector URL, not '\(collector)'")
         }
-        return .run(AgentConfig(
-            collectorURL: collector, device: device, token: values["token"], stateDir: stateDir,
-            interval: interval, persistInterval: persist, enrollmentKey: values["enrollment-key"], caFile: values["ca-file"],
-            pinSHA256: pin,
-            bootIDFile: values["boot-id-file"] ?? LinuxBootFacts.defaultBootIDFile,
-            uptimeFile: values["uptime-file"] ?? LinuxBootFacts.defaultUptimeFile,
-            timeSyncFile: values["time-sync-file"] ?? LinuxBootFacts.defaultTimeSyncFile,
-            outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes), sysfsRoot: values["sysfs-root"] ?? "/",
-            verbose: values["verbose"] != nil))
+        return .run(
+            AgentConfig(
+                collectorURL: collector, device: device, token: values["token"], stateDir: stateDir,
+                interval: interval, persistInterval: persist, enrollmentKey: values["enrollment-key"],
+                caFile: values["ca-file"],
+                pinSHA256: pin,
+                bootIDFile: values["boot-id-file"] ?? LinuxBootFacts.defaultBootIDFile,
+                uptimeFile: values["uptime-file"] ?? LinuxBootFacts.defaultUptimeFile,
+                timeSyncFile: values["time-sync-file"] ?? LinuxBootFacts.defaultTimeSyncFile,
+                outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes),
+                sysfsRoot: values["sysfs-root"] ?? "/",
+                verbose: values["verbose"] != nil))
     }
 
     /// Checks each pin is `sha256//` and the base64 of 32 bytes; a bare base64 gets the prefix.
@@ -184,7 +214,8 @@ public struct AgentConfig: Sendable, Equatable {
             let b64 = item.hasPrefix("sha256//") ? String(item.dropFirst(8)) : item
             let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
             guard b64.count == 44, b64.hasSuffix("="), b64.dropLast().allSatisfy({ alphabet.contains($0) }) else {
-                throw ConfigError("--pin-sha256 '\(item)' must be sha256// and 44 base64 characters, as tls init prints it")
+                throw ConfigError(
+                    "--pin-sha256 '\(item)' must be sha256// and 44 base64 characters, as tls init prints it")
             }
             out.append("sha256//" + b64)
         }
@@ -192,10 +223,13 @@ public struct AgentConfig: Sendable, Equatable {
         return out.joined(separator: ";")
     }
 
-    private static func number(_ text: String?, _ name: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    private static func number(_ text: String?, _ name: String, default value: Int, range: ClosedRange<Int>)
+        throws(ConfigError) -> Int
+    {
         guard let text else { return value }
         guard let parsed = Int(text), range.contains(parsed) else {
-            throw ConfigError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw ConfigError(
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return parsed
     }

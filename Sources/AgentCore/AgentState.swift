@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DowntimeProtocol
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the agent remembers across restarts and reboots (docs/DESIGN.md, "Gap detection").
 public struct AgentState: Sendable, Equatable {
@@ -20,7 +21,9 @@ public struct AgentState: Sendable, Equatable {
     public var underVoltageSeen: Date?
     public var throttledSeen: Date?
 
-    public init(bootID: String, lastAlive: Date, lastAliveUptime: Double, clockSynced: Bool, cleanShutdownAt: Date? = nil) {
+    public init(
+        bootID: String, lastAlive: Date, lastAliveUptime: Double, clockSynced: Bool, cleanShutdownAt: Date? = nil
+    ) {
         self.bootID = bootID
         self.lastAlive = lastAlive
         self.lastAliveUptime = lastAliveUptime
@@ -46,8 +49,9 @@ extension AgentState: Codable {
         func time(_ key: CodingKeys) throws -> Date? {
             guard let text = try values.decodeIfPresent(String.self, forKey: key) else { return nil }
             guard let date = WireTime.parse(text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: values,
-                                                       debugDescription: "not an ISO 8601 time")
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: values,
+                    debugDescription: "not an ISO 8601 time")
             }
             return date
         }
@@ -61,8 +65,9 @@ extension AgentState: Codable {
         lastAlive = alive
         lastAliveUptime = try values.decode(Double.self, forKey: .lastAliveUptime)
         guard lastAliveUptime.isFinite, lastAliveUptime >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .lastAliveUptime, in: values,
-                                                   debugDescription: "out of range")
+            throw DecodingError.dataCorruptedError(
+                forKey: .lastAliveUptime, in: values,
+                debugDescription: "out of range")
         }
         clockSynced = try values.decode(Bool.self, forKey: .clockSynced)
         cleanShutdownAt = try time(.cleanShutdownAt)

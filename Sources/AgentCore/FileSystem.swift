@@ -19,6 +19,8 @@ public struct PosixFileSystem: FileSystem {
     }
     public func remove(_ path: String, sync: Bool) throws(FileError) { try FileIO.remove(path, sync: sync) }
     public func syncDirectory(of path: String) throws(FileError) { try FileIO.syncDirectory(of: path) }
-    public func makeDirectory(_ path: String, mode: mode_t) throws(FileError) { try FileIO.makeDirectory(path, mode: mode) }
+    public func makeDirectory(_ path: String, mode: mode_t) throws(FileError) {
+        try FileIO.makeDirectory(path, mode: mode)
+    }
     public func list(_ path: String) throws(FileError) -> [String] { try FileIO.list(path) }
 }

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DowntimeProtocol
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Pure gap detection (docs/DESIGN.md): previous state + facts now → findings. No I/O, no clock.
 public enum GapDetector {
@@ -18,7 +19,7 @@ public enum GapDetector {
             case .loaded(let saved):
                 decision.outageID = DerivedID.uuid(
                     "outage|\(saved.bootID)|\(saved.lastAliveUptime)|\(WireTime.format(saved.lastAlive))|"
-                    + "\(facts.bootID)")
+                        + "\(facts.bootID)")
             }
         }
         return decision
@@ -41,21 +42,26 @@ public enum GapDetector {
             if gap < 0 {
                 return StartDecision(
                     finding: .unreadableState, outage: unknownOutage(facts, synced: synced),
-                    message: "state file says uptime \(state.lastAliveUptime) s, more than now (\(facts.uptime) s) in the same boot: "
+                    message:
+                        "state file says uptime \(state.lastAliveUptime) s, more than now (\(facts.uptime) s) in the same boot: "
                         + "reporting an outage of unknown start")
             }
             if state.cleanShutdownAt != nil {
-                return StartDecision(finding: .agentRestarted, outage: nil, message: "agent restarted after a clean stop")
+                return StartDecision(
+                    finding: .agentRestarted, outage: nil, message: "agent restarted after a clean stop")
             }
             if gap <= policy.stoppedThreshold {
-                return StartDecision(finding: .agentRestarted, outage: nil,
-                                     message: "agent restarted after \(seconds(gap)), no reboot")
+                return StartDecision(
+                    finding: .agentRestarted, outage: nil,
+                    message: "agent restarted after \(seconds(gap)), no reboot")
             }
             // The uptime gap is exact; the wall clock only places it.
-            let report = outage(cause: .agentStopped, start: facts.now - gap, end: facts.now, duration: gap,
-                                precision: policy.persistInterval, synced: facts.clockSynced, facts: facts)
-            return StartDecision(finding: .agentStopped, outage: report,
-                                 message: "agent was not running for \(seconds(gap)) (no reboot)")
+            let report = outage(
+                cause: .agentStopped, start: facts.now - gap, end: facts.now, duration: gap,
+                precision: policy.persistInterval, synced: facts.clockSynced, facts: facts)
+            return StartDecision(
+                finding: .agentStopped, outage: report,
+                message: "agent was not running for \(seconds(gap)) (no reboot)")
 
         case .loaded(let state):
             let clean = state.cleanShutdownAt != nil
@@ -65,31 +71,38 @@ public enum GapDetector {
             let report: OutageReport
             if synced {
                 let backAt = max(facts.now - facts.uptime, start)
-                report = outage(cause: clean ? .cleanReboot : .powerLoss, start: start, end: backAt,
-                                duration: backAt.timeIntervalSince(start), precision: precision, synced: true, facts: facts)
+                report = outage(
+                    cause: clean ? .cleanReboot : .powerLoss, start: start, end: backAt,
+                    duration: backAt.timeIntervalSince(start), precision: precision, synced: true, facts: facts)
             } else {
                 // No misdated outage: the collector anchors the end at receipt time − uptime.
-                report = outage(cause: clean ? .cleanReboot : .powerLoss, start: start, end: nil, duration: nil,
-                                precision: precision, synced: false, facts: facts)
+                report = outage(
+                    cause: clean ? .cleanReboot : .powerLoss, start: start, end: nil, duration: nil,
+                    precision: precision, synced: false, facts: facts)
             }
             let what = clean ? "clean reboot" : "power loss or crash"
-            let length = report.durationS.map { " of " + seconds($0) } ?? " (clock not synced yet: the collector dates its end)"
-            return StartDecision(finding: .rebooted(clean: clean), outage: report,
-                                 message: "device rebooted (\(what))\(length), down since \(WireTime.format(start))")
+            let length =
+                report.durationS.map { " of " + seconds($0) } ?? " (clock not synced yet: the collector dates its end)"
+            return StartDecision(
+                finding: .rebooted(clean: clean), outage: report,
+                message: "device rebooted (\(what))\(length), down since \(WireTime.format(start))")
         }
     }
 
     /// Checks between two ticks of the running agent: a suspend (CLOCK_BOOTTIME ran ahead of
     /// CLOCK_MONOTONIC) is an outage; a wall clock moving differently from CLOCK_BOOTTIME is a jump.
-    public static func whileRunning(previous p: BootSnapshot, current c: BootSnapshot, policy: GapPolicy) -> [Event.Payload] {
+    public static func whileRunning(previous p: BootSnapshot, current c: BootSnapshot, policy: GapPolicy) -> [Event
+        .Payload]
+    {
         var found: [Event.Payload] = []
         let running = c.monotonic - p.monotonic
         let elapsed = c.uptime - p.uptime
         let suspended = elapsed - running
         if suspended > policy.tolerance {
             // The sleep happened somewhere in the tick: start is known to within the running time.
-            let report = outage(cause: .suspend, start: p.now, end: p.now + suspended, duration: suspended,
-                                precision: max(running, 0), synced: c.clockSynced, facts: c)
+            let report = outage(
+                cause: .suspend, start: p.now, end: p.now + suspended, duration: suspended,
+                precision: max(running, 0), synced: c.clockSynced, facts: c)
             found.append(.outage(report))
         }
         let jump = c.now.timeIntervalSince(p.now) - elapsed
@@ -101,14 +114,17 @@ public enum GapDetector {
 
     /// Cause unknown, no start: all that is known is the device is up since boot.
     static func unknownOutage(_ facts: BootSnapshot, synced: Bool) -> OutageReport {
-        OutageReport(cause: .unknown, start: nil, end: synced ? facts.now - facts.uptime : nil, durationS: nil,
-                     precisionS: 0, clockSynced: synced, uptimeS: synced ? nil : rounded(facts.uptime))
+        OutageReport(
+            cause: .unknown, start: nil, end: synced ? facts.now - facts.uptime : nil, durationS: nil,
+            precisionS: 0, clockSynced: synced, uptimeS: synced ? nil : rounded(facts.uptime))
     }
 
     /// An outage whose times are checked: a start the collector would refuse (before 2020) makes it
     /// `unknown`; an end it would refuse is left out and the uptime given instead.
-    static func outage(cause: OutageCause, start: Date, end: Date?, duration: Double?, precision: Double,
-                       synced: Bool, facts: BootSnapshot) -> OutageReport {
+    static func outage(
+        cause: OutageCause, start: Date, end: Date?, duration: Double?, precision: Double,
+        synced: Bool, facts: BootSnapshot
+    ) -> OutageReport {
         let plausible = WireTime.validRange
         let end = end.flatMap { plausible.contains($0) ? $0 : nil }
         let startOK = plausible.contains(start)

@@ -37,8 +37,10 @@ public final class HealthSensor {
     }
 
     /// Pure: the wire object from what was read, folding this reading into `seen`.
-    public static func health(throttled: ThrottleFlags?, voltAlarm: Bool?, tempC: Double?,
-                              seen: inout ThrottleFlags) -> DeviceHealth {
+    public static func health(
+        throttled: ThrottleFlags?, voltAlarm: Bool?, tempC: Double?,
+        seen: inout ThrottleFlags
+    ) -> DeviceHealth {
         if let throttled { seen.formUnion(throttled.occurred) }
         if voltAlarm == true { seen.insert(.underVoltageOccurred) }
         var health = DeviceHealth(tempC: tempC)
@@ -75,7 +77,8 @@ public final class HealthSensor {
         for entry in entries.sorted() {
             let dir = folder + "/" + entry
             guard let name = contents(dir + "/name"),
-                  String(decoding: name, as: UTF8.self).trimmedWhitespace == voltName else { continue }
+                String(decoding: name, as: UTF8.self).trimmedWhitespace == voltName
+            else { continue }
             return dir + "/in0_lcrit_alarm"
         }
         return nil

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-import Glibc
 import CCurl
+import Glibc
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Boot facts from Linux: `/proc` files, clock_gettime and adjtimex; paths can be redirected for tests.
 public final class LinuxBootFacts: BootFacts {
@@ -15,8 +16,10 @@ public final class LinuxBootFacts: BootFacts {
     let bootIDFile: String
     let uptimeFile: String
     let timeSyncFile: String
-    public init(bootIDFile: String = defaultBootIDFile, uptimeFile: String = defaultUptimeFile,
-                timeSyncFile: String = defaultTimeSyncFile) {
+    public init(
+        bootIDFile: String = defaultBootIDFile, uptimeFile: String = defaultUptimeFile,
+        timeSyncFile: String = defaultTimeSyncFile
+    ) {
         self.bootIDFile = bootIDFile
         self.uptimeFile = uptimeFile
         self.timeSyncFile = timeSyncFile
@@ -25,7 +28,8 @@ public final class LinuxBootFacts: BootFacts {
     public func bootID() throws(FileError) -> String {
         guard let bytes = try FileIO.read(bootIDFile) else { throw FileError("read", bootIDFile, code: ENOENT) }
         let text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace.lowercased()
-        let ok = (1...64).contains(text.utf8.count)
+        let ok =
+            (1...64).contains(text.utf8.count)
             && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || $0 == 45 }
         guard ok else { throw FileError("parse boot id in", bootIDFile, code: EINVAL) }
         return text
@@ -38,7 +42,8 @@ public final class LinuxBootFacts: BootFacts {
         let boottime = Self.clock(CLOCK_BOOTTIME)
         if uptimeFile == Self.defaultUptimeFile { return boottime }
         var st = stat()
-        guard let bytes = try? FileIO.read(uptimeFile), let value = Self.parseUptime(bytes), stat(uptimeFile, &st) == 0 else {
+        guard let bytes = try? FileIO.read(uptimeFile), let value = Self.parseUptime(bytes), stat(uptimeFile, &st) == 0
+        else {
             return boottime
         }
         let modified = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
@@ -63,7 +68,8 @@ public final class LinuxBootFacts: BootFacts {
     static func parseUptime(_ bytes: [UInt8]) -> Double? {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let first = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).first,
-              let value = Double(first), value.isFinite, value >= 0 else { return nil }
+            let value = Double(first), value.isFinite, value >= 0
+        else { return nil }
         return value
     }
 

@@ -4,7 +4,11 @@ import Glibc
 /// files them under the right priority, and a terminal still reads them.
 public struct Log: Sendable {
     public enum Level: Int32, Sendable, Comparable {
-        case error = 3, warning = 4, notice = 5, info = 6, debug = 7
+        case error = 3
+        case warning = 4
+        case notice = 5
+        case info = 6
+        case debug = 7
         public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     }
 

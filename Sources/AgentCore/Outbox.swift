@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DowntimeProtocol
 import Glibc
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Durable spool of events not yet acknowledged by the collector (docs/DESIGN.md, "Outbox").
 ///
@@ -46,8 +47,10 @@ public final class Outbox {
     public var memoryOnly = false
 
     /// Opens (creating if needed) the spool folder and loads what a previous run left.
-    public init(directory: String, limits: OutboxLimits = OutboxLimits(), log: Log = .silent,
-                fs: any FileSystem = PosixFileSystem()) throws(FileError) {
+    public init(
+        directory: String, limits: OutboxLimits = OutboxLimits(), log: Log = .silent,
+        fs: any FileSystem = PosixFileSystem()
+    ) throws(FileError) {
         self.directory = directory
         self.limits = limits
         self.log = log
@@ -61,8 +64,10 @@ public final class Outbox {
 
     /// An outbox in memory for a folder that cannot be opened now; `persistPending` opens it later
     /// and adds what a previous run left there.
-    public init(unopened directory: String, limits: OutboxLimits = OutboxLimits(), log: Log = .silent,
-                fs: any FileSystem = PosixFileSystem()) {
+    public init(
+        unopened directory: String, limits: OutboxLimits = OutboxLimits(), log: Log = .silent,
+        fs: any FileSystem = PosixFileSystem()
+    ) {
         self.directory = directory
         self.limits = limits
         self.log = log
@@ -221,7 +226,9 @@ public final class Outbox {
                 for kind in kinds where !droppedKinds.contains(kind) { droppedKinds.append(kind) }
             } else {
                 droppedCount += 1
-                if !droppedKinds.contains(victim.event.kind.rawValue) { droppedKinds.append(victim.event.kind.rawValue) }
+                if !droppedKinds.contains(victim.event.kind.rawValue) {
+                    droppedKinds.append(victim.event.kind.rawValue)
+                }
             }
         }
         guard !victims.isEmpty else { return }
@@ -229,8 +236,9 @@ public final class Outbox {
         entries.removeAll { victims.contains($0.seq) }
         bytes = entries.reduce(0) { $0 + $1.size }
         let failure = delete(gone)
-        log.error("outbox full (\(limits.maxCount) events / \(limits.maxBytes) bytes): dropped \(droppedCount) event(s) of kind "
-                  + droppedKinds.joined(separator: ", "))
+        log.error(
+            "outbox full (\(limits.maxCount) events / \(limits.maxBytes) bytes): dropped \(droppedCount) event(s) of kind "
+                + droppedKinds.joined(separator: ", "))
         let reported = recordDrop(count: droppedCount, kinds: droppedKinds, like: gone.last!)
         if let failure = failure ?? reported { throw failure }
     }
@@ -252,16 +260,19 @@ public final class Outbox {
     private func recordDrop(count: Int, kinds: [String], like sample: Entry) -> FileError? {
         var failure: FileError?
         if let seq = mergeableReport(), let index = entries.firstIndex(where: { $0.seq == seq }),
-           case .outboxDropped(let old, let oldKinds) = entries[index].event.payload {
+            case .outboxDropped(let old, let oldKinds) = entries[index].event.payload
+        {
             var entry = entries[index]
-            entry.event.payload = .outboxDropped(count: old + count, kinds: oldKinds + kinds.filter { !oldKinds.contains($0) })
+            entry.event.payload = .outboxDropped(
+                count: old + count, kinds: oldKinds + kinds.filter { !oldKinds.contains($0) })
             let data = Self.encode(entry)
             entry.size = data.count
             entries[index] = entry
             failure = write(entry, data)
         } else {
-            let event = Event(device: sample.event.device, at: sample.event.at, bootID: sample.event.bootID,
-                              payload: .outboxDropped(count: count, kinds: kinds))
+            let event = Event(
+                device: sample.event.device, at: sample.event.at, bootID: sample.event.bootID,
+                payload: .outboxDropped(count: count, kinds: kinds))
             var entry = Entry(seq: nextSeq, event: event, bootID: sample.bootID, uptime: sample.uptime, size: 0)
             let data = Self.encode(entry)
             entry.size = data.count
@@ -324,8 +335,9 @@ public final class Outbox {
     static func encode(_ entry: Entry) -> [UInt8] {
         var event = entry.event
         event.at = max(min(event.at, WireTime.validRange.upperBound), WireTime.validRange.lowerBound)
-        let record = Record(v: 1, observedAt: entry.event.at.timeIntervalSince1970, bootID: entry.bootID,
-                            uptime: entry.uptime, event: event)
+        let record = Record(
+            v: 1, observedAt: entry.event.at.timeIntervalSince1970, bootID: entry.bootID,
+            uptime: entry.uptime, event: event)
         // Events that came out of GapDetector and the agent always encode.
         return (try? WireCoding.encode(record)) ?? []
     }

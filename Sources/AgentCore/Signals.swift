@@ -17,7 +17,8 @@ public struct StopSignals: Sendable {
     /// Sleeps up to `seconds`; true if a stop signal arrived.
     public func wait(_ seconds: Double) -> Bool {
         var s = set
-        var timeout = timespec(tv_sec: Int(max(0, seconds)), tv_nsec: Int((max(0, seconds).truncatingRemainder(dividingBy: 1)) * 1e9))
+        var timeout = timespec(
+            tv_sec: Int(max(0, seconds)), tv_nsec: Int((max(0, seconds).truncatingRemainder(dividingBy: 1)) * 1e9))
         while true {
             let sig = sigtimedwait(&s, nil, &timeout)
             if sig == SIGTERM || sig == SIGINT { return true }

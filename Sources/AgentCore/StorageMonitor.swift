@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import DowntimeProtocol
 import Glibc
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Decides, from the outcomes of the agent's disk writes and an injected clock, whether the state
 /// folder is usable, when to try it again and what to report (pure; docs/DESIGN.md, "Degraded storage").
@@ -65,8 +66,9 @@ public struct StorageMonitor: Sendable, Equatable {
         nextRetry = monotonic + retryInterval
         let state = Self.state(of: error.code)
         if let problem, problem.state == state { return nil }
-        let newProblem = Problem(state: state, since: wall, sinceMonotonic: monotonic,
-                               error: String(error.description.unicodeScalars.prefix(200)))
+        let newProblem = Problem(
+            state: state, since: wall, sinceMonotonic: monotonic,
+            error: String(error.description.unicodeScalars.prefix(200)))
         problem = newProblem
         return .failed(newProblem)
     }
@@ -84,7 +86,8 @@ public struct StorageMonitor: Sendable, Equatable {
     public func warning(unsavedEvents: Int, wall: Date, monotonic: Double) -> StorageWarning? {
         problem.map {
             let since = WireTime.validRange.contains($0.since) ? $0.since : wall - max(0, monotonic - $0.sinceMonotonic)
-            return StorageWarning(state: $0.state, path: path, since: since, unsavedEvents: unsavedEvents, error: $0.error)
+            return StorageWarning(
+                state: $0.state, path: path, since: since, unsavedEvents: unsavedEvents, error: $0.error)
         }
     }
 

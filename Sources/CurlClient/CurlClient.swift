@@ -2,8 +2,9 @@
 public enum CurlClient {
     /// Performs one request (blocking; call it off the request path).
     public static func perform(_ request: CurlRequest) throws(CurlError) -> CurlResponse {
-        let handle = try CurlHandle(caFile: request.caFile, connectTimeout: min(request.timeout, 10),
-                                    protocols: "http,https,smtp,smtps")
+        let handle = try CurlHandle(
+            caFile: request.caFile, connectTimeout: min(request.timeout, 10),
+            protocols: "http,https,smtp,smtps")
         return try handle.perform(request)
     }
 

@@ -15,8 +15,10 @@ public final class CurlHandle {
     ///   - protocols: libcurl's list of the schemes this handle may use (`CURLOPT_PROTOCOLS_STR`).
     ///   - userAgent: nil sends none.
     ///   - explainsTLS: a TLS refusal's message names its reason in `TLSFailure`'s words (the agent's).
-    public init(caFile: String? = nil, pinSHA256: String? = nil, connectTimeout: Double = 10,
-                protocols: String = "http,https", userAgent: String? = nil, explainsTLS: Bool = false)
+    public init(
+        caFile: String? = nil, pinSHA256: String? = nil, connectTimeout: Double = 10,
+        protocols: String = "http,https", userAgent: String? = nil, explainsTLS: Bool = false
+    )
         throws(CurlError)
     {
         _ = Self.globalInit
@@ -108,8 +110,9 @@ public final class CurlHandle {
         _ = dt_setopt_ptr(h, CURLOPT_READDATA, nil)
         guard ok else { throw CurlError("\(request.attempt): libcurl refused an option (too old a libcurl?)") }
         guard code == CURLE_OK else {
-            throw CurlError.failed(request.attempt, code: code, detail: String(cString: errorBuffer),
-                                   explainTLS: explainsTLS)
+            throw CurlError.failed(
+                request.attempt, code: code, detail: String(cString: errorBuffer),
+                explainTLS: explainsTLS)
         }
         var status = 0
         _ = dt_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)

@@ -27,8 +27,10 @@ public struct CurlRequest: Sendable {
     /// A PEM bundle to trust instead of the system store (one-shot requests; a `CurlHandle` has its own).
     public var caFile: String?
 
-    public init(url: String, headers: [String] = [], body: [UInt8] = [], timeout: Double = 15, smtp: SMTP? = nil,
-                caFile: String? = nil) {
+    public init(
+        url: String, headers: [String] = [], body: [UInt8] = [], timeout: Double = 15, smtp: SMTP? = nil,
+        caFile: String? = nil
+    ) {
         self.url = url
         self.headers = headers
         self.body = body

@@ -8,7 +8,7 @@ final class ResponseSink {
         data, size, count, context in
         let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
         let n = size * count
-        guard sink.bytes.count + n <= maxBytes else { return 0 }  // aborts the transfer
+        guard sink.bytes.count + n <= maxBytes else { return 0 } // aborts the transfer
         if n > 0, let data { sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }
         return n
     }

@@ -13,16 +13,16 @@ public enum TLSFailure: Sendable, Equatable {
     public static func classify(curlCode: Int, detail: String) -> TLSFailure? {
         let text = detail.lowercased()
         switch curlCode {
-        case 90: return .pinMismatch  // CURLE_SSL_PINNEDPUBKEYNOTMATCH
-        case 77: return .badCAFile  // CURLE_SSL_CACERT_BADFILE
-        case 60:  // CURLE_PEER_FAILED_VERIFICATION
+        case 90: return .pinMismatch // CURLE_SSL_PINNEDPUBKEYNOTMATCH
+        case 77: return .badCAFile // CURLE_SSL_CACERT_BADFILE
+        case 60: // CURLE_PEER_FAILED_VERIFICATION
             if text.contains("expired") { return .expired }
             if text.contains("not yet valid") { return .notYetValid }
             if text.contains("host name") || text.contains("hostname") || text.contains("subject name") {
                 return .hostMismatch
             }
             return .untrustedCA
-        case 35: return .handshake  // CURLE_SSL_CONNECT_ERROR
+        case 35: return .handshake // CURLE_SSL_CONNECT_ERROR
         default: return nil
         }
     }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The heartbeat's optional `health` field: the device's own power and thermal state, where it can tell
@@ -28,8 +28,10 @@ public struct DeviceHealth: Codable, Sendable, Hashable {
     /// What a thermometer can plausibly say; anything else is a garbled file or a bad client.
     public static let tempRange = -60.0...200.0
 
-    public init(underVoltageNow: Bool? = nil, underVoltageSinceBoot: Bool? = nil, throttledNow: Bool? = nil,
-                throttledSinceBoot: Bool? = nil, freqCappedSinceBoot: Bool? = nil, tempC: Double? = nil) {
+    public init(
+        underVoltageNow: Bool? = nil, underVoltageSinceBoot: Bool? = nil, throttledNow: Bool? = nil,
+        throttledSinceBoot: Bool? = nil, freqCappedSinceBoot: Bool? = nil, tempC: Double? = nil
+    ) {
         self.underVoltageNow = underVoltageNow
         self.underVoltageSinceBoot = underVoltageSinceBoot
         self.throttledNow = throttledNow
@@ -90,8 +92,9 @@ public struct DeviceHealth: Codable, Sendable, Hashable {
             tempC = temp
         }
         guard !isEmpty else {
-            throw WireValidationError(field: WireCoding.path(decoder.codingPath),
-                                      "must name at least one member (leave health out instead)")
+            throw WireValidationError(
+                field: WireCoding.path(decoder.codingPath),
+                "must name at least one member (leave health out instead)")
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A device on the read API (`GET /api/v1/devices/{name}`).
@@ -37,10 +37,12 @@ public struct DeviceView: Codable, Sendable, Hashable {
         case lastOutage = "last_outage"
     }
 
-    public init(name: String, status: DeviceStatus, lastSeen: Date?, intervalS: Int, agentVersion: String?,
-                bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
-                currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
-                storage: StorageWarning? = nil, health: DeviceHealth? = nil) {
+    public init(
+        name: String, status: DeviceStatus, lastSeen: Date?, intervalS: Int, agentVersion: String?,
+        bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
+        currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
+        storage: StorageWarning? = nil, health: DeviceHealth? = nil
+    ) {
         self.name = name
         self.status = status
         self.lastSeen = lastSeen

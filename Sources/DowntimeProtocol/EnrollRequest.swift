@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `POST /api/v1/enroll`: a new agent asks for its token with the site's enrollment key.
@@ -23,7 +23,8 @@ public struct EnrollRequest: Codable, Sendable, Equatable {
         try decoder.rejectUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
         let values = try decoder.container(keyedBy: CodingKeys.self)
         device = try Check.deviceName(values.decode(String.self, forKey: .device))
-        enrollmentKey = try Check.text(values.decode(String.self, forKey: .enrollmentKey),
-                                       field: "enrollment_key", max: 256)
+        enrollmentKey = try Check.text(
+            values.decode(String.self, forKey: .enrollmentKey),
+            field: "enrollment_key", max: 256)
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One entry of a device's log: an event the agent posted, or a record the collector made.
@@ -124,14 +124,16 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         func field(_ k: Key) -> String { WireCoding.path(decoder.codingPath + [k]) }
         switch kind {
         case .agentStarted:
-            payload = .agentStarted(agentVersion: try Check.text(c.decode(String.self, forKey: .agentVersion), field: field(.agentVersion)))
+            payload = .agentStarted(
+                agentVersion: try Check.text(c.decode(String.self, forKey: .agentVersion), field: field(.agentVersion)))
         case .outage:
             let cause = try c.decode(OutageCause.self, forKey: .cause)
             let start = try c.decodeIfPresent(Date.self, forKey: .start)
             let end = try c.decodeIfPresent(Date.self, forKey: .end)
             let duration = try c.decodeIfPresent(Double.self, forKey: .durationS)
                 .map { try Check.seconds($0, field: field(.durationS)) }
-            let precision = try Check.seconds(c.decode(Double.self, forKey: .precisionS), field: field(.precisionS), max: 86_400)
+            let precision = try Check.seconds(
+                c.decode(Double.self, forKey: .precisionS), field: field(.precisionS), max: 86_400)
             let synced = try c.decode(Bool.self, forKey: .clockSynced)
             let uptime = try c.decodeIfPresent(Double.self, forKey: .uptimeS)
                 .map { try Check.seconds($0, field: field(.uptimeS)) }
@@ -146,17 +148,23 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             }
             let underVoltageSeen = try c.decodeIfPresent(Date.self, forKey: .underVoltageSeen)
             let throttledSeen = try c.decodeIfPresent(Date.self, forKey: .throttledSeen)
-            payload = .outage(OutageReport(cause: cause, start: start, end: end, durationS: duration,
-                                           precisionS: precision, clockSynced: synced, uptimeS: uptime,
-                                           underVoltageSeen: underVoltageSeen, throttledSeen: throttledSeen))
+            payload = .outage(
+                OutageReport(
+                    cause: cause, start: start, end: end, durationS: duration,
+                    precisionS: precision, clockSynced: synced, uptimeS: uptime,
+                    underVoltageSeen: underVoltageSeen, throttledSeen: throttledSeen))
         case .collectorUnreachable, .collectorDown:
             let start = try c.decode(Date.self, forKey: .start)
             let end = try c.decode(Date.self, forKey: .end)
             guard end >= start else { throw WireValidationError(field: field(.end), "must not be before start") }
-            payload = kind == .collectorDown ? .collectorDown(start: start, end: end) : .collectorUnreachable(start: start, end: end)
+            payload =
+                kind == .collectorDown
+                ? .collectorDown(start: start, end: end) : .collectorUnreachable(start: start, end: end)
         case .clockJump:
-            payload = .clockJump(deltaS: try Check.seconds(c.decode(Double.self, forKey: .deltaS),
-                                                           field: field(.deltaS), min: -3_153_600_000))
+            payload = .clockJump(
+                deltaS: try Check.seconds(
+                    c.decode(Double.self, forKey: .deltaS),
+                    field: field(.deltaS), min: -3_153_600_000))
         case .shutdown:
             payload = .shutdown
         case .outboxDropped:
@@ -167,16 +175,18 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             }
             payload = .outboxDropped(count: count, kinds: kinds)
         case .storage:
-            payload = .storage(state: try c.decode(StorageState.self, forKey: .state),
-                               path: try Check.text(c.decode(String.self, forKey: .path), field: field(.path), max: 1024))
+            payload = .storage(
+                state: try c.decode(StorageState.self, forKey: .state),
+                path: try Check.text(c.decode(String.self, forKey: .path), field: field(.path), max: 1024))
         case .powerWarning:
             let words = try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)
             payload = .powerWarning(state: try c.decode(PowerWarningState.self, forKey: .state), warnings: words)
         case .flip:
-            payload = .flip(FlipRecord(
-                from: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .from), field: field(.from))),
-                to: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .to), field: field(.to))),
-                reason: try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)))
+            payload = .flip(
+                FlipRecord(
+                    from: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .from), field: field(.from))),
+                    to: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .to), field: field(.to))),
+                    reason: try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)))
         }
     }
 

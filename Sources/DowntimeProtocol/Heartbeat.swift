@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `POST /api/v1/heartbeat`: the agent says it is alive.
@@ -30,9 +30,11 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         case storage, health
     }
 
-    public init(device: String, seq: UInt64, bootID: String, uptimeS: Double, sentAt: Date,
-                clockSynced: Bool, intervalS: Int, agentVersion: String, storage: StorageWarning? = nil,
-                health: DeviceHealth? = nil) {
+    public init(
+        device: String, seq: UInt64, bootID: String, uptimeS: Double, sentAt: Date,
+        clockSynced: Bool, intervalS: Int, agentVersion: String, storage: StorageWarning? = nil,
+        health: DeviceHealth? = nil
+    ) {
         self.device = device
         self.seq = seq
         self.bootID = bootID

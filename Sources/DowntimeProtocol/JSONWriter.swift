@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Appends JSON text to a byte buffer: the fast path for large answers (10,000 devices), where
@@ -97,11 +97,18 @@ extension OutageView {
     /// The same object `Codable` writes (no `end` while ongoing), keys sorted.
     public func write(to w: inout JSONWriter) {
         w.object { w in
-            w.key("cause"); w.string(cause.rawValue)
-            w.key("duration_s"); w.double(durationS)
-            if let end { w.key("end"); w.date(end) }
-            w.key("source"); w.string(source)
-            w.key("start"); w.date(start)
+            w.key("cause")
+            w.string(cause.rawValue)
+            w.key("duration_s")
+            w.double(durationS)
+            if let end {
+                w.key("end")
+                w.date(end)
+            }
+            w.key("source")
+            w.string(source)
+            w.key("start")
+            w.date(start)
         }
     }
 }
@@ -110,11 +117,18 @@ extension StorageWarning {
     /// The same object `Codable` writes (no `error` when absent), keys sorted.
     public func write(to w: inout JSONWriter) {
         w.object { w in
-            if let error { w.key("error"); w.string(error) }
-            w.key("path"); w.string(path)
-            w.key("since"); w.date(since)
-            w.key("state"); w.string(state.rawValue)
-            w.key("unsaved_events"); w.int(unsavedEvents)
+            if let error {
+                w.key("error")
+                w.string(error)
+            }
+            w.key("path")
+            w.string(path)
+            w.key("since")
+            w.date(since)
+            w.key("state")
+            w.string(state.rawValue)
+            w.key("unsaved_events")
+            w.int(unsavedEvents)
         }
     }
 }
@@ -123,12 +137,30 @@ extension DeviceHealth {
     /// The same object `Codable` writes (absent members left out), keys sorted.
     public func write(to w: inout JSONWriter) {
         w.object { w in
-            if let v = freqCappedSinceBoot { w.key("freq_capped_since_boot"); w.bool(v) }
-            if let v = tempC { w.key("temp_c"); w.double(v) }
-            if let v = throttledNow { w.key("throttled_now"); w.bool(v) }
-            if let v = throttledSinceBoot { w.key("throttled_since_boot"); w.bool(v) }
-            if let v = underVoltageNow { w.key("under_voltage_now"); w.bool(v) }
-            if let v = underVoltageSinceBoot { w.key("under_voltage_since_boot"); w.bool(v) }
+            if let v = freqCappedSinceBoot {
+                w.key("freq_capped_since_boot")
+                w.bool(v)
+            }
+            if let v = tempC {
+                w.key("temp_c")
+                w.double(v)
+            }
+            if let v = throttledNow {
+                w.key("throttled_now")
+                w.bool(v)
+            }
+            if let v = throttledSinceBoot {
+                w.key("throttled_since_boot")
+                w.bool(v)
+            }
+            if let v = underVoltageNow {
+                w.key("under_voltage_now")
+                w.bool(v)
+            }
+            if let v = underVoltageSinceBoot {
+                w.key("under_voltage_since_boot")
+                w.bool(v)
+            }
         }
     }
 }
@@ -137,26 +169,49 @@ extension DeviceView {
     /// The same object `encode(to:)` writes (nulls written out), keys sorted.
     public func write(to w: inout JSONWriter) {
         w.object { w in
-            w.key("agent_version"); w.string(agentVersion)
-            w.key("boot_id"); w.string(bootID)
-            w.key("clock_skew_s"); w.double(clockSkewS)
-            w.key("clock_synced"); w.bool(clockSynced)
-            w.key("current_outage"); if let o = currentOutage { o.write(to: &w) } else { w.null() }
-            w.key("health"); if let h = health { h.write(to: &w) } else { w.null() }
-            w.key("interval_s"); w.int(intervalS)
-            w.key("last_outage"); if let o = lastOutage { o.write(to: &w) } else { w.null() }
-            w.key("last_seen"); w.date(lastSeen)
-            w.key("name"); w.string(name)
-            w.key("status"); w.string(status.rawValue)
-            w.key("storage"); if let s = storage { s.write(to: &w) } else { w.null() }
-            w.key("tags"); w.array { w in for t in tags { w.string(t) } }
+            w.key("agent_version")
+            w.string(agentVersion)
+            w.key("boot_id")
+            w.string(bootID)
+            w.key("clock_skew_s")
+            w.double(clockSkewS)
+            w.key("clock_synced")
+            w.bool(clockSynced)
+            w.key("current_outage")
+            if let o = currentOutage { o.write(to: &w) } else { w.null() }
+            w.key("health")
+            if let h = health { h.write(to: &w) } else { w.null() }
+            w.key("interval_s")
+            w.int(intervalS)
+            w.key("last_outage")
+            if let o = lastOutage { o.write(to: &w) } else { w.null() }
+            w.key("last_seen")
+            w.date(lastSeen)
+            w.key("name")
+            w.string(name)
+            w.key("status")
+            w.string(status.rawValue)
+            w.key("storage")
+            if let s = storage { s.write(to: &w) } else { w.null() }
+            w.key("tags")
+            w.array { w in for t in tags { w.string(t) } }
             w.key("uptime")
             w.object { w in
-                if let v = uptime.day { w.key("24h"); w.double(v) }
-                if let v = uptime.month { w.key("30d"); w.double(v) }
-                if let v = uptime.week { w.key("7d"); w.double(v) }
+                if let v = uptime.day {
+                    w.key("24h")
+                    w.double(v)
+                }
+                if let v = uptime.month {
+                    w.key("30d")
+                    w.double(v)
+                }
+                if let v = uptime.week {
+                    w.key("7d")
+                    w.double(v)
+                }
             }
-            w.key("uptime_s"); w.double(uptimeS)
+            w.key("uptime_s")
+            w.double(uptimeS)
         }
     }
 }
@@ -166,8 +221,10 @@ extension DeviceList {
     public func jsonBytes() -> [UInt8] {
         var w = JSONWriter(capacity: 64 + devices.count * 400)
         w.object { w in
-            w.key("devices"); w.array { w in for d in devices { d.write(to: &w) } }
-            w.key("next"); w.string(next)
+            w.key("devices")
+            w.array { w in for d in devices { d.write(to: &w) } }
+            w.key("next")
+            w.string(next)
         }
         return w.bytes
     }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// An outage the agent found by gap detection.
@@ -22,8 +22,10 @@ public struct OutageReport: Sendable, Hashable {
     public var underVoltageSeen: Date?
     public var throttledSeen: Date?
 
-    public init(cause: OutageCause, start: Date?, end: Date?, durationS: Double?, precisionS: Double,
-                clockSynced: Bool, uptimeS: Double? = nil, underVoltageSeen: Date? = nil, throttledSeen: Date? = nil) {
+    public init(
+        cause: OutageCause, start: Date?, end: Date?, durationS: Double?, precisionS: Double,
+        clockSynced: Bool, uptimeS: Double? = nil, underVoltageSeen: Date? = nil, throttledSeen: Date? = nil
+    ) {
         self.cause = cause
         self.start = start
         self.end = end

@@ -6,7 +6,9 @@ public enum PowerWarningState: String, Codable, Sendable, CaseIterable {
 
     /// The change between the previous beat's health and this one's, with the warnings' words; nil when none.
     /// A beat without power flags says nothing (unknown is not "cleared").
-    public static func change(from old: DeviceHealth?, to new: DeviceHealth?) -> (state: PowerWarningState, words: String)? {
+    public static func change(from old: DeviceHealth?, to new: DeviceHealth?) -> (
+        state: PowerWarningState, words: String
+    )? {
         guard let new, new.knowsPower else { return nil }
         let before = old.map(nowWarnings) ?? []
         let after = nowWarnings(new)

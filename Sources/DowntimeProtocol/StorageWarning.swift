@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The heartbeat's optional `storage` field: sent only while the agent cannot write its state folder,
@@ -36,13 +36,18 @@ public struct StorageWarning: Codable, Sendable, Hashable {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         func field(_ k: CodingKeys) -> String { WireCoding.path(decoder.codingPath + [k]) }
         state = try values.decode(StorageState.self, forKey: .state)
-        guard state != .ok else { throw WireValidationError(field: field(.state), "must not be ok (leave storage out instead)") }
+        guard state != .ok else {
+            throw WireValidationError(field: field(.state), "must not be ok (leave storage out instead)")
+        }
         path = try Check.text(values.decode(String.self, forKey: .path), field: field(.path), max: 1024)
         since = try values.decode(Date.self, forKey: .since)
-        unsavedEvents = Int(try Check.integer(values, .unsavedEvents, field: field(.unsavedEvents),
-                                              range: 0...1_000_000_000))
+        unsavedEvents = Int(
+            try Check.integer(
+                values, .unsavedEvents, field: field(.unsavedEvents),
+                range: 0...1_000_000_000))
         // Absent, never null: the schema allows a string only.
-        error = values.contains(.error)
+        error =
+            values.contains(.error)
             ? try Check.text(values.decode(String.self, forKey: .error), field: field(.error), max: 200) : nil
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// JSON encoders and decoders configured for the wire format.
@@ -44,7 +44,9 @@ public enum WireCoding {
     }
 
     /// Decodes and validates `T` from wire JSON; errors are `WireValidationError` naming the field.
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws(WireValidationError) -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>)
+        throws(WireValidationError) -> T
+    {
         do {
             return try sharedDecoder.decode(T.self, from: Data(bytes))
         } catch let error as WireValidationError {
@@ -103,7 +105,8 @@ extension Decoder {
         let keyed = try container(keyedBy: AnyKey.self)
         // Sorted, so the same body always names the same field.
         if let unknown = keyed.allKeys.map(\.stringValue).filter({ !allowed.contains($0) }).min() {
-            throw WireValidationError(field: WireCoding.path(codingPath + [AnyKey(stringValue: unknown)]), "unknown field")
+            throw WireValidationError(
+                field: WireCoding.path(codingPath + [AnyKey(stringValue: unknown)]), "unknown field")
         }
     }
 }

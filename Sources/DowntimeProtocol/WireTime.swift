@@ -1,14 +1,14 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// ISO 8601 times on the wire: always written in UTC with milliseconds, read with any offset.
 public enum WireTime {
     /// Times outside this range are refused: a clock at 1970 or 9999 is broken, not a fact.
     public static let validRange: ClosedRange<Date> =
-        Date(timeIntervalSince1970: 1_577_836_800)...Date(timeIntervalSince1970: 4_102_444_800)  // 2020 ... 2100
+        Date(timeIntervalSince1970: 1_577_836_800)...Date(timeIntervalSince1970: 4_102_444_800) // 2020 ... 2100
 
     /// Formats `date` as `2026-11-22T08:12:03.123Z`.
     public static func format(_ date: Date) -> String {
@@ -47,15 +47,15 @@ public enum WireTime {
             return value
         }
         guard let year = num(0, 4), bytes[4] == 45, let month = num(5, 2), bytes[7] == 45,
-              let day = num(8, 2), bytes[10] == 84 || bytes[10] == 116, let hour = num(11, 2), bytes[13] == 58,
-              let minute = num(14, 2), bytes[16] == 58, let second = num(17, 2)
+            let day = num(8, 2), bytes[10] == 84 || bytes[10] == 116, let hour = num(11, 2), bytes[13] == 58,
+            let minute = num(14, 2), bytes[16] == 58, let second = num(17, 2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              hour <= 23, minute <= 59, second <= 59
+            hour <= 23, minute <= 59, second <= 59
         else { return nil }
         var cursor = 19
         var fraction = 0.0
-        if bytes[cursor] == 46 {  // '.'
+        if bytes[cursor] == 46 { // '.'
             cursor += 1
             var scale = 0.1
             let start = cursor
@@ -68,11 +68,11 @@ public enum WireTime {
         }
         guard cursor < bytes.count else { return nil }
         var offset = 0
-        if bytes[cursor] == 90 || bytes[cursor] == 122 {  // 'Z'
+        if bytes[cursor] == 90 || bytes[cursor] == 122 { // 'Z'
             cursor += 1
-        } else if bytes[cursor] == 43 || bytes[cursor] == 45 {  // '+' / '-'
+        } else if bytes[cursor] == 43 || bytes[cursor] == 45 { // '+' / '-'
             guard let oh = num(cursor + 1, 2), cursor + 3 < bytes.count, bytes[cursor + 3] == 58,
-                  let om = num(cursor + 4, 2), oh <= 23, om <= 59
+                let om = num(cursor + 4, 2), oh <= 23, om <= 59
             else { return nil }
             offset = (oh * 3600 + om * 60) * (bytes[cursor] == 45 ? -1 : 1)
             cursor += 6

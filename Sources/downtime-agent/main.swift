@@ -30,8 +30,9 @@ let signals = StopSignals()
 
 let command: AgentConfig.Command
 do {
-    command = try AgentConfig.parse(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment(),
-                                    hostName: hostName())
+    command = try AgentConfig.parse(
+        arguments: Array(CommandLine.arguments.dropFirst()), environment: environment(),
+        hostName: hostName())
 } catch {
     fail(error.message)
 }
@@ -46,10 +47,12 @@ case .version:
 case .run(let config):
     if let ca = config.caFile, access(ca, R_OK) != 0 { fail("CA file \(ca) is not readable") }
     let log = Log(maxLevel: config.verbose ? .debug : .info)
-    let facts = LinuxBootFacts(bootIDFile: config.bootIDFile, uptimeFile: config.uptimeFile, timeSyncFile: config.timeSyncFile)
+    let facts = LinuxBootFacts(
+        bootIDFile: config.bootIDFile, uptimeFile: config.uptimeFile, timeSyncFile: config.timeSyncFile)
     do {
-        let transport = try CurlTransport(baseURL: config.collectorURL, caFile: config.caFile, pinSHA256: config.pinSHA256,
-                                          connectTimeout: 5, totalTimeout: min(10, Double(max(config.interval, 3))))
+        let transport = try CurlTransport(
+            baseURL: config.collectorURL, caFile: config.caFile, pinSHA256: config.pinSHA256,
+            connectTimeout: 5, totalTimeout: min(10, Double(max(config.interval, 3))))
         let agent = try Agent(config: config, facts: facts, transport: transport, log: log)
         try agent.start()
         agent.run(wait: signals.wait)

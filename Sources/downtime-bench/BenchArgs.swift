@@ -9,9 +9,11 @@ struct BenchArgs {
         while index < arguments.count {
             let argument = arguments[index]
             guard argument.hasPrefix("--"), known.contains(String(argument.dropFirst(2))),
-                  index + 1 < arguments.count else {
-                Self.fail("unexpected argument '\(argument)' (known: "
-                          + "\(known.sorted().map { "--" + $0 }.joined(separator: " ")), each with a value)")
+                index + 1 < arguments.count
+            else {
+                Self.fail(
+                    "unexpected argument '\(argument)' (known: "
+                        + "\(known.sorted().map { "--" + $0 }.joined(separator: " ")), each with a value)")
             }
             values[String(argument.dropFirst(2))] = arguments[index + 1]
             index += 2

@@ -3,7 +3,9 @@ import Foundation
 
 /// Benchmarks of the collector's read side: figures printed, medians of several rounds.
 struct Figures {
-    static func measure(_ rounds: Int, _ body: () async throws -> Void) async rethrows -> (median: Double, min: Double, max: Double) {
+    static func measure(_ rounds: Int, _ body: () async throws -> Void) async rethrows -> (
+        median: Double, min: Double, max: Double
+    ) {
         var times: [Double] = []
         for _ in 0..<rounds {
             let start = ContinuousClock.now
@@ -16,7 +18,10 @@ struct Figures {
     }
 
     static func line(_ name: String, _ r: (median: Double, min: Double, max: Double), _ extra: String = "") {
-        print(String(format: "page: %-44@ median %8.1f ms  (min %.1f, max %.1f)  %@", name as NSString, r.median, r.min, r.max, extra as NSString))
+        print(
+            String(
+                format: "page: %-44@ median %8.1f ms  (min %.1f, max %.1f)  %@", name as NSString, r.median, r.min,
+                r.max, extra as NSString))
     }
 }
 
@@ -30,4 +35,3 @@ final class BenchClock: WallClock, MonotonicClock, @unchecked Sendable {
     func seconds() -> Double { lock.withLock { current.timeIntervalSince1970 } }
     func set(_ d: Date) { lock.withLock { current = d } }
 }
-

@@ -1,5 +1,5 @@
-import Foundation
 import DowntimeProtocol
+import Foundation
 
 /// What the fleet simulator plays, and what the collector must have recorded for it (pure).
 ///
@@ -19,7 +19,10 @@ struct FleetPlan: Sendable {
     let deadline: Double
     let silences: [Int: Silence]
 
-    init(devices: Int, interval: Double, duration: Double, deadline: Double, silentFraction: Double, shortFraction: Double, seed: UInt64) {
+    init(
+        devices: Int, interval: Double, duration: Double, deadline: Double, silentFraction: Double,
+        shortFraction: Double, seed: UInt64
+    ) {
         self.devices = devices
         self.interval = interval
         self.duration = duration
@@ -32,8 +35,10 @@ struct FleetPlan: Sendable {
         for (index, device) in chosen.enumerated() {
             // The gap between two heard beats is the silence plus up to one interval: long silences clear
             // the deadline, short ones stay under it, both by more than the sweep's second.
-            let length = index < long ? deadline + 3 + Double(rng.next() % UInt64(max(1, interval)))
-                                  : max(interval, deadline - interval - 3)
+            let length =
+                index < long
+                ? deadline + 3 + Double(rng.next() % UInt64(max(1, interval)))
+                : max(interval, deadline - interval - 3)
             // Start after the first rounds, end early enough for the up flip to be heard.
             let latest = max(2 * interval, duration - length - interval)
             let from = 2 * interval + Double(rng.next() % UInt64(max(1, latest - 2 * interval)))
@@ -77,16 +82,18 @@ struct FlipCheck: Sendable, Equatable {
     var worstError: Double = 0
 
     static func + (a: FlipCheck, b: FlipCheck) -> FlipCheck {
-        FlipCheck(expected: a.expected + b.expected, found: a.found + b.found, missing: a.missing + b.missing,
-                  unexpected: a.unexpected + b.unexpected, ambiguous: a.ambiguous + b.ambiguous,
-                  worstError: max(a.worstError, b.worstError))
+        FlipCheck(
+            expected: a.expected + b.expected, found: a.found + b.found, missing: a.missing + b.missing,
+            unexpected: a.unexpected + b.unexpected, ambiguous: a.ambiguous + b.ambiguous,
+            worstError: max(a.worstError, b.worstError))
     }
 
     /// Compares `flips` with `acks` (oldest first) of a device that started `new`: one new → up at the first
     /// beat; for every gap between beats over `deadline` (plus `slack` for the once-a-second sweep) an
     /// up → down at the beat before it and a down → up at the beat after it; nothing else.
     /// A device silent since its last beat for longer than that at `checkedAt` must be down already.
-    static func check(acks: [Ack], flips: [RecordedFlip], deadline: Double, slack: Double, checkedAt: Date) -> FlipCheck {
+    static func check(acks: [Ack], flips: [RecordedFlip], deadline: Double, slack: Double, checkedAt: Date) -> FlipCheck
+    {
         var expected: [(from: String, to: String, beat: Ack)] = []
         var result = FlipCheck()
         func gap(_ seconds: Double, after a: Ack, next: Ack?) {

@@ -8,19 +8,27 @@ import Synchronization
 /// the collector's store: every expected flip recorded at the right beat, nothing else.
 enum FleetSimulator {
     static func run(_ arguments: [String]) async throws {
-        let args = BenchArgs(arguments, known: ["url", "data-dir", "tokens", "duration", "interval", "silent", "short",
-                                                "misses", "grace", "seed", "threads"])
-        let tokens = try String(contentsOfFile: args.string("tokens"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let args = BenchArgs(
+            arguments,
+            known: [
+                "url", "data-dir", "tokens", "duration", "interval", "silent", "short",
+                "misses", "grace", "seed", "threads",
+            ])
+        let tokens = try String(contentsOfFile: args.string("tokens"), encoding: .utf8).split(separator: "\n").map(
+            String.init)
         let interval = Double(args.int("interval", 10))
         let deadline = Double(args.int("misses", 3)) * interval + args.double("grace", 5)
-        let plan = FleetPlan(devices: tokens.count, interval: interval, duration: args.double("duration", 300), deadline: deadline,
-                             silentFraction: args.double("silent", 0.01), shortFraction: args.double("short", 0.005),
-                             seed: UInt64(args.int("seed", 1)))
+        let plan = FleetPlan(
+            devices: tokens.count, interval: interval, duration: args.double("duration", 300), deadline: deadline,
+            silentFraction: args.double("silent", 0.01), shortFraction: args.double("short", 0.005),
+            seed: UInt64(args.int("seed", 1)))
         let threads = max(1, args.int("threads", 4))
         let url = args.string("url")
-        print("fleet: \(plan.devices) devices every \(Int(interval)) s for \(Int(plan.duration)) s, "
-              + "\(plan.silences.values.filter { $0.until - $0.from > deadline }.count) silent past the \(Int(deadline)) s deadline, "
-              + "\(plan.silences.values.filter { $0.until - $0.from <= deadline }.count) briefly; \(threads) client threads")
+        print(
+            "fleet: \(plan.devices) devices every \(Int(interval)) s for \(Int(plan.duration)) s, "
+                + "\(plan.silences.values.filter { $0.until - $0.from > deadline }.count) silent past the \(Int(deadline)) s deadline, "
+                + "\(plan.silences.values.filter { $0.until - $0.from <= deadline }.count) briefly; \(threads) client threads"
+        )
 
         let start = Date() + 1
         let results = Mutex<[WorkerResult]>([])
@@ -36,7 +44,10 @@ enum FleetSimulator {
             thread.start()
         }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async { done.wait(); c.resume() }
+            DispatchQueue.global().async {
+                done.wait()
+                c.resume()
+            }
         }
         let all = results.withLock { $0 }
         var acks: [Int: [Ack]] = [:]
@@ -44,8 +55,10 @@ enum FleetSimulator {
         let lags = all.flatMap(\.lags).sorted()
         let sent = all.reduce(0) { $0 + $1.sent }
         let errors = all.reduce(0) { $0 + $1.errors }
-        print(String(format: "fleet: %d beats sent, %d not 2xx; schedule lag p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                     sent, errors, pct(lags, 0.5) * 1000, pct(lags, 0.99) * 1000, (lags.last ?? 0) * 1000))
+        print(
+            String(
+                format: "fleet: %d beats sent, %d not 2xx; schedule lag p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                sent, errors, pct(lags, 0.5) * 1000, pct(lags, 0.99) * 1000, (lags.last ?? 0) * 1000))
         if let first = all.compactMap(\.firstError).first { print("fleet: first error: \(first)") }
 
         // The last up flips are committed when the beat is answered; the store is read as it stands now.
@@ -60,8 +73,9 @@ enum FleetSimulator {
                     guard case .flip(let flip) = stored.event.payload else { return nil }
                     return RecordedFlip(from: flip.from.rawValue, to: flip.to.rawValue, at: stored.event.at)
                 }
-            let check = FlipCheck.check(acks: acks[device] ?? [], flips: flips, deadline: deadline, slack: 1.5,
-                                        checkedAt: checkedAt)
+            let check = FlipCheck.check(
+                acks: acks[device] ?? [], flips: flips, deadline: deadline, slack: 1.5,
+                checkedAt: checkedAt)
             if (check.missing > 0 || check.unexpected > 0) && bad.count < 5 {
                 bad.append("\(name): \(check) flips \(flips.map { "\($0.from)->\($0.to)@\(WireTime.format($0.at))" })")
             }
@@ -69,9 +83,12 @@ enum FleetSimulator {
         }
         for b in bad { print("fleet: MISMATCH \(b)") }
         let outageFlips = total.expected - acks.count
-        print(String(format: "fleet: flips %d of %d expected recorded at their beat (%d outage flips), %d missing, %d unexpected, %d ambiguous; flip time within %.1f ms; %d beats, %d errors",
-                     total.found, total.expected, outageFlips, total.missing, total.unexpected, total.ambiguous,
-                     total.worstError * 1000, sent, errors))
+        print(
+            String(
+                format:
+                    "fleet: flips %d of %d expected recorded at their beat (%d outage flips), %d missing, %d unexpected, %d ambiguous; flip time within %.1f ms; %d beats, %d errors",
+                total.found, total.expected, outageFlips, total.missing, total.unexpected, total.ambiguous,
+                total.worstError * 1000, sent, errors))
         if total.missing > 0 || total.unexpected > 0 || errors > 0 { exit(1) }
     }
 
@@ -84,7 +101,9 @@ enum FleetSimulator {
     }
 
     /// One client thread: the devices `i ≡ worker (mod workers)`, each at its own phase, on one keep-alive connection.
-    static func beat(worker: Int, of workers: Int, plan: FleetPlan, tokens: [String], url: String, start: Date) -> WorkerResult {
+    static func beat(worker: Int, of workers: Int, plan: FleetPlan, tokens: [String], url: String, start: Date)
+        -> WorkerResult
+    {
         var result = WorkerResult()
         let transport: CurlTransport
         do { transport = try CurlTransport(baseURL: url, totalTimeout: 10, userAgent: "downtime-bench") } catch {
@@ -105,14 +124,16 @@ enum FleetSimulator {
                 result.lags.append(max(0, -due.timeIntervalSinceNow))
                 seq[device] += 1
                 let sentAt = Date()
-                let hb = Heartbeat(device: benchDeviceName(device), seq: seq[device], bootID: boot,
-                                   uptimeS: offset + 100, sentAt: sentAt, clockSynced: true,
-                                   intervalS: Int(plan.interval), agentVersion: "bench")
+                let hb = Heartbeat(
+                    device: benchDeviceName(device), seq: seq[device], bootID: boot,
+                    uptimeS: offset + 100, sentAt: sentAt, clockSynced: true,
+                    intervalS: Int(plan.interval), agentVersion: "bench")
                 result.sent += 1
                 do {
                     let body = try WireCoding.encode(hb)
-                    let answer = try transport.post("/api/v1/heartbeat", body: body, bearer: tokens[device],
-                                                    timeout: nil)
+                    let answer = try transport.post(
+                        "/api/v1/heartbeat", body: body, bearer: tokens[device],
+                        timeout: nil)
                     if answer.isSuccess {
                         result.acks[device, default: []].append(Ack(sent: sentAt, answered: Date()))
                     } else {

@@ -10,14 +10,17 @@ enum PageBenchmark {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dtm-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
-        print("DowntimeMon page benchmark: \(devices) devices, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "DowntimeMon page benchmark: \(devices) devices, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
         let start = Date().addingTimeInterval(-30 * 86_400)
         let clock = BenchClock(start)
         var config = CollectorConfig()
         config.dataDir = dir
         let store = try SQLiteStore(dataDir: dir)
-        let collector = try await Collector.start(store: store, config: config, clock: clock, monotonic: clock,
-                                                  clockSync: FixedClockSync(true))
+        let collector = try await Collector.start(
+            store: store, config: config, clock: clock, monotonic: clock,
+            clockSync: FixedClockSync(true))
 
         let setup = ContinuousClock.now
         var tokens: [String] = []
@@ -26,8 +29,9 @@ enum PageBenchmark {
         }
         // Every device beats; 1 % go silent for an hour on each of 10 days of the month.
         func beat(_ i: Int, seq: UInt64) async throws {
-            let hb = Heartbeat(device: String(format: "device-%05d", i), seq: seq, bootID: "ab", uptimeS: 100, sentAt: clock.now(),
-                               clockSynced: true, intervalS: 10, agentVersion: "0.1.0")
+            let hb = Heartbeat(
+                device: String(format: "device-%05d", i), seq: seq, bootID: "ab", uptimeS: 100, sentAt: clock.now(),
+                clockSynced: true, intervalS: 10, agentVersion: "0.1.0")
             _ = try await collector.heartbeat(hb, token: tokens[i])
         }
         for i in 0..<devices { try await beat(i, seq: 1) }
@@ -67,9 +71,13 @@ enum PageBenchmark {
         let writer = await Figures.measure(rounds) { bytes = list.jsonBytes().count }
         let encoder = try await Figures.measure(rounds) { bytes = try WireCoding.encode(list).count }
         Figures.line("device list JSON, JSONWriter", writer)
-        Figures.line("device list JSON, JSONEncoder", encoder, String(format: "writer %.1f x faster", encoder.median / writer.median))
-        print(String(format: "bench: page %@: overview of %d devices, store + merge + render, median %.1f ms (goal 200)",
-                     full.median < 200 ? "met" : "MISSED", devices, full.median))
+        Figures.line(
+            "device list JSON, JSONEncoder", encoder,
+            String(format: "writer %.1f x faster", encoder.median / writer.median))
+        print(
+            String(
+                format: "bench: page %@: overview of %d devices, store + merge + render, median %.1f ms (goal 200)",
+                full.median < 200 ? "met" : "MISSED", devices, full.median))
         if ProcessInfo.processInfo.environment["BENCH_SAMPLE"] != nil {
             let html = OverviewPage.render(Array(details.prefix(3)), now: clock.now())
             print(html.components(separatedBy: "<tbody>").last ?? "")

@@ -7,5 +7,7 @@ case "page": try await PageBenchmark.run()
 case "seed": try await Seed.run(Array(arguments.dropFirst()))
 case "fleet": try await FleetSimulator.run(Array(arguments.dropFirst()))
 default:
-    BenchArgs.fail("usage: downtime-bench page | seed --data-dir D [--devices N] --tokens F [--history-days D] | fleet --url U --data-dir D --tokens F [...]")
+    BenchArgs.fail(
+        "usage: downtime-bench page | seed --data-dir D [--devices N] --tokens F [--history-days D] | fleet --url U --data-dir D --tokens F [...]"
+    )
 }

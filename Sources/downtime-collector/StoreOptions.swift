@@ -10,7 +10,10 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Config file of KEY=value lines (env DOWNTIME_CONFIG).")
     var config: String?
 
-    @Option(help: "Database: postgres://user:password@host:port/db for several collectors, or sqlite:PATH (env DOWNTIME_DATABASE, default the data folder's downtime.sqlite).")
+    @Option(
+        help:
+            "Database: postgres://user:password@host:port/db for several collectors, or sqlite:PATH (env DOWNTIME_DATABASE, default the data folder's downtime.sqlite)."
+    )
     var database: String?
 
     /// Defaults < config file < environment < flags.

@@ -1,9 +1,12 @@
-import Testing
-@testable import AgentCore
 import CurlClient
+import Testing
+
+@testable import AgentCore
 
 @Suite struct AgentConfigTests {
-    func parse(_ args: [String], _ env: [String: String] = [:], host: String = "RaspberryPi") throws(ConfigError) -> AgentConfig {
+    func parse(_ args: [String], _ env: [String: String] = [:], host: String = "RaspberryPi") throws(ConfigError)
+        -> AgentConfig
+    {
         guard case .run(let c) = try AgentConfig.parse(arguments: args, environment: env, hostName: host) else {
             throw ConfigError("not a run")
         }
@@ -21,40 +24,50 @@ import CurlClient
     }
 
     @Test func environmentIsReadAndFlagsWin() throws {
-        let env = ["DOWNTIME_COLLECTOR_URL": "http://env:1", "DOWNTIME_DEVICE": "Env-Dev", "DOWNTIME_TOKEN": "envtok",
-                   "DOWNTIME_STATE_DIR": "/tmp/s", "DOWNTIME_INTERVAL": "5", "DOWNTIME_PERSIST_INTERVAL": "30",
-                   "DOWNTIME_ENROLLMENT_KEY": "k", "DOWNTIME_CA_FILE": "/etc/ca.pem"]
+        let env = [
+            "DOWNTIME_COLLECTOR_URL": "http://env:1", "DOWNTIME_DEVICE": "Env-Dev", "DOWNTIME_TOKEN": "envtok",
+            "DOWNTIME_STATE_DIR": "/tmp/s", "DOWNTIME_INTERVAL": "5", "DOWNTIME_PERSIST_INTERVAL": "30",
+            "DOWNTIME_ENROLLMENT_KEY": "k", "DOWNTIME_CA_FILE": "/etc/ca.pem",
+        ]
         let fromEnv = try parse([], env)
         #expect(fromEnv.collectorURL == "http://env:1" && fromEnv.device == "env-dev" && fromEnv.token == "envtok")
         #expect(fromEnv.stateDir == "/tmp/s" && fromEnv.interval == 5 && fromEnv.persistInterval == 30)
         #expect(fromEnv.enrollmentKey == "k" && fromEnv.caFile == "/etc/ca.pem")
-        let flags = try parse(["--collector=https://flag", "--device", "flagdev", "--interval", "2", "--state-dir", "/x",
-                               "--token", "ft", "--boot-id-file", "/b", "--uptime-file", "/u", "--time-sync-file", "/t"], env)
+        let flags = try parse(
+            [
+                "--collector=https://flag", "--device", "flagdev", "--interval", "2", "--state-dir", "/x",
+                "--token", "ft", "--boot-id-file", "/b", "--uptime-file", "/u", "--time-sync-file", "/t",
+            ], env)
         #expect(flags.collectorURL == "https://flag" && flags.device == "flagdev" && flags.interval == 2)
         #expect(flags.stateDir == "/x" && flags.token == "ft" && flags.persistInterval == 30)
         #expect(flags.bootIDFile == "/b" && flags.uptimeFile == "/u" && flags.timeSyncFile == "/t")
     }
 
     @Test func emptyVariablesCountAsUnsetAndSystemdStateDirectoryIsUsed() throws {
-        let c = try parse([], ["DOWNTIME_COLLECTOR_URL": "http://a", "DOWNTIME_TOKEN": "", "DOWNTIME_DEVICE": "",
-                               "STATE_DIRECTORY": "/var/lib/private/downtime-agent"])
+        let c = try parse(
+            [],
+            [
+                "DOWNTIME_COLLECTOR_URL": "http://a", "DOWNTIME_TOKEN": "", "DOWNTIME_DEVICE": "",
+                "STATE_DIRECTORY": "/var/lib/private/downtime-agent",
+            ])
         #expect(c.token == nil && c.device == "raspberrypi" && c.stateDir == "/var/lib/private/downtime-agent")
     }
 
-    @Test(arguments: [
-        ([], "no collector"),
-        (["--collector", "nas:8899"], "must look like"),
-        (["--collector", "ftp://nas"], "must look like"),
-        (["--collector", "http://"], "must look like"),
-        (["--collector", "http://a", "--interval", "0"], "--interval"),
-        (["--collector", "http://a", "--interval", "ten"], "--interval"),
-        (["--collector", "http://a", "--persist-interval", "-1"], "--persist-interval"),
-        (["--collector", "http://a", "--device", "../etc"], "device name"),
-        (["--collector", "http://a", "--colector", "x"], "unknown option --colector"),
-        (["--collector", "http://a", "stray"], "unexpected argument"),
-        (["--collector"], "needs a value"),
-        (["--collector", "http://a", "--token", "has space"], "--token"),
-    ] as [([String], String)])
+    @Test(
+        arguments: [
+            ([], "no collector"),
+            (["--collector", "nas:8899"], "must look like"),
+            (["--collector", "ftp://nas"], "must look like"),
+            (["--collector", "http://"], "must look like"),
+            (["--collector", "http://a", "--interval", "0"], "--interval"),
+            (["--collector", "http://a", "--interval", "ten"], "--interval"),
+            (["--collector", "http://a", "--persist-interval", "-1"], "--persist-interval"),
+            (["--collector", "http://a", "--device", "../etc"], "device name"),
+            (["--collector", "http://a", "--colector", "x"], "unknown option --colector"),
+            (["--collector", "http://a", "stray"], "unexpected argument"),
+            (["--collector"], "needs a value"),
+            (["--collector", "http://a", "--token", "has space"], "--token"),
+        ] as [([String], String)])
     func badConfigurationIsOneClearError(args: [String], expected: String) {
         do {
             _ = try parse(args)
@@ -66,14 +79,15 @@ import CurlClient
     }
 
     /// A bad value is blamed on what set it: the variable when it came from the environment, the flag otherwise.
-    @Test(arguments: [
-        ([], ["DOWNTIME_INTERVAL": "ten"], "DOWNTIME_INTERVAL must be a whole number"),
-        (["--interval", "ten"], ["DOWNTIME_INTERVAL": "5"], "--interval must be a whole number"),
-        ([], ["DOWNTIME_PERSIST_INTERVAL": "0"], "DOWNTIME_PERSIST_INTERVAL must be"),
-        ([], ["DOWNTIME_COLLECTOR_URL": "nas:8899"], "DOWNTIME_COLLECTOR_URL: collector URL 'nas:8899'"),
-        ([], ["DOWNTIME_DEVICE": "../etc"], "DOWNTIME_DEVICE: device name"),
-        ([], ["DOWNTIME_TOKEN": "has space"], "DOWNTIME_TOKEN must be printable"),
-    ] as [([String], [String: String], String)])
+    @Test(
+        arguments: [
+            ([], ["DOWNTIME_INTERVAL": "ten"], "DOWNTIME_INTERVAL must be a whole number"),
+            (["--interval", "ten"], ["DOWNTIME_INTERVAL": "5"], "--interval must be a whole number"),
+            ([], ["DOWNTIME_PERSIST_INTERVAL": "0"], "DOWNTIME_PERSIST_INTERVAL must be"),
+            ([], ["DOWNTIME_COLLECTOR_URL": "nas:8899"], "DOWNTIME_COLLECTOR_URL: collector URL 'nas:8899'"),
+            ([], ["DOWNTIME_DEVICE": "../etc"], "DOWNTIME_DEVICE: device name"),
+            ([], ["DOWNTIME_TOKEN": "has space"], "DOWNTIME_TOKEN must be printable"),
+        ] as [([String], [String: String], String)])
     func errorsNameTheFlagOrVariableTheValueCameFrom(args: [String], env: [String: String], expected: String) {
         var environment = env
         if environment["DOWNTIME_COLLECTOR_URL"] == nil { environment["DOWNTIME_COLLECTOR_URL"] = "http://a" }
@@ -92,8 +106,10 @@ import CurlClient
     @Test func helpAndVersion() throws {
         #expect(try AgentConfig.parse(arguments: ["--version"], environment: [:], hostName: "x") == .version)
         #expect(try AgentConfig.parse(arguments: ["--help"], environment: [:], hostName: "x") == .help)
-        for flag in ["--collector", "--device", "--token", "--state-dir", "--interval", "--persist-interval",
-                     "--enrollment-key", "--ca-file", "--pin-sha256", "--boot-id-file", "--uptime-file", "--time-sync-file"] {
+        for flag in [
+            "--collector", "--device", "--token", "--state-dir", "--interval", "--persist-interval",
+            "--enrollment-key", "--ca-file", "--pin-sha256", "--boot-id-file", "--uptime-file", "--time-sync-file",
+        ] {
             #expect(AgentConfig.usage.contains(flag))
         }
     }
@@ -103,7 +119,10 @@ import CurlClient
     static let pin = "sha256//" + String(repeating: "A", count: 43) + "="
 
     func parse(_ args: [String], _ env: [String: String] = [:]) throws(ConfigError) -> AgentConfig {
-        guard case .run(let c) = try AgentConfig.parse(arguments: args + ["--token", "t"], environment: env, hostName: "pi") else {
+        guard
+            case .run(let c) = try AgentConfig.parse(
+                arguments: args + ["--token", "t"], environment: env, hostName: "pi")
+        else {
             throw ConfigError("not a run")
         }
         return c
@@ -114,11 +133,14 @@ import CurlClient
         #expect(try parse(["--collector", "https://nas"], ["DOWNTIME_PIN_SHA256": Self.pin]).pinSHA256 == Self.pin)
         // The bare base64 gets its prefix; several pins stay several.
         let bare = String(Self.pin.dropFirst(8))
-        #expect(try parse(["--collector", "https://nas", "--pin-sha256", "\(bare); \(Self.pin)"]).pinSHA256
+        #expect(
+            try parse(["--collector", "https://nas", "--pin-sha256", "\(bare); \(Self.pin)"]).pinSHA256
                 == "\(Self.pin);\(Self.pin)")
-        for args in [["--collector", "http://nas", "--pin-sha256", Self.pin],
-                     ["--collector", "https://nas", "--pin-sha256", "sha256//short="],
-                     ["--collector", "https://nas", "--pin-sha256", "md5//" + String(repeating: "A", count: 43) + "="]] {
+        for args in [
+            ["--collector", "http://nas", "--pin-sha256", Self.pin],
+            ["--collector", "https://nas", "--pin-sha256", "sha256//short="],
+            ["--collector", "https://nas", "--pin-sha256", "md5//" + String(repeating: "A", count: 43) + "="],
+        ] {
             #expect(throws: ConfigError.self, "\(args)") { try parse(args) }
         }
     }

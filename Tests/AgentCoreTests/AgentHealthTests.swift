@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-@testable import AgentCore
 import CurlClient
 import DowntimeProtocol
+import Foundation
+import Testing
+
+@testable import AgentCore
 
 @Suite struct AgentHealthTests {
     @Test func eachBeatCarriesWhatTheSysfsFilesSayNow() throws {
@@ -16,18 +17,23 @@ import DowntimeProtocol
         h.sysfs.temperature("71960")
         h.facts.advance(10)
         agent.tick()
-        h.sysfs.throttled("50000")  // the brown-out is over; "since boot" stays
+        h.sysfs.throttled("50000") // the brown-out is over; "since boot" stays
         h.facts.advance(10)
         agent.tick()
         let health = h.transport.heartbeats.map(\.health)
-        #expect(health == [
-            DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: false, throttledNow: false, throttledSinceBoot: false,
-                         freqCappedSinceBoot: false, tempC: 45.1),
-            DeviceHealth(underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: true, throttledSinceBoot: true,
-                         freqCappedSinceBoot: false, tempC: 72),
-            DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: true, throttledNow: false, throttledSinceBoot: true,
-                         freqCappedSinceBoot: false, tempC: 72),
-        ])
+        #expect(
+            health == [
+                DeviceHealth(
+                    underVoltageNow: false, underVoltageSinceBoot: false, throttledNow: false,
+                    throttledSinceBoot: false,
+                    freqCappedSinceBoot: false, tempC: 45.1),
+                DeviceHealth(
+                    underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: true, throttledSinceBoot: true,
+                    freqCappedSinceBoot: false, tempC: 72),
+                DeviceHealth(
+                    underVoltageNow: false, underVoltageSinceBoot: true, throttledNow: false, throttledSinceBoot: true,
+                    freqCappedSinceBoot: false, tempC: 72),
+            ])
     }
 
     @Test func noSensorsMeansNoHealthFieldAtAll() throws {
@@ -70,16 +76,22 @@ import DowntimeProtocol
         agent.tick()
         h.facts.advance(10)
         h.sysfs.throttled("50005")
-        agent.tick()  // a new warning: written at once, not at the next persist tick
+        agent.tick() // a new warning: written at once, not at the next persist tick
         let seen = h.facts.wall
-        guard case .loaded(let written) = h.state() else { Issue.record("no state"); return }
+        guard case .loaded(let written) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(written.underVoltageSeen == seen && written.throttledSeen == seen && written.lastAlive == seen)
-        h.sysfs.throttled("50000")  // over; the firmware's sticky bits stay
+        h.sysfs.throttled("50000") // over; the firmware's sticky bits stay
         for _ in 0..<6 {
             h.facts.advance(10)
-            agent.tick()  // the persist tick at +60 s writes last-alive, the warnings' times stay
+            agent.tick() // the persist tick at +60 s writes last-alive, the warnings' times stay
         }
-        guard case .loaded(let later) = h.state() else { Issue.record("no state"); return }
+        guard case .loaded(let later) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(later.underVoltageSeen == seen && later.lastAlive == seen + 60)
 
         // The power goes; a new boot.
@@ -91,10 +103,14 @@ import DowntimeProtocol
         let outage = try #require(decision.outage)
         #expect(outage.cause == .powerLoss)
         #expect(outage.underVoltageSeen == seen && outage.throttledSeen == seen)
-        #expect(outage.powerEvidence == "under-voltage last seen 60 s before the last-alive time, "
+        #expect(
+            outage.powerEvidence == "under-voltage last seen 60 s before the last-alive time, "
                 + "throttling last seen 60 s before the last-alive time")
         // This boot starts clean: the old boot's warnings are not this boot's.
-        guard case .loaded(let fresh) = h.state() else { Issue.record("no state"); return }
+        guard case .loaded(let fresh) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(fresh.underVoltageSeen == nil && fresh.throttledSeen == nil)
         next.tick()
         let sent = h.transport.sentEvents.compactMap { if case .outage(let o) = $0.payload { o } else { nil } }
@@ -114,14 +130,18 @@ import DowntimeProtocol
         let again = try h.agent()
         try again.start()
         #expect(again.underVoltageSeen == seen)
-        guard case .loaded(let state) = h.state() else { Issue.record("no state"); return }
+        guard case .loaded(let state) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(state.underVoltageSeen == seen)
     }
 
     @Test func anOlderCollectorRefusingTheEvidenceGetsTheOutageWithoutIt() throws {
         let h = Harness()
-        var old = AgentState(bootID: "1b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", lastAlive: h.facts.wall - 600,
-                             lastAliveUptime: 5000, clockSynced: true)
+        var old = AgentState(
+            bootID: "1b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", lastAlive: h.facts.wall - 600,
+            lastAliveUptime: 5000, clockSynced: true)
         old.underVoltageSeen = h.facts.wall - 640
         try StateFile(path: h.dir.file("state.json")).save(old)
         h.transport.respond = { r throws(CurlError) in

@@ -1,9 +1,10 @@
+import CurlClient
+import DowntimeProtocol
 import Foundation
 import Glibc
 import Testing
+
 @testable import AgentCore
-import CurlClient
-import DowntimeProtocol
 
 /// The agent on a state folder whose writes fail (read-only, full, I/O error), injected at the FileSystem edge.
 @Suite struct AgentStorageTests {
@@ -13,7 +14,7 @@ import DowntimeProtocol
     func startedOnAFailingFolderItBeatsWarnsAndPersistsOnceTheFolderIsBack(code: Int32, state: StorageState) throws {
         let h = Harness()
         h.fs.fault = code
-        let agent = try h.agent()  // no exit: the folder's trouble is not a configuration error
+        let agent = try h.agent() // no exit: the folder's trouble is not a configuration error
         try agent.start()
         #expect(h.state() == .missing)
         #expect(h.lines.lines.contains { $0.contains("gap detection at the next boot needs it") })
@@ -68,14 +69,14 @@ import DowntimeProtocol
         }
         let agent = try h.agent()
         try agent.start()
-        #expect(agent.outbox.count == 1)  // agent_started, on disk
+        #expect(agent.outbox.count == 1) // agent_started, on disk
         h.fs.fault = code
         h.facts.advance(10)
         agent.tick()
-        h.facts.wall += 3600  // a clock jump: one more event, now in memory only
+        h.facts.wall += 3600 // a clock jump: one more event, now in memory only
         h.facts.advance(10)
         agent.tick()
-        #expect(agent.outbox.unsavedCount == 2)  // the storage event and the clock jump
+        #expect(agent.outbox.unsavedCount == 2) // the storage event and the clock jump
         #expect(h.transport.heartbeats.last?.storage?.unsavedEvents == 2)
         #expect(h.transport.heartbeats.last?.storage?.state == state)
 
@@ -122,7 +123,7 @@ import DowntimeProtocol
         h.fs.fault = EROFS
         h.transport.respond = FakeTransport.acceptAll
         h.facts.advance(10)
-        agent.tick()  // reachable again; the collector_unreachable event cannot be spooled on disk
+        agent.tick() // reachable again; the collector_unreachable event cannot be spooled on disk
         #expect(agent.unreachableSince == nil)
         #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         h.fs.fault = nil
@@ -142,7 +143,7 @@ import DowntimeProtocol
         let agent = try h.agent()
         try agent.start()
         for _ in 0..<20 {
-            h.facts.wall += 100  // a clock jump every tick: an event each
+            h.facts.wall += 100 // a clock jump every tick: an event each
             h.facts.advance(10)
             agent.tick()
         }

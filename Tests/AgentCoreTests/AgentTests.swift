@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-@testable import AgentCore
 import CurlClient
 import DowntimeProtocol
+import Foundation
+import Testing
+
+@testable import AgentCore
 
 /// An agent on fake facts and a fake transport, in a temporary state folder.
 final class Harness {
@@ -15,9 +16,10 @@ final class Harness {
     var config: AgentConfig
 
     init(token: String? = "tok-1", enrollmentKey: String? = nil, limits: OutboxLimits = OutboxLimits()) {
-        config = AgentConfig(collectorURL: "http://collector", device: "pi-1", token: token, stateDir: dir.path,
-                             interval: 10, persistInterval: 60, enrollmentKey: enrollmentKey, outboxLimits: limits,
-                             sysfsRoot: sysfs.root)
+        config = AgentConfig(
+            collectorURL: "http://collector", device: "pi-1", token: token, stateDir: dir.path,
+            interval: 10, persistInterval: 60, enrollmentKey: enrollmentKey, outboxLimits: limits,
+            sysfsRoot: sysfs.root)
     }
 
     let fs = FaultyFileSystem()
@@ -59,32 +61,41 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.facts.advance(10)
         agent.tick()
         #expect(h.transport.heartbeats.map(\.seq) == [1, 2, 3])
-        #expect(h.transport.sentEvents.count == 1)  // nothing new to send
+        #expect(h.transport.sentEvents.count == 1) // nothing new to send
     }
 
     @Test func powerLossIsFoundAtStartAndSentOnce() throws {
         let h = Harness()
         try StateFile(path: h.dir.file("state.json")).save(
-            AgentState(bootID: "aaaa-old-boot".replacingOccurrences(of: "o", with: "0").replacingOccurrences(of: "l", with: "1")
+            AgentState(
+                bootID: "aaaa-old-boot".replacingOccurrences(of: "o", with: "0").replacingOccurrences(
+                    of: "l", with: "1"
+                )
                 .replacingOccurrences(of: "t", with: "f"),
-                       lastAlive: h.facts.wall - 4000, lastAliveUptime: 80_000, clockSynced: true))
+                lastAlive: h.facts.wall - 4000, lastAliveUptime: 80_000, clockSynced: true))
         let agent = try h.agent()
         #expect(try agent.start().finding == .rebooted(clean: false))
         agent.tick()
         let events = h.transport.sentEvents
         #expect(events.map(\.kind) == [.agentStarted, .outage])
         guard case .outage(let o) = events[1].payload else { return }
-        #expect(o.cause == .powerLoss && o.start == h.facts.wall - 4000 && o.end == h.facts.wall - 1000 && o.durationS == 3000)
+        #expect(
+            o.cause == .powerLoss && o.start == h.facts.wall - 4000 && o.end == h.facts.wall - 1000
+                && o.durationS == 3000)
         // The state now belongs to this boot.
-        guard case .loaded(let s) = h.state() else { Issue.record("no state"); return }
+        guard case .loaded(let s) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(s.bootID == h.facts.boot && s.cleanShutdownAt == nil)
     }
 
     @Test func anOutageFoundTwiceBecauseOfACrashBeforeTheNewStateKeepsItsID() throws {
         // Two agents start from the same old state, as a crash between spooling the outage and
         // writing the fresh state would make happen: the collector must get one outage, not two.
-        let old = AgentState(bootID: "0ff0-0ff0", lastAlive: Date(timeIntervalSince1970: 1_795_331_000),
-                             lastAliveUptime: 80_000, clockSynced: true)
+        let old = AgentState(
+            bootID: "0ff0-0ff0", lastAlive: Date(timeIntervalSince1970: 1_795_331_000),
+            lastAliveUptime: 80_000, clockSynced: true)
         var ids: [UUID] = []
         for _ in 0..<2 {
             let h = Harness()
@@ -97,7 +108,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         }
         #expect(ids.count == 2 && ids[0] == ids[1])
         #expect(DerivedID.uuid("a") != DerivedID.uuid("b"))
-        #expect(DerivedID.uuid("a").uuidString.dropFirst(14).first == "8")  // version 8
+        #expect(DerivedID.uuid("a").uuidString.dropFirst(14).first == "8") // version 8
     }
 
     @Test func stateIsPersistedEveryPersistIntervalNotEveryTick() throws {
@@ -105,12 +116,21 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         let agent = try h.agent()
         try agent.start()
         let start = h.facts.wall
-        for _ in 0..<5 { h.facts.advance(10); agent.tick() }  // 50 s
-        guard case .loaded(let s1) = h.state() else { Issue.record("no state"); return }
+        for _ in 0..<5 {
+            h.facts.advance(10)
+            agent.tick()
+        } // 50 s
+        guard case .loaded(let s1) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(s1.lastAlive == start)
         h.facts.advance(10)
-        agent.tick()  // 60 s
-        guard case .loaded(let s2) = h.state() else { Issue.record("no state"); return }
+        agent.tick() // 60 s
+        guard case .loaded(let s2) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(s2.lastAlive == start + 60 && s2.lastAliveUptime == 1060)
     }
 
@@ -121,7 +141,10 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         agent.tick()
         h.facts.advance(5)
         agent.shutdown()
-        guard case .loaded(let s) = h.state() else { Issue.record("no state"); return }
+        guard case .loaded(let s) = h.state() else {
+            Issue.record("no state")
+            return
+        }
         #expect(s.cleanShutdownAt == h.facts.wall && s.lastAlive == h.facts.wall)
         let last = try #require(h.transport.requests.last)
         #expect(last.path == "/api/v1/events" && last.timeout == 2)
@@ -164,7 +187,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
             }
             return try FakeTransport.acceptAll(r)
         }
-        h.facts.advance(400)  // past any backoff
+        h.facts.advance(400) // past any backoff
         agent.tick()
         #expect(agent.outbox.isEmpty)
         #expect(agent.refusedEvents == 1)
@@ -190,7 +213,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(agent.backoff.failures == 1)
         let tries = { h.transport.requests.filter { $0.path == "/api/v1/events" }.count }
         #expect(tries() == 1)
-        h.facts.advance(0.5)  // backoff is 1 s: no retry yet
+        h.facts.advance(0.5) // backoff is 1 s: no retry yet
         agent.tick()
         #expect(tries() == 1)
         h.transport.respond = FakeTransport.acceptAll
@@ -202,7 +225,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         let tried = h.transport.requests.filter { $0.path == "/api/v1/events" }
             .flatMap { try! WireCoding.decode(EventBatch.self, from: $0.body).events.map(\.id) }
         #expect(tried.count == 2 && Set(tried).count == 1)
-        #expect(agent.unreachableSince == nil)  // it answered: reachable, just not taking events
+        #expect(agent.unreachableSince == nil) // it answered: reachable, just not taking events
     }
 
     @Test func anUnreachableCollectorIsReportedAsAnIntervalAfterwardsInOrder() throws {
@@ -216,8 +239,11 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         agent.tick()
         #expect(agent.unreachableSince == down)
         #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
-        h.facts.wall += 7200  // a clock step while away
-        for _ in 0..<30 { h.facts.advance(10); agent.tick() }
+        h.facts.wall += 7200 // a clock step while away
+        for _ in 0..<30 {
+            h.facts.advance(10)
+            agent.tick()
+        }
         h.transport.respond = FakeTransport.acceptAll
         h.facts.advance(10)
         agent.tick()
@@ -238,13 +264,14 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.transport.respond = network
         agent.tick()
         let since = try #require(agent.unreachableSince)
-        agent = try h.agent()  // kill -9 and restart
+        agent = try h.agent() // kill -9 and restart
         #expect(agent.unreachableSince == since)
         try agent.start()
         h.transport.respond = FakeTransport.acceptAll
         h.facts.advance(10)
         agent.tick()
-        #expect(h.transport.sentEvents.contains { $0.payload == .collectorUnreachable(start: since, end: h.facts.wall) })
+        #expect(
+            h.transport.sentEvents.contains { $0.payload == .collectorUnreachable(start: since, end: h.facts.wall) })
     }
 
     @Test func eventsSpooledByAKilledAgentAreSentByTheNextOneExactlyOnce() throws {
@@ -270,12 +297,12 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
 
     @Test func eventsWaitForAPlausibleClockAndAreDatedFromTheBootClock() throws {
         let h = Harness()
-        h.facts.wall = Date(timeIntervalSince1970: 100)  // a Pi without RTC before NTP
+        h.facts.wall = Date(timeIntervalSince1970: 100) // a Pi without RTC before NTP
         h.facts.synced = false
         let agent = try h.agent()
         try agent.start()
         agent.tick()
-        #expect(h.transport.requests.isEmpty)  // nothing the collector would take
+        #expect(h.transport.requests.isEmpty) // nothing the collector would take
         #expect(agent.outbox.count == 1)
         h.facts.advance(20)
         h.facts.wall = Date(timeIntervalSince1970: 1_795_335_123)
@@ -283,7 +310,8 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         agent.tick()
         let started = try #require(h.transport.sentEvents.first { $0.kind == .agentStarted })
         #expect(started.at == h.facts.wall - 20)
-        #expect(h.transport.sentEvents.contains { if case .clockJump = $0.payload { return true } else { return false } })
+        #expect(
+            h.transport.sentEvents.contains { if case .clockJump = $0.payload { return true } else { return false } })
         #expect(h.transport.heartbeats.count == 1)
         #expect(h.lines.lines.contains { $0.contains("plausible") })
     }
@@ -310,7 +338,8 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         // Same again, but the clock got synced (and stepped) before the collector came back.
         let h2 = Harness()
         try StateFile(path: h2.dir.file("state.json")).save(
-            AgentState(bootID: "0ff0-0ff0", lastAlive: h2.facts.wall - 4000, lastAliveUptime: 80_000, clockSynced: true))
+            AgentState(bootID: "0ff0-0ff0", lastAlive: h2.facts.wall - 4000, lastAliveUptime: 80_000, clockSynced: true)
+        )
         h2.facts.synced = false
         h2.facts.boottime = 30
         h2.transport.respond = network
@@ -377,7 +406,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         try agent.start()
         agent.tick()
         h.facts.wall += 600
-        h.facts.boottime += 600  // suspended 10 minutes: the boot clock ran, the monotonic clock did not
+        h.facts.boottime += 600 // suspended 10 minutes: the boot clock ran, the monotonic clock did not
         agent.tick()
         let suspend = h.transport.sentEvents.compactMap { e -> OutageReport? in
             if case .outage(let o) = e.payload { return o } else { return nil }
@@ -390,7 +419,8 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         let h = Harness()
         h.transport.respond = { r throws(CurlError) in
             r.path == "/api/v1/heartbeat"
-                ? CurlResponse(status: 200, body: Array(#"{"server_time":"2026-11-22T08:12:03Z","interval_s":30}"#.utf8))
+                ? CurlResponse(
+                    status: 200, body: Array(#"{"server_time":"2026-11-22T08:12:03Z","interval_s":30}"#.utf8))
                 : try FakeTransport.acceptAll(r)
         }
         let agent = try h.agent()

@@ -1,14 +1,16 @@
+import CurlClient
 import Foundation
 import Testing
+
 @testable import AgentCore
-import CurlClient
 
 /// Real libcurl against a real HTTP server on 127.0.0.1.
 @Suite(.serialized) struct CurlTransportTests {
     @Test func postsJSONWithTheTokenAndReadsStatusAndBody() throws {
         let server = try TestHTTPServer()
         defer { server.stop() }
-        try server.answer("/api/v1/heartbeat", status: 200, body: #"{"server_time":"2026-11-22T08:00:00Z","interval_s":10}"#)
+        try server.answer(
+            "/api/v1/heartbeat", status: 200, body: #"{"server_time":"2026-11-22T08:00:00Z","interval_s":10}"#)
         let t = try CurlTransport(baseURL: server.url + "/")
         let r = try t.post("/api/v1/heartbeat", body: Array(#"{"a":1}"#.utf8), bearer: "secret-token", timeout: nil)
         #expect(r.status == 200)
@@ -74,7 +76,9 @@ import CurlClient
     static func pin(ofKey key: String) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "openssl pkey -in \"$0\" -pubout -outform DER | openssl dgst -sha256 -binary | base64", key]
+        p.arguments = [
+            "-c", "openssl pkey -in \"$0\" -pubout -outform DER | openssl dgst -sha256 -binary | base64", key,
+        ]
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -93,9 +97,11 @@ import CurlClient
         #expect(try both.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil).status == 200)
 
         let wrongPin = "sha256//" + String(repeating: "A", count: 43) + "="
-        for (transport, expected) in [(try CurlTransport(baseURL: server.url, pinSHA256: wrongPin), TLSFailure.pinMismatch),
-                                      (try CurlTransport(baseURL: server.url, caFile: server.caFile, pinSHA256: wrongPin), .pinMismatch),
-                                      (try CurlTransport(baseURL: server.url), .untrustedCA)] {
+        for (transport, expected) in [
+            (try CurlTransport(baseURL: server.url, pinSHA256: wrongPin), TLSFailure.pinMismatch),
+            (try CurlTransport(baseURL: server.url, caFile: server.caFile, pinSHA256: wrongPin), .pinMismatch),
+            (try CurlTransport(baseURL: server.url), .untrustedCA),
+        ] {
             do {
                 _ = try transport.post("/x", body: Array("{}".utf8), bearer: "t", timeout: nil)
                 Issue.record("accepted")

@@ -1,7 +1,8 @@
+import DowntimeProtocol
 import Foundation
 import Testing
+
 @testable import AgentCore
-import DowntimeProtocol
 
 /// A fake sysfs tree in a temporary folder: only the files a test writes exist.
 final class FakeSysfs {
@@ -10,8 +11,9 @@ final class FakeSysfs {
 
     func write(_ path: String, _ text: String) {
         let full = root + path
-        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try! text.write(toFile: full, atomically: true, encoding: .utf8)
     }
 
@@ -22,7 +24,7 @@ final class FakeSysfs {
     /// An `rpi_volt` hwmon device (beside another hwmon device, as on a real Pi).
     func voltAlarm(_ value: String) {
         write(HealthSensor.hwmonFolder + "/hwmon0/name", "cpu_thermal\n")
-        write(HealthSensor.hwmonFolder + "/hwmon0/in0_lcrit_alarm", "1\n")  // not ours: must be ignored
+        write(HealthSensor.hwmonFolder + "/hwmon0/in0_lcrit_alarm", "1\n") // not ours: must be ignored
         write(HealthSensor.hwmonFolder + "/hwmon1/name", "rpi_volt\n")
         write(HealthSensor.hwmonFolder + "/hwmon1/in0_lcrit_alarm", value + "\n")
     }
@@ -58,7 +60,7 @@ final class FakeSysfs {
         (0x1, ["under_voltage_now", "under_voltage_since_boot"]),
         (0x2, ["freq_capped_since_boot"]),
         (0x4, ["throttled_now", "throttled_since_boot"]),
-        (0x8, []),  // soft temperature limit: parsed, not on the wire
+        (0x8, []), // soft temperature limit: parsed, not on the wire
         (0x10000, ["under_voltage_since_boot"]),
         (0x20000, ["freq_capped_since_boot"]),
         (0x40000, ["throttled_since_boot"]),
@@ -84,7 +86,8 @@ final class FakeSysfs {
         // The hwmon driver clears the sticky bits every 2 s: the agent remembers what it saw.
         var seen = ThrottleFlags()
         _ = HealthSensor.health(throttled: ThrottleFlags(rawValue: 0x50005), voltAlarm: nil, tempC: nil, seen: &seen)
-        let later = HealthSensor.health(throttled: ThrottleFlags(rawValue: 0), voltAlarm: false, tempC: nil, seen: &seen)
+        let later = HealthSensor.health(
+            throttled: ThrottleFlags(rawValue: 0), voltAlarm: false, tempC: nil, seen: &seen)
         #expect(later.underVoltageNow == false)
         #expect(later.underVoltageSinceBoot == true)
         #expect(later.throttledNow == false)
@@ -99,7 +102,8 @@ final class FakeSysfs {
         let off = HealthSensor.health(throttled: nil, voltAlarm: false, tempC: nil, seen: &seen)
         #expect(off == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: true))
         var fresh = ThrottleFlags()
-        #expect(HealthSensor.health(throttled: nil, voltAlarm: false, tempC: 41.5, seen: &fresh)
+        #expect(
+            HealthSensor.health(throttled: nil, voltAlarm: false, tempC: 41.5, seen: &fresh)
                 == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: false, tempC: 41.5))
     }
 
@@ -123,11 +127,12 @@ final class FakeSysfs {
     @Test func missingFilesLeaveMembersOutNeverFalse() {
         let sys = FakeSysfs()
         defer { sys.cleanup() }
-        #expect(HealthSensor(root: sys.root).read() == nil)  // not a Pi: no field at all
+        #expect(HealthSensor(root: sys.root).read() == nil) // not a Pi: no field at all
         sys.temperature("51234")
         #expect(HealthSensor(root: sys.root).read() == DeviceHealth(tempC: 51.2))
         sys.voltAlarm("0")
-        #expect(HealthSensor(root: sys.root).read()
+        #expect(
+            HealthSensor(root: sys.root).read()
                 == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: false, tempC: 51.2))
     }
 
@@ -138,12 +143,18 @@ final class FakeSysfs {
         sys.voltAlarm("0")
         sys.temperature("40000")
         let sensor = HealthSensor(root: sys.root)
-        #expect(sensor.read() == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: false, throttledNow: false,
-                                              throttledSinceBoot: false, freqCappedSinceBoot: false, tempC: 40))
+        #expect(
+            sensor.read()
+                == DeviceHealth(
+                    underVoltageNow: false, underVoltageSinceBoot: false, throttledNow: false,
+                    throttledSinceBoot: false, freqCappedSinceBoot: false, tempC: 40))
         sys.throttled("50005")
         sys.temperature("79999")
-        #expect(sensor.read() == DeviceHealth(underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: true,
-                                              throttledSinceBoot: true, freqCappedSinceBoot: false, tempC: 80))
+        #expect(
+            sensor.read()
+                == DeviceHealth(
+                    underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: true,
+                    throttledSinceBoot: true, freqCappedSinceBoot: false, tempC: 80))
         sys.throttled("garbled")
         sys.temperature("")
         sys.voltAlarm("0")

@@ -1,8 +1,9 @@
+import DowntimeProtocol
 import Foundation
 import Glibc
 import Testing
+
 @testable import AgentCore
-import DowntimeProtocol
 
 private let boot = "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 private let t0 = Date(timeIntervalSince1970: 1_795_335_123)
@@ -11,15 +12,19 @@ private func event(_ payload: Event.Payload, at: Date = t0) -> Event {
     Event(device: "pi-1", at: at, bootID: boot, payload: payload)
 }
 
-private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start: t0 - 60, end: t0, durationS: 60,
-                                                       precisionS: 60, clockSynced: true))
+private let outage = Event.Payload.outage(
+    OutageReport(
+        cause: .powerLoss, start: t0 - 60, end: t0, durationS: 60,
+        precisionS: 60, clockSynced: true))
 
 @Suite struct OutboxTests {
     @Test func eventsSurviveAReopenInOrder() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         let box = try Outbox(directory: dir.file("outbox"))
-        let events = [event(.agentStarted(agentVersion: "0.1.0")), event(outage), event(.clockJump(deltaS: 5)), event(.shutdown)]
+        let events = [
+            event(.agentStarted(agentVersion: "0.1.0")), event(outage), event(.clockJump(deltaS: 5)), event(.shutdown),
+        ]
         for e in events { try box.enqueue(e, bootID: boot, uptime: 10) }
         // A new process (after kill -9) sees exactly the same events.
         let again = try Outbox(directory: dir.file("outbox"))
@@ -63,7 +68,8 @@ private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start:
         defer { dir.cleanup() }
         let box = try Outbox(directory: dir.file("outbox"))
         try box.enqueue(event(.shutdown), bootID: boot, uptime: 1)
-        try "{\"v\":1,\"ev".write(toFile: dir.file("outbox/00000000000000000002.json.tmp"), atomically: false, encoding: .utf8)
+        try "{\"v\":1,\"ev".write(
+            toFile: dir.file("outbox/00000000000000000002.json.tmp"), atomically: false, encoding: .utf8)
         try "garbage".write(toFile: dir.file("outbox/00000000000000000003.json"), atomically: false, encoding: .utf8)
         let lines = LogLines()
         let again = try Outbox(directory: dir.file("outbox"), log: lines.log)
@@ -87,7 +93,8 @@ private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start:
         let dir = TempDir()
         defer { dir.cleanup() }
         let lines = LogLines()
-        let box = try Outbox(directory: dir.file("outbox"), limits: OutboxLimits(maxCount: 5, maxBytes: 1 << 20), log: lines.log)
+        let box = try Outbox(
+            directory: dir.file("outbox"), limits: OutboxLimits(maxCount: 5, maxBytes: 1 << 20), log: lines.log)
         let keep = event(outage)
         try box.enqueue(keep, bootID: boot, uptime: 1)
         for i in 0..<8 { try box.enqueue(event(.clockJump(deltaS: Double(i + 3))), bootID: boot, uptime: 1) }
@@ -95,7 +102,10 @@ private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start:
         let kinds = box.entries.map(\.event.kind)
         #expect(box.entries.first?.event == keep)
         #expect(kinds.filter { $0 == .outboxDropped }.count == 1)
-        guard case .outboxDropped(let count, let dropped)? = box.entries.first(where: { $0.event.kind == .outboxDropped })?.event.payload else {
+        guard
+            case .outboxDropped(let count, let dropped)? = box.entries.first(where: { $0.event.kind == .outboxDropped }
+            )?.event.payload
+        else {
             Issue.record("no drop report")
             return
         }
@@ -118,7 +128,10 @@ private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start:
         #expect(box.count <= 4)
         #expect(box.entries.last?.event == outages.last)
         let total = box.entries.reduce(0) { sum, e in
-            if case .outboxDropped(let n, let kinds) = e.event.payload { #expect(kinds == ["outage"]); return sum + n }
+            if case .outboxDropped(let n, let kinds) = e.event.payload {
+                #expect(kinds == ["outage"])
+                return sum + n
+            }
             return sum
         }
         #expect(total + box.entries.filter { $0.event.kind == .outage }.count == 6)
@@ -153,7 +166,7 @@ private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start:
 
 @Suite struct BackoffTests {
     @Test func doublesFromOneSecondToFiveMinutes() {
-        var b = Backoff(random: { 0.5 })  // no jitter in the middle of the range
+        var b = Backoff(random: { 0.5 }) // no jitter in the middle of the range
         let delays = (0..<12).map { _ in b.failed(at: 100) }
         #expect(delays == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300])
         #expect(!b.ready(at: 399) && b.ready(at: 400))
@@ -165,9 +178,12 @@ private let outage = Event.Payload.outage(OutageReport(cause: .powerLoss, start:
     @Test func jitterSpreadsWithinAQuarterAndNeverPassesTheCap() {
         var low = Backoff(random: { 0 })
         var high = Backoff(random: { 0.999_999 })
-        for _ in 0..<4 { low.failed(at: 0); high.failed(at: 0) }
-        #expect(low.failed(at: 0) == 12)  // 16 × 0.75
-        #expect(abs(high.failed(at: 0) - 20) < 0.001)  // 16 × 1.25
+        for _ in 0..<4 {
+            low.failed(at: 0)
+            high.failed(at: 0)
+        }
+        #expect(low.failed(at: 0) == 12) // 16 × 0.75
+        #expect(abs(high.failed(at: 0) - 20) < 0.001) // 16 × 1.25
         for _ in 0..<20 { high.failed(at: 0) }
         #expect(high.failed(at: 0) == 300)
     }

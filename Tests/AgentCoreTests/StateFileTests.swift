@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import AgentCore
 
 @Suite struct StateFileTests {
-    let sample = AgentState(bootID: "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", lastAlive: Date(timeIntervalSince1970: 1_795_335_123.25),
-                            lastAliveUptime: 1234.5, clockSynced: true, cleanShutdownAt: nil)
+    let sample = AgentState(
+        bootID: "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", lastAlive: Date(timeIntervalSince1970: 1_795_335_123.25),
+        lastAliveUptime: 1234.5, clockSynced: true, cleanShutdownAt: nil)
 
     @Test func roundTripsAndLeavesNoTempFile() throws {
         let dir = TempDir()
@@ -22,8 +24,10 @@ import Testing
 
     @Test func writesTheDocumentedFields() throws {
         let text = String(decoding: StateFile.encode(sample), as: UTF8.self)
-        for key in ["\"boot_id\"", "\"last_alive\":\"2026-11-22T08:12:03.250Z\"", "\"last_alive_uptime\":1234.5",
-                    "\"clock_synced\":true", "\"clean_shutdown_at\":null"] {
+        for key in [
+            "\"boot_id\"", "\"last_alive\":\"2026-11-22T08:12:03.250Z\"", "\"last_alive_uptime\":1234.5",
+            "\"clock_synced\":true", "\"clean_shutdown_at\":null",
+        ] {
             #expect(text.contains(key), "\(key) in \(text)")
         }
     }
@@ -49,10 +53,19 @@ import Testing
         ("null", "null"),
         ("empty object", "{}"),
         ("missing uptime", #"{"boot_id":"ab","last_alive":"2026-11-22T08:12:03Z","clock_synced":true}"#),
-        ("uptime is text", #"{"boot_id":"ab","last_alive":"2026-11-22T08:12:03Z","last_alive_uptime":"5","clock_synced":true}"#),
-        ("negative uptime", #"{"boot_id":"ab","last_alive":"2026-11-22T08:12:03Z","last_alive_uptime":-5,"clock_synced":true}"#),
+        (
+            "uptime is text",
+            #"{"boot_id":"ab","last_alive":"2026-11-22T08:12:03Z","last_alive_uptime":"5","clock_synced":true}"#
+        ),
+        (
+            "negative uptime",
+            #"{"boot_id":"ab","last_alive":"2026-11-22T08:12:03Z","last_alive_uptime":-5,"clock_synced":true}"#
+        ),
         ("bad time", #"{"boot_id":"ab","last_alive":"yesterday","last_alive_uptime":5,"clock_synced":true}"#),
-        ("empty boot id", #"{"boot_id":"","last_alive":"2026-11-22T08:12:03Z","last_alive_uptime":5,"clock_synced":true}"#),
+        (
+            "empty boot id",
+            #"{"boot_id":"","last_alive":"2026-11-22T08:12:03Z","last_alive_uptime":5,"clock_synced":true}"#
+        ),
     ]
 
     @Test(arguments: corrupt)
@@ -104,9 +117,11 @@ import Testing
     @Test func readsBootIDAndAGivenUptimeFileThatKeepsRunning() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        try "0B5D7A3E-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n".write(toFile: dir.file("boot_id"), atomically: true, encoding: .utf8)
+        try "0B5D7A3E-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n".write(
+            toFile: dir.file("boot_id"), atomically: true, encoding: .utf8)
         try "500.25 900.00\n".write(toFile: dir.file("uptime"), atomically: true, encoding: .utf8)
-        let facts = LinuxBootFacts(bootIDFile: dir.file("boot_id"), uptimeFile: dir.file("uptime"), timeSyncFile: dir.file("synced"))
+        let facts = LinuxBootFacts(
+            bootIDFile: dir.file("boot_id"), uptimeFile: dir.file("uptime"), timeSyncFile: dir.file("synced"))
         #expect(try facts.bootID() == "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b")
         let first = facts.uptime()
         #expect(first >= 500.25 && first < 501)
@@ -124,7 +139,10 @@ import Testing
 
     @Test func defaultUptimeIsTheBootClock() {
         let facts = LinuxBootFacts()
-        let proc = (try? String(contentsOfFile: "/proc/uptime", encoding: .utf8)).flatMap { Double($0.split(separator: " ")[0]) } ?? 0
+        let proc =
+            (try? String(contentsOfFile: "/proc/uptime", encoding: .utf8)).flatMap {
+                Double($0.split(separator: " ")[0])
+            } ?? 0
         #expect(abs(facts.uptime() - proc) < 2)
         #expect(facts.monotonic() <= facts.uptime() + 0.001)
     }
@@ -137,7 +155,9 @@ import Testing
         #expect(throws: FileError.self) { try LinuxBootFacts(bootIDFile: dir.file("bad")).bootID() }
     }
 
-    @Test(arguments: [("8285.15 16211.41", 8285.15), ("12\n", 12.0), ("", nil), ("x 1", nil), ("-3 1", nil)] as [(String, Double?)])
+    @Test(
+        arguments: [("8285.15 16211.41", 8285.15), ("12\n", 12.0), ("", nil), ("x 1", nil), ("-3 1", nil)]
+            as [(String, Double?)])
     func parsesUptimeText(text: String, value: Double?) {
         #expect(LinuxBootFacts.parseUptime(Array(text.utf8)) == value)
     }

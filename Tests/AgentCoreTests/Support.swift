@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-@testable import AgentCore
 import CurlClient
 import DowntimeProtocol
+import Foundation
+import Testing
+
+@testable import AgentCore
 
 /// A fresh temporary folder, removed by `cleanup()`.
 final class TempDir {
@@ -68,10 +69,13 @@ final class FakeTransport: Transport {
         switch r.path {
         case "/api/v1/events":
             let batch = try! WireCoding.decode(EventBatch.self, from: r.body)
-            return CurlResponse(status: 200, body: try! WireCoding.encode(EventBatchReply(accepted: batch.events.map(\.id))))
+            return CurlResponse(
+                status: 200, body: try! WireCoding.encode(EventBatchReply(accepted: batch.events.map(\.id))))
         case "/api/v1/heartbeat":
             let beat = try! WireCoding.decode(Heartbeat.self, from: r.body)
-            return CurlResponse(status: 200, body: try! WireCoding.encode(HeartbeatReply(serverTime: beat.sentAt, intervalS: beat.intervalS)))
+            return CurlResponse(
+                status: 200,
+                body: try! WireCoding.encode(HeartbeatReply(serverTime: beat.sentAt, intervalS: beat.intervalS)))
         case "/api/v1/enroll":
             return CurlResponse(status: 200, body: Array(#"{"token":"enrolled-token-123"}"#.utf8))
         default:
@@ -81,7 +85,9 @@ final class FakeTransport: Transport {
 
     /// Events the collector answered with a 2xx, in the order they were sent.
     var sentEvents: [Event] {
-        requests.filter { $0.path == "/api/v1/events" && ($0.status ?? 0) / 100 == 2 }.flatMap { try! WireCoding.decode(EventBatch.self, from: $0.body).events }
+        requests.filter { $0.path == "/api/v1/events" && ($0.status ?? 0) / 100 == 2 }.flatMap {
+            try! WireCoding.decode(EventBatch.self, from: $0.body).events
+        }
     }
     var heartbeats: [Heartbeat] {
         requests.filter { $0.path == "/api/v1/heartbeat" }.map { try! WireCoding.decode(Heartbeat.self, from: $0.body) }
@@ -107,54 +113,54 @@ final class TestHTTPServer {
     let tls: Bool
 
     static let script = #"""
-import http.server, json, os, signal, socketserver, ssl, sys, threading, time, itertools
-# Spawned from a test thread, this process inherits a mask blocking most signals: undo it.
-signal.pthread_sigmask(signal.SIG_SETMASK, [])
-here = sys.argv[1]
-conn_ids = itertools.count(1)
-lock = threading.Lock()
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def setup(self):
-        super().setup()
-        self.conn = next(conn_ids)
-    def log_message(self, *a): pass
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(n).decode()
-        with lock:
-            with open(os.path.join(here, "requests.jsonl"), "a") as f:
-                f.write(json.dumps({"conn": self.conn, "path": self.path, "body": body,
-                    "auth": self.headers.get("Authorization"), "ctype": self.headers.get("Content-Type")}) + "\n")
-        try:
-            script = json.load(open(os.path.join(here, "script.json")))
-        except Exception:
-            script = {}
-        status, reply, delay = script.get(self.path, [200, "{}", 0])
-        time.sleep(delay)
-        data = reply.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-srv = S(("127.0.0.1", 0), H)
-if len(sys.argv) > 2:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-print(srv.server_address[1], flush=True)
-parent = os.getppid()
-def watch():
-    # Never outlive the test process, even when it crashes.
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(0)
-threading.Thread(target=watch, daemon=True).start()
-srv.serve_forever()
-"""#
+        import http.server, json, os, signal, socketserver, ssl, sys, threading, time, itertools
+        # Spawned from a test thread, this process inherits a mask blocking most signals: undo it.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        here = sys.argv[1]
+        conn_ids = itertools.count(1)
+        lock = threading.Lock()
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def setup(self):
+                super().setup()
+                self.conn = next(conn_ids)
+            def log_message(self, *a): pass
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n).decode()
+                with lock:
+                    with open(os.path.join(here, "requests.jsonl"), "a") as f:
+                        f.write(json.dumps({"conn": self.conn, "path": self.path, "body": body,
+                            "auth": self.headers.get("Authorization"), "ctype": self.headers.get("Content-Type")}) + "\n")
+                try:
+                    script = json.load(open(os.path.join(here, "script.json")))
+                except Exception:
+                    script = {}
+                status, reply, delay = script.get(self.path, [200, "{}", 0])
+                time.sleep(delay)
+                data = reply.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+        class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+        srv = S(("127.0.0.1", 0), H)
+        if len(sys.argv) > 2:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+            srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        print(srv.server_address[1], flush=True)
+        parent = os.getppid()
+        def watch():
+            # Never outlive the test process, even when it crashes.
+            while os.getppid() == parent:
+                time.sleep(0.2)
+            os._exit(0)
+        threading.Thread(target=watch, daemon=True).start()
+        srv.serve_forever()
+        """#
 
     init(tls: Bool = false) throws {
         self.tls = tls
@@ -164,8 +170,10 @@ srv.serve_forever()
         if tls {
             let openssl = Process()
             openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem")]
+            openssl.arguments = [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"),
+            ]
             openssl.standardError = FileHandle.nullDevice
             openssl.standardOutput = FileHandle.nullDevice
             try openssl.run()
@@ -186,14 +194,19 @@ srv.serve_forever()
             text += String(decoding: chunk, as: UTF8.self)
         }
         port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        if port == 0 { stop(); throw CurlError("test server did not start") }
+        if port == 0 {
+            stop()
+            throw CurlError("test server did not start")
+        }
     }
 
     var caFile: String { dir.file("cert.pem") }
 
     /// Sets the answer for a path: status, body, delay in seconds.
     func answer(_ path: String, status: Int, body: String = "{}", delay: Double = 0) throws {
-        var script = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("script.json"))))) as? [String: Any] ?? [:]
+        var script =
+            (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("script.json")))))
+            as? [String: Any] ?? [:]
         script[path] = [status, body, delay]
         try JSONSerialization.data(withJSONObject: script).write(to: URL(fileURLWithPath: dir.file("script.json")))
     }

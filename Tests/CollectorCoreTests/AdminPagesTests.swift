@@ -34,7 +34,8 @@ import Testing
             config.dataDir = handle.dir
             config.adminPasswordHash = hash
             if tls { (config.tlsCert, config.tlsKey) = ("/nonexistent/cert.pem", "/nonexistent/key.pem") }
-            let log = LogLines(), clock = ManualClock()
+            let log = LogLines()
+            let clock = ManualClock()
             let collector = try await Collector.start(
                 store: try await handle.open(), config: config, clock: clock, monotonic: clock,
                 clockSync: ManualClockSync(), logger: log.logger)
@@ -55,8 +56,10 @@ import Testing
         var csrf: String
     }
 
-    static func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String,
-                     form: [(String, String)]? = nil, cookie: String? = nil, origin: String? = AdminPagesTests.origin)
+    static func send(
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String,
+        form: [(String, String)]? = nil, cookie: String? = nil, origin: String? = AdminPagesTests.origin
+    )
         async throws -> (status: HTTPResponse.Status, body: String, headers: HTTPFields)
     {
         var headers: HTTPFields = [:]
@@ -65,9 +68,10 @@ import Testing
         var body: ByteBuffer?
         if let form {
             headers[.contentType] = "application/x-www-form-urlencoded"
-            body = ByteBuffer(string: form.map {
-                "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
-            }.joined(separator: "&"))
+            body = ByteBuffer(
+                string: form.map {
+                    "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                }.joined(separator: "&"))
         }
         return try await client.execute(uri: uri, method: method, headers: headers, body: body) {
             ($0.status, String(buffer: $0.body), $0.headers)
@@ -100,10 +104,12 @@ import Testing
     }
 
     static let getURLs = ["/admin", "/admin/devices/pi-1", "/admin/devices/pi-1/remove"]
-    static let postURLs = ["/admin/logout", "/admin/devices", "/admin/devices/pi-1/pause", "/admin/devices/pi-1/resume",
-                           "/admin/devices/pi-1/maintenance", "/admin/devices/pi-1/interval",
-                           "/admin/devices/pi-1/tags",
-                           "/admin/devices/pi-1/token", "/admin/devices/pi-1/remove"]
+    static let postURLs = [
+        "/admin/logout", "/admin/devices", "/admin/devices/pi-1/pause", "/admin/devices/pi-1/resume",
+        "/admin/devices/pi-1/maintenance", "/admin/devices/pi-1/interval",
+        "/admin/devices/pi-1/tags",
+        "/admin/devices/pi-1/token", "/admin/devices/pi-1/remove",
+    ]
 
     @Test func adminIsOffWithoutAHash() async throws {
         let a = try await Admin.make(hash: nil)
@@ -129,8 +135,9 @@ import Testing
                 #expect(r.status == .seeOther && r.headers[.location] == "/admin/login", "\(uri)")
             }
             for uri in Self.postURLs {
-                let r = try await Self.send(client, .post, uri,
-                                            form: [("csrf", "x"), ("name", "pi-2"), ("seconds", "5")])
+                let r = try await Self.send(
+                    client, .post, uri,
+                    form: [("csrf", "x"), ("name", "pi-2"), ("seconds", "5")])
                 #expect(r.status == .unauthorized, "\(uri)")
             }
             #expect(try await Self.send(client, .get, "/admin/login").status == .ok)
@@ -142,14 +149,16 @@ import Testing
         let a = try await Admin.make()
         try await a.test { client in
             let b = try await Self.login(client)
-            let added = try await Self.post(client, b, "/admin/devices",
-                                            [("name", "Pi-1"), ("tags", "office, garage"), ("interval", "60")])
+            let added = try await Self.post(
+                client, b, "/admin/devices",
+                [("name", "Pi-1"), ("tags", "office, garage"), ("interval", "60")])
             #expect(added.status == .ok && added.headers[.cacheControl] == "no-store")
             let token = try #require(Self.token(in: added.body))
             #expect(added.body.contains("DOWNTIME_COLLECTOR_URL=http://localhost"))
             #expect(added.body.contains("DOWNTIME_TOKEN=\(token)"))
-            #expect(added.body.contains(
-                "curl -fsS -o downtime-report.sh &#39;http://localhost/install/downtime-report.sh&#39;"))
+            #expect(
+                added.body.contains(
+                    "curl -fsS -o downtime-report.sh &#39;http://localhost/install/downtime-report.sh&#39;"))
             #expect(added.body.contains("deploy/install.sh agent"))
             var record = try #require(try await a.cli().devices().first)
             #expect(record.name == "pi-1" && record.tags == ["office", "garage"] && record.intervalOverride == 60)
@@ -162,21 +171,26 @@ import Testing
             #expect(try await Self.post(client, b, "/admin/devices/pi-1/resume").status == .seeOther)
             #expect(try await a.cli().devices().first?.paused == false)
 
-            #expect(try await Self.post(client, b, "/admin/devices/pi-1/maintenance", [("duration", "2h")]).status
-                == .seeOther)
-            #expect(try await a.cli().maintenanceWindows().map(\.spec)
-                == ["device:pi-1 once 2026-11-22T08:10:00Z 2026-11-22T10:10:00Z"])
+            #expect(
+                try await Self.post(client, b, "/admin/devices/pi-1/maintenance", [("duration", "2h")]).status
+                    == .seeOther)
+            #expect(
+                try await a.cli().maintenanceWindows().map(\.spec)
+                    == ["device:pi-1 once 2026-11-22T08:10:00Z 2026-11-22T10:10:00Z"])
             let bad = try await Self.post(client, b, "/admin/devices/pi-1/maintenance", [("duration", "2x")])
             #expect(bad.status == .badRequest && bad.body.contains("duration must be like 90s"))
 
-            #expect(try await Self.post(client, b, "/admin/devices/pi-1/interval", [("seconds", "300")]).status
-                == .seeOther)
+            #expect(
+                try await Self.post(client, b, "/admin/devices/pi-1/interval", [("seconds", "300")]).status
+                    == .seeOther)
             #expect(try await a.cli().devices().first?.intervalOverride == 300)
-            #expect(try await Self.post(client, b, "/admin/devices/pi-1/interval", [("seconds", "")]).status
-                == .seeOther)
+            #expect(
+                try await Self.post(client, b, "/admin/devices/pi-1/interval", [("seconds", "")]).status
+                    == .seeOther)
             #expect(try await a.cli().devices().first?.intervalOverride == nil)
-            #expect(try await Self.post(client, b, "/admin/devices/pi-1/interval", [("seconds", "0")]).status
-                == .badRequest)
+            #expect(
+                try await Self.post(client, b, "/admin/devices/pi-1/interval", [("seconds", "0")]).status
+                    == .badRequest)
             #expect(try await Self.post(client, b, "/admin/devices/pi-1/tags", [("tags", "lab")]).status == .seeOther)
             #expect(try await a.cli().devices().first?.tags == ["lab"])
 
@@ -184,8 +198,9 @@ import Testing
             let newToken = try #require(Self.token(in: renewed.body))
             #expect(renewed.status == .ok && newToken != token)
             // The old token is refused at once, without waiting for a sweep.
-            #expect(try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token).0
-                == .unauthorized)
+            #expect(
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token).0
+                    == .unauthorized)
             #expect(try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 3), token: newToken).0 == .ok)
             record = try #require(try await a.cli().devices().first)
             #expect(record.tokenHash == Tokens.hash(newToken))
@@ -194,8 +209,9 @@ import Testing
             #expect(confirm.status == .ok && confirm.body.contains("Remove pi-1?"))
             #expect(try await Self.post(client, b, "/admin/devices/pi-1/remove").status == .seeOther)
             #expect(try await a.cli().devices().isEmpty)
-            #expect(try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 4), token: newToken).0
-                == .unauthorized)
+            #expect(
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 4), token: newToken).0
+                    == .unauthorized)
             let gone = try await Self.post(client, b, "/admin/devices/pi-1/pause")
             #expect(gone.status == .notFound && gone.body.contains("no device named pi-1"))
         }
@@ -209,8 +225,10 @@ import Testing
         let a = try await Admin.make()
         try await a.test { client in
             let b = try await Self.login(client)
-            let bad = [[("name", "../x")], [("name", "pi-1"), ("tags", "bad/tag")],
-                       [("name", "pi-1"), ("interval", "x")]]
+            let bad = [
+                [("name", "../x")], [("name", "pi-1"), ("tags", "bad/tag")],
+                [("name", "pi-1"), ("interval", "x")],
+            ]
             for fields in bad {
                 #expect(try await Self.post(client, b, "/admin/devices", fields).status == .badRequest)
             }
@@ -222,7 +240,8 @@ import Testing
         let a = try await Admin.make()
         _ = try await a.collector.addDevice("pi-1")
         try await a.test { client in
-            let mine = try await Self.login(client), other = try await Self.login(client)
+            let mine = try await Self.login(client)
+            let other = try await Self.login(client)
             #expect(mine.csrf != other.csrf && mine.cookie != other.cookie)
             let uri = "/admin/devices/pi-1/pause"
             let refusals: [(String, [(String, String)], String?)] = [
@@ -260,10 +279,12 @@ import Testing
             let right = try await Self.send(client, .post, "/admin/login", form: [("password", Self.password)])
             #expect(right.status == .tooManyRequests && right.headers[.setCookie] == nil)
             a.clock.advance(60)
-            #expect(try await Self.send(client, .post, "/admin/login", form: [("password", Self.password)]).status
-                == .seeOther)
-            let evil = try await Self.send(client, .post, "/admin/login", form: [("password", Self.password)],
-                                           origin: "http://evil.example")
+            #expect(
+                try await Self.send(client, .post, "/admin/login", form: [("password", Self.password)]).status
+                    == .seeOther)
+            let evil = try await Self.send(
+                client, .post, "/admin/login", form: [("password", Self.password)],
+                origin: "http://evil.example")
             #expect(evil.status == .forbidden && evil.headers[.setCookie] == nil)
         }
     }
@@ -287,8 +308,10 @@ import Testing
         // The salt and the digest, each a secret part of the hash.
         let parts = [Self.hash, String(Self.hash.dropFirst(7).prefix(22)), String(Self.hash.suffix(31))]
         try await a.test { client in
-            var bodies = [try await Self.send(client, .get, "/admin/login").body,
-                          try await Self.send(client, .post, "/admin/login", form: [("password", "wrong")]).body]
+            var bodies = [
+                try await Self.send(client, .get, "/admin/login").body,
+                try await Self.send(client, .post, "/admin/login", form: [("password", "wrong")]).body,
+            ]
             let b = try await Self.login(client)
             for uri in Self.getURLs { bodies.append(try await Self.send(client, .get, uri, cookie: b.cookie).body) }
             bodies.append(try await Self.post(client, b, "/admin/devices", [("name", "pi-2")]).body)
@@ -338,8 +361,9 @@ import Testing
             (nil, "http://evil:8899/?nas:8899", "nas:8899", false),
         ]
         for (origin, referer, host, expected) in cases {
-            #expect(AdminRequest.isSameOrigin(origin: origin, referer: referer, host: host) == expected,
-                    "\(origin ?? "-") \(referer ?? "-") \(host ?? "-")")
+            #expect(
+                AdminRequest.isSameOrigin(origin: origin, referer: referer, host: host) == expected,
+                "\(origin ?? "-") \(referer ?? "-") \(host ?? "-")")
         }
     }
 
@@ -378,14 +402,18 @@ import Testing
 
     @Test func installLinesNameTheCollectorTokenAndTLS() {
         let plain = InstallLines(collectorURL: "http://nas:8899", device: "pi-1", token: "dtm_x", tls: false, pin: nil)
-        #expect(plain.agentEnv
-            == "DOWNTIME_COLLECTOR_URL=http://nas:8899\nDOWNTIME_TOKEN=dtm_x\nDOWNTIME_DEVICE=pi-1\n")
-        #expect(plain.reporterDownload
-            == "curl -fsS -o downtime-report.sh 'http://nas:8899/install/downtime-report.sh'")
-        #expect(plain.reporterInstall == "sudo env 'DOWNTIME_COLLECTOR_URL=http://nas:8899' 'DOWNTIME_TOKEN=dtm_x' "
-            + "'DOWNTIME_DEVICE=pi-1' sh downtime-report.sh --install")
-        let pinned = InstallLines(collectorURL: "https://nas:8899", device: "pi-1", token: "dtm_x", tls: true,
-                                  pin: "sha256//abc=")
+        #expect(
+            plain.agentEnv
+                == "DOWNTIME_COLLECTOR_URL=http://nas:8899\nDOWNTIME_TOKEN=dtm_x\nDOWNTIME_DEVICE=pi-1\n")
+        #expect(
+            plain.reporterDownload
+                == "curl -fsS -o downtime-report.sh 'http://nas:8899/install/downtime-report.sh'")
+        #expect(
+            plain.reporterInstall == "sudo env 'DOWNTIME_COLLECTOR_URL=http://nas:8899' 'DOWNTIME_TOKEN=dtm_x' "
+                + "'DOWNTIME_DEVICE=pi-1' sh downtime-report.sh --install")
+        let pinned = InstallLines(
+            collectorURL: "https://nas:8899", device: "pi-1", token: "dtm_x", tls: true,
+            pin: "sha256//abc=")
         #expect(pinned.agentEnv.contains("DOWNTIME_PIN_SHA256=sha256//abc=\n"))
         #expect(pinned.reporterDownload.contains(" -k --pinnedpubkey 'sha256//abc=' "))
         let ca = InstallLines(collectorURL: "https://nas:8899", device: "pi-1", token: "dtm_x", tls: true, pin: nil)

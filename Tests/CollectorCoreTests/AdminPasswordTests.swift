@@ -29,8 +29,11 @@ import Testing
         let config = try CollectorConfig.resolve([[.adminPasswordHash: hash]])
         #expect(config.adminPasswordHash == hash)
         #expect(try CollectorConfig.resolve([[:]]).adminPasswordHash == nil)
-        for bad in ["correct horse", String(hash.dropLast()), "$2b$99$" + hash.dropFirst(7), hash.replacingOccurrences(
-            of: "$2b$", with: "$1$")] {
+        for bad in [
+            "correct horse", String(hash.dropLast()), "$2b$99$" + hash.dropFirst(7),
+            hash.replacingOccurrences(
+                of: "$2b$", with: "$1$"),
+        ] {
             do {
                 _ = try CollectorConfig.resolve(named: [.file([.adminPasswordHash: bad], path: "/etc/c.env")])
                 Issue.record("accepted \(bad)")

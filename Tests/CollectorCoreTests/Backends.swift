@@ -9,7 +9,9 @@ enum Backend: String, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// The test server's URL (`make test` starts one: Tests/postgres/with-postgres.sh).
-    static let postgresURL = ProcessInfo.processInfo.environment["DOWNTIME_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let postgresURL = ProcessInfo.processInfo.environment["DOWNTIME_TEST_POSTGRES_URL"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
     /// Set by `make test`: a missing server is then a failure, never a skip.
     static let postgresRequired = ProcessInfo.processInfo.environment["DOWNTIME_TEST_REQUIRE_POSTGRES"] == "1"
 
@@ -43,7 +45,9 @@ struct StoreHandle: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dtm-\(UUID().uuidString)").path
         switch backend {
         case .sqlite:
-            return StoreHandle(location: .sqlite(path: (dir as NSString).appendingPathComponent("downtime.sqlite")), schema: nil, dir: dir)
+            return StoreHandle(
+                location: .sqlite(path: (dir as NSString).appendingPathComponent("downtime.sqlite")), schema: nil,
+                dir: dir)
         case .postgres:
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             return StoreHandle(location: .postgres(try Backend.requirePostgresURL()), schema: schema, dir: dir)
@@ -64,8 +68,10 @@ struct StoreHandle: Sendable {
 
 @Suite struct BackendAvailabilityTests {
     /// Visible in every run: says whether the PostgreSQL half of the suite ran.
-    @Test(.enabled(if: Backend.postgresURL != nil || Backend.postgresRequired,
-                   "DOWNTIME_TEST_POSTGRES_URL unset: the PostgreSQL backend is NOT tested (make test runs it)"))
+    @Test(
+        .enabled(
+            if: Backend.postgresURL != nil || Backend.postgresRequired,
+            "DOWNTIME_TEST_POSTGRES_URL unset: the PostgreSQL backend is NOT tested (make test runs it)"))
     func postgresServerIsReachable() async throws {
         let store = try await PostgresStore.open(try Backend.requirePostgresURL(), schema: "t_reachable")
         #expect(try await store.appliedMigrations() == ["v1", "v2-notify-cursor", "v3-event-at", "v4-flip-columns"])

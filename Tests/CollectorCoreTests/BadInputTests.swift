@@ -21,26 +21,45 @@ import Testing
     static let cases: [Case] = [
         Case(name: "malformed JSON", body: "{\"device\":", field: nil),
         Case(name: "not an object", body: "[1,2]", field: nil),
-        Case(name: "wrong type", body: good.replacingOccurrences(of: "\"seq\":1", with: "\"seq\":\"one\""), field: "seq"),
-        Case(name: "unknown field", body: good.replacingOccurrences(of: "\"seq\":1", with: "\"seq\":1,\"admin\":true"), field: "admin"),
+        Case(
+            name: "wrong type", body: good.replacingOccurrences(of: "\"seq\":1", with: "\"seq\":\"one\""), field: "seq"),
+        Case(
+            name: "unknown field", body: good.replacingOccurrences(of: "\"seq\":1", with: "\"seq\":1,\"admin\":true"),
+            field: "admin"),
         Case(name: "missing field", body: good.replacingOccurrences(of: "\"seq\":1,", with: ""), field: "seq"),
         Case(name: "bad name", body: good.replacingOccurrences(of: "\"pi-1\"", with: "\"../../etc\""), field: "device"),
-        Case(name: "year 1970", body: good.replacingOccurrences(of: "2026-11-22T08:00:00Z", with: "1970-01-01T00:00:00Z"), field: "sent_at"),
-        Case(name: "year 9999", body: good.replacingOccurrences(of: "2026-11-22T08:00:00Z", with: "9999-12-31T23:59:59Z"), field: "sent_at"),
-        Case(name: "negative interval", body: good.replacingOccurrences(of: "\"interval_s\":10", with: "\"interval_s\":-10"), field: "interval_s"),
-        Case(name: "huge number", body: good.replacingOccurrences(of: "\"uptime_s\":100", with: "\"uptime_s\":1e308"), field: "uptime_s"),
+        Case(
+            name: "year 1970",
+            body: good.replacingOccurrences(of: "2026-11-22T08:00:00Z", with: "1970-01-01T00:00:00Z"), field: "sent_at"),
+        Case(
+            name: "year 9999",
+            body: good.replacingOccurrences(of: "2026-11-22T08:00:00Z", with: "9999-12-31T23:59:59Z"), field: "sent_at"),
+        Case(
+            name: "negative interval",
+            body: good.replacingOccurrences(of: "\"interval_s\":10", with: "\"interval_s\":-10"), field: "interval_s"),
+        Case(
+            name: "huge number", body: good.replacingOccurrences(of: "\"uptime_s\":100", with: "\"uptime_s\":1e308"),
+            field: "uptime_s"),
         Case(name: "null", body: good.replacingOccurrences(of: "\"seq\":1", with: "\"seq\":null"), field: "seq"),
-        Case(name: "oversize body", body: "{\"device\":\"" + String(repeating: "a", count: 70_000) + "\"}", status: .contentTooLarge),
+        Case(
+            name: "oversize body", body: "{\"device\":\"" + String(repeating: "a", count: 70_000) + "\"}",
+            status: .contentTooLarge),
         Case(name: "wrong content type", body: good, contentType: "text/plain", status: .unsupportedMediaType),
-        Case(name: "event of collector kind", uri: "/api/v1/events", body: """
-            {"events":[{"id":"\(UUID().uuidString)","device":"pi-1","kind":"collector_down","at":"2026-11-22T08:00:00Z",\
-            "start":"2026-11-22T07:00:00Z","end":"2026-11-22T08:00:00Z"}]}
-            """, field: "events[0].kind"),
-        Case(name: "event with bad time", uri: "/api/v1/events", body: """
-            {"events":[{"id":"\(UUID().uuidString)","device":"pi-1","kind":"shutdown","at":"1970-01-01T00:00:00Z","boot_id":"ab"}]}
-            """, field: "events[0].at"),
+        Case(
+            name: "event of collector kind", uri: "/api/v1/events",
+            body: """
+                {"events":[{"id":"\(UUID().uuidString)","device":"pi-1","kind":"collector_down","at":"2026-11-22T08:00:00Z",\
+                "start":"2026-11-22T07:00:00Z","end":"2026-11-22T08:00:00Z"}]}
+                """, field: "events[0].kind"),
+        Case(
+            name: "event with bad time", uri: "/api/v1/events",
+            body: """
+                {"events":[{"id":"\(UUID().uuidString)","device":"pi-1","kind":"shutdown","at":"1970-01-01T00:00:00Z","boot_id":"ab"}]}
+                """, field: "events[0].at"),
         Case(name: "invalid UTF-8 bytes", body: "{\"device\":\"pi-\u{FFFD}\"}", field: "device"),
-        Case(name: "deep nesting", body: String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000), field: nil),
+        Case(
+            name: "deep nesting", body: String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000),
+            field: nil),
     ]
 
     @Test(arguments: cases)
@@ -58,9 +77,11 @@ import Testing
         #expect(try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).isEmpty)
     }
 
-    @Test(arguments: ["/api/v1/devices/..%2Fetc", "/api/v1/devices/%3Cscript%3E", "/devices/UPPER%20CASE/log.txt",
-                      "/api/v1/devices/pi-1/events?limit=-1", "/api/v1/devices/pi-1/events?since=yesterday",
-                      "/api/v1/devices?limit=abc", "/api/v1/devices/pi-1/events?cursor=x"])
+    @Test(arguments: [
+        "/api/v1/devices/..%2Fetc", "/api/v1/devices/%3Cscript%3E", "/devices/UPPER%20CASE/log.txt",
+        "/api/v1/devices/pi-1/events?limit=-1", "/api/v1/devices/pi-1/events?since=yesterday",
+        "/api/v1/devices?limit=abc", "/api/v1/devices/pi-1/events?cursor=x",
+    ])
     func badPathsAndQueriesAreJSON400(uri: String) async throws {
         let h = try await Harness.make()
         _ = try await h.addDevice("pi-1")

@@ -12,14 +12,15 @@ private func referenceBearer(_ header: String?) -> String? {
 }
 
 @Suite struct BearerTests {
-    @Test(arguments: [
-        nil, "", "Bearer", "Bearer ", "Bearer  ", "Bearer \t", "bearer dtm_abc", "BEARER dtm_abc", "BeArEr dtm_abc",
-        "Bearer dtm_abc", "Bearer  dtm_abc ", "Bearer \tdtm_abc\t", "Bearer dtm abc", "Bearer dtm_abc\n",
-        "Bearer \u{00A0}dtm_abc\u{3000}", "Bearer \u{2003}", "Bearer dtm_é", "Bearer e\u{0301}", "Bearerx dtm_abc",
-        "Basic cGk6cGk=", "Bearers dtm_abc", "Bearer\tdtm_abc", " Bearer dtm_abc", "Béarer dtm_abc",
-        "Bearer " + String(repeating: "a", count: 256), "Bearer " + String(repeating: "a", count: 257),
-        "Bearer " + String(repeating: "é", count: 256) + " ",
-    ] as [String?])
+    @Test(
+        arguments: [
+            nil, "", "Bearer", "Bearer ", "Bearer  ", "Bearer \t", "bearer dtm_abc", "BEARER dtm_abc", "BeArEr dtm_abc",
+            "Bearer dtm_abc", "Bearer  dtm_abc ", "Bearer \tdtm_abc\t", "Bearer dtm abc", "Bearer dtm_abc\n",
+            "Bearer \u{00A0}dtm_abc\u{3000}", "Bearer \u{2003}", "Bearer dtm_é", "Bearer e\u{0301}", "Bearerx dtm_abc",
+            "Basic cGk6cGk=", "Bearers dtm_abc", "Bearer\tdtm_abc", " Bearer dtm_abc", "Béarer dtm_abc",
+            "Bearer " + String(repeating: "a", count: 256), "Bearer " + String(repeating: "a", count: 257),
+            "Bearer " + String(repeating: "é", count: 256) + " ",
+        ] as [String?])
     func bearerMatchesTheFoundationReference(header: String?) {
         #expect(Tokens.bearer(header) == referenceBearer(header))
     }

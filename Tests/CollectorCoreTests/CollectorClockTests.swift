@@ -1,10 +1,11 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CollectorCore
 
 /// The step detector and the collector's clock and store states: pure, on frozen clocks.
 @Suite struct ClockStepTests {
@@ -15,10 +16,11 @@ import Testing
     }
 
     // (wall advance, monotonic advance, step reported): over 2 s either way is a step, time passing is not.
-    @Test(arguments: [
-        (1.0, 1.0, nil), (0.0, 0.0, nil), (3601.0, 1.0, 3600.0), (-3599.0, 1.0, -3600.0), (2.9, 1.0, nil),
-        (3.1, 1.0, 2.1), (1.0, 3.5, -2.5), (1.0, 2.9, nil), (600.0, 600.0, nil),
-    ] as [(Double, Double, Double?)])
+    @Test(
+        arguments: [
+            (1.0, 1.0, nil), (0.0, 0.0, nil), (3601.0, 1.0, 3600.0), (-3599.0, 1.0, -3600.0), (2.9, 1.0, nil),
+            (3.1, 1.0, 2.1), (1.0, 3.5, -2.5), (1.0, 2.9, nil), (600.0, 600.0, nil),
+        ] as [(Double, Double, Double?)])
     func stepsOverTheThresholdAreJumps(wall: Double, mono: Double, expected: Double?) {
         var d = ClockStepDetector()
         #expect(d.observe(Self.at(0, 0)) == nil)
@@ -80,8 +82,9 @@ import Testing
         let start = CollectorTime(wall: Self.t0 - 100, steady: Self.s0 - 100)
         let record = DeviceRecord(name: "pi", tokenHash: [1], createdAt: Self.t0 - 200)
         await f.load([record], now: start, freshWindow: true)
-        let hb = Heartbeat(device: "pi", seq: 1, bootID: "b", uptimeS: 1, sentAt: Self.t0, clockSynced: true,
-                           intervalS: 10, agentVersion: "1")
+        let hb = Heartbeat(
+            device: "pi", seq: 1, bootID: "b", uptimeS: 1, sentAt: Self.t0, clockSynced: true,
+            intervalS: 10, agentVersion: "1")
         _ = await f.beat(hb, receivedAt: CollectorTime(wall: Self.t0, steady: Self.s0))
         let now = CollectorTime(wall: Self.t0 + step + elapsed, steady: Self.s0 + elapsed)
         let (flips, nextDown) = await f.sweep(now: now, maintenance: MaintenancePlan(windows: []))
@@ -117,7 +120,7 @@ import Testing
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
             try await h.collector.sweep()
             #expect(try await Self.view(client).status == .up)
-            #expect(try await Self.flips(client).count == 1)  // new → up only
+            #expect(try await Self.flips(client).count == 1) // new → up only
             let state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
             #expect(state.clockJumps == 1 && state.lastJumpS == 3600 && state.records.map(\.kind) == ["clock_jump"])
             let (_, metrics, _) = try await client.get("/metrics")
@@ -145,8 +148,11 @@ import Testing
             try await h.collector.sweep()
             #expect(try await Self.view(client).status == .down)
             let flips = try await Self.flips(client)
-            #expect(flips.count == 2 && flips.last?.at == lastBeat)  // dated at the last beat, as recorded
-            guard case .flip(let f)? = flips.last?.payload else { Issue.record("no flip"); return }
+            #expect(flips.count == 2 && flips.last?.at == lastBeat) // dated at the last beat, as recorded
+            guard case .flip(let f)? = flips.last?.payload else {
+                Issue.record("no flip")
+                return
+            }
             #expect(f.reason.hasPrefix("no heartbeat for 35 s"), "\(f.reason)")
         }
     }
@@ -161,7 +167,10 @@ import Testing
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             let up = try #require(try await Self.flips(client).first)
-            guard case .flip(let f) = up.payload else { Issue.record("no flip"); return }
+            guard case .flip(let f) = up.payload else {
+                Issue.record("no flip")
+                return
+            }
             #expect(f.reason.hasSuffix(Collector.unsyncedCaveat) && up.at == real - 10_800)
             var state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
             #expect(!state.clockSynced && state.unsyncedSince == real - 10_800)
@@ -183,7 +192,10 @@ import Testing
             try await h.collector.sweep()
             let flips = try await Self.flips(client)
             #expect(flips.count == 2 && flips.last?.at == real, "\(flips.map(\.at))")
-            guard case .flip(let down)? = flips.last?.payload else { Issue.record("no flip"); return }
+            guard case .flip(let down)? = flips.last?.payload else {
+                Issue.record("no flip")
+                return
+            }
             #expect(!down.reason.contains("uncertain"))
         }
     }
@@ -219,7 +231,7 @@ import Testing
             }
             let events = IngestTests.outageBatch(id: UUID())
             try await readOnly(true)
-            let hb = try await post("/api/v1/heartbeat", heartbeatJSON("pi-1"))  // new → up needs a write
+            let hb = try await post("/api/v1/heartbeat", heartbeatJSON("pi-1")) // new → up needs a write
             #expect(hb.0 == .serviceUnavailable && hb.1 == "5", "\(hb)")
             let ev = try await post("/api/v1/events", events)
             #expect(ev.0 == .serviceUnavailable && ev.1 == "5", "\(ev)")

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct ConfigTests {
     @Test func layersWinInOrder() throws {
-        let file = try CollectorConfig.parseFile("# comment\nDOWNTIME_PORT=9000\nDOWNTIME_MISSES = 5\n\nDOWNTIME_DATA_DIR=\"/srv/d\"\n", name: "f")
+        let file = try CollectorConfig.parseFile(
+            "# comment\nDOWNTIME_PORT=9000\nDOWNTIME_MISSES = 5\n\nDOWNTIME_DATA_DIR=\"/srv/d\"\n", name: "f")
         let env = CollectorConfig.environmentLayer(["DOWNTIME_PORT": "9100", "HOME": "/root"])
         let c = try CollectorConfig.resolve([file, env, [.host: "127.0.0.1"]])
         #expect(c.port == 9100 && c.policy.misses == 5 && c.dataDir == "/srv/d" && c.host == "127.0.0.1")
@@ -15,8 +16,10 @@ import Testing
         #expect(c.port == 8899 && c.dataDir == "./data" && c.policy.misses == 3 && c.defaultInterval == 10)
     }
 
-    @Test(arguments: [("DOWNTIME_PORT=http", "DOWNTIME_PORT"), ("DOWNTIME_PORT=70000", "DOWNTIME_PORT"),
-                      ("DOWNTIME_MISSES=0", "DOWNTIME_MISSES"), ("DOWNTIME_ENROLLMENT_KEY=short", "DOWNTIME_ENROLLMENT_KEY")])
+    @Test(arguments: [
+        ("DOWNTIME_PORT=http", "DOWNTIME_PORT"), ("DOWNTIME_PORT=70000", "DOWNTIME_PORT"),
+        ("DOWNTIME_MISSES=0", "DOWNTIME_MISSES"), ("DOWNTIME_ENROLLMENT_KEY=short", "DOWNTIME_ENROLLMENT_KEY"),
+    ])
     func badValuesNameTheKey(line: String, key: String) throws {
         let layer = try CollectorConfig.parseFile(line, name: "f")
         #expect(throws: ConfigError.self) { try CollectorConfig.resolve([layer]) }

@@ -55,7 +55,8 @@ import Testing
         await #expect(throws: AdminError.self) { _ = try await admin.addMaintenance("nonsense") }
         #expect(AdminError.noDevice("x").isNotFound && AdminError.noWindow(1).isNotFound)
         #expect(!AdminError.invalidInterval.isNotFound && !AdminError.nameTaken("x").isNotFound)
-        #expect(AdminError.invalidName("A/B").description
-            == "invalid device name A/B: must match [a-z0-9][a-z0-9._-]{0,62}")
+        #expect(
+            AdminError.invalidName("A/B").description
+                == "invalid device name A/B: must match [a-z0-9][a-z0-9._-]{0,62}")
     }
 }

@@ -23,10 +23,15 @@ import Testing
         let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-kitchen")
         try await h.test { client in
-            #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, health: Self.brownOut), token: token).0 == .ok)
+            #expect(
+                try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, health: Self.brownOut), token: token).0
+                    == .ok)
             let view = try await client.getJSON("/api/v1/devices/pi-kitchen", as: DeviceView.self)
-            #expect(view.health == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: true, throttledNow: false,
-                                                throttledSinceBoot: true, freqCappedSinceBoot: false, tempC: 52.3))
+            #expect(
+                view.health
+                    == DeviceHealth(
+                        underVoltageNow: false, underVoltageSinceBoot: true, throttledNow: false,
+                        throttledSinceBoot: true, freqCappedSinceBoot: false, tempC: 52.3))
             let overview = try await client.get("/").1
             #expect(overview.contains("power: under-voltage since boot, throttled since boot"))
             let page = try await client.get("/devices/pi-kitchen").1
@@ -37,7 +42,9 @@ import Testing
             let fine = #"{"under_voltage_now":false,"under_voltage_since_boot":false,"temp_c":41}"#
             #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 2, health: fine), token: token).0 == .ok)
             #expect(!(try await client.get("/").1.contains("power:")))
-            #expect(try await client.get("/devices/pi-kitchen").1.contains("no under-voltage or throttling since boot · 41.0 °C"))
+            #expect(
+                try await client.get("/devices/pi-kitchen").1.contains(
+                    "no under-voltage or throttling since boot · 41.0 °C"))
 
             // An older agent (no field): null in the API, nothing on the pages.
             #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 3, health: nil), token: token).0 == .ok)
@@ -83,7 +90,8 @@ import Testing
         let h = try await Harness.make(.sqlite)
         let token = try await h.addDevice("pi-kitchen")
         try await h.test { client in
-            let (status, body) = try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, health: health), token: token)
+            let (status, body) = try await client.post(
+                "/api/v1/heartbeat", Self.beat(seq: 1, health: health), token: token)
             #expect(status == .badRequest)
             #expect(try WireCoding.decode(ErrorBody.self, from: Array(body.utf8)).field == field)
         }
@@ -95,7 +103,9 @@ import Testing
     static let on = #"{"under_voltage_now":true,"under_voltage_since_boot":true,"throttled_now":false,"temp_c":50}"#
     static let off = #"{"under_voltage_now":false,"under_voltage_since_boot":true,"throttled_now":false,"temp_c":50}"#
 
-    @Test(arguments: Backend.all) func aWarningIsLoggedWhenItAppearsAndClearsAndToldOnce(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func aWarningIsLoggedWhenItAppearsAndClearsAndToldOnce(_ backend: Backend)
+        async throws
+    {
         try await withReceiver { port, inbox in
             var config = CollectorConfig()
             config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
@@ -111,10 +121,17 @@ import Testing
                 }
                 let events = try await client.getJSON("/api/v1/devices/pi-kitchen/events", as: EventList.self).events
                 let changes = events.compactMap { e -> String? in
-                    if case .powerWarning(let state, let words) = e.payload { "\(state.rawValue) \(words)" } else { nil }
+                    if case .powerWarning(let state, let words) = e.payload {
+                        "\(state.rawValue) \(words)"
+                    } else {
+                        nil
+                    }
                 }
-                #expect(changes == ["appeared under-voltage", "cleared under-voltage", "appeared under-voltage",
-                                    "cleared under-voltage"])
+                #expect(
+                    changes == [
+                        "appeared under-voltage", "cleared under-voltage", "appeared under-voltage",
+                        "cleared under-voltage",
+                    ])
                 let log = try await client.get("/devices/pi-kitchen/log.txt").1
                 #expect(log.contains("power_warning power warning: under-voltage now"), "\(log)")
                 #expect(log.contains("power_warning power warning cleared: no more under-voltage"))

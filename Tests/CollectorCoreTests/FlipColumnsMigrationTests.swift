@@ -1,10 +1,11 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import GRDB
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import CollectorCore
 
 /// A database made by the code before a flip's from/to were columns (the migrations up to then, rows written
 /// with the JSON body only) is brought forward by opening it: the columns are filled from the bodies, and the
@@ -25,11 +26,16 @@ import Testing
         flip("pi-2", .down, .up, day(45)),
         flip("pi-1", .up, .down, day(50)), flip("pi-1", .down, .up, day(50.125)),
     ]
-    static let outage = Event(device: "pi-1", at: day(20), bootID: "b", payload: .outage(OutageReport(
-        cause: .powerLoss, start: day(19.875), end: day(20), durationS: 10_800, precisionS: 60, clockSynced: true)))
+    static let outage = Event(
+        device: "pi-1", at: day(20), bootID: "b",
+        payload: .outage(
+            OutageReport(
+                cause: .powerLoss, start: day(19.875), end: day(20), durationS: 10_800, precisionS: 60,
+                clockSynced: true)))
     /// A flip row whose statuses no `DeviceStatus` spells (today's code cannot write one).
     static let oddID = UUID()
-    static let oddBody = #"{"id":"\#(oddID.wireString)","device":"pi-odd","kind":"flip","#
+    static let oddBody =
+        #"{"id":"\#(oddID.wireString)","device":"pi-odd","kind":"flip","#
         + #""at":"\#(WireTime.format(day(1)))","from":"asleep","to":"up","reason":"old"}"#
 
     @Test(arguments: Backend.all) func oldFlipRowsGetTheirColumnsAndAnswerAsNewOnes(_ backend: Backend) async throws {
@@ -70,7 +76,10 @@ import Testing
 
         // An unknown status reads as `late`, which shapes nothing: no first-seen time, no down period.
         let odd = try #require(rows["pi-odd"]?.first)
-        guard case .flip(let f) = odd.event.payload else { Issue.record("not a flip: \(odd)"); return }
+        guard case .flip(let f) = odd.event.payload else {
+            Issue.record("not a flip: \(odd)")
+            return
+        }
         #expect(f.from == .late && f.to == .up && odd.event.id == Self.oddID)
         let oddTimeline = DeviceTimeline(rows: [odd], now: Self.day(60))
         #expect(oddTimeline.firstSeen == nil && oddTimeline.down.isEmpty)
@@ -120,15 +129,20 @@ import Testing
             try SQLiteStore.migrator.migrate(pool, upTo: "v5-event-at")
             try await pool.write { [rows] db in
                 for d in devices {
-                    try db.execute(sql: """
-                        INSERT INTO device (name, token_hash, created_at, status, status_since) VALUES (?, ?, ?, ?, ?)
-                        """, arguments: [d.name, Data(d.tokenHash), d.createdAt.timeIntervalSince1970, "new",
-                                               d.createdAt.timeIntervalSince1970])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO device (name, token_hash, created_at, status, status_since) VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            d.name, Data(d.tokenHash), d.createdAt.timeIntervalSince1970, "new",
+                            d.createdAt.timeIntervalSince1970,
+                        ])
                 }
                 for r in rows {
-                    try db.execute(sql: """
-                        INSERT INTO event (id, device, kind, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [r.id.uuidString, r.device, r.kind, r.at, r.receivedAt, r.body])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO event (id, device, kind, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?)
+                            """, arguments: [r.id.uuidString, r.device, r.kind, r.at, r.receivedAt, r.body])
                 }
             }
             try pool.close()
@@ -139,14 +153,16 @@ import Testing
             #expect(older.map(\.version) == ["v1", "v2-notify-cursor", "v3-event-at"])
             try await PostgresStore.migrate(conn, schema: handle.schema, logger: logger, migrations: Array(older))
             for d in devices {
-                try await conn.query("""
+                try await conn.query(
+                    """
                     INSERT INTO device (name, token_hash, created_at, status, status_since)
                     VALUES (\(d.name), \(Data(d.tokenHash)), \(d.createdAt.timeIntervalSince1970), 'new',
                             \(d.createdAt.timeIntervalSince1970))
                     """, logger: logger)
             }
             for r in rows {
-                try await conn.query("""
+                try await conn.query(
+                    """
                     INSERT INTO event (id, device, kind, at, received_at, body)
                     VALUES (\(r.id), \(r.device), \(r.kind), \(r.at), \(r.receivedAt), \(r.body))
                     """, logger: logger)
@@ -158,7 +174,9 @@ import Testing
     typealias OldRow = (id: UUID, device: String, kind: String, at: Double, receivedAt: Double, body: Data)
 
     static func row(_ e: Event, receivedAt: Date) throws -> OldRow {
-        (e.id, e.device, e.kind.rawValue, e.at.timeIntervalSince1970, receivedAt.timeIntervalSince1970,
-         Data(try WireCoding.encode(e)))
+        (
+            e.id, e.device, e.kind.rawValue, e.at.timeIntervalSince1970, receivedAt.timeIntervalSince1970,
+            Data(try WireCoding.encode(e))
+        )
     }
 }

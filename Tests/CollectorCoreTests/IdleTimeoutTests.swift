@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A blocking loopback socket, to hold a connection open the way an idle or stalled client does.
@@ -19,15 +19,19 @@ struct RawSocket {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let r = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard r == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)  // a hung test ends rather than blocks
+        var timeout = timeval(tv_sec: 30, tv_usec: 0) // a hung test ends rather than blocks
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     func send(_ text: String) {
-        _ = text.utf8CString.withUnsafeBufferPointer { Glibc.send(fd, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+        _ = text.utf8CString.withUnsafeBufferPointer {
+            Glibc.send(fd, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL))
+        }
     }
 
     /// Reads until the server closes; returns what came, how long it took, and whether it was the server's
@@ -47,7 +51,10 @@ struct RawSocket {
             break
         }
         let d = ContinuousClock.now - start
-        return (String(decoding: out, as: UTF8.self), Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, closed)
+        return (
+            String(decoding: out, as: UTF8.self),
+            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, closed
+        )
     }
 
     func close() { _ = Glibc.close(fd) }
@@ -75,11 +82,13 @@ struct RawSocket {
             // A body that stops coming.
             let stalled = try RawSocket(port: port)
             defer { stalled.close() }
-            stalled.send("POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         + "Authorization: Bearer dtm_x\r\nContent-Length: 500\r\n\r\n{\"device\":")
+            stalled.send(
+                "POST /api/v1/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer dtm_x\r\nContent-Length: 500\r\n\r\n{\"device\":")
             let stalledEnd = stalled.readUntilClosed()
-            #expect(stalledEnd.closed && stalledEnd.seconds >= 0.4 && stalledEnd.seconds < 25,
-                    "closed: \(stalledEnd.closed) after \(stalledEnd.seconds) s")
+            #expect(
+                stalledEnd.closed && stalledEnd.seconds >= 0.4 && stalledEnd.seconds < 25,
+                "closed: \(stalledEnd.closed) after \(stalledEnd.seconds) s")
             // The server itself is fine (on a new connection: the test client's own one was idle too).
             let fresh = try RawSocket(port: port)
             defer { fresh.close() }

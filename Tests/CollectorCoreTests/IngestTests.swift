@@ -35,15 +35,20 @@ import Testing
             h.clock.advance(19.999)
             try await h.collector.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .late)
-            h.clock.advance(0.001)  // exactly misses × interval + grace = 35 s after the beat
+            h.clock.advance(0.001) // exactly misses × interval + grace = 35 s after the beat
             try await h.collector.sweep()
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .down)
             #expect(view.currentOutage?.start == lastBeat)
-            let flips = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events.filter { $0.kind == .flip }
+            let flips = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events.filter {
+                $0.kind == .flip
+            }
             #expect(flips.count == 2)
             #expect(flips.last?.at == lastBeat)
-            guard case .flip(let f)? = flips.last?.payload else { Issue.record("no flip"); return }
+            guard case .flip(let f)? = flips.last?.payload else {
+                Issue.record("no flip")
+                return
+            }
             #expect(f.from == .up && f.to == .down)
 
             // Sweeping again records nothing more; a beat brings it back with an up flip.
@@ -52,14 +57,18 @@ import Testing
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
             let back = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(back.status == .up && back.currentOutage == nil)
-            #expect(back.lastOutage?.start == lastBeat && back.lastOutage?.durationS == 135 && back.lastOutage?.cause == .unknown)
+            #expect(
+                back.lastOutage?.start == lastBeat && back.lastOutage?.durationS == 135
+                    && back.lastOutage?.cause == .unknown)
             let kinds = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events.map(\.kind)
             #expect(kinds == [.flip, .flip, .flip])
         }
     }
 
-    static func outageBatch(id: UUID, device: String = "pi-1", start: String = "2026-11-22T08:00:00Z",
-                            end: String = "2026-11-22T09:00:00Z") -> String {
+    static func outageBatch(
+        id: UUID, device: String = "pi-1", start: String = "2026-11-22T08:00:00Z",
+        end: String = "2026-11-22T09:00:00Z"
+    ) -> String {
         """
         {"events":[{"id":"\(id.uuidString)","device":"\(device)","kind":"outage","at":"\(end)","boot_id":"\(bootA)",
         "cause":"power_loss","start":"\(start)","end":"\(end)","duration_s":3600,"precision_s":60,"clock_synced":true}]}
@@ -67,7 +76,9 @@ import Testing
     }
 
     /// RFC 9562: ids are read in either case and written in lower case, so a client comparing what it sent sees it.
-    @Test(arguments: Backend.all) func eventIdsAreWrittenInLowerCaseAndEitherCaseIsOneEvent(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func eventIdsAreWrittenInLowerCaseAndEitherCaseIsOneEvent(_ backend: Backend)
+        async throws
+    {
         let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         let id = UUID()
@@ -112,7 +123,8 @@ import Testing
         try await h.test { client in
             let (s1, b1) = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-b"), token: a)
             #expect(s1 == .forbidden && b1.contains("\"field\":\"device\""))
-            let (s2, _) = try await client.post("/api/v1/events", Self.outageBatch(id: UUID(), device: "pi-b"), token: a)
+            let (s2, _) = try await client.post(
+                "/api/v1/events", Self.outageBatch(id: UUID(), device: "pi-b"), token: a)
             #expect(s2 == .forbidden)
             let (s3, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-a"), token: nil)
             #expect(s3 == .unauthorized)
@@ -147,7 +159,10 @@ import Testing
             #expect(status == .ok)
         }
         let row = try #require(try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).first)
-        guard case .outage(let o) = row.event.payload else { Issue.record("not an outage"); return }
+        guard case .outage(let o) = row.event.payload else {
+            Issue.record("not an outage")
+            return
+        }
         #expect(o.end == h.clock.now() - 40)
         #expect(o.durationS == (h.clock.now() - 40).timeIntervalSince(WireTime.parse("2026-11-22T07:00:00Z")!))
     }
@@ -162,8 +177,10 @@ import Testing
             try await h.collector.sweep()
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 1, boot: "ff"), token: token)
             // The agent's persisted last-alive is 30 s before the last beat; it was back 590 s after it.
-            let start = WireTime.format(lastBeat - 30), end = WireTime.format(lastBeat + 590)
-            let (status, _) = try await client.post("/api/v1/events", Self.outageBatch(id: UUID(), start: start, end: end), token: token)
+            let start = WireTime.format(lastBeat - 30)
+            let end = WireTime.format(lastBeat + 590)
+            let (status, _) = try await client.post(
+                "/api/v1/events", Self.outageBatch(id: UUID(), start: start, end: end), token: token)
             #expect(status == .ok)
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             let o = try #require(view.lastOutage)
@@ -173,17 +190,21 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.all) func enrollmentNeedsTheRightKeyAndGivesAWorkingToken(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func enrollmentNeedsTheRightKeyAndGivesAWorkingToken(_ backend: Backend) async throws
+    {
         var config = CollectorConfig()
         config.enrollmentKey = "correct-horse-battery"
         let h = try await Harness.make(backend, config: config)
         try await h.test { client in
-            let (bad, _) = try await client.post("/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"wrong-key-here\"}", token: nil)
+            let (bad, _) = try await client.post(
+                "/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"wrong-key-here\"}", token: nil)
             #expect(bad == .forbidden)
-            let (ok, body) = try await client.post("/api/v1/enroll", "{\"device\":\"Pi-9\",\"enrollment_key\":\"correct-horse-battery\"}", token: nil)
+            let (ok, body) = try await client.post(
+                "/api/v1/enroll", "{\"device\":\"Pi-9\",\"enrollment_key\":\"correct-horse-battery\"}", token: nil)
             #expect(ok == .ok)
             let token = try WireCoding.decode(EnrollReply.self, from: Array(body.utf8)).token
-            let (again, _) = try await client.post("/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"correct-horse-battery\"}", token: nil)
+            let (again, _) = try await client.post(
+                "/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"correct-horse-battery\"}", token: nil)
             #expect(again == .conflict)
             let (beat, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-9"), token: token)
             #expect(beat == .ok)
@@ -193,7 +214,8 @@ import Testing
     @Test(arguments: Backend.all) func enrollmentIsOffByDefault(_ backend: Backend) async throws {
         let h = try await Harness.make(backend)
         try await h.test { client in
-            let (status, body) = try await client.post("/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"anything-long\"}", token: nil)
+            let (status, body) = try await client.post(
+                "/api/v1/enroll", "{\"device\":\"pi-9\",\"enrollment_key\":\"anything-long\"}", token: nil)
             #expect(status == .forbidden && body.contains("enrollment"))
         }
         #expect(try await h.store.allDevices().isEmpty)

@@ -1,7 +1,8 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Testing
+
+@testable import CollectorCore
 
 /// The words of planned notifications: a group's direction and a storage problem come typed from the planner.
 @Suite struct MessageWriterTests {
@@ -10,16 +11,23 @@ import Testing
         let writer = MessageWriter(reader: h.collector.reader, damp: 600)
         let at = h.clock.now()
         let devices = ["a", "b", "c", "d"]
-        let down = await writer.compose(.init(kind: .group, devices: devices, at: at, reason: "", flips: 0,
-                                              direction: .down))
+        let down = await writer.compose(
+            .init(
+                kind: .group, devices: devices, at: at, reason: "", flips: 0,
+                direction: .down))
         #expect(down.title == "4 devices down")
-        #expect(down.text.hasPrefix(
-            "4 devices went down at once: likely a network or collector-side problem (a, b, c, d), at "))
-        let up = await writer.compose(.init(kind: .group, devices: devices, at: at, reason: "", flips: 0,
-                                            direction: .up))
+        #expect(
+            down.text.hasPrefix(
+                "4 devices went down at once: likely a network or collector-side problem (a, b, c, d), at "))
+        let up = await writer.compose(
+            .init(
+                kind: .group, devices: devices, at: at, reason: "", flips: 0,
+                direction: .up))
         #expect(up.title == "4 devices back up" && up.text.hasPrefix("4 devices are back up (a, b, c, d), at "))
-        let storage = await writer.compose(.init(kind: .storage, devices: ["pi-1"], at: at, reason: "", flips: 0,
-                                                 storage: .init(state: .readOnly, path: "/var/lib/x")))
+        let storage = await writer.compose(
+            .init(
+                kind: .storage, devices: ["pi-1"], at: at, reason: "", flips: 0,
+                storage: .init(state: .readOnly, path: "/var/lib/x")))
         #expect(storage.title == "pi-1: storage read-only")
         #expect(storage.text.contains("its storage is read-only since ") && storage.text.contains("(/var/lib/x)"))
         let flapping = await writer.compose(.init(kind: .flapping, devices: ["pi-1"], at: at, reason: "", flips: 3))

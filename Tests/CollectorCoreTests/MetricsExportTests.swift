@@ -6,10 +6,15 @@ import Testing
 @Suite struct MetricsExportTests {
     @Test func perDeviceSeries() {
         let now = RenderingTests.now
-        let outages = [OutageView(start: now - 7200, end: now - 3600, durationS: 3600, cause: .powerLoss, source: "agent"),
-                       OutageView(start: now - 900, end: nil, durationS: 900, cause: .unknown, source: "collector")]
-        let text = MetricsExport.devices([RenderingTests.detail("pi-a", .down, outages: outages),
-                                          RenderingTests.detail("pi-b", .up), RenderingTests.detail("pi-c", .new)], now: now)
+        let outages = [
+            OutageView(start: now - 7200, end: now - 3600, durationS: 3600, cause: .powerLoss, source: "agent"),
+            OutageView(start: now - 900, end: nil, durationS: 900, cause: .unknown, source: "collector"),
+        ]
+        let text = MetricsExport.devices(
+            [
+                RenderingTests.detail("pi-a", .down, outages: outages),
+                RenderingTests.detail("pi-b", .up), RenderingTests.detail("pi-c", .new),
+            ], now: now)
         #expect(text.contains("downtime_device_up{device=\"pi-a\"} 0\n"))
         #expect(text.contains("downtime_device_up{device=\"pi-b\"} 1\n"))
         #expect(!text.contains("downtime_device_up{device=\"pi-c\"}"))
@@ -18,7 +23,8 @@ import Testing
         #expect(text.contains("downtime_device_seconds_since_last_beat{device=\"pi-b\"} 30.000\n"))
         #expect(text.contains("downtime_device_outages{device=\"pi-a\",cause=\"power_loss\"} 1\n"))
         #expect(text.contains("downtime_device_outages{device=\"pi-a\",cause=\"unknown\"} 1\n"))
-        #expect(text.contains("downtime_devices{state=\"up\"} 1\n") && text.contains("downtime_devices{state=\"new\"} 1\n"))
+        #expect(
+            text.contains("downtime_devices{state=\"up\"} 1\n") && text.contains("downtime_devices{state=\"new\"} 1\n"))
         // Every series has HELP and TYPE lines before it.
         for family in ["downtime_device_up", "downtime_device_state", "downtime_devices"] {
             #expect(text.contains("# TYPE \(family) gauge\n"))
@@ -27,15 +33,16 @@ import Testing
 
     @Test func registryFamiliesGetHelpLines() {
         let text = "# TYPE hb_requests counter\nhb_requests{a=\"1\"} 2\n# TYPE odd_thing gauge\nodd_thing 1\n"
-        #expect(MetricsExport.withHelp(text) == """
-            # HELP hb_requests_total HTTP requests answered, by route, method and status.
-            # TYPE hb_requests_total counter
-            hb_requests_total{a="1"} 2
-            # HELP odd_thing odd thing.
-            # TYPE odd_thing gauge
-            odd_thing 1
+        #expect(
+            MetricsExport.withHelp(text) == """
+                # HELP hb_requests_total HTTP requests answered, by route, method and status.
+                # TYPE hb_requests_total counter
+                hb_requests_total{a="1"} 2
+                # HELP odd_thing odd thing.
+                # TYPE odd_thing gauge
+                odd_thing 1
 
-            """)
+                """)
     }
 }
 

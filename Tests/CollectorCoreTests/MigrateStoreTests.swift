@@ -20,22 +20,25 @@ import Testing
             try await client.post("/api/v1/events", IngestTests.outageBatch(id: UUID()), token: token)
         }
         h.clock.advance(100)
-        try await h.collector.sweep()  // pi-1 goes down
+        try await h.collector.sweep() // pi-1 goes down
         try await h.collector.flush()
         try await h.collector.housekeeping.run()
         _ = try await sqlite.setTags(["office"], device: "pi-2")
         _ = try await sqlite.addMaintenance(try MaintenanceWindow.parse("all weekly sun 02:00-04:00"))
         let w2 = try await sqlite.addMaintenance(try MaintenanceWindow.parse("tag:office weekly mon 01:00-02:00"))
         _ = try await sqlite.removeMaintenance(id: w2 - 1)
-        try await sqlite.recordDelivery(DeliveryRecord(at: h.clock.now(), devices: ["pi-1"], notifier: "hook", kind: "down",
-                                                       attempt: 1, ok: true, detail: "HTTP 200"))
+        try await sqlite.recordDelivery(
+            DeliveryRecord(
+                at: h.clock.now(), devices: ["pi-1"], notifier: "hook", kind: "down",
+                attempt: 1, ok: true, detail: "HTTP 200"))
 
-        let target = try await PostgresStore.open(try Backend.requirePostgresURL(), schema: "t_mig_" + UUID().uuidString.prefix(8).lowercased())
+        let target = try await PostgresStore.open(
+            try Backend.requirePostgresURL(), schema: "t_mig_" + UUID().uuidString.prefix(8).lowercased())
         let counts = try await StoreMigration.copy(from: sqlite, to: target, batch: 2)
         let source = try await sqlite.rowCounts()
         #expect(counts.map(\.table) == StoreMigration.tables)
         #expect(counts.allSatisfy { source[$0.table] == $0.rows })
-        #expect(counts.first { $0.table == "event" }?.rows == 3)  // new → up, the outage, up → down
+        #expect(counts.first { $0.table == "event" }?.rows == 3) // new → up, the outage, up → down
 
         #expect(try await target.allDevices() == sqlite.allDevices())
         // The log keeps its order and its cursors (seq).
@@ -46,7 +49,8 @@ import Testing
         #expect(try await target.device(tokenHash: Tokens.hash(token))?.name == "pi-1")
         // New rows continue after the copied ones; the run history says when the old collector was last alive.
         let maxSeq = try await sqlite.allEvents().map(\.seq).max() ?? 0
-        _ = try await target.insertEvents([Event(device: "pi-1", at: h.clock.now(), bootID: "b", payload: .shutdown)], receivedAt: h.clock.now())
+        _ = try await target.insertEvents(
+            [Event(device: "pi-1", at: h.clock.now(), bootID: "b", payload: .shutdown)], receivedAt: h.clock.now())
         #expect(try await target.events(device: "pi-1", since: nil, afterSeq: maxSeq, limit: 10).count == 1)
         let newId = try await target.addMaintenance(try MaintenanceWindow.parse("all weekly sat 02:00-03:00"))
         #expect(newId > w2)

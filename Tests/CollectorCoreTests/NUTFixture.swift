@@ -1,7 +1,8 @@
 import CollectorCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Debian's real NUT server on loopback: upsd and the dummy-ups driver reading a `.dev` file the test
@@ -18,10 +19,12 @@ final class NUTFixture: @unchecked Sendable {
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("nut test \(UUID().uuidString)")
         port = try freeLoopbackPort()
-        let conf = dir.appendingPathComponent("conf"), state = dir.appendingPathComponent("state")
+        let conf = dir.appendingPathComponent("conf")
+        let state = dir.appendingPathComponent("state")
         for d in [conf, state] {
-            try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: d, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         }
         try write("conf/nut.conf", "MODE=standalone\n")
         try write("conf/ups.conf", "[myups]\n  driver = dummy-ups\n  port = \"\(devPath)\"\n  desc = \"test\"\n")
@@ -43,13 +46,16 @@ final class NUTFixture: @unchecked Sendable {
 
     /// Users allowed to LOGIN (as upsmon does), by password.
     func setUsers(_ users: [String: String]) throws {
-        try write("conf/upsd.users", users.map { "[\($0.key)]\n  password = \($0.value)\n  upsmon secondary\n" }.joined())
+        try write(
+            "conf/upsd.users", users.map { "[\($0.key)]\n  password = \($0.value)\n  upsmon secondary\n" }.joined())
     }
 
     /// What the dummy driver reports next (it rereads the file when it changes, every couple of seconds).
     func setStatus(_ status: String, charge: Int, runtime: Int) throws {
-        try write("conf/myups.dev", "ups.status: \(status)\nbattery.charge: \(charge)\nbattery.runtime: \(runtime)\n"
-                  + "input.voltage: \(status.contains("OL") ? 230 : 0)\n")
+        try write(
+            "conf/myups.dev",
+            "ups.status: \(status)\nbattery.charge: \(charge)\nbattery.runtime: \(runtime)\n"
+                + "input.voltage: \(status.contains("OL") ? 230 : 0)\n")
     }
 
     private func launch(_ path: String, _ args: [String]) throws -> Process {
@@ -57,8 +63,12 @@ final class NUTFixture: @unchecked Sendable {
         // The test process's threads block SIGTERM and SIGHUP, and a spawned child inherits that mask:
         // python3 clears it before it execs the NUT program, so that stop and reload signals reach it.
         p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); "
-                       + "os.execv(sys.argv[1], sys.argv[1:])", path] + args
+        p.arguments =
+            [
+                "-c",
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); "
+                    + "os.execv(sys.argv[1], sys.argv[1:])", path,
+            ] + args
         var env = ProcessInfo.processInfo.environment
         env["NUT_CONFPATH"] = dir.appendingPathComponent("conf").path
         env["NUT_STATEPATH"] = dir.appendingPathComponent("state").path
@@ -67,7 +77,9 @@ final class NUTFixture: @unchecked Sendable {
         let log = FileHandle(forWritingAtPath: "/dev/null")
         p.standardOutput = log
         p.standardError = log
-        do { try p.run() } catch { throw StartFailure(description: "cannot run \(path): \(error) (is nut-server installed?)") }
+        do { try p.run() } catch {
+            throw StartFailure(description: "cannot run \(path): \(error) (is nut-server installed?)")
+        }
         return p
     }
 
@@ -77,8 +89,12 @@ final class NUTFixture: @unchecked Sendable {
         // /usr/sbin/upsd is a wrapper that obeys /etc/nut/nut.conf; the program itself is in /lib/nut.
         upsd = try launch("/lib/nut/upsd", ["-u", "root", "-F"])
         for _ in 0..<100 {
-            if case .success(let o) = await NUTClient(spec: .init(host: "127.0.0.1", port: port, ups: [ups])).pollOffPool(),
-               case .reading = o[ups] { return }
+            if case .success(let o) = await NUTClient(spec: .init(host: "127.0.0.1", port: port, ups: [ups]))
+                .pollOffPool(),
+                case .reading = o[ups]
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         stop()

@@ -41,8 +41,10 @@ actor EventLog {
     }
 
     /// Runs `body` with a monitor of the fixture's UPS, cancelled at its end.
-    func withMonitor(_ nut: NUTFixture, user: String? = "mon", password: String? = "secret", log: LogLines,
-                     events: EventLog, _ body: () async throws -> Void) async throws {
+    func withMonitor(
+        _ nut: NUTFixture, user: String? = "mon", password: String? = "secret", log: LogLines,
+        events: EventLog, _ body: () async throws -> Void
+    ) async throws {
         let spec = NUTServerSpec(host: "127.0.0.1", port: nut.port, ups: [nut.ups], user: user, password: password)
         let monitor = UPSMonitor(servers: [spec], interval: 0.3, backoff: [0.2, 0.4], logger: log.logger) {
             await events.add($0)
@@ -56,9 +58,10 @@ actor EventLog {
         let nut = try NUTFixture()
         defer { nut.stop() }
         try await nut.start()
-        let log = LogLines(), events = EventLog()
+        let log = LogLines()
+        let events = EventLog()
         try await withMonitor(nut, log: log, events: events) {
-            try await Task.sleep(for: .seconds(1))  // a few polls of OL: nothing to say
+            try await Task.sleep(for: .seconds(1)) // a few polls of OL: nothing to say
             #expect(await events.kinds.isEmpty)
             try nut.setStatus("OB DISCHRG", charge: 73, runtime: 1260)
             try await eventually("mains out") { await events.kinds == [.mainsOut] }
@@ -66,7 +69,7 @@ actor EventLog {
             try await eventually("low battery") { await events.kinds == [.mainsOut, .lowBattery] }
             try nut.setStatus("OL CHRG", charge: 12, runtime: 200)
             try await eventually("mains back") { await events.kinds == [.mainsOut, .lowBattery, .mainsBack] }
-            try await Task.sleep(for: .seconds(3))  // polls go on: nothing is said twice
+            try await Task.sleep(for: .seconds(3)) // polls go on: nothing is said twice
         }
         let got = await events.events
         #expect(got.map(\.kind) == [.mainsOut, .lowBattery, .mainsBack])
@@ -81,7 +84,10 @@ actor EventLog {
         let nut = try NUTFixture()
         defer { nut.stop() }
         try await nut.start()
-        let badLog = LogLines(), badEvents = EventLog(), goodLog = LogLines(), goodEvents = EventLog()
+        let badLog = LogLines()
+        let badEvents = EventLog()
+        let goodLog = LogLines()
+        let goodEvents = EventLog()
         try await withMonitor(nut, password: "wrong", log: badLog, events: badEvents) {
             try await withMonitor(nut, log: goodLog, events: goodEvents) {
                 try await eventually("the refused login") { await badEvents.kinds == [.commsLost] }
@@ -93,7 +99,9 @@ actor EventLog {
                 // The password becomes right: the retries get in, and tell what happened meanwhile.
                 try nut.setUsers(["mon": "wrong"])
                 nut.reloadUpsd()
-                try await eventually("the retried login") { await badEvents.kinds == [.commsLost, .commsBack, .mainsOut] }
+                try await eventually("the retried login") {
+                    await badEvents.kinds == [.commsLost, .commsBack, .mainsOut]
+                }
             }
         }
         #expect(badLog.all.count == 3, "\(badLog.all)")
@@ -104,14 +112,17 @@ actor EventLog {
         let nut = try NUTFixture()
         defer { nut.stop() }
         try await nut.start()
-        let log = LogLines(), events = EventLog()
+        let log = LogLines()
+        let events = EventLog()
         try await withMonitor(nut, user: nil, password: nil, log: log, events: events) {
             try await Task.sleep(for: .seconds(1))
             await nut.killUpsd()
             try await eventually("comms lost") { await events.kinds == [.commsLost] }
-            try await Task.sleep(for: .seconds(2))  // several retries, each refused
+            try await Task.sleep(for: .seconds(2)) // several retries, each refused
             #expect(log.all.count == 1, "\(log.all)")
-            #expect(log.all.first?.contains("cannot connect to 127.0.0.1:\(nut.port): Connection refused") == true, "\(log.all)")
+            #expect(
+                log.all.first?.contains("cannot connect to 127.0.0.1:\(nut.port): Connection refused") == true,
+                "\(log.all)")
             try await nut.start()
             try await eventually("comms back") { await events.kinds == [.commsLost, .commsBack] }
         }
@@ -119,9 +130,12 @@ actor EventLog {
     }
 
     @Test func aBadAddressIsSaidOnce() async throws {
-        let log = LogLines(), events = EventLog()
+        let log = LogLines()
+        let events = EventLog()
         let spec = NUTServerSpec(host: "no-such-host.invalid", ups: ["myups"])
-        let monitor = UPSMonitor(servers: [spec], interval: 0.2, backoff: [0.1], logger: log.logger) { await events.add($0) }
+        let monitor = UPSMonitor(servers: [spec], interval: 0.2, backoff: [0.1], logger: log.logger) {
+            await events.add($0)
+        }
         let task = Task { try await monitor.run() }
         try await eventually("comms lost") { await events.kinds == [.commsLost] }
         try await Task.sleep(for: .seconds(1))

@@ -48,12 +48,14 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
 }
 
 @Suite(.serialized) struct NotificationDeliveryTests {
-    static let note = Notification(kind: .down, devices: ["freezer-pi"], title: "freezer-pi is DOWN",
-                                   text: "freezer-pi is down since 2026-11-22T08:00:00+00:00: no heartbeat.",
-                                   at: Date(timeIntervalSince1970: 1_795_334_400))
+    static let note = Notification(
+        kind: .down, devices: ["freezer-pi"], title: "freezer-pi is DOWN",
+        text: "freezer-pi is down since 2026-11-22T08:00:00+00:00: no heartbeat.",
+        at: Date(timeIntervalSince1970: 1_795_334_400))
 
     static func notifier(_ specs: [NotifierSpec], store: any Store, backoff: [TimeInterval] = []) -> Notifier {
-        Notifier(specs: specs, planner: NotificationPlanner(), store: store, logger: Logger(label: "test"), backoff: backoff)
+        Notifier(
+            specs: specs, planner: NotificationPlanner(), store: store, logger: Logger(label: "test"), backoff: backoff)
     }
 
     @Test(arguments: Backend.all) func everyHTTPChannelSendsItsShapeThroughLibcurl(_ backend: Backend) async throws {
@@ -97,7 +99,9 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         #expect(log.last?.detail == "status 500")
     }
 
-    @Test(arguments: Backend.all) func anUnreachableReceiverFailsCleanlyAfterItsAttempts(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func anUnreachableReceiverFailsCleanlyAfterItsAttempts(_ backend: Backend)
+        async throws
+    {
         let h = try await Harness.make(backend)
         let spec = try NotifierSpec.parse("hook=webhook http://127.0.0.1:9/nothing-listens")
         let n = Self.notifier([spec], store: h.store, backoff: [0.01])
@@ -116,7 +120,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("fixtures/smtp_sink.py").path
         sink.arguments = ["python3", script, String(port), folder]
-        let stdin = Pipe(), stdout = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
         sink.standardInput = stdin
         sink.standardOutput = stdout
         try sink.run()
@@ -125,7 +130,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             sink.waitUntilExit()
         }
         #expect(String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("ready"))
-        let spec = try NotifierSpec.parse("mail=email smtp://127.0.0.1:\(port) from=dt@lan to=me@lan,you@lan starttls=no")
+        let spec = try NotifierSpec.parse(
+            "mail=email smtp://127.0.0.1:\(port) from=dt@lan to=me@lan,you@lan starttls=no")
         let n = Self.notifier([spec], store: h.store)
         #expect(await n.deliver(Self.note, via: spec))
         let mail = try String(contentsOfFile: folder + "/1.eml", encoding: .utf8)
@@ -133,7 +139,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         #expect(mail.contains("Subject: freezer-pi is DOWN") && mail.contains(Self.note.text))
     }
 
-    @Test(arguments: Backend.all) func collectorFlipsBecomeMessagesAndARestartSendsNone(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func collectorFlipsBecomeMessagesAndARestartSendsNone(_ backend: Backend) async throws
+    {
         try await withReceiver { port, inbox in
             var config = CollectorConfig()
             config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
@@ -152,7 +159,9 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
                 await h.collector.notifications.tick()
             }
             try await Self.settle(h.collector.notifications.notifier!)
-            let kinds = await inbox.requests.compactMap { r in ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") } }
+            let kinds = await inbox.requests.compactMap { r in
+                ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") }
+            }
             // Delivered concurrently: the order of arrival is not fixed.
             #expect(kinds.sorted() == ["down", "new", "up"])
             let up = await inbox.requests.first { $0.body.contains("\"event\":\"up\"") }

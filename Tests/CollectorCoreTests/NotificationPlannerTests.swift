@@ -7,12 +7,17 @@ import Testing
     static let t0 = Date(timeIntervalSince1970: 1_795_335_000)
 
     static func flip(_ d: String, _ from: String, _ to: String, at: Date = t0) -> FlipChange {
-        FlipChange(device: d, status: DeviceStatus(rawValue: to) ?? .up,
-                   event: Event(device: d, at: at, bootID: nil, payload: .flip(FlipRecord(from: FlipRecord.status(from), to: FlipRecord.status(to), reason: "r"))))
+        FlipChange(
+            device: d, status: DeviceStatus(rawValue: to) ?? .up,
+            event: Event(
+                device: d, at: at, bootID: nil,
+                payload: .flip(FlipRecord(from: FlipRecord.status(from), to: FlipRecord.status(to), reason: "r"))))
     }
 
     func run(_ p: inout NotificationPlanner, at offset: TimeInterval, count: Int = 10) -> [String] {
-        p.due(now: Self.t0 + offset, deviceCount: count).map { "\($0.kind.rawValue):\($0.devices.joined(separator: ","))" }
+        p.due(now: Self.t0 + offset, deviceCount: count).map {
+            "\($0.kind.rawValue):\($0.devices.joined(separator: ","))"
+        }
     }
 
     @Test func aDownIsToldAfterTheGroupWindowAndAnUpAfterSettling() {
@@ -23,7 +28,7 @@ import Testing
         p.observe([Self.flip("a", "down", "up")], now: Self.t0 + 100)
         #expect(run(&p, at: 129) == [])
         #expect(run(&p, at: 130) == ["up:a"])
-        #expect(run(&p, at: 2000) == [])  // no flapping summary: it did not bounce
+        #expect(run(&p, at: 2000) == []) // no flapping summary: it did not bounce
     }
 
     @Test func aStorageProblemIsToldOnceUntilItClears() {
@@ -31,11 +36,11 @@ import Testing
         let path = "/var/lib/downtime-agent"
         p.observeStorage(device: "a", state: .readOnly, path: path, at: Self.t0)
         #expect(run(&p, at: 0) == ["storage:a"])
-        p.observeStorage(device: "a", state: .readOnly, path: path, at: Self.t0 + 60)  // a resent event
+        p.observeStorage(device: "a", state: .readOnly, path: path, at: Self.t0 + 60) // a resent event
         #expect(run(&p, at: 60) == [])
-        p.observeStorage(device: "a", state: .full, path: path, at: Self.t0 + 70)  // another problem
+        p.observeStorage(device: "a", state: .full, path: path, at: Self.t0 + 70) // another problem
         #expect(run(&p, at: 70) == ["storage:a"])
-        p.observeStorage(device: "a", state: .ok, path: path, at: Self.t0 + 80)  // cleared: quiet
+        p.observeStorage(device: "a", state: .ok, path: path, at: Self.t0 + 80) // cleared: quiet
         #expect(run(&p, at: 80) == [])
         p.observeStorage(device: "a", state: .full, path: path, at: Self.t0 + 90)
         p.observeStorage(device: "b", state: .ioError, path: path, at: Self.t0 + 90)
@@ -46,16 +51,16 @@ import Testing
         var p = NotificationPlanner(damp: 600)
         p.observeUnderVoltage(device: "a", at: Self.t0)
         #expect(run(&p, at: 0) == ["under_voltage:a"])
-        p.observeUnderVoltage(device: "a", at: Self.t0 + 60)  // back within the quiet time: counted
+        p.observeUnderVoltage(device: "a", at: Self.t0 + 60) // back within the quiet time: counted
         p.observeUnderVoltage(device: "a", at: Self.t0 + 120)
-        p.observeUnderVoltage(device: "b", at: Self.t0 + 120)  // another device: its own
+        p.observeUnderVoltage(device: "b", at: Self.t0 + 120) // another device: its own
         #expect(run(&p, at: 120) == ["under_voltage:b"])
         #expect(run(&p, at: 599) == [])
         let summary = p.due(now: Self.t0 + 600, deviceCount: 10)
         #expect(summary.map(\.kind) == [.underVoltage] && summary.first?.flips == 2 && summary.first?.devices == ["a"])
-        p.observeUnderVoltage(device: "a", at: Self.t0 + 700)  // after the quiet time: told again
+        p.observeUnderVoltage(device: "a", at: Self.t0 + 700) // after the quiet time: told again
         #expect(run(&p, at: 700) == ["under_voltage:a"])
-        #expect(run(&p, at: 720) == [])  // b's quiet time ends without returns: nothing
+        #expect(run(&p, at: 720) == []) // b's quiet time ends without returns: nothing
     }
 
     @Test func newDevicesAreToldAtOnce() {

@@ -11,13 +11,17 @@ import Testing
         let down = [DownPeriod(start: Self.t - 5, end: Self.t + 3600 + 8)]
         let reported = [ReportedOutage(cause: .powerLoss, start: Self.t - 50, end: Self.t + 3600)]
         let out = OutageMerger.merge(down: down, reported: reported, unreachable: [], slack: 15, now: Self.t + 7200)
-        #expect(out == [OutageView(start: Self.t - 5, end: Self.t + 3600, durationS: 3605, cause: .powerLoss, source: "merged")])
+        #expect(
+            out == [
+                OutageView(start: Self.t - 5, end: Self.t + 3600, durationS: 3605, cause: .powerLoss, source: "merged")
+            ])
     }
 
     @Test func shortRebootSeenOnlyByTheAgent() {
         let reported = [ReportedOutage(cause: .cleanReboot, start: Self.t, end: Self.t + 20)]
         let out = OutageMerger.merge(down: [], reported: reported, unreachable: [], slack: 15, now: Self.t + 100)
-        #expect(out == [OutageView(start: Self.t, end: Self.t + 20, durationS: 20, cause: .cleanReboot, source: "agent")])
+        #expect(
+            out == [OutageView(start: Self.t, end: Self.t + 20, durationS: 20, cause: .cleanReboot, source: "agent")])
     }
 
     @Test func unexplainedDownPeriodIsUnknownOrNetwork() {
@@ -47,24 +51,38 @@ import Testing
     static let now = Date(timeIntervalSince1970: 1_795_335_000)
 
     @Test func downtimeShare() throws {
-        let o = [OutageView(start: Self.now - 3600, end: Self.now - 3600 + 864, durationS: 864, cause: .powerLoss, source: "agent")]
-        let day = try #require(Availability.share(window: 86_400, now: Self.now, since: Self.now - 1e7, outages: o, unknown: []))
+        let o = [
+            OutageView(
+                start: Self.now - 3600, end: Self.now - 3600 + 864, durationS: 864, cause: .powerLoss, source: "agent")
+        ]
+        let day = try #require(
+            Availability.share(window: 86_400, now: Self.now, since: Self.now - 1e7, outages: o, unknown: []))
         #expect(abs(day - 0.99) < 1e-9)
     }
 
     @Test func unknownTimeIsLeftOutOfBothSides() throws {
         // Half the day unknown, and a 432 s outage inside the known half: 1 % down.
         let unknown = [DateInterval(start: Self.now - 86_400, end: Self.now - 43_200)]
-        let o = [OutageView(start: Self.now - 1000, end: Self.now - 568, durationS: 432, cause: .unknown, source: "collector"),
-                 OutageView(start: Self.now - 80_000, end: Self.now - 70_000, durationS: 10_000, cause: .unknown, source: "collector")]
-        let day = try #require(Availability.share(window: 86_400, now: Self.now, since: Self.now - 1e7, outages: o, unknown: unknown))
+        let o = [
+            OutageView(
+                start: Self.now - 1000, end: Self.now - 568, durationS: 432, cause: .unknown, source: "collector"),
+            OutageView(
+                start: Self.now - 80_000, end: Self.now - 70_000, durationS: 10_000, cause: .unknown,
+                source: "collector"),
+        ]
+        let day = try #require(
+            Availability.share(window: 86_400, now: Self.now, since: Self.now - 1e7, outages: o, unknown: unknown))
         #expect(abs(day - 0.99) < 1e-9)
     }
 
     @Test func networkCutsAreNotDowntimeAndOngoingOutagesCount() throws {
-        let o = [OutageView(start: Self.now - 600, end: Self.now - 300, durationS: 300, cause: .network, source: "collector"),
-                 OutageView(start: Self.now - 100, end: nil, durationS: 100, cause: .unknown, source: "collector")]
-        let share = try #require(Availability.share(window: 1000, now: Self.now, since: Self.now - 1e7, outages: o, unknown: []))
+        let o = [
+            OutageView(
+                start: Self.now - 600, end: Self.now - 300, durationS: 300, cause: .network, source: "collector"),
+            OutageView(start: Self.now - 100, end: nil, durationS: 100, cause: .unknown, source: "collector"),
+        ]
+        let share = try #require(
+            Availability.share(window: 1000, now: Self.now, since: Self.now - 1e7, outages: o, unknown: []))
         #expect(abs(share - 0.9) < 1e-9)
     }
 

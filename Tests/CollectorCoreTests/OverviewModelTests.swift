@@ -1,7 +1,8 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Testing
+
+@testable import CollectorCore
 
 /// The overview's model as a pure function of the live devices, the query and `now`.
 @Suite struct OverviewModelTests {
@@ -24,14 +25,16 @@ import Testing
         (.up, true, false, [], nil, [.storage]),
         (.up, false, true, [], nil, [.power]),
         (.up, false, false, [50, 40], 40, [.back]),
-        (.up, false, false, [50, 40], 70, []),  // back more than an hour ago
+        (.up, false, false, [50, 40], 70, []), // back more than an hour ago
         (.up, false, false, [30, 20, 10], 10, [.flapping, .back]),
         (.down, false, false, [30, 20, 10], nil, [.down, .flapping]),
-        (.up, false, false, [90, 80, 10], 10, [.back]),  // two of the three flips are older than the window
+        (.up, false, false, [90, 80, 10], 10, [.back]), // two of the three flips are older than the window
         (.down, true, true, [], nil, [.down, .storage, .power]),
     ])
-    func reasonsForALook(_ status: DeviceStatus, _ storage: Bool, _ power: Bool, _ flips: [Double], _ back: Double?,
-                         _ expected: [OverviewModel.Reason]) {
+    func reasonsForALook(
+        _ status: DeviceStatus, _ storage: Bool, _ power: Bool, _ flips: [Double], _ back: Double?,
+        _ expected: [OverviewModel.Reason]
+    ) {
         let e = Entry(name: "pi", status: status, storageWarning: storage, powerWarning: power)
         let recent = RecentFlips(flips: flips.map { Self.now - $0 * 60 }, lastBack: back.map { Self.now - $0 * 60 })
         #expect(OverviewModel.reasons(e, recent, now: Self.now) == expected)
@@ -41,8 +44,9 @@ import Testing
         let devices = Self.fleet(10, down: 4)
         let m = OverviewModel.build(devices, recent: [:], query: OverviewQuery(), now: Self.now)
         #expect(m.complete)
-        #expect(m.list?.map(\.entry.name) == ["device-00000", "device-00004", "device-00008"]
-            + [1, 2, 3, 5, 6, 7, 9].map { String(format: "device-%05d", $0) })
+        #expect(
+            m.list?.map(\.entry.name) == ["device-00000", "device-00004", "device-00008"]
+                + [1, 2, 3, 5, 6, 7, 9].map { String(format: "device-%05d", $0) })
         #expect(m.counts == StatusCounts(down: 3, up: 7))
         #expect(m.next == nil)
     }
@@ -107,21 +111,28 @@ import Testing
     }
 
     @Test func aFilterOnASmallFleetStillCountsEveryDevice() {
-        let devices = [Entry(name: "kitchen-pi", status: .up, tags: ["home"]),
-                       Entry(name: "nas", status: .down, tags: ["office"])]
+        let devices = [
+            Entry(name: "kitchen-pi", status: .up, tags: ["home"]),
+            Entry(name: "nas", status: .down, tags: ["office"]),
+        ]
         let m = OverviewModel.build(devices, recent: [:], query: OverviewQuery(text: "OFF"), now: Self.now)
         #expect(m.list?.map(\.entry.name) == ["nas"] && m.counts.total == 2 && !m.complete)
     }
 
     @Test func queriesAreReadStrictlyAndWrittenBackAsLinks() throws {
         let q = try OverviewQuery.parse(q: "pi ü", status: "down", tag: "Office", cursor: "down:device-00012")
-        #expect(q == OverviewQuery(text: "pi ü", status: .down, tag: "office",
-                                   cursor: OverviewQuery.Cursor(status: .down, name: "device-00012")))
-        #expect(q.link(cursor: OverviewQuery.Cursor(status: .up, name: "a.b"))
-            == "/?q=pi%20%C3%BC&status=down&tag=office&cursor=up%3Aa.b")
+        #expect(
+            q
+                == OverviewQuery(
+                    text: "pi ü", status: .down, tag: "office",
+                    cursor: OverviewQuery.Cursor(status: .down, name: "device-00012")))
+        #expect(
+            q.link(cursor: OverviewQuery.Cursor(status: .up, name: "a.b"))
+                == "/?q=pi%20%C3%BC&status=down&tag=office&cursor=up%3Aa.b")
         #expect(OverviewQuery().link() == "/?q=")
         let bad: [(String?, String?, String?, String)] = [
-            ("bogus", nil, nil, "status"), ("", nil, nil, "status"), ("DOWN", nil, nil, "status"), (nil, "a b", nil, "tag"),
+            ("bogus", nil, nil, "status"), ("", nil, nil, "status"), ("DOWN", nil, nil, "status"),
+            (nil, "a b", nil, "tag"),
             (nil, nil, "down", "cursor"), (nil, nil, "sideways:pi", "cursor"), (nil, nil, "up:PI", "cursor"),
         ]
         for (status, tag, cursor, field) in bad {
@@ -139,10 +150,13 @@ import Testing
             let f = FlipChange.flip("pi", from: from, to: to, at: Self.now - minutesAgo * 60, reason: "")
             return StoredEvent(event: f.event, receivedAt: Self.now, seq: 1)
         }
-        let rows = [flip(.new, .up, minutesAgo: 300), flip(.up, .down, minutesAgo: 50),
-                    flip(.down, .up, minutesAgo: 45), flip(.up, .down, minutesAgo: 30), flip(.down, .up, minutesAgo: 5),
-                    StoredEvent(event: Event(device: "pi", at: Self.now - 60, bootID: "ab", payload: .shutdown),
-                                receivedAt: Self.now, seq: 2)]
+        let rows = [
+            flip(.new, .up, minutesAgo: 300), flip(.up, .down, minutesAgo: 50),
+            flip(.down, .up, minutesAgo: 45), flip(.up, .down, minutesAgo: 30), flip(.down, .up, minutesAgo: 5),
+            StoredEvent(
+                event: Event(device: "pi", at: Self.now - 60, bootID: "ab", payload: .shutdown),
+                receivedAt: Self.now, seq: 2),
+        ]
         let r = RecentFlips.of(rows, since: Self.now - 3600)
         #expect(r.flips.count == 4 && r.lastBack == Self.now - 300)
     }

@@ -1,9 +1,10 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CollectorCore
 
 /// The overview of a fleet larger than one screen: problems first, the list on demand, the summary JSON.
 @Suite struct OverviewPageTests {
@@ -13,8 +14,9 @@ import Testing
         for i in 0..<150 {
             let name = String(format: "pi-%03d", i)
             let token = try await h.addDevice(name)
-            let hb = Heartbeat(device: name, seq: 1, bootID: bootA, uptimeS: 100, sentAt: h.clock.now(),
-                               clockSynced: true, intervalS: 600, agentVersion: "0.1.0")
+            let hb = Heartbeat(
+                device: name, seq: 1, bootID: bootA, uptimeS: 100, sentAt: h.clock.now(),
+                clockSynced: true, intervalS: 600, agentVersion: "0.1.0")
             _ = try await h.collector.heartbeat(hb, token: token)
         }
         for name in ["pi-007", "pi-070", "pi-140"] { try await h.collector.ping(device: name, fail: true) }
@@ -75,8 +77,11 @@ import Testing
             let (status, body, _) = try await client.get("/api/v1/summary")
             #expect(status == .ok && body.utf8.count < 400, "\(body)")
             let s = try WireCoding.decoder().decode(FleetSummary.self, from: Data(body.utf8))
-            #expect(s == FleetSummary(status: StatusCounts(down: 3, up: 147), attention: 3,
-                                      tags: [FleetSummary.Tag(tag: nil, status: StatusCounts(down: 3, up: 147))]))
+            #expect(
+                s
+                    == FleetSummary(
+                        status: StatusCounts(down: 3, up: 147), attention: 3,
+                        tags: [FleetSummary.Tag(tag: nil, status: StatusCounts(down: 3, up: 147))]))
             #expect(body.contains("\"tag\":null") && body.contains("\"late\":0"))
         }
     }
@@ -84,15 +89,17 @@ import Testing
     @Test func aRenderedPageOfTenThousandDevicesWeighsUnder300KBAndShowsEveryDownDevice() {
         let now = RenderingTests.now
         let entries = (0..<10_000).map { i in
-            OverviewModel.Entry(name: String(format: "raspberry-pi-%05d", i), status: i % 100 == 0 ? .down : .up,
-                                tags: ["rack-\(i % 40)"])
+            OverviewModel.Entry(
+                name: String(format: "raspberry-pi-%05d", i), status: i % 100 == 0 ? .down : .up,
+                tags: ["rack-\(i % 40)"])
         }
         let model = OverviewModel.build(entries, recent: [:], query: OverviewQuery(), now: now)
         let outage = OutageView(start: now - 600, end: nil, durationS: 600, cause: .unknown, source: "collector")
-        let details = Dictionary(uniqueKeysWithValues: model.attention.map {
-            let e = $0.entry
-            return (e.name, RenderingTests.detail(e.name, e.status, outages: [outage], tags: e.tags))
-        })
+        let details = Dictionary(
+            uniqueKeysWithValues: model.attention.map {
+                let e = $0.entry
+                return (e.name, RenderingTests.detail(e.name, e.status, outages: [outage], tags: e.tags))
+            })
         let html = OverviewPage.render(model, details: details, now: now, query: OverviewQuery())
         #expect(html.utf8.count < 300_000, "\(html.utf8.count) bytes")
         #expect(Self.rows(html) == entries.filter { $0.status == .down }.map(\.name))

@@ -16,14 +16,20 @@ import Testing
         let h = try await Harness.make(config: config)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
-            for uri in ["/", "/devices/pi-1", "/api/v1/devices", "/api/v1/devices/pi-1/events", "/badge/all.svg", "/metrics"] {
+            for uri in [
+                "/", "/devices/pi-1", "/api/v1/devices", "/api/v1/devices/pi-1/events", "/badge/all.svg", "/metrics",
+            ] {
                 let status = try await client.execute(uri: uri, method: .get) { $0.status }
                 #expect(status == .unauthorized, "\(uri)")
-                let wrong = try await client.execute(uri: uri, method: .get, headers: [.authorization: Self.basic("x", "nope")]) {
+                let wrong = try await client.execute(
+                    uri: uri, method: .get, headers: [.authorization: Self.basic("x", "nope")]
+                ) {
                     ($0.status, $0.headers[.wwwAuthenticate])
                 }
                 #expect(wrong.0 == .unauthorized && wrong.1?.hasPrefix("Basic realm=") == true, "\(uri)")
-                let right = try await client.execute(uri: uri, method: .get, headers: [.authorization: Self.basic("anyone", "open sesame")]) {
+                let right = try await client.execute(
+                    uri: uri, method: .get, headers: [.authorization: Self.basic("anyone", "open sesame")]
+                ) {
                     $0.status
                 }
                 #expect(right == .ok, "\(uri)")
@@ -52,9 +58,12 @@ import Testing
         try await h.test { client in
             var statuses: [HTTPResponse.Status] = []
             for i in 0..<12 {
-                statuses.append(try await client.execute(uri: "/", method: .get, headers: [.authorization: Self.basic("x", "guess\(i)")]) {
-                    $0.status
-                })
+                statuses.append(
+                    try await client.execute(
+                        uri: "/", method: .get, headers: [.authorization: Self.basic("x", "guess\(i)")]
+                    ) {
+                        $0.status
+                    })
             }
             #expect(statuses.prefix(10).allSatisfy { $0 == .unauthorized })
             #expect(statuses.suffix(2).allSatisfy { $0 == .tooManyRequests })

@@ -10,7 +10,8 @@ import Testing
         let h = try await Harness.make()
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
-            let hostile = heartbeatJSON("pi-1").replacingOccurrences(of: "\"0.1.0\"", with: "\"<script>alert(1)</script>\"")
+            let hostile = heartbeatJSON("pi-1").replacingOccurrences(
+                of: "\"0.1.0\"", with: "\"<script>alert(1)</script>\"")
             let (s, _) = try await client.post("/api/v1/heartbeat", hostile, token: token)
             #expect(s == .ok)
             let (status, html, headers) = try await client.get("/")
@@ -54,8 +55,10 @@ import Testing
     @Test func devicePageLogIsNewestFirstByEventTime() async throws {
         let h = try await Harness.make()
         let token = try await h.addDevice("pi-1")
-        let days = [5, 4, 25, 24, 9]  // November, posted in this order
-        @Sendable func at(_ day: Int, _ hour: String = "09") -> String { "2026-11-\(day < 10 ? "0" : "")\(day)T\(hour):00:00Z" }
+        let days = [5, 4, 25, 24, 9] // November, posted in this order
+        @Sendable func at(_ day: Int, _ hour: String = "09") -> String {
+            "2026-11-\(day < 10 ? "0" : "")\(day)T\(hour):00:00Z"
+        }
         try await h.test { client in
             for day in days {
                 let end = at(day)
@@ -70,7 +73,8 @@ import Testing
             let shown = logPart.components(separatedBy: "datetime=\"").dropFirst().map { String($0.prefix(19)) }
             #expect(shown == [25, 24, 9, 5, 4].map { String(at($0).prefix(19)) })
             let api = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self)
-            #expect(api.events.map { String(WireTime.format($0.at).prefix(19)) } == days.map { String(at($0).prefix(19)) })
+            #expect(
+                api.events.map { String(WireTime.format($0.at).prefix(19)) } == days.map { String(at($0).prefix(19)) })
         }
     }
 

@@ -55,7 +55,9 @@ import Testing
             let (status, svg, headers) = try await client.get("/badge/pi-a.svg")
             #expect(status == .ok && headers[.contentType] == "image/svg+xml; charset=utf-8")
             #expect(headers[.cacheControl] == "max-age=10")
-            #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains(">up</text>") && svg.contains("#2e7d32"))
+            #expect(
+                svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains(">up</text>")
+                    && svg.contains("#2e7d32"))
             let json = try await client.getJSON("/badge/pi-b.json", as: Badge.Content.self)
             #expect(json == Badge.Content(label: "pi-b", message: "new", color: "#2563eb", status: "new"))
             h.clock.advance(60)
@@ -71,9 +73,10 @@ import Testing
 
     @Test func allBadgeWords() {
         func v(_ s: DeviceStatus) -> DeviceView {
-            DeviceView(name: "d", status: s, lastSeen: nil, intervalS: 10, agentVersion: nil, bootID: nil, clockSkewS: nil,
-                       clockSynced: nil, uptimeS: nil, currentOutage: nil, lastOutage: nil,
-                       uptime: UptimeView(day: nil, week: nil, month: nil), tags: [])
+            DeviceView(
+                name: "d", status: s, lastSeen: nil, intervalS: 10, agentVersion: nil, bootID: nil, clockSkewS: nil,
+                clockSynced: nil, uptimeS: nil, currentOutage: nil, lastOutage: nil,
+                uptime: UptimeView(day: nil, week: nil, month: nil), tags: [])
         }
         #expect(Badge.content(all: [v(.up), v(.up)]).message == "all 2 up")
         #expect(Badge.content(all: [v(.up), v(.late)]).message == "1 of 2 late")

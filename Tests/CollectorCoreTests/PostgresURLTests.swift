@@ -5,7 +5,8 @@ import Testing
 /// `sslmode` and `sslrootcert` in --database URLs, read as libpq reads them.
 @Suite struct PostgresURLTests {
     @Test(arguments: [
-        ("", PostgresURL.SSLMode.disable, false), ("?sslmode=disable", .disable, false), ("?sslmode=prefer", .prefer, false),
+        ("", PostgresURL.SSLMode.disable, false), ("?sslmode=disable", .disable, false),
+        ("?sslmode=prefer", .prefer, false),
         ("?sslmode=require", .require, true), ("?sslmode=verify-ca", .verifyCA, true),
         ("?sslmode=verify-full", .verifyFull, true),
     ])

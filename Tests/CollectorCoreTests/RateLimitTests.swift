@@ -10,14 +10,14 @@ import Testing
         let clock = ManualClock()
         let limiter = RateLimiter(RateLimit(burst: 3, perSecond: 0.5), clock: clock)
         #expect((0..<3).map { _ in limiter.take("a") } == [nil, nil, nil])
-        #expect(limiter.take("a") == 2)  // one token needs 2 s at 0.5/s
-        #expect(limiter.take("b") == nil)  // keys are independent
+        #expect(limiter.take("a") == 2) // one token needs 2 s at 0.5/s
+        #expect(limiter.take("b") == nil) // keys are independent
         clock.advance(1.9)
         #expect(limiter.take("a") == 1)
         clock.advance(0.1)
         #expect(limiter.take("a") == nil)
         #expect(limiter.take("a") != nil)
-        clock.advance(3600)  // refills up to the burst, no further
+        clock.advance(3600) // refills up to the burst, no further
         #expect((0..<4).map { _ in limiter.take("a") == nil } == [true, true, true, false])
     }
 
@@ -33,9 +33,9 @@ import Testing
         let clock = ManualClock()
         let limiter = RateLimiter(RateLimit(burst: 2, perSecond: 1), clock: clock, maxKeys: 100)
         for i in 0..<100 { #expect(limiter.take("k\(i)") == nil) }
-        #expect(limiter.take("new") == 1)  // every bucket is busy: refused, not stored
+        #expect(limiter.take("new") == 1) // every bucket is busy: refused, not stored
         #expect(limiter.keyCount == 100)
-        clock.advance(1)  // all refilled: forgotten to make room
+        clock.advance(1) // all refilled: forgotten to make room
         #expect(limiter.take("new") == nil)
         #expect(limiter.keyCount == 1)
     }
@@ -59,15 +59,19 @@ import Testing
             }
             let (limited, headers, body) = try await client.execute(
                 uri: Self.enroll, method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: Self.enrollBody("wrong-key-here"))) { ($0.status, $0.headers, String(buffer: $0.body)) }
+                body: ByteBuffer(string: Self.enrollBody("wrong-key-here"))
+            ) { ($0.status, $0.headers, String(buffer: $0.body)) }
             #expect(limited == .tooManyRequests)
             #expect(headers[.retryAfter] == "12" && headers[.contentType] == "application/json; charset=utf-8")
             #expect(try WireCoding.decode(ErrorBody.self, from: Array(body.utf8)).error.contains("retry in 12 s"))
             // Even the right key waits: guessing costs time, whatever the guess.
-            #expect(try await client.post(Self.enroll, Self.enrollBody("correct-horse-battery"), token: nil).0 == .tooManyRequests)
+            #expect(
+                try await client.post(Self.enroll, Self.enrollBody("correct-horse-battery"), token: nil).0
+                    == .tooManyRequests)
             h.clock.advance(12)
             #expect(try await client.post(Self.enroll, Self.enrollBody("correct-horse-battery"), token: nil).0 == .ok)
-            #expect(try await client.post(Self.enroll, Self.enrollBody("wrong-key-here"), token: nil).0 == .tooManyRequests)
+            #expect(
+                try await client.post(Self.enroll, Self.enrollBody("wrong-key-here"), token: nil).0 == .tooManyRequests)
         }
         #expect(try await h.store.allDevices().map(\.name) == ["pi-9"])
     }
@@ -106,16 +110,21 @@ import Testing
                 for body in ["{not json", heartbeatJSON("pi-1"), "{}"] {
                     let (status, headers, text) = try await client.execute(
                         uri: uri, method: .post, headers: [.contentType: "application/json"],
-                        body: ByteBuffer(string: body)) { ($0.status, $0.headers, String(buffer: $0.body)) }
+                        body: ByteBuffer(string: body)
+                    ) { ($0.status, $0.headers, String(buffer: $0.body)) }
                     #expect(status == .unauthorized, "\(uri) \(body): \(text)")
                     #expect(headers[.wwwAuthenticate] == "Bearer")
                 }
                 // With a valid body, any token that is not pi-1's (or is malformed) is a 401.
                 let valid = uri.hasSuffix("heartbeat") ? heartbeatJSON("pi-1") : IngestTests.outageBatch(id: UUID())
-                for auth in ["Basic cGk6cGk=", "Bearer", "Bearer ", "bearer dtm_unknown", "Bearer " + String(repeating: "a", count: 300)] {
+                for auth in [
+                    "Basic cGk6cGk=", "Bearer", "Bearer ", "bearer dtm_unknown",
+                    "Bearer " + String(repeating: "a", count: 300),
+                ] {
                     let status = try await client.execute(
                         uri: uri, method: .post, headers: [.contentType: "application/json", .authorization: auth],
-                        body: ByteBuffer(string: valid)) { $0.status }
+                        body: ByteBuffer(string: valid)
+                    ) { $0.status }
                     #expect(status == .unauthorized, "\(uri) \(auth)")
                 }
             }
@@ -124,7 +133,8 @@ import Testing
 
     @Test func tokenCheckRunsInConstantTimeOverTheWholeHash() {
         // No early exit: equal prefixes and a difference in the last byte are both just "false".
-        let a = Tokens.hash("dtm_a"), b = Tokens.hash("dtm_b")
+        let a = Tokens.hash("dtm_a")
+        let b = Tokens.hash("dtm_b")
         var lastByte = a
         lastByte[lastByte.count - 1] ^= 1
         #expect(Tokens.constantTimeEqual(a, a))
@@ -137,8 +147,10 @@ import Testing
     @Test func otherMethodsOnARouteAre405WithAllow() async throws {
         let h = try await Harness.make()
         try await h.test { client in
-            for (uri, method, allow) in [("/healthz", HTTPRequest.Method.put, "GET, HEAD"), ("/api/v1/heartbeat", .get, "POST"),
-                                          ("/api/v1/devices/pi-1", .delete, "GET, HEAD"), ("/devices/x/log.txt", .post, "GET, HEAD")] {
+            for (uri, method, allow) in [
+                ("/healthz", HTTPRequest.Method.put, "GET, HEAD"), ("/api/v1/heartbeat", .get, "POST"),
+                ("/api/v1/devices/pi-1", .delete, "GET, HEAD"), ("/devices/x/log.txt", .post, "GET, HEAD"),
+            ] {
                 let (status, headers, body) = try await client.execute(uri: uri, method: method) {
                     ($0.status, $0.headers, String(buffer: $0.body))
                 }

@@ -7,13 +7,16 @@ import Testing
 @Suite struct RenderingTests {
     static let now = Date(timeIntervalSince1970: 1_795_335_000)
 
-    static func detail(_ name: String, _ status: DeviceStatus, outages: [OutageView] = [], tags: [String] = [],
-                       firstSeen: Date? = now - 40 * 86_400) -> DeviceDetail {
+    static func detail(
+        _ name: String, _ status: DeviceStatus, outages: [OutageView] = [], tags: [String] = [],
+        firstSeen: Date? = now - 40 * 86_400
+    ) -> DeviceDetail {
         let current = status == .down ? outages.last(where: { $0.end == nil }) : nil
-        let view = DeviceView(name: name, status: status, lastSeen: status == .new ? nil : now - 30, intervalS: 10,
-                              agentVersion: "0.1.0", bootID: "ab", clockSkewS: 0.2, clockSynced: true, uptimeS: 5000,
-                              currentOutage: current, lastOutage: outages.last(where: { $0.end != nil }),
-                              uptime: UptimeView(day: 0.99, week: 0.999, month: 0.9999), tags: tags)
+        let view = DeviceView(
+            name: name, status: status, lastSeen: status == .new ? nil : now - 30, intervalS: 10,
+            agentVersion: "0.1.0", bootID: "ab", clockSkewS: 0.2, clockSynced: true, uptimeS: 5000,
+            currentOutage: current, lastOutage: outages.last(where: { $0.end != nil }),
+            uptime: UptimeView(day: 0.99, week: 0.999, month: 0.9999), tags: tags)
         let days = Availability.days(30, now: now, since: firstSeen, outages: outages, unknown: [])
         return DeviceDetail(view: view, outages: outages, unknown: [], firstSeen: firstSeen, days: days)
     }
@@ -35,7 +38,8 @@ import Testing
 
     @Test func currentAndLastOutageAreShownInPlainWords() {
         let outages = [
-            OutageView(start: Self.now - 7200, end: Self.now - 3600, durationS: 3600, cause: .powerLoss, source: "merged"),
+            OutageView(
+                start: Self.now - 7200, end: Self.now - 3600, durationS: 3600, cause: .powerLoss, source: "merged"),
             OutageView(start: Self.now - 125, end: nil, durationS: 125, cause: .unknown, source: "collector"),
         ]
         let html = OverviewPage.render([Self.detail("pi", .down, outages: outages)], now: Self.now)
@@ -56,7 +60,8 @@ import Testing
             #expect(!html.contains("<script>alert"))
             #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
         }
-        #expect(!filtered.contains("<script>q") && filtered.contains("value=\"&quot;&gt;&lt;script&gt;q&lt;/script&gt;\""))
+        #expect(
+            !filtered.contains("<script>q") && filtered.contains("value=\"&quot;&gt;&lt;script&gt;q&lt;/script&gt;\""))
         #expect(page.contains("agent version &lt;script&gt;"))
     }
 
@@ -79,8 +84,9 @@ import Testing
     @Test func twentyDevicesWeighUnder50KB() {
         // Every device had downtime on every third day of the month, and some are down now.
         let flappy = stride(from: 0, to: 30, by: 3).map { i in
-            OutageView(start: Self.now - Double(i) * 86_400 - 3600, end: Self.now - Double(i) * 86_400 - 3000,
-                       durationS: 600, cause: .powerLoss, source: "agent")
+            OutageView(
+                start: Self.now - Double(i) * 86_400 - 3600, end: Self.now - Double(i) * 86_400 - 3000,
+                durationS: 600, cause: .powerLoss, source: "agent")
         }
         let devices = (0..<20).map {
             Self.detail("raspberry-pi-number-\($0)", $0 % 4 == 0 ? .down : .up, outages: flappy, tags: ["rack-1"])
@@ -90,9 +96,11 @@ import Testing
     }
 
     @Test func thirtyDayBarMergesQuietDaysAndTellsEachBadDay() {
-        let outage = OutageView(start: Self.now - 2 * 86_400, end: Self.now - 2 * 86_400 + 864, durationS: 864,
-                                cause: .powerLoss, source: "agent")
-        let html = OverviewPage.render([Self.detail("pi", .up, outages: [outage], firstSeen: Self.now - 10 * 86_400)], now: Self.now)
+        let outage = OutageView(
+            start: Self.now - 2 * 86_400, end: Self.now - 2 * 86_400 + 864, durationS: 864,
+            cause: .powerLoss, source: "agent")
+        let html = OverviewPage.render(
+            [Self.detail("pi", .up, outages: [outage], firstSeen: Self.now - 10 * 86_400)], now: Self.now)
         let bar = String(html[html.range(of: "<svg class=\"bar\"")!.lowerBound...].prefix(while: { $0 != "\u{0}" }))
         let svg = String(bar[..<bar.range(of: "</svg>")!.upperBound])
         // The quiet background, the stretch without data, the bad day: three segments, not thirty.
@@ -103,13 +111,16 @@ import Testing
     }
 
     @Test func devicePageShowsFactsTimelineOutagesAndLog() {
-        let outage = OutageView(start: Self.now - 3 * 86_400, end: Self.now - 3 * 86_400 + 600, durationS: 600,
-                                cause: .cleanReboot, source: "merged")
+        let outage = OutageView(
+            start: Self.now - 3 * 86_400, end: Self.now - 3 * 86_400 + 600, durationS: 600,
+            cause: .cleanReboot, source: "merged")
         let log = (0..<400).map { i in Event(device: "pi", at: Self.now - Double(i), bootID: "ab", payload: .shutdown) }
         let html = DevicePage.render(Self.detail("pi", .up, outages: [outage]), log: log, now: Self.now)
-        for needle in ["Agent version", "Booted", "synced, +0.2 s from the collector", "clean reboot", "agent + collector",
-                       "href=\"/devices/pi/log.txt\"", "href=\"/devices/pi/log.csv\"", "the newest 300 of 400",
-                       "<svg class=\"tl\""] {
+        for needle in [
+            "Agent version", "Booted", "synced, +0.2 s from the collector", "clean reboot", "agent + collector",
+            "href=\"/devices/pi/log.txt\"", "href=\"/devices/pi/log.csv\"", "the newest 300 of 400",
+            "<svg class=\"tl\"",
+        ] {
             #expect(html.contains(needle), "\(needle)")
         }
         #expect(html.components(separatedBy: "<td>shutdown</td>").count - 1 == DevicePage.logRows)

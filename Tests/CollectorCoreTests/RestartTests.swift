@@ -31,7 +31,9 @@ import Testing
         #expect(try await h2.store.device(named: "pi-1")?.beat?.seq == 41)
     }
 
-    @Test(arguments: Backend.all) func collectorDowntimeIsUnknownAndEveryDeviceGetsAFreshWindow(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func collectorDowntimeIsUnknownAndEveryDeviceGetsAFreshWindow(_ backend: Backend)
+        async throws
+    {
         let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
@@ -76,7 +78,9 @@ import Testing
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .down)
         }
-        let flips = try await h2.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100).filter { $0.event.kind == .flip }
+        let flips = try await h2.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100).filter {
+            $0.event.kind == .flip
+        }
         #expect(flips.count == 2)
     }
 
@@ -100,7 +104,8 @@ import Testing
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .down)
             // Down from the last beat, but the paused stretch is unknown, not downtime.
-            let flips = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events.compactMap { e -> String? in
+            let flips = try await client.getJSON("/api/v1/devices/pi-1/events", as: EventList.self).events.compactMap {
+                e -> String? in
                 if case .flip(let f) = e.payload { return "\(f.from.rawValue)>\(f.to.rawValue)" }
                 return nil
             }

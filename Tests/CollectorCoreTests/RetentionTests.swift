@@ -17,9 +17,10 @@ import Testing
         }
         clock.advance(40 * 86_400)
         try await h.test { client in
-            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)  // down → up
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token) // down → up
             let old = WireTime.format(clock.now() - 35 * 86_400)
-            let (s, _) = try await client.post("/api/v1/events", IngestTests.outageBatch(id: UUID(), start: old, end: old), token: token)
+            let (s, _) = try await client.post(
+                "/api/v1/events", IngestTests.outageBatch(id: UUID(), start: old, end: old), token: token)
             #expect(s == .ok)
         }
         try await h.collector.sweep()

@@ -50,8 +50,9 @@ enum OpenAPIDocument {
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
         let h = try await Harness.make()
         // HEAD routes are made from GET ones by the router; the description documents GET.
-        let routes = Set(buildRouter(h.collector).routes.filter { $0.method != .head }
-            .map { "\($0.method.rawValue) \($0.path.description)" })
+        let routes = Set(
+            buildRouter(h.collector).routes.filter { $0.method != .head }
+                .map { "\($0.method.rawValue) \($0.path.description)" })
         let documented = try OpenAPIDocument.operations()
         #expect(routes.subtracting(documented).sorted() == [], "routes missing from collector/openapi.yaml")
         #expect(documented.subtracting(routes).sorted() == [], "documented in collector/openapi.yaml but not routed")
@@ -68,8 +69,10 @@ enum OpenAPIDocument {
                 let parts = op.split(separator: " ")
                 let uri = String(parts[1]).replacingOccurrences(of: "{name}", with: "pi-1")
                 let method: HTTPRequest.Method = parts[0] == "POST" ? .post : .get
-                let (status, body) = try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"],
-                                                              body: ByteBuffer(string: "{}")) { ($0.status, String(buffer: $0.body)) }
+                let (status, body) = try await client.execute(
+                    uri: uri, method: method, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: "{}")
+                ) { ($0.status, String(buffer: $0.body)) }
                 #expect(status != .methodNotAllowed && body != #"{"error":"not found"}"#, "\(op): \(status) \(body)")
             }
         }

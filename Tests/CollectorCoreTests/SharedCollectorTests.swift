@@ -1,14 +1,16 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Testing
+
+@testable import CollectorCore
 
 /// Several collectors on one store: the pure decisions first, then two real collectors on one PostgreSQL schema.
 @Suite struct SharedCollectorTests {
     let t0 = Date(timeIntervalSince1970: 1_795_335_000)
 
     func beat(_ at: Date) -> BeatState {
-        BeatState(at: at, intervalS: 10, agentVersion: "1", bootID: "b", clockSkewS: 0, clockSynced: true, uptimeS: 1, seq: 1)
+        BeatState(
+            at: at, intervalS: 10, agentVersion: "1", bootID: "b", clockSkewS: 0, clockSynced: true, uptimeS: 1, seq: 1)
     }
 
     /// A moment on clocks that never stepped: monotonic and wall time agree.
@@ -16,7 +18,8 @@ import Testing
 
     func fleet(_ status: DeviceStatus, since: Date, beatAt: Date?) async -> Fleet {
         let f = Fleet(policy: LivenessPolicy(), defaultInterval: 10)
-        let r = DeviceRecord(name: "pi", tokenHash: [1], createdAt: t0, status: status, statusSince: since, beat: beatAt.map(beat))
+        let r = DeviceRecord(
+            name: "pi", tokenHash: [1], createdAt: t0, status: status, statusSince: since, beat: beatAt.map(beat))
         await f.load([r], now: at(t0), freshWindow: true)
         return f
     }
@@ -32,17 +35,26 @@ import Testing
     }
 
     static let mergeCases: [MergeCase] = [
-        .init(name: "leader: a stored beat after a recorded down is the up flip", status: .down, memoryBeat: 0, storedBeat: 50, leading: true, expectFlip: "down>up"),
-        .init(name: "leader: a first stored beat is new to up", status: .new, memoryBeat: nil, storedBeat: 5, leading: true, expectFlip: "new>up"),
-        .init(name: "follower never records", status: .down, memoryBeat: 0, storedBeat: 50, leading: false, expectFlip: nil),
-        .init(name: "an older stored beat changes nothing", status: .down, memoryBeat: 60, storedBeat: 50, leading: true, expectFlip: nil),
+        .init(
+            name: "leader: a stored beat after a recorded down is the up flip", status: .down, memoryBeat: 0,
+            storedBeat: 50, leading: true, expectFlip: "down>up"),
+        .init(
+            name: "leader: a first stored beat is new to up", status: .new, memoryBeat: nil, storedBeat: 5,
+            leading: true, expectFlip: "new>up"),
+        .init(
+            name: "follower never records", status: .down, memoryBeat: 0, storedBeat: 50, leading: false,
+            expectFlip: nil),
+        .init(
+            name: "an older stored beat changes nothing", status: .down, memoryBeat: 60, storedBeat: 50, leading: true,
+            expectFlip: nil),
         .init(name: "up stays up", status: .up, memoryBeat: 0, storedBeat: 50, leading: true, expectFlip: nil),
     ]
 
     @Test(arguments: mergeCases) func mergingStoredBeats(_ c: MergeCase) async {
         // Recorded down at the last beat (t0 + 0).
         let f = await fleet(c.status, since: t0, beatAt: c.memoryBeat.map { t0 + $0 })
-        let flips = await f.mergeStored(["pi": beat(t0 + c.storedBeat), "ghost": beat(t0)], leading: c.leading, now: at(t0 + 60))
+        let flips = await f.mergeStored(
+            ["pi": beat(t0 + c.storedBeat), "ghost": beat(t0)], leading: c.leading, now: at(t0 + 60))
         #expect(flips.map { "\($0.from?.rawValue ?? "")>\($0.status.rawValue)" } == (c.expectFlip.map { [$0] } ?? []))
         if let flip = flips.first { #expect(flip.event.at == t0 + c.storedBeat) }
         // The newest beat of memory and store is what liveness uses, leader or not.
@@ -55,12 +67,16 @@ import Testing
         _ = await f.mergeStored(["pi": beat(t0 + 30)], leading: true, now: at(t0 + 30))
         #expect(await f.sweep(now: at(t0 + 40), maintenance: MaintenancePlan(windows: [])).flips.isEmpty)
         #expect(await f.live("pi")?.status == .up)
-        #expect(await f.sweep(now: at(t0 + 65), maintenance: MaintenancePlan(windows: [])).flips.map(\.event.at) == [t0 + 30])
+        #expect(
+            await f.sweep(now: at(t0 + 65), maintenance: MaintenancePlan(windows: [])).flips.map(\.event.at) == [
+                t0 + 30
+            ])
     }
 
     @Test func aFollowerShowsDownButRecordsNothing() async {
         let f = await fleet(.up, since: t0, beatAt: t0)
-        #expect(await f.sweep(now: at(t0 + 100), maintenance: MaintenancePlan(windows: []), recording: false).flips.isEmpty)
+        #expect(
+            await f.sweep(now: at(t0 + 100), maintenance: MaintenancePlan(windows: []), recording: false).flips.isEmpty)
         let live = await f.live("pi")
         #expect(live?.status == .down && live?.record.status == .up)
     }
@@ -144,9 +160,9 @@ import Testing
             try await a.test { client in
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             }
-            await a.collector.notifications.tick()  // "new", at once
+            await a.collector.notifications.tick() // "new", at once
             clock.advance(40)
-            try await a.collector.sweep()  // up → down: its message waits 10 s for others to group with
+            try await a.collector.sweep() // up → down: its message waits 10 s for others to group with
             await a.collector.notifications.tick()
             clock.advance(5)
             await a.collector.notifications.tick()
@@ -161,7 +177,9 @@ import Testing
             }
             try await NotificationDeliveryTests.settle(a.collector.notifications.notifier!)
             try await NotificationDeliveryTests.settle(b.collector.notifications.notifier!)
-            let kinds = await inbox.requests.compactMap { r in ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") } }
+            let kinds = await inbox.requests.compactMap { r in
+                ["new", "down", "up"].first { r.body.contains("\"event\":\"\($0)\"") }
+            }
             #expect(kinds.sorted() == ["down", "new"])
             await b.collector.leadership.release()
         }

@@ -30,7 +30,9 @@ import Testing
         let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-kitchen")
         try await h.test { client in
-            #expect(try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, storage: Self.readOnly), token: token).0 == .ok)
+            #expect(
+                try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, storage: Self.readOnly), token: token).0
+                    == .ok)
             let view = try await client.getJSON("/api/v1/devices/pi-kitchen", as: DeviceView.self)
             #expect(view.status == .up)
             #expect(view.storage?.state == .readOnly && view.storage?.path == "/var/lib/downtime-agent")
@@ -67,7 +69,8 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.all) func theStorageEventIsLoggedAndNotifiedOncePerProblem(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func theStorageEventIsLoggedAndNotifiedOncePerProblem(_ backend: Backend) async throws
+    {
         try await withReceiver { port, inbox in
             var config = CollectorConfig()
             config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
@@ -76,19 +79,25 @@ import Testing
             let first = "6f9619ff-8b86-d011-b42d-00c04fc964f1"
             try await h.test { client in
                 try await client.post("/api/v1/heartbeat", Self.beat(seq: 1, storage: Self.readOnly), token: token)
-                #expect(try await client.post("/api/v1/events", Self.storageEvent("read_only", id: first), token: token).0 == .ok)
+                #expect(
+                    try await client.post("/api/v1/events", Self.storageEvent("read_only", id: first), token: token).0
+                        == .ok)
                 // The same event again (a retry) and more beats carrying the warning: nothing more to tell.
                 try await client.post("/api/v1/events", Self.storageEvent("read_only", id: first), token: token)
                 for seq in 2...4 {
-                    try await client.post("/api/v1/heartbeat", Self.beat(seq: seq, storage: Self.readOnly), token: token)
+                    try await client.post(
+                        "/api/v1/heartbeat", Self.beat(seq: seq, storage: Self.readOnly), token: token)
                     h.clock.advance(10)
                     await h.collector.notifications.tick()
                 }
                 let log = try await client.get("/devices/pi-kitchen/log.txt").1
                 #expect(log.contains("storage state folder /var/lib/downtime-agent read-only: running from memory"))
                 // Cleared, then read-only again: a new problem, told again.
-                try await client.post("/api/v1/events", Self.storageEvent("ok", id: "6f9619ff-8b86-d011-b42d-00c04fc964f2"), token: token)
-                try await client.post("/api/v1/events", Self.storageEvent("full", id: "6f9619ff-8b86-d011-b42d-00c04fc964f3"), token: token)
+                try await client.post(
+                    "/api/v1/events", Self.storageEvent("ok", id: "6f9619ff-8b86-d011-b42d-00c04fc964f2"), token: token)
+                try await client.post(
+                    "/api/v1/events", Self.storageEvent("full", id: "6f9619ff-8b86-d011-b42d-00c04fc964f3"),
+                    token: token)
                 h.clock.advance(10)
                 await h.collector.notifications.tick()
             }

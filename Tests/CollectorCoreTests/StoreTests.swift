@@ -1,9 +1,10 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import CollectorCore
 
 /// The `Store` contract, run against every backend: both must behave the same.
 @Suite struct StoreTests {
@@ -19,13 +20,19 @@ import Testing
     }
 
     func flip(_ d: String, _ from: DeviceStatus, _ to: DeviceStatus, _ at: Date) -> FlipChange {
-        FlipChange(device: d, status: to, event: Event(device: d, at: at, bootID: nil,
-                                                       payload: .flip(FlipRecord(from: from, to: to, reason: "test"))))
+        FlipChange(
+            device: d, status: to,
+            event: Event(
+                device: d, at: at, bootID: nil,
+                payload: .flip(FlipRecord(from: from, to: to, reason: "test"))))
     }
 
     func outage(_ d: String, _ at: Date, id: UUID = UUID()) -> Event {
-        Event(id: id, device: d, at: at, bootID: "b", payload: .outage(OutageReport(
-            cause: .powerLoss, start: at - 60, end: at, durationS: 60, precisionS: 1, clockSynced: true)))
+        Event(
+            id: id, device: d, at: at, bootID: "b",
+            payload: .outage(
+                OutageReport(
+                    cause: .powerLoss, start: at - 60, end: at, durationS: 60, precisionS: 1, clockSynced: true)))
     }
 
     @Test(arguments: Backend.all) func devicesAreAddedFoundAndRemovedWithTheirLog(_ backend: Backend) async throws {
@@ -74,7 +81,8 @@ import Testing
         #expect(try await s.setPaused(false, flip: flip("pi-1", .paused, .up, t0 + 3)))
         d = try #require(try await s.device(named: "pi-1"))
         #expect(!d.paused && d.status == .up && d.statusSince == t0 + 3)
-        let kinds = try await s.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).compactMap { e -> String? in
+        let kinds = try await s.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).compactMap {
+            e -> String? in
             if case .flip(let f) = e.event.payload { return "\(f.from.rawValue)>\(f.to.rawValue)" }
             return nil
         }
@@ -87,8 +95,9 @@ import Testing
         try await s.addDevice(device("pi-1", t0))
         try await s.addDevice(device("pi-2", t0))
         _ = try await s.beginRun(at: t0)
-        let beat = BeatState(at: t0 + 0.123456, intervalS: 7, agentVersion: "0.1.0", bootID: "boot", clockSkewS: -0.25,
-                             clockSynced: true, uptimeS: 1234.5, seq: 42)
+        let beat = BeatState(
+            at: t0 + 0.123456, intervalS: 7, agentVersion: "0.1.0", bootID: "boot", clockSkewS: -0.25,
+            clockSynced: true, uptimeS: 1234.5, seq: 42)
         try await s.saveBeats(["pi-1": beat, "ghost": beat], aliveAt: t0 + 5)
         #expect(try await s.device(named: "pi-1")?.beat == beat)
         #expect(try await s.device(named: "pi-2")?.beat == nil)
@@ -107,7 +116,9 @@ import Testing
         let (h, s) = try await fresh(backend)
         defer { h.remove() }
         try await s.addDevice(device("pi-1", t0))
-        let a = outage("pi-1", t0 + 10), b = outage("pi-1", t0 + 20), c = outage("pi-1", t0 + 30)
+        let a = outage("pi-1", t0 + 10)
+        let b = outage("pi-1", t0 + 20)
+        let c = outage("pi-1", t0 + 30)
         #expect(try await s.insertEvents([a, b], receivedAt: t0 + 40) == [a.id, b.id])
         // A retry with one new event: the old ones are not stored twice, all ids are answered.
         #expect(try await s.insertEvents([b, c, a], receivedAt: t0 + 50) == [b.id, c.id, a.id])
@@ -156,18 +167,24 @@ import Testing
         #expect(all["pi-1"]?.map(\.event.kind) == [.flip, .outage])
         #expect(all["pi-1"]?.last?.event == old)
         #expect(all["pi-2"]?.map(\.event) == [new])
-        #expect(try await s.timelineEvents(since: t0, device: "pi-1")["pi-1"]?.map(\.event.kind) == [.flip, .outage, .outage])
+        #expect(
+            try await s.timelineEvents(since: t0, device: "pi-1")["pi-1"]?.map(\.event.kind) == [
+                .flip, .outage, .outage,
+            ])
         #expect(try await s.timelineEvents(since: t0, device: "pi-1")["pi-2"] == nil)
     }
 
-    @Test(arguments: Backend.all) func retentionKeepsTheFirstFlipAndDailyFiguresAreReplaced(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func retentionKeepsTheFirstFlipAndDailyFiguresAreReplaced(_ backend: Backend)
+        async throws
+    {
         let (h, s) = try await fresh(backend)
         defer { h.remove() }
         try await s.addDevice(device("pi-1", t0))
         _ = try await s.recordFlips([flip("pi-1", .new, .up, t0), flip("pi-1", .up, .down, t0 + 10)])
         _ = try await s.insertEvents([outage("pi-1", t0 + 20), outage("pi-1", t0 + 1000)], receivedAt: t0 + 1000)
         #expect(try await s.deleteEvents(before: t0 + 500) == 2)
-        #expect(try await s.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).map(\.event.at) == [t0, t0 + 1000])
+        #expect(
+            try await s.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).map(\.event.at) == [t0, t0 + 1000])
         try await s.saveDaily([("pi-1", "2026-11-02", 10, 100), ("pi-1", "2026-11-01", 0, 86_400)])
         try await s.saveDaily([("pi-1", "2026-11-02", 20, 200)])
         let daily = try await s.daily(device: "pi-1")
@@ -179,8 +196,11 @@ import Testing
     @Test(arguments: Backend.all) func deliveriesAreReadNewestFirstPerDevice(_ backend: Backend) async throws {
         let (h, s) = try await fresh(backend)
         defer { h.remove() }
-        let a = DeliveryRecord(at: t0, devices: ["pi-1", "pi-2"], notifier: "ntfy", kind: "group", attempt: 1, ok: false, detail: "HTTP 500")
-        let b = DeliveryRecord(at: t0 + 5, devices: ["pi-1"], notifier: "ntfy", kind: "down", attempt: 2, ok: true, detail: "HTTP 200")
+        let a = DeliveryRecord(
+            at: t0, devices: ["pi-1", "pi-2"], notifier: "ntfy", kind: "group", attempt: 1, ok: false,
+            detail: "HTTP 500")
+        let b = DeliveryRecord(
+            at: t0 + 5, devices: ["pi-1"], notifier: "ntfy", kind: "down", attempt: 2, ok: true, detail: "HTTP 200")
         try await s.recordDelivery(a)
         try await s.recordDelivery(b)
         #expect(try await s.deliveries(device: "pi-1", limit: 10) == [b, a])
@@ -239,10 +259,12 @@ import Testing
         guard case .postgres(let url) = h.location else { return }
         // The database as the first version left it: only v1, with a device and a flip.
         let conn = try await PostgresStore.connect(url, schema: h.schema, logger: Logger(label: "test"))
-        try await PostgresStore.migrate(conn, schema: h.schema, logger: Logger(label: "test"),
-                                        migrations: Array(PostgresStore.migrations.prefix(1)))
+        try await PostgresStore.migrate(
+            conn, schema: h.schema, logger: Logger(label: "test"),
+            migrations: Array(PostgresStore.migrations.prefix(1)))
         let at = Date(timeIntervalSince1970: 1_795_335_000)
-        try await conn.query("""
+        try await conn.query(
+            """
             INSERT INTO device (name, token_hash, created_at, status, status_since) VALUES ('pi-1', '\\x01'::bytea, \(at.timeIntervalSince1970), 'up', 0)
             """, logger: Logger(label: "test"))
         try await conn.close()
@@ -250,7 +272,8 @@ import Testing
         let pg = try #require(store as? PostgresStore)
         #expect(try await pg.appliedMigrations() == PostgresStore.migrations.map(\.version))
         #expect(try await store.allDevices().map(\.name) == ["pi-1"])
-        _ = try await store.insertEvents([Event(device: "pi-1", at: at, bootID: "b", payload: .shutdown)], receivedAt: at)
+        _ = try await store.insertEvents(
+            [Event(device: "pi-1", at: at, bootID: "b", payload: .shutdown)], receivedAt: at)
         // Opened again: nothing is applied twice.
         let again = try #require(try await h.open() as? PostgresStore)
         #expect(try await again.appliedMigrations() == PostgresStore.migrations.map(\.version))

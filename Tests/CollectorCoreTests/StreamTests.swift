@@ -1,12 +1,13 @@
-@testable import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CollectorCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension RawSocket {
@@ -45,9 +46,9 @@ extension RawSocket {
         ("run1-5", 5, [3, 4, 5], .now),
         ("run1-3", 5, [3, 4, 5], .replay([change(4), change(5)])),
         ("run1-2", 5, [3, 4, 5], .replay([change(3), change(4), change(5)])),
-        ("run1-1", 5, [3, 4, 5], .reset),  // change 2 is no longer kept
-        ("run1-9", 5, [3, 4, 5], .reset),  // from the future: another run that happened to share the prefix
-        ("run0-5", 5, [3, 4, 5], .reset),  // another run of the collector
+        ("run1-1", 5, [3, 4, 5], .reset), // change 2 is no longer kept
+        ("run1-9", 5, [3, 4, 5], .reset), // from the future: another run that happened to share the prefix
+        ("run0-5", 5, [3, 4, 5], .reset), // another run of the collector
         ("run1-0", 0, [], .now),
         ("garbage", 5, [3, 4, 5], .reset),
     ])
@@ -59,11 +60,11 @@ extension RawSocket {
         let feed = ChangeFeed(run: "r")
         let sub = feed.subscribe(after: nil)
         let at = Date(timeIntervalSince1970: 1_795_335_000)
-        #expect(feed.observe(["pi-1": .up, "pi-2": .up], at: at) == 0)  // first seen: only noted
-        #expect(feed.observe(["pi-1": .late, "pi-2": .up], at: at) == 1)  // late is never recorded
-        feed.publish([Self.flip("pi-1", .up, .down)])  // the sweep records the down flip
-        #expect(feed.observe(["pi-1": .down, "pi-2": .up], at: at) == 0)  // told already, by the flip
-        #expect(feed.observe(["pi-1": .down, "pi-2": .paused], at: at) == 1)  // a maintenance window began
+        #expect(feed.observe(["pi-1": .up, "pi-2": .up], at: at) == 0) // first seen: only noted
+        #expect(feed.observe(["pi-1": .late, "pi-2": .up], at: at) == 1) // late is never recorded
+        feed.publish([Self.flip("pi-1", .up, .down)]) // the sweep records the down flip
+        #expect(feed.observe(["pi-1": .down, "pi-2": .up], at: at) == 0) // told already, by the flip
+        #expect(feed.observe(["pi-1": .down, "pi-2": .paused], at: at) == 1) // a maintenance window began
         sub.continuation.finish()
         var got: [String] = []
         for await item in sub.stream {
@@ -72,7 +73,9 @@ extension RawSocket {
         }
         #expect(got == ["pi-1 up→late false", "pi-1 up→down true", "pi-2 up→paused false"])
         let paused = ChangeFeed.Change(seq: 4, device: "pi-2", from: .up, to: .paused, at: at, recorded: false)
-        #expect(StreamController<CollectorRequestContext>.event(paused, id: "r-4").hasPrefix("id: r-4\nevent: status\ndata: {\"device\":\"pi-2\",\"from\":\"up\",\"to\":\"paused\""))
+        #expect(
+            StreamController<CollectorRequestContext>.event(paused, id: "r-4").hasPrefix(
+                "id: r-4\nevent: status\ndata: {\"device\":\"pi-2\",\"from\":\"up\",\"to\":\"paused\""))
     }
 
     @Test func aSlowSubscriberIsDroppedAndPublishingNeverWaits() async {
@@ -121,7 +124,8 @@ extension RawSocket {
             let took = ContinuousClock.now - started
             #expect(took < .seconds(1), "\(took)")
             let id = h.collector.changes.position
-            let expected = "id: \(id)\nevent: flip\ndata: {\"device\":\"pi-1\",\"from\":\"up\",\"to\":\"down\",\"at\":\""
+            let expected =
+                "id: \(id)\nevent: flip\ndata: {\"device\":\"pi-1\",\"from\":\"up\",\"to\":\"down\",\"at\":\""
             #expect(event.contains(expected), "\(event)")
 
             // The browser reconnects with the last id it saw: what it missed meanwhile comes first.

@@ -12,7 +12,12 @@ final class ManualClock: WallClock, MonotonicClock {
     init(_ start: Date = Date(timeIntervalSince1970: 1_795_335_000)) { time = Mutex((start, 1000)) }
     func now() -> Date { time.withLock { $0.wall } }
     func seconds() -> Double { time.withLock { $0.mono } }
-    func advance(_ seconds: TimeInterval) { time.withLock { $0.wall += seconds; $0.mono += seconds } }
+    func advance(_ seconds: TimeInterval) {
+        time.withLock {
+            $0.wall += seconds
+            $0.mono += seconds
+        }
+    }
     /// The wall clock set by NTP or by hand: the monotonic clock does not move.
     func step(_ seconds: TimeInterval) { time.withLock { $0.wall += seconds } }
 }
@@ -35,8 +40,10 @@ final class Harness: Sendable {
     let store: any Store
     let collector: Collector
 
-    private init(handle: StoreHandle, clock: ManualClock, sync: ManualClockSync, config: CollectorConfig, store: any Store,
-                 collector: Collector) {
+    private init(
+        handle: StoreHandle, clock: ManualClock, sync: ManualClockSync, config: CollectorConfig, store: any Store,
+        collector: Collector
+    ) {
         self.handle = handle
         self.clock = clock
         self.sync = sync
@@ -45,17 +52,22 @@ final class Harness: Sendable {
         self.collector = collector
     }
 
-    static func make(_ backend: Backend = .sqlite, clock: ManualClock = ManualClock(), sync: ManualClockSync = ManualClockSync(),
-                     config: CollectorConfig? = nil) async throws -> Harness {
+    static func make(
+        _ backend: Backend = .sqlite, clock: ManualClock = ManualClock(), sync: ManualClockSync = ManualClockSync(),
+        config: CollectorConfig? = nil
+    ) async throws -> Harness {
         try await make(handle: try StoreHandle.fresh(backend), clock: clock, sync: sync, config: config)
     }
 
-    static func make(handle: StoreHandle, clock: ManualClock = ManualClock(), sync: ManualClockSync = ManualClockSync(),
-                     config: CollectorConfig? = nil) async throws -> Harness {
+    static func make(
+        handle: StoreHandle, clock: ManualClock = ManualClock(), sync: ManualClockSync = ManualClockSync(),
+        config: CollectorConfig? = nil
+    ) async throws -> Harness {
         var cfg = config ?? CollectorConfig()
         cfg.dataDir = handle.dir
         let store = try await handle.open()
-        let collector = try await Collector.start(store: store, config: cfg, clock: clock, monotonic: clock, clockSync: sync)
+        let collector = try await Collector.start(
+            store: store, config: cfg, clock: clock, monotonic: clock, clockSync: sync)
         return Harness(handle: handle, clock: clock, sync: sync, config: cfg, store: store, collector: collector)
     }
 
@@ -89,8 +101,10 @@ final class Harness: Sendable {
 
 let bootA = "0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 
-func heartbeatJSON(_ device: String, seq: Int = 1, interval: Int = 10, boot: String = bootA,
-                   sentAt: String = "2026-11-22T08:00:00Z") -> String {
+func heartbeatJSON(
+    _ device: String, seq: Int = 1, interval: Int = 10, boot: String = bootA,
+    sentAt: String = "2026-11-22T08:00:00Z"
+) -> String {
     """
     {"device":"\(device)","seq":\(seq),"boot_id":"\(boot)","uptime_s":100,"sent_at":"\(sentAt)",\
     "clock_synced":true,"interval_s":\(interval),"agent_version":"0.1.0"}

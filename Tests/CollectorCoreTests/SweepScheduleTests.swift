@@ -7,9 +7,10 @@ import Testing
     static let now = Date(timeIntervalSince1970: 1_795_335_000)
 
     // (seconds to the next deadline or nil, expected delay) with a sweep every second.
-    @Test(arguments: [
-        (nil, 1.0), (30.0, 1.0), (0.998, 1.0), (0.5, 0.502), (0.1, 0.102), (0.01, 0.05), (-3.0, 0.05),
-    ] as [(Double?, Double)])
+    @Test(
+        arguments: [
+            (nil, 1.0), (30.0, 1.0), (0.998, 1.0), (0.5, 0.502), (0.1, 0.102), (0.01, 0.05), (-3.0, 0.05),
+        ] as [(Double?, Double)])
     func delayMeetsTheDeadline(toDeadline: Double?, expected: Double) {
         let d = SweepSchedule.delay(nextDown: toDeadline.map { Self.now + $0 }, now: Self.now, every: 1)
         #expect(abs(d - expected) < 1e-6, "\(d)")
@@ -20,7 +21,7 @@ import Testing
         let a = try await h.addDevice("pi-a")
         let b = try await h.addDevice("pi-b")
         try await h.test { client in
-            #expect(try await h.collector.sweep() == nil)  // nobody beat yet: nobody can turn down
+            #expect(try await h.collector.sweep() == nil) // nobody beat yet: nobody can turn down
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-a"), token: a)
             // Deadlines are on the monotonic clock.
             let beatA = h.collector.time().steady

@@ -10,13 +10,20 @@ import Testing
     static func day(_ n: Double) -> Date { now + n * 86_400 }
 
     static func flip(_ device: String, _ from: DeviceStatus, _ to: DeviceStatus, _ at: Date) -> FlipChange {
-        FlipChange(device: device, status: to, event: Event(device: device, at: at, bootID: nil,
-                                                              payload: .flip(FlipRecord(from: from, to: to, reason: "test"))))
+        FlipChange(
+            device: device, status: to,
+            event: Event(
+                device: device, at: at, bootID: nil,
+                payload: .flip(FlipRecord(from: from, to: to, reason: "test"))))
     }
 
     static func outage(_ device: String, from: Date, to: Date) -> Event {
-        Event(device: device, at: to, bootID: "ab", payload: .outage(OutageReport(
-            cause: .powerLoss, start: from, end: to, durationS: to.timeIntervalSince(from), precisionS: 60, clockSynced: true)))
+        Event(
+            device: device, at: to, bootID: "ab",
+            payload: .outage(
+                OutageReport(
+                    cause: .powerLoss, start: from, end: to, durationS: to.timeIntervalSince(from), precisionS: 60,
+                    clockSynced: true)))
     }
 
     @Test(arguments: Backend.all)
@@ -37,10 +44,13 @@ import Testing
             // Its newest outage is six weeks old: still its "last outage", cause and all.
             Self.flip("pi-quiet", .up, .down, Self.day(-45)), Self.flip("pi-quiet", .down, .up, Self.day(-44)),
         ])
-        _ = try await store.insertEvents([Self.outage("pi-old", from: Self.day(-50), to: Self.day(-49)),
-                                          Self.outage("pi-old", from: Self.day(-40), to: Self.day(-10)),
-                                          Self.outage("pi-quiet", from: Self.day(-70), to: Self.day(-69)),
-                                          Self.outage("pi-quiet", from: Self.day(-45), to: Self.day(-44))], receivedAt: Self.now)
+        _ = try await store.insertEvents(
+            [
+                Self.outage("pi-old", from: Self.day(-50), to: Self.day(-49)),
+                Self.outage("pi-old", from: Self.day(-40), to: Self.day(-10)),
+                Self.outage("pi-quiet", from: Self.day(-70), to: Self.day(-69)),
+                Self.outage("pi-quiet", from: Self.day(-45), to: Self.day(-44)),
+            ], receivedAt: Self.now)
 
         for device in [nil, "pi-old"] as [String?] {
             let rows = try await store.timelineEvents(since: Self.day(-31), device: device)

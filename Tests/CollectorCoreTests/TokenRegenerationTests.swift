@@ -17,10 +17,12 @@ import Testing
             try await h.collector.adminChanged()
             #expect(new.name == "pi-1" && new.token != old)
             #expect(try await h.store.device(named: "pi-1")?.tokenHash == Tokens.hash(new.token))
-            #expect(try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: old).0
-                == .unauthorized)
-            #expect(try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 3), token: new.token).0
-                == .ok)
+            #expect(
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: old).0
+                    == .unauthorized)
+            #expect(
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 3), token: new.token).0
+                    == .ok)
         }
     }
 

@@ -19,8 +19,10 @@ import Testing
         #expect(try NUTReply.parse(line) == reply)
     }
 
-    @Test(arguments: ["", "ERR", "VAR myups ups.status", #"VAR u x "unterminated"#, #"VAR u x "a\"#,
-                      "BEGIN LIST CMD u", "HELLO there", #"VAR u x "a" extra"#])
+    @Test(arguments: [
+        "", "ERR", "VAR myups ups.status", #"VAR u x "unterminated"#, #"VAR u x "a\"#,
+        "BEGIN LIST CMD u", "HELLO there", #"VAR u x "a" extra"#,
+    ])
     func junkIsMalformed(line: String) {
         #expect(throws: NUTReply.Malformed.self) { try NUTReply.parse(line) }
     }
@@ -53,8 +55,10 @@ import Testing
     }
 
     @Test func readingFromVariables() {
-        let r = UPSReading(variables: ["ups.status": "OB DISCHRG", "battery.charge": "73", "battery.runtime": "1260",
-                                       "input.voltage": "junk"])
+        let r = UPSReading(variables: [
+            "ups.status": "OB DISCHRG", "battery.charge": "73", "battery.runtime": "1260",
+            "input.voltage": "junk",
+        ])
         #expect(r?.status.onBattery == true && r?.charge == 73 && r?.runtime == 1260 && r?.inputVoltage == nil)
         #expect(r?.batteryText == "73 %, 21 min left")
         #expect(UPSReading(variables: ["battery.charge": "73"]) == nil)
@@ -62,9 +66,13 @@ import Testing
 
     @Test(arguments: [
         ("myups@localhost", [NUTServerSpec(host: "localhost", ups: ["myups"])]),
-        ("myups@localhost:3493;other@nas:4000 user=mon password=s3cret",
-         [NUTServerSpec(host: "localhost", ups: ["myups"]),
-          NUTServerSpec(host: "nas", port: 4000, ups: ["other"], user: "mon", password: "s3cret")]),
+        (
+            "myups@localhost:3493;other@nas:4000 user=mon password=s3cret",
+            [
+                NUTServerSpec(host: "localhost", ups: ["myups"]),
+                NUTServerSpec(host: "nas", port: 4000, ups: ["other"], user: "mon", password: "s3cret"),
+            ]
+        ),
         ("a@127.0.0.1:3493; b@127.0.0.1:3493", [NUTServerSpec(host: "127.0.0.1", ups: ["a", "b"])]),
         ("a@[::1]:3494", [NUTServerSpec(host: "::1", port: 3494, ups: ["a"])]),
     ])
@@ -72,9 +80,11 @@ import Testing
         #expect(try NUTServerSpec.parseList(value, key: "DOWNTIME_NUT") == specs)
     }
 
-    @Test(arguments: [" ; ", "myups", "@host", "u@", "u@host:0", "u@host:x", "u@host:70000", "u@host user=x",
-                      "u@host color=red", "u@host user=", "u b@host", "a@h;a@h", "a@h user=x password=y;b@h",
-                      "a@[::1"])
+    @Test(arguments: [
+        " ; ", "myups", "@host", "u@", "u@host:0", "u@host:x", "u@host:70000", "u@host user=x",
+        "u@host color=red", "u@host user=", "u b@host", "a@h;a@h", "a@h user=x password=y;b@h",
+        "a@[::1",
+    ])
     func badConfigNamesTheVariable(value: String) throws {
         let layer = [CollectorConfig.Key.nut: value]
         #expect(throws: ConfigError.self) { try CollectorConfig.resolve([layer]) }
@@ -101,12 +111,16 @@ import Testing
         ([r("OB DISCHRG")], [[.mainsOut]]),
         ([r("OB LB")], [[.mainsOut, .lowBattery]]),
         ([r("OL RB")], [[.replaceBattery]]),
-        ([r("OL"), r("OB DISCHRG"), r("OB DISCHRG", 90), r("OB LB", 10), r("OL CHRG", 12), r("OL")],
-         [[], [.mainsOut], [], [.lowBattery], [.mainsBack], []]),
+        (
+            [r("OL"), r("OB DISCHRG"), r("OB DISCHRG", 90), r("OB LB", 10), r("OL CHRG", 12), r("OL")],
+            [[], [.mainsOut], [], [.lowBattery], [.mainsBack], []]
+        ),
         ([r("OL"), r("OB LB")], [[], [.mainsOut, .lowBattery]]),
         ([r("OL"), r("OL RB"), r("OL RB"), r("OL"), r("OL RB")], [[], [.replaceBattery], [], [], [.replaceBattery]]),
-        ([r("OL"), .unreadable("connection refused"), .unreadable("connection refused"), r("OL")],
-         [[], [.commsLost], [], [.commsBack]]),
+        (
+            [r("OL"), .unreadable("connection refused"), .unreadable("connection refused"), r("OL")],
+            [[], [.commsLost], [], [.commsBack]]
+        ),
         // The mains went while the UPS was unreadable: both are told when it is read again.
         ([r("OL"), .unreadable("timed out"), r("OB DISCHRG")], [[], [.commsLost], [.commsBack, .mainsOut]]),
         ([.unreadable("refused"), r("OL")], [[.commsLost], [.commsBack]]),
@@ -125,8 +139,9 @@ import Testing
     @Test func eventsCarryTheReadingAndSayIt() {
         var tracker = UPSTracker(ups: "myups@localhost:3493")
         _ = tracker.observe(Self.r("OL"), at: Self.t0)
-        let e = tracker.observe(.reading(UPSReading(status: UPSStatus(parsing: "OB DISCHRG"), charge: 73, runtime: 1260)),
-                                at: Self.t0 + 5)
+        let e = tracker.observe(
+            .reading(UPSReading(status: UPSStatus(parsing: "OB DISCHRG"), charge: 73, runtime: 1260)),
+            at: Self.t0 + 5)
         #expect(e.count == 1 && e[0].at == Self.t0 + 5 && e[0].reading?.charge == 73)
         #expect(e[0].summary == "mains out; UPS on battery, 73 %, 21 min left")
         let lost = tracker.observe(.unreadable("connection refused"), at: Self.t0 + 6)

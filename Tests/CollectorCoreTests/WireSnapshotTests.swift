@@ -107,7 +107,8 @@ import Testing
 
     /// The normalisation keeps what matters: the same text twice is the same, different ids stay distinct.
     @Test func normalizationNumbersIdsByFirstAppearance() {
-        let text = "a 6F1C2B3A-4D5E-4F60-8A7B-9C0D1E2F3A4B b 7a2b3c4d-5e6f-4a70-8b9c-0d1e2f3a4b5c a "
+        let text =
+            "a 6F1C2B3A-4D5E-4F60-8A7B-9C0D1E2F3A4B b 7a2b3c4d-5e6f-4a70-8b9c-0d1e2f3a4b5c a "
             + "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b \"free_bytes\":123"
         #expect(Self.normalize(text) == "a <id-1> b <id-2> a <id-1> \"free_bytes\":<n>")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DowntimeProtocol
 
 @Suite struct WireTimeTests {
@@ -43,14 +44,18 @@ import Testing
 }
 
 @Suite struct DeviceNameTests {
-    @Test(arguments: [("pi-kitchen", "pi-kitchen"), ("NAS.Local", "nas.local"), ("0", "0"),
-                      ("a_b-c.d", "a_b-c.d"), (String(repeating: "x", count: 63), String(repeating: "x", count: 63))])
+    @Test(arguments: [
+        ("pi-kitchen", "pi-kitchen"), ("NAS.Local", "nas.local"), ("0", "0"),
+        ("a_b-c.d", "a_b-c.d"), (String(repeating: "x", count: 63), String(repeating: "x", count: 63)),
+    ])
     func acceptsAndLowercases(raw: String, expected: String) {
         #expect(DeviceName.normalize(raw) == expected)
     }
 
-    @Test(arguments: ["", "-pi", ".pi", "_pi", "pi kitchen", "pi/../etc", "pi%2f", "<script>", "pié",
-                      String(repeating: "x", count: 64), "pi\u{0}", "İstanbul"])
+    @Test(arguments: [
+        "", "-pi", ".pi", "_pi", "pi kitchen", "pi/../etc", "pi%2f", "<script>", "pié",
+        String(repeating: "x", count: 64), "pi\u{0}", "İstanbul",
+    ])
     func refusesBadNames(raw: String) {
         #expect(DeviceName.normalize(raw) == nil)
     }

@@ -17,9 +17,9 @@ private func field<T: Decodable>(_ type: T.Type, _ json: String) -> String? {
 }
 
 private let beat = """
-{"device":"pi-1","seq":7,"boot_id":"0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b","uptime_s":12.5,
-"sent_at":"2026-11-22T08:00:00Z","clock_synced":true,"interval_s":10,"agent_version":"0.1.0"}
-"""
+    {"device":"pi-1","seq":7,"boot_id":"0b5d7a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b","uptime_s":12.5,
+    "sent_at":"2026-11-22T08:00:00Z","clock_synced":true,"interval_s":10,"agent_version":"0.1.0"}
+    """
 
 @Suite struct WireTypesTests {
     @Test func heartbeatRoundTrips() throws {
@@ -40,7 +40,9 @@ private let beat = """
     @Test func heartbeatUsesSnakeCaseKeys() throws {
         let hb = try decode(Heartbeat.self, beat)
         let text = String(decoding: try WireCoding.encode(hb), as: UTF8.self)
-        for key in ["\"boot_id\"", "\"uptime_s\"", "\"sent_at\"", "\"clock_synced\"", "\"interval_s\"", "\"agent_version\""] {
+        for key in [
+            "\"boot_id\"", "\"uptime_s\"", "\"sent_at\"", "\"clock_synced\"", "\"interval_s\"", "\"agent_version\"",
+        ] {
             #expect(text.contains(key))
         }
         #expect(text.contains("\"2026-11-22T08:00:00.000Z\""))
@@ -73,14 +75,19 @@ private let beat = """
         let plain = try decode(Heartbeat.self, beat)
         #expect(plain.storage == nil)
         #expect(!String(decoding: try WireCoding.encode(plain), as: UTF8.self).contains("storage"))
-        let withStorage = beat.replacingOccurrences(of: "\"seq\":7,", with: """
-            "seq":7,"storage":{"state":"read_only","path":"/var/lib/downtime-agent","since":"2026-11-22T07:02:00Z",\
-            "unsaved_events":2,"error":"Read-only file system"},
-            """)
+        let withStorage = beat.replacingOccurrences(
+            of: "\"seq\":7,",
+            with: """
+                "seq":7,"storage":{"state":"read_only","path":"/var/lib/downtime-agent","since":"2026-11-22T07:02:00Z",\
+                "unsaved_events":2,"error":"Read-only file system"},
+                """)
         let hb = try decode(Heartbeat.self, withStorage)
-        #expect(hb.storage == StorageWarning(state: .readOnly, path: "/var/lib/downtime-agent",
-                                             since: WireTime.parse("2026-11-22T07:02:00Z")!, unsavedEvents: 2,
-                                             error: "Read-only file system"))
+        #expect(
+            hb.storage
+                == StorageWarning(
+                    state: .readOnly, path: "/var/lib/downtime-agent",
+                    since: WireTime.parse("2026-11-22T07:02:00Z")!, unsavedEvents: 2,
+                    error: "Read-only file system"))
         #expect(try decode(Heartbeat.self, String(decoding: try WireCoding.encode(hb), as: UTF8.self)) == hb)
         let bad: [(String, String, String)] = [
             ("\"state\":\"read_only\"", "\"state\":\"ok\"", "storage.state"),
@@ -94,10 +101,15 @@ private let beat = """
         ]
         for (original, replacement, expected) in bad {
             #expect(withStorage.contains(original))
-            #expect(field(Heartbeat.self, withStorage.replacingOccurrences(of: original, with: replacement)) == expected)
+            #expect(
+                field(Heartbeat.self, withStorage.replacingOccurrences(of: original, with: replacement)) == expected)
         }
-        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7,", with: "\"seq\":7,\"storage\":\"full\",")) == "storage")
-        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7,", with: "\"seq\":7,\"storage\":null,")) == "storage")
+        #expect(
+            field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7,", with: "\"seq\":7,\"storage\":\"full\","))
+                == "storage")
+        #expect(
+            field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7,", with: "\"seq\":7,\"storage\":null,"))
+                == "storage")
     }
 
     @Test func malformedJSONIsRefused() {
@@ -110,8 +122,13 @@ private let beat = """
         let t = Date(timeIntervalSince1970: 1_795_335_123)
         let payloads: [Event.Payload] = [
             .agentStarted(agentVersion: "0.1.0"),
-            .outage(OutageReport(cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true)),
-            .outage(OutageReport(cause: .unknown, start: nil, end: nil, durationS: nil, precisionS: 0, clockSynced: false, uptimeS: 30)),
+            .outage(
+                OutageReport(cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true)
+            ),
+            .outage(
+                OutageReport(
+                    cause: .unknown, start: nil, end: nil, durationS: nil, precisionS: 0, clockSynced: false,
+                    uptimeS: 30)),
             .collectorUnreachable(start: t, end: t + 5),
             .clockJump(deltaS: -3600),
             .shutdown,
@@ -121,12 +138,15 @@ private let beat = """
             .flip(FlipRecord(from: .up, to: .down, reason: "no heartbeat for 35 s")),
             .collectorDown(start: t, end: t + 100),
             .powerWarning(state: .cleared, warnings: "under-voltage, throttled"),
-            .outage(OutageReport(cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true,
-                                 underVoltageSeen: t - 40, throttledSeen: t - 2)),
+            .outage(
+                OutageReport(
+                    cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true,
+                    underVoltageSeen: t - 40, throttledSeen: t - 2)),
         ]
         #expect(Set(payloads.map(\.kind)) == Set(Event.Kind.allCases))
         for payload in payloads {
-            let event = Event(device: "pi-1", at: t, bootID: payload.kind.isDeviceReported ? "abc-123" : nil, payload: payload)
+            let event = Event(
+                device: "pi-1", at: t, bootID: payload.kind.isDeviceReported ? "abc-123" : nil, payload: payload)
             let bytes = try WireCoding.encode(EventBatch(events: [event]))
             let back = try WireCoding.decode(EventBatch.self, from: bytes)
             #expect(back.events == [event])
@@ -137,14 +157,17 @@ private let beat = """
     /// (in an old or hand-edited row) reads as `late`, the one status never recorded, and shapes nothing.
     @Test func flipStatusesKeepTheirSpellingAndAnUnknownOneReadsAsLate() throws {
         // Keys sorted, as the encoder writes them.
-        let flip = #"{"at":"2026-11-22T08:00:00.000Z","device":"pi-1","from":"new","#
+        let flip =
+            #"{"at":"2026-11-22T08:00:00.000Z","device":"pi-1","from":"new","#
             + #""id":"6f9619ff-8b86-d011-b42d-00c04fc964ff","kind":"flip","reason":"first heartbeat","to":"up"}"#
         let event = try decode(Event.self, flip)
         #expect(event.payload == .flip(FlipRecord(from: .new, to: .up, reason: "first heartbeat")))
         #expect(String(decoding: try WireCoding.encode(event), as: UTF8.self) == flip)
         for status in DeviceStatus.allCases {
             let text = flip.replacingOccurrences(of: #""to":"up""#, with: #""to":"\#(status.rawValue)""#)
-            #expect(try decode(Event.self, text).payload == .flip(FlipRecord(from: .new, to: status, reason: "first heartbeat")))
+            #expect(
+                try decode(Event.self, text).payload
+                    == .flip(FlipRecord(from: .new, to: status, reason: "first heartbeat")))
         }
         let odd = try decode(Event.self, flip.replacingOccurrences(of: #""from":"new""#, with: #""from":"asleep""#))
         #expect(odd.payload == .flip(FlipRecord(from: .late, to: .up, reason: "first heartbeat")))
@@ -152,15 +175,18 @@ private let beat = """
     }
 
     private static let outage = """
-    {"events":[{"id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","device":"pi-1","kind":"outage","at":"2026-11-22T08:00:00Z",
-    "boot_id":"ab","cause":"power_loss","start":"2026-11-22T07:00:00Z","end":"2026-11-22T07:59:00Z",
-    "duration_s":3540,"precision_s":60,"clock_synced":true}]}
-    """
+        {"events":[{"id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","device":"pi-1","kind":"outage","at":"2026-11-22T08:00:00Z",
+        "boot_id":"ab","cause":"power_loss","start":"2026-11-22T07:00:00Z","end":"2026-11-22T07:59:00Z",
+        "duration_s":3540,"precision_s":60,"clock_synced":true}]}
+        """
 
     @Test(arguments: [
         ("\"cause\":\"power_loss\"", "\"cause\":\"gremlins\"", "events[0].cause"),
         ("\"kind\":\"outage\"", "\"kind\":\"party\"", "events[0].kind"),
-        ("\"kind\":\"outage\"", "\"kind\":\"flip\",\"from\":\"up\",\"to\":\"down\",\"reason\":\"x\"", "events[0].cause"),
+        (
+            "\"kind\":\"outage\"", "\"kind\":\"flip\",\"from\":\"up\",\"to\":\"down\",\"reason\":\"x\"",
+            "events[0].cause"
+        ),
         ("\"end\":\"2026-11-22T07:59:00Z\"", "\"end\":\"2026-11-22T06:59:00Z\"", "events[0].end"),
         ("\"start\":\"2026-11-22T07:00:00Z\",", "", "events[0].start"),
         ("\"end\":\"2026-11-22T07:59:00Z\",", "", "events[0].end"),
@@ -171,7 +197,8 @@ private let beat = """
     ])
     func eventsRefuseBadValues(original: String, replacement: String, expectedField: String) {
         #expect(Self.outage.contains(original))
-        #expect(field(EventBatch.self, Self.outage.replacingOccurrences(of: original, with: replacement)) == expectedField)
+        #expect(
+            field(EventBatch.self, Self.outage.replacingOccurrences(of: original, with: replacement)) == expectedField)
     }
 
     @Test func validOutageDecodes() throws {
@@ -202,20 +229,27 @@ private let beat = """
 @Suite struct WireLimitsTests {
     @Test func integersAreReadExactlyNotThroughADouble() throws {
         // 2^53 + 1 rounds to 2^53 as a Double, which is in range: it must still be refused.
-        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":9007199254740993")) == "seq")
-        #expect(try decode(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":9007199254740992")).seq == 1 << 53)
+        #expect(
+            field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":9007199254740993")) == "seq"
+        )
+        #expect(
+            try decode(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":9007199254740992")).seq
+                == 1 << 53)
         #expect(try decode(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":7.0")).seq == 7)
         #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":7.5")) == "seq")
         #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":-1")) == "seq")
-        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":99999999999999999999")) == "seq")
+        #expect(
+            field(Heartbeat.self, beat.replacingOccurrences(of: "\"seq\":7", with: "\"seq\":99999999999999999999"))
+                == "seq")
     }
 
     @Test func textLimitsCountCharactersNotBytes() throws {
-        let wide = String(repeating: "é", count: 64)  // 128 UTF-8 bytes, 64 characters
+        let wide = String(repeating: "é", count: 64) // 128 UTF-8 bytes, 64 characters
         let hb = try decode(Heartbeat.self, beat.replacingOccurrences(of: "\"0.1.0\"", with: "\"\(wide)\""))
         #expect(hb.agentVersion == wide)
         let over = String(repeating: "é", count: 65)
-        #expect(field(Heartbeat.self, beat.replacingOccurrences(of: "\"0.1.0\"", with: "\"\(over)\"")) == "agent_version")
+        #expect(
+            field(Heartbeat.self, beat.replacingOccurrences(of: "\"0.1.0\"", with: "\"\(over)\"")) == "agent_version")
     }
 }
 
@@ -231,10 +265,10 @@ private let beat = """
         (off, both, "appeared under-voltage, throttled"),
         (on, off, "cleared under-voltage"),
         (both, off, "cleared under-voltage, throttled"),
-        (on, both, nil),  // still warning: no new event
+        (on, both, nil), // still warning: no new event
         (on, on, nil),
         (off, off, nil),
-        (on, nil, nil),  // a beat without health: unknown, not cleared
+        (on, nil, nil), // a beat without health: unknown, not cleared
         (on, thermometer, nil),
         (nil, off, nil),
     ]
@@ -246,8 +280,9 @@ private let beat = """
     }
 
     @Test func theEventRoundTripsAndAgentsCannotPostIt() throws {
-        let e = Event(device: "pi-1", at: Date(timeIntervalSince1970: 1_795_335_000), bootID: "ab-12",
-                      payload: .powerWarning(state: .appeared, warnings: "under-voltage"))
+        let e = Event(
+            device: "pi-1", at: Date(timeIntervalSince1970: 1_795_335_000), bootID: "ab-12",
+            payload: .powerWarning(state: .appeared, warnings: "under-voltage"))
         #expect(try WireCoding.decode(Event.self, from: try WireCoding.encode(e)) == e)
         #expect(!Event.Kind.powerWarning.isDeviceReported)
     }

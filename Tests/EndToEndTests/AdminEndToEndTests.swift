@@ -31,8 +31,9 @@ import Testing
         let line = ok.out.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(line.hasPrefix("DOWNTIME_ADMIN_PASSWORD_HASH=$2b$12$") && line.count == 29 + 60)
         #expect(!ok.out.contains("correct horse"))
-        let differ = try Self.sh("printf 'correct horse battery\\ncorrect horse batteri\\n' "
-                                 + "| \(bin) admin set-password")
+        let differ = try Self.sh(
+            "printf 'correct horse battery\\ncorrect horse batteri\\n' "
+                + "| \(bin) admin set-password")
         #expect(differ.status == 2 && differ.err.contains("the two passwords differ") && differ.out.isEmpty)
         let once = try Self.sh("printf 'correct horse battery\\n' | \(bin) admin set-password")
         #expect(once.status == 2 && once.err.contains("twice"))
@@ -42,8 +43,9 @@ import Testing
         let data = try Binaries.tempDir("admin e2e")
         defer { try? FileManager.default.removeItem(atPath: data) }
         let bin = Self.quoted(Binaries.path("downtime-collector"))
-        let made = try Self.sh("printf '%s\\n%s\\n' \(Self.quoted(Self.password)) \(Self.quoted(Self.password)) "
-                               + "| \(bin) admin set-password")
+        let made = try Self.sh(
+            "printf '%s\\n%s\\n' \(Self.quoted(Self.password)) \(Self.quoted(Self.password)) "
+                + "| \(bin) admin set-password")
         let hash = String(made.out.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(29))
         #expect(hash.count == 60)
         let collector = try CollectorProcess(dataDir: data, env: ["DOWNTIME_ADMIN_PASSWORD_HASH": hash])
@@ -54,8 +56,10 @@ import Testing
         func browse(_ method: String, _ path: String, form: [String] = [], origin: String? = nil)
             throws -> (status: Int, body: String)
         {
-            var args = ["-sS", "-X", method, "-c", jar, "-b", jar, "-o", "-", "-w", "\n%{http_code}",
-                        "-H", "Origin: \(origin ?? url)"]
+            var args = [
+                "-sS", "-X", method, "-c", jar, "-b", jar, "-o", "-", "-w", "\n%{http_code}",
+                "-H", "Origin: \(origin ?? url)",
+            ]
             for field in form { args += ["--data-urlencode", field] }
             let r = try Binaries.run("/usr/bin/curl", args + [url + path])
             let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false)
@@ -70,9 +74,10 @@ import Testing
         #expect(try browse("POST", "/admin/login", form: ["password=\(Self.password)"]).status == 303)
         let list = try browse("GET", "/admin")
         #expect(list.status == 200)
-        let csrf = try #require(list.body.range(of: #"name="csrf" value=""#).map {
-            String(list.body[$0.upperBound...].prefix { $0 != "\"" })
-        })
+        let csrf = try #require(
+            list.body.range(of: #"name="csrf" value=""#).map {
+                String(list.body[$0.upperBound...].prefix { $0 != "\"" })
+            })
 
         let added = try browse("POST", "/admin/devices", form: ["csrf=\(csrf)", "name=sh-dev", "tags=lab"])
         #expect(added.status == 200)
@@ -85,12 +90,14 @@ import Testing
 
         // The page's two lines, as pasted on the device, installing under a scratch root (no systemctl, no sudo);
         // then the installed script run as its unit does (its EnvironmentFile), in one-shot mode.
-        let home = data + "/device home", root = data + "/device root"
+        let home = data + "/device home"
+        let root = data + "/device root"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         #expect(lines[1].hasPrefix("sudo env ") && lines[1].hasSuffix(" --install"))
         let install = String(lines[1].dropFirst(5))
-        let run = try Self.sh("cd \(Self.quoted(home)) && \(lines[0]) && \(install)",
-                              env: ["DOWNTIME_INSTALL_ROOT": root])
+        let run = try Self.sh(
+            "cd \(Self.quoted(home)) && \(lines[0]) && \(install)",
+            env: ["DOWNTIME_INSTALL_ROOT": root])
         #expect(run.status == 0, "\(run.err)")
         let served = try String(contentsOfFile: home + "/downtime-report.sh", encoding: .utf8)
         #expect(served == (try String(contentsOfFile: ShellReporterTests.script, encoding: .utf8)))
@@ -100,12 +107,14 @@ import Testing
         #expect(try String(contentsOfFile: envFile, encoding: .utf8).contains("DOWNTIME_TOKEN=\(token)"))
         let unit = try String(contentsOfFile: root + "/etc/systemd/system/downtime-report.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=/bin/sh /usr/local/bin/downtime-report.sh"))
-        let verified = try Binaries.run("/usr/bin/systemd-analyze",
-                                        ["verify", root + "/etc/systemd/system/downtime-report.service"])
+        let verified = try Binaries.run(
+            "/usr/bin/systemd-analyze",
+            ["verify", root + "/etc/systemd/system/downtime-report.service"])
         #expect(verified.status == 0, "\(verified.out) \(verified.err)")
-        let service = try Self.sh("set -a && . \(Self.quoted(envFile)) && set +a && "
-                                  + "DOWNTIME_STATE_DIR=\(Self.quoted(home + "/state")) "
-                                  + "sh \(Self.quoted(root + "/usr/local/bin/downtime-report.sh")) --once")
+        let service = try Self.sh(
+            "set -a && . \(Self.quoted(envFile)) && set +a && "
+                + "DOWNTIME_STATE_DIR=\(Self.quoted(home + "/state")) "
+                + "sh \(Self.quoted(root + "/usr/local/bin/downtime-report.sh")) --once")
         #expect(service.status == 0, "\(service.err)")
         #expect(try status("sh-dev") == .up)
 
@@ -113,12 +122,16 @@ import Testing
         #expect(try status("sh-dev") == .paused)
         #expect(try browse("POST", "/admin/devices/sh-dev/resume", form: ["csrf=\(csrf)"]).status == 303)
         // Refused from another origin or without the token: still not paused.
-        #expect(try browse("POST", "/admin/devices/sh-dev/pause", form: ["csrf=\(csrf)"],
-                           origin: "http://evil.example").status == 403)
+        #expect(
+            try browse(
+                "POST", "/admin/devices/sh-dev/pause", form: ["csrf=\(csrf)"],
+                origin: "http://evil.example"
+            ).status == 403)
         #expect(try browse("POST", "/admin/devices/sh-dev/pause", form: ["csrf=forged"]).status == 403)
         #expect(try status("sh-dev") != .paused)
-        #expect(try browse("POST", "/admin/devices/sh-dev/maintenance", form: ["csrf=\(csrf)", "duration=1h"])
-            .status == 303)
+        #expect(
+            try browse("POST", "/admin/devices/sh-dev/maintenance", form: ["csrf=\(csrf)", "duration=1h"])
+                .status == 303)
         // A window is applied by the collector's next sweep (every second).
         let deadline = Date() + 10
         while try status("sh-dev") != .paused, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
@@ -148,8 +161,10 @@ import Testing
 
         // Every admin page follows the HTML5 parsing rules without a single error (html5lib, strict).
         let login = try Curl.request("GET", "\(url)/admin/login").body
-        let pages = [("login", login), ("list", list.body), ("added", added.body), ("manage", manage.body),
-                     ("confirm", confirm.body), ("renewed", renewed.body)]
+        let pages = [
+            ("login", login), ("list", list.body), ("added", added.body), ("manage", manage.body),
+            ("confirm", confirm.body), ("renewed", renewed.body),
+        ]
         var files: [String] = []
         for (name, html) in pages {
             files.append("\(data)/\(name).html")
@@ -164,7 +179,8 @@ import Testing
         for what in ["logged in", "added sh-dev", "paused sh-dev", "new token for sh-dev", "removed sh-dev"] {
             #expect(log.contains("admin from 127.0.0.1: \(what)"), "\(what) in \(log)")
         }
-        #expect(log.contains("admin: wrong password from 127.0.0.1") && !log.contains(hash)
+        #expect(
+            log.contains("admin: wrong password from 127.0.0.1") && !log.contains(hash)
                 && !log.contains(String(hash.suffix(31))))
     }
 
@@ -174,8 +190,9 @@ import Testing
         let data = try Binaries.tempDir("admin chromium")
         defer { try? FileManager.default.removeItem(atPath: data) }
         let bin = Self.quoted(Binaries.path("downtime-collector"))
-        let made = try Self.sh("printf '%s\\n%s\\n' \(Self.quoted(Self.password)) \(Self.quoted(Self.password)) "
-                               + "| \(bin) admin set-password")
+        let made = try Self.sh(
+            "printf '%s\\n%s\\n' \(Self.quoted(Self.password)) \(Self.quoted(Self.password)) "
+                + "| \(bin) admin set-password")
         let hash = String(made.out.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(29))
         let collector = try CollectorProcess(dataDir: data, env: ["DOWNTIME_ADMIN_PASSWORD_HASH": hash])
         let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

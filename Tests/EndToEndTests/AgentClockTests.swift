@@ -10,8 +10,10 @@ import Testing
     static let libfaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
     static func faketime(_ file: String) -> [String: String] {
-        ["LD_PRELOAD": libfaketime, "FAKETIME_TIMESTAMP_FILE": file, "FAKETIME_NO_CACHE": "1",
-         "FAKETIME_DONT_FAKE_MONOTONIC": "1"]
+        [
+            "LD_PRELOAD": libfaketime, "FAKETIME_TIMESTAMP_FILE": file, "FAKETIME_NO_CACHE": "1",
+            "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        ]
     }
 
     static func jumps(_ events: [Event]) -> [Double] {
@@ -21,14 +23,18 @@ import Testing
     @Test func anHourForwardAndBackIsAClockJumpNotAnOutage() throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let collector = try CollectorProcess(dataDir: site.data)
         let offset = sandbox.root + "/faketime"
         try "+0\n".write(toFile: offset, atomically: true, encoding: .utf8)
-        let (agent, output) = try Self.fakedAgent([
-            "DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": site.device, "DOWNTIME_TOKEN": site.token,
-            "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
-        ], offsetFile: offset)
+        let (agent, output) = try Self.fakedAgent(
+            [
+                "DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": site.device, "DOWNTIME_TOKEN": site.token,
+                "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
+            ], offsetFile: offset)
         defer {
             kill(agent.processIdentifier, SIGKILL)
             agent.waitUntilExit()
@@ -39,7 +45,7 @@ import Testing
         eventually(15, "a forward clock_jump") { try Self.jumps(site.agentEvents(collector)).count == 1 }
         try "+0\n".write(toFile: offset, atomically: true, encoding: .utf8)
         eventually(15, "a backward clock_jump") { try Self.jumps(site.agentEvents(collector)).count == 2 }
-        usleep(2_500_000)  // and nothing else follows
+        usleep(2_500_000) // and nothing else follows
 
         let events = try site.agentEvents(collector)
         let jumps = Self.jumps(events)
@@ -58,7 +64,9 @@ import Testing
     static func fakedAgent(_ env: [String: String], offsetFile: String) throws -> (Process, OutputLog) {
         let agent = Process()
         agent.executableURL = URL(fileURLWithPath: Binaries.path("downtime-agent"))
-        agent.environment = faketime(offsetFile).merging(env) { _, new in new }.merging(["PATH": "/usr/bin:/bin"]) { _, n in n }
+        agent.environment = faketime(offsetFile).merging(env) { _, new in new }.merging(["PATH": "/usr/bin:/bin"]) {
+            _, n in n
+        }
         let output = OutputLog()
         let pipe = Pipe()
         agent.standardError = pipe
@@ -74,15 +82,20 @@ import Testing
     func aPiBootingUnsyncedWithAClockBehindItsLastAliveIsNotMisdated() throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let collector = try CollectorProcess(dataDir: site.data)
         _ = try sandbox.boot(uptime: 5000)
         let offset = sandbox.root + "/faketime"
         try "+0\n".write(toFile: offset, atomically: true, encoding: .utf8)
-        let env = ["DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": site.device, "DOWNTIME_TOKEN": site.token,
-                   "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
-                   "DOWNTIME_BOOT_ID_FILE": sandbox.bootIDFile, "DOWNTIME_UPTIME_FILE": sandbox.uptimeFile,
-                   "DOWNTIME_TIME_SYNC_FILE": sandbox.timeSyncFile]
+        let env = [
+            "DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": site.device, "DOWNTIME_TOKEN": site.token,
+            "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
+            "DOWNTIME_BOOT_ID_FILE": sandbox.bootIDFile, "DOWNTIME_UPTIME_FILE": sandbox.uptimeFile,
+            "DOWNTIME_TIME_SYNC_FILE": sandbox.timeSyncFile,
+        ]
         // Synced and running, then the power goes.
         let (first, _) = try Self.fakedAgent(env, offsetFile: offset)
         eventually(15, "agent_started") { try site.agentEvents(collector).contains { $0.kind == .agentStarted } }
@@ -109,7 +122,8 @@ import Testing
         let o = try #require(outages.first)
         #expect(o.cause == .powerLoss && !o.clockSynced)
         // Dated by the collector's clock (receipt time minus uptime), not the day-old wall clock.
-        let start = try #require(o.start), end = try #require(o.end)
+        let start = try #require(o.start)
+        let end = try #require(o.end)
         #expect(abs(start.timeIntervalSince(cut)) <= 1 + 2, "start \(start) vs cut \(cut)")
         #expect(abs(end.timeIntervalSince(back)) <= 2, "end \(end) vs back \(back)")
     }

@@ -8,13 +8,18 @@ final class AgentProcess {
     let process = Process()
     private let log = OutputLog()
 
-    init(collector: String, device: String, token: String, sandbox: AgentSandbox, interval: Int = 1, persist: Int = 2,
-         extraArgs: [String] = []) throws {
+    init(
+        collector: String, device: String, token: String, sandbox: AgentSandbox, interval: Int = 1, persist: Int = 2,
+        extraArgs: [String] = []
+    ) throws {
         process.executableURL = URL(fileURLWithPath: Binaries.path("downtime-agent"))
-        process.arguments = ["--collector", collector, "--device", device, "--state-dir", sandbox.stateDir,
-                             "--interval", "\(interval)", "--persist-interval", "\(persist)",
-                             "--boot-id-file", sandbox.bootIDFile, "--uptime-file", sandbox.uptimeFile,
-                             "--time-sync-file", sandbox.timeSyncFile] + extraArgs
+        process.arguments =
+            [
+                "--collector", collector, "--device", device, "--state-dir", sandbox.stateDir,
+                "--interval", "\(interval)", "--persist-interval", "\(persist)",
+                "--boot-id-file", sandbox.bootIDFile, "--uptime-file", sandbox.uptimeFile,
+                "--time-sync-file", sandbox.timeSyncFile,
+            ] + extraArgs
         // The token through the environment, as systemd's EnvironmentFile= gives it.
         process.environment = ["DOWNTIME_TOKEN": token, "PATH": "/usr/bin:/bin"]
         let out = Pipe()
@@ -71,8 +76,10 @@ struct AgentSandbox {
 /// Polls `condition` every 100 ms for at most `seconds` (an error counts as not yet); records an
 /// issue naming `what` on timeout.
 @discardableResult
-func eventually(_ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
-                _ condition: () throws -> Bool) -> Bool {
+func eventually(
+    _ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () throws -> Bool
+) -> Bool {
     let deadline = Date() + seconds
     while Date() < deadline {
         if (try? condition()) == true { return true }
@@ -92,7 +99,9 @@ func freeLoopbackPort() -> Int {
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+        }
     }
     return Int(UInt16(bigEndian: addr.sin_port))
 }
@@ -129,7 +138,10 @@ private func outages(_ events: [Event]) -> [OutageReport] {
     @Test func agentBeatsAndTheDeviceIsUp() throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let collector = try CollectorProcess(dataDir: site.data)
         let bootID = try sandbox.boot(uptime: 1000)
         let agent = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox)
@@ -153,25 +165,31 @@ private func outages(_ events: [Event]) -> [OutageReport] {
 
     /// Runs the agent, stops it with `signal`, waits `downFor` seconds, "reboots" and starts it again.
     /// Returns the outages the collector then holds and the true outage window.
-    private func reboot(after signal: Int32, downFor: Double) throws -> (outages: [OutageReport], down: Date, up: Date, kinds: [Event.Kind]) {
+    private func reboot(after signal: Int32, downFor: Double) throws -> (
+        outages: [OutageReport], down: Date, up: Date, kinds: [Event.Kind]
+    ) {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let collector = try CollectorProcess(dataDir: site.data)
         _ = try sandbox.boot(uptime: 5000)
         let first = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox)
         eventually(15, "agent_started") { try site.agentEvents(collector).count == 1 }
-        usleep(2_500_000)  // longer than the persist interval: the state file has been rewritten
+        usleep(2_500_000) // longer than the persist interval: the state file has been rewritten
         let down = Date()
         first.stop(signal)
         usleep(UInt32(downFor * 1_000_000))
         let bootedFor = 1.5
         _ = try sandbox.boot(uptime: bootedFor)
         let up = Date() - bootedFor
-        let second = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox)
+        let second = try AgentProcess(
+            collector: collector.url, device: site.device, token: site.token, sandbox: sandbox)
         defer { second.stop(SIGKILL) }
         eventually(15, "the outage") { !outages(try site.agentEvents(collector)).isEmpty }
-        usleep(1_500_000)  // nothing more should come
+        usleep(1_500_000) // nothing more should come
         let events = try site.agentEvents(collector)
         return (outages(events), down, up, events.map(\.kind))
     }
@@ -185,7 +203,7 @@ private func outages(_ events: [Event]) -> [OutageReport] {
         let length = try #require(o.durationS)
         // last_alive is at most one persist interval (2 s) old when the power goes.
         #expect(abs(length - truth) <= 2 + 2, "reported \(length) s, true \(truth) s")
-        #expect(abs(o.end!.timeIntervalSince(r.up)) < 2)  // the agent reads the uptime file when it starts
+        #expect(abs(o.end!.timeIntervalSince(r.up)) < 2) // the agent reads the uptime file when it starts
         #expect(r.kinds == [.agentStarted, .agentStarted, .outage])
     }
 
@@ -197,14 +215,17 @@ private func outages(_ events: [Event]) -> [OutageReport] {
         let truth = r.up.timeIntervalSince(r.down)
         let length = try #require(o.durationS)
         #expect(abs(length - truth) <= 2 + 2, "reported \(length) s, true \(truth) s")
-        #expect(abs(o.start!.timeIntervalSince(r.down)) < 2)  // the shutdown time is exact
+        #expect(abs(o.start!.timeIntervalSince(r.down)) < 2) // the shutdown time is exact
         #expect(r.kinds == [.agentStarted, .shutdown, .agentStarted, .outage])
     }
 
     @Test func collectorAwayWhileTheDeviceRebootsEverythingArrivesOnceInOrder() throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let port = freeLoopbackPort()
         var collector = try CollectorProcess(dataDir: site.data, extraArgs: ["--port", "\(port)"])
         #expect(collector.port == port)
@@ -215,23 +236,26 @@ private func outages(_ events: [Event]) -> [OutageReport] {
 
         collector.stop(SIGTERM)
         let away = Date()
-        usleep(3_000_000)  // the agent keeps beating into the void
-        first.stop(SIGKILL)  // power cut...
+        usleep(3_000_000) // the agent keeps beating into the void
+        first.stop(SIGKILL) // power cut...
         usleep(2_000_000)
-        _ = try sandbox.boot(uptime: 1)  // ...and the device is back, the collector still away
+        _ = try sandbox.boot(uptime: 1) // ...and the device is back, the collector still away
         let second = try AgentProcess(collector: url, device: site.device, token: site.token, sandbox: sandbox)
         defer { second.stop(SIGKILL) }
         usleep(3_000_000)
         // The outbox holds what the collector has not seen.
-        let spooled = try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDir + "/outbox").filter { $0.hasSuffix(".json") }
+        let spooled = try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDir + "/outbox").filter {
+            $0.hasSuffix(".json")
+        }
         #expect(spooled.count == 2)
 
         collector = try CollectorProcess(dataDir: site.data, extraArgs: ["--port", "\(port)"])
         let back = Date()
         eventually(20, "all events") { try site.agentEvents(collector).count >= 4 }
-        usleep(2_500_000)  // and nothing after them
+        usleep(2_500_000) // and nothing after them
         let events = try site.agentEvents(collector)
-        #expect(events.map(\.kind) == [.agentStarted, .agentStarted, .outage, .collectorUnreachable], "\(second.output)")
+        #expect(
+            events.map(\.kind) == [.agentStarted, .agentStarted, .outage, .collectorUnreachable], "\(second.output)")
         #expect(Set(events.map(\.id)).count == events.count)
         #expect(outages(events).first?.cause == .powerLoss)
         if case .collectorUnreachable(let start, let end)? = events.last?.payload {
@@ -248,18 +272,23 @@ private func outages(_ events: [Event]) -> [OutageReport] {
     @Test func kill9AtRandomMomentsNeverCorruptsTheStateOrLosesTheOutbox() throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let collector = try CollectorProcess(dataDir: site.data)
         _ = try sandbox.boot(uptime: 5000)
         // persist-interval 1: the state file is rewritten on every tick, so kills land mid-write too.
         for round in 0..<10 {
-            let agent = try AgentProcess(collector: collector.url, device: site.device, token: site.token,
-                                         sandbox: sandbox, interval: 1, persist: 1)
+            let agent = try AgentProcess(
+                collector: collector.url, device: site.device, token: site.token,
+                sandbox: sandbox, interval: 1, persist: 1)
             usleep(UInt32(100_000 + (round * 137_000) % 1_200_000))
             agent.stop(SIGKILL)
         }
-        let last = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
-                                    interval: 1, persist: 1)
+        let last = try AgentProcess(
+            collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
+            interval: 1, persist: 1)
         defer { last.stop(SIGKILL) }
         eventually(15, "the outbox drained") {
             try FileManager.default.contentsOfDirectory(atPath: sandbox.stateDir + "/outbox").isEmpty
@@ -280,8 +309,9 @@ private func outages(_ events: [Event]) -> [OutageReport] {
         #expect(interval.status == 2 && interval.err.contains("--interval"))
         let dir = try Binaries.tempDir("agent-cfg")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let token = try Binaries.run("downtime-agent", ["--collector", "http://127.0.0.1:1", "--state-dir", dir],
-                                     env: ["DOWNTIME_TOKEN": "", "DOWNTIME_ENROLLMENT_KEY": ""])
+        let token = try Binaries.run(
+            "downtime-agent", ["--collector", "http://127.0.0.1:1", "--state-dir", dir],
+            env: ["DOWNTIME_TOKEN": "", "DOWNTIME_ENROLLMENT_KEY": ""])
         #expect(token.status == 2 && token.err.contains("no token"))
         let version = try Binaries.run("downtime-agent", ["--version"])
         #expect(version.status == 0 && version.out.hasPrefix("downtime-agent "))

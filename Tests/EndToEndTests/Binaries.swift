@@ -21,12 +21,15 @@ enum Binaries {
 
     /// Runs a command to completion and returns its exit status and output.
     @discardableResult
-    static func run(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    static func run(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe.hasPrefix("/") ? exe : path(exe))
         p.arguments = args
         p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
@@ -38,7 +41,8 @@ enum Binaries {
 
     /// A fresh temporary folder.
     static func tempDir(_ tag: String) throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("dtm-e2e-\(tag)-\(UUID().uuidString)").path
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("dtm-e2e-\(tag)-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         return d
     }
@@ -63,7 +67,9 @@ final class CollectorProcess: Sendable {
         var env = env
         if viaEnvironment {
             p.arguments = []
-            env.merge(["DOWNTIME_HOST": "127.0.0.1", "DOWNTIME_PORT": "0", "DOWNTIME_DATA_DIR": dataDir]) { mine, _ in mine }
+            env.merge(["DOWNTIME_HOST": "127.0.0.1", "DOWNTIME_PORT": "0", "DOWNTIME_DATA_DIR": dataDir]) { mine, _ in
+                mine
+            }
         } else {
             p.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir] + extraArgs
         }
@@ -123,7 +129,9 @@ struct CollectorStartError: Error, CustomStringConvertible {
 
 /// Real `curl` against the collector.
 enum Curl {
-    static func request(_ method: String, _ url: String, json: String? = nil, token: String? = nil) throws -> (status: Int, body: String) {
+    static func request(_ method: String, _ url: String, json: String? = nil, token: String? = nil) throws -> (
+        status: Int, body: String
+    ) {
         var args = ["-sS", "-X", method, "-o", "-", "-w", "\n%{http_code}", url]
         if let token { args += ["-H", "Authorization: Bearer \(token)"] }
         if let json { args += ["-H", "Content-Type: application/json", "--data-binary", json] }

@@ -6,7 +6,8 @@ import Testing
 @Suite(.serialized) struct BrowserEndToEndTests {
     static let artifacts: String = {
         // <package>/Tests/EndToEndTests/this file → <package>/.build/artifacts
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let dir = root.appendingPathComponent(".build/artifacts").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
@@ -15,10 +16,12 @@ import Testing
     static func chromium(_ args: [String]) throws -> String {
         let profile = try Binaries.tempDir("chromium")
         defer { try? FileManager.default.removeItem(atPath: profile) }
-        let r = try Binaries.run("/usr/bin/chromium", [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--user-data-dir=\(profile)", "--timeout=5000",
-        ] + args)
+        let r = try Binaries.run(
+            "/usr/bin/chromium",
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                "--user-data-dir=\(profile)", "--timeout=5000",
+            ] + args)
         #expect(r.status == 0, "chromium: \(r.err)")
         return r.out
     }
@@ -47,15 +50,17 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: data) }
         var tokens: [String: String] = [:]
         for name in ["pi-up", "pi-down", "pi-new", "pi-paused"] {
-            tokens[name] = String(try Binaries.run("downtime-collector", ["device", "add", name, "--data-dir", data])
-                .out.split(separator: "\n").last ?? "")
+            tokens[name] = String(
+                try Binaries.run("downtime-collector", ["device", "add", name, "--data-dir", data])
+                    .out.split(separator: "\n").last ?? "")
         }
         let collector = try CollectorProcess(dataDir: data, env: ["DOWNTIME_GRACE": "0"])
         let url = collector.url
         try Self.beat(url, "pi-up", tokens["pi-up"]!, interval: 600)
         try Self.beat(url, "pi-down", tokens["pi-down"]!, interval: 1)
         try Self.beat(url, "pi-paused", tokens["pi-paused"]!, interval: 600)
-        #expect(try Binaries.run("downtime-collector", ["device", "pause", "pi-paused", "--data-dir", data]).status == 0)
+        #expect(
+            try Binaries.run("downtime-collector", ["device", "pause", "pi-paused", "--data-dir", data]).status == 0)
         // A hostile string from a device, shown in the log of pi-up.
         let now = Date()
         let events = """
@@ -91,12 +96,15 @@ import Testing
         }
         let checker = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("fixtures/check_html.py").path
-        let valid = try Binaries.run("/usr/bin/env", ["python3", checker, "\(Self.artifacts)/overview.html", "\(Self.artifacts)/device.html"])
+        let valid = try Binaries.run(
+            "/usr/bin/env", ["python3", checker, "\(Self.artifacts)/overview.html", "\(Self.artifacts)/device.html"])
         #expect(valid.status == 0, "\(valid.out) \(valid.err)")
 
-        for (file, size, path, extra) in [("overview-1280.png", "1280,800", "/", [String]()), ("overview-360.png", "360,900", "/", []),
-                                          ("device-1280.png", "1280,1000", "/devices/pi-up", []),
-                                          ("overview-dark-1280.png", "1280,800", "/", ["--force-dark-mode"])] {
+        for (file, size, path, extra) in [
+            ("overview-1280.png", "1280,800", "/", [String]()), ("overview-360.png", "360,900", "/", []),
+            ("device-1280.png", "1280,1000", "/devices/pi-up", []),
+            ("overview-dark-1280.png", "1280,800", "/", ["--force-dark-mode"]),
+        ] {
             let out = "\(Self.artifacts)/\(file)"
             try? FileManager.default.removeItem(atPath: out)
             _ = try Self.chromium(extra + ["--screenshot=\(out)", "--window-size=\(size)", "\(url)\(path)"])

@@ -60,12 +60,17 @@ import Testing
         let collector = try Self.fakedCollector(data, offsetFile: offset, env: ["DOWNTIME_CLOCK_SYNC_FILE": syncFlag])
         let (a, sa) = try Self.agent(collector, "pi-a", token: tokens[0])
         let (b, sb) = try Self.agent(collector, "pi-b", token: tokens[1])
-        defer { a.stop(SIGKILL); b.stop(SIGKILL); sa.remove(); sb.remove() }
+        defer {
+            a.stop(SIGKILL)
+            b.stop(SIGKILL)
+            sa.remove()
+            sb.remove()
+        }
         eventually(15, "both up") { try ["pi-a", "pi-b"].allSatisfy { try Self.device(collector, $0).status == .up } }
 
         try Self.setOffset(offset, "+3600")
         eventually(10, "the forward clock_jump") { try Self.state(collector).clockJumps == 1 }
-        usleep(6_000_000)  // past every deadline a wall-clock liveness would have seen
+        usleep(6_000_000) // past every deadline a wall-clock liveness would have seen
         for name in ["pi-a", "pi-b"] {
             #expect(try Self.device(collector, name).status == .up)
             #expect(try Self.flips(collector, name).map(\.flip.to) == [.up], "\(collector.output)")
@@ -90,8 +95,9 @@ import Testing
         // Down at its deadline (last beat + 3 × 1 s + 1 s grace), polled every 100 ms: not an hour later.
         let deadline = lastSeen + 4
         if let downSeen {
-            #expect(downSeen.timeIntervalSince(deadline) < 1.2 && downSeen.timeIntervalSince(deadline) > -0.3,
-                    "down seen \(downSeen.timeIntervalSince(deadline)) s after its deadline (killed \(killed))")
+            #expect(
+                downSeen.timeIntervalSince(deadline) < 1.2 && downSeen.timeIntervalSince(deadline) > -0.3,
+                "down seen \(downSeen.timeIntervalSince(deadline)) s after its deadline (killed \(killed))")
         }
         let bFlips = try Self.flips(collector, "pi-b")
         #expect(bFlips.map(\.flip.to) == [.up, .down])
@@ -144,15 +150,17 @@ import Testing
                 kill(p.processIdentifier, SIGKILL)
                 p.waitUntilExit()
             }
-            sandboxes.forEach { $0.remove() }
+            for sandbox in sandboxes { sandbox.remove() }
         }
         for (name, token) in zip(["pi-a", "pi-b"], tokens) {
             let sandbox = try AgentSandbox()
             sandboxes.append(sandbox)
-            agents[name] = try AgentClockTests.fakedAgent([
-                "DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": name, "DOWNTIME_TOKEN": token,
-                "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
-            ], offsetFile: truthFile).0
+            agents[name] = try AgentClockTests.fakedAgent(
+                [
+                    "DOWNTIME_COLLECTOR_URL": collector.url, "DOWNTIME_DEVICE": name, "DOWNTIME_TOKEN": token,
+                    "DOWNTIME_STATE_DIR": sandbox.stateDir, "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "1",
+                ], offsetFile: truthFile
+            ).0
         }
         eventually(15, "both up") { try ["pi-a", "pi-b"].allSatisfy { try Self.device(collector, $0).status == .up } }
         #expect(try Self.state(collector).clockSynced == false)

@@ -60,10 +60,16 @@ import Testing
     @Test func curlAndWgetPingsCountAsHeartbeats() throws {
         let data = try Binaries.tempDir("ping")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let token = String(try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
-            .out.split(separator: "\n").last ?? "")
-        #expect(try Binaries.run("downtime-collector", ["device", "interval", "router", "300", "--data-dir", data]).status == 0)
-        #expect(try Binaries.run("downtime-collector", ["device", "tag", "router", "Network", "basement", "--data-dir", data]).status == 0)
+        let token = String(
+            try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
+                .out.split(separator: "\n").last ?? "")
+        #expect(
+            try Binaries.run("downtime-collector", ["device", "interval", "router", "300", "--data-dir", data]).status
+                == 0)
+        #expect(
+            try Binaries.run(
+                "downtime-collector", ["device", "tag", "router", "Network", "basement", "--data-dir", data]
+            ).status == 0)
         let collector = try CollectorProcess(dataDir: data)
         let curl = try Binaries.run("/usr/bin/curl", ["-fsS", "\(collector.url)/ping/\(token)"])
         #expect(curl.status == 0 && curl.out == "OK\n")
@@ -76,24 +82,30 @@ import Testing
         #expect(try Curl.get("\(collector.url)/api/v1/devices/router", as: DeviceView.self).status == .down)
         let badge = try Curl.request("GET", "\(collector.url)/badge/router.svg")
         #expect(badge.status == 200 && badge.body.contains(">down</text>"))
-        let unknown = try Binaries.run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(collector.url)/ping/dtm_x"])
+        let unknown = try Binaries.run(
+            "/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(collector.url)/ping/dtm_x"])
         #expect(unknown.out == "404")
     }
 
     @Test func maintenanceWindowsFromTheCLI() throws {
         let data = try Binaries.tempDir("maint")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let add = try Binaries.run("downtime-collector", ["maintenance", "add", "all", "weekly", "sun", "02:00-04:00", "--data-dir", data])
+        let add = try Binaries.run(
+            "downtime-collector", ["maintenance", "add", "all", "weekly", "sun", "02:00-04:00", "--data-dir", data])
         #expect(add.status == 0 && add.out.contains("Added window 1: all weekly sun 02:00-04:00"), "\(add.err)")
         let now = try Binaries.run("downtime-collector", ["maintenance", "now", "tag:lab", "2h", "--data-dir", data])
         #expect(now.status == 0 && now.out.contains("Added window 2: tag:lab once "))
-        let bad = try Binaries.run("downtime-collector", ["maintenance", "add", "all", "monthly", "1", "x", "--data-dir", data])
+        let bad = try Binaries.run(
+            "downtime-collector", ["maintenance", "add", "all", "monthly", "1", "x", "--data-dir", data])
         #expect(bad.status == 2 && bad.err.contains("schedule must be once or weekly"))
         let list = try Binaries.run("downtime-collector", ["maintenance", "list", "--data-dir", data])
         #expect(list.out.split(separator: "\n").count == 2)
         #expect(try Binaries.run("downtime-collector", ["maintenance", "remove", "1", "--data-dir", data]).status == 0)
         #expect(try Binaries.run("downtime-collector", ["maintenance", "remove", "1", "--data-dir", data]).status == 3)
-        #expect(try Binaries.run("downtime-collector", ["maintenance", "list", "--data-dir", data]).out.split(separator: "\n").count == 1)
+        #expect(
+            try Binaries.run("downtime-collector", ["maintenance", "list", "--data-dir", data]).out.split(
+                separator: "\n"
+            ).count == 1)
     }
 
     @Test func notifyTestSendsThroughTheNamedChannel() throws {
@@ -102,7 +114,9 @@ import Testing
         // A one-request HTTP receiver that prints what it got.
         let receiver = Process()
         receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        receiver.arguments = ["-c", """
+        receiver.arguments = [
+            "-c",
+            """
             import http.server, sys
             class H(http.server.BaseHTTPRequestHandler):
                 def do_POST(self):
@@ -113,25 +127,30 @@ import Testing
             s = http.server.HTTPServer(('127.0.0.1', 0), H)
             print(s.server_address[1], flush=True)
             s.handle_request()
-            """]
+            """,
+        ]
         let out = Pipe()
         receiver.standardOutput = out
         try receiver.run()
         defer { receiver.terminate() }
-        let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let config = "\(data)/collector.env"
         try "DOWNTIME_NOTIFY=team=slack http://127.0.0.1:\(port)/slack; bad=webhook http://127.0.0.1:9/x\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let list = try Binaries.run("downtime-collector", ["notify", "list", "--config", config, "--data-dir", data])
         #expect(list.out == "team\tslack\thttp://127.0.0.1:\(port)/slack\nbad\twebhook\thttp://127.0.0.1:9/x\n")
-        let sent = try Binaries.run("downtime-collector", ["notify", "test", "team", "--config", config, "--data-dir", data])
+        let sent = try Binaries.run(
+            "downtime-collector", ["notify", "test", "team", "--config", config, "--data-dir", data])
         #expect(sent.status == 0 && sent.out.contains("Sent through team (status 200)"), "\(sent.out) \(sent.err)")
         receiver.waitUntilExit()
         let got = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(got.contains("/slack {\"text\":\"*DowntimeMon test*"))
-        let failed = try Binaries.run("downtime-collector", ["notify", "test", "bad", "--config", config, "--data-dir", data])
+        let failed = try Binaries.run(
+            "downtime-collector", ["notify", "test", "bad", "--config", config, "--data-dir", data])
         #expect(failed.status == 1 && failed.out.contains("failed"))
-        let unknown = try Binaries.run("downtime-collector", ["notify", "test", "nope", "--config", config, "--data-dir", data])
+        let unknown = try Binaries.run(
+            "downtime-collector", ["notify", "test", "nope", "--config", config, "--data-dir", data])
         #expect(unknown.status == 3 && unknown.err.contains("configured: team, bad"))
     }
 }

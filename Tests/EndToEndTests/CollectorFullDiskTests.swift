@@ -8,9 +8,13 @@ import Testing
     static func post(_ url: String, _ json: String, token: String) throws
         -> (status: Int, retryAfter: String?, body: String)
     {
-        let r = try Binaries.run("/usr/bin/curl", ["-sS", "-i", "-X", "POST", url,
-                                                   "-H", "Authorization: Bearer \(token)",
-                                                   "-H", "Content-Type: application/json", "--data-binary", json])
+        let r = try Binaries.run(
+            "/usr/bin/curl",
+            [
+                "-sS", "-i", "-X", "POST", url,
+                "-H", "Authorization: Bearer \(token)",
+                "-H", "Content-Type: application/json", "--data-binary", json,
+            ])
         let parts = r.out.components(separatedBy: "\r\n\r\n")
         let head = parts.first ?? ""
         let lines = head.components(separatedBy: "\r\n")
@@ -89,8 +93,9 @@ import Testing
                 wrong.append("events: \(r.status) retry-after \(r.retryAfter ?? "none") \(r.body)")
             }
             seq += 1
-            let hb = try Self.post("\(collector.url)/api/v1/heartbeat", Self.heartbeat("pi-full", seq: seq),
-                                   token: token)
+            let hb = try Self.post(
+                "\(collector.url)/api/v1/heartbeat", Self.heartbeat("pi-full", seq: seq),
+                token: token)
             if hb.status != 200, hb.status != 503 || hb.retryAfter == nil {
                 wrong.append("heartbeat: \(hb.status) retry-after \(hb.retryAfter ?? "none") \(hb.body)")
             }
@@ -130,17 +135,23 @@ import Testing
 
         // Every acknowledged event is in the store, and the store is sound.
         let db = data + "/downtime.sqlite"
-        let check = try Binaries.run("/usr/bin/python3", ["-c", """
-            import sqlite3, sys
-            c = sqlite3.connect(sys.argv[1])
-            print(c.execute("PRAGMA integrity_check").fetchone()[0])
-            for (i,) in c.execute("SELECT id FROM event WHERE kind = 'agent_started'"): print(i.lower())
-            """, db])
+        let check = try Binaries.run(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                print(c.execute("PRAGMA integrity_check").fetchone()[0])
+                for (i,) in c.execute("SELECT id FROM event WHERE kind = 'agent_started'"): print(i.lower())
+                """, db,
+            ])
         let lines = check.out.split(separator: "\n").map(String.init)
         #expect(lines.first == "ok", "\(check.out.prefix(300)) \(check.err)")
         let stored = Set(lines.dropFirst())
-        #expect(!acked.isEmpty && acked.isSubset(of: stored),
-                "\(acked.subtracting(stored).count) acknowledged events lost")
+        #expect(
+            !acked.isEmpty && acked.isSubset(of: stored),
+            "\(acked.subtracting(stored).count) acknowledged events lost")
         print("full disk: \(answers), \(acked.count) acknowledged, \(stored.count) stored, filler \(filled) bytes")
     }
 }

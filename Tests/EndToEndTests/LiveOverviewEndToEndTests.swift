@@ -8,8 +8,12 @@ import Testing
     static func run(devices: Int) throws -> String {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("fixtures/live_page.py").path
-        let r = try Binaries.run("/usr/bin/env", ["python3", script, "--bin", Binaries.dir,
-                                                  "--artifacts", BrowserEndToEndTests.artifacts, "--devices", String(devices)])
+        let r = try Binaries.run(
+            "/usr/bin/env",
+            [
+                "python3", script, "--bin", Binaries.dir,
+                "--artifacts", BrowserEndToEndTests.artifacts, "--devices", String(devices),
+            ])
         #expect(r.status == 0, "live_page.py exited \(r.status):\n\(r.out)\n\(r.err.suffix(3000))")
         return r.out
     }
@@ -18,7 +22,8 @@ import Testing
     static func latencies(_ out: String) -> [Double] {
         out.split(separator: "\n").compactMap { line in
             guard line.hasPrefix("live: flip to"), let r = line.range(of: "in "),
-                  let ms = line[r.upperBound...].split(separator: " ").first else { return nil }
+                let ms = line[r.upperBound...].split(separator: " ").first
+            else { return nil }
             return Double(ms)
         }
     }

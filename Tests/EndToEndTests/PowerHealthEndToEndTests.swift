@@ -6,28 +6,34 @@ import Testing
 @Suite(.serialized) struct PowerHealthEndToEndTests {
     static func write(_ root: String, _ path: String, _ text: String) throws {
         let full = root + path
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try text.write(toFile: full, atomically: true, encoding: .utf8)
     }
 
     @Test func theAgentReportsItsPowerFlagsAndTheCollectorShowsThem() throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
-        let sysfs = sandbox.root + "/sys root"  // a space in the path, as under /root in `make test`
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
+        let sysfs = sandbox.root + "/sys root" // a space in the path, as under /root in `make test`
         try Self.write(sysfs, "/sys/devices/platform/soc/soc:firmware/get_throttled", "0\n")
         try Self.write(sysfs, "/sys/class/thermal/thermal_zone0/temp", "47250\n")
         let collector = try CollectorProcess(dataDir: site.data)
         _ = try sandbox.boot(uptime: 1000)
-        let agent = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
-                                     extraArgs: ["--sysfs-root", sysfs])
+        let agent = try AgentProcess(
+            collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
+            extraArgs: ["--sysfs-root", sysfs])
         defer { agent.stop(SIGKILL) }
         let api = "\(collector.url)/api/v1/devices/\(site.device)"
         eventually(15, "a healthy reading") {
             try Curl.get(api, as: DeviceView.self).health
-                == DeviceHealth(underVoltageNow: false, underVoltageSinceBoot: false, throttledNow: false,
-                                throttledSinceBoot: false, freqCappedSinceBoot: false, tempC: 47.3)
+                == DeviceHealth(
+                    underVoltageNow: false, underVoltageSinceBoot: false, throttledNow: false,
+                    throttledSinceBoot: false, freqCappedSinceBoot: false, tempC: 47.3)
         }
         #expect(!(try Curl.request("GET", collector.url + "/").body.contains("power:")))
 
@@ -39,7 +45,9 @@ import Testing
         let health = try Curl.get(api, as: DeviceView.self).health
         // The agent remembers what it saw this boot even where the firmware's sticky bits were cleared.
         #expect(health?.underVoltageSinceBoot == true && health?.throttledSinceBoot == true)
-        #expect(try Curl.request("GET", collector.url + "/").body.contains("power: under-voltage since boot, throttled since boot"))
+        #expect(
+            try Curl.request("GET", collector.url + "/").body.contains(
+                "power: under-voltage since boot, throttled since boot"))
         let page = try Curl.request("GET", "\(collector.url)/devices/\(site.device)").body
         #expect(page.contains("under-voltage since boot, throttled since boot · 47.3 °C"), "\(page)")
         // The collector logged the warning appearing and clearing.
@@ -60,26 +68,31 @@ import Testing
     @Test func aPowerCutAfterABrownOutCarriesTheEvidence() throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let sysfs = sandbox.root + "/sys root"
         let throttled = "/sys/devices/platform/soc/soc:firmware/get_throttled"
         try Self.write(sysfs, throttled, "0\n")
         let collector = try CollectorProcess(dataDir: site.data)
         _ = try sandbox.boot(uptime: 5000)
-        let first = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
-                                     extraArgs: ["--sysfs-root", sysfs])
+        let first = try AgentProcess(
+            collector: collector.url, device: site.device, token: site.token, sandbox: sandbox,
+            extraArgs: ["--sysfs-root", sysfs])
         let api = "\(collector.url)/api/v1/devices/\(site.device)"
         eventually(15, "a reading") { try Curl.get(api, as: DeviceView.self).health?.underVoltageNow == false }
         try Self.write(sysfs, throttled, "50005\n")
         let brownOut = Date()
         eventually(10, "under-voltage now") { try Curl.get(api, as: DeviceView.self).health?.underVoltageNow == true }
-        usleep(2_500_000)  // a persist tick later: last-alive moves on, the warning's time stays
-        first.stop(SIGKILL)  // the power goes
+        usleep(2_500_000) // a persist tick later: last-alive moves on, the warning's time stays
+        first.stop(SIGKILL) // the power goes
         usleep(2_000_000)
         _ = try sandbox.boot(uptime: 1.5)
-        try Self.write(sysfs, throttled, "0\n")  // a new boot: the firmware's flags are clear again
-        let second = try AgentProcess(collector: collector.url, device: site.device, token: site.token,
-                                      sandbox: sandbox, extraArgs: ["--sysfs-root", sysfs])
+        try Self.write(sysfs, throttled, "0\n") // a new boot: the firmware's flags are clear again
+        let second = try AgentProcess(
+            collector: collector.url, device: site.device, token: site.token,
+            sandbox: sandbox, extraArgs: ["--sysfs-root", sysfs])
         defer { second.stop(SIGKILL) }
         var outage: OutageReport?
         eventually(15, "the outage") {

@@ -21,11 +21,13 @@ import Testing
     }
 
     static func device(_ collector: String, token: String, dir: String) throws -> Device {
-        let d = Device(dir: dir, env: [
-            "DOWNTIME_COLLECTOR_URL": collector, "DOWNTIME_TOKEN": token, "DOWNTIME_DEVICE": "router",
-            "DOWNTIME_STATE_DIR": "\(dir)/state", "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "60",
-            "DOWNTIME_BOOT_ID_FILE": "\(dir)/boot_id", "DOWNTIME_UPTIME_FILE": "\(dir)/uptime",
-        ])
+        let d = Device(
+            dir: dir,
+            env: [
+                "DOWNTIME_COLLECTOR_URL": collector, "DOWNTIME_TOKEN": token, "DOWNTIME_DEVICE": "router",
+                "DOWNTIME_STATE_DIR": "\(dir)/state", "DOWNTIME_INTERVAL": "1", "DOWNTIME_PERSIST_INTERVAL": "60",
+                "DOWNTIME_BOOT_ID_FILE": "\(dir)/boot_id", "DOWNTIME_UPTIME_FILE": "\(dir)/uptime",
+            ])
         try d.setBoot("aaaa-1111", uptime: 500)
         return d
     }
@@ -40,8 +42,9 @@ import Testing
     @Test func theReporterSendsThePowerFlagsItCanReadWithCat() throws {
         let data = try Binaries.tempDir("sh health")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let token = String(try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
-            .out.split(separator: "\n").last ?? "")
+        let token = String(
+            try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
+                .out.split(separator: "\n").last ?? "")
         let collector = try CollectorProcess(dataDir: data)
         let d = try Self.device(collector.url, token: token, dir: data)
         let api = "\(collector.url)/api/v1/devices/router"
@@ -51,8 +54,9 @@ import Testing
 
         let root = data + "/sys root"
         func write(_ path: String, _ text: String) throws {
-            try FileManager.default.createDirectory(atPath: root + (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: root + (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
             try text.write(toFile: root + path, atomically: true, encoding: .utf8)
         }
         try write("/sys/devices/platform/soc/soc:firmware/get_throttled", "20006\n")
@@ -63,16 +67,19 @@ import Testing
         env["DOWNTIME_SYSFS_ROOT"] = root
         let run = try Binaries.run("/bin/dash", [Self.script, "--once"], env: env)
         #expect(run.status == 0, "\(run.err)")
-        #expect(try Curl.get(api, as: DeviceView.self).health
-                == DeviceHealth(underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: true,
-                                throttledSinceBoot: true, freqCappedSinceBoot: true, tempC: 61.9))
+        #expect(
+            try Curl.get(api, as: DeviceView.self).health
+                == DeviceHealth(
+                    underVoltageNow: true, underVoltageSinceBoot: true, throttledNow: true,
+                    throttledSinceBoot: true, freqCappedSinceBoot: true, tempC: 61.9))
     }
 
     @Test func bootIdGapDetectionOverCurl() throws {
         let data = try Binaries.tempDir("sh")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let token = String(try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
-            .out.split(separator: "\n").last ?? "")
+        let token = String(
+            try Binaries.run("downtime-collector", ["device", "add", "router", "--data-dir", data])
+                .out.split(separator: "\n").last ?? "")
         let collector = try CollectorProcess(dataDir: data)
         let d = try Self.device(collector.url, token: token, dir: data)
 
@@ -119,7 +126,7 @@ import Testing
         try d.setBoot("dddd-4444", uptime: 20)
         try d.once()
         let waiting = try FileManager.default.contentsOfDirectory(atPath: "\(data)/state/outbox")
-        #expect(waiting.count == 1, "\(waiting)")  // the outage (--once logs no agent_started)
+        #expect(waiting.count == 1, "\(waiting)") // the outage (--once logs no agent_started)
         let again = try CollectorProcess(dataDir: data)
         let env2 = d.env.merging(["DOWNTIME_COLLECTOR_URL": again.url]) { _, n in n }
         _ = try Binaries.run("/bin/dash", [Self.script, "--once"], env: env2)
@@ -129,10 +136,15 @@ import Testing
     }
 
     @Test func badConfigurationIsOneLineAndExitCode2() throws {
-        let r = try Binaries.run("/bin/dash", [Self.script], env: ["DOWNTIME_COLLECTOR_URL": "ftp://x", "DOWNTIME_TOKEN": "t"])
+        let r = try Binaries.run(
+            "/bin/dash", [Self.script], env: ["DOWNTIME_COLLECTOR_URL": "ftp://x", "DOWNTIME_TOKEN": "t"])
         #expect(r.status == 2 && r.err.split(separator: "\n").count == 1 && r.err.contains("http://"))
-        let r2 = try Binaries.run("/bin/dash", [Self.script], env: ["DOWNTIME_COLLECTOR_URL": "http://x", "DOWNTIME_TOKEN": "t",
-                                                                    "DOWNTIME_DEVICE": "Bad Name"])
+        let r2 = try Binaries.run(
+            "/bin/dash", [Self.script],
+            env: [
+                "DOWNTIME_COLLECTOR_URL": "http://x", "DOWNTIME_TOKEN": "t",
+                "DOWNTIME_DEVICE": "Bad Name",
+            ])
         #expect(r2.status == 2 && r2.err.contains("DOWNTIME_DEVICE"))
     }
 }

@@ -30,7 +30,9 @@ final class TmpfsMount {
 
     func unmount() {
         guard mounted else { return }
-        if (try? Binaries.run("/bin/umount", [path]))?.status != 0 { _ = try? Binaries.run("/bin/umount", ["-l", path]) }
+        if (try? Binaries.run("/bin/umount", [path]))?.status != 0 {
+            _ = try? Binaries.run("/bin/umount", ["-l", path])
+        }
         mounted = false
     }
 
@@ -56,7 +58,10 @@ final class TmpfsMount {
     private func run(_ fault: Fault) throws {
         let site = try Site()
         let sandbox = try AgentSandbox()
-        defer { site.remove(); sandbox.remove() }
+        defer {
+            site.remove()
+            sandbox.remove()
+        }
         let tmpfs = try TmpfsMount(at: sandbox.stateDir, size: fault == .filled ? "256k" : "1m")
         defer { tmpfs.unmount() }
         let collector = try CollectorProcess(dataDir: site.data)
@@ -90,7 +95,7 @@ final class TmpfsMount {
             #expect(first.process.isRunning, "the agent exited on a read-only folder: \(first.output)")
             #expect(first.output.contains("gap detection at the next boot needs it"), "\(first.output)")
         }
-        usleep(3_000_000)  // a few beats and a retry while degraded
+        usleep(3_000_000) // a few beats and a retry while degraded
         #expect(try device(collector, site).status == .up)
 
         // Writable again: the warning clears, the state is written.
@@ -107,12 +112,13 @@ final class TmpfsMount {
         #expect(FileManager.default.fileExists(atPath: sandbox.stateDir + "/state.json"))
 
         // A power cut now is found at the next boot, dated from the state written after the folder came back.
-        usleep(2_500_000)  // one persist interval
+        usleep(2_500_000) // one persist interval
         let down = Date()
         first.stop(SIGKILL)
         usleep(3_000_000)
         _ = try sandbox.boot(uptime: 1)
-        let second = try AgentProcess(collector: collector.url, device: site.device, token: site.token, sandbox: sandbox)
+        let second = try AgentProcess(
+            collector: collector.url, device: site.device, token: site.token, sandbox: sandbox)
         defer { second.stop(SIGKILL) }
         var outage: OutageReport?
         eventually(15, "the power cut reported") {

@@ -39,9 +39,9 @@ public enum AdminPassword {
     public static func isBcryptHash(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 60, bytes[0] == UInt8(ascii: "$"), bytes[1] == UInt8(ascii: "2"),
-              bytes[2] == UInt8(ascii: "a") || bytes[2] == UInt8(ascii: "b"),
-              bytes[3] == UInt8(ascii: "$"), bytes[6] == UInt8(ascii: "$"),
-              let cost = Int(String(decoding: bytes[4...5], as: UTF8.self)), (4...31).contains(cost)
+            bytes[2] == UInt8(ascii: "a") || bytes[2] == UInt8(ascii: "b"),
+            bytes[3] == UInt8(ascii: "$"), bytes[6] == UInt8(ascii: "$"),
+            let cost = Int(String(decoding: bytes[4...5], as: UTF8.self)), (4...31).contains(cost)
         else { return false }
         return bytes[7...].allSatisfy { b in
             b == UInt8(ascii: ".") || b == UInt8(ascii: "/") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)

@@ -34,9 +34,9 @@ public enum AdminRequest {
     public static func isSameOrigin(origin: String?, referer: String?, host: String?) -> Bool {
         guard let host = host?.lowercased(), !host.isEmpty else { return false }
         guard let source = origin.flatMap({ $0 == "null" ? nil : $0 }) ?? referer,
-              let url = URL(string: source), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https",
-              let sourceHost = url.host?.lowercased()
+            let url = URL(string: source), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
+            let sourceHost = url.host?.lowercased()
         else { return false }
         let bracketed = sourceHost.contains(":") && !sourceHost.hasPrefix("[") ? "[\(sourceHost)]" : sourceHost
         let defaultPort = scheme == "https" ? 443 : 80
@@ -64,7 +64,7 @@ public enum AdminRequest {
     /// The collector's base URL as the browser reached it: the scheme it serves and the `Host` header.
     public static func collectorURL(host: String?, tls: Bool) -> String? {
         guard let host, !host.isEmpty, host.count <= 255,
-              host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]_".contains($0) }), host.allSatisfy(\.isASCII)
+            host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]_".contains($0) }), host.allSatisfy(\.isASCII)
         else { return nil }
         return (tls ? "https://" : "http://") + host
     }

@@ -27,7 +27,8 @@ public struct InstallLines: Sendable, Equatable {
         }
         env += tlsEnv
         agentEnv = env.joined(separator: "\n") + "\n"
-        agentInstall = "sudo install -d -m 700 /etc/downtime && sudo nano /etc/downtime/agent.env"
+        agentInstall =
+            "sudo install -d -m 700 /etc/downtime && sudo nano /etc/downtime/agent.env"
             + "   # paste the lines above, then from a DowntimeMon checkout:\nsudo deploy/install.sh agent"
         reporterDownload = "curl -fsS\(curlTLS) -o downtime-report.sh '\(url)\(Self.reporterPath)'"
         let vars = (env.map { "'\($0)'" }).joined(separator: " ")

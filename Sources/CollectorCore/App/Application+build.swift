@@ -19,8 +19,9 @@ struct CollectorService: Service {
                 do {
                     let nextDown = try await collector.sweep()
                     // The deadline is on the monotonic clock, so is the wait.
-                    delay = SweepSchedule.delay(nextDown: nextDown, now: collector.time().steady,
-                                                every: collector.config.sweepInterval)
+                    delay = SweepSchedule.delay(
+                        nextDown: nextDown, now: collector.time().steady,
+                        every: collector.config.sweepInterval)
                     await collector.notifications.tick()
                     await collector.tellShownChanges()
                     if ContinuousClock.now - lastFlush >= .seconds(collector.config.flushInterval) {
@@ -32,7 +33,7 @@ struct CollectorService: Service {
                         try await collector.housekeeping.run()
                     }
                 } catch is CancellationError {
-                    break  // shutting down: the final flush below follows
+                    break // shutting down: the final flush below follows
                 } catch {
                     // A store fault is logged once per change of state by the collector's health.
                     if collector.health.storeFailed(error, at: collector.time()) == nil {
@@ -53,9 +54,10 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     // HEAD is answered wherever GET is, as HTTP asks of every server.
     let router = Router(context: CollectorRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: JSONErrorMiddleware(storeFault: { [collector] in
-        collector.health.storeFailed($0, at: collector.time())
-    }))
+    router.add(
+        middleware: JSONErrorMiddleware(storeFault: { [collector] in
+            collector.health.storeFailed($0, at: collector.time())
+        }))
     let limits = RateLimiters(collector.config.rateLimits, clock: collector.clock)
     if let password = collector.config.pagePassword {
         router.add(middleware: PagePasswordMiddleware(password: password, failures: limits.passwordFailures))
@@ -83,7 +85,8 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
 /// The collector application on `collector` (already started), with its background service.
 /// With `tls`, HTTPS only (HTTP/1.1), its certificate reloaded on SIGHUP or when the files change.
 public func buildApplication(
-    _ collector: Collector, tls: TLSReloadService? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    _ collector: Collector, tls: TLSReloadService? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let http1 = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(collector.config.idleTimeout * 1000)))
     let server = tls.map { HTTPServerBuilder.reloadingTLS(http1, tls: $0.tls) } ?? .http1(configuration: http1)
@@ -91,22 +94,27 @@ public func buildApplication(
     if let tls { services.append(tls) }
     if !collector.config.nutServers.isEmpty {
         let clock = collector.clock
-        services.append(UPSMonitor(servers: collector.config.nutServers, interval: collector.config.nutPollInterval,
-                                   backoff: collector.config.nutBackoff, logger: collector.logger,
-                                   now: { clock.now() }, onEvent: { _ in }))
+        services.append(
+            UPSMonitor(
+                servers: collector.config.nutServers, interval: collector.config.nutPollInterval,
+                backoff: collector.config.nutBackoff, logger: collector.logger,
+                now: { clock.now() }, onEvent: { _ in }))
     }
     return Application(
         router: buildRouter(collector),
         server: server,
-        configuration: .init(address: .hostname(collector.config.host, port: collector.config.port), serverName: "downtime-collector"),
+        configuration: .init(
+            address: .hostname(collector.config.host, port: collector.config.port), serverName: "downtime-collector"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? collector.config.port) },
         logger: collector.logger)
 }
 
 /// Opens the configured store (SQLite in the data folder by default), starts a collector run and builds the application.
-public func buildApplication(_ config: CollectorConfig, logger: Logger = Logger(label: "downtime-collector"),
-                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+public func buildApplication(
+    _ config: CollectorConfig, logger: Logger = Logger(label: "downtime-collector"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
     let store = try await config.openStore()
     let collector = try await Collector.start(store: store, config: config, logger: logger)
     return buildApplication(collector, onServerRunning: onServerRunning)

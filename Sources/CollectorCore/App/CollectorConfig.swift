@@ -138,8 +138,10 @@ public struct CollectorConfig: Sendable {
                 value = String(value.dropFirst().dropLast())
             }
             guard let key = Key(rawValue: keyText) else {
-                throw ConfigError(key: "\(name):\(index + 1)", message: "unknown key \(keyText); known: "
-                                  + Key.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ConfigError(
+                    key: "\(name):\(index + 1)",
+                    message: "unknown key \(keyText); known: "
+                        + Key.allCases.map(\.rawValue).joined(separator: ", "))
             }
             out[key] = value
         }
@@ -166,8 +168,10 @@ public struct CollectorConfig: Sendable {
         func int(_ key: Key, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text = merged[key] else { return nil }
             guard let number = Int(text), range.contains(number) else {
-                throw ConfigError(key: name(key), message: "must be a whole number from \(range.lowerBound) to "
-                                  + "\(range.upperBound), got \(text)")
+                throw ConfigError(
+                    key: name(key),
+                    message: "must be a whole number from \(range.lowerBound) to "
+                        + "\(range.upperBound), got \(text)")
             }
             return number
         }
@@ -205,8 +209,9 @@ public struct CollectorConfig: Sendable {
         if let hash = merged[.adminPasswordHash], !hash.isEmpty {
             // The value itself is never repeated in the message: it is a password hash.
             guard AdminPassword.isBcryptHash(hash) else {
-                throw ConfigError(key: name(.adminPasswordHash),
-                                  message: "must be a bcrypt hash as `downtime-collector admin set-password` prints it")
+                throw ConfigError(
+                    key: name(.adminPasswordHash),
+                    message: "must be a bcrypt hash as `downtime-collector admin set-password` prints it")
             }
             config.adminPasswordHash = hash
         }
@@ -228,7 +233,8 @@ public struct CollectorConfig: Sendable {
                 config.maintenance = try windows.split(separator: ";")
                     .map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
             } catch {
-                throw ConfigError(key: name(.maintenance), message: (error as? WireValidationError)?.message ?? "invalid")
+                throw ConfigError(
+                    key: name(.maintenance), message: (error as? WireValidationError)?.message ?? "invalid")
             }
         }
         if let servers = merged[.nut], !servers.trimmingCharacters(in: .whitespaces).isEmpty {

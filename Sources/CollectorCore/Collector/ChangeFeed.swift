@@ -81,8 +81,9 @@ public final class ChangeFeed: Sendable {
             for f in flips {
                 guard case .flip(let r) = f.event.payload else { continue }
                 s.seq += 1
-                let c = Change(seq: s.seq, device: f.device, from: r.from, to: f.status,
-                               at: f.event.at)
+                let c = Change(
+                    seq: s.seq, device: f.device, from: r.from, to: f.status,
+                    at: f.event.at)
                 s.told[f.device] = f.status
                 s.recent.append(c)
                 for (id, sub) in s.subscribers {
@@ -130,8 +131,9 @@ public final class ChangeFeed: Sendable {
     public func subscribe(after lastID: String?)
         -> (start: Start, stream: AsyncStream<Item>, continuation: AsyncStream<Item>.Continuation)
     {
-        let (stream, continuation) = AsyncStream.makeStream(of: Item.self,
-                                                             bufferingPolicy: .bufferingOldest(bufferSize))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Item.self,
+            bufferingPolicy: .bufferingOldest(bufferSize))
         let (start, id): (Start, Int?) = state.withLock { s in
             guard !s.closed else { return (.now, nil) }
             let id = s.nextSubscriber
@@ -153,8 +155,9 @@ public final class ChangeFeed: Sendable {
     static func start(after lastID: String?, run: String, seq: Int, recent: [Change]) -> Start {
         guard let lastID else { return .now }
         guard let dash = lastID.lastIndex(of: "-"), lastID[..<dash] == run,
-              let n = Int(lastID[lastID.index(after: dash)...]),
-              n <= seq else { return .reset }
+            let n = Int(lastID[lastID.index(after: dash)...]),
+            n <= seq
+        else { return .reset }
         if n == seq { return .now }
         // Changes n+1 ... seq must all still be kept.
         guard let oldest = recent.first?.seq, oldest <= n + 1 else { return .reset }

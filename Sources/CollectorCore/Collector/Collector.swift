@@ -35,8 +35,10 @@ public final class Collector: Sendable {
     let reader: DeviceReader
     let logs: LogReader
 
-    private init(store: any Store, config: CollectorConfig, clock: any WallClock, monotonic: any MonotonicClock,
-                 clockSync: any ClockSyncProbe, health: CollectorHealth, startedAt: Date, mark: Int, logger: Logger) {
+    private init(
+        store: any Store, config: CollectorConfig, clock: any WallClock, monotonic: any MonotonicClock,
+        clockSync: any ClockSyncProbe, health: CollectorHealth, startedAt: Date, mark: Int, logger: Logger
+    ) {
         self.store = store
         self.shared = store as? any SharedStore
         self.config = config
@@ -51,15 +53,20 @@ public final class Collector: Sendable {
         self.changes = ChangeFeed(run: ChangeFeed.runID(startedAt: startedAt))
         self.externalMark = Mutex(mark)
         self.leadership = Leadership(store: store, logger: logger)
-        self.reader = DeviceReader(store: store, fleet: fleet, timelines: timelines, maintenance: maintenance,
-                                   config: config, clock: clock)
+        self.reader = DeviceReader(
+            store: store, fleet: fleet, timelines: timelines, maintenance: maintenance,
+            config: config, clock: clock)
         self.logs = LogReader(store: store)
         self.admin = DeviceAdmin(store: store, clock: clock)
-        let notifier = config.notifiers.isEmpty ? nil : Notifier(
-            specs: config.notifiers,
-            planner: NotificationPlanner(damp: config.notifyDamp, groupWindow: config.notifyGroupWindow,
-                                         settle: config.notifySettle),
-            store: store, logger: logger)
+        let notifier =
+            config.notifiers.isEmpty
+            ? nil
+            : Notifier(
+                specs: config.notifiers,
+                planner: NotificationPlanner(
+                    damp: config.notifyDamp, groupWindow: config.notifyGroupWindow,
+                    settle: config.notifySettle),
+                store: store, logger: logger)
         self.notifications = NotificationFeed(
             notifier: notifier, store: store, leadership: leadership,
             writer: MessageWriter(reader: reader, damp: config.notifyDamp), fleet: fleet, config: config,
@@ -79,10 +86,12 @@ public final class Collector: Sendable {
     /// previous run's last alive mark (a box without a real-time clock, not yet synchronised) records
     /// nothing, since the time away is then unknowable; a clock stepped ahead between runs lengthens it.
     /// Either way it is `unknown` time, never downtime, and no device is judged on it (fresh windows).
-    public static func start(store: any Store, config: CollectorConfig, clock: any WallClock = SystemWallClock(),
-                             monotonic: any MonotonicClock = SystemMonotonicClock(),
-                             clockSync: (any ClockSyncProbe)? = nil,
-                             logger: Logger = Logger(label: "downtime-collector")) async throws -> Collector {
+    public static func start(
+        store: any Store, config: CollectorConfig, clock: any WallClock = SystemWallClock(),
+        monotonic: any MonotonicClock = SystemMonotonicClock(),
+        clockSync: (any ClockSyncProbe)? = nil,
+        logger: Logger = Logger(label: "downtime-collector")
+    ) async throws -> Collector {
         let started = CollectorTime.now(wall: clock, monotonic: monotonic)
         let now = started.wall
         let sync = clockSync ?? LinuxClockSyncProbe(flagFile: config.clockSyncFile)
@@ -91,22 +100,25 @@ public final class Collector: Sendable {
         let previousAlive = try await store.beginRun(at: now)
         let devices = try await store.allDevices()
         if let previousAlive, now < previousAlive {
-            logger.warning("""
+            logger.warning(
+                """
                 the clock (\(WireTime.format(now))) is behind the previous run's last alive mark \
                 (\(WireTime.format(previousAlive))): the time the collector was away is unknown and not recorded
                 """)
         } else if let previousAlive, now.timeIntervalSince(previousAlive) > config.flushInterval {
             let records = devices.filter { $0.createdAt <= previousAlive }.map {
-                Event(device: $0.name, at: previousAlive, bootID: nil,
-                      payload: .collectorDown(start: previousAlive, end: now))
+                Event(
+                    device: $0.name, at: previousAlive, bootID: nil,
+                    payload: .collectorDown(start: previousAlive, end: now))
             }
             if !records.isEmpty { _ = try await store.insertEvents(records, receivedAt: now) }
             let away = "\(WireTime.format(previousAlive)) to \(WireTime.format(now))"
             logger.notice("collector was away from \(away); recorded as unknown")
         }
-        let collector = Collector(store: store, config: config, clock: clock, monotonic: monotonic, clockSync: sync,
-                                  health: health, startedAt: now, mark: try await store.externalChangeMark(),
-                                  logger: logger)
+        let collector = Collector(
+            store: store, config: config, clock: clock, monotonic: monotonic, clockSync: sync,
+            health: health, startedAt: now, mark: try await store.externalChangeMark(),
+            logger: logger)
         await collector.fleet.load(devices, now: started, freshWindow: true)
         try await collector.maintenance.reload(from: store)
         if collector.shared != nil { await collector.leadership.refresh() }
@@ -152,10 +164,13 @@ public final class Collector: Sendable {
     }
 
     /// Logs a power warning appearing or clearing (issue #18) and tells a new under-voltage, damped by the planner.
-    private func powerWarning(_ heartbeat: Heartbeat, _ change: (state: PowerWarningState, words: String),
-                              at: Date) async throws {
-        let event = Event(device: heartbeat.device, at: at, bootID: heartbeat.bootID,
-                          payload: .powerWarning(state: change.state, warnings: change.words))
+    private func powerWarning(
+        _ heartbeat: Heartbeat, _ change: (state: PowerWarningState, words: String),
+        at: Date
+    ) async throws {
+        let event = Event(
+            device: heartbeat.device, at: at, bootID: heartbeat.bootID,
+            payload: .powerWarning(state: change.state, warnings: change.words))
         _ = try await stored("insert_events") { try await store.insertEvents([event], receivedAt: at) }
         logger.notice("\(heartbeat.device): \(LogFormat.detail(event))")
         if change.state == .appeared, heartbeat.health?.underVoltageNow == true {
@@ -195,8 +210,9 @@ public final class Collector: Sendable {
         for (index, var event) in batch.events.enumerated() {
             guard event.device == device else { throw APIError.wrongDevice("events[\(index)].device") }
             guard event.kind.isDeviceReported else {
-                throw APIError(.badRequest, "kind \(event.kind.rawValue) is recorded by the collector only",
-                               field: "events[\(index)].kind")
+                throw APIError(
+                    .badRequest, "kind \(event.kind.rawValue) is recorded by the collector only",
+                    field: "events[\(index)].kind")
             }
             if case .outage(var outage) = event.payload, outage.end == nil, let uptime = outage.uptimeS {
                 // The agent's clock was unsynced: anchor the end with ours.
@@ -261,7 +277,10 @@ public final class Collector: Sendable {
         let now = time()
         await watchClock(now)
         let mark = try await store.externalChangeMark()
-        if externalMark.withLock({ old in defer { old = mark }; return old != mark }) {
+        if externalMark.withLock({ old in
+            defer { old = mark }
+            return old != mark
+        }) {
             await fleet.load(try await store.allDevices(), now: now, freshWindow: false)
             await timelines.reset()
             try await maintenance.reload(from: store)

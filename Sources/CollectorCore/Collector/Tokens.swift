@@ -33,7 +33,8 @@ public enum Tokens {
         // Trimmed as CharacterSet.whitespaces does (tab and Unicode space separators), without the NSString
         // bridge that was 5 % of a heartbeat's CPU.
         let scalars = parts[1].unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) })
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+            let last = scalars.lastIndex(where: { !isSpace($0) })
         else { return nil }
         let token = String(scalars[first...last])
         return token.count > 256 ? nil : token

@@ -17,7 +17,9 @@ struct APIController<Context: RequestContext> {
             let query = request.uri.queryParameters
             let limit = try Query.int(query.get("limit"), field: "limit", range: 1...10_000, default: 1000)
             let after = try query.get("cursor").map { c -> String in
-                guard let name = DeviceName.normalize(c) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
+                guard let name = DeviceName.normalize(c) else {
+                    throw APIError(.badRequest, "invalid cursor", field: "cursor")
+                }
                 return name
             }
             return JSONIO.response(json: try await collector.devicePage(after: after, limit: limit).jsonBytes())
@@ -33,7 +35,8 @@ struct APIController<Context: RequestContext> {
             let limit = try Query.int(query.get("limit"), field: "limit", range: 1...1000, default: 100)
             let since = try query.get("since").map { s -> Date in
                 guard let d = WireTime.parse(s) else {
-                    throw APIError(.badRequest, "since must be an ISO 8601 time such as 2026-11-22T08:00:00Z", field: "since")
+                    throw APIError(
+                        .badRequest, "since must be an ISO 8601 time such as 2026-11-22T08:00:00Z", field: "since")
                 }
                 return d
             }

@@ -17,7 +17,9 @@ public struct APIError: Error, Sendable, Equatable {
     }
 
     public static func badRequest(_ e: WireValidationError) -> APIError {
-        APIError(.badRequest, e.field.isEmpty ? e.message : "\(e.field) \(e.message)", field: e.field.isEmpty ? nil : e.field)
+        APIError(
+            .badRequest, e.field.isEmpty ? e.message : "\(e.field) \(e.message)", field: e.field.isEmpty ? nil : e.field
+        )
     }
 
     static let missingToken = APIError(.unauthorized, "missing or malformed Authorization: Bearer token")
@@ -33,11 +35,12 @@ public struct APIError: Error, Sendable, Equatable {
 extension APIError {
     /// An admin change refused, as an answer: 404 for what does not exist, 409 for a taken name, 400 otherwise.
     init(_ error: AdminError, field: String? = nil) {
-        let status: HTTPResponse.Status = switch error {
-        case .noDevice, .noWindow: .notFound
-        case .nameTaken: .conflict
-        default: .badRequest
-        }
+        let status: HTTPResponse.Status =
+            switch error {
+            case .noDevice, .noWindow: .notFound
+            case .nameTaken: .conflict
+            default: .badRequest
+            }
         self.init(status, error.description, field: field)
     }
 }

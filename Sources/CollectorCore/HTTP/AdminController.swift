@@ -90,8 +90,10 @@ struct AdminController {
         postDevice("/admin/devices/{name}/token", router) { request, session, _, address, name in
             let new = try await admin.regenerateToken(device: name)
             try await changed(address, "new token for \(name)")
-            return Self.page(AdminPage.token(device: name, token: new.token, lines: lines(request, name, new.token),
-                                             added: false, csrf: session.csrf))
+            return Self.page(
+                AdminPage.token(
+                    device: name, token: new.token, lines: lines(request, name, new.token),
+                    added: false, csrf: session.csrf))
         }
     }
 
@@ -131,8 +133,10 @@ struct AdminController {
             throw error
         }
         try await changed(address, "added \(name)")
-        return Self.page(AdminPage.token(device: name, token: added.token, lines: lines(request, name, added.token),
-                                         added: true, csrf: session.csrf))
+        return Self.page(
+            AdminPage.token(
+                device: name, token: added.token, lines: lines(request, name, added.token),
+                added: true, csrf: session.csrf))
     }
 
     /// The reporter lines for the collector as this browser reached it; nil for a Host header that is no host.
@@ -166,8 +170,10 @@ struct AdminController {
     }
 
     /// A page for a logged-in admin; anyone else is sent to the login form.
-    private func get(_ path: RouterPath, _ router: Router<Context>,
-                     _ body: @escaping @Sendable (Request, Session) async throws -> Response) {
+    private func get(
+        _ path: RouterPath, _ router: Router<Context>,
+        _ body: @escaping @Sendable (Request, Session) async throws -> Response
+    ) {
         router.get(path) { request, _ in
             guard let session = currentSession(request) else { return Self.redirect("/admin/login") }
             return try await Self.answering { try await body(request, session) }
@@ -175,8 +181,10 @@ struct AdminController {
     }
 
     /// A page about the device named in the path.
-    private func getDevice(_ path: RouterPath, _ router: Router<Context>,
-                           _ body: @escaping @Sendable (Request, Session, String) async throws -> Response) {
+    private func getDevice(
+        _ path: RouterPath, _ router: Router<Context>,
+        _ body: @escaping @Sendable (Request, Session, String) async throws -> Response
+    ) {
         router.get(path) { request, context in
             guard let session = currentSession(request) else { return Self.redirect("/admin/login") }
             return try await Self.answering { try await body(request, session, try Self.deviceName(context)) }
@@ -184,9 +192,12 @@ struct AdminController {
     }
 
     /// A change: refused before anything happens without a session, its CSRF token and this collector's origin.
-    private func post(_ path: RouterPath, _ router: Router<Context>,
-                      _ body: @escaping @Sendable (Request, Session, [String: String], String) async throws
-                          -> Response) {
+    private func post(
+        _ path: RouterPath, _ router: Router<Context>,
+        _ body:
+            @escaping @Sendable (Request, Session, [String: String], String) async throws
+            -> Response
+    ) {
         router.post(path) { request, context in
             try await checked(request, context) { session, form, address in
                 try await body(request, session, form, address)
@@ -206,14 +217,18 @@ struct AdminController {
         }
     }
 
-    private func checked(_ request: Request, _ context: Context,
-                         _ body: (Session, [String: String], String) async throws -> Response) async throws
+    private func checked(
+        _ request: Request, _ context: Context,
+        _ body: (Session, [String: String], String) async throws -> Response
+    ) async throws
         -> Response
     {
         let address = Self.address(context)
         guard let session = currentSession(request) else {
-            return Self.page(AdminPage.problem("Log in first", "Your admin session ended; log in again.",
-                                               back: "/admin/login"), status: .unauthorized)
+            return Self.page(
+                AdminPage.problem(
+                    "Log in first", "Your admin session ended; log in again.",
+                    back: "/admin/login"), status: .unauthorized)
         }
         guard Self.sameOrigin(request) else {
             collector.logger.notice("admin: form from another origin refused, from \(address)")
@@ -222,8 +237,11 @@ struct AdminController {
         guard let form = try await Self.form(request) else { return Self.badForm() }
         guard AdminSessions.csrfMatches(form["csrf"], session) else {
             collector.logger.notice("admin: form without its session's CSRF token refused, from \(address)")
-            return Self.page(AdminPage.problem("Refused", "This form is out of date or not from this session; "
-                                               + "reload the page and try again.", back: "/admin"), status: .forbidden)
+            return Self.page(
+                AdminPage.problem(
+                    "Refused",
+                    "This form is out of date or not from this session; "
+                        + "reload the page and try again.", back: "/admin"), status: .forbidden)
         }
         return try await Self.answering { try await body(session, form, address) }
     }
@@ -233,8 +251,9 @@ struct AdminController {
     static func address(_ context: Context) -> String { context.clientAddress ?? "unknown" }
 
     static func sameOrigin(_ request: Request) -> Bool {
-        AdminRequest.isSameOrigin(origin: request.headers[.origin], referer: request.headers[.referer],
-                                  host: request.head.authority)
+        AdminRequest.isSameOrigin(
+            origin: request.headers[.origin], referer: request.headers[.referer],
+            host: request.head.authority)
     }
 
     static func deviceName(_ context: Context) throws -> String {
@@ -244,8 +263,10 @@ struct AdminController {
     /// The fields of a form body; nil when it is not a form or too large.
     static func form(_ request: Request) async throws -> [String: String]? {
         let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
-            == "application/x-www-form-urlencoded" else { return nil }
+        guard
+            type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+                == "application/x-www-form-urlencoded"
+        else { return nil }
         guard let buffer = try? await request.body.collect(upTo: 16 * 1024) else { return nil }
         return AdminRequest.form(String(buffer: buffer))
     }
@@ -254,8 +275,9 @@ struct AdminController {
     static func answering(_ body: () async throws -> Response) async throws -> Response {
         do { return try await body() } catch let error as AdminError {
             let title = error.isNotFound ? "Not found" : "Not done"
-            return page(AdminPage.problem(title, error.description, back: "/admin"),
-                        status: error.isNotFound ? .notFound : .badRequest)
+            return page(
+                AdminPage.problem(title, error.description, back: "/admin"),
+                status: error.isNotFound ? .notFound : .badRequest)
         }
     }
 
@@ -274,8 +296,9 @@ struct AdminController {
 
     static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         // Never cached: a page may show a token once.
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: html)))
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     static func redirect(_ location: String) -> Response {
@@ -283,18 +306,23 @@ struct AdminController {
     }
 
     static func refusedOrigin() -> Response {
-        page(AdminPage.problem("Refused", "This form was not sent from this collector's own pages.", back: "/admin"),
-             status: .forbidden)
+        page(
+            AdminPage.problem("Refused", "This form was not sent from this collector's own pages.", back: "/admin"),
+            status: .forbidden)
     }
 
     static func badForm() -> Response {
-        page(AdminPage.problem("Bad form", "Send the form as application/x-www-form-urlencoded, at most 16 KiB.",
-                               back: "/admin"), status: .badRequest)
+        page(
+            AdminPage.problem(
+                "Bad form", "Send the form as application/x-www-form-urlencoded, at most 16 KiB.",
+                back: "/admin"), status: .badRequest)
     }
 
     static func tooMany(_ wait: Int) -> Response {
-        var response = page(AdminPage.problem("Too many tries", "Too many wrong passwords; retry in \(wait) s.",
-                                              back: "/admin/login"), status: .tooManyRequests)
+        var response = page(
+            AdminPage.problem(
+                "Too many tries", "Too many wrong passwords; retry in \(wait) s.",
+                back: "/admin/login"), status: .tooManyRequests)
         response.headers[.retryAfter] = String(wait)
         return response
     }

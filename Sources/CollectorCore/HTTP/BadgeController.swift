@@ -8,7 +8,9 @@ struct BadgeController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.get("/badge/{file}") { _, context in
             let file = context.parameters.get("file") ?? ""
-            let (base, ext) = file.hasSuffix(".svg") ? (file.dropLast(4), "svg") : file.hasSuffix(".json") ? (file.dropLast(5), "json") : ("", "")
+            let (base, ext) =
+                file.hasSuffix(".svg")
+                ? (file.dropLast(4), "svg") : file.hasSuffix(".json") ? (file.dropLast(5), "json") : ("", "")
             guard !ext.isEmpty else { throw APIError(.notFound, "badges are NAME.svg or NAME.json", field: "name") }
             let content: Badge.Content
             if base == "all" {

@@ -8,7 +8,9 @@ import Logging
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     var storeFault: @Sendable (any Error) -> StoreFault? = { StoreFault.classify($0) }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let e as APIError {
@@ -23,15 +25,17 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if let fault = storeFault(error) {
                 return Self.response(Self.unavailable(fault))
             }
-            context.logger.error("request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
+            context.logger.error(
+                "request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
             return Self.response(APIError(.internalServerError, "internal error"))
         }
     }
 
     /// The answer to a request the store could not serve now: the client keeps its data and retries.
     static func unavailable(_ fault: StoreFault) -> APIError {
-        APIError(.serviceUnavailable, "the collector's store is failing (\(fault.label)); retry later",
-                 retryAfter: StoreFault.retryAfter)
+        APIError(
+            .serviceUnavailable, "the collector's store is failing (\(fault.label)); retry later",
+            retryAfter: StoreFault.retryAfter)
     }
 
     static func response(_ e: APIError) -> Response {

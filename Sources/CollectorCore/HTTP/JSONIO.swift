@@ -32,8 +32,9 @@ enum JSONIO {
 
     /// An answer of JSON already written (by `JSONWriter`, or a reply written directly).
     static func response(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }
 
     static func text(_ text: String, contentType: String, headers extra: HTTPFields = [:]) -> Response {

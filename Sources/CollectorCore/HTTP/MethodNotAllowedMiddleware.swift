@@ -5,13 +5,16 @@ import Synchronization
 struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     let table: RouteTable
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let e as HTTPError where e.status == .notFound {
             let allowed = table.methods(for: request.uri.path)
             guard !allowed.isEmpty, !allowed.contains(request.method) else { throw e }
-            var response = JSONErrorMiddleware<Context>.response(APIError(.methodNotAllowed, "method \(request.method) not allowed here"))
+            var response = JSONErrorMiddleware<Context>.response(
+                APIError(.methodNotAllowed, "method \(request.method) not allowed here"))
             // The router answers HEAD wherever it answers GET.
             let methods = Set(allowed.map(\.rawValue) + (allowed.contains(.get) ? ["HEAD"] : []))
             response.headers[.allow] = methods.sorted().joined(separator: ", ")

@@ -10,7 +10,8 @@ struct MetricsController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/metrics") { _, _ in
-            let text = MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
+            let text =
+                MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
                 + MetricsExport.collector(collector.health.snapshot())
                 + MetricsExport.withHelp(MetricsExport.registry.emitToString())
             return JSONIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")

@@ -23,23 +23,27 @@ struct PagePasswordMiddleware: RouterMiddleware {
     /// The password of an `Authorization: Basic base64(user:password)` header value.
     static func password(fromBasic header: String?) -> String? {
         guard let header, header.lowercased().hasPrefix("basic "),
-              let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+            let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
         return String(text[text.index(after: colon)...])
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         if Self.isOpen(request.uri.path) { return try await next(request, context) }
         if let given = Self.password(fromBasic: request.headers[.authorization]),
-           Tokens.constantTimeEqual(Tokens.hash(given), passwordHash) {
+            Tokens.constantTimeEqual(Tokens.hash(given), passwordHash)
+        {
             return try await next(request, context)
         }
         // Only a wrong password is charged: a browser's first request never carries one.
         if request.headers[.authorization] != nil {
             try failures.check(context.clientAddress ?? "unknown")
         }
-        var response = JSONErrorMiddleware<Context>.response(APIError(.unauthorized, "this collector's pages need a password"))
+        var response = JSONErrorMiddleware<Context>.response(
+            APIError(.unauthorized, "this collector's pages need a password"))
         response.headers[.wwwAuthenticate] = "Basic realm=\"DowntimeMon\", charset=\"UTF-8\""
         return response
     }

@@ -12,7 +12,9 @@ struct PingController<Context: RequestContext> {
             let path: RouterPath = fail ? "/ping/{token}/fail" : "/ping/{token}"
             let handler: @Sendable (Request, Context) async throws -> Response = { _, context in
                 let token = context.parameters.get("token") ?? ""
-                guard let device = try await collector.owner(ofToken: token) else { throw APIError(.notFound, "unknown token") }
+                guard let device = try await collector.owner(ofToken: token) else {
+                    throw APIError(.notFound, "unknown token")
+                }
                 // A ping is a heartbeat: the same per-device allowance.
                 try limits.ingest.check(device)
                 try await collector.ping(device: device, fail: fail)

@@ -7,7 +7,9 @@ enum Query {
     static func int(_ raw: String?, field: String, range: ClosedRange<Int>, default fallback: Int) throws -> Int {
         guard let raw else { return fallback }
         guard let n = Int(raw), range.contains(n) else {
-            throw APIError(.badRequest, "\(field) must be a whole number from \(range.lowerBound) to \(range.upperBound)", field: field)
+            throw APIError(
+                .badRequest, "\(field) must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                field: field)
         }
         return n
     }

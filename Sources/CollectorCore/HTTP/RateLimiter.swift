@@ -31,7 +31,8 @@ public final class RateLimiter: Sendable {
                 // Still full of busy keys: a new key waits rather than memory growing without bound.
                 if buckets.count >= maxKeys { return refusal }
             }
-            var b = buckets[key].map { Self.refilled($0, now: now, limit: limit) } ?? Bucket(tokens: limit.burst, at: now)
+            var b =
+                buckets[key].map { Self.refilled($0, now: now, limit: limit) } ?? Bucket(tokens: limit.burst, at: now)
             defer { buckets[key] = b }
             if b.tokens >= 1 {
                 b.tokens -= 1

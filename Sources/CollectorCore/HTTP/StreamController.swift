@@ -18,42 +18,47 @@ struct StreamController<Context: RequestContext> {
             }
             let feed = collector.changes
             let keepAlive = self.keepAlive
-            let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
-                                       .init("X-Accel-Buffering")!: "no"]
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                let (start, stream, continuation) = feed.subscribe(after: after)
-                let ticker = Task {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: keepAlive)
-                        continuation.yield(.keepAlive)
+            let headers: HTTPFields = [
+                .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
+                .init("X-Accel-Buffering")!: "no",
+            ]
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    let (start, stream, continuation) = feed.subscribe(after: after)
+                    let ticker = Task {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: keepAlive)
+                            continuation.yield(.keepAlive)
+                        }
                     }
-                }
-                defer {
-                    ticker.cancel()
-                    continuation.finish()
-                }
-                var head = "retry: 2000\n\n"
-                switch start {
-                case .now: break
-                case .reset: head += "event: reset\nid: \(feed.position)\ndata: {}\n\n"
-                case .replay(let changes): head += changes.map { Self.event($0, id: feed.id($0)) }.joined()
-                }
-                try await writer.write(ByteBuffer(string: head))
-                for await item in stream {
-                    switch item {
-                    case .keepAlive: try await writer.write(ByteBuffer(string: ":\n\n"))
-                    case .change(let c): try await writer.write(ByteBuffer(string: Self.event(c, id: feed.id(c))))
+                    defer {
+                        ticker.cancel()
+                        continuation.finish()
                     }
-                }
-                try await writer.finish(nil)
-            })
+                    var head = "retry: 2000\n\n"
+                    switch start {
+                    case .now: break
+                    case .reset: head += "event: reset\nid: \(feed.position)\ndata: {}\n\n"
+                    case .replay(let changes): head += changes.map { Self.event($0, id: feed.id($0)) }.joined()
+                    }
+                    try await writer.write(ByteBuffer(string: head))
+                    for await item in stream {
+                        switch item {
+                        case .keepAlive: try await writer.write(ByteBuffer(string: ":\n\n"))
+                        case .change(let c): try await writer.write(ByteBuffer(string: Self.event(c, id: feed.id(c))))
+                        }
+                    }
+                    try await writer.finish(nil)
+                })
         }
     }
 
     /// An id this collector gives (`run-seq`); anything else is refused before a stream opens.
     static func isID(_ s: String) -> Bool {
         guard s.count <= 40, let dash = s.lastIndex(of: "-"), dash != s.startIndex,
-              Int(s[s.index(after: dash)...]) != nil else {
+            Int(s[s.index(after: dash)...]) != nil
+        else {
             return false
         }
         return s[..<dash].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }

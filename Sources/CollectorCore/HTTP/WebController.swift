@@ -10,12 +10,14 @@ struct WebController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.get("/") { request, _ in
             let q = request.uri.queryParameters
-            let query = try OverviewQuery.parse(q: q.get("q"), status: q.get("status"), tag: q.get("tag"), cursor: q.get("cursor"))
+            let query = try OverviewQuery.parse(
+                q: q.get("q"), status: q.get("status"), tag: q.get("tag"), cursor: q.get("cursor"))
             // Taken before the model: a flip recorded meanwhile is replayed to the page's stream.
             let feed = collector.changes.position
             let (model, details) = try await collector.overview(query)
-            let page = OverviewPage.render(model, details: details, now: collector.clock.now(), query: query,
-                                           collector: collector.health.snapshot(), feed: feed)
+            let page = OverviewPage.render(
+                model, details: details, now: collector.clock.now(), query: query,
+                collector: collector.health.snapshot(), feed: feed)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/healthz") { _, _ in
@@ -26,7 +28,8 @@ struct WebController<Context: RequestContext> {
             guard let detail = try await collector.deviceDetail(name) else { throw APIError.noDevice(name) }
             let log = try await collector.log(device: name, limit: 1_000_000) ?? []
             let deliveries = try await collector.deliveries(device: name, limit: 20)
-            let page = DevicePage.render(detail, log: log.map(\.event), now: collector.clock.now(), deliveries: deliveries)
+            let page = DevicePage.render(
+                detail, log: log.map(\.event), now: collector.clock.now(), deliveries: deliveries)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/devices/{name}/log.txt") { _, context in
@@ -38,8 +41,9 @@ struct WebController<Context: RequestContext> {
             let name = try JSONIO.deviceName(context)
             let log = try await deviceLog(name)
             let csv = ([LogFormat.csvHeader] + log.map(LogFormat.csvRow)).joined(separator: "\r\n") + "\r\n"
-            return JSONIO.text(csv, contentType: "text/csv; charset=utf-8",
-                               headers: [.contentDisposition: "attachment; filename=\"\(name).csv\""])
+            return JSONIO.text(
+                csv, contentType: "text/csv; charset=utf-8",
+                headers: [.contentDisposition: "attachment; filename=\"\(name).csv\""])
         }
     }
 

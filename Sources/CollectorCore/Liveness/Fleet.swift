@@ -32,8 +32,11 @@ actor Fleet {
         var next: [String: Entry] = [:]
         byToken = [:]
         for var r in records {
-            var entry = entries[r.name] ?? Entry(record: r, live: r.status, windowStart: freshWindow ? now.steady : nil,
-                                                 beatSteady: r.beat.map { Self.steady(ofStored: $0.at, now: now) })
+            var entry =
+                entries[r.name]
+                ?? Entry(
+                    record: r, live: r.status, windowStart: freshWindow ? now.steady : nil,
+                    beatSteady: r.beat.map { Self.steady(ofStored: $0.at, now: now) })
             if let mine = entry.record.beat, mine.at >= (r.beat?.at ?? .distantPast) {
                 r.beat = mine
             } else {
@@ -52,8 +55,9 @@ actor Fleet {
     /// Adds one device learnt outside a reload (enrollment, or a token the store knew first), measured from `now`.
     func add(_ record: DeviceRecord, now: CollectorTime) {
         guard entries[record.name] == nil else { return }
-        entries[record.name] = Entry(record: record, live: record.paused ? .paused : record.status,
-                                     windowStart: now.steady, beatSteady: record.beat.map { Self.steady(ofStored: $0.at, now: now) })
+        entries[record.name] = Entry(
+            record: record, live: record.paused ? .paused : record.status,
+            windowStart: now.steady, beatSteady: record.beat.map { Self.steady(ofStored: $0.at, now: now) })
         byToken[record.tokenHash] = record.name
     }
 
@@ -72,9 +76,10 @@ actor Fleet {
         let receivedAt = t.wall
         let skew = receivedAt.timeIntervalSince(hb.sentAt)
         e.beatSteady = t.steady
-        e.record.beat = BeatState(at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
-                                  clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
-                                  storage: hb.storage, health: hb.health)
+        e.record.beat = BeatState(
+            at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
+            clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
+            storage: hb.storage, health: hb.health)
         let flip = markAlive(&e, at: receivedAt)
         entries[hb.device] = e
         return (e.record.interval(default: defaultInterval), flip)
@@ -86,10 +91,11 @@ actor Fleet {
         let old = e.record.beat
         let at = t.wall
         e.beatSteady = t.steady
-        e.record.beat = BeatState(at: at, intervalS: e.record.interval(default: defaultInterval),
-                                  agentVersion: old?.agentVersion ?? "ping", bootID: old?.bootID ?? "",
-                                  clockSkewS: old?.clockSkewS ?? 0, clockSynced: old?.clockSynced ?? true,
-                                  uptimeS: old?.uptimeS ?? 0, seq: (old?.seq ?? 0) + 1)
+        e.record.beat = BeatState(
+            at: at, intervalS: e.record.interval(default: defaultInterval),
+            agentVersion: old?.agentVersion ?? "ping", bootID: old?.bootID ?? "",
+            clockSkewS: old?.clockSkewS ?? 0, clockSynced: old?.clockSynced ?? true,
+            uptimeS: old?.uptimeS ?? 0, seq: (old?.seq ?? 0) + 1)
         let flip = markAlive(&e, at: at)
         entries[name] = e
         return flip
@@ -129,9 +135,11 @@ actor Fleet {
         var flips: [FlipChange] = []
         for (name, beat) in stored {
             guard var e = entries[name], beat.at > (e.record.beat?.at ?? .distantPast) else { continue }
-            e.record.beat = beat  // not dirty: it is stored already
+            e.record.beat = beat // not dirty: it is stored already
             e.beatSteady = max(e.beatSteady ?? .distantPast, Self.steady(ofStored: beat.at, now: now))
-            if leading, !e.record.paused, e.record.status == .new || e.record.status == .down, beat.at > e.record.statusSince {
+            if leading, !e.record.paused, e.record.status == .new || e.record.status == .down,
+                beat.at > e.record.statusSince
+            {
                 let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
                 flips.append(Self.flip(name, from: e.record.status, to: .up, at: beat.at, reason: reason))
                 e.record.status = .up
@@ -174,11 +182,13 @@ actor Fleet {
             let recordedDown = e.record.status == .down
             var flipped = false
             let beatSteady = e.beatSteady ?? e.record.beat.map { Self.steady(ofStored: $0.at, now: t) }
-            let status = Liveness.status(lastBeat: beatSteady, interval: interval, paused: false, now: now,
-                                         policy: policy, windowStart: recordedDown ? nil : windowStart)
+            let status = Liveness.status(
+                lastBeat: beatSteady, interval: interval, paused: false, now: now,
+                policy: policy, windowStart: recordedDown ? nil : windowStart)
             if recording, status == .down, !recordedDown, let last = e.record.beat?.at, let lastSteady = beatSteady {
                 let silent = Int(now.timeIntervalSince(max(lastSteady, windowStart ?? lastSteady)).rounded())
-                let reason = "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
+                let reason =
+                    "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
                 // The outage started after the last beat we heard, not when we noticed.
                 flips.append(Self.flip(name, from: e.record.status, to: .down, at: last, reason: reason))
                 e.record.status = .down
@@ -186,7 +196,8 @@ actor Fleet {
                 flipped = true
             }
             if status != .down, let last = beatSteady {
-                let deadline = Liveness.downDeadline(reference: max(last, windowStart ?? last), interval: interval, policy: policy)
+                let deadline = Liveness.downDeadline(
+                    reference: max(last, windowStart ?? last), interval: interval, policy: policy)
                 nextDown = min(nextDown ?? deadline, deadline)
             }
             let live = recordedDown ? .down : status
@@ -218,7 +229,8 @@ actor Fleet {
     func unrecorded(_ flips: [FlipChange]) {
         for f in flips {
             guard var e = entries[f.device], e.record.status == f.status, case .flip(let r) = f.event.payload,
-                  r.from != .paused else { continue }
+                r.from != .paused
+            else { continue }
             e.record.status = r.from
             entries[f.device] = e
         }

@@ -39,7 +39,8 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
     public func occurrences(in range: DateInterval, timeZone tz: TimeZone) -> [DateInterval] {
         switch schedule {
         case .once(let start, let end):
-            let from = max(start, range.start), to = min(end, range.end)
+            let from = max(start, range.start)
+            let to = min(end, range.end)
             return to > from ? [DateInterval(start: from, end: to)] : []
         case .weekly(let weekdays, let startMinute, let endMinute):
             var cal = Calendar(identifier: .gregorian)
@@ -53,7 +54,8 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
                     // An end before the start means the window runs past midnight.
                     let endOffset = endMinute > startMinute ? endMinute : endMinute + 24 * 60
                     let windowEnd = cal.date(byAdding: .minute, value: endOffset, to: day) ?? day
-                    let cs = max(windowStart, range.start), ce = min(windowEnd, range.end)
+                    let cs = max(windowStart, range.start)
+                    let ce = min(windowEnd, range.end)
                     if ce > cs { out.append(DateInterval(start: cs, end: ce)) }
                 }
                 day = cal.date(byAdding: .day, value: 1, to: day) ?? day + 86_400
@@ -64,11 +66,12 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
 
     /// A one-line description, the same text `parse` reads.
     public var spec: String {
-        let who: String = switch target {
-        case .all: "all"
-        case .device(let d): "device:\(d)"
-        case .tag(let t): "tag:\(t)"
-        }
+        let who: String =
+            switch target {
+            case .all: "all"
+            case .device(let d): "device:\(d)"
+            case .tag(let t): "tag:\(t)"
+            }
         switch schedule {
         case .once(let start, let end):
             return "\(who) once \(WireTime.format(start, offsetSeconds: 0, millis: false)) "
@@ -90,7 +93,8 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
     public static func parse(_ text: String) throws(WireValidationError) -> MaintenanceWindow {
         let words = text.split(separator: " ").map(String.init)
         guard words.count == 4 else {
-            throw WireValidationError(field: "maintenance", "expected TARGET once START END or TARGET weekly DAYS HH:MM-HH:MM")
+            throw WireValidationError(
+                field: "maintenance", "expected TARGET once START END or TARGET weekly DAYS HH:MM-HH:MM")
         }
         let target: Target
         if words[0] == "all" {
@@ -105,7 +109,8 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
         switch words[1] {
         case "once":
             guard let start = WireTime.parse(words[2]), let end = WireTime.parse(words[3]), end > start else {
-                throw WireValidationError(field: "maintenance", "once needs two ISO 8601 times, the end after the start")
+                throw WireValidationError(
+                    field: "maintenance", "once needs two ISO 8601 times, the end after the start")
             }
             return MaintenanceWindow(target: target, schedule: .once(start: start, end: end))
         case "weekly":
@@ -123,7 +128,8 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
     static func minutes(_ s: String) -> Int? {
         let parts = s.split(separator: ":")
         guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
-              (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+            (0...23).contains(hour), (0...59).contains(minute)
+        else { return nil }
         return hour * 60 + minute
     }
 

@@ -5,7 +5,9 @@ import Foundation
 public enum SweepSchedule {
     /// Seconds to wait before the next sweep: until just past `nextDown` when that is within `every`,
     /// else `every`; never less than `minimum`, so that many deadlines close together cost few sweeps.
-    public static func delay(nextDown: Date?, now: Date, every: TimeInterval, minimum: TimeInterval = 0.05) -> TimeInterval {
+    public static func delay(nextDown: Date?, now: Date, every: TimeInterval, minimum: TimeInterval = 0.05)
+        -> TimeInterval
+    {
         guard let nextDown else { return every }
         // Just past: the deadline itself is already `down` (Liveness counts from it on).
         let untilDeadline = nextDown.timeIntervalSince(now) + 0.002

@@ -28,8 +28,10 @@ public final class NotificationFeed: Sendable {
     }
     private let position = Mutex(LogPosition())
 
-    init(notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
-         config: CollectorConfig, clock: any WallClock, logger: Logger) {
+    init(
+        notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
+        config: CollectorConfig, clock: any WallClock, logger: Logger
+    ) {
         self.notifier = notifier
         self.shared = store as? any SharedStore
         self.leadership = leadership

@@ -99,7 +99,7 @@ public struct NotificationPlanner: Sendable {
                     s.recoveryTold = true
                 }
             default:
-                break  // pauses and resumes are an admin's own doing
+                break // pauses and resumes are an admin's own doing
             }
             devices[name] = s
         }
@@ -114,8 +114,10 @@ public struct NotificationPlanner: Sendable {
         }
         guard storageTold[device] != state else { return }
         storageTold[device] = state
-        ready.append(Planned(kind: .storage, devices: [device], at: at, reason: "", flips: 0,
-                             storage: StorageProblem(state: state, path: path)))
+        ready.append(
+            Planned(
+                kind: .storage, devices: [device], at: at, reason: "", flips: 0,
+                storage: StorageProblem(state: state, path: path)))
     }
 
     /// Takes a device's under-voltage appearing at `at`: told at once, then quiet for `damp`; returns within
@@ -167,8 +169,11 @@ public struct NotificationPlanner: Sendable {
 
     private func group(_ held: [Held], direction: Direction, now: Date, deviceCount: Int) -> [Planned] {
         if held.count >= 4 && held.count * 2 >= deviceCount {
-            return [Planned(kind: .group, devices: held.map(\.device).sorted(), at: held.map(\.at).min() ?? now,
-                            reason: "", flips: 0, direction: direction)]
+            return [
+                Planned(
+                    kind: .group, devices: held.map(\.device).sorted(), at: held.map(\.at).min() ?? now,
+                    reason: "", flips: 0, direction: direction)
+            ]
         }
         let kind: Notification.Kind = direction == .down ? .down : .up
         return held.map { Planned(kind: kind, devices: [$0.device], at: $0.at, reason: $0.reason, flips: 0) }

@@ -16,9 +16,11 @@ public actor Notifier {
     let send: @Sendable (CurlRequest) async throws -> CurlResponse
     private var inFlight = 0
 
-    public init(specs: [NotifierSpec], planner: NotificationPlanner, store: any Store, logger: Logger,
-                backoff: [TimeInterval] = [2, 10, 60, 300],
-                send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = Notifier.curl) {
+    public init(
+        specs: [NotifierSpec], planner: NotificationPlanner, store: any Store, logger: Logger,
+        backoff: [TimeInterval] = [2, 10, 60, 300],
+        send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = Notifier.curl
+    ) {
         self.specs = specs
         self.planner = planner
         self.store = store
@@ -71,11 +73,15 @@ public actor Notifier {
         defer { inFlight = max(0, inFlight - 1) }
         for attempt in 0...backoff.count {
             let (ok, detail) = await Self.attempt(n, via: spec, send: send)
-            let row = DeliveryRecord(at: Date(), devices: n.devices, notifier: spec.name, kind: n.kind.rawValue,
-                                     attempt: attempt + 1, ok: ok, detail: detail)
+            let row = DeliveryRecord(
+                at: Date(), devices: n.devices, notifier: spec.name, kind: n.kind.rawValue,
+                attempt: attempt + 1, ok: ok, detail: detail)
             do { try await store.recordDelivery(row) } catch { logger.error("delivery log: \(error)") }
-            Counter(label: "downtime_notification_attempts", dimensions: [("notifier", spec.name), ("ok", ok ? "true" : "false")])
-                .increment()
+            Counter(
+                label: "downtime_notification_attempts",
+                dimensions: [("notifier", spec.name), ("ok", ok ? "true" : "false")]
+            )
+            .increment()
             if ok { return true }
             logger.warning("notify \(spec.name) attempt \(attempt + 1) failed: \(detail)")
             if attempt < backoff.count {
@@ -86,8 +92,10 @@ public actor Notifier {
         return false
     }
 
-    static func attempt(_ n: Notification, via spec: NotifierSpec,
-                        send: @Sendable (CurlRequest) async throws -> CurlResponse) async -> (Bool, String) {
+    static func attempt(
+        _ n: Notification, via spec: NotifierSpec,
+        send: @Sendable (CurlRequest) async throws -> CurlResponse
+    ) async -> (Bool, String) {
         do {
             let channel = spec.kind.channel
             let response = try await send(try channel.request(n, spec: spec))

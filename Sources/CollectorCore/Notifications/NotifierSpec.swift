@@ -35,20 +35,30 @@ public struct NotifierSpec: Sendable, Equatable {
         guard words.count >= 2, let eq = words[0].firstIndex(of: "=") else {
             throw WireValidationError(field: "DOWNTIME_NOTIFY", "expected NAME=KIND URL [option=value ...]")
         }
-        let name = String(words[0][..<eq]), kindText = String(words[0][words[0].index(after: eq)...])
-        guard DeviceName.isValid(name) else { throw WireValidationError(field: "DOWNTIME_NOTIFY", "bad notifier name \(name)") }
+        let name = String(words[0][..<eq])
+        let kindText = String(words[0][words[0].index(after: eq)...])
+        guard DeviceName.isValid(name) else {
+            throw WireValidationError(field: "DOWNTIME_NOTIFY", "bad notifier name \(name)")
+        }
         guard let kind = Kind(rawValue: kindText) else {
-            throw WireValidationError(field: "DOWNTIME_NOTIFY", "kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", "))
+            throw WireValidationError(
+                field: "DOWNTIME_NOTIFY", "kind must be one of " + Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            )
         }
         let url = words[1]
         let schemes = kind.channel.schemes
         guard schemes.contains(where: { url.hasPrefix($0) }) else {
-            throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): URL must start with " + schemes.joined(separator: " or "))
+            throw WireValidationError(
+                field: "DOWNTIME_NOTIFY", "\(name): URL must start with " + schemes.joined(separator: " or "))
         }
-        var options: [String: String] = [:], headers: [String] = []
+        var options: [String: String] = [:]
+        var headers: [String] = []
         for w in words.dropFirst(2) {
-            guard let e = w.firstIndex(of: "=") else { throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): option \(w) needs =") }
-            let k = String(w[..<e]), v = String(w[w.index(after: e)...])
+            guard let e = w.firstIndex(of: "=") else {
+                throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): option \(w) needs =")
+            }
+            let k = String(w[..<e])
+            let v = String(w[w.index(after: e)...])
             if k.hasPrefix("header:") {
                 headers.append("\(k.dropFirst(7)): \(v)")
             } else {

@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The collector's own state: its clock (steps, synchronisation) and its store (failing or not).
@@ -47,17 +47,20 @@ public final class CollectorHealth: Sendable {
         for change in changes {
             switch change {
             case .jump(let step):
-                let text = "collector wall clock stepped by \(Self.seconds(step)) s; liveness runs on the monotonic "
+                let text =
+                    "collector wall clock stepped by \(Self.seconds(step)) s; liveness runs on the monotonic "
                     + "clock, times already recorded are unchanged"
                 add(CollectorRecord(at: t.wall, kind: .clockJump, deltaS: step, detail: text))
                 logger.warning("\(text)")
             case .unsynced:
-                let text = "collector clock not synchronised: times recorded from now on are uncertain (marked), "
+                let text =
+                    "collector clock not synchronised: times recorded from now on are uncertain (marked), "
                     + "liveness runs on the monotonic clock"
                 add(CollectorRecord(at: t.wall, kind: .clockUnsynced, deltaS: nil, detail: text))
                 logger.warning("\(text)")
             case .synced(let offset, let since):
-                let text = "collector clock synchronised; times recorded since \(WireTime.format(since.wall)) "
+                let text =
+                    "collector clock synchronised; times recorded since \(WireTime.format(since.wall)) "
                     + "(its clock then) were off by \(Self.seconds(offset)) s"
                 add(CollectorRecord(at: t.wall, kind: .clockSynced, deltaS: offset, detail: text))
                 logger.notice("\(text)")
@@ -108,10 +111,11 @@ public final class CollectorHealth: Sendable {
 
     public func snapshot() -> Snapshot {
         let current = state.withLock { $0 }
-        return Snapshot(clockSynced: current.clock.synced ?? true, unsyncedSince: current.clock.unsyncedSince?.wall,
-                        clockJumps: current.clock.jumps, lastJump: current.clock.lastJump,
-                        storeFault: current.store.fault, storeFailingSince: current.store.since,
-                        storeError: current.store.message, freeBytes: freeBytes(), records: current.records)
+        return Snapshot(
+            clockSynced: current.clock.synced ?? true, unsyncedSince: current.clock.unsyncedSince?.wall,
+            clockJumps: current.clock.jumps, lastJump: current.clock.lastJump,
+            storeFault: current.store.fault, storeFailingSince: current.store.since,
+            storeError: current.store.message, freeBytes: freeBytes(), records: current.records)
     }
 
     private func add(_ r: CollectorRecord) {

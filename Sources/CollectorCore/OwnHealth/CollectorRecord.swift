@@ -1,8 +1,8 @@
 import DowntimeProtocol
 import Foundation
+import Glibc
 import Logging
 import Synchronization
-import Glibc
 
 /// One record of the collector about itself (not about a device): kept in memory, newest last, and
 /// logged (journald keeps the log line); shown at `GET /api/v1/collector`, on the overview and in `/metrics`.

@@ -55,10 +55,16 @@ public enum Badge {
 
     /// A flat badge in the usual two-part shape; width estimated from the text (no fonts needed).
     public static func svg(_ c: Content) -> String {
-        let lw = 10 + c.label.count * 7, mw = 10 + c.message.count * 7
+        let lw = 10 + c.label.count * 7
+        let mw = 10 + c.message.count * 7
         var w = HTMLWriter(capacity: 1024)
-        w.element(.svg, [(.xmlns, "http://www.w3.org/2000/svg"), (.width, String(lw + mw)), (.height, "20"), (.role, "img"),
-                         (.ariaLabel, "\(c.label): \(c.message)")]) { w in
+        w.element(
+            .svg,
+            [
+                (.xmlns, "http://www.w3.org/2000/svg"), (.width, String(lw + mw)), (.height, "20"), (.role, "img"),
+                (.ariaLabel, "\(c.label): \(c.message)"),
+            ]
+        ) { w in
             w.element(.title, text: "\(c.label): \(c.message)")
             w.element(.rect, [(.width, String(lw)), (.height, "20"), (.fill, "#555")])
             w.element(.rect, [(.x, String(lw)), (.width, String(mw)), (.height, "20"), (.fill, c.color)])

@@ -20,8 +20,10 @@ public enum DevicePage {
                 w.element(.p, [(.class, "sum")], text: sentence(view))
                 if let s = view.storage { storage(&w, s) }
                 if let health = view.health, health.hasPowerWarning {
-                    w.element(.p, [(.class, "warn")], text: "Power: " + health.warnings.joined(separator: ", ")
-                               + " (the device's firmware flags; a weak supply or cable is the usual cause).")
+                    w.element(
+                        .p, [(.class, "warn")],
+                        text: "Power: " + health.warnings.joined(separator: ", ")
+                            + " (the device's firmware flags; a weak supply or cable is the usual cause).")
                 }
                 facts(&w, view, now: now)
                 w.element(.h2, text: "Last 7 days")
@@ -70,12 +72,15 @@ public enum DevicePage {
         w.element(.p, [(.class, "warn")]) { w in
             w.text("Storage \(s.state.label) since ")
             PageParts.time(&w, s.since)
-            w.text(": the agent cannot write its state folder \(s.path)" + (s.error.map { " (\($0))" } ?? "")
-                   + " and runs from memory. Not saved on the device until it is writable again: its state file, so an "
-                   + "outage from now on (a power cut) will not be found by the agent at its next boot (missed heartbeats "
-                   + "still show here); ")
-            w.text(s.unsavedEvents == 0 ? "no event is waiting in memory only."
-                   : "\(s.unsavedEvents) event(s) held in memory only, lost if the agent restarts.")
+            w.text(
+                ": the agent cannot write its state folder \(s.path)" + (s.error.map { " (\($0))" } ?? "")
+                    + " and runs from memory. Not saved on the device until it is writable again: its state file, so an "
+                    + "outage from now on (a power cut) will not be found by the agent at its next boot (missed heartbeats "
+                    + "still show here); ")
+            w.text(
+                s.unsavedEvents == 0
+                    ? "no event is waiting in memory only."
+                    : "\(s.unsavedEvents) event(s) held in memory only, lost if the agent restarts.")
         }
     }
 
@@ -95,7 +100,9 @@ public enum DevicePage {
             row("Boot id") { $0.text(v.bootID ?? "–") }
             row("Clock") { w in
                 guard let synced = v.clockSynced else { return w.text("–") }
-                w.text((synced ? "synced" : "NOT synced") + (v.clockSkewS.map { String(format: ", %+.1f s from the collector", $0) } ?? ""))
+                w.text(
+                    (synced ? "synced" : "NOT synced")
+                        + (v.clockSkewS.map { String(format: ", %+.1f s from the collector", $0) } ?? ""))
             }
             row("Heartbeat every") { $0.text("\(v.intervalS) s") }
             row("Storage") { w in
@@ -119,28 +126,52 @@ public enum DevicePage {
         let from = now - span
         func x(_ t: Date) -> Int { Int((max(0, min(span, t.timeIntervalSince(from))) / 60).rounded()) }
         let width = Int(span / 60)
-        w.element(.svg, [(.class, "tl"), (.viewBox, "0 0 \(width) 30"), (.preserveAspectRatio, "none"), (.role, "img"),
-                         (.ariaLabel, "timeline of the last 7 days")]) { w in
+        w.element(
+            .svg,
+            [
+                (.class, "tl"), (.viewBox, "0 0 \(width) 30"), (.preserveAspectRatio, "none"), (.role, "img"),
+                (.ariaLabel, "timeline of the last 7 days"),
+            ]
+        ) { w in
             w.element(.rect, [(.x, "0"), (.y, "0"), (.width, String(width)), (.height, "30"), (.class, "b-none")])
             if let firstSeen = d.firstSeen {
                 let start = x(firstSeen)
-                w.element(.rect, [(.x, String(start)), (.y, "0"), (.width, String(max(0, width - start))), (.height, "30"), (.class, "b-ok")])
+                w.element(
+                    .rect,
+                    [
+                        (.x, String(start)), (.y, "0"), (.width, String(max(0, width - start))), (.height, "30"),
+                        (.class, "b-ok"),
+                    ])
             }
             for unknown in d.unknown where unknown.end > from {
-                w.element(.rect, [(.x, String(x(unknown.start))), (.y, "0"),
-                                  (.width, String(max(1, x(unknown.end) - x(unknown.start)))),
-                                  (.height, "30"), (.class, "b-none")]) { w in
-                    w.element(.title, text: "\(LogFormat.isoOffset(unknown.start)) – "
-                              + "\(LogFormat.isoOffset(unknown.end)): unknown")
+                w.element(
+                    .rect,
+                    [
+                        (.x, String(x(unknown.start))), (.y, "0"),
+                        (.width, String(max(1, x(unknown.end) - x(unknown.start)))),
+                        (.height, "30"), (.class, "b-none"),
+                    ]
+                ) { w in
+                    w.element(
+                        .title,
+                        text: "\(LogFormat.isoOffset(unknown.start)) – "
+                            + "\(LogFormat.isoOffset(unknown.end)): unknown")
                 }
             }
             for outage in d.outages where (outage.end ?? now) > from {
                 let end = outage.end ?? now
-                w.element(.rect, [(.x, String(x(outage.start))), (.y, "0"),
-                                  (.width, String(max(2, x(end) - x(outage.start)))),
-                                  (.height, "30"), (.class, outage.cause == .network ? "b-minor" : "b-major")]) { w in
-                    w.element(.title, text: "\(LogFormat.isoOffset(outage.start)): \(outage.cause.label), "
-                              + Durations.text(outage.durationS))
+                w.element(
+                    .rect,
+                    [
+                        (.x, String(x(outage.start))), (.y, "0"),
+                        (.width, String(max(2, x(end) - x(outage.start)))),
+                        (.height, "30"), (.class, outage.cause == .network ? "b-minor" : "b-major"),
+                    ]
+                ) { w in
+                    w.element(
+                        .title,
+                        text: "\(LogFormat.isoOffset(outage.start)): \(outage.cause.label), "
+                            + Durations.text(outage.durationS))
                 }
             }
         }
@@ -154,10 +185,14 @@ public enum DevicePage {
     }
 
     static func outages(_ w: inout HTMLWriter, _ list: [OutageView]) {
-        guard !list.isEmpty else { return w.element(.p, [(.class, "mute")], text: "No outages recorded in the last 30 days.") }
+        guard !list.isEmpty else {
+            return w.element(.p, [(.class, "mute")], text: "No outages recorded in the last 30 days.")
+        }
         w.element(.table) { w in
             w.element(.thead) { w in
-                w.element(.tr) { w in for h in ["Start", "End", "Length", "Cause", "Known from"] { w.element(.th, text: h) } }
+                w.element(.tr) { w in
+                    for h in ["Start", "End", "Length", "Cause", "Known from"] { w.element(.th, text: h) }
+                }
             }
             w.element(.tbody) { w in
                 for outage in list.reversed() {
@@ -168,8 +203,9 @@ public enum DevicePage {
                         }
                         w.element(.td, [(.class, "num")], text: Durations.text(outage.durationS))
                         w.element(.td, text: outage.cause.label)
-                        w.element(.td, [(.class, "mute")],
-                                  text: outage.source == "merged" ? "agent + collector" : outage.source)
+                        w.element(
+                            .td, [(.class, "mute")],
+                            text: outage.source == "merged" ? "agent + collector" : outage.source)
                     }
                 }
             }

@@ -2,7 +2,8 @@
 /// and raw markup can only come from compile-time constants. Writes UTF-8 bytes (fast for 10,000 rows).
 public struct HTMLWriter {
     public enum Tag: String, Sendable {
-        case html, head, body, title, style, script, noscript, main, header, footer, section, nav, div, span, p, a, h1, h2
+        case html, head, body, title, style, script, noscript, main, header, footer, section, nav, div, span, p, a, h1,
+            h2
         case table, thead, tbody, tr, th, td, form, label, code, small, strong, time, ul, li, details, summary, pre
         case svg, rect, g, text
         case meta, input, br
@@ -11,11 +12,21 @@ public struct HTMLWriter {
 
     public enum Attr: String, Sendable {
         case `class`, id, href, title, lang, charset, name, content, type, value, placeholder, datetime, role
-        case method, action, autocomplete, httpEquiv = "http-equiv", ariaLabel = "aria-label", download
+        case method, action, autocomplete
+        case httpEquiv = "http-equiv"
+        case ariaLabel = "aria-label"
+        case download
         case xmlns, viewBox, width, height, x, y, fill, preserveAspectRatio
-        case fontFamily = "font-family", fontSize = "font-size", textAnchor = "text-anchor"
-        case dataName = "data-name", dataTags = "data-tags", dataStatus = "data-status", dataRel = "data-rel"
-        case dataComplete = "data-complete", dataFeed = "data-feed", rel
+        case fontFamily = "font-family"
+        case fontSize = "font-size"
+        case textAnchor = "text-anchor"
+        case dataName = "data-name"
+        case dataTags = "data-tags"
+        case dataStatus = "data-status"
+        case dataRel = "data-rel"
+        case dataComplete = "data-complete"
+        case dataFeed = "data-feed"
+        case rel
     }
 
     public private(set) var bytes: [UInt8] = []
@@ -35,14 +46,16 @@ public struct HTMLWriter {
         HTMLWriter.escape(s, into: &bytes)
     }
 
-    public mutating func element(_ tag: Tag, _ attrs: [(Attr, String)] = [], _ body: (inout HTMLWriter) -> Void = { _ in }) {
+    public mutating func element(
+        _ tag: Tag, _ attrs: [(Attr, String)] = [], _ body: (inout HTMLWriter) -> Void = { _ in }
+    ) {
         open(tag, attrs)
         if tag.isVoid { return }
         body(&self)
-        bytes.append(60)  // <
-        bytes.append(47)  // /
+        bytes.append(60) // <
+        bytes.append(47) // /
         bytes.append(contentsOf: tag.rawValue.utf8)
-        bytes.append(62)  // >
+        bytes.append(62) // >
     }
 
     public mutating func element(_ tag: Tag, _ attrs: [(Attr, String)] = [], text: String) {
@@ -55,8 +68,8 @@ public struct HTMLWriter {
         for (a, v) in attrs {
             bytes.append(32)
             bytes.append(contentsOf: a.rawValue.utf8)
-            bytes.append(61)  // =
-            bytes.append(34)  // "
+            bytes.append(61) // =
+            bytes.append(34) // "
             HTMLWriter.escape(v, into: &bytes)
             bytes.append(34)
         }

@@ -27,7 +27,8 @@ public enum LogFormat {
                 + "(\(Durations.text(end.timeIntervalSince(start))))"
         case .clockJump(let d): return "wall clock jumped by \(String(format: "%+.1f", d)) s"
         case .shutdown: return "clean shutdown"
-        case .outboxDropped(let n, let kinds): return "agent outbox full: dropped \(n) event(s) of kinds \(kinds.joined(separator: ","))"
+        case .outboxDropped(let n, let kinds):
+            return "agent outbox full: dropped \(n) event(s) of kinds \(kinds.joined(separator: ","))"
         case .storage(.ok, let path): return "state folder \(path) writable again: what was held in memory is saved"
         case .storage(let state, let path): return "state folder \(path) \(state.label): running from memory"
         case .flip(let f): return "\(f.from.rawValue) -> \(f.to.rawValue): \(f.reason)"
@@ -48,7 +49,8 @@ public enum LogFormat {
     public static let csvHeader = "time,device,kind,id,detail"
 
     public static func csvRow(_ e: Event) -> String {
-        [WireTime.format(e.at), e.device, e.kind.rawValue, e.id.wireString, detail(e)].map(csvField).joined(separator: ",")
+        [WireTime.format(e.at), e.device, e.kind.rawValue, e.id.wireString, detail(e)].map(csvField).joined(
+            separator: ",")
     }
 
     static func csvField(_ s: String) -> String {

@@ -64,7 +64,8 @@ public enum MetricsExport {
 
     /// The per-device series in Prometheus text format (pure).
     public static func devices(_ details: [DeviceDetail], now: Date) -> String {
-        var up = "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new or paused).\n"
+        var up =
+            "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new or paused).\n"
         up += "# TYPE downtime_device_up gauge\n"
         var state = "# HELP downtime_device_state 1 for the device's current status, 0 for the others.\n"
         state += "# TYPE downtime_device_state gauge\n"
@@ -72,9 +73,11 @@ public enum MetricsExport {
         since += "# TYPE downtime_device_seconds_since_last_beat gauge\n"
         var outages = "# HELP downtime_device_outages Outages of the last 30 days by cause.\n"
         outages += "# TYPE downtime_device_outages gauge\n"
-        var temp = "# HELP downtime_device_temperature_celsius The device's CPU temperature from its newest heartbeat.\n"
+        var temp =
+            "# HELP downtime_device_temperature_celsius The device's CPU temperature from its newest heartbeat.\n"
         temp += "# TYPE downtime_device_temperature_celsius gauge\n"
-        var volts = "# HELP downtime_device_under_voltage 1 while the device's firmware reports under-voltage now, "
+        var volts =
+            "# HELP downtime_device_under_voltage 1 while the device's firmware reports under-voltage now, "
             + "0 when not (absent where the device cannot tell).\n"
         volts += "# TYPE downtime_device_under_voltage gauge\n"
         var counts: [DeviceStatus: Int] = [:]
@@ -86,11 +89,13 @@ public enum MetricsExport {
                 up += "downtime_device_up{device=\"\(name)\"} \(view.status == .down ? 0 : 1)\n"
             }
             for s in DeviceStatus.allCases {
-                state += "downtime_device_state{device=\"\(name)\",state=\"\(s.rawValue)\"} "
+                state +=
+                    "downtime_device_state{device=\"\(name)\",state=\"\(s.rawValue)\"} "
                     + "\(s == view.status ? 1 : 0)\n"
             }
             if let seen = view.lastSeen {
-                since += "downtime_device_seconds_since_last_beat{device=\"\(name)\"} \(String(format: "%.3f", now.timeIntervalSince(seen)))\n"
+                since +=
+                    "downtime_device_seconds_since_last_beat{device=\"\(name)\"} \(String(format: "%.3f", now.timeIntervalSince(seen)))\n"
             }
             if let t = view.health?.tempC { temp += "downtime_device_temperature_celsius{device=\"\(name)\"} \(t)\n" }
             if let uv = view.health?.underVoltageNow {
@@ -140,8 +145,9 @@ func timedStore<T>(_ op: String, _ body: () async throws -> T) async rethrows ->
     defer {
         let elapsed = ContinuousClock.now - start
         Metrics.Timer(label: "downtime_store_seconds", dimensions: [("op", op)])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000
-                               + elapsed.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000
+                    + elapsed.components.attoseconds / 1_000_000_000)
     }
     return try await body()
 }

@@ -10,24 +10,33 @@ public enum OverviewPage {
     }
 
     /// Every device of `devices` (a small fleet, tests): the model decides what is shown, as for the server.
-    public static func render(_ devices: [DeviceDetail], now: Date, query: String? = nil,
-                              collector: CollectorHealth.Snapshot? = nil) -> String {
-        let model = OverviewModel.build(devices.map { OverviewModel.Entry($0.view) }, recent: [:],
-                                        query: OverviewQuery(text: query), now: now)
+    public static func render(
+        _ devices: [DeviceDetail], now: Date, query: String? = nil,
+        collector: CollectorHealth.Snapshot? = nil
+    ) -> String {
+        let model = OverviewModel.build(
+            devices.map { OverviewModel.Entry($0.view) }, recent: [:],
+            query: OverviewQuery(text: query), now: now)
         let byName = Dictionary(devices.map { ($0.view.name, $0) }, uniquingKeysWith: { a, _ in a })
         return render(model, details: byName, now: now, query: OverviewQuery(text: query), collector: collector)
     }
 
     /// The page of `model`; `details` holds a detail for each row the model shows (and only those need one).
     /// `feed` is the change feed's position when the model was read: the page's script follows the stream from there.
-    public static func render(_ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
-                              collector: CollectorHealth.Snapshot? = nil, feed: String? = nil) -> String {
+    public static func render(
+        _ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
+        collector: CollectorHealth.Snapshot? = nil, feed: String? = nil
+    ) -> String {
         PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
                 w.element(.h1, text: "DowntimeMon")
                 w.element(.form, [(.method, "get"), (.action, "/"), (.role, "search")]) { w in
-                    w.element(.input, [(.type, "search"), (.name, "q"), (.value, query.text ?? ""),
-                                       (.placeholder, "Filter: name, tag or status"), (.ariaLabel, "Filter devices")])
+                    w.element(
+                        .input,
+                        [
+                            (.type, "search"), (.name, "q"), (.value, query.text ?? ""),
+                            (.placeholder, "Filter: name, tag or status"), (.ariaLabel, "Filter devices"),
+                        ])
                 }
             }
             var attrs: [(HTMLWriter.Attr, String)] = [(.dataComplete, model.complete ? "1" : "0")]
@@ -56,8 +65,9 @@ public enum OverviewPage {
     static func problems(_ w: inout HTMLWriter, _ model: OverviewModel, details: [String: DeviceDetail], now: Date) {
         w.element(.nav, [(.class, "counts"), (.ariaLabel, "Devices by status")]) { w in
             for s in [DeviceStatus.down, .late, .new, .paused, .up] where model.counts[s] > 0 {
-                w.element(.a, [(.href, OverviewQuery(status: s).link()), (.class, "st " + s.rawValue)],
-                          text: "\(model.counts[s]) \(s.rawValue)")
+                w.element(
+                    .a, [(.href, OverviewQuery(status: s).link()), (.class, "st " + s.rawValue)],
+                    text: "\(model.counts[s]) \(s.rawValue)")
             }
             w.element(.a, [(.href, OverviewQuery(text: "").link())], text: "list all \(model.counts.total)")
         }
@@ -104,8 +114,10 @@ public enum OverviewPage {
     }
 
     /// One page of the (filtered) list; a small fleet without a filter is exactly today's table of every device.
-    static func listSection(_ w: inout HTMLWriter, _ model: OverviewModel, _ rows: [OverviewModel.Row],
-                            details: [String: DeviceDetail], now: Date, query: OverviewQuery) {
+    static func listSection(
+        _ w: inout HTMLWriter, _ model: OverviewModel, _ rows: [OverviewModel.Row],
+        details: [String: DeviceDetail], now: Date, query: OverviewQuery
+    ) {
         if !model.complete {
             w.element(.p, [(.class, "pager")]) { w in
                 let total = model.listTotal
@@ -146,7 +158,8 @@ public enum OverviewPage {
                 w.element(.code, text: "DOWNTIME_TOKEN")
                 w.text(" with ")
                 w.element(.code, text: "DOWNTIME_COLLECTOR_URL")
-                w.text(" pointing here, and start downtime-agent. Or set DOWNTIME_ENROLLMENT_KEY and let agents enroll.")
+                w.text(
+                    " pointing here, and start downtime-agent. Or set DOWNTIME_ENROLLMENT_KEY and let agents enroll.")
             }
         }
     }
@@ -155,7 +168,9 @@ public enum OverviewPage {
         w.element(.table, [(.class, "devs")]) { w in
             w.element(.thead) { w in
                 w.element(.tr) { w in
-                    for h in ["Status", "Device", "Last seen", "Down for", "Last outage", "24 h", "7 d", "30 d", "30 days"] {
+                    for h in [
+                        "Status", "Device", "Last seen", "Down for", "Last outage", "24 h", "7 d", "30 d", "30 days",
+                    ] {
                         w.element(.th, text: h)
                     }
                 }

@@ -20,7 +20,8 @@ public struct OverviewQuery: Sendable, Equatable {
         public init?(_ text: String) {
             let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, let s = DeviceStatus(rawValue: String(parts[0])),
-                  let n = DeviceName.normalize(String(parts[1])), n == parts[1] else { return nil }
+                let n = DeviceName.normalize(String(parts[1])), n == parts[1]
+            else { return nil }
             self.init(status: s, name: n)
         }
     }
@@ -74,7 +75,8 @@ public struct OverviewQuery: Sendable, Equatable {
         var parts: [String] = []
         func add(_ key: String, _ value: String) {
             // ASCII only: CharacterSet.alphanumerics would leave other letters unencoded.
-            let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            let allowed = CharacterSet(
+                charactersIn: "abcdefghijklmnopqrstuvwxyz" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
             parts.append(key + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""))
         }
         if let text { add("q", text) }

@@ -84,11 +84,16 @@ enum PageParts {
         func label(_ d: Availability.Day) -> Substring { WireTime.format(d.start).prefix(10).dropFirst(5) }
         func rect(_ w: inout HTMLWriter, _ from: Int, _ to: Int, _ cls: String, _ what: String) {
             let span = to - from > 1 ? "\(label(days[from])) – \(label(days[to - 1]))" : String(label(days[from]))
-            w.element(.rect, [(.x, String(from * 4)), (.width, String((to - from) * 4 - 1)), (.height, "10"), (.class, cls)]) {
+            w.element(
+                .rect, [(.x, String(from * 4)), (.width, String((to - from) * 4 - 1)), (.height, "10"), (.class, cls)]
+            ) {
                 $0.element(.title, text: "\(span): \(what)")
             }
         }
-        w.element(.svg, [(.class, "bar"), (.viewBox, "0 0 \(days.count * 4) 10"), (.preserveAspectRatio, "none"), (.role, "img")]) { w in
+        w.element(
+            .svg,
+            [(.class, "bar"), (.viewBox, "0 0 \(days.count * 4) 10"), (.preserveAspectRatio, "none"), (.role, "img")]
+        ) { w in
             if let first = days.firstIndex(where: { $0.known > 0 }) {
                 rect(&w, first, days.count, "b-ok", "no downtime unless marked")
             }
@@ -103,7 +108,9 @@ enum PageParts {
                     while j < days.count, dayClass(days[j]) == cls { j += 1 }
                     rect(&w, i, j, cls, "no data")
                 default:
-                    rect(&w, i, j, cls, "down \(Durations.text(days[i].down)) (\(percent(1 - days[i].down / days[i].known)) up)")
+                    rect(
+                        &w, i, j, cls,
+                        "down \(Durations.text(days[i].down)) (\(percent(1 - days[i].down / days[i].known)) up)")
                 }
                 i = j
             }

@@ -16,9 +16,11 @@ public struct BeatState: Sendable, Equatable {
     /// The device's power flags and temperature from its newest beat; in memory only, like `storage`.
     public var health: DeviceHealth?
 
-    public init(at: Date, intervalS: Int, agentVersion: String, bootID: String, clockSkewS: Double,
-                clockSynced: Bool, uptimeS: Double, seq: UInt64, storage: StorageWarning? = nil,
-                health: DeviceHealth? = nil) {
+    public init(
+        at: Date, intervalS: Int, agentVersion: String, bootID: String, clockSkewS: Double,
+        clockSynced: Bool, uptimeS: Double, seq: UInt64, storage: StorageWarning? = nil,
+        health: DeviceHealth? = nil
+    ) {
         self.at = at
         self.intervalS = intervalS
         self.agentVersion = agentVersion

@@ -15,8 +15,10 @@ public struct DeviceRecord: Sendable, Equatable {
     public var statusSince: Date
     public var beat: BeatState?
 
-    public init(name: String, tokenHash: [UInt8], createdAt: Date, paused: Bool = false, intervalOverride: Int? = nil,
-                tags: [String] = [], status: DeviceStatus = .new, statusSince: Date? = nil, beat: BeatState? = nil) {
+    public init(
+        name: String, tokenHash: [UInt8], createdAt: Date, paused: Bool = false, intervalOverride: Int? = nil,
+        tags: [String] = [], status: DeviceStatus = .new, statusSince: Date? = nil, beat: BeatState? = nil
+    ) {
         self.name = name
         self.tokenHash = tokenHash
         self.createdAt = createdAt

@@ -32,13 +32,17 @@ public actor PostgresLeaderLock: LeaderLock {
                 return true
             }
             // One key per schema, so test schemas (and several installations in one database) do not share a leader.
-            let rows = try await conn.query("SELECT pg_try_advisory_lock(hashtext('downtimemon-leader:' || current_schema()))",
-                                            logger: logger).collect()
+            let rows = try await conn.query(
+                "SELECT pg_try_advisory_lock(hashtext('downtimemon-leader:' || current_schema()))",
+                logger: logger
+            ).collect()
             leading = try rows.first?.decode(Bool.self) ?? false
             if leading { logger.notice("this collector now leads: it runs the liveness sweep and notifications") }
             return leading
         } catch {
-            if leading { logger.warning("lost the lead (its database connection failed: \(PostgresStore.describe(error)))") }
+            if leading {
+                logger.warning("lost the lead (its database connection failed: \(PostgresStore.describe(error)))")
+            }
             leading = false
             try? await connection?.close()
             connection = nil

@@ -36,9 +36,13 @@ public final class PostgresStore: SharedStore {
 
     /// Connects, creates or migrates the tables and returns the store. A bad address, a refused
     /// login or a server that is down fail here, within seconds, as a `ConfigError` naming the URL.
-    public static func open(_ url: PostgresURL, schema: String? = nil,
-                            logger: Logger = Logger(label: "downtime-collector.postgres")) async throws -> PostgresStore {
-        if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) {
+    public static func open(
+        _ url: PostgresURL, schema: String? = nil,
+        logger: Logger = Logger(label: "downtime-collector.postgres")
+    ) async throws -> PostgresStore {
+        if let schema,
+            schema.isEmpty || !schema.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") })
+        {
             throw ConfigError(key: "schema", message: "must be lower-case letters, digits and _")
         }
         do {
@@ -55,20 +59,23 @@ public final class PostgresStore: SharedStore {
         } catch {
             throw ConfigError(key: "--database", message: "cannot use \(url): \(describe(error))")
         }
-        var config = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
-                                                  database: url.database, tls: clientTLS(url))
+        var config = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password,
+            database: url.database, tls: clientTLS(url))
         config.options.connectTimeout = .seconds(5)
         if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
         var background = logger
         background.logLevel = .error
-        return PostgresStore(url: url, schema: schema, client: PostgresClient(configuration: config, backgroundLogger: background),
-                             logger: logger)
+        return PostgresStore(
+            url: url, schema: schema, client: PostgresClient(configuration: config, backgroundLogger: background),
+            logger: logger)
     }
 
     /// A dedicated connection outside the pool (migrations; the leader's advisory lock lives on one).
     static func connect(_ url: PostgresURL, schema: String?, logger: Logger) async throws -> PostgresConnection {
-        var config = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
-                                                      database: url.database, tls: try connectionTLS(url))
+        var config = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password,
+            database: url.database, tls: try connectionTLS(url))
         config.options.connectTimeout = .seconds(5)
         if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
         var quiet = logger
@@ -99,12 +106,14 @@ public final class PostgresStore: SharedStore {
             // NIOSSL's errors name BoringSSL's internals; say what to check instead.
             let text = "\(underlying)"
             if text.contains("CERTIFICATE_VERIFY_FAILED") {
-                return "TLS: the server's certificate is not signed by a trusted CA (is sslrootcert the CA that signed it?)"
+                return
+                    "TLS: the server's certificate is not signed by a trusted CA (is sslrootcert the CA that signed it?)"
             }
             if text.contains("failedToValidateHostname") {
                 return "TLS: the server's certificate does not name the URL's host (sslmode=verify-full)"
             }
-            return underlying is NIOSSLError || e.code == .failedToAddSSLHandler ? "TLS failed: \(text)" : describeTransport(underlying)
+            return underlying is NIOSSLError || e.code == .failedToAddSSLHandler
+                ? "TLS failed: \(text)" : describeTransport(underlying)
         }
         return e.code.description
     }
@@ -129,79 +138,95 @@ public final class PostgresStore: SharedStore {
 
     /// Each migration is a list of statements (the extended protocol takes one at a time), applied once, in order.
     static let migrations: [(version: String, statements: [String])] = [
-        ("v1", [
-            """
-            CREATE TABLE device (
-                name TEXT PRIMARY KEY NOT NULL,
-                token_hash BYTEA NOT NULL UNIQUE,
-                created_at DOUBLE PRECISION NOT NULL,
-                paused BOOLEAN NOT NULL DEFAULT false,
-                interval_override BIGINT,
-                tags TEXT NOT NULL DEFAULT '',
-                status TEXT NOT NULL,
-                status_since DOUBLE PRECISION NOT NULL,
-                beat_at DOUBLE PRECISION, interval_s BIGINT, agent_version TEXT, boot_id TEXT,
-                clock_skew_s DOUBLE PRECISION, clock_synced BOOLEAN, uptime_s DOUBLE PRECISION, seq BIGINT
-            )
-            """,
-            """
-            CREATE TABLE event (
-                seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-                id UUID NOT NULL UNIQUE,
-                device TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                at DOUBLE PRECISION NOT NULL,
-                received_at DOUBLE PRECISION NOT NULL,
-                body BYTEA NOT NULL
-            )
-            """,
-            "CREATE INDEX event_device_at ON event(device, at, seq)",
-            "CREATE TABLE collector_run (started_at DOUBLE PRECISION PRIMARY KEY NOT NULL, alive_at DOUBLE PRECISION NOT NULL)",
-            "CREATE TABLE maintenance (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, spec TEXT NOT NULL)",
-            """
-            CREATE TABLE daily_availability (
-                device TEXT NOT NULL, day TEXT NOT NULL, down_s DOUBLE PRECISION NOT NULL, known_s DOUBLE PRECISION NOT NULL,
-                PRIMARY KEY (device, day)
-            )
-            """,
-            """
-            CREATE TABLE delivery (
-                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, at DOUBLE PRECISION NOT NULL, device TEXT NOT NULL,
-                devices TEXT NOT NULL, notifier TEXT NOT NULL, kind TEXT NOT NULL, attempt BIGINT NOT NULL, ok BOOLEAN NOT NULL,
-                detail TEXT NOT NULL
-            )
-            """,
-            "CREATE INDEX delivery_device ON delivery(device, at)",
-            // Bumped by every admin change and flip, so other collectors and the CLI notice (SQLite's data_version).
-            "CREATE TABLE change_mark (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
-            "INSERT INTO change_mark VALUES (1, 0)",
-        ]),
-        ("v2-notify-cursor", [
-            "CREATE TABLE notify_cursor (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
-            // Flips already in the log (a migrated installation) were notified by the old collector.
-            "INSERT INTO notify_cursor SELECT 1, COALESCE(MAX(seq), 0) FROM event",
-        ]),
+        (
+            "v1",
+            [
+                """
+                CREATE TABLE device (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    token_hash BYTEA NOT NULL UNIQUE,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    paused BOOLEAN NOT NULL DEFAULT false,
+                    interval_override BIGINT,
+                    tags TEXT NOT NULL DEFAULT '',
+                    status TEXT NOT NULL,
+                    status_since DOUBLE PRECISION NOT NULL,
+                    beat_at DOUBLE PRECISION, interval_s BIGINT, agent_version TEXT, boot_id TEXT,
+                    clock_skew_s DOUBLE PRECISION, clock_synced BOOLEAN, uptime_s DOUBLE PRECISION, seq BIGINT
+                )
+                """,
+                """
+                CREATE TABLE event (
+                    seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                    id UUID NOT NULL UNIQUE,
+                    device TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    at DOUBLE PRECISION NOT NULL,
+                    received_at DOUBLE PRECISION NOT NULL,
+                    body BYTEA NOT NULL
+                )
+                """,
+                "CREATE INDEX event_device_at ON event(device, at, seq)",
+                "CREATE TABLE collector_run (started_at DOUBLE PRECISION PRIMARY KEY NOT NULL, alive_at DOUBLE PRECISION NOT NULL)",
+                "CREATE TABLE maintenance (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, spec TEXT NOT NULL)",
+                """
+                CREATE TABLE daily_availability (
+                    device TEXT NOT NULL, day TEXT NOT NULL, down_s DOUBLE PRECISION NOT NULL, known_s DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (device, day)
+                )
+                """,
+                """
+                CREATE TABLE delivery (
+                    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, at DOUBLE PRECISION NOT NULL, device TEXT NOT NULL,
+                    devices TEXT NOT NULL, notifier TEXT NOT NULL, kind TEXT NOT NULL, attempt BIGINT NOT NULL, ok BOOLEAN NOT NULL,
+                    detail TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX delivery_device ON delivery(device, at)",
+                // Bumped by every admin change and flip, so other collectors and the CLI notice (SQLite's data_version).
+                "CREATE TABLE change_mark (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)",
+                "INSERT INTO change_mark VALUES (1, 0)",
+            ]
+        ),
+        (
+            "v2-notify-cursor",
+            [
+                "CREATE TABLE notify_cursor (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
+                // Flips already in the log (a migrated installation) were notified by the old collector.
+                "INSERT INTO notify_cursor SELECT 1, COALESCE(MAX(seq), 0) FROM event",
+            ]
+        ),
         // The pages read the last month of every device's log: without this, a year of history is a full scan.
         ("v3-event-at", ["CREATE INDEX event_at ON event(at)"]),
         ("v4-flip-columns", StoreSQL.postgres.flipColumns),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
-    static func migrate(_ conn: PostgresConnection, schema: String?, logger: Logger,
-                        migrations: [(version: String, statements: [String])] = migrations) async throws {
+    static func migrate(
+        _ conn: PostgresConnection, schema: String?, logger: Logger,
+        migrations: [(version: String, statements: [String])] = migrations
+    ) async throws {
         try await conn.query("BEGIN", logger: logger)
         do {
             try await conn.query("SELECT pg_advisory_xact_lock(hashtext('downtimemon-migrate'))", logger: logger)
-            if let schema { try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger) }
-            try await conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)",
-                                 logger: logger)
+            if let schema {
+                try await conn.query(
+                    PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+            }
+            try await conn.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)",
+                logger: logger)
             var done: Set<String> = []
-            for try await v in try await conn.query("SELECT version FROM schema_migrations", logger: logger).decode(String.self) {
+            for try await v in try await conn.query("SELECT version FROM schema_migrations", logger: logger).decode(
+                String.self)
+            {
                 done.insert(v)
             }
             for m in migrations where !done.contains(m.version) {
                 for sql in m.statements { try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
-                try await conn.query("INSERT INTO schema_migrations VALUES (\(m.version), \(Date().timeIntervalSince1970))", logger: logger)
+                try await conn.query(
+                    "INSERT INTO schema_migrations VALUES (\(m.version), \(Date().timeIntervalSince1970))",
+                    logger: logger)
             }
             try await conn.query("COMMIT", logger: logger)
         } catch {
@@ -212,7 +237,8 @@ public final class PostgresStore: SharedStore {
 
     /// The migrations applied, oldest first.
     public func appliedMigrations() async throws -> [String] {
-        try await collect(client.query("SELECT version FROM schema_migrations ORDER BY applied_at, version").decode(String.self))
+        try await collect(
+            client.query("SELECT version FROM schema_migrations ORDER BY applied_at, version").decode(String.self))
     }
 
     // MARK: helpers
@@ -248,7 +274,9 @@ public final class PostgresStore: SharedStore {
     private static let sql = StoreSQL.postgres
 
     /// A statement of `StoreSQL` with its values bound in order.
-    private static func bound(_ sql: String, _ values: [any PostgresThrowingDynamicTypeEncodable]) throws -> PostgresQuery {
+    private static func bound(_ sql: String, _ values: [any PostgresThrowingDynamicTypeEncodable]) throws
+        -> PostgresQuery
+    {
         var b = PostgresBindings()
         for value in values { try b.append(value) }
         return PostgresQuery(unsafeSQL: sql, binds: b)
@@ -307,7 +335,9 @@ public final class PostgresStore: SharedStore {
     public func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool {
         try await transaction { conn in
             try await serializeFlips(conn)
-            guard try await changed(try Self.bound(Self.sql.set(.paused), [paused, flip.device]), conn) > 0 else { return false }
+            guard try await changed(try Self.bound(Self.sql.set(.paused), [paused, flip.device]), conn) > 0 else {
+                return false
+            }
             // A pause leaves the status column alone: it is what the device returns to.
             try await insertFlip(flip, conn)
             if !paused { _ = try await setStatus(flip, conn, onlyFrom: nil) }
@@ -321,7 +351,8 @@ public final class PostgresStore: SharedStore {
             var b = PostgresBindings()
             b.append(seconds)
             b.append(device)
-            guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.intervalOverride), binds: b), conn) > 0 else { return false }
+            guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.intervalOverride), binds: b), conn) > 0
+            else { return false }
             try await bumpChangeMark(conn)
             return true
         }
@@ -329,7 +360,9 @@ public final class PostgresStore: SharedStore {
 
     public func setTokenHash(_ hash: [UInt8], device: String) async throws -> Bool {
         try await transaction { conn in
-            guard try await changed("UPDATE device SET token_hash = \(Data(hash)) WHERE name = \(device) RETURNING 1", conn) > 0
+            guard
+                try await changed(
+                    "UPDATE device SET token_hash = \(Data(hash)) WHERE name = \(device) RETURNING 1", conn) > 0
             else { return false }
             try await bumpChangeMark(conn)
             return true
@@ -353,7 +386,8 @@ public final class PostgresStore: SharedStore {
             if !names.isEmpty {
                 // One statement for the whole batch: a few thousand devices every 2 s stay cheap.
                 // A beat never moves back in time (another collector may have stored a newer one).
-                try await conn.query("""
+                try await conn.query(
+                    """
                     UPDATE device d SET beat_at = u.beat_at, interval_s = u.interval_s, agent_version = u.agent_version,
                         boot_id = u.boot_id, clock_skew_s = u.clock_skew_s, clock_synced = u.clock_synced, uptime_s = u.uptime_s,
                         seq = u.seq
@@ -365,10 +399,12 @@ public final class PostgresStore: SharedStore {
                     """, logger: logger)
             }
             if let run {
-                try await conn.query("UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970) WHERE started_at = \(run)",
-                                     logger: logger)
+                try await conn.query(
+                    "UPDATE collector_run SET alive_at = \(aliveAt.timeIntervalSince1970) WHERE started_at = \(run)",
+                    logger: logger)
             } else {
-                try await conn.query(try Self.bound(Self.sql.markNewestRunAlive, [aliveAt.timeIntervalSince1970]), logger: logger)
+                try await conn.query(
+                    try Self.bound(Self.sql.markNewestRunAlive, [aliveAt.timeIntervalSince1970]), logger: logger)
             }
         }
     }
@@ -381,7 +417,8 @@ public final class PostgresStore: SharedStore {
         // Rows that shape outages: other collectors reset their timelines when they appear.
         let shaping = events.contains { $0.kind.shapesTimeline }
         try await transaction { conn in
-            let n = try await changed("""
+            let n = try await changed(
+                """
                 INSERT INTO event (id, device, kind, at, received_at, body, flip_from, flip_to)
                 SELECT id, device, kind, at, received_at, body, NULLIF(flip_from, ''), NULLIF(flip_to, '')
                 FROM UNNEST(\(events.map(\.id))::uuid[], \(events.map(\.device))::text[], \(events.map(\.kind.rawValue))::text[],
@@ -419,7 +456,9 @@ public final class PostgresStore: SharedStore {
 
     /// Sets the device's status; with `onlyFrom`, only if the stored one is still that (false when not).
     private func setStatus(_ f: FlipChange, _ conn: PostgresConnection, onlyFrom: DeviceStatus?) async throws -> Bool {
-        var values: [any PostgresThrowingDynamicTypeEncodable] = [f.status.rawValue, f.event.at.timeIntervalSince1970, f.device]
+        var values: [any PostgresThrowingDynamicTypeEncodable] = [
+            f.status.rawValue, f.event.at.timeIntervalSince1970, f.device,
+        ]
         if let onlyFrom { values.append(onlyFrom.rawValue) }
         let n = try await changed(try Self.bound(Self.sql.setStatus(onlyFrom: onlyFrom != nil), values), conn)
         return onlyFrom == nil || n > 0
@@ -428,7 +467,8 @@ public final class PostgresStore: SharedStore {
     /// Flip rows are written one transaction at a time across all collectors, so that their log
     /// numbers are also their commit order: the leader's notifications follow them by number.
     private func serializeFlips(_ conn: PostgresConnection) async throws {
-        try await conn.query("SELECT pg_advisory_xact_lock(hashtext('downtimemon-flips:' || current_schema()))", logger: logger)
+        try await conn.query(
+            "SELECT pg_advisory_xact_lock(hashtext('downtimemon-flips:' || current_schema()))", logger: logger)
     }
 
     @discardableResult
@@ -487,7 +527,8 @@ public final class PostgresStore: SharedStore {
         try await transaction { conn in
             for d in r.devices {
                 let values: [any PostgresThrowingDynamicTypeEncodable] = [
-                    r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind, r.attempt, r.ok, r.detail,
+                    r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind, r.attempt,
+                    r.ok, r.detail,
                 ]
                 try await conn.query(try Self.bound(Self.sql.insertDelivery, values), logger: logger)
             }
@@ -496,7 +537,9 @@ public final class PostgresStore: SharedStore {
 
     public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
         var out: [DeliveryRecord] = []
-        for try await row in try await client.query(try Self.bound(Self.sql.deliveries, [device, limit]), logger: logger) {
+        for try await row in try await client.query(
+            try Self.bound(Self.sql.deliveries, [device, limit]), logger: logger)
+        {
             out.append(try row.makeRandomAccess().deliveryRecord())
         }
         return out
@@ -506,7 +549,8 @@ public final class PostgresStore: SharedStore {
 
     public func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws {
         guard !rows.isEmpty else { return }
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO daily_availability (device, day, down_s, known_s)
             SELECT * FROM UNNEST(\(rows.map(\.device))::text[], \(rows.map(\.day))::text[], \(rows.map(\.down))::float8[], \(rows.map(\.known))::float8[])
             ON CONFLICT (device, day) DO UPDATE SET down_s = EXCLUDED.down_s, known_s = EXCLUDED.known_s
@@ -524,14 +568,18 @@ public final class PostgresStore: SharedStore {
     public func deleteEvents(before: Date) async throws -> Int {
         var b = PostgresBindings()
         b.append(before.timeIntervalSince1970)
-        return try await collect(client.query(PostgresQuery(unsafeSQL: Self.sql.deleteEventsBefore, binds: b), logger: logger)).count
+        return try await collect(
+            client.query(PostgresQuery(unsafeSQL: Self.sql.deleteEventsBefore, binds: b), logger: logger)
+        ).count
     }
 
     // MARK: maintenance
 
     public func maintenanceWindows() async throws -> [MaintenanceWindow] {
         var out: [MaintenanceWindow] = []
-        for try await row in try await client.query(PostgresQuery(unsafeSQL: Self.sql.maintenanceWindows), logger: logger) {
+        for try await row in try await client.query(
+            PostgresQuery(unsafeSQL: Self.sql.maintenanceWindows), logger: logger)
+        {
             if let window = try row.makeRandomAccess().maintenanceWindow() { out.append(window) }
         }
         return out
@@ -562,7 +610,9 @@ public final class PostgresStore: SharedStore {
         let previous = try await transaction { conn -> Double? in
             var previous: Double?
             // Several collectors: the newest sign of life of any of them.
-            for try await v in try await conn.query("SELECT MAX(alive_at) FROM collector_run", logger: logger).decode(Double?.self) {
+            for try await v in try await conn.query("SELECT MAX(alive_at) FROM collector_run", logger: logger).decode(
+                Double?.self)
+            {
                 previous = v
             }
             try await conn.query(try Self.bound(Self.sql.insertRun, [t]), logger: logger)
@@ -574,7 +624,9 @@ public final class PostgresStore: SharedStore {
 
     public func externalChangeMark() async throws -> Int {
         var n = 0
-        for try await v in try await client.query("SELECT n FROM change_mark WHERE id = 1", logger: logger).decode(Int.self) { n = v }
+        for try await v in try await client.query("SELECT n FROM change_mark WHERE id = 1", logger: logger).decode(
+            Int.self)
+        { n = v }
         return n - state.withLock { $0.ownChanges }
     }
 }
@@ -588,18 +640,23 @@ extension PostgresStore {
 
     public func storedBeats() async throws -> [String: BeatState] {
         var out: [String: BeatState] = [:]
-        for d in try await devices("SELECT \(StoreSQL.deviceColumns) FROM device WHERE beat_at IS NOT NULL") { out[d.name] = d.beat }
+        for d in try await devices("SELECT \(StoreSQL.deviceColumns) FROM device WHERE beat_at IS NOT NULL") {
+            out[d.name] = d.beat
+        }
         return out
     }
 
     public func flips(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
-        try await stored(client.query("""
-            SELECT seq, received_at, body FROM event WHERE kind = 'flip' AND seq > \(afterSeq) ORDER BY seq LIMIT \(limit)
-            """, logger: logger))
+        try await stored(
+            client.query(
+                """
+                SELECT seq, received_at, body FROM event WHERE kind = 'flip' AND seq > \(afterSeq) ORDER BY seq LIMIT \(limit)
+                """, logger: logger))
     }
 
     public func notifyCursor() async throws -> Int64 {
-        try await client.query("SELECT seq FROM notify_cursor WHERE id = 1", logger: logger).collect().first?.decode(Int64.self) ?? 0
+        try await client.query("SELECT seq FROM notify_cursor WHERE id = 1", logger: logger).collect().first?.decode(
+            Int64.self) ?? 0
     }
 
     public func setNotifyCursor(_ seq: Int64) async throws {

@@ -24,7 +24,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public init(_ text: String) throws {
         func bad(_ why: String) -> ConfigError { ConfigError(key: "--database", message: why) }
         guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://"),
-              let c = URLComponents(string: text)
+            let c = URLComponents(string: text)
         else { throw bad("expected postgres://user:password@host:port/database") }
         guard let host = c.host, !host.isEmpty else { throw bad("the URL has no host") }
         guard let user = c.user, !user.isEmpty else { throw bad("the URL has no user name") }
@@ -38,7 +38,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             switch item.name {
             case "sslmode":
                 guard let m = SSLMode(rawValue: value) else {
-                    throw bad("sslmode=\(value) is not one of " + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
+                    throw bad(
+                        "sslmode=\(value) is not one of " + SSLMode.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 mode = m
             case "sslrootcert":

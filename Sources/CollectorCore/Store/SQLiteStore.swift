@@ -29,54 +29,57 @@ public final class SQLiteStore: Store {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE device (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    token_hash BLOB NOT NULL UNIQUE,
-                    created_at REAL NOT NULL,
-                    paused INTEGER NOT NULL DEFAULT 0,
-                    interval_override INTEGER,
-                    tags TEXT NOT NULL DEFAULT '',
-                    status TEXT NOT NULL,
-                    status_since REAL NOT NULL,
-                    beat_at REAL, interval_s INTEGER, agent_version TEXT, boot_id TEXT,
-                    clock_skew_s REAL, clock_synced INTEGER, uptime_s REAL, seq INTEGER
-                );
-                CREATE TABLE event (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE,
-                    device TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    at REAL NOT NULL,
-                    received_at REAL NOT NULL,
-                    body BLOB NOT NULL
-                );
-                CREATE INDEX event_device_at ON event(device, at, seq);
-                CREATE TABLE collector_run (
-                    started_at REAL PRIMARY KEY NOT NULL,
-                    alive_at REAL NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE device (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        token_hash BLOB NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        paused INTEGER NOT NULL DEFAULT 0,
+                        interval_override INTEGER,
+                        tags TEXT NOT NULL DEFAULT '',
+                        status TEXT NOT NULL,
+                        status_since REAL NOT NULL,
+                        beat_at REAL, interval_s INTEGER, agent_version TEXT, boot_id TEXT,
+                        clock_skew_s REAL, clock_synced INTEGER, uptime_s REAL, seq INTEGER
+                    );
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        device TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        received_at REAL NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    CREATE INDEX event_device_at ON event(device, at, seq);
+                    CREATE TABLE collector_run (
+                        started_at REAL PRIMARY KEY NOT NULL,
+                        alive_at REAL NOT NULL
+                    );
+                    """)
         }
         m.registerMigration("v2-maintenance") { db in
             try db.execute(sql: "CREATE TABLE maintenance (id INTEGER PRIMARY KEY AUTOINCREMENT, spec TEXT NOT NULL)")
         }
         m.registerMigration("v3-daily") { db in
-            try db.execute(sql: """
-                CREATE TABLE daily_availability (
-                    device TEXT NOT NULL, day TEXT NOT NULL, down_s REAL NOT NULL, known_s REAL NOT NULL,
-                    PRIMARY KEY (device, day)
-                ) WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE daily_availability (
+                        device TEXT NOT NULL, day TEXT NOT NULL, down_s REAL NOT NULL, known_s REAL NOT NULL,
+                        PRIMARY KEY (device, day)
+                    ) WITHOUT ROWID
+                    """)
         }
         m.registerMigration("v4-delivery") { db in
-            try db.execute(sql: """
-                CREATE TABLE delivery (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, device TEXT NOT NULL, devices TEXT NOT NULL,
-                    notifier TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL
-                );
-                CREATE INDEX delivery_device ON delivery(device, at);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE delivery (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, device TEXT NOT NULL, devices TEXT NOT NULL,
+                        notifier TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT NOT NULL
+                    );
+                    CREATE INDEX delivery_device ON delivery(device, at);
+                    """)
         }
         m.registerMigration("v5-event-at") { db in
             // The pages read the last month of every device's log: without this, a year of history is a full scan.
@@ -106,7 +109,9 @@ public final class SQLiteStore: Store {
 
     public func device(tokenHash: [UInt8]) async throws -> DeviceRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: Self.sql.deviceWithTokenHash, arguments: [Data(tokenHash)]).map { try $0.deviceRecord() }
+            try Row.fetchOne(db, sql: Self.sql.deviceWithTokenHash, arguments: [Data(tokenHash)]).map {
+                try $0.deviceRecord()
+            }
         }
     }
 
@@ -114,9 +119,11 @@ public final class SQLiteStore: Store {
         try await pool.write { db in
             try db.execute(
                 sql: Self.sql.insertDevice,
-                arguments: [r.name, Data(r.tokenHash), r.createdAt.timeIntervalSince1970, r.paused,
-                            r.intervalOverride, r.tags.joined(separator: ","), r.status.rawValue,
-                            r.statusSince.timeIntervalSince1970])
+                arguments: [
+                    r.name, Data(r.tokenHash), r.createdAt.timeIntervalSince1970, r.paused,
+                    r.intervalOverride, r.tags.joined(separator: ","), r.status.rawValue,
+                    r.statusSince.timeIntervalSince1970,
+                ])
             guard db.changesCount > 0 else { throw StoreError.deviceExists(r.name) }
         }
     }
@@ -162,13 +169,16 @@ public final class SQLiteStore: Store {
 
     public func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws {
         try await pool.write { db in
-            let stmt = try db.cachedStatement(sql: """
-                UPDATE device SET beat_at = ?, interval_s = ?, agent_version = ?, boot_id = ?, clock_skew_s = ?,
-                clock_synced = ?, uptime_s = ?, seq = ? WHERE name = ?
-                """)
+            let stmt = try db.cachedStatement(
+                sql: """
+                    UPDATE device SET beat_at = ?, interval_s = ?, agent_version = ?, boot_id = ?, clock_skew_s = ?,
+                    clock_synced = ?, uptime_s = ?, seq = ? WHERE name = ?
+                    """)
             for (name, b) in beats {
-                try stmt.execute(arguments: [b.at.timeIntervalSince1970, b.intervalS, b.agentVersion, b.bootID,
-                                             b.clockSkewS, b.clockSynced ? 1 : 0, b.uptimeS, Int64(clamping: b.seq), name])
+                try stmt.execute(arguments: [
+                    b.at.timeIntervalSince1970, b.intervalS, b.agentVersion, b.bootID,
+                    b.clockSkewS, b.clockSynced ? 1 : 0, b.uptimeS, Int64(clamping: b.seq), name,
+                ])
             }
             try db.execute(sql: Self.sql.markNewestRunAlive, arguments: [aliveAt.timeIntervalSince1970])
         }
@@ -189,8 +199,10 @@ public final class SQLiteStore: Store {
     private static func eventArguments(_ e: Event, receivedAt: Date) throws -> StatementArguments {
         var flip: FlipRecord?
         if case .flip(let f) = e.payload { flip = f }
-        return [e.id.uuidString, e.device, e.kind.rawValue, e.at.timeIntervalSince1970, receivedAt.timeIntervalSince1970,
-                Data(try WireCoding.encode(e)), flip?.from.rawValue, flip?.to.rawValue]
+        return [
+            e.id.uuidString, e.device, e.kind.rawValue, e.at.timeIntervalSince1970, receivedAt.timeIntervalSince1970,
+            Data(try WireCoding.encode(e)), flip?.from.rawValue, flip?.to.rawValue,
+        ]
     }
 
     /// Writes the flip row and, with `setStatus`, the device's new status; with `onlyFrom`, both only while the
@@ -256,9 +268,12 @@ public final class SQLiteStore: Store {
     public func recordDelivery(_ r: DeliveryRecord) async throws {
         try await pool.write { db in
             for d in r.devices {
-                try db.execute(sql: Self.sql.insertDelivery,
-                               arguments: [r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier,
-                                           r.kind, r.attempt, r.ok, r.detail])
+                try db.execute(
+                    sql: Self.sql.insertDelivery,
+                    arguments: [
+                        r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier,
+                        r.kind, r.attempt, r.ok, r.detail,
+                    ])
             }
         }
     }
@@ -317,7 +332,8 @@ public final class SQLiteStore: Store {
 
     public func beginRun(at: Date) async throws -> Date? {
         try await pool.write { db in
-            let previous = try Double.fetchOne(db, sql: "SELECT alive_at FROM collector_run ORDER BY started_at DESC LIMIT 1")
+            let previous = try Double.fetchOne(
+                db, sql: "SELECT alive_at FROM collector_run ORDER BY started_at DESC LIMIT 1")
             try db.execute(sql: Self.sql.insertRun, arguments: [at.timeIntervalSince1970])
             return previous.map { Date(timeIntervalSince1970: $0) }
         }

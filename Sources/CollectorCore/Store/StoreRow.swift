@@ -70,8 +70,10 @@ extension StoreRow {
 
     /// The figures of a row of `StoreSQL.daily`.
     func daily() throws -> (day: String, down: Double, known: Double) {
-        (try required(string("day"), "day"), try required(double("down_s"), "down_s"),
-         try required(double("known_s"), "known_s"))
+        (
+            try required(string("day"), "day"), try required(double("down_s"), "down_s"),
+            try required(double("known_s"), "known_s")
+        )
     }
 }
 

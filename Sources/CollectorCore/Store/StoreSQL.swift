@@ -102,7 +102,8 @@ struct StoreSQL: Sendable {
         let since = p(1)
         let kinds = Event.Kind.timelineShaping.map { Self.literal($0.rawValue) }.joined(separator: ", ")
         let newest = "ORDER BY at DESC, seq DESC LIMIT 1"
-        let lastDown = "SELECT at FROM event WHERE device = d.name AND kind = \(Self.flip) AND at < \(since) "
+        let lastDown =
+            "SELECT at FROM event WHERE device = d.name AND kind = \(Self.flip) AND at < \(since) "
             + "AND flip_to = \(Self.down) \(newest)"
         return """
             SELECT device, \(Self.storedEventColumns), at FROM event

@@ -17,30 +17,41 @@ public struct CertificateMaker {
     public func make(hosts: [String], ips: [String], days: Int) throws -> Made {
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let ca = path("ca.pem"), caKey = path("ca.key"), key = path("server.key"), cert = path("server.pem")
+        let ca = path("ca.pem")
+        let caKey = path("ca.key")
+        let key = path("server.key")
+        let cert = path("server.pem")
         let cn = hosts.first ?? ips[0]
         if !fm.fileExists(atPath: ca) || !fm.fileExists(atPath: caKey) {
-            try openssl(["req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                         "-keyout", caKey, "-out", ca, "-days", "3650", "-subj", "/CN=DowntimeMon CA \(cn)",
-                         "-addext", "basicConstraints=critical,CA:TRUE",
-                         "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+            try openssl([
+                "req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", caKey, "-out", ca, "-days", "3650", "-subj", "/CN=DowntimeMon CA \(cn)",
+                "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
         }
         if !fm.fileExists(atPath: key) {
             try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key])
         }
         let sans = (hosts.map { "DNS:\($0)" } + ips.map { "IP:\($0)" }).joined(separator: ",")
-        let ext = path("server.ext"), csr = path("server.csr"), leaf = path("server.leaf.pem")
-        try Data("""
+        let ext = path("server.ext")
+        let csr = path("server.csr")
+        let leaf = path("server.leaf.pem")
+        try Data(
+            """
             subjectAltName=\(sans)
             basicConstraints=critical,CA:FALSE
             keyUsage=critical,digitalSignature,keyEncipherment
             extendedKeyUsage=serverAuth
 
-            """.utf8).write(to: URL(fileURLWithPath: ext))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: ext))
         defer { for file in [ext, csr, leaf] { try? fm.removeItem(atPath: file) } }
         try openssl(["req", "-new", "-key", key, "-subj", "/CN=\(cn)", "-out", csr])
-        try openssl(["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-set_serial", "0x" + Self.serial(),
-                     "-days", "\(days)", "-extfile", ext, "-out", leaf])
+        try openssl([
+            "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-set_serial", "0x" + Self.serial(),
+            "-days", "\(days)", "-extfile", ext, "-out", leaf,
+        ])
         // The chain agents are sent: the server certificate, then the CA that signed it.
         let chain = try Data(contentsOf: URL(fileURLWithPath: leaf)) + Data(contentsOf: URL(fileURLWithPath: ca))
         // Replaced in one step: a collector reloading it never reads half a file.
@@ -70,7 +81,9 @@ public struct CertificateMaker {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["openssl"] + args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let inp = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = inp
@@ -82,7 +95,8 @@ public struct CertificateMaker {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let why = String(decoding: errorOutput, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-            throw ConfigError(key: "tls init", message: "openssl \(args.first ?? "") failed (is openssl installed?): \(why)")
+            throw ConfigError(
+                key: "tls init", message: "openssl \(args.first ?? "") failed (is openssl installed?): \(why)")
         }
         return output
     }

@@ -84,13 +84,17 @@ public final class ServerTLS: Sendable {
         } catch {
             throw ConfigError(key: "--tls-key", message: "\(keyFile) holds no readable PEM private key (not encrypted)")
         }
-        var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
-                                                              privateKey: .privateKey(key))
+        var config = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) },
+            privateKey: .privateKey(key))
         config.applicationProtocols = ["http/1.1"]
         do {
-            return (try NIOSSLContext(configuration: config), Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter)))
+            return (
+                try NIOSSLContext(configuration: config), Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter))
+            )
         } catch {
-            throw ConfigError(key: "--tls-key", message: "the key in \(keyFile) does not belong to the certificate in \(certFile)")
+            throw ConfigError(
+                key: "--tls-key", message: "the key in \(keyFile) does not belong to the certificate in \(certFile)")
         }
     }
 }

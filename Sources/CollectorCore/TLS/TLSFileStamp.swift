@@ -22,7 +22,8 @@ struct TLSFileStamp: Equatable, Sendable {
     static func stamp(_ path: String) -> FileStamp? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return FileStamp(inode: UInt64(st.st_ino), size: Int64(st.st_size), modifiedSeconds: Int(st.st_mtim.tv_sec),
-                         modifiedNanoseconds: Int(st.st_mtim.tv_nsec))
+        return FileStamp(
+            inode: UInt64(st.st_ino), size: Int64(st.st_size), modifiedSeconds: Int(st.st_mtim.tv_sec),
+            modifiedNanoseconds: Int(st.st_mtim.tv_nsec))
     }
 }

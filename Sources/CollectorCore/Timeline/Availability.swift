@@ -9,7 +9,8 @@ public enum Availability {
     public static func share(
         window: TimeInterval, now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]
     ) -> Double? {
-        let (down, known) = downAndKnown(from: now - window, to: now, now: now, since: since, outages: outages, unknown: unknown)
+        let (down, known) = downAndKnown(
+            from: now - window, to: now, now: now, since: since, outages: outages, unknown: unknown)
         guard known > 0 else { return nil }
         return min(1, max(0, 1 - down / known))
     }
@@ -18,10 +19,13 @@ public enum Availability {
     public static func downAndKnown(
         from: Date, to: Date, now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]
     ) -> (down: TimeInterval, known: TimeInterval) {
-        let start = max(from, since), end = min(to, now)
+        let start = max(from, since)
+        let end = min(to, now)
         guard end > start else { return (0, 0) }
         // Most devices most days: nothing to subtract.
-        if unknown.isEmpty && !outages.contains(where: { $0.cause != .network }) { return (0, end.timeIntervalSince(start)) }
+        if unknown.isEmpty && !outages.contains(where: { $0.cause != .network }) {
+            return (0, end.timeIntervalSince(start))
+        }
         let span = DateInterval(start: start, end: end)
         let unknownUnion = union(unknown.compactMap { clip($0, to: span) })
         let known = span.duration - unknownUnion.reduce(0) { $0 + $1.duration }
@@ -30,7 +34,8 @@ public enum Availability {
         }
         var down = 0.0
         for period in union(downs) {
-            down += period.duration
+            down +=
+                period.duration
                 - union(unknownUnion.compactMap { clip($0, to: period) }).reduce(0) { $0 + $1.duration }
         }
         return (max(0, down), max(0, known))
@@ -44,13 +49,16 @@ public enum Availability {
     }
 
     /// The last `count` UTC days, oldest first, the last one being today (so far).
-    public static func days(_ count: Int, now: Date, since: Date?, outages: [OutageView], unknown: [DateInterval]) -> [Day] {
+    public static func days(_ count: Int, now: Date, since: Date?, outages: [OutageView], unknown: [DateInterval])
+        -> [Day]
+    {
         let today = (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
         return (0..<count).map { index in
             let start = Date(timeIntervalSince1970: today - Double(count - 1 - index) * 86_400)
             guard let since else { return Day(start: start, down: 0, known: 0) }
-            let (down, known) = downAndKnown(from: start, to: start + 86_400, now: now, since: since,
-                                             outages: outages, unknown: unknown)
+            let (down, known) = downAndKnown(
+                from: start, to: start + 86_400, now: now, since: since,
+                outages: outages, unknown: unknown)
             return Day(start: start, down: down, known: known)
         }
     }

@@ -11,7 +11,9 @@ public struct DeviceDetail: Sendable {
     /// The last 30 UTC days, oldest first.
     public var days: [Availability.Day]
 
-    public init(view: DeviceView, outages: [OutageView], unknown: [DateInterval], firstSeen: Date?, days: [Availability.Day]) {
+    public init(
+        view: DeviceView, outages: [OutageView], unknown: [DateInterval], firstSeen: Date?, days: [Availability.Day]
+    ) {
         self.view = view
         self.outages = outages
         self.unknown = unknown

@@ -12,8 +12,9 @@ extension DeviceReader {
         let live = await fleet.snapshot()
         let rows = try await timelineRows(now: now)
         let recent = recentFlips(rows, now: now, policy: policy)
-        let model = OverviewModel.build(live.map(OverviewModel.Entry.init), recent: recent,
-                                        query: query, now: now, policy: policy)
+        let model = OverviewModel.build(
+            live.map(OverviewModel.Entry.init), recent: recent,
+            query: query, now: now, policy: policy)
         // The page shows the list when there is one, else the devices that need a look.
         let shown = Set((model.list ?? model.attention).map(\.entry.name))
         let plan = maintenance.current
@@ -32,8 +33,9 @@ extension DeviceReader {
         let recent = recentFlips(try await timelineRows(now: now), now: now, policy: policy)
         let entries = live.map(OverviewModel.Entry.init)
         let model = OverviewModel.build(entries, recent: recent, query: OverviewQuery(), now: now, policy: policy)
-        return FleetSummary(status: model.counts, attention: model.attentionTotal,
-                            tags: model.tags.map { FleetSummary.Tag(tag: $0.tag, status: $0.counts) })
+        return FleetSummary(
+            status: model.counts, attention: model.attentionTotal,
+            tags: model.tags.map { FleetSummary.Tag(tag: $0.tag, status: $0.counts) })
     }
 
     /// One page of devices by name after `after` (`GET /api/v1/devices`), details built for that page only.
@@ -48,8 +50,10 @@ extension DeviceReader {
         return DeviceList(devices: views, next: rest.count > limit ? views.last?.name : nil)
     }
 
-    private func recentFlips(_ rows: [String: [StoredEvent]], now: Date,
-                             policy: OverviewModel.Policy) -> [String: RecentFlips] {
+    private func recentFlips(
+        _ rows: [String: [StoredEvent]], now: Date,
+        policy: OverviewModel.Policy
+    ) -> [String: RecentFlips] {
         let since = now - policy.window
         var out: [String: RecentFlips] = [:]
         for (name, list) in rows {

@@ -39,10 +39,12 @@ struct DeviceReader: Sendable {
         var timeline = DeviceTimeline(rows: rows, now: now)
         if !plan.windows.isEmpty {
             // Maintenance is neither up nor down.
-            timeline.unknown += plan.intervals(device: live.record.name, tags: live.record.tags,
-                                               in: DateInterval(start: now - 31 * 86_400, end: now))
+            timeline.unknown += plan.intervals(
+                device: live.record.name, tags: live.record.tags,
+                in: DateInterval(start: now - 31 * 86_400, end: now))
         }
-        return DeviceViews.detail(live, timeline: timeline, now: now, policy: config.policy,
-                                  defaultInterval: config.defaultInterval)
+        return DeviceViews.detail(
+            live, timeline: timeline, now: now, policy: config.policy,
+            defaultInterval: config.defaultInterval)
     }
 }

@@ -4,14 +4,18 @@ import Foundation
 /// Builds the read side of a device (pure).
 public enum DeviceViews {
     /// Returns the view of `device` at `now`, its outages merged from `timeline`.
-    public static func view(_ device: LiveDevice, timeline: DeviceTimeline, now: Date,
-                            policy: LivenessPolicy, defaultInterval: Int) -> DeviceView {
+    public static func view(
+        _ device: LiveDevice, timeline: DeviceTimeline, now: Date,
+        policy: LivenessPolicy, defaultInterval: Int
+    ) -> DeviceView {
         detail(device, timeline: timeline, now: now, policy: policy, defaultInterval: defaultInterval).view
     }
 
     /// Returns the view, the outages and the 30 daily shares of `device` at `now`.
-    public static func detail(_ device: LiveDevice, timeline: DeviceTimeline, now: Date,
-                              policy: LivenessPolicy, defaultInterval: Int) -> DeviceDetail {
+    public static func detail(
+        _ device: LiveDevice, timeline: DeviceTimeline, now: Date,
+        policy: LivenessPolicy, defaultInterval: Int
+    ) -> DeviceDetail {
         let r = device.record
         let interval = r.interval(default: defaultInterval)
         let outages = timeline.outages(slack: Double(interval) + policy.grace, now: now)
@@ -21,10 +25,14 @@ public enum DeviceViews {
             name: r.name, status: device.status, lastSeen: r.beat?.at, intervalS: interval,
             agentVersion: r.beat?.agentVersion, bootID: r.beat?.bootID, clockSkewS: r.beat?.clockSkewS,
             clockSynced: r.beat?.clockSynced, uptimeS: r.beat?.uptimeS, currentOutage: current, lastOutage: last,
-            uptime: timeline.firstSeen.map { Availability.view(now: now, since: $0, outages: outages, unknown: timeline.unknown) }
+            uptime: timeline.firstSeen.map {
+                Availability.view(now: now, since: $0, outages: outages, unknown: timeline.unknown)
+            }
                 ?? UptimeView(day: nil, week: nil, month: nil),
             tags: r.tags, storage: r.beat?.storage, health: r.beat?.health)
-        let days = Availability.days(30, now: now, since: timeline.firstSeen, outages: outages, unknown: timeline.unknown)
-        return DeviceDetail(view: view, outages: outages, unknown: timeline.unknown, firstSeen: timeline.firstSeen, days: days)
+        let days = Availability.days(
+            30, now: now, since: timeline.firstSeen, outages: outages, unknown: timeline.unknown)
+        return DeviceDetail(
+            view: view, outages: outages, unknown: timeline.unknown, firstSeen: timeline.firstSeen, days: days)
     }
 }

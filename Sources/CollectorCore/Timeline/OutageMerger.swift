@@ -27,16 +27,20 @@ public enum OutageMerger {
                 if period.start <= report.end { start = max(start ?? period.start, period.start) }
             }
             let outageStart = start ?? report.end
-            result.append(OutageView(start: outageStart, end: report.end,
-                                     durationS: max(0, report.end.timeIntervalSince(outageStart)),
-                                     cause: report.cause, source: source))
+            result.append(
+                OutageView(
+                    start: outageStart, end: report.end,
+                    durationS: max(0, report.end.timeIntervalSince(outageStart)),
+                    cause: report.cause, source: source))
         }
         for (index, period) in down.enumerated() where !used[index] {
             let periodEnd = period.end ?? now
             let cut = unreachable.contains { $0.start <= periodEnd && $0.end >= period.start }
-            result.append(OutageView(start: period.start, end: period.end,
-                                     durationS: max(0, periodEnd.timeIntervalSince(period.start)),
-                                     cause: cut ? .network : .unknown, source: "collector"))
+            result.append(
+                OutageView(
+                    start: period.start, end: period.end,
+                    durationS: max(0, periodEnd.timeIntervalSince(period.start)),
+                    cause: cut ? .network : .unknown, source: "collector"))
         }
         return result.sorted { $0.start < $1.start }
     }

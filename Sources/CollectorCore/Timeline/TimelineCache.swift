@@ -15,7 +15,9 @@ actor TimelineCache {
     private var generation = 0
 
     /// All devices' rows; `load` reads them from the store when the cache is empty or a day old.
-    func all(now: Date, load: @escaping @Sendable (Date) async throws -> [String: [StoredEvent]]) async throws -> [String: [StoredEvent]] {
+    func all(now: Date, load: @escaping @Sendable (Date) async throws -> [String: [StoredEvent]]) async throws
+        -> [String: [StoredEvent]]
+    {
         if let rows, now.timeIntervalSince(loadedAt) < 86_400 { return rows }
         if let loading { return try await loading.value }
         let task = Task { try await load(now - 31 * 86_400) }
@@ -40,7 +42,9 @@ actor TimelineCache {
 
     /// Adds rows just stored (duplicates and other kinds ignored).
     func add(_ events: [Event], receivedAt: Date) {
-        let new = events.filter(\.kind.shapesTimeline).map { StoredEvent(event: $0, receivedAt: receivedAt, seq: Int64.max) }
+        let new = events.filter(\.kind.shapesTimeline).map {
+            StoredEvent(event: $0, receivedAt: receivedAt, seq: Int64.max)
+        }
         if loading != nil { pending += new }
         guard rows != nil else { return }
         for row in new where !ids.contains(row.event.id) {

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One blocking TCP connection to a NUT server, with timeouts on connect, send and receive so that a
@@ -24,9 +25,14 @@ final class NUTConnection {
         while let address = ai {
             ai = address.pointee.ai_next
             let socketFD = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
-            if socketFD < 0 { lastError = FileProblem.text(errno); continue }
-            if let problem = Self.connect(socketFD, address.pointee.ai_addr, address.pointee.ai_addrlen,
-                                          timeout: timeout) {
+            if socketFD < 0 {
+                lastError = FileProblem.text(errno)
+                continue
+            }
+            if let problem = Self.connect(
+                socketFD, address.pointee.ai_addr, address.pointee.ai_addrlen,
+                timeout: timeout)
+            {
                 close(socketFD)
                 lastError = problem
                 continue
@@ -43,8 +49,10 @@ final class NUTConnection {
     deinit { close(fd) }
 
     /// A non-blocking connect waited on with poll: a black-holed address fails after `timeout`.
-    private static func connect(_ s: Int32, _ addr: UnsafePointer<sockaddr>, _ len: socklen_t,
-                                timeout: TimeInterval) -> String? {
+    private static func connect(
+        _ s: Int32, _ addr: UnsafePointer<sockaddr>, _ len: socklen_t,
+        timeout: TimeInterval
+    ) -> String? {
         let flags = fcntl(s, F_GETFL)
         _ = fcntl(s, F_SETFL, flags | O_NONBLOCK)
         defer { _ = fcntl(s, F_SETFL, flags) }
@@ -92,7 +100,8 @@ final class NUTConnection {
             if received == 0 { throw NUTFailure("the server closed the connection") }
             if received < 0 {
                 if errno == EINTR { continue }
-                throw NUTFailure(errno == EAGAIN ? "no answer (timed out)" : "receive failed: \(FileProblem.text(errno))")
+                throw NUTFailure(
+                    errno == EAGAIN ? "no answer (timed out)" : "receive failed: \(FileProblem.text(errno))")
             }
             buffer += chunk[..<received]
         }

@@ -34,7 +34,9 @@ public enum NUTReply: Sendable, Equatable {
     public static func words(_ line: String) -> [String]? {
         var out: [String] = []
         var word = ""
-        var inWord = false, quoted = false, escaped = false
+        var inWord = false
+        var quoted = false
+        var escaped = false
         for char in line {
             if escaped {
                 word.append(char)
@@ -43,11 +45,19 @@ public enum NUTReply: Sendable, Equatable {
                 escaped = true
                 inWord = true
             } else if char == "\"" {
-                if quoted { out.append(word); word = ""; inWord = false }
+                if quoted {
+                    out.append(word)
+                    word = ""
+                    inWord = false
+                }
                 quoted.toggle()
-                if quoted && inWord { return nil }  // a quote inside a bare word
+                if quoted && inWord { return nil } // a quote inside a bare word
             } else if char == " " && !quoted {
-                if inWord { out.append(word); word = ""; inWord = false }
+                if inWord {
+                    out.append(word)
+                    word = ""
+                    inWord = false
+                }
             } else {
                 word.append(char)
                 inWord = true

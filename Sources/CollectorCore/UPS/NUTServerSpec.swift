@@ -32,8 +32,10 @@ public struct NUTServerSpec: Sendable, Equatable {
             let parsed = try parse(entry, key: key)
             if let index = out.firstIndex(where: { $0.host == parsed.host && $0.port == parsed.port }) {
                 guard out[index].user == parsed.user && out[index].password == parsed.password else {
-                    throw ConfigError(key: key, message: "\(entry): another entry for \(parsed.host):\(parsed.port) "
-                                      + "has other credentials")
+                    throw ConfigError(
+                        key: key,
+                        message: "\(entry): another entry for \(parsed.host):\(parsed.port) "
+                            + "has other credentials")
                 }
                 guard !out[index].ups.contains(parsed.ups[0]) else {
                     throw ConfigError(key: key, message: "\(entry): named twice")
@@ -61,13 +63,14 @@ public struct NUTServerSpec: Sendable, Equatable {
         }
         var port = defaultPort
         var host: String
-        if hostPort.hasPrefix("[") {  // [::1]:3493
+        if hostPort.hasPrefix("[") { // [::1]:3493
             guard let close = hostPort.firstIndex(of: "]") else { throw bad("unclosed [") }
             host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
             hostPort = String(hostPort[hostPort.index(after: close)...])
             if !hostPort.isEmpty {
                 guard hostPort.hasPrefix(":"), let number = Int(hostPort.dropFirst()),
-                      (1...65535).contains(number) else {
+                    (1...65535).contains(number)
+                else {
                     throw bad("bad port")
                 }
                 port = number

@@ -13,9 +13,11 @@ public struct UPSMonitor: Service {
     let now: @Sendable () -> Date
     let onEvent: @Sendable (UPSEvent) async -> Void
 
-    public init(servers: [NUTServerSpec], interval: TimeInterval, backoff: [TimeInterval], logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init,
-                onEvent: @escaping @Sendable (UPSEvent) async -> Void) {
+    public init(
+        servers: [NUTServerSpec], interval: TimeInterval, backoff: [TimeInterval], logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init,
+        onEvent: @escaping @Sendable (UPSEvent) async -> Void
+    ) {
         self.servers = servers
         self.interval = interval
         self.backoff = backoff.isEmpty ? [interval] : backoff

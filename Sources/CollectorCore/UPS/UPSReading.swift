@@ -24,8 +24,9 @@ public struct UPSReading: Sendable, Equatable {
     public init?(variables: [String: String]) {
         guard let status = variables["ups.status"] else { return nil }
         func number(_ k: String) -> Double? { variables[k].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
-        self.init(status: UPSStatus(parsing: status), charge: number("battery.charge"),
-                  runtime: number("battery.runtime"), inputVoltage: number("input.voltage"))
+        self.init(
+            status: UPSStatus(parsing: status), charge: number("battery.charge"),
+            runtime: number("battery.runtime"), inputVoltage: number("input.voltage"))
     }
 
     /// "73 %, 21 min left" or what of it is known.

@@ -7,7 +7,8 @@ struct MigrateStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate-store",
         abstract: "Copy every row of a SQLite store into an empty PostgreSQL database, then compare the counts.",
-        discussion: "Stop the collector first. Example: downtime-collector migrate-store --from sqlite:/var/lib/downtime-collector/downtime.sqlite "
+        discussion:
+            "Stop the collector first. Example: downtime-collector migrate-store --from sqlite:/var/lib/downtime-collector/downtime.sqlite "
             + "--to postgres://downtime:secret@db.lan:5432/downtime")
     @Option(help: "The SQLite store: sqlite:PATH.") var from: String
     @Option(help: "The PostgreSQL database: postgres://user:password@host:port/db (must be empty).") var to: String
@@ -20,7 +21,9 @@ struct MigrateStore: AsyncParsableCommand {
             guard case .postgres(let url) = try StoreLocation(to, key: "--to") else {
                 throw ConfigError(key: "--to", message: "expected postgres://user:password@host:port/database")
             }
-            guard FileManager.default.fileExists(atPath: path) else { throw ConfigError(key: "--from", message: "no such file \(path)") }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ConfigError(key: "--from", message: "no such file \(path)")
+            }
             let source = try SQLiteStore(path: path)
             let target = try await PostgresStore.open(url)
             do {

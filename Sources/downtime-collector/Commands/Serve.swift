@@ -25,7 +25,8 @@ struct Serve: AsyncParsableCommand {
         let config = try await cli { try options.resolve(flags) }
         MetricsSystem.bootstrap(MetricsExport.factory())
         var logger = Logger(label: "downtime-collector")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         // Before the store and the port: a bad certificate never leaves a half-started server.
         let tls = try await cli { () async throws -> TLSReloadService? in
             guard let cert = config.tlsCert, let key = config.tlsKey else { return nil }
@@ -33,18 +34,22 @@ struct Serve: AsyncParsableCommand {
             return await TLSReloadService(tls: server, logger: logger)
         }
         if let tls, tls.tls.notValidAfter < Date() {
-            logger.warning("the TLS certificate \(tls.tls.certFile) expired at \(tls.tls.notValidAfter): agents will refuse it")
+            logger.warning(
+                "the TLS certificate \(tls.tls.certFile) expired at \(tls.tls.notValidAfter): agents will refuse it")
         }
-        if let warning = PlainHTTPWarning.text(host: config.host, tls: tls != nil, pagePassword: config.pagePassword != nil,
-                                               enrollmentKey: config.enrollmentKey != nil,
-                                               adminPassword: config.adminPasswordHash != nil) {
+        if let warning = PlainHTTPWarning.text(
+            host: config.host, tls: tls != nil, pagePassword: config.pagePassword != nil,
+            enrollmentKey: config.enrollmentKey != nil,
+            adminPassword: config.adminPasswordHash != nil)
+        {
             logger.warning("\(warning)")
         }
         let store = try await cli { try await config.openStore() }
         let collector = try await cli {
             do { return try await Collector.start(store: store, config: config, logger: logger) } catch {
-                throw ConfigError(key: config.origin(config.database != nil ? .database : .dataDir),
-                                  message: "cannot start: \(config.storeLocation.problem(error))")
+                throw ConfigError(
+                    key: config.origin(config.database != nil ? .database : .dataDir),
+                    message: "cannot start: \(config.storeLocation.problem(error))")
             }
         }
         let listening = Mutex(false)
@@ -53,13 +58,15 @@ struct Serve: AsyncParsableCommand {
             listening.withLock { $0 = true }
             let shown = config.host == "0.0.0.0" ? "localhost" : config.host
             // Unbuffered: scripts and tests wait for this line.
-            FileHandle.standardOutput.write(Data("downtime-collector listening on \(scheme)://\(shown):\(port)/\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("downtime-collector listening on \(scheme)://\(shown):\(port)/\n".utf8))
         }
         do {
             try await app.runService()
-        } catch where !listening.withLock({ $0 }) {
+        } catch  where !listening.withLock({ $0 }) {
             // Nothing listens yet: the address is the problem (taken, not ours, a privileged port).
-            FileHandle.standardError.write(Data("downtime-collector: \(ListenProblem.sentence(error, config: config))\n".utf8))
+            FileHandle.standardError.write(
+                Data("downtime-collector: \(ListenProblem.sentence(error, config: config))\n".utf8))
             throw ExitCode(2)
         }
     }

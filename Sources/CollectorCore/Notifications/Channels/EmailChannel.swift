@@ -21,9 +21,11 @@ enum EmailChannel: NotificationChannel {
             \(notification.text.replacingOccurrences(of: "\n", with: "\r\n"))\r
 
             """
-        return CurlRequest(url: spec.url, body: Array(message.utf8),
-                           smtp: .init(from: from, to: recipients, user: spec.options["user"],
-                                       password: spec.options["password"], requireTLS: spec.options["starttls"] != "no"))
+        return CurlRequest(
+            url: spec.url, body: Array(message.utf8),
+            smtp: .init(
+                from: from, to: recipients, user: spec.options["user"],
+                password: spec.options["password"], requireTLS: spec.options["starttls"] != "no"))
     }
 
     /// SMTP answers 250 for an accepted message (libcurl may report 0 when it does not keep the last code).

@@ -7,7 +7,9 @@ enum NtfyChannel: NotificationChannel {
         let kind = notification.kind
         let priority = spec.options["priority"] ?? (kind == .down || kind == .group ? "high" : "default")
         let tag = kind == .up ? "white_check_mark" : kind == .new ? "new" : "warning"
-        return CurlRequest(url: spec.url, headers: ["Title: \(notification.title)", "Priority: \(priority)", "Tags: \(tag)"]
-                               + spec.headers, body: Array(notification.text.utf8))
+        return CurlRequest(
+            url: spec.url,
+            headers: ["Title: \(notification.title)", "Priority: \(priority)", "Tags: \(tag)"]
+                + spec.headers, body: Array(notification.text.utf8))
     }
 }

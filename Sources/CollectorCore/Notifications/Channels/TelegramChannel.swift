@@ -10,7 +10,8 @@ enum TelegramChannel: NotificationChannel {
         var base = spec.url
         while base.hasSuffix("/") { base.removeLast() }
         let body = ["chat_id": spec.options["chat_id"] ?? "", "text": "\(notification.title)\n\(notification.text)"]
-        return CurlRequest(url: "\(base)/bot\(spec.options["bot_token"] ?? "")/sendMessage",
-                           headers: [jsonHeader] + spec.headers, body: try WireCoding.encode(body))
+        return CurlRequest(
+            url: "\(base)/bot\(spec.options["bot_token"] ?? "")/sendMessage",
+            headers: [jsonHeader] + spec.headers, body: try WireCoding.encode(body))
     }
 }

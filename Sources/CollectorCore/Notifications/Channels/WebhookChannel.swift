@@ -15,10 +15,11 @@ enum WebhookChannel: NotificationChannel {
     }
 
     static func request(_ notification: Notification, spec: NotifierSpec) throws -> CurlRequest {
-        let body = Body(event: notification.kind.rawValue, devices: notification.devices,
-                        device: notification.devices.count == 1 ? notification.devices[0] : nil,
-                        title: notification.title, message: notification.text, at: notification.at,
-                        outage: notification.outage)
+        let body = Body(
+            event: notification.kind.rawValue, devices: notification.devices,
+            device: notification.devices.count == 1 ? notification.devices[0] : nil,
+            title: notification.title, message: notification.text, at: notification.at,
+            outage: notification.outage)
         return CurlRequest(url: spec.url, headers: [jsonHeader] + spec.headers, body: try WireCoding.encode(body))
     }
 }

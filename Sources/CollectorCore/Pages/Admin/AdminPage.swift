@@ -48,8 +48,10 @@ enum AdminPage {
     }
 
     /// A POST form with the session's CSRF token and one submit button.
-    static func form(_ w: inout HTMLWriter, _ action: String, csrf: String, button: String, danger: Bool = false,
-                     _ fields: (inout HTMLWriter) -> Void) {
+    static func form(
+        _ w: inout HTMLWriter, _ action: String, csrf: String, button: String, danger: Bool = false,
+        _ fields: (inout HTMLWriter) -> Void
+    ) {
         w.element(.form, [(.class, "inline"), (.method, "post"), (.action, action)]) { w in
             w.element(.input, [(.type, "hidden"), (.name, "csrf"), (.value, csrf)])
             fields(&w)
@@ -59,8 +61,10 @@ enum AdminPage {
         }
     }
 
-    static func input(_ w: inout HTMLWriter, _ label: String, name: String, type: String = "text", value: String = "",
-                      placeholder: String = "") {
+    static func input(
+        _ w: inout HTMLWriter, _ label: String, name: String, type: String = "text", value: String = "",
+        placeholder: String = ""
+    ) {
         w.element(.label) { w in
             w.text(label + " ")
             w.element(.input, [(.type, type), (.name, name), (.value, value), (.placeholder, placeholder)])
@@ -135,8 +139,9 @@ enum AdminPage {
             }
             w.element(.h2, text: "Interval")
             form(&w, base + "/interval", csrf: csrf, button: "set interval") { w in
-                input(&w, "seconds (empty: the agent's)", name: "seconds", type: "number",
-                      value: r.intervalOverride.map(String.init) ?? "")
+                input(
+                    &w, "seconds (empty: the agent's)", name: "seconds", type: "number",
+                    value: r.intervalOverride.map(String.init) ?? "")
             }
             w.element(.h2, text: "Tags")
             form(&w, base + "/tags", csrf: csrf, button: "set tags") { w in
@@ -163,9 +168,10 @@ enum AdminPage {
     static func token(device: String, token: String, lines: InstallLines?, added: Bool, csrf: String) -> String {
         document("\(device): token", csrf: csrf) { w in
             w.element(.h2, text: added ? "Added \(device)" : "New token of \(device)")
-            w.element(.p, [(.class, "cnote")],
-                      text: "The token is shown only now: the collector keeps just its hash."
-                        + (added ? "" : " The old token no longer works."))
+            w.element(
+                .p, [(.class, "cnote")],
+                text: "The token is shown only now: the collector keeps just its hash."
+                    + (added ? "" : " The old token no longer works."))
             w.element(.pre) { $0.element(.code, text: token) }
             if let lines {
                 w.element(.h2, text: "downtime-agent: /etc/downtime/agent.env")
@@ -173,13 +179,15 @@ enum AdminPage {
                 w.element(.pre) { $0.element(.code, text: lines.agentInstall) }
                 w.element(.h2, text: "Shell reporter (curl and sh, no agent): download it, then install it")
                 w.element(.pre) { $0.element(.code, text: lines.reporterDownload + "\n" + lines.reporterInstall) }
-                w.element(.p, [(.class, "mute")],
-                          text: "--install copies it to /usr/local/bin, its settings to /etc/downtime/report.env and "
-                            + "starts downtime-report.service. Without systemd, run the same line with --once "
-                            + "instead of --install from cron.")
+                w.element(
+                    .p, [(.class, "mute")],
+                    text: "--install copies it to /usr/local/bin, its settings to /etc/downtime/report.env and "
+                        + "starts downtime-report.service. Without systemd, run the same line with --once "
+                        + "instead of --install from cron.")
             } else {
-                w.element(.p, [(.class, "err")],
-                          text: "The Host header of this request is not a host name, so no collector URL is shown.")
+                w.element(
+                    .p, [(.class, "err")],
+                    text: "The Host header of this request is not a host name, so no collector URL is shown.")
             }
             w.element(.p) { $0.element(.a, [(.href, "/admin/devices/\(device)")], text: "manage \(device)") }
         }

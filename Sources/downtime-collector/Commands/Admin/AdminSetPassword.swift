@@ -1,8 +1,9 @@
 import ArgumentParser
 import CollectorCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Admin {

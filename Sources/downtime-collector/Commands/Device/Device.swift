@@ -4,6 +4,8 @@ import ArgumentParser
 struct Device: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage devices.",
-        subcommands: [Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self,
-                      Token.self])
+        subcommands: [
+            Add.self, List.self, Remove.self, Pause.self, Resume.self, Interval.self, Tag.self,
+            Token.self,
+        ])
 }

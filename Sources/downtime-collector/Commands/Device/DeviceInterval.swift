@@ -13,8 +13,9 @@ extension Device {
             // No seconds and no --clear is refused like 0 s, after the name is checked.
             let interval = clear ? nil : seconds ?? 0
             let device = try await cli { try await options.admin().setInterval(interval, device: name) }
-            print(interval.map { "\(device) is expected every \($0) s." }
-                ?? "\(device) uses its agent's interval again.")
+            print(
+                interval.map { "\(device) is expected every \($0) s." }
+                    ?? "\(device) uses its agent's interval again.")
         }
     }
 }

@@ -9,8 +9,9 @@ extension Device {
 
         func run() async throws {
             let new = try await cli { try await options.admin().regenerateToken(device: name) }
-            print("New token of \(new.name); the old one no longer works. Shown only now "
-                + "(set it as DOWNTIME_TOKEN on the device):")
+            print(
+                "New token of \(new.name); the old one no longer works. Shown only now "
+                    + "(set it as DOWNTIME_TOKEN on the device):")
             print(new.token)
         }
     }

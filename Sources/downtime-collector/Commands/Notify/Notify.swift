@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// `notify ...`: list, test.
 struct Notify: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Notification channels (DOWNTIME_NOTIFY).",
-                                                    subcommands: [List.self, Test.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Notification channels (DOWNTIME_NOTIFY).",
+        subcommands: [List.self, Test.self])
 }

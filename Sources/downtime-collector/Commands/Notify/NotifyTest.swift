@@ -17,8 +17,9 @@ extension Notify {
                         "no channel named \(name); configured: " + config.notifiers.map(\.name).joined(separator: ", "))
                 }
                 let store = try await config.openStore()
-                let notifier = Notifier(specs: [spec], planner: NotificationPlanner(), store: store,
-                                        logger: Logger(label: "downtime-collector"), backoff: [])
+                let notifier = Notifier(
+                    specs: [spec], planner: NotificationPlanner(), store: store,
+                    logger: Logger(label: "downtime-collector"), backoff: [])
                 let sent = await notifier.deliver(MessageWriter.test(at: Date()), via: spec)
                 let attempt = try await LogReader(store: store).deliveries(device: "test", limit: 1).first
                 return (sent, attempt?.detail ?? "")

@@ -18,7 +18,9 @@ extension TLS {
                 guard !host.isEmpty || !ip.isEmpty else {
                     throw ConfigError(key: "tls init", message: "give at least one --host NAME or --ip ADDRESS")
                 }
-                guard (1...825).contains(days) else { throw ConfigError(key: "--days", message: "must be from 1 to 825") }
+                guard (1...825).contains(days) else {
+                    throw ConfigError(key: "--days", message: "must be from 1 to 825")
+                }
                 for name in host
                 where !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) {
                     throw ConfigError(key: "--host", message: "\(name) is not a DNS name")
@@ -28,7 +30,8 @@ extension TLS {
                 }
                 let dir = (try options.resolve().dataDir as NSString).appendingPathComponent("tls")
                 let made = try CertificateMaker(dir: dir).make(hosts: host, ips: ip, days: days)
-                print("""
+                print(
+                    """
                     Certificate for \((host + ip).joined(separator: ", ")) in \(dir):
                       server certificate: \(made.cert)
                       server key:         \(made.key)
@@ -44,7 +47,8 @@ extension TLS {
         }
 
         static func isIPAddress(_ text: String) -> Bool {
-            var v4 = in_addr(), v6 = in6_addr()
+            var v4 = in_addr()
+            var v6 = in6_addr()
             return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
         }
     }
