@@ -85,18 +85,26 @@ public final class ChangeFeed: Sendable {
                     seq: s.seq, device: f.device, from: r.from, to: f.status,
                     at: f.event.at)
                 s.told[f.device] = f.status
-                s.recent.append(c)
-                for (id, sub) in s.subscribers {
-                    if case .dropped = sub.yield(.change(c)) {
-                        s.subscribers[id] = nil
-                        dropped.append(sub)
-                    }
-                }
+                dropped += Self.send(c, to: &s)
             }
             if s.recent.count > kept { s.recent.removeFirst(s.recent.count - kept) }
             return dropped
         }
         for sub in dropped { sub.finish() }
+    }
+
+    /// Keeps `change` for replay and yields it to every subscriber; returns the ones whose buffer was full
+    /// (taken off the list here, finished by the caller outside the lock).
+    private static func send(_ change: Change, to s: inout State) -> [AsyncStream<Item>.Continuation] {
+        s.recent.append(change)
+        var dropped: [AsyncStream<Item>.Continuation] = []
+        for (id, sub) in s.subscribers {
+            if case .dropped = sub.yield(.change(change)) {
+                s.subscribers[id] = nil
+                dropped.append(sub)
+            }
+        }
+        return dropped
     }
 
     /// Hands on the live statuses that differ from what was last told (late, maintenance, a pause by the CLI,
@@ -111,13 +119,7 @@ public final class ChangeFeed: Sendable {
                 told += 1
                 s.seq += 1
                 let c = Change(seq: s.seq, device: device, from: before, to: status, at: at, recorded: false)
-                s.recent.append(c)
-                for (id, sub) in s.subscribers {
-                    if case .dropped = sub.yield(.change(c)) {
-                        s.subscribers[id] = nil
-                        dropped.append(sub)
-                    }
-                }
+                dropped += Self.send(c, to: &s)
             }
             if s.recent.count > kept { s.recent.removeFirst(s.recent.count - kept) }
             return (told, dropped)

@@ -3,15 +3,20 @@ import Foundation
 
 /// Shared pieces of the server-rendered pages.
 enum PageParts {
+    /// What every page's head starts with: encoding, phone width, both colour schemes, the title.
+    static func head(_ w: inout HTMLWriter, title: String) {
+        w.element(.meta, [(.charset, "utf-8")])
+        w.element(.meta, [(.name, "viewport"), (.content, "width=device-width,initial-scale=1")])
+        w.element(.meta, [(.name, "color-scheme"), (.content, "light dark")])
+        w.element(.title, text: title)
+    }
+
     static func document(_ title: String, _ body: (inout HTMLWriter) -> Void) -> String {
         var w = HTMLWriter(capacity: 16_384)
         w.raw("<!DOCTYPE html>")
         w.element(.html, [(.lang, "en")]) { w in
             w.element(.head) { w in
-                w.element(.meta, [(.charset, "utf-8")])
-                w.element(.meta, [(.name, "viewport"), (.content, "width=device-width,initial-scale=1")])
-                w.element(.meta, [(.name, "color-scheme"), (.content, "light dark")])
-                w.element(.title, text: title)
+                head(&w, title: title)
                 w.element(.style) { $0.raw(PageAssets.css) }
                 // Without JavaScript the page still refreshes itself.
                 w.element(.noscript) { $0.element(.meta, [(.httpEquiv, "refresh"), (.content, "30")]) }

@@ -21,11 +21,8 @@ enum AdminPage {
         w.raw("<!DOCTYPE html>")
         w.element(.html, [(.lang, "en")]) { w in
             w.element(.head) { w in
-                w.element(.meta, [(.charset, "utf-8")])
-                w.element(.meta, [(.name, "viewport"), (.content, "width=device-width,initial-scale=1")])
-                w.element(.meta, [(.name, "color-scheme"), (.content, "light dark")])
+                PageParts.head(&w, title: title)
                 w.element(.meta, [(.name, "referrer"), (.content, "same-origin")])
-                w.element(.title, text: title)
                 w.element(.style) { w in
                     w.raw(PageAssets.css)
                     w.raw(css)
