@@ -39,15 +39,20 @@ import Testing
         #expect(once.status == 2 && once.err.contains("twice"))
     }
 
+    /// The hash `admin set-password` prints for `password`, fed twice through a pipe.
+    static func passwordHash() throws -> String {
+        let bin = quoted(Binaries.path("downtime-collector"))
+        let made = try sh(
+            "printf '%s\\n%s\\n' \(quoted(password)) \(quoted(password)) | \(bin) admin set-password")
+        let hash = String(made.out.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(29))
+        #expect(hash.count == 60)
+        return hash
+    }
+
     @Test func addRunPauseMaintainRenewRemoveFromThePages() throws {
         let data = try Binaries.tempDir("admin e2e")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let bin = Self.quoted(Binaries.path("downtime-collector"))
-        let made = try Self.sh(
-            "printf '%s\\n%s\\n' \(Self.quoted(Self.password)) \(Self.quoted(Self.password)) "
-                + "| \(bin) admin set-password")
-        let hash = String(made.out.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(29))
-        #expect(hash.count == 60)
+        let hash = try Self.passwordHash()
         let collector = try CollectorProcess(dataDir: data, env: ["DOWNTIME_ADMIN_PASSWORD_HASH": hash])
         let url = collector.url
         let jar = data + "/cookies.txt"
@@ -189,11 +194,7 @@ import Testing
     @Test func realChromiumLogsInAddsRunsPausesRenewsRemoves() throws {
         let data = try Binaries.tempDir("admin chromium")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let bin = Self.quoted(Binaries.path("downtime-collector"))
-        let made = try Self.sh(
-            "printf '%s\\n%s\\n' \(Self.quoted(Self.password)) \(Self.quoted(Self.password)) "
-                + "| \(bin) admin set-password")
-        let hash = String(made.out.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst(29))
+        let hash = try Self.passwordHash()
         let collector = try CollectorProcess(dataDir: data, env: ["DOWNTIME_ADMIN_PASSWORD_HASH": hash])
         let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("fixtures/admin_browser.py").path
