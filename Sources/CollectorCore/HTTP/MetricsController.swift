@@ -13,6 +13,7 @@ struct MetricsController<Context: RequestContext> {
             let text =
                 MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
                 + MetricsExport.collector(collector.health.snapshot())
+                + MetricsExport.ups(collector.upsStates(), counts: collector.upsEventCounts())
                 + MetricsExport.withHelp(MetricsExport.registry.emitToString())
             return JSONIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
