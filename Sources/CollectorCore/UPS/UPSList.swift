@@ -1,9 +1,11 @@
+import DowntimeProtocol
 import Foundation
 
 /// `GET /api/v1/ups`: every configured UPS, its state now and its newest events.
 public struct UPSList: Encodable, Sendable, Equatable {
     public struct Event: Encodable, Sendable, Equatable {
-        public var id: UUID
+        /// In lower case, as the devices' event ids (RFC 9562).
+        public var id: String
         public var kind: String
         public var at: Date
         public var status: String?
@@ -20,12 +22,13 @@ public struct UPSList: Encodable, Sendable, Equatable {
 
         init(_ e: StoredUPSEvent) {
             self.init(
-                id: e.id, kind: e.kind.rawValue, at: e.at, status: e.status, charge: e.charge, runtimeS: e.runtime,
+                id: e.id.wireString, kind: e.kind.rawValue, at: e.at, status: e.status, charge: e.charge,
+                runtimeS: e.runtime,
                 reason: e.reason, summary: e.event.summary)
         }
 
         init(
-            id: UUID, kind: String, at: Date, status: String?, charge: Double?, runtimeS: Double?, reason: String?,
+            id: String, kind: String, at: Date, status: String?, charge: Double?, runtimeS: Double?, reason: String?,
             summary: String
         ) {
             self.id = id
