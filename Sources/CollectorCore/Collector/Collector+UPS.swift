@@ -22,9 +22,11 @@ extension Collector: UPSRecorder {
         for e in events { await notifications.ups(e.event) }
     }
 
-    /// Each configured UPS's state, by name.
+    /// Each configured UPS's state, by name; "not read yet" on a collector that does not poll now (a follower,
+    /// perhaps a former leader whose last readings are getting old).
     public func upsStates() -> [UPSState] {
-        upsBoard.withLock { $0.sorted }
+        let states = upsBoard.withLock { $0.sorted }
+        return pollsUPS ? states : states.map { UPSState(name: $0.name) }
     }
 
     /// Events stored by this process, by kind (for `/metrics`).
