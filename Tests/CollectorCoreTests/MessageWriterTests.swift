@@ -34,6 +34,22 @@ import Testing
         #expect(flapping.text == "pi-1 changed state 3 more times in the last 10 minutes; now unknown.")
     }
 
+    @Test func aUPSEventSaysItsSentence() async throws {
+        let h = try await Harness.make(.sqlite)
+        let writer = MessageWriter(reader: h.collector.reader, damp: 600)
+        var planner = NotificationPlanner()
+        planner.observeUPS(
+            UPSEvent(
+                ups: "myups@localhost:3493", kind: .mainsOut, at: h.clock.now(),
+                reading: UPSReading(status: UPSStatus(parsing: "OB DISCHRG"), charge: 73, runtime: 1260)))
+        let plans = planner.due(now: h.clock.now(), deviceCount: 0)
+        #expect(plans.count == 1)
+        let n = await writer.compose(try #require(plans.first))
+        #expect(n.kind == .ups && n.devices == ["myups@localhost:3493"])
+        #expect(n.title == "UPS myups@localhost:3493: mains out, on battery")
+        #expect(n.text.hasPrefix("UPS myups@localhost:3493: mains out; UPS on battery, 73 %, 21 min left (at "))
+    }
+
     @Test func thePlannerGivesAGroupItsDirection() {
         var planner = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
         let start = Date(timeIntervalSince1970: 1_795_335_000)

@@ -44,6 +44,28 @@ import Testing
 
                 """)
     }
+
+    let t0 = UPSTransitionTests.t0
+
+    @Test func upsSeriesFromTheirStates() {
+        var on = UPSState(name: "a@h:3493")
+        on.observe(.reading(UPSReading(status: UPSStatus(parsing: "OB DISCHRG"), charge: 73, runtime: 1260)), at: t0)
+        var lost = UPSState(name: "b@h:3493")
+        lost.observe(.reading(UPSReading(status: UPSStatus(parsing: "OL"), charge: 100)), at: t0)
+        lost.observe(.unreadable("refused"), at: t0 + 1)
+        let text = MetricsExport.ups([on, lost], counts: [.mainsOut: 2, .commsLost: 1])
+        #expect(text.contains("downtime_ups_on_battery{ups=\"a@h:3493\"} 1\n"))
+        #expect(text.contains("downtime_ups_on_battery{ups=\"b@h:3493\"} 0\n"))
+        #expect(text.contains("downtime_ups_battery_charge_percent{ups=\"a@h:3493\"} 73.0\n"))
+        #expect(text.contains("downtime_ups_battery_runtime_seconds{ups=\"a@h:3493\"} 1260.0\n"))
+        #expect(!text.contains("downtime_ups_battery_charge_percent{ups=\"b@h:3493\"}"))
+        #expect(text.contains("downtime_ups_readable{ups=\"a@h:3493\"} 1\n"))
+        #expect(text.contains("downtime_ups_readable{ups=\"b@h:3493\"} 0\n"))
+        #expect(text.contains("downtime_ups_events_total{kind=\"mains_out\"} 2\n"))
+        #expect(text.contains("downtime_ups_events_total{kind=\"low_battery\"} 0\n"))
+        #expect(text.contains("# TYPE downtime_ups_events_total counter\n"))
+        #expect(MetricsExport.ups([], counts: [:]).isEmpty)
+    }
 }
 
 @Suite struct PowerMetricsTests {

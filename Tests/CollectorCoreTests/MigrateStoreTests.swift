@@ -31,6 +31,10 @@ import Testing
             DeliveryRecord(
                 at: h.clock.now(), devices: ["pi-1"], notifier: "hook", kind: "down",
                 attempt: 1, ok: true, detail: "HTTP 200"))
+        try await sqlite.insertUPSEvents([
+            StoredUPSEvent(ups: "ups@nas:3493", kind: .mainsOut, at: h.clock.now(), status: "OB DISCHRG", charge: 73),
+            StoredUPSEvent(ups: "ups@nas:3493", kind: .commsLost, at: h.clock.now() + 1, reason: "refused"),
+        ])
 
         let target = try await PostgresStore.open(
             try Backend.requirePostgresURL(), schema: "t_mig_" + UUID().uuidString.prefix(8).lowercased())
@@ -46,6 +50,10 @@ import Testing
         #expect(try await target.daily(device: "pi-1").map(\.day) == sqlite.daily(device: "pi-1").map(\.day))
         #expect(try await target.deliveries(device: "pi-1", limit: 10) == sqlite.deliveries(device: "pi-1", limit: 10))
         #expect(try await target.maintenanceWindows() == sqlite.maintenanceWindows())
+        #expect(
+            try await target.upsEvents(ups: nil, since: nil, limit: 10)
+                == sqlite.upsEvents(ups: nil, since: nil, limit: 10))
+        #expect(counts.first { $0.table == "ups_event" }?.rows == 2)
         #expect(try await target.device(tokenHash: Tokens.hash(token))?.name == "pi-1")
         // New rows continue after the copied ones; the run history says when the old collector was last alive.
         let maxSeq = try await sqlite.allEvents().map(\.seq).max() ?? 0
@@ -63,8 +71,9 @@ import Testing
         // The flips' typed columns came along: retention keeps the same first flip on both sides and deletes the
         // rest (the shutdown added above too), which it would not do with their columns left empty.
         let later = h.clock.now() + 86_400
-        #expect(try await sqlite.deleteEvents(before: later) == 2)
-        #expect(try await target.deleteEvents(before: later) == 3)
+        // (Plus the two UPS events on each side.)
+        #expect(try await sqlite.deleteEvents(before: later) == 2 + 2)
+        #expect(try await target.deleteEvents(before: later) == 3 + 2)
         let kept = try await target.allEvents()
         #expect(kept.map(\.event.id) == (try await sqlite.allEvents().map(\.event.id)))
         #expect(kept.map(\.event.kind) == [.flip])

@@ -107,3 +107,41 @@ import Testing
         #expect(html.components(separatedBy: "href=\"/?tag=rack-").count - 1 == 40)
     }
 }
+
+/// The overview's UPS section, rendered from states and stored events (pure).
+@Suite struct UPSSectionTests {
+    let now = Date(timeIntervalSince1970: 1_795_335_000)
+
+    func page(_ ups: [(state: UPSState, events: [StoredUPSEvent])]) -> String {
+        let model = OverviewModel.build([], recent: [:], query: OverviewQuery(), now: now)
+        return OverviewPage.render(model, details: [:], now: now, query: OverviewQuery(), ups: ups)
+    }
+
+    @Test func noUPSNoSection() {
+        #expect(!page([]).contains("<h2>UPS</h2>"))
+    }
+
+    @Test func eachUPSSaysItsStateAndItsLastEvents() {
+        var lost = UPSState(name: "rack@nas:3493")
+        lost.observe(.reading(UPSReading(status: UPSStatus(parsing: "OL"), charge: 100)), at: now - 100)
+        lost.observe(.unreadable("the NUT server says <DATA-STALE>"), at: now - 60)
+        let fresh = UPSState(name: "other@nas:3493")
+        var events: [StoredUPSEvent] = []
+        for i in 0..<7 {
+            let at = now - Double(70 - i)
+            events.append(
+                i % 2 == 0
+                    ? StoredUPSEvent(ups: "rack@nas:3493", kind: .commsLost, at: at, reason: "refused")
+                    : StoredUPSEvent(ups: "rack@nas:3493", kind: .commsBack, at: at, status: "OL"))
+        }
+        let html = page([(lost, events), (fresh, [])])
+        #expect(html.contains("<h2>UPS</h2>"))
+        #expect(html.contains("<th scope=\"row\">rack@nas:3493</th>"))
+        #expect(html.contains("not readable since <time"))
+        #expect(html.contains(": the NUT server says &lt;DATA-STALE&gt;</td>"))
+        #expect(html.components(separatedBy: "<li>").count - 1 == UPSSection.eventLimit)
+        #expect(html.contains("UPS readable again") && html.contains("UPS not readable: refused"))
+        #expect(html.contains("<th scope=\"row\">other@nas:3493</th><td>not read yet by this collector</td>"))
+        #expect(html.contains("<span class=\"mute\">none</span>"))
+    }
+}

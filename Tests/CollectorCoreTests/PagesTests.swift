@@ -78,6 +78,34 @@ import Testing
         }
     }
 
+    /// The Outages table shows an outage's power evidence in the outage's own row (not only in the log below).
+    @Test func theOutagesTableShowsAnOutagesPowerEvidence() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        let withEvidence = """
+            {"events":[{"id":"\(UUID().uuidString)","device":"pi-1","kind":"outage",\
+            "at":"2026-11-22T10:10:00Z","boot_id":"\(bootA)","cause":"power_loss","start":"2026-11-22T10:02:00Z",\
+            "end":"2026-11-22T10:05:00Z","duration_s":180,"precision_s":60,"clock_synced":true,\
+            "under_voltage_seen":"2026-11-22T10:01:20Z"}]}
+            """
+        h.clock.advance(86_400) // the outages happened after the device was added
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            #expect(try await client.post("/api/v1/events", withEvidence, token: token).0 == .ok)
+            let plain = IngestTests.outageBatch(id: UUID(), start: "2026-11-22T12:00:00Z", end: "2026-11-22T13:00:00Z")
+            #expect(try await client.post("/api/v1/events", plain, token: token).0 == .ok)
+            let (_, page, _) = try await client.get("/devices/pi-1")
+            let section =
+                page.components(separatedBy: "<h2>Outages</h2>").last?
+                .components(separatedBy: "<h2>").first ?? ""
+            let rows = section.components(separatedBy: "<tr>").dropFirst(2) // the header row first
+            #expect(rows.count == 2, "\(section)")
+            let words = "under-voltage last seen 40 s before the last-alive time"
+            #expect(rows.filter { $0.contains(words) }.count == 1, "\(section)")
+            #expect(rows.first { $0.contains(words) }?.contains("2026-11-22T10:02:00") == true, "\(section)")
+        }
+    }
+
     @Test func healthz() async throws {
         let h = try await Harness.make()
         try await h.test { client in

@@ -147,6 +147,40 @@ import Testing
         await a2.collector.leadership.release()
     }
 
+    /// UPSes: only the leader polls, so only it has a state to show and export; both show the stored events.
+    @Test(arguments: postgres) func onlyTheLeaderPollsUPSesAndBothShowTheirEvents(_ backend: Backend) async throws {
+        let handle = try StoreHandle.fresh(backend)
+        let clock = ManualClock(t0)
+        var config = CollectorConfig()
+        config.nutServers = [NUTServerSpec(host: "nas", ups: ["rack"])]
+        let a = try await Harness.make(handle: handle, clock: clock, config: config)
+        let b = try await Harness.make(handle: handle, clock: clock, config: config)
+        #expect(a.collector.pollsUPS && !b.collector.pollsUPS)
+        let reading = UPSReading(status: UPSStatus(parsing: "OB DISCHRG"), charge: 73, runtime: 1260)
+        for c in [a, b] { c.collector.upsPolled("rack@nas:3493", .reading(reading), at: t0) }
+        try await a.collector.recordUPS([
+            StoredUPSEvent(UPSEvent(ups: "rack@nas:3493", kind: .mainsOut, at: t0, reading: reading))
+        ])
+        #expect(a.collector.upsStates().map(\.onBattery) == [true])
+        #expect(b.collector.upsStates().map(\.readable) == [nil])
+        for c in [a, b] {
+            let overview = try await c.collector.upsOverview(limit: 20)
+            #expect(overview.map { $0.events.map(\.kind) } == [[.mainsOut]])
+        }
+        try await a.test { client in
+            let metrics = try await client.get("/metrics").1
+            #expect(metrics.contains("downtime_ups_on_battery{ups=\"rack@nas:3493\"} 1"))
+        }
+        try await b.test { client in
+            let metrics = try await client.get("/metrics").1
+            #expect(!metrics.contains("downtime_ups_on_battery{"))
+            let page = try await client.get("/").1
+            #expect(page.contains("not read yet by this collector") && page.contains("mains out; UPS on battery"))
+        }
+        await a.collector.leadership.release()
+        await b.collector.leadership.release()
+    }
+
     @Test(arguments: postgres) func aDownMessageHeldByADyingLeaderIsSentByTheNext(_ backend: Backend) async throws {
         try await withReceiver { port, inbox in
             var config = CollectorConfig()

@@ -193,6 +193,34 @@ import Testing
         #expect(try await s.daily(device: "ghost").isEmpty)
     }
 
+    @Test(arguments: Backend.all) func upsEventsAreStoredOnceByIdAndReadNewestFirst(_ backend: Backend) async throws {
+        let (h, s) = try await fresh(backend)
+        defer { h.remove() }
+        let out = StoredUPSEvent(
+            ups: "ups@nas:3493", kind: .mainsOut, at: t0, status: "OB DISCHRG", charge: 73, runtime: 1260,
+            inputVoltage: 0)
+        let lost = StoredUPSEvent(ups: "ups@nas:3493", kind: .commsLost, at: t0 + 10, reason: "connection refused")
+        let other = StoredUPSEvent(ups: "ups2@nas:3493", kind: .lowBattery, at: t0 + 5, status: "OB LB", charge: 9)
+        #expect(try await s.insertUPSEvents([out, lost, other]) == [out.id, lost.id, other.id])
+        // Written again (a retry, a second collector): nothing doubles.
+        try await s.insertUPSEvents([out, lost])
+        let all = try await s.upsEvents(ups: nil, since: nil, limit: 10)
+        #expect(all.map(\.id) == [lost.id, other.id, out.id])
+        #expect(all.allSatisfy { $0.seq > 0 })
+        var read = try #require(all.last)
+        read.seq = 0
+        #expect(read == out)
+        #expect(read.event.summary == "mains out; UPS on battery, 73 %, 21 min left")
+        #expect(
+            try await s.upsEvents(ups: "ups@nas:3493", since: nil, limit: 10).map(\.kind) == [.commsLost, .mainsOut])
+        #expect(try await s.upsEvents(ups: "ups@nas:3493", since: t0 + 1, limit: 10).map(\.kind) == [.commsLost])
+        #expect(try await s.upsEvents(ups: nil, since: nil, limit: 1).map(\.id) == [lost.id])
+        #expect(try await s.upsEvents(ups: "ghost@nas:3493", since: nil, limit: 10).isEmpty)
+        // Retention takes UPS events too.
+        #expect(try await s.deleteEvents(before: t0 + 6) == 2)
+        #expect(try await s.upsEvents(ups: nil, since: nil, limit: 10).map(\.id) == [lost.id])
+    }
+
     @Test(arguments: Backend.all) func deliveriesAreReadNewestFirstPerDevice(_ backend: Backend) async throws {
         let (h, s) = try await fresh(backend)
         defer { h.remove() }

@@ -149,3 +149,76 @@ import Testing
         #expect(tracker.last?.charge == 73)
     }
 }
+
+/// A tracker resumed from the stored events (a restart, a new leader) tells only what changed since.
+@Suite struct UPSResumeTests {
+    static let t0 = UPSTransitionTests.t0
+    static let name = "myups@localhost:3493"
+
+    static func stored(_ kind: UPSEvent.Kind, _ status: String?, _ i: Double) -> StoredUPSEvent {
+        StoredUPSEvent(ups: name, kind: kind, at: t0 + i, status: status, charge: status == nil ? nil : 50)
+    }
+
+    /// Stored history (newest first), the next poll's outcome, and the events it makes.
+    @Test(arguments: [
+        ([StoredUPSEvent](), UPSTransitionTests.r("OB DISCHRG"), [UPSEvent.Kind.mainsOut]),
+        ([stored(.mainsOut, "OB DISCHRG", 0)], UPSTransitionTests.r("OB DISCHRG"), []),
+        ([stored(.lowBattery, "OB LB", 1), stored(.mainsOut, "OB DISCHRG", 0)], UPSTransitionTests.r("OB LB"), []),
+        (
+            [stored(.lowBattery, "OB LB", 1), stored(.mainsOut, "OB DISCHRG", 0)], UPSTransitionTests.r("OL CHRG"),
+            [
+                .mainsBack
+            ]
+        ),
+        ([stored(.mainsBack, "OL CHRG", 2), stored(.mainsOut, "OB", 0)], UPSTransitionTests.r("OL"), []),
+        ([stored(.mainsBack, "OL CHRG", 2), stored(.mainsOut, "OB", 0)], UPSTransitionTests.r("OB"), [.mainsOut]),
+        ([stored(.commsLost, nil, 3), stored(.mainsOut, "OB", 0)], UPSTransitionTests.r("OB"), [.commsBack]),
+        ([stored(.commsLost, nil, 3)], .unreadable("refused"), []),
+        ([stored(.commsBack, "OL", 4), stored(.commsLost, nil, 3)], .unreadable("refused"), [.commsLost]),
+    ])
+    func resumes(history: [StoredUPSEvent], outcome: UPSTracker.Outcome, expected: [UPSEvent.Kind]) {
+        var tracker = UPSTracker(ups: Self.name, resuming: history)
+        #expect(tracker.observe(outcome, at: Self.t0 + 10).map(\.kind) == expected)
+    }
+
+    @Test func theStateSaysWhatThePageShows() {
+        var s = UPSState(name: Self.name)
+        #expect(s.words == UPSState.notReadYet && s.readable == nil && !s.onBattery)
+        s.observe(.reading(UPSReading(status: UPSStatus(parsing: "OL"), charge: 100)), at: Self.t0)
+        #expect(s.words == "online, 100 %" && s.since == Self.t0)
+        s.observe(.reading(UPSReading(status: UPSStatus(parsing: "OL"), charge: 99)), at: Self.t0 + 5)
+        #expect(s.since == Self.t0) // the same status: still since then
+        s.observe(
+            .reading(UPSReading(status: UPSStatus(parsing: "OB DISCHRG"), charge: 73, runtime: 1260)), at: Self.t0 + 10)
+        #expect(s.words == "on battery, 73 %, 21 min left" && s.onBattery && s.since == Self.t0 + 10)
+        s.observe(.unreadable("connection refused"), at: Self.t0 + 20)
+        #expect(s.words == "not readable" && s.reason == "connection refused" && !s.onBattery)
+        #expect(s.reading?.charge == 73 && s.since == Self.t0 + 20)
+        s.observe(.reading(UPSReading(status: UPSStatus(parsing: "OB LB"), charge: 9)), at: Self.t0 + 30)
+        #expect(s.words == "on battery, low battery, 9 %" && s.reason == nil)
+    }
+
+    @Test func aLostConnectionIsToldOnlyWhenItLasts() {
+        var p = NotificationPlanner(upsHold: 10)
+        let lost = UPSEvent(ups: Self.name, kind: .commsLost, at: Self.t0, reason: "refused")
+        let back = UPSEvent(ups: Self.name, kind: .commsBack, at: Self.t0 + 5)
+        let out = UPSEvent(
+            ups: Self.name, kind: .mainsOut, at: Self.t0 + 6,
+            reading: UPSReading(status: UPSStatus(parsing: "OB"), charge: 73, runtime: 1260))
+        // Back within the hold: neither is told; the mains out is, at once.
+        p.observeUPS(lost)
+        #expect(p.due(now: Self.t0 + 1, deviceCount: 0).isEmpty)
+        p.observeUPS(back)
+        p.observeUPS(out)
+        let due = p.due(now: Self.t0 + 6, deviceCount: 0)
+        #expect(due.map(\.kind) == [.ups] && due.first?.ups == out)
+        #expect(due.first?.reason == "mains out; UPS on battery, 73 %, 21 min left")
+        #expect(p.due(now: Self.t0 + 60, deviceCount: 0).isEmpty)
+        // Lasting past the hold: told then, and its comms back too.
+        p.observeUPS(lost)
+        #expect(p.due(now: Self.t0 + 9, deviceCount: 0).isEmpty)
+        #expect(p.due(now: Self.t0 + 10, deviceCount: 0).map { $0.ups?.kind } == [.commsLost])
+        p.observeUPS(UPSEvent(ups: Self.name, kind: .commsBack, at: Self.t0 + 30))
+        #expect(p.due(now: Self.t0 + 30, deviceCount: 0).map { $0.ups?.kind } == [.commsBack])
+    }
+}

@@ -64,7 +64,8 @@ import Testing
     static let requests = [
         "/api/v1/devices", "/api/v1/devices?limit=2", "/api/v1/devices/pi-1", "/api/v1/devices/pi-2",
         "/api/v1/devices/nas", "/api/v1/devices/pi-2/events", "/api/v1/devices/pi-1/events?limit=2",
-        "/api/v1/collector", "/devices/pi-2/log.txt", "/devices/pi-1/log.csv", "/badge/pi-2.svg", "/badge/all.json",
+        "/api/v1/collector", "/api/v1/ups", "/devices/pi-2/log.txt", "/devices/pi-1/log.csv", "/badge/pi-2.svg",
+        "/badge/all.json",
         "/", "/devices/pi-2", "/devices/nas",
         // Bad requests keep their answers too.
         "/api/v1/devices/nobody", "/api/v1/devices?limit=0", "/api/v1/devices/pi-1/events?since=yesterday",

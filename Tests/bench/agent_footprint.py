@@ -11,6 +11,8 @@ under `strace` to count fsyncs. Every beat is checked on the collector: a device
 must take one new value per beat, and the collector's heartbeat counter must add up.
 `--baseline-static-bin` / `--baseline-bin` run a previous agent build beside the new one in the same
 run and print each figure as a ratio new/old (a change must not make the agent heavier).
+The installed agent also runs once more per round reading fake Raspberry Pi power and temperature files
+(`--sysfs-root`): what sensing costs, and that state writes stay at the persist interval.
 
 usage: agent_footprint.py --bin DIR --static-bin DIR [--collector-bin DIR] [--beats 360]
                           [--rounds 3] [--interval 1] [--baseline-static-bin DIR] [--baseline-bin DIR]
@@ -34,10 +36,13 @@ from benchlib import harness
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_INTERVAL, DEFAULT_PERSIST = 10, 60
 WARM_BEATS = 10  # CPU is also given from here on, without the start
-KINDS = ["swift-static", "swift", "c", "python"]
+# swift-static-sensing: the installed agent again, reading fake Raspberry Pi power and temperature files
+# (--sysfs-root) on each beat, to show what sensing costs in the same run.
+KINDS = ["swift-static", "swift-static-sensing", "swift", "c", "python"]
 # The headline is the static-stdlib agent: what deploy/install.sh builds and installs.
 HEADLINE = "swift-static"
 LABEL = {"swift": "Swift agent (dynamic stdlib)", "swift-static": "Swift agent (static stdlib, installed)",
+         "swift-static-sensing": "Swift agent (static stdlib, sensing fake Pi files)",
          "c": "C libcurl floor", "python": "Python 3 urllib",
          "swift-static-base": "Swift agent (static stdlib, baseline)", "swift-base": "Swift agent (dynamic stdlib, baseline)"}
 # A baseline kind is the previous build of the kind it is compared with (new/old ratios).
@@ -136,11 +141,13 @@ class Agent:
         self.warm = self.end = None
         self.smaps = None
         self.stdout = ""
+        self.sysfs_root = None
 
     def command(self, exe, url, interval, persist):
         if self.kind.startswith("swift"):
-            return [exe, "--collector", url, "--device", self.name, "--token", self.token,
-                    "--state-dir", self.state_dir, "--interval", str(interval), "--persist-interval", str(persist)]
+            cmd = [exe, "--collector", url, "--device", self.name, "--token", self.token,
+                   "--state-dir", self.state_dir, "--interval", str(interval), "--persist-interval", str(persist)]
+            return cmd + (["--sysfs-root", self.sysfs_root] if self.kind.endswith("-sensing") else [])
         if self.kind == "c":
             return [exe, url, self.token, self.name, self.state_dir, str(interval), str(persist)]
         return [exe[0], exe[1], url, self.token, self.name, self.state_dir, str(interval), str(persist)]
@@ -193,6 +200,23 @@ class Agent:
                         pass
                 self.stdout, _ = self.proc.communicate()
         self.err.close()
+
+
+def fake_pi_sysfs(root):
+    """The three files a Raspberry Pi's agent reads on each beat (HealthSensor): firmware flags saying
+    under-voltage now and since boot, the rpi_volt hwmon alarm, and the SoC temperature. Constant, so a
+    warning appears once (one state write at once) and then lasts: writes stay at the persist interval."""
+    files = {"sys/devices/platform/soc/soc:firmware/get_throttled": "0x50005\n",
+             "sys/class/hwmon/hwmon0/name": "cpu_thermal\n",
+             "sys/class/hwmon/hwmon1/name": "rpi_volt\n",
+             "sys/class/hwmon/hwmon1/in0_lcrit_alarm": "1\n",
+             "sys/class/thermal/thermal_zone0/temp": "48312\n"}
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+    return root
 
 
 def fsync_report(path, t_first, t_last, interval, persist):
@@ -287,7 +311,8 @@ def main():
     try:
         fs = run(["findmnt", "-n", "-o", "FSTYPE", "-T", tmp]).stdout.strip()
         c_bin = build_c(tmp)
-        exes = {"swift": swift_bin, "swift-static": static_bin, "c": c_bin,
+        sysfs_root = fake_pi_sysfs(os.path.join(tmp, "fake-pi"))
+        exes = {"swift": swift_bin, "swift-static": static_bin, "swift-static-sensing": static_bin, "c": c_bin,
                 "python": (args.python, os.path.join(HERE, "py_agent.py"))}
         kinds = list(KINDS)
         for i, extra in enumerate(args.also):
@@ -313,6 +338,8 @@ def main():
                 traced = r == args.rounds
                 agents.append(Agent(kind, name, harness.add_device(collector_dir, data, name), os.path.join(tmp, "state", name),
                                     os.path.join(tmp, name + ".log"), os.path.join(tmp, name + ".strace") if traced else None))
+        for a in agents:
+            a.sysfs_root = sysfs_root
         print(f"  {len(agents)} devices added in {time.monotonic() - t_add:.1f} s", flush=True)
         collector = harness.Collector(collector_dir, data).start()
         url = f"http://127.0.0.1:{collector.port}"
@@ -415,6 +442,18 @@ def main():
                    f"{sw['rss'] / py['rss']:.2f} x Python; private {sw['anon']:.1f} MB (goal 4); "
                    f"CPU {sw['cpu']:.2f} s/1000 beats (goal 1); "
                    f"{sw['fsyncs']:.0f} fsyncs/h-equivalent at persist {DEFAULT_PERSIST} s")
+        sensing = rows["swift-static-sensing"]
+        # The sensing agent sends its health: the collector must have it, or the comparison shows nothing.
+        for d in json.loads(get("/api/v1/devices?limit=1000"))["devices"]:
+            if d["name"].startswith("fp-swift-static-sensing-") and (d.get("health") or {}).get("temp_c") != 48.3:
+                raise BenchError(f"{d['name']} sent no health from the fake Pi files: {d.get('health')}")
+        sensing_line = (f"bench: agent footprint sensing: CPU {sensing['cpu']:.3f} vs {sw['cpu']:.3f} s/1000 beats "
+                        f"(steady {sensing['cpu_steady']:.3f} vs {sw['cpu_steady']:.3f}), "
+                        f"RSS {sensing['rss']:.1f} vs {sw['rss']:.1f} MB, fsyncs {sensing['fsyncs']:.0f} vs "
+                        f"{sw['fsyncs']:.0f} per h-eq, state writes {sensing['gap_min'] or 0:.1f}..{sensing['gap_max'] or 0:.1f} s "
+                        f"apart, {sensing['late']} a tick late (persist {persist} s)")
+        print(sensing_line)
+        lines.append(sensing_line)
         if args.markdown:
             with open(args.markdown, "w") as f:
                 f.write(markdown(rows, args, persist, fs, elapsed, lines, summary))

@@ -67,6 +67,7 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     let api = router.group("api/v1")
     IngestController(collector: collector, limits: limits).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
+    UPSController(collector: collector).addRoutes(to: api)
     let keepAlive = Duration.milliseconds(Int64(collector.config.streamKeepAlive * 1000))
     StreamController(collector: collector, keepAlive: keepAlive).addRoutes(to: api)
     WebController(collector: collector).addRoutes(to: router)
@@ -98,7 +99,7 @@ public func buildApplication(
             UPSMonitor(
                 servers: collector.config.nutServers, interval: collector.config.nutPollInterval,
                 backoff: collector.config.nutBackoff, logger: collector.logger,
-                now: { clock.now() }, onEvent: { _ in }))
+                now: { clock.now() }, recorder: collector, onEvent: { _ in }))
     }
     return Application(
         router: buildRouter(collector),

@@ -34,6 +34,8 @@ public final class Collector: Sendable {
     public let admin: DeviceAdmin
     let reader: DeviceReader
     let logs: LogReader
+    /// The configured UPSes' newest states (see `Collector+UPS`).
+    let upsBoard: Mutex<UPSBoard>
 
     private init(
         store: any Store, config: CollectorConfig, clock: any WallClock, monotonic: any MonotonicClock,
@@ -57,6 +59,7 @@ public final class Collector: Sendable {
             store: store, fleet: fleet, timelines: timelines, maintenance: maintenance,
             config: config, clock: clock)
         self.logs = LogReader(store: store)
+        self.upsBoard = Mutex(UPSBoard(names: config.nutServers.flatMap { spec in spec.ups.map(spec.name(of:)) }))
         self.admin = DeviceAdmin(store: store, clock: clock)
         let notifier =
             config.notifiers.isEmpty
@@ -65,7 +68,8 @@ public final class Collector: Sendable {
                 specs: config.notifiers,
                 planner: NotificationPlanner(
                     damp: config.notifyDamp, groupWindow: config.notifyGroupWindow,
-                    settle: config.notifySettle),
+                    // A UPS's lost connection is told once it outlasts two first backoff steps.
+                    settle: config.notifySettle, upsHold: 2 * (config.nutBackoff.first ?? config.nutPollInterval)),
                 store: store, logger: logger)
         self.notifications = NotificationFeed(
             notifier: notifier, store: store, leadership: leadership,

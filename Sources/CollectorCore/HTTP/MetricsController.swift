@@ -13,6 +13,9 @@ struct MetricsController<Context: RequestContext> {
             let text =
                 MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
                 + MetricsExport.collector(collector.health.snapshot())
+                // Only the collector that polls exports UPS series: a follower knows no state of its own.
+                + MetricsExport.ups(
+                    collector.pollsUPS ? collector.upsStates() : [], counts: collector.upsEventCounts())
                 + MetricsExport.withHelp(MetricsExport.registry.emitToString())
             return JSONIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }

@@ -17,7 +17,8 @@ struct WebController<Context: RequestContext> {
             let (model, details) = try await collector.overview(query)
             let page = OverviewPage.render(
                 model, details: details, now: collector.clock.now(), query: query,
-                collector: collector.health.snapshot(), feed: feed)
+                collector: collector.health.snapshot(), feed: feed,
+                ups: try await collector.upsOverview(limit: UPSSection.eventLimit))
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/healthz") { _, _ in

@@ -63,8 +63,24 @@ public struct MessageWriter: Sendable {
                 kind: .underVoltage, devices: plan.devices, title: "\(name): under-voltage",
                 text: "\(name) reports under-voltage at \(at): its power supply or cable is too weak, "
                     + "the usual cause of a Pi's crashes and outages.\(again)", at: plan.at)
+        case .ups:
+            return Notification(
+                kind: .ups, devices: plan.devices, title: "UPS \(name): \(plan.ups.map(Self.headline) ?? "changed")",
+                text: "UPS \(name): \(plan.reason) (at \(at)).", at: plan.at)
         case .test:
             return Self.test(at: plan.at)
+        }
+    }
+
+    /// A UPS event's title words.
+    static func headline(_ e: UPSEvent) -> String {
+        switch e.kind {
+        case .mainsOut: "mains out, on battery"
+        case .lowBattery: "LOW BATTERY"
+        case .mainsBack: "mains back"
+        case .replaceBattery: "replace battery"
+        case .commsLost: "not readable"
+        case .commsBack: "readable again"
         }
     }
 

@@ -10,6 +10,8 @@ public struct Notification: Sendable, Equatable {
         case storage
         /// A device's firmware reports under-voltage (damped like flapping).
         case underVoltage = "under_voltage"
+        /// A UPS's change (mains out, low battery, mains back, comms lost...); `devices` holds the UPS's name.
+        case ups
     }
 
     public var kind: Kind

@@ -77,6 +77,12 @@ public final class NotificationFeed: Sendable {
         await notifier?.observeStorage(device: device, state: state, path: path, at: at)
     }
 
+    /// A UPS event this collector stored (only the leader polls), told through the planner.
+    func ups(_ event: UPSEvent) async {
+        guard telling else { return }
+        await notifier?.observeUPS(event)
+    }
+
     /// A device's under-voltage appearing, damped by the planner.
     func underVoltage(device: String, at: Date) async {
         guard telling else { return }

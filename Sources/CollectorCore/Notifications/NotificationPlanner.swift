@@ -8,7 +8,9 @@ import Foundation
 /// - after a down message, `damp` minutes of bouncing give no more messages but one summary at the end;
 /// - a device seen for the first time is told at once;
 /// - an agent's storage problem is told once per problem (its `storage` event, not every beat that carries it);
-/// - a device's under-voltage is told when it appears, then `damp` quiet with one summary of its returns.
+/// - a device's under-voltage is told when it appears, then `damp` quiet with one summary of its returns;
+/// - a UPS event is told at once, but a lost connection only once it has lasted `upsHold` (a comms back within
+///   that time drops both: a flaky NUT server does not spam).
 public struct NotificationPlanner: Sendable {
     /// A message to send: what happened, to whom, and when it was observed.
     public struct Planned: Sendable, Equatable {
@@ -23,6 +25,8 @@ public struct NotificationPlanner: Sendable {
         public var direction: Direction? = nil
         /// For `storage`: the agent's problem and the folder it concerns.
         public var storage: StorageProblem? = nil
+        /// For `ups`: the UPS's event (`devices` holds its name).
+        public var ups: UPSEvent? = nil
     }
 
     /// Which way the devices of a grouped message went.
@@ -52,6 +56,10 @@ public struct NotificationPlanner: Sendable {
     public var damp: TimeInterval
     public var groupWindow: TimeInterval
     public var settle: TimeInterval
+    /// How long a UPS's comms lost is held before it is told.
+    public var upsHold: TimeInterval
+    /// Per UPS: a comms lost not told yet, and when it is due.
+    var upsCommsLost: [String: (event: UPSEvent, due: Date)] = [:]
     var downs: [Held] = []
     var ups: [Held] = []
     var ready: [Planned] = []
@@ -61,10 +69,13 @@ public struct NotificationPlanner: Sendable {
     /// Per device: until when under-voltage is kept quiet, and how often it came back meanwhile.
     var underVoltage: [String: (quietUntil: Date, again: Int)] = [:]
 
-    public init(damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30) {
+    public init(
+        damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30, upsHold: TimeInterval = 10
+    ) {
         self.damp = damp
         self.groupWindow = groupWindow
         self.settle = settle
+        self.upsHold = upsHold
     }
 
     /// Takes the flips the collector just recorded, observed at `now`.
@@ -132,10 +143,33 @@ public struct NotificationPlanner: Sendable {
         ready.append(Planned(kind: .underVoltage, devices: [device], at: at, reason: "", flips: 0))
     }
 
+    /// Takes a UPS event: told at once, but comms lost only after `upsHold` without comms back.
+    public mutating func observeUPS(_ event: UPSEvent) {
+        switch event.kind {
+        case .commsLost:
+            upsCommsLost[event.ups] = (event, event.at + upsHold)
+            return
+        case .commsBack:
+            // Back before the loss was told: neither is.
+            if upsCommsLost.removeValue(forKey: event.ups) != nil { return }
+        default:
+            break
+        }
+        ready.append(Self.planned(event))
+    }
+
+    static func planned(_ e: UPSEvent) -> Planned {
+        Planned(kind: .ups, devices: [e.ups], at: e.at, reason: e.summary, flips: 0, ups: e)
+    }
+
     /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping.
     public mutating func due(now: Date, deviceCount: Int) -> [Planned] {
         var out = ready
         ready = []
+        for (name, held) in upsCommsLost where held.due <= now {
+            out.append(Self.planned(held.event))
+            upsCommsLost[name] = nil
+        }
         let dueDowns = downs.filter { $0.due <= now }
         if !dueDowns.isEmpty {
             // Everything held together goes out together.

@@ -46,6 +46,10 @@ public actor Notifier {
         planner.observeUnderVoltage(device: device, at: at)
     }
 
+    func observeUPS(_ event: UPSEvent) {
+        planner.observeUPS(event)
+    }
+
     func observeStorage(device: String, state: StorageState, path: String, at: Date) {
         planner.observeStorage(device: device, state: state, path: path, at: at)
     }

@@ -31,7 +31,7 @@ public enum DevicePage {
                 w.element(.h2, text: "Last 30 days")
                 w.element(.div, [(.class, "wide")]) { PageParts.bar(&$0, d.days) }
                 w.element(.h2, text: "Outages")
-                outages(&w, d.outages)
+                outages(&w, d.outages, log: log)
                 if !deliveries.isEmpty {
                     w.element(.h2, text: "Notifications")
                     deliveryTable(&w, deliveries)
@@ -184,7 +184,21 @@ public enum DevicePage {
         }
     }
 
-    static func outages(_ w: inout HTMLWriter, _ list: [OutageView]) {
+    /// The power evidence of the agent's report behind `outage` (the log's outage event whose span overlaps it),
+    /// e.g. "under-voltage last seen 40 s before the last-alive time"; nil without one.
+    static func powerEvidence(_ outage: OutageView, log: [Event]) -> String? {
+        guard outage.source != "collector" else { return nil }
+        let end = outage.end ?? .distantFuture
+        for event in log.reversed() {
+            guard case .outage(let report) = event.payload, let words = report.powerEvidence else { continue }
+            let from = report.start ?? report.end ?? event.at
+            let to = report.end ?? event.at
+            if from <= end && to >= outage.start { return words }
+        }
+        return nil
+    }
+
+    static func outages(_ w: inout HTMLWriter, _ list: [OutageView], log: [Event] = []) {
         guard !list.isEmpty else {
             return w.element(.p, [(.class, "mute")], text: "No outages recorded in the last 30 days.")
         }
@@ -202,7 +216,13 @@ public enum DevicePage {
                             if let e = outage.end { PageParts.time(&w, e) } else { w.element(.strong, text: "ongoing") }
                         }
                         w.element(.td, [(.class, "num")], text: Durations.text(outage.durationS))
-                        w.element(.td, text: outage.cause.label)
+                        w.element(.td) { w in
+                            w.text(outage.cause.label)
+                            if let words = powerEvidence(outage, log: log) {
+                                w.element(.br)
+                                w.element(.small, [(.class, "warn")], text: words)
+                            }
+                        }
                         w.element(
                             .td, [(.class, "mute")],
                             text: outage.source == "merged" ? "agent + collector" : outage.source)

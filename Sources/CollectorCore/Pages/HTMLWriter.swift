@@ -26,7 +26,7 @@ public struct HTMLWriter {
         case dataRel = "data-rel"
         case dataComplete = "data-complete"
         case dataFeed = "data-feed"
-        case rel
+        case rel, scope
     }
 
     public private(set) var bytes: [UInt8] = []

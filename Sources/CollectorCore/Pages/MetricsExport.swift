@@ -139,6 +139,37 @@ extension MetricsExport {
     }
 }
 
+extension MetricsExport {
+    /// The UPS series: each configured UPS's state as this collector last polled it, and the events it stored
+    /// by kind (pure). Nothing without a UPS configured.
+    public static func ups(_ states: [UPSState], counts: [UPSEvent.Kind: Int]) -> String {
+        guard !states.isEmpty else { return "" }
+        var battery = "# HELP downtime_ups_on_battery 1 while the UPS runs on battery (mains out), 0 when not.\n"
+        battery += "# TYPE downtime_ups_on_battery gauge\n"
+        var charge = "# HELP downtime_ups_battery_charge_percent The UPS's battery charge from its newest reading.\n"
+        charge += "# TYPE downtime_ups_battery_charge_percent gauge\n"
+        var runtime = "# HELP downtime_ups_battery_runtime_seconds Seconds of battery left from the newest reading.\n"
+        runtime += "# TYPE downtime_ups_battery_runtime_seconds gauge\n"
+        var readable = "# HELP downtime_ups_readable 1 when the newest poll read the UPS, 0 when not.\n"
+        readable += "# TYPE downtime_ups_readable gauge\n"
+        for s in states {
+            let name = label(s.name)
+            battery += "downtime_ups_on_battery{ups=\"\(name)\"} \(s.onBattery ? 1 : 0)\n"
+            readable += "downtime_ups_readable{ups=\"\(name)\"} \(s.readable == true ? 1 : 0)\n"
+            // The numbers of an unreadable UPS are old: absent rather than shown as now.
+            guard s.readable == true, let r = s.reading else { continue }
+            if let c = r.charge { charge += "downtime_ups_battery_charge_percent{ups=\"\(name)\"} \(c)\n" }
+            if let t = r.runtime { runtime += "downtime_ups_battery_runtime_seconds{ups=\"\(name)\"} \(t)\n" }
+        }
+        var events = "# HELP downtime_ups_events_total UPS events this collector stored since it started, by kind.\n"
+        events += "# TYPE downtime_ups_events_total counter\n"
+        for kind in UPSEvent.Kind.allCases {
+            events += "downtime_ups_events_total{kind=\"\(kind.rawValue)\"} \(counts[kind] ?? 0)\n"
+        }
+        return battery + charge + runtime + readable + events
+    }
+}
+
 /// Times a store call into `downtime_store_seconds{op=...}`.
 func timedStore<T>(_ op: String, _ body: () async throws -> T) async rethrows -> T {
     let start = ContinuousClock.now

@@ -25,7 +25,8 @@ public enum OverviewPage {
     /// `feed` is the change feed's position when the model was read: the page's script follows the stream from there.
     public static func render(
         _ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
-        collector: CollectorHealth.Snapshot? = nil, feed: String? = nil
+        collector: CollectorHealth.Snapshot? = nil, feed: String? = nil,
+        ups: [(state: UPSState, events: [StoredUPSEvent])] = []
     ) -> String {
         PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
@@ -51,6 +52,7 @@ public enum OverviewPage {
                 } else {
                     problems(&w, model, details: details, now: now)
                 }
+                UPSSection.render(&w, ups, now: now)
             }
             w.element(.footer) { w in
                 w.text("Times in your time zone · changes appear as they happen · ")

@@ -199,6 +199,7 @@ public final class PostgresStore: SharedStore {
         // The pages read the last month of every device's log: without this, a year of history is a full scan.
         ("v3-event-at", ["CREATE INDEX event_at ON event(at)"]),
         ("v4-flip-columns", StoreSQL.postgres.flipColumns),
+        ("v5-ups-events", StoreSQL.postgres.upsEventTable),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
@@ -521,6 +522,42 @@ public final class PostgresStore: SharedStore {
         try await stored(client.query(PostgresQuery(unsafeSQL: Self.sql.allEvents), logger: logger))
     }
 
+    // MARK: UPS log
+
+    @discardableResult
+    public func insertUPSEvents(_ events: [StoredUPSEvent]) async throws -> [UUID] {
+        guard !events.isEmpty else { return [] }
+        try await transaction { conn in
+            for e in events {
+                var b = PostgresBindings()
+                b.append(e.id)
+                b.append(e.ups)
+                b.append(e.kind.rawValue)
+                b.append(e.at.timeIntervalSince1970)
+                b.append(e.status)
+                b.append(e.charge)
+                b.append(e.runtime)
+                b.append(e.inputVoltage)
+                b.append(e.reason)
+                try await conn.query(PostgresQuery(unsafeSQL: Self.sql.insertUPSEvent, binds: b), logger: logger)
+            }
+        }
+        return events.map(\.id)
+    }
+
+    public func upsEvents(ups: String?, since: Date?, limit: Int) async throws -> [StoredUPSEvent] {
+        var b = PostgresBindings()
+        if let ups { b.append(ups) }
+        if let since { b.append(since.timeIntervalSince1970) }
+        b.append(Int64(clamping: limit))
+        let sql = Self.sql.upsEvents(ups: ups != nil, since: since != nil)
+        var out: [StoredUPSEvent] = []
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: logger) {
+            if let e = try row.makeRandomAccess().storedUPSEvent() { out.append(e) }
+        }
+        return out
+    }
+
     // MARK: deliveries
 
     public func recordDelivery(_ r: DeliveryRecord) async throws {
@@ -568,9 +605,13 @@ public final class PostgresStore: SharedStore {
     public func deleteEvents(before: Date) async throws -> Int {
         var b = PostgresBindings()
         b.append(before.timeIntervalSince1970)
-        return try await collect(
-            client.query(PostgresQuery(unsafeSQL: Self.sql.deleteEventsBefore, binds: b), logger: logger)
-        ).count
+        return try await transaction { conn in
+            var n = 0
+            for sql in [Self.sql.deleteEventsBefore, Self.sql.deleteUPSEventsBefore] {
+                n += try await changed(PostgresQuery(unsafeSQL: sql, binds: b), conn)
+            }
+            return n
+        }
     }
 
     // MARK: maintenance

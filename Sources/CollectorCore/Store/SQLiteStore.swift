@@ -88,6 +88,9 @@ public final class SQLiteStore: Store {
         m.registerMigration("v6-flip-columns") { db in
             for statement in StoreSQL.sqlite.flipColumns { try db.execute(sql: statement) }
         }
+        m.registerMigration("v7-ups-events") { db in
+            for statement in StoreSQL.sqlite.upsEventTable { try db.execute(sql: statement) }
+        }
         return m
     }
 
@@ -263,6 +266,33 @@ public final class SQLiteStore: Store {
         }
     }
 
+    // MARK: UPS log
+
+    @discardableResult
+    public func insertUPSEvents(_ events: [StoredUPSEvent]) async throws -> [UUID] {
+        try await pool.write { db in
+            let stmt = try db.cachedStatement(sql: Self.sql.insertUPSEvent)
+            for e in events {
+                try stmt.execute(arguments: [
+                    e.id.uuidString, e.ups, e.kind.rawValue, e.at.timeIntervalSince1970, e.status, e.charge, e.runtime,
+                    e.inputVoltage, e.reason,
+                ])
+            }
+            return events.map(\.id)
+        }
+    }
+
+    public func upsEvents(ups: String?, since: Date?, limit: Int) async throws -> [StoredUPSEvent] {
+        var arguments: StatementArguments = []
+        if let ups { _ = arguments.append(contentsOf: [ups]) }
+        if let since { _ = arguments.append(contentsOf: [since.timeIntervalSince1970]) }
+        _ = arguments.append(contentsOf: [limit])
+        let sql = Self.sql.upsEvents(ups: ups != nil, since: since != nil)
+        return try await pool.read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { try $0.storedUPSEvent() }
+        }
+    }
+
     // MARK: deliveries
 
     public func recordDelivery(_ r: DeliveryRecord) async throws {
@@ -302,7 +332,9 @@ public final class SQLiteStore: Store {
     public func deleteEvents(before: Date) async throws -> Int {
         try await pool.write { db in
             try db.execute(sql: Self.sql.deleteEventsBefore, arguments: [before.timeIntervalSince1970])
-            return db.changesCount
+            let events = db.changesCount
+            try db.execute(sql: Self.sql.deleteUPSEventsBefore, arguments: [before.timeIntervalSince1970])
+            return events + db.changesCount
         }
     }
 

@@ -23,7 +23,7 @@ public protocol Store: Sendable {
     func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
     /// A device's daily figures, oldest first.
     func daily(device: String) async throws -> [(day: String, down: Double, known: Double)]
-    /// Deletes log rows older than `before` (retention); returns how many.
+    /// Deletes log rows (devices' and UPSes') older than `before` (retention); returns how many.
     func deleteEvents(before: Date) async throws -> Int
     /// Writes one delivery attempt (one row per device it was about).
     func recordDelivery(_ r: DeliveryRecord) async throws
@@ -51,6 +51,11 @@ public protocol Store: Sendable {
     func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]]
     /// Every device's log, for export, oldest first.
     func allEvents() async throws -> [StoredEvent]
+    /// Stores UPS events not stored before (by id) and returns their ids, in input order.
+    @discardableResult
+    func insertUPSEvents(_ events: [StoredUPSEvent]) async throws -> [UUID]
+    /// UPS events newest first: of one UPS (all when nil), at or after `since`.
+    func upsEvents(ups: String?, since: Date?, limit: Int) async throws -> [StoredUPSEvent]
     /// Starts a collector run at `at`; returns the previous run's last alive time, if any.
     func beginRun(at: Date) async throws -> Date?
     /// A number that changes whenever another process (the CLI) changed the store.

@@ -6,7 +6,9 @@ import PostgresNIO
 /// transaction (all or nothing), then compares the row counts of both sides.
 public enum StoreMigration {
     /// The tables copied, in the order they are copied and reported.
-    public static let tables = ["device", "event", "collector_run", "maintenance", "daily_availability", "delivery"]
+    public static let tables = [
+        "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "ups_event",
+    ]
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -99,8 +101,24 @@ public enum StoreMigration {
                         \(r["notifier"] as String), \(r["kind"] as String), \(r["attempt"] as Int), \((r["ok"] as Int) != 0), \(r["detail"] as String))
                     """, logger: target.logger)
             }
+            // The UPS log keeps its order: seq is copied as it is.
+            let upsRows = try source.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, \(StoreSQL.upsEventColumns) FROM ups_event ORDER BY seq")
+            }
+            for r in upsRows {
+                guard let id = UUID(uuidString: r["id"]) else {
+                    throw Failure(description: "UPS event \(r["seq"] as Int64) has a bad id")
+                }
+                try await conn.query(
+                    """
+                    INSERT INTO ups_event (seq, \(unescaped: StoreSQL.upsEventColumns))
+                    VALUES (\(r["seq"] as Int64), \(id), \(r["ups"] as String), \(r["kind"] as String), \(r["at"] as Double),
+                        \(r["status"] as String?), \(r["charge"] as Double?), \(r["runtime_s"] as Double?),
+                        \(r["input_voltage"] as Double?), \(r["reason"] as String?))
+                    """, logger: target.logger)
+            }
             // New rows continue after the copied ids.
-            for (t, c) in [("event", "seq"), ("maintenance", "id"), ("delivery", "id")] {
+            for (t, c) in [("event", "seq"), ("maintenance", "id"), ("delivery", "id"), ("ups_event", "seq")] {
                 try await conn.query(
                     PostgresQuery(
                         unsafeSQL: """

@@ -68,6 +68,18 @@ extension StoreRow {
         return window
     }
 
+    /// The UPS event of a row of `StoreSQL.upsEvents`; nil for a kind this version does not know.
+    func storedUPSEvent() throws -> StoredUPSEvent? {
+        guard let kind = UPSEvent.Kind(rawValue: try required(string("kind"), "kind")),
+            let id = UUID(uuidString: try required(string("id"), "id"))
+        else { return nil }
+        return StoredUPSEvent(
+            id: id, ups: try required(string("ups"), "ups"), kind: kind,
+            at: Date(timeIntervalSince1970: try required(double("at"), "at")), status: try string("status"),
+            charge: try double("charge"), runtime: try double("runtime_s"), inputVoltage: try double("input_voltage"),
+            reason: try string("reason"), seq: try required(int("seq"), "seq"))
+    }
+
     /// The figures of a row of `StoreSQL.daily`.
     func daily() throws -> (day: String, down: Double, known: Double) {
         (

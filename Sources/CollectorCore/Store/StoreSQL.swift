@@ -168,7 +168,59 @@ struct StoreSQL: Sendable {
             + "ON CONFLICT (started_at) DO UPDATE SET alive_at = excluded.alive_at"
     }
 
+    // MARK: UPS log
+
+    /// What a UPS event row is written with.
+    static let upsEventColumns = "id, ups, kind, at, status, charge, runtime_s, input_voltage, reason"
+
+    /// One row, ignored when its id is stored already. Binds: the nine `upsEventColumns`.
+    var insertUPSEvent: String {
+        "INSERT INTO ups_event (\(Self.upsEventColumns)) VALUES (\(values(9))) ON CONFLICT (id) DO NOTHING"
+    }
+
+    /// The columns `StoreRow.storedUPSEvent()` reads; the id as text in both stores.
+    private static let upsEventReadColumns =
+        "seq, CAST(id AS TEXT) AS id, ups, kind, at, status, charge, runtime_s, input_voltage, reason"
+
+    /// UPS events newest first. Binds: the UPS and `since` when asked for (in that order), then the limit.
+    func upsEvents(ups: Bool, since: Bool) -> String {
+        var n = 0
+        var conditions: [String] = []
+        if ups {
+            n += 1
+            conditions.append("ups = \(p(n))")
+        }
+        if since {
+            n += 1
+            conditions.append("at >= \(p(n))")
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return "SELECT \(Self.upsEventReadColumns) FROM ups_event\(filter) ORDER BY at DESC, seq DESC LIMIT \(p(n + 1))"
+    }
+
+    /// Retention of the UPS log. Binds: the time.
+    var deleteUPSEventsBefore: String { "DELETE FROM ups_event WHERE at < \(p(1))" + dialect.returningChanged }
+
     // MARK: migrations
+
+    /// The UPS log: one row per UPS event, the numbers of the reading that showed it.
+    var upsEventTable: [String] {
+        let real = dialect.realType
+        return [
+            """
+            CREATE TABLE ups_event (
+                seq \(dialect.serialKey),
+                id \(dialect.uuidType) NOT NULL UNIQUE,
+                ups TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                at \(real) NOT NULL,
+                status TEXT, charge \(real), runtime_s \(real), input_voltage \(real), reason TEXT
+            )
+            """,
+            "CREATE INDEX ups_event_ups_at ON ups_event(ups, at)",
+            "CREATE INDEX ups_event_at ON ups_event(at)",
+        ]
+    }
 
     /// A flip's from/to as columns, so that queries filter on them instead of searching the JSON body; the rows
     /// already stored get theirs from their body (its text as it is, even one no `DeviceStatus` spells).

@@ -24,6 +24,11 @@ public struct LogReader: Sendable {
         try await store.deliveries(device: device, limit: limit)
     }
 
+    /// A UPS's newest events, newest first.
+    public func upsEvents(ups: String, limit: Int) async throws -> [StoredUPSEvent] {
+        try await store.upsEvents(ups: ups, since: nil, limit: limit)
+    }
+
     /// Every device's log, oldest first.
     public func export() async throws -> [StoredEvent] {
         try await store.allEvents()

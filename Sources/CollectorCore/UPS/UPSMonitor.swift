@@ -11,11 +11,13 @@ public struct UPSMonitor: Service {
     public let backoff: [TimeInterval]
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Stores and tells the events (the collector); nil in tests that only watch `onEvent`.
+    let recorder: (any UPSRecorder)?
     let onEvent: @Sendable (UPSEvent) async -> Void
 
     public init(
         servers: [NUTServerSpec], interval: TimeInterval, backoff: [TimeInterval], logger: Logger,
-        now: @escaping @Sendable () -> Date = Date.init,
+        now: @escaping @Sendable () -> Date = Date.init, recorder: (any UPSRecorder)? = nil,
         onEvent: @escaping @Sendable (UPSEvent) async -> Void
     ) {
         self.servers = servers
@@ -23,6 +25,7 @@ public struct UPSMonitor: Service {
         self.backoff = backoff.isEmpty ? [interval] : backoff
         self.logger = logger
         self.now = now
+        self.recorder = recorder
         self.onEvent = onEvent
     }
 
@@ -37,10 +40,25 @@ public struct UPSMonitor: Service {
     /// One server's loop until cancelled.
     func follow(_ spec: NUTServerSpec) async {
         let client = NUTClient(spec: spec)
-        var trackers = Dictionary(uniqueKeysWithValues: spec.ups.map { ($0, UPSTracker(ups: spec.name(of: $0))) })
+        // nil while this collector does not poll: taking the lead (or starting) resumes from the stored events.
+        var trackers: [String: UPSTracker]?
         var reasons: [String: String] = [:]
         var failures = 0
+        // Events the store did not take yet (it failed): written again, same ids, before newer ones.
+        var unsaved: [StoredUPSEvent] = []
         while !Task.isCancelled {
+            if let recorder, !recorder.pollsUPS {
+                trackers = nil
+                try? await Task.sleep(for: .seconds(interval))
+                continue
+            }
+            if trackers == nil {
+                guard let resumed = await resume(spec) else {
+                    try? await Task.sleep(for: .seconds(backoff[0]))
+                    continue
+                }
+                trackers = resumed
+            }
             let result = await client.pollOffPool()
             let at = now()
             let outcomes: [String: UPSTracker.Outcome]
@@ -54,8 +72,10 @@ public struct UPSMonitor: Service {
             }
             for ups in spec.ups {
                 guard let outcome = outcomes[ups] else { continue }
-                let events = trackers[ups]!.observe(outcome, at: at)
+                let events = trackers![ups]!.observe(outcome, at: at)
                 for event in events { say(event, retry: failures > 0) }
+                await recorder?.upsPolled(spec.name(of: ups), outcome, at: at)
+                unsaved += events.map { StoredUPSEvent($0) }
                 if case .unreadable(let why) = outcome {
                     if events.isEmpty, reasons[ups] != why {
                         logger.warning("UPS \(spec.name(of: ups)) still not readable, now: \(why)")
@@ -66,9 +86,32 @@ public struct UPSMonitor: Service {
                 }
                 for event in events { await onEvent(event) }
             }
+            if let recorder, !unsaved.isEmpty {
+                do {
+                    try await recorder.recordUPS(unsaved)
+                    unsaved = []
+                } catch {
+                    logger.error("UPS events not stored yet (\(unsaved.count)), retried at the next poll: \(error)")
+                }
+            }
             let delay = failures == 0 ? interval : backoff[min(failures - 1, backoff.count - 1)]
             try? await Task.sleep(for: .seconds(delay))
         }
+    }
+
+    /// Each UPS's tracker, resumed from its stored events; nil when the store cannot be read now.
+    private func resume(_ spec: NUTServerSpec) async -> [String: UPSTracker]? {
+        var out: [String: UPSTracker] = [:]
+        for ups in spec.ups {
+            let name = spec.name(of: ups)
+            do {
+                out[ups] = UPSTracker(ups: name, resuming: try await recorder?.upsHistory(name) ?? [])
+            } catch {
+                logger.error("UPS \(name): its stored events cannot be read, polling waits: \(error)")
+                return nil
+            }
+        }
+        return out
     }
 
     private func say(_ e: UPSEvent, retry: Bool) {

@@ -13,6 +13,19 @@ public struct UPSTracker: Sendable {
 
     public init(ups: String) { self.ups = ups }
 
+    /// A tracker that goes on from the UPS's stored events (newest first), as if it had seen them: a restart or a
+    /// new leader does not tell again what is stored (a UPS still on battery is no second mains out). Without
+    /// history it is a fresh tracker.
+    public init(ups: String, resuming history: [StoredUPSEvent]) {
+        self.ups = ups
+        guard !history.isEmpty else { return }
+        let mains = history.first { $0.kind == .mainsOut || $0.kind == .mainsBack }
+        onBattery = mains?.kind == .mainsOut
+        let comms = history.first { $0.kind == .commsLost || $0.kind == .commsBack }
+        readable = comms?.kind != .commsLost
+        last = history.lazy.compactMap(\.event.reading).first
+    }
+
     /// One poll's outcome: a reading, or why there is none.
     public enum Outcome: Sendable, Equatable {
         case reading(UPSReading)

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The UPS side of the facade: `UPSMonitor` records through it, the page, the API and `/metrics` read it.
+extension Collector: UPSRecorder {
+    public var pollsUPS: Bool { leadership.isLeading }
+
+    public func upsHistory(_ ups: String) async throws -> [StoredUPSEvent] {
+        try await store.upsEvents(ups: ups, since: nil, limit: 20)
+    }
+
+    public func upsPolled(_ ups: String, _ outcome: UPSTracker.Outcome, at: Date) {
+        upsBoard.withLock { $0.states[ups, default: UPSState(name: ups)].observe(outcome, at: at) }
+    }
+
+    /// Stores the events (each once, by id) and tells them through the notifier.
+    public func recordUPS(_ events: [StoredUPSEvent]) async throws {
+        guard !events.isEmpty else { return }
+        _ = try await stored("insert_ups_events") { try await store.insertUPSEvents(events) }
+        upsBoard.withLock { board in
+            for e in events { board.counts[e.kind, default: 0] += 1 }
+        }
+        for e in events { await notifications.ups(e.event) }
+    }
+
+    /// Each configured UPS's state, by name; "not read yet" on a collector that does not poll now (a follower,
+    /// perhaps a former leader whose last readings are getting old).
+    public func upsStates() -> [UPSState] {
+        let states = upsBoard.withLock { $0.sorted }
+        return pollsUPS ? states : states.map { UPSState(name: $0.name) }
+    }
+
+    /// Events stored by this process, by kind (for `/metrics`).
+    public func upsEventCounts() -> [UPSEvent.Kind: Int] {
+        upsBoard.withLock { $0.counts }
+    }
+
+    /// Each configured UPS with its newest `limit` events, newest first.
+    public func upsOverview(limit: Int) async throws -> [(state: UPSState, events: [StoredUPSEvent])] {
+        var out: [(state: UPSState, events: [StoredUPSEvent])] = []
+        for state in upsStates() {
+            out.append((state, try await logs.upsEvents(ups: state.name, limit: limit)))
+        }
+        return out
+    }
+}
