@@ -6,7 +6,9 @@ import PostgresNIO
 /// transaction (all or nothing), then compares the row counts of both sides.
 public enum StoreMigration {
     /// The tables copied, in the order they are copied and reported.
-    public static let tables = ["device", "event", "collector_run", "maintenance", "daily_availability", "delivery"]
+    public static let tables = [
+        "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "incident",
+    ]
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -32,11 +34,12 @@ public enum StoreMigration {
                 try await conn.query(
                     """
                     INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since,
-                        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq)
+                        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site)
                     VALUES (\(d.name), \(Data(d.tokenHash)), \(d.createdAt.timeIntervalSince1970), \(d.paused), \(d.intervalOverride),
                         \(d.tags.joined(separator: ",")), \(d.status.rawValue), \(d.statusSince.timeIntervalSince1970),
                         \(d.beat?.at.timeIntervalSince1970), \(d.beat?.intervalS), \(d.beat?.agentVersion), \(d.beat?.bootID),
-                        \(d.beat?.clockSkewS), \(d.beat?.clockSynced), \(d.beat?.uptimeS), \(d.beat.map { Int64(clamping: $0.seq) }))
+                        \(d.beat?.clockSkewS), \(d.beat?.clockSynced), \(d.beat?.uptimeS), \(d.beat.map { Int64(clamping: $0.seq) }),
+                        \(d.site))
                     """, logger: target.logger)
             }
             var after: Int64 = 0
@@ -72,7 +75,8 @@ public enum StoreMigration {
                     try Row.fetchAll(db, sql: "SELECT id, spec FROM maintenance"),
                     try Row.fetchAll(db, sql: "SELECT device, day, down_s, known_s FROM daily_availability"),
                     try Row.fetchAll(
-                        db, sql: "SELECT id, at, device, devices, notifier, kind, attempt, ok, detail FROM delivery")
+                        db, sql: "SELECT id, at, device, devices, notifier, kind, attempt, ok, detail FROM delivery"),
+                    try Row.fetchAll(db, sql: "SELECT \(StoreSQL.incidentColumns), updated_at FROM incident")
                 )
             }
             for r in small.0 {
@@ -97,6 +101,15 @@ public enum StoreMigration {
                     INSERT INTO delivery (id, at, device, devices, notifier, kind, attempt, ok, detail)
                     VALUES (\(r["id"] as Int64), \(r["at"] as Double), \(r["device"] as String), \(r["devices"] as String),
                         \(r["notifier"] as String), \(r["kind"] as String), \(r["attempt"] as Int), \((r["ok"] as Int) != 0), \(r["detail"] as String))
+                    """, logger: target.logger)
+            }
+            for r in small.4 {
+                try await conn.query(
+                    """
+                    INSERT INTO incident (\(unescaped: StoreSQL.incidentColumns), updated_at)
+                    VALUES (\(r["id"] as String), \(r["kind"] as String), \(r["site"] as String), \(r["start_at"] as Double),
+                        \(r["end_at"] as Double?), \((r["collector_down"] as Int) != 0), \(r["members"] as String),
+                        \(r["unaffected"] as String), \(r["updated_at"] as Double))
                     """, logger: target.logger)
             }
             // New rows continue after the copied ids.
