@@ -7,7 +7,9 @@ extension Collector {
     /// `IncidentRecorder`); a no-op elsewhere.
     @discardableResult
     public func recordIncidents() async throws -> (new: [Incident], updated: [Incident]) {
-        try await stored("save_incidents") { try await incidentRecorder.run() }
+        let recorded = try await stored("save_incidents") { try await incidentRecorder.run() }
+        await notifications.incidents(new: recorded.new, updated: recorded.updated)
+        return recorded
     }
 
     /// A page of incidents that started at or after `since`, of one site (as shown) when given, newest first,

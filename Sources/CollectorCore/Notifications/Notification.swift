@@ -10,6 +10,8 @@ public struct Notification: Sendable, Equatable {
         case storage
         /// A device's firmware reports under-voltage (damped like flapping).
         case underVoltage = "under_voltage"
+        /// A power cut or network outage across a site (issue #17): one message for its devices.
+        case incident
     }
 
     public var kind: Kind
