@@ -50,6 +50,71 @@ final class WebhookReceiver {
     deinit { kill(process.processIdentifier, SIGKILL) }
 }
 
+/// A TCP forwarder (python3's asyncio) from `port` to the collector: killing it cuts the agents behind it off.
+final class LinkProxy {
+    private var process: Process?
+    let port: Int
+    let target: Int
+
+    init(port: Int, target: Int) throws {
+        self.port = port
+        self.target = target
+        try start()
+    }
+
+    /// Starts forwarding and waits (at most 10 s) until it listens.
+    func start() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = [
+            "-c",
+            """
+            import asyncio, sys
+            async def pipe(r, w):
+                try:
+                    while True:
+                        d = await r.read(65536)
+                        if not d: break
+                        w.write(d); await w.drain()
+                except Exception: pass
+                finally:
+                    w.close()
+            async def handle(r, w):
+                try: tr, tw = await asyncio.open_connection('127.0.0.1', int(sys.argv[2]))
+                except Exception:
+                    w.close(); return
+                await asyncio.gather(pipe(r, tw), pipe(tr, w))
+            async def main():
+                s = await asyncio.start_server(handle, '127.0.0.1', int(sys.argv[1]), reuse_address=True)
+                print('ready', flush=True)
+                await s.serve_forever()
+            asyncio.run(main())
+            """,
+            "\(port)", "\(target)",
+        ]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var text = ""
+        let deadline = Date() + 10
+        while !text.contains("ready"), Date() < deadline, p.isRunning {
+            text += String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        process = p
+    }
+
+    /// The link goes down: the forwarder and every connection through it end at once.
+    func cut() {
+        guard let p = process else { return }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        process = nil
+    }
+
+    deinit { cut() }
+}
+
 /// Real agents and a real collector (issue #17): a power cut at one site is one incident and one message.
 @Suite(.serialized) struct IncidentEndToEndTests {
     struct Fleet {
@@ -196,5 +261,63 @@ final class WebhookReceiver {
         collector = try CollectorProcess(dataDir: fleet.data, env: env, viaEnvironment: true)
         sleep(4)
         #expect(try incidents(url).count == 1)
+    }
+
+    @Test func aLinkCutForTwoAgentsOfASiteIsOneNetworkIncidentAndNoDowntime() throws {
+        var fleet = try Fleet()
+        let receiver = try WebhookReceiver()
+        defer { fleet.remove() }
+        let env = [
+            "DOWNTIME_NOTIFY": "hook=webhook http://127.0.0.1:\(receiver.port)/hook",
+            // Held ups are due 5 s after the link is back: the test sees whether the incident replaced them.
+            "DOWNTIME_NOTIFY_SETTLE": "5",
+        ]
+        let collector = try CollectorProcess(dataDir: fleet.data, env: env)
+        let proxy = try LinkProxy(port: freeLoopbackPort(), target: collector.port)
+        let behind = ["house-1", "house-2"]
+        for name in fleet.tokens.keys.sorted() {
+            try fleet.start(name, collector: behind.contains(name) ? "http://127.0.0.1:\(proxy.port)" : collector.url)
+        }
+        eventually(20, "every device up") {
+            try Curl.get("\(collector.url)/api/v1/devices", as: DeviceList.self).devices.allSatisfy { $0.status == .up }
+        }
+        sleep(3) // every device known for a while before the link goes
+        proxy.cut()
+        // Down at the collector after 3 missed beats and the grace (8 s), while the agents keep running.
+        eventually(20, "the two down") {
+            try behind.allSatisfy {
+                try Curl.get("\(collector.url)/api/v1/devices/\($0)", as: DeviceView.self).status == .down
+            }
+        }
+        // Past the group window (10 s): the site's grouped down message is sent before the link is back.
+        eventually(20, "the site's grouped down message") {
+            receiver.lines.contains { $0.contains("2 devices of house down") }
+        }
+        try proxy.start()
+        eventually(40, "one network incident with the two") {
+            let list = try incidents(collector.url)
+            let names = (list.first?["devices"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+            return list.count == 1 && Set(names) == Set(behind)
+        }
+        let incident = try #require(try incidents(collector.url).first)
+        #expect(incident["kind"] as? String == "network")
+        #expect(incident["site"] as? String == "house")
+        let log4 = try Curl.request("GET", "\(collector.url)/api/v1/devices/house-4/events").body
+        #expect(incident["unaffected"] as? [String] == ["house-3", "house-4"], "\(incident) \(log4)")
+        #expect(incident["collector_down"] as? Bool == false)
+        for name in behind {
+            let view = try Curl.get("\(collector.url)/api/v1/devices/\(name)", as: DeviceView.self)
+            #expect(view.status == .up)
+            #expect(view.lastOutage?.cause == .network)
+            // Not counted as downtime.
+            #expect(view.uptime.day == 1, "\(name): \(view.uptime)")
+        }
+        eventually(20, "the incident's message") { receiver.lines.contains { $0.contains("\"event\":\"incident\"") } }
+        sleep(7) // past the settle time of the held ups
+        let messages = receiver.lines.filter { !$0.contains("\"event\":\"new\"") }
+        // One grouped down for the site, then the incident; no up message of the two.
+        #expect(messages.count == 2, "\(messages)")
+        #expect(messages.first?.contains("2 devices of house down") == true, "\(messages)")
+        #expect(messages.last?.contains("house unreachable") == true, "\(messages)")
     }
 }
