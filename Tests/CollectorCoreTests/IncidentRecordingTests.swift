@@ -106,6 +106,43 @@ import Testing
         #expect(try await again.store.incidentCounts() == [.powerCut: 1])
     }
 
+    /// PostgreSQL only (when required or given): two collectors on one store.
+    static let postgres: [Backend] = Backend.all.filter { $0 == .postgres }
+
+    @Test(arguments: postgres) func withTwoCollectorsTheLeaderRecordsOnceAndTheNextFindsItRecorded(
+        _ backend: Backend
+    ) async throws {
+        let handle = try StoreHandle.fresh(backend)
+        let clock = ManualClock()
+        let a = try await Harness.make(handle: handle, clock: clock)
+        let b = try await Harness.make(handle: handle, clock: clock)
+        try await a.collector.sweep()
+        try await b.collector.sweep()
+        #expect(a.collector.leadership.isLeading && !b.collector.leadership.isLeading)
+        // The devices beat to B, and their reports reach B too.
+        let tokens = try await Self.fleet(b, ["a1": "house", "a2": "house", "a3": "house"])
+        clock.advance(600)
+        let cut = clock.now()
+        clock.advance(60)
+        for name in ["a1", "a2"] {
+            let batch = EventBatch(events: [Self.powerLoss(name, start: cut, end: clock.now())])
+            _ = try await b.collector.ingest(batch, token: tokens[name])
+        }
+        #expect(try await b.collector.recordIncidents().new.isEmpty)
+        // A sees the other process's rows at its sweep and records the incident.
+        try await a.collector.sweep()
+        let made = try await a.collector.recordIncidents()
+        #expect(made.new.map(\.deviceNames) == [["a1", "a2"]])
+        #expect(try await b.collector.recordIncidents().new.isEmpty)
+        // A dies; B leads and finds it recorded.
+        await a.collector.leadership.release()
+        try await b.collector.sweep()
+        #expect(b.collector.leadership.isLeading)
+        #expect(try await b.collector.recordIncidents().new.isEmpty)
+        #expect(try await b.store.incidentCounts() == [.powerCut: 1])
+        await b.collector.leadership.release()
+    }
+
     @Test func theAPIThePagesAndMetricsShowIt() async throws {
         let h = try await Harness.make()
         let tokens = try await Self.fleet(h, ["a": "house", "b": "house", "c": "house", "d": nil])
