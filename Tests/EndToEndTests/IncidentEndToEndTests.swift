@@ -244,6 +244,16 @@ final class LinkProxy {
         sleep(3)
         for name in Self.cutDevices { try fleet.start(name, collector: collector.url) }
         try checkOneIncident(collector.url, receiver: receiver, collectorDown: false)
+        // The export, while the server runs: the same incident as the API.
+        let id = try #require(try incidents(collector.url).first?["id"] as? String)
+        let json = try Binaries.run(
+            "downtime-collector", ["export", "--incidents", "--format", "json", "--data-dir", fleet.data])
+        #expect(json.status == 0 && json.out.contains("\"id\":\"\(id)\"") && json.out.contains("\"next\":null"))
+        let csv = try Binaries.run("downtime-collector", ["export", "--incidents", "--data-dir", fleet.data])
+        let rows = csv.out.split(separator: "\n")
+        #expect(rows.first == "id,kind,site,start,end,duration_s,devices,unaffected,collector_down")
+        #expect(rows.count == 2 && rows.last?.hasPrefix("\(id),power_cut,house,") == true, "\(csv.out)")
+        #expect(rows.last?.hasSuffix(",house-4,false") == true, "\(csv.out)")
         #expect(
             try Curl.request("GET", "\(collector.url)/metrics").body.contains(
                 "downtime_incidents_total{kind=\"power_cut\"} 1"))
