@@ -145,6 +145,15 @@ import Testing
         #expect(run(&p, at: 5000) == [])
     }
 
+    /// An incident that ended an hour ago or more (old history at the first start, a report days late) is not told.
+    @Test(arguments: [(600.0, true), (3600.0, true), (3600.5, false), (86_400.0, false)])
+    func onlyARecentIncidentIsTold(endedAgo: Double, told: Bool) {
+        var p = NotificationPlanner()
+        let incident = Self.incident(["a", "b"])
+        p.observeIncident(incident, new: true, now: incident.end! + endedAgo)
+        #expect(run(&p, at: 700 + endedAgo) == (told ? ["incident:a,b"] : []))
+    }
+
     @Test func siteGroupingNeedsTwoOfANamedSite() {
         var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
         p.observe(["a", "b", "c"].map { Self.flip($0, "up", "down") }, now: Self.t0)

@@ -112,13 +112,18 @@ public struct NotificationPlanner: Sendable {
         }
     }
 
-    /// Takes an incident the leader recorded (`new` the first time): the first time it is one message; either way its
-    /// members' held messages are dropped (the incident tells their outage).
+    /// How recent an incident's end must be for it to be told: one found in old history (the first start after an
+    /// upgrade correlates the last month) or completed by a report days late is recorded, not announced.
+    public static let incidentFreshness: TimeInterval = 3600
+
+    /// Takes an incident the leader recorded (`new` the first time): the first time it is one message (when it ended
+    /// within `incidentFreshness`, or goes on); either way its members' held messages are dropped (the incident
+    /// tells their outage).
     public mutating func observeIncident(_ incident: Incident, new: Bool, now: Date) {
         let members = Set(incident.deviceNames)
         ups.removeAll { members.contains($0.device) }
         downs.removeAll { members.contains($0.device) }
-        guard new else { return }
+        guard new, (incident.end ?? now) >= now - Self.incidentFreshness else { return }
         ready.append(
             Planned(
                 kind: .incident, devices: incident.deviceNames, at: incident.start, reason: "", flips: 0,
