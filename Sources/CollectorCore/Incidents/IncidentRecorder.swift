@@ -52,8 +52,16 @@ public final class IncidentRecorder: Sendable {
     private func correlate() async throws -> (new: [Incident], updated: [Incident]) {
         let now = clock.now()
         let window = now - 31 * 86_400
-        let details = try await reader.deviceDetails()
         let rows = try await reader.timelineRows(now: now)
+        let live = await reader.fleet.snapshot()
+        // Only a site with two or more devices that reported an outage or the collector unreachable can hold an
+        // incident: only its devices' timelines are merged, so a large quiet fleet costs a scan of rows in memory.
+        var reporting: [String: Int] = [:]
+        for d in live where rows[d.record.name]?.contains(where: \.reportsOutage) == true {
+            reporting[SiteName.name(d.record.site), default: 0] += 1
+        }
+        let sites = Set(reporting.filter { $0.value >= 2 }.keys)
+        guard !sites.isEmpty else { return ([], []) }
         var away = Set<DateInterval>()
         for list in rows.values {
             for row in list {
@@ -62,11 +70,15 @@ public final class IncidentRecorder: Sendable {
                 }
             }
         }
-        let devices = details.map { d in
-            IncidentCorrelator.Device(
-                name: d.view.name, site: d.view.site,
-                outages: d.outages.map { Self.outage($0, interval: d.view.intervalS, grace: config.policy.grace) },
-                firstSeen: d.firstSeen)
+        let plan = reader.maintenance.current
+        let devices = live.filter { sites.contains(SiteName.name($0.record.site)) }.map { d in
+            let detail = reader.detail(d, rows: rows[d.record.name] ?? [], plan: plan, now: now)
+            return IncidentCorrelator.Device(
+                name: detail.view.name, site: detail.view.site,
+                outages: detail.outages.map {
+                    Self.outage($0, interval: detail.view.intervalS, grace: config.policy.grace)
+                },
+                firstSeen: detail.firstSeen)
         }
         let known = try await store.incidents(since: window - 86_400)
         let found = IncidentCorrelator.incidents(
@@ -92,5 +104,15 @@ public final class IncidentRecorder: Sendable {
     static func outage(_ o: OutageView, interval: Int, grace: TimeInterval) -> IncidentCorrelator.Outage {
         let precision = o.source == "agent" ? max(60, Double(interval)) : Double(interval) + grace
         return IncidentCorrelator.Outage(start: o.start, end: o.end, cause: o.cause, precision: precision)
+    }
+}
+
+extension StoredEvent {
+    /// An agent's outage report or its collector-unreachable interval: what makes a device a possible member.
+    fileprivate var reportsOutage: Bool {
+        switch event.payload {
+        case .outage, .collectorUnreachable: true
+        default: false
+        }
     }
 }
