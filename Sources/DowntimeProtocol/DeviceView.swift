@@ -19,13 +19,15 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var lastOutage: OutageView?
     public var uptime: UptimeView
     public var tags: [String]
+    /// The device's site (issue #17); `default` for the default site.
+    public var site: String
     /// The agent's newest storage warning (null while its state folder is writable).
     public var storage: StorageWarning?
     /// The device's power flags and temperature from its newest beat (null where it sends none).
     public var health: DeviceHealth?
 
     enum CodingKeys: String, CodingKey {
-        case name, status, uptime, tags, storage, health
+        case name, status, uptime, tags, site, storage, health
         case lastSeen = "last_seen"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
@@ -41,7 +43,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         name: String, status: DeviceStatus, lastSeen: Date?, intervalS: Int, agentVersion: String?,
         bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
         currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
-        storage: StorageWarning? = nil, health: DeviceHealth? = nil
+        storage: StorageWarning? = nil, health: DeviceHealth? = nil, site: String = SiteName.defaultName
     ) {
         self.name = name
         self.status = status
@@ -56,8 +58,30 @@ public struct DeviceView: Codable, Sendable, Hashable {
         self.lastOutage = lastOutage
         self.uptime = uptime
         self.tags = tags
+        self.site = site
         self.storage = storage
         self.health = health
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        status = try c.decode(DeviceStatus.self, forKey: .status)
+        lastSeen = try c.decodeIfPresent(Date.self, forKey: .lastSeen)
+        intervalS = try c.decode(Int.self, forKey: .intervalS)
+        agentVersion = try c.decodeIfPresent(String.self, forKey: .agentVersion)
+        bootID = try c.decodeIfPresent(String.self, forKey: .bootID)
+        clockSkewS = try c.decodeIfPresent(Double.self, forKey: .clockSkewS)
+        clockSynced = try c.decodeIfPresent(Bool.self, forKey: .clockSynced)
+        uptimeS = try c.decodeIfPresent(Double.self, forKey: .uptimeS)
+        currentOutage = try c.decodeIfPresent(OutageView.self, forKey: .currentOutage)
+        lastOutage = try c.decodeIfPresent(OutageView.self, forKey: .lastOutage)
+        uptime = try c.decode(UptimeView.self, forKey: .uptime)
+        tags = try c.decode([String].self, forKey: .tags)
+        // An older collector's answer has no site: its devices are all in the default one.
+        site = try c.decodeIfPresent(String.self, forKey: .site) ?? SiteName.defaultName
+        storage = try c.decodeIfPresent(StorageWarning.self, forKey: .storage)
+        health = try c.decodeIfPresent(DeviceHealth.self, forKey: .health)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -76,6 +100,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(lastOutage, forKey: .lastOutage)
         try c.encode(uptime, forKey: .uptime)
         try c.encode(tags, forKey: .tags)
+        try c.encode(site, forKey: .site)
         try c.encode(storage, forKey: .storage)
         try c.encode(health, forKey: .health)
     }

@@ -189,6 +189,8 @@ extension DeviceView {
             w.date(lastSeen)
             w.key("name")
             w.string(name)
+            w.key("site")
+            w.string(site)
             w.key("status")
             w.string(status.rawValue)
             w.key("storage")

@@ -76,7 +76,7 @@ struct StoreHandle: Sendable {
         let store = try await PostgresStore.open(try Backend.requirePostgresURL(), schema: "t_reachable")
         #expect(
             try await store.appliedMigrations() == [
-                "v1", "v2-notify-cursor", "v3-event-at", "v4-flip-columns", "v5-ups-events",
+                "v1", "v2-notify-cursor", "v3-event-at", "v4-flip-columns", "v5-ups-events", "v6-sites-incidents",
             ])
     }
 }

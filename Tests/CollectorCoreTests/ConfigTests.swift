@@ -19,11 +19,19 @@ import Testing
     @Test(arguments: [
         ("DOWNTIME_PORT=http", "DOWNTIME_PORT"), ("DOWNTIME_PORT=70000", "DOWNTIME_PORT"),
         ("DOWNTIME_MISSES=0", "DOWNTIME_MISSES"), ("DOWNTIME_ENROLLMENT_KEY=short", "DOWNTIME_ENROLLMENT_KEY"),
+        ("DOWNTIME_SITE=holiday house", "DOWNTIME_SITE"),
     ])
     func badValuesNameTheKey(line: String, key: String) throws {
         let layer = try CollectorConfig.parseFile(line, name: "f")
         #expect(throws: ConfigError.self) { try CollectorConfig.resolve([layer]) }
         do { _ = try CollectorConfig.resolve([layer]) } catch let e as ConfigError { #expect(e.key == key) }
+    }
+
+    @Test func theCollectorsSiteIsReadLikeADevicesSite() throws {
+        #expect(try CollectorConfig.resolve([]).site == nil)
+        #expect(try CollectorConfig.resolve([[.site: "Holiday-House"]]).site == "holiday-house")
+        // `default` names the default site.
+        #expect(try CollectorConfig.resolve([[.site: "default"]]).site == nil)
     }
 
     @Test func unknownKeysAndJunkLinesAreRefused() {

@@ -118,4 +118,68 @@ import Testing
         p.observe([Self.flip("a", "up", "paused"), Self.flip("a", "paused", "up")], now: Self.t0)
         #expect(run(&p, at: 1000) == [])
     }
+
+    static func incident(_ devices: [String], unaffected: [String] = []) -> Incident {
+        Incident(
+            id: "power_cut-house-1", kind: .powerCut, site: "house", start: t0, end: t0 + 600,
+            members: devices.map { Incident.Member(device: $0, start: t0, end: t0 + 600, cause: .powerLoss) },
+            unaffected: unaffected, collectorDown: false)
+    }
+
+    @Test func anIncidentIsOneMessageReplacingItsMembersUps() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        let sites = ["a": "house", "b": "house", "c": "house", "x": "office"]
+        p.observe(["a", "b", "c", "x"].map { Self.flip($0, "up", "down") }, now: Self.t0)
+        // Three of one site and one of another, of a fleet too large for the fleet-wide group.
+        #expect(
+            p.due(now: Self.t0 + 10, deviceCount: 20, sites: sites).map {
+                "\($0.kind.rawValue):\($0.devices.joined(separator: ",")):\($0.site ?? "-")"
+            } == ["group:a,b,c:house", "down:x:-"])
+        p.observe(["a", "b", "c", "x"].map { Self.flip($0, "down", "up") }, now: Self.t0 + 600)
+        // The agents' reports arrive: the incident of a and b replaces their ups; c joins later.
+        p.observeIncident(Self.incident(["a", "b"]), new: true, now: Self.t0 + 602)
+        #expect(run(&p, at: 602) == ["incident:a,b"])
+        p.observeIncident(Self.incident(["a", "b", "c"]), new: false, now: Self.t0 + 610)
+        // Only x's up is left: a late member updates the incident without a message.
+        #expect(run(&p, at: 630) == ["up:x"])
+        #expect(run(&p, at: 5000) == [])
+    }
+
+    /// An incident that ended an hour ago or more (old history at the first start, a report days late) is not told.
+    @Test(arguments: [(600.0, true), (3600.0, true), (3600.5, false), (86_400.0, false)])
+    func onlyARecentIncidentIsTold(endedAgo: Double, told: Bool) {
+        var p = NotificationPlanner()
+        let incident = Self.incident(["a", "b"])
+        p.observeIncident(incident, new: true, now: incident.end! + endedAgo)
+        #expect(run(&p, at: 700 + endedAgo) == (told ? ["incident:a,b"] : []))
+    }
+
+    @Test func siteGroupingNeedsTwoOfANamedSite() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe(["a", "b", "c"].map { Self.flip($0, "up", "down") }, now: Self.t0)
+        // a alone in its site; b and c in the default site (not named): no grouping.
+        #expect(run(&p, at: 10, count: 20).sorted() == ["down:a", "down:b", "down:c"])
+        var q = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        q.observe(["a", "b"].map { Self.flip($0, "up", "down") }, now: Self.t0)
+        let sites = ["a": "house", "b": "house", "c": "house"]
+        #expect(q.due(now: Self.t0 + 10, deviceCount: 20, sites: sites).map(\.devices) == [["a", "b"]])
+        // c went down after the window of a and b: told on its own.
+        q.observe([Self.flip("c", "up", "down")], now: Self.t0 + 20)
+        #expect(q.due(now: Self.t0 + 30, deviceCount: 20, sites: sites).map(\.kind) == [.down])
+    }
+
+    @Test func anIncidentInWords() {
+        let n = MessageWriter.incident(Self.incident(["freezer-pi", "hall-pi", "cam-pi"], unaffected: ["nas"]))
+        #expect(n.kind == .incident && n.title == "Power cut at house")
+        #expect(
+            n.text
+                == "Power cut at house, 2026-11-22 08:10–08:20 UTC (10m 0s): freezer-pi, hall-pi, cam-pi; nas stayed up."
+        )
+        var net = Self.incident(["a", "b"])
+        net.kind = .network
+        net.collectorDown = false
+        #expect(
+            MessageWriter.incident(net).text
+                == "house unreachable 2026-11-22 08:10–08:20 UTC (10m 0s): a, b (not counted as their downtime).")
+    }
 }

@@ -8,6 +8,7 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     case nameTaken(String)
     case noDevice(String)
     case invalidTag(String)
+    case invalidSite(String)
     case invalidInterval
     case invalidWindow(WireValidationError)
     case invalidDuration
@@ -28,6 +29,8 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nameTaken(let name): "a device named \(name) already exists"
         case .noDevice(let name): "no device named \(name)"
         case .invalidTag(let tag): "invalid tag \(tag)"
+        case .invalidSite(""): "give a site, or --clear"
+        case .invalidSite(let site): "invalid site \(site): must match [a-z0-9][a-z0-9._-]{0,62}"
         case .invalidInterval: "give the interval in seconds (1 to 86400), or --clear"
         case .invalidWindow(let error): error.field.isEmpty ? error.message : "\(error.field) \(error.message)"
         case .invalidDuration: "duration must be like 90s, 30m, 2h or 1d"

@@ -85,6 +85,17 @@ public struct DeviceAdmin: Sendable {
         return (name, tags)
     }
 
+    /// Puts a device in a site (same characters as device names), or in the default site with nil or `default`;
+    /// returns its name and the site as stored (nil: the default site).
+    @discardableResult
+    public func setSite(_ raw: String?, device rawName: String) async throws -> (name: String, site: String?) {
+        let name = try Self.deviceName(rawName)
+        if let raw, !SiteName.isValid(raw) { throw AdminError.invalidSite(raw) }
+        let site = raw.flatMap(SiteName.normalize)
+        guard try await store.setSite(site, device: name) else { throw AdminError.noDevice(name) }
+        return (name, site)
+    }
+
     /// The windows added by admins (the configured ones are not in the store).
     public func maintenanceWindows() async throws -> [MaintenanceWindow] {
         try await store.maintenanceWindows()

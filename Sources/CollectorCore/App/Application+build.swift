@@ -13,6 +13,7 @@ struct CollectorService: Service {
         await cancelWhenGracefulShutdown {
             var lastFlush = ContinuousClock.now
             var lastHousekeeping = ContinuousClock.now - .seconds(3600)
+            var lastIncidents = ContinuousClock.now - .seconds(60)
             var delay = collector.config.sweepInterval
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(delay))
@@ -27,6 +28,11 @@ struct CollectorService: Service {
                     if ContinuousClock.now - lastFlush >= .seconds(collector.config.flushInterval) {
                         lastFlush = .now
                         try await collector.flush()
+                    }
+                    // Incidents at most every 2 s, and only when outages may have changed (the recorder knows).
+                    if ContinuousClock.now - lastIncidents >= .seconds(2) {
+                        lastIncidents = .now
+                        try await collector.recordIncidents()
                     }
                     if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
                         lastHousekeeping = .now

@@ -36,6 +36,9 @@ public struct CollectorConfig: Sendable {
     public var notifySettle: TimeInterval = 30
     /// How long a down message waits for others, to group many devices going down together.
     public var notifyGroupWindow: TimeInterval = 10
+    /// The collector's own site (`DOWNTIME_SITE`); nil is the default site. An incident of this site says when
+    /// the collector was down with it.
+    public var site: String?
     /// Windows from the configuration (the CLI adds more to the store).
     public var maintenance: [MaintenanceWindow] = []
     /// Where each configured value came from (`--port`, `DOWNTIME_PORT`, `DOWNTIME_PORT in FILE`), so that an error
@@ -105,6 +108,8 @@ public struct CollectorConfig: Sendable {
         case tlsKey = "DOWNTIME_TLS_KEY"
         /// UPSes to follow, as `NUTServerSpec.parseList` reads them.
         case nut = "DOWNTIME_NUT"
+        /// The collector's own site (issue #17); `default` or unset is the default site.
+        case site = "DOWNTIME_SITE"
 
         /// The command-line flag that sets this key, where there is one.
         public var flag: String? {
@@ -194,6 +199,12 @@ public struct CollectorConfig: Sendable {
                 throw ConfigError(key: name(.enrollmentKey), message: "must be at least 12 characters")
             }
             config.enrollmentKey = enrollmentKey
+        }
+        if let site = merged[.site], !site.isEmpty {
+            guard SiteName.isValid(site) else {
+                throw ConfigError(key: name(.site), message: "must match [a-z0-9][a-z0-9._-]{0,62}")
+            }
+            config.site = SiteName.normalize(site)
         }
         if let m = try int(.misses, 1...100) { config.policy.misses = m }
         if let g = try int(.grace, 0...3600) { config.policy.grace = TimeInterval(g) }

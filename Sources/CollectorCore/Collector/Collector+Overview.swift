@@ -15,9 +15,10 @@ extension Collector {
         try await reader.summary()
     }
 
-    /// One page of devices by name after `after` (`GET /api/v1/devices`), details built for that page only.
-    public func devicePage(after: String?, limit: Int) async throws -> DeviceList {
-        try await reader.devicePage(after: after, limit: limit)
+    /// One page of devices by name after `after` (`GET /api/v1/devices`), of one site when `site` is given
+    /// (`default` for the default site); details built for that page only.
+    public func devicePage(after: String?, limit: Int, site: String? = nil) async throws -> DeviceList {
+        try await reader.devicePage(after: after, limit: limit, site: site)
     }
 
     /// Tells open streams the statuses liveness changed without recording a flip (late, maintenance, ...);

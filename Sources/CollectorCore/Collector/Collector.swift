@@ -30,6 +30,8 @@ public final class Collector: Sendable {
     public let leadership: Leadership
     public let notifications: NotificationFeed
     public let housekeeping: Housekeeping
+    /// The leader's recording of incidents across sites (issue #17).
+    public let incidentRecorder: IncidentRecorder
     /// Device changes of the server itself (enrolment); the CLI makes its own on the same store.
     public let admin: DeviceAdmin
     let reader: DeviceReader
@@ -75,6 +77,8 @@ public final class Collector: Sendable {
             notifier: notifier, store: store, leadership: leadership,
             writer: MessageWriter(reader: reader, damp: config.notifyDamp), fleet: fleet, config: config,
             clock: clock, logger: logger)
+        self.incidentRecorder = IncidentRecorder(
+            store: store, reader: reader, leadership: leadership, config: config, clock: clock, logger: logger)
         self.housekeeping = Housekeeping(
             store: store, reader: reader, timelines: timelines, leadership: leadership, health: health,
             retentionDays: config.retentionDays, time: { CollectorTime.now(wall: clock, monotonic: monotonic) },
@@ -229,6 +233,7 @@ public final class Collector: Sendable {
         }
         let accepted = try await stored("insert_events") { try await store.insertEvents(events, receivedAt: now) }
         await timelines.add(events, receivedAt: now)
+        if events.contains(where: \.kind.shapesTimeline) { incidentRecorder.outagesChanged() }
         for event in events {
             guard case .storage(let state, let path) = event.payload else { continue }
             logger.notice("\(device): agent's state folder \(path) \(state.label)")
@@ -265,6 +270,7 @@ public final class Collector: Sendable {
     public func adminChanged() async throws {
         await fleet.load(try await store.allDevices(), now: time(), freshWindow: false)
         await timelines.reset()
+        incidentRecorder.outagesChanged()
         try await maintenance.reload(from: store)
     }
 
@@ -287,6 +293,8 @@ public final class Collector: Sendable {
         }) {
             await fleet.load(try await store.allDevices(), now: now, freshWindow: false)
             await timelines.reset()
+            // A site changed, or another collector stored outages: correlate again.
+            incidentRecorder.outagesChanged()
             try await maintenance.reload(from: store)
         }
         if let shared {
@@ -345,6 +353,7 @@ public final class Collector: Sendable {
         notifications.settle(proposed, recorded: flips)
         guard !flips.isEmpty else { return }
         await timelines.add(flips.map(\.event), receivedAt: clock.now())
+        incidentRecorder.outagesChanged()
         changes.publish(flips)
         if tellNow { await notifications.tell(flips) }
         for flip in flips { logger.notice("\(flip.device): \(flip.describe)") }

@@ -22,7 +22,22 @@ struct APIController<Context: RequestContext> {
                 }
                 return name
             }
-            return JSONIO.response(json: try await collector.devicePage(after: after, limit: limit).jsonBytes())
+            let site = try OverviewQuery.site(query.get("site"))
+            return JSONIO.response(
+                json: try await collector.devicePage(after: after, limit: limit, site: site).jsonBytes())
+        }
+        group.get("incidents") { request, _ in
+            let query = request.uri.queryParameters
+            let limit = try Query.int(query.get("limit"), field: "limit", range: 1...1000, default: 100)
+            let since = try Query.time(query.get("since"), field: "since")
+            let site = try OverviewQuery.site(query.get("site"))
+            let after = try query.get("cursor").map { c -> String in
+                guard Incident.isValidID(c) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
+                return c
+            }
+            guard let list = try await collector.incidents(since: since, site: site, after: after, limit: limit)
+            else { throw APIError(.badRequest, "invalid cursor: no such incident", field: "cursor") }
+            return try JSONIO.response(list)
         }
         group.get("devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)
@@ -33,13 +48,7 @@ struct APIController<Context: RequestContext> {
             let name = try JSONIO.deviceName(context)
             let query = request.uri.queryParameters
             let limit = try Query.int(query.get("limit"), field: "limit", range: 1...1000, default: 100)
-            let since = try query.get("since").map { s -> Date in
-                guard let d = WireTime.parse(s) else {
-                    throw APIError(
-                        .badRequest, "since must be an ISO 8601 time such as 2026-11-22T08:00:00Z", field: "since")
-                }
-                return d
-            }
+            let since = try Query.time(query.get("since"), field: "since")
             let cursor = try query.get("cursor").map { c -> Int64 in
                 guard let n = Int64(c), n >= 0 else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
                 return n

@@ -12,6 +12,7 @@ struct MetricsController<Context: RequestContext> {
         router.get("/metrics") { _, _ in
             let text =
                 MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
+                + MetricsExport.incidents(try await collector.incidentCounts())
                 + MetricsExport.collector(collector.health.snapshot())
                 // Only the collector that polls exports UPS series: a follower knows no state of its own.
                 + MetricsExport.ups(

@@ -13,4 +13,13 @@ enum Query {
         }
         return n
     }
+
+    /// An ISO 8601 time such as `2026-11-22T08:00:00Z`.
+    static func time(_ raw: String?, field: String) throws -> Date? {
+        guard let raw else { return nil }
+        guard let d = WireTime.parse(raw) else {
+            throw APIError(.badRequest, "\(field) must be an ISO 8601 time such as 2026-11-22T08:00:00Z", field: field)
+        }
+        return d
+    }
 }

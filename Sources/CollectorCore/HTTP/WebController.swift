@@ -11,14 +11,16 @@ struct WebController<Context: RequestContext> {
         router.get("/") { request, _ in
             let q = request.uri.queryParameters
             let query = try OverviewQuery.parse(
-                q: q.get("q"), status: q.get("status"), tag: q.get("tag"), cursor: q.get("cursor"))
+                q: q.get("q"), status: q.get("status"), tag: q.get("tag"), site: q.get("site"),
+                cursor: q.get("cursor"))
             // Taken before the model: a flip recorded meanwhile is replayed to the page's stream.
             let feed = collector.changes.position
             let (model, details) = try await collector.overview(query)
+            let incidents = try await collector.recentIncidents()
             let page = OverviewPage.render(
                 model, details: details, now: collector.clock.now(), query: query,
                 collector: collector.health.snapshot(), feed: feed,
-                ups: try await collector.upsOverview(limit: UPSSection.eventLimit))
+                ups: try await collector.upsOverview(limit: UPSSection.eventLimit), incidents: incidents)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/healthz") { _, _ in
@@ -30,7 +32,17 @@ struct WebController<Context: RequestContext> {
             let log = try await collector.log(device: name, limit: 1_000_000) ?? []
             let deliveries = try await collector.deliveries(device: name, limit: 20)
             let page = DevicePage.render(
-                detail, log: log.map(\.event), now: collector.clock.now(), deliveries: deliveries)
+                detail, log: log.map(\.event), now: collector.clock.now(), deliveries: deliveries,
+                incidents: try await collector.incidents(device: name))
+            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
+        }
+        router.get("/incidents/{id}") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard Incident.isValidID(id) else { throw APIError(.badRequest, "invalid incident id", field: "id") }
+            guard let incident = try await collector.incident(id: id) else {
+                throw APIError(.notFound, "no incident \(id)", field: "id")
+            }
+            let page = IncidentPage.render(incident, now: collector.clock.now())
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/devices/{name}/log.txt") { _, context in

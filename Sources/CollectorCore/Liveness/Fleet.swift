@@ -253,6 +253,13 @@ actor Fleet {
 
     var count: Int { entries.count }
 
+    /// The site of each device in a named one (the default site's devices are left out).
+    func sites() -> [String: String] {
+        var out: [String: String] = [:]
+        for (name, e) in entries { if let site = e.record.site { out[name] = site } }
+        return out
+    }
+
     func snapshot() -> [LiveDevice] {
         entries.values.map { LiveDevice(record: $0.record, status: $0.live) }
     }

@@ -39,6 +39,17 @@ public struct MessageWriter: Sendable {
                 text: "\(name) changed state \(plan.flips) more times in the last \(minutes) minutes; "
                     + "now \(status).",
                 at: plan.at)
+        case .group where plan.site != nil:
+            let site = plan.site ?? ""
+            let count = plan.devices.count
+            return Notification(
+                kind: .group, devices: plan.devices, title: "\(count) devices of \(site) down",
+                text:
+                    "\(count) devices of \(site) went down together (\(plan.devices.joined(separator: ", "))), at \(at).",
+                at: plan.at)
+        case .incident:
+            guard let incident = plan.incident else { return Self.test(at: plan.at) }
+            return Self.incident(incident)
         case .group:
             let count = plan.devices.count
             let up = plan.direction == .up
@@ -83,6 +94,28 @@ public struct MessageWriter: Sendable {
         case .commsBack: "readable again"
         }
     }
+
+    /// An incident in words: "Power cut at holiday-house, 2026-12-01 02:13–04:51 UTC (2h 38m): freezer-pi, hall-pi,
+    /// cam-pi; nas stayed up" or "holiday-house unreachable 14:02–14:40 ...: a, b".
+    public static func incident(_ i: Incident) -> Notification {
+        let head = i.kind == .powerCut ? "Power cut at \(i.site)" : "\(i.site) unreachable"
+        var span = "\(day(i.start)) \(clock(i.start))"
+        if let end = i.end {
+            span += "–" + (day(end) == day(i.start) ? clock(end) : "\(day(end)) \(clock(end))")
+            span += " UTC (\(Durations.text(i.durationS(now: end))))"
+        } else {
+            span += " UTC, ongoing"
+        }
+        var text = (i.kind == .powerCut ? "\(head), \(span)" : "\(head) \(span)") + ": "
+        text += i.deviceNames.joined(separator: ", ")
+        if !i.unaffected.isEmpty { text += "; \(i.unaffected.joined(separator: ", ")) stayed up" }
+        if i.collectorDown { text += "; the collector was down too" }
+        if i.kind == .network { text += " (not counted as their downtime)" }
+        return Notification(kind: .incident, devices: i.deviceNames, title: head, text: text + ".", at: i.start)
+    }
+
+    private static func day(_ d: Date) -> String { String(WireTime.format(d).prefix(10)) }
+    private static func clock(_ d: Date) -> String { String(WireTime.format(d).dropFirst(11).prefix(5)) }
 
     /// The message `downtime-collector notify test` sends.
     public static func test(at: Date) -> Notification {

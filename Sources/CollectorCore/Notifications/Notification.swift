@@ -12,6 +12,8 @@ public struct Notification: Sendable, Equatable {
         case underVoltage = "under_voltage"
         /// A UPS's change (mains out, low battery, mains back, comms lost...); `devices` holds the UPS's name.
         case ups
+        /// A power cut or network outage across a site (issue #17): one message for its devices.
+        case incident
     }
 
     public var kind: Kind

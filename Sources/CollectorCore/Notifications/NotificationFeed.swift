@@ -89,6 +89,14 @@ public final class NotificationFeed: Sendable {
         await notifier?.observeUnderVoltage(device: device, at: at)
     }
 
+    /// Incidents the leader just recorded: a new one is one message, replacing its members' held ones.
+    func incidents(new: [Incident], updated: [Incident]) async {
+        guard telling, let notifier else { return }
+        let now = clock.now()
+        for i in new { await notifier.observeIncident(i, new: true, now: now) }
+        for i in updated { await notifier.observeIncident(i, new: false, now: now) }
+    }
+
     /// Starts the notifications due now (called every second by the background service).
     /// With several collectors, the leader first takes the flips any of them wrote since the last tick.
     public func tick() async {
@@ -97,8 +105,9 @@ public final class NotificationFeed: Sendable {
             do { try await readLog(shared) } catch { logger.error("reading flips for notifications failed: \(error)") }
         }
         let count = await fleet.count
+        let sites = await fleet.sites()
         let writer = self.writer
-        await notifier.tick(now: clock.now(), deviceCount: count) { plan in await writer.compose(plan) }
+        await notifier.tick(now: clock.now(), deviceCount: count, sites: sites) { plan in await writer.compose(plan) }
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.

@@ -3,7 +3,10 @@ import Foundation
 
 /// Decides which flips become messages (pure, driven by the times it is given):
 /// - a down is held for `groupWindow`, so many devices going down together give one grouped message
-///   (at least 4 devices and at least half of all: likely the network or the collector's side);
+///   (at least 4 devices and at least half of all: likely the network or the collector's side), and two or more
+///   of one named site one grouped message for that site;
+/// - an incident (a power cut or network outage across a site, issue #17) is one message when first recorded; it
+///   replaces its members' held up messages, and a later member updates it without a new message;
 /// - an up waits `settle`, so the agent's own report of the outage (cause, exact end) can join it;
 /// - after a down message, `damp` minutes of bouncing give no more messages but one summary at the end;
 /// - a device seen for the first time is told at once;
@@ -27,6 +30,10 @@ public struct NotificationPlanner: Sendable {
         public var storage: StorageProblem? = nil
         /// For `ups`: the UPS's event (`devices` holds its name).
         public var ups: UPSEvent? = nil
+        /// For `group`: the site all its devices are in, when the group is a site's.
+        public var site: String? = nil
+        /// For `incident`: the incident as first recorded.
+        public var incident: Incident? = nil
     }
 
     /// Which way the devices of a grouped message went.
@@ -116,6 +123,24 @@ public struct NotificationPlanner: Sendable {
         }
     }
 
+    /// How recent an incident's end must be for it to be told: one found in old history (the first start after an
+    /// upgrade correlates the last month) or completed by a report days late is recorded, not announced.
+    public static let incidentFreshness: TimeInterval = 3600
+
+    /// Takes an incident the leader recorded (`new` the first time): the first time it is one message (when it ended
+    /// within `incidentFreshness`, or goes on); either way its members' held messages are dropped (the incident
+    /// tells their outage).
+    public mutating func observeIncident(_ incident: Incident, new: Bool, now: Date) {
+        let members = Set(incident.deviceNames)
+        ups.removeAll { members.contains($0.device) }
+        downs.removeAll { members.contains($0.device) }
+        guard new, (incident.end ?? now) >= now - Self.incidentFreshness else { return }
+        ready.append(
+            Planned(
+                kind: .incident, devices: incident.deviceNames, at: incident.start, reason: "", flips: 0,
+                incident: incident))
+    }
+
     /// Takes an agent's `storage` event observed at `at`: a new problem is told at once, a repeat
     /// (the same event resent, or the same problem again) is not, and `ok` re-arms it.
     public mutating func observeStorage(device: String, state: StorageState, path: String, at: Date) {
@@ -162,8 +187,9 @@ public struct NotificationPlanner: Sendable {
         Planned(kind: .ups, devices: [e.ups], at: e.at, reason: e.summary, flips: 0, ups: e)
     }
 
-    /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping.
-    public mutating func due(now: Date, deviceCount: Int) -> [Planned] {
+    /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping, and `sites` each device's
+    /// site (devices not named are in the default site, never grouped by site).
+    public mutating func due(now: Date, deviceCount: Int, sites: [String: String] = [:]) -> [Planned] {
         var out = ready
         ready = []
         for (name, held) in upsCommsLost where held.due <= now {
@@ -175,7 +201,7 @@ public struct NotificationPlanner: Sendable {
             // Everything held together goes out together.
             let batch = downs
             downs = []
-            out += group(batch, direction: .down, now: now, deviceCount: deviceCount)
+            out += group(batch, direction: .down, now: now, deviceCount: deviceCount, sites: sites)
             for h in batch {
                 devices[h.device] = DeviceState(quietUntil: now + damp, recoveryTold: false, flips: 0)
             }
@@ -201,7 +227,9 @@ public struct NotificationPlanner: Sendable {
         return out
     }
 
-    private func group(_ held: [Held], direction: Direction, now: Date, deviceCount: Int) -> [Planned] {
+    private func group(
+        _ held: [Held], direction: Direction, now: Date, deviceCount: Int, sites: [String: String] = [:]
+    ) -> [Planned] {
         if held.count >= 4 && held.count * 2 >= deviceCount {
             return [
                 Planned(
@@ -209,7 +237,20 @@ public struct NotificationPlanner: Sendable {
                     reason: "", flips: 0, direction: direction)
             ]
         }
+        var out: [Planned] = []
+        var alone = held
+        // Downs of one named site together: one message for the site (the default site is no place to group by).
+        if direction == .down {
+            let bySite = Dictionary(grouping: held.filter { sites[$0.device] != nil }) { sites[$0.device]! }
+            for (site, list) in bySite.sorted(by: { $0.key < $1.key }) where Set(list.map(\.device)).count >= 2 {
+                out.append(
+                    Planned(
+                        kind: .group, devices: list.map(\.device).sorted(), at: list.map(\.at).min() ?? now,
+                        reason: "", flips: 0, direction: .down, site: site))
+                alone.removeAll { sites[$0.device] == site }
+            }
+        }
         let kind: Notification.Kind = direction == .down ? .down : .up
-        return held.map { Planned(kind: kind, devices: [$0.device], at: $0.at, reason: $0.reason, flips: 0) }
+        return out + alone.map { Planned(kind: kind, devices: [$0.device], at: $0.at, reason: $0.reason, flips: 0) }
     }
 }

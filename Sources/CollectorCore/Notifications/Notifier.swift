@@ -54,10 +54,17 @@ public actor Notifier {
         planner.observeStorage(device: device, state: state, path: path, at: at)
     }
 
+    func observeIncident(_ incident: Incident, new: Bool, now: Date) {
+        planner.observeIncident(incident, new: new, now: now)
+    }
+
     /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words.
-    func tick(now: Date, deviceCount: Int, compose: (NotificationPlanner.Planned) async -> Notification) async {
+    func tick(
+        now: Date, deviceCount: Int, sites: [String: String] = [:],
+        compose: (NotificationPlanner.Planned) async -> Notification
+    ) async {
         guard !specs.isEmpty else { return }
-        for plan in planner.due(now: now, deviceCount: deviceCount) {
+        for plan in planner.due(now: now, deviceCount: deviceCount, sites: sites) {
             let n = await compose(plan)
             for spec in specs { start(n, via: spec) }
         }

@@ -6,7 +6,9 @@ public enum DevicePage {
     /// Rows of the log shown on the page; the full log is a download away.
     public static let logRows = 300
 
-    public static func render(_ d: DeviceDetail, log: [Event], now: Date, deliveries: [DeliveryRecord] = []) -> String {
+    public static func render(
+        _ d: DeviceDetail, log: [Event], now: Date, deliveries: [DeliveryRecord] = [], incidents: [Incident] = []
+    ) -> String {
         let view = d.view
         return PageParts.document("\(view.name) · DowntimeMon") { w in
             w.element(.header) { w in
@@ -32,6 +34,10 @@ public enum DevicePage {
                 w.element(.div, [(.class, "wide")]) { PageParts.bar(&$0, d.days) }
                 w.element(.h2, text: "Outages")
                 outages(&w, d.outages, log: log)
+                if !incidents.isEmpty {
+                    w.element(.h2, text: "Incidents it was part of")
+                    IncidentPage.table(&w, incidents, now: now)
+                }
                 if !deliveries.isEmpty {
                     w.element(.h2, text: "Notifications")
                     deliveryTable(&w, deliveries)
@@ -116,6 +122,7 @@ public enum DevicePage {
                 w.text([v.uptime.day, v.uptime.week, v.uptime.month].map(PageParts.percent).joined(separator: " / "))
             }
             if !v.tags.isEmpty { row("Tags") { $0.text(v.tags.joined(separator: ", ")) } }
+            row("Site") { $0.element(.a, [(.href, "/?site=\(v.site)")], text: v.site) }
             row("Last outage") { PageParts.outage(&$0, v.lastOutage) }
         }
     }

@@ -53,6 +53,17 @@ public enum LogFormat {
             separator: ",")
     }
 
+    /// The incidents export's columns (issue #17): devices and unaffected are space separated.
+    public static let incidentCSVHeader = "id,kind,site,start,end,duration_s,devices,unaffected,collector_down"
+
+    public static func csvRow(_ i: Incident) -> String {
+        [
+            i.id, i.kind.rawValue, i.site, WireTime.format(i.start), i.end.map { WireTime.format($0) } ?? "",
+            i.end.map { String(Int(i.durationS(now: $0).rounded())) } ?? "", i.deviceNames.joined(separator: " "),
+            i.unaffected.joined(separator: " "), i.collectorDown ? "true" : "false",
+        ].map(csvField).joined(separator: ",")
+    }
+
     static func csvField(_ s: String) -> String {
         // Also defuses spreadsheet formulas, since details can hold device-made text.
         var field = s

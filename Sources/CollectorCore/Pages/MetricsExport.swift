@@ -115,6 +115,16 @@ public enum MetricsExport {
 
 extension MetricsExport {
     /// The collector's own series: its clock steps and sync, and whether its store is failing (pure).
+    /// Incidents recorded by kind (issue #17), every kind written (0 when none).
+    public static func incidents(_ counts: [Incident.Kind: Int]) -> String {
+        var out = "# HELP downtime_incidents_total Incidents recorded across a site, by kind.\n"
+        out += "# TYPE downtime_incidents_total counter\n"
+        for kind in Incident.Kind.allCases {
+            out += "downtime_incidents_total{kind=\"\(kind.rawValue)\"} \(counts[kind] ?? 0)\n"
+        }
+        return out
+    }
+
     public static func collector(_ s: CollectorHealth.Snapshot) -> String {
         var out = "# HELP downtime_collector_clock_jumps_total Steps of the collector's wall clock over 2 s.\n"
         out += "# TYPE downtime_collector_clock_jumps_total counter\n"

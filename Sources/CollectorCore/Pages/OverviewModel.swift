@@ -10,30 +10,33 @@ public struct OverviewModel: Sendable, Equatable {
         public var name: String
         public var status: DeviceStatus
         public var tags: [String]
+        /// The site as shown (`default` for the default site).
+        public var site: String
         public var storageWarning: Bool
         public var powerWarning: Bool
 
         public init(
-            name: String, status: DeviceStatus, tags: [String] = [], storageWarning: Bool = false,
-            powerWarning: Bool = false
+            name: String, status: DeviceStatus, tags: [String] = [], site: String = SiteName.defaultName,
+            storageWarning: Bool = false, powerWarning: Bool = false
         ) {
             self.name = name
             self.status = status
             self.tags = tags
+            self.site = site
             self.storageWarning = storageWarning
             self.powerWarning = powerWarning
         }
 
         public init(_ d: LiveDevice) {
             self.init(
-                name: d.record.name, status: d.status, tags: d.record.tags,
+                name: d.record.name, status: d.status, tags: d.record.tags, site: SiteName.name(d.record.site),
                 storageWarning: d.record.beat?.storage != nil,
                 powerWarning: d.record.beat?.health?.hasPowerWarning ?? false)
         }
 
         public init(_ v: DeviceView) {
             self.init(
-                name: v.name, status: v.status, tags: v.tags, storageWarning: v.storage != nil,
+                name: v.name, status: v.status, tags: v.tags, site: v.site, storageWarning: v.storage != nil,
                 powerWarning: v.health?.hasPowerWarning ?? false)
         }
     }

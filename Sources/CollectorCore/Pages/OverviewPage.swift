@@ -26,7 +26,7 @@ public enum OverviewPage {
     public static func render(
         _ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
         collector: CollectorHealth.Snapshot? = nil, feed: String? = nil,
-        ups: [(state: UPSState, events: [StoredUPSEvent])] = []
+        ups: [(state: UPSState, events: [StoredUPSEvent])] = [], incidents: [Incident] = []
     ) -> String {
         PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
@@ -51,6 +51,11 @@ public enum OverviewPage {
                     listSection(&w, model, list, details: details, now: now, query: query)
                 } else {
                     problems(&w, model, details: details, now: now)
+                }
+                // Only when there are any: a fleet without incidents looks as it did.
+                if !incidents.isEmpty {
+                    w.element(.h2, text: "Incidents (last 30 days)")
+                    IncidentPage.table(&w, incidents, now: now)
                 }
                 UPSSection.render(&w, ups, now: now)
             }
@@ -194,6 +199,10 @@ public enum OverviewPage {
             w.element(.td) { w in
                 w.element(.a, [(.href, "/devices/\(v.name)")], text: v.name)
                 for t in v.tags { w.element(.span, [(.class, "tag")], text: t) }
+                // The default site goes unsaid: a fleet without sites looks as it did.
+                if v.site != SiteName.defaultName {
+                    w.element(.a, [(.class, "site"), (.href, "/?site=\(v.site)")], text: "site \(v.site)")
+                }
                 if let s = v.storage { PageParts.storage(&w, s) }
                 if let h = v.health { PageParts.power(&w, h) }
                 if r.reasons.contains(.flapping) {

@@ -1,7 +1,8 @@
 import DowntimeProtocol
 import Foundation
 
-/// The overview's list request: `?q=` (part of a name or tag, or a status word), `?status=`, `?tag=`, `?cursor=`.
+/// The overview's list request: `?q=` (part of a name or tag, or a status word), `?status=`, `?tag=`, `?site=`,
+/// `?cursor=`.
 /// Any of them, even an empty `q`, asks for the list; without them a large fleet shows only its problems.
 public struct OverviewQuery: Sendable, Equatable {
     /// Where a list page starts: after this device in the list's order (status, then name).
@@ -29,17 +30,34 @@ public struct OverviewQuery: Sendable, Equatable {
     public var text: String?
     public var status: DeviceStatus?
     public var tag: String?
+    /// A site's name as shown (`default` for the default site).
+    public var site: String?
     public var cursor: Cursor?
 
-    public init(text: String? = nil, status: DeviceStatus? = nil, tag: String? = nil, cursor: Cursor? = nil) {
+    public init(
+        text: String? = nil, status: DeviceStatus? = nil, tag: String? = nil, site: String? = nil,
+        cursor: Cursor? = nil
+    ) {
         self.text = text
         self.status = status
         self.tag = tag
+        self.site = site
         self.cursor = cursor
     }
 
-    /// Reads the query string's values; a bad status, tag or cursor is a 400 naming it.
-    static func parse(q: String?, status: String?, tag: String?, cursor: String?) throws -> OverviewQuery {
+    /// Reads a `?site=` value (the overview's and `GET /api/v1/devices`'): a bad one is a 400 naming it.
+    static func site(_ raw: String?) throws -> String? {
+        guard let raw else { return nil }
+        guard SiteName.isValid(raw) else {
+            throw APIError(.badRequest, "site must match [a-z0-9][a-z0-9._-]{0,62}", field: "site")
+        }
+        return SiteName.name(SiteName.normalize(raw))
+    }
+
+    /// Reads the query string's values; a bad status, tag, site or cursor is a 400 naming it.
+    static func parse(q: String?, status: String?, tag: String?, site: String? = nil, cursor: String?) throws
+        -> OverviewQuery
+    {
         var out = OverviewQuery(text: q.map { String($0.prefix(100)) })
         if let status {
             guard let s = DeviceStatus(rawValue: status) else {
@@ -53,6 +71,7 @@ public struct OverviewQuery: Sendable, Equatable {
             }
             out.tag = t
         }
+        out.site = try Self.site(site)
         if let cursor {
             guard let c = Cursor(cursor) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
             out.cursor = c
@@ -61,11 +80,12 @@ public struct OverviewQuery: Sendable, Equatable {
     }
 
     /// True when the list is asked for (any parameter given, an empty `q` too).
-    public var asksForList: Bool { text != nil || status != nil || tag != nil || cursor != nil }
+    public var asksForList: Bool { text != nil || status != nil || tag != nil || site != nil || cursor != nil }
 
     public func matches(_ d: OverviewModel.Entry) -> Bool {
         if let status, d.status != status { return false }
         if let tag, !d.tags.contains(tag) { return false }
+        if let site, d.site != site { return false }
         let q = (text ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         return q.isEmpty || d.name.contains(q) || d.tags.contains { $0.contains(q) } || d.status.rawValue == q
     }
@@ -82,6 +102,7 @@ public struct OverviewQuery: Sendable, Equatable {
         if let text { add("q", text) }
         if let status { add("status", status.rawValue) }
         if let tag { add("tag", tag) }
+        if let site { add("site", site) }
         if let next { add("cursor", next.text) }
         if parts.isEmpty { add("q", "") }
         return "/?" + parts.joined(separator: "&")

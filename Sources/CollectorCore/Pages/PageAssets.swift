@@ -19,7 +19,7 @@ enum PageAssets {
         th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
         thead th{font-size:.78em;color:var(--mute);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        .tag{font-size:.75em;border:1px solid var(--line);border-radius:.6em;padding:0 .4em;margin-left:.3em;color:var(--mute)}
+        .tag,.site{font-size:.75em;border:1px solid var(--line);border-radius:.6em;padding:0 .4em;margin-left:.3em;color:var(--mute)}
         .warn{color:var(--late);font-weight:600}
         .facts th{width:12rem;font-weight:600;color:var(--mute)}
         [hidden]{display:none!important}

@@ -10,6 +10,8 @@ public struct DeviceRecord: Sendable, Equatable {
     /// An admin's interval, winning over the agent's.
     public var intervalOverride: Int?
     public var tags: [String]
+    /// The site the device stands at (issue #17); nil is the default site.
+    public var site: String?
     /// The status of the newest recorded flip (`late` is never recorded).
     public var status: DeviceStatus
     public var statusSince: Date
@@ -17,7 +19,8 @@ public struct DeviceRecord: Sendable, Equatable {
 
     public init(
         name: String, tokenHash: [UInt8], createdAt: Date, paused: Bool = false, intervalOverride: Int? = nil,
-        tags: [String] = [], status: DeviceStatus = .new, statusSince: Date? = nil, beat: BeatState? = nil
+        tags: [String] = [], site: String? = nil, status: DeviceStatus = .new, statusSince: Date? = nil,
+        beat: BeatState? = nil
     ) {
         self.name = name
         self.tokenHash = tokenHash
@@ -25,6 +28,7 @@ public struct DeviceRecord: Sendable, Equatable {
         self.paused = paused
         self.intervalOverride = intervalOverride
         self.tags = tags
+        self.site = site
         self.status = status
         self.statusSince = statusSince ?? createdAt
         self.beat = beat

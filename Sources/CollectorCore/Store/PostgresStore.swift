@@ -200,6 +200,7 @@ public final class PostgresStore: SharedStore {
         ("v3-event-at", ["CREATE INDEX event_at ON event(at)"]),
         ("v4-flip-columns", StoreSQL.postgres.flipColumns),
         ("v5-ups-events", StoreSQL.postgres.upsEventTable),
+        ("v6-sites-incidents", StoreSQL.postgres.sitesIncidents),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
@@ -377,6 +378,67 @@ public final class PostgresStore: SharedStore {
             try await bumpChangeMark(conn)
             return true
         }
+    }
+
+    public func setSite(_ site: String?, device: String) async throws -> Bool {
+        try await transaction { conn in
+            var b = PostgresBindings()
+            b.append(site)
+            b.append(device)
+            guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.site), binds: b), conn) > 0 else {
+                return false
+            }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    public func saveIncidents(_ incidents: [Incident], at: Date) async throws {
+        guard !incidents.isEmpty else { return }
+        try await transaction { conn in
+            for i in incidents {
+                var b = PostgresBindings()
+                b.append(i.id)
+                b.append(i.kind.rawValue)
+                b.append(i.site)
+                b.append(i.start.timeIntervalSince1970)
+                b.append(i.end?.timeIntervalSince1970)
+                b.append(i.collectorDown)
+                b.append(try IncidentMembersJSON.encode(i.members))
+                b.append(i.unaffected.joined(separator: ","))
+                b.append(at.timeIntervalSince1970)
+                try await conn.query(PostgresQuery(unsafeSQL: Self.sql.upsertIncident, binds: b), logger: logger)
+            }
+        }
+    }
+
+    private func incidentRows(_ sql: String, _ binds: PostgresBindings) async throws -> [Incident] {
+        var out: [Incident] = []
+        for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+            out.append(try row.makeRandomAccess().incident())
+        }
+        return out
+    }
+
+    public func incidents(since: Date) async throws -> [Incident] {
+        var b = PostgresBindings()
+        b.append(since.timeIntervalSince1970)
+        return try await incidentRows(Self.sql.incidentsSince, b)
+    }
+
+    public func incident(id: String) async throws -> Incident? {
+        var b = PostgresBindings()
+        b.append(id)
+        return try await incidentRows(Self.sql.incidentWithID, b).first
+    }
+
+    public func incidentCounts() async throws -> [Incident.Kind: Int] {
+        var out: [Incident.Kind: Int] = [:]
+        let rows = try await client.query(PostgresQuery(unsafeSQL: Self.sql.incidentCounts), logger: logger)
+        for try await (kind, n) in rows.decode((String, Int).self) {
+            if let k = Incident.Kind(rawValue: kind) { out[k] = n }
+        }
+        return out
     }
 
     public func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws {

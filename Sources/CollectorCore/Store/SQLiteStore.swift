@@ -91,6 +91,9 @@ public final class SQLiteStore: Store {
         m.registerMigration("v7-ups-events") { db in
             for statement in StoreSQL.sqlite.upsEventTable { try db.execute(sql: statement) }
         }
+        m.registerMigration("v8-sites-incidents") { db in
+            for statement in StoreSQL.sqlite.sitesIncidents { try db.execute(sql: statement) }
+        }
         return m
     }
 
@@ -167,6 +170,50 @@ public final class SQLiteStore: Store {
         try await pool.write { db in
             try db.execute(sql: Self.sql.set(.tags), arguments: [tags.joined(separator: ","), device])
             return db.changesCount > 0
+        }
+    }
+
+    public func setSite(_ site: String?, device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: Self.sql.set(.site), arguments: [site, device])
+            return db.changesCount > 0
+        }
+    }
+
+    public func saveIncidents(_ incidents: [Incident], at: Date) async throws {
+        let rows = try incidents.map { i -> StatementArguments in
+            [
+                i.id, i.kind.rawValue, i.site, i.start.timeIntervalSince1970, i.end?.timeIntervalSince1970,
+                i.collectorDown, try IncidentMembersJSON.encode(i.members), i.unaffected.joined(separator: ","),
+                at.timeIntervalSince1970,
+            ]
+        }
+        try await pool.write { db in
+            for arguments in rows { try db.execute(sql: Self.sql.upsertIncident, arguments: arguments) }
+        }
+    }
+
+    public func incidents(since: Date) async throws -> [Incident] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: Self.sql.incidentsSince, arguments: [since.timeIntervalSince1970]).map {
+                try $0.incident()
+            }
+        }
+    }
+
+    public func incident(id: String) async throws -> Incident? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: Self.sql.incidentWithID, arguments: [id]).map { try $0.incident() }
+        }
+    }
+
+    public func incidentCounts() async throws -> [Incident.Kind: Int] {
+        try await pool.read { db in
+            var out: [Incident.Kind: Int] = [:]
+            for row in try Row.fetchAll(db, sql: Self.sql.incidentCounts) {
+                if let kind = Incident.Kind(rawValue: row["kind"]) { out[kind] = row["n"] }
+            }
+            return out
         }
     }
 

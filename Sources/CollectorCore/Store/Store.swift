@@ -19,6 +19,8 @@ public protocol Store: Sendable {
     func setTokenHash(_ hash: [UInt8], device: String) async throws -> Bool
     /// Replaces a device's tags; false when there is no such device.
     func setTags(_ tags: [String], device: String) async throws -> Bool
+    /// Sets (or clears, with nil: the default site) a device's site; false when there is no such device.
+    func setSite(_ site: String?, device: String) async throws -> Bool
     /// Stores daily availability figures (day as `YYYY-MM-DD`, UTC), replacing the same days.
     func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
     /// A device's daily figures, oldest first.
@@ -56,6 +58,13 @@ public protocol Store: Sendable {
     func insertUPSEvents(_ events: [StoredUPSEvent]) async throws -> [UUID]
     /// UPS events newest first: of one UPS (all when nil), at or after `since`.
     func upsEvents(ups: String?, since: Date?, limit: Int) async throws -> [StoredUPSEvent]
+    /// Writes incidents, each replacing the one of its id (issue #17); `at` is their `updated_at`.
+    func saveIncidents(_ incidents: [Incident], at: Date) async throws
+    /// The incidents that started at or after `since`, newest first.
+    func incidents(since: Date) async throws -> [Incident]
+    func incident(id: String) async throws -> Incident?
+    /// How many incidents of each kind are recorded.
+    func incidentCounts() async throws -> [Incident.Kind: Int]
     /// Starts a collector run at `at`; returns the previous run's last alive time, if any.
     func beginRun(at: Date) async throws -> Date?
     /// A number that changes whenever another process (the CLI) changed the store.

@@ -7,7 +7,7 @@ import PostgresNIO
 public enum StoreMigration {
     /// The tables copied, in the order they are copied and reported.
     public static let tables = [
-        "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "ups_event",
+        "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "ups_event", "incident",
     ]
 
     public struct Failure: Error, CustomStringConvertible {
@@ -34,11 +34,12 @@ public enum StoreMigration {
                 try await conn.query(
                     """
                     INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since,
-                        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq)
+                        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site)
                     VALUES (\(d.name), \(Data(d.tokenHash)), \(d.createdAt.timeIntervalSince1970), \(d.paused), \(d.intervalOverride),
                         \(d.tags.joined(separator: ",")), \(d.status.rawValue), \(d.statusSince.timeIntervalSince1970),
                         \(d.beat?.at.timeIntervalSince1970), \(d.beat?.intervalS), \(d.beat?.agentVersion), \(d.beat?.bootID),
-                        \(d.beat?.clockSkewS), \(d.beat?.clockSynced), \(d.beat?.uptimeS), \(d.beat.map { Int64(clamping: $0.seq) }))
+                        \(d.beat?.clockSkewS), \(d.beat?.clockSynced), \(d.beat?.uptimeS), \(d.beat.map { Int64(clamping: $0.seq) }),
+                        \(d.site))
                     """, logger: target.logger)
             }
             var after: Int64 = 0
@@ -74,7 +75,8 @@ public enum StoreMigration {
                     try Row.fetchAll(db, sql: "SELECT id, spec FROM maintenance"),
                     try Row.fetchAll(db, sql: "SELECT device, day, down_s, known_s FROM daily_availability"),
                     try Row.fetchAll(
-                        db, sql: "SELECT id, at, device, devices, notifier, kind, attempt, ok, detail FROM delivery")
+                        db, sql: "SELECT id, at, device, devices, notifier, kind, attempt, ok, detail FROM delivery"),
+                    try Row.fetchAll(db, sql: "SELECT \(StoreSQL.incidentColumns), updated_at FROM incident")
                 )
             }
             for r in small.0 {
@@ -115,6 +117,15 @@ public enum StoreMigration {
                     VALUES (\(r["seq"] as Int64), \(id), \(r["ups"] as String), \(r["kind"] as String), \(r["at"] as Double),
                         \(r["status"] as String?), \(r["charge"] as Double?), \(r["runtime_s"] as Double?),
                         \(r["input_voltage"] as Double?), \(r["reason"] as String?))
+                    """, logger: target.logger)
+            }
+            for r in small.4 {
+                try await conn.query(
+                    """
+                    INSERT INTO incident (\(unescaped: StoreSQL.incidentColumns), updated_at)
+                    VALUES (\(r["id"] as String), \(r["kind"] as String), \(r["site"] as String), \(r["start_at"] as Double),
+                        \(r["end_at"] as Double?), \((r["collector_down"] as Int) != 0), \(r["members"] as String),
+                        \(r["unaffected"] as String), \(r["updated_at"] as Double))
                     """, logger: target.logger)
             }
             // New rows continue after the copied ids.

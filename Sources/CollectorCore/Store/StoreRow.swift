@@ -36,6 +36,7 @@ extension StoreRow {
             paused: try required(bool("paused"), "paused"),
             intervalOverride: try int("interval_override").map { Int($0) },
             tags: (try required(string("tags"), "tags")).split(separator: ",").map(String.init),
+            site: try string("site"),
             status: DeviceStatus(rawValue: try required(string("status"), "status")) ?? .new,
             statusSince: Date(timeIntervalSince1970: try required(double("status_since"), "status_since")), beat: beat)
     }
@@ -46,6 +47,21 @@ extension StoreRow {
             event: try WireCoding.decode(Event.self, from: try required(data("body"), "body")),
             receivedAt: Date(timeIntervalSince1970: try required(double("received_at"), "received_at")),
             seq: try required(int("seq"), "seq"))
+    }
+}
+
+extension StoreRow {
+    /// The incident of a row of `StoreSQL.incidentColumns`.
+    func incident() throws -> Incident {
+        let kindText = try required(string("kind"), "kind")
+        guard let kind = Incident.Kind(rawValue: kindText) else { throw MissingColumn(column: "kind") }
+        let members = try IncidentMembersJSON.decode(try required(string("members"), "members"))
+        return Incident(
+            id: try required(string("id"), "id"), kind: kind, site: try required(string("site"), "site"),
+            start: Date(timeIntervalSince1970: try required(double("start_at"), "start_at")),
+            end: try double("end_at").map { Date(timeIntervalSince1970: $0) }, members: members,
+            unaffected: try required(string("unaffected"), "unaffected").split(separator: ",").map(String.init),
+            collectorDown: try required(bool("collector_down"), "collector_down"))
     }
 }
 

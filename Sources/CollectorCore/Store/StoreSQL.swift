@@ -25,7 +25,7 @@ struct StoreSQL: Sendable {
     /// The columns `StoreRow.deviceRecord()` reads.
     static let deviceColumns = """
         name, token_hash, created_at, paused, interval_override, tags, status, status_since, \
-        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq
+        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site
         """
 
     /// Every device, by name.
@@ -49,7 +49,7 @@ struct StoreSQL: Sendable {
 
     /// The admin's settings of a device, each a column.
     enum Setting: String {
-        case paused, tags
+        case paused, tags, site
         case intervalOverride = "interval_override"
     }
 
@@ -201,6 +201,30 @@ struct StoreSQL: Sendable {
     /// Retention of the UPS log. Binds: the time.
     var deleteUPSEventsBefore: String { "DELETE FROM ups_event WHERE at < \(p(1))" + dialect.returningChanged }
 
+    // MARK: incidents
+
+    /// The columns `StoreRow.incident()` reads.
+    static let incidentColumns = "id, kind, site, start_at, end_at, collector_down, members, unaffected"
+
+    /// Writes an incident, replacing the one of the same id. Binds: the eight `incidentColumns`, updated at.
+    var upsertIncident: String {
+        "INSERT INTO incident (\(Self.incidentColumns), updated_at) VALUES (\(values(9))) ON CONFLICT (id) DO UPDATE SET "
+            + "kind = excluded.kind, site = excluded.site, start_at = excluded.start_at, end_at = excluded.end_at, "
+            + "collector_down = excluded.collector_down, members = excluded.members, "
+            + "unaffected = excluded.unaffected, updated_at = excluded.updated_at"
+    }
+
+    /// The incidents that started at or after a time, newest first. Binds: the time.
+    var incidentsSince: String {
+        "SELECT \(Self.incidentColumns) FROM incident WHERE start_at >= \(p(1)) ORDER BY start_at DESC, id DESC"
+    }
+
+    /// Binds: the id.
+    var incidentWithID: String { "SELECT \(Self.incidentColumns) FROM incident WHERE id = \(p(1))" }
+
+    /// Every incident recorded, counted by kind.
+    var incidentCounts: String { "SELECT kind, COUNT(*) AS n FROM incident GROUP BY kind" }
+
     // MARK: migrations
 
     /// The UPS log: one row per UPS event, the numbers of the reading that showed it.
@@ -230,6 +254,23 @@ struct StoreSQL: Sendable {
             "ALTER TABLE event ADD COLUMN flip_to TEXT",
             "UPDATE event SET flip_from = \(dialect.bodyField("from")), flip_to = \(dialect.bodyField("to")) "
                 + "WHERE kind = \(Self.flip)",
+        ]
+    }
+
+    /// Sites (a device's `site`, NULL for the default site) and the incidents recorded across them (issue #17):
+    /// one row per incident, its members as JSON (`IncidentMember`s), the unaffected devices comma separated.
+    /// The same text on both stores: SQLite reads `DOUBLE PRECISION` as REAL and `BOOLEAN` as 0/1.
+    var sitesIncidents: [String] {
+        [
+            "ALTER TABLE device ADD COLUMN site TEXT",
+            """
+            CREATE TABLE incident (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, site TEXT NOT NULL, start_at DOUBLE PRECISION NOT NULL,
+                end_at DOUBLE PRECISION, collector_down BOOLEAN NOT NULL, members TEXT NOT NULL,
+                unaffected TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            "CREATE INDEX incident_start ON incident(start_at)",
         ]
     }
 }

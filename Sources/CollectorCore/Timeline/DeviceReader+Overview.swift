@@ -38,10 +38,12 @@ extension DeviceReader {
             tags: model.tags.map { FleetSummary.Tag(tag: $0.tag, status: $0.counts) })
     }
 
-    /// One page of devices by name after `after` (`GET /api/v1/devices`), details built for that page only.
-    func devicePage(after: String?, limit: Int) async throws -> DeviceList {
+    /// One page of devices by name after `after` (`GET /api/v1/devices`), of one site (its shown name) when
+    /// `site` is given; details built for that page only.
+    func devicePage(after: String?, limit: Int, site: String? = nil) async throws -> DeviceList {
         let now = clock.now()
-        let all = await fleet.snapshot().sorted { $0.record.name < $1.record.name }
+        let all = await fleet.snapshot().filter { d in site.map { SiteName.name(d.record.site) == $0 } ?? true }
+            .sorted { $0.record.name < $1.record.name }
         let rest = after.map { a in all.filter { $0.record.name > a } } ?? all
         let page = rest.prefix(limit)
         let rows = try await timelineRows(now: now)

@@ -33,4 +33,9 @@ public struct LogReader: Sendable {
     public func export() async throws -> [StoredEvent] {
         try await store.allEvents()
     }
+
+    /// Every incident recorded, newest first, for export.
+    public func exportIncidents() async throws -> [Incident] {
+        try await store.incidents(since: Date(timeIntervalSince1970: 0))
+    }
 }

@@ -1,0 +1,83 @@
+import DowntimeProtocol
+import Foundation
+
+/// One power cut or network outage across a site (issue #17): the devices that were down together, each with its
+/// own window, and the devices of the site that stayed up. Found by `IncidentCorrelator` (pure), recorded by the
+/// leader, read at `GET /api/v1/incidents` and `/incidents/{id}`.
+public struct Incident: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        /// Two or more devices of a site lost power (`power_loss` outages) together.
+        case powerCut = "power_cut"
+        /// Two or more devices of a site could not reach the collector together, without rebooting.
+        case network
+    }
+
+    /// A device that was down in the incident, with its own outage.
+    public struct Member: Sendable, Equatable {
+        public var device: String
+        public var start: Date
+        public var end: Date?
+        public var cause: OutageCause
+
+        public init(device: String, start: Date, end: Date?, cause: OutageCause) {
+            self.device = device
+            self.start = start
+            self.end = end
+            self.cause = cause
+        }
+    }
+
+    /// Stable: derived from kind, site and the earliest member's start when first found, kept when members join.
+    public var id: String
+    public var kind: Kind
+    /// The site as shown (`default` for the default site).
+    public var site: String
+    /// The earliest member's start.
+    public var start: Date
+    /// The latest member's end; nil while a member is still down.
+    public var end: Date?
+    /// By start, then name.
+    public var members: [Member]
+    /// Devices of the site that were up over the whole span, by name.
+    public var unaffected: [String]
+    /// The collector is in this site and was itself down over the span.
+    public var collectorDown: Bool
+
+    public init(
+        id: String, kind: Kind, site: String, start: Date, end: Date?, members: [Member], unaffected: [String],
+        collectorDown: Bool
+    ) {
+        self.id = id
+        self.kind = kind
+        self.site = site
+        self.start = start
+        self.end = end
+        self.members = members
+        self.unaffected = unaffected
+        self.collectorDown = collectorDown
+    }
+
+    /// The id an incident first found with these values gets: `power_cut-holiday-house-1764555180`.
+    public static func id(kind: Kind, site: String, start: Date) -> String {
+        "\(kind.rawValue)-\(site)-\(Int(start.timeIntervalSince1970.rounded(.down)))"
+    }
+
+    /// True for text that can be an incident id (what `id(kind:site:start:)` makes): checked before a lookup.
+    public static func isValidID(_ text: String) -> Bool {
+        (1...160).contains(text.utf8.count)
+            && text.utf8.allSatisfy { c in
+                (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 46 || c == 95 || c == 45
+            }
+    }
+
+    /// Seconds from start to end (to `now` while open).
+    public func durationS(now: Date) -> Double {
+        max(0, (end ?? now).timeIntervalSince(start))
+    }
+
+    /// The member devices' names, in member order, each once.
+    public var deviceNames: [String] {
+        var seen = Set<String>()
+        return members.map(\.device).filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,118 @@
+import DowntimeProtocol
+import Foundation
+import Logging
+import Synchronization
+
+/// The leader's recording of incidents: runs `IncidentCorrelator` over the 31-day timeline when outages may have
+/// changed (an outage, unreachable or collector-down record stored, a flip recorded; and once after start) and
+/// writes what is new or changed, by id, so each incident is stored once across restarts and collectors.
+public final class IncidentRecorder: Sendable {
+    let store: any Store
+    let reader: DeviceReader
+    let leadership: Leadership
+    let config: CollectorConfig
+    let clock: any WallClock
+    let logger: Logger
+    /// Set when something that shapes outages was stored since the last run; true at start.
+    private let dirty = Mutex(true)
+
+    init(
+        store: any Store, reader: DeviceReader, leadership: Leadership, config: CollectorConfig,
+        clock: any WallClock, logger: Logger
+    ) {
+        self.store = store
+        self.reader = reader
+        self.leadership = leadership
+        self.config = config
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Says that outages may have changed: the next `run` correlates again.
+    func outagesChanged() { dirty.withLock { $0 = true } }
+
+    /// Correlates and records when something changed and this collector leads; returns the incidents first
+    /// recorded and those updated by this run.
+    @discardableResult
+    public func run() async throws -> (new: [Incident], updated: [Incident]) {
+        guard leadership.isLeading,
+            dirty.withLock({ d in
+                defer { d = false }
+                return d
+            })
+        else { return ([], []) }
+        do {
+            return try await correlate()
+        } catch {
+            outagesChanged()
+            throw error
+        }
+    }
+
+    private func correlate() async throws -> (new: [Incident], updated: [Incident]) {
+        let now = clock.now()
+        let window = now - 31 * 86_400
+        let rows = try await reader.timelineRows(now: now)
+        let live = await reader.fleet.snapshot()
+        // Only a site with two or more devices that reported an outage or the collector unreachable can hold an
+        // incident: only its devices' timelines are merged, so a large quiet fleet costs a scan of rows in memory.
+        var reporting: [String: Int] = [:]
+        for d in live where rows[d.record.name]?.contains(where: \.reportsOutage) == true {
+            reporting[SiteName.name(d.record.site), default: 0] += 1
+        }
+        let sites = Set(reporting.filter { $0.value >= 2 }.keys)
+        guard !sites.isEmpty else { return ([], []) }
+        var away = Set<DateInterval>()
+        for list in rows.values {
+            for row in list {
+                if case .collectorDown(let start, let end) = row.event.payload {
+                    away.insert(DateInterval(start: start, end: max(start, end)))
+                }
+            }
+        }
+        let plan = reader.maintenance.current
+        let devices = live.filter { sites.contains(SiteName.name($0.record.site)) }.map { d in
+            let detail = reader.detail(d, rows: rows[d.record.name] ?? [], plan: plan, now: now)
+            return IncidentCorrelator.Device(
+                name: detail.view.name, site: detail.view.site,
+                outages: detail.outages.map {
+                    Self.outage($0, interval: detail.view.intervalS, grace: config.policy.grace)
+                },
+                firstSeen: detail.firstSeen)
+        }
+        let known = try await store.incidents(since: window - 86_400)
+        let found = IncidentCorrelator.incidents(
+            devices: devices, collectorDown: away.sorted { $0.start < $1.start },
+            collectorSite: SiteName.name(config.site), known: known, now: now
+        ).filter { $0.start >= window }
+        let before = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let changed = found.filter { before[$0.id] != $0 }
+        guard !changed.isEmpty else { return ([], []) }
+        try await store.saveIncidents(changed, at: now)
+        let new = changed.filter { before[$0.id] == nil }
+        let updated = changed.filter { before[$0.id] != nil }
+        for i in new {
+            logger.notice("incident \(i.id): \(i.kind.rawValue) at \(i.site), \(i.deviceNames.joined(separator: ", "))")
+        }
+        for i in updated { logger.notice("incident \(i.id) updated: \(i.deviceNames.joined(separator: ", "))") }
+        return (new, updated)
+    }
+
+    /// A merged outage as the correlator reads it. Its start is as good as what gave it: the agent's persisted
+    /// time (its persist interval, 60 s by default, or the beat interval when longer) or the last beat the
+    /// collector received (the interval and grace).
+    static func outage(_ o: OutageView, interval: Int, grace: TimeInterval) -> IncidentCorrelator.Outage {
+        let precision = o.source == "agent" ? max(60, Double(interval)) : Double(interval) + grace
+        return IncidentCorrelator.Outage(start: o.start, end: o.end, cause: o.cause, precision: precision)
+    }
+}
+
+extension StoredEvent {
+    /// An agent's outage report or its collector-unreachable interval: what makes a device a possible member.
+    fileprivate var reportsOutage: Bool {
+        switch event.payload {
+        case .outage, .collectorUnreachable: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import DowntimeProtocol
+import Foundation
+
+/// The page of one incident at `/incidents/{id}`, and the incidents table the overview and the device page share
+/// (pure functions of their data).
+public enum IncidentPage {
+    public static func render(_ i: Incident, now: Date) -> String {
+        PageParts.document("\(title(i)) · DowntimeMon") { w in
+            w.element(.header) { w in
+                w.element(.h1) { w in
+                    w.element(.a, [(.href, "/")], text: "DowntimeMon")
+                    w.text(" / \(title(i))")
+                }
+            }
+            w.element(.main) { w in
+                w.element(.p, [(.class, "sum")]) { w in
+                    w.text("From ")
+                    PageParts.time(&w, i.start)
+                    if let end = i.end {
+                        w.text(" to ")
+                        PageParts.time(&w, end)
+                        w.text(" (\(Durations.text(i.durationS(now: now))))")
+                    } else {
+                        w.text(", ongoing")
+                    }
+                    w.text(". ")
+                    w.text(explanation(i))
+                }
+                if i.collectorDown {
+                    w.element(
+                        .p, [(.class, "warn")],
+                        text: "The collector, in this site too, was down over the same time: the whole site lost power."
+                    )
+                }
+                w.element(.h2, text: "Devices down")
+                w.element(.table) { w in
+                    w.element(.thead) { w in
+                        w.element(.tr) { w in
+                            for h in ["Device", "Start", "End", "Length", "Cause"] { w.element(.th, text: h) }
+                        }
+                    }
+                    w.element(.tbody) { w in
+                        for m in i.members {
+                            w.element(.tr) { w in
+                                w.element(.td) { $0.element(.a, [(.href, "/devices/\(m.device)")], text: m.device) }
+                                w.element(.td) { PageParts.time(&$0, m.start) }
+                                w.element(.td) { w in
+                                    if let e = m.end {
+                                        PageParts.time(&w, e)
+                                    } else {
+                                        w.element(.strong, text: "ongoing")
+                                    }
+                                }
+                                w.element(
+                                    .td, [(.class, "num")],
+                                    text: Durations.text(max(0, (m.end ?? now).timeIntervalSince(m.start))))
+                                w.element(.td, text: m.cause.label)
+                            }
+                        }
+                    }
+                }
+                w.element(.h2, text: "Stayed up")
+                if i.unaffected.isEmpty {
+                    w.element(
+                        .p, [(.class, "mute")], text: "No other device of \(i.site) was known to be up throughout.")
+                } else {
+                    w.element(.ul) { w in
+                        for name in i.unaffected {
+                            w.element(.li) { $0.element(.a, [(.href, "/devices/\(name)")], text: name) }
+                        }
+                    }
+                }
+            }
+            w.element(.footer) { w in
+                w.element(.a, [(.href, "/api/v1/incidents?site=\(i.site)")], text: "incidents of \(i.site) as JSON")
+            }
+        }
+    }
+
+    /// "Power cut at house" or "house unreachable".
+    static func title(_ i: Incident) -> String {
+        switch i.kind {
+        case .powerCut: "Power cut at \(i.site)"
+        case .network: "\(i.site) unreachable"
+        }
+    }
+
+    static func explanation(_ i: Incident) -> String {
+        switch i.kind {
+        case .powerCut:
+            "Each device below lost power (or crashed) and found the outage itself at its next boot; their outages "
+                + "started together."
+        case .network:
+            "The devices below stopped reaching the collector together and reported it unreachable without rebooting: "
+                + "a network outage, not counted as their downtime."
+        }
+    }
+
+    /// The incidents as a table: kind, site, span, devices, what stayed up; each row links to its page.
+    static func table(_ w: inout HTMLWriter, _ incidents: [Incident], now: Date) {
+        w.element(.table, [(.class, "incidents")]) { w in
+            w.element(.thead) { w in
+                w.element(.tr) { w in
+                    for h in ["Incident", "Site", "Start", "Length", "Devices down", "Stayed up"] {
+                        w.element(.th, text: h)
+                    }
+                }
+            }
+            w.element(.tbody) { w in
+                for i in incidents {
+                    w.element(.tr) { w in
+                        w.element(.td) { w in
+                            w.element(
+                                .a, [(.href, "/incidents/\(i.id)")], text: i.kind == .powerCut ? "power cut" : "network"
+                            )
+                            if i.collectorDown { w.element(.small, [(.class, "mute")], text: " with the collector") }
+                        }
+                        w.element(.td, text: i.site)
+                        w.element(.td) { PageParts.time(&$0, i.start) }
+                        w.element(
+                            .td, [(.class, "num")],
+                            text: i.end == nil ? "ongoing" : Durations.text(i.durationS(now: now)))
+                        w.element(.td, text: i.deviceNames.joined(separator: ", "))
+                        w.element(.td, text: i.unaffected.isEmpty ? "–" : i.unaffected.joined(separator: ", "))
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Testing
+
+@Suite struct IncidentCorrelatorTests {
+    static let t = Date(timeIntervalSince1970: 1_795_335_000)
+    static let seen = t - 86_400
+
+    typealias Device = IncidentCorrelator.Device
+    typealias Outage = IncidentCorrelator.Outage
+
+    static func power(_ start: TimeInterval, _ end: TimeInterval?, precision: TimeInterval = 10) -> Outage {
+        Outage(start: t + start, end: end.map { t + $0 }, cause: .powerLoss, precision: precision)
+    }
+
+    static func net(_ start: TimeInterval, _ end: TimeInterval?) -> Outage {
+        Outage(start: t + start, end: end.map { t + $0 }, cause: .network, precision: 15)
+    }
+
+    static func device(_ name: String, _ site: String = "house", _ outages: Outage...) -> Device {
+        Device(name: name, site: site, outages: outages, firstSeen: seen)
+    }
+
+    static func run(
+        _ devices: [Device], collectorDown: [DateInterval] = [], collectorSite: String = "default",
+        known: [Incident] = []
+    ) -> [Incident] {
+        IncidentCorrelator.incidents(
+            devices: devices, collectorDown: collectorDown, collectorSite: collectorSite, known: known,
+            now: t + 86_400)
+    }
+
+    /// Starts apart by `gap` (with the given precision): one incident or none.
+    @Test(arguments: [
+        (0.0, 10.0, true), (119.0, 10.0, true), (120.0, 10.0, true), (120.5, 10.0, false), (300.0, 10.0, false),
+        // A coarse start (persist every 5 min) widens the tolerance to its precision, exactly at it and past it.
+        (300.0, 300.0, true), (300.5, 300.0, false),
+    ])
+    func startsWithinTheTolerance(gap: Double, precision: Double, joined: Bool) {
+        let out = Self.run([
+            Self.device("a", "house", Self.power(0, 600)),
+            Self.device("b", "house", Self.power(gap, 600, precision: precision)),
+        ])
+        #expect(out.count == (joined ? 1 : 0))
+    }
+
+    @Test func powerCutWithSpanUnaffectedAndStableID() {
+        let devices = [
+            Self.device("freezer-pi", "house", Self.power(0, 9480)),
+            Self.device("hall-pi", "house", Self.power(40, 9500)),
+            Self.device("cam-pi", "house", Self.power(70, 9460)),
+            Self.device("nas", "house"),
+            Self.device("office-pi", "office"),
+        ]
+        let out = Self.run(devices)
+        #expect(out.count == 1)
+        let i = out[0]
+        #expect(i.kind == .powerCut && i.site == "house")
+        #expect(i.start == Self.t && i.end == Self.t + 9500)
+        #expect(i.members.map(\.device) == ["freezer-pi", "hall-pi", "cam-pi"])
+        #expect(i.unaffected == ["nas"])
+        #expect(!i.collectorDown)
+        #expect(i.id == "power_cut-house-\(Int(Self.t.timeIntervalSince1970))")
+        // Re-running gives the same record.
+        #expect(Self.run(devices.reversed()) == out)
+    }
+
+    @Test func oneDeviceAloneIsNoIncident() {
+        #expect(Self.run([Self.device("a", "house", Self.power(0, 60)), Self.device("b", "house")]).isEmpty)
+    }
+
+    @Test func sameMomentInTwoSitesIsTwoIncidents() {
+        let out = Self.run([
+            Self.device("a", "house", Self.power(0, 60)), Self.device("b", "house", Self.power(5, 60)),
+            Self.device("c", "office", Self.power(0, 60)), Self.device("d", "office", Self.power(1, 60)),
+            // Alone in its site: no incident, though its outage matches the others'.
+            Self.device("e", "barn", Self.power(0, 60)),
+        ])
+        #expect(out.map(\.site).sorted() == ["house", "office"])
+        #expect(out.allSatisfy { $0.members.count == 2 })
+    }
+
+    @Test func defaultSiteDevicesFormIncidentsToo() {
+        let out = Self.run([
+            Device(name: "a", outages: [Self.power(0, 60)], firstSeen: Self.seen),
+            Device(name: "b", outages: [Self.power(3, 60)], firstSeen: Self.seen),
+        ])
+        #expect(out.count == 1 && out[0].site == "default")
+    }
+
+    @Test func networkIncidentAndARebootInsideIt() {
+        // a and b saw the collector unreachable without rebooting; c rebooted (power) inside the same window: it
+        // is no network member; alone it makes no power cut either.
+        let out = Self.run([
+            Self.device("a", "house", Self.net(0, 2280)), Self.device("b", "house", Self.net(20, 2290)),
+            Self.device("c", "house", Self.power(10, 2000)), Self.device("d", "house"),
+        ])
+        #expect(out.count == 1)
+        #expect(out[0].kind == .network)
+        #expect(out[0].members.map(\.device) == ["a", "b"])
+        #expect(out[0].members.allSatisfy { $0.cause == .network })
+        // c was down within the span: it did not stay up.
+        #expect(out[0].unaffected == ["d"])
+        #expect(out[0].id.hasPrefix("network-house-"))
+    }
+
+    @Test func collectorDownOnlyInItsOwnSite() {
+        let away = [DateInterval(start: Self.t + 30, end: Self.t + 4000)]
+        let devices = [
+            Self.device("a", "house", Self.power(0, 3000)), Self.device("b", "house", Self.power(5, 3000)),
+            Self.device("c", "office", Self.power(0, 3000)), Self.device("d", "office", Self.power(5, 3000)),
+        ]
+        let out = Self.run(devices, collectorDown: away, collectorSite: "house")
+        #expect(out.first { $0.site == "house" }?.collectorDown == true)
+        #expect(out.first { $0.site == "office" }?.collectorDown == false)
+        // A collector_down window after the incident's span does not count.
+        let later = [DateInterval(start: Self.t + 3001, end: Self.t + 4000)]
+        #expect(Self.run(devices, collectorDown: later, collectorSite: "house").allSatisfy { !$0.collectorDown })
+    }
+
+    @Test func lateMemberJoinsWithTheSameID() {
+        let first = Self.run([
+            Self.device("a", "house", Self.power(30, 600)), Self.device("b", "house", Self.power(40, 610)),
+            Self.device("c", "house"),
+        ])
+        #expect(first.count == 1 && first[0].unaffected == ["c"])
+        // c's report arrives later from its outbox, with an earlier start (its persist interval): the earliest
+        // start moves, the id stays.
+        let later = Self.run(
+            [
+                Self.device("a", "house", Self.power(30, 600)), Self.device("b", "house", Self.power(40, 610)),
+                Self.device("c", "house", Self.power(0, 700, precision: 60)),
+            ], known: first)
+        #expect(later.count == 1)
+        #expect(later[0].id == first[0].id)
+        #expect(later[0].members.map(\.device) == ["c", "a", "b"])
+        #expect(later[0].start == Self.t && later[0].end == Self.t + 700)
+        #expect(later[0].unaffected.isEmpty)
+        // Without what was recorded, the id would be derived from the new earliest start.
+        #expect(
+            Self.run([Self.device("a", "house", Self.power(30, 600)), Self.device("c", "house", Self.power(0, 700))])[0]
+                .id != first[0].id)
+    }
+
+    @Test func aDeviceJoinsOnceAndSeparateCutsStayApart() {
+        let out = Self.run([
+            Self.device("a", "house", Self.power(0, 20), Self.power(60, 90)),
+            Self.device("b", "house", Self.power(5, 30), Self.power(3600, 3700)),
+            Self.device("c", "house", Self.power(3610, 3700)),
+        ])
+        #expect(out.count == 2)
+        // Newest first.
+        #expect(out[0].members.map(\.device) == ["b", "c"])
+        #expect(out[1].members.map(\.device) == ["a", "b"])
+        #expect(out[1].end == Self.t + 30)
+    }
+
+    @Test func unaffectedNeedsToBeKnownAndUpOverTheSpan() {
+        let out = Self.run([
+            Self.device("a", "house", Self.power(0, 600)), Self.device("b", "house", Self.power(5, 600)),
+            // Enrolled during the cut: not known to have stayed up.
+            Device(name: "new-pi", site: "house", outages: [], firstSeen: Self.t + 100),
+            // An outage of another cause overlapping the span.
+            Self.device(
+                "flaky", "house", Outage(start: Self.t + 500, end: Self.t + 900, cause: .unknown, precision: 15)),
+            // Down before, back before the span.
+            Self.device("early", "house", Outage(start: Self.t - 900, end: Self.t - 1, cause: .unknown, precision: 15)),
+        ])
+        #expect(out[0].unaffected == ["early"])
+    }
+
+    @Test func anOpenMemberLeavesTheIncidentOpen() {
+        let out = Self.run([
+            Self.device("a", "house", Self.power(0, 600)), Self.device("b", "house", Self.power(5, nil)),
+        ])
+        #expect(out[0].end == nil)
+        #expect(out[0].durationS(now: Self.t + 1000) == 1000)
+    }
+
+    @Test func idsAreCheckedBeforeUse() {
+        #expect(Incident.isValidID("power_cut-holiday-house-1764555180"))
+        #expect(!Incident.isValidID("power cut"))
+        #expect(!Incident.isValidID(""))
+        #expect(!Incident.isValidID(String(repeating: "a", count: 161)))
+    }
+}
