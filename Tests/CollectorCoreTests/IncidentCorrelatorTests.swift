@@ -24,11 +24,41 @@ import Testing
 
     static func run(
         _ devices: [Device], collectorDown: [DateInterval] = [], collectorSite: String = "default",
-        known: [Incident] = []
+        known: [Incident] = [], mainsOut: [IncidentCorrelator.MainsOut] = []
     ) -> [Incident] {
         IncidentCorrelator.incidents(
             devices: devices, collectorDown: collectorDown, collectorSite: collectorSite, known: known,
-            now: t + 86_400)
+            mainsOut: mainsOut, now: t + 86_400)
+    }
+
+    /// A UPS of the site that went on battery between the earliest start and the latest start plus its precision
+    /// (and the tolerance either side) gives the power cut its exact start; one elsewhere or too far does not. Here the
+    /// window is 0 − 120 s to 40 + 60 + 120 s.
+    static let mainsCases: [(String, Double, Bool)] = [
+        ("house", 25, true), ("house", -120, true), ("house", -121, false), ("house", 220, true),
+        ("house", 221, false), ("office", 25, false),
+    ]
+
+    @Test(arguments: mainsCases)
+    func aMainsOutOfTheSiteIsTheExactStart(site: String, at: Double, used: Bool) throws {
+        let devices = [
+            Self.device("a", "house", Self.power(0, 600, precision: 60)),
+            Self.device("b", "house", Self.power(40, 600, precision: 60)),
+        ]
+        let mains = [IncidentCorrelator.MainsOut(site: site, ups: "ups@nas:3493", at: Self.t + at)]
+        let out = Self.run(devices, mainsOut: mains)
+        let i = try #require(out.first)
+        #expect(i.mainsOut == (used ? Incident.MainsOut(ups: "ups@nas:3493", at: Self.t + at) : nil))
+        #expect(i.start == (used ? Self.t + at : Self.t))
+        // The id stays the members' own: a mains-out known later does not make another incident.
+        #expect(i.id == Incident.id(kind: .powerCut, site: "house", start: Self.t))
+    }
+
+    @Test func aNetworkIncidentTakesNoMainsOut() {
+        let devices = [Self.device("a", "house", Self.net(0, 600)), Self.device("b", "house", Self.net(10, 600))]
+        let mains = [IncidentCorrelator.MainsOut(site: "house", ups: "ups@nas:3493", at: Self.t + 5)]
+        let out = Self.run(devices, mainsOut: mains)
+        #expect(out.count == 1 && out[0].kind == .network && out[0].mainsOut == nil && out[0].start == Self.t)
     }
 
     /// Starts apart by `gap` (with the given precision): one incident or none.

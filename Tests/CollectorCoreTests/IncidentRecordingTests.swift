@@ -63,6 +63,7 @@ import Testing
         var later = incident
         later.members.append(Incident.Member(device: "c", start: t - 10, end: t + 700, cause: .powerLoss))
         later.unaffected = ["tv"]
+        later.mainsOut = Incident.MainsOut(ups: "ups@nas:3493", at: t + 12.5)
         try await h.store.saveIncidents([later], at: t + 60)
         #expect(try await h.store.incidents(since: t - 1) == [later])
         #expect(try await h.store.incidents(since: t + 1).isEmpty)
@@ -143,6 +144,41 @@ import Testing
         await b.collector.leadership.release()
     }
 
+    /// A UPS tied to the site (issue #18): its mains-out, stored before the devices' reports, is the power cut's
+    /// exact start, on the record, the API, the page and the message; a UPS of another site changes nothing.
+    @Test(arguments: Backend.all) func aUPSOfTheSiteGivesTheExactStart(_ backend: Backend) async throws {
+        var config = CollectorConfig()
+        config.site = "office"
+        config.nutServers = try NUTServerSpec.parseList(
+            "house-ups@127.0.0.1:9 site=house; office-ups@127.0.0.1:9", key: "DOWNTIME_NUT")
+        let h = try await Harness.make(backend, config: config)
+        let tokens = try await Self.fleet(h, ["a": "house", "b": "house"])
+        h.clock.advance(3600)
+        let cut = h.clock.now()
+        try await h.collector.recordUPS([
+            StoredUPSEvent(ups: "office-ups@127.0.0.1:9", kind: .mainsOut, at: cut + 5, status: "OB", charge: 99),
+            StoredUPSEvent(ups: "house-ups@127.0.0.1:9", kind: .mainsOut, at: cut + 31.5, status: "OB", charge: 97),
+        ])
+        h.clock.advance(300)
+        for name in ["a", "b"] {
+            let batch = EventBatch(events: [Self.powerLoss(name, start: cut, end: h.clock.now())])
+            _ = try await h.collector.ingest(batch, token: tokens[name])
+        }
+        let made = try #require(try await h.collector.recordIncidents().new.first)
+        #expect(made.mainsOut == Incident.MainsOut(ups: "house-ups@127.0.0.1:9", at: cut + 31.5))
+        #expect(made.start == cut + 31.5 && made.id == Incident.id(kind: .powerCut, site: "house", start: cut))
+        #expect(try await h.store.incident(id: made.id) == made)
+        #expect(MessageWriter.incident(made).text.contains("mains out at"))
+        try await h.test { client in
+            let body = try await client.get("/api/v1/incidents").1
+            #expect(
+                body.contains(
+                    "\"mains_out\":{\"at\":\"\(WireTime.format(cut + 31.5))\",\"ups\":\"house-ups@127.0.0.1:9\"}"),
+                "\(body)")
+            #expect(try await client.get("/incidents/\(made.id)").1.contains("Mains out at"))
+        }
+    }
+
     @Test func theAPIThePagesAndMetricsShowIt() async throws {
         let h = try await Harness.make()
         let tokens = try await Self.fleet(h, ["a": "house", "b": "house", "c": "house", "d": nil])
@@ -162,6 +198,7 @@ import Testing
             #expect(body.contains("\"duration_s\":300"))
             #expect(body.contains("\"unaffected\":[\"c\"]"))
             #expect(body.contains("\"collector_down\":false"))
+            #expect(body.contains("\"mains_out\":null"))
             #expect(body.contains("\"next\":null"))
             #expect(try await client.get("/api/v1/incidents?site=office").1.contains("\"incidents\":[]"))
             #expect(try await client.get("/api/v1/incidents?site=house").1.contains(id))

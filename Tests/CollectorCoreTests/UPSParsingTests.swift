@@ -83,12 +83,24 @@ import Testing
     @Test(arguments: [
         " ; ", "myups", "@host", "u@", "u@host:0", "u@host:x", "u@host:70000", "u@host user=x",
         "u@host color=red", "u@host user=", "u b@host", "a@h;a@h", "a@h user=x password=y;b@h",
-        "a@[::1",
+        "a@[::1", "a@h site=", "a@h site=bad/site",
     ])
     func badConfigNamesTheVariable(value: String) throws {
         let layer = [CollectorConfig.Key.nut: value]
         #expect(throws: ConfigError.self) { try CollectorConfig.resolve([layer]) }
         do { _ = try CollectorConfig.resolve([layer]) } catch let e as ConfigError { #expect(e.key == "DOWNTIME_NUT") }
+    }
+
+    /// `site=` ties a UPS to the site it powers; the others are in the collector's site.
+    @Test func aUPSIsTiedToASite() throws {
+        let specs = try NUTServerSpec.parseList(
+            "a@nas site=Holiday-House; b@nas; c@nas site=default", key: "DOWNTIME_NUT")
+        #expect(specs.count == 1 && specs[0].ups == ["a", "b", "c"])
+        #expect(
+            NUTServerSpec.sites(of: specs, collectorSite: "office") == [
+                "a@nas:3493": "holiday-house", "b@nas:3493": "office", "c@nas:3493": "default",
+            ])
+        #expect(NUTServerSpec.sites(of: specs, collectorSite: nil)["b@nas:3493"] == "default")
     }
 
     @Test func configCarriesTheServers() throws {

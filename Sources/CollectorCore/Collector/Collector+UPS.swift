@@ -16,6 +16,8 @@ extension Collector: UPSRecorder {
     public func recordUPS(_ events: [StoredUPSEvent]) async throws {
         guard !events.isEmpty else { return }
         _ = try await stored("insert_ups_events") { try await store.insertUPSEvents(events) }
+        // A mains-out may give a power cut of the UPS's site its exact start.
+        if events.contains(where: { $0.kind == .mainsOut }) { incidentRecorder.outagesChanged() }
         upsBoard.withLock { board in
             for e in events { board.counts[e.kind, default: 0] += 1 }
         }

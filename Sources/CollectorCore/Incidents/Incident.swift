@@ -42,10 +42,24 @@ public struct Incident: Sendable, Equatable {
     public var unaffected: [String]
     /// The collector is in this site and was itself down over the span.
     public var collectorDown: Bool
+    /// A power cut's mains-out time from a UPS of the site (issue #18): exact, and then the incident's start.
+    public var mainsOut: MainsOut?
+
+    /// When a UPS of the site went on battery, and which one.
+    public struct MainsOut: Sendable, Equatable {
+        /// The UPS as `name@host:port`.
+        public var ups: String
+        public var at: Date
+
+        public init(ups: String, at: Date) {
+            self.ups = ups
+            self.at = at
+        }
+    }
 
     public init(
         id: String, kind: Kind, site: String, start: Date, end: Date?, members: [Member], unaffected: [String],
-        collectorDown: Bool
+        collectorDown: Bool, mainsOut: MainsOut? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -55,6 +69,7 @@ public struct Incident: Sendable, Equatable {
         self.members = members
         self.unaffected = unaffected
         self.collectorDown = collectorDown
+        self.mainsOut = mainsOut
     }
 
     /// The id an incident first found with these values gets: `power_cut-holiday-house-1764555180`.

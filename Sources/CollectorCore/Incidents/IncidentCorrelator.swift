@@ -11,7 +11,9 @@ import Foundation
 ///
 /// The tolerance between two starts is `max(tolerance, either outage's precision)`: each start is only as good as
 /// the device's last sign of life (its persist interval, or its last beat). Start is the earliest member's start,
-/// end the latest member's end. A device joins an incident once.
+/// end the latest member's end. A device joins an incident once. A power cut's start is a UPS's mains-out time
+/// instead when a UPS of the site went on battery between the earliest start and the latest start plus its
+/// precision (the tolerance either side): that time is exact.
 public enum IncidentCorrelator {
     /// Two minutes: twice the agent's default persist interval (60 s), so two devices losing power in the same
     /// second are one cut even when one had persisted just before and the other just after; short enough that two
@@ -51,11 +53,24 @@ public enum IncidentCorrelator {
         }
     }
 
+    /// A UPS's mains-out event, with the site the UPS is in.
+    public struct MainsOut: Sendable, Equatable {
+        public var site: String
+        public var ups: String
+        public var at: Date
+
+        public init(site: String, ups: String, at: Date) {
+            self.site = site
+            self.ups = ups
+            self.at = at
+        }
+    }
+
     /// The incidents, newest first. `known` are those recorded before: an incident sharing a member outage (device
     /// and start) with one of them keeps its id, so a late member updates the record instead of making another.
     public static func incidents(
         devices: [Device], collectorDown: [DateInterval], collectorSite: String, known: [Incident] = [],
-        now: Date, tolerance: TimeInterval = defaultTolerance
+        mainsOut: [MainsOut] = [], now: Date, tolerance: TimeInterval = defaultTolerance
     ) -> [Incident] {
         var found: [Incident] = []
         let bySite = Dictionary(grouping: devices, by: \.site)
@@ -66,7 +81,8 @@ public enum IncidentCorrelator {
                     found.append(
                         incident(
                             cluster, kind: kind, site: site, siteDevices: siteDevices, collectorDown: collectorDown,
-                            collectorSite: collectorSite, known: known, now: now, tolerance: tolerance))
+                            collectorSite: collectorSite, known: known, mainsOut: mainsOut, now: now,
+                            tolerance: tolerance))
                 }
             }
         }
@@ -108,7 +124,8 @@ public enum IncidentCorrelator {
 
     private static func incident(
         _ cluster: [Candidate], kind: Incident.Kind, site: String, siteDevices: [Device],
-        collectorDown: [DateInterval], collectorSite: String, known: [Incident], now: Date, tolerance: TimeInterval
+        collectorDown: [DateInterval], collectorSite: String, known: [Incident], mainsOut: [MainsOut], now: Date,
+        tolerance: TimeInterval
     ) -> Incident {
         let members = cluster.map {
             Incident.Member(device: $0.device, start: $0.outage.start, end: $0.outage.end, cause: $0.outage.cause)
@@ -128,8 +145,18 @@ public enum IncidentCorrelator {
                     members.contains { $0.device == m.device && abs($0.start.timeIntervalSince(m.start)) <= tolerance }
                 }
         }
+        // The real cut lies between a member's last sign of life and that plus its precision: a mains-out of the
+        // site's UPS in that range (with the tolerance either side) is the cut itself, to the second.
+        let latest = cluster.map { $0.outage.start + $0.outage.precision }.max()!
+        let mains =
+            kind == .powerCut
+            ? mainsOut.filter { $0.site == site && $0.at >= start - tolerance && $0.at <= latest + tolerance }
+                .min { ($0.at, $0.ups) < ($1.at, $1.ups) }
+            : nil
         return Incident(
             id: previous?.id ?? Incident.id(kind: kind, site: site, start: start), kind: kind, site: site,
-            start: start, end: end, members: members, unaffected: unaffected, collectorDown: down)
+            start: mains?.at ?? start, end: end,
+            members: members, unaffected: unaffected, collectorDown: down,
+            mainsOut: mains.map { Incident.MainsOut(ups: $0.ups, at: $0.at) })
     }
 }

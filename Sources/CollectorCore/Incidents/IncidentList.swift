@@ -25,9 +25,11 @@ extension Incident: Encodable {
         case id, kind, site, start, end, devices, unaffected
         case durationS = "duration_s"
         case collectorDown = "collector_down"
+        case mainsOut = "mains_out"
     }
 
     enum MemberKeys: String, CodingKey { case name, start, end, cause }
+    enum MainsOutKeys: String, CodingKey { case ups, at }
 
     /// The wire shape (nulls written out): `duration_s` is null while a member is still down.
     public func encode(to encoder: any Encoder) throws {
@@ -48,5 +50,12 @@ extension Incident: Encodable {
         }
         try c.encode(unaffected, forKey: .unaffected)
         try c.encode(collectorDown, forKey: .collectorDown)
+        if let mainsOut {
+            var m = c.nestedContainer(keyedBy: MainsOutKeys.self, forKey: .mainsOut)
+            try m.encode(mainsOut.ups, forKey: .ups)
+            try m.encode(mainsOut.at, forKey: .at)
+        } else {
+            try c.encodeNil(forKey: .mainsOut)
+        }
     }
 }

@@ -83,7 +83,8 @@ public final class IncidentRecorder: Sendable {
         let known = try await store.incidents(since: window - 86_400)
         let found = IncidentCorrelator.incidents(
             devices: devices, collectorDown: away.sorted { $0.start < $1.start },
-            collectorSite: SiteName.name(config.site), known: known, now: now
+            collectorSite: SiteName.name(config.site), known: known, mainsOut: try await mainsOut(since: window),
+            now: now
         ).filter { $0.start >= window }
         let before = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let changed = found.filter { before[$0.id] != $0 }
@@ -96,6 +97,17 @@ public final class IncidentRecorder: Sendable {
         }
         for i in updated { logger.notice("incident \(i.id) updated: \(i.deviceNames.joined(separator: ", "))") }
         return (new, updated)
+    }
+
+    /// The configured UPSes' mains-out events since `since`, each with the site its UPS powers (a UPS no longer
+    /// configured has no known site and is left out).
+    private func mainsOut(since: Date) async throws -> [IncidentCorrelator.MainsOut] {
+        guard !config.nutServers.isEmpty else { return [] }
+        let sites = NUTServerSpec.sites(of: config.nutServers, collectorSite: config.site)
+        return try await store.upsEvents(ups: nil, since: since, limit: 10_000).compactMap { e in
+            guard e.kind == .mainsOut, let site = sites[e.ups] else { return nil }
+            return IncidentCorrelator.MainsOut(site: site, ups: e.ups, at: e.at)
+        }
     }
 
     /// A merged outage as the correlator reads it. Its start is as good as what gave it: the agent's persisted

@@ -110,6 +110,7 @@ public struct MessageWriter: Sendable {
         text += i.deviceNames.joined(separator: ", ")
         if !i.unaffected.isEmpty { text += "; \(i.unaffected.joined(separator: ", ")) stayed up" }
         if i.collectorDown { text += "; the collector was down too" }
+        if let mains = i.mainsOut { text += "; mains out at \(clock(mains.at)) UTC (UPS \(mains.ups))" }
         if i.kind == .network { text += " (not counted as their downtime)" }
         return Notification(kind: .incident, devices: i.deviceNames, title: head, text: text + ".", at: i.start)
     }

@@ -26,6 +26,13 @@ public enum IncidentPage {
                     w.text(". ")
                     w.text(explanation(i))
                 }
+                if let mains = i.mainsOut {
+                    w.element(.p) { w in
+                        w.text("Mains out at ")
+                        PageParts.time(&w, mains.at)
+                        w.text(", exact: the UPS \(mains.ups) went on battery then.")
+                    }
+                }
                 if i.collectorDown {
                     w.element(
                         .p, [(.class, "warn")],

@@ -201,6 +201,7 @@ public final class PostgresStore: SharedStore {
         ("v4-flip-columns", StoreSQL.postgres.flipColumns),
         ("v5-ups-events", StoreSQL.postgres.upsEventTable),
         ("v6-sites-incidents", StoreSQL.postgres.sitesIncidents),
+        ("v8-incident-mains-out", StoreSQL.postgres.incidentMainsOut),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
@@ -406,6 +407,8 @@ public final class PostgresStore: SharedStore {
                 b.append(i.collectorDown)
                 b.append(try IncidentMembersJSON.encode(i.members))
                 b.append(i.unaffected.joined(separator: ","))
+                b.append(i.mainsOut?.ups)
+                b.append(i.mainsOut?.at.timeIntervalSince1970)
                 b.append(at.timeIntervalSince1970)
                 try await conn.query(PostgresQuery(unsafeSQL: Self.sql.upsertIncident, binds: b), logger: logger)
             }

@@ -94,6 +94,9 @@ public final class SQLiteStore: Store {
         m.registerMigration("v8-sites-incidents") { db in
             for statement in StoreSQL.sqlite.sitesIncidents { try db.execute(sql: statement) }
         }
+        m.registerMigration("v10-incident-mains-out") { db in
+            for statement in StoreSQL.sqlite.incidentMainsOut { try db.execute(sql: statement) }
+        }
         return m
     }
 
@@ -185,7 +188,7 @@ public final class SQLiteStore: Store {
             [
                 i.id, i.kind.rawValue, i.site, i.start.timeIntervalSince1970, i.end?.timeIntervalSince1970,
                 i.collectorDown, try IncidentMembersJSON.encode(i.members), i.unaffected.joined(separator: ","),
-                at.timeIntervalSince1970,
+                i.mainsOut?.ups, i.mainsOut?.at.timeIntervalSince1970, at.timeIntervalSince1970,
             ]
         }
         try await pool.write { db in

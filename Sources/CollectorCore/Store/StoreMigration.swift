@@ -125,7 +125,8 @@ public enum StoreMigration {
                     INSERT INTO incident (\(unescaped: StoreSQL.incidentColumns), updated_at)
                     VALUES (\(r["id"] as String), \(r["kind"] as String), \(r["site"] as String), \(r["start_at"] as Double),
                         \(r["end_at"] as Double?), \((r["collector_down"] as Int) != 0), \(r["members"] as String),
-                        \(r["unaffected"] as String), \(r["updated_at"] as Double))
+                        \(r["unaffected"] as String), \(r["mains_out_ups"] as String?), \(r["mains_out_at"] as Double?),
+                        \(r["updated_at"] as Double))
                     """, logger: target.logger)
             }
             // New rows continue after the copied ids.

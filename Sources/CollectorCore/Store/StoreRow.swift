@@ -61,7 +61,14 @@ extension StoreRow {
             start: Date(timeIntervalSince1970: try required(double("start_at"), "start_at")),
             end: try double("end_at").map { Date(timeIntervalSince1970: $0) }, members: members,
             unaffected: try required(string("unaffected"), "unaffected").split(separator: ",").map(String.init),
-            collectorDown: try required(bool("collector_down"), "collector_down"))
+            collectorDown: try required(bool("collector_down"), "collector_down"),
+            mainsOut: try mainsOut())
+    }
+
+    /// Both mains-out columns, or none.
+    private func mainsOut() throws -> Incident.MainsOut? {
+        guard let ups = try string("mains_out_ups"), let at = try double("mains_out_at") else { return nil }
+        return Incident.MainsOut(ups: ups, at: Date(timeIntervalSince1970: at))
     }
 }
 

@@ -204,14 +204,16 @@ struct StoreSQL: Sendable {
     // MARK: incidents
 
     /// The columns `StoreRow.incident()` reads.
-    static let incidentColumns = "id, kind, site, start_at, end_at, collector_down, members, unaffected"
+    static let incidentColumns =
+        "id, kind, site, start_at, end_at, collector_down, members, unaffected, mains_out_ups, mains_out_at"
 
-    /// Writes an incident, replacing the one of the same id. Binds: the eight `incidentColumns`, updated at.
+    /// Writes an incident, replacing the one of the same id. Binds: the ten `incidentColumns`, updated at.
     var upsertIncident: String {
-        "INSERT INTO incident (\(Self.incidentColumns), updated_at) VALUES (\(values(9))) ON CONFLICT (id) DO UPDATE SET "
+        "INSERT INTO incident (\(Self.incidentColumns), updated_at) VALUES (\(values(11))) ON CONFLICT (id) DO UPDATE SET "
             + "kind = excluded.kind, site = excluded.site, start_at = excluded.start_at, end_at = excluded.end_at, "
             + "collector_down = excluded.collector_down, members = excluded.members, "
-            + "unaffected = excluded.unaffected, updated_at = excluded.updated_at"
+            + "unaffected = excluded.unaffected, mains_out_ups = excluded.mains_out_ups, "
+            + "mains_out_at = excluded.mains_out_at, updated_at = excluded.updated_at"
     }
 
     /// The incidents that started at or after a time, newest first. Binds: the time.
@@ -271,6 +273,14 @@ struct StoreSQL: Sendable {
             )
             """,
             "CREATE INDEX incident_start ON incident(start_at)",
+        ]
+    }
+
+    /// A power cut's mains-out time from a UPS of its site (issue #18), NULL without one.
+    var incidentMainsOut: [String] {
+        [
+            "ALTER TABLE incident ADD COLUMN mains_out_ups TEXT",
+            "ALTER TABLE incident ADD COLUMN mains_out_at DOUBLE PRECISION",
         ]
     }
 }

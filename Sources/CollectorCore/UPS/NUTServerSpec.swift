@@ -1,14 +1,18 @@
+import DowntimeProtocol
 import Foundation
 
 /// One NUT server to follow and the UPSes on it, from `DOWNTIME_NUT`:
-/// entries separated by `;`, each `ups@host[:port] [user=NAME] [password=SECRET]`; entries on the same
-/// host and port share one connection.
+/// entries separated by `;`, each `ups@host[:port] [user=NAME] [password=SECRET] [site=SITE]`; entries on the
+/// same host and port share one connection. A UPS without `site=` is in the collector's site.
 public struct NUTServerSpec: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var ups: [String]
     public var user: String?
     public var password: String?
+    /// Per UPS on this server (by its NUT name): the site it powers, normalized (nil: the default site); a UPS
+    /// missing here is in the collector's site.
+    public var sites: [String: String?] = [:]
 
     public static let defaultPort = 3493
 
@@ -22,6 +26,15 @@ public struct NUTServerSpec: Sendable, Equatable {
 
     /// How a UPS on this server is named in logs and events: `myups@host:3493`.
     public func name(of ups: String) -> String { "\(ups)@\(host):\(port)" }
+
+    /// The site (as shown) each UPS named as in events powers; `collectorSite` for those without `site=`.
+    public static func sites(of specs: [NUTServerSpec], collectorSite: String?) -> [String: String] {
+        var out: [String: String] = [:]
+        for spec in specs {
+            for ups in spec.ups { out[spec.name(of: ups)] = SiteName.name(spec.sites[ups] ?? collectorSite) }
+        }
+        return out
+    }
 
     /// Parses the whole value; an error's message says which entry is wrong and why.
     public static func parseList(_ value: String, key: String) throws -> [NUTServerSpec] {
@@ -41,6 +54,7 @@ public struct NUTServerSpec: Sendable, Equatable {
                     throw ConfigError(key: key, message: "\(entry): named twice")
                 }
                 out[index].ups += parsed.ups
+                out[index].sites.merge(parsed.sites) { a, _ in a }
             } else {
                 out.append(parsed)
             }
@@ -51,7 +65,9 @@ public struct NUTServerSpec: Sendable, Equatable {
 
     static func parse(_ entry: String, key: String) throws -> NUTServerSpec {
         func bad(_ why: String) -> ConfigError {
-            ConfigError(key: key, message: "\(entry): \(why); expected ups@host[:port] [user=NAME] [password=SECRET]")
+            ConfigError(
+                key: key,
+                message: "\(entry): \(why); expected ups@host[:port] [user=NAME] [password=SECRET] [site=SITE]")
         }
         let parts = entry.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let address = parts.first, let at = address.firstIndex(of: "@") else { throw bad("no ups@host") }
@@ -93,6 +109,9 @@ public struct NUTServerSpec: Sendable, Equatable {
             switch option[..<eq] {
             case "user": spec.user = value
             case "password": spec.password = value
+            case "site":
+                guard SiteName.isValid(value) else { throw bad("bad site \(value)") }
+                spec.sites[ups] = .some(SiteName.normalize(value))
             default: throw bad("unknown option \(option[..<eq])")
             }
         }
