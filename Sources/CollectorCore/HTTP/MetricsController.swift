@@ -12,7 +12,7 @@ struct MetricsController<Context: RequestContext> {
         router.get("/metrics") { _, _ in
             let text =
                 MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
-                + MetricsExport.collector(collector.health.snapshot())
+                + MetricsExport.collector(collector.health.snapshot(), selfPing: collector.config.selfPingURL != nil)
                 + MetricsExport.withHelp(MetricsExport.registry.emitToString())
             return JSONIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
