@@ -23,6 +23,9 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var storage: StorageWarning?
     /// The device's power flags and temperature from its newest beat (null where it sends none).
     public var health: DeviceHealth?
+    /// The device this one depends on (`device depends NAME --on PARENT`): while that one is down, this one's
+    /// silence is `unreachable`, not downtime. Null without one.
+    public var dependsOn: String?
 
     enum CodingKeys: String, CodingKey {
         case name, status, uptime, tags, storage, health
@@ -35,13 +38,14 @@ public struct DeviceView: Codable, Sendable, Hashable {
         case uptimeS = "uptime_s"
         case currentOutage = "current_outage"
         case lastOutage = "last_outage"
+        case dependsOn = "depends_on"
     }
 
     public init(
         name: String, status: DeviceStatus, lastSeen: Date?, intervalS: Int, agentVersion: String?,
         bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
         currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
-        storage: StorageWarning? = nil, health: DeviceHealth? = nil
+        storage: StorageWarning? = nil, health: DeviceHealth? = nil, dependsOn: String? = nil
     ) {
         self.name = name
         self.status = status
@@ -58,6 +62,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         self.tags = tags
         self.storage = storage
         self.health = health
+        self.dependsOn = dependsOn
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -78,5 +83,6 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(tags, forKey: .tags)
         try c.encode(storage, forKey: .storage)
         try c.encode(health, forKey: .health)
+        try c.encode(dependsOn, forKey: .dependsOn)
     }
 }

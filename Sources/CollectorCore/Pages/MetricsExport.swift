@@ -65,7 +65,7 @@ public enum MetricsExport {
     /// The per-device series in Prometheus text format (pure).
     public static func devices(_ details: [DeviceDetail], now: Date) -> String {
         var up =
-            "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new or paused).\n"
+            "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new, paused or unreachable).\n"
         up += "# TYPE downtime_device_up gauge\n"
         var state = "# HELP downtime_device_state 1 for the device's current status, 0 for the others.\n"
         state += "# TYPE downtime_device_state gauge\n"

@@ -199,6 +199,7 @@ public final class PostgresStore: SharedStore {
         // The pages read the last month of every device's log: without this, a year of history is a full scan.
         ("v3-event-at", ["CREATE INDEX event_at ON event(at)"]),
         ("v4-flip-columns", StoreSQL.postgres.flipColumns),
+        ("v7-depends-on", StoreSQL.postgres.dependsOn),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
@@ -326,6 +327,7 @@ public final class PostgresStore: SharedStore {
     public func removeDevice(named name: String) async throws -> Bool {
         try await transaction { conn in
             try await conn.query(try Self.bound(Self.sql.deleteDeviceEvents, [name]), logger: logger)
+            try await conn.query(try Self.bound(Self.sql.clearDependants, [name]), logger: logger)
             guard try await changed(try Self.bound(Self.sql.deleteDevice, [name]), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
@@ -352,6 +354,18 @@ public final class PostgresStore: SharedStore {
             b.append(seconds)
             b.append(device)
             guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.intervalOverride), binds: b), conn) > 0
+            else { return false }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    public func setDependsOn(_ parent: String?, device: String) async throws -> Bool {
+        try await transaction { conn in
+            var b = PostgresBindings()
+            b.append(parent)
+            b.append(device)
+            guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.dependsOn), binds: b), conn) > 0
             else { return false }
             try await bumpChangeMark(conn)
             return true

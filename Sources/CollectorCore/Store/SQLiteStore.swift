@@ -88,6 +88,9 @@ public final class SQLiteStore: Store {
         m.registerMigration("v6-flip-columns") { db in
             for statement in StoreSQL.sqlite.flipColumns { try db.execute(sql: statement) }
         }
+        m.registerMigration("v9-depends-on") { db in
+            for statement in StoreSQL.sqlite.dependsOn { try db.execute(sql: statement) }
+        }
         return m
     }
 
@@ -131,6 +134,7 @@ public final class SQLiteStore: Store {
     public func removeDevice(named name: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: Self.sql.deleteDeviceEvents, arguments: [name])
+            try db.execute(sql: Self.sql.clearDependants, arguments: [name])
             try db.execute(sql: Self.sql.deleteDevice, arguments: [name])
             return db.changesCount > 0
         }
@@ -149,6 +153,13 @@ public final class SQLiteStore: Store {
     public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: Self.sql.set(.intervalOverride), arguments: [seconds, device])
+            return db.changesCount > 0
+        }
+    }
+
+    public func setDependsOn(_ parent: String?, device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: Self.sql.set(.dependsOn), arguments: [parent, device])
             return db.changesCount > 0
         }
     }

@@ -29,7 +29,7 @@ public enum DeviceViews {
                 Availability.view(now: now, since: $0, outages: outages, unknown: timeline.unknown)
             }
                 ?? UptimeView(day: nil, week: nil, month: nil),
-            tags: r.tags, storage: r.beat?.storage, health: r.beat?.health)
+            tags: r.tags, storage: r.beat?.storage, health: r.beat?.health, dependsOn: r.dependsOn)
         let days = Availability.days(
             30, now: now, since: timeline.firstSeen, outages: outages, unknown: timeline.unknown)
         return DeviceDetail(
