@@ -58,7 +58,7 @@ public final class CurlHandle {
         errorBuffer.deallocate()
     }
 
-    /// POSTs the body (or sends the mail); an answer with any status is a response, no answer an error.
+    /// POSTs the body, GETs the URL or sends the mail; an answer with any status is a response, no answer an error.
     public func perform(_ request: CurlRequest) throws(CurlError) -> CurlResponse {
         let h = handle
         var headers: UnsafeMutablePointer<curl_slist>? = nil
@@ -90,13 +90,16 @@ public final class CurlHandle {
             set(dt_setopt_read(h, UploadSource.read))
             set(dt_setopt_ptr(h, CURLOPT_READDATA, upload.toOpaque()))
             set(dt_setopt_long(h, CURLOPT_INFILESIZE, request.body.count))
+        } else if request.method == .get {
+            set(dt_setopt_slist(h, CURLOPT_HTTPHEADER, headers))
+            set(dt_setopt_long(h, CURLOPT_HTTPGET, 1))
         } else {
             set(dt_setopt_slist(h, CURLOPT_HTTPHEADER, headers))
             set(dt_setopt_long(h, CURLOPT_POST, 1))
             set(dt_setopt_long(h, CURLOPT_POSTFIELDSIZE, request.body.count))
         }
         let code = request.body.withUnsafeBytes { raw -> CURLcode in
-            if request.smtp == nil {
+            if request.smtp == nil, request.method == .post {
                 set(dt_setopt_ptr(h, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress)))
             }
             let result = ok ? curl_easy_perform(h) : CURLE_OK

@@ -1,5 +1,12 @@
-/// One request through libcurl: an HTTP(S) POST, or an e-mail sent over SMTP (with STARTTLS).
+/// One request through libcurl: an HTTP(S) POST or GET, or an e-mail sent over SMTP (with STARTTLS).
 public struct CurlRequest: Sendable {
+    /// The HTTP method; SMTP ignores it.
+    public enum Method: String, Sendable {
+        case post = "POST"
+        /// Without a body (the collector's self-ping).
+        case get = "GET"
+    }
+
     /// Envelope and login of an SMTP delivery; the body is then the whole RFC 5322 message.
     public struct SMTP: Sendable {
         public var from: String
@@ -19,6 +26,7 @@ public struct CurlRequest: Sendable {
     }
 
     public var url: String
+    public var method: Method
     public var headers: [String]
     public var body: [UInt8]
     /// Seconds for the whole transfer.
@@ -28,10 +36,11 @@ public struct CurlRequest: Sendable {
     public var caFile: String?
 
     public init(
-        url: String, headers: [String] = [], body: [UInt8] = [], timeout: Double = 15, smtp: SMTP? = nil,
-        caFile: String? = nil
+        url: String, method: Method = .post, headers: [String] = [], body: [UInt8] = [], timeout: Double = 15,
+        smtp: SMTP? = nil, caFile: String? = nil
     ) {
         self.url = url
+        self.method = method
         self.headers = headers
         self.body = body
         self.timeout = timeout
@@ -39,6 +48,6 @@ public struct CurlRequest: Sendable {
         self.caFile = caFile
     }
 
-    /// What an error message says was tried: `POST <url>` or `SMTP <url>`, the URL without secrets.
-    var attempt: String { (smtp == nil ? "POST " : "SMTP ") + CurlClient.redacted(url) }
+    /// What an error message says was tried: `POST <url>`, `GET <url>` or `SMTP <url>`, the URL without secrets.
+    var attempt: String { (smtp == nil ? method.rawValue : "SMTP") + " " + CurlClient.redacted(url) }
 }

@@ -25,6 +25,9 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var storage: StorageWarning?
     /// The device's power flags and temperature from its newest beat (null where it sends none).
     public var health: DeviceHealth?
+    /// The device this one depends on (`device depends NAME --on PARENT`): while that one is down, this one's
+    /// silence is `unreachable`, not downtime. Null without one.
+    public var dependsOn: String?
 
     enum CodingKeys: String, CodingKey {
         case name, status, uptime, tags, site, storage, health
@@ -37,13 +40,15 @@ public struct DeviceView: Codable, Sendable, Hashable {
         case uptimeS = "uptime_s"
         case currentOutage = "current_outage"
         case lastOutage = "last_outage"
+        case dependsOn = "depends_on"
     }
 
     public init(
         name: String, status: DeviceStatus, lastSeen: Date?, intervalS: Int, agentVersion: String?,
         bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
         currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
-        storage: StorageWarning? = nil, health: DeviceHealth? = nil, site: String = SiteName.defaultName
+        storage: StorageWarning? = nil, health: DeviceHealth? = nil, site: String = SiteName.defaultName,
+        dependsOn: String? = nil
     ) {
         self.name = name
         self.status = status
@@ -61,6 +66,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         self.site = site
         self.storage = storage
         self.health = health
+        self.dependsOn = dependsOn
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +88,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         site = try c.decodeIfPresent(String.self, forKey: .site) ?? SiteName.defaultName
         storage = try c.decodeIfPresent(StorageWarning.self, forKey: .storage)
         health = try c.decodeIfPresent(DeviceHealth.self, forKey: .health)
+        dependsOn = try c.decodeIfPresent(String.self, forKey: .dependsOn)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -103,5 +110,6 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(site, forKey: .site)
         try c.encode(storage, forKey: .storage)
         try c.encode(health, forKey: .health)
+        try c.encode(dependsOn, forKey: .dependsOn)
     }
 }

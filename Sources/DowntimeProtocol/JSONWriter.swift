@@ -179,6 +179,8 @@ extension DeviceView {
             w.bool(clockSynced)
             w.key("current_outage")
             if let o = currentOutage { o.write(to: &w) } else { w.null() }
+            w.key("depends_on")
+            w.string(dependsOn)
             w.key("health")
             if let h = health { h.write(to: &w) } else { w.null() }
             w.key("interval_s")

@@ -24,6 +24,7 @@ import Testing
         try await h.collector.flush()
         try await h.collector.housekeeping.run()
         _ = try await sqlite.setTags(["office"], device: "pi-2")
+        _ = try await sqlite.setDependsOn("pi-1", device: "pi-2") // copied too (compared with allDevices below)
         _ = try await sqlite.addMaintenance(try MaintenanceWindow.parse("all weekly sun 02:00-04:00"))
         let w2 = try await sqlite.addMaintenance(try MaintenanceWindow.parse("tag:office weekly mon 01:00-02:00"))
         _ = try await sqlite.removeMaintenance(id: w2 - 1)

@@ -13,6 +13,9 @@ actor Inbox {
         var path: String
         var headers: [String: String]
         var body: String
+        var method = "POST"
+        /// When it arrived.
+        var at = Date()
     }
     var requests: [Request] = []
     /// Answers 500 to this many requests first, to exercise retries.
@@ -30,17 +33,21 @@ actor Inbox {
     func setFailFirst(_ n: Int) { failFirst = n }
 }
 
-/// An HTTP receiver on loopback standing in for webhook, ntfy, Slack, Discord and Telegram.
+/// An HTTP receiver on loopback standing in for webhook, ntfy, Slack, Discord and Telegram (POST), and for
+/// a dead-man's switch the collector's self-ping GETs.
 func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async throws {
     let inbox = Inbox()
     let router = Router()
-    router.post("**") { request, _ -> Response in
+    let take: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
         var headers: [String: String] = [:]
         for f in request.headers { headers[f.name.canonicalName.lowercased()] = f.value }
         let text = String(buffer: try await request.body.collect(upTo: 1 << 20))
-        let ok = await inbox.take(.init(path: request.uri.path, headers: headers, body: text))
+        let ok = await inbox.take(
+            .init(path: request.uri.path, headers: headers, body: text, method: request.method.rawValue))
         return Response(status: ok ? .ok : .internalServerError)
     }
+    router.post("**", use: take)
+    router.get("**", use: take)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     try await app.test(.live) { client in
         try await body(client.port!, inbox)

@@ -31,6 +31,29 @@ import Testing
         #expect(run(&p, at: 2000) == []) // no flapping summary: it did not bounce
     }
 
+    /// Behind a down parent a device raises no message of its own (the parent's says how many); still silent
+    /// after the parent's return it is down like any other.
+    @Test func unreachableIsNotToldItsDownAfterTheParentsReturnIs() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe(
+            [
+                Self.flip("router", "up", "down"), Self.flip("a", "up", "unreachable"),
+                Self.flip("b", "up", "unreachable"),
+            ],
+            now: Self.t0)
+        #expect(run(&p, at: 10, count: 4) == ["down:router"])
+        p.observe([Self.flip("router", "down", "up"), Self.flip("a", "unreachable", "up")], now: Self.t0 + 100)
+        p.observe([Self.flip("b", "unreachable", "down")], now: Self.t0 + 135)
+        #expect(run(&p, at: 130, count: 4) == ["up:router"])
+        #expect(run(&p, at: 145, count: 4) == ["down:b"])
+        // Four devices behind one parent are no "many down at once" group: only the parent went down.
+        var q = NotificationPlanner()
+        q.observe(
+            [Self.flip("sw", "up", "down")] + ["a", "b", "c", "d"].map { Self.flip($0, "up", "unreachable") },
+            now: Self.t0)
+        #expect(run(&q, at: 10, count: 5) == ["down:sw"])
+    }
+
     @Test func aStorageProblemIsToldOnceUntilItClears() {
         var p = NotificationPlanner()
         let path = "/var/lib/downtime-agent"

@@ -28,7 +28,7 @@ import Testing
             #expect(html.contains("<tr data-name=\"dev-\(s.rawValue)\" data-status=\"\(s.rawValue)\">"))
             #expect(html.contains("<span class=\"st \(s.rawValue)\">\(s.rawValue)</span>"))
         }
-        #expect(html.contains("5 devices · 1 up · 1 down · 1 late · 1 new · 1 paused"))
+        #expect(html.contains("6 devices · 1 up · 1 down · 1 late · 1 unreachable · 1 new · 1 paused"))
         #expect(html.hasPrefix("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"))
         #expect(html.contains("<meta name=\"viewport\""))
         #expect(html.contains("prefers-color-scheme:dark"))

@@ -287,3 +287,29 @@ private let beat = """
         #expect(!Event.Kind.powerWarning.isDeviceReported)
     }
 }
+
+/// Issue #17 on the wire: the new status and fields, and an older collector's answers still read.
+@Suite struct DependencyWireTests {
+    @Test func unreachableIsAStatusRankedAfterDownAndLate() throws {
+        #expect(try decode(DeviceStatus.self, "\"unreachable\"") == .unreachable)
+        #expect(DeviceStatus.allCases.sorted() == [.down, .late, .unreachable, .new, .up, .paused])
+        var counts = StatusCounts()
+        counts.add(.unreachable)
+        #expect(counts.unreachable == 1 && counts.total == 1 && counts[.unreachable] == 1)
+        let json = String(decoding: try WireCoding.encode(counts), as: UTF8.self)
+        #expect(json.contains("\"unreachable\":1"))
+    }
+
+    @Test func anOlderCollectorsCountsAndDevicesStillRead() throws {
+        let counts = try decode(StatusCounts.self, #"{"down":1,"late":0,"new":0,"up":2,"paused":0}"#)
+        #expect(counts == StatusCounts(down: 1, up: 2))
+        let view = DeviceView(
+            name: "pi-1", status: .unreachable, lastSeen: nil, intervalS: 10, agentVersion: nil, bootID: nil,
+            clockSkewS: nil, clockSynced: nil, uptimeS: nil, currentOutage: nil, lastOutage: nil,
+            uptime: UptimeView(day: nil, week: nil, month: nil), tags: [], dependsOn: "router")
+        let text = String(decoding: try WireCoding.encode(view), as: UTF8.self)
+        #expect(text.contains("\"depends_on\":\"router\"") && text.contains("\"status\":\"unreachable\""))
+        let older = text.replacingOccurrences(of: ",\"depends_on\":\"router\"", with: "")
+        #expect(try decode(DeviceView.self, older).dependsOn == nil)
+    }
+}

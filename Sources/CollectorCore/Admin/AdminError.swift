@@ -13,6 +13,10 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidWindow(WireValidationError)
     case invalidDuration
     case noWindow(Int64)
+    /// `device depends NAME --on NAME`.
+    case dependsOnItself(String)
+    /// The dependency asked for closes a loop: the chain from the device back to itself.
+    case dependencyCycle([String])
 
     /// True when what was named does not exist (the CLI's exit code 3).
     public var isNotFound: Bool {
@@ -35,6 +39,9 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidWindow(let error): error.field.isEmpty ? error.message : "\(error.field) \(error.message)"
         case .invalidDuration: "duration must be like 90s, 30m, 2h or 1d"
         case .noWindow(let id): "no maintenance window \(id)"
+        case .dependsOnItself(let name): "\(name) cannot depend on itself"
+        case .dependencyCycle(let chain):
+            "refused: \(chain.joined(separator: " → ")) would be a cycle (a device cannot be behind itself)"
         }
     }
 }

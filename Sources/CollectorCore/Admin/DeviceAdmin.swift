@@ -96,6 +96,33 @@ public struct DeviceAdmin: Sendable {
         return (name, site)
     }
 
+    /// Makes `device` depend on `parent` (its router, its switch), or on nothing with nil; returns its name.
+    /// An unknown device or parent, a dependency on itself or one that closes a loop is refused, nothing changed.
+    @discardableResult
+    public func setParent(_ rawParent: String?, device raw: String) async throws -> String {
+        let name = try Self.deviceName(raw)
+        let devices = try await store.allDevices()
+        let parents = Dictionary(uniqueKeysWithValues: devices.map { ($0.name, $0.dependsOn) })
+        guard parents[name] != nil else { throw AdminError.noDevice(name) }
+        var parent: String?
+        if let rawParent {
+            let p = try Self.deviceName(rawParent)
+            guard parents[p] != nil else { throw AdminError.noDevice(p) }
+            guard p != name else { throw AdminError.dependsOnItself(name) }
+            // Walk up from the new parent: reaching the device again would close a loop.
+            var chain = [name, p]
+            var next = parents[p] ?? nil
+            while let up = next, chain.count <= parents.count {
+                chain.append(up)
+                if up == name { throw AdminError.dependencyCycle(chain) }
+                next = parents[up] ?? nil
+            }
+            parent = p
+        }
+        guard try await store.setDependsOn(parent, device: name) else { throw AdminError.noDevice(name) }
+        return name
+    }
+
     /// The windows added by admins (the configured ones are not in the store).
     public func maintenanceWindows() async throws -> [MaintenanceWindow] {
         try await store.maintenanceWindows()

@@ -107,6 +107,13 @@ public func buildApplication(
                 backoff: collector.config.nutBackoff, logger: collector.logger,
                 now: { clock.now() }, recorder: collector, onEvent: { _ in }))
     }
+    if let url = collector.config.selfPingURL {
+        let clock = collector.clock
+        services.append(
+            SelfPing(
+                url: url, interval: collector.config.selfPingInterval, timeout: collector.config.selfPingTimeout,
+                health: collector.health, now: { clock.now() }))
+    }
     return Application(
         router: buildRouter(collector),
         server: server,

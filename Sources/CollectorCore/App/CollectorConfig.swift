@@ -1,3 +1,4 @@
+import CurlClient
 import DowntimeProtocol
 import Foundation
 
@@ -56,6 +57,12 @@ public struct CollectorConfig: Sendable {
     public var nutPollInterval: TimeInterval = 5
     /// Pauses before retrying an unreadable NUT server, the last one repeated.
     public var nutBackoff: [TimeInterval] = [5, 10, 30, 60]
+    /// An outside dead-man's switch the collector requests (GET) on `selfPingInterval`; off (nil) by default.
+    public var selfPingURL: String?
+    /// Seconds between two self-pings.
+    public var selfPingInterval: TimeInterval = 60
+    /// Seconds one self-ping may take before it counts as failed.
+    public var selfPingTimeout: TimeInterval = 10
 
     public init() {}
 
@@ -110,6 +117,9 @@ public struct CollectorConfig: Sendable {
         case nut = "DOWNTIME_NUT"
         /// The collector's own site (issue #17); `default` or unset is the default site.
         case site = "DOWNTIME_SITE"
+        /// An http(s) URL the collector GETs on its interval, so that something outside notices when it stops.
+        case selfPingURL = "DOWNTIME_SELF_PING_URL"
+        case selfPingInterval = "DOWNTIME_SELF_PING_INTERVAL"
 
         /// The command-line flag that sets this key, where there is one.
         public var flag: String? {
@@ -251,6 +261,11 @@ public struct CollectorConfig: Sendable {
         if let servers = merged[.nut], !servers.trimmingCharacters(in: .whitespaces).isEmpty {
             config.nutServers = try NUTServerSpec.parseList(servers, key: name(.nut))
         }
+        if let url = merged[.selfPingURL], !url.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let problem = Self.selfPingProblem(url) { throw ConfigError(key: name(.selfPingURL), message: problem) }
+            config.selfPingURL = url
+        }
+        if let i = try int(.selfPingInterval, 1...86_400) { config.selfPingInterval = TimeInterval(i) }
         let cert = merged[.tlsCert].flatMap { $0.isEmpty ? nil : $0 }
         let key = merged[.tlsKey].flatMap { $0.isEmpty ? nil : $0 }
         switch (cert, key) {
@@ -269,6 +284,15 @@ public struct CollectorConfig: Sendable {
         var out: [Key: String] = [:]
         for key in Key.allCases { if let v = env[key.rawValue] { out[key] = v } }
         return out
+    }
+
+    /// What is wrong with a self-ping URL (nil when it is usable): libcurl takes any text, so it is checked here.
+    static func selfPingProblem(_ url: String) -> String? {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
+            scheme == "http" || scheme == "https"
+        else { return "must be an http:// or https:// URL, got \(CurlClient.redacted(url))" }
+        guard let host = parts.host, !host.isEmpty else { return "must name a host, got \(CurlClient.redacted(url))" }
+        return nil
     }
 
     public var databasePath: String {

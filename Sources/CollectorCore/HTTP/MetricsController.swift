@@ -13,7 +13,7 @@ struct MetricsController<Context: RequestContext> {
             let text =
                 MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
                 + MetricsExport.incidents(try await collector.incidentCounts())
-                + MetricsExport.collector(collector.health.snapshot())
+                + MetricsExport.collector(collector.health.snapshot(), selfPing: collector.config.selfPingURL != nil)
                 // Only the collector that polls exports UPS series: a follower knows no state of its own.
                 + MetricsExport.ups(
                     collector.pollsUPS ? collector.upsStates() : [], counts: collector.upsEventCounts())

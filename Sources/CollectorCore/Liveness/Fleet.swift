@@ -44,6 +44,8 @@ actor Fleet {
                 entry.beatSteady = r.beat.map { Self.steady(ofStored: $0.at, now: now) }
             }
             if entry.record.paused && !r.paused { entry.windowStart = Self.steady(ofStored: r.statusSince, now: now) }
+            // A changed dependency is a fresh start for the device's silence, as a resume is.
+            if entry.record.dependsOn != r.dependsOn { entry.windowStart = now.steady }
             entry.record = r
             if r.paused { entry.live = .paused } else if entry.live == .paused { entry.live = r.status }
             next[r.name] = entry
@@ -117,7 +119,7 @@ actor Fleet {
         e.dirty = true
         guard !e.record.paused else { return nil }
         e.live = .up
-        guard e.record.status == .new || e.record.status == .down else { return nil }
+        guard e.record.status == .new || e.record.status == .down || e.record.status == .unreachable else { return nil }
         let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
         let flip = Self.flip(e.record.name, from: e.record.status, to: .up, at: at, reason: reason)
         e.record.status = .up
@@ -137,7 +139,9 @@ actor Fleet {
             guard var e = entries[name], beat.at > (e.record.beat?.at ?? .distantPast) else { continue }
             e.record.beat = beat // not dirty: it is stored already
             e.beatSteady = max(e.beatSteady ?? .distantPast, Self.steady(ofStored: beat.at, now: now))
-            if leading, !e.record.paused, e.record.status == .new || e.record.status == .down,
+            if leading, !e.record.paused,
+                e.record.status == .new || e.record.status == .down
+                    || e.record.status == .unreachable,
                 beat.at > e.record.statusSince
             {
                 let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
@@ -154,6 +158,8 @@ actor Fleet {
     /// Applies liveness to every device at `now`; returns the flips to commit (`late` is not recorded) and
     /// the earliest moment another device turns down without a beat (nil when none can).
     /// A device in maintenance is shown paused and never flips; after it, it gets a fresh window.
+    /// A device with a parent is judged after it (`DependencyRule`), so that a parent going down makes the
+    /// devices behind it unreachable in the same sweep.
     /// Without `recording` (a collector that does not lead) it only updates the shown status: the
     /// recorded one comes from the leader through the store.
     /// `nextDown` is on the monotonic clock (`now.steady`).
@@ -162,51 +168,104 @@ actor Fleet {
     {
         var flips: [FlipChange] = []
         var nextDown: Date?
-        let anyMaintenance = !maintenance.windows.isEmpty
-        let now = t.steady
-        for (name, var e) in entries where !e.record.paused {
-            var windowStart = e.windowStart
-            if anyMaintenance {
-                // Maintenance windows are wall-clock times an admin wrote.
-                let m = maintenance.state(device: name, tags: e.record.tags, now: t.wall)
-                if m.active {
-                    entries[name]?.live = .paused
-                    continue
-                }
-                if let lastEnd = m.lastEnd {
-                    let end = Self.steady(ofStored: lastEnd, now: t)
-                    windowStart = max(windowStart ?? end, end)
-                }
+        var dependants: [String] = []
+        for (name, e) in entries where !e.record.paused {
+            if e.record.dependsOn != nil {
+                dependants.append(name)
+                continue
             }
-            let interval = Double(e.record.interval(default: defaultInterval))
-            let recordedDown = e.record.status == .down
-            var flipped = false
-            let beatSteady = e.beatSteady ?? e.record.beat.map { Self.steady(ofStored: $0.at, now: t) }
-            let status = Liveness.status(
-                lastBeat: beatSteady, interval: interval, paused: false, now: now,
-                policy: policy, windowStart: recordedDown ? nil : windowStart)
-            if recording, status == .down, !recordedDown, let last = e.record.beat?.at, let lastSteady = beatSteady {
-                let silent = Int(now.timeIntervalSince(max(lastSteady, windowStart ?? lastSteady)).rounded())
-                let reason =
-                    "no heartbeat for \(silent) s (\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace)"
-                // The outage started after the last beat we heard, not when we noticed.
-                flips.append(Self.flip(name, from: e.record.status, to: .down, at: last, reason: reason))
-                e.record.status = .down
-                e.record.statusSince = last
-                flipped = true
-            }
-            if status != .down, let last = beatSteady {
-                let deadline = Liveness.downDeadline(
-                    reference: max(last, windowStart ?? last), interval: interval, policy: policy)
-                nextDown = min(nextDown ?? deadline, deadline)
-            }
-            let live = recordedDown ? .down : status
-            // Written back only when something changed: copying 10,000 entries back every second was wasted work.
-            guard flipped || live != e.live else { continue }
-            e.live = live
-            entries[name] = e
+            judge(name, e, now: t, maintenance: maintenance, recording: recording, flips: &flips, nextDown: &nextDown)
+        }
+        guard !dependants.isEmpty else { return (flips, nextDown) }
+        // Parents first: a device's depth is the length of its chain of parents.
+        let depth = Dictionary(uniqueKeysWithValues: dependants.map { ($0, chainLength($0)) })
+        for name in dependants.sorted(by: { (depth[$0]!, $0) < (depth[$1]!, $1) }) {
+            guard let e = entries[name] else { continue }
+            judge(name, e, now: t, maintenance: maintenance, recording: recording, flips: &flips, nextDown: &nextDown)
         }
         return (flips, nextDown)
+    }
+
+    /// How many parents are above `name` (a loop, which the admin refuses, is cut at the fleet's size).
+    private func chainLength(_ name: String) -> Int {
+        var n = 0
+        var next = entries[name]?.record.dependsOn
+        while let up = next, n < entries.count {
+            n += 1
+            next = entries[up]?.record.dependsOn
+        }
+        return n
+    }
+
+    /// How `e`'s parent stands for it now.
+    private func parent(of e: Entry, now: CollectorTime) -> DependencyRule.Parent {
+        guard let name = e.record.dependsOn, let p = entries[name] else { return .clear(back: nil) }
+        let blocking: Set<DeviceStatus> = [.down, .unreachable]
+        if blocking.contains(p.record.status) || blocking.contains(p.live) { return .blocking }
+        if p.live == .late { return .pending }
+        return .clear(back: p.record.status == .up ? Self.steady(ofStored: p.record.statusSince, now: now) : nil)
+    }
+
+    /// One device's sweep: its status now, the flip to record and its next deadline.
+    private func judge(
+        _ name: String, _ entry: Entry, now t: CollectorTime, maintenance: MaintenancePlan, recording: Bool,
+        flips: inout [FlipChange], nextDown: inout Date?
+    ) {
+        var e = entry
+        var windowStart = e.windowStart
+        if !maintenance.windows.isEmpty {
+            // Maintenance windows are wall-clock times an admin wrote.
+            let m = maintenance.state(device: name, tags: e.record.tags, now: t.wall)
+            if m.active {
+                entries[name]?.live = .paused
+                return
+            }
+            if let lastEnd = m.lastEnd {
+                let end = Self.steady(ofStored: lastEnd, now: t)
+                windowStart = max(windowStart ?? end, end)
+            }
+        }
+        let interval = Double(e.record.interval(default: defaultInterval))
+        let beatSteady = e.beatSteady ?? e.record.beat.map { Self.steady(ofStored: $0.at, now: t) }
+        let judged = DependencyRule.judge(
+            lastBeat: beatSteady, interval: interval, policy: policy, windowStart: windowStart,
+            recorded: e.record.status, parent: parent(of: e, now: t), now: t.steady)
+        var flipped = false
+        if recording, let flip = judged.flip, let last = e.record.beat?.at, let lastSteady = beatSteady {
+            let (to, time) = (flip.to, flip.at)
+            // The outage started after the last beat we heard, not when we noticed; after a parent's return,
+            // at that return.
+            let at: Date
+            let silent: Int
+            switch time {
+            case .lastBeat:
+                at = last
+                silent = Int(t.steady.timeIntervalSince(max(lastSteady, windowStart ?? lastSteady)).rounded())
+            case .at(let steady):
+                at = t.wall - t.steady.timeIntervalSince(steady)
+                silent = Int(t.steady.timeIntervalSince(steady).rounded())
+            }
+            let rule = "\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace"
+            let parentName = e.record.dependsOn ?? "its parent"
+            let parentStatus = e.record.dependsOn.flatMap { entries[$0]?.record.status } ?? .down
+            let reason =
+                to == .unreachable
+                ? "no heartbeat for \(silent) s while \(parentName) is \(parentStatus.rawValue)"
+                : time == .lastBeat
+                    ? "no heartbeat for \(silent) s (\(rule))"
+                    : "no heartbeat for \(silent) s since \(parentName) came back (\(rule))"
+            flips.append(Self.flip(name, from: e.record.status, to: to, at: at, reason: reason))
+            e.record.status = to
+            e.record.statusSince = at
+            flipped = true
+        }
+        if let deadline = judged.nextDown { nextDown = min(nextDown ?? deadline, deadline) }
+        // A collector that does not record shows what the rule says; one that does, what it recorded.
+        let live = judged.status
+        // Written back only when something changed: copying 10,000 entries back every second was wasted work.
+        guard flipped || live != e.live else { return }
+        e.live = live
+        entries[name] = e
     }
 
     /// The wall clock was found off by `offset` seconds while it was unsynchronised: beats received
@@ -267,6 +326,20 @@ actor Fleet {
     /// Every device's status as liveness shows it now (cheaper than a snapshot: no records copied).
     func statuses() -> [String: DeviceStatus] {
         entries.mapValues(\.live)
+    }
+
+    /// The devices behind `name`: depending on it directly or through others.
+    func dependants(of name: String) -> [LiveDevice] {
+        entries.values.compactMap { e in
+            var next = e.record.dependsOn
+            var steps = 0
+            while let up = next, steps < entries.count {
+                if up == name { return LiveDevice(record: e.record, status: e.live) }
+                next = entries[up]?.record.dependsOn
+                steps += 1
+            }
+            return nil
+        }
     }
 
     func live(_ name: String) -> LiveDevice? {

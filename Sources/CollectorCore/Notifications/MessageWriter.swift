@@ -15,9 +15,11 @@ public struct MessageWriter: Sendable {
         let minutes = Int(damp / 60)
         switch plan.kind {
         case .down:
+            // The devices behind it went unreachable without a message of their own: this one says how many.
+            let behind = (try? await reader.behind(name))?.filter { $0.device.status == .unreachable }.count ?? 0
             return Notification(
                 kind: .down, devices: plan.devices, title: "\(name) is DOWN",
-                text: "\(name) is down since \(at): \(plan.reason).", at: plan.at,
+                text: "\(name) is down since \(at): \(plan.reason)\(Self.behind(behind, "unreachable")).", at: plan.at,
                 outage: detail?.view.currentOutage)
         case .up:
             let outage = detail?.view.lastOutage
@@ -25,9 +27,19 @@ public struct MessageWriter: Sendable {
                 outage.map {
                     "after \(Durations.text($0.durationS)) (\($0.cause.label)), down from \(LogFormat.isoOffset($0.start))"
                 } ?? ""
+            // Those behind it that were unreachable during this outage.
+            var were = 0
+            if let o = outage {
+                let span = DateInterval(start: o.start, end: max(o.start, o.end ?? plan.at))
+                were =
+                    ((try? await reader.behind(name)) ?? []).filter { d in
+                        d.unreachable.contains { $0.intersects(span) }
+                    }.count
+            }
             return Notification(
                 kind: .up, devices: plan.devices, title: "\(name) is back up",
-                text: "\(name) is back up \(how).", at: plan.at, outage: outage)
+                text: "\(name) is back up \(how)\(Self.behind(were, "were unreachable")).", at: plan.at,
+                outage: outage)
         case .new:
             return Notification(
                 kind: .new, devices: plan.devices, title: "New device \(name)",
@@ -117,6 +129,11 @@ public struct MessageWriter: Sendable {
 
     private static func day(_ d: Date) -> String { String(WireTime.format(d).prefix(10)) }
     private static func clock(_ d: Date) -> String { String(WireTime.format(d).dropFirst(11).prefix(5)) }
+
+    /// ` (3 devices behind it unreachable)`, or nothing for none.
+    static func behind(_ count: Int, _ what: String) -> String {
+        count == 0 ? "" : " (\(count) device\(count == 1 ? "" : "s") behind it \(what))"
+    }
 
     /// The message `downtime-collector notify test` sends.
     public static func test(at: Date) -> Notification {

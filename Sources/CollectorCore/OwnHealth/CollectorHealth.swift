@@ -21,12 +21,15 @@ public final class CollectorHealth: Sendable {
         /// Free bytes in the data folder (SQLite only).
         public var freeBytes: Int64?
         public var records: [CollectorRecord]
+        /// The self-pings so far (all zero when none is configured or none was tried yet).
+        public var selfPing = SelfPingState()
     }
 
     private struct State {
         var clock = ClockWatch()
         var store = StoreHealth()
         var records: [CollectorRecord] = []
+        var selfPing = SelfPingState()
     }
 
     static let maxRecords = 200
@@ -109,13 +112,23 @@ public final class CollectorHealth: Sendable {
         logger.notice("\(text)")
     }
 
+    /// Notes one self-ping to `url` (nil `failure`: it worked) and logs a change of state once.
+    public func observeSelfPing(url: String, failure: String?, at: Date) {
+        switch state.withLock({ $0.selfPing.observe(failure: failure, at: at) }) {
+        case .failing(let why): logger.warning("self-ping to \(url) failing: \(why)")
+        case .worksAgain: logger.notice("self-ping to \(url) works again")
+        case nil: break
+        }
+    }
+
     public func snapshot() -> Snapshot {
         let current = state.withLock { $0 }
         return Snapshot(
             clockSynced: current.clock.synced ?? true, unsyncedSince: current.clock.unsyncedSince?.wall,
             clockJumps: current.clock.jumps, lastJump: current.clock.lastJump,
             storeFault: current.store.fault, storeFailingSince: current.store.since,
-            storeError: current.store.message, freeBytes: freeBytes(), records: current.records)
+            storeError: current.store.message, freeBytes: freeBytes(), records: current.records,
+            selfPing: current.selfPing)
     }
 
     private func add(_ r: CollectorRecord) {

@@ -26,6 +26,7 @@ public enum Badge {
         case .down: "#c62828"
         case .new: "#2563eb"
         case .paused: "#6b7280"
+        case .unreachable: "#7c3aed"
         }
     }
 
@@ -34,10 +35,11 @@ public enum Badge {
         Content(label: v.name, message: v.status.rawValue, color: color(v.status), status: v.status.rawValue)
     }
 
-    /// The badge of all devices: "all up", or how many are down or late.
+    /// The badge of all devices: "all up", or how many are down, late or unreachable (the worst of them).
     public static func content(all views: [DeviceView]) -> Content {
         let down = views.filter { $0.status == .down }.count
         let late = views.filter { $0.status == .late }.count
+        let unreachable = views.filter { $0.status == .unreachable }.count
         let up = views.filter { $0.status == .up }.count
         let message: String
         let worst: DeviceStatus
@@ -45,6 +47,8 @@ public enum Badge {
             (message, worst) = ("\(down) of \(views.count) down", .down)
         } else if late > 0 {
             (message, worst) = ("\(late) of \(views.count) late", .late)
+        } else if unreachable > 0 {
+            (message, worst) = ("\(unreachable) of \(views.count) unreachable", .unreachable)
         } else if views.isEmpty {
             (message, worst) = ("no devices", .new)
         } else {

@@ -70,6 +70,8 @@ public enum DevicePage {
         case .up: "Up."
         case .new: "Never heard from yet."
         case .paused: "Paused by an admin: no alarms."
+        case .unreachable:
+            "Unreachable: silent while \(v.dependsOn ?? "the device it depends on") is down; not counted as downtime."
         }
     }
 
@@ -123,6 +125,12 @@ public enum DevicePage {
             }
             if !v.tags.isEmpty { row("Tags") { $0.text(v.tags.joined(separator: ", ")) } }
             row("Site") { $0.element(.a, [(.href, "/?site=\(v.site)")], text: v.site) }
+            if let parent = v.dependsOn {
+                row("Depends on") { w in
+                    w.element(.a, [(.href, "/devices/\(parent)")], text: parent)
+                    w.text(": while it is down, this device's silence is unreachable, not downtime")
+                }
+            }
             row("Last outage") { PageParts.outage(&$0, v.lastOutage) }
         }
     }

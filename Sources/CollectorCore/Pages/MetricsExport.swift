@@ -65,7 +65,7 @@ public enum MetricsExport {
     /// The per-device series in Prometheus text format (pure).
     public static func devices(_ details: [DeviceDetail], now: Date) -> String {
         var up =
-            "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new or paused).\n"
+            "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new, paused or unreachable).\n"
         up += "# TYPE downtime_device_up gauge\n"
         var state = "# HELP downtime_device_state 1 for the device's current status, 0 for the others.\n"
         state += "# TYPE downtime_device_state gauge\n"
@@ -114,7 +114,6 @@ public enum MetricsExport {
 }
 
 extension MetricsExport {
-    /// The collector's own series: its clock steps and sync, and whether its store is failing (pure).
     /// Incidents recorded by kind (issue #17), every kind written (0 when none).
     public static func incidents(_ counts: [Incident.Kind: Int]) -> String {
         var out = "# HELP downtime_incidents_total Incidents recorded across a site, by kind.\n"
@@ -125,7 +124,9 @@ extension MetricsExport {
         return out
     }
 
-    public static func collector(_ s: CollectorHealth.Snapshot) -> String {
+    /// The collector's own series: its clock steps and sync, whether its store is failing and, with
+    /// `selfPing` (one is configured), its self-pings (pure).
+    public static func collector(_ s: CollectorHealth.Snapshot, selfPing: Bool = false) -> String {
         var out = "# HELP downtime_collector_clock_jumps_total Steps of the collector's wall clock over 2 s.\n"
         out += "# TYPE downtime_collector_clock_jumps_total counter\n"
         out += "downtime_collector_clock_jumps_total \(s.clockJumps)\n"
@@ -144,6 +145,17 @@ extension MetricsExport {
             out += "# HELP downtime_collector_data_free_bytes Free space in the collector's data folder.\n"
             out += "# TYPE downtime_collector_data_free_bytes gauge\n"
             out += "downtime_collector_data_free_bytes \(free)\n"
+        }
+        if selfPing {
+            out += "# HELP downtime_self_ping_total The collector's requests to its self-ping URL, by outcome.\n"
+            out += "# TYPE downtime_self_ping_total counter\n"
+            out += "downtime_self_ping_total{result=\"ok\"} \(s.selfPing.ok)\n"
+            out += "downtime_self_ping_total{result=\"failed\"} \(s.selfPing.failed)\n"
+            out += "# HELP downtime_self_ping_last_success_timestamp_seconds When a self-ping last worked "
+            out += "(Unix time; 0: never).\n"
+            out += "# TYPE downtime_self_ping_last_success_timestamp_seconds gauge\n"
+            let last = s.selfPing.lastSuccess.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "0"
+            out += "downtime_self_ping_last_success_timestamp_seconds \(last)\n"
         }
         return out
     }

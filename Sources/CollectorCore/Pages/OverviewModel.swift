@@ -43,7 +43,7 @@ public struct OverviewModel: Sendable, Equatable {
 
     /// Why a device needs a look, most pressing first.
     public enum Reason: String, Sendable, CaseIterable, Comparable {
-        case down, late, flapping, storage, power, back, new, paused
+        case down, late, unreachable, flapping, storage, power, back, new, paused
 
         public static func < (a: Self, b: Self) -> Bool {
             allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -135,6 +135,7 @@ public struct OverviewModel: Sendable, Equatable {
         switch d.status {
         case .down: out.append(.down)
         case .late: out.append(.late)
+        case .unreachable: out.append(.unreachable)
         case .paused: out.append(.paused)
         case .new: out.append(.new)
         case .up: break

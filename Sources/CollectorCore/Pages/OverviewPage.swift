@@ -71,7 +71,7 @@ public enum OverviewPage {
     /// A large fleet: counts as links, every device that needs a look, the healthy rest by tag.
     static func problems(_ w: inout HTMLWriter, _ model: OverviewModel, details: [String: DeviceDetail], now: Date) {
         w.element(.nav, [(.class, "counts"), (.ariaLabel, "Devices by status")]) { w in
-            for s in [DeviceStatus.down, .late, .new, .paused, .up] where model.counts[s] > 0 {
+            for s in [DeviceStatus.down, .late, .unreachable, .new, .paused, .up] where model.counts[s] > 0 {
                 w.element(
                     .a, [(.href, OverviewQuery(status: s).link()), (.class, "st " + s.rawValue)],
                     text: "\(model.counts[s]) \(s.rawValue)")
@@ -86,7 +86,7 @@ public enum OverviewPage {
             if model.attentionTotal > model.attention.count {
                 w.element(.p) { w in
                     w.text("\(model.attentionTotal - model.attention.count) more not shown: ")
-                    for s in [DeviceStatus.down, .late, .new, .paused] where model.counts[s] > 0 {
+                    for s in [DeviceStatus.down, .late, .unreachable, .new, .paused] where model.counts[s] > 0 {
                         w.element(.a, [(.href, OverviewQuery(status: s).link())], text: "all \(s.rawValue)")
                         w.text(" ")
                     }
@@ -97,7 +97,9 @@ public enum OverviewPage {
         w.element(.table, [(.class, "tags")]) { w in
             w.element(.thead) { w in
                 w.element(.tr) { w in
-                    for h in ["Tag", "Devices", "Up", "Down", "Late", "New", "Paused"] { w.element(.th, text: h) }
+                    for h in ["Tag", "Devices", "Up", "Down", "Late", "Unreachable", "New", "Paused"] {
+                        w.element(.th, text: h)
+                    }
                 }
             }
             w.element(.tbody) { w in
@@ -111,7 +113,7 @@ public enum OverviewPage {
                             }
                         }
                         let c = t.counts
-                        for n in [c.total, c.up, c.down, c.late, c.new, c.paused] {
+                        for n in [c.total, c.up, c.down, c.late, c.unreachable, c.new, c.paused] {
                             w.element(.td, [(.class, "num")], text: String(n))
                         }
                     }
@@ -148,7 +150,7 @@ public enum OverviewPage {
 
     public static func summary(_ counts: StatusCounts) -> String {
         var parts = ["\(counts.total) device\(counts.total == 1 ? "" : "s")"]
-        for s in [DeviceStatus.up, .down, .late, .new, .paused] {
+        for s in [DeviceStatus.up, .down, .late, .unreachable, .new, .paused] {
             let n = counts[s]
             if n > 0 || s == .up || s == .down { parts.append("\(n) \(s.rawValue)") }
         }

@@ -61,7 +61,8 @@ public struct OverviewQuery: Sendable, Equatable {
         var out = OverviewQuery(text: q.map { String($0.prefix(100)) })
         if let status {
             guard let s = DeviceStatus(rawValue: status) else {
-                throw APIError(.badRequest, "status must be one of down, late, new, up, paused", field: "status")
+                throw APIError(
+                    .badRequest, "status must be one of down, late, unreachable, new, up, paused", field: "status")
             }
             out.status = s
         }

@@ -2,9 +2,10 @@
 enum PageAssets {
     static let css: StaticString = """
         :root{--bg:#fff;--fg:#1b1f24;--mute:#5f6b7a;--line:#e3e7ec;--card:#f6f8fa;--up:#1a7f37;--late:#b35900;\
-        --down:#c62828;--paused:#6b7280;--new:#2563eb;--unk:#c9d1d9}
+        --down:#c62828;--paused:#6b7280;--new:#2563eb;--unr:#7c3aed;--unk:#c9d1d9}
         @media (prefers-color-scheme:dark){:root{--bg:#0f1419;--fg:#e6edf3;--mute:#9aa7b4;--line:#2a323c;--card:#161b22;\
-        --up:#3fb950;--late:#f0883e;--down:#ff6b6b;--paused:#9ca3af;--new:#79a8ff;--unk:#3b434d}.st{color:#0f1419}}
+        --up:#3fb950;--late:#f0883e;--down:#ff6b6b;--paused:#9ca3af;--new:#79a8ff;--unr:#b49cff;--unk:#3b434d}\
+        .st{color:#0f1419}}
         *{box-sizing:border-box}
         body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
         header,main,footer{max-width:1200px;margin:0 auto;padding:.6rem 1rem}
@@ -14,7 +15,7 @@ enum PageAssets {
         .st{display:inline-block;min-width:4.6em;text-align:center;padding:.05em .5em;border-radius:1em;font-weight:600;\
         font-size:.85em;color:#fff;background:var(--mute)}
         .st.up{background:var(--up)}.st.late{background:var(--late)}.st.down{background:var(--down)}\
-        .st.paused{background:var(--paused)}.st.new{background:var(--new)}
+        .st.paused{background:var(--paused)}.st.new{background:var(--new)}.st.unreachable{background:var(--unr)}
         table{border-collapse:collapse;width:100%}
         th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
         thead th{font-size:.78em;color:var(--mute);font-weight:600;text-transform:uppercase;letter-spacing:.03em}

@@ -16,11 +16,13 @@ public struct DeviceRecord: Sendable, Equatable {
     public var status: DeviceStatus
     public var statusSince: Date
     public var beat: BeatState?
+    /// The device this one depends on (its router, its switch): see `DependencyRule`.
+    public var dependsOn: String?
 
     public init(
         name: String, tokenHash: [UInt8], createdAt: Date, paused: Bool = false, intervalOverride: Int? = nil,
         tags: [String] = [], site: String? = nil, status: DeviceStatus = .new, statusSince: Date? = nil,
-        beat: BeatState? = nil
+        beat: BeatState? = nil, dependsOn: String? = nil
     ) {
         self.name = name
         self.tokenHash = tokenHash
@@ -32,6 +34,7 @@ public struct DeviceRecord: Sendable, Equatable {
         self.status = status
         self.statusSince = statusSince ?? createdAt
         self.beat = beat
+        self.dependsOn = dependsOn
     }
 
     /// The interval liveness uses: the admin's, else the agent's, else the default.

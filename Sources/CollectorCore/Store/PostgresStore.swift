@@ -201,6 +201,7 @@ public final class PostgresStore: SharedStore {
         ("v4-flip-columns", StoreSQL.postgres.flipColumns),
         ("v5-ups-events", StoreSQL.postgres.upsEventTable),
         ("v6-sites-incidents", StoreSQL.postgres.sitesIncidents),
+        ("v7-depends-on", StoreSQL.postgres.dependsOn),
         ("v8-incident-mains-out", StoreSQL.postgres.incidentMainsOut),
     ]
 
@@ -329,6 +330,7 @@ public final class PostgresStore: SharedStore {
     public func removeDevice(named name: String) async throws -> Bool {
         try await transaction { conn in
             try await conn.query(try Self.bound(Self.sql.deleteDeviceEvents, [name]), logger: logger)
+            try await conn.query(try Self.bound(Self.sql.clearDependants, [name]), logger: logger)
             guard try await changed(try Self.bound(Self.sql.deleteDevice, [name]), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
@@ -355,6 +357,18 @@ public final class PostgresStore: SharedStore {
             b.append(seconds)
             b.append(device)
             guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.intervalOverride), binds: b), conn) > 0
+            else { return false }
+            try await bumpChangeMark(conn)
+            return true
+        }
+    }
+
+    public func setDependsOn(_ parent: String?, device: String) async throws -> Bool {
+        try await transaction { conn in
+            var b = PostgresBindings()
+            b.append(parent)
+            b.append(device)
+            guard try await changed(PostgresQuery(unsafeSQL: Self.sql.set(.dependsOn), binds: b), conn) > 0
             else { return false }
             try await bumpChangeMark(conn)
             return true

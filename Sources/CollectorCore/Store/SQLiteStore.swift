@@ -94,6 +94,9 @@ public final class SQLiteStore: Store {
         m.registerMigration("v8-sites-incidents") { db in
             for statement in StoreSQL.sqlite.sitesIncidents { try db.execute(sql: statement) }
         }
+        m.registerMigration("v9-depends-on") { db in
+            for statement in StoreSQL.sqlite.dependsOn { try db.execute(sql: statement) }
+        }
         m.registerMigration("v10-incident-mains-out") { db in
             for statement in StoreSQL.sqlite.incidentMainsOut { try db.execute(sql: statement) }
         }
@@ -140,6 +143,7 @@ public final class SQLiteStore: Store {
     public func removeDevice(named name: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: Self.sql.deleteDeviceEvents, arguments: [name])
+            try db.execute(sql: Self.sql.clearDependants, arguments: [name])
             try db.execute(sql: Self.sql.deleteDevice, arguments: [name])
             return db.changesCount > 0
         }
@@ -158,6 +162,13 @@ public final class SQLiteStore: Store {
     public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: Self.sql.set(.intervalOverride), arguments: [seconds, device])
+            return db.changesCount > 0
+        }
+    }
+
+    public func setDependsOn(_ parent: String?, device: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: Self.sql.set(.dependsOn), arguments: [parent, device])
             return db.changesCount > 0
         }
     }

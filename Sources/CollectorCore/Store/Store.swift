@@ -15,6 +15,8 @@ public protocol Store: Sendable {
     func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool
     /// Sets (or clears, with nil) an admin's interval for a device; false when there is no such device.
     func setInterval(_ seconds: Int?, device: String) async throws -> Bool
+    /// Sets (or clears, with nil) the device a device depends on; false when there is no such device.
+    func setDependsOn(_ parent: String?, device: String) async throws -> Bool
     /// Replaces a device's token hash (a new token); false when there is no such device.
     func setTokenHash(_ hash: [UInt8], device: String) async throws -> Bool
     /// Replaces a device's tags; false when there is no such device.

@@ -34,12 +34,12 @@ public enum StoreMigration {
                 try await conn.query(
                     """
                     INSERT INTO device (name, token_hash, created_at, paused, interval_override, tags, status, status_since,
-                        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site)
+                        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site, depends_on)
                     VALUES (\(d.name), \(Data(d.tokenHash)), \(d.createdAt.timeIntervalSince1970), \(d.paused), \(d.intervalOverride),
                         \(d.tags.joined(separator: ",")), \(d.status.rawValue), \(d.statusSince.timeIntervalSince1970),
                         \(d.beat?.at.timeIntervalSince1970), \(d.beat?.intervalS), \(d.beat?.agentVersion), \(d.beat?.bootID),
                         \(d.beat?.clockSkewS), \(d.beat?.clockSynced), \(d.beat?.uptimeS), \(d.beat.map { Int64(clamping: $0.seq) }),
-                        \(d.site))
+                        \(d.site), \(d.dependsOn))
                     """, logger: target.logger)
             }
             var after: Int64 = 0

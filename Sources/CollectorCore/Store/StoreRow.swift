@@ -38,7 +38,8 @@ extension StoreRow {
             tags: (try required(string("tags"), "tags")).split(separator: ",").map(String.init),
             site: try string("site"),
             status: DeviceStatus(rawValue: try required(string("status"), "status")) ?? .new,
-            statusSince: Date(timeIntervalSince1970: try required(double("status_since"), "status_since")), beat: beat)
+            statusSince: Date(timeIntervalSince1970: try required(double("status_since"), "status_since")), beat: beat,
+            dependsOn: try string("depends_on"))
     }
 
     /// The event of a row of `StoreSQL.storedEventColumns`.

@@ -25,7 +25,7 @@ struct StoreSQL: Sendable {
     /// The columns `StoreRow.deviceRecord()` reads.
     static let deviceColumns = """
         name, token_hash, created_at, paused, interval_override, tags, status, status_since, \
-        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site
+        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site, depends_on
         """
 
     /// Every device, by name.
@@ -44,6 +44,8 @@ struct StoreSQL: Sendable {
 
     /// A device's log, when the device goes. Binds: name.
     var deleteDeviceEvents: String { "DELETE FROM event WHERE device = \(p(1))" }
+    /// A device's dependants depend on nothing once it goes. Binds: name.
+    var clearDependants: String { "UPDATE device SET depends_on = NULL WHERE depends_on = \(p(1))" }
     /// Binds: name.
     var deleteDevice: String { "DELETE FROM device WHERE name = \(p(1))" + dialect.returningChanged }
 
@@ -51,6 +53,7 @@ struct StoreSQL: Sendable {
     enum Setting: String {
         case paused, tags, site
         case intervalOverride = "interval_override"
+        case dependsOn = "depends_on"
     }
 
     /// Sets one admin setting. Binds: the value, the name.
@@ -247,6 +250,9 @@ struct StoreSQL: Sendable {
             "CREATE INDEX ups_event_at ON ups_event(at)",
         ]
     }
+
+    /// The device a device depends on (`device depends`), by name; NULL for none.
+    var dependsOn: [String] { ["ALTER TABLE device ADD COLUMN depends_on TEXT"] }
 
     /// A flip's from/to as columns, so that queries filter on them instead of searching the JSON body; the rows
     /// already stored get theirs from their body (its text as it is, even one no `DeviceStatus` spells).

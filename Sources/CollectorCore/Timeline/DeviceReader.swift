@@ -29,6 +29,16 @@ struct DeviceReader: Sendable {
         return detail(live, rows: rows, plan: maintenance.current, now: now)
     }
 
+    /// The devices behind `parent` (depending on it directly or through others) with their status now, and
+    /// the spans each was unreachable behind a parent that was down.
+    func behind(_ parent: String) async throws -> [(device: LiveDevice, unreachable: [DateInterval])] {
+        let devices = await fleet.dependants(of: parent)
+        guard !devices.isEmpty else { return [] }
+        let now = clock.now()
+        let rows = try await timelineRows(now: now)
+        return devices.map { ($0, DeviceTimeline(rows: rows[$0.record.name] ?? [], now: now).behindParent) }
+    }
+
     /// Every device's rows that shape its timeline, from the cache (filled from the store when stale).
     func timelineRows(now: Date) async throws -> [String: [StoredEvent]] {
         let store = self.store

@@ -6,8 +6,10 @@ public struct DeviceTimeline: Sendable, Equatable {
     public var down: [DownPeriod] = []
     public var reported: [ReportedOutage] = []
     public var unreachable: [DateInterval] = []
-    /// Time nothing could be known: the collector away, or the device paused.
+    /// Time nothing could be known: the collector away, the device paused or unreachable behind its parent.
     public var unknown: [DateInterval] = []
+    /// The spans the device was `unreachable` behind a parent that was down (also in `unknown`).
+    public var behindParent: [DateInterval] = []
     /// The first heartbeat ever (the flip out of `new`); nothing is known before it.
     public var firstSeen: Date?
 
@@ -15,6 +17,7 @@ public struct DeviceTimeline: Sendable, Equatable {
     public init(rows: [StoredEvent], now: Date) {
         var downStart: Date?
         var pausedStart: Date?
+        var unreachableStart: Date?
         for row in rows.sorted(by: { ($0.event.at, $0.seq) < ($1.event.at, $1.seq) }) {
             let event = row.event
             switch event.payload {
@@ -24,6 +27,11 @@ public struct DeviceTimeline: Sendable, Equatable {
                 if flip.from == .down, let start = downStart {
                     down.append(DownPeriod(start: start, end: event.at))
                     downStart = nil
+                }
+                if flip.to == .unreachable, unreachableStart == nil { unreachableStart = event.at }
+                if flip.from == .unreachable, let start = unreachableStart {
+                    behindParent.append(DateInterval(start: start, end: max(start, event.at)))
+                    unreachableStart = nil
                 }
                 if flip.to == .paused, pausedStart == nil { pausedStart = event.at }
                 if flip.from == .paused, let start = pausedStart {
@@ -45,6 +53,9 @@ public struct DeviceTimeline: Sendable, Equatable {
         }
         if let start = downStart { down.append(DownPeriod(start: start, end: nil)) }
         if let start = pausedStart { unknown.append(DateInterval(start: start, end: max(start, now))) }
+        if let start = unreachableStart { behindParent.append(DateInterval(start: start, end: max(start, now))) }
+        // Behind a parent that was down, the device's silence is neither up nor down.
+        unknown += behindParent
     }
 
     /// The merged outages of this timeline.

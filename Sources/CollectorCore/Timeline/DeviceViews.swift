@@ -29,7 +29,8 @@ public enum DeviceViews {
                 Availability.view(now: now, since: $0, outages: outages, unknown: timeline.unknown)
             }
                 ?? UptimeView(day: nil, week: nil, month: nil),
-            tags: r.tags, storage: r.beat?.storage, health: r.beat?.health, site: SiteName.name(r.site))
+            tags: r.tags, storage: r.beat?.storage, health: r.beat?.health, site: SiteName.name(r.site),
+            dependsOn: r.dependsOn)
         let days = Availability.days(
             30, now: now, since: timeline.firstSeen, outages: outages, unknown: timeline.unknown)
         return DeviceDetail(

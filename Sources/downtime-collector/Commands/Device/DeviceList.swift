@@ -10,7 +10,9 @@ extension Device {
         func run() async throws {
             for device in try await cli({ try await options.admin().devices() }) {
                 let seen = device.beat.map { WireTime.format($0.at) } ?? "never"
-                print("\(device.name)\t\(device.paused ? "paused" : device.status.rawValue)\tlast beat \(seen)")
+                let parent = device.dependsOn.map { "\tdepends on \($0)" } ?? ""
+                print(
+                    "\(device.name)\t\(device.paused ? "paused" : device.status.rawValue)\tlast beat \(seen)\(parent)")
             }
         }
     }
