@@ -113,13 +113,7 @@ import Testing
     @Test(arguments: postgres) func withTwoCollectorsTheLeaderRecordsOnceAndTheNextFindsItRecorded(
         _ backend: Backend
     ) async throws {
-        let handle = try StoreHandle.fresh(backend)
-        let clock = ManualClock()
-        let a = try await Harness.make(handle: handle, clock: clock)
-        let b = try await Harness.make(handle: handle, clock: clock)
-        try await a.collector.sweep()
-        try await b.collector.sweep()
-        #expect(a.collector.leadership.isLeading && !b.collector.leadership.isLeading)
+        let (a, b, _, clock) = try await Harness.leaderAndFollower(backend)
         // The devices beat to B, and their reports reach B too.
         let tokens = try await Self.fleet(b, ["a1": "house", "a2": "house", "a3": "house"])
         clock.advance(600)

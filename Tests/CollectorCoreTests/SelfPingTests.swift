@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func aDeadReceiverChangesNothingElse() async throws {
-        let port = try Self.closedPort()
+        let port = try freeLoopbackPort()
         let h = try await Harness.make(config: Self.config("http://127.0.0.1:\(port)/ping"))
         let token = try await h.addDevice("pi-a")
         let app = buildApplication(h.collector)
@@ -135,22 +135,5 @@ import Testing
             #expect((Self.metric(text, "downtime_self_ping_total{result=\"failed\"}") ?? 0) >= 2, "\(text)")
             #expect(Self.metric(text, "downtime_self_ping_last_success_timestamp_seconds") == 0)
         }
-    }
-
-    /// A loopback port nobody listens on: bound once to learn a free one, then closed.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }

@@ -93,13 +93,7 @@ import Testing
     }
 
     @Test(arguments: postgres) func oneLeaderRecordsEachFlipOnceAndHandsOver(_ backend: Backend) async throws {
-        let handle = try StoreHandle.fresh(backend)
-        let clock = ManualClock()
-        let a = try await Harness.make(handle: handle, clock: clock)
-        let b = try await Harness.make(handle: handle, clock: clock)
-        try await a.collector.sweep()
-        try await b.collector.sweep()
-        #expect(a.collector.leadership.isLeading && !b.collector.leadership.isLeading)
+        let (a, b, handle, clock) = try await Harness.leaderAndFollower(backend)
         let token = try await a.addDevice("pi-1")
         // The device beats to B only; B flushes like every 2 s; A leads and must not call it down.
         try await b.test { client in

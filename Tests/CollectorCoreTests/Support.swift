@@ -52,6 +52,20 @@ final class Harness: Sendable {
         self.collector = collector
     }
 
+    /// Two collectors on one fresh store with one clock, each swept once: `a` leads, `b` follows.
+    static func leaderAndFollower(_ backend: Backend) async throws -> (
+        a: Harness, b: Harness, handle: StoreHandle, clock: ManualClock
+    ) {
+        let handle = try StoreHandle.fresh(backend)
+        let clock = ManualClock()
+        let a = try await Harness.make(handle: handle, clock: clock)
+        let b = try await Harness.make(handle: handle, clock: clock)
+        try await a.collector.sweep()
+        try await b.collector.sweep()
+        #expect(a.collector.leadership.isLeading && !b.collector.leadership.isLeading)
+        return (a, b, handle, clock)
+    }
+
     static func make(
         _ backend: Backend = .sqlite, clock: ManualClock = ManualClock(), sync: ManualClockSync = ManualClockSync(),
         config: CollectorConfig? = nil

@@ -64,22 +64,19 @@ public enum MetricsExport {
 
     /// The per-device series in Prometheus text format (pure).
     public static func devices(_ details: [DeviceDetail], now: Date) -> String {
-        var up =
-            "# HELP downtime_device_up 1 when the device is up or late, 0 when down (absent while new, paused or unreachable).\n"
-        up += "# TYPE downtime_device_up gauge\n"
-        var state = "# HELP downtime_device_state 1 for the device's current status, 0 for the others.\n"
-        state += "# TYPE downtime_device_state gauge\n"
-        var since = "# HELP downtime_device_seconds_since_last_beat Seconds since the device's last heartbeat.\n"
-        since += "# TYPE downtime_device_seconds_since_last_beat gauge\n"
-        var outages = "# HELP downtime_device_outages Outages of the last 30 days by cause.\n"
-        outages += "# TYPE downtime_device_outages gauge\n"
-        var temp =
-            "# HELP downtime_device_temperature_celsius The device's CPU temperature from its newest heartbeat.\n"
-        temp += "# TYPE downtime_device_temperature_celsius gauge\n"
-        var volts =
-            "# HELP downtime_device_under_voltage 1 while the device's firmware reports under-voltage now, "
-            + "0 when not (absent where the device cannot tell).\n"
-        volts += "# TYPE downtime_device_under_voltage gauge\n"
+        var up = header(
+            "downtime_device_up", .gauge,
+            "1 when the device is up or late, 0 when down (absent while new, paused or unreachable).")
+        var state = header("downtime_device_state", .gauge, "1 for the device's current status, 0 for the others.")
+        var since = header(
+            "downtime_device_seconds_since_last_beat", .gauge, "Seconds since the device's last heartbeat.")
+        var outages = header("downtime_device_outages", .gauge, "Outages of the last 30 days by cause.")
+        var temp = header(
+            "downtime_device_temperature_celsius", .gauge, "The device's CPU temperature from its newest heartbeat.")
+        var volts = header(
+            "downtime_device_under_voltage", .gauge,
+            "1 while the device's firmware reports under-voltage now, 0 when not (absent where the device cannot tell)."
+        )
         var counts: [DeviceStatus: Int] = [:]
         for detail in details {
             let view = detail.view
@@ -107,17 +104,26 @@ public enum MetricsExport {
                 if n > 0 { outages += "downtime_device_outages{device=\"\(name)\",cause=\"\(cause.rawValue)\"} \(n)\n" }
             }
         }
-        var total = "# HELP downtime_devices Devices by status.\n# TYPE downtime_devices gauge\n"
+        var total = header("downtime_devices", .gauge, "Devices by status.")
         for s in DeviceStatus.allCases { total += "downtime_devices{state=\"\(s.rawValue)\"} \(counts[s] ?? 0)\n" }
         return up + state + since + outages + temp + volts + total
     }
 }
 
 extension MetricsExport {
+    /// What a series counts: a value now or a running total.
+    enum SeriesType: String {
+        case gauge, counter
+    }
+
+    /// A series' `# HELP` and `# TYPE` lines.
+    static func header(_ name: String, _ type: SeriesType, _ help: String) -> String {
+        "# HELP \(name) \(help)\n# TYPE \(name) \(type.rawValue)\n"
+    }
+
     /// Incidents recorded by kind (issue #17), every kind written (0 when none).
     public static func incidents(_ counts: [Incident.Kind: Int]) -> String {
-        var out = "# HELP downtime_incidents_total Incidents recorded across a site, by kind.\n"
-        out += "# TYPE downtime_incidents_total counter\n"
+        var out = header("downtime_incidents_total", .counter, "Incidents recorded across a site, by kind.")
         for kind in Incident.Kind.allCases {
             out += "downtime_incidents_total{kind=\"\(kind.rawValue)\"} \(counts[kind] ?? 0)\n"
         }
@@ -127,33 +133,31 @@ extension MetricsExport {
     /// The collector's own series: its clock steps and sync, whether its store is failing and, with
     /// `selfPing` (one is configured), its self-pings (pure).
     public static func collector(_ s: CollectorHealth.Snapshot, selfPing: Bool = false) -> String {
-        var out = "# HELP downtime_collector_clock_jumps_total Steps of the collector's wall clock over 2 s.\n"
-        out += "# TYPE downtime_collector_clock_jumps_total counter\n"
+        var out = header(
+            "downtime_collector_clock_jumps_total", .counter, "Steps of the collector's wall clock over 2 s.")
         out += "downtime_collector_clock_jumps_total \(s.clockJumps)\n"
-        out += "# HELP downtime_collector_clock_last_jump_seconds The newest step of the collector's clock (0: none).\n"
-        out += "# TYPE downtime_collector_clock_last_jump_seconds gauge\n"
+        out += header(
+            "downtime_collector_clock_last_jump_seconds", .gauge, "The newest step of the collector's clock (0: none).")
         out += "downtime_collector_clock_last_jump_seconds \(String(format: "%.3f", s.lastJump?.seconds ?? 0))\n"
-        out += "# HELP downtime_collector_clock_synced 1 when the collector's clock is synchronised.\n"
-        out += "# TYPE downtime_collector_clock_synced gauge\n"
+        out += header("downtime_collector_clock_synced", .gauge, "1 when the collector's clock is synchronised.")
         out += "downtime_collector_clock_synced \(s.clockSynced ? 1 : 0)\n"
-        out += "# HELP downtime_collector_store_failing 1 for the fault the store fails with now, 0 for the others.\n"
-        out += "# TYPE downtime_collector_store_failing gauge\n"
+        out += header(
+            "downtime_collector_store_failing", .gauge, "1 for the fault the store fails with now, 0 for the others.")
         for fault in StoreFault.allCases {
             out += "downtime_collector_store_failing{fault=\"\(fault.rawValue)\"} \(s.storeFault == fault ? 1 : 0)\n"
         }
         if let free = s.freeBytes {
-            out += "# HELP downtime_collector_data_free_bytes Free space in the collector's data folder.\n"
-            out += "# TYPE downtime_collector_data_free_bytes gauge\n"
+            out += header("downtime_collector_data_free_bytes", .gauge, "Free space in the collector's data folder.")
             out += "downtime_collector_data_free_bytes \(free)\n"
         }
         if selfPing {
-            out += "# HELP downtime_self_ping_total The collector's requests to its self-ping URL, by outcome.\n"
-            out += "# TYPE downtime_self_ping_total counter\n"
+            out += header(
+                "downtime_self_ping_total", .counter, "The collector's requests to its self-ping URL, by outcome.")
             out += "downtime_self_ping_total{result=\"ok\"} \(s.selfPing.ok)\n"
             out += "downtime_self_ping_total{result=\"failed\"} \(s.selfPing.failed)\n"
-            out += "# HELP downtime_self_ping_last_success_timestamp_seconds When a self-ping last worked "
-            out += "(Unix time; 0: never).\n"
-            out += "# TYPE downtime_self_ping_last_success_timestamp_seconds gauge\n"
+            out += header(
+                "downtime_self_ping_last_success_timestamp_seconds", .gauge,
+                "When a self-ping last worked (Unix time; 0: never).")
             let last = s.selfPing.lastSuccess.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "0"
             out += "downtime_self_ping_last_success_timestamp_seconds \(last)\n"
         }
@@ -166,14 +170,13 @@ extension MetricsExport {
     /// by kind (pure). Nothing without a UPS configured.
     public static func ups(_ states: [UPSState], counts: [UPSEvent.Kind: Int]) -> String {
         guard !states.isEmpty else { return "" }
-        var battery = "# HELP downtime_ups_on_battery 1 while the UPS runs on battery (mains out), 0 when not.\n"
-        battery += "# TYPE downtime_ups_on_battery gauge\n"
-        var charge = "# HELP downtime_ups_battery_charge_percent The UPS's battery charge from its newest reading.\n"
-        charge += "# TYPE downtime_ups_battery_charge_percent gauge\n"
-        var runtime = "# HELP downtime_ups_battery_runtime_seconds Seconds of battery left from the newest reading.\n"
-        runtime += "# TYPE downtime_ups_battery_runtime_seconds gauge\n"
-        var readable = "# HELP downtime_ups_readable 1 when the newest poll read the UPS, 0 when not.\n"
-        readable += "# TYPE downtime_ups_readable gauge\n"
+        var battery = header(
+            "downtime_ups_on_battery", .gauge, "1 while the UPS runs on battery (mains out), 0 when not.")
+        var charge = header(
+            "downtime_ups_battery_charge_percent", .gauge, "The UPS's battery charge from its newest reading.")
+        var runtime = header(
+            "downtime_ups_battery_runtime_seconds", .gauge, "Seconds of battery left from the newest reading.")
+        var readable = header("downtime_ups_readable", .gauge, "1 when the newest poll read the UPS, 0 when not.")
         for s in states {
             let name = label(s.name)
             battery += "downtime_ups_on_battery{ups=\"\(name)\"} \(s.onBattery ? 1 : 0)\n"
@@ -183,8 +186,8 @@ extension MetricsExport {
             if let c = r.charge { charge += "downtime_ups_battery_charge_percent{ups=\"\(name)\"} \(c)\n" }
             if let t = r.runtime { runtime += "downtime_ups_battery_runtime_seconds{ups=\"\(name)\"} \(t)\n" }
         }
-        var events = "# HELP downtime_ups_events_total UPS events this collector stored since it started, by kind.\n"
-        events += "# TYPE downtime_ups_events_total counter\n"
+        var events = header(
+            "downtime_ups_events_total", .counter, "UPS events this collector stored since it started, by kind.")
         for kind in UPSEvent.Kind.allCases {
             events += "downtime_ups_events_total{kind=\"\(kind.rawValue)\"} \(counts[kind] ?? 0)\n"
         }
