@@ -176,8 +176,14 @@ final class LinkProxy {
         #expect(none.status == 2 && none.err.contains("give a site, or --clear"), "\(none.err)")
         let ghost = try Binaries.run("downtime-collector", ["device", "site", "ghost", "house", "--data-dir", data])
         #expect(ghost.status == 3 && ghost.err.contains("no device named ghost"), "\(ghost.err)")
+        let set = try Binaries.run("downtime-collector", ["device", "site", "pi-1", "House", "--data-dir", data])
+        #expect(set.status == 0 && set.out == "pi-1 is in site house.\n", "\(set.err)")
+        let listed = try Binaries.run("downtime-collector", ["device", "list", "--data-dir", data])
+        #expect(listed.out == "pi-1\tnew\tlast beat never\tsite house\n", "\(listed.out)")
         let cleared = try Binaries.run("downtime-collector", ["device", "site", "pi-1", "--clear", "--data-dir", data])
         #expect(cleared.status == 0 && cleared.out == "pi-1 is in site default.\n", "\(cleared.err)")
+        let after = try Binaries.run("downtime-collector", ["device", "list", "--data-dir", data])
+        #expect(after.out == "pi-1\tnew\tlast beat never\n", "\(after.out)")
     }
 
     @Test func threeAgentsOfASiteCutTogetherAreOnePowerCut() throws {
