@@ -75,6 +75,19 @@ public struct JSONWriter {
         raw(v ? "true" : "false")
     }
 
+    /// A member written only when it has a value (what `Codable` does with an absent optional).
+    public mutating func member(_ name: String, ifPresent v: Bool?) {
+        guard let v else { return }
+        key(name)
+        bool(v)
+    }
+
+    public mutating func member(_ name: String, ifPresent v: Double?) {
+        guard let v else { return }
+        key(name)
+        double(v)
+    }
+
     public mutating func date(_ d: Date?) {
         guard let d else { return null() }
         string(WireTime.format(d))
@@ -137,30 +150,12 @@ extension DeviceHealth {
     /// The same object `Codable` writes (absent members left out), keys sorted.
     public func write(to w: inout JSONWriter) {
         w.object { w in
-            if let v = freqCappedSinceBoot {
-                w.key("freq_capped_since_boot")
-                w.bool(v)
-            }
-            if let v = tempC {
-                w.key("temp_c")
-                w.double(v)
-            }
-            if let v = throttledNow {
-                w.key("throttled_now")
-                w.bool(v)
-            }
-            if let v = throttledSinceBoot {
-                w.key("throttled_since_boot")
-                w.bool(v)
-            }
-            if let v = underVoltageNow {
-                w.key("under_voltage_now")
-                w.bool(v)
-            }
-            if let v = underVoltageSinceBoot {
-                w.key("under_voltage_since_boot")
-                w.bool(v)
-            }
+            w.member("freq_capped_since_boot", ifPresent: freqCappedSinceBoot)
+            w.member("temp_c", ifPresent: tempC)
+            w.member("throttled_now", ifPresent: throttledNow)
+            w.member("throttled_since_boot", ifPresent: throttledSinceBoot)
+            w.member("under_voltage_now", ifPresent: underVoltageNow)
+            w.member("under_voltage_since_boot", ifPresent: underVoltageSinceBoot)
         }
     }
 }
@@ -201,18 +196,9 @@ extension DeviceView {
             w.array { w in for t in tags { w.string(t) } }
             w.key("uptime")
             w.object { w in
-                if let v = uptime.day {
-                    w.key("24h")
-                    w.double(v)
-                }
-                if let v = uptime.month {
-                    w.key("30d")
-                    w.double(v)
-                }
-                if let v = uptime.week {
-                    w.key("7d")
-                    w.double(v)
-                }
+                w.member("24h", ifPresent: uptime.day)
+                w.member("30d", ifPresent: uptime.month)
+                w.member("7d", ifPresent: uptime.week)
             }
             w.key("uptime_s")
             w.double(uptimeS)
