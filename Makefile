@@ -51,8 +51,12 @@ test: deps fuzz-deps lint
 	DOWNTIME_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test --skip-build --filter '^EndToEndTests\.'
 	# PostgreSQL over TLS: sslmode=require/verify-full against a plain server and a TLS-only one (certificates made there).
 	Tests/postgres/with-postgres.sh Tests/postgres/tls-check.sh "$$($(SWIFT) build --show-bin-path)"
-	# Two collectors on one PostgreSQL behind nginx, the leader killed with kill -9 under load (about 75 s).
-	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin "$$($(SWIFT) build --show-bin-path)"
+	# The database away and back under real agents: pg_ctl stop -m fast for 15 s, a killed server for 90 s (about 3 min);
+	# durable (fsync on), so that a commit acknowledged before the kill is on disk as a real server's would be.
+	PG_DURABLE=1 Tests/postgres/with-postgres.sh timeout -s KILL 300 python3 Tests/postgres/db_restart.py --bin "$$($(SWIFT) build --show-bin-path)"
+	# Two collectors on one PostgreSQL behind nginx, the leader killed with kill -9 under load, then the database
+	# restarted under both (about 2 min).
+	Tests/postgres/with-postgres.sh timeout -s KILL 240 python3 Tests/multi/two_collectors.py --bin "$$($(SWIFT) build --show-bin-path)"
 	Tests/reliability/run.sh "$$($(SWIFT) build --show-bin-path)" $(VENV) $(SEED)
 	./deploy/test-deploy.sh "$$($(SWIFT) build --show-bin-path)"
 	./deploy/lab/lab.sh "$$($(SWIFT) build --show-bin-path)"
@@ -62,10 +66,10 @@ reliability: fuzz-deps
 	$(SWIFT) build
 	Tests/reliability/run.sh "$$($(SWIFT) build --show-bin-path)" $(VENV) $(SEED)
 
-# Only the two-collector test (PostgreSQL and nginx on loopback, about 75 s).
+# Only the two-collector test (PostgreSQL and nginx on loopback, about 2 min).
 multi: deps
 	$(SWIFT) build
-	Tests/postgres/with-postgres.sh timeout -s KILL 180 python3 Tests/multi/two_collectors.py --bin "$$($(SWIFT) build --show-bin-path)"
+	Tests/postgres/with-postgres.sh timeout -s KILL 240 python3 Tests/multi/two_collectors.py --bin "$$($(SWIFT) build --show-bin-path)"
 
 run: build
 	./deploy/run-local.sh $(BIN)

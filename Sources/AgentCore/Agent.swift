@@ -499,18 +499,25 @@ public final class Agent {
                                 + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
                         remove([entry.seq])
                     case .failed(let why, let down):
-                        if down { unreachable(now, why) }
+                        if down { noAnswer(now, why) }
                         failed(now, why)
                         return false
                     }
                 }
             case .failed(let why, let down):
-                if down { unreachable(now, why) }
+                if down { noAnswer(now, why) }
                 failed(now, why)
                 return false
             }
             if timeout != nil { return outbox.isEmpty } // shutdown: one round only
         }
+    }
+
+    /// An events POST that got no answer: the collector is unreachable, unless it answered this tick's heartbeat
+    /// (then it is there and only slow to store: a busy database is no network outage).
+    private func noAnswer(_ now: BootSnapshot, _ why: String) {
+        guard lastBeat != now.monotonic else { return }
+        unreachable(now, why)
     }
 
     private func failed(_ now: BootSnapshot, _ why: String) {

@@ -228,6 +228,25 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(agent.unreachableSince == nil) // it answered: reachable, just not taking events
     }
 
+    /// Issue #35: a collector whose database hangs answers beats but not events; that is no network outage.
+    @Test func anEventsTimeoutAfterAnAnsweredBeatIsNoUnreachableInterval() throws {
+        let h = Harness()
+        let agent = try h.agent()
+        try agent.start()
+        h.transport.respond = { r throws(CurlError) in
+            guard r.path == "/api/v1/events" else { return try FakeTransport.acceptAll(r) }
+            throw CurlError("Operation timed out after 15000 milliseconds with 0 bytes received")
+        }
+        agent.tick()
+        #expect(agent.unreachableSince == nil)
+        #expect(agent.outbox.count == 1 && agent.backoff.failures == 1)
+        // With the beat also unanswered, it is unreachable.
+        h.transport.respond = { _ throws(CurlError) in throw CurlError("Connection timed out") }
+        h.facts.advance(2)
+        agent.tick()
+        #expect(agent.unreachableSince != nil)
+    }
+
     @Test func anUnreachableCollectorIsReportedAsAnIntervalAfterwardsInOrder() throws {
         let h = Harness()
         let agent = try h.agent()

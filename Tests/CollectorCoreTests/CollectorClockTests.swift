@@ -4,6 +4,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import _ConnectionPoolModule
 
 @testable import CollectorCore
 
@@ -63,6 +64,37 @@ import Testing
         #expect(h.succeeded(at: Self.at(8.9, 8.9)) == nil)
         #expect(h.succeeded(at: Self.at(9, 9)) == .recovered(after: 8))
         #expect(h.fault == nil && h.succeeded(at: Self.at(20, 20)) == nil)
+    }
+
+    /// Issue #35: a database that answers again is back at its first success, without the disk's settle time.
+    @Test func aDatabaseAwayRecoversAtTheFirstSuccess() {
+        var h = StoreHealth(settle: 5)
+        #expect(h.failed(.unavailable, message: "no answer", at: Self.at(1, 1)) == .failing(.unavailable))
+        #expect(h.failed(.unavailable, message: "no answer", at: Self.at(16, 16)) == nil)
+        #expect(h.succeeded(at: Self.at(16.5, 16.5)) == .recovered(after: 15.5))
+        #expect(h.fault == nil)
+    }
+
+    @Test func aDatabaseWithoutAnswerIsAStoreFault() {
+        #expect(StoreFault.classify(StoreTimeout(seconds: 2)) == .unavailable)
+        #expect(StoreFault.classify(ConnectionPoolError.connectionCreationCircuitBreakerTripped) == .unavailable)
+        #expect(StoreFault.classify(CancellationError()) == nil)
+        #expect("\(StoreTimeout(seconds: 2))" == "no answer from the database within 2 s")
+    }
+
+    /// The deadline holds even for a call that never ends and ignores its cancellation (a statement on a
+    /// connection the server dropped); a call within it gives its own value or error.
+    @Test func aStoreCallHasADeadline() async throws {
+        await #expect(throws: StoreTimeout(seconds: 0.05)) {
+            try await StoreTimeout.bounded(0.05) { () async throws -> Int in
+                await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in } // never resumed
+                return 1
+            }
+        }
+        #expect(try await StoreTimeout.bounded(5) { 42 } == 42)
+        await #expect(throws: StoreTimeout(seconds: 7)) {
+            try await StoreTimeout.bounded(5) { () async throws -> Int in throw StoreTimeout(seconds: 7) }
+        }
     }
 }
 
@@ -209,6 +241,43 @@ import Testing
         #expect(!rows.contains { $0.event.kind == .collectorDown })
     }
 
+    /// Issue #35: liveness goes on while the store fails. A device that falls silent then is shown down at its
+    /// deadline (from memory), and its flip is recorded, dated at its last beat, once the store takes writes.
+    @Test func livenessGoesOnWhileTheStoreFails() async throws {
+        let h = try await Harness.make(.sqlite)
+        let token = try await h.addDevice("pi-1")
+        let sqlite = try #require(h.store as? SQLiteStore)
+        @Sendable func readOnly(_ on: Bool) async throws {
+            try await sqlite.pool.barrierWriteWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")")
+            }
+        }
+        try await h.test { client in
+            let beat = try await client.execute(
+                uri: "/api/v1/heartbeat", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: heartbeatJSON("pi-1"))
+            ) { $0.status }
+            #expect(beat == .ok)
+            let lastBeat = h.clock.now()
+            try await readOnly(true)
+            h.clock.advance(36) // interval 10, misses 3, grace 5: down after 35 s
+            await #expect(throws: (any Error).self) { try await h.collector.sweep() }
+            #expect(try await Self.view(client).status == .down)
+            #expect(try await Self.flips(client).map { Self.to($0) } == [.up])
+            try await readOnly(false)
+            try await h.collector.sweep()
+            let flips = try await Self.flips(client)
+            #expect(flips.map { Self.to($0) } == [.up, .down])
+            #expect(flips.last.map { abs($0.at.timeIntervalSince(lastBeat)) < 0.01 } == true)
+        }
+    }
+
+    static func to(_ e: Event) -> DeviceStatus? {
+        guard case .flip(let f) = e.payload else { return nil }
+        return f.to
+    }
+
     /// A real store fault: the store's own SQLite writer connection set read-only (`query_only`), so every
     /// write fails with SQLITE_READONLY, as on a file system remounted read-only. (A full disk is
     /// `CollectorFullDiskTests`, end to end on a tmpfs.)
@@ -242,6 +311,14 @@ import Testing
             #expect(metrics.contains("downtime_collector_store_failing{fault=\"\(state.storeFault ?? "")\"} 1"))
             let (_, page, _) = try await client.get("/")
             #expect(page.contains("Collector store failing"))
+            #expect(metrics.contains("\ndowntime_store_up 0\n"))
+            // Issue #35: /healthz says it too, with the fault and a Retry-After.
+            let health = try await client.execute(uri: "/healthz", method: .get) {
+                ($0.status, $0.headers[.retryAfter], String(buffer: $0.body))
+            }
+            #expect(health.0 == .serviceUnavailable && health.1 == "5", "\(health)")
+            #expect(
+                health.2.contains("\"store_fault\":\"read_only\"") && health.2.contains("\"status\":\"store failing\""))
 
             // Writable again: the same requests succeed, the flip the failed beat proposed is recorded now.
             try await readOnly(false)
@@ -253,6 +330,8 @@ import Testing
             try await h.collector.flush()
             state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
             #expect(state.storeOK && state.records.map(\.kind) == ["store_failing", "store_recovered"])
+            #expect(try await client.execute(uri: "/healthz", method: .get) { $0.status } == .ok)
+            #expect(try await client.get("/metrics").1.contains("\ndowntime_store_up 1\n"))
         }
     }
 }

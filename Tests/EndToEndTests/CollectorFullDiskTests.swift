@@ -116,6 +116,10 @@ import Testing
         let metrics = try Curl.request("GET", "\(collector.url)/metrics").body
         #expect(metrics.contains("downtime_collector_store_failing{fault=\"\(failing.storeFault ?? "")\"} 1"))
         #expect(try Curl.request("GET", "\(collector.url)/").body.contains("Collector store failing"))
+        // Issue #35: the same health answers as for a database away.
+        let health = try Curl.request("GET", "\(collector.url)/healthz")
+        #expect(health.status == 503 && health.body.contains("\"store_fault\""), "\(health.status) \(health.body)")
+        #expect(metrics.contains("\ndowntime_store_up 0\n"))
 
         // Space freed: the same process takes events again, and says so once.
         try FileManager.default.removeItem(atPath: filler)
@@ -124,6 +128,7 @@ import Testing
             return try Curl.get("\(collector.url)/api/v1/collector", as: CollectorStateJSON.self).storeOK
         }
         for _ in 0..<10 { #expect(try round() == 200) }
+        #expect(try Curl.request("GET", "\(collector.url)/healthz").status == 200)
         #expect(collector.process.isRunning && collector.process.processIdentifier == pid)
         #expect(wrong.isEmpty, "\(wrong.prefix(5))")
 

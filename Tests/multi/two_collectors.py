@@ -5,12 +5,16 @@ Simulated agents beat every 2 s through nginx (round robin: each device's beats 
 collectors) and post event batches with fresh ids, retrying a batch until it gets a 2xx, as the agent's
 outbox does. Three "flapper" devices go silent for 18 s each, at planned moments: one while the first
 collector leads, one across the moment that leader is killed with SIGKILL, one after the killed collector
-came back (as a follower). A webhook sink counts the notifications.
+came back (as a follower). Then the database restarts under them (pg_ctl stop -m fast for 10 s, issue #35):
+event POSTs get 503 with Retry-After meanwhile, and a fourth flapper, silent after the restart, must still be
+called down and up by whichever collector takes the lead again. A webhook sink counts the notifications.
 
 Afterwards (read back with the real CLI, `export --database ...`): every acknowledged event is stored,
 exactly once; every steady device has exactly one flip (new → up) - none was ever called down while it
 beat to the other collector; every flapper has exactly new → up, up → down, down → up; every flapper got
-exactly one down and one up notification, every device one 'new'; the second collector took the lead after the kill.
+exactly one down and one up notification, every device one 'new'; the second collector took the lead after the kill,
+and a collector took it again after the database restart; no answer but 200, except 503 with Retry-After while the
+database was away.
 
 usage: two_collectors.py --bin DIR   (DOWNTIME_TEST_POSTGRES_URL names a server: Tests/postgres/with-postgres.sh)
 """
@@ -33,6 +37,7 @@ import harness  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
 import harness  # noqa: E402
 
+DB_DOWN, DB_UP, END = 72, 82, 114  # the database's restart (seconds after the start) and the end
 INTERVAL = 2  # with misses 2 and grace 2 s, a device is down 6 s after its last beat
 SILENCE = 18.0  # down after 6 s; the down message waits 10 s for others to group with, so the outage must outlast it
 STEADY = 8
@@ -54,12 +59,12 @@ class Agent(threading.Thread):
 
     def post(self, path, body):
         try:
-            status, _, data = harness.request(self.port, "POST", path, body=body, token=self.token, timeout=5)
+            status, headers, data = harness.request(self.port, "POST", path, body=body, token=self.token, timeout=5)
         except OSError:
             self.errors += 1
             return None, b""
         if status != 200:
-            self.bad.append((path, status, data[:200]))
+            self.bad.append((time.monotonic() - T0, path, status, "retry-after" in headers, data[:200]))
         return status, data
 
     def run(self):
@@ -147,8 +152,9 @@ def main():
     args = p.parse_args()
     base = os.environ.get("DOWNTIME_TEST_POSTGRES_URL")
     pg_bin = os.environ.get("DOWNTIME_TEST_POSTGRES_BIN", "/usr/bin")
-    if not base:
-        print("FAIL: DOWNTIME_TEST_POSTGRES_URL is not set (run under Tests/postgres/with-postgres.sh)")
+    ctl = os.environ.get("DOWNTIME_TEST_POSTGRES_CTL")
+    if not base or not ctl:
+        print("FAIL: DOWNTIME_TEST_POSTGRES_URL/_CTL not set (run under Tests/postgres/with-postgres.sh)")
         return 1
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.path.exists(nginx):
@@ -189,7 +195,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         tokens = {}
-        names = [f"steady-{i}" for i in range(STEADY)] + ["flap-1", "flap-2", "flap-3"]
+        names = [f"steady-{i}" for i in range(STEADY)] + ["flap-1", "flap-2", "flap-3", "flap-4"]
         for n in names:
             out = harness.cli(args.bin, "device", "add", n, "--database", url)
             tokens[n] = out.strip().splitlines()[-1]
@@ -198,7 +204,8 @@ def main():
         # 26 s; the kill comes 4 s after that. A message sent in the last seconds before a leader dies may be sent
         # again by the next one (a duplicate chosen over a loss, docs/DESIGN.md); flap-1 is not meant to test that,
         # and a loaded machine ate a 3 s margin once.
-        silences = {"flap-1": (4, 4 + SILENCE), "flap-2": (28, 28 + SILENCE), "flap-3": (48, 48 + SILENCE)}
+        silences = {"flap-1": (4, 4 + SILENCE), "flap-2": (28, 28 + SILENCE), "flap-3": (48, 48 + SILENCE),
+                    "flap-4": (DB_UP + 6, DB_UP + 6 + SILENCE)}
         agents = [Agent(n, tokens[n], proxy_port, args.seed + i, stop, silent=silences.get(n), events=n.startswith("steady"))
                   for i, n in enumerate(names)]
         for ag in agents:
@@ -210,7 +217,14 @@ def main():
         killed_at = time.monotonic() - T0
         time.sleep(37 - (time.monotonic() - T0))
         a.start()
-        time.sleep(70 - (time.monotonic() - T0))
+        # The database restarts under both collectors; flap-4 falls silent after it is back.
+        time.sleep(DB_DOWN - (time.monotonic() - T0))
+        leads_before = sum(line.count("now leads") for c in (a, b) for line in c.output)
+        subprocess.run([ctl, "stop"], check=True, timeout=90)
+        time.sleep(DB_UP - (time.monotonic() - T0))
+        subprocess.run([ctl, "start"], check=True, timeout=90)
+        time.sleep(END - (time.monotonic() - T0))
+        led_again = sum(line.count("now leads") for c in (a, b) for line in c.output) > leads_before
         stop.set()
         for ag in agents:
             ag.join(10)
@@ -234,13 +248,17 @@ def main():
         downs, ups, news = told["down"], told["up"], told["new"]
         with open(os.path.join(tmp, "error.log"), errors="replace") as f:
             retried = sum(1 for line in f if "upstream" in line)  # requests nginx moved off the dead collector
-        bad = [x for ag in agents for x in ag.bad]
+        # While the database was away (and a sweep after), 503 with Retry-After is the right answer.
+        bad = [x for ag in agents for x in ag.bad
+               if not (x[2] == 503 and x[3] and DB_DOWN - 1 <= x[0] <= DB_UP + 4)]
+        waited = sum(1 for ag in agents for x in ag.bad if x[2] == 503) - sum(1 for x in bad if x[2] == 503)
         conn_errors = sum(ag.errors for ag in agents)
 
         print(f"two collectors: killed the leader at {killed_at:.1f} s, restarted it at 37 s; "
               f"{len(acked)} events acknowledged, {len(stored_ids)} stored ({len(set(stored_ids))} distinct); "
               f"{sum(ag.seq for ag in agents)} beats sent; {len(bad)} non-200 answers, {conn_errors} connection errors; "
-              f"{retried} upstream errors in nginx's log (requests it passed to the other collector)")
+              f"{retried} upstream errors in nginx's log (requests it passed to the other collector); "
+              f"{waited} answers 503 with Retry-After while the database restarted")
         print(f"flips: {json.dumps(flips, sort_keys=True)}")
         print(f"notifications: down {json.dumps(downs, sort_keys=True)}, up {json.dumps(ups, sort_keys=True)}, "
               f"new for {len(news)} devices; {len(Sink.received)} in all")
@@ -248,6 +266,10 @@ def main():
             failures.append("the first collector never led")
         if not b_led:
             failures.append("the second collector did not take the lead after the kill")
+        if not led_again:
+            failures.append("no collector took the lead again after the database restart")
+        if waited == 0:
+            failures.append("no 503 with Retry-After while the database was away")
         if not acked <= set(stored_ids):
             failures.append(f"{len(acked - set(stored_ids))} acknowledged events are missing")
         if len(stored_ids) != len(set(stored_ids)):

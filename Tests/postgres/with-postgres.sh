@@ -54,9 +54,24 @@ if [ "${PG_TLS:-0}" = 1 ]; then
     tls="-c ssl=on -c ssl_cert_file=$dir/server.pem -c ssl_key_file=$dir/server.key"
     export DOWNTIME_TEST_POSTGRES_CA="$dir/ca.pem"
 fi
-as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast $tls -c max_connections=400" \
-    start >/dev/null || { cat "$dir/server.log" >&2; exit 2; }
+options="-c listen_addresses=127.0.0.1 -p $port -k $dir $fast $tls -c max_connections=400"
+as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 2; }
+# For tests that take the database away and bring it back on the same data (DOWNTIME_TEST_POSTGRES_CTL):
+# start, stop (pg_ctl -m fast) or kill (SIGKILL to the postmaster and every backend: a host that died).
+cat > "$dir/ctl.sh" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\$1" in
+    start) cd / && $( [ "$(id -u)" = 0 ] && echo "runuser -u postgres --" ) "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start >/dev/null ;;
+    stop) cd / && $( [ "$(id -u)" = 0 ] && echo "runuser -u postgres --" ) "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null ;;
+    kill) pid=\$(head -1 "$dir/data/postmaster.pid"); pkill -KILL -P "\$pid" || true; kill -KILL "\$pid"
+          while kill -0 "\$pid" 2>/dev/null || pgrep -P "\$pid" >/dev/null; do sleep 0.1; done ;;
+    *) echo "usage: ctl.sh start|stop|kill" >&2; exit 2 ;;
+esac
+CTL
+chmod 755 "$dir/ctl.sh"
+export DOWNTIME_TEST_POSTGRES_CTL="$dir/ctl.sh"
 PGPASSWORD=$password "$bin/psql" -q -h 127.0.0.1 -p "$port" -U dtm -d postgres -c "CREATE DATABASE downtime_test" >/dev/null
 
 export DOWNTIME_TEST_POSTGRES_URL="postgres://dtm:$password@127.0.0.1:$port/downtime_test"

@@ -286,7 +286,8 @@ public final class Collector: Sendable {
         if !leading { notifications.leadLost() }
         let now = time()
         await watchClock(now)
-        let mark = try await store.externalChangeMark()
+        // Through `stored`: a database that answers again is seen back here, within a sweep.
+        let mark = try await stored("change_mark") { try await store.externalChangeMark() }
         if externalMark.withLock({ old in
             defer { old = mark }
             return old != mark
@@ -319,6 +320,15 @@ public final class Collector: Sendable {
     /// Times a store write and tells `health` how it went: a store fault is logged once per change of state.
     func stored<T>(_ op: String, _ body: () async throws -> T) async throws -> T {
         try await health.timedWrite(op, at: time, body)
+    }
+
+    /// `body`'s value, or `fallback` when the store fails now (noted in `health`): for what a page can show
+    /// without, so the page still says what is known from memory while the database is away.
+    func unlessStoreFails<T>(_ fallback: T, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch {
+            guard health.storeFailed(error, at: time()) != nil else { throw error }
+            return fallback
+        }
     }
 
     /// Flips recorded while the collector's clock is unsynchronised say so in their reason: their time

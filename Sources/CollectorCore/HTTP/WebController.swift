@@ -16,15 +16,25 @@ struct WebController<Context: RequestContext> {
             // Taken before the model: a flip recorded meanwhile is replayed to the page's stream.
             let feed = collector.changes.position
             let (model, details) = try await collector.overview(query)
-            let incidents = try await collector.recentIncidents()
+            // The devices come from memory; the stored extras wait while the store fails (its banner says so).
+            let incidents = try await collector.unlessStoreFails([]) { try await collector.recentIncidents() }
+            let ups = try await collector.unlessStoreFails([]) {
+                try await collector.upsOverview(limit: UPSSection.eventLimit)
+            }
             let page = OverviewPage.render(
                 model, details: details, now: collector.clock.now(), query: query,
-                collector: collector.health.snapshot(), feed: feed,
-                ups: try await collector.upsOverview(limit: UPSSection.eventLimit), incidents: incidents)
+                collector: collector.health.snapshot(), feed: feed, ups: ups, incidents: incidents)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
+        // Not ok while the store fails: a supervisor or a proxy sees a collector that cannot record.
         router.get("/healthz") { _, _ in
-            try JSONIO.response(["status": "ok"])
+            let health = collector.health.snapshot()
+            guard let fault = health.storeFault else { return try JSONIO.response(["status": "ok"]) }
+            var body = ["status": "store failing", "store_fault": fault.rawValue, "error": health.storeError ?? ""]
+            if let since = health.storeFailingSince { body["since"] = WireTime.format(since) }
+            var response = try JSONIO.response(body, status: .serviceUnavailable)
+            response.headers[.retryAfter] = String(StoreFault.retryAfter)
+            return response
         }
         router.get("/devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)

@@ -9,7 +9,7 @@ public struct StoreHealth: Sendable, Equatable {
         case recovered(after: TimeInterval)
     }
 
-    /// A failing store is called recovered only after writes succeeded with no failure for this long: on
+    /// A failing disk is called recovered only after writes succeeded with no failure for this long: on
     /// a full disk a small write can still fit now and then, and that is no recovery worth a log line.
     public let settle: TimeInterval
     public private(set) var fault: StoreFault?
@@ -34,7 +34,9 @@ public struct StoreHealth: Sendable, Equatable {
     }
 
     public mutating func succeeded(at t: CollectorTime) -> Change? {
-        guard fault != nil, let last = lastFailure, let started, t.steady.timeIntervalSince(last) >= settle else {
+        // A database that answers again is back (nothing half-works there); a disk must stay good for `settle`.
+        let wait = fault == .unavailable ? 0 : settle
+        guard fault != nil, let last = lastFailure, let started, t.steady.timeIntervalSince(last) >= wait else {
             return nil
         }
         fault = nil

@@ -141,6 +141,8 @@ extension MetricsExport {
         out += "downtime_collector_clock_last_jump_seconds \(String(format: "%.3f", s.lastJump?.seconds ?? 0))\n"
         out += header("downtime_collector_clock_synced", .gauge, "1 when the collector's clock is synchronised.")
         out += "downtime_collector_clock_synced \(s.clockSynced ? 1 : 0)\n"
+        out += header("downtime_store_up", .gauge, "1 while the collector's store works, 0 while it fails.")
+        out += "downtime_store_up \(s.storeFault == nil ? 1 : 0)\n"
         out += header(
             "downtime_collector_store_failing", .gauge, "1 for the fault the store fails with now, 0 for the others.")
         for fault in StoreFault.allCases {

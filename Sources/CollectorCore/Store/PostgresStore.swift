@@ -13,8 +13,8 @@ public final class PostgresStore: SharedStore {
     public let url: PostgresURL
     /// The schema the tables live in; nil is the server's default (`public`).
     public let schema: String?
-    let client: PostgresClient
-    private let runTask: Task<Void, Never>
+    /// Every call through it has a deadline, and a pool that cannot reach the database is renewed.
+    let client: BoundedPostgresClient
     let logger: Logger
     private struct State {
         /// Bumps of the change counter this instance made itself (they are not "external").
@@ -24,20 +24,18 @@ public final class PostgresStore: SharedStore {
     }
     private let state = Mutex(State())
 
-    private init(url: PostgresURL, schema: String?, client: PostgresClient, logger: Logger) {
+    private init(url: PostgresURL, schema: String?, client: BoundedPostgresClient, logger: Logger) {
         self.url = url
         self.schema = schema
         self.client = client
         self.logger = logger
-        runTask = Task { await client.run() }
     }
-
-    deinit { runTask.cancel() }
 
     /// Connects, creates or migrates the tables and returns the store. A bad address, a refused
     /// login or a server that is down fail here, within seconds, as a `ConfigError` naming the URL.
+    /// `timeout`: seconds a store call may wait for the database before it fails as `StoreTimeout`.
     public static func open(
-        _ url: PostgresURL, schema: String? = nil,
+        _ url: PostgresURL, schema: String? = nil, timeout: Double = defaultTimeout,
         logger: Logger = Logger(label: "downtime-collector.postgres")
     ) async throws -> PostgresStore {
         if let schema,
@@ -66,10 +64,16 @@ public final class PostgresStore: SharedStore {
         if let schema { config.options.additionalStartupParameters = [("search_path", schema)] }
         var background = logger
         background.logLevel = .error
-        return PostgresStore(
-            url: url, schema: schema, client: PostgresClient(configuration: config, backgroundLogger: background),
-            logger: logger)
+        let pools = BoundedPostgresClient(timeout: timeout) { [config, background] in
+            PostgresClient(configuration: config, backgroundLogger: background)
+        }
+        return PostgresStore(url: url, schema: schema, client: pools, logger: logger)
     }
+
+    /// Seconds a store call waits for the database: beyond it the client gets 503 and retries.
+    public static let defaultTimeout: Double = 2
+    /// For the statements that may run long on a big store: retention, a full export, copying a store.
+    public static let longTimeout: Double = 300
 
     /// A dedicated connection outside the pool (migrations; the leader's advisory lock lives on one).
     static func connect(_ url: PostgresURL, schema: String?, logger: Logger) async throws -> PostgresConnection {
@@ -248,9 +252,11 @@ public final class PostgresStore: SharedStore {
     // MARK: helpers
 
     /// Runs `body` in one transaction, rethrowing the body's own error (not PostgresNIO's wrapper).
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        timeout: Double? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { conn in try await body(conn) }
+            return try await client.withTransaction(logger: logger, timeout: timeout, body)
         } catch let e as PostgresTransactionError {
             throw e.closureError ?? e.commitError ?? e.beginError ?? e
         }
@@ -311,7 +317,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func addDevice(_ r: DeviceRecord) async throws {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             var b = PostgresBindings()
             b.append(r.name)
             try b.append(Data(r.tokenHash))
@@ -328,7 +334,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func removeDevice(named name: String) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             try await conn.query(try Self.bound(Self.sql.deleteDeviceEvents, [name]), logger: logger)
             try await conn.query(try Self.bound(Self.sql.clearDependants, [name]), logger: logger)
             guard try await changed(try Self.bound(Self.sql.deleteDevice, [name]), conn) > 0 else { return false }
@@ -338,7 +344,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func setPaused(_ paused: Bool, flip: FlipChange) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             try await serializeFlips(conn)
             guard try await changed(try Self.bound(Self.sql.set(.paused), [paused, flip.device]), conn) > 0 else {
                 return false
@@ -352,7 +358,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func setInterval(_ seconds: Int?, device: String) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             var b = PostgresBindings()
             b.append(seconds)
             b.append(device)
@@ -364,7 +370,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func setDependsOn(_ parent: String?, device: String) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             var b = PostgresBindings()
             b.append(parent)
             b.append(device)
@@ -376,7 +382,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func setTokenHash(_ hash: [UInt8], device: String) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             guard
                 try await changed(
                     "UPDATE device SET token_hash = \(Data(hash)) WHERE name = \(device) RETURNING 1", conn) > 0
@@ -387,7 +393,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func setTags(_ tags: [String], device: String) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             let set = try Self.bound(Self.sql.set(.tags), [tags.joined(separator: ","), device])
             guard try await changed(set, conn) > 0 else { return false }
             try await bumpChangeMark(conn)
@@ -396,7 +402,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func setSite(_ site: String?, device: String) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             var b = PostgresBindings()
             b.append(site)
             b.append(device)
@@ -410,7 +416,7 @@ public final class PostgresStore: SharedStore {
 
     public func saveIncidents(_ incidents: [Incident], at: Date) async throws {
         guard !incidents.isEmpty else { return }
-        try await transaction { conn in
+        try await transaction { [self] conn in
             for i in incidents {
                 var b = PostgresBindings()
                 b.append(i.id)
@@ -462,7 +468,7 @@ public final class PostgresStore: SharedStore {
         let names = Array(beats.keys)
         let b = names.map { beats[$0]! }
         let run = state.withLock { $0.runStartedAt }
-        try await transaction { conn in
+        try await transaction { [self] conn in
             if !names.isEmpty {
                 // One statement for the whole batch: a few thousand devices every 2 s stay cheap.
                 // A beat never moves back in time (another collector may have stored a newer one).
@@ -496,7 +502,7 @@ public final class PostgresStore: SharedStore {
         let bodies = try events.map { ByteBuffer(bytes: try WireCoding.encode($0)) }
         // Rows that shape outages: other collectors reset their timelines when they appear.
         let shaping = events.contains { $0.kind.shapesTimeline }
-        try await transaction { conn in
+        try await transaction { [self] conn in
             let n = try await changed(
                 """
                 INSERT INTO event (id, device, kind, at, received_at, body, flip_from, flip_to)
@@ -554,7 +560,7 @@ public final class PostgresStore: SharedStore {
     @discardableResult
     public func recordFlips(_ flips: [FlipChange]) async throws -> [FlipChange] {
         guard !flips.isEmpty else { return [] }
-        return try await transaction { conn in
+        return try await transaction { [self] conn in
             try await serializeFlips(conn)
             var recorded: [FlipChange] = []
             for f in flips {
@@ -598,7 +604,8 @@ public final class PostgresStore: SharedStore {
     }
 
     public func allEvents() async throws -> [StoredEvent] {
-        try await stored(client.query(PostgresQuery(unsafeSQL: Self.sql.allEvents), logger: logger))
+        try await stored(
+            client.query(PostgresQuery(unsafeSQL: Self.sql.allEvents), logger: logger, timeout: Self.longTimeout))
     }
 
     // MARK: UPS log
@@ -606,7 +613,7 @@ public final class PostgresStore: SharedStore {
     @discardableResult
     public func insertUPSEvents(_ events: [StoredUPSEvent]) async throws -> [UUID] {
         guard !events.isEmpty else { return [] }
-        try await transaction { conn in
+        try await transaction { [self] conn in
             for e in events {
                 var b = PostgresBindings()
                 b.append(e.id)
@@ -640,7 +647,7 @@ public final class PostgresStore: SharedStore {
     // MARK: deliveries
 
     public func recordDelivery(_ r: DeliveryRecord) async throws {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             for d in r.devices {
                 let values: [any PostgresThrowingDynamicTypeEncodable] = [
                     r.at.timeIntervalSince1970, d, r.devices.joined(separator: ","), r.notifier, r.kind, r.attempt,
@@ -682,9 +689,10 @@ public final class PostgresStore: SharedStore {
     }
 
     public func deleteEvents(before: Date) async throws -> Int {
-        var b = PostgresBindings()
-        b.append(before.timeIntervalSince1970)
-        return try await transaction { conn in
+        var bindings = PostgresBindings()
+        bindings.append(before.timeIntervalSince1970)
+        let b = bindings
+        return try await transaction(timeout: Self.longTimeout) { [self] conn in
             var n = 0
             for sql in [Self.sql.deleteEventsBefore, Self.sql.deleteUPSEventsBefore] {
                 n += try await changed(PostgresQuery(unsafeSQL: sql, binds: b), conn)
@@ -706,7 +714,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64 {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             var id: Int64 = 0
             let insert = try Self.bound(Self.sql.insertMaintenance + " RETURNING id", [window.spec])
             for try await v in try await conn.query(insert, logger: logger).decode(Int64.self) { id = v }
@@ -716,7 +724,7 @@ public final class PostgresStore: SharedStore {
     }
 
     public func removeMaintenance(id: Int64) async throws -> Bool {
-        try await transaction { conn in
+        try await transaction { [self] conn in
             guard try await changed(try Self.bound(Self.sql.deleteMaintenance, [id]), conn) > 0 else { return false }
             try await bumpChangeMark(conn)
             return true
@@ -727,7 +735,7 @@ public final class PostgresStore: SharedStore {
 
     public func beginRun(at: Date) async throws -> Date? {
         let t = at.timeIntervalSince1970
-        let previous = try await transaction { conn -> Double? in
+        let previous = try await transaction { [self] conn -> Double? in
             var previous: Double?
             // Several collectors: the newest sign of life of any of them.
             for try await v in try await conn.query("SELECT MAX(alive_at) FROM collector_run", logger: logger).decode(

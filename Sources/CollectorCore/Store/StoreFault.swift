@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// A store that cannot serve now but may later: a full disk, an I/O error, a read-only database, a
 /// PostgreSQL server out of reach. Such a request is answered 503 with `Retry-After` (the agent keeps
@@ -25,6 +26,8 @@ public enum StoreFault: String, Sendable, Equatable, CaseIterable {
             default: return nil
             }
         }
+        // No answer in time, or the pool gave up making connections: the database is away.
+        if error is StoreTimeout || error is ConnectionPoolError { return .unavailable }
         if let e = error as? PostgresTransactionError {
             return (e.closureError ?? e.commitError ?? e.beginError).flatMap(classify)
         }

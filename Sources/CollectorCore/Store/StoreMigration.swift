@@ -170,7 +170,9 @@ extension PostgresStore {
         var out: [String: Int] = [:]
         for t in StoreMigration.tables {
             out[t] =
-                try await client.query(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(t)"), logger: logger)
+                try await client.query(
+                    PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(t)"), logger: logger, timeout: Self.longTimeout
+                )
                 .collect().first?.decode(Int.self) ?? 0
         }
         return out

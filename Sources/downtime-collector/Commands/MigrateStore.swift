@@ -25,7 +25,7 @@ struct MigrateStore: AsyncParsableCommand {
                 throw ConfigError(key: "--from", message: "no such file \(path)")
             }
             let source = try SQLiteStore(path: path)
-            let target = try await PostgresStore.open(url)
+            let target = try await PostgresStore.open(url, timeout: PostgresStore.longTimeout)
             do {
                 let counts = try await StoreMigration.copy(from: source, to: target)
                 print("Copied \(path) to \(url):")
