@@ -37,6 +37,30 @@ import Testing
         #expect(try await h.collector.housekeeping.run() == 0)
     }
 
+    /// Issue #26: incidents are pruned with the logs; one still open stays whatever its age.
+    @Test(arguments: Backend.all) func incidentsThatEndedBeforeTheBoundGo(_ backend: Backend) async throws {
+        var config = CollectorConfig()
+        config.retentionDays = 31
+        let clock = ManualClock()
+        let h = try await Harness.make(backend, clock: clock, config: config)
+        try await h.collector.sweep()
+        let now = clock.now()
+        func incident(_ daysAgo: Double, open: Bool = false) -> Incident {
+            let start = now - daysAgo * 86_400
+            let member = Incident.Member(device: "pi-1", start: start, end: open ? nil : start + 60, cause: .powerLoss)
+            return Incident(
+                id: Incident.id(kind: .powerCut, site: "home", start: start), kind: .powerCut, site: "home",
+                start: start, end: open ? nil : start + 60, members: [member], unaffected: [], collectorDown: false)
+        }
+        let old = incident(40)
+        let openOld = incident(45, open: true)
+        let recent = incident(3)
+        try await h.store.saveIncidents([old, openOld, recent], at: now)
+        #expect(try await h.collector.housekeeping.run() == 1)
+        let kept = try await h.store.incidents(since: now - 100 * 86_400).map(\.id).sorted()
+        #expect(kept == [openOld.id, recent.id].sorted())
+    }
+
     @Test func retentionUnder31DaysIsRefused() throws {
         let layer = try CollectorConfig.parseFile("DOWNTIME_RETENTION_DAYS=7", name: "f")
         #expect(throws: ConfigError.self) { try CollectorConfig.resolve([layer]) }

@@ -694,7 +694,7 @@ public final class PostgresStore: SharedStore {
         let b = bindings
         return try await transaction(timeout: Self.longTimeout) { [self] conn in
             var n = 0
-            for sql in [Self.sql.deleteEventsBefore, Self.sql.deleteUPSEventsBefore] {
+            for sql in [Self.sql.deleteEventsBefore, Self.sql.deleteUPSEventsBefore, Self.sql.deleteIncidentsBefore] {
                 n += try await changed(PostgresQuery(unsafeSQL: sql, binds: b), conn)
             }
             return n

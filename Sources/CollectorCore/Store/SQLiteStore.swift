@@ -395,7 +395,9 @@ public final class SQLiteStore: Store {
             try db.execute(sql: Self.sql.deleteEventsBefore, arguments: [before.timeIntervalSince1970])
             let events = db.changesCount
             try db.execute(sql: Self.sql.deleteUPSEventsBefore, arguments: [before.timeIntervalSince1970])
-            return events + db.changesCount
+            let ups = db.changesCount
+            try db.execute(sql: Self.sql.deleteIncidentsBefore, arguments: [before.timeIntervalSince1970])
+            return events + ups + db.changesCount
         }
     }
 

@@ -27,7 +27,8 @@ public protocol Store: Sendable {
     func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
     /// A device's daily figures, oldest first.
     func daily(device: String) async throws -> [(day: String, down: Double, known: Double)]
-    /// Deletes log rows (devices' and UPSes') older than `before` (retention); returns how many.
+    /// Deletes log rows (devices' and UPSes') older than `before`, and incidents that ended before it (retention);
+    /// returns how many.
     func deleteEvents(before: Date) async throws -> Int
     /// Writes one delivery attempt (one row per device it was about).
     func recordDelivery(_ r: DeliveryRecord) async throws

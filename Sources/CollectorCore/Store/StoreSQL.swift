@@ -202,6 +202,10 @@ struct StoreSQL: Sendable {
     }
 
     /// Retention of the UPS log. Binds: the time.
+    /// Incidents that ended before the bound time (an open one stays). Binds: the time.
+    var deleteIncidentsBefore: String {
+        "DELETE FROM incident WHERE end_at IS NOT NULL AND end_at < \(p(1))" + dialect.returningChanged
+    }
     var deleteUPSEventsBefore: String { "DELETE FROM ups_event WHERE at < \(p(1))" + dialect.returningChanged }
 
     // MARK: incidents
