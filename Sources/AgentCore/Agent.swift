@@ -31,6 +31,7 @@ public final class Agent {
     private var previous: BootSnapshot?
     private var lastPersist = -Double.infinity
     private var lastBeat = -Double.infinity
+    private var stopping = false
     private var heartbeatProblem: String?
     /// The TLS refusal last logged: each new reason is one error line, repeats are not.
     public private(set) var tlsProblem: TLSFailure?
@@ -90,6 +91,15 @@ public final class Agent {
         {
             unreachableSince = date
         }
+        // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
+        // state write: a power cut meanwhile would be dated from a last-alive time older than its precision.
+        transport.whileWaiting = { [unowned self] in self.persistWhileWaiting() }
+    }
+
+    /// The state write, when due, from inside a request that is still waiting for its answer.
+    private func persistWhileWaiting() {
+        guard !stopping, policy.persistDue(sinceLastPersist: facts.monotonic() - lastPersist) else { return }
+        persist(facts.snapshot(bootID: bootID))
     }
 
     var tokenPath: String { config.stateDir + "/token" }
@@ -193,6 +203,8 @@ public final class Agent {
 
     /// SIGTERM: mark the stop as clean, then tell the collector within a short timeout.
     public func shutdown() {
+        // The clean-stop mark below must be the last state written.
+        stopping = true
         let now = facts.snapshot(bootID: bootID)
         // One last try: what memory holds is lost once the process ends.
         if !storage.isHealthy { retryDisk(now) }

@@ -27,6 +27,11 @@ public final class CurlTransport: Transport {
             userAgent: userAgent, explainsTLS: true)
     }
 
+    public var whileWaiting: (() -> Void)? {
+        get { handle.whileWaiting }
+        set { handle.whileWaiting = newValue }
+    }
+
     public func post(_ path: String, body: [UInt8], bearer: String?, timeout: Double?) throws(CurlError)
         -> CurlResponse
     {

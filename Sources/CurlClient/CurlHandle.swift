@@ -6,6 +6,9 @@ public final class CurlHandle {
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private let explainsTLS: Bool
+    /// Called about once a second while a request waits or transfers (libcurl's progress callback): work
+    /// that must not wait for a slow answer (the agent's state write) runs from here.
+    public var whileWaiting: (() -> Void)?
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -79,6 +82,13 @@ public final class CurlHandle {
         set(dt_setopt_str(h, CURLOPT_URL, request.url))
         set(dt_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000)))
         set(dt_setopt_ptr(h, CURLOPT_WRITEDATA, sink.toOpaque()))
+        let hook = whileWaiting.map { Unmanaged.passRetained(WaitHook($0)) }
+        defer { hook?.release() }
+        if let hook {
+            set(dt_setopt_xferinfo(h, WaitHook.progress))
+            set(dt_setopt_ptr(h, CURLOPT_XFERINFODATA, hook.toOpaque()))
+            set(dt_setopt_long(h, CURLOPT_NOPROGRESS, 0))
+        }
         if let smtp = request.smtp, let upload {
             set(dt_setopt_str(h, CURLOPT_MAIL_FROM, "<\(smtp.from)>"))
             set(dt_setopt_slist(h, CURLOPT_MAIL_RCPT, recipients))
@@ -111,6 +121,8 @@ public final class CurlHandle {
         _ = dt_setopt_slist(h, CURLOPT_MAIL_RCPT, nil)
         _ = dt_setopt_ptr(h, CURLOPT_WRITEDATA, nil)
         _ = dt_setopt_ptr(h, CURLOPT_READDATA, nil)
+        _ = dt_setopt_long(h, CURLOPT_NOPROGRESS, 1)
+        _ = dt_setopt_ptr(h, CURLOPT_XFERINFODATA, nil)
         guard ok else { throw CurlError("\(request.attempt): libcurl refused an option (too old a libcurl?)") }
         guard code == CURLE_OK else {
             throw CurlError.failed(

@@ -134,6 +134,36 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(s2.lastAlive == start + 60 && s2.lastAliveUptime == 1060)
     }
 
+    /// Issue #26: a heartbeat the collector holds for 150 s (to a long timeout) does not hold back the state
+    /// write: the last-alive time stays within the persist interval, the precision an outage then reports.
+    @Test func aHangingRequestDoesNotDelayTheStateWrite() throws {
+        let h = Harness()
+        let agent = try h.agent()
+        try agent.start()
+        let facts = h.facts
+        h.transport.respond = { [unowned transport = h.transport] _ throws(CurlError) in
+            for _ in 0..<150 { // libcurl calls its progress callback about once a second meanwhile
+                facts.advance(1)
+                transport.whileWaiting?()
+            }
+            throw CurlError("Operation timed out after 150000 milliseconds with 0 bytes received")
+        }
+        h.facts.advance(10)
+        agent.tick()
+        guard case .loaded(let state) = h.state() else {
+            Issue.record("no state")
+            return
+        }
+        #expect(h.facts.wall.timeIntervalSince(state.lastAlive) <= 60)
+        // Not during a shutdown: the clean-stop mark stays the last state written.
+        agent.shutdown()
+        guard case .loaded(let stopped) = h.state() else {
+            Issue.record("no state")
+            return
+        }
+        #expect(stopped.cleanShutdownAt != nil)
+    }
+
     @Test func shutdownMarksTheStateCleanAndSendsShutdownWithAShortTimeout() throws {
         let h = Harness()
         let agent = try h.agent()

@@ -54,6 +54,23 @@ import Testing
         #expect(try t.post("/fast", body: Array("{}".utf8), bearer: nil, timeout: nil).status == 200)
     }
 
+    /// The agent's state write rides on libcurl's progress callback while an answer is held (issue #26).
+    @Test func aHeldAnswerCallsTheWaitHookMeanwhile() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        try server.answer("/held", status: 200, delay: 2.5)
+        let t = try CurlTransport(baseURL: server.url, totalTimeout: 10)
+        var calls = 0
+        t.whileWaiting = { calls += 1 }
+        #expect(try t.post("/held", body: Array("{}".utf8), bearer: nil, timeout: nil).status == 200)
+        #expect(calls >= 2, "\(calls) calls in 2.5 s")
+        // Without a hook, nothing is called and the handle works as before.
+        t.whileWaiting = nil
+        let before = calls
+        #expect(try t.post("/fast", body: Array("{}".utf8), bearer: nil, timeout: nil).status == 200)
+        #expect(calls == before)
+    }
+
     @Test func nobodyListeningIsATransportError() throws {
         let server = try TestHTTPServer()
         let url = server.url

@@ -51,6 +51,7 @@ final class FakeTransport: Transport {
     var requests: [Request] = []
     /// Decides each answer; default: heartbeats 200, events accepted, enroll gives a token.
     var respond: (Request) throws(CurlError) -> CurlResponse = FakeTransport.acceptAll
+    var whileWaiting: (() -> Void)?
 
     func post(_ path: String, body: [UInt8], bearer: String?, timeout: Double?) throws(CurlError) -> CurlResponse {
         var r = Request(path: path, body: body, bearer: bearer, timeout: timeout)
