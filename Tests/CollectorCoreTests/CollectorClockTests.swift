@@ -219,6 +219,17 @@ import _ConnectionPoolModule
             #expect(state.records.map(\.kind) == ["clock_unsynced", "clock_jump", "clock_synced"])
             #expect(state.records.last?.deltaS == 10_800)
             #expect(try await Self.view(client).lastSeen == real)
+            // Issue #26: the flip recorded meanwhile is re-dated by the same offset, and says so.
+            let redated = try #require(try await Self.flips(client).first)
+            guard case .flip(let r) = redated.payload else {
+                Issue.record("no flip")
+                return
+            }
+            #expect(redated.at == real && r.reason.hasSuffix(UnsyncedRedating.note(10_800)), "\(r.reason)")
+            #expect(!r.reason.contains("uncertain"))
+            let device = try #require(try await h.store.device(named: "pi-1"))
+            #expect(device.statusSince == real)
+            #expect(await h.collector.fleet.live("pi-1")?.record.statusSince == real)
             // Silent from then on: down at its deadline, dated at the re-dated beat.
             h.clock.advance(33)
             try await h.collector.sweep()

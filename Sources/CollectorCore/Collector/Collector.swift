@@ -285,7 +285,7 @@ public final class Collector: Sendable {
         let leading = await leadership.refresh()
         if !leading { notifications.leadLost() }
         let now = time()
-        await watchClock(now)
+        try await watchClock(now)
         // Through `stored`: a database that answers again is seen back here, within a sweep.
         let mark = try await stored("change_mark") { try await store.externalChangeMark() }
         if externalMark.withLock({ old in
@@ -308,12 +308,22 @@ public final class Collector: Sendable {
 
     /// Compares the wall clock with the monotonic one and reads the sync state: a step is a `clock_jump`
     /// of the collector (its log, the page, `/metrics`), never an outage. When an unsynchronised clock
-    /// comes into sync, the beats received meanwhile are re-dated by the offset found.
-    private func watchClock(_ now: CollectorTime) async {
+    /// comes into sync, the beats received and the flips recorded meanwhile are re-dated by the offset found.
+    private func watchClock(_ now: CollectorTime) async throws {
         for case .synced(let offset, let since) in health.observeClock(now, synced: clockSync.isSynced())
         where abs(offset) > ClockStepDetector.defaultThreshold {
             let count = await fleet.redate(by: offset, from: since.steady, to: now.steady)
             logger.notice("re-dated the last beat of \(count) device(s) received while the clock was unsynchronised")
+            // The flips recorded meanwhile too (issue #26), and the pages read them anew.
+            let window = UnsyncedRedating.window(unsyncedSince: since.wall, syncedAt: now.wall, offset: offset)
+            let flips = try await stored("redate_flips") {
+                try await store.redateUnsyncedFlips(receivedIn: window, by: offset)
+            }
+            guard flips > 0 else { continue }
+            await fleet.shiftStatusSince(by: offset, in: window)
+            await timelines.reset()
+            incidentRecorder.outagesChanged()
+            logger.notice("re-dated \(flips) flip(s) recorded while the clock was unsynchronised")
         }
     }
 

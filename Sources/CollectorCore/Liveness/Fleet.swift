@@ -283,6 +283,13 @@ actor Fleet {
         return n
     }
 
+    /// Statuses that changed in `window` (on an unsynchronised clock) since `offset` seconds later, as the store's.
+    func shiftStatusSince(by offset: TimeInterval, in window: ClosedRange<Date>) {
+        for (name, e) in entries where window.contains(e.record.statusSince) {
+            entries[name]?.record.statusSince = e.record.statusSince + offset
+        }
+    }
+
     /// Flips the store could not record: the status goes back to the flip's `from`, so that the next beat
     /// or sweep proposes the flip again instead of memory and store telling two stories.
     func unrecorded(_ flips: [FlipChange]) {

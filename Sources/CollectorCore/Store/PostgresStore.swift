@@ -731,6 +731,35 @@ public final class PostgresStore: SharedStore {
         }
     }
 
+    public func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws
+        -> Int
+    {
+        let (from, to) = (window.lowerBound.timeIntervalSince1970, window.upperBound.timeIntervalSince1970)
+        return try await transaction { [self] conn in
+            var candidates: [StoredEvent] = []
+            for try await row in try await conn.query(
+                try Self.bound(Self.sql.flipsReceivedIn, [from, to]), logger: logger)
+            {
+                candidates.append(try row.makeRandomAccess().storedEvent())
+            }
+            var moved = 0
+            for stored in candidates {
+                guard let event = UnsyncedRedating.redated(stored.event, by: offset) else { continue }
+                let values: [any PostgresThrowingDynamicTypeEncodable] = [
+                    event.at.timeIntervalSince1970, stored.receivedAt.timeIntervalSince1970 + offset,
+                    Data(try WireCoding.encode(event)), stored.seq,
+                ]
+                try await conn.query(try Self.bound(Self.sql.redateEvent, values), logger: logger)
+                moved += 1
+            }
+            if moved > 0 {
+                try await conn.query(try Self.bound(Self.sql.shiftStatusSince, [offset, from, to]), logger: logger)
+                try await bumpChangeMark(conn)
+            }
+            return moved
+        }
+    }
+
     // MARK: collector runs
 
     public func beginRun(at: Date) async throws -> Date? {

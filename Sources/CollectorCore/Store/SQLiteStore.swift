@@ -401,6 +401,28 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws
+        -> Int
+    {
+        let (from, to) = (window.lowerBound.timeIntervalSince1970, window.upperBound.timeIntervalSince1970)
+        return try await pool.write { db in
+            var moved = 0
+            for row in try Row.fetchAll(db, sql: Self.sql.flipsReceivedIn, arguments: [from, to]) {
+                let stored = try row.storedEvent()
+                guard let event = UnsyncedRedating.redated(stored.event, by: offset) else { continue }
+                try db.execute(
+                    sql: Self.sql.redateEvent,
+                    arguments: [
+                        event.at.timeIntervalSince1970, stored.receivedAt.timeIntervalSince1970 + offset,
+                        Data(try WireCoding.encode(event)), stored.seq,
+                    ])
+                moved += 1
+            }
+            if moved > 0 { try db.execute(sql: Self.sql.shiftStatusSince, arguments: [offset, from, to]) }
+            return moved
+        }
+    }
+
     // MARK: maintenance
 
     public func maintenanceWindows() async throws -> [MaintenanceWindow] {

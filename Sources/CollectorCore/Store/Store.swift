@@ -30,6 +30,9 @@ public protocol Store: Sendable {
     /// Deletes log rows (devices' and UPSes') older than `before`, and incidents that ended before it (retention);
     /// returns how many.
     func deleteEvents(before: Date) async throws -> Int
+    /// Moves by `offset` the flips received in `window` that were recorded on an unsynchronised clock
+    /// (`UnsyncedRedating`), and the devices' `status_since` in it; returns how many flips moved.
+    func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws -> Int
     /// Writes one delivery attempt (one row per device it was about).
     func recordDelivery(_ r: DeliveryRecord) async throws
     /// A device's newest delivery attempts, newest first.

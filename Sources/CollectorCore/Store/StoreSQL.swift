@@ -96,6 +96,23 @@ struct StoreSQL: Sendable {
     }
 
     /// Every device's log, for export.
+    /// Flips received in a window and dated in it: the candidates for re-dating (`UnsyncedRedating`). Binds: the
+    /// window's start and end.
+    var flipsReceivedIn: String {
+        "SELECT \(Self.storedEventColumns) FROM event WHERE kind = \(Self.flip) AND received_at >= \(p(1)) "
+            + "AND received_at <= \(p(2)) AND at >= \(p(1)) ORDER BY seq"
+    }
+
+    /// One row moved in time. Binds: at, received_at, body, seq.
+    var redateEvent: String {
+        "UPDATE event SET at = \(p(1)), received_at = \(p(2)), body = \(p(3)) WHERE seq = \(p(4))"
+    }
+
+    /// Devices whose status changed in a window: since then by `offset`. Binds: offset, the window's start and end.
+    var shiftStatusSince: String {
+        "UPDATE device SET status_since = status_since + \(p(1)) WHERE status_since >= \(p(2)) AND status_since <= \(p(3))"
+    }
+
     var allEvents: String { "SELECT \(Self.storedEventColumns) FROM event ORDER BY device, at, seq" }
 
     /// In the window, every row that shapes outages; before it, per device only its first flip (since when it is
