@@ -27,7 +27,8 @@ public struct Incident: Sendable, Equatable {
         }
     }
 
-    /// Stable: derived from kind, site and the earliest member's start when first found, kept when members join.
+    /// Stable: derived from kind, site and the earliest member's start when first found (with `-2`... when another
+    /// cut of the same run has it), kept while its members' outages are the same cut's.
     public var id: String
     public var kind: Kind
     /// The site as shown (`default` for the default site).
