@@ -86,6 +86,16 @@ public struct Incident: Sendable, Equatable {
             }
     }
 
+    /// "Power cut at house" or "house unreachable"; the default site is no place to name ("Power cut", "Network
+    /// outage"): devices without a site are not in the collector's own site either. The message's and page's title.
+    public var headline: String {
+        let named = site != SiteName.defaultName
+        return switch kind {
+        case .powerCut: named ? "Power cut at \(site)" : "Power cut"
+        case .network: named ? "\(site) unreachable" : "Network outage"
+        }
+    }
+
     /// Seconds from start to end (to `now` while open).
     public func durationS(now: Date) -> Double {
         max(0, (end ?? now).timeIntervalSince(start))
