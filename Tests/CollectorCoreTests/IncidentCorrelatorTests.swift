@@ -186,6 +186,90 @@ import Testing
         #expect(out[1].end == Self.t + 30)
     }
 
+    /// A grid flicker (issue #26): the power goes, comes back for 15 s and goes again, for the same three devices.
+    static let flicker = [
+        device("a", "house", power(0, 30, precision: 60), power(45, 600, precision: 60)),
+        device("b", "house", power(1, 31, precision: 60), power(46, 601, precision: 60)),
+        device("c", "house", power(2, 32, precision: 60), power(47, 602, precision: 60)),
+    ]
+
+    @Test func aFlickerIsTwoIncidentsWithTheirOwnMembersAndIDs() {
+        let out = Self.run(Self.flicker)
+        #expect(out.count == 2)
+        // Newest first: the second cut, then the first; each device once in each, with its own outage.
+        #expect(
+            out.map(\.id) == [
+                "power_cut-house-\(Int(Self.t.timeIntervalSince1970) + 45)",
+                "power_cut-house-\(Int(Self.t.timeIntervalSince1970))",
+            ])
+        #expect(out[0].members.map(\.start) == [Self.t + 45, Self.t + 46, Self.t + 47])
+        #expect(out[1].members.map(\.start) == [Self.t, Self.t + 1, Self.t + 2])
+        #expect(out.allSatisfy { $0.members.map(\.device) == ["a", "b", "c"] })
+        #expect(out[1].end == Self.t + 32)
+    }
+
+    /// Re-running over what was recorded (as the recorder does every 2 s) gives the same records: no id is given to
+    /// the other cut, no record is rewritten back and forth.
+    @Test func reRunningOverTheRecordedFlickerChangesNothing() {
+        var stored: [String: Incident] = [:]
+        var runs: [[Incident]] = []
+        for _ in 0..<3 {
+            let out = Self.run(Self.flicker, known: Array(stored.values))
+            #expect(Set(out.map(\.id)).count == out.count)
+            for i in out { stored[i.id] = i }
+            runs.append(out)
+        }
+        #expect(runs[1] == runs[0] && runs[2] == runs[0])
+        #expect(stored.count == 2)
+    }
+
+    @Test func anIncidentRecordedFromTheFirstCutKeepsItsMembersWhenTheSecondArrives() throws {
+        // Only the first cut's reports are in (the second's are still in the agents' outboxes).
+        let firstOnly = Self.flicker.map { d in
+            Device(name: d.name, site: d.site, outages: [d.outages[0]], firstSeen: d.firstSeen)
+        }
+        let recorded = Self.run(firstOnly)
+        let first = try #require(recorded.first)
+        #expect(recorded.count == 1)
+        let out = Self.run(Self.flicker, known: recorded)
+        let kept = try #require(out.first { $0.id == first.id })
+        #expect(kept == first)
+        let second = try #require(out.first { $0.id != first.id })
+        #expect(second.members.map(\.start) == [Self.t + 45, Self.t + 46, Self.t + 47])
+        // Two network outages close together are two incidents the same way.
+        let links = Self.flicker.map { d in
+            Device(
+                name: d.name, site: d.site,
+                outages: d.outages.map { Outage(start: $0.start, end: $0.end, cause: .network, precision: 15) },
+                firstSeen: d.firstSeen)
+        }
+        let nets = Self.run(links, known: Self.run(links))
+        #expect(nets.count == 2 && Set(nets.map(\.id)).count == 2 && nets.allSatisfy { $0.kind == .network })
+    }
+
+    /// A record from before this rule that holds the second cut's members under the first cut's id keeps them; the
+    /// first cut gets that id with `-2` rather than taking the record over.
+    @Test func aFreshIDThatIsTakenGetsASuffix() {
+        let id = Incident.id(kind: .powerCut, site: "house", start: Self.t)
+        var old = Self.run(Self.flicker)[0]
+        old.id = id
+        let out = Self.run(Self.flicker, known: [old])
+        #expect(out.map(\.id) == [id, id + "-2"])
+        #expect(out[0].members.map(\.start) == old.members.map(\.start))
+    }
+
+    /// A device's outages go to the cuts in their order: here c's first outage (at 30 s) is in the first cut, though
+    /// a's second outage opened the next one before it.
+    @Test func aDevicesOutagesFillTheCutsInTheirOrder() {
+        let out = Self.run([
+            Self.device("a", "house", Self.power(0, 10), Self.power(20, 600)),
+            Self.device("b", "house", Self.power(5, 15)),
+            Self.device("c", "house", Self.power(30, 40), Self.power(50, 600)),
+        ])
+        #expect(out.map { $0.members.map(\.device) } == [["a", "c"], ["a", "b", "c"]])
+        #expect(out[1].members.map(\.start) == [Self.t, Self.t + 5, Self.t + 30])
+    }
+
     @Test func unaffectedNeedsToBeKnownAndUpOverTheSpan() {
         let out = Self.run([
             Self.device("a", "house", Self.power(0, 600)), Self.device("b", "house", Self.power(5, 600)),

@@ -16,9 +16,10 @@ import Testing
                 kind: .group, devices: devices, at: at, reason: "", flips: 0,
                 direction: .down))
         #expect(down.title == "4 devices down")
-        #expect(
-            down.text.hasPrefix(
-                "4 devices went down at once: likely a network or collector-side problem (a, b, c, d), at "))
+        // None of them is in the fleet here: no other device of their site reports.
+        #expect(down.text.hasPrefix("4 devices went silent at once (a, b, c, d), at "))
+        #expect(down.text.hasSuffix("; no other device of their site reports."))
+        #expect(!down.text.contains("likely"))
         let up = await writer.compose(
             .init(
                 kind: .group, devices: devices, at: at, reason: "", flips: 0,
@@ -32,6 +33,64 @@ import Testing
         #expect(storage.text.contains("its storage is read-only since ") && storage.text.contains("(/var/lib/x)"))
         let flapping = await writer.compose(.init(kind: .flapping, devices: ["pi-1"], at: at, reason: "", flips: 3))
         #expect(flapping.text == "pi-1 changed state 3 more times in the last 10 minutes; now unknown.")
+    }
+
+    /// Five Pis of a site lose power while the NAS keeps beating (issue #26): the message says what is known — which
+    /// devices went silent, which of their site still report — sorted by name, and guesses no cause.
+    @Test func aGroupNamesTheSilentAndWhoStillReports() {
+        let at = Date(timeIntervalSince1970: 1_795_335_000)
+        let pis = ["pi-e", "pi-a", "pi-d", "pi-b", "pi-c"]
+        let fleet = MessageWriter.group(
+            .init(kind: .group, devices: pis, at: at, reason: "", flips: 0, direction: .down), stillReporting: ["nas"])
+        let when = LogFormat.isoOffset(at)
+        #expect(fleet.title == "5 devices down")
+        #expect(
+            fleet.text == "5 devices went silent at once (pi-a, pi-b, pi-c, pi-d, pi-e), at \(when); nas still reports."
+        )
+        #expect(fleet.devices == ["pi-a", "pi-b", "pi-c", "pi-d", "pi-e"])
+        let site = MessageWriter.group(
+            .init(kind: .group, devices: ["b", "a"], at: at, reason: "", flips: 0, direction: .down, site: "house"),
+            stillReporting: ["router", "nas"])
+        #expect(site.title == "2 devices of house down")
+        #expect(site.text == "2 devices of house went silent together (a, b), at \(when); nas, router still report.")
+        let alone = MessageWriter.group(
+            .init(kind: .group, devices: ["a", "b"], at: at, reason: "", flips: 0, direction: .down, site: "house"),
+            stillReporting: [])
+        #expect(alone.text.hasSuffix("; no other device of the site reports."))
+        let many = MessageWriter.group(
+            .init(kind: .group, devices: ["a", "b", "c", "d"], at: at, reason: "", flips: 0, direction: .down),
+            stillReporting: (1...12).map { "z\($0 + 10)" })
+        #expect(many.text.hasSuffix("z19, z20 and 2 more still report."))
+    }
+
+    /// The incident message names its devices by name, and the default site is not named as a place.
+    @Test(arguments: [
+        (Incident.Kind.powerCut, "default", "Power cut", "Power cut, 2026-11-22 08:10–08:20 UTC (10m 0s): a, b, c."),
+        (.powerCut, "house", "Power cut at house", "Power cut at house, 2026-11-22 08:10–08:20 UTC (10m 0s): a, b, c."),
+        (
+            .network, "default", "Network outage",
+            "Network outage, 2026-11-22 08:10–08:20 UTC (10m 0s): a, b, c (not counted as their downtime)."
+        ),
+        (
+            .network, "house", "house unreachable",
+            "house unreachable 2026-11-22 08:10–08:20 UTC (10m 0s): a, b, c (not counted as their downtime)."
+        ),
+    ])
+    func anIncidentInWordsSortsItsDevicesAndNamesOnlyARealSite(
+        kind: Incident.Kind, site: String, title: String, text: String
+    ) {
+        let t0 = Date(timeIntervalSince1970: 1_795_335_000)
+        // Members by start: c first.
+        let members = ["c", "a", "b"].enumerated().map {
+            Incident.Member(
+                device: $1, start: t0 + Double($0), end: t0 + 600, cause: kind == .network ? .network : .powerLoss)
+        }
+        let i = Incident(
+            id: "x", kind: kind, site: site, start: t0, end: t0 + 600, members: members, unaffected: [],
+            collectorDown: false)
+        let n = MessageWriter.incident(i)
+        #expect(n.title == title && n.text == text && n.devices == ["a", "b", "c"])
+        #expect(i.headline == title)
     }
 
     @Test func aUPSEventSaysItsSentence() async throws {

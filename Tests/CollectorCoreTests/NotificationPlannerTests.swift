@@ -159,12 +159,34 @@ import Testing
                 "\($0.kind.rawValue):\($0.devices.joined(separator: ",")):\($0.site ?? "-")"
             } == ["group:a,b,c:house", "down:x:-"])
         p.observe(["a", "b", "c", "x"].map { Self.flip($0, "down", "up") }, now: Self.t0 + 600)
-        // The agents' reports arrive: the incident of a and b replaces their ups; c joins later.
+        // The agents' reports arrive: the incident of a and b replaces their ups; c joins 8 s later, within the
+        // settle time, so the one message names all three.
         p.observeIncident(Self.incident(["a", "b"]), new: true, now: Self.t0 + 602)
-        #expect(run(&p, at: 602) == ["incident:a,b"])
+        #expect(run(&p, at: 602) == [])
         p.observeIncident(Self.incident(["a", "b", "c"]), new: false, now: Self.t0 + 610)
-        // Only x's up is left: a late member updates the incident without a message.
+        // x's up is due; the incident waits for 30 s unchanged (since 610).
         #expect(run(&p, at: 630) == ["up:x"])
+        #expect(run(&p, at: 639.9) == [])
+        #expect(run(&p, at: 640) == ["incident:a,b,c"])
+        // A member later than that updates the record without a message.
+        p.observeIncident(Self.incident(["a", "b", "c", "d"]), new: false, now: Self.t0 + 700)
+        #expect(run(&p, at: 5000) == [])
+    }
+
+    /// Five Pis of a site report one after another as they boot (issue #26: one run's message named only the first
+    /// three). Each member joining within the settle time postpones the message; it names all five, sorted by name.
+    @Test(arguments: [0.0, 5.0, 29.0])
+    func theIncidentMessageWaitsUntilItsMembersHaveSettled(lastGap: Double) throws {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        let pis = ["pi-e", "pi-a", "pi-d", "pi-b", "pi-c"]
+        p.observeIncident(Self.incident(Array(pis.prefix(3))), new: true, now: Self.t0 + 600)
+        p.observeIncident(Self.incident(Array(pis.prefix(4))), new: false, now: Self.t0 + 610)
+        p.observeIncident(Self.incident(pis), new: false, now: Self.t0 + 610 + lastGap)
+        #expect(run(&p, at: 610 + lastGap + 29.9) == [])
+        let told = p.due(now: Self.t0 + 610 + lastGap + 30, deviceCount: 10)
+        #expect(told.map(\.kind) == [.incident])
+        #expect(told.first?.devices == ["pi-a", "pi-b", "pi-c", "pi-d", "pi-e"])
+        #expect(try #require(told.first?.incident).members.count == 5)
         #expect(run(&p, at: 5000) == [])
     }
 
@@ -174,7 +196,7 @@ import Testing
         var p = NotificationPlanner()
         let incident = Self.incident(["a", "b"])
         p.observeIncident(incident, new: true, now: incident.end! + endedAgo)
-        #expect(run(&p, at: 700 + endedAgo) == (told ? ["incident:a,b"] : []))
+        #expect(run(&p, at: 600 + endedAgo + 30) == (told ? ["incident:a,b"] : []))
     }
 
     @Test func siteGroupingNeedsTwoOfANamedSite() {
@@ -196,7 +218,7 @@ import Testing
         #expect(n.kind == .incident && n.title == "Power cut at house")
         #expect(
             n.text
-                == "Power cut at house, 2026-11-22 08:10–08:20 UTC (10m 0s): freezer-pi, hall-pi, cam-pi; nas stayed up."
+                == "Power cut at house, 2026-11-22 08:10–08:20 UTC (10m 0s): cam-pi, freezer-pi, hall-pi; nas stayed up."
         )
         var net = Self.incident(["a", "b"])
         net.kind = .network

@@ -32,6 +32,45 @@ import Testing
         #expect(out[1].end == nil && out[1].durationS == 500)
     }
 
+    /// A down period of `length` s (nil: still down at 100 s) and the agent's collector-unreachable intervals (offsets
+    /// from its start), with a device beating every 2 s (slack 2 + 5 s grace): `network` only when they cover it but
+    /// for at most the slack in all; otherwise it is the collector's `unknown`, counted as downtime.
+    static let coverCases: [(Double?, [ClosedRange<Double>], OutageCause)] = [
+        (100, [-1...101], .network), // full cover
+        (12.5, [5...8], .unknown), // cut for 3 s of 12.5 s (issue #26)
+        (12.5, [2...12.5], .network), // the first failed post an interval after the last beat
+        (100, [6...99], .network), // 7 s uncovered at the edges: within the slack
+        (100, [6...98.5], .unknown), // 7.5 s: past it
+        (100, [1...40, 30...60, 60...100], .network), // pieces joined, overlaps counted once
+        (100, [1...40, 70...100], .unknown), // a 30 s hole in the middle
+        (nil, [2...60], .unknown), // still down long after the reported cut ended
+    ]
+
+    @Test(arguments: coverCases)
+    func aDownPeriodIsNetworkOnlyWhenTheUnreachableReportCoversIt(
+        length: Double?, cuts: [ClosedRange<Double>], cause: OutageCause
+    ) throws {
+        let down = [DownPeriod(start: Self.t, end: length.map { Self.t + $0 })]
+        let unreachable = cuts.map { DateInterval(start: Self.t + $0.lowerBound, end: Self.t + $0.upperBound) }
+        let out = OutageMerger.merge(down: down, reported: [], unreachable: unreachable, slack: 7, now: Self.t + 100)
+        let o = try #require(out.first)
+        #expect(out.count == 1 && o.cause == cause && o.source == "collector")
+        // Not network: counted as downtime.
+        let share = try #require(
+            Availability.share(window: 1000, now: Self.t + 1000, since: Self.t - 1e6, outages: out, unknown: []))
+        #expect((share == 1) == (cause == .network))
+    }
+
+    @Test func aPartlyCoveredDownPeriodKeepsTheAgentsOwnCause() {
+        // The agent reports it was stopped over the silence; 3 s of it the collector was unreachable too.
+        let down = [DownPeriod(start: Self.t, end: Self.t + 12.5)]
+        let reported = [ReportedOutage(cause: .agentStopped, start: Self.t + 1, end: Self.t + 12)]
+        let unreachable = [DateInterval(start: Self.t + 5, end: Self.t + 8)]
+        let out = OutageMerger.merge(
+            down: down, reported: reported, unreachable: unreachable, slack: 7, now: Self.t + 100)
+        #expect(out.map(\.cause) == [.agentStopped] && out.map(\.source) == ["merged"])
+    }
+
     @Test func farApartRecordsStaySeparate() {
         let down = [DownPeriod(start: Self.t, end: Self.t + 60)]
         let reported = [ReportedOutage(cause: .agentStopped, start: Self.t + 5000, end: Self.t + 5100)]

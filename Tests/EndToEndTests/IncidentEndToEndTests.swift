@@ -136,7 +136,8 @@ final class LinkProxy {
         #expect(incident["unaffected"] as? [String] == ["house-4"])
         #expect(incident["collector_down"] as? Bool == collectorDown)
         let id = try #require(incident["id"] as? String)
-        eventually(20, "the incident's message") { receiver.lines.contains { $0.contains("\"event\":\"incident\"") } }
+        // Sent once the incident has been unchanged for the settle time (30 s by default).
+        eventually(50, "the incident's message") { receiver.lines.contains { $0.contains("\"event\":\"incident\"") } }
         // Anything held (an up waiting for its report) would be due by now.
         sleep(3)
         let messages = receiver.lines.filter { !$0.contains("\"event\":\"new\"") }

@@ -27,7 +27,8 @@ public struct Incident: Sendable, Equatable {
         }
     }
 
-    /// Stable: derived from kind, site and the earliest member's start when first found, kept when members join.
+    /// Stable: derived from kind, site and the earliest member's start when first found (with `-2`... when another
+    /// cut of the same run has it), kept while its members' outages are the same cut's.
     public var id: String
     public var kind: Kind
     /// The site as shown (`default` for the default site).
@@ -83,6 +84,16 @@ public struct Incident: Sendable, Equatable {
             && text.utf8.allSatisfy { c in
                 (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 46 || c == 95 || c == 45
             }
+    }
+
+    /// "Power cut at house" or "house unreachable"; the default site is no place to name ("Power cut", "Network
+    /// outage"): devices without a site are not in the collector's own site either. The message's and page's title.
+    public var headline: String {
+        let named = site != SiteName.defaultName
+        return switch kind {
+        case .powerCut: named ? "Power cut at \(site)" : "Power cut"
+        case .network: named ? "\(site) unreachable" : "Network outage"
+        }
     }
 
     /// Seconds from start to end (to `now` while open).

@@ -11,9 +11,10 @@ import Foundation
 ///
 /// The tolerance between two starts is `max(tolerance, either outage's precision)`: each start is only as good as
 /// the device's last sign of life (its persist interval, or its last beat). Start is the earliest member's start,
-/// end the latest member's end. A device joins an incident once. A power cut's start is a UPS's mains-out time
-/// instead when a UPS of the site went on battery between the earliest start and the latest start plus its
-/// precision (the tolerance either side): that time is exact.
+/// end the latest member's end. A device joins an incident once, its outages the cuts in their order (a flicker: off,
+/// on for seconds, off again, is two cuts). A power cut's start is a UPS's mains-out time instead when a UPS of the
+/// site went on battery between the earliest start and the latest start plus its precision (the tolerance either
+/// side): that time is exact.
 public enum IncidentCorrelator {
     /// Two minutes: twice the agent's default persist interval (60 s), so two devices losing power in the same
     /// second are one cut even when one had persisted just before and the other just after; short enough that two
@@ -66,8 +67,8 @@ public enum IncidentCorrelator {
         }
     }
 
-    /// The incidents, newest first. `known` are those recorded before: an incident sharing a member outage (device
-    /// and start) with one of them keeps its id, so a late member updates the record instead of making another.
+    /// The incidents, newest first. `known` are those recorded before: an incident made of the same outages as one
+    /// of them keeps its id (see `continuing`), so a late member updates the record instead of making another.
     public static func incidents(
         devices: [Device], collectorDown: [DateInterval], collectorSite: String, known: [Incident] = [],
         mainsOut: [MainsOut] = [], now: Date, tolerance: TimeInterval = defaultTolerance
@@ -81,12 +82,71 @@ public enum IncidentCorrelator {
                     found.append(
                         incident(
                             cluster, kind: kind, site: site, siteDevices: siteDevices, collectorDown: collectorDown,
-                            collectorSite: collectorSite, known: known, mainsOut: mainsOut, now: now,
-                            tolerance: tolerance))
+                            collectorSite: collectorSite, mainsOut: mainsOut, now: now, tolerance: tolerance))
                 }
             }
         }
-        return found.sorted { ($0.start, $0.id) > ($1.start, $1.id) }
+        return continuing(found, known: known, devices: devices, tolerance: tolerance)
+            .sorted { ($0.start, $0.id) > ($1.start, $1.id) }
+    }
+
+    /// A member's outage by what identifies it: its device and its start.
+    private struct OutageKey: Hashable {
+        var device: String
+        var start: Date
+    }
+
+    /// Gives each found incident the id of the recorded incident it continues: the one that has the most of its
+    /// members' outages (a recorded member stands for the device's outage of the kind's cause that starts nearest the
+    /// recorded start, within the tolerance: a start refined later is still the same outage, the next cut's is not).
+    /// One recorded incident continues in one found incident at most, so two cuts never share an id and a record is
+    /// never rewritten to another cut; the others keep their fresh id, made unique with `-2`, `-3`...
+    private static func continuing(
+        _ found: [Incident], known: [Incident], devices: [Device], tolerance: TimeInterval
+    ) -> [Incident] {
+        let byName = Dictionary(devices.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func outage(of m: Incident.Member, kind: Incident.Kind) -> OutageKey? {
+            let wanted = cause(of: kind)
+            let distance = { (o: Outage) in abs(o.start.timeIntervalSince(m.start)) }
+            let nearest = byName[m.device]?.outages
+                .filter { $0.cause == wanted && distance($0) <= max(tolerance, $0.precision) }
+                .min { (distance($0), $0.start) < (distance($1), $1.start) }
+            return nearest.map { OutageKey(device: m.device, start: $0.start) }
+        }
+        let order = found.indices.sorted { (found[$0].start, found[$0].id) < (found[$1].start, found[$1].id) }
+        let recorded = known.sorted { $0.id < $1.id }
+        var pairs: [(shared: Int, found: Int, known: Int)] = []
+        for (k, record) in recorded.enumerated() {
+            let outages = Set(record.members.compactMap { outage(of: $0, kind: record.kind) })
+            for (rank, f) in order.enumerated() where found[f].kind == record.kind && found[f].site == record.site {
+                let shared = found[f].members.filter {
+                    outages.contains(OutageKey(device: $0.device, start: $0.start))
+                }.count
+                if shared > 0 { pairs.append((shared, rank, k)) }
+            }
+        }
+        var result = found
+        var given: [Int: String] = [:]
+        var taken = Set<Int>()
+        for p in pairs.sorted(by: { ($1.shared, $0.found, $0.known) < ($0.shared, $1.found, $1.known) })
+        where given[p.found] == nil && !taken.contains(p.known) {
+            given[p.found] = recorded[p.known].id
+            taken.insert(p.known)
+        }
+        var used = Set(given.values)
+        for (rank, f) in order.enumerated() {
+            var id = given[rank] ?? found[f].id
+            if given[rank] == nil {
+                var n = 1
+                while used.contains(id) {
+                    n += 1
+                    id = "\(found[f].id)-\(n)"
+                }
+            }
+            used.insert(id)
+            result[f].id = id
+        }
+        return result
     }
 
     /// The cause a kind's members have.
@@ -100,7 +160,8 @@ public enum IncidentCorrelator {
     private typealias Candidate = (device: String, outage: Outage)
 
     /// Groups the site's outages of `kind` by start: each group opens at its earliest start and takes the outages
-    /// starting within the tolerance of it (a device once); groups of two or more devices are returned.
+    /// starting within the tolerance of it (a device once: its next outage opens or joins a later group); groups of
+    /// two or more devices are returned.
     private static func clusters(_ devices: [Device], kind: Incident.Kind, tolerance: TimeInterval) -> [[Candidate]] {
         let wanted = cause(of: kind)
         let candidates = devices.flatMap { d in
@@ -109,7 +170,8 @@ public enum IncidentCorrelator {
         .sorted { ($0.outage.start, $0.device) < ($1.outage.start, $1.device) }
         var groups: [[Candidate]] = []
         for c in candidates {
-            if let index = groups.lastIndex(where: { g in
+            // The earliest group that can take it: a device's outages fill the cuts in their order.
+            if let index = groups.firstIndex(where: { g in
                 let first = g[0].outage
                 let limit = max(tolerance, first.precision, c.outage.precision)
                 return c.outage.start.timeIntervalSince(first.start) <= limit && !g.contains { $0.device == c.device }
@@ -124,8 +186,7 @@ public enum IncidentCorrelator {
 
     private static func incident(
         _ cluster: [Candidate], kind: Incident.Kind, site: String, siteDevices: [Device],
-        collectorDown: [DateInterval], collectorSite: String, known: [Incident], mainsOut: [MainsOut], now: Date,
-        tolerance: TimeInterval
+        collectorDown: [DateInterval], collectorSite: String, mainsOut: [MainsOut], now: Date, tolerance: TimeInterval
     ) -> Incident {
         let members = cluster.map {
             Incident.Member(device: $0.device, start: $0.outage.start, end: $0.outage.end, cause: $0.outage.cause)
@@ -139,12 +200,6 @@ public enum IncidentCorrelator {
             return !d.outages.contains { o in o.start <= span.end && (o.end ?? now) >= span.start }
         }.map(\.name).sorted()
         let down = collectorSite == site && collectorDown.contains { $0.start <= span.end && $0.end >= span.start }
-        let previous = known.first { k in
-            k.kind == kind && k.site == site
-                && k.members.contains { m in
-                    members.contains { $0.device == m.device && abs($0.start.timeIntervalSince(m.start)) <= tolerance }
-                }
-        }
         // The real cut lies between a member's last sign of life and that plus its precision: a mains-out of the
         // site's UPS in that range (with the tolerance either side) is the cut itself, to the second.
         let latest = cluster.map { $0.outage.start + $0.outage.precision }.max()!
@@ -154,7 +209,7 @@ public enum IncidentCorrelator {
                 .min { ($0.at, $0.ups) < ($1.at, $1.ups) }
             : nil
         return Incident(
-            id: previous?.id ?? Incident.id(kind: kind, site: site, start: start), kind: kind, site: site,
+            id: Incident.id(kind: kind, site: site, start: start), kind: kind, site: site,
             start: mains?.at ?? start, end: end,
             members: members, unaffected: unaffected, collectorDown: down,
             mainsOut: mains.map { Incident.MainsOut(ups: $0.ups, at: $0.at) })

@@ -51,26 +51,22 @@ public struct MessageWriter: Sendable {
                 text: "\(name) changed state \(plan.flips) more times in the last \(minutes) minutes; "
                     + "now \(status).",
                 at: plan.at)
-        case .group where plan.site != nil:
-            let site = plan.site ?? ""
-            let count = plan.devices.count
-            return Notification(
-                kind: .group, devices: plan.devices, title: "\(count) devices of \(site) down",
-                text:
-                    "\(count) devices of \(site) went down together (\(plan.devices.joined(separator: ", "))), at \(at).",
-                at: plan.at)
         case .incident:
             guard let incident = plan.incident else { return Self.test(at: plan.at) }
             return Self.incident(incident)
         case .group:
-            let count = plan.devices.count
-            let up = plan.direction == .up
-            let what = up ? "are back up" : "went down at once: likely a network or collector-side problem"
-            return Notification(
-                kind: .group, devices: plan.devices,
-                title: "\(count) devices \(up ? "back up" : "down")",
-                text: "\(count) devices \(what) (\(plan.devices.joined(separator: ", "))), at \(at).",
-                at: plan.at)
+            // What is known: which devices went silent and which of their site still report (a power cut and a
+            // network cut look the same from here).
+            var still: [String] = []
+            if plan.direction != .up {
+                let live = await reader.fleet.snapshot()
+                let silent = Set(plan.devices)
+                let sites = Set(live.filter { silent.contains($0.record.name) }.map(\.record.site))
+                still = live.filter { d in
+                    !silent.contains(d.record.name) && d.status == .up && sites.contains(d.record.site)
+                }.map(\.record.name)
+            }
+            return Self.group(plan, stillReporting: still)
         case .storage:
             let what = plan.storage?.state.label ?? ""
             let path = plan.storage?.path ?? ""
@@ -95,6 +91,35 @@ public struct MessageWriter: Sendable {
         }
     }
 
+    /// A grouped down or up in words, from the facts only: "5 devices went silent at once (a, b, c, d, e), at …;
+    /// nas still reports." (a site's group: "3 devices of house went silent together …"). `stillReporting` are the
+    /// other devices of their site that are up (sorted here; the first ten named).
+    static func group(_ plan: NotificationPlanner.Planned, stillReporting: [String]) -> Notification {
+        let count = plan.devices.count
+        let names = plan.devices.sorted()
+        let listed = "(\(names.joined(separator: ", "))), at \(LogFormat.isoOffset(plan.at))"
+        if plan.direction == .up {
+            return Notification(
+                kind: .group, devices: names, title: "\(count) devices back up",
+                text: "\(count) devices are back up \(listed).", at: plan.at)
+        }
+        let still = stillReporting.sorted()
+        var shown = still.prefix(10).joined(separator: ", ")
+        if still.count > 10 { shown += " and \(still.count - 10) more" }
+        let others =
+            still.isEmpty
+            ? "no other device of \(plan.site == nil ? "their site" : "the site") reports"
+            : "\(shown) still report\(still.count == 1 ? "s" : "")"
+        let (title, what) =
+            if let site = plan.site {
+                ("\(count) devices of \(site) down", "\(count) devices of \(site) went silent together")
+            } else {
+                ("\(count) devices down", "\(count) devices went silent at once")
+            }
+        return Notification(
+            kind: .group, devices: names, title: title, text: "\(what) \(listed); \(others).", at: plan.at)
+    }
+
     /// A UPS event's title words.
     static func headline(_ e: UPSEvent) -> String {
         switch e.kind {
@@ -107,10 +132,11 @@ public struct MessageWriter: Sendable {
         }
     }
 
-    /// An incident in words: "Power cut at holiday-house, 2026-12-01 02:13–04:51 UTC (2h 38m): freezer-pi, hall-pi,
-    /// cam-pi; nas stayed up" or "holiday-house unreachable 14:02–14:40 ...: a, b".
+    /// An incident in words: "Power cut at holiday-house, 2026-12-01 02:13–04:51 UTC (2h 38m): cam-pi, freezer-pi,
+    /// hall-pi; nas stayed up" or "holiday-house unreachable 14:02–14:40 ...: a, b"; devices by name, the head
+    /// `Incident.headline` ("Power cut, …" in the default site).
     public static func incident(_ i: Incident) -> Notification {
-        let head = i.kind == .powerCut ? "Power cut at \(i.site)" : "\(i.site) unreachable"
+        let head = i.headline
         var span = "\(day(i.start)) \(clock(i.start))"
         if let end = i.end {
             span += "–" + (day(end) == day(i.start) ? clock(end) : "\(day(end)) \(clock(end))")
@@ -118,13 +144,16 @@ public struct MessageWriter: Sendable {
         } else {
             span += " UTC, ongoing"
         }
-        var text = (i.kind == .powerCut ? "\(head), \(span)" : "\(head) \(span)") + ": "
-        text += i.deviceNames.joined(separator: ", ")
+        // "house unreachable 14:02…" reads as one phrase; "Power cut, 02:13…" and "Network outage, …" do not.
+        let phrase = i.kind == .network && i.site != SiteName.defaultName
+        var text = (phrase ? "\(head) \(span)" : "\(head), \(span)") + ": "
+        let names = i.deviceNames.sorted()
+        text += names.joined(separator: ", ")
         if !i.unaffected.isEmpty { text += "; \(i.unaffected.joined(separator: ", ")) stayed up" }
         if i.collectorDown { text += "; the collector was down too" }
         if let mains = i.mainsOut { text += "; mains out at \(clock(mains.at)) UTC (UPS \(mains.ups))" }
         if i.kind == .network { text += " (not counted as their downtime)" }
-        return Notification(kind: .incident, devices: i.deviceNames, title: head, text: text + ".", at: i.start)
+        return Notification(kind: .incident, devices: names, title: head, text: text + ".", at: i.start)
     }
 
     private static func day(_ d: Date) -> String { String(WireTime.format(d).prefix(10)) }

@@ -5,8 +5,9 @@ import Foundation
 /// - a down is held for `groupWindow`, so many devices going down together give one grouped message
 ///   (at least 4 devices and at least half of all: likely the network or the collector's side), and two or more
 ///   of one named site one grouped message for that site;
-/// - an incident (a power cut or network outage across a site, issue #17) is one message when first recorded; it
-///   replaces its members' held up messages, and a later member updates it without a new message;
+/// - an incident (a power cut or network outage across a site, issue #17) is one message, sent once it has been
+///   unchanged for `settle` since first recorded (members that join meanwhile are in it); it replaces its members'
+///   held messages, and a member later than that updates the record without a new message;
 /// - an up waits `settle`, so the agent's own report of the outage (cause, exact end) can join it;
 /// - after a down message, `damp` minutes of bouncing give no more messages but one summary at the end;
 /// - a device seen for the first time is told at once;
@@ -75,6 +76,8 @@ public struct NotificationPlanner: Sendable {
     var storageTold: [String: StorageState] = [:]
     /// Per device: until when under-voltage is kept quiet, and how often it came back meanwhile.
     var underVoltage: [String: (quietUntil: Date, again: Int)] = [:]
+    /// Incidents whose message waits until they have been unchanged for `settle`, in the order first recorded.
+    var incidents: [(incident: Incident, due: Date)] = []
 
     public init(
         damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30, upsHold: TimeInterval = 10
@@ -128,17 +131,19 @@ public struct NotificationPlanner: Sendable {
     public static let incidentFreshness: TimeInterval = 3600
 
     /// Takes an incident the leader recorded (`new` the first time): the first time it is one message (when it ended
-    /// within `incidentFreshness`, or goes on); either way its members' held messages are dropped (the incident
-    /// tells their outage).
+    /// within `incidentFreshness`, or goes on), due once the incident has been unchanged for `settle` (an update
+    /// before then replaces it and waits again: the agents of a cut report one after another as they boot); either
+    /// way its members' held messages are dropped (the incident tells their outage).
     public mutating func observeIncident(_ incident: Incident, new: Bool, now: Date) {
         let members = Set(incident.deviceNames)
         ups.removeAll { members.contains($0.device) }
         downs.removeAll { members.contains($0.device) }
+        if let i = incidents.firstIndex(where: { $0.incident.id == incident.id }) {
+            incidents[i] = (incident, now + settle)
+            return
+        }
         guard new, (incident.end ?? now) >= now - Self.incidentFreshness else { return }
-        ready.append(
-            Planned(
-                kind: .incident, devices: incident.deviceNames, at: incident.start, reason: "", flips: 0,
-                incident: incident))
+        incidents.append((incident, now + settle))
     }
 
     /// Takes an agent's `storage` event observed at `at`: a new problem is told at once, a repeat
@@ -192,6 +197,13 @@ public struct NotificationPlanner: Sendable {
     public mutating func due(now: Date, deviceCount: Int, sites: [String: String] = [:]) -> [Planned] {
         var out = ready
         ready = []
+        for held in incidents where held.due <= now {
+            let i = held.incident
+            out.append(
+                Planned(
+                    kind: .incident, devices: i.deviceNames.sorted(), at: i.start, reason: "", flips: 0, incident: i))
+        }
+        incidents.removeAll { $0.due <= now }
         for (name, held) in upsCommsLost where held.due <= now {
             out.append(Self.planned(held.event))
             upsCommsLost[name] = nil

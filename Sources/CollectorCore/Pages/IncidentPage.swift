@@ -5,11 +5,11 @@ import Foundation
 /// (pure functions of their data).
 public enum IncidentPage {
     public static func render(_ i: Incident, now: Date) -> String {
-        PageParts.document("\(title(i)) · DowntimeMon") { w in
+        PageParts.document("\(i.headline) · DowntimeMon") { w in
             w.element(.header) { w in
                 w.element(.h1) { w in
                     w.element(.a, [(.href, "/")], text: "DowntimeMon")
-                    w.text(" / \(title(i))")
+                    w.text(" / \(i.headline)")
                 }
             }
             w.element(.main) { w in
@@ -81,14 +81,6 @@ public enum IncidentPage {
             w.element(.footer) { w in
                 w.element(.a, [(.href, "/api/v1/incidents?site=\(i.site)")], text: "incidents of \(i.site) as JSON")
             }
-        }
-    }
-
-    /// "Power cut at house" or "house unreachable".
-    static func title(_ i: Incident) -> String {
-        switch i.kind {
-        case .powerCut: "Power cut at \(i.site)"
-        case .network: "\(i.site) unreachable"
         }
     }
 

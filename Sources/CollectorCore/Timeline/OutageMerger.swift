@@ -8,7 +8,9 @@ public enum OutageMerger {
     /// An agent report and a collector down period that overlap (within `slack`) are one outage:
     /// cause and end from the agent, start the later of the two "last known alive" times (the last
     /// beat usually refines the agent's persisted time). A down period the agent never explained is
-    /// `network` when the agent reported the collector unreachable over it, else `unknown`.
+    /// `network` when the agent's collector-unreachable reports cover it but for at most `slack` in all (its first
+    /// failed post comes up to an interval after its last beat; its first post through is the collector's first beat
+    /// back), else `unknown`: a cut of a few seconds inside a longer silence does not explain the rest of it.
     public static func merge(
         down: [DownPeriod], reported: [ReportedOutage], unreachable: [DateInterval],
         slack: TimeInterval, now: Date
@@ -35,7 +37,9 @@ public enum OutageMerger {
         }
         for (index, period) in down.enumerated() where !used[index] {
             let periodEnd = period.end ?? now
-            let cut = unreachable.contains { $0.start <= periodEnd && $0.end >= period.start }
+            let uncovered =
+                periodEnd.timeIntervalSince(period.start) - covered(period.start, periodEnd, by: unreachable)
+            let cut = unreachable.contains { $0.start <= periodEnd && $0.end >= period.start } && uncovered <= slack
             result.append(
                 OutageView(
                     start: period.start, end: period.end,
@@ -43,5 +47,19 @@ public enum OutageMerger {
                     cause: cut ? .network : .unknown, source: "collector"))
         }
         return result.sorted { $0.start < $1.start }
+    }
+
+    /// Seconds of `start...end` inside the intervals (overlaps counted once).
+    static func covered(_ start: Date, _ end: Date, by intervals: [DateInterval]) -> TimeInterval {
+        var total: TimeInterval = 0
+        var reached = start
+        for i in intervals.sorted(by: { $0.start < $1.start }) {
+            let from = max(i.start, reached)
+            let to = min(i.end, end)
+            guard to > from else { continue }
+            total += to.timeIntervalSince(from)
+            reached = to
+        }
+        return total
     }
 }
