@@ -243,6 +243,30 @@ import _ConnectionPoolModule
         }
     }
 
+    /// Issue #26: the collector's own records outlive a restart, and its time away is one of them.
+    @Test(arguments: Backend.all) func aRestartKeepsTheCollectorsRecordsAndAddsItsTimeAway(_ backend: Backend)
+        async throws
+    {
+        let h = try await Harness.make(backend)
+        _ = try await h.addDevice("pi-1")
+        h.clock.step(30) // a clock_jump record of the first run
+        try await h.collector.sweep()
+        let killedAt = h.clock.now()
+        try await h.collector.flush()
+        let again = try await h.restarted(after: 90)
+        let records = again.collector.health.snapshot().records
+        #expect(records.map(\.kind) == [.clockJump, .collectorDown], "\(records.map(\.detail))")
+        let away = try #require(records.last)
+        #expect(away.deltaS.map { abs($0 - 90) < 0.01 } == true && away.at == killedAt + 90)
+        #expect(away.detail.contains("not running from \(WireTime.format(killedAt))"))
+        // Stored by the next flush, once: a third run sees both, and its own time away.
+        try await again.collector.flush()
+        try await again.collector.flush()
+        let third = try await again.restarted(after: 10)
+        #expect(third.collector.health.snapshot().records.map(\.kind) == [.clockJump, .collectorDown, .collectorDown])
+        #expect(try await third.store.collectorRecords(limit: 10).count == 2)
+    }
+
     @Test func aRestartOnAClockBehindTheLastAliveMarkRecordsNoTimeAway() async throws {
         let h = try await Harness.make()
         _ = try await h.addDevice("pi-1")
@@ -341,6 +365,9 @@ import _ConnectionPoolModule
             try await h.collector.flush()
             state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
             #expect(state.storeOK && state.records.map(\.kind) == ["store_failing", "store_recovered"])
+            // Issue #26: the failure is in the store too, written once the store took writes again.
+            try await h.collector.flush()
+            #expect(try await h.store.collectorRecords(limit: 10).map(\.kind) == [.storeFailing, .storeRecovered])
             #expect(try await client.execute(uri: "/healthz", method: .get) { $0.status } == .ok)
             #expect(try await client.get("/metrics").1.contains("\ndowntime_store_up 1\n"))
         }

@@ -120,9 +120,12 @@ public final class Collector: Sendable {
                     payload: .collectorDown(start: previousAlive, end: now))
             }
             if !records.isEmpty { _ = try await store.insertEvents(records, receivedAt: now) }
+            health.collectorDown(from: previousAlive, to: now)
             let away = "\(WireTime.format(previousAlive)) to \(WireTime.format(now))"
             logger.notice("collector was away from \(away); recorded as unknown")
         }
+        // The collector's own history survives a restart (issue #26): earlier runs' records before this run's.
+        health.restore(try await store.collectorRecords(limit: CollectorHealth.maxRecords))
         let collector = Collector(
             store: store, config: config, clock: clock, monotonic: monotonic, clockSync: sync,
             health: health, startedAt: now, mark: try await store.externalChangeMark(),
@@ -386,6 +389,14 @@ public final class Collector: Sendable {
             try await stored("save_beats") { try await store.saveBeats(beats, aliveAt: clock.now()) }
         } catch {
             await fleet.markDirty(beats.keys)
+            throw error
+        }
+        // The collector's own records, once the store takes them (a `store_failing` one after its recovery).
+        let records = health.takeUnsaved()
+        do {
+            try await stored("save_collector_records") { try await store.saveCollectorRecords(records) }
+        } catch {
+            health.unsavable(records)
             throw error
         }
     }

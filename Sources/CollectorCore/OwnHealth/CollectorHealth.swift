@@ -29,6 +29,8 @@ public final class CollectorHealth: Sendable {
         var clock = ClockWatch()
         var store = StoreHealth()
         var records: [CollectorRecord] = []
+        /// Records not in the store yet, oldest first.
+        var unsaved: [CollectorRecord] = []
         var selfPing = SelfPingState()
     }
 
@@ -131,10 +133,38 @@ public final class CollectorHealth: Sendable {
             selfPing: current.selfPing)
     }
 
+    /// Records the collector's own time away (at start, from the previous run's last alive mark).
+    public func collectorDown(from start: Date, to end: Date) {
+        let text = "collector was not running from \(WireTime.format(start)) to \(WireTime.format(end))"
+        add(CollectorRecord(at: end, kind: .collectorDown, deltaS: end.timeIntervalSince(start), detail: text))
+    }
+
+    /// The stored records of earlier runs (oldest first), before this run's own.
+    public func restore(_ stored: [CollectorRecord]) {
+        state.withLock { s in
+            let known = Set(s.records.map(\.id))
+            s.records = Array((stored.filter { !known.contains($0.id) } + s.records).suffix(Self.maxRecords))
+        }
+    }
+
+    /// The records to store now; `unsavable` puts them back after a failed write.
+    func takeUnsaved() -> [CollectorRecord] {
+        state.withLock { s in
+            defer { s.unsaved = [] }
+            return s.unsaved
+        }
+    }
+
+    func unsavable(_ records: [CollectorRecord]) {
+        state.withLock { s in s.unsaved = Array((records + s.unsaved).suffix(Self.maxRecords)) }
+    }
+
     private func add(_ r: CollectorRecord) {
         state.withLock { s in
             s.records.append(r)
             if s.records.count > Self.maxRecords { s.records.removeFirst(s.records.count - Self.maxRecords) }
+            s.unsaved.append(r)
+            if s.unsaved.count > Self.maxRecords { s.unsaved.removeFirst(s.unsaved.count - Self.maxRecords) }
         }
     }
 

@@ -207,6 +207,7 @@ public final class PostgresStore: SharedStore {
         ("v6-sites-incidents", StoreSQL.postgres.sitesIncidents),
         ("v7-depends-on", StoreSQL.postgres.dependsOn),
         ("v8-incident-mains-out", StoreSQL.postgres.incidentMainsOut),
+        ("v9-collector-records", StoreSQL.postgres.collectorRecords),
     ]
 
     /// Applies the missing migrations in one transaction; collectors starting together wait for each other.
@@ -694,7 +695,10 @@ public final class PostgresStore: SharedStore {
         let b = bindings
         return try await transaction(timeout: Self.longTimeout) { [self] conn in
             var n = 0
-            for sql in [Self.sql.deleteEventsBefore, Self.sql.deleteUPSEventsBefore, Self.sql.deleteIncidentsBefore] {
+            for sql in [
+                Self.sql.deleteEventsBefore, Self.sql.deleteUPSEventsBefore, Self.sql.deleteIncidentsBefore,
+                Self.sql.deleteCollectorRecordsBefore,
+            ] {
                 n += try await changed(PostgresQuery(unsafeSQL: sql, binds: b), conn)
             }
             return n
@@ -729,6 +733,31 @@ public final class PostgresStore: SharedStore {
             try await bumpChangeMark(conn)
             return true
         }
+    }
+
+    public func saveCollectorRecords(_ records: [CollectorRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await transaction { [self] conn in
+            for r in records {
+                var b = PostgresBindings()
+                b.append(r.id)
+                b.append(r.at.timeIntervalSince1970)
+                b.append(r.kind.rawValue)
+                b.append(r.deltaS)
+                b.append(r.detail)
+                try await conn.query(PostgresQuery(unsafeSQL: Self.sql.insertCollectorRecord, binds: b), logger: logger)
+            }
+        }
+    }
+
+    public func collectorRecords(limit: Int) async throws -> [CollectorRecord] {
+        var out: [CollectorRecord] = []
+        for try await row in try await client.query(
+            try Self.bound(Self.sql.collectorRecordsNewest, [limit]), logger: logger)
+        {
+            if let r = try row.makeRandomAccess().collectorRecord() { out.append(r) }
+        }
+        return out.reversed()
     }
 
     public func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws

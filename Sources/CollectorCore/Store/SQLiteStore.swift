@@ -100,6 +100,9 @@ public final class SQLiteStore: Store {
         m.registerMigration("v10-incident-mains-out") { db in
             for statement in StoreSQL.sqlite.incidentMainsOut { try db.execute(sql: statement) }
         }
+        m.registerMigration("v11-collector-records") { db in
+            for statement in StoreSQL.sqlite.collectorRecords { try db.execute(sql: statement) }
+        }
         return m
     }
 
@@ -397,7 +400,29 @@ public final class SQLiteStore: Store {
             try db.execute(sql: Self.sql.deleteUPSEventsBefore, arguments: [before.timeIntervalSince1970])
             let ups = db.changesCount
             try db.execute(sql: Self.sql.deleteIncidentsBefore, arguments: [before.timeIntervalSince1970])
-            return events + ups + db.changesCount
+            let incidents = db.changesCount
+            try db.execute(sql: Self.sql.deleteCollectorRecordsBefore, arguments: [before.timeIntervalSince1970])
+            return events + ups + incidents + db.changesCount
+        }
+    }
+
+    public func saveCollectorRecords(_ records: [CollectorRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await pool.write { db in
+            let stmt = try db.cachedStatement(sql: Self.sql.insertCollectorRecord)
+            for r in records {
+                try stmt.execute(arguments: [
+                    r.id.uuidString, r.at.timeIntervalSince1970, r.kind.rawValue, r.deltaS, r.detail,
+                ])
+            }
+        }
+    }
+
+    public func collectorRecords(limit: Int) async throws -> [CollectorRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: Self.sql.collectorRecordsNewest, arguments: [limit]).compactMap {
+                try $0.collectorRecord()
+            }.reversed()
         }
     }
 

@@ -27,11 +27,15 @@ public protocol Store: Sendable {
     func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
     /// A device's daily figures, oldest first.
     func daily(device: String) async throws -> [(day: String, down: Double, known: Double)]
-    /// Deletes log rows (devices' and UPSes') older than `before`, and incidents that ended before it (retention);
-    /// returns how many.
+    /// Deletes log rows (devices', UPSes' and the collector's own records) older than `before`, and incidents that
+    /// ended before it (retention); returns how many.
     func deleteEvents(before: Date) async throws -> Int
     /// Moves by `offset` the flips received in `window` that were recorded on an unsynchronised clock
     /// (`UnsyncedRedating`), and the devices' `status_since` in it; returns how many flips moved.
+    /// Stores the collector's own records (each once, by id).
+    func saveCollectorRecords(_ records: [CollectorRecord]) async throws
+    /// The newest `limit` records of the collector, oldest first.
+    func collectorRecords(limit: Int) async throws -> [CollectorRecord]
     func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws -> Int
     /// Writes one delivery attempt (one row per device it was about).
     func recordDelivery(_ r: DeliveryRecord) async throws

@@ -8,6 +8,7 @@ public enum StoreMigration {
     /// The tables copied, in the order they are copied and reported.
     public static let tables = [
         "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "ups_event", "incident",
+        "collector_record",
     ]
 
     public struct Failure: Error, CustomStringConvertible {
@@ -76,7 +77,8 @@ public enum StoreMigration {
                     try Row.fetchAll(db, sql: "SELECT device, day, down_s, known_s FROM daily_availability"),
                     try Row.fetchAll(
                         db, sql: "SELECT id, at, device, devices, notifier, kind, attempt, ok, detail FROM delivery"),
-                    try Row.fetchAll(db, sql: "SELECT \(StoreSQL.incidentColumns), updated_at FROM incident")
+                    try Row.fetchAll(db, sql: "SELECT \(StoreSQL.incidentColumns), updated_at FROM incident"),
+                    try Row.fetchAll(db, sql: "SELECT \(StoreSQL.collectorRecordColumns) FROM collector_record")
                 )
             }
             for r in small.0 {
@@ -127,6 +129,15 @@ public enum StoreMigration {
                         \(r["end_at"] as Double?), \((r["collector_down"] as Int) != 0), \(r["members"] as String),
                         \(r["unaffected"] as String), \(r["mains_out_ups"] as String?), \(r["mains_out_at"] as Double?),
                         \(r["updated_at"] as Double))
+                    """, logger: target.logger)
+            }
+            for r in small.5 {
+                guard let record = try r.collectorRecord() else { continue }
+                try await conn.query(
+                    """
+                    INSERT INTO collector_record (\(unescaped: StoreSQL.collectorRecordColumns))
+                    VALUES (\(record.id), \(record.at.timeIntervalSince1970), \(record.kind.rawValue), \(record.deltaS),
+                        \(record.detail))
                     """, logger: target.logger)
             }
             // New rows continue after the copied ids.

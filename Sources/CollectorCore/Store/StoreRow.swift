@@ -52,6 +52,16 @@ extension StoreRow {
 }
 
 extension StoreRow {
+    /// The record of a row of `StoreSQL.collectorRecordColumns`; nil for a kind this version does not know.
+    func collectorRecord() throws -> CollectorRecord? {
+        guard let id = UUID(uuidString: try required(string("id"), "id")),
+            let kind = CollectorRecord.Kind(rawValue: try required(string("kind"), "kind"))
+        else { return nil }
+        return CollectorRecord(
+            id: id, at: Date(timeIntervalSince1970: try required(double("at"), "at")), kind: kind,
+            deltaS: try double("delta_s"), detail: try required(string("detail"), "detail"))
+    }
+
     /// The incident of a row of `StoreSQL.incidentColumns`.
     func incident() throws -> Incident {
         let kindText = try required(string("kind"), "kind")

@@ -303,6 +303,33 @@ struct StoreSQL: Sendable {
         ]
     }
 
+    /// The collector's own records (issue #26): kept across restarts.
+    var collectorRecords: [String] {
+        [
+            "CREATE TABLE collector_record (id \(dialect.uuidType) PRIMARY KEY NOT NULL, at \(dialect.realType) NOT NULL, "
+                + "kind TEXT NOT NULL, delta_s \(dialect.realType), detail TEXT NOT NULL)",
+            "CREATE INDEX collector_record_at ON collector_record(at)",
+        ]
+    }
+
+    static let collectorRecordColumns = "id, at, kind, delta_s, detail"
+
+    /// Binds: the record's columns; a record already stored is left as it is.
+    var insertCollectorRecord: String {
+        "INSERT INTO collector_record (\(Self.collectorRecordColumns)) VALUES (\(p(1)), \(p(2)), \(p(3)), \(p(4)), \(p(5))) "
+            + "ON CONFLICT (id) DO NOTHING"
+    }
+
+    /// The newest records, newest first. Binds: the limit.
+    var collectorRecordsNewest: String {
+        "SELECT \(Self.collectorRecordColumns) FROM collector_record ORDER BY at DESC, id LIMIT \(p(1))"
+    }
+
+    /// Binds: the time.
+    var deleteCollectorRecordsBefore: String {
+        "DELETE FROM collector_record WHERE at < \(p(1))" + dialect.returningChanged
+    }
+
     /// A power cut's mains-out time from a UPS of its site (issue #18), NULL without one.
     var incidentMainsOut: [String] {
         [

@@ -25,7 +25,8 @@ struct MigrateStore: AsyncParsableCommand {
                 throw ConfigError(key: "--from", message: "no such file \(path)")
             }
             let source = try SQLiteStore(path: path)
-            let target = try await PostgresStore.open(url, timeout: PostgresStore.longTimeout)
+            // One transaction copies everything: a big store takes long, and nothing else waits on it.
+            let target = try await PostgresStore.open(url, timeout: 3600)
             do {
                 let counts = try await StoreMigration.copy(from: source, to: target)
                 print("Copied \(path) to \(url):")
