@@ -14,18 +14,21 @@ public struct DeviceTimeline: Sendable, Equatable {
     public var firstSeen: Date?
 
     /// Reads the timeline from log rows (any order); open periods end at `now` where a closed interval is needed.
+    /// Flips are paired in the order they were recorded (`seq`; rows not stored yet last, in arrival order), not
+    /// by their times: a flip dated on a stepped clock must not pair a down with the wrong up (issue #26).
     public init(rows: [StoredEvent], now: Date) {
         var downStart: Date?
         var pausedStart: Date?
         var unreachableStart: Date?
-        for row in rows.sorted(by: { ($0.event.at, $0.seq) < ($1.event.at, $1.seq) }) {
+        let ordered = rows.enumerated().sorted { ($0.element.seq, $0.offset) < ($1.element.seq, $1.offset) }
+        for row in ordered.map(\.element) {
             let event = row.event
             switch event.payload {
             case .flip(let flip):
                 if flip.from == .new, firstSeen == nil { firstSeen = event.at }
                 if flip.to == .down, downStart == nil { downStart = event.at }
                 if flip.from == .down, let start = downStart {
-                    down.append(DownPeriod(start: start, end: event.at))
+                    down.append(DownPeriod(start: start, end: max(start, event.at)))
                     downStart = nil
                 }
                 if flip.to == .unreachable, unreachableStart == nil { unreachableStart = event.at }
