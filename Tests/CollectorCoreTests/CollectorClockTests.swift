@@ -243,6 +243,32 @@ import _ConnectionPoolModule
         }
     }
 
+    /// Issue #26: a collector that did not run (SIGSTOP) heard nothing; no device is down for that silence. One that
+    /// stays silent afterwards is down a whole deadline later, dated at its last beat.
+    @Test func aStalledCollectorCallsNobodyDownForItsOwnSilence() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            let lastBeat = h.clock.now()
+            try await h.collector.sweep()
+            h.clock.advance(40) // past the 35 s deadline, while the process was stopped
+            await h.collector.stalled(for: 39)
+            try await h.collector.sweep()
+            #expect(try await Self.view(client).status == .up)
+            #expect(try await Self.flips(client).count == 1)
+            let records = h.collector.health.snapshot().records
+            #expect(records.map(\.kind) == [.collectorStalled] && records.first?.deltaS == 39)
+            h.clock.advance(35)
+            try await h.collector.sweep()
+            let flips = try await Self.flips(client)
+            #expect(try await Self.view(client).status == .down && flips.last?.at == lastBeat)
+            // A short stall (a loaded moment) resets the windows without a record.
+            await h.collector.stalled(for: 2)
+            #expect(h.collector.health.snapshot().records.count == 1)
+        }
+    }
+
     /// Issue #26: the collector's own records outlive a restart, and its time away is one of them.
     @Test(arguments: Backend.all) func aRestartKeepsTheCollectorsRecordsAndAddsItsTimeAway(_ backend: Backend)
         async throws

@@ -8,6 +8,8 @@ import ServiceLifecycle
 /// Runs the sweeper and the heartbeat flusher until shutdown, then flushes once more.
 struct CollectorService: Service {
     let collector: Collector
+    /// Oversleeping by more than this is a stall of the process, not a busy moment.
+    static let stallSlack: TimeInterval = 1.5
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -16,7 +18,10 @@ struct CollectorService: Service {
             var lastIncidents = ContinuousClock.now - .seconds(60)
             var delay = collector.config.sweepInterval
             while !Task.isCancelled {
+                let asleep = collector.time().steady
                 try? await Task.sleep(for: .seconds(delay))
+                let overslept = collector.time().steady.timeIntervalSince(asleep) - delay
+                if overslept > Self.stallSlack { await collector.stalled(for: overslept) }
                 do {
                     let nextDown = try await collector.sweep()
                     // The deadline is on the monotonic clock, so is the wait.

@@ -309,6 +309,20 @@ public final class Collector: Sendable {
         return nextDown
     }
 
+    /// The collector's own loop slept `overslept` seconds longer than it asked: the process was stopped (SIGSTOP,
+    /// a paused VM, a swap storm) and heard nothing meanwhile. Devices get a fresh window, so their silence in that
+    /// time calls none of them down (issue #26); a long stall is one of the collector's records.
+    public func stalled(for overslept: TimeInterval) async {
+        let now = time()
+        await fleet.freshWindows(now: now)
+        guard overslept >= Self.recordedStall else { return }
+        health.stalled(for: overslept, at: now.wall)
+        logger.warning("collector did not run for \(Int(overslept.rounded())) s: every device's window starts again")
+    }
+
+    /// A stall this long is recorded and logged; a shorter one (a loaded machine) only resets the windows.
+    static let recordedStall: TimeInterval = 5
+
     /// Compares the wall clock with the monotonic one and reads the sync state: a step is a `clock_jump`
     /// of the collector (its log, the page, `/metrics`), never an outage. When an unsynchronised clock
     /// comes into sync, the beats received and the flips recorded meanwhile are re-dated by the offset found.

@@ -283,6 +283,12 @@ actor Fleet {
         return n
     }
 
+    /// The collector did not run for a while (stopped, paused, starved): nothing it could have heard then counts
+    /// as silence, so every device's window starts again now, as after a restart.
+    func freshWindows(now: CollectorTime) {
+        for name in entries.keys { entries[name]?.windowStart = now.steady }
+    }
+
     /// Statuses that changed in `window` (on an unsynchronised clock) since `offset` seconds later, as the store's.
     func shiftStatusSince(by offset: TimeInterval, in window: ClosedRange<Date>) {
         for (name, e) in entries where window.contains(e.record.statusSince) {

@@ -139,6 +139,13 @@ public final class CollectorHealth: Sendable {
         add(CollectorRecord(at: end, kind: .collectorDown, deltaS: end.timeIntervalSince(start), detail: text))
     }
 
+    /// Records a stall of the collector's own process (see `Collector.stalled`).
+    public func stalled(for seconds: TimeInterval, at: Date) {
+        let text =
+            "collector did not run for \(Int(seconds.rounded())) s (stopped or starved): no device was judged then"
+        add(CollectorRecord(at: at, kind: .collectorStalled, deltaS: seconds, detail: text))
+    }
+
     /// The stored records of earlier runs (oldest first), before this run's own.
     public func restore(_ stored: [CollectorRecord]) {
         state.withLock { s in

@@ -17,6 +17,8 @@ public struct CollectorRecord: Sendable, Equatable {
         case storeRecovered = "store_recovered"
         /// The collector itself was not running (measured at its next start from the last alive mark).
         case collectorDown = "collector_down"
+        /// The collector's process did not run for a while (SIGSTOP, a paused VM): it judged nobody then.
+        case collectorStalled = "collector_stalled"
     }
 
     /// Stored once by it, whatever the retries.
