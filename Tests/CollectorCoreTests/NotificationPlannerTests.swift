@@ -173,6 +173,22 @@ import Testing
         #expect(run(&p, at: 5000) == [])
     }
 
+    /// Issue #26 (the campaign): an update of an earlier incident must not swallow the held messages of a member's
+    /// later, separate outage; the messages of the outage the incident tells are still replaced.
+    @Test func anIncidentDropsOnlyTheMessagesOfTheOutagesItTells() {
+        var p = NotificationPlanner(damp: 0, groupWindow: 10, settle: 30)
+        // The earlier cut: a and b down at t0, back at t0 + 600; held ups replaced by its incident.
+        p.observe(["a", "b"].map { Self.flip($0, "up", "down") }, now: Self.t0)
+        _ = run(&p, at: 10)
+        p.observe(["a", "b"].map { Self.flip($0, "down", "up") }, now: Self.t0 + 605)
+        p.observeIncident(Self.incident(["a", "b"]), new: true, now: Self.t0 + 606)
+        #expect(run(&p, at: 640) == ["incident:a,b"])
+        // A later, separate outage of a (down at t0 + 700): the old incident updated again keeps a's down.
+        p.observe([Self.flip("a", "up", "down", at: Self.t0 + 700)], now: Self.t0 + 703)
+        p.observeIncident(Self.incident(["a", "b"]), new: false, now: Self.t0 + 705)
+        #expect(run(&p, at: 713) == ["down:a"])
+    }
+
     /// Five Pis of a site report one after another as they boot (issue #26: one run's message named only the first
     /// three). Each member joining within the settle time postpones the message; it names all five, sorted by name.
     @Test(arguments: [0.0, 5.0, 29.0])

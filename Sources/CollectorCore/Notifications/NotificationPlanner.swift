@@ -126,6 +126,20 @@ public struct NotificationPlanner: Sendable {
         }
     }
 
+    /// How far a held message's time may lie outside a member's outage and still be of it: a down flip is dated at
+    /// the last beat (up to a beat before the agent's own start), an up flip at the first beat after the boot.
+    static let memberSlack: TimeInterval = 30
+
+    /// True when `member`'s outage is the one the held down (dated at its start) is about.
+    static func tells(_ member: Incident.Member, down held: Held, now: Date) -> Bool {
+        held.device == member.device && held.at >= member.start - memberSlack && held.at <= (member.end ?? now)
+    }
+
+    /// True when `member`'s outage is the one the held up (dated at its receipt) ended.
+    static func tells(_ member: Incident.Member, up held: Held, now: Date) -> Bool {
+        held.device == member.device && held.at >= member.start && held.at <= (member.end ?? now) + memberSlack
+    }
+
     /// How recent an incident's end must be for it to be told: one found in old history (the first start after an
     /// upgrade correlates the last month) or completed by a report days late is recorded, not announced.
     public static let incidentFreshness: TimeInterval = 3600
@@ -135,9 +149,9 @@ public struct NotificationPlanner: Sendable {
     /// before then replaces it and waits again: the agents of a cut report one after another as they boot); either
     /// way its members' held messages are dropped (the incident tells their outage).
     public mutating func observeIncident(_ incident: Incident, new: Bool, now: Date) {
-        let members = Set(incident.deviceNames)
-        ups.removeAll { members.contains($0.device) }
-        downs.removeAll { members.contains($0.device) }
+        // Only the messages of the outages the incident tells: a member's other outage keeps its own (issue #26).
+        downs.removeAll { held in incident.members.contains { Self.tells($0, down: held, now: now) } }
+        ups.removeAll { held in incident.members.contains { Self.tells($0, up: held, now: now) } }
         if let i = incidents.firstIndex(where: { $0.incident.id == incident.id }) {
             incidents[i] = (incident, now + settle)
             return
