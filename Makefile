@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps bench-deps bench-build build release test lint format reliability multi run bench bench-long clean
+.PHONY: deps fuzz-deps bench-deps bench-build build release test lint format reliability multi campaign run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -65,6 +65,17 @@ test: deps fuzz-deps lint
 reliability: fuzz-deps
 	$(SWIFT) build
 	Tests/reliability/run.sh "$$($(SWIFT) build --show-bin-path)" $(VENV) $(SEED)
+
+# The compound-fault campaign (issue #26; Tests/campaign/README.md): real collector and 9 agents in 3 sites, faults
+# drawn from a seed and overlapping. `make campaign` plays 1,000 faults over ten seeds; `make campaign SEED=S` replays
+# one seed's schedule (60 faults). It needs root (tmpfs mounts).
+CAMPAIGN_SEEDS ?= 1,2,3,4,5,6,7,8,9,10
+campaign: build
+ifeq ($(origin SEED),command line)
+	python3 Tests/campaign/campaign.py --bin "$$($(SWIFT) build --show-bin-path)" --seed $(SEED) --faults 60
+else
+	python3 Tests/campaign/campaign.py --bin "$$($(SWIFT) build --show-bin-path)" --seeds $(CAMPAIGN_SEEDS) --faults 100
+endif
 
 # Only the two-collector test (PostgreSQL and nginx on loopback, about 2 min).
 multi: deps
