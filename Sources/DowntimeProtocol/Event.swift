@@ -137,6 +137,10 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             let synced = try c.decode(Bool.self, forKey: .clockSynced)
             let uptime = try c.decodeIfPresent(Double.self, forKey: .uptimeS)
                 .map { try Check.seconds($0, field: field(.uptimeS)) }
+            // Only the collector can tell an agent gap (a clean stop and a return in the same boot).
+            if cause == .agentGap {
+                throw WireValidationError(field: field(.cause), "agent_gap is the collector's own")
+            }
             if start == nil, cause != .unknown {
                 throw WireValidationError(field: field(.start), "is required unless cause is unknown")
             }

@@ -12,6 +12,9 @@ public enum OutageCause: String, Codable, Sendable, CaseIterable {
     case suspend
     case network
     case unknown
+    /// Made by the collector only (issue #26): the agent stopped cleanly and came back in the same boot. The device
+    /// never went down: neither up nor down, like `unreachable`, and never downtime.
+    case agentGap = "agent_gap"
 
     /// The words shown to people.
     public var label: String {
@@ -22,6 +25,7 @@ public enum OutageCause: String, Codable, Sendable, CaseIterable {
         case .suspend: "suspended"
         case .network: "network"
         case .unknown: "unknown"
+        case .agentGap: "agent stopped (device not down)"
         }
     }
 }

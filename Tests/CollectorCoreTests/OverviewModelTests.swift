@@ -160,4 +160,32 @@ import Testing
         let r = RecentFlips.of(rows, since: Self.now - 3600)
         #expect(r.flips.count == 4 && r.lastBack == Self.now - 300)
     }
+
+    /// Issue #26: the down and up flips of an agent gap (a clean stop and a start in the same boot) are no flapping and
+    /// no "back up"; a silence without the clean stop still counts.
+    @Test func anAgentGapNeitherFlapsNorComesBack() {
+        func row(_ secondsAgo: Double, _ payload: Event.Payload, boot: String? = nil) -> StoredEvent {
+            StoredEvent(
+                event: Event(device: "pi", at: Self.now - secondsAgo, bootID: boot, payload: payload),
+                receivedAt: Self.now, seq: 1)
+        }
+        func flip(_ from: DeviceStatus, _ to: DeviceStatus, _ secondsAgo: Double) -> StoredEvent {
+            row(secondsAgo, .flip(FlipRecord(from: from, to: to, reason: "")))
+        }
+        var rows = [flip(.new, .up, 9000)]
+        // Two agent restarts (an upgrade, say): stop, down, start, up.
+        for ago in [1800.0, 900] {
+            rows += [
+                flip(.up, .down, ago), row(ago - 4, .shutdown, boot: "ab"),
+                row(ago - 290, .agentStarted(agentVersion: "1"), boot: "ab"), flip(.down, .up, ago - 300),
+            ]
+        }
+        let r = RecentFlips.of(rows, since: Self.now - 3600, slack: 15)
+        #expect(r.flips.isEmpty && r.lastBack == nil)
+        #expect(OverviewModel.reasons(OverviewModel.Entry(name: "pi", status: .up), r, now: Self.now).isEmpty)
+        // Back in a new boot: the device's own outage, counted.
+        rows[rows.count - 2] = row(610, .agentStarted(agentVersion: "1"), boot: "cd")
+        let counted = RecentFlips.of(rows, since: Self.now - 3600, slack: 15)
+        #expect(counted.flips == [Self.now - 900, Self.now - 600] && counted.lastBack == Self.now - 600)
+    }
 }

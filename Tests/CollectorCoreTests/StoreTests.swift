@@ -156,14 +156,15 @@ import Testing
         try await s.addDevice(device("pi-1", t0))
         try await s.addDevice(device("pi-2", t0))
         _ = try await s.recordFlips([flip("pi-1", .new, .up, t0)])
-        let started = Event(device: "pi-1", at: t0 + 100, bootID: "b", payload: .agentStarted(agentVersion: "1"))
+        // A kind that does not shape the timeline (agent_started does since issue #26: it ends an agent gap).
+        let started = Event(device: "pi-1", at: t0 + 100, bootID: "b", payload: .clockJump(deltaS: 5))
         let older = outage("pi-1", t0 + 40)
         let old = outage("pi-1", t0 + 50)
         let new = outage("pi-2", t0 + 200)
         _ = try await s.insertEvents([started, older, old, new], receivedAt: t0 + 300)
         let all = try await s.timelineEvents(since: t0 + 100, device: nil)
         // Before the window: the flip (it says the status since then) and the newest outage (the device's
-        // last one); not older outages, nor agent_started.
+        // last one); not older outages, nor a clock jump.
         #expect(all["pi-1"]?.map(\.event.kind) == [.flip, .outage])
         #expect(all["pi-1"]?.last?.event == old)
         #expect(all["pi-2"]?.map(\.event) == [new])

@@ -218,6 +218,66 @@ final class LinkProxy {
                 "downtime_incidents_total{kind=\"power_cut\"} 1"))
     }
 
+    /// Issue #26: a grid flicker (the power goes, comes back for about 15 s, goes again) is two power cuts, each with
+    /// all its devices and its own start, and two messages.
+    @Test func aFlickerIsTwoPowerCutsAndTwoMessages() throws {
+        var fleet = try Fleet()
+        let receiver = try WebhookReceiver()
+        defer { fleet.remove() }
+        let env = [
+            "DOWNTIME_NOTIFY": "hook=webhook http://127.0.0.1:\(receiver.port)/hook",
+            // Each incident's message is due 5 s after it stops changing, not 30 s.
+            "DOWNTIME_NOTIFY_SETTLE": "5",
+        ]
+        let collector = try CollectorProcess(dataDir: fleet.data, env: env)
+        for name in fleet.tokens.keys.sorted() { try fleet.start(name, collector: collector.url) }
+        eventually(20, "every device up") {
+            try Curl.get("\(collector.url)/api/v1/devices", as: DeviceList.self).devices.allSatisfy { $0.status == .up }
+        }
+        sleep(2) // persisted at least once
+        func members(_ incident: [String: Any]) -> Set<String> {
+            Set((incident["devices"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? [])
+        }
+        try fleet.cut(Self.cutDevices)
+        // Back within the down threshold (3 × 1 s + 5 s), as in the single cut.
+        sleep(3)
+        for name in Self.cutDevices { try fleet.start(name, collector: collector.url) }
+        let back = Date()
+        eventually(40, "the first cut's incident with the three") {
+            let list = try incidents(collector.url)
+            return list.count == 1 && members(list[0]) == Set(Self.cutDevices)
+        }
+        // On for about 15 s (the agents persist every second meanwhile), then the second cut.
+        let left = back.timeIntervalSinceNow + 15
+        if left > 0 { usleep(UInt32(left * 1_000_000)) }
+        try fleet.cut(Self.cutDevices)
+        sleep(3)
+        for name in Self.cutDevices { try fleet.start(name, collector: collector.url) }
+        eventually(40, "two power cut incidents with the three each") {
+            let list = try incidents(collector.url)
+            return list.count == 2 && list.allSatisfy { members($0) == Set(Self.cutDevices) }
+        }
+        let list = try incidents(collector.url)
+        #expect(list.count == 2, "\(list)")
+        #expect(list.allSatisfy { $0["kind"] as? String == "power_cut" && $0["site"] as? String == "house" })
+        #expect(list.allSatisfy { members($0) == Set(Self.cutDevices) }, "\(list)")
+        let ids = list.compactMap { $0["id"] as? String }
+        #expect(ids.count == 2 && Set(ids).count == 2, "\(ids)")
+        // Newest first; each its own start, the second at least the 15 s of light after the first.
+        let starts = list.compactMap { ($0["start"] as? String).flatMap(WireTime.parse) }
+        #expect(starts.count == 2 && starts[0].timeIntervalSince(starts[1]) >= 10, "\(list)")
+        func incidentMessages() -> [String] { receiver.lines.filter { $0.contains("\"event\":\"incident\"") } }
+        eventually(30, "two incident messages") { incidentMessages().count == 2 }
+        // Past the settle time of anything still held (an update, an up waiting for its report).
+        sleep(7)
+        let messages = receiver.lines.filter { !$0.contains("\"event\":\"new\"") }
+        #expect(incidentMessages().count == 2 && messages.count == 2, "\(messages)")
+        for message in incidentMessages() {
+            #expect(message.contains("Power cut at house"), "\(message)")
+            #expect(Self.cutDevices.allSatisfy { message.contains($0) }, "\(message)")
+        }
+    }
+
     @Test func theCollectorCutWithThemSaysSo() throws {
         var fleet = try Fleet()
         let receiver = try WebhookReceiver()

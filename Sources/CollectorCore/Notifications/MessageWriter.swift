@@ -17,6 +17,13 @@ public struct MessageWriter: Sendable {
         case .down:
             // The devices behind it went unreachable without a message of their own: this one says how many.
             let behind = (try? await reader.behind(name))?.filter { $0.device.status == .unreachable }.count ?? 0
+            if let stop = detail?.cleanStop {
+                // Not "down" (issue #26): the agent said it stopped; the device may be up or shut down.
+                return Notification(
+                    kind: .down, devices: plan.devices, title: "\(name): agent stopped",
+                    text: "\(name) is silent since \(at): \(DevicePage.cleanStop(stop))"
+                        + "\(Self.behind(behind, "unreachable"))", at: plan.at, outage: detail?.view.currentOutage)
+            }
             return Notification(
                 kind: .down, devices: plan.devices, title: "\(name) is DOWN",
                 text: "\(name) is down since \(at): \(plan.reason)\(Self.behind(behind, "unreachable")).", at: plan.at,
@@ -35,6 +42,13 @@ public struct MessageWriter: Sendable {
                     ((try? await reader.behind(name)) ?? []).filter { d in
                         d.unreachable.contains { $0.intersects(span) }
                     }.count
+            }
+            if let o = outage, o.cause == .agentGap {
+                return Notification(
+                    kind: .up, devices: plan.devices, title: "\(name): agent back, device not down",
+                    text: "\(name)'s agent is back after \(Durations.text(o.durationS)), stopped cleanly from "
+                        + "\(LogFormat.isoOffset(o.start)) in the same boot: the device was not down "
+                        + "(not counted as downtime).", at: plan.at, outage: o)
             }
             return Notification(
                 kind: .up, devices: plan.devices, title: "\(name) is back up",

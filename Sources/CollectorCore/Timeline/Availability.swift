@@ -4,8 +4,8 @@ import Foundation
 /// Uptime shares over the last 24 h / 7 d / 30 d, from outages and the time nothing could be known.
 public enum Availability {
     /// Returns the share of known time in `[now - window, now]` (clipped to `since`) the device was up,
-    /// or nil when no time of that window is known. `unknown` periods (collector away, paused) are left
-    /// out of both sides; `network` outages do not count as downtime, since the device itself was up.
+    /// or nil when no time of that window is known. `unknown` periods (collector away, paused, unreachable, agent
+    /// gaps) are left out of both sides; `network` and `agentGap` outages are no downtime: the device itself was up.
     public static func share(
         window: TimeInterval, now: Date, since: Date, outages: [OutageView], unknown: [DateInterval]
     ) -> Double? {
@@ -23,13 +23,13 @@ public enum Availability {
         let end = min(to, now)
         guard end > start else { return (0, 0) }
         // Most devices most days: nothing to subtract.
-        if unknown.isEmpty && !outages.contains(where: { $0.cause != .network }) {
+        if unknown.isEmpty && !outages.contains(where: isDowntime) {
             return (0, end.timeIntervalSince(start))
         }
         let span = DateInterval(start: start, end: end)
         let unknownUnion = union(unknown.compactMap { clip($0, to: span) })
         let known = span.duration - unknownUnion.reduce(0) { $0 + $1.duration }
-        let downs = outages.filter { $0.cause != .network }.compactMap {
+        let downs = outages.filter(isDowntime).compactMap {
             clip(DateInterval(start: $0.start, end: max($0.start, $0.end ?? now)), to: span)
         }
         var down = 0.0
@@ -39,6 +39,12 @@ public enum Availability {
                 - union(unknownUnion.compactMap { clip($0, to: period) }).reduce(0) { $0 + $1.duration }
         }
         return (max(0, down), max(0, known))
+    }
+
+    /// Whether an outage is the device's downtime: not a `network` cut (the device was up, the collector could not
+    /// hear it) nor an `agentGap` (the device was up, its agent stopped; also unknown time, see `DeviceViews`).
+    public static func isDowntime(_ outage: OutageView) -> Bool {
+        outage.cause != .network && outage.cause != .agentGap
     }
 
     /// One UTC day of the availability bar.

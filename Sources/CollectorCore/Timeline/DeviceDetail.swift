@@ -10,10 +10,15 @@ public struct DeviceDetail: Sendable {
     public var firstSeen: Date?
     /// The last 30 UTC days, oldest first.
     public var days: [Availability.Day]
+    /// The agent's clean stop the current down period began with: the agent or the whole device was shut down, and
+    /// only its return tells which (issue #26).
+    public var cleanStop: CleanStop?
 
     public init(
-        view: DeviceView, outages: [OutageView], unknown: [DateInterval], firstSeen: Date?, days: [Availability.Day]
+        view: DeviceView, outages: [OutageView], unknown: [DateInterval], firstSeen: Date?, days: [Availability.Day],
+        cleanStop: CleanStop? = nil
     ) {
+        self.cleanStop = cleanStop
         self.view = view
         self.outages = outages
         self.unknown = unknown

@@ -11,7 +11,7 @@ extension DeviceReader {
         let now = clock.now()
         let live = await fleet.snapshot()
         let rows = try await timelineRows(now: now)
-        let recent = recentFlips(rows, now: now, policy: policy)
+        let recent = recentFlips(rows, live: live, now: now, policy: policy)
         let model = OverviewModel.build(
             live.map(OverviewModel.Entry.init), recent: recent,
             query: query, now: now, policy: policy)
@@ -30,7 +30,7 @@ extension DeviceReader {
         let now = clock.now()
         let live = await fleet.snapshot()
         let policy = OverviewModel.Policy()
-        let recent = recentFlips(try await timelineRows(now: now), now: now, policy: policy)
+        let recent = recentFlips(try await timelineRows(now: now), live: live, now: now, policy: policy)
         let entries = live.map(OverviewModel.Entry.init)
         let model = OverviewModel.build(entries, recent: recent, query: OverviewQuery(), now: now, policy: policy)
         return FleetSummary(
@@ -53,14 +53,19 @@ extension DeviceReader {
     }
 
     private func recentFlips(
-        _ rows: [String: [StoredEvent]], now: Date,
+        _ rows: [String: [StoredEvent]], live: [LiveDevice], now: Date,
         policy: OverviewModel.Policy
     ) -> [String: RecentFlips] {
         let since = now - policy.window
+        let intervals = Dictionary(live.map { ($0.record.name, $0.record.interval(default: config.defaultInterval)) }) {
+            a, _ in a
+        }
         var out: [String: RecentFlips] = [:]
         for (name, list) in rows {
             guard list.contains(where: { $0.event.at >= since }) else { continue }
-            out[name] = RecentFlips.of(list, since: since)
+            // The slack the device's outages are merged with (`DeviceViews`).
+            let slack = Double(intervals[name] ?? config.defaultInterval) + config.policy.grace
+            out[name] = RecentFlips.of(list, since: since, slack: slack)
         }
         return out
     }

@@ -12,6 +12,8 @@ public struct DeviceTimeline: Sendable, Equatable {
     public var behindParent: [DateInterval] = []
     /// The first heartbeat ever (the flip out of `new`); nothing is known before it.
     public var firstSeen: Date?
+    /// The agent's clean stops (`shutdown`), each with its restart in the same boot, if any.
+    public var cleanStops: [CleanStop] = []
 
     /// Reads the timeline from log rows (any order); open periods end at `now` where a closed interval is needed.
     /// Flips are paired in the order they were recorded (`seq`; rows not stored yet last, in arrival order), not
@@ -20,6 +22,8 @@ public struct DeviceTimeline: Sendable, Equatable {
         var downStart: Date?
         var pausedStart: Date?
         var unreachableStart: Date?
+        var shutdowns: [(at: Date, bootID: String?)] = []
+        var starts: [(at: Date, bootID: String?)] = []
         let ordered = rows.enumerated().sorted { ($0.element.seq, $0.offset) < ($1.element.seq, $1.offset) }
         for row in ordered.map(\.element) {
             let event = row.event
@@ -50,7 +54,11 @@ public struct DeviceTimeline: Sendable, Equatable {
             case .collectorDown(let start, let end):
                 unknown.append(DateInterval(start: start, end: max(start, end)))
             // Named, not `default`: a new kind must say here whether it shapes the timeline.
-            case .agentStarted, .clockJump, .shutdown, .outboxDropped, .storage, .powerWarning:
+            case .shutdown:
+                shutdowns.append((event.at, event.bootID))
+            case .agentStarted:
+                starts.append((event.at, event.bootID))
+            case .clockJump, .outboxDropped, .storage, .powerWarning:
                 break
             }
         }
@@ -59,10 +67,12 @@ public struct DeviceTimeline: Sendable, Equatable {
         if let start = unreachableStart { behindParent.append(DateInterval(start: start, end: max(start, now))) }
         // Behind a parent that was down, the device's silence is neither up nor down.
         unknown += behindParent
+        cleanStops = CleanStop.pairs(shutdowns: shutdowns, starts: starts)
     }
 
     /// The merged outages of this timeline.
     public func outages(slack: TimeInterval, now: Date) -> [OutageView] {
-        OutageMerger.merge(down: down, reported: reported, unreachable: unreachable, slack: slack, now: now)
+        OutageMerger.merge(
+            down: down, reported: reported, unreachable: unreachable, cleanStops: cleanStops, slack: slack, now: now)
     }
 }

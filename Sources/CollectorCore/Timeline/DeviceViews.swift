@@ -18,7 +18,14 @@ public enum DeviceViews {
     ) -> DeviceDetail {
         let r = device.record
         let interval = r.interval(default: defaultInterval)
-        let outages = timeline.outages(slack: Double(interval) + policy.grace, now: now)
+        let slack = Double(interval) + policy.grace
+        let outages = timeline.outages(slack: slack, now: now)
+        // An agent gap is neither up nor down (issue #26): unknown time, as `unreachable` is.
+        let unknown =
+            timeline.unknown
+            + outages.filter { $0.cause == .agentGap }.map {
+                DateInterval(start: $0.start, end: max($0.start, $0.end ?? now))
+            }
         let current = device.status == .down ? outages.last(where: { $0.end == nil }) : nil
         let last = outages.last(where: { $0.end != nil })
         let view = DeviceView(
@@ -26,14 +33,15 @@ public enum DeviceViews {
             agentVersion: r.beat?.agentVersion, bootID: r.beat?.bootID, clockSkewS: r.beat?.clockSkewS,
             clockSynced: r.beat?.clockSynced, uptimeS: r.beat?.uptimeS, currentOutage: current, lastOutage: last,
             uptime: timeline.firstSeen.map {
-                Availability.view(now: now, since: $0, outages: outages, unknown: timeline.unknown)
+                Availability.view(now: now, since: $0, outages: outages, unknown: unknown)
             }
                 ?? UptimeView(day: nil, week: nil, month: nil),
             tags: r.tags, storage: r.beat?.storage, health: r.beat?.health, site: SiteName.name(r.site),
             dependsOn: r.dependsOn)
         let days = Availability.days(
-            30, now: now, since: timeline.firstSeen, outages: outages, unknown: timeline.unknown)
+            30, now: now, since: timeline.firstSeen, outages: outages, unknown: unknown)
+        let stop = current.flatMap { CleanStop.opening($0.start, in: timeline.cleanStops, slack: slack) }
         return DeviceDetail(
-            view: view, outages: outages, unknown: timeline.unknown, firstSeen: timeline.firstSeen, days: days)
+            view: view, outages: outages, unknown: unknown, firstSeen: timeline.firstSeen, days: days, cleanStop: stop)
     }
 }

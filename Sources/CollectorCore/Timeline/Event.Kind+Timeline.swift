@@ -5,8 +5,9 @@ extension Event.Kind {
     /// timeline query (`StoreSQL`) and PostgreSQL's change mark follow it, and a new kind must answer here.
     var shapesTimeline: Bool {
         switch self {
-        case .flip, .outage, .collectorUnreachable, .collectorDown: true
-        case .agentStarted, .clockJump, .shutdown, .outboxDropped, .storage, .powerWarning: false
+        // A clean stop and the agent's start in the same boot make an agent gap of a down period (issue #26).
+        case .flip, .outage, .collectorUnreachable, .collectorDown, .shutdown, .agentStarted: true
+        case .clockJump, .outboxDropped, .storage, .powerWarning: false
         }
     }
 

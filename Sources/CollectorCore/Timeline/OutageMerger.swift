@@ -11,8 +11,10 @@ public enum OutageMerger {
     /// `network` when the agent's collector-unreachable reports cover it but for at most `slack` in all (its first
     /// failed post comes up to an interval after its last beat; its first post through is the collector's first beat
     /// back), else `unknown`: a cut of a few seconds inside a longer silence does not explain the rest of it.
+    /// Before either: a period that began with the agent's clean stop and ended after its restart in the same boot is
+    /// an `agentGap` (issue #26): the boot id says the device never went down.
     public static func merge(
-        down: [DownPeriod], reported: [ReportedOutage], unreachable: [DateInterval],
+        down: [DownPeriod], reported: [ReportedOutage], unreachable: [DateInterval], cleanStops: [CleanStop] = [],
         slack: TimeInterval, now: Date
     ) -> [OutageView] {
         var used = Array(repeating: false, count: down.count)
@@ -40,11 +42,17 @@ public enum OutageMerger {
             let uncovered =
                 periodEnd.timeIntervalSince(period.start) - covered(period.start, periodEnd, by: unreachable)
             let cut = unreachable.contains { $0.start <= periodEnd && $0.end >= period.start } && uncovered <= slack
+            // Still open, the agent's silence may be the device's own shutdown: only its return decides.
+            let gap =
+                period.end != nil
+                && CleanStop.opening(period.start, in: cleanStops, slack: slack)?.restartedAt.map {
+                    $0 <= periodEnd + slack
+                } == true
             result.append(
                 OutageView(
                     start: period.start, end: period.end,
                     durationS: max(0, periodEnd.timeIntervalSince(period.start)),
-                    cause: cut ? .network : .unknown, source: "collector"))
+                    cause: gap ? .agentGap : cut ? .network : .unknown, source: "collector"))
         }
         return result.sorted { $0.start < $1.start }
     }

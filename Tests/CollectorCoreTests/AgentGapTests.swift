@@ -1,0 +1,78 @@
+import CollectorCore
+import DowntimeProtocol
+import Foundation
+import Testing
+
+/// Issue #26: a clean agent stop and a return in the same boot is an agent gap, never downtime.
+@Suite struct AgentGapTests {
+    static let t = Date(timeIntervalSince1970: 1_795_335_000)
+
+    /// The agent's `shutdown` (offset from the last beat, s; nil: none), its next `agent_started` (offset; nil: none)
+    /// and whether that start is of the same boot, the down period's end (nil: still silent at 600 s), and the cause.
+    static let cases: [(Double?, Double?, Bool, Double?, OutageCause)] = [
+        (4, 290, true, 300, .agentGap), // systemctl stop, pause, start: the issue's case
+        (-15, 290, true, 300, .agentGap), // the shutdown a slack (interval + grace) from the last beat
+        (15, 290, true, 300, .agentGap),
+        (15.5, 290, true, 300, .unknown), // past the slack: the silence did not begin with it
+        (-100, 290, true, 300, .unknown),
+        (4, 290, false, 300, .unknown), // started again in a new boot (its report would be the cause)
+        (4, nil, false, 300, .unknown), // no start seen
+        (4, 320, true, 300, .unknown), // started past the return's slack: another stop's start
+        (4, 314, true, 300, .agentGap), // within it
+        (4, nil, false, nil, .unknown), // still silent: the agent or the device shut down, nobody knows which
+        (nil, 290, true, 300, .unknown), // no clean stop: the silence is the device's
+    ]
+
+    @Test(arguments: cases)
+    func aDownPeriodOpenedByACleanStopAndClosedInTheSameBootIsAnAgentGap(
+        stop: Double?, start: Double?, sameBoot: Bool, end: Double?, cause: OutageCause
+    ) throws {
+        var rows: [StoredEvent] = []
+        func add(_ at: Date, _ boot: String?, _ payload: Event.Payload) {
+            rows.append(
+                StoredEvent(
+                    event: Event(device: "pi-1", at: at, bootID: boot, payload: payload), receivedAt: at,
+                    seq: Int64(rows.count)))
+        }
+        add(Self.t - 1000, nil, .flip(FlipRecord(from: .new, to: .up, reason: "first heartbeat")))
+        add(Self.t, nil, .flip(FlipRecord(from: .up, to: .down, reason: "no heartbeat for 35 s")))
+        if let stop { add(Self.t + stop, "aa", .shutdown) }
+        if let start { add(Self.t + start, sameBoot ? "aa" : "bb", .agentStarted(agentVersion: "1.0")) }
+        if let end { add(Self.t + end, nil, .flip(FlipRecord(from: .down, to: .up, reason: "heartbeat received"))) }
+        let now = Self.t + 600
+        let timeline = DeviceTimeline(rows: rows, now: now)
+        let out = timeline.outages(slack: 15, now: now)
+        let o = try #require(out.first)
+        #expect(out.count == 1 && o.cause == cause && o.source == "collector")
+        // Never downtime; an agent gap is also no known time (as `unreachable`), so the day stays 100 %.
+        let unknown = cause == .agentGap ? [DateInterval(start: o.start, end: o.end ?? now)] : []
+        let (down, known) = Availability.downAndKnown(
+            from: Self.t - 1000, to: now, now: now, since: Self.t - 1000, outages: out, unknown: unknown)
+        #expect(down == (cause == .agentGap ? 0 : (o.end ?? now).timeIntervalSince(o.start)))
+        #expect(known == (cause == .agentGap ? 1300 : 1600))
+    }
+
+    /// An agent's own report (a clean reboot after the shutdown, or `agent_stopped` without a clean mark) is the cause,
+    /// as before: the agent gap is only for a down period no report explains.
+    @Test func anAgentReportStaysTheCause() {
+        let stops = [CleanStop(at: Self.t + 4, bootID: "aa", restartedAt: nil)]
+        let down = [DownPeriod(start: Self.t, end: Self.t + 300)]
+        for cause in [OutageCause.cleanReboot, .agentStopped] {
+            let reported = [ReportedOutage(cause: cause, start: Self.t - 20, end: Self.t + 290)]
+            let out = OutageMerger.merge(
+                down: down, reported: reported, unreachable: [], cleanStops: stops, slack: 15, now: Self.t + 600)
+            #expect(out.map(\.cause) == [cause])
+            // Still downtime: an agent that did not stop cleanly may have hung with its device (same boot id).
+            #expect(Availability.isDowntime(out[0]))
+        }
+    }
+
+    @Test func agentsMayNotPostAnAgentGap() {
+        let json = """
+            {"events":[{"id":"6f1c2c1e-2b5d-4a7e-9a51-6c1b8f0e2d11","device":"pi-1","kind":"outage",
+            "at":"2026-11-22T09:00:00Z","boot_id":"aa","cause":"agent_gap","start":"2026-11-22T08:00:00Z",
+            "end":"2026-11-22T09:00:00Z","duration_s":3600,"precision_s":60,"clock_synced":true}]}
+            """
+        #expect(throws: (any Error).self) { try WireCoding.decode(EventBatch.self, from: Array(json.utf8)) }
+    }
+}
