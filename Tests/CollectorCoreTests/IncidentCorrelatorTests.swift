@@ -10,7 +10,8 @@ import Testing
     typealias Device = IncidentCorrelator.Device
     typealias Outage = IncidentCorrelator.Outage
 
-    static func power(_ start: TimeInterval, _ end: TimeInterval?, precision: TimeInterval = 10) -> Outage {
+    /// Precision 60 s: the agent's default persist interval.
+    static func power(_ start: TimeInterval, _ end: TimeInterval?, precision: TimeInterval = 60) -> Outage {
         Outage(start: t + start, end: end.map { t + $0 }, cause: .powerLoss, precision: precision)
     }
 
@@ -61,25 +62,40 @@ import Testing
         #expect(out.count == 1 && out[0].kind == .network && out[0].mainsOut == nil && out[0].start == Self.t)
     }
 
-    /// Starts apart by `gap` (with the given precision): one incident or none.
+    /// Starts apart by `gap`: one incident when both can have started at one moment (each real start lies between the
+    /// recorded start and that plus its precision, 2 s of simultaneity either side), none otherwise. A coarse first
+    /// start (persist every 5 min) reaches as far as its precision.
     @Test(arguments: [
-        (0.0, 10.0, true), (119.0, 10.0, true), (120.0, 10.0, true), (120.5, 10.0, false), (300.0, 10.0, false),
-        // A coarse start (persist every 5 min) widens the tolerance to its precision, exactly at it and past it.
-        (300.0, 300.0, true), (300.5, 300.0, false),
+        (0.0, 60.0, true), (64.0, 60.0, true), (64.5, 60.0, false), (119.0, 60.0, false), (300.0, 60.0, false),
+        (304.0, 300.0, true), (304.5, 300.0, false),
     ])
-    func startsWithinTheTolerance(gap: Double, precision: Double, joined: Bool) {
+    func startsThatCanBeOneMoment(gap: Double, precisionA: Double, joined: Bool) {
         let out = Self.run([
-            Self.device("a", "house", Self.power(0, 600)),
-            Self.device("b", "house", Self.power(gap, 600, precision: precision)),
+            Self.device("a", "house", Self.power(0, 600, precision: precisionA)),
+            Self.device("b", "house", Self.power(gap, 600, precision: 2)),
         ])
         #expect(out.count == (joined ? 1 : 0))
+    }
+
+    /// Issue #26's campaign: on a site with many outages, separate cuts seconds apart stay apart, each with its own
+    /// devices, instead of chaining into incidents of outages a minute apart.
+    @Test func manyOutagesOfASiteAreGroupedByTheirCuts() {
+        let p = 3.0 // the campaign's agents persist every 3 s
+        let out = Self.run([
+            Self.device("a", "house", Self.power(0, 5, precision: p), Self.power(60, 70, precision: p)),
+            Self.device("b", "house", Self.power(10, 15, precision: p), Self.power(60.4, 70, precision: p)),
+            Self.device("c", "house", Self.power(85, 90, precision: p), Self.power(60.2, 70, precision: p)),
+        ])
+        #expect(out.count == 1)
+        #expect(out.first?.members.map(\.device).sorted() == ["a", "b", "c"])
+        #expect(out.first?.start == Self.t + 60)
     }
 
     @Test func powerCutWithSpanUnaffectedAndStableID() {
         let devices = [
             Self.device("freezer-pi", "house", Self.power(0, 9480)),
             Self.device("hall-pi", "house", Self.power(40, 9500)),
-            Self.device("cam-pi", "house", Self.power(70, 9460)),
+            Self.device("cam-pi", "house", Self.power(55, 9460)),
             Self.device("nas", "house"),
             Self.device("office-pi", "office"),
         ]
@@ -123,7 +139,7 @@ import Testing
         // a and b saw the collector unreachable without rebooting; c rebooted (power) inside the same window: it
         // is no network member; alone it makes no power cut either.
         let out = Self.run([
-            Self.device("a", "house", Self.net(0, 2280)), Self.device("b", "house", Self.net(20, 2290)),
+            Self.device("a", "house", Self.net(0, 2280)), Self.device("b", "house", Self.net(10, 2290)),
             Self.device("c", "house", Self.power(10, 2000)), Self.device("d", "house"),
         ])
         #expect(out.count == 1)

@@ -94,7 +94,7 @@ import Testing
         // Nothing changed: nothing recorded again.
         #expect(try await h.collector.recordIncidents().new.isEmpty)
         // cam-pi's report comes later from its outbox, its start earlier: the same incident, updated.
-        let late = EventBatch(events: [Self.powerLoss("cam-pi", start: cut - 30, end: back + 5)])
+        let late = EventBatch(events: [Self.powerLoss("cam-pi", start: cut - 15, end: back + 5)])
         _ = try await h.collector.ingest(late, token: tokens["cam-pi"])
         let second = try await h.collector.recordIncidents()
         #expect(second.new.isEmpty && second.updated.map(\.id) == [made.id])

@@ -3,14 +3,14 @@ import Foundation
 
 /// Finds the incidents of a fleet (pure: devices, their merged outages, the collector's own downtime, `now`).
 ///
-/// - power cut: two or more devices of one site with `power_loss` outages whose starts lie within the tolerance
-///   of the incident's first start;
+/// - power cut: two or more devices of one site with `power_loss` outages that can have started at the same moment
+///   (each outage's real start lies between its recorded start and that plus its precision; see `clusters`);
 /// - network: the same with `network` outages (the collector saw the device down, the agent reported the
 ///   collector unreachable over it and did not reboot: `OutageMerger` gives such an outage cause `network`; a reboot
 ///   inside makes it the agent's `power_loss` or `clean_reboot`, so that device is no network member).
 ///
-/// The tolerance between two starts is `max(tolerance, either outage's precision)`: each start is only as good as
-/// the device's last sign of life (its persist interval, or its last beat). Start is the earliest member's start,
+/// Each start is only as good as the device's last sign of life (its persist interval, or its last beat): that is its
+/// precision, and what makes two starts one moment. Start is the earliest member's start,
 /// end the latest member's end. A device joins an incident once, its outages the cuts in their order (a flicker: off,
 /// on for seconds, off again, is two cuts). A power cut's start is a UPS's mains-out time instead when a UPS of the
 /// site went on battery between the earliest start and the latest start plus its precision (the tolerance either
@@ -159,29 +159,41 @@ public enum IncidentCorrelator {
 
     private typealias Candidate = (device: String, outage: Outage)
 
-    /// Groups the site's outages of `kind` by start: each group opens at its earliest start and takes the outages
-    /// starting within the tolerance of it (a device once: its next outage opens or joins a later group); groups of
-    /// two or more devices are returned.
+    /// Groups the site's outages of `kind` into cuts: an outage's real start lies between its recorded start (the
+    /// device's last sign of life) and that plus its precision; the outages of one cut are those whose such windows
+    /// (widened by `simultaneity`, 2 s, either side) share a moment. Each group keeps that common window and takes, in order
+    /// of start, the outages whose window meets it (a device once: its next outage opens or joins a later group).
+    /// Groups of two or more devices are returned. (The tolerance is no distance between starts any more: with many
+    /// outages on a site it chained separate cuts into one, issue #26's campaign.)
     private static func clusters(_ devices: [Device], kind: Incident.Kind, tolerance: TimeInterval) -> [[Candidate]] {
         let wanted = cause(of: kind)
         let candidates = devices.flatMap { d in
             d.outages.filter { $0.cause == wanted }.map { (device: d.name, outage: $0) }
         }
         .sorted { ($0.outage.start, $0.device) < ($1.outage.start, $1.device) }
-        var groups: [[Candidate]] = []
+        var groups: [(members: [Candidate], window: ClosedRange<Date>)] = []
         for c in candidates {
+            let mine = realStart(of: c.outage)
             // The earliest group that can take it: a device's outages fill the cuts in their order.
             if let index = groups.firstIndex(where: { g in
-                let first = g[0].outage
-                let limit = max(tolerance, first.precision, c.outage.precision)
-                return c.outage.start.timeIntervalSince(first.start) <= limit && !g.contains { $0.device == c.device }
+                g.window.overlaps(mine) && !g.members.contains { $0.device == c.device }
             }) {
-                groups[index].append(c)
+                let w = groups[index].window
+                groups[index].members.append(c)
+                groups[index].window = max(w.lowerBound, mine.lowerBound)...min(w.upperBound, mine.upperBound)
             } else {
-                groups.append([c])
+                groups.append(([c], mine))
             }
         }
-        return groups.filter { Set($0.map(\.device)).count >= 2 }
+        return groups.map(\.members).filter { Set($0.map(\.device)).count >= 2 }
+    }
+
+    /// Devices' clocks (NTP: milliseconds) and their agents' ticks differ a little: windows this much wider either side.
+    public static let simultaneity: TimeInterval = 2
+
+    /// Where the real start of `outage` may lie.
+    static func realStart(of outage: Outage) -> ClosedRange<Date> {
+        (outage.start - simultaneity)...(outage.start + max(0, outage.precision) + simultaneity)
     }
 
     private static func incident(
