@@ -56,7 +56,14 @@ final class NUTFixture: @unchecked Sendable {
             "conf/myups.dev",
             "ups.status: \(status)\nbattery.charge: \(charge)\nbattery.runtime: \(runtime)\n"
                 + "input.voltage: \(status.contains("OL") ? 230 : 0)\n")
+        // dummy-ups compares whole-second mtimes: two writes within one second would look like one, and the
+        // second status would never be read (the test then timed out on a fast machine). Each write a second on.
+        let stamp = max(Date(), (lastStatusWrite ?? .distantPast) + 1)
+        lastStatusWrite = stamp
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: devPath)
     }
+
+    private var lastStatusWrite: Date?
 
     private func launch(_ path: String, _ args: [String]) throws -> Process {
         let p = Process()
