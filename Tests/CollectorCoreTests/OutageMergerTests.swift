@@ -17,6 +17,20 @@ import Testing
             ])
     }
 
+    /// Issue #26 (the campaign): a down period that ended as the next outage began (a clean agent stop of 10 s, its
+    /// restart, a power loss 0.1 s later) is not swallowed by that outage's report: each keeps its own row.
+    @Test func aDownPeriodThatEndedBeforeAReportsEndIsNotItsOutage() {
+        let slack: TimeInterval = 2
+        let down = [
+            DownPeriod(start: Self.t, end: Self.t + 10.3), DownPeriod(start: Self.t + 12.3, end: Self.t + 15.7),
+        ]
+        let reported = [ReportedOutage(cause: .powerLoss, start: Self.t + 10.3, end: Self.t + 14.7)]
+        let out = OutageMerger.merge(down: down, reported: reported, unreachable: [], slack: slack, now: Self.t + 100)
+        #expect(out.map(\.source) == ["collector", "merged"])
+        #expect(out.map(\.start) == [Self.t, Self.t + 12.3])
+        #expect(out.map(\.cause) == [.unknown, .powerLoss])
+    }
+
     @Test func shortRebootSeenOnlyByTheAgent() {
         let reported = [ReportedOutage(cause: .cleanReboot, start: Self.t, end: Self.t + 20)]
         let out = OutageMerger.merge(down: [], reported: reported, unreachable: [], slack: 15, now: Self.t + 100)

@@ -5,7 +5,8 @@ import Foundation
 public enum OutageMerger {
     /// Returns the outages, oldest first.
     ///
-    /// An agent report and a collector down period that overlap (within `slack`) are one outage:
+    /// An agent report and a collector down period that overlap (within `slack`) and end together (the collector's
+    /// period lasts until the agent is back, within `slack`) are one outage:
     /// cause and end from the agent, start the later of the two "last known alive" times (the last
     /// beat usually refines the agent's persisted time). A down period the agent never explained is
     /// `network` when the agent's collector-unreachable reports cover it but for at most `slack` in all (its first
@@ -25,7 +26,12 @@ public enum OutageMerger {
             var source = "agent"
             for (index, period) in down.enumerated() where !used[index] {
                 let periodEnd = period.end ?? now
-                guard period.start <= report.end + slack, periodEnd >= reportStart - slack else { continue }
+                // The device beats again only after it is back: a down period of this outage lasts until the report's
+                // end (within the slack). One that ended before it is an earlier outage that merely touches this one's
+                // start (a clean stop, then a power loss seconds later: issue #26's campaign), and keeps its own row.
+                guard period.start <= report.end + slack, periodEnd >= report.end - slack,
+                    periodEnd >= reportStart - slack
+                else { continue }
                 used[index] = true
                 source = "merged"
                 if period.start <= report.end { start = max(start ?? period.start, period.start) }
