@@ -129,6 +129,14 @@ import _ConnectionPoolModule
 
 /// Liveness on the monotonic clock, the collector's clock records, and store faults as 503, through a real store.
 @Suite struct CollectorClockTests {
+    /// A real store fault: the store's own SQLite writer connection set read-only (`query_only`), so every write
+    /// fails with SQLITE_READONLY, as on a file system remounted read-only.
+    static func readOnly(_ sqlite: SQLiteStore, _ on: Bool) async throws {
+        try await sqlite.pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")")
+        }
+    }
+
     static func view(_ client: any TestClientProtocol, _ name: String = "pi-1") async throws -> DeviceView {
         try await client.getJSON("/api/v1/devices/\(name)", as: DeviceView.self)
     }
@@ -308,11 +316,7 @@ import _ConnectionPoolModule
         let h = try await Harness.make(.sqlite)
         let token = try await h.addDevice("pi-1")
         let sqlite = try #require(h.store as? SQLiteStore)
-        @Sendable func readOnly(_ on: Bool) async throws {
-            try await sqlite.pool.barrierWriteWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")")
-            }
-        }
+        @Sendable func readOnly(_ on: Bool) async throws { try await Self.readOnly(sqlite, on) }
         try await h.test { client in
             let beat = try await client.execute(
                 uri: "/api/v1/heartbeat", method: .post,
@@ -346,11 +350,7 @@ import _ConnectionPoolModule
         let h = try await Harness.make(.sqlite)
         let token = try await h.addDevice("pi-1")
         let sqlite = try #require(h.store as? SQLiteStore)
-        @Sendable func readOnly(_ on: Bool) async throws {
-            try await sqlite.pool.barrierWriteWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")")
-            }
-        }
+        @Sendable func readOnly(_ on: Bool) async throws { try await Self.readOnly(sqlite, on) }
         try await h.test { client in
             func post(_ uri: String, _ body: String) async throws -> (HTTPResponse.Status, String?, String) {
                 let headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(token)"]
