@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps bench-deps bench-build build release test lint format reliability multi campaign run bench bench-long clean
+.PHONY: deps fuzz-deps bench-deps bench-build build release test lint format reliability multi campaign campaign-postgres run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -76,6 +76,11 @@ ifeq ($(origin SEED),command line)
 else
 	python3 Tests/campaign/campaign.py --bin "$$($(SWIFT) build --show-bin-path)" --seeds $(CAMPAIGN_SEEDS) --faults 100
 endif
+
+# The same with the collector on PostgreSQL, the database stopped or killed among the faults (issue #35).
+campaign-postgres: build
+	PG_DURABLE=1 Tests/postgres/with-postgres.sh python3 Tests/campaign/campaign.py --bin "$$($(SWIFT) build --show-bin-path)" \
+		--postgres --seed $(if $(filter command line,$(origin SEED)),$(SEED),26) --faults 60
 
 # Only the two-collector test (PostgreSQL and nginx on loopback, about 2 min).
 multi: deps

@@ -1,5 +1,7 @@
 import DowntimeProtocol
 import Foundation
+import Logging
+import PostgresNIO
 import Testing
 
 @testable import CollectorCore
@@ -90,6 +92,43 @@ import Testing
             if case .flip(let f) = e.event.payload { return "\(f.from.rawValue)>\(f.to.rawValue)" }
             return nil
         }
+    }
+
+    /// Issue #26's campaign: a device back while the database refuses writes. Its up flip is not recorded, and memory
+    /// must not keep it either: once the database takes writes, the next beat records it. (The database refuses the
+    /// beat's write as a server shutting down does, SQLSTATE 57P01, through a trigger of the test's own schema.)
+    @Test(arguments: postgres) func anUpFlipTheDatabaseRefusedIsRecordedAtTheNextBeat(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        guard case .postgres(let url) = h.handle.location else { return }
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+        }
+        h.clock.advance(40)
+        try await h.collector.sweep()
+        #expect(try await h.store.device(named: "pi-1")?.status == .down)
+        let conn = try await PostgresStore.connect(url, schema: h.handle.schema, logger: Logger(label: "test"))
+        defer { Task { try? await conn.close() } }
+        try await conn.query(
+            """
+            CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN
+                RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
+            END $$ LANGUAGE plpgsql
+            """, logger: Logger(label: "test"))
+        try await conn.query(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON device FOR EACH ROW EXECUTE FUNCTION refuse()",
+            logger: Logger(label: "test"))
+        try await h.test { client in
+            let (status, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+            #expect(status == .serviceUnavailable)
+        }
+        #expect(await h.collector.fleet.live("pi-1")?.record.status == .down)
+        try await conn.query("DROP TRIGGER refuse ON device", logger: Logger(label: "test"))
+        h.clock.advance(1)
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 3), token: token)
+        }
+        #expect(try await h.store.device(named: "pi-1")?.status == .up)
     }
 
     @Test(arguments: postgres) func oneLeaderRecordsEachFlipOnceAndHandsOver(_ backend: Backend) async throws {

@@ -15,9 +15,11 @@ import argparse
 import json
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -46,16 +48,27 @@ def wait_for(what, pred, limit=60):
         time.sleep(0.3)
 
 
-def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=()):
+def postgres_database(seed):
+    """A fresh database on the server of Tests/postgres/with-postgres.sh; its URL."""
+    base = os.environ["DOWNTIME_TEST_POSTGRES_URL"]
+    name = f"campaign_{seed}_{int(time.time())}"
+    psql = os.path.join(os.environ.get("DOWNTIME_TEST_POSTGRES_BIN", "/usr/bin"), "psql")
+    subprocess.run([psql, "-q", "-v", "ON_ERROR_STOP=1", base, "-c", f"CREATE DATABASE {name}"], check=True,
+                   capture_output=True, timeout=60)
+    u = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, "", ""))
+
+
+def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), postgres=False):
     os.makedirs(work, exist_ok=True)
     t_begin = time.time()
     names = {f"site-{chr(ord('a') + s)}": [f"pi-{chr(ord('a') + s)}{k + 1}" for k in range(per_site)]
              for s in range(sites_n)}
     devices = [d for ds in names.values() for d in ds]
-    specs = faults.schedule(seed, count, devices, names, spacing, skip)
+    specs = faults.schedule(seed, count, devices, names, spacing, skip, postgres)
     with open(os.path.join(work, "schedule.json"), "w") as f:
         json.dump(dict(seed=seed, faults=count, config=CFG, sites=names, spacing=spacing, skip=sorted(skip),
-                       schedule=specs), f, indent=1)
+                       postgres=postgres, schedule=specs), f, indent=1)
     w = World()
     w.persist = CFG["persist"]
     w.truth = world.Truth(os.path.join(work, "truth.jsonl"))
@@ -63,13 +76,17 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=()):
     w.collector = None
     sink = None
     data = os.path.join(work, "data")
+    # The store: SQLite in the data folder, or a fresh PostgreSQL database the harness may restart.
+    database = postgres_database(seed) if postgres else None
+    w.postgres_ctl = os.environ.get("DOWNTIME_TEST_POSTGRES_CTL")
+    store = ["--database", database] if database else ["--data-dir", data]
     try:
         tokens = {}
         for d in devices:
-            tokens[d] = world.cli(bin_dir, "device", "add", d, "--data-dir", data).strip().splitlines()[-1]
+            tokens[d] = world.cli(bin_dir, "device", "add", d, *store).strip().splitlines()[-1]
         for site, ds in names.items():
             for d in ds:
-                world.cli(bin_dir, "device", "site", d, site, "--data-dir", data)
+                world.cli(bin_dir, "device", "site", d, site, *store)
         sink = world.Sink(os.path.join(work, "messages.jsonl"))
         w.clock = world.FakeClock(os.path.join(work, "faketime"))
         sync = os.path.join(work, "collector-synchronized")
@@ -78,7 +95,7 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=()):
         env = dict(w.clock.env(), DOWNTIME_MISSES=str(CFG["misses"]), DOWNTIME_GRACE=str(CFG["grace"]),
                    DOWNTIME_NOTIFY=f"hook=webhook http://127.0.0.1:{sink.port}/hook",
                    DOWNTIME_NOTIFY_SETTLE=str(CFG["settle"]), DOWNTIME_NOTIFY_DAMP_MINUTES="0",
-                   DOWNTIME_CLOCK_SYNC_FILE=sync)
+                   DOWNTIME_CLOCK_SYNC_FILE=sync, **({"DOWNTIME_DATABASE": database} if database else {}))
         w.collector = world.Collector(bin_dir, data, port, env, os.path.join(work, "collector.log")).start()
         for site, ds in names.items():
             for d in ds:
@@ -147,7 +164,8 @@ def check(work, seed=None, count=None, t_begin=None):
     checker = checks.Checker(truth, sched["config"], sched["sites"], rec, messages, r["agent_starts"], r["outboxes"],
                              os.path.join(work, "data", "downtime.sqlite"), r["run_end"])
     checker.run()
-    checker.check_integrity()
+    if not sched.get("postgres"):
+        checker.check_integrity()
     violations = checker.v
     for t in truth:
         if t["what"] == "harness_error":
@@ -175,6 +193,8 @@ def main():
     ap.add_argument("--spacing", type=float, default=2.4, help="mean seconds between planned fault starts")
     ap.add_argument("--skip", default="", help="fault kinds left out, comma-separated (a different schedule)")
     ap.add_argument("--recheck", metavar="WORK", help="check a kept work folder again (no run)")
+    ap.add_argument("--postgres", action="store_true",
+                    help="the collector on PostgreSQL, restarted among the faults (run under Tests/postgres/with-postgres.sh)")
     a = ap.parse_args()
     if a.recheck:
         return 1 if check(a.recheck) else 0
@@ -190,6 +210,9 @@ def main():
         if not os.access(os.path.join(a.bin, exe), os.X_OK):
             print(f"campaign: no {exe} in {a.bin}")
             return 2
+    if a.postgres and not (os.environ.get("DOWNTIME_TEST_POSTGRES_URL") and os.environ.get("DOWNTIME_TEST_POSTGRES_CTL")):
+        print("campaign: --postgres runs under Tests/postgres/with-postgres.sh (DOWNTIME_TEST_POSTGRES_URL and _CTL)")
+        return 2
     seeds = [int(s) for s in a.seeds.split(",")] if a.seeds else [a.seed]
     base = a.work or tempfile.mkdtemp(prefix="dtm-campaign-")
     total, faults_total = 0, 0
@@ -199,7 +222,7 @@ def main():
         unknown = skip - set(faults.KINDS)
         if unknown:
             ap.error(f"unknown fault kinds: {', '.join(sorted(unknown))}")
-        total += run_seed(a.bin, seed, a.faults, work, a.sites, a.per_site, a.spacing, skip)
+        total += run_seed(a.bin, seed, a.faults, work, a.sites, a.per_site, a.spacing, skip, a.postgres)
         faults_total += a.faults
     if len(seeds) > 1:
         print(f"campaign: seeds {','.join(map(str, seeds))}, {faults_total} faults, {total} violations")

@@ -13,6 +13,7 @@ PostgreSQL restart): a fault kind is a function `run(world, spec)` and an entry 
 """
 import random
 import signal
+import subprocess
 import threading
 import time
 
@@ -31,16 +32,21 @@ KINDS = {
     "clock_step": (3, "collector"),    # the collector's wall clock stepped forward, then back to real time
     "collector_hang": (3, "collector"),  # SIGSTOP while agents send, then SIGCONT
     "ups_mains_out": (0, "site"),      # later: NUT dummy-ups on battery for a site
-    "postgres_restart": (0, "collector"),  # later: the PostgreSQL server restarted under the collector
+    "postgres_restart": (0, "collector"),  # the PostgreSQL server stopped or killed, then started (--postgres)
 }
 
 
-def schedule(seed, count, devices, sites, spacing, skip=()):
+# With `--postgres` (the collector on a PostgreSQL server the harness may restart) the database restart is played.
+POSTGRES_WEIGHT = 3
+
+
+def schedule(seed, count, devices, sites, spacing, skip=(), postgres=False):
     """`count` faults: kind, target and parameters, planned `spacing` seconds apart on average; `skip` leaves kinds
     out (another schedule than the seed's full one: say so when replaying)."""
     rng = random.Random(seed)
-    kinds = [k for k, (w, _) in KINDS.items() if w > 0 and k not in skip]
-    weights = [KINDS[k][0] for k in kinds]
+    weight = {k: (POSTGRES_WEIGHT if k == "postgres_restart" and postgres else w) for k, (w, _) in KINDS.items()}
+    kinds = [k for k in KINDS if weight[k] > 0 and k not in skip]
+    weights = [weight[k] for k in kinds]
     at = sorted(rng.uniform(0, count * spacing) for _ in range(count))
     out = []
     for n in range(count):
@@ -87,6 +93,9 @@ def schedule(seed, count, devices, sites, spacing, skip=()):
             p["length"] = round(rng.uniform(4, 10), 2)
         elif kind == "collector_hang":
             p["length"] = round(rng.uniform(2, 8), 2)
+        elif kind == "postgres_restart":
+            p["mode"] = rng.choice(["stop", "kill"])  # pg_ctl stop -m fast, or SIGKILL to the server (a host died)
+            p["length"] = round(rng.uniform(4, 15), 2)
         p["boot_delay"] = round(rng.uniform(0.3, 1.2), 2)  # power back to the agent's start
         spec["params"] = p
         out.append(spec)
@@ -306,3 +315,13 @@ class Runner:
         t1 = time.time()
         self.w.truth.note("collector_away", n=spec["n"], how="hang", start=t0, end=t1)
         time.sleep(1.0)
+
+    def _postgres_restart(self, spec, p):
+        t0 = time.time()
+        subprocess.run([self.w.postgres_ctl, p["mode"]], check=True, timeout=90, capture_output=True)
+        time.sleep(p["length"])
+        subprocess.run([self.w.postgres_ctl, "start"], check=True, timeout=90, capture_output=True)
+        t1 = time.time()
+        # Not the collector away: it answers beats from memory meanwhile (DESIGN "Store health", issue #35).
+        self.w.truth.note("store_away", n=spec["n"], how=p["mode"], start=t0, end=t1)
+        time.sleep(2.0)

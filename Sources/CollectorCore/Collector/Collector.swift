@@ -193,7 +193,14 @@ public final class Collector: Sendable {
     /// reloading the new status, must also see the beat behind it, or it would call the device down again.
     private func recordUp(_ flip: FlipChange) async throws {
         if shared != nil, let beat = await fleet.live(flip.device)?.record.beat {
-            try await stored("save_beats") { try await store.saveBeats([flip.device: beat], aliveAt: clock.now()) }
+            do {
+                try await stored("save_beats") { try await store.saveBeats([flip.device: beat], aliveAt: clock.now()) }
+            } catch {
+                // Not recorded, so not in memory either: the next beat proposes it again (issue #26's campaign: a
+                // database away at a device's return left memory up and the store down until its next outage).
+                await fleet.unrecorded([flip])
+                throw error
+            }
         }
         try await record([flip])
     }
