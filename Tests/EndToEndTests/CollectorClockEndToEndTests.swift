@@ -178,11 +178,16 @@ import Testing
         #expect(s.records.map(\.kind).contains("clock_unsynced"))
         for name in ["pi-a", "pi-b"] {
             let flips = try Self.flips(collector, name)
-            // No false outage; the up flip recorded on the unsynchronised clock says its time is uncertain.
+            // No false outage; the up flip recorded on the unsynchronised clock was re-dated when it synced (issue
+            // #26), and says so instead of "time uncertain".
             #expect(flips.map(\.flip.to) == [.up], "\(collector.output)")
-            #expect(flips.first?.flip.reason.contains("time uncertain") == true, "\(flips)")
+            let reason = flips.first?.flip.reason ?? ""
+            #expect(reason.contains("re-dated by") && !reason.contains("time uncertain"), "\(flips)")
             let seen = try #require(try Self.device(collector, name).lastSeen)
             #expect(abs(seen.timeIntervalSinceNow - truthOffset) < 3, "\(seen)")
+            // On the same true timeline as the last beat: seconds before it, not three hours.
+            let up = try #require(flips.first?.at)
+            #expect(up <= seen && seen.timeIntervalSince(up) < 60, "\(up) \(seen)")
         }
         // The time away was not recorded from a clock behind the previous run's last alive mark.
         let events = try Curl.get("\(collector.url)/api/v1/devices/pi-a/events", as: EventList.self).events
