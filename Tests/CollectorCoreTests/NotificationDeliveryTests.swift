@@ -121,7 +121,8 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         let h = try await Harness.make(backend)
         let folder = h.dir + "/mail"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let port = Int.random(in: 20_000...40_000)
+        // A port the kernel says is free (a random one collided with the suite's own connections once).
+        let port = try freeLoopbackPort()
         let sink = Process()
         sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
