@@ -15,11 +15,9 @@ import argparse
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -27,6 +25,9 @@ sys.path.insert(0, HERE)
 import checks  # noqa: E402
 import faults  # noqa: E402
 import world  # noqa: E402
+
+sys.path.insert(0, os.path.join(HERE, "..", "reliability"))
+import harness  # noqa: E402
 
 CFG = dict(interval=1, persist=3, misses=2, grace=1, settle=6, group_window=10)
 
@@ -48,17 +49,6 @@ def wait_for(what, pred, limit=60):
         time.sleep(0.3)
 
 
-def postgres_database(seed):
-    """A fresh database on the server of Tests/postgres/with-postgres.sh; its URL."""
-    base = os.environ["DOWNTIME_TEST_POSTGRES_URL"]
-    name = f"campaign_{seed}_{int(time.time())}"
-    psql = os.path.join(os.environ.get("DOWNTIME_TEST_POSTGRES_BIN", "/usr/bin"), "psql")
-    subprocess.run([psql, "-q", "-v", "ON_ERROR_STOP=1", base, "-c", f"CREATE DATABASE {name}"], check=True,
-                   capture_output=True, timeout=60)
-    u = urllib.parse.urlsplit(base)
-    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, "", ""))
-
-
 def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), postgres=False):
     os.makedirs(work, exist_ok=True)
     t_begin = time.time()
@@ -77,7 +67,7 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
     sink = None
     data = os.path.join(work, "data")
     # The store: SQLite in the data folder, or a fresh PostgreSQL database the harness may restart.
-    database = postgres_database(seed) if postgres else None
+    database = harness.postgres_database(f"campaign_{seed}") if postgres else None
     w.postgres_ctl = os.environ.get("DOWNTIME_TEST_POSTGRES_CTL")
     store = ["--database", database] if database else ["--data-dir", data]
     try:

@@ -28,11 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 import uuid
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
-import harness  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
 import harness  # noqa: E402
@@ -139,11 +135,6 @@ http {{
 """
 
 
-def psql(bin_dir, url, sql):
-    subprocess.run([os.path.join(bin_dir, "psql"), "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql], check=True,
-                   capture_output=True, text=True, timeout=60)
-
-
 def main():
     global T0
     p = argparse.ArgumentParser()
@@ -151,7 +142,6 @@ def main():
     p.add_argument("--seed", type=int, default=20261201)
     args = p.parse_args()
     base = os.environ.get("DOWNTIME_TEST_POSTGRES_URL")
-    pg_bin = os.environ.get("DOWNTIME_TEST_POSTGRES_BIN", "/usr/bin")
     ctl = os.environ.get("DOWNTIME_TEST_POSTGRES_CTL")
     if not base or not ctl:
         print("FAIL: DOWNTIME_TEST_POSTGRES_URL/_CTL not set (run under Tests/postgres/with-postgres.sh)")
@@ -160,11 +150,7 @@ def main():
     if not os.path.exists(nginx):
         print("FAIL: nginx is not installed (apt-get install nginx)")
         return 1
-    # A database of its own.
-    db = "e2e_" + uuid.uuid4().hex[:12]
-    psql(pg_bin, base, f"CREATE DATABASE {db}")
-    u = urllib.parse.urlsplit(base)
-    url = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + db, "", ""))
+    url = harness.postgres_database("e2e")  # a database of its own
 
     tmp = harness.temp_dir("multi")
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)

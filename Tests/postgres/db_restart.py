@@ -21,7 +21,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reliability"))
@@ -96,10 +95,7 @@ def main():
     if not base or not ctl:
         print("FAIL: run under Tests/postgres/with-postgres.sh (DOWNTIME_TEST_POSTGRES_URL and _CTL)")
         return 1
-    db = "restart_" + uuid.uuid4().hex[:12]
-    psql(pg_bin, base, f"CREATE DATABASE {db}")
-    u = urllib.parse.urlsplit(base)
-    url = urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + db, "", ""))
+    url = harness.postgres_database("restart")
     outages = [("stop", 15)] if args.short else [("stop", 15), ("kill", 90)]
 
     tmp = harness.temp_dir("dbrestart")

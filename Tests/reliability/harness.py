@@ -138,3 +138,16 @@ def sqlite_rows(db, sql):
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def postgres_database(prefix):
+    """A fresh database on the server of Tests/postgres/with-postgres.sh (DOWNTIME_TEST_POSTGRES_URL); its URL."""
+    import urllib.parse
+    import uuid
+    base = os.environ["DOWNTIME_TEST_POSTGRES_URL"]
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    psql = os.path.join(os.environ.get("DOWNTIME_TEST_POSTGRES_BIN", "/usr/bin"), "psql")
+    subprocess.run([psql, "-q", "-v", "ON_ERROR_STOP=1", base, "-c", f"CREATE DATABASE {name}"], check=True,
+                   capture_output=True, text=True, timeout=60)
+    u = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, "", ""))
