@@ -65,14 +65,14 @@ public actor PostgresLeaderLock: LeaderLock {
     }
 
     /// Seconds for connecting and for each statement on the lock's connection.
-    static let timeout: Double = 2
+    static let timeout = PostgresStore.defaultTimeout
 
     public func release() async {
         // Unlocked before the connection goes: the server frees a closed session's locks only once its
         // backend has exited, and the next collector should not wait a sweep for that.
         let logger = logger
         if leading, let conn = connection {
-            _ = try? await StoreTimeout.bounded(2) {
+            _ = try? await StoreTimeout.bounded(Self.timeout) {
                 try await conn.query("SELECT pg_advisory_unlock_all()", logger: logger)
             }
         }
