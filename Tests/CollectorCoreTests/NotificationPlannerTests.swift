@@ -173,6 +173,27 @@ import Testing
         #expect(run(&p, at: 5000) == [])
     }
 
+    /// A member the incident's message told as still down: its return is told by its own up message (the update
+    /// of the incident that closes it must not swallow it); the others' ups stay replaced.
+    @Test func aMemberToldAsStillDownHasItsReturnTold() {
+        var p = NotificationPlanner(damp: 0, groupWindow: 10, settle: 30)
+        p.observe(["a", "b", "c"].map { Self.flip($0, "up", "down") }, now: Self.t0)
+        _ = run(&p, at: 10)
+        p.observe(["a", "b"].map { Self.flip($0, "down", "up") }, now: Self.t0 + 22)
+        var open = Self.incident(["a", "b", "c"])
+        open.members[2].end = nil
+        open.end = nil
+        p.observeIncident(open, new: true, now: Self.t0 + 25)
+        #expect(run(&p, at: 55) == ["incident:a,b,c"])
+        // c is back an hour later; the incident is updated with its end.
+        p.observe([Self.flip("c", "down", "up", at: Self.t0 + 3600)], now: Self.t0 + 3600)
+        var closed = open
+        closed.members[2].end = Self.t0 + 3600
+        closed.end = Self.t0 + 3600
+        p.observeIncident(closed, new: false, now: Self.t0 + 3601)
+        #expect(run(&p, at: 3630) == ["up:c"])
+    }
+
     /// Issue #26 (the campaign): an update of an earlier incident must not swallow the held messages of a member's
     /// later, separate outage; the messages of the outage the incident tells are still replaced.
     @Test func anIncidentDropsOnlyTheMessagesOfTheOutagesItTells() {

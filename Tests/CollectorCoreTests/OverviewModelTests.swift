@@ -28,15 +28,17 @@ import Testing
         (.up, false, false, [50, 40], 70, []), // back more than an hour ago
         (.up, false, false, [30, 20, 10], 10, [.flapping, .back]),
         (.down, false, false, [30, 20, 10], nil, [.down, .flapping]),
-        (.up, false, false, [90, 80, 10], 10, [.back]), // two of the three flips are older than the window
+        (.up, false, false, [90, 80, 10], 10, [.back]), // two of the three outages are older than the window
+        (.up, false, false, [10], 5, [.back]), // one power cut after the first beat: no flapping
+        (.up, false, false, [40, 10], 5, [.back]), // two outages: not yet
         (.down, true, true, [], nil, [.down, .storage, .power]),
     ])
     func reasonsForALook(
-        _ status: DeviceStatus, _ storage: Bool, _ power: Bool, _ flips: [Double], _ back: Double?,
+        _ status: DeviceStatus, _ storage: Bool, _ power: Bool, _ downs: [Double], _ back: Double?,
         _ expected: [OverviewModel.Reason]
     ) {
         let e = Entry(name: "pi", status: status, storageWarning: storage, powerWarning: power)
-        let recent = RecentFlips(flips: flips.map { Self.now - $0 * 60 }, lastBack: back.map { Self.now - $0 * 60 })
+        let recent = RecentFlips(downs: downs.map { Self.now - $0 * 60 }, lastBack: back.map { Self.now - $0 * 60 })
         #expect(OverviewModel.reasons(e, recent, now: Self.now) == expected)
     }
 
@@ -55,7 +57,7 @@ import Testing
         let devices = Self.fleet(10_000, tag: { $0 < 500 ? ["office"] : $0 < 700 ? ["office", "lab"] : [] })
         var withWarning = devices
         withWarning[5].storageWarning = true
-        let back = RecentFlips(flips: [Self.now - 60], lastBack: Self.now - 60)
+        let back = RecentFlips(downs: [Self.now - 120], lastBack: Self.now - 60)
         let m = OverviewModel.build(withWarning, recent: ["device-00007": back], query: OverviewQuery(), now: Self.now)
         #expect(m.list == nil && !m.complete)
         #expect(m.counts == StatusCounts(down: 100, up: 9_900))
@@ -158,7 +160,8 @@ import Testing
                 receivedAt: Self.now, seq: 2),
         ]
         let r = RecentFlips.of(rows, since: Self.now - 3600)
-        #expect(r.flips.count == 4 && r.lastBack == Self.now - 300)
+        // Only the down flips count (the first beat and the returns do not): two outages.
+        #expect(r.downs == [Self.now - 3000, Self.now - 1800] && r.lastBack == Self.now - 300)
     }
 
     /// Issue #26: the down and up flips of an agent gap (a clean stop and a start in the same boot) are no flapping and
@@ -181,11 +184,11 @@ import Testing
             ]
         }
         let r = RecentFlips.of(rows, since: Self.now - 3600, slack: 15)
-        #expect(r.flips.isEmpty && r.lastBack == nil)
+        #expect(r.downs.isEmpty && r.lastBack == nil)
         #expect(OverviewModel.reasons(OverviewModel.Entry(name: "pi", status: .up), r, now: Self.now).isEmpty)
         // Back in a new boot: the device's own outage, counted.
         rows[rows.count - 2] = row(610, .agentStarted(agentVersion: "1"), boot: "cd")
         let counted = RecentFlips.of(rows, since: Self.now - 3600, slack: 15)
-        #expect(counted.flips == [Self.now - 900, Self.now - 600] && counted.lastBack == Self.now - 600)
+        #expect(counted.downs == [Self.now - 900] && counted.lastBack == Self.now - 600)
     }
 }

@@ -41,6 +41,13 @@ extension Collector {
         }
     }
 
+    /// How many recorded incidents of each kind are still going on (`downtime_incidents_open`): an open one is at most
+    /// a day and its correlation window old.
+    public func openIncidentCounts() async throws -> [Incident.Kind: Int] {
+        let open = try await store.incidents(since: clock.now() - 32 * 86_400).filter { $0.end == nil }
+        return Dictionary(grouping: open, by: \.kind).mapValues(\.count)
+    }
+
     /// How many incidents of each kind are recorded (`downtime_incidents_total`).
     public func incidentCounts() async throws -> [Incident.Kind: Int] {
         try await store.incidentCounts()

@@ -10,6 +10,11 @@ extension Collector {
         try await reader.overview(query, policy: policy)
     }
 
+    /// The fleet's uptime over 24 h and 7 d (the overview's header).
+    public func fleetUptime() async throws -> FleetUptime {
+        try await reader.fleetUptime()
+    }
+
     /// Counts by status and tag and how many devices need a look (`GET /api/v1/summary`).
     public func summary() async throws -> FleetSummary {
         try await reader.summary()

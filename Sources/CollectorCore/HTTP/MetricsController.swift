@@ -11,12 +11,13 @@ struct MetricsController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.get("/metrics") { _, _ in
             // While the store fails the incident counts are left out (a counter must not fall to 0); the rest is memory.
-            let incidents: [Incident.Kind: Int]? = try await collector.unlessStoreFails(nil) {
-                try await collector.incidentCounts()
-            }
+            let incidents: (all: [Incident.Kind: Int], open: [Incident.Kind: Int])? =
+                try await collector.unlessStoreFails(nil) {
+                    (try await collector.incidentCounts(), try await collector.openIncidentCounts())
+                }
             let text =
                 MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
-                + (incidents.map(MetricsExport.incidents) ?? "")
+                + (incidents.map { MetricsExport.incidents($0.all, open: $0.open) } ?? "")
                 + MetricsExport.collector(collector.health.snapshot(), selfPing: collector.config.selfPingURL != nil)
                 // Only the collector that polls exports UPS series: a follower knows no state of its own.
                 + MetricsExport.ups(

@@ -23,7 +23,8 @@ struct WebController<Context: RequestContext> {
             }
             let page = OverviewPage.render(
                 model, details: details, now: collector.clock.now(), query: query,
-                collector: collector.health.snapshot(), feed: feed, ups: ups, incidents: incidents)
+                collector: collector.health.snapshot(), feed: feed, ups: ups, incidents: incidents,
+                fleet: model.counts.total > 0 ? try await collector.fleetUptime() : nil)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         // Not ok while the store fails: a supervisor or a proxy sees a collector that cannot record.

@@ -17,14 +17,32 @@ public struct Incident: Sendable, Equatable {
         public var device: String
         public var start: Date
         public var end: Date?
+        /// `unknown` for a device that went silent with the others and has not reported since (see the open-incident
+        /// rule in `IncidentCorrelator`).
         public var cause: OutageCause
+        /// Still silent `IncidentCorrelator.giveUpAfter` after its start: the incident closed without it.
+        public var neverCameBack: Bool
 
-        public init(device: String, start: Date, end: Date?, cause: OutageCause) {
+        public init(device: String, start: Date, end: Date?, cause: OutageCause, neverCameBack: Bool = false) {
             self.device = device
             self.start = start
             self.end = end
             self.cause = cause
+            self.neverCameBack = neverCameBack
         }
+
+        /// Where the member stands: back, still down, or given up on.
+        public var standing: Standing {
+            if neverCameBack { return .neverCameBack }
+            return end == nil ? .stillDown : .back
+        }
+    }
+
+    /// A member's standing, as the API and the pages say it.
+    public enum Standing: String, Sendable, Codable {
+        case back
+        case stillDown = "still_down"
+        case neverCameBack = "never_came_back"
     }
 
     /// Stable: derived from kind, site and the earliest member's start when first found (with `-2`... when another
@@ -100,6 +118,9 @@ public struct Incident: Sendable, Equatable {
     public func durationS(now: Date) -> Double {
         max(0, (end ?? now).timeIntervalSince(start))
     }
+
+    /// The members still down (not given up on): while there are any the incident is open.
+    public var stillDown: [Member] { members.filter { $0.standing == .stillDown } }
 
     /// The member devices' names, in member order, each once.
     public var deviceNames: [String] {

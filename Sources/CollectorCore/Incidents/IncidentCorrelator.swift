@@ -16,6 +16,9 @@ import Foundation
 /// site went on battery between the earliest start and the latest start plus its precision (the tolerance either
 /// side): that time is exact.
 public enum IncidentCorrelator {
+    /// How long a member may stay silent before the incident closes without it ("never came back"): a day.
+    public static let giveUpAfter: TimeInterval = 86_400
+
     /// Two minutes: twice the agent's default persist interval (60 s), so two devices losing power in the same
     /// second are one cut even when one had persisted just before and the other just after; short enough that two
     /// separate cuts of one evening stay two.
@@ -75,14 +78,16 @@ public enum IncidentCorrelator {
     ) -> [Incident] {
         var found: [Incident] = []
         let bySite = Dictionary(grouping: devices, by: \.site)
-        for site in bySite.keys.sorted() {
-            let siteDevices = bySite[site]!
+        for (site, siteDevices) in bySite.sorted(by: { $0.key < $1.key }) {
+            var silentTaken = Set<OutageKey>()
             for kind in Incident.Kind.allCases {
-                for cluster in clusters(siteDevices, kind: kind, tolerance: tolerance) {
+                for group in clusters(siteDevices, kind: kind, tolerance: tolerance) {
+                    let silent = silentMembers(of: group, in: siteDevices, taken: &silentTaken)
                     found.append(
                         incident(
-                            cluster, kind: kind, site: site, siteDevices: siteDevices, collectorDown: collectorDown,
-                            collectorSite: collectorSite, mainsOut: mainsOut, now: now, tolerance: tolerance))
+                            group.members + silent, kind: kind, site: site, siteDevices: siteDevices,
+                            collectorDown: collectorDown, collectorSite: collectorSite, mainsOut: mainsOut, now: now,
+                            tolerance: tolerance))
                 }
             }
         }
@@ -108,8 +113,11 @@ public enum IncidentCorrelator {
         func outage(of m: Incident.Member, kind: Incident.Kind) -> OutageKey? {
             let wanted = cause(of: kind)
             let distance = { (o: Outage) in abs(o.start.timeIntervalSince(m.start)) }
+            // A silent member's outage is `unknown` until its agent reports, then of the kind's cause.
             let nearest = byName[m.device]?.outages
-                .filter { $0.cause == wanted && distance($0) <= max(tolerance, $0.precision) }
+                .filter {
+                    ($0.cause == wanted || $0.cause == .unknown) && distance($0) <= max(tolerance, $0.precision)
+                }
                 .min { (distance($0), $0.start) < (distance($1), $1.start) }
             return nearest.map { OutageKey(device: m.device, start: $0.start) }
         }
@@ -165,13 +173,13 @@ public enum IncidentCorrelator {
     /// of start, the outages whose window meets it (a device once: its next outage opens or joins a later group).
     /// Groups of two or more devices are returned. (The tolerance is no distance between starts any more: with many
     /// outages on a site it chained separate cuts into one, issue #26's campaign.)
-    private static func clusters(_ devices: [Device], kind: Incident.Kind, tolerance: TimeInterval) -> [[Candidate]] {
+    private static func clusters(_ devices: [Device], kind: Incident.Kind, tolerance: TimeInterval) -> [Cluster] {
         let wanted = cause(of: kind)
         let candidates = devices.flatMap { d in
             d.outages.filter { $0.cause == wanted }.map { (device: d.name, outage: $0) }
         }
         .sorted { ($0.outage.start, $0.device) < ($1.outage.start, $1.device) }
-        var groups: [(members: [Candidate], window: ClosedRange<Date>)] = []
+        var groups: [Cluster] = []
         for c in candidates {
             let mine = realStart(of: c.outage)
             // The earliest group that can take it: a device's outages fill the cuts in their order.
@@ -182,10 +190,39 @@ public enum IncidentCorrelator {
                 groups[index].members.append(c)
                 groups[index].window = max(w.lowerBound, mine.lowerBound)...min(w.upperBound, mine.upperBound)
             } else {
-                groups.append(([c], mine))
+                groups.append(Cluster(members: [c], window: mine))
             }
         }
-        return groups.map(\.members).filter { Set($0.map(\.device)).count >= 2 }
+        return groups.filter { Set($0.members.map(\.device)).count >= 2 }
+    }
+
+    /// The outages of one cut and the moment they share.
+    private struct Cluster {
+        var members: [Candidate]
+        var window: ClosedRange<Date>
+    }
+
+    /// The open-incident rule: the site's devices that went silent in the cut's moment and have not reported since
+    /// (an `unknown` outage whose real start meets the cut's window; typically still down: its power supply died)
+    /// are members too, so the worst-hit device is not the one the incident forgets. Each such outage joins one cut
+    /// (the earliest of the site's that it meets); once its agent reports, the outage takes the reported cause and
+    /// is an ordinary member, or none.
+    private static func silentMembers(
+        of group: Cluster, in siteDevices: [Device], taken: inout Set<OutageKey>
+    ) -> [Candidate] {
+        let inGroup = Set(group.members.map(\.device))
+        var out: [Candidate] = []
+        for d in siteDevices.sorted(by: { $0.name < $1.name }) where !inGroup.contains(d.name) {
+            guard
+                let o = d.outages.first(where: {
+                    $0.cause == .unknown && realStart(of: $0).overlaps(group.window)
+                        && !taken.contains(OutageKey(device: d.name, start: $0.start))
+                })
+            else { continue }
+            taken.insert(OutageKey(device: d.name, start: o.start))
+            out.append((d.name, o))
+        }
+        return out
     }
 
     /// Devices' clocks (NTP: milliseconds) and their agents' ticks differ a little: windows this much wider either side.
@@ -201,10 +238,13 @@ public enum IncidentCorrelator {
         collectorDown: [DateInterval], collectorSite: String, mainsOut: [MainsOut], now: Date, tolerance: TimeInterval
     ) -> Incident {
         let members = cluster.map {
-            Incident.Member(device: $0.device, start: $0.outage.start, end: $0.outage.end, cause: $0.outage.cause)
+            Incident.Member(
+                device: $0.device, start: $0.outage.start, end: $0.outage.end, cause: $0.outage.cause,
+                neverCameBack: $0.outage.end == nil && now.timeIntervalSince($0.outage.start) >= giveUpAfter)
         }
-        let start = members.map(\.start).min()!
-        let end: Date? = members.contains { $0.end == nil } ? nil : members.compactMap(\.end).max()
+        .sorted { ($0.start, $0.device) < ($1.start, $1.device) }
+        let start = members.map(\.start).min() ?? now
+        let end = closing(members, now: now)
         let span = DateInterval(start: start, end: max(start, end ?? now))
         let names = Set(members.map(\.device))
         let unaffected = siteDevices.filter { d in
@@ -214,7 +254,7 @@ public enum IncidentCorrelator {
         let down = collectorSite == site && collectorDown.contains { $0.start <= span.end && $0.end >= span.start }
         // The real cut lies between a member's last sign of life and that plus its precision: a mains-out of the
         // site's UPS in that range (with the tolerance either side) is the cut itself, to the second.
-        let latest = cluster.map { $0.outage.start + $0.outage.precision }.max()!
+        let latest = cluster.map { $0.outage.start + $0.outage.precision }.max() ?? start
         let mains =
             kind == .powerCut
             ? mainsOut.filter { $0.site == site && $0.at >= start - tolerance && $0.at <= latest + tolerance }
@@ -225,5 +265,13 @@ public enum IncidentCorrelator {
             start: mains?.at ?? start, end: end,
             members: members, unaffected: unaffected, collectorDown: down,
             mainsOut: mains.map { Incident.MainsOut(ups: $0.ups, at: $0.at) })
+    }
+
+    /// An incident's end: open (nil) while a member is still down and not given up on; then the latest end of
+    /// those that came back (or, had none come back, the moment the last was given up on).
+    static func closing(_ members: [Incident.Member], now: Date) -> Date? {
+        if members.contains(where: { $0.standing == .stillDown }) { return nil }
+        return members.compactMap(\.end).max()
+            ?? members.map { $0.start + giveUpAfter }.max()
     }
 }

@@ -26,9 +26,10 @@ extension Incident: Encodable {
         case durationS = "duration_s"
         case collectorDown = "collector_down"
         case mainsOut = "mains_out"
+        case ongoing
     }
 
-    enum MemberKeys: String, CodingKey { case name, start, end, cause }
+    enum MemberKeys: String, CodingKey { case name, start, end, cause, state }
     enum MainsOutKeys: String, CodingKey { case ups, at }
 
     /// The wire shape (nulls written out): `duration_s` is null while a member is still down.
@@ -47,9 +48,11 @@ extension Incident: Encodable {
             try d.encode(m.start, forKey: .start)
             try d.encode(m.end, forKey: .end)
             try d.encode(m.cause, forKey: .cause)
+            try d.encode(m.standing, forKey: .state)
         }
         try c.encode(unaffected, forKey: .unaffected)
         try c.encode(collectorDown, forKey: .collectorDown)
+        try c.encode(end == nil, forKey: .ongoing)
         if let mainsOut {
             var m = c.nestedContainer(keyedBy: MainsOutKeys.self, forKey: .mainsOut)
             try m.encode(mainsOut.ups, forKey: .ups)

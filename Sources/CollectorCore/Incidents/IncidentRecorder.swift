@@ -15,6 +15,8 @@ public final class IncidentRecorder: Sendable {
     let logger: Logger
     /// Set when something that shapes outages was stored since the last run; true at start.
     private let dirty = Mutex(true)
+    /// When the first still-down member of a recorded incident is given up on: a run is due then even without a change.
+    private let nextGiveUp = Mutex<Date?>(nil)
 
     init(
         store: any Store, reader: DeviceReader, leadership: Leadership, config: CollectorConfig,
@@ -35,10 +37,12 @@ public final class IncidentRecorder: Sendable {
     /// recorded and those updated by this run.
     @discardableResult
     public func run() async throws -> (new: [Incident], updated: [Incident]) {
+        let now = clock.now()
+        let giveUpDue = nextGiveUp.withLock { ($0.map { $0 <= now }) ?? false }
         guard leadership.isLeading,
             dirty.withLock({ d in
                 defer { d = false }
-                return d
+                return d || giveUpDue
             })
         else { return ([], []) }
         do {
@@ -86,6 +90,8 @@ public final class IncidentRecorder: Sendable {
             collectorSite: SiteName.name(config.site), known: known, mainsOut: try await mainsOut(since: window),
             now: now
         ).filter { $0.start >= window }
+        let giveUps = found.flatMap(\.stillDown).map { $0.start + IncidentCorrelator.giveUpAfter }
+        nextGiveUp.withLock { $0 = giveUps.min() }
         let before = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let changed = found.filter { before[$0.id] != $0 }
         guard !changed.isEmpty else { return ([], []) }

@@ -78,6 +78,9 @@ public struct NotificationPlanner: Sendable {
     var underVoltage: [String: (quietUntil: Date, again: Int)] = [:]
     /// Incidents whose message waits until they have been unchanged for `settle`, in the order first recorded.
     var incidents: [(incident: Incident, due: Date)] = []
+    /// Incidents whose message went out, as told, by id: a later update drops only the messages that one told (a
+    /// member told as still down keeps its up message when it comes back).
+    var told: [String: Incident] = [:]
 
     public init(
         damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30, upsHold: TimeInterval = 10
@@ -149,9 +152,14 @@ public struct NotificationPlanner: Sendable {
     /// before then replaces it and waits again: the agents of a cut report one after another as they boot); either
     /// way its members' held messages are dropped (the incident tells their outage).
     public mutating func observeIncident(_ incident: Incident, new: Bool, now: Date) {
-        // Only the messages of the outages the incident tells: a member's other outage keeps its own (issue #26).
+        // Only the messages of the outages the incident tells: a member's other outage keeps its own (issue #26),
+        // and a member the sent message told as still down keeps the message of its return.
+        let waiting = incidents.contains { $0.incident.id == incident.id }
+        let toldDown = Set((waiting ? [] : told[incident.id]?.stillDown ?? []).map(\.device))
         downs.removeAll { held in incident.members.contains { Self.tells($0, down: held, now: now) } }
-        ups.removeAll { held in incident.members.contains { Self.tells($0, up: held, now: now) } }
+        ups.removeAll { held in
+            incident.members.contains { !toldDown.contains($0.device) && Self.tells($0, up: held, now: now) }
+        }
         if let i = incidents.firstIndex(where: { $0.incident.id == incident.id }) {
             incidents[i] = (incident, now + settle)
             return
@@ -213,11 +221,14 @@ public struct NotificationPlanner: Sendable {
         ready = []
         for held in incidents where held.due <= now {
             let i = held.incident
+            told[i.id] = i
             out.append(
                 Planned(
                     kind: .incident, devices: i.deviceNames.sorted(), at: i.start, reason: "", flips: 0, incident: i))
         }
         incidents.removeAll { $0.due <= now }
+        // Updates come within days of the message; a month of incidents is more than enough to remember.
+        if told.count > 1000 { told = told.filter { $0.value.start >= now - 31 * 86_400 } }
         for (name, held) in upsCommsLost where held.due <= now {
             out.append(Self.planned(held.event))
             upsCommsLost[name] = nil

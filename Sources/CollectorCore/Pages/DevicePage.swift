@@ -28,11 +28,10 @@ public enum DevicePage {
                         text: "Power: " + health.warnings.joined(separator: ", ")
                             + " (the device's firmware flags; a weak supply or cable is the usual cause).")
                 }
-                facts(&w, view, now: now)
-                w.element(.h2, text: "Last 7 days")
-                timeline(&w, d, now: now)
+                facts(&w, view, firstSeen: d.firstSeen, now: now)
+                timelines(&w, d, log: log, now: now)
                 w.element(.h2, text: "Last 30 days")
-                w.element(.div, [(.class, "wide")]) { PageParts.bar(&$0, d.days) }
+                w.element(.div, [(.class, "wide")]) { DayBar.render(&$0, d.days) }
                 w.element(.h2, text: "Outages")
                 outages(&w, d.outages, log: log)
                 if !incidents.isEmpty {
@@ -99,7 +98,7 @@ public enum DevicePage {
         }
     }
 
-    static func facts(_ w: inout HTMLWriter, _ v: DeviceView, now: Date) {
+    static func facts(_ w: inout HTMLWriter, _ v: DeviceView, firstSeen: Date? = nil, now: Date) {
         w.element(.table, [(.class, "facts")]) { w in
             func row(_ k: String, _ body: (inout HTMLWriter) -> Void) {
                 w.element(.tr) { w in
@@ -129,6 +128,7 @@ public enum DevicePage {
             if let h = v.health { row("Power and temperature") { $0.text(PageParts.healthText(h)) } }
             row("Uptime 24 h / 7 d / 30 d") { w in
                 w.text([v.uptime.day, v.uptime.week, v.uptime.month].map(PageParts.percent).joined(separator: " / "))
+                if v.uptime.day != nil { PageParts.young(&w, firstSeen: firstSeen, window: 30 * 86_400, now: now) }
             }
             if !v.tags.isEmpty { row("Tags") { $0.text(v.tags.joined(separator: ", ")) } }
             row("Site") { $0.element(.a, [(.href, "/?site=\(v.site)")], text: v.site) }
@@ -138,72 +138,84 @@ public enum DevicePage {
                     w.text(": while it is down, this device's silence is unreachable, not downtime")
                 }
             }
+            if let o = v.currentOutage { row("Outage now") { PageParts.currentOutage(&$0, o) } }
             row("Last outage") { PageParts.outage(&$0, v.lastOutage) }
         }
     }
 
-    /// Seven days as one strip in minutes: up in green, outages in red, unknown in grey, nothing before the first beat.
-    static func timeline(_ w: inout HTMLWriter, _ d: DeviceDetail, now: Date) {
-        let span: TimeInterval = 7 * 86_400
-        let from = now - span
-        func x(_ t: Date) -> Int { Int((max(0, min(span, t.timeIntervalSince(from))) / 60).rounded()) }
-        let width = Int(span / 60)
-        w.element(
-            .svg,
-            [
-                (.class, "tl"), (.viewBox, "0 0 \(width) 30"), (.preserveAspectRatio, "none"), (.role, "img"),
-                (.ariaLabel, "timeline of the last 7 days"),
-            ]
-        ) { w in
-            w.element(.rect, [(.x, "0"), (.y, "0"), (.width, String(width)), (.height, "30"), (.class, "b-none")])
-            if let firstSeen = d.firstSeen {
-                let start = x(firstSeen)
-                w.element(
-                    .rect,
-                    [
-                        (.x, String(start)), (.y, "0"), (.width, String(max(0, width - start))), (.height, "30"),
-                        (.class, "b-ok"),
-                    ])
-            }
-            for unknown in d.unknown where unknown.end > from {
-                w.element(
-                    .rect,
-                    [
-                        (.x, String(x(unknown.start))), (.y, "0"),
-                        (.width, String(max(1, x(unknown.end) - x(unknown.start)))),
-                        (.height, "30"), (.class, "b-none"),
-                    ]
-                ) { w in
-                    w.element(
-                        .title,
-                        text: "\(LogFormat.isoOffset(unknown.start)) – "
-                            + "\(LogFormat.isoOffset(unknown.end)): unknown")
-                }
-            }
-            for outage in d.outages where (outage.end ?? now) > from {
-                let end = outage.end ?? now
-                w.element(
-                    .rect,
-                    [
-                        (.x, String(x(outage.start))), (.y, "0"),
-                        (.width, String(max(2, x(end) - x(outage.start)))),
-                        (.height, "30"), (.class, outage.cause == .network ? "b-minor" : "b-major"),
-                    ]
-                ) { w in
-                    w.element(
-                        .title,
-                        text: "\(LogFormat.isoOffset(outage.start)): \(outage.cause.label), "
-                            + Durations.text(outage.durationS))
-                }
+    /// The device's time as one lane (pure): up from its first beat; outages by cause; maintenance, unreachable
+    /// and agent-gap spans; the rest of the unknown time (paused, the collector away) as nothing known; boots (the
+    /// agent's start in a boot not seen before) as ticks; power warnings from the log as a band below.
+    static func lane(_ d: DeviceDetail, log: [Event], now: Date) -> TimelineDrawing.Lane {
+        typealias Span = TimelineDrawing.Span
+        var lane = TimelineDrawing.Lane()
+        if let first = d.firstSeen {
+            lane.spans.append(Span(start: first, end: now, kind: .up, title: TimelineDrawing.title(first, nil, "up")))
+        }
+        let special = Set(d.maintenance + d.behindParent)
+        for u in d.unknown where !special.contains(u) {
+            lane.spans.append(
+                Span(
+                    start: u.start, end: u.end, kind: .noData,
+                    title: TimelineDrawing.title(u.start, u.end, "nothing known")))
+        }
+        for m in d.maintenance {
+            lane.spans.append(
+                Span(
+                    start: m.start, end: m.end, kind: .maintenance,
+                    title: TimelineDrawing.title(m.start, m.end, "maintenance")))
+        }
+        for u in d.behindParent {
+            lane.spans.append(
+                Span(
+                    start: u.start, end: u.end, kind: .unreachable,
+                    title: TimelineDrawing.title(u.start, u.end, "unreachable behind its parent")))
+        }
+        for o in d.outages {
+            let words = o.cause == .unknown && o.end == nil ? "down, cause not known yet" : o.cause.label
+            lane.spans.append(
+                Span(
+                    start: o.start, end: o.end ?? now, kind: .of(o.cause),
+                    title: TimelineDrawing.title(o.start, o.end, words)))
+        }
+        var boots = Set<String>()
+        var warningSince: Date?
+        for e in log.sorted(by: { $0.at < $1.at }) {
+            switch e.payload {
+            case .agentStarted:
+                guard let boot = e.bootID, boots.insert(boot).inserted else { continue }
+                lane.ticks.append((e.at, "\(LogFormat.isoOffset(e.at)): agent started in a new boot"))
+            case .powerWarning(.appeared, _):
+                warningSince = warningSince ?? e.at
+            case .powerWarning(.cleared, let words):
+                guard let since = warningSince else { continue }
+                lane.warnings.append(
+                    Span(start: since, end: e.at, kind: .noData, title: TimelineDrawing.title(since, e.at, words)))
+                warningSince = nil
+            default:
+                continue
             }
         }
-        // Day labels in HTML: text inside a stretched SVG would be squashed.
-        w.element(.div, [(.class, "days")]) { w in
-            for day in 0...7 {
-                let dayStart = from + Double(day) * 86_400
-                w.element(.span, text: day == 7 ? "now" : String(WireTime.format(dayStart).prefix(10).dropFirst(5)))
-            }
+        if let since = warningSince {
+            lane.warnings.append(
+                Span(start: since, end: now, kind: .noData, title: TimelineDrawing.title(since, nil, "power warning")))
         }
+        return lane
+    }
+
+    /// The last 24 h and the last 7 days on one axis each, with a legend of what the colours mean.
+    static func timelines(_ w: inout HTMLWriter, _ d: DeviceDetail, log: [Event], now: Date) {
+        let lane = lane(d, log: log, now: now)
+        w.element(.h2, text: "Last 24 hours")
+        TimelineDrawing.render(&w, lane, from: now - 86_400, to: now, label: "\(d.view.name), the last 24 hours")
+        TimelineDrawing.axis(&w, from: now - 86_400, to: now, count: 4, hours: true)
+        w.element(.h2, text: "Last 7 days")
+        TimelineDrawing.render(&w, lane, from: now - 7 * 86_400, to: now, label: "\(d.view.name), the last 7 days")
+        TimelineDrawing.axis(&w, from: now - 7 * 86_400, to: now, count: 7, hours: false)
+        let shown = Set(lane.spans.map(\.kind))
+        TimelineDrawing.legend(
+            &w, TimelineDrawing.Kind.allCases.filter { shown.contains($0) || $0 == .noData }, tick: !lane.ticks.isEmpty,
+            warnings: !lane.warnings.isEmpty)
     }
 
     /// The power evidence of the agent's report behind `outage` (the log's outage event whose span overlaps it),

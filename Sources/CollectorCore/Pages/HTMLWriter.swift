@@ -5,7 +5,7 @@ public struct HTMLWriter {
         case html, head, body, title, style, script, noscript, main, header, footer, section, nav, div, span, p, a, h1,
             h2
         case table, thead, tbody, tr, th, td, form, label, code, small, strong, time, ul, li, details, summary, pre
-        case svg, rect, g, text
+        case svg, rect, g, text, i, ol
         case meta, input, br
         var isVoid: Bool { self == .meta || self == .input || self == .br }
     }
@@ -27,6 +27,9 @@ public struct HTMLWriter {
         case dataComplete = "data-complete"
         case dataFeed = "data-feed"
         case rel, scope
+        case tabindex, style
+        case dataDay = "data-day"
+        case dataHour = "data-hour"
     }
 
     public private(set) var bytes: [UInt8] = []

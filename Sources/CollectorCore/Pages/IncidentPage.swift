@@ -39,6 +39,15 @@ public enum IncidentPage {
                         text: "The collector, in this site too, was down over the same time: the whole site lost power."
                     )
                 }
+                if !i.stillDown.isEmpty {
+                    let names = i.stillDown.map(\.device).joined(separator: ", ")
+                    w.element(
+                        .p, [(.class, "warn")],
+                        text: "Ongoing: \(names) still down. The incident stays open until each is back, or has been "
+                            + "silent for \(Durations.text(IncidentCorrelator.giveUpAfter)) (then: never came back).")
+                }
+                w.element(.h2, text: "Who went first, who came back last")
+                lanes(&w, i, now: now)
                 w.element(.h2, text: "Devices down")
                 w.element(.table) { w in
                     w.element(.thead) { w in
@@ -52,16 +61,17 @@ public enum IncidentPage {
                                 w.element(.td) { $0.element(.a, [(.href, "/devices/\(m.device)")], text: m.device) }
                                 w.element(.td) { PageParts.time(&$0, m.start) }
                                 w.element(.td) { w in
-                                    if let e = m.end {
-                                        PageParts.time(&w, e)
-                                    } else {
-                                        w.element(.strong, text: "ongoing")
+                                    switch m.standing {
+                                    case .back: if let e = m.end { PageParts.time(&w, e) }
+                                    case .stillDown: w.element(.strong, text: "still down")
+                                    case .neverCameBack: w.element(.strong, text: "never came back")
                                     }
                                 }
                                 w.element(
                                     .td, [(.class, "num")],
                                     text: Durations.text(max(0, (m.end ?? now).timeIntervalSince(m.start))))
-                                w.element(.td, text: m.cause.label)
+                                w.element(
+                                    .td, text: m.cause == .unknown && m.end == nil ? "not known yet" : m.cause.label)
                             }
                         }
                     }
@@ -82,6 +92,42 @@ public enum IncidentPage {
                 w.element(.a, [(.href, "/api/v1/incidents?site=\(i.site)")], text: "incidents of \(i.site) as JSON")
             }
         }
+    }
+
+    /// The members side by side on one time axis (the incident with a margin either side): each one's outage as a
+    /// block coloured by its cause.
+    static func lanes(_ w: inout HTMLWriter, _ i: Incident, now: Date) {
+        let end = i.end ?? now
+        let margin = max(60, end.timeIntervalSince(i.start) * 0.1)
+        let from = i.start - margin
+        let to = min(now, end + margin)
+        w.element(.div, [(.class, "lanes")]) { w in
+            for m in i.members {
+                w.element(.div, [(.class, "lane")]) { w in
+                    w.element(.a, [(.href, "/devices/\(m.device)")], text: m.device)
+                    let words =
+                        switch m.standing {
+                        case .back: m.cause.label
+                        case .stillDown: m.cause == .unknown ? "still down, cause not known yet" : "still down"
+                        case .neverCameBack: "never came back"
+                        }
+                    var lane = TimelineDrawing.Lane()
+                    lane.spans = [
+                        .init(start: from, end: to, kind: .up, title: "\(m.device) up outside its outage"),
+                        .init(
+                            start: m.start, end: m.end ?? now, kind: .of(m.cause),
+                            title: "\(m.device): " + TimelineDrawing.title(m.start, m.end, words)),
+                    ]
+                    TimelineDrawing.render(&w, lane, from: from, to: to, label: "\(m.device) in the incident")
+                }
+            }
+        }
+        TimelineDrawing.axis(&w, from: from, to: to, count: 4, hours: true)
+        TimelineDrawing.legend(
+            &w,
+            Array(Set(i.members.map { TimelineDrawing.Kind.of($0.cause) })).sorted { $0.rawValue < $1.rawValue } + [
+                .up
+            ], tick: false, warnings: false)
     }
 
     static func explanation(_ i: Incident) -> String {
@@ -119,7 +165,15 @@ public enum IncidentPage {
                         w.element(
                             .td, [(.class, "num")],
                             text: i.end == nil ? "ongoing" : Durations.text(i.durationS(now: now)))
-                        w.element(.td, text: i.deviceNames.joined(separator: ", "))
+                        w.element(
+                            .td,
+                            text: i.members.map {
+                                switch $0.standing {
+                                case .back: $0.device
+                                case .stillDown: "\($0.device) (still down)"
+                                case .neverCameBack: "\($0.device) (never came back)"
+                                }
+                            }.joined(separator: ", "))
                         w.element(.td, text: i.unaffected.isEmpty ? "–" : i.unaffected.joined(separator: ", "))
                     }
                 }

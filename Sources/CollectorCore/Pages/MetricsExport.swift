@@ -122,10 +122,15 @@ extension MetricsExport {
     }
 
     /// Incidents recorded by kind (issue #17), every kind written (0 when none).
-    public static func incidents(_ counts: [Incident.Kind: Int]) -> String {
+    /// With `open`, also how many of each kind are ongoing (a member still down).
+    public static func incidents(_ counts: [Incident.Kind: Int], open: [Incident.Kind: Int] = [:]) -> String {
         var out = header("downtime_incidents_total", .counter, "Incidents recorded across a site, by kind.")
         for kind in Incident.Kind.allCases {
             out += "downtime_incidents_total{kind=\"\(kind.rawValue)\"} \(counts[kind] ?? 0)\n"
+        }
+        out += header("downtime_incidents_open", .gauge, "Incidents still going on (a member still down), by kind.")
+        for kind in Incident.Kind.allCases {
+            out += "downtime_incidents_open{kind=\"\(kind.rawValue)\"} \(open[kind] ?? 0)\n"
         }
         return out
     }

@@ -54,8 +54,8 @@ public struct OverviewModel: Sendable, Equatable {
     public struct Policy: Sendable, Equatable {
         /// How far back "recently flapped" and "recently back" look.
         public var window: TimeInterval = 3600
-        /// Recorded flips within the window that make a device flapping.
-        public var flapFlips = 3
+        /// Down flips (outages begun) within the window that make a device flapping: repeated outages, never one.
+        public var flapDowns = 3
         /// Rows of one list page.
         public var pageSize = 100
         /// Most devices listed under "needs a look" (the rest are one click away, filtered by status).
@@ -141,7 +141,7 @@ public struct OverviewModel: Sendable, Equatable {
         case .up: break
         }
         let since = now - policy.window
-        if recent.flips.filter({ $0 >= since }).count >= policy.flapFlips { out.append(.flapping) }
+        if recent.downs.filter({ $0 >= since }).count >= policy.flapDowns { out.append(.flapping) }
         if d.status == .up, let back = recent.lastBack, back >= since { out.append(.back) }
         if d.storageWarning { out.append(.storage) }
         if d.powerWarning { out.append(.power) }

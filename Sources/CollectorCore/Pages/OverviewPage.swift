@@ -26,7 +26,8 @@ public enum OverviewPage {
     public static func render(
         _ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
         collector: CollectorHealth.Snapshot? = nil, feed: String? = nil,
-        ups: [(state: UPSState, events: [StoredUPSEvent])] = [], incidents: [Incident] = []
+        ups: [(state: UPSState, events: [StoredUPSEvent])] = [], incidents: [Incident] = [],
+        fleet: FleetUptime? = nil
     ) -> String {
         PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
@@ -44,6 +45,8 @@ public enum OverviewPage {
             if let feed { attrs.append((.dataFeed, feed)) }
             w.element(.main, attrs) { w in
                 if let collector { CollectorNotice.render(&w, collector, now: now) }
+                // In <main>, so the live refresh keeps it true.
+                if let fleet { FleetHeader.render(&w, uptime: fleet, incidents: incidents, now: now) }
                 w.element(.p, [(.class, "sum")], text: summary(model.counts))
                 if model.counts.total == 0 {
                     empty(&w)
@@ -208,8 +211,8 @@ public enum OverviewPage {
                 if let s = v.storage { PageParts.storage(&w, s) }
                 if let h = v.health { PageParts.power(&w, h) }
                 if r.reasons.contains(.flapping) {
-                    let n = r.recent.flips.count
-                    w.element(.small, [(.class, "warn")], text: " flapping: \(n) changes within the hour")
+                    let n = r.recent.downs.count
+                    w.element(.small, [(.class, "warn")], text: " flapping: \(n) outages within the hour")
                 } else if r.reasons.contains(.back), let back = r.recent.lastBack {
                     w.element(.small, [(.class, "mute")]) { w in
                         w.text(" back up ")
@@ -227,11 +230,25 @@ public enum OverviewPage {
                     w.text("–")
                 }
             }
-            w.element(.td) { PageParts.outage(&$0, v.lastOutage) }
-            w.element(.td, [(.class, "num")], text: PageParts.percent(v.uptime.day))
-            w.element(.td, [(.class, "num")], text: PageParts.percent(v.uptime.week))
-            w.element(.td, [(.class, "num")], text: PageParts.percent(v.uptime.month))
-            w.element(.td) { PageParts.bar(&$0, d.days) }
+            w.element(.td) { w in
+                // A device that is down is in an outage: that one, not the last closed one.
+                if let o = v.currentOutage {
+                    PageParts.currentOutage(&w, o)
+                } else if v.status == .unreachable {
+                    w.text("unreachable behind \(v.dependsOn ?? "its parent")")
+                } else {
+                    PageParts.outage(&w, v.lastOutage)
+                }
+            }
+            for (share, window) in [
+                (v.uptime.day, 86_400.0), (v.uptime.week, 7 * 86_400), (v.uptime.month, 30 * 86_400),
+            ] {
+                w.element(.td, [(.class, "num")]) { w in
+                    w.text(PageParts.percent(share))
+                    if share != nil { PageParts.young(&w, firstSeen: d.firstSeen, window: window, now: now) }
+                }
+            }
+            w.element(.td) { DayBar.render(&$0, d.days) }
         }
     }
 }

@@ -24,9 +24,17 @@ enum PageAssets {
         .warn{color:var(--late);font-weight:600}
         .facts th{width:12rem;font-weight:600;color:var(--mute)}
         [hidden]{display:none!important}
-        svg.bar{width:120px;height:14px;display:block}svg.tl{width:100%;height:30px;display:block}
-        .wide svg.bar{width:100%;height:18px}.days{display:flex;justify-content:space-between;font-size:.75em;color:var(--mute)}
-        .b-ok{fill:var(--up)}.b-minor{fill:var(--late)}.b-major{fill:var(--down)}.b-none{fill:var(--unk)}
+        .bar{display:flex;gap:1px;width:150px;height:14px}.wide .bar{width:100%;height:20px}.bar i,.bar a{flex:1;position:relative;border-radius:1px;background:var(--unk);min-width:2px}
+        .bar .d0,.bar .i0{background:var(--up)}.bar .d1{background:#d9a92b}.bar .d2{background:#e8870e}.bar .d3{background:#e5534b}.bar .d4{background:#c62828}.bar .d5{background:#7a0c0c}.bar .i1{background:var(--late)}.bar .i2{background:var(--down)}.istrip{width:180px}
+        .bar i:hover::after,.bar i:focus::after,.bar a:hover::after,.bar a:focus::after{content:attr(aria-label);position:absolute;top:130%;right:0;z-index:2;white-space:nowrap;background:var(--fg);color:var(--bg);font:12px/1.3 system-ui,sans-serif;padding:.2em .45em;border-radius:.3em}
+        .bar i:focus,.bar a:focus,svg.tl rect:focus{outline:2px solid var(--fg);outline-offset:1px}
+        .fleet{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center;color:var(--mute);margin:.2rem 0}
+        svg.tl{width:100%;height:30px;display:block}.lane{display:grid;grid-template-columns:9rem 1fr;gap:.5rem;align-items:center;margin:.15rem 0}.lane a{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+        .days{display:flex;justify-content:space-between;font-size:.75em;color:var(--mute)}
+        .lanes+.days{margin-left:9.5rem}
+        .t-up{fill:var(--up)}.t-power{fill:var(--down)}.t-reboot{fill:var(--late)}.t-unk{fill:#8f1d1d}.t-net{fill:var(--new)}.t-gap{fill:var(--paused)}.t-unr{fill:var(--unr)}.t-maint{fill:#5b8def}.t-none{fill:var(--unk)}.t-tick{fill:var(--fg)}.t-pw{fill:#d9a92b}
+        ul.legend{display:flex;flex-wrap:wrap;gap:.2rem 1rem;list-style:none;padding:0;margin:.4rem 0;font-size:.85em;color:var(--mute)}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;background:var(--unk)}.legend .t-up{background:var(--up)}.legend .t-power{background:var(--down)}.legend .t-reboot{background:var(--late)}.legend .t-unk{background:#8f1d1d}.legend .t-net{background:var(--new)}.legend .t-gap{background:var(--paused)}.legend .t-unr{background:var(--unr)}.legend .t-maint{background:#5b8def}.legend .t-tick{background:var(--fg);width:3px}.legend .t-pw{background:#d9a92b;height:.4em}
+        .young{display:block;font-size:.75em;font-weight:400}
         input[type=search]{width:18rem;max-width:100%;padding:.4rem .6rem;font:inherit;border:1px solid var(--line);\
         border-radius:.4rem;background:var(--card);color:inherit}
         .empty{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem}
@@ -36,13 +44,18 @@ enum PageAssets {
         nav.counts{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:.2rem 0 .6rem}\
         nav.counts a.st{text-decoration:none;min-width:0;padding:.15em .7em}.pager{color:var(--mute)}
         table.tags{width:auto;min-width:min(100%,36rem)}
-        @media (max-width:720px){thead{display:none}table.devs,.devs tbody,.devs tr,.devs td{display:block}\
-        .devs tr{border:1px solid var(--line);border-radius:.5rem;margin:.6rem 0;padding:.4rem .5rem}\
-        .devs td{border:0;padding:.1rem .2rem}.devs td:nth-child(n+3):nth-child(-n+8)::before{color:var(--mute);font-size:.85em}\
-        .devs td:nth-child(3)::before{content:"Last seen: "}.devs td:nth-child(4)::before{content:"Down for: "}\
-        .devs td:nth-child(5)::before{content:"Last outage: "}.devs td:nth-child(6)::before{content:"24 h: "}\
-        .devs td:nth-child(7)::before{content:"7 d: "}.devs td:nth-child(8)::before{content:"30 d: "}\
-        .devs .num{text-align:left}.facts th{width:auto}}
+        @media (max-width:720px){thead{display:none}table.devs,.devs tbody{display:block}\
+        .devs tr{display:grid;grid-template-columns:auto 1fr 1fr 1fr;gap:.1rem .6rem;align-items:baseline;\
+        border:1px solid var(--line);border-radius:.5rem;margin:.45rem 0;padding:.35rem .5rem}\
+        .devs td{display:block;border:0;padding:0;font-size:.9em}.devs td:nth-child(2){grid-column:2/-1}\
+        .devs td:nth-child(3),.devs td:nth-child(4){grid-column:span 2}.devs td:nth-child(5){grid-column:1/-1}\
+        .devs td:nth-child(9){grid-column:1/-1}.devs td:nth-child(9) .bar{width:100%;height:8px}\
+        .devs td:nth-child(n+3):nth-child(-n+8)::before{color:var(--mute);font-size:.85em}\
+        .devs td:nth-child(3)::before{content:"seen "}.devs td:nth-child(4)::before{content:"down for "}\
+        .devs td:nth-child(5)::before{content:"outage "}.devs td:nth-child(6)::before{content:"24 h "}\
+        .devs td:nth-child(7)::before{content:"7 d "}.devs td:nth-child(8)::before{content:"30 d "}\
+        .devs .num{text-align:left}.facts th{width:auto}.lane{grid-template-columns:6rem 1fr}.lanes+.days{margin-left:6.5rem}\
+        .young{display:none}}
         """
 
     /// Local times, relative ages, the filter, and live changes: a page with a feed position (`<main data-feed>`,
@@ -54,8 +67,13 @@ enum PageAssets {
         function rel(d){var s=Math.round((Date.now()-d)/1000);if(s<0)s=0;if(s<60)return s+'s ago';\
         if(s<3600)return Math.floor(s/60)+'m ago';if(s<86400)return Math.floor(s/3600)+'h '+Math.floor(s%3600/60)+'m ago';\
         return Math.floor(s/86400)+'d '+Math.floor(s%86400/3600)+'h ago';}
+        var ISO=/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)/g;
         function fmt(){document.querySelectorAll('time[datetime]').forEach(function(t){var d=new Date(t.getAttribute('datetime'));\
-        if(isNaN(d))return;t.textContent=t.hasAttribute('data-rel')?rel(d):d.toLocaleString();});}
+        if(isNaN(d))return;t.textContent=t.hasAttribute('data-rel')?rel(d):t.hasAttribute('data-day')?\
+        d.toLocaleDateString([],{month:'short',day:'numeric'}):t.hasAttribute('data-hour')?\
+        d.toLocaleTimeString([],{hour:'2-digit',minute:'2-digit'}):d.toLocaleString();});\
+        document.querySelectorAll('svg title').forEach(function(t){if(t.getAttribute('data-l'))return;t.setAttribute('data-l','1');\
+        t.textContent=t.textContent.replace(ISO,function(s){var d=new Date(s);return isNaN(d)?s:d.toLocaleString();});});}
         function filter(){if(!q)return;var v=q.value.trim().toLowerCase();document.querySelectorAll('[data-name]').forEach(function(r){\
         r.hidden=!!v&&r.dataset.name.indexOf(v)<0&&(r.dataset.tags||'').indexOf(v)<0&&r.dataset.status!==v;});}
         function refresh(){fetch(location.href,{cache:'no-store'}).then(function(r){if(!r.ok)throw r;return r.text();})\

@@ -77,51 +77,6 @@ enum PageParts {
         return "\(scaled / scale)." + String(repeating: "0", count: digits - fraction.count) + fraction + "%"
     }
 
-    static func dayClass(_ d: Availability.Day) -> String {
-        if d.known <= 0 { return "b-none" }
-        if d.down <= 0 { return "b-ok" }
-        return d.down / d.known <= 0.01 ? "b-minor" : "b-major"
-    }
-
-    /// The 30-day bar: one background for the quiet days, and on top of it one segment per day with
-    /// downtime (hover tells it) and per stretch without data, so a mostly good month stays light.
-    static func bar(_ w: inout HTMLWriter, _ days: [Availability.Day]) {
-        func label(_ d: Availability.Day) -> Substring { WireTime.format(d.start).prefix(10).dropFirst(5) }
-        func rect(_ w: inout HTMLWriter, _ from: Int, _ to: Int, _ cls: String, _ what: String) {
-            let span = to - from > 1 ? "\(label(days[from])) – \(label(days[to - 1]))" : String(label(days[from]))
-            w.element(
-                .rect, [(.x, String(from * 4)), (.width, String((to - from) * 4 - 1)), (.height, "10"), (.class, cls)]
-            ) {
-                $0.element(.title, text: "\(span): \(what)")
-            }
-        }
-        w.element(
-            .svg,
-            [(.class, "bar"), (.viewBox, "0 0 \(days.count * 4) 10"), (.preserveAspectRatio, "none"), (.role, "img")]
-        ) { w in
-            if let first = days.firstIndex(where: { $0.known > 0 }) {
-                rect(&w, first, days.count, "b-ok", "no downtime unless marked")
-            }
-            var i = 0
-            while i < days.count {
-                let cls = dayClass(days[i])
-                var j = i + 1
-                switch cls {
-                case "b-ok":
-                    break
-                case "b-none":
-                    while j < days.count, dayClass(days[j]) == cls { j += 1 }
-                    rect(&w, i, j, cls, "no data")
-                default:
-                    rect(
-                        &w, i, j, cls,
-                        "down \(Durations.text(days[i].down)) (\(percent(1 - days[i].down / days[i].known)) up)")
-                }
-                i = j
-            }
-        }
-    }
-
     static func outage(_ w: inout HTMLWriter, _ o: OutageView?) {
         guard let o else {
             w.element(.span, [(.class, "mute")], text: "none")
@@ -129,5 +84,20 @@ enum PageParts {
         }
         time(&w, o.start)
         w.text(" · \(Durations.text(o.durationS)) · \(o.cause.label)")
+    }
+
+    /// The outage a down device is in: "since 03:18:45 · cause not known yet" (unknown until its agent reports).
+    static func currentOutage(_ w: inout HTMLWriter, _ o: OutageView) {
+        w.element(.strong, text: "now: ")
+        w.text("since ")
+        time(&w, o.start)
+        w.text(" · " + (o.cause == .unknown ? "cause not known yet" : o.cause.label))
+    }
+
+    /// "since added 1m 20s ago" when the device is younger than `window`: the share is taken over that time only.
+    static func young(_ w: inout HTMLWriter, firstSeen: Date?, window: TimeInterval, now: Date) {
+        guard let first = firstSeen, now.timeIntervalSince(first) < window else { return }
+        w.element(
+            .small, [(.class, "mute young")], text: " since added \(Durations.text(now.timeIntervalSince(first))) ago")
     }
 }

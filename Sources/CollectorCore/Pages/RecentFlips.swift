@@ -1,15 +1,16 @@
 import DowntimeProtocol
 import Foundation
 
-/// A device's recorded flips of late, for "recently flapped" and "recently back".
+/// A device's recorded flips of late, for "flapping" and "recently back".
 public struct RecentFlips: Sendable, Equatable {
-    /// When each recorded flip happened (within the window the caller looked at).
-    public var flips: [Date] = []
+    /// When each recorded flip to `down` happened (within the window the caller looked at): each is one outage, so
+    /// the first heartbeat (`new` → `up`) and a return never count towards flapping.
+    public var downs: [Date] = []
     /// The newest flip from `down` to `up`.
     public var lastBack: Date?
 
-    public init(flips: [Date] = [], lastBack: Date? = nil) {
-        self.flips = flips
+    public init(downs: [Date] = [], lastBack: Date? = nil) {
+        self.downs = downs
         self.lastBack = lastBack
     }
 
@@ -30,7 +31,7 @@ public struct RecentFlips: Sendable, Equatable {
         for row in rows where row.event.at >= since {
             guard case .flip(let f) = row.event.payload else { continue }
             if f.to == .down || f.from == .down, gapFlips.contains(row.event.at) { continue }
-            r.flips.append(row.event.at)
+            if f.to == .down { r.downs.append(row.event.at) }
             if f.from == .down, f.to == .up {
                 r.lastBack = max(r.lastBack ?? row.event.at, row.event.at)
             }

@@ -9,13 +9,15 @@ enum IncidentMembersJSON {
         var start: Double
         var end: Double?
         var cause: OutageCause
+        /// Written only when true; older rows have none.
+        var lost: Bool?
     }
 
     static func encode(_ members: [Incident.Member]) throws -> String {
         let rows = members.map {
             Row(
                 name: $0.device, start: $0.start.timeIntervalSince1970, end: $0.end?.timeIntervalSince1970,
-                cause: $0.cause)
+                cause: $0.cause, lost: $0.neverCameBack ? true : nil)
         }
         return String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
     }
@@ -25,7 +27,8 @@ enum IncidentMembersJSON {
             return try JSONDecoder().decode([Row].self, from: Data(text.utf8)).map {
                 Incident.Member(
                     device: $0.name, start: Date(timeIntervalSince1970: $0.start),
-                    end: $0.end.map { Date(timeIntervalSince1970: $0) }, cause: $0.cause)
+                    end: $0.end.map { Date(timeIntervalSince1970: $0) }, cause: $0.cause,
+                    neverCameBack: $0.lost ?? false)
             }
         } catch {
             throw MissingColumn(column: "members")

@@ -52,6 +52,8 @@ public enum Availability {
         public var start: Date
         public var down: TimeInterval
         public var known: TimeInterval
+        /// Outages (downtime only) that overlap the day.
+        public var outages: Int = 0
     }
 
     /// The last `count` UTC days, oldest first, the last one being today (so far).
@@ -65,7 +67,10 @@ public enum Availability {
             let (down, known) = downAndKnown(
                 from: start, to: start + 86_400, now: now, since: since,
                 outages: outages, unknown: unknown)
-            return Day(start: start, down: down, known: known)
+            let end = start + 86_400
+            let count =
+                down > 0 ? outages.filter { isDowntime($0) && $0.start < end && ($0.end ?? now) > start }.count : 0
+            return Day(start: start, down: down, known: known, outages: count)
         }
     }
 

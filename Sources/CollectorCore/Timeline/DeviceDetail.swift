@@ -13,6 +13,10 @@ public struct DeviceDetail: Sendable {
     /// The agent's clean stop the current down period began with: the agent or the whole device was shut down, and
     /// only its return tells which (issue #26).
     public var cleanStop: CleanStop?
+    /// Maintenance windows that applied to it (also in `unknown`), for the drawing.
+    public var maintenance: [DateInterval] = []
+    /// The spans it was unreachable behind a parent that was down (also in `unknown`).
+    public var behindParent: [DateInterval] = []
 
     public init(
         view: DeviceView, outages: [OutageView], unknown: [DateInterval], firstSeen: Date?, days: [Availability.Day],

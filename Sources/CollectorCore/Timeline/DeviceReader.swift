@@ -10,6 +10,7 @@ struct DeviceReader: Sendable {
     let maintenance: MaintenanceSchedule
     let config: CollectorConfig
     let clock: any WallClock
+    let fleetUptimeCache = FleetUptimeCache()
 
     /// All devices with their outages and daily bars, down first, then by name.
     func deviceDetails() async throws -> [DeviceDetail] {
@@ -20,6 +21,12 @@ struct DeviceReader: Sendable {
         return await fleet.snapshot().sorted { ($0.status, $0.record.name) < ($1.status, $1.record.name) }.map { live in
             detail(live, rows: timelines[live.record.name] ?? [], plan: plan, now: now)
         }
+    }
+
+    /// The fleet's uptime over 24 h and 7 d, recomputed at most every `FleetUptime.maxAge`.
+    func fleetUptime() async throws -> FleetUptime {
+        let now = clock.now()
+        return try await fleetUptimeCache.value(now: now) { FleetUptime.of(try await deviceDetails(), now: now) }
     }
 
     func deviceDetail(_ name: String) async throws -> DeviceDetail? {
@@ -47,14 +54,18 @@ struct DeviceReader: Sendable {
 
     func detail(_ live: LiveDevice, rows: [StoredEvent], plan: MaintenancePlan, now: Date) -> DeviceDetail {
         var timeline = DeviceTimeline(rows: rows, now: now)
+        var maintenance: [DateInterval] = []
         if !plan.windows.isEmpty {
             // Maintenance is neither up nor down.
-            timeline.unknown += plan.intervals(
+            maintenance = plan.intervals(
                 device: live.record.name, tags: live.record.tags,
                 in: DateInterval(start: now - 31 * 86_400, end: now))
+            timeline.unknown += maintenance
         }
-        return DeviceViews.detail(
+        var detail = DeviceViews.detail(
             live, timeline: timeline, now: now, policy: config.policy,
             defaultInterval: config.defaultInterval)
+        detail.maintenance = maintenance
+        return detail
     }
 }

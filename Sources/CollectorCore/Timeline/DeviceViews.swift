@@ -41,7 +41,9 @@ public enum DeviceViews {
         let days = Availability.days(
             30, now: now, since: timeline.firstSeen, outages: outages, unknown: unknown)
         let stop = current.flatMap { CleanStop.opening($0.start, in: timeline.cleanStops, slack: slack) }
-        return DeviceDetail(
+        var detail = DeviceDetail(
             view: view, outages: outages, unknown: unknown, firstSeen: timeline.firstSeen, days: days, cleanStop: stop)
+        detail.behindParent = timeline.behindParent
+        return detail
     }
 }
