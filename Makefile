@@ -8,7 +8,7 @@ VENV := .build/fuzz-venv
 # Seed of the reliability suite (fuzz, schemathesis, kill -9); any other replays another run.
 SEED ?= 20261122
 
-.PHONY: deps fuzz-deps bench-deps bench-build build release test lint format reliability multi campaign campaign-postgres run bench bench-long clean
+.PHONY: deps fuzz-deps bench-deps bench-build build release test lint format reliability multi campaign campaign-postgres screenshots run bench bench-long clean
 
 # Installs the Debian packages the build and the tests need, only when one is missing.
 deps:
@@ -70,6 +70,12 @@ reliability: fuzz-deps
 # drawn from a seed and overlapping. `make campaign` plays 1,000 faults over ten seeds; `make campaign SEED=S` replays
 # one seed's schedule (60 faults). It needs root (tmpfs mounts).
 CAMPAIGN_SEEDS ?= 1,2,3,4,5,6,7,8,9,10
+# The README's pictures, made by the pages' end-to-end test from its seeded scenario (a power cut at home).
+screenshots: deps
+	$(SWIFT) build --build-tests
+	DOWNTIME_SCREENSHOTS=1 DOWNTIME_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test --skip-build \
+		--filter 'PagesAtAGlanceEndToEndTests'
+
 campaign: build
 ifeq ($(origin SEED),command line)
 	python3 Tests/campaign/campaign.py --bin "$$($(SWIFT) build --show-bin-path)" --seed $(SEED) --faults 60

@@ -64,6 +64,8 @@ import Testing
         later.members.append(Incident.Member(device: "c", start: t - 10, end: t + 700, cause: .powerLoss))
         later.unaffected = ["tv"]
         later.mainsOut = Incident.MainsOut(ups: "ups@nas:3493", at: t + 12.5)
+        // A member silent for a day: never came back (issue #34), kept as such.
+        later.members.append(Incident.Member(device: "d", start: t + 1, end: nil, cause: .unknown, neverCameBack: true))
         try await h.store.saveIncidents([later], at: t + 60)
         #expect(try await h.store.incidents(since: t - 1) == [later])
         #expect(try await h.store.incidents(since: t + 1).isEmpty)
@@ -105,6 +107,37 @@ import Testing
         #expect(try await again.collector.recordIncidents().new.isEmpty)
         #expect(try await again.store.incidents(since: cut - 3600).map(\.id) == [made.id])
         #expect(try await again.store.incidentCounts() == [.powerCut: 1])
+    }
+
+    /// Issue #34 on a real store: the device that stays dark is a still-down member, the incident open; a day later,
+    /// with no other change, the recorder gives up on it (never came back) and closes the incident.
+    @Test(arguments: Backend.all) func aDeviceThatStaysDarkKeepsTheIncidentOpenForADay(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let tokens = try await Self.fleet(h, ["kitchen": "home", "garage": "home", "shed": "home", "nas": "home"])
+        let cut = h.clock.now()
+        // The NAS beats on; the three Pis are silent for 10 minutes.
+        for seq in 2...21 {
+            h.clock.advance(30)
+            let nas = try WireCoding.decode(Heartbeat.self, from: Array(heartbeatJSON("nas", seq: seq).utf8))
+            _ = try await h.collector.heartbeat(nas, token: tokens["nas"]!)
+            _ = try await h.collector.sweep()
+        }
+        let back = h.clock.now()
+        for name in ["kitchen", "garage"] {
+            _ = try await h.collector.ingest(
+                EventBatch(events: [Self.powerLoss(name, start: cut, end: back - 5)]), token: tokens[name])
+        }
+        let open = try #require(try await h.collector.recordIncidents().new.first)
+        #expect(open.members.map(\.device).sorted() == ["garage", "kitchen", "shed"], "\(open)")
+        #expect(open.stillDown.map(\.device) == ["shed"] && open.end == nil)
+        #expect(try await h.collector.openIncidentCounts() == [.powerCut: 1])
+        // Nothing changes for a day: the give-up time alone makes the recorder run.
+        h.clock.advance(86_400)
+        let closed = try #require(try await h.collector.recordIncidents().updated.first)
+        #expect(closed.id == open.id && closed.end == back - 5)
+        #expect(closed.members.first { $0.device == "shed" }?.standing == .neverCameBack)
+        #expect(try await h.store.incident(id: open.id) == closed)
+        #expect(try await h.collector.openIncidentCounts().isEmpty)
     }
 
     /// PostgreSQL only (when required or given): two collectors on one store.

@@ -353,7 +353,7 @@ class Checker:
     def member_period(self, device, m, kinds):
         window = self.cfg["persist"] + 3
         s, e = ts(m["start"]), ts(m["end"]) if m.get("end") else self.run_end
-        cands = [p for p in self.periods if p["device"] == device and p["kind"] in kinds
+        cands = [p for p in self.periods if p["device"] == device and (kinds is None or p["kind"] in kinds)
                  and s <= p["end"] + window and e >= p["start"] - window]
         return min(cands, key=lambda p: abs(s - p["start"])) if cands else None
 
@@ -370,7 +370,9 @@ class Checker:
                 if self.site_of.get(m["name"]) != inc["site"]:
                     self.bad("incident", m["name"], None, f"incident {inc['id']} of site {inc['site']} has a member of "
                              f"site {self.site_of.get(m['name'])}")
-                p = self.member_period(m["name"], m, kinds)
+                # A member that went silent with the cut and has not reported (issue #34): any fault of the device
+                # behind it will do, its cause is not known yet.
+                p = self.member_period(m["name"], m, None if m["cause"] == "unknown" else kinds)
                 if p is None:
                     s0 = ts(m["start"])
                     hung = [a for a in self.away if a["how"] == "hang" and a["start"] - self.deadline - 1 <= s0 <= a["end"] + 1]

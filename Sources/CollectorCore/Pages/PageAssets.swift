@@ -55,7 +55,7 @@ enum PageAssets {
         .devs td:nth-child(5)::before{content:"outage "}.devs td:nth-child(6)::before{content:"24 h "}\
         .devs td:nth-child(7)::before{content:"7 d "}.devs td:nth-child(8)::before{content:"30 d "}\
         .devs .num{text-align:left}.facts th{width:auto}.lane{grid-template-columns:6rem 1fr}.lanes+.days{margin-left:6.5rem}\
-        .young{display:none}}
+        .young{display:none}main table:not(.devs){display:block;overflow-x:auto}body{overflow-wrap:anywhere}}
         """
 
     /// Local times, relative ages, the filter, and live changes: a page with a feed position (`<main data-feed>`,
@@ -73,7 +73,9 @@ enum PageAssets {
         d.toLocaleDateString([],{month:'short',day:'numeric'}):t.hasAttribute('data-hour')?\
         d.toLocaleTimeString([],{hour:'2-digit',minute:'2-digit'}):d.toLocaleString();});\
         document.querySelectorAll('svg title').forEach(function(t){if(t.getAttribute('data-l'))return;t.setAttribute('data-l','1');\
-        t.textContent=t.textContent.replace(ISO,function(s){var d=new Date(s);return isNaN(d)?s:d.toLocaleString();});});}
+        t.textContent=loc(t.textContent);var r=t.parentNode;if(r&&r.getAttribute('aria-label'))\
+        r.setAttribute('aria-label',loc(r.getAttribute('aria-label')));});}
+        function loc(x){return x.replace(ISO,function(s){var d=new Date(s);return isNaN(d)?s:d.toLocaleString();});}
         function filter(){if(!q)return;var v=q.value.trim().toLowerCase();document.querySelectorAll('[data-name]').forEach(function(r){\
         r.hidden=!!v&&r.dataset.name.indexOf(v)<0&&(r.dataset.tags||'').indexOf(v)<0&&r.dataset.status!==v;});}
         function refresh(){fetch(location.href,{cache:'no-store'}).then(function(r){if(!r.ok)throw r;return r.text();})\

@@ -88,7 +88,7 @@ enum TimelineDrawing {
             .svg,
             [
                 (.class, "tl"), (.viewBox, "0 0 \(Int(width)) \(height)"), (.preserveAspectRatio, "none"),
-                (.role, "group"), (.ariaLabel, label),
+                (.ariaLabel, label),
             ]
         ) { w in
             w.element(.rect, [(.width, "\(Int(width))"), (.height, "24"), (.class, Kind.noData.rawValue)])
@@ -113,7 +113,8 @@ enum TimelineDrawing {
         var attrs: [(HTMLWriter.Attr, String)] = [
             (.x, units(x)), (.y, String(y)), (.width, units(width)), (.height, String(h)), (.class, cls),
         ]
-        if focus { attrs += [(.tabindex, "0"), (.role, "img")] }
+        // A focusable block is an image named by its text (axe reads `aria-label`, a hover shows the `<title>`).
+        if focus { attrs += [(.tabindex, "0"), (.role, "img"), (.ariaLabel, title)] }
         w.element(.rect, attrs) { $0.element(.title, text: title) }
     }
 
