@@ -111,7 +111,8 @@ import Testing
 
     /// Issue #34 on a real store: the device that stays dark is a still-down member, the incident open; a day later,
     /// with no other change, the recorder gives up on it (never came back) and closes the incident.
-    @Test(arguments: Backend.all) func aDeviceThatStaysDarkKeepsTheIncidentOpenForADay(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func aDeviceThatStaysDarkKeepsTheIncidentOpenForADay(_ backend: Backend) async throws
+    {
         let h = try await Harness.make(backend)
         let tokens = try await Self.fleet(h, ["kitchen": "home", "garage": "home", "shed": "home", "nas": "home"])
         let cut = h.clock.now()
