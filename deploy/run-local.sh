@@ -16,10 +16,22 @@ fi
 # The collector's output is also kept, to see its own "listening" line: another program answering on the port
 # must not be taken for it.
 said=$(mktemp)
-DOWNTIME_PORT=$port "$bin/downtime-collector" serve --data-dir "$data" > >(tee "$said") 2>&1 &
+# In a session of its own, so Ctrl-C (the terminal's SIGINT to the foreground group) does not reach it: the agent
+# stops first, sends its shutdown to a collector that still listens, and only then is the collector stopped.
+DOWNTIME_PORT=$port setsid "$bin/downtime-collector" serve --data-dir "$data" > >(tee "$said") 2>&1 &
 collector=$!
 agent=""
-trap 'kill $collector $agent 2>/dev/null || true; wait || true; rm -f "$said"' EXIT INT TERM
+stop() {
+    if [ -n "$agent" ]; then
+        kill -TERM "$agent" 2>/dev/null || true
+        wait "$agent" 2>/dev/null || true
+    fi
+    kill -TERM "$collector" 2>/dev/null || true
+    wait "$collector" 2>/dev/null || true
+    rm -f "$said"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
 
 # Wait for our collector to say it listens; stop here if it exited (it said why).
 for _ in $(seq 150); do

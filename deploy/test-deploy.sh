@@ -242,7 +242,10 @@ if [ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/downtime-collector" ]; then
     # A second `make run` on the same port: the collector's one line, exit 2, no agent started against the first.
     out=$(DOWNTIME_PORT=$port DOWNTIME_DATA_DIR="$W-2" timeout 30 "$REPO/deploy/run-local.sh" "$BIN_DIR" 2>&1); rc=$?
     check "a second run-local.sh on a taken port exits 2 naming the port" bash -c '[ "$1" = 2 ] && grep -q "cannot listen on 0.0.0.0:$2 (DOWNTIME_PORT): Address already in use" <<<"$3" && ! grep -q "DowntimeMon is running" <<<"$3"' _ $rc "$port" "$out"
-    kill $run 2>/dev/null; wait $run 2>/dev/null
+    # Stopping it (Ctrl-C in a terminal; SIGTERM here: a background script ignores SIGINT) stops the agent first, so
+    # its shutdown reaches a collector that still listens: no "collector unreachable" at the end, then the collector.
+    kill -TERM $run; wait $run 2>/dev/null
+    check "stopping run-local.sh stops the agent before the collector" bash -c '! tail -n 5 "$1" | grep -q "collector unreachable" && ! curl -fs "http://127.0.0.1:$2/healthz" >/dev/null' _ "$T/run.out" "$port"
 else
     fail "make run: no built binaries given (deploy/test-deploy.sh BIN_DIR)"
 fi
