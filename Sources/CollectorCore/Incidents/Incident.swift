@@ -43,6 +43,15 @@ public struct Incident: Sendable, Equatable {
         case back
         case stillDown = "still_down"
         case neverCameBack = "never_came_back"
+
+        /// The words people read: "back", "still down", "never came back".
+        public var words: String {
+            switch self {
+            case .back: "back"
+            case .stillDown: "still down"
+            case .neverCameBack: "never came back"
+            }
+        }
     }
 
     /// Stable: derived from kind, site and the earliest member's start when first found (with `-2`... when another

@@ -166,10 +166,12 @@ public struct MessageWriter: Sendable {
         let down = i.stillDown.map(\.device).sorted()
         if !down.isEmpty {
             let unknown = i.stillDown.allSatisfy { $0.cause == .unknown }
-            text += "; \(down.joined(separator: ", ")) still down" + (unknown ? " (cause not known yet)" : "")
+            text +=
+                "; \(down.joined(separator: ", ")) \(Incident.Standing.stillDown.words)"
+                + (unknown ? " (cause not known yet)" : "")
         }
         let lost = i.members.filter(\.neverCameBack).map(\.device).sorted()
-        if !lost.isEmpty { text += "; \(lost.joined(separator: ", ")) never came back" }
+        if !lost.isEmpty { text += "; \(lost.joined(separator: ", ")) \(Incident.Standing.neverCameBack.words)" }
         if !i.unaffected.isEmpty { text += "; \(i.unaffected.joined(separator: ", ")) stayed up" }
         if i.collectorDown { text += "; the collector was down too" }
         if let mains = i.mainsOut { text += "; mains out at \(clock(mains.at)) UTC (UPS \(mains.ups))" }

@@ -19,7 +19,7 @@ enum DayBar {
 
     /// "12-05: down 22s in 1 outage (99.97% up)", "12-05: no downtime", "12-05: no data".
     static func label(_ d: Availability.Day) -> String {
-        let day = String(WireTime.format(d.start).prefix(10).dropFirst(5))
+        let day = PageParts.day(d.start)
         guard d.known > 0 else { return "\(day): no data" }
         guard d.down > 0 else { return "\(day): no downtime" }
         let n = max(1, d.outages)

@@ -12,7 +12,7 @@ enum FleetHeader {
                 w.text(" · 7 d ")
                 w.element(.strong, text: PageParts.percent(uptime.week))
             }
-            strip(&w, days(incidents, now: now))
+            strip(&w, days(incidents, now: now), now: now)
         }
     }
 
@@ -30,7 +30,7 @@ enum FleetHeader {
 
     /// "12-05: power cut at home (22s), home unreachable (ongoing)" or "12-05: no incident".
     static func label(_ start: Date, _ incidents: [Incident], now: Date) -> String {
-        let day = String(WireTime.format(start).prefix(10).dropFirst(5))
+        let day = PageParts.day(start)
         guard !incidents.isEmpty else { return "\(day): no incident" }
         return "\(day): "
             + incidents.map {
@@ -38,8 +38,7 @@ enum FleetHeader {
             }.joined(separator: ", ")
     }
 
-    static func strip(_ w: inout HTMLWriter, _ days: [(start: Date, incidents: [Incident])]) {
-        let now = days.last.map { $0.start + 86_400 } ?? Date()
+    static func strip(_ w: inout HTMLWriter, _ days: [(start: Date, incidents: [Incident])], now: Date) {
         w.element(.span, [(.class, "bar istrip"), (.role, "group"), (.ariaLabel, "incidents, last 30 days, UTC")]) {
             w in
             for d in days {

@@ -61,10 +61,10 @@ public enum IncidentPage {
                                 w.element(.td) { $0.element(.a, [(.href, "/devices/\(m.device)")], text: m.device) }
                                 w.element(.td) { PageParts.time(&$0, m.start) }
                                 w.element(.td) { w in
-                                    switch m.standing {
-                                    case .back: if let e = m.end { PageParts.time(&w, e) }
-                                    case .stillDown: w.element(.strong, text: "still down")
-                                    case .neverCameBack: w.element(.strong, text: "never came back")
+                                    if m.standing == .back, let e = m.end {
+                                        PageParts.time(&w, e)
+                                    } else {
+                                        w.element(.strong, text: m.standing.words)
                                     }
                                 }
                                 w.element(
@@ -106,11 +106,10 @@ public enum IncidentPage {
                 w.element(.div, [(.class, "lane")]) { w in
                     w.element(.a, [(.href, "/devices/\(m.device)")], text: m.device)
                     let words =
-                        switch m.standing {
-                        case .back: m.cause.label
-                        case .stillDown: m.cause == .unknown ? "still down, cause not known yet" : "still down"
-                        case .neverCameBack: "never came back"
-                        }
+                        m.standing == .back
+                        ? m.cause.label
+                        : m.standing.words
+                            + (m.standing == .stillDown && m.cause == .unknown ? ", cause not known yet" : "")
                     var lane = TimelineDrawing.Lane()
                     lane.spans = [
                         .init(start: from, end: to, kind: .up, title: "\(m.device) up outside its outage"),
@@ -168,11 +167,7 @@ public enum IncidentPage {
                         w.element(
                             .td,
                             text: i.members.map {
-                                switch $0.standing {
-                                case .back: $0.device
-                                case .stillDown: "\($0.device) (still down)"
-                                case .neverCameBack: "\($0.device) (never came back)"
-                                }
+                                $0.standing == .back ? $0.device : "\($0.device) (\($0.standing.words))"
                             }.joined(separator: ", "))
                         w.element(.td, text: i.unaffected.isEmpty ? "–" : i.unaffected.joined(separator: ", "))
                     }

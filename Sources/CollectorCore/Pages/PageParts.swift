@@ -77,6 +77,11 @@ enum PageParts {
         return "\(scaled / scale)." + String(repeating: "0", count: digits - fraction.count) + fraction + "%"
     }
 
+    /// A UTC day as the bars and axes name it: "12-05".
+    static func day(_ d: Date) -> String {
+        String(WireTime.format(d).prefix(10).dropFirst(5))
+    }
+
     static func outage(_ w: inout HTMLWriter, _ o: OutageView?) {
         guard let o else {
             w.element(.span, [(.class, "mute")], text: "none")

@@ -133,7 +133,7 @@ enum TimelineDrawing {
                     w.element(.span, text: "now")
                 } else {
                     let iso = WireTime.format(t)
-                    let fallback = hours ? String(iso.dropFirst(11).prefix(5)) : String(iso.prefix(10).dropFirst(5))
+                    let fallback = hours ? String(iso.dropFirst(11).prefix(5)) : PageParts.day(t)
                     w.element(.time, [(.datetime, iso), hours ? (.dataHour, "") : (.dataDay, "")], text: fallback)
                 }
             }

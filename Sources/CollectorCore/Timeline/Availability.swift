@@ -11,8 +11,12 @@ public enum Availability {
     ) -> Double? {
         let (down, known) = downAndKnown(
             from: now - window, to: now, now: now, since: since, outages: outages, unknown: unknown)
-        guard known > 0 else { return nil }
-        return min(1, max(0, 1 - down / known))
+        return share(down: down, known: known)
+    }
+
+    /// The share of `known` seconds that were not `down`, in [0, 1]; nil when nothing is known.
+    public static func share(down: TimeInterval, known: TimeInterval) -> Double? {
+        known > 0 ? min(1, max(0, 1 - down / known)) : nil
     }
 
     /// Seconds of downtime and of known time in `[from, to]`, clipped to `[since, now]`.

@@ -28,7 +28,7 @@ public struct FleetUptime: Sendable, Equatable {
                 down += figures.down
                 known += figures.known
             }
-            return known > 0 ? min(1, max(0, 1 - down / known)) : nil
+            return Availability.share(down: down, known: known)
         }
         return FleetUptime(day: share(86_400), week: share(7 * 86_400))
     }
