@@ -33,6 +33,13 @@ let package = Package(
         ),
         // The one libcurl layer: the agent's kept-alive handle, the collector's one-shot HTTP and SMTP.
         .target(name: "CurlClient", dependencies: ["CCurl"]),
+        .systemLibrary(
+            name: "CMosquitto",
+            pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]
+        ),
+        // The one libmosquitto layer: a connection on a thread of its own, behind the MQTTLink protocol.
+        .target(name: "MQTTClient", dependencies: ["CMosquitto"]),
         // CCurl beside CurlClient: adjtimex, to read whether the device's clock is synchronised.
         .target(name: "AgentCore", dependencies: ["DowntimeProtocol", "CurlClient", "CCurl"]),
         .executableTarget(name: "downtime-agent", dependencies: ["AgentCore"]),
@@ -41,6 +48,7 @@ let package = Package(
             dependencies: [
                 "DowntimeProtocol",
                 "CurlClient",
+                "MQTTClient",
                 // adjtimex, to read whether the collector's clock is synchronised.
                 "CCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -73,12 +81,14 @@ let package = Package(
         // `make bench`: speed and memory figures, never asserted in unit tests.
         .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore", "AgentCore"]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
+        .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "CurlClient"]),
         .testTarget(
             name: "CollectorCoreTests",
             dependencies: [
                 "CollectorCore",
                 "CurlClient",
+                "MQTTClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // A real SQLite write failure in a unit test: the store's own writer connection set query_only.
                 .product(name: "GRDB", package: "GRDB.swift"),

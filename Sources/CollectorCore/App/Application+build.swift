@@ -119,6 +119,12 @@ public func buildApplication(
                 url: url, interval: collector.config.selfPingInterval, timeout: collector.config.selfPingTimeout,
                 health: collector.health, now: { clock.now() }))
     }
+    if let mqtt = collector.config.mqtt {
+        services.append(
+            MQTTBridge(
+                settings: mqtt, source: collector, pageURL: collector.config.pageURL,
+                collectorVersion: CollectorVersion.version, logger: collector.logger))
+    }
     return Application(
         router: buildRouter(collector),
         server: server,

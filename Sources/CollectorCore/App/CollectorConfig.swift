@@ -63,6 +63,11 @@ public struct CollectorConfig: Sendable {
     public var selfPingInterval: TimeInterval = 60
     /// Seconds one self-ping may take before it counts as failed.
     public var selfPingTimeout: TimeInterval = 10
+    /// The MQTT broker the fleet is published to (`DOWNTIME_MQTT_URL`); off (nil) by default.
+    public var mqtt: MQTTSettings?
+    /// The address people open the pages at (`DOWNTIME_PUBLIC_URL`), for links made outside a request (Home
+    /// Assistant's `configuration_url`); nil is `http(s)://HOSTNAME:PORT`.
+    public var publicURL: String?
 
     public init() {}
 
@@ -120,6 +125,14 @@ public struct CollectorConfig: Sendable {
         /// An http(s) URL the collector GETs on its interval, so that something outside notices when it stops.
         case selfPingURL = "DOWNTIME_SELF_PING_URL"
         case selfPingInterval = "DOWNTIME_SELF_PING_INTERVAL"
+        /// `mqtt://user:password@broker:1883` or `mqtts://…`: publish the fleet (Home Assistant discovery).
+        case mqttURL = "DOWNTIME_MQTT_URL"
+        /// A PEM file of the CA that signed an mqtts broker's certificate (else the system's CAs).
+        case mqttCA = "DOWNTIME_MQTT_CA"
+        case mqttTopic = "DOWNTIME_MQTT_TOPIC"
+        /// Home Assistant's discovery prefix; empty turns discovery off (the plain topics stay).
+        case mqttDiscoveryPrefix = "DOWNTIME_MQTT_DISCOVERY_PREFIX"
+        case publicURL = "DOWNTIME_PUBLIC_URL"
 
         /// The command-line flag that sets this key, where there is one.
         public var flag: String? {
@@ -266,6 +279,11 @@ public struct CollectorConfig: Sendable {
             config.selfPingURL = url
         }
         if let i = try int(.selfPingInterval, 1...86_400) { config.selfPingInterval = TimeInterval(i) }
+        config.mqtt = try Self.mqtt(merged, name: name)
+        if let url = merged[.publicURL], !url.isEmpty {
+            if let problem = Self.selfPingProblem(url) { throw ConfigError(key: name(.publicURL), message: problem) }
+            config.publicURL = url
+        }
         let cert = merged[.tlsCert].flatMap { $0.isEmpty ? nil : $0 }
         let key = merged[.tlsKey].flatMap { $0.isEmpty ? nil : $0 }
         switch (cert, key) {
@@ -277,6 +295,37 @@ public struct CollectorConfig: Sendable {
             config.tlsKey = key
         }
         return config
+    }
+
+    /// The MQTT settings, when a broker URL is set; the other MQTT keys alone are an error (they would do nothing).
+    static func mqtt(_ merged: [Key: String], name: (Key) -> String) throws -> MQTTSettings? {
+        guard let url = merged[.mqttURL].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            for k in [Key.mqttCA, .mqttTopic, .mqttDiscoveryPrefix] where merged[k].map({ !$0.isEmpty }) ?? false {
+                throw ConfigError(key: name(k), message: "needs DOWNTIME_MQTT_URL (the broker)")
+            }
+            return nil
+        }
+        do {
+            return try MQTTSettings(
+                url: url, caFile: merged[.mqttCA].flatMap { $0.isEmpty ? nil : $0 }, topic: merged[.mqttTopic],
+                discoveryPrefix: merged[.mqttDiscoveryPrefix], key: name(.mqttURL))
+        } catch let e as ConfigError {
+            // The topic and prefix errors name their own key; rename it to where it came from.
+            let key = Key(rawValue: e.key).map(name) ?? e.key
+            throw ConfigError(key: key, message: e.message)
+        }
+    }
+
+    /// The pages' address for links made outside a request.
+    public var pageURL: String {
+        if let publicURL { return publicURL }
+        let scheme = tlsCert == nil ? "http" : "https"
+        let wildcard = host == "0.0.0.0" || host == "::" || host.isEmpty
+        let name =
+            wildcard
+            ? (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName) : host
+        let shown = name.contains(":") && !name.hasPrefix("[") ? "[\(name)]" : name
+        return "\(scheme)://\(shown):\(port)"
     }
 
     /// Picks this configuration's keys out of a process environment.

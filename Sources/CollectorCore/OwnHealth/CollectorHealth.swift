@@ -23,6 +23,8 @@ public final class CollectorHealth: Sendable {
         public var records: [CollectorRecord]
         /// The self-pings so far (all zero when none is configured or none was tried yet).
         public var selfPing = SelfPingState()
+        /// The MQTT link; nil when none is configured.
+        public var mqtt: MQTTLinkStatus?
     }
 
     private struct State {
@@ -32,6 +34,7 @@ public final class CollectorHealth: Sendable {
         /// Records not in the store yet, oldest first.
         var unsaved: [CollectorRecord] = []
         var selfPing = SelfPingState()
+        var mqtt: MQTTLinkStatus?
     }
 
     static let maxRecords = 200
@@ -123,6 +126,15 @@ public final class CollectorHealth: Sendable {
         }
     }
 
+    /// The MQTT bridge's link; `since` is kept while the state stays the same.
+    public func observeMQTT(_ status: MQTTLinkStatus) {
+        state.withLock { s in
+            var next = status
+            if let old = s.mqtt, old.state == status.state, old.reason == status.reason { next.since = old.since }
+            s.mqtt = next
+        }
+    }
+
     public func snapshot() -> Snapshot {
         let current = state.withLock { $0 }
         return Snapshot(
@@ -130,7 +142,7 @@ public final class CollectorHealth: Sendable {
             clockJumps: current.clock.jumps, lastJump: current.clock.lastJump,
             storeFault: current.store.fault, storeFailingSince: current.store.since,
             storeError: current.store.message, freeBytes: freeBytes(), records: current.records,
-            selfPing: current.selfPing)
+            selfPing: current.selfPing, mqtt: current.mqtt)
     }
 
     /// Records the collector's own time away (at start, from the previous run's last alive mark).

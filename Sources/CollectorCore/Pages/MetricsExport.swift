@@ -168,6 +168,16 @@ extension MetricsExport {
             let last = s.selfPing.lastSuccess.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "0"
             out += "downtime_self_ping_last_success_timestamp_seconds \(last)\n"
         }
+        if let mqtt = s.mqtt {
+            out += header(
+                "downtime_mqtt_connected", .gauge,
+                "1 while this collector has a session with its MQTT broker (0: not connected, or another leads).")
+            out += "downtime_mqtt_connected \(mqtt.state == .connected ? 1 : 0)\n"
+            out += header(
+                "downtime_mqtt_messages_dropped_total", .counter,
+                "MQTT messages dropped because the queue to the broker was full.")
+            out += "downtime_mqtt_messages_dropped_total \(mqtt.dropped)\n"
+        }
         return out
     }
 }

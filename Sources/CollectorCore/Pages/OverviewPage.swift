@@ -67,6 +67,7 @@ public enum OverviewPage {
                 w.element(.a, [(.href, "/api/v1/summary")], text: "summary JSON")
                 w.text(" · ")
                 w.element(.a, [(.href, "/api/v1/devices")], text: "devices JSON")
+                if let mqtt = collector?.mqtt { w.text(" · " + mqtt.words) }
             }
         }
     }
