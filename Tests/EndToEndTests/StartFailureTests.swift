@@ -77,6 +77,13 @@ import Testing
             ["device", "list", "--data-dir", data], env: ["DOWNTIME_CONFIG": "\(data)/missing.env"],
             saying: ["DOWNTIME_CONFIG: cannot read"])
         try expectOneLine(["serve", "--database", "mysql://x", "--data-dir", data], saying: ["--database: expected"])
+        // The MQTT broker's URL: named, its password never repeated.
+        try expectOneLine(
+            ["serve", "--data-dir", data], env: ["DOWNTIME_MQTT_URL": "tcp://ha:hunter22@broker:1883"],
+            saying: ["DOWNTIME_MQTT_URL: expected mqtt://"])
+        let r = try Binaries.run(
+            "downtime-collector", ["serve", "--data-dir", data], env: ["DOWNTIME_MQTT_URL": "mqtt://ha:hunter22@:1883"])
+        #expect(r.status == 2 && r.err.contains("DOWNTIME_MQTT_URL: the URL has no host") && !r.err.contains("hunter22"))
     }
 
     @Test func aDataFolderThatCannotBeMadeSaysWhichAndWhy() throws {

@@ -90,7 +90,7 @@ public struct MQTTBridge: Service {
                 guard !Task.isCancelled && source.isLeading else { break }
                 let full = Date().timeIntervalSince(lastFull) >= republish
                 if full { lastFull = Date() }
-                await publishAll(state, force: full, configs: false)
+                await publishAll(state, force: full, forceConfigs: false)
                 report(link, connected: link.isConnected)
             }
             // A clean stop says offline itself; a lost lead leaves the status to the new leader.
@@ -102,12 +102,12 @@ public struct MQTTBridge: Service {
     }
 
     /// Every device, UPS and the newest incident; `force` sends what did not change too.
-    private func publishAll(_ state: BridgeState, force: Bool, configs: Bool = true) async {
+    private func publishAll(_ state: BridgeState, force: Bool, forceConfigs: Bool = true) async {
         do {
             let details = try await source.deviceDetails()
             let incident = try await source.recentIncidents().max { $0.start < $1.start }
             await state.sendAll(
-                details, ups: source.upsStates(), incident: incident, force: force, configs: force && configs)
+                details, ups: source.upsStates(), incident: incident, force: force, forceConfigs: force && forceConfigs)
         } catch {
             logger.warning("MQTT: could not read the fleet to publish it: \(error)")
         }
@@ -136,15 +136,17 @@ actor BridgeState {
 
     /// One device's state after a change (its config too, when that changed: a first beat names the version).
     func send(_ detail: DeviceDetail) {
-        sendDevice(detail, force: false, config: true)
+        sendDevice(detail, force: false, forceConfig: false)
     }
 
-    func sendAll(_ details: [DeviceDetail], ups: [UPSState], incident: Incident?, force: Bool, configs: Bool) {
+    /// Configs go out when they changed, or all with `forceConfigs` (a new session, Home Assistant's birth):
+    /// Home Assistant reads each config it gets again, so they are not part of the minute's round.
+    func sendAll(_ details: [DeviceDetail], ups: [UPSState], incident: Incident?, force: Bool, forceConfigs: Bool) {
         if force { send(messages.online, force: true) }
         var names = Set<String>()
         for d in details {
             names.insert(d.view.name)
-            sendDevice(d, force: force, config: configs || !devices.contains(d.view.name))
+            sendDevice(d, force: force, forceConfig: forceConfigs)
         }
         for gone in devices.subtracting(names) {
             for m in messages.removal(device: gone) {
@@ -154,15 +156,15 @@ actor BridgeState {
             devices.remove(gone)
         }
         for u in ups {
-            if let c = messages.config(u) { send(c, force: configs) }
+            if let c = messages.config(u) { send(c, force: forceConfigs) }
             send(messages.state(u), force: force)
         }
         if let incident { send(messages.incident(incident), force: force) }
     }
 
-    private func sendDevice(_ d: DeviceDetail, force: Bool, config: Bool) {
+    private func sendDevice(_ d: DeviceDetail, force: Bool, forceConfig: Bool) {
         devices.insert(d.view.name)
-        if config, let c = messages.config(d) { send(c, force: force) }
+        if let c = messages.config(d) { send(c, force: forceConfig) }
         send(messages.state(d), force: force)
     }
 
