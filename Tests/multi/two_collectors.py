@@ -16,6 +16,10 @@ exactly one down and one up notification, every device one 'new'; the second col
 and a collector took it again after the database restart; no answer but 200, except 503 with Retry-After while the
 database was away.
 
+MQTT (issue #29): both collectors are given a real mosquitto broker. Only the leader publishes: the follower
+never connects before the kill; the leader's last will says `offline` when it is killed, and the new leader says
+`online` again and publishes every device's config and state; no other `offline` while a leader runs.
+
 usage: two_collectors.py --bin DIR   (DOWNTIME_TEST_POSTGRES_URL names a server: Tests/postgres/with-postgres.sh)
 """
 import argparse
@@ -24,6 +28,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -37,6 +42,40 @@ DB_DOWN, DB_UP, END = 72, 82, 114  # the database's restart (seconds after the s
 INTERVAL = 2  # with misses 2 and grace 2 s, a device is down 6 s after its last beat
 SILENCE = 18.0  # down after 6 s; the down message waits 10 s for others to group with, so the outage must outlast it
 STEADY = 8
+
+
+class Broker:
+    """Debian's mosquitto on a free loopback port (no persistence) and a subscriber to every topic, each message kept
+    with its time since T0."""
+
+    def __init__(self, tmp):
+        self.port = harness.free_port()
+        conf = os.path.join(tmp, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write(f"listener {self.port} 127.0.0.1\npersistence false\nallow_anonymous true\nuser root\n")
+        self.proc = subprocess.Popen(harness.DIE_WITH_PARENT + ["mosquitto", "-c", conf],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.messages = []  # (seconds since T0, topic, payload)
+        self.sub = subprocess.Popen(harness.DIE_WITH_PARENT + ["mosquitto_sub", "-p", str(self.port), "-t", "#",
+                                                                "-F", "%t|%p"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        for line in self.sub.stdout:
+            topic, _, payload = line.rstrip("\n").partition("|")
+            self.messages.append((time.monotonic() - T0, topic, payload))
+
+    def stop(self):
+        for p in (self.sub, self.proc):
+            p.kill()
+            p.wait()
 
 
 class Agent(threading.Thread):
@@ -153,10 +192,12 @@ def main():
     url = harness.postgres_database("e2e")  # a database of its own
 
     tmp = harness.temp_dir("multi")
+    broker = Broker(tmp)
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     env = {"DOWNTIME_DATABASE": url, "DOWNTIME_MISSES": "2", "DOWNTIME_GRACE": "2",
-           "DOWNTIME_NOTIFY": f"hook=webhook http://127.0.0.1:{sink.server_address[1]}/", "DOWNTIME_NOTIFY_SETTLE": "1"}
+           "DOWNTIME_NOTIFY": f"hook=webhook http://127.0.0.1:{sink.server_address[1]}/", "DOWNTIME_NOTIFY_SETTLE": "1",
+           "DOWNTIME_MQTT_URL": f"mqtt://127.0.0.1:{broker.port}"}
     a = harness.Collector(args.bin, os.path.join(tmp, "a"), env=env)
     b = harness.Collector(args.bin, os.path.join(tmp, "b"), env=env)
     for c in (a, b):
@@ -199,6 +240,8 @@ def main():
         # The leader dies 2 s into flap-2's silence (its down is due 2 to 4 s later), under load.
         time.sleep(30 - (time.monotonic() - T0))
         a_led = any("now leads" in line for line in a.output)
+        b_published_early = any("MQTT: connected" in line for line in b.output)
+        kill_start = time.monotonic() - T0
         a.kill9()
         killed_at = time.monotonic() - T0
         time.sleep(37 - (time.monotonic() - T0))
@@ -211,6 +254,7 @@ def main():
         subprocess.run([ctl, "start"], check=True, timeout=90)
         time.sleep(END - (time.monotonic() - T0))
         led_again = sum(line.count("now leads") for c in (a, b) for line in c.output) > leads_before
+        end_at = time.monotonic() - T0
         stop.set()
         for ag in agents:
             ag.join(10)
@@ -271,6 +315,18 @@ def main():
                 failures.append(f"{n}: {news.get(n, 0)} 'new' notifications")
         if bad:
             failures.append(f"non-200 answers: {bad[:5]}")
+        statuses = [(t, p) for t, topic, p in broker.messages if topic == "downtime/status" and t <= end_at]
+        print(f"mqtt: downtime/status {[(round(t, 1), p) for t, p in statuses]}, the leader killed at {kill_start:.1f} s")
+        if b_published_early:
+            failures.append("mqtt: the follower connected to the broker while the leader ran")
+        if [p for t, p in statuses if t >= kill_start][:2] != ["offline", "online"]:
+            failures.append(f"mqtt: after the kill expected offline (the last will), then online (the new leader)")
+        if sum(1 for t, p in statuses if p == "offline") != 1:
+            failures.append("mqtt: offline other than by the killed leader's last will")
+        for n in names:
+            topics = {f"homeassistant/device/{n.replace('-', '_')}/config", f"downtime/device/{n}/state"}
+            if not topics <= {topic for t, topic, p in broker.messages if t >= kill_start and p}:
+                failures.append(f"mqtt: {n}'s config and state not published again by the new leader")
     finally:
         stop.set()
         for c in (a, b):
@@ -283,6 +339,7 @@ def main():
                 proxy.kill()
                 proxy.wait()
         sink.shutdown()
+        broker.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     for f in failures:
         print("FAIL:", f)
