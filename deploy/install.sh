@@ -58,7 +58,8 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # 1. The binary: given, or built here in release mode with the Swift runtime linked in, so
-#    it needs no Swift toolchain on the machine it runs on (only libcurl, and SQLite for the collector).
+#    it needs no Swift toolchain on the machine it runs on (only libcurl, and SQLite and libmosquitto for the
+#    collector).
 if [ -z "$BINARY" ]; then
     command -v swift >/dev/null || die "no swift here to build $name: build it elsewhere and pass --binary PATH"
     act swift build --package-path "$REPO" -c release --static-swift-stdlib --product "$name"

@@ -55,7 +55,7 @@ import Testing
         for key in ["connectivity", "status", "last_seen", "uptime_24h", "uptime_7d", "last_outage_cause", "power"] {
             #expect(components[key]?["unique_id"] as? String == "downtimemon_pi_kitchen_\(key)", "\(key)")
         }
-        #expect(components["temperature"] == nil)  // not reported yet
+        #expect(components["temperature"] == nil) // not reported yet
         #expect(ha.json(state)?["status"] as? String == "new")
 
         // The agent beats, with a temperature: the state and the config follow (its version, the new entity).
@@ -76,7 +76,7 @@ import Testing
             let c = ha.json(config)
             return (c?["device"] as? [String: Any])?["sw_version"] as? String == "0.1.0"
                 && (c?["components"] as? [String: Any])?["temperature"] != nil
-                && ha.json(state)?["temperature_c"] as? Double == 47.3  // the agent's 0.1 °C
+                && ha.json(state)?["temperature_c"] as? Double == 47.3 // the agent's 0.1 °C
         }
 
         // Down: its connectivity is off within a second of the flip (seen by the API as it is recorded).
@@ -103,14 +103,24 @@ import Testing
                 && ha.last("downtime/device/pi-spare/state")?.payload == ""
         }
 
+        // A device added on the running collector appears with its entities, nothing else configured.
+        let added = try Binaries.run("downtime-collector", ["device", "add", "pi-garage", "--data-dir", data])
+        #expect(added.status == 0, "\(added.err)")
+        eventually(15, "pi-garage's config") {
+            (ha.json("homeassistant/device/pi_garage/config")?["components"] as? [String: Any])?["connectivity"] != nil
+        }
+
         // Home Assistant's birth message: every config again.
         let before = ha.messages.filter { $0.topic == config }.count
         try broker.publish("homeassistant/status", "online")
-        eventually(5, "configs again after the birth message") { ha.messages.filter { $0.topic == config }.count > before }
+        eventually(5, "configs again after the birth message") {
+            ha.messages.filter { $0.topic == config }.count > before
+        }
 
         // The link on /metrics and in the page footer.
         let metrics = try Curl.request("GET", "\(collector.url)/metrics").body
-        #expect(metrics.contains("downtime_mqtt_connected 1") && metrics.contains("downtime_mqtt_messages_dropped_total 0"))
+        #expect(
+            metrics.contains("downtime_mqtt_connected 1") && metrics.contains("downtime_mqtt_messages_dropped_total 0"))
         #expect(try Curl.request("GET", collector.url + "/").body.contains("MQTT: connected to mqtt://127.0.0.1:"))
 
         // The broker dies and comes back empty (no persistence): everything is published again.
@@ -147,7 +157,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: data) }
         let collector = try CollectorProcess(dataDir: data, env: Self.collectorEnv(broker, password: "wrong"))
         defer { collector.stop() }
-        Thread.sleep(forTimeInterval: 6)  // several attempts: 1 s, 2 s, then 4 s apart
+        Thread.sleep(forTimeInterval: 6) // several attempts: 1 s, 2 s, then 4 s apart
         let lines = collector.output.split(separator: "\n").filter { $0.contains("MQTT: not connected") }
         #expect(lines.count == 1, "\(collector.output)")
         #expect(lines.first?.contains("not authorised") == true, "\(lines)")
@@ -167,7 +177,8 @@ import Testing
         defer { collector.stop() }
         let watch = try MQTTWatch(broker, host: "localhost")
         eventually(10, "the config over TLS") {
-            watch.last("homeassistant/device/pi_tls/config") != nil && watch.last("downtime/status")?.payload == "online"
+            watch.last("homeassistant/device/pi_tls/config") != nil
+                && watch.last("downtime/status")?.payload == "online"
         }
         #expect(collector.output.contains("MQTT: connected to mqtts://localhost:\(broker.port)"))
     }

@@ -28,19 +28,26 @@ final class MosquittoBroker {
             conf += ["cafile \(dir)/ca.pem", "certfile \(dir)/server.pem", "keyfile \(dir)/server.key"]
             caFile = dir + "/ca.pem"
         }
-        try conf.joined(separator: "\n").appending("\n").write(toFile: dir + "/m.conf", atomically: true, encoding: .utf8)
+        try conf.joined(separator: "\n").appending("\n").write(
+            toFile: dir + "/m.conf", atomically: true, encoding: .utf8)
         try start()
     }
 
     /// A CA and a server certificate for `localhost` (the name libmosquitto checks).
     private func makeCertificates() throws {
         let steps: [[String]] = [
-            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=dtm test CA",
-             "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.pem"],
-            ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "\(dir)/server.key",
-             "-out", "\(dir)/server.csr"],
-            ["x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.pem", "-CAkey", "\(dir)/ca.key",
-             "-CAcreateserial", "-days", "2", "-out", "\(dir)/server.pem", "-extfile", "\(dir)/san.cnf"],
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=dtm test CA",
+                "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.pem",
+            ],
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "\(dir)/server.key",
+                "-out", "\(dir)/server.csr",
+            ],
+            [
+                "x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.pem", "-CAkey", "\(dir)/ca.key",
+                "-CAcreateserial", "-days", "2", "-out", "\(dir)/server.pem", "-extfile", "\(dir)/san.cnf",
+            ],
         ]
         try "subjectAltName=DNS:localhost\n".write(toFile: dir + "/san.cnf", atomically: true, encoding: .utf8)
         for args in steps {

@@ -83,7 +83,8 @@ import Testing
             saying: ["DOWNTIME_MQTT_URL: expected mqtt://"])
         let r = try Binaries.run(
             "downtime-collector", ["serve", "--data-dir", data], env: ["DOWNTIME_MQTT_URL": "mqtt://ha:hunter22@:1883"])
-        #expect(r.status == 2 && r.err.contains("DOWNTIME_MQTT_URL: the URL has no host") && !r.err.contains("hunter22"))
+        #expect(
+            r.status == 2 && r.err.contains("DOWNTIME_MQTT_URL: the URL has no host") && !r.err.contains("hunter22"))
     }
 
     @Test func aDataFolderThatCannotBeMadeSaysWhichAndWhy() throws {
