@@ -4,19 +4,25 @@ import Foundation
 extension Collector: MQTTFleetSource {
     public var isLeading: Bool { leadership.isLeading }
 
+    /// The feed drops a subscriber that falls behind: this one subscribes again (a second later; the bridge's
+    /// refresh covers the gap) until it is cancelled.
     public func statusChanges() -> AsyncStream<String> {
-        let (_, stream, subscription) = changes.subscribe(after: nil)
-        return AsyncStream { out in
-            let task = Task {
-                for await item in stream {
-                    if case .change(let c) = item { out.yield(c.device) }
+        AsyncStream { out in
+            let task = Task { [changes] in
+                while !Task.isCancelled {
+                    let (_, stream, subscription) = changes.subscribe(after: nil)
+                    await withTaskCancellationHandler {
+                        for await item in stream {
+                            if case .change(let c) = item { out.yield(c.device) }
+                        }
+                    } onCancel: {
+                        subscription.finish()
+                    }
+                    try? await Task.sleep(for: .seconds(1))
                 }
                 out.finish()
             }
-            out.onTermination = { _ in
-                task.cancel()
-                subscription.finish()
-            }
+            out.onTermination = { _ in task.cancel() }
         }
     }
 

@@ -50,6 +50,19 @@ struct HomeAssistantMessages: Sendable {
         String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 
+    /// What a device's config says besides its name: the config changes only when these do.
+    struct ConfigFacts: Equatable {
+        var agentVersion: String?
+        var hasTemperature: Bool
+        var site: String
+
+        init(_ v: DeviceView) {
+            agentVersion = v.agentVersion
+            hasTemperature = v.health?.tempC != nil
+            site = v.site
+        }
+    }
+
     func config(_ d: DeviceDetail) -> MQTTMessage? {
         guard let prefix = discoveryPrefix else { return nil }
         let v = d.view

@@ -128,6 +128,8 @@ actor BridgeState {
     let link: any MQTTLink
     private var published: [String: [UInt8]] = [:]
     private var devices: Set<String> = []
+    /// What each device's config was made from: a config is made again only when that changes (or on a force).
+    private var configMadeFrom: [String: HomeAssistantMessages.ConfigFacts] = [:]
 
     init(messages: HomeAssistantMessages, link: any MQTTLink) {
         self.messages = messages
@@ -154,6 +156,7 @@ actor BridgeState {
                 published[m.topic] = nil
             }
             devices.remove(gone)
+            configMadeFrom[gone] = nil
         }
         for u in ups {
             if let c = messages.config(u) { send(c, force: forceConfigs) }
@@ -164,7 +167,11 @@ actor BridgeState {
 
     private func sendDevice(_ d: DeviceDetail, force: Bool, forceConfig: Bool) {
         devices.insert(d.view.name)
-        if let c = messages.config(d) { send(c, force: forceConfig) }
+        let facts = HomeAssistantMessages.ConfigFacts(d.view)
+        if forceConfig || configMadeFrom[d.view.name] != facts, let c = messages.config(d) {
+            configMadeFrom[d.view.name] = facts
+            send(c, force: forceConfig)
+        }
         send(messages.state(d), force: force)
     }
 
