@@ -65,6 +65,7 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
     w.devices = {}
     w.collector = None
     sink = None
+    broker = None
     data = os.path.join(work, "data")
     # The store: SQLite in the data folder, or a fresh PostgreSQL database the harness may restart.
     database = harness.postgres_database(f"campaign_{seed}") if postgres else None
@@ -82,7 +83,8 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         sync = os.path.join(work, "collector-synchronized")
         open(sync, "w").close()
         port = world.free_port()
-        env = dict(w.clock.env(), DOWNTIME_MISSES=str(CFG["misses"]), DOWNTIME_GRACE=str(CFG["grace"]),
+        broker = world.Broker(work)
+        env = dict(w.clock.env(), DOWNTIME_MQTT_URL=f"mqtt://127.0.0.1:{broker.port}", DOWNTIME_MISSES=str(CFG["misses"]), DOWNTIME_GRACE=str(CFG["grace"]),
                    DOWNTIME_NOTIFY=f"hook=webhook http://127.0.0.1:{sink.port}/hook",
                    DOWNTIME_NOTIFY_SETTLE=str(CFG["settle"]), DOWNTIME_NOTIFY_DAMP_MINUTES="0",
                    DOWNTIME_CLOCK_SYNC_FILE=sync, **({"DOWNTIME_DATABASE": database} if database else {}))
@@ -114,6 +116,7 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         time.sleep(CFG["settle"] + CFG["group_window"] + 6)
         run_end = time.time()
         rec = checks.Recorded(w.collector, devices)
+        mqtt = broker.retained()
         outboxes = {d: dev.outbox_files() for d, dev in w.devices.items()}
         starts = {d: dev.starts for d, dev in w.devices.items()}
         for dev in w.devices.values():
@@ -122,7 +125,7 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         with open(os.path.join(work, "recorded.json"), "w") as f:
             json.dump(dict(outages=rec.outages, incidents=rec.incidents, collector=rec.collector,
                            devices=rec.device_views, events=rec.events, incident_pages=rec.incident_pages,
-                           agent_starts=starts, outboxes=outboxes, run_end=run_end,
+                           agent_starts=starts, outboxes=outboxes, run_end=run_end, mqtt=mqtt,
                            harness_errors=runner.errors), f, indent=1)
         return check(work, seed, count, t_begin)
     finally:
@@ -134,6 +137,8 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
             w.collector.kill9()
         if sink:
             sink.close()
+        if broker:
+            broker.stop()
 
 
 def check(work, seed=None, count=None, t_begin=None):
@@ -147,6 +152,7 @@ def check(work, seed=None, count=None, t_begin=None):
     rec.outages, rec.incidents, rec.collector = r["outages"], r["incidents"], r["collector"]
     rec.device_views, rec.events = r["devices"], r["events"]
     rec.incident_pages = {k: tuple(v) for k, v in r["incident_pages"].items()}
+    rec.mqtt = r.get("mqtt")  # None in a work folder from before MQTT: not checked
     try:
         messages = [json.loads(line) for line in open(os.path.join(work, "messages.jsonl"))]
     except FileNotFoundError:

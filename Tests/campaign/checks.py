@@ -9,6 +9,7 @@ such a boundary grows by the step).
 """
 import datetime
 import html
+import json
 import re
 import sqlite3
 import urllib.parse
@@ -546,8 +547,32 @@ class Checker:
         if r != [("ok",)]:
             self.bad("integrity", None, None, f"PRAGMA integrity_check: {r[:5]}")
 
+    def check_mqtt(self):
+        """MQTT (DESIGN "Home Assistant and MQTT"): after the run, every device's retained state says what the API
+        says, and the collector's status is online, whatever the broker went through with the collector's kills,
+        hangs and clock steps."""
+        mqtt = getattr(self.rec, "mqtt", None)
+        if mqtt is None:
+            return
+        if mqtt.get("downtime/status") != "online":
+            self.bad("mqtt-status", None, None, f"downtime/status is {mqtt.get('downtime/status')!r}, expected online")
+        for name, view in self.rec.device_views.items():
+            raw = mqtt.get(f"downtime/device/{name}/state")
+            try:
+                state = json.loads(raw) if raw else None
+            except ValueError:
+                state = None
+            if state is None:
+                self.bad("mqtt-state", name, None, f"no retained state (got {raw!r})")
+            elif state.get("status") != view["status"] or state.get("online") != (view["status"] in ("up", "late")):
+                self.bad("mqtt-state", name, None,
+                         f"retained state says {state.get('status')} (online {state.get('online')}), "
+                         f"the API {view['status']}")
+            if not mqtt.get(f"homeassistant/device/{name.replace('-', '_')}/config"):
+                self.bad("mqtt-config", name, None, "no retained discovery config")
+
     def run(self):
-        for step in (self.check_outages, self.check_log, self.check_incidents, self.check_messages):
+        for step in (self.check_outages, self.check_log, self.check_incidents, self.check_messages, self.check_mqtt):
             try:
                 step()
             except Exception as e:  # a checker bug must not hide the rest

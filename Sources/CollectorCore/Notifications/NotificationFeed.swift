@@ -5,11 +5,13 @@ import Synchronization
 
 /// What the notifier is told, and by which collector. With one collector, every flip it records. With several
 /// on one store, only the leader tells: its own flips at once, the others' from the flip rows of the log,
-/// from where the previous leader stopped (a cursor kept in the store).
+/// from where the previous leader stopped (a cursor kept in the store). The cursor stays before flips whose
+/// messages may still be held, so that a collector killed meanwhile (or a new leader) tells them.
 public final class NotificationFeed: Sendable {
     /// Nil when no channel is configured.
     public let notifier: Notifier?
-    let shared: (any SharedStore)?
+    /// The store's flip rows and cursor (both SQLite and PostgreSQL keep them; nil for a store without).
+    let log: (any NotificationLog)?
     let leadership: Leadership
     let writer: MessageWriter
     let fleet: Fleet
@@ -33,7 +35,7 @@ public final class NotificationFeed: Sendable {
         config: CollectorConfig, clock: any WallClock, logger: Logger
     ) {
         self.notifier = notifier
-        self.shared = store as? any SharedStore
+        self.log = store as? any NotificationLog
         self.leadership = leadership
         self.writer = writer
         self.fleet = fleet
@@ -43,7 +45,7 @@ public final class NotificationFeed: Sendable {
     }
 
     /// True when this collector tells what it observes (the only one, or the leader).
-    private var telling: Bool { shared == nil || leadership.isLeading }
+    private var telling: Bool { leadership.isLeading }
 
     /// Forgets the log position when the lead is lost: the next leader reads it from the store.
     func leadLost() {
@@ -53,8 +55,8 @@ public final class NotificationFeed: Sendable {
     /// Called before `proposed` is written: returns whether this collector tells these flips itself.
     /// Marked before the write, so that a log read racing with it cannot tell them twice.
     func willRecord(_ proposed: [FlipChange]) -> Bool {
-        let tellNow = shared == nil || (notifier != nil && leadership.isLeading)
-        if shared != nil, tellNow { position.withLock { $0.toldAlready.formUnion(proposed.map(\.event.id)) } }
+        let tellNow = notifier != nil && leadership.isLeading
+        if log != nil, tellNow { position.withLock { $0.toldAlready.formUnion(proposed.map(\.event.id)) } }
         return tellNow
     }
 
@@ -98,11 +100,12 @@ public final class NotificationFeed: Sendable {
     }
 
     /// Starts the notifications due now (called every second by the background service).
-    /// With several collectors, the leader first takes the flips any of them wrote since the last tick.
+    /// The leader first takes the flips written since the last tick that it was not told at once: another
+    /// collector's, or (after a restart) those whose messages the killed process still held.
     public func tick() async {
         guard let notifier, leadership.isLeading else { return }
-        if let shared {
-            do { try await readLog(shared) } catch { logger.error("reading flips for notifications failed: \(error)") }
+        if let log {
+            do { try await readLog(log) } catch { logger.error("reading flips for notifications failed: \(error)") }
         }
         let count = await fleet.count
         let sites = await fleet.sites()
@@ -111,7 +114,7 @@ public final class NotificationFeed: Sendable {
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.
-    private func readLog(_ shared: any SharedStore) async throws {
+    private func readLog(_ shared: any NotificationLog) async throws {
         guard let notifier else { return }
         var cursor = position.withLock { $0.cursor }
         if cursor == nil { cursor = try await shared.notifyCursor() }

@@ -833,11 +833,7 @@ extension PostgresStore {
     }
 
     public func flips(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
-        try await stored(
-            client.query(
-                """
-                SELECT seq, received_at, body FROM event WHERE kind = 'flip' AND seq > \(afterSeq) ORDER BY seq LIMIT \(limit)
-                """, logger: logger))
+        try await stored(client.query(try Self.bound(Self.sql.flipsAfter, [afterSeq, Int64(limit)]), logger: logger))
     }
 
     public func notifyCursor() async throws -> Int64 {

@@ -4,7 +4,7 @@ import GRDB
 
 /// The embedded store: one SQLite file in WAL mode, written with `synchronous = FULL` so an
 /// acknowledged event survives a power cut of the NAS too.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: NotificationLog {
     public let path: String
     let pool: DatabasePool
 
@@ -102,6 +102,9 @@ public final class SQLiteStore: Store {
         }
         m.registerMigration("v11-collector-records") { db in
             for statement in StoreSQL.sqlite.collectorRecords { try db.execute(sql: statement) }
+        }
+        m.registerMigration("v12-notify-cursor") { db in
+            for statement in StoreSQL.sqlite.notifyCursorTable { try db.execute(sql: statement) }
         }
         return m
     }
@@ -423,6 +426,24 @@ public final class SQLiteStore: Store {
             try Row.fetchAll(db, sql: Self.sql.collectorRecordsNewest, arguments: [limit]).compactMap {
                 try $0.collectorRecord()
             }.reversed()
+        }
+    }
+
+    // MARK: the notifications' position in the log (NotificationLog)
+
+    public func flips(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: Self.sql.flipsAfter, arguments: [afterSeq, limit]).map { try $0.storedEvent() }
+        }
+    }
+
+    public func notifyCursor() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM notify_cursor WHERE id = 1") ?? 0 }
+    }
+
+    public func setNotifyCursor(_ seq: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE notify_cursor SET seq = MAX(seq, ?) WHERE id = 1", arguments: [seq])
         }
     }
 

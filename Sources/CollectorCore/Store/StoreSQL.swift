@@ -303,6 +303,19 @@ struct StoreSQL: Sendable {
         ]
     }
 
+    /// Flip rows after a position in the log, in log order (the notifications follow them). Binds: seq, limit.
+    var flipsAfter: String {
+        "SELECT \(Self.storedEventColumns) FROM event WHERE kind = \(Self.flip) AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
+    }
+
+    /// How far the notifications got in the log; flips already in it at creation count as told (they were).
+    var notifyCursorTable: [String] {
+        [
+            "CREATE TABLE notify_cursor (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
+            "INSERT INTO notify_cursor SELECT 1, COALESCE(MAX(seq), 0) FROM event",
+        ]
+    }
+
     /// The collector's own records (issue #26): kept across restarts.
     var collectorRecords: [String] {
         [
