@@ -107,9 +107,10 @@ public final class CurlHandle {
             set(dt_setopt_slist(h, CURLOPT_HTTPHEADER, headers))
             set(dt_setopt_long(h, CURLOPT_POST, 1))
             set(dt_setopt_long(h, CURLOPT_POSTFIELDSIZE, request.body.count))
+            if request.method == .put { set(dt_setopt_str(h, CURLOPT_CUSTOMREQUEST, "PUT")) }
         }
         let code = request.body.withUnsafeBytes { raw -> CURLcode in
-            if request.smtp == nil, request.method == .post {
+            if request.smtp == nil, request.method != .get {
                 set(dt_setopt_ptr(h, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress)))
             }
             let result = ok ? curl_easy_perform(h) : CURLE_OK
@@ -118,6 +119,7 @@ public final class CurlHandle {
             return result
         }
         _ = dt_setopt_slist(h, CURLOPT_HTTPHEADER, nil)
+        _ = dt_setopt_ptr(h, CURLOPT_CUSTOMREQUEST, nil)
         _ = dt_setopt_slist(h, CURLOPT_MAIL_RCPT, nil)
         _ = dt_setopt_ptr(h, CURLOPT_WRITEDATA, nil)
         _ = dt_setopt_ptr(h, CURLOPT_READDATA, nil)

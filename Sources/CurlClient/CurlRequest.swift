@@ -1,10 +1,12 @@
-/// One request through libcurl: an HTTP(S) POST or GET, or an e-mail sent over SMTP (with STARTTLS).
+/// One request through libcurl: an HTTP(S) POST, PUT or GET, or an e-mail sent over SMTP (with STARTTLS).
 public struct CurlRequest: Sendable {
     /// The HTTP method; SMTP ignores it.
     public enum Method: String, Sendable {
         case post = "POST"
         /// Without a body (the collector's self-ping).
         case get = "GET"
+        /// With a body, like POST (Matrix's room messages).
+        case put = "PUT"
     }
 
     /// Envelope and login of an SMTP delivery; the body is then the whole RFC 5322 message.

@@ -1,4 +1,3 @@
-import CollectorCore
 import CurlClient
 import DowntimeProtocol
 import Foundation
@@ -6,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
+
+@testable import CollectorCore
 
 /// What a local receiver got.
 actor Inbox {
@@ -47,6 +48,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         return Response(status: ok ? .ok : .internalServerError)
     }
     router.post("**", use: take)
+    router.put("**", use: take)
     router.get("**", use: take)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     try await app.test(.live) { client in
@@ -90,6 +92,69 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         }
         let log = try await h.store.deliveries(device: "freezer-pi", limit: 10)
         #expect(log.count == 5 && log.allSatisfy(\.ok))
+    }
+
+    /// Pushover, Gotify and Matrix (issue #28): each request as its service's published API has it.
+    @Test func pushoverGotifyAndMatrixSendWhatTheirAPIsAsk() async throws {
+        let h = try await Harness.make(.sqlite)
+        try await withReceiver { port, inbox in
+            let base = "http://127.0.0.1:\(port)"
+            let specs = try [
+                "push=pushover \(base)/ token=app123 user=user456",
+                "got=gotify \(base) token=AbC.d",
+                "mx=matrix \(base) room=!room:example.org token=syt_secret",
+            ].map(NotifierSpec.parse)
+            let n = Self.notifier(specs, store: h.store, backoff: [0.01])
+            await inbox.setFailFirst(0)
+            for spec in specs.prefix(2) { #expect(await n.deliver(Self.note, via: spec)) }
+            // Matrix: the first attempt fails; the retry is the same transaction (the homeserver stores it once).
+            await inbox.setFailFirst(1)
+            #expect(await n.deliver(Self.note, via: specs[2]))
+            let got = await inbox.requests
+            #expect(got.count == 4)
+            func json(_ r: Inbox.Request) throws -> [String: Any] {
+                try #require(try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any])
+            }
+            #expect(got[0].path == "/1/messages.json" && got[0].method == "POST")
+            #expect(got[0].headers["content-type"] == "application/json")
+            let push = try json(got[0])
+            #expect(push["token"] as? String == "app123" && push["user"] as? String == "user456")
+            #expect(push["title"] as? String == "freezer-pi is DOWN" && push["message"] as? String == Self.note.text)
+            #expect(push["priority"] as? Int == 0 && push["timestamp"] as? Int == 1_795_334_400)
+            #expect(got[1].path == "/message" && got[1].headers["x-gotify-key"] == "AbC.d")
+            let gotify = try json(got[1])
+            #expect(gotify["title"] as? String == "freezer-pi is DOWN" && gotify["priority"] as? Int == 8)
+            #expect(got[2].method == "PUT" && got[3].method == "PUT")
+            #expect(got[2].path.hasPrefix("/_matrix/client/v3/rooms/%21room%3Aexample.org/send/m.room.message/dtm-"))
+            #expect(got[2].path == got[3].path, "a retry is the same transaction")
+            #expect(got[2].headers["authorization"] == "Bearer syt_secret")
+            let mx = try json(got[2])
+            #expect(mx["msgtype"] as? String == "m.text")
+            #expect(mx["body"] as? String == "freezer-pi is DOWN\n\(Self.note.text)")
+            // Another message is another transaction.
+            var other = Self.note
+            other.kind = .up
+            #expect(
+                MatrixChannel.transactionID(other, spec: specs[2])
+                    != MatrixChannel.transactionID(Self.note, spec: specs[2]))
+        }
+    }
+
+    @Test(arguments: [
+        ("p=pushover https://api.pushover.net token=a", "pushover needs user="),
+        ("p=pushover https://api.pushover.net token=a user=b priority=2", "priority must be -2, -1, 0 or 1"),
+        ("g=gotify https://gotify.lan", "gotify needs token="),
+        ("g=gotify https://gotify.lan token=a priority=11", "priority must be 0 to 10"),
+        ("m=matrix https://matrix.lan token=a", "matrix needs room="),
+        ("m=matrix https://matrix.lan room=#alias:lan token=a", "room must be a room id"),
+        ("m=matrix matrix.lan room=!a:lan token=a", "URL must start with"),
+    ])
+    func theNewChannelsRefuseBadOptions(spec: String, words: String) {
+        #expect {
+            try NotifierSpec.parse(spec)
+        } throws: { error in
+            (error as? WireValidationError)?.message.contains(words) == true
+        }
     }
 
     @Test(arguments: Backend.all) func failedAttemptsAreRetriedAndLogged(_ backend: Backend) async throws {

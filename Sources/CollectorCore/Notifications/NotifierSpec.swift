@@ -5,7 +5,7 @@ import Foundation
 /// A configured notification channel: `name=kind url option=value ...` in `DOWNTIME_NOTIFY` (`;`-separated).
 public struct NotifierSpec: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case webhook, ntfy, slack, discord, telegram, email
+        case webhook, ntfy, slack, discord, telegram, email, pushover, gotify, matrix
 
         /// The channel's own rules and request format (`Channels/`).
         var channel: any NotificationChannel.Type {
@@ -16,6 +16,9 @@ public struct NotifierSpec: Sendable, Equatable {
             case .discord: DiscordChannel.self
             case .telegram: TelegramChannel.self
             case .email: EmailChannel.self
+            case .pushover: PushoverChannel.self
+            case .gotify: GotifyChannel.self
+            case .matrix: MatrixChannel.self
             }
         }
     }
@@ -24,7 +27,8 @@ public struct NotifierSpec: Sendable, Equatable {
     public var kind: Kind
     public var url: String
     /// `header:Name=Value` (webhook), `chat_id`, `bot_token` (telegram), `from`, `to`, `user`, `password`,
-    /// `starttls=no` (email), `priority` (ntfy).
+    /// `starttls=no` (email), `priority` (ntfy, pushover, gotify), `token` and `user` (pushover), `token` (gotify),
+    /// `room` and `token` (matrix).
     public var options: [String: String]
     public var headers: [String]
 
@@ -68,6 +72,8 @@ public struct NotifierSpec: Sendable, Equatable {
         for option in kind.channel.requiredOptions where options[option] == nil {
             throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): \(kind.rawValue) needs \(option)=...")
         }
-        return NotifierSpec(name: name, kind: kind, url: url, options: options, headers: headers)
+        let spec = NotifierSpec(name: name, kind: kind, url: url, options: options, headers: headers)
+        try kind.channel.validate(spec)
+        return spec
     }
 }

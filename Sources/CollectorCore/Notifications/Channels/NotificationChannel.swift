@@ -1,4 +1,5 @@
 import CurlClient
+import DowntimeProtocol
 import Foundation
 
 /// One kind of notification channel, in a file of its own under `Channels/` (as Healthchecks keeps one folder per
@@ -12,12 +13,15 @@ protocol NotificationChannel {
     static func request(_ notification: Notification, spec: NotifierSpec) throws -> CurlRequest
     /// Whether the receiver's answer means the message was taken.
     static func delivered(status: Int) -> Bool
+    /// Checks the channel's own options at start-up (a bad value is one line naming it).
+    static func validate(_ spec: NotifierSpec) throws(WireValidationError)
 }
 
 extension NotificationChannel {
     static var schemes: [String] { ["http://", "https://"] }
     static var requiredOptions: [String] { [] }
     static func delivered(status: Int) -> Bool { (200..<300).contains(status) }
+    static func validate(_ spec: NotifierSpec) throws(WireValidationError) {}
 
     static var jsonHeader: String { "Content-Type: application/json" }
 }
