@@ -42,7 +42,7 @@ import Testing
         let pis = ["pi-e", "pi-a", "pi-d", "pi-b", "pi-c"]
         let fleet = MessageWriter.group(
             .init(kind: .group, devices: pis, at: at, reason: "", flips: 0, direction: .down), stillReporting: ["nas"])
-        let when = LogFormat.isoOffset(at)
+        let when = "2026-11-22 08:10 UTC"
         #expect(fleet.title == "5 devices down")
         #expect(
             fleet.text == "5 devices went silent at once (pi-a, pi-b, pi-c, pi-d, pi-e), at \(when); nas still reports."

@@ -63,6 +63,8 @@ public struct CollectorConfig: Sendable {
     public var selfPingInterval: TimeInterval = 60
     /// Seconds one self-ping may take before it counts as failed.
     public var selfPingTimeout: TimeInterval = 10
+    /// The zone messages tell times in (`DOWNTIME_TIMEZONE`, else the machine's); the API and the record stay UTC.
+    public var localTime = LocalTime.utc
     /// The MQTT broker the fleet is published to (`DOWNTIME_MQTT_URL`); off (nil) by default.
     public var mqtt: MQTTSettings?
     /// The address people open the pages at (`DOWNTIME_PUBLIC_URL`), for links made outside a request (Home
@@ -133,6 +135,8 @@ public struct CollectorConfig: Sendable {
         /// Home Assistant's discovery prefix; empty turns discovery off (the plain topics stay).
         case mqttDiscoveryPrefix = "DOWNTIME_MQTT_DISCOVERY_PREFIX"
         case publicURL = "DOWNTIME_PUBLIC_URL"
+        /// An IANA zone (`Europe/Berlin`, `UTC`); unset: the machine's own (`TZ`, `/etc/localtime`).
+        case timezone = "DOWNTIME_TIMEZONE"
 
         /// The command-line flag that sets this key, where there is one.
         public var flag: String? {
@@ -280,6 +284,15 @@ public struct CollectorConfig: Sendable {
         }
         if let i = try int(.selfPingInterval, 1...86_400) { config.selfPingInterval = TimeInterval(i) }
         config.mqtt = try Self.mqtt(merged, name: name)
+        guard let zone = LocalTime.zone(named: merged[.timezone], environment: ProcessInfo.processInfo.environment)
+        else {
+            throw ConfigError(
+                key: name(.timezone),
+                message:
+                    "must be a time zone of the tz database such as Europe/Berlin or UTC, got \(merged[.timezone] ?? "")"
+            )
+        }
+        config.localTime = LocalTime(zone)
         if let url = merged[.publicURL], !url.isEmpty {
             if let problem = Self.selfPingProblem(url) { throw ConfigError(key: name(.publicURL), message: problem) }
             config.publicURL = url

@@ -75,7 +75,8 @@ public final class Collector: Sendable {
                 store: store, logger: logger)
         self.notifications = NotificationFeed(
             notifier: notifier, store: store, leadership: leadership,
-            writer: MessageWriter(reader: reader, damp: config.notifyDamp), fleet: fleet, config: config,
+            writer: MessageWriter(reader: reader, damp: config.notifyDamp, time: config.localTime), fleet: fleet,
+            config: config,
             clock: clock, logger: logger)
         self.incidentRecorder = IncidentRecorder(
             store: store, reader: reader, leadership: leadership, config: config, clock: clock, logger: logger)

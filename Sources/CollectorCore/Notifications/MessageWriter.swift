@@ -7,11 +7,13 @@ public struct MessageWriter: Sendable {
     let reader: DeviceReader
     /// The planner's quiet time, named in flapping and under-voltage summaries.
     let damp: TimeInterval
+    /// The zone times are told in (`DOWNTIME_TIMEZONE`): "2026-12-01 02:13 CET".
+    var time: LocalTime = .utc
 
     func compose(_ plan: NotificationPlanner.Planned) async -> Notification {
         let name = plan.devices.first ?? ""
         let detail = plan.devices.count == 1 ? try? await reader.deviceDetail(name) : nil
-        let at = LogFormat.isoOffset(plan.at)
+        let at = time.stamp(plan.at)
         let minutes = Int(damp / 60)
         switch plan.kind {
         case .down:
@@ -32,7 +34,7 @@ public struct MessageWriter: Sendable {
             let outage = detail?.view.lastOutage
             let how =
                 outage.map {
-                    "after \(Durations.text($0.durationS)) (\($0.cause.label)), down from \(LogFormat.isoOffset($0.start))"
+                    "after \(Durations.text($0.durationS)) (\($0.cause.label)), down from \(time.stamp($0.start))"
                 } ?? ""
             // Those behind it that were unreachable during this outage.
             var were = 0
@@ -47,7 +49,7 @@ public struct MessageWriter: Sendable {
                 return Notification(
                     kind: .up, devices: plan.devices, title: "\(name): agent back, device not down",
                     text: "\(name)'s agent is back after \(Durations.text(o.durationS)), stopped cleanly from "
-                        + "\(LogFormat.isoOffset(o.start)) in the same boot: the device was not down "
+                        + "\(time.stamp(o.start)) in the same boot: the device was not down "
                         + "(not counted as downtime).", at: plan.at, outage: o)
             }
             return Notification(
@@ -67,7 +69,7 @@ public struct MessageWriter: Sendable {
                 at: plan.at)
         case .incident:
             guard let incident = plan.incident else { return Self.test(at: plan.at) }
-            return Self.incident(incident)
+            return Self.incident(incident, time: time)
         case .group:
             // What is known: which devices went silent and which of their site still report (a power cut and a
             // network cut look the same from here).
@@ -80,7 +82,7 @@ public struct MessageWriter: Sendable {
                     !silent.contains(d.record.name) && d.status == .up && sites.contains(d.record.site)
                 }.map(\.record.name)
             }
-            return Self.group(plan, stillReporting: still)
+            return Self.group(plan, stillReporting: still, time: time)
         case .storage:
             let what = plan.storage?.state.label ?? ""
             let path = plan.storage?.path ?? ""
@@ -101,17 +103,19 @@ public struct MessageWriter: Sendable {
                 kind: .ups, devices: plan.devices, title: "UPS \(name): \(plan.ups.map(Self.headline) ?? "changed")",
                 text: "UPS \(name): \(plan.reason) (at \(at)).", at: plan.at)
         case .test:
-            return Self.test(at: plan.at)
+            return Self.test(at: plan.at, time: time)
         }
     }
 
     /// A grouped down or up in words, from the facts only: "5 devices went silent at once (a, b, c, d, e), at …;
     /// nas still reports." (a site's group: "3 devices of house went silent together …"). `stillReporting` are the
     /// other devices of their site that are up (sorted here; the first ten named).
-    static func group(_ plan: NotificationPlanner.Planned, stillReporting: [String]) -> Notification {
+    static func group(_ plan: NotificationPlanner.Planned, stillReporting: [String], time: LocalTime = .utc)
+        -> Notification
+    {
         let count = plan.devices.count
         let names = plan.devices.sorted()
-        let listed = "(\(names.joined(separator: ", "))), at \(LogFormat.isoOffset(plan.at))"
+        let listed = "(\(names.joined(separator: ", "))), at \(time.stamp(plan.at))"
         if plan.direction == .up {
             return Notification(
                 kind: .group, devices: names, title: "\(count) devices back up",
@@ -149,15 +153,14 @@ public struct MessageWriter: Sendable {
     /// An incident in words: "Power cut at holiday-house, 2026-12-01 02:13–04:51 UTC (2h 38m): cam-pi, freezer-pi,
     /// hall-pi; nas stayed up" or "holiday-house unreachable 14:02–14:40 ...: a, b"; devices by name, the head
     /// `Incident.headline` ("Power cut, …" in the default site).
-    public static func incident(_ i: Incident) -> Notification {
+    public static func incident(_ i: Incident, time: LocalTime = .utc) -> Notification {
         let head = i.headline
-        var span = "\(day(i.start)) \(clock(i.start))"
-        if let end = i.end {
-            span += "–" + (day(end) == day(i.start) ? clock(end) : "\(day(end)) \(clock(end))")
-            span += " UTC (\(Durations.text(i.durationS(now: end))))"
-        } else {
-            span += " UTC, ongoing"
-        }
+        let span =
+            if let end = i.end {
+                time.span(i.start, end) + " (\(Durations.text(i.durationS(now: end))))"
+            } else {
+                time.stamp(i.start) + ", ongoing"
+            }
         // "house unreachable 14:02…" reads as one phrase; "Power cut, 02:13…" and "Network outage, …" do not.
         let phrase = i.kind == .network && i.site != SiteName.defaultName
         var text = (phrase ? "\(head) \(span)" : "\(head), \(span)") + ": "
@@ -174,13 +177,12 @@ public struct MessageWriter: Sendable {
         if !lost.isEmpty { text += "; \(lost.joined(separator: ", ")) \(Incident.Standing.neverCameBack.words)" }
         if !i.unaffected.isEmpty { text += "; \(i.unaffected.joined(separator: ", ")) stayed up" }
         if i.collectorDown { text += "; the collector was down too" }
-        if let mains = i.mainsOut { text += "; mains out at \(clock(mains.at)) UTC (UPS \(mains.ups))" }
+        if let mains = i.mainsOut {
+            text += "; mains out at \(time.clock(mains.at)) \(time.abbreviation(mains.at)) (UPS \(mains.ups))"
+        }
         if i.kind == .network { text += " (not counted as their downtime)" }
         return Notification(kind: .incident, devices: names, title: head, text: text + ".", at: i.start)
     }
-
-    private static func day(_ d: Date) -> String { String(WireTime.format(d).prefix(10)) }
-    private static func clock(_ d: Date) -> String { String(WireTime.format(d).dropFirst(11).prefix(5)) }
 
     /// ` (3 devices behind it unreachable)`, or nothing for none.
     static func behind(_ count: Int, _ what: String) -> String {
@@ -188,9 +190,9 @@ public struct MessageWriter: Sendable {
     }
 
     /// The message `downtime-collector notify test` sends.
-    public static func test(at: Date) -> Notification {
+    public static func test(at: Date, time: LocalTime = .utc) -> Notification {
         Notification(
             kind: .test, devices: ["test"], title: "DowntimeMon test",
-            text: "This is a test message from DowntimeMon, sent at \(LogFormat.isoOffset(at)).", at: at)
+            text: "This is a test message from DowntimeMon, sent at \(time.stamp(at)).", at: at)
     }
 }

@@ -20,7 +20,7 @@ extension Notify {
                 let notifier = Notifier(
                     specs: [spec], planner: NotificationPlanner(), store: store,
                     logger: Logger(label: "downtime-collector"), backoff: [])
-                let sent = await notifier.deliver(MessageWriter.test(at: Date()), via: spec)
+                let sent = await notifier.deliver(MessageWriter.test(at: Date(), time: config.localTime), via: spec)
                 let attempt = try await LogReader(store: store).deliveries(device: "test", limit: 1).first
                 return (sent, attempt?.detail ?? "")
             }
