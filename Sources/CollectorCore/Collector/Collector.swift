@@ -72,7 +72,7 @@ public final class Collector: Sendable {
                     damp: config.notifyDamp, groupWindow: config.notifyGroupWindow,
                     // A UPS's lost connection is told once it outlasts two first backoff steps.
                     settle: config.notifySettle, upsHold: 2 * (config.nutBackoff.first ?? config.nutPollInterval)),
-                store: store, logger: logger)
+                store: store, logger: logger, reminderHold: config.notifyGroupWindow + 2 * config.sweepInterval)
         self.notifications = NotificationFeed(
             notifier: notifier, store: store, leadership: leadership,
             writer: MessageWriter(reader: reader, damp: config.notifyDamp, time: config.localTime), fleet: fleet,

@@ -104,6 +104,9 @@ public struct MessageWriter: Sendable {
                 text: "UPS \(name): \(plan.reason) (at \(at)).", at: plan.at)
         case .test:
             return Self.test(at: plan.at, time: time)
+        case .reminder:
+            // Not planned (the notifier's `Reminders` make them), but said plainly if one were.
+            return Self.reminder(plan.devices.map { ($0, plan.at) }, now: plan.at, time: time)
         }
     }
 
@@ -187,6 +190,21 @@ public struct MessageWriter: Sendable {
     /// ` (3 devices behind it unreachable)`, or nothing for none.
     static func behind(_ count: Int, _ what: String) -> String {
         count == 0 ? "" : " (\(count) device\(count == 1 ? "" : "s") behind it \(what))"
+    }
+
+    /// A reminder: "pi-shed still down since 2026-12-01 02:13 CET, for 4h 12m." or, for several, "Still down:
+    /// pi-a since … (4h 12m), pi-b since … (1h 3m)."
+    static func reminder(_ devices: [(name: String, since: Date)], now: Date, time: LocalTime = .utc) -> Notification {
+        func long(_ since: Date) -> String { Durations.text(max(0, now.timeIntervalSince(since))) }
+        if devices.count == 1, let d = devices.first {
+            return Notification(
+                kind: .reminder, devices: [d.name], title: "\(d.name) still down",
+                text: "\(d.name) still down since \(time.stamp(d.since)), for \(long(d.since)).", at: now)
+        }
+        let list = devices.map { "\($0.name) since \(time.stamp($0.since)) (\(long($0.since)))" }
+        return Notification(
+            kind: .reminder, devices: devices.map(\.name), title: "\(devices.count) devices still down",
+            text: "Still down: " + list.joined(separator: ", ") + ".", at: now)
     }
 
     /// The message `downtime-collector notify test` sends.

@@ -14,6 +14,8 @@ public struct Notification: Sendable, Equatable {
         case ups
         /// A power cut or network outage across a site (issue #17): one message for its devices.
         case incident
+        /// A device (or several) still down, every `remind=` of a channel (issue #28).
+        case reminder
     }
 
     public var kind: Kind

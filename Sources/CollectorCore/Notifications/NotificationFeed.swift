@@ -109,8 +109,15 @@ public final class NotificationFeed: Sendable {
         }
         let count = await fleet.count
         let sites = await fleet.sites()
+        // Down in the record (not late, unreachable, paused or in maintenance): since its down flip.
+        let down = Dictionary(
+            (await fleet.snapshot()).filter { $0.status == .down && $0.record.status == .down }
+                .map { ($0.record.name, $0.record.statusSince) }, uniquingKeysWith: { a, _ in a })
         let writer = self.writer
-        await notifier.tick(now: clock.now(), deviceCount: count, sites: sites) { plan in await writer.compose(plan) }
+        await notifier.tick(
+            now: clock.now(), deviceCount: count, sites: sites, down: down,
+            compose: { plan in await writer.compose(plan) },
+            remind: { devices, now in MessageWriter.reminder(devices, now: now, time: writer.time) })
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.

@@ -9,6 +9,7 @@ import Metrics
 public actor Notifier {
     public let specs: [NotifierSpec]
     var planner: NotificationPlanner
+    var reminders: Reminders
     let store: any Store
     let logger: Logger
     /// Pauses between attempts; the last attempt is the `count + 1`-th.
@@ -18,11 +19,15 @@ public actor Notifier {
 
     public init(
         specs: [NotifierSpec], planner: NotificationPlanner, store: any Store, logger: Logger,
-        backoff: [TimeInterval] = [2, 10, 60, 300],
+        backoff: [TimeInterval] = [2, 10, 60, 300], reminderHold: TimeInterval = 12,
         send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = Notifier.curl
     ) {
         self.specs = specs
         self.planner = planner
+        self.reminders = Reminders(
+            every: Dictionary(
+                specs.compactMap { s in s.remindEvery.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a }),
+            hold: reminderHold)
         self.store = store
         self.logger = logger
         self.backoff = backoff
@@ -58,15 +63,21 @@ public actor Notifier {
         planner.observeIncident(incident, new: new, now: now)
     }
 
-    /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words.
+    /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words. `down` (device →
+    /// down since) drives the reminders of the channels that have them.
     func tick(
-        now: Date, deviceCount: Int, sites: [String: String] = [:],
-        compose: (NotificationPlanner.Planned) async -> Notification
+        now: Date, deviceCount: Int, sites: [String: String] = [:], down: [String: Date] = [:],
+        compose: (NotificationPlanner.Planned) async -> Notification,
+        remind: ([(name: String, since: Date)], Date) -> Notification = { MessageWriter.reminder($0, now: $1) }
     ) async {
         guard !specs.isEmpty else { return }
         for plan in planner.due(now: now, deviceCount: deviceCount, sites: sites) {
             let n = await compose(plan)
             for spec in specs { start(n, via: spec) }
+        }
+        for due in reminders.due(down: down, now: now) {
+            guard let spec = specs.first(where: { $0.name == due.channel }) else { continue }
+            start(remind(due.devices, now), via: spec)
         }
     }
 

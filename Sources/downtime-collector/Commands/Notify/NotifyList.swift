@@ -8,7 +8,8 @@ extension Notify {
 
         func run() async throws {
             for channel in try await cli({ try options.resolve().notifiers }) {
-                print("\(channel.name)\t\(channel.kind.rawValue)\t\(CurlClient.redacted(channel.url))")
+                let remind = channel.options["remind"].map { "\tremind every \($0)" } ?? ""
+                print("\(channel.name)\t\(channel.kind.rawValue)\t\(CurlClient.redacted(channel.url))\(remind)")
             }
         }
     }
