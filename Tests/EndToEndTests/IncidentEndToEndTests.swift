@@ -183,8 +183,14 @@ final class LinkProxy {
         var fleet = try Fleet()
         let receiver = try WebhookReceiver()
         defer { fleet.remove() }
+        // The incident goes to MQTT too (issue #29: `downtime/incident`, retained).
+        let broker = try MosquittoBroker()
         let collector = try CollectorProcess(
-            dataDir: fleet.data, env: ["DOWNTIME_NOTIFY": "hook=webhook http://127.0.0.1:\(receiver.port)/hook"])
+            dataDir: fleet.data,
+            env: [
+                "DOWNTIME_NOTIFY": "hook=webhook http://127.0.0.1:\(receiver.port)/hook",
+                "DOWNTIME_MQTT_URL": "mqtt://\(broker.user):\(broker.password)@127.0.0.1:\(broker.port)",
+            ])
         for name in fleet.tokens.keys.sorted() { try fleet.start(name, collector: collector.url) }
         eventually(20, "every device up") {
             try Curl.get("\(collector.url)/api/v1/devices", as: DeviceList.self).devices.allSatisfy { $0.status == .up }
@@ -208,6 +214,16 @@ final class LinkProxy {
         #expect(
             try Curl.request("GET", "\(collector.url)/metrics").body.contains(
                 "downtime_incidents_total{kind=\"power_cut\"} 1"))
+        // Within the bridge's 10 s refresh: the newest incident, retained, as the API gives it.
+        var mqtt: [String: Any]?
+        eventually(15, "the incident retained on downtime/incident") {
+            let watch = try MQTTWatch(broker, topic: "downtime/incident")
+            Thread.sleep(forTimeInterval: 0.5)
+            mqtt = watch.retained("downtime/incident").flatMap { _ in watch.json("downtime/incident") }
+            return mqtt?["id"] as? String == id
+        }
+        #expect(mqtt?["kind"] as? String == "power_cut" && mqtt?["site"] as? String == "house")
+        #expect((mqtt?["devices"] as? [[String: Any]])?.count == Self.cutDevices.count)
     }
 
     /// Issue #26: a grid flicker (the power goes, comes back for about 15 s, goes again) is two power cuts, each with
