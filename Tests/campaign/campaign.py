@@ -83,8 +83,9 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         sync = os.path.join(work, "collector-synchronized")
         open(sync, "w").close()
         port = world.free_port()
-        broker = world.Broker(work)
-        env = dict(w.clock.env(), DOWNTIME_MQTT_URL=f"mqtt://127.0.0.1:{broker.port}", DOWNTIME_MISSES=str(CFG["misses"]), DOWNTIME_GRACE=str(CFG["grace"]),
+        broker = harness.Mosquitto(work)
+        env = dict(w.clock.env(), DOWNTIME_MQTT_URL=f"mqtt://127.0.0.1:{broker.port}",
+                   DOWNTIME_MISSES=str(CFG["misses"]), DOWNTIME_GRACE=str(CFG["grace"]),
                    DOWNTIME_NOTIFY=f"hook=webhook http://127.0.0.1:{sink.port}/hook",
                    DOWNTIME_NOTIFY_SETTLE=str(CFG["settle"]), DOWNTIME_NOTIFY_DAMP_MINUTES="0",
                    DOWNTIME_CLOCK_SYNC_FILE=sync, **({"DOWNTIME_DATABASE": database} if database else {}))

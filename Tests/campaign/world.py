@@ -430,33 +430,3 @@ class Sink:
     def close(self):
         self.server.shutdown()
 
-
-class Broker:
-    """Debian's mosquitto on a free loopback port (anonymous, no persistence): the collector publishes the fleet to it
-    (DESIGN "Home Assistant and MQTT"); after the run, its retained messages are read back."""
-
-    def __init__(self, work):
-        self.port = free_port()
-        conf = os.path.join(work, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write(f"listener {self.port} 127.0.0.1\npersistence false\nallow_anonymous true\nuser root\n")
-        self.proc = subprocess.Popen(DIE_WITH_PARENT + ["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.STDOUT)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"mosquitto did not listen on {self.port}")
-
-    def retained(self):
-        """Every retained message, topic -> payload (mosquitto_sub ends at the first message that is not retained,
-        or after 3 s)."""
-        out = subprocess.run(["mosquitto_sub", "-p", str(self.port), "-t", "#", "--retained-only", "-W", "3",
-                              "-F", "%t|%p"], capture_output=True, text=True).stdout
-        return dict(line.partition("|")[::2] for line in out.splitlines() if "|" in line)
-
-    def stop(self):
-        self.proc.kill()
-        self.proc.wait()

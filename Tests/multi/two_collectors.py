@@ -28,7 +28,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -42,40 +41,6 @@ DB_DOWN, DB_UP, END = 72, 82, 114  # the database's restart (seconds after the s
 INTERVAL = 2  # with misses 2 and grace 2 s, a device is down 6 s after its last beat
 SILENCE = 18.0  # down after 6 s; the down message waits 10 s for others to group with, so the outage must outlast it
 STEADY = 8
-
-
-class Broker:
-    """Debian's mosquitto on a free loopback port (no persistence) and a subscriber to every topic, each message kept
-    with its time since T0."""
-
-    def __init__(self, tmp):
-        self.port = harness.free_port()
-        conf = os.path.join(tmp, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write(f"listener {self.port} 127.0.0.1\npersistence false\nallow_anonymous true\nuser root\n")
-        self.proc = subprocess.Popen(harness.DIE_WITH_PARENT + ["mosquitto", "-c", conf],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        self.messages = []  # (seconds since T0, topic, payload)
-        self.sub = subprocess.Popen(harness.DIE_WITH_PARENT + ["mosquitto_sub", "-p", str(self.port), "-t", "#",
-                                                                "-F", "%t|%p"],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        threading.Thread(target=self.read, daemon=True).start()
-
-    def read(self):
-        for line in self.sub.stdout:
-            topic, _, payload = line.rstrip("\n").partition("|")
-            self.messages.append((time.monotonic() - T0, topic, payload))
-
-    def stop(self):
-        for p in (self.sub, self.proc):
-            p.kill()
-            p.wait()
 
 
 class Agent(threading.Thread):
@@ -192,7 +157,8 @@ def main():
     url = harness.postgres_database("e2e")  # a database of its own
 
     tmp = harness.temp_dir("multi")
-    broker = Broker(tmp)
+    broker = harness.Mosquitto(tmp)
+    broker.watch()
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     env = {"DOWNTIME_DATABASE": url, "DOWNTIME_MISSES": "2", "DOWNTIME_GRACE": "2",
@@ -315,7 +281,8 @@ def main():
                 failures.append(f"{n}: {news.get(n, 0)} 'new' notifications")
         if bad:
             failures.append(f"non-200 answers: {bad[:5]}")
-        statuses = [(t, p) for t, topic, p in broker.messages if topic == "downtime/status" and t <= end_at]
+        got = [(t - T0, topic, p) for t, topic, p in broker.messages]  # seconds since T0
+        statuses = [(t, p) for t, topic, p in got if topic == "downtime/status" and t <= end_at]
         print(f"mqtt: downtime/status {[(round(t, 1), p) for t, p in statuses]}, the leader killed at {kill_start:.1f} s")
         if b_published_early:
             failures.append("mqtt: the follower connected to the broker while the leader ran")
@@ -325,7 +292,7 @@ def main():
             failures.append("mqtt: offline other than by the killed leader's last will")
         for n in names:
             topics = {f"homeassistant/device/{n.replace('-', '_')}/config", f"downtime/device/{n}/state"}
-            if not topics <= {topic for t, topic, p in broker.messages if t >= kill_start and p}:
+            if not topics <= {topic for t, topic, p in got if t >= kill_start and p}:
                 failures.append(f"mqtt: {n}'s config and state not published again by the new leader")
     finally:
         stop.set()

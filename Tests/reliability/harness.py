@@ -151,3 +151,49 @@ def postgres_database(prefix):
                    capture_output=True, text=True, timeout=60)
     u = urllib.parse.urlsplit(base)
     return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, "", ""))
+
+
+class Mosquitto:
+    """Debian's mosquitto on a free loopback port (anonymous, no persistence), for the collector's MQTT link
+    (DESIGN "Home Assistant and MQTT"). `watch()` keeps every message from then on with its time; `retained()`
+    reads the retained ones back."""
+
+    def __init__(self, folder):
+        self.port = free_port()
+        conf = os.path.join(folder, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write(f"listener {self.port} 127.0.0.1\npersistence false\nallow_anonymous true\nuser root\n")
+        self.procs = [subprocess.Popen(DIE_WITH_PARENT + ["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.STDOUT)]
+        self.messages = []  # (time.monotonic(), topic, payload)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"mosquitto did not listen on {self.port}")
+
+    def watch(self):
+        """Subscribes to every topic; each message is appended to `messages` as it comes."""
+        sub = subprocess.Popen(DIE_WITH_PARENT + ["mosquitto_sub", "-p", str(self.port), "-t", "#", "-F", "%t|%p"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.procs.append(sub)
+
+        def read():
+            for line in sub.stdout:
+                topic, _, payload = line.rstrip("\n").partition("|")
+                self.messages.append((time.monotonic(), topic, payload))
+        threading.Thread(target=read, daemon=True).start()
+
+    def retained(self):
+        """Every retained message, topic -> payload (mosquitto_sub ends at the first message that is not retained,
+        or after 3 s)."""
+        out = subprocess.run(["mosquitto_sub", "-p", str(self.port), "-t", "#", "--retained-only", "-W", "3",
+                              "-F", "%t|%p"], capture_output=True, text=True).stdout
+        return dict(line.partition("|")[::2] for line in out.splitlines() if "|" in line)
+
+    def stop(self):
+        for p in reversed(self.procs):
+            p.kill()
+            p.wait()

@@ -4,12 +4,8 @@ import MQTTClient
 /// The MQTT link as configured (`DOWNTIME_MQTT_*`; docs/DESIGN.md "Home Assistant and MQTT"): where the broker is,
 /// the topic everything is published under, and Home Assistant's discovery prefix (nil: discovery off).
 public struct MQTTSettings: Sendable, Equatable {
-    public var host: String
-    public var port: Int
-    public var username: String?
-    public var password: String?
-    public var tls: Bool
-    public var caFile: String?
+    /// The broker and the login (the client id and the last will are set per connection, by `options`).
+    public var broker: MQTTOptions
     /// The base topic (`downtime`): `downtime/status`, `downtime/device/NAME/state`, `downtime/incident`.
     public var topic: String
     /// `homeassistant` by default; nil when set empty (only the plain topics are published).
@@ -33,13 +29,12 @@ public struct MQTTSettings: Sendable, Equatable {
         guard c.path.isEmpty || c.path == "/", c.query == nil else {
             throw bad("the URL takes no path or query (the topic is DOWNTIME_MQTT_TOPIC)")
         }
-        tls = scheme == "mqtts"
-        self.host = host
-        port = c.port ?? (tls ? 8883 : 1883)
-        username = c.user.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding ?? $0 }
-        password = c.password.map { $0.removingPercentEncoding ?? $0 }
+        let tls = scheme == "mqtts"
         if caFile != nil && !tls { throw bad("a CA file (DOWNTIME_MQTT_CA) needs an mqtts:// URL") }
-        self.caFile = caFile
+        broker = MQTTOptions(
+            host: host, port: c.port ?? (tls ? 8883 : 1883),
+            username: c.user.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding ?? $0 },
+            password: c.password.map { $0.removingPercentEncoding ?? $0 }, tls: tls, caFile: caFile, clientID: "")
         let t = topic ?? Self.defaultTopic
         guard Self.isPlainTopic(t) else {
             throw ConfigError(
@@ -64,12 +59,13 @@ public struct MQTTSettings: Sendable, Equatable {
     }
 
     /// Where the broker is, for logs: no user, no password.
-    public var brokerName: String { "\(tls ? "mqtts" : "mqtt")://\(host):\(port)" }
+    public var brokerName: String { "\(broker.tls ? "mqtts" : "mqtt")://\(broker.host):\(broker.port)" }
 
     /// The connection's options; the last will marks the collector offline.
     func options(clientID: String) -> MQTTOptions {
-        MQTTOptions(
-            host: host, port: port, username: username, password: password, tls: tls, caFile: caFile,
-            clientID: clientID, will: MQTTMessage(topic: MQTTTopics(base: topic).status, text: "offline"))
+        var o = broker
+        o.clientID = clientID
+        o.will = MQTTMessage(topic: MQTTTopics(base: topic).status, text: "offline")
+        return o
     }
 }

@@ -5,8 +5,8 @@ import Testing
 @Suite struct MQTTSettingsTests {
     @Test func aPlainURLWithCredentials() throws {
         let s = try MQTTSettings(url: "mqtt://ha:s%40cret@broker.lan:1884", key: "DOWNTIME_MQTT_URL")
-        #expect(s.host == "broker.lan" && s.port == 1884 && !s.tls)
-        #expect(s.username == "ha" && s.password == "s@cret")
+        #expect(s.broker.host == "broker.lan" && s.broker.port == 1884 && !s.broker.tls)
+        #expect(s.broker.username == "ha" && s.broker.password == "s@cret")
         #expect(s.topic == "downtime" && s.discoveryPrefix == "homeassistant")
         #expect(s.brokerName == "mqtt://broker.lan:1884")
         let o = s.options(clientID: "x")
@@ -14,8 +14,8 @@ import Testing
     }
 
     @Test func defaultPortsAndTLS() throws {
-        #expect(try MQTTSettings(url: "mqtt://b", key: "k").port == 1883)
-        let tls = try MQTTSettings(url: "mqtts://b", caFile: "/etc/ca.pem", key: "k")
+        #expect(try MQTTSettings(url: "mqtt://b", key: "k").broker.port == 1883)
+        let tls = try MQTTSettings(url: "mqtts://b", caFile: "/etc/ca.pem", key: "k").broker
         #expect(tls.port == 8883 && tls.tls && tls.caFile == "/etc/ca.pem")
     }
 
@@ -49,7 +49,7 @@ import Testing
 
     @Test func theConfigKeysNameWhereAValueCameFrom() throws {
         let c = try CollectorConfig.resolve([[.mqttURL: "mqtt://u:p@127.0.0.1:1883", .mqttTopic: "dtm"]])
-        #expect(c.mqtt?.topic == "dtm" && c.mqtt?.password == "p")
+        #expect(c.mqtt?.topic == "dtm" && c.mqtt?.broker.password == "p")
         #expect(try CollectorConfig.resolve([[:]]).mqtt == nil)
         #expect {
             try CollectorConfig.resolve(named: [.file([.mqttURL: "tcp://b"], path: "/etc/dtm.env")])
