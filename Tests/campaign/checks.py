@@ -514,7 +514,12 @@ class Checker:
                                and p["down"] <= a["start"] <= p["down"] + self.deadline + group + 2]
                 killed_up = [a for a in self.away if a["how"] == "kill" and p["up"] is not None
                              and p["up"] - 1 <= a["start"] <= p["up"] + settle + 2]
-                if end - p["down"] > self.deadline + group + 3 and not p["down_msgs"]:
+                # A collector that was away (killed or hung) when the down fell due judges it from its return.
+                judged = p["down"]
+                for a in self.away:
+                    if a["start"] <= judged + self.deadline and a["end"] > judged:
+                        judged = a["end"]
+                if end - judged > self.deadline + group + 3 and not p["down_msgs"]:
                     self.bad("message-lost-on-collector-kill" if killed_down else "missing-message", d, None, f"{what} ({end - p['down']:.0f} s): no down message"
                              f"{' (member of ' + ', '.join(in_incident) + ')' if in_incident else ''}"
                              f"{self.context(d, p['down'], end)}", (p["down"], end))

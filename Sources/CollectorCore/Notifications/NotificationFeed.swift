@@ -131,12 +131,14 @@ public final class NotificationFeed: Sendable {
             defer { state.toldAlready.subtract(rows.map(\.event.id)) }
             return state.toldAlready
         }
-        let flips = rows.compactMap { row -> FlipChange? in
-            guard !told.contains(row.event.id), case .flip(let flip) = row.event.payload else { return nil }
-            return FlipChange(device: row.event.device, status: flip.to, event: row.event)
-        }
         let now = clock.now()
-        if !flips.isEmpty { await notifier.observe(flips, now: now) }
+        // Each as of when it was recorded: a message held before a crash keeps its hold, not a new one from now.
+        for row in rows where !told.contains(row.event.id) {
+            guard case .flip(let flip) = row.event.payload else { continue }
+            await notifier.observe(
+                [FlipChange(device: row.event.device, status: flip.to, event: row.event)],
+                now: min(now, row.receivedAt))
+        }
         let next = rows.last?.seq ?? cursor
         // The planner decides a down within its group window, an up within its settle time, a new at once.
         let margin = 2 * config.sweepInterval
