@@ -130,7 +130,9 @@ public final class CollectorHealth: Sendable {
     public func observeMQTT(_ status: MQTTLinkStatus) {
         state.withLock { s in
             var next = status
-            if let old = s.mqtt, old.state == status.state, old.reason == status.reason { next.since = old.since }
+            // The bridge's periodic report knows the state, not the last reason: the reason said before stays.
+            if let old = s.mqtt, old.state == status.state, status.reason == nil { next.reason = old.reason }
+            if let old = s.mqtt, old.state == next.state, old.reason == next.reason { next.since = old.since }
             s.mqtt = next
         }
     }
