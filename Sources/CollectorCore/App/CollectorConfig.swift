@@ -334,9 +334,8 @@ public struct CollectorConfig: Sendable {
         if let publicURL { return publicURL }
         let scheme = tlsCert == nil ? "http" : "https"
         let wildcard = host == "0.0.0.0" || host == "::" || host.isEmpty
-        let name =
-            wildcard
-            ? (ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName) : host
+        let machine = ProcessInfo.processInfo.hostName
+        let name = wildcard ? (machine.isEmpty ? "localhost" : machine) : host
         let shown = name.contains(":") && !name.hasPrefix("[") ? "[\(name)]" : name
         return "\(scheme)://\(shown):\(port)"
     }

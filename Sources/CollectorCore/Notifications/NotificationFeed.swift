@@ -109,10 +109,13 @@ public final class NotificationFeed: Sendable {
         }
         let count = await fleet.count
         let sites = await fleet.sites()
-        // Down in the record (not late, unreachable, paused or in maintenance): since its down flip.
-        let down = Dictionary(
-            (await fleet.snapshot()).filter { $0.status == .down && $0.record.status == .down }
-                .map { ($0.record.name, $0.record.statusSince) }, uniquingKeysWith: { a, _ in a })
+        // Down in the record (not late, unreachable, paused or in maintenance): since its down flip. Read only for
+        // channels with reminders: the whole fleet every second is work for nothing otherwise.
+        let down =
+            notifier.reminds
+            ? Dictionary(
+                (await fleet.snapshot()).filter { $0.status == .down && $0.record.status == .down }
+                    .map { ($0.record.name, $0.record.statusSince) }, uniquingKeysWith: { a, _ in a }) : [:]
         let writer = self.writer
         await notifier.tick(
             now: clock.now(), deviceCount: count, sites: sites, down: down,
@@ -121,12 +124,12 @@ public final class NotificationFeed: Sendable {
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.
-    private func readLog(_ shared: any NotificationLog) async throws {
+    private func readLog(_ store: any NotificationLog) async throws {
         guard let notifier else { return }
         var cursor = position.withLock { $0.cursor }
-        if cursor == nil { cursor = try await shared.notifyCursor() }
+        if cursor == nil { cursor = try await store.notifyCursor() }
         guard let cursor else { return }
-        let rows = try await shared.flips(afterSeq: cursor, limit: 1000)
+        let rows = try await store.flips(afterSeq: cursor, limit: 1000)
         let told = position.withLock { state in
             defer { state.toldAlready.subtract(rows.map(\.event.id)) }
             return state.toldAlready
@@ -155,6 +158,6 @@ public final class NotificationFeed: Sendable {
             defer { state.storedCursor = stored }
             return (stored, stored != state.storedCursor)
         }
-        if changed { try await shared.setNotifyCursor(stored) }
+        if changed { try await store.setNotifyCursor(stored) }
     }
 }

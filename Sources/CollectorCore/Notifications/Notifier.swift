@@ -10,6 +10,8 @@ public actor Notifier {
     public let specs: [NotifierSpec]
     var planner: NotificationPlanner
     var reminders: Reminders
+    /// Whether any channel has `remind=`: only then does the tick need the devices that are down.
+    public nonisolated let reminds: Bool
     let store: any Store
     let logger: Logger
     /// Pauses between attempts; the last attempt is the `count + 1`-th.
@@ -28,6 +30,7 @@ public actor Notifier {
             every: Dictionary(
                 specs.compactMap { s in s.remindEvery.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a }),
             hold: reminderHold)
+        self.reminds = specs.contains { $0.remindEvery != nil }
         self.store = store
         self.logger = logger
         self.backoff = backoff

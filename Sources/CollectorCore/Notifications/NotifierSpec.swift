@@ -33,7 +33,7 @@ public struct NotifierSpec: Sendable, Equatable {
     public var headers: [String]
 
     /// `remind=DURATION`: a "still down" message every DURATION while a device stays down; nil without.
-    public var remindEvery: TimeInterval? { options["remind"].flatMap(HumanDuration.seconds) }
+    public var remindEvery: TimeInterval? { options["remind"].flatMap(Durations.parse) }
 
     /// Reads one spec, e.g. `phone=ntfy https://ntfy.sh/freezer` or
     /// `mail=email smtp://mail.lan:587 from=dt@lan to=me@lan user=dt password=secret`.
@@ -76,7 +76,7 @@ public struct NotifierSpec: Sendable, Equatable {
             throw WireValidationError(field: "DOWNTIME_NOTIFY", "\(name): \(kind.rawValue) needs \(option)=...")
         }
         let spec = NotifierSpec(name: name, kind: kind, url: url, options: options, headers: headers)
-        if let remind = options["remind"], (HumanDuration.seconds(remind) ?? 0) < 5 {
+        if let remind = options["remind"], (Durations.parse(remind) ?? 0) < 5 {
             throw WireValidationError(
                 field: "DOWNTIME_NOTIFY", "\(name): remind must be a duration such as 30m, 4h or 1d (5s at least)")
         }

@@ -837,11 +837,11 @@ extension PostgresStore {
     }
 
     public func notifyCursor() async throws -> Int64 {
-        try await client.query("SELECT seq FROM notify_cursor WHERE id = 1", logger: logger).collect().first?.decode(
+        try await client.query(PostgresQuery(unsafeSQL: Self.sql.notifyCursor), logger: logger).collect().first?.decode(
             Int64.self) ?? 0
     }
 
     public func setNotifyCursor(_ seq: Int64) async throws {
-        try await client.query("UPDATE notify_cursor SET seq = GREATEST(seq, \(seq)) WHERE id = 1", logger: logger)
+        try await client.query(try Self.bound(Self.sql.advanceNotifyCursor, [seq]), logger: logger)
     }
 }

@@ -27,6 +27,14 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// The larger of two values (SQLite's two-argument `MAX`, PostgreSQL's `GREATEST`).
+    func greatest(_ a: String, _ b: String) -> String {
+        switch self {
+        case .sqlite: "MAX(\(a), \(b))"
+        case .postgres: "GREATEST(\(a), \(b))"
+        }
+    }
+
     /// A table's own row number, counting up from 1.
     var serialKey: String {
         switch self {

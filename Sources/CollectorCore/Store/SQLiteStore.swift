@@ -438,12 +438,12 @@ public final class SQLiteStore: NotificationLog {
     }
 
     public func notifyCursor() async throws -> Int64 {
-        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM notify_cursor WHERE id = 1") ?? 0 }
+        try await pool.read { db in try Int64.fetchOne(db, sql: Self.sql.notifyCursor) ?? 0 }
     }
 
     public func setNotifyCursor(_ seq: Int64) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE notify_cursor SET seq = MAX(seq, ?) WHERE id = 1", arguments: [seq])
+            try db.execute(sql: Self.sql.advanceNotifyCursor, arguments: [seq])
         }
     }
 

@@ -308,6 +308,13 @@ struct StoreSQL: Sendable {
         "SELECT \(Self.storedEventColumns) FROM event WHERE kind = \(Self.flip) AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
     }
 
+    var notifyCursor: String { "SELECT seq FROM notify_cursor WHERE id = 1" }
+
+    /// Moves the cursor forward, never back. Binds: the position.
+    var advanceNotifyCursor: String {
+        "UPDATE notify_cursor SET seq = \(dialect.greatest("seq", p(1))) WHERE id = 1"
+    }
+
     /// How far the notifications got in the log; flips already in it at creation count as told (they were).
     var notifyCursorTable: [String] {
         [

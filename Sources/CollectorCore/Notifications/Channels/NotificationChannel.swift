@@ -24,4 +24,11 @@ extension NotificationChannel {
     static func validate(_ spec: NotifierSpec) throws(WireValidationError) {}
 
     static var jsonHeader: String { "Content-Type: application/json" }
+
+    /// A service's base URL (`https://api.telegram.org/`) without its trailing slashes, for the API path after it.
+    static func base(_ url: String) -> String {
+        var b = url
+        while b.hasSuffix("/") { b.removeLast() }
+        return b
+    }
 }

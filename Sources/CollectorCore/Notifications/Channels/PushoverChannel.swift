@@ -40,10 +40,3 @@ enum PushoverChannel: NotificationChannel {
         _ = try priority(spec)
     }
 }
-
-/// A base URL without its trailing slashes.
-func base(_ url: String) -> String {
-    var b = url
-    while b.hasSuffix("/") { b.removeLast() }
-    return b
-}

@@ -7,11 +7,9 @@ enum TelegramChannel: NotificationChannel {
     static let requiredOptions = ["bot_token", "chat_id"]
 
     static func request(_ notification: Notification, spec: NotifierSpec) throws -> CurlRequest {
-        var base = spec.url
-        while base.hasSuffix("/") { base.removeLast() }
         let body = ["chat_id": spec.options["chat_id"] ?? "", "text": "\(notification.title)\n\(notification.text)"]
         return CurlRequest(
-            url: "\(base)/bot\(spec.options["bot_token"] ?? "")/sendMessage",
+            url: "\(base(spec.url))/bot\(spec.options["bot_token"] ?? "")/sendMessage",
             headers: [jsonHeader] + spec.headers, body: try WireCoding.encode(body))
     }
 }
