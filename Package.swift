@@ -43,10 +43,14 @@ let package = Package(
         // CCurl beside CurlClient: adjtimex, to read whether the device's clock is synchronised.
         .target(name: "AgentCore", dependencies: ["DowntimeProtocol", "CurlClient", "CCurl"]),
         .executableTarget(name: "downtime-agent", dependencies: ["AgentCore"]),
+        // The collector's decisions (liveness, timelines, outage merging, incidents, notification planning,
+        // dependencies) as pure functions: nothing here can reach a store, a socket or a file.
+        .target(name: "CollectorRules", dependencies: ["DowntimeProtocol"]),
         .target(
             name: "CollectorCore",
             dependencies: [
                 "DowntimeProtocol",
+                "CollectorRules",
                 "CurlClient",
                 "MQTTClient",
                 // adjtimex, to read whether the collector's clock is synchronised.
@@ -73,13 +77,14 @@ let package = Package(
             name: "downtime-collector",
             dependencies: [
                 "CollectorCore",
+                "CollectorRules",
                 "CurlClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // `make bench`: speed and memory figures, never asserted in unit tests.
-        .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore", "AgentCore"]),
+        .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore", "CollectorRules", "AgentCore"]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "CurlClient"]),
@@ -87,6 +92,7 @@ let package = Package(
             name: "CollectorCoreTests",
             dependencies: [
                 "CollectorCore",
+                "CollectorRules",
                 "CurlClient",
                 "MQTTClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

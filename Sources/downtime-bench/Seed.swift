@@ -1,4 +1,5 @@
 import CollectorCore
+import CollectorRules
 import DowntimeProtocol
 import Foundation
 

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// Issue #26 through the store and the API: a clean agent stop in the same boot is an agent gap.
 @Suite struct AgentGapStoreTests {

@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// Issue #26: a clean agent stop and a return in the same boot is an agent gap, never downtime.
 @Suite struct AgentGapTests {
     static let t = Date(timeIntervalSince1970: 1_795_335_000)

@@ -7,6 +7,7 @@ import Testing
 import _ConnectionPoolModule
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// The step detector and the collector's clock and store states: pure, on frozen clocks.
 @Suite struct ClockStepTests {

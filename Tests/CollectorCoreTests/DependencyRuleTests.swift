@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// The dependency rule on a frozen clock: last beat at t0, interval 10 s, 3 misses, 5 s grace (down at t0 + 35).
 @Suite struct DependencyRuleTests {
     static let t0 = Date(timeIntervalSince1970: 1_795_335_000)

@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// Issue #26: flips are paired in the order they were recorded, whatever their times say.
 @Suite struct DeviceTimelineTests {
     static let t0 = Date(timeIntervalSince1970: 1_795_335_000)

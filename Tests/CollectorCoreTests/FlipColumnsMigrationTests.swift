@@ -6,6 +6,7 @@ import PostgresNIO
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// A database made by the code before a flip's from/to were columns (the migrations up to then, rows written
 /// with the JSON body only) is brought forward by opening it: the columns are filled from the bodies, and the

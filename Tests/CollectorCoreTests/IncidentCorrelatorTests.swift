@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct IncidentCorrelatorTests {
     static let t = Date(timeIntervalSince1970: 1_795_335_000)
     static let seen = t - 86_400

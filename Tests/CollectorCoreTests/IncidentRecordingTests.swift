@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// Sites and incidents on a real store (issue #17): the leader records an incident once, a late member updates it,
 /// a restart stores nothing twice; the API, the pages and `/metrics` show it; bad input is a 400 naming it.
 @Suite struct IncidentRecordingTests {

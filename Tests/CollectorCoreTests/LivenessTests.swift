@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct LivenessTests {
     static let t0 = Date(timeIntervalSince1970: 1_795_335_000)
     static let policy = LivenessPolicy(misses: 3, grace: 5)

@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct MaintenanceTests {
     static let utc = TimeZone(identifier: "UTC")!
 

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// The words of planned notifications: a group's direction and a storage problem come typed from the planner.
 @Suite struct MessageWriterTests {

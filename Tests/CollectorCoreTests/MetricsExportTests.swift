@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct MetricsExportTests {
     @Test func perDeviceSeries() {
         let now = RenderingTests.now

@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// `migrate-store`: a SQLite installation copied into PostgreSQL row for row.
 @Suite struct MigrateStoreTests {
     static let postgres = Backend.all.filter { $0 == .postgres }

@@ -4,6 +4,8 @@ import Logging
 import Synchronization
 import Testing
 
+@testable import CollectorRules
+
 /// Log lines kept for the test to count.
 final class LogLines: LogHandler, @unchecked Sendable {
     let lines = Mutex<[String]>([])

@@ -7,6 +7,7 @@ import Logging
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// What a local receiver got.
 actor Inbox {

@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct NotificationPlannerTests {
     static let t0 = Date(timeIntervalSince1970: 1_795_335_000)
 

@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// The open-incident rule: a device that went silent in the cut's moment and has not reported is a member (still
 /// down, cause not known yet), the incident open until it is back or has been silent for a day.
 @Suite struct OpenIncidentTests {

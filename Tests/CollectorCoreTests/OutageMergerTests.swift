@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct OutageMergerTests {
     static let t = Date(timeIntervalSince1970: 1_795_335_000)
 

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// The overview's model as a pure function of the live devices, the query and `now`.
 @Suite struct OverviewModelTests {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// The overview of a fleet larger than one screen: problems first, the list on demand, the summary JSON.
 @Suite struct OverviewPageTests {

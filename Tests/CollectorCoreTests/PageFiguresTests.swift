@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// The pages' figures: the day bar's scale, the fleet's uptime, a short outage still drawn.
 @Suite struct PageFiguresTests {

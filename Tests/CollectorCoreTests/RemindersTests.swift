@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// Reminders on a frozen clock (issue #28): every spacing since the down, per channel, none after the return.
 @Suite struct RemindersTests {

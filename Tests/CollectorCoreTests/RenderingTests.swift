@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// The pages as pure functions of their data.
 @Suite struct RenderingTests {
     static let now = Date(timeIntervalSince1970: 1_795_335_000)

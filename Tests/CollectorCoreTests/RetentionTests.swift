@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct RetentionTests {
     @Test(arguments: Backend.all) func oldRowsGoTheFirstFlipAndDailyFiguresStay(_ backend: Backend) async throws {
         var config = CollectorConfig()

@@ -5,6 +5,7 @@ import PostgresNIO
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// Several collectors on one store: the pure decisions first, then two real collectors on one PostgreSQL schema.
 @Suite struct SharedCollectorTests {

@@ -5,6 +5,7 @@ import PostgresNIO
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// The `Store` contract, run against every backend: both must behave the same.
 @Suite struct StoreTests {

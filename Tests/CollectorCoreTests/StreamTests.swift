@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 #if canImport(Glibc)
     import Glibc

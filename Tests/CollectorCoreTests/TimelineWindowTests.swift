@@ -3,6 +3,8 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 /// The pages read a month of log rows, however long the history: before the window only the rows that
 /// say since when a device is known, what state it was in when the window opened, and its newest outage.
 @Suite struct TimelineWindowTests {

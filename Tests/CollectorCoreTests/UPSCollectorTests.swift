@@ -5,6 +5,8 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 
+@testable import CollectorRules
+
 /// The UPS answer as the test reads it back.
 struct UPSAnswer: Decodable {
     struct Event: Decodable {

@@ -2,6 +2,8 @@ import CollectorCore
 import Foundation
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct UPSParsingTests {
     @Test(arguments: [
         ("OK", NUTReply.ok),

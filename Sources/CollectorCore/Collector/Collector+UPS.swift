@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 
 /// The UPS side of the facade: `UPSMonitor` records through it, the page, the API and `/metrics` read it.

@@ -1,3 +1,5 @@
+import CollectorRules
+
 /// Home Assistant's device-based MQTT discovery payload (`PREFIX/device/ID/config`, Home Assistant 2024.11 and
 /// later): one retained config with the device, the origin, and every entity under `components`, all reading the
 /// device's one state topic and available while `downtime/status` is `online`.

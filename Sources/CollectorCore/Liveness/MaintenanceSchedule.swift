@@ -1,3 +1,4 @@
+import CollectorRules
 import Synchronization
 
 /// The maintenance windows in force: the configured ones and the ones added with the CLI (read from the store).

@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 
 /// The overview's "UPS" section (only when a UPS is configured): each UPS's state in words and its last events.

@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 
 /// The flip rows of the log and how far the notifications got in them, kept in the store: the leader of several

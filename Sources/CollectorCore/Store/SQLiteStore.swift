@@ -1,3 +1,4 @@
+import CollectorRules
 import DowntimeProtocol
 import Foundation
 import GRDB

@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 
 /// Reads the UPSes of one NUT server through NUT's network protocol: one connection, kept between

@@ -1,3 +1,5 @@
+import CollectorRules
+
 /// The newest state of each configured UPS and how many events of each kind this process stored: what the page,
 /// the API and `/metrics` show (held by the `Collector`, changed by its polls).
 public struct UPSBoard: Sendable, Equatable {

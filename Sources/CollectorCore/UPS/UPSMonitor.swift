@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 
 /// Where `UPSMonitor` puts what it polls (the `Collector`): whether to poll at all, the stored history a tracker

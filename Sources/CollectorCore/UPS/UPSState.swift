@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 
 /// What the collector knows of one UPS now, from its polls: the page, the API and `/metrics` show it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CollectorCore
+import CollectorRules
 import DowntimeProtocol
 
 /// `export`: every device's log, or with `--incidents` every incident, as CSV or JSON.

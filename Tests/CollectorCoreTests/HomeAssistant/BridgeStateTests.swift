@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 /// The link as the bridge sees it, recording what it is given (the real one is tested against mosquitto).
 final class RecordingLink: MQTTLink {

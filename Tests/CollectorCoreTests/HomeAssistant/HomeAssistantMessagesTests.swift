@@ -4,6 +4,7 @@ import MQTTClient
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 @Suite struct HomeAssistantMessagesTests {
     let now = Date(timeIntervalSince1970: 1_796_000_000)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CollectorCore
+@testable import CollectorRules
 
 @Suite struct LocalTimeTests {
     func zone(_ id: String) throws -> LocalTime { LocalTime(try #require(TimeZone(identifier: id))) }

@@ -1,3 +1,4 @@
+import CollectorRules
 import Crypto
 import CurlClient
 import DowntimeProtocol

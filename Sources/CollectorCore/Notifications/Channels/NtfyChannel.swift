@@ -1,3 +1,4 @@
+import CollectorRules
 import CurlClient
 import Foundation
 

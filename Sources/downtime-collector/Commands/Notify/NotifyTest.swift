@@ -1,5 +1,6 @@
 import ArgumentParser
 import CollectorCore
+import CollectorRules
 import Foundation
 import Logging
 

@@ -64,7 +64,7 @@ public enum OutageMerger {
     }
 
     /// Seconds of `start...end` inside the intervals (overlaps counted once).
-    static func covered(_ start: Date, _ end: Date, by intervals: [DateInterval]) -> TimeInterval {
+    package static func covered(_ start: Date, _ end: Date, by intervals: [DateInterval]) -> TimeInterval {
         var total: TimeInterval = 0
         var reached = start
         for i in intervals.sorted(by: { $0.start < $1.start }) {

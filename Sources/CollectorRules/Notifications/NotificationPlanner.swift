@@ -48,17 +48,17 @@ public struct NotificationPlanner: Sendable {
         public var path: String
     }
 
-    struct Held: Sendable {
-        var device: String
-        var at: Date
-        var reason: String
-        var due: Date
+    package struct Held: Sendable {
+        package var device: String
+        package var at: Date
+        package var reason: String
+        package var due: Date
     }
 
-    struct DeviceState: Sendable {
-        var quietUntil: Date?
-        var recoveryTold = false
-        var flips = 0
+    package struct DeviceState: Sendable {
+        package var quietUntil: Date?
+        package var recoveryTold = false
+        package var flips = 0
     }
 
     public var damp: TimeInterval
@@ -67,20 +67,20 @@ public struct NotificationPlanner: Sendable {
     /// How long a UPS's comms lost is held before it is told.
     public var upsHold: TimeInterval
     /// Per UPS: a comms lost not told yet, and when it is due.
-    var upsCommsLost: [String: (event: UPSEvent, due: Date)] = [:]
-    var downs: [Held] = []
-    var ups: [Held] = []
-    var ready: [Planned] = []
-    var devices: [String: DeviceState] = [:]
+    package var upsCommsLost: [String: (event: UPSEvent, due: Date)] = [:]
+    package var downs: [Held] = []
+    package var ups: [Held] = []
+    package var ready: [Planned] = []
+    package var devices: [String: DeviceState] = [:]
     /// The storage problem last told per device; cleared by its `ok` event.
-    var storageTold: [String: StorageState] = [:]
+    package var storageTold: [String: StorageState] = [:]
     /// Per device: until when under-voltage is kept quiet, and how often it came back meanwhile.
-    var underVoltage: [String: (quietUntil: Date, again: Int)] = [:]
+    package var underVoltage: [String: (quietUntil: Date, again: Int)] = [:]
     /// Incidents whose message waits until they have been unchanged for `settle`, in the order first recorded.
-    var incidents: [(incident: Incident, due: Date)] = []
+    package var incidents: [(incident: Incident, due: Date)] = []
     /// Incidents whose message went out, as told, by id: a later update drops only the messages that one told (a
     /// member told as still down keeps its up message when it comes back).
-    var told: [String: Incident] = [:]
+    package var told: [String: Incident] = [:]
 
     public init(
         damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30, upsHold: TimeInterval = 10
@@ -131,15 +131,15 @@ public struct NotificationPlanner: Sendable {
 
     /// How far a held message's time may lie outside a member's outage and still be of it: a down flip is dated at
     /// the last beat (up to a beat before the agent's own start), an up flip at the first beat after the boot.
-    static let memberSlack: TimeInterval = 30
+    package static let memberSlack: TimeInterval = 30
 
     /// True when `member`'s outage is the one the held down (dated at its start) is about.
-    static func tells(_ member: Incident.Member, down held: Held, now: Date) -> Bool {
+    package static func tells(_ member: Incident.Member, down held: Held, now: Date) -> Bool {
         held.device == member.device && held.at >= member.start - memberSlack && held.at <= (member.end ?? now)
     }
 
     /// True when `member`'s outage is the one the held up (dated at its receipt) ended.
-    static func tells(_ member: Incident.Member, up held: Held, now: Date) -> Bool {
+    package static func tells(_ member: Incident.Member, up held: Held, now: Date) -> Bool {
         held.device == member.device && held.at >= member.start && held.at <= (member.end ?? now) + memberSlack
     }
 
@@ -210,7 +210,7 @@ public struct NotificationPlanner: Sendable {
         ready.append(Self.planned(event))
     }
 
-    static func planned(_ e: UPSEvent) -> Planned {
+    package static func planned(_ e: UPSEvent) -> Planned {
         Planned(kind: .ups, devices: [e.ups], at: e.at, reason: e.summary, flips: 0, ups: e)
     }
 

@@ -4,30 +4,30 @@ import Foundation
 /// every DURATION since its down, per channel. Pure: decided from each down device's `since` (the stored flip) and
 /// a frozen `now`, so a restarted or new leading collector continues the count instead of starting over (it sends
 /// the reminder that is due, once, then keeps the spacing).
-struct Reminders: Sendable {
+package struct Reminders: Sendable {
     /// Each reminding channel's spacing.
-    let every: [String: TimeInterval]
+    package let every: [String: TimeInterval]
     private struct Key: Hashable {
-        var channel: String
-        var device: String
+        package var channel: String
+        package var device: String
     }
     /// The reminders counted for each device's current outage (its `since`), per channel.
     private var counted: [Key: (since: Date, count: Int)] = [:]
 
     /// No reminder before the down message had its time (the group window): never "still down" before "down".
-    let hold: TimeInterval
+    package let hold: TimeInterval
 
-    init(every: [String: TimeInterval], hold: TimeInterval = 0) {
+    package init(every: [String: TimeInterval], hold: TimeInterval = 0) {
         self.every = every
         self.hold = hold
     }
 
     /// One reminder due for a channel: the devices (by name, with their `since`) it names together.
-    struct Due: Equatable {
-        var channel: String
-        var devices: [(name: String, since: Date)]
+    package struct Due: Equatable {
+        package var channel: String
+        package var devices: [(name: String, since: Date)]
 
-        static func == (a: Due, b: Due) -> Bool {
+        package static func == (a: Due, b: Due) -> Bool {
             a.channel == b.channel && a.devices.map(\.name) == b.devices.map(\.name)
                 && a.devices.map(\.since) == b.devices.map(\.since)
         }
@@ -36,7 +36,7 @@ struct Reminders: Sendable {
     /// The reminders due at `now` for the devices down now (`down`: name → down since); forgets the others.
     /// Devices whose next reminder falls within a tenth of the spacing (at most a minute) ride along with one
     /// that is due: a site that went down together is reminded of in one message.
-    mutating func due(down: [String: Date], now: Date) -> [Due] {
+    package mutating func due(down: [String: Date], now: Date) -> [Due] {
         counted = counted.filter { key, value in down[key.device] == value.since }
         var out: [Due] = []
         for (channel, spacing) in every.sorted(by: { $0.key < $1.key }) where spacing > 0 {

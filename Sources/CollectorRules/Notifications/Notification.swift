@@ -1,4 +1,3 @@
-import CurlClient
 import DowntimeProtocol
 import Foundation
 

@@ -26,14 +26,14 @@ public struct FlipChange: Sendable, Equatable {
 
 extension FlipChange {
     /// The status this flip leaves (nil when the flip record is not a flip).
-    var from: DeviceStatus? {
+    package var from: DeviceStatus? {
         guard case .flip(let f) = event.payload else { return nil }
         return f.from
     }
 }
 
 extension FlipChange {
-    var describe: String {
+    package var describe: String {
         guard case .flip(let f) = event.payload else { return status.rawValue }
         return "\(f.from.rawValue) → \(f.to.rawValue) (\(f.reason))"
     }

@@ -3,7 +3,7 @@ import DowntimeProtocol
 extension Event.Kind {
     /// True for the rows that shape outages and uptime. The one definition: the timeline cache, both stores'
     /// timeline query (`StoreSQL`) and PostgreSQL's change mark follow it, and a new kind must answer here.
-    var shapesTimeline: Bool {
+    package var shapesTimeline: Bool {
         switch self {
         // A clean stop and the agent's start in the same boot make an agent gap of a down period (issue #26).
         case .flip, .outage, .collectorUnreachable, .collectorDown, .shutdown, .agentStarted: true
@@ -12,5 +12,5 @@ extension Event.Kind {
     }
 
     /// The kinds that shape the timeline, in declaration order.
-    static let timelineShaping: [Event.Kind] = allCases.filter(\.shapesTimeline)
+    package static let timelineShaping: [Event.Kind] = allCases.filter(\.shapesTimeline)
 }

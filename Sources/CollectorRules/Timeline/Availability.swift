@@ -86,13 +86,13 @@ public enum Availability {
             month: share(window: 30 * 86_400, now: now, since: since, outages: outages, unknown: unknown))
     }
 
-    static func clip(_ i: DateInterval, to span: DateInterval) -> DateInterval? {
+    package static func clip(_ i: DateInterval, to span: DateInterval) -> DateInterval? {
         let start = max(i.start, span.start)
         let end = min(i.end, span.end)
         return end > start ? DateInterval(start: start, end: end) : nil
     }
 
-    static func union(_ intervals: [DateInterval]) -> [DateInterval] {
+    package static func union(_ intervals: [DateInterval]) -> [DateInterval] {
         var out: [DateInterval] = []
         for interval in intervals.sorted(by: { $0.start < $1.start }) {
             if let last = out.last, interval.start <= last.end {

@@ -82,9 +82,9 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
         }
     }
 
-    static let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+    package static let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
-    static func hhmm(_ m: Int) -> String {
+    package static func hhmm(_ m: Int) -> String {
         (m / 60 < 10 ? "0" : "") + "\(m / 60):" + (m % 60 < 10 ? "0" : "") + "\(m % 60)"
     }
 
@@ -125,7 +125,7 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
         }
     }
 
-    static func minutes(_ s: String) -> Int? {
+    package static func minutes(_ s: String) -> Int? {
         let parts = s.split(separator: ":")
         guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
             (0...23).contains(hour), (0...59).contains(minute)
@@ -133,7 +133,7 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
         return hour * 60 + minute
     }
 
-    static func weekdays(_ s: String) throws(WireValidationError) -> Set<Int> {
+    package static func weekdays(_ s: String) throws(WireValidationError) -> Set<Int> {
         var out: Set<Int> = []
         for part in s.lowercased().split(separator: ",") {
             let ends = part.split(separator: "-").map { dayNames.firstIndex(of: String($0)) }

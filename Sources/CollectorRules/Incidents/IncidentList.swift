@@ -11,7 +11,7 @@ public struct IncidentList: Encodable, Sendable {
         self.next = next
     }
 
-    enum CodingKeys: String, CodingKey { case incidents, next }
+    package enum CodingKeys: String, CodingKey { case incidents, next }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -21,7 +21,7 @@ public struct IncidentList: Encodable, Sendable {
 }
 
 extension Incident: Encodable {
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case id, kind, site, start, end, devices, unaffected
         case durationS = "duration_s"
         case collectorDown = "collector_down"
@@ -29,8 +29,8 @@ extension Incident: Encodable {
         case ongoing
     }
 
-    enum MemberKeys: String, CodingKey { case name, start, end, cause, state }
-    enum MainsOutKeys: String, CodingKey { case ups, at }
+    package enum MemberKeys: String, CodingKey { case name, start, end, cause, state }
+    package enum MainsOutKeys: String, CodingKey { case ups, at }
 
     /// The wire shape (nulls written out): `duration_s` is null while a member is still down.
     public func encode(to encoder: any Encoder) throws {

@@ -24,7 +24,9 @@ public struct CleanStop: Sendable, Equatable {
     }
 
     /// Pairs each `shutdown` with the first `agent_started` after it, kept when both are of one boot.
-    static func pairs(shutdowns: [(at: Date, bootID: String?)], starts: [(at: Date, bootID: String?)]) -> [CleanStop] {
+    package static func pairs(shutdowns: [(at: Date, bootID: String?)], starts: [(at: Date, bootID: String?)])
+        -> [CleanStop]
+    {
         shutdowns.map { stop in
             let next = starts.filter { $0.at >= stop.at }.min { $0.at < $1.at }
             let same = next.flatMap { n in stop.bootID.map { $0 == n.bootID } } ?? false

@@ -97,8 +97,8 @@ public enum IncidentCorrelator {
 
     /// A member's outage by what identifies it: its device and its start.
     private struct OutageKey: Hashable {
-        var device: String
-        var start: Date
+        package var device: String
+        package var start: Date
     }
 
     /// Gives each found incident the id of the recorded incident it continues: the one that has the most of its
@@ -158,7 +158,7 @@ public enum IncidentCorrelator {
     }
 
     /// The cause a kind's members have.
-    static func cause(of kind: Incident.Kind) -> OutageCause {
+    package static func cause(of kind: Incident.Kind) -> OutageCause {
         switch kind {
         case .powerCut: .powerLoss
         case .network: .network
@@ -198,8 +198,8 @@ public enum IncidentCorrelator {
 
     /// The outages of one cut and the moment they share.
     private struct Cluster {
-        var members: [Candidate]
-        var window: ClosedRange<Date>
+        package var members: [Candidate]
+        package var window: ClosedRange<Date>
     }
 
     /// The open-incident rule: the site's devices that went silent in the cut's moment and have not reported since
@@ -229,7 +229,7 @@ public enum IncidentCorrelator {
     public static let simultaneity: TimeInterval = 2
 
     /// Where the real start of `outage` may lie.
-    static func realStart(of outage: Outage) -> ClosedRange<Date> {
+    package static func realStart(of outage: Outage) -> ClosedRange<Date> {
         (outage.start - simultaneity)...(outage.start + max(0, outage.precision) + simultaneity)
     }
 
@@ -269,7 +269,7 @@ public enum IncidentCorrelator {
 
     /// An incident's end: open (nil) while a member is still down and not given up on; then the latest end of
     /// those that came back (or, had none come back, the moment the last was given up on).
-    static func closing(_ members: [Incident.Member], now: Date) -> Date? {
+    package static func closing(_ members: [Incident.Member], now: Date) -> Date? {
         if members.contains(where: { $0.standing == .stillDown }) { return nil }
         return members.compactMap(\.end).max()
             ?? members.map { $0.start + giveUpAfter }.max()
