@@ -212,7 +212,7 @@ import _ConnectionPoolModule
                 Issue.record("no flip")
                 return
             }
-            #expect(f.reason.hasSuffix(Collector.unsyncedCaveat) && up.at == real - 10_800)
+            #expect(f.reason.hasSuffix(UnsyncedRedating.caveat) && up.at == real - 10_800)
             var state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
             #expect(!state.clockSynced && state.unsyncedSince == real - 10_800)
             let (_, page, _) = try await client.get("/")

@@ -374,14 +374,12 @@ public final class Collector: Sendable {
         return flips.map { change in
             guard case .flip(var flip) = change.event.payload else { return change }
             var marked = change
-            flip.reason += Self.unsyncedCaveat
+            flip.reason += UnsyncedRedating.caveat
             marked.event.payload = .flip(flip)
             return marked
         }
     }
 
-    /// What a flip recorded on an unsynchronised clock carries in its reason.
-    public static let unsyncedCaveat = "; time uncertain: the collector's clock was not synchronised"
 
     /// Commits flips (before any answer that depends on them), tells them and logs them.
     private func record(_ proposed: [FlipChange]) async throws {

@@ -1,3 +1,4 @@
+import CollectorRules
 import DowntimeProtocol
 import Foundation
 import Logging
@@ -56,7 +57,7 @@ public final class CollectorHealth: Sendable {
             switch change {
             case .jump(let step):
                 let text =
-                    "collector wall clock stepped by \(Self.seconds(step)) s; liveness runs on the monotonic "
+                    "collector wall clock stepped by \(Durations.signedSeconds(step)) s; liveness runs on the monotonic "
                     + "clock, times already recorded are unchanged"
                 add(CollectorRecord(at: t.wall, kind: .clockJump, deltaS: step, detail: text))
                 logger.warning("\(text)")
@@ -69,7 +70,7 @@ public final class CollectorHealth: Sendable {
             case .synced(let offset, let since):
                 let text =
                     "collector clock synchronised; times recorded since \(WireTime.format(since.wall)) "
-                    + "(its clock then) were off by \(Self.seconds(offset)) s"
+                    + "(its clock then) were off by \(Durations.signedSeconds(offset)) s"
                 add(CollectorRecord(at: t.wall, kind: .clockSynced, deltaS: offset, detail: text))
                 logger.notice("\(text)")
             }
@@ -194,9 +195,5 @@ public final class CollectorHealth: Sendable {
         var st = statvfs()
         guard statvfs(dataDir, &st) == 0 else { return nil }
         return Int64(st.f_bavail) * Int64(st.f_frsize)
-    }
-
-    static func seconds(_ s: Double) -> String {
-        String(format: "%+.1f", s)
     }
 }

@@ -1,3 +1,4 @@
+import CollectorRules
 import Foundation
 
 /// The overview's notes about the collector itself: a failing store, an unsynchronised clock, the
@@ -42,7 +43,7 @@ enum CollectorNotice {
                     "cnote",
                     { w in
                         w.element(
-                            .strong, text: "Collector clock stepped by \(CollectorHealth.seconds(jump.seconds)) s")
+                            .strong, text: "Collector clock stepped by \(Durations.signedSeconds(jump.seconds)) s")
                         w.text(" at ")
                         PageParts.time(&w, jump.at)
                         w.text(" (\(s.clockJumps) step\(s.clockJumps == 1 ? "" : "s") in this run): not an outage; ")

@@ -22,4 +22,9 @@ public enum Durations {
         if s < 86_400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
         return "\(s / 86_400)d \(s % 86_400 / 3600)h"
     }
+
+    /// A clock's step or offset in seconds, signed, to a tenth ("+3.5").
+    public static func signedSeconds(_ s: Double) -> String {
+        String(format: "%+.1f", s)
+    }
 }

@@ -1,8 +1,5 @@
 import DowntimeProtocol
 import Foundation
-import Glibc
-import Logging
-import Synchronization
 
 /// One record of the collector about itself (not about a device): kept in memory, newest last, logged, and
 /// stored (table `collector_record`) as soon as the store takes it, so a restart keeps the history; shown at

@@ -1,8 +1,5 @@
-import CurlClient
 import DowntimeProtocol
 import Foundation
-import Logging
-import Metrics
 
 /// One attempt to deliver a notification, as the delivery log keeps it.
 public struct DeliveryRecord: Sendable, Equatable {
