@@ -35,9 +35,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The house style (.swift-format): `make format` rewrites the code, `make lint` (part of `make test`) fails on any drift.
+# The house style (.swift-format): `make format` rewrites the code, `make lint` (part of `make test`) fails on any drift
+# and on a cycle between folders.
 lint:
 	$(SWIFT) format lint --strict --parallel -r Package.swift Sources Tests
+	# No folder may use a folder that uses it back (targets are kept acyclic by the compiler).
+	python3 Tests/lint/folder_graph.py
 
 format:
 	$(SWIFT) format format --in-place --parallel -r Package.swift Sources Tests

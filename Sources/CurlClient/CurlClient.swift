@@ -1,3 +1,5 @@
+import Foundation
+
 /// One-shot requests for the collector's notifications (HTTP and SMTP), each on a fresh `CurlHandle`.
 public enum CurlClient {
     /// Performs one request (blocking; call it off the request path).
@@ -6,6 +8,15 @@ public enum CurlClient {
             caFile: request.caFile, connectTimeout: min(request.timeout, 10),
             protocols: "http,https,smtp,smtps")
         return try handle.perform(request)
+    }
+
+    /// `perform` on a thread of its own: a slow receiver never holds up the caller's tasks.
+    public static func performDetached(_ request: CurlRequest) async throws -> CurlResponse {
+        try await withCheckedThrowingContinuation { cont in
+            Thread.detachNewThread {
+                do { cont.resume(returning: try perform(request)) } catch { cont.resume(throwing: error) }
+            }
+        }
     }
 
     /// A URL safe for logs: no user info, no query (bot tokens and keys live there).

@@ -81,6 +81,8 @@ import Testing
         "/api/v1/devices/..%2Fetc", "/api/v1/devices/%3Cscript%3E", "/devices/UPPER%20CASE/log.txt",
         "/api/v1/devices/pi-1/events?limit=-1", "/api/v1/devices/pi-1/events?since=yesterday",
         "/api/v1/devices?limit=abc", "/api/v1/devices/pi-1/events?cursor=x",
+        // The overview's query (a `QueryError` of the rules, answered by HTTP).
+        "/?status=bogus", "/?tag=a%20b", "/?cursor=sideways:pi",
     ])
     func badPathsAndQueriesAreJSON400(uri: String) async throws {
         let h = try await Harness.make()

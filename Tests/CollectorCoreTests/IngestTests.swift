@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct IngestTests {
     @Test(arguments: Backend.all) func heartbeatMakesADeviceUpAndFirstFlipIsLogged(_ backend: Backend) async throws {
         let h = try await Harness.make(backend)

@@ -139,11 +139,13 @@ import Testing
             (nil, nil, "down", "cursor"), (nil, nil, "sideways:pi", "cursor"), (nil, nil, "up:PI", "cursor"),
         ]
         for (status, tag, cursor, field) in bad {
-            #expect(throws: APIError.self) { try OverviewQuery.parse(q: nil, status: status, tag: tag, cursor: cursor) }
+            #expect(throws: QueryError.self) {
+                try OverviewQuery.parse(q: nil, status: status, tag: tag, cursor: cursor)
+            }
             do {
                 _ = try OverviewQuery.parse(q: nil, status: status, tag: tag, cursor: cursor)
-            } catch let e as APIError {
-                #expect(e.status == .badRequest && e.field == field)
+            } catch let e as QueryError {
+                #expect(e.field == field)
             }
         }
     }

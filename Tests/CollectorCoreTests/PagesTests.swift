@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CollectorRules
+
 @Suite struct PagesTests {
     @Test func overviewIsEscapedHTMLWithCharset() async throws {
         let h = try await Harness.make()

@@ -60,7 +60,7 @@ public final class Collector: Sendable {
         self.leadership = Leadership(store: store, logger: logger)
         self.reader = DeviceReader(
             store: store, fleet: fleet, timelines: timelines, maintenance: maintenance,
-            config: config, clock: clock)
+            policy: config.policy, defaultInterval: config.defaultInterval, clock: clock)
         self.logs = LogReader(store: store)
         self.upsBoard = Mutex(UPSBoard(names: config.nutServers.flatMap { spec in spec.ups.map(spec.name(of:)) }))
         self.admin = DeviceAdmin(store: store, clock: clock)
@@ -77,10 +77,13 @@ public final class Collector: Sendable {
         self.notifications = NotificationFeed(
             notifier: notifier, store: store, leadership: leadership,
             writer: MessageWriter(reader: reader, damp: config.notifyDamp, time: config.localTime), fleet: fleet,
-            config: config,
+            timing: .init(
+                sweepInterval: config.sweepInterval, groupWindow: config.notifyGroupWindow, settle: config.notifySettle),
             clock: clock, logger: logger)
         self.incidentRecorder = IncidentRecorder(
-            store: store, reader: reader, leadership: leadership, config: config, clock: clock, logger: logger)
+            store: store, reader: reader, leadership: leadership,
+            settings: .init(grace: config.policy.grace, site: config.site, nutServers: config.nutServers), clock: clock,
+            logger: logger)
         self.housekeeping = Housekeeping(
             store: store, reader: reader, timelines: timelines, leadership: leadership, health: health,
             retentionDays: config.retentionDays, time: { CollectorTime.now(wall: clock, monotonic: monotonic) },
@@ -151,9 +154,9 @@ public final class Collector: Sendable {
 
     /// Resolves a bearer token to its device: 401 when unknown, 403 when it is another device's.
     func authorize(_ token: String?, for device: String, field: String = "device") async throws -> String {
-        guard let token else { throw APIError.missingToken }
-        guard let owner = try await owner(ofToken: token) else { throw APIError.badToken }
-        guard owner == device else { throw APIError.wrongDevice(field) }
+        guard let token else { throw IngestError.missingToken }
+        guard let owner = try await owner(ofToken: token) else { throw IngestError.badToken }
+        guard owner == device else { throw IngestError.wrongDevice(field: field) }
         return owner
     }
 
@@ -228,11 +231,9 @@ public final class Collector: Sendable {
         let now = clock.now()
         var events: [Event] = []
         for (index, var event) in batch.events.enumerated() {
-            guard event.device == device else { throw APIError.wrongDevice("events[\(index)].device") }
+            guard event.device == device else { throw IngestError.wrongDevice(field: "events[\(index)].device") }
             guard event.kind.isDeviceReported else {
-                throw APIError(
-                    .badRequest, "kind \(event.kind.rawValue) is recorded by the collector only",
-                    field: "events[\(index)].kind")
+                throw IngestError.collectorOnly(event.kind, field: "events[\(index)].kind")
             }
             if case .outage(var outage) = event.payload, outage.end == nil, let uptime = outage.uptimeS {
                 // The agent's clock was unsynced: anchor the end with ours.
@@ -257,14 +258,14 @@ public final class Collector: Sendable {
     /// Creates a device for an agent holding the enrollment key and returns its token.
     public func enroll(_ request: EnrollRequest) async throws -> EnrollReply {
         guard let key = config.enrollmentKey else {
-            throw APIError(.forbidden, "enrollment is off on this collector", field: "enrollment_key")
+            throw IngestError.enrollmentOff
         }
         guard Tokens.constantTimeEqual(Tokens.hash(request.enrollmentKey), Tokens.hash(key)) else {
-            throw APIError(.forbidden, "wrong enrollment key", field: "enrollment_key")
+            throw IngestError.wrongEnrollmentKey
         }
         let token: String
         do { token = try await addDevice(request.device).token } catch let error as AdminError {
-            throw APIError(error, field: "device")
+            throw IngestError.refused(error)
         }
         logger.notice("\(request.device): enrolled")
         return EnrollReply(token: token)
@@ -379,7 +380,6 @@ public final class Collector: Sendable {
             return marked
         }
     }
-
 
     /// Commits flips (before any answer that depends on them), tells them and logs them.
     private func record(_ proposed: [FlipChange]) async throws {

@@ -10,7 +10,7 @@ struct IngestController {
         group.post("heartbeat") { request, _ in
             let token = Tokens.bearer(request.headers[.authorization])
             // No token is a 401 whatever the body holds (it was a 400 when the body was also bad).
-            guard token != nil else { throw APIError.missingToken }
+            guard token != nil else { throw IngestError.missingToken }
             let hb = try await JSONIO.decode(Heartbeat.self, from: request, limit: collector.config.maxBodyBytes)
             // Limited after authorization, so nobody can use up another device's allowance.
             try limits.ingest.check(try await collector.authorize(token, for: hb.device))
@@ -19,7 +19,7 @@ struct IngestController {
         group.post("events") { request, _ in
             let token = Tokens.bearer(request.headers[.authorization])
             // Refuse a missing token before reading the body: nothing to learn for an anonymous client.
-            guard token != nil else { throw APIError.missingToken }
+            guard token != nil else { throw IngestError.missingToken }
             let batch = try await JSONIO.decode(EventBatch.self, from: request, limit: collector.config.maxBodyBytes)
             guard let first = batch.events.first else { return try JSONIO.response(EventBatchReply(accepted: [])) }
             let device = try await collector.authorize(token, for: first.device, field: "events[0].device")

@@ -1,3 +1,4 @@
+import CollectorRules
 import DowntimeProtocol
 import Hummingbird
 import Logging
@@ -15,6 +16,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let e as APIError {
             return Self.response(e)
+        } catch let e as IngestError {
+            return Self.response(APIError(e))
+        } catch let e as QueryError {
+            return Self.response(APIError(.badRequest, e.message, field: e.field))
         } catch let e as WireValidationError {
             return Self.response(.badRequest(e))
         } catch let e as HTTPError {

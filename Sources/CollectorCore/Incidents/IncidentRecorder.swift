@@ -11,7 +11,7 @@ public final class IncidentRecorder: Sendable {
     let store: any Store
     let reader: DeviceReader
     let leadership: Leadership
-    let config: CollectorConfig
+    let settings: Settings
     let clock: any WallClock
     let logger: Logger
     /// Set when something that shapes outages was stored since the last run; true at start.
@@ -20,15 +20,25 @@ public final class IncidentRecorder: Sendable {
     private let nextGiveUp = Mutex<Date?>(nil)
 
     init(
-        store: any Store, reader: DeviceReader, leadership: Leadership, config: CollectorConfig,
+        store: any Store, reader: DeviceReader, leadership: Leadership, settings: Settings,
         clock: any WallClock, logger: Logger
     ) {
         self.store = store
         self.reader = reader
         self.leadership = leadership
-        self.config = config
+        self.settings = settings
         self.clock = clock
         self.logger = logger
+    }
+
+    /// What of the collector's configuration the correlation reads.
+    struct Settings: Sendable {
+        /// The liveness grace: how long after a missed beat a device counts as down.
+        var grace: TimeInterval
+        /// The collector's own site (nil: the default site).
+        var site: String?
+        /// The UPSes polled, whose mains tell a power cut from a network outage.
+        var nutServers: [NUTServerSpec]
     }
 
     /// Says that outages may have changed: the next `run` correlates again.
@@ -81,14 +91,14 @@ public final class IncidentRecorder: Sendable {
             return IncidentCorrelator.Device(
                 name: detail.view.name, site: detail.view.site,
                 outages: detail.outages.map {
-                    Self.outage($0, interval: detail.view.intervalS, grace: config.policy.grace)
+                    Self.outage($0, interval: detail.view.intervalS, grace: settings.grace)
                 },
                 firstSeen: detail.firstSeen)
         }
         let known = try await store.incidents(since: window - 86_400)
         let found = IncidentCorrelator.incidents(
             devices: devices, collectorDown: away.sorted { $0.start < $1.start },
-            collectorSite: SiteName.name(config.site), known: known, mainsOut: try await mainsOut(since: window),
+            collectorSite: SiteName.name(settings.site), known: known, mainsOut: try await mainsOut(since: window),
             now: now
         ).filter { $0.start >= window }
         let giveUps = found.flatMap(\.stillDown).map { $0.start + IncidentCorrelator.giveUpAfter }
@@ -109,8 +119,8 @@ public final class IncidentRecorder: Sendable {
     /// The configured UPSes' mains-out events since `since`, each with the site its UPS powers (a UPS no longer
     /// configured has no known site and is left out).
     private func mainsOut(since: Date) async throws -> [IncidentCorrelator.MainsOut] {
-        guard !config.nutServers.isEmpty else { return [] }
-        let sites = NUTServerSpec.sites(of: config.nutServers, collectorSite: config.site)
+        guard !settings.nutServers.isEmpty else { return [] }
+        let sites = NUTServerSpec.sites(of: settings.nutServers, collectorSite: settings.site)
         return try await store.upsEvents(ups: nil, since: since, limit: 10_000).compactMap { e in
             guard e.kind == .mainsOut, let site = sites[e.ups] else { return nil }
             return IncidentCorrelator.MainsOut(site: site, ups: e.ups, at: e.at)

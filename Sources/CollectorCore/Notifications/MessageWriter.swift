@@ -24,7 +24,7 @@ public struct MessageWriter: Sendable {
                 // Not "down" (issue #26): the agent said it stopped; the device may be up or shut down.
                 return Notification(
                     kind: .down, devices: plan.devices, title: "\(name): agent stopped",
-                    text: "\(name) is silent since \(at): \(DevicePage.cleanStop(stop))"
+                    text: "\(name) is silent since \(at): \(stop.explanation)"
                         + "\(Self.behind(behind, "unreachable"))", at: plan.at, outage: detail?.view.currentOutage)
             }
             return Notification(

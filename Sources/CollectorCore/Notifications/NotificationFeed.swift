@@ -16,7 +16,7 @@ public final class NotificationFeed: Sendable {
     let leadership: Leadership
     let writer: MessageWriter
     let fleet: Fleet
-    let config: CollectorConfig
+    let timing: Timing
     let clock: any WallClock
     let logger: Logger
     private struct LogPosition {
@@ -33,16 +33,23 @@ public final class NotificationFeed: Sendable {
 
     init(
         notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
-        config: CollectorConfig, clock: any WallClock, logger: Logger
+        timing: Timing, clock: any WallClock, logger: Logger
     ) {
         self.notifier = notifier
         self.log = store as? any NotificationLog
         self.leadership = leadership
         self.writer = writer
         self.fleet = fleet
-        self.config = config
+        self.timing = timing
         self.clock = clock
         self.logger = logger
+    }
+
+    /// The configured waits a held message is planned with.
+    struct Timing: Sendable {
+        var sweepInterval: TimeInterval
+        var groupWindow: TimeInterval
+        var settle: TimeInterval
     }
 
     /// True when this collector tells what it observes (the only one, or the leader).
@@ -145,10 +152,10 @@ public final class NotificationFeed: Sendable {
         }
         let next = rows.last?.seq ?? cursor
         // The planner decides a down within its group window, an up within its settle time, a new at once.
-        let margin = 2 * config.sweepInterval
+        let margin = 2 * timing.sweepInterval
         let held = rows.map { row -> (seq: Int64, until: Date) in
             guard case .flip(let flip) = row.event.payload else { return (row.seq, now) }
-            let hold = flip.to == .down ? config.notifyGroupWindow : flip.from == .down ? config.notifySettle : 0
+            let hold = flip.to == .down ? timing.groupWindow : flip.from == .down ? timing.settle : 0
             return (row.seq, now + hold + margin)
         }
         let (stored, changed) = position.withLock { state -> (Int64, Bool) in

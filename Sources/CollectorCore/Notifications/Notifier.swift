@@ -23,7 +23,7 @@ public actor Notifier {
     public init(
         specs: [NotifierSpec], planner: NotificationPlanner, store: any Store, logger: Logger,
         backoff: [TimeInterval] = [2, 10, 60, 300], reminderHold: TimeInterval = 12,
-        send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = Notifier.curl
+        send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = CurlClient.performDetached
     ) {
         self.specs = specs
         self.planner = planner
@@ -36,15 +36,6 @@ public actor Notifier {
         self.logger = logger
         self.backoff = backoff
         self.send = send
-    }
-
-    /// libcurl on a thread of its own: a slow receiver never holds up the collector's tasks.
-    public static let curl: @Sendable (CurlRequest) async throws -> CurlResponse = { request in
-        try await withCheckedThrowingContinuation { cont in
-            Thread.detachNewThread {
-                do { cont.resume(returning: try CurlClient.perform(request)) } catch { cont.resume(throwing: error) }
-            }
-        }
     }
 
     func observe(_ flips: [FlipChange], now: Date) {

@@ -18,7 +18,7 @@ public struct SelfPing: Service {
     public init(
         url: String, interval: TimeInterval, timeout: TimeInterval, health: CollectorHealth,
         now: @escaping @Sendable () -> Date = Date.init,
-        send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = Notifier.curl
+        send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = CurlClient.performDetached
     ) {
         self.url = url
         self.interval = interval

@@ -21,7 +21,7 @@ public enum DevicePage {
             }
             w.element(.main) { w in
                 w.element(.p, [(.class, "sum")], text: sentence(view))
-                if let stop = d.cleanStop { w.element(.p, [(.class, "warn")], text: cleanStop(stop)) }
+                if let stop = d.cleanStop { w.element(.p, [(.class, "warn")], text: stop.explanation) }
                 if let s = view.storage { storage(&w, s) }
                 if let health = view.health, health.hasPowerWarning {
                     w.element(
@@ -74,12 +74,6 @@ public enum DevicePage {
         case .unreachable:
             "Unreachable: silent while \(v.dependsOn ?? "the device it depends on") is down; not counted as downtime."
         }
-    }
-
-    /// A silence that began with the agent's clean stop (issue #26): what it may be, and what will tell.
-    static func cleanStop(_ stop: CleanStop) -> String {
-        "Its agent stopped cleanly at \(LogFormat.isoOffset(stop.at)): the agent or the whole device was shut down. "
-            + "If the agent comes back in the same boot, this was an agent gap, not downtime."
     }
 
     /// What the agent could not write, said plainly.

@@ -58,14 +58,14 @@ extension DeviceReader {
         policy: OverviewModel.Policy
     ) -> [String: RecentFlips] {
         let since = now - policy.window
-        let intervals = Dictionary(live.map { ($0.record.name, $0.record.interval(default: config.defaultInterval)) }) {
+        let intervals = Dictionary(live.map { ($0.record.name, $0.record.interval(default: defaultInterval)) }) {
             a, _ in a
         }
         var out: [String: RecentFlips] = [:]
         for (name, list) in rows {
             guard list.contains(where: { $0.event.at >= since }) else { continue }
             // The slack the device's outages are merged with (`DeviceViews`).
-            let slack = Double(intervals[name] ?? config.defaultInterval) + config.policy.grace
+            let slack = Double(intervals[name] ?? defaultInterval) + self.policy.grace
             out[name] = RecentFlips.of(list, since: since, slack: slack)
         }
         return out

@@ -9,7 +9,9 @@ struct DeviceReader: Sendable {
     let fleet: Fleet
     let timelines: TimelineCache
     let maintenance: MaintenanceSchedule
-    let config: CollectorConfig
+    let policy: LivenessPolicy
+    /// Seconds between beats of a device without an interval of its own.
+    let defaultInterval: Int
     let clock: any WallClock
     let fleetUptimeCache = FleetUptimeCache()
 
@@ -64,8 +66,8 @@ struct DeviceReader: Sendable {
             timeline.unknown += maintenance
         }
         var detail = DeviceViews.detail(
-            live, timeline: timeline, now: now, policy: config.policy,
-            defaultInterval: config.defaultInterval)
+            live, timeline: timeline, now: now, policy: policy,
+            defaultInterval: defaultInterval)
         detail.maintenance = maintenance
         return detail
     }

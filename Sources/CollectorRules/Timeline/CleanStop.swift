@@ -17,6 +17,12 @@ public struct CleanStop: Sendable, Equatable {
         self.restartedAt = restartedAt
     }
 
+    /// What a silence that began with this stop may be, and what will tell (the page and the messages say it).
+    package var explanation: String {
+        "Its agent stopped cleanly at \(LogFormat.isoOffset(at)): the agent or the whole device was shut down. "
+            + "If the agent comes back in the same boot, this was an agent gap, not downtime."
+    }
+
     /// The clean stop a down period starting at `start` began with: the agent's last beat came at most an interval
     /// before its `shutdown`, and both times are as precise as the interval plus grace (`slack`).
     public static func opening(_ start: Date, in stops: [CleanStop], slack: TimeInterval) -> CleanStop? {

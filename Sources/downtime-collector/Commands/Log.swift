@@ -1,5 +1,6 @@
 import ArgumentParser
 import CollectorCore
+import CollectorRules
 
 /// `log NAME`: a device's log, one line per event.
 struct Log: AsyncParsableCommand {

@@ -46,35 +46,34 @@ public struct OverviewQuery: Sendable, Equatable {
     }
 
     /// Reads a `?site=` value (the overview's and `GET /api/v1/devices`'): a bad one is a 400 naming it.
-    static func site(_ raw: String?) throws -> String? {
+    package static func site(_ raw: String?) throws -> String? {
         guard let raw else { return nil }
         guard SiteName.isValid(raw) else {
-            throw APIError(.badRequest, "site must match [a-z0-9][a-z0-9._-]{0,62}", field: "site")
+            throw QueryError(field: "site", "site must match [a-z0-9][a-z0-9._-]{0,62}")
         }
         return SiteName.name(SiteName.normalize(raw))
     }
 
     /// Reads the query string's values; a bad status, tag, site or cursor is a 400 naming it.
-    static func parse(q: String?, status: String?, tag: String?, site: String? = nil, cursor: String?) throws
+    package static func parse(q: String?, status: String?, tag: String?, site: String? = nil, cursor: String?) throws
         -> OverviewQuery
     {
         var out = OverviewQuery(text: q.map { String($0.prefix(100)) })
         if let status {
             guard let s = DeviceStatus(rawValue: status) else {
-                throw APIError(
-                    .badRequest, "status must be one of down, late, unreachable, new, up, paused", field: "status")
+                throw QueryError(field: "status", "status must be one of down, late, unreachable, new, up, paused")
             }
             out.status = s
         }
         if let tag {
             guard let t = DeviceName.normalize(tag) else {
-                throw APIError(.badRequest, "tag must match [a-z0-9][a-z0-9._-]{0,62}", field: "tag")
+                throw QueryError(field: "tag", "tag must match [a-z0-9][a-z0-9._-]{0,62}")
             }
             out.tag = t
         }
         out.site = try Self.site(site)
         if let cursor {
-            guard let c = Cursor(cursor) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
+            guard let c = Cursor(cursor) else { throw QueryError(field: "cursor", "invalid cursor") }
             out.cursor = c
         }
         return out

@@ -1,4 +1,3 @@
-import CollectorRules
 import DowntimeProtocol
 import Foundation
 
@@ -65,7 +64,7 @@ public enum LogFormat {
         ].map(csvField).joined(separator: ",")
     }
 
-    static func csvField(_ s: String) -> String {
+    package static func csvField(_ s: String) -> String {
         // Also defuses spreadsheet formulas, since details can hold device-made text.
         var field = s
         if let first = field.first, "=+-@".contains(first) { field = "'" + field }

@@ -1,4 +1,3 @@
-import CollectorRules
 import DowntimeProtocol
 import Foundation
 
