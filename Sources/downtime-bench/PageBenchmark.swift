@@ -25,49 +25,49 @@ enum PageBenchmark {
         let setup = ContinuousClock.now
         var tokens: [String] = []
         for i in 0..<devices {
-            tokens.append(try await collector.addDevice(String(format: "device-%05d", i)).token)
+            tokens.append(try await collector.admin.addDevice(String(format: "device-%05d", i)).token)
         }
         // Every device beats; 1 % go silent for an hour on each of 10 days of the month.
         func beat(_ i: Int, seq: UInt64) async throws {
             let hb = Heartbeat(
                 device: String(format: "device-%05d", i), seq: seq, bootID: "ab", uptimeS: 100, sentAt: clock.now(),
                 clockSynced: true, intervalS: 10, agentVersion: "0.1.0")
-            _ = try await collector.heartbeat(hb, token: tokens[i])
+            _ = try await collector.ingest.heartbeat(hb, token: tokens[i])
         }
         for i in 0..<devices { try await beat(i, seq: 1) }
-        try await collector.flush()
+        try await collector.sweeper.flush()
         for day in stride(from: 1, to: 30, by: 3) {
             clock.set(start + Double(day) * 86_400)
             for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
             clock.set(start + Double(day) * 86_400 + 3600)
             for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
-            try await collector.sweep()
+            try await collector.sweeper.sweep()
             for i in 0..<devices { try await beat(i, seq: UInt64(day) + 1) }
         }
         clock.set(Date())
         for i in 0..<devices { try await beat(i, seq: 99) }
-        try await collector.flush()
+        try await collector.sweeper.flush()
         print(String(format: "setup: %.1f s", Double((ContinuousClock.now - setup).components.seconds)))
 
         var bytes = 0
         let full = try await Figures.measure(rounds) {
-            let details = try await collector.deviceDetails()
+            let details = try await collector.reads.deviceDetails()
             bytes = OverviewPage.render(details, now: clock.now()).utf8.count
         }
         Figures.line("overview page, store + merge + render", full, "\(bytes / 1024) KiB")
 
-        let details = try await collector.deviceDetails()
+        let details = try await collector.reads.deviceDetails()
         let renderOnly = await Figures.measure(rounds) {
             bytes = OverviewPage.render(details, now: clock.now()).utf8.count
         }
         Figures.line("overview page, render only", renderOnly)
 
         let api = try await Figures.measure(rounds) {
-            let views = try await collector.deviceViews().sorted { $0.name < $1.name }
+            let views = try await collector.reads.deviceViews().sorted { $0.name < $1.name }
             bytes = DeviceList(devices: views, next: nil).jsonBytes().count
         }
         Figures.line("GET /api/v1/devices (all, no HTTP)", api, "\(bytes / 1024) KiB")
-        let list = DeviceList(devices: try await collector.deviceViews(), next: nil)
+        let list = DeviceList(devices: try await collector.reads.deviceViews(), next: nil)
         let writer = await Figures.measure(rounds) { bytes = list.jsonBytes().count }
         let encoder = try await Figures.measure(rounds) { bytes = try WireCoding.encode(list).count }
         Figures.line("device list JSON, JSONWriter", writer)

@@ -127,7 +127,7 @@ import Testing
 
     @Test func everyAdminURLNeedsALoginAndChangesNothingWithout() async throws {
         let a = try await Admin.make()
-        _ = try await a.collector.addDevice("pi-1")
+        _ = try await a.collector.admin.addDevice("pi-1")
         let before = try await a.cli().devices()
         try await a.test { client in
             for uri in Self.getURLs {
@@ -167,7 +167,7 @@ import Testing
 
             #expect(try await Self.post(client, b, "/admin/devices/pi-1/pause").status == .seeOther)
             #expect(try await a.cli().devices().first?.paused == true)
-            #expect(try await a.collector.deviceView("pi-1")?.status == .paused)
+            #expect(try await a.collector.reads.deviceView("pi-1")?.status == .paused)
             #expect(try await Self.post(client, b, "/admin/devices/pi-1/resume").status == .seeOther)
             #expect(try await a.cli().devices().first?.paused == false)
 
@@ -238,7 +238,7 @@ import Testing
 
     @Test func formsWithoutTheirSessionsTokenOrFromAnotherOriginChangeNothing() async throws {
         let a = try await Admin.make()
-        _ = try await a.collector.addDevice("pi-1")
+        _ = try await a.collector.admin.addDevice("pi-1")
         try await a.test { client in
             let mine = try await Self.login(client)
             let other = try await Self.login(client)
@@ -304,7 +304,7 @@ import Testing
 
     @Test func theHashIsInNoPageAndNoLogLine() async throws {
         let a = try await Admin.make()
-        _ = try await a.collector.addDevice("pi-1")
+        _ = try await a.collector.admin.addDevice("pi-1")
         // The salt and the digest, each a secret part of the hash.
         let parts = [Self.hash, String(Self.hash.dropFirst(7).prefix(22)), String(Self.hash.suffix(31))]
         try await a.test { client in

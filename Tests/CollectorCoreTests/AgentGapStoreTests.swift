@@ -27,13 +27,13 @@ import Testing
             #expect(
                 try await client.post("/api/v1/events", event("shutdown", at: h.clock.now()), token: token).0 == .ok)
             h.clock.advance(296)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             let down = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             // Still silent: counted as down, but the page says what the clean stop may mean.
             #expect(down.status == .down && down.currentOutage?.cause == .unknown)
             #expect(try await client.get("/devices/pi-1").1.contains("Its agent stopped cleanly at"))
             // Told as the agent's stop, not as the device down.
-            let writer = MessageWriter(reader: h.collector.reader, damp: 600)
+            let writer = MessageWriter(reader: h.collector.reads.reader, damp: 600)
             let told = await writer.compose(.init(kind: .down, devices: ["pi-1"], at: lastBeat, reason: "", flips: 0))
             #expect(told.title == "pi-1: agent stopped" && told.text.contains("the agent or the whole device"))
             h.clock.advance(10)

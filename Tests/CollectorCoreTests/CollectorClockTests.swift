@@ -152,14 +152,14 @@ import _ConnectionPoolModule
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             h.clock.advance(1)
             h.clock.step(3600)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await Self.view(client).status == .up)
             h.clock.advance(5)
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await Self.view(client).status == .up)
             #expect(try await Self.flips(client).count == 1) // new → up only
             let state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
@@ -178,15 +178,15 @@ import _ConnectionPoolModule
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             let lastBeat = h.clock.now()
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             h.clock.step(-3600)
             h.clock.advance(34.999)
-            let nextDown = try #require(try await h.collector.sweep())
+            let nextDown = try #require(try await h.collector.sweeper.sweep())
             #expect(try await Self.view(client).status == .late)
             // The next deadline is on the monotonic clock: 1 ms away, not an hour.
             #expect(abs(nextDown.timeIntervalSince(h.collector.time().steady) - 0.001) < 1e-6)
             h.clock.advance(0.001)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await Self.view(client).status == .down)
             let flips = try await Self.flips(client)
             #expect(flips.count == 2 && flips.last?.at == lastBeat) // dated at the last beat, as recorded
@@ -222,7 +222,7 @@ import _ConnectionPoolModule
             h.clock.advance(2)
             h.clock.step(10_800)
             sync.set(true)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
             #expect(state.clockSynced && state.clockJumps == 1)
             #expect(state.records.map(\.kind) == ["clock_unsynced", "clock_jump", "clock_synced"])
@@ -238,10 +238,10 @@ import _ConnectionPoolModule
             #expect(!r.reason.contains("uncertain"))
             let device = try #require(try await h.store.device(named: "pi-1"))
             #expect(device.statusSince == real)
-            #expect(await h.collector.fleet.live("pi-1")?.record.statusSince == real)
+            #expect(await h.collector.admin.fleet.live("pi-1")?.record.statusSince == real)
             // Silent from then on: down at its deadline, dated at the re-dated beat.
             h.clock.advance(33)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             let flips = try await Self.flips(client)
             #expect(flips.count == 2 && flips.last?.at == real, "\(flips.map(\.at))")
             guard case .flip(let down)? = flips.last?.payload else {
@@ -260,20 +260,20 @@ import _ConnectionPoolModule
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             let lastBeat = h.clock.now()
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             h.clock.advance(40) // past the 35 s deadline, while the process was stopped
-            await h.collector.stalled(for: 39)
-            try await h.collector.sweep()
+            await h.collector.sweeper.stalled(for: 39)
+            try await h.collector.sweeper.sweep()
             #expect(try await Self.view(client).status == .up)
             #expect(try await Self.flips(client).count == 1)
             let records = h.collector.health.snapshot().records
             #expect(records.map(\.kind) == [.collectorStalled] && records.first?.deltaS == 39)
             h.clock.advance(35)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             let flips = try await Self.flips(client)
             #expect(try await Self.view(client).status == .down && flips.last?.at == lastBeat)
             // A short stall (a loaded moment) resets the windows without a record.
-            await h.collector.stalled(for: 2)
+            await h.collector.sweeper.stalled(for: 2)
             #expect(h.collector.health.snapshot().records.count == 1)
         }
     }
@@ -285,9 +285,9 @@ import _ConnectionPoolModule
         let h = try await Harness.make(backend)
         _ = try await h.addDevice("pi-1")
         h.clock.step(30) // a clock_jump record of the first run
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         let killedAt = h.clock.now()
-        try await h.collector.flush()
+        try await h.collector.sweeper.flush()
         let again = try await h.restarted(after: 90)
         let records = again.collector.health.snapshot().records
         #expect(records.map(\.kind) == [.clockJump, .collectorDown], "\(records.map(\.detail))")
@@ -295,8 +295,8 @@ import _ConnectionPoolModule
         #expect(away.deltaS.map { abs($0 - 90) < 0.01 } == true && away.at == killedAt + 90)
         #expect(away.detail.contains("not running from \(WireTime.format(killedAt))"))
         // Stored by the next flush, once: a third run sees both, and its own time away.
-        try await again.collector.flush()
-        try await again.collector.flush()
+        try await again.collector.sweeper.flush()
+        try await again.collector.sweeper.flush()
         let third = try await again.restarted(after: 10)
         #expect(third.collector.health.snapshot().records.map(\.kind) == [.clockJump, .collectorDown, .collectorDown])
         #expect(try await third.store.collectorRecords(limit: 10).count == 2)
@@ -328,11 +328,11 @@ import _ConnectionPoolModule
             let lastBeat = h.clock.now()
             try await readOnly(true)
             h.clock.advance(36) // interval 10, misses 3, grace 5: down after 35 s
-            await #expect(throws: (any Error).self) { try await h.collector.sweep() }
+            await #expect(throws: (any Error).self) { try await h.collector.sweeper.sweep() }
             #expect(try await Self.view(client).status == .down)
             #expect(try await Self.flips(client).map { Self.to($0) } == [.up])
             try await readOnly(false)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             let flips = try await Self.flips(client)
             #expect(flips.map { Self.to($0) } == [.up, .down])
             #expect(flips.last.map { abs($0.at.timeIntervalSince(lastBeat)) < 0.01 } == true)
@@ -389,11 +389,11 @@ import _ConnectionPoolModule
             #expect(try await Self.flips(client).count == 1)
             #expect(try await Self.view(client).status == .up)
             h.clock.advance(6)
-            try await h.collector.flush()
+            try await h.collector.sweeper.flush()
             state = try await client.getJSON("/api/v1/collector", as: CollectorState.self)
             #expect(state.storeOK && state.records.map(\.kind) == ["store_failing", "store_recovered"])
             // Issue #26: the failure is in the store too, written once the store took writes again.
-            try await h.collector.flush()
+            try await h.collector.sweeper.flush()
             #expect(try await h.store.collectorRecords(limit: 10).map(\.kind) == [.storeFailing, .storeRecovered])
             #expect(try await client.execute(uri: "/healthz", method: .get) { $0.status } == .ok)
             #expect(try await client.get("/metrics").1.contains("\ndowntime_store_up 1\n"))

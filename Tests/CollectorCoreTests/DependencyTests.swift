@@ -46,9 +46,9 @@ import Testing
         var added: [String: String] = [:]
         for name in ["nas", "pi-1", "pi-2", "pi-3", "solo"] { added[name] = try await h.addDevice(name) }
         let tokens = added
-        for name in ["pi-1", "pi-2"] { try await h.collector.admin.setParent("nas", device: name) }
-        try await h.collector.admin.setParent("pi-2", device: "pi-3") // behind nas through pi-2
-        try await h.collector.adminChanged()
+        for name in ["pi-1", "pi-2"] { try await h.collector.admin.devices.setParent("nas", device: name) }
+        try await h.collector.admin.devices.setParent("pi-2", device: "pi-3") // behind nas through pi-2
+        try await h.collector.admin.changed()
         let t0 = h.clock.now()
         try await h.test { client in
             func beat(_ names: [String], seq: Int) async throws {
@@ -64,7 +64,7 @@ import Testing
             try await beat(["nas", "pi-1", "pi-2", "pi-3", "solo"], seq: 1)
             // Everything falls silent: nas and solo are down, those behind nas unreachable.
             h.clock.advance(36)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await status("nas") == .down)
             #expect(try await status("solo") == .down)
             for name in ["pi-1", "pi-2", "pi-3"] { #expect(try await status(name) == .unreachable, "\(name)") }
@@ -90,10 +90,10 @@ import Testing
             h.clock.advance(25)
             try await beat(["nas", "pi-1"], seq: 3) // t0 + 130: these two keep beating from now on
             h.clock.advance(4) // t0 + 134: within the window from nas's return
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await status("pi-2") == .unreachable)
             h.clock.advance(1) // t0 + 135: down, dated at nas's return; pi-3 behind it unreachable
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await status("pi-2") == .down)
             #expect(try await status("pi-3") == .unreachable)
             let pi2 = try await client.getJSON("/api/v1/devices/pi-2", as: DeviceView.self)
@@ -101,7 +101,7 @@ import Testing
             for seq in 4...5 {
                 h.clock.advance(30)
                 try await beat(["nas", "pi-1"], seq: seq)
-                try await h.collector.sweep()
+                try await h.collector.sweeper.sweep()
             }
             h.clock.advance(5) // t0 + 200
             let one = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
@@ -126,14 +126,16 @@ import Testing
             var added: [String: String] = [:]
             for name in ["router", "pi-1", "pi-2", "pi-3"] { added[name] = try await h.addDevice(name) }
             let tokens = added
-            for name in ["pi-1", "pi-2", "pi-3"] { try await h.collector.admin.setParent("router", device: name) }
-            try await h.collector.adminChanged()
+            for name in ["pi-1", "pi-2", "pi-3"] {
+                try await h.collector.admin.devices.setParent("router", device: name)
+            }
+            try await h.collector.admin.changed()
             try await h.test { client in
                 for name in ["router", "pi-1", "pi-2", "pi-3"] {
                     try await client.post("/api/v1/heartbeat", heartbeatJSON(name), token: tokens[name])
                 }
                 h.clock.advance(36)
-                try await h.collector.sweep()
+                try await h.collector.sweeper.sweep()
                 for _ in 0..<12 {
                     h.clock.advance(1)
                     await h.collector.notifications.tick()

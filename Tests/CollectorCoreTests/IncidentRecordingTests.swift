@@ -16,10 +16,10 @@ import Testing
             tokens[name] = try await h.addDevice(name)
             try await admin.setSite(site, device: name)
         }
-        try await h.collector.adminChanged()
+        try await h.collector.admin.changed()
         for (name, token) in tokens {
             let beat = try WireCoding.decode(Heartbeat.self, from: Array(heartbeatJSON(name).utf8))
-            _ = try await h.collector.heartbeat(beat, token: token)
+            _ = try await h.collector.ingest.heartbeat(beat, token: token)
         }
         return tokens
     }
@@ -87,26 +87,26 @@ import Testing
         let back = h.clock.now()
         for (name, offset) in [("freezer-pi", 0.0), ("hall-pi", 40.0)] {
             let batch = EventBatch(events: [Self.powerLoss(name, start: cut + offset, end: back)])
-            _ = try await h.collector.ingest(batch, token: tokens[name])
+            _ = try await h.collector.ingest.events(batch, token: tokens[name])
         }
-        let first = try await h.collector.recordIncidents()
+        let first = try await h.collector.sweeper.recordIncidents()
         #expect(first.new.count == 1 && first.updated.isEmpty)
         let made = try #require(first.new.first)
         #expect(made.kind == .powerCut && made.site == "house" && made.start == cut && made.end == back)
         #expect(made.deviceNames == ["freezer-pi", "hall-pi"])
         #expect(made.unaffected == ["cam-pi", "nas"])
         // Nothing changed: nothing recorded again.
-        #expect(try await h.collector.recordIncidents().new.isEmpty)
+        #expect(try await h.collector.sweeper.recordIncidents().new.isEmpty)
         // cam-pi's report comes later from its outbox, its start earlier: the same incident, updated.
         let late = EventBatch(events: [Self.powerLoss("cam-pi", start: cut - 15, end: back + 5)])
-        _ = try await h.collector.ingest(late, token: tokens["cam-pi"])
-        let second = try await h.collector.recordIncidents()
+        _ = try await h.collector.ingest.events(late, token: tokens["cam-pi"])
+        let second = try await h.collector.sweeper.recordIncidents()
         #expect(second.new.isEmpty && second.updated.map(\.id) == [made.id])
         #expect(second.updated.first?.deviceNames == ["cam-pi", "freezer-pi", "hall-pi"])
         #expect(second.updated.first?.unaffected == ["nas"])
         // A restart correlates again and stores nothing new.
         let again = try await h.restarted(after: 5)
-        #expect(try await again.collector.recordIncidents().new.isEmpty)
+        #expect(try await again.collector.sweeper.recordIncidents().new.isEmpty)
         #expect(try await again.store.incidents(since: cut - 3600).map(\.id) == [made.id])
         #expect(try await again.store.incidentCounts() == [.powerCut: 1])
     }
@@ -122,25 +122,25 @@ import Testing
         for seq in 2...21 {
             h.clock.advance(30)
             let nas = try WireCoding.decode(Heartbeat.self, from: Array(heartbeatJSON("nas", seq: seq).utf8))
-            _ = try await h.collector.heartbeat(nas, token: tokens["nas"]!)
-            _ = try await h.collector.sweep()
+            _ = try await h.collector.ingest.heartbeat(nas, token: tokens["nas"]!)
+            _ = try await h.collector.sweeper.sweep()
         }
         let back = h.clock.now()
         for name in ["kitchen", "garage"] {
-            _ = try await h.collector.ingest(
+            _ = try await h.collector.ingest.events(
                 EventBatch(events: [Self.powerLoss(name, start: cut, end: back - 5)]), token: tokens[name])
         }
-        let open = try #require(try await h.collector.recordIncidents().new.first)
+        let open = try #require(try await h.collector.sweeper.recordIncidents().new.first)
         #expect(open.members.map(\.device).sorted() == ["garage", "kitchen", "shed"], "\(open)")
         #expect(open.stillDown.map(\.device) == ["shed"] && open.end == nil)
-        #expect(try await h.collector.openIncidentCounts() == [.powerCut: 1])
+        #expect(try await h.collector.reads.openIncidentCounts() == [.powerCut: 1])
         // Nothing changes for a day: the give-up time alone makes the recorder run.
         h.clock.advance(86_400)
-        let closed = try #require(try await h.collector.recordIncidents().updated.first)
+        let closed = try #require(try await h.collector.sweeper.recordIncidents().updated.first)
         #expect(closed.id == open.id && closed.end == back - 5)
         #expect(closed.members.first { $0.device == "shed" }?.standing == .neverCameBack)
         #expect(try await h.store.incident(id: open.id) == closed)
-        #expect(try await h.collector.openIncidentCounts().isEmpty)
+        #expect(try await h.collector.reads.openIncidentCounts().isEmpty)
     }
 
     /// PostgreSQL only (when required or given): two collectors on one store.
@@ -157,19 +157,19 @@ import Testing
         clock.advance(60)
         for name in ["a1", "a2"] {
             let batch = EventBatch(events: [Self.powerLoss(name, start: cut, end: clock.now())])
-            _ = try await b.collector.ingest(batch, token: tokens[name])
+            _ = try await b.collector.ingest.events(batch, token: tokens[name])
         }
-        #expect(try await b.collector.recordIncidents().new.isEmpty)
+        #expect(try await b.collector.sweeper.recordIncidents().new.isEmpty)
         // A sees the other process's rows at its sweep and records the incident.
-        try await a.collector.sweep()
-        let made = try await a.collector.recordIncidents()
+        try await a.collector.sweeper.sweep()
+        let made = try await a.collector.sweeper.recordIncidents()
         #expect(made.new.map(\.deviceNames) == [["a1", "a2"]])
-        #expect(try await b.collector.recordIncidents().new.isEmpty)
+        #expect(try await b.collector.sweeper.recordIncidents().new.isEmpty)
         // A dies; B leads and finds it recorded.
         await a.collector.leadership.release()
-        try await b.collector.sweep()
+        try await b.collector.sweeper.sweep()
         #expect(b.collector.leadership.isLeading)
-        #expect(try await b.collector.recordIncidents().new.isEmpty)
+        #expect(try await b.collector.sweeper.recordIncidents().new.isEmpty)
         #expect(try await b.store.incidentCounts() == [.powerCut: 1])
         await b.collector.leadership.release()
     }
@@ -185,16 +185,16 @@ import Testing
         let tokens = try await Self.fleet(h, ["a": "house", "b": "house"])
         h.clock.advance(3600)
         let cut = h.clock.now()
-        try await h.collector.recordUPS([
+        try await h.collector.ups.recordUPS([
             StoredUPSEvent(ups: "office-ups@127.0.0.1:9", kind: .mainsOut, at: cut + 5, status: "OB", charge: 99),
             StoredUPSEvent(ups: "house-ups@127.0.0.1:9", kind: .mainsOut, at: cut + 31.5, status: "OB", charge: 97),
         ])
         h.clock.advance(300)
         for name in ["a", "b"] {
             let batch = EventBatch(events: [Self.powerLoss(name, start: cut, end: h.clock.now())])
-            _ = try await h.collector.ingest(batch, token: tokens[name])
+            _ = try await h.collector.ingest.events(batch, token: tokens[name])
         }
-        let made = try #require(try await h.collector.recordIncidents().new.first)
+        let made = try #require(try await h.collector.sweeper.recordIncidents().new.first)
         #expect(made.mainsOut == Incident.MainsOut(ups: "house-ups@127.0.0.1:9", at: cut + 31.5))
         #expect(made.start == cut + 31.5 && made.id == Incident.id(kind: .powerCut, site: "house", start: cut))
         #expect(try await h.store.incident(id: made.id) == made)
@@ -217,9 +217,9 @@ import Testing
         h.clock.advance(300)
         for name in ["a", "b"] {
             let batch = EventBatch(events: [Self.powerLoss(name, start: cut, end: h.clock.now())])
-            _ = try await h.collector.ingest(batch, token: tokens[name])
+            _ = try await h.collector.ingest.events(batch, token: tokens[name])
         }
-        let id = try #require(try await h.collector.recordIncidents().new.first?.id)
+        let id = try #require(try await h.collector.sweeper.recordIncidents().new.first?.id)
         try await h.test { client in
             let (status, body, _) = try await client.get("/api/v1/incidents")
             #expect(status == .ok)

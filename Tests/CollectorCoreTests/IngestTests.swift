@@ -32,13 +32,13 @@ import Testing
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             let lastBeat = h.clock.now()
             h.clock.advance(15)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .late)
             h.clock.advance(19.999)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .late)
             h.clock.advance(0.001) // exactly misses × interval + grace = 35 s after the beat
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .down)
             #expect(view.currentOutage?.start == lastBeat)
@@ -55,7 +55,7 @@ import Testing
 
             // Sweeping again records nothing more; a beat brings it back with an up flip.
             h.clock.advance(100)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
             let back = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(back.status == .up && back.currentOutage == nil)
@@ -141,7 +141,7 @@ import Testing
     @Test func tokensAreStoredOnlyHashed() async throws {
         let h = try await Harness.make(.sqlite)
         let token = try await h.addDevice("pi-1")
-        try await h.collector.flush()
+        try await h.collector.sweeper.flush()
         let file = try Data(contentsOf: URL(fileURLWithPath: h.config.databasePath))
         let wal = (try? Data(contentsOf: URL(fileURLWithPath: h.config.databasePath + "-wal"))) ?? Data()
         #expect(file.range(of: Data(token.utf8)) == nil && wal.range(of: Data(token.utf8)) == nil)
@@ -176,7 +176,7 @@ import Testing
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             let lastBeat = h.clock.now()
             h.clock.advance(600)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 1, boot: "ff"), token: token)
             // The agent's persisted last-alive is 30 s before the last beat; it was back 590 s after it.
             let start = WireTime.format(lastBeat - 30)

@@ -78,11 +78,11 @@ import Testing
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
             h.clock.advance(1800) // silent for half an hour, inside the window
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             var view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .paused)
             h.clock.advance(1800 + 34) // 34 s after the window: within the fresh window it gets
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .late)
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
@@ -90,7 +90,7 @@ import Testing
             // An hour of silence inside maintenance is no downtime.
             #expect(view.status == .up && view.lastOutage == nil && view.uptime.day == 1)
             h.clock.advance(35)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .down)
             // 35 s down out of the 69 s known outside the window.

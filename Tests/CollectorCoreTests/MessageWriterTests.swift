@@ -9,7 +9,7 @@ import Testing
 @Suite struct MessageWriterTests {
     @Test func aGroupSaysWhichWayItsDevicesWentAndStorageNamesItsFolder() async throws {
         let h = try await Harness.make(.sqlite)
-        let writer = MessageWriter(reader: h.collector.reader, damp: 600)
+        let writer = MessageWriter(reader: h.collector.reads.reader, damp: 600)
         let at = h.clock.now()
         let devices = ["a", "b", "c", "d"]
         let down = await writer.compose(
@@ -96,7 +96,7 @@ import Testing
 
     @Test func aUPSEventSaysItsSentence() async throws {
         let h = try await Harness.make(.sqlite)
-        let writer = MessageWriter(reader: h.collector.reader, damp: 600)
+        let writer = MessageWriter(reader: h.collector.reads.reader, damp: 600)
         var planner = NotificationPlanner()
         planner.observeUPS(
             UPSEvent(

@@ -22,9 +22,9 @@ import Testing
             try await client.post("/api/v1/events", IngestTests.outageBatch(id: UUID()), token: token)
         }
         h.clock.advance(100)
-        try await h.collector.sweep() // pi-1 goes down
-        try await h.collector.flush()
-        try await h.collector.housekeeping.run()
+        try await h.collector.sweeper.sweep() // pi-1 goes down
+        try await h.collector.sweeper.flush()
+        try await h.collector.sweeper.housekeeping.run()
         _ = try await sqlite.setTags(["office"], device: "pi-2")
         _ = try await sqlite.setDependsOn("pi-1", device: "pi-2") // copied too (compared with allDevices below)
         _ = try await sqlite.addMaintenance(try MaintenanceWindow.parse("all weekly sun 02:00-04:00"))

@@ -225,7 +225,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
                 await h.collector.notifications.tick()
                 h.clock.advance(40)
-                try await h.collector.sweep()
+                try await h.collector.sweeper.sweep()
                 h.clock.advance(10)
                 await h.collector.notifications.tick()
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
@@ -244,7 +244,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             // A restart alone tells nobody anything.
             let before = await inbox.requests.count
             let h2 = try await h.restarted(after: 600)
-            try await h2.collector.sweep()
+            try await h2.collector.sweeper.sweep()
             h2.clock.advance(60)
             await h2.collector.notifications.tick()
             try await Self.settle(h2.collector.notifications.notifier!)

@@ -18,9 +18,9 @@ import Testing
             let hb = Heartbeat(
                 device: name, seq: 1, bootID: bootA, uptimeS: 100, sentAt: h.clock.now(),
                 clockSynced: true, intervalS: 600, agentVersion: "0.1.0")
-            _ = try await h.collector.heartbeat(hb, token: token)
+            _ = try await h.collector.ingest.heartbeat(hb, token: token)
         }
-        for name in ["pi-007", "pi-070", "pi-140"] { try await h.collector.ping(device: name, fail: true) }
+        for name in ["pi-007", "pi-070", "pi-140"] { try await h.collector.ingest.ping(device: name, fail: true) }
         return h
     }
 
@@ -30,11 +30,11 @@ import Testing
 
     @Test func aLargeFleetBuildsDetailsOnlyForTheRowsItShows() async throws {
         let h = try await Self.fleet()
-        let (model, details) = try await h.collector.overview(OverviewQuery())
+        let (model, details) = try await h.collector.reads.overview(OverviewQuery())
         #expect(model.list == nil && model.counts == StatusCounts(down: 3, up: 147))
         #expect(model.attention.map(\.entry.name) == ["pi-007", "pi-070", "pi-140"])
         #expect(details.keys.sorted() == ["pi-007", "pi-070", "pi-140"])
-        let (page, pageDetails) = try await h.collector.overview(OverviewQuery(status: .up))
+        let (page, pageDetails) = try await h.collector.reads.overview(OverviewQuery(status: .up))
         #expect(page.list?.count == 100 && pageDetails.count == 100)
     }
 
@@ -73,7 +73,7 @@ import Testing
 
     @Test func theSummaryIsOneSmallAnswer() async throws {
         let h = try await Self.fleet()
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         try await h.test { client in
             let (status, body, _) = try await client.get("/api/v1/summary")
             #expect(status == .ok && body.utf8.count < 400, "\(body)")

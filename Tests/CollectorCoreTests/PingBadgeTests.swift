@@ -11,7 +11,7 @@ import Testing
         let token = try await h.addDevice("router")
         // The CLI sets the interval through its own connection; the next sweep picks it up.
         #expect(try await h.otherConnection().setInterval(60, device: "router"))
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         try await h.test { client in
             let (s1, b1, _) = try await client.get("/ping/\(token)")
             #expect(s1 == .ok && b1 == "OK\n")
@@ -19,7 +19,7 @@ import Testing
             #expect(view.status == .up && view.intervalS == 60)
             // 3 × 60 + 5 s: still late, not down, at 184 s.
             h.clock.advance(184)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await client.getJSON("/api/v1/devices/router", as: DeviceView.self).status == .late)
             let (s2, _) = try await client.post("/ping/\(token)", "", token: nil, contentType: "text/plain")
             #expect(s2 == .ok)
@@ -61,7 +61,7 @@ import Testing
             let json = try await client.getJSON("/badge/pi-b.json", as: Badge.Content.self)
             #expect(json == Badge.Content(label: "pi-b", message: "new", color: "#2563eb", status: "new"))
             h.clock.advance(60)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             let all = try await client.getJSON("/badge/all.json", as: Badge.Content.self)
             #expect(all.message == "1 of 2 down" && all.status == "down")
             let (s404, _, _) = try await client.get("/badge/nobody.svg")

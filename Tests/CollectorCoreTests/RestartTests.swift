@@ -43,11 +43,11 @@ import Testing
         let h2 = try await h.restarted(after: 3600)
         let restartedAt = h2.clock.now()
         // Silent for an hour while the collector was away: not down until a full window after the restart.
-        try await h2.collector.sweep()
+        try await h2.collector.sweeper.sweep()
         try await h2.test { client in
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .up)
             h2.clock.advance(34.9)
-            try await h2.collector.sweep()
+            try await h2.collector.sweeper.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .late)
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
@@ -71,9 +71,9 @@ import Testing
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
         }
         h.clock.advance(100)
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         let h2 = try await h.restarted(after: 10)
-        try await h2.collector.sweep()
+        try await h2.collector.sweeper.sweep()
         try await h2.test { client in
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .down)
@@ -94,13 +94,13 @@ import Testing
             let admin = DeviceAdmin(store: cli, clock: h.clock)
             #expect(try await admin.setPaused(true, device: "Pi-1") == "pi-1")
             h.clock.advance(1000)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .paused)
             #expect(try await admin.setPaused(false, device: "Pi-1") == "pi-1")
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).status == .up)
             h.clock.advance(35)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
             let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .down)
             // Down from the last beat, but the paused stretch is unknown, not downtime.

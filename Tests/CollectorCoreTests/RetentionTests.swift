@@ -25,9 +25,9 @@ import Testing
                 "/api/v1/events", IngestTests.outageBatch(id: UUID(), start: old, end: old), token: token)
             #expect(s == .ok)
         }
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         let before = try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100)
-        let deleted = try await h.collector.housekeeping.run()
+        let deleted = try await h.collector.sweeper.housekeeping.run()
         let after = try await h.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100)
         // The 35-day-old outage goes; the 40-day-old first flip stays.
         #expect(deleted == 1 && after.count == before.count - 1)
@@ -36,7 +36,7 @@ import Testing
         let daily = try await h.store.daily(device: "pi-1")
         #expect(daily.last?.day == String(WireTime.format(clock.now()).prefix(10)))
         // Housekeeping again changes nothing.
-        #expect(try await h.collector.housekeeping.run() == 0)
+        #expect(try await h.collector.sweeper.housekeeping.run() == 0)
     }
 
     /// Issue #26: incidents are pruned with the logs; one still open stays whatever its age.
@@ -45,7 +45,7 @@ import Testing
         config.retentionDays = 31
         let clock = ManualClock()
         let h = try await Harness.make(backend, clock: clock, config: config)
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         let now = clock.now()
         func incident(_ daysAgo: Double, open: Bool = false) -> Incident {
             let start = now - daysAgo * 86_400
@@ -58,7 +58,7 @@ import Testing
         let openOld = incident(45, open: true)
         let recent = incident(3)
         try await h.store.saveIncidents([old, openOld, recent], at: now)
-        #expect(try await h.collector.housekeeping.run() == 1)
+        #expect(try await h.collector.sweeper.housekeeping.run() == 1)
         let kept = try await h.store.incidents(since: now - 100 * 86_400).map(\.id).sorted()
         #expect(kept == [openOld.id, recent.id].sorted())
     }

@@ -106,7 +106,7 @@ import Testing
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
         }
         h.clock.advance(40)
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         #expect(try await h.store.device(named: "pi-1")?.status == .down)
         let conn = try await PostgresStore.connect(url, schema: h.handle.schema, logger: Logger(label: "test"))
         defer { Task { try? await conn.close() } }
@@ -123,7 +123,7 @@ import Testing
             let (status, _) = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
             #expect(status == .serviceUnavailable)
         }
-        #expect(await h.collector.fleet.live("pi-1")?.record.status == .down)
+        #expect(await h.collector.admin.fleet.live("pi-1")?.record.status == .down)
         try await conn.query("DROP TRIGGER refuse ON device", logger: Logger(label: "test"))
         h.clock.advance(1)
         try await h.test { client in
@@ -139,43 +139,43 @@ import Testing
         try await b.test { client in
             for seq in 1...6 {
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: seq), token: token)
-                try await b.collector.flush()
+                try await b.collector.sweeper.flush()
                 clock.advance(10)
-                try await a.collector.sweep()
-                try await b.collector.sweep()
+                try await a.collector.sweeper.sweep()
+                try await b.collector.sweeper.sweep()
             }
         }
         #expect(try await flips(a.store) == ["new>up"])
-        #expect(try await a.collector.deviceView("pi-1")?.status == .up)
+        #expect(try await a.collector.reads.deviceView("pi-1")?.status == .up)
         // Silent now: the leader records the down flip at the last beat, once; the follower shows it too.
         clock.advance(40)
-        try await b.collector.sweep()
-        try await a.collector.sweep()
-        try await b.collector.sweep()
+        try await b.collector.sweeper.sweep()
+        try await a.collector.sweeper.sweep()
+        try await b.collector.sweeper.sweep()
         #expect(try await flips(a.store) == ["new>up", "up>down"])
-        #expect(try await b.collector.deviceView("pi-1")?.status == .down)
+        #expect(try await b.collector.reads.deviceView("pi-1")?.status == .down)
         // Back on B: B records down → up; A, seeing the stored beat too, does not record it again, and
         // (B's beats not flushed yet) does not call it down again from its own older beat either.
         try await b.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 7), token: token)
         }
-        try await a.collector.sweep()
-        try await b.collector.sweep()
+        try await a.collector.sweeper.sweep()
+        try await b.collector.sweeper.sweep()
         #expect(try await flips(a.store) == ["new>up", "up>down", "down>up"])
         // A dies: its lock goes with its connection; B takes the lead on its next sweep and records the next down.
         await a.collector.leadership.release()
-        try await b.collector.sweep()
+        try await b.collector.sweeper.sweep()
         #expect(b.collector.leadership.isLeading)
         clock.advance(40)
-        try await b.collector.sweep()
+        try await b.collector.sweeper.sweep()
         #expect(try await flips(b.store) == ["new>up", "up>down", "down>up", "up>down"])
         // A comes back as a follower and records nothing twice.
         let a2 = try await Harness.make(handle: handle, clock: clock)
-        try await a2.collector.sweep()
+        try await a2.collector.sweeper.sweep()
         #expect(!a2.collector.leadership.isLeading)
         clock.advance(5)
-        try await a2.collector.sweep()
-        try await b.collector.sweep()
+        try await a2.collector.sweeper.sweep()
+        try await b.collector.sweeper.sweep()
         #expect(try await flips(b.store).count == 4)
         await b.collector.leadership.release()
         await a2.collector.leadership.release()
@@ -189,16 +189,16 @@ import Testing
         config.nutServers = [NUTServerSpec(host: "nas", ups: ["rack"])]
         let a = try await Harness.make(handle: handle, clock: clock, config: config)
         let b = try await Harness.make(handle: handle, clock: clock, config: config)
-        #expect(a.collector.pollsUPS && !b.collector.pollsUPS)
+        #expect(a.collector.ups.pollsUPS && !b.collector.ups.pollsUPS)
         let reading = UPSReading(status: UPSStatus(parsing: "OB DISCHRG"), charge: 73, runtime: 1260)
-        for c in [a, b] { c.collector.upsPolled("rack@nas:3493", .reading(reading), at: t0) }
-        try await a.collector.recordUPS([
+        for c in [a, b] { c.collector.ups.upsPolled("rack@nas:3493", .reading(reading), at: t0) }
+        try await a.collector.ups.recordUPS([
             StoredUPSEvent(UPSEvent(ups: "rack@nas:3493", kind: .mainsOut, at: t0, reading: reading))
         ])
-        #expect(a.collector.upsStates().map(\.onBattery) == [true])
-        #expect(b.collector.upsStates().map(\.readable) == [nil])
+        #expect(a.collector.ups.states().map(\.onBattery) == [true])
+        #expect(b.collector.ups.states().map(\.readable) == [nil])
         for c in [a, b] {
-            let overview = try await c.collector.upsOverview(limit: 20)
+            let overview = try await c.collector.ups.overview(limit: 20)
             #expect(overview.map { $0.events.map(\.kind) } == [[.mainsOut]])
         }
         try await a.test { client in
@@ -230,17 +230,17 @@ import Testing
             }
             await a.collector.notifications.tick() // "new", at once
             clock.advance(40)
-            try await a.collector.sweep() // up → down: its message waits 10 s for others to group with
+            try await a.collector.sweeper.sweep() // up → down: its message waits 10 s for others to group with
             await a.collector.notifications.tick()
             clock.advance(5)
             await a.collector.notifications.tick()
             // The leader dies with the message still held.
             await a.collector.leadership.release()
-            try await b.collector.sweep()
+            try await b.collector.sweeper.sweep()
             #expect(b.collector.leadership.isLeading)
             for _ in 0..<13 {
                 clock.advance(1)
-                try await b.collector.sweep()
+                try await b.collector.sweeper.sweep()
                 await b.collector.notifications.tick()
             }
             try await NotificationDeliveryTests.settle(a.collector.notifications.notifier!)

@@ -120,17 +120,17 @@ extension RawSocket {
             let quiet = await s.read(until: ":\n\n", seconds: 30)
             #expect(quiet.contains("3\r\n:\n\n") && !quiet.contains("event:"), "\(quiet)")
             let started = ContinuousClock.now
-            try await h.collector.ping(device: "pi-1", fail: true)
+            try await h.collector.ingest.ping(device: "pi-1", fail: true)
             let event = await s.read(until: "\"to\":\"down\"", seconds: 30)
             let took = ContinuousClock.now - started
             #expect(took < .seconds(1), "\(took)")
-            let id = h.collector.changes.position
+            let id = h.collector.sweeper.flips.changes.position
             let expected =
                 "id: \(id)\nevent: flip\ndata: {\"device\":\"pi-1\",\"from\":\"up\",\"to\":\"down\",\"at\":\""
             #expect(event.contains(expected), "\(event)")
 
             // The browser reconnects with the last id it saw: what it missed meanwhile comes first.
-            try await h.collector.ping(device: "pi-1", fail: false)
+            try await h.collector.ingest.ping(device: "pi-1", fail: false)
             let again = try RawSocket(port: port)
             defer { again.close() }
             again.send("GET /api/v1/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: \(id)\r\n\r\n")

@@ -60,8 +60,8 @@ final class Harness: Sendable {
         let clock = ManualClock()
         let a = try await Harness.make(handle: handle, clock: clock)
         let b = try await Harness.make(handle: handle, clock: clock)
-        try await a.collector.sweep()
-        try await b.collector.sweep()
+        try await a.collector.sweeper.sweep()
+        try await b.collector.sweeper.sweep()
         #expect(a.collector.leadership.isLeading && !b.collector.leadership.isLeading)
         return (a, b, handle, clock)
     }
@@ -87,7 +87,7 @@ final class Harness: Sendable {
 
     /// The same store opened again, as after a collector restart.
     func restarted(after seconds: TimeInterval = 0) async throws -> Harness {
-        try await collector.flush()
+        try await collector.sweeper.flush()
         clock.advance(seconds)
         return try await Harness.make(handle: handle, clock: clock, sync: sync, config: config)
     }
@@ -101,7 +101,7 @@ final class Harness: Sendable {
     }
 
     func addDevice(_ name: String) async throws -> String {
-        try await collector.addDevice(name).token
+        try await collector.admin.addDevice(name).token
     }
 
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {

@@ -23,17 +23,17 @@ import Testing
         let a = try await h.addDevice("pi-a")
         let b = try await h.addDevice("pi-b")
         try await h.test { client in
-            #expect(try await h.collector.sweep() == nil) // nobody beat yet: nobody can turn down
+            #expect(try await h.collector.sweeper.sweep() == nil) // nobody beat yet: nobody can turn down
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-a"), token: a)
             // Deadlines are on the monotonic clock.
             let beatA = h.collector.time().steady
             h.clock.advance(4)
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-b"), token: b)
             // 3 misses × 10 s + 5 s grace after pi-a's beat comes first.
-            #expect(try await h.collector.sweep() == beatA + 35)
+            #expect(try await h.collector.sweeper.sweep() == beatA + 35)
             // At pi-a's deadline it turns down, and pi-b's deadline is the next one.
             h.clock.advance(31)
-            #expect(try await h.collector.sweep() == beatA + 4 + 35)
+            #expect(try await h.collector.sweeper.sweep() == beatA + 4 + 35)
             #expect(try await client.getJSON("/api/v1/devices/pi-a", as: DeviceView.self).status == .down)
         }
     }

@@ -13,8 +13,8 @@ import Testing
         let old = try await h.addDevice("pi-1")
         try await h.test { client in
             #expect(try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: old).0 == .ok)
-            let new = try await h.collector.admin.regenerateToken(device: "PI-1")
-            try await h.collector.adminChanged()
+            let new = try await h.collector.admin.devices.regenerateToken(device: "PI-1")
+            try await h.collector.admin.changed()
             #expect(new.name == "pi-1" && new.token != old)
             #expect(try await h.store.device(named: "pi-1")?.tokenHash == Tokens.hash(new.token))
             #expect(
@@ -31,7 +31,7 @@ import Testing
         let old = try await h.addDevice("pi-1")
         let cli = DeviceAdmin(store: try await h.otherConnection(), clock: h.clock)
         let new = try await cli.regenerateToken(device: "pi-1")
-        try await h.collector.sweep()
+        try await h.collector.sweeper.sweep()
         try await h.test { client in
             let refused = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: old)
             let taken = try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: new.token)

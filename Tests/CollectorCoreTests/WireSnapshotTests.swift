@@ -55,10 +55,10 @@ import Testing
                 try await client.post("/api/v1/events", events, token: p1)
             }
             h.clock.advance(10)
-            try await h.collector.sweep()
+            try await h.collector.sweeper.sweep()
         }
-        try await h.collector.flush()
-        try await h.collector.housekeeping.run()
+        try await h.collector.sweeper.flush()
+        try await h.collector.sweeper.housekeeping.run()
     }
 
     static let requests = [

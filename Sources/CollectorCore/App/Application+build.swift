@@ -22,27 +22,27 @@ struct CollectorService: Service {
                 let asleep = collector.time().steady
                 try? await Task.sleep(for: .seconds(delay))
                 let overslept = collector.time().steady.timeIntervalSince(asleep) - delay
-                if overslept > Self.stallSlack { await collector.stalled(for: overslept) }
+                if overslept > Self.stallSlack { await collector.sweeper.stalled(for: overslept) }
                 do {
-                    let nextDown = try await collector.sweep()
+                    let nextDown = try await collector.sweeper.sweep()
                     // The deadline is on the monotonic clock, so is the wait.
                     delay = SweepSchedule.delay(
                         nextDown: nextDown, now: collector.time().steady,
                         every: collector.config.sweepInterval)
                     await collector.notifications.tick()
-                    await collector.tellShownChanges()
+                    await collector.sweeper.tellShownChanges()
                     if ContinuousClock.now - lastFlush >= .seconds(collector.config.flushInterval) {
                         lastFlush = .now
-                        try await collector.flush()
+                        try await collector.sweeper.flush()
                     }
                     // Incidents at most every 2 s, and only when outages may have changed (the recorder knows).
                     if ContinuousClock.now - lastIncidents >= .seconds(2) {
                         lastIncidents = .now
-                        try await collector.recordIncidents()
+                        try await collector.sweeper.recordIncidents()
                     }
                     if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
                         lastHousekeeping = .now
-                        try await collector.housekeeping.run()
+                        try await collector.sweeper.housekeeping.run()
                     }
                 } catch is CancellationError {
                     break // shutting down: the final flush below follows
@@ -55,8 +55,8 @@ struct CollectorService: Service {
             }
         }
         // Open event streams end, or the server's graceful stop would wait on them.
-        collector.changes.close()
-        try await collector.flush()
+        collector.sweeper.flips.changes.close()
+        try await collector.sweeper.flush()
         await collector.leadership.release()
     }
 }
@@ -70,7 +70,7 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
         middleware: JSONErrorMiddleware(storeFault: { [collector] in
             collector.health.storeFailed($0, at: collector.time())
         }))
-    let limits = RateLimiters(collector.config.rateLimits, clock: collector.clock)
+    let limits = RateLimiters(collector.config.rateLimits, clock: collector.clock.wall)
     if let password = collector.config.pagePassword {
         router.add(middleware: PagePasswordMiddleware(password: password, failures: limits.passwordFailures))
     }
@@ -106,15 +106,15 @@ public func buildApplication(
     var services: [any Service] = [CollectorService(collector: collector)]
     if let tls { services.append(tls) }
     if !collector.config.nutServers.isEmpty {
-        let clock = collector.clock
+        let clock = collector.clock.wall
         services.append(
             UPSMonitor(
                 servers: collector.config.nutServers, interval: collector.config.nutPollInterval,
                 backoff: collector.config.nutBackoff, logger: collector.logger,
-                now: { clock.now() }, recorder: collector, onEvent: { _ in }))
+                now: { clock.now() }, recorder: collector.ups, onEvent: { _ in }))
     }
     if let url = collector.config.selfPingURL {
-        let clock = collector.clock
+        let clock = collector.clock.wall
         services.append(
             SelfPing(
                 url: url, interval: collector.config.selfPingInterval, timeout: collector.config.selfPingTimeout,

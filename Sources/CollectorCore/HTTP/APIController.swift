@@ -12,7 +12,7 @@ struct APIController<Context: RequestContext> {
             try JSONIO.response(CollectorState(collector.health.snapshot()))
         }
         group.get("summary") { _, _ in
-            try JSONIO.response(try await collector.summary())
+            try JSONIO.response(try await collector.reads.summary())
         }
         group.get("devices") { request, _ in
             let query = request.uri.queryParameters
@@ -25,7 +25,7 @@ struct APIController<Context: RequestContext> {
             }
             let site = try OverviewQuery.site(query.get("site"))
             return JSONIO.response(
-                json: try await collector.devicePage(after: after, limit: limit, site: site).jsonBytes())
+                json: try await collector.reads.devicePage(after: after, limit: limit, site: site).jsonBytes())
         }
         group.get("incidents") { request, _ in
             let query = request.uri.queryParameters
@@ -36,13 +36,13 @@ struct APIController<Context: RequestContext> {
                 guard Incident.isValidID(c) else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
                 return c
             }
-            guard let list = try await collector.incidents(since: since, site: site, after: after, limit: limit)
+            guard let list = try await collector.reads.incidents(since: since, site: site, after: after, limit: limit)
             else { throw APIError(.badRequest, "invalid cursor: no such incident", field: "cursor") }
             return try JSONIO.response(list)
         }
         group.get("devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)
-            guard let view = try await collector.deviceView(name) else { throw APIError.noDevice(name) }
+            guard let view = try await collector.reads.deviceView(name) else { throw APIError.noDevice(name) }
             return try JSONIO.response(view)
         }
         group.get("devices/{name}/events") { request, context in
@@ -54,7 +54,8 @@ struct APIController<Context: RequestContext> {
                 guard let n = Int64(c), n >= 0 else { throw APIError(.badRequest, "invalid cursor", field: "cursor") }
                 return n
             }
-            guard let rows = try await collector.log(device: name, since: since, afterSeq: cursor, limit: limit + 1)
+            guard
+                let rows = try await collector.reads.log(device: name, since: since, afterSeq: cursor, limit: limit + 1)
             else { throw APIError.noDevice(name) }
             let page = Array(rows.prefix(limit))
             let next = rows.count > limit ? page.last.map { String($0.seq) } : nil

@@ -18,12 +18,12 @@ struct AdminController {
     init(collector: Collector, passwordHash: String) {
         self.collector = collector
         self.passwordHash = passwordHash
-        sessions = AdminSessions(clock: collector.clock)
-        loginFailures = RateLimiter(collector.config.rateLimits.passwordFailuresPerAddress, clock: collector.clock)
+        sessions = AdminSessions(clock: collector.clock.wall)
+        loginFailures = RateLimiter(collector.config.rateLimits.passwordFailuresPerAddress, clock: collector.clock.wall)
     }
 
     var tls: Bool { collector.config.tlsCert != nil }
-    var admin: DeviceAdmin { collector.admin }
+    var admin: DeviceAdmin { collector.admin.devices }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/admin/login") { request, _ in
@@ -39,7 +39,7 @@ struct AdminController {
             return response
         }
         get("/admin", router) { _, session in
-            let views = Dictionary(try await collector.deviceViews().map { ($0.name, $0) }) { a, _ in a }
+            let views = Dictionary(try await collector.reads.deviceViews().map { ($0.name, $0) }) { a, _ in a }
             let records = try await admin.devices()
             return Self.page(AdminPage.devices(records, views: views, csrf: session.csrf))
         }
@@ -50,7 +50,7 @@ struct AdminController {
             guard let record = try await admin.devices().first(where: { $0.name == name }) else {
                 throw AdminError.noDevice(name)
             }
-            let view = try await collector.deviceView(name)
+            let view = try await collector.reads.deviceView(name)
             return Self.page(AdminPage.device(record, view: view, csrf: session.csrf, notice: nil))
         }
         getDevice("/admin/devices/{name}/remove", router) { _, session, name in
@@ -121,7 +121,7 @@ struct AdminController {
         -> Response
     {
         let interval = try Self.interval(form["interval"])
-        let added = try await collector.addDevice(form["name"] ?? "")
+        let added = try await collector.admin.addDevice(form["name"] ?? "")
         let name = added.record.name
         do {
             let tags = Self.words(form["tags"])
@@ -129,7 +129,7 @@ struct AdminController {
             if let interval { try await admin.setInterval(interval, device: name) }
         } catch {
             try await admin.remove(name)
-            try await collector.adminChanged()
+            try await collector.admin.changed()
             throw error
         }
         try await changed(address, "added \(name)")
@@ -155,7 +155,7 @@ struct AdminController {
 
     /// A change made: into the live fleet now, and one log line with the address it came from.
     private func changed(_ address: String, _ what: String) async throws {
-        try await collector.adminChanged()
+        try await collector.admin.changed()
         logAction(address, what)
     }
 

@@ -14,12 +14,12 @@ struct BadgeController<Context: RequestContext> {
             guard !ext.isEmpty else { throw APIError(.notFound, "badges are NAME.svg or NAME.json", field: "name") }
             let content: Badge.Content
             if base == "all" {
-                content = Badge.content(all: try await collector.deviceViews())
+                content = Badge.content(all: try await collector.reads.deviceViews())
             } else {
                 guard let name = DeviceName.normalize(String(base)) else {
                     throw APIError(.badRequest, "device name must match [a-z0-9][a-z0-9._-]{0,62}", field: "name")
                 }
-                guard let view = try await collector.deviceView(name) else { throw APIError.noDevice(name) }
+                guard let view = try await collector.reads.deviceView(name) else { throw APIError.noDevice(name) }
                 content = Badge.content(view)
             }
             // Short cache: a badge on a dashboard should not lag the page by much.

@@ -14,15 +14,15 @@ struct MetricsController<Context: RequestContext> {
             // While the store fails the incident counts are left out (a counter must not fall to 0); the rest is memory.
             let incidents: (all: [Incident.Kind: Int], open: [Incident.Kind: Int])? =
                 try await collector.unlessStoreFails(nil) {
-                    (try await collector.incidentCounts(), try await collector.openIncidentCounts())
+                    (try await collector.reads.incidentCounts(), try await collector.reads.openIncidentCounts())
                 }
             let text =
-                MetricsExport.devices(try await collector.deviceDetails(), now: collector.clock.now())
+                MetricsExport.devices(try await collector.reads.deviceDetails(), now: collector.clock.wall.now())
                 + (incidents.map { MetricsExport.incidents($0.all, open: $0.open) } ?? "")
                 + MetricsExport.collector(collector.health.snapshot(), selfPing: collector.config.selfPingURL != nil)
                 // Only the collector that polls exports UPS series: a follower knows no state of its own.
                 + MetricsExport.ups(
-                    collector.pollsUPS ? collector.upsStates() : [], counts: collector.upsEventCounts())
+                    collector.ups.pollsUPS ? collector.ups.states() : [], counts: collector.ups.eventCounts())
                 + MetricsExport.withHelp(MetricsExport.registry.emitToString())
             return JSONIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }

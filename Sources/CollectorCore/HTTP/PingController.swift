@@ -12,12 +12,12 @@ struct PingController<Context: RequestContext> {
             let path: RouterPath = fail ? "/ping/{token}/fail" : "/ping/{token}"
             let handler: @Sendable (Request, Context) async throws -> Response = { _, context in
                 let token = context.parameters.get("token") ?? ""
-                guard let device = try await collector.owner(ofToken: token) else {
+                guard let device = try await collector.ingest.owner(ofToken: token) else {
                     throw APIError(.notFound, "unknown token")
                 }
                 // A ping is a heartbeat: the same per-device allowance.
                 try limits.ingest.check(device)
-                try await collector.ping(device: device, fail: fail)
+                try await collector.ingest.ping(device: device, fail: fail)
                 return JSONIO.text("OK\n", contentType: "text/plain; charset=utf-8")
             }
             router.get(path, use: handler)

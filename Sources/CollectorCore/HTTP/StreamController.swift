@@ -16,7 +16,7 @@ struct StreamController<Context: RequestContext> {
             if let after, !Self.isID(after) {
                 throw APIError(.badRequest, "after must be an event id such as mgx3k2a-12", field: "after")
             }
-            let feed = collector.changes
+            let feed = collector.sweeper.flips.changes
             let keepAlive = self.keepAlive
             let headers: HTTPFields = [
                 .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",

@@ -6,7 +6,7 @@ struct UPSController<Context: RequestContext> {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("ups") { _, _ in
-            try JSONIO.response(UPSList(try await collector.upsOverview(limit: UPSList.eventLimit)))
+            try JSONIO.response(UPSList(try await collector.ups.overview(limit: UPSList.eventLimit)))
         }
     }
 }

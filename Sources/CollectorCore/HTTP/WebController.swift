@@ -15,17 +15,17 @@ struct WebController<Context: RequestContext> {
                 q: q.get("q"), status: q.get("status"), tag: q.get("tag"), site: q.get("site"),
                 cursor: q.get("cursor"))
             // Taken before the model: a flip recorded meanwhile is replayed to the page's stream.
-            let feed = collector.changes.position
-            let (model, details) = try await collector.overview(query)
+            let feed = collector.sweeper.flips.changes.position
+            let (model, details) = try await collector.reads.overview(query)
             // The devices come from memory; the stored extras wait while the store fails (its banner says so).
-            let incidents = try await collector.unlessStoreFails([]) { try await collector.recentIncidents() }
+            let incidents = try await collector.unlessStoreFails([]) { try await collector.reads.recentIncidents() }
             let ups = try await collector.unlessStoreFails([]) {
-                try await collector.upsOverview(limit: UPSSection.eventLimit)
+                try await collector.ups.overview(limit: UPSSection.eventLimit)
             }
             let page = OverviewPage.render(
-                model, details: details, now: collector.clock.now(), query: query,
+                model, details: details, now: collector.clock.wall.now(), query: query,
                 collector: collector.health.snapshot(), feed: feed, ups: ups, incidents: incidents,
-                fleet: model.counts.total > 0 ? try await collector.fleetUptime() : nil)
+                fleet: model.counts.total > 0 ? try await collector.reads.fleetUptime() : nil)
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         // Not ok while the store fails: a supervisor or a proxy sees a collector that cannot record.
@@ -40,21 +40,21 @@ struct WebController<Context: RequestContext> {
         }
         router.get("/devices/{name}") { _, context in
             let name = try JSONIO.deviceName(context)
-            guard let detail = try await collector.deviceDetail(name) else { throw APIError.noDevice(name) }
-            let log = try await collector.log(device: name, limit: 1_000_000) ?? []
-            let deliveries = try await collector.deliveries(device: name, limit: 20)
+            guard let detail = try await collector.reads.deviceDetail(name) else { throw APIError.noDevice(name) }
+            let log = try await collector.reads.log(device: name, limit: 1_000_000) ?? []
+            let deliveries = try await collector.reads.deliveries(device: name, limit: 20)
             let page = DevicePage.render(
-                detail, log: log.map(\.event), now: collector.clock.now(), deliveries: deliveries,
-                incidents: try await collector.incidents(device: name))
+                detail, log: log.map(\.event), now: collector.clock.wall.now(), deliveries: deliveries,
+                incidents: try await collector.reads.incidents(device: name))
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/incidents/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard Incident.isValidID(id) else { throw APIError(.badRequest, "invalid incident id", field: "id") }
-            guard let incident = try await collector.incident(id: id) else {
+            guard let incident = try await collector.reads.incident(id: id) else {
                 throw APIError(.notFound, "no incident \(id)", field: "id")
             }
-            let page = IncidentPage.render(incident, now: collector.clock.now())
+            let page = IncidentPage.render(incident, now: collector.clock.wall.now())
             return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/devices/{name}/log.txt") { _, context in
@@ -73,7 +73,9 @@ struct WebController<Context: RequestContext> {
     }
 
     private func deviceLog(_ name: String) async throws -> [Event] {
-        guard let log = try await collector.log(device: name, limit: 10_000_000) else { throw APIError.noDevice(name) }
+        guard let log = try await collector.reads.log(device: name, limit: 10_000_000) else {
+            throw APIError.noDevice(name)
+        }
         return log.map(\.event)
     }
 }

@@ -40,7 +40,7 @@ public final class CollectorHealth: Sendable {
 
     static let maxRecords = 200
     private let state = Mutex(State())
-    private let logger: Logger
+    let logger: Logger
     private let dataDir: String?
 
     /// `dataDir`: the folder whose free space is reported with a store failure (nil for PostgreSQL).

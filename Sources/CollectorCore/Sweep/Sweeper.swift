@@ -1,0 +1,157 @@
+import CollectorRules
+import DowntimeProtocol
+import Foundation
+import Logging
+import Synchronization
+
+/// The collector's periodic judgement: liveness sweeps and their flips, beats flushed to the store, the clock
+/// watched, incidents correlated, and the leader's hourly chores (`housekeeping`).
+public final class Sweeper: Sendable {
+    let store: any Store
+    let fleet: Fleet
+    let timelines: TimelineCache
+    let maintenance: MaintenanceSchedule
+    let leadership: Leadership
+    let notifications: NotificationFeed
+    let health: CollectorHealth
+    let incidents: IncidentRecorder
+    public let flips: FlipRecorder
+    public let housekeeping: Housekeeping
+    let admin: FleetAdmin
+    let clockSync: any ClockSyncProbe
+    let clock: CollectorClock
+    let logger: Logger
+    /// The store's change mark as last read: another process (the CLI, another collector) changed devices.
+    private let externalMark: Mutex<Int>
+
+    struct Parts {
+        var store: any Store
+        var fleet: Fleet
+        var timelines: TimelineCache
+        var maintenance: MaintenanceSchedule
+        var leadership: Leadership
+        var notifications: NotificationFeed
+        var health: CollectorHealth
+        var incidents: IncidentRecorder
+        var flips: FlipRecorder
+        var housekeeping: Housekeeping
+        var admin: FleetAdmin
+    }
+
+    init(_ p: Parts, clockSync: any ClockSyncProbe, clock: CollectorClock, mark: Int, logger: Logger) {
+        store = p.store
+        fleet = p.fleet
+        timelines = p.timelines
+        maintenance = p.maintenance
+        leadership = p.leadership
+        notifications = p.notifications
+        health = p.health
+        incidents = p.incidents
+        flips = p.flips
+        housekeeping = p.housekeeping
+        admin = p.admin
+        self.clockSync = clockSync
+        self.clock = clock
+        self.logger = logger
+        externalMark = Mutex(mark)
+    }
+
+    /// Applies liveness at the current time and commits the resulting flips; reloads devices the CLI changed.
+    /// With several collectors, the leader also commits up flips for beats another collector stored,
+    /// and every collector takes the stored beats before deciding what it shows.
+    /// Returns the earliest moment another device turns down if no beat comes (nil when none can).
+    @discardableResult
+    public func sweep() async throws -> Date? {
+        let leading = await leadership.refresh()
+        if !leading { notifications.leadLost() }
+        let now = clock.now()
+        try await watchClock(now)
+        // Through `stored`: a database that answers again is seen back here, within a sweep.
+        let mark = try await flips.stored("change_mark") { try await store.externalChangeMark() }
+        if externalMark.withLock({ old in
+            defer { old = mark }
+            return old != mark
+        }) {
+            // A site changed, or another collector stored outages: correlate again.
+            try await admin.reload(now: now)
+        }
+        if let shared = store as? any SharedStore {
+            let stored = try await shared.storedBeats()
+            try await flips.record(await fleet.mergeStored(stored, leading: leading, now: clock.now()))
+        }
+        let (proposed, nextDown) = await fleet.sweep(
+            now: clock.now(), maintenance: maintenance.current, recording: leading)
+        if leading { try await flips.record(proposed) }
+        return nextDown
+    }
+
+    /// The collector's own loop slept `overslept` seconds longer than it asked: the process was stopped (SIGSTOP,
+    /// a paused VM, a swap storm) and heard nothing meanwhile. Devices get a fresh window, so their silence in that
+    /// time calls none of them down; a long stall is one of the collector's records.
+    public func stalled(for overslept: TimeInterval) async {
+        let now = clock.now()
+        await fleet.freshWindows(now: now)
+        guard overslept >= Self.recordedStall else { return }
+        health.stalled(for: overslept, at: now.wall)
+        logger.warning("collector did not run for \(Int(overslept.rounded())) s: every device's window starts again")
+    }
+
+    /// A stall this long is recorded and logged; a shorter one (a loaded machine) only resets the windows.
+    static let recordedStall: TimeInterval = 5
+
+    /// Compares the wall clock with the monotonic one and reads the sync state: a step is a `clock_jump`
+    /// of the collector (its log, the page, `/metrics`), never an outage. When an unsynchronised clock
+    /// comes into sync, the beats received and the flips recorded meanwhile are re-dated by the offset found.
+    private func watchClock(_ now: CollectorTime) async throws {
+        for case .synced(let offset, let since) in health.observeClock(now, synced: clockSync.isSynced())
+        where abs(offset) > ClockStepDetector.defaultThreshold {
+            let count = await fleet.redate(by: offset, from: since.steady, to: now.steady)
+            logger.notice("re-dated the last beat of \(count) device(s) received while the clock was unsynchronised")
+            // The flips recorded meanwhile too, and the pages read them anew.
+            let window = UnsyncedRedating.window(unsyncedSince: since.wall, syncedAt: now.wall, offset: offset)
+            let moved = try await flips.stored("redate_flips") {
+                try await store.redateUnsyncedFlips(receivedIn: window, by: offset)
+            }
+            guard moved > 0 else { continue }
+            await fleet.shiftStatusSince(by: offset, in: window)
+            await timelines.reset()
+            incidents.outagesChanged()
+            logger.notice("re-dated \(moved) flip(s) recorded while the clock was unsynchronised")
+        }
+    }
+
+    /// Writes the beats received since the last flush, and the collector's own alive mark.
+    public func flush() async throws {
+        let beats = await fleet.takeDirtyBeats()
+        do {
+            try await flips.stored("save_beats") { try await store.saveBeats(beats, aliveAt: clock.wall.now()) }
+        } catch {
+            await fleet.markDirty(beats.keys)
+            throw error
+        }
+        // The collector's own records, once the store takes them (a `store_failing` one after its recovery).
+        let records = health.takeUnsaved()
+        do {
+            try await flips.stored("save_collector_records") { try await store.saveCollectorRecords(records) }
+        } catch {
+            health.unsavable(records)
+            throw error
+        }
+    }
+
+    /// The leader correlates outages into incidents when they may have changed and records them (see
+    /// `IncidentRecorder`); a no-op elsewhere.
+    @discardableResult
+    public func recordIncidents() async throws -> (new: [Incident], updated: [Incident]) {
+        let recorded = try await flips.stored("save_incidents") { try await incidents.run() }
+        await notifications.incidents(new: recorded.new, updated: recorded.updated)
+        return recorded
+    }
+
+    /// Tells open streams the statuses liveness changed without recording a flip (late, maintenance, ...);
+    /// run after each sweep, and only while a stream is open.
+    public func tellShownChanges() async {
+        guard flips.changes.subscriberCount > 0 else { return }
+        flips.changes.observe(await fleet.statuses(), at: clock.wall.now())
+    }
+}

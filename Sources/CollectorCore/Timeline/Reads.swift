@@ -1,0 +1,106 @@
+import CollectorRules
+import DowntimeProtocol
+import Foundation
+
+/// The read side as the pages, the API and `/metrics` ask it: devices with their timelines (`DeviceReader`),
+/// logs (`LogReader`), the overview and the incidents.
+public struct Reads: Sendable {
+    let reader: DeviceReader
+    let logs: LogReader
+    let store: any Store
+    let clock: any WallClock
+
+    /// All devices with their outages and daily bars, down first, then by name.
+    public func deviceDetails() async throws -> [DeviceDetail] {
+        try await reader.deviceDetails()
+    }
+
+    /// All devices, down first, then by name.
+    public func deviceViews() async throws -> [DeviceView] {
+        try await reader.deviceDetails().map(\.view)
+    }
+
+    public func deviceDetail(_ name: String) async throws -> DeviceDetail? {
+        try await reader.deviceDetail(name)
+    }
+
+    public func deviceView(_ name: String) async throws -> DeviceView? {
+        try await reader.deviceDetail(name)?.view
+    }
+
+    /// A device's log, oldest first (see `LogReader.log`); nil when there is no such device.
+    public func log(device: String, since: Date? = nil, afterSeq: Int64? = nil, limit: Int) async throws
+        -> [StoredEvent]?
+    {
+        try await logs.log(device: device, since: since, afterSeq: afterSeq, limit: limit)
+    }
+
+    /// A device's newest delivery attempts, newest first.
+    public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
+        try await logs.deliveries(device: device, limit: limit)
+    }
+
+    /// The overview's model at `now` for `query`, with the details of the rows it shows.
+    public func overview(_ query: OverviewQuery, policy: OverviewModel.Policy = OverviewModel.Policy())
+        async throws -> (model: OverviewModel, details: [String: DeviceDetail])
+    {
+        try await reader.overview(query, policy: policy)
+    }
+
+    /// The fleet's uptime over 24 h and 7 d (the overview's header).
+    public func fleetUptime() async throws -> FleetUptime {
+        try await reader.fleetUptime()
+    }
+
+    /// Counts by status and tag and how many devices need a look (`GET /api/v1/summary`).
+    public func summary() async throws -> FleetSummary {
+        try await reader.summary()
+    }
+
+    /// One page of devices by name after `after` (`GET /api/v1/devices`), of one site when `site` is given
+    /// (`default` for the default site); details built for that page only.
+    public func devicePage(after: String?, limit: Int, site: String? = nil) async throws -> DeviceList {
+        try await reader.devicePage(after: after, limit: limit, site: site)
+    }
+
+    /// A page of incidents that started at or after `since`, of one site (as shown) when given, newest first,
+    /// after the incident `after` (a cursor: the previous page's last id); nil when `after` is no such incident.
+    public func incidents(since: Date?, site: String?, after: String?, limit: Int) async throws -> IncidentList? {
+        var all = try await store.incidents(since: since ?? Date(timeIntervalSince1970: 0))
+        if let site { all = all.filter { $0.site == site } }
+        if let after {
+            guard let index = all.firstIndex(where: { $0.id == after }) else { return nil }
+            all.removeFirst(index + 1)
+        }
+        let page = Array(all.prefix(limit))
+        return IncidentList(incidents: page, next: all.count > limit ? page.last?.id : nil)
+    }
+
+    public func incident(id: String) async throws -> Incident? {
+        try await store.incident(id: id)
+    }
+
+    /// The incidents of the last 30 days, newest first (the overview's section).
+    public func recentIncidents() async throws -> [Incident] {
+        try await store.incidents(since: clock.now() - 30 * 86_400)
+    }
+
+    /// The incidents a device was a member of within the last 31 days, newest first (its page links them).
+    public func incidents(device: String) async throws -> [Incident] {
+        try await store.incidents(since: clock.now() - 31 * 86_400).filter {
+            $0.members.contains { $0.device == device }
+        }
+    }
+
+    /// How many recorded incidents of each kind are still going on (`downtime_incidents_open`): an open one is at most
+    /// a day and its correlation window old.
+    public func openIncidentCounts() async throws -> [Incident.Kind: Int] {
+        let open = try await store.incidents(since: clock.now() - 32 * 86_400).filter { $0.end == nil }
+        return Dictionary(grouping: open, by: \.kind).mapValues(\.count)
+    }
+
+    /// How many incidents of each kind are recorded (`downtime_incidents_total`).
+    public func incidentCounts() async throws -> [Incident.Kind: Int] {
+        try await store.incidentCounts()
+    }
+}
