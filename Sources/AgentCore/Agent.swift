@@ -619,9 +619,7 @@ public final class Agent {
         guard case .outage(var o) = payload, o.end == nil, o.uptimeS != nil else { return payload }
         let backAt = now.now - now.uptime
         if now.clockSynced, WireTime.validRange.contains(now.now), WireTime.validRange.contains(backAt) {
-            let end = max(backAt, o.start ?? backAt)
-            o.end = end
-            o.durationS = o.start.map { GapDetector.rounded(end.timeIntervalSince($0)) }
+            o = o.anchored(bootedAt: backAt)
             o.uptimeS = nil
             o.clockSynced = true
         } else {

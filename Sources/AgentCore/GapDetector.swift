@@ -134,7 +134,7 @@ public enum GapDetector {
             clockSynced: synced && end != nil, uptimeS: end == nil ? rounded(facts.uptime) : nil)
     }
 
-    static func rounded(_ v: Double) -> Double { (max(v, 0) * 1000).rounded() / 1000 }
+    static func rounded(_ v: Double) -> Double { OutageReport.roundedSeconds(v) }
 
     static func seconds(_ v: Double) -> String {
         let wholeSeconds = Int(v.rounded())
