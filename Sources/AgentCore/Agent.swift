@@ -478,7 +478,7 @@ public final class Agent {
     @discardableResult
     public func flush(_ now: BootSnapshot, timeout: Double?) -> Bool {
         while true {
-            let batch = nextBatch(now)
+            let batch = OutboxDating.nextBatch(outbox.entries, now: now)
             if batch.isEmpty { return outbox.isEmpty }
             switch send(batch, timeout: timeout) {
             case .accepted(let seqs):
@@ -585,47 +585,6 @@ public final class Agent {
             // It answered, so it is reachable; the events wait for a better moment.
             return .failed(why: "HTTP \(response.status) \(Self.errorText(response))", unreachable: false)
         }
-    }
-
-    /// Under the collector's default 64 KiB body limit.
-    static let maxBatchBytes = 48 * 1024
-
-    /// The oldest events, dated: an event observed while the wall clock was implausible is dated
-    /// from the boot clock once the wall clock is right, and holds back everything after it until then.
-    func nextBatch(_ now: BootSnapshot) -> [Outbox.Entry] {
-        let plausible = WireTime.validRange
-        var batch: [Outbox.Entry] = []
-        var size = 0
-        for var entry in outbox.entries {
-            if batch.count == EventBatch.maxEvents || (size + entry.size > Self.maxBatchBytes && !batch.isEmpty) {
-                break
-            }
-            if !plausible.contains(entry.event.at) {
-                guard plausible.contains(now.now) else { break }
-                entry.event.at = entry.bootID == now.bootID ? now.now - max(0, now.uptime - entry.uptime) : now.now
-                if !plausible.contains(entry.event.at) { entry.event.at = now.now }
-            }
-            if entry.bootID == now.bootID { entry.event.payload = Self.reanchored(entry.event.payload, now) }
-            batch.append(entry)
-            size += entry.size
-        }
-        return batch
-    }
-
-    /// An outage without an end carries `uptime_s` so the collector can date the boot as receipt
-    /// time − uptime: that only holds for the uptime at sending, not at spooling. Once the clock is
-    /// synced, the agent dates the end itself.
-    static func reanchored(_ payload: Event.Payload, _ now: BootSnapshot) -> Event.Payload {
-        guard case .outage(var o) = payload, o.end == nil, o.uptimeS != nil else { return payload }
-        let backAt = now.now - now.uptime
-        if now.clockSynced, WireTime.validRange.contains(now.now), WireTime.validRange.contains(backAt) {
-            o = o.anchored(bootedAt: backAt)
-            o.uptimeS = nil
-            o.clockSynced = true
-        } else {
-            o.uptimeS = GapDetector.rounded(now.uptime)
-        }
-        return .outage(o)
     }
 
     /// The entry without its outage's power evidence; nil when it has none.
