@@ -15,9 +15,8 @@ public final class Agent {
     let facts: any BootFacts
     let transport: any Transport
     let log: Log
-    let fs: any FileSystem
-    let stateFile: StateFile
-    public let outbox: Outbox
+    public let folder: StateFolder
+    public var outbox: Outbox { folder.outbox }
     private(set) public var policy: GapPolicy
     private(set) public var token: String?
     public private(set) var bootID = ""
@@ -29,17 +28,12 @@ public final class Agent {
     public private(set) var backoff: Backoff
     private var enrollBackoff: Backoff
     private var previous: BootSnapshot?
-    private var lastPersist = -Double.infinity
     private var lastBeat = -Double.infinity
     private var stopping = false
     private var heartbeatProblem: String?
     /// The TLS refusal last logged: each new reason is one error line, repeats are not.
     public private(set) var tlsProblem: TLSFailure?
     private var warnedClock = false
-    /// Whether the state folder can be written, and when to try it again (docs/DESIGN.md, "Degraded storage").
-    public private(set) var storage: StorageMonitor
-    /// A failure met before `start` (opening the state folder), reported there.
-    private var openFailure: FileError?
     /// An enrolled token that is only in memory (the folder could not take it).
     private var tokenUnsaved = false
     /// Set when the collector refused the heartbeat's `storage` field (an older collector): beats go without it.
@@ -67,30 +61,18 @@ public final class Agent {
         self.facts = facts
         self.transport = transport
         self.log = log
-        self.fs = fs
         policy = GapPolicy(interval: Double(config.interval), persistInterval: Double(config.persistInterval))
         backoff = Backoff(random: random)
         enrollBackoff = Backoff(random: random)
-        storage = StorageMonitor(path: config.stateDir, retryInterval: Double(config.persistInterval))
-        stateFile = StateFile(path: config.stateDir + "/state.json", fs: fs)
         sensor = HealthSensor(root: config.sysfsRoot)
-        let outboxDir = config.stateDir + "/outbox"
-        do {
-            try fs.makeDirectory(config.stateDir, mode: 0o700)
-            outbox = try Outbox(directory: outboxDir, limits: config.outboxLimits, log: log, fs: fs)
-        } catch {
-            openFailure = error
-            outbox = Outbox(unopened: outboxDir, limits: config.outboxLimits, log: log, fs: fs)
-        }
-        token = config.token ?? Self.readToken(config.stateDir, fs: fs)
+        folder = StateFolder(
+            path: config.stateDir, device: config.device, retryInterval: Double(config.persistInterval),
+            limits: config.outboxLimits, log: log, fs: fs)
+        token = config.token ?? folder.readLine("token").flatMap { $0.isEmpty ? nil : $0 }
         if token == nil, config.enrollmentKey == nil {
             throw ConfigError("no token: set DOWNTIME_TOKEN (or --token), or DOWNTIME_ENROLLMENT_KEY to enroll")
         }
-        if let since = try? fs.read(unreachablePath),
-            let date = WireTime.parse(String(decoding: since, as: UTF8.self).trimmedWhitespace)
-        {
-            unreachableSince = date
-        }
+        unreachableSince = folder.readLine("unreachable_since").flatMap(WireTime.parse)
         // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
         // state write: a power cut meanwhile would be dated from a last-alive time older than its precision.
         transport.whileWaiting = { [unowned self] in self.persistWhileWaiting() }
@@ -98,18 +80,11 @@ public final class Agent {
 
     /// The state write, when due, from inside a request that is still waiting for its answer.
     private func persistWhileWaiting() {
-        guard !stopping, policy.persistDue(sinceLastPersist: facts.monotonic() - lastPersist) else { return }
+        guard !stopping, folder.persistDue(policy, monotonic: facts.monotonic()) else { return }
         persist(facts.snapshot(bootID: bootID))
     }
 
-    var tokenPath: String { config.stateDir + "/token" }
-    var unreachablePath: String { config.stateDir + "/unreachable_since" }
-
-    static func readToken(_ stateDir: String, fs: any FileSystem) -> String? {
-        guard let bytes = try? fs.read(stateDir + "/token") else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace
-        return text.isEmpty ? nil : text
-    }
+    var tokenPath: String { folder.file("token") }
 
     // MARK: - Start
 
@@ -122,8 +97,8 @@ public final class Agent {
             throw ConfigError("boot id: \(error)")
         }
         let now = facts.snapshot(bootID: bootID)
-        if let openFailure { storageFailed(openFailure, now) }
-        let loaded = stateFile.load()
+        folder.reportOpenFailure(now)
+        let loaded = folder.stateFile.load()
         var decision = GapDetector.onStart(previous: loaded, facts: now, policy: policy)
         if case .loaded(let old) = loaded {
             if old.bootID == bootID {
@@ -145,7 +120,7 @@ public final class Agent {
         }
         log.info(
             "started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
-                + "\(outbox.count) event(s) waiting in the outbox")
+                + "\(folder.outbox.count) event(s) waiting in the outbox")
         enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
         if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
         persist(now)
@@ -170,7 +145,7 @@ public final class Agent {
         shutdown()
     }
 
-    /// One round: running checks, heartbeat, state, outbox.
+    /// One round: running checks, heartbeat, state, folder.outbox.
     public func tick() {
         let now = facts.snapshot(bootID: bootID)
         if let previous {
@@ -189,16 +164,16 @@ public final class Agent {
         } else {
             warnedClock = false
         }
-        if storage.retryDue(monotonic: now.monotonic) {
+        if folder.storage.retryDue(monotonic: now.monotonic) {
             retryDisk(now)
-        } else if newWarning || policy.persistDue(sinceLastPersist: now.monotonic - lastPersist) {
+        } else if newWarning || folder.persistDue(policy, monotonic: now.monotonic) {
             // A new warning is written at once: the power may be about to go.
             persist(now)
         }
         if token == nil { enroll(now) }
         guard token != nil else { return }
         heartbeat(now)
-        if !outbox.isEmpty, backoff.ready(at: now.monotonic) { flush(now, timeout: nil) }
+        if !folder.outbox.isEmpty, backoff.ready(at: now.monotonic) { flush(now, timeout: nil) }
     }
 
     /// SIGTERM: mark the stop as clean, then tell the collector within a short timeout.
@@ -207,23 +182,25 @@ public final class Agent {
         stopping = true
         let now = facts.snapshot(bootID: bootID)
         // One last try: what memory holds is lost once the process ends.
-        if !storage.isHealthy { retryDisk(now) }
+        if !folder.isHealthy { retryDisk(now) }
         var state = currentState(now)
         state.cleanShutdownAt = now.now
         do {
-            try stateFile.save(state)
+            try folder.writeState(state)
         } catch {
             log.error("could not write the clean-shutdown mark: \(error)")
         }
         enqueue(.shutdown, at: now)
         if token != nil { flush(now, timeout: Self.shutdownTimeout) }
-        if outbox.unsavedCount > 0 {
+        if folder.outbox.unsavedCount > 0 {
             log.error(
-                "stopped: \(outbox.unsavedCount) event(s) held in memory are lost (the state folder "
+                "stopped: \(folder.outbox.unsavedCount) event(s) held in memory are lost (the state folder "
                     + "\(config.stateDir) could not take them)")
         } else {
             log.info(
-                "stopped" + (outbox.isEmpty ? "" : ", \(outbox.count) event(s) kept in the outbox for the next start"))
+                "stopped"
+                    + (folder.outbox.isEmpty
+                        ? "" : ", \(folder.outbox.count) event(s) kept in the outbox for the next start"))
         }
     }
 
@@ -242,23 +219,11 @@ public final class Agent {
 
     /// Puts an event in the outbox: on disk, or in memory while the state folder fails.
     func enqueue(_ payload: Event.Payload, at now: BootSnapshot, id: UUID = UUID()) {
-        let event = Event(id: id, device: config.device, at: now.now, bootID: bootID, payload: payload)
-        do {
-            try outbox.enqueue(event, bootID: bootID, uptime: now.uptime)
-        } catch {
-            // The outbox kept it in memory.
-            storageFailed(error, now)
-        }
+        folder.enqueue(payload, at: now, id: id)
     }
 
     func persist(_ now: BootSnapshot) {
-        lastPersist = now.monotonic
-        guard storage.isHealthy else { return } // the retry writes it
-        do {
-            try stateFile.save(currentState(now))
-        } catch {
-            storageFailed(error, now)
-        }
+        folder.persist(currentState(now), at: now)
     }
 
     private func currentState(_ now: BootSnapshot) -> AgentState {
@@ -283,46 +248,24 @@ public final class Agent {
 
     // MARK: - Degraded storage
 
-    /// A write to the state folder failed: hold everything in memory and say once what that costs.
     private func storageFailed(_ error: FileError, _ now: BootSnapshot) {
-        outbox.memoryOnly = true
-        guard let change = storage.failed(error, wall: now.now, monotonic: now.monotonic) else {
-            log.debug("state folder still failing: \(error)")
-            return
-        }
-        log.error(
-            "state folder \(config.stateDir) is \(storage.problem?.state.label ?? "failing") (\(error)); running from "
-                + "memory and trying it again every \(Int(storage.retryInterval)) s. Until then: the state file is "
-                + "not written (gap detection at the next boot needs it: an outage now will not be found then) and "
-                + "unsent events are lost if the agent restarts")
-        enqueue(storage.event(for: change), at: now)
+        folder.failed(error, now)
     }
 
-    /// The periodic try of a failing folder: state file, held events, token; all written, it is healthy.
+    /// The periodic try of a failing folder: state file, held events, token, unreachable mark.
     private func retryDisk(_ now: BootSnapshot) {
-        lastPersist = now.monotonic
-        do {
-            try fs.makeDirectory(config.stateDir, mode: 0o700)
-            try stateFile.save(currentState(now))
-            try outbox.persistPending()
+        folder.retry(currentState(now), at: now) { () throws(FileError) in
             if tokenUnsaved, let token {
-                try fs.writeAtomically(Array((token + "\n").utf8), to: tokenPath, mode: 0o600)
+                try folder.writeLine(token, to: "token")
                 tokenUnsaved = false
             }
             if let since = unreachableSince {
-                try fs.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
+                try folder.writeLine(WireTime.format(since), to: "unreachable_since")
             } else {
                 // Reachable again while failing: the old mark must not report a stale interval after a restart.
-                try fs.remove(unreachablePath, sync: true)
+                try folder.remove("unreachable_since")
             }
-        } catch {
-            storageFailed(error, now)
-            return
         }
-        outbox.memoryOnly = false
-        guard let change = storage.succeeded() else { return }
-        log.notice("state folder \(config.stateDir) is writable again: state file and \(outbox.count) event(s) saved")
-        enqueue(storage.event(for: change), at: now)
     }
 
     func heartbeat(_ now: BootSnapshot) {
@@ -333,7 +276,8 @@ public final class Agent {
             sentAt: now.now, clockSynced: now.clockSynced, intervalS: Int(policy.interval),
             agentVersion: AgentCoreVersion.version)
         if !collectorRefusesStorage {
-            beat.storage = storage.warning(unsavedEvents: outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
+            beat.storage = folder.storage.warning(
+                unsavedEvents: folder.outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
         }
         if !collectorRefusesHealth { beat.health = health }
         var response: CurlResponse
@@ -412,8 +356,8 @@ public final class Agent {
         log.warning("collector unreachable: \(why)")
         // Kept on disk so a restart (or a reboot) still reports the whole interval (written by the retry
         // while the folder fails).
-        guard storage.isHealthy else { return }
-        try? fs.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
+        guard folder.isHealthy else { return }
+        try? folder.writeLine(WireTime.format(since), to: "unreachable_since")
     }
 
     private func reachable(_ now: BootSnapshot) {
@@ -427,7 +371,7 @@ public final class Agent {
                 .collectorUnreachable(start: since, end: end), at: now,
                 id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
         }
-        if storage.isHealthy { try? fs.remove(unreachablePath, sync: true) }
+        if folder.isHealthy { try? folder.remove("unreachable_since") }
         // The collector is back: send what waited without waiting for the backoff.
         backoff.succeeded()
     }
@@ -456,9 +400,9 @@ public final class Agent {
                 "enrollment refused: HTTP \(response.status) \(Self.errorText(response)); retrying in \(Int(delay)) s")
             return
         }
-        if storage.isHealthy {
+        if folder.isHealthy {
             do {
-                try fs.writeAtomically(Array((reply.token + "\n").utf8), to: tokenPath, mode: 0o600)
+                try folder.writeLine(reply.token, to: "token")
             } catch {
                 tokenUnsaved = true
                 storageFailed(error, now)
@@ -478,8 +422,8 @@ public final class Agent {
     @discardableResult
     public func flush(_ now: BootSnapshot, timeout: Double?) -> Bool {
         while true {
-            let batch = OutboxDating.nextBatch(outbox.entries, now: now)
-            if batch.isEmpty { return outbox.isEmpty }
+            let batch = OutboxDating.nextBatch(folder.outbox.entries, now: now)
+            if batch.isEmpty { return folder.outbox.isEmpty }
             switch send(batch, timeout: timeout) {
             case .accepted(let seqs):
                 remove(seqs)
@@ -521,7 +465,7 @@ public final class Agent {
                 failed(now, why)
                 return false
             }
-            if timeout != nil { return outbox.isEmpty } // shutdown: one round only
+            if timeout != nil { return folder.outbox.isEmpty } // shutdown: one round only
         }
     }
 
@@ -534,13 +478,13 @@ public final class Agent {
 
     private func failed(_ now: BootSnapshot, _ why: String) {
         let delay = backoff.failed(at: now.monotonic)
-        let text = "events not sent (\(why)); \(outbox.count) waiting, retry in \(Int(delay.rounded())) s"
+        let text = "events not sent (\(why)); \(folder.outbox.count) waiting, retry in \(Int(delay.rounded())) s"
         if backoff.failures == 1 { log.warning(text) } else { log.debug(text) }
     }
 
     private func remove(_ seqs: Set<UInt64>) {
         do {
-            try outbox.remove(seqs: seqs)
+            try folder.outbox.remove(seqs: seqs)
         } catch {
             // Gone from memory; their files go once the folder is writable (resent at most once, stored once).
             storageFailed(error, facts.snapshot(bootID: bootID))
@@ -554,7 +498,7 @@ public final class Agent {
     }
 
     private func send(_ batch: [Outbox.Entry], timeout: Double?) -> SendResult {
-        outbox.markAttempted(batch.map(\.seq))
+        folder.outbox.markAttempted(batch.map(\.seq))
         let body: [UInt8]
         do {
             body = try WireCoding.encode(EventBatch(events: batch.map(\.event)))
