@@ -23,8 +23,7 @@ public final class Agent {
     public private(set) var seq: UInt64 = 0
     /// Events the collector refused one by one with a 400: they can never succeed and were dropped.
     public private(set) var refusedEvents = 0
-    /// When the collector was first found unreachable in the current run of failures.
-    public private(set) var unreachableSince: Date?
+    public let reachability: Reachability
     public private(set) var backoff: Backoff
     private var enrollBackoff: Backoff
     private var previous: BootSnapshot?
@@ -72,7 +71,7 @@ public final class Agent {
         if token == nil, config.enrollmentKey == nil {
             throw ConfigError("no token: set DOWNTIME_TOKEN (or --token), or DOWNTIME_ENROLLMENT_KEY to enroll")
         }
-        unreachableSince = folder.readLine("unreachable_since").flatMap(WireTime.parse)
+        reachability = Reachability(folder: folder, log: log)
         // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
         // state write: a power cut meanwhile would be dated from a last-alive time older than its precision.
         transport.whileWaiting = { [unowned self] in self.persistWhileWaiting() }
@@ -259,12 +258,7 @@ public final class Agent {
                 try folder.writeLine(token, to: "token")
                 tokenUnsaved = false
             }
-            if let since = unreachableSince {
-                try folder.writeLine(WireTime.format(since), to: "unreachable_since")
-            } else {
-                // Reachable again while failing: the old mark must not report a stale interval after a restart.
-                try folder.remove("unreachable_since")
-            }
+            try reachability.saveMark()
         }
     }
 
@@ -350,30 +344,12 @@ public final class Agent {
     }
 
     private func unreachable(_ now: BootSnapshot, _ why: String) {
-        guard unreachableSince == nil else { return }
-        let since = now.now
-        unreachableSince = since
-        log.warning("collector unreachable: \(why)")
-        // Kept on disk so a restart (or a reboot) still reports the whole interval (written by the retry
-        // while the folder fails).
-        guard folder.isHealthy else { return }
-        try? folder.writeLine(WireTime.format(since), to: "unreachable_since")
+        reachability.lost(now, why)
     }
 
     private func reachable(_ now: BootSnapshot) {
-        guard let since = unreachableSince else { return }
-        unreachableSince = nil
-        let end = max(now.now, since)
-        log.notice("collector reachable again after \(GapDetector.seconds(end.timeIntervalSince(since)))")
-        if WireTime.validRange.contains(since) {
-            // Named by its start: a crash before the file below is gone re-sends the same event.
-            enqueue(
-                .collectorUnreachable(start: since, end: end), at: now,
-                id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
-        }
-        if folder.isHealthy { try? folder.remove("unreachable_since") }
         // The collector is back: send what waited without waiting for the backoff.
-        backoff.succeeded()
+        if reachability.regained(now) { backoff.succeeded() }
     }
 
     // MARK: - Enrollment

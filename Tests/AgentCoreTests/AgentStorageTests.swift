@@ -124,7 +124,7 @@ import Testing
         h.transport.respond = FakeTransport.acceptAll
         h.facts.advance(10)
         agent.tick() // reachable again; the collector_unreachable event cannot be spooled on disk
-        #expect(agent.unreachableSince == nil)
+        #expect(agent.reachability.since == nil)
         #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         h.fs.fault = nil
         for _ in 0..<7 {

@@ -255,7 +255,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         let tried = h.transport.requests.filter { $0.path == "/api/v1/events" }
             .flatMap { try! WireCoding.decode(EventBatch.self, from: $0.body).events.map(\.id) }
         #expect(tried.count == 2 && Set(tried).count == 1)
-        #expect(agent.unreachableSince == nil) // it answered: reachable, just not taking events
+        #expect(agent.reachability.since == nil) // it answered: reachable, just not taking events
     }
 
     /// Issue #35: a collector whose database hangs answers beats but not events; that is no network outage.
@@ -268,13 +268,13 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
             throw CurlError("Operation timed out after 15000 milliseconds with 0 bytes received")
         }
         agent.tick()
-        #expect(agent.unreachableSince == nil)
+        #expect(agent.reachability.since == nil)
         #expect(agent.outbox.count == 1 && agent.backoff.failures == 1)
         // With the beat also unanswered, it is unreachable.
         h.transport.respond = { _ throws(CurlError) in throw CurlError("Connection timed out") }
         h.facts.advance(2)
         agent.tick()
-        #expect(agent.unreachableSince != nil)
+        #expect(agent.reachability.since != nil)
     }
 
     @Test func anUnreachableCollectorIsReportedAsAnIntervalAfterwardsInOrder() throws {
@@ -286,7 +286,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.transport.respond = network
         h.facts.advance(10)
         agent.tick()
-        #expect(agent.unreachableSince == down)
+        #expect(agent.reachability.since == down)
         #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         h.facts.wall += 7200 // a clock step while away
         for _ in 0..<30 {
@@ -300,7 +300,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(kinds.map(\.kind) == [.clockJump, .collectorUnreachable])
         guard case .collectorUnreachable(let start, let end) = kinds.last?.payload else { return }
         #expect(start == down && end == h.facts.wall)
-        #expect(agent.outbox.isEmpty && agent.unreachableSince == nil)
+        #expect(agent.outbox.isEmpty && agent.reachability.since == nil)
         #expect(!FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         // Backoff does not grow past the cap and no event was sent twice.
         #expect(Set(h.transport.sentEvents.map(\.id)).count == h.transport.sentEvents.count)
@@ -312,9 +312,9 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         try agent.start()
         h.transport.respond = network
         agent.tick()
-        let since = try #require(agent.unreachableSince)
+        let since = try #require(agent.reachability.since)
         agent = try h.agent() // kill -9 and restart
-        #expect(agent.unreachableSince == since)
+        #expect(agent.reachability.since == since)
         try agent.start()
         h.transport.respond = FakeTransport.acceptAll
         h.facts.advance(10)
