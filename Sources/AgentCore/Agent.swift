@@ -13,32 +13,19 @@ import Glibc
 public final class Agent {
     public let config: AgentConfig
     let facts: any BootFacts
-    let transport: any Transport
     let log: Log
     public let folder: StateFolder
     public var outbox: Outbox { folder.outbox }
     private(set) public var policy: GapPolicy
-    private(set) public var token: String?
     public private(set) var bootID = ""
-    public private(set) var seq: UInt64 = 0
     /// Events the collector refused one by one with a 400: they can never succeed and were dropped.
     public private(set) var refusedEvents = 0
     public let reachability: Reachability
     public private(set) var backoff: Backoff
-    private var enrollBackoff: Backoff
+    public let link: CollectorLink
     private var previous: BootSnapshot?
-    private var lastBeat = -Double.infinity
     private var stopping = false
-    private var heartbeatProblem: String?
-    /// The TLS refusal last logged: each new reason is one error line, repeats are not.
-    public private(set) var tlsProblem: TLSFailure?
     private var warnedClock = false
-    /// An enrolled token that is only in memory (the folder could not take it).
-    private var tokenUnsaved = false
-    /// Set when the collector refused the heartbeat's `storage` field (an older collector): beats go without it.
-    private var collectorRefusesStorage = false
-    /// Set when the collector refused the heartbeat's `health` field (an older collector): beats go without it.
-    private var collectorRefusesHealth = false
     /// The device's power flags and temperature, read on every beat (three small sysfs files).
     let sensor: HealthSensor
     /// This tick's reading, sent with the beat.
@@ -58,19 +45,16 @@ public final class Agent {
     ) throws(ConfigError) {
         self.config = config
         self.facts = facts
-        self.transport = transport
         self.log = log
         policy = GapPolicy(interval: Double(config.interval), persistInterval: Double(config.persistInterval))
         backoff = Backoff(random: random)
-        enrollBackoff = Backoff(random: random)
         sensor = HealthSensor(root: config.sysfsRoot)
         folder = StateFolder(
             path: config.stateDir, device: config.device, retryInterval: Double(config.persistInterval),
             limits: config.outboxLimits, log: log, fs: fs)
-        token = config.token ?? folder.readLine("token").flatMap { $0.isEmpty ? nil : $0 }
-        if token == nil, config.enrollmentKey == nil {
-            throw ConfigError("no token: set DOWNTIME_TOKEN (or --token), or DOWNTIME_ENROLLMENT_KEY to enroll")
-        }
+        link = try CollectorLink(
+            token: config.token, enrollmentKey: config.enrollmentKey, transport: transport, folder: folder, log: log,
+            random: random)
         reachability = Reachability(folder: folder, log: log)
         // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
         // state write: a power cut meanwhile would be dated from a last-alive time older than its precision.
@@ -82,8 +66,6 @@ public final class Agent {
         guard !stopping, folder.persistDue(policy, monotonic: facts.monotonic()) else { return }
         persist(facts.snapshot(bootID: bootID))
     }
-
-    var tokenPath: String { folder.file("token") }
 
     // MARK: - Start
 
@@ -169,8 +151,8 @@ public final class Agent {
             // A new warning is written at once: the power may be about to go.
             persist(now)
         }
-        if token == nil { enroll(now) }
-        guard token != nil else { return }
+        if link.token == nil { link.enroll(now) }
+        guard link.token != nil else { return }
         heartbeat(now)
         if !folder.outbox.isEmpty, backoff.ready(at: now.monotonic) { flush(now, timeout: nil) }
     }
@@ -190,7 +172,7 @@ public final class Agent {
             log.error("could not write the clean-shutdown mark: \(error)")
         }
         enqueue(.shutdown, at: now)
-        if token != nil { flush(now, timeout: Self.shutdownTimeout) }
+        if link.token != nil { flush(now, timeout: Self.shutdownTimeout) }
         if folder.outbox.unsavedCount > 0 {
             log.error(
                 "stopped: \(folder.outbox.unsavedCount) event(s) held in memory are lost (the state folder "
@@ -254,93 +236,25 @@ public final class Agent {
     /// The periodic try of a failing folder: state file, held events, token, unreachable mark.
     private func retryDisk(_ now: BootSnapshot) {
         folder.retry(currentState(now), at: now) { () throws(FileError) in
-            if tokenUnsaved, let token {
-                try folder.writeLine(token, to: "token")
-                tokenUnsaved = false
-            }
+            try link.saveToken()
             try reachability.saveMark()
         }
     }
 
+    /// This tick's heartbeat; its answer tells whether the collector is reachable.
     func heartbeat(_ now: BootSnapshot) {
-        guard let token, WireTime.validRange.contains(now.now) else { return }
-        seq += 1
-        var beat = Heartbeat(
-            device: config.device, seq: seq, bootID: bootID, uptimeS: GapDetector.rounded(now.uptime),
-            sentAt: now.now, clockSynced: now.clockSynced, intervalS: Int(policy.interval),
-            agentVersion: AgentCoreVersion.version)
-        if !collectorRefusesStorage {
-            beat.storage = folder.storage.warning(
-                unsavedEvents: folder.outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
-        }
-        if !collectorRefusesHealth { beat.health = health }
-        var response: CurlResponse
-        do {
-            response = try transport.post(
-                WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
-                bearer: token, timeout: nil)
-            // An older collector refuses a field it does not know: the beat matters more than the extra
-            // (a storage problem is still told by its `storage` event). Once per field, then beats go without it.
-            for _ in 0..<2 where response.status == 400 {
-                let field = Self.errorField(response) ?? ""
-                if beat.storage != nil, field == "storage" || field.hasPrefix("storage.") {
-                    log.warning("collector does not know the heartbeat's storage field; sending beats without it")
-                    collectorRefusesStorage = true
-                    beat.storage = nil
-                } else if beat.health != nil, field == "health" || field.hasPrefix("health.") {
-                    log.warning(
-                        "collector refuses the heartbeat's health field (\(Self.errorText(response))); "
-                            + "sending beats without it")
-                    collectorRefusesHealth = true
-                    beat.health = nil
-                } else {
-                    break
-                }
-                response = try transport.post(
-                    WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
-                    bearer: token, timeout: nil)
+        switch link.heartbeat(now, interval: policy.interval, health: health) {
+        case .notSent, .refused:
+            break
+        case .unanswered(let why):
+            reachability.lost(now, why)
+        case .accepted(let asked):
+            reachable(now)
+            if let asked {
+                log.notice("collector asks for a heartbeat every \(asked) s (was \(Int(policy.interval)) s)")
+                policy.interval = Double(asked)
             }
-        } catch let error as CurlError {
-            noteTLS(error)
-            unreachable(now, error.message)
-            return
-        } catch {
-            return // encoding a heartbeat cannot fail
         }
-        lastBeat = now.monotonic
-        noteTLS(nil)
-        guard response.isSuccess else {
-            problem("heartbeat refused: HTTP \(response.status) \(Self.errorText(response))")
-            return
-        }
-        problem(nil)
-        reachable(now)
-        if let reply = try? WireCoding.decode(HeartbeatReply.self, from: response.body),
-            (1...86_400).contains(reply.intervalS), Double(reply.intervalS) != policy.interval
-        {
-            log.notice("collector asks for a heartbeat every \(reply.intervalS) s (was \(Int(policy.interval)) s)")
-            policy.interval = Double(reply.intervalS)
-        }
-    }
-
-    /// Logs a heartbeat problem once when it appears and once when it goes away.
-    private func problem(_ text: String?) {
-        guard text != heartbeatProblem else { return }
-        if let text { log.error(text) } else if heartbeatProblem != nil { log.info("heartbeats accepted again") }
-        heartbeatProblem = text
-    }
-
-    /// Logs why TLS refused the collector, once per reason; events wait in the outbox meanwhile.
-    private func noteTLS(_ error: CurlError?) {
-        let failure = error?.tls
-        guard failure != tlsProblem else { return }
-        if failure != nil, let error {
-            // The message names the reason (TLSFailure.sentence) and libcurl's own words.
-            log.error("TLS refused the collector (heartbeats fail, events wait in the outbox): \(error.message)")
-        } else if tlsProblem != nil {
-            log.notice("TLS to the collector works again")
-        }
-        tlsProblem = failure
     }
 
     private func unreachable(_ now: BootSnapshot, _ why: String) {
@@ -350,46 +264,6 @@ public final class Agent {
     private func reachable(_ now: BootSnapshot) {
         // The collector is back: send what waited without waiting for the backoff.
         if reachability.regained(now) { backoff.succeeded() }
-    }
-
-    // MARK: - Enrollment
-
-    func enroll(_ now: BootSnapshot) {
-        guard let key = config.enrollmentKey, enrollBackoff.ready(at: now.monotonic) else { return }
-        let response: CurlResponse
-        do {
-            response = try transport.post(
-                WireProtocol.apiPrefix + "/enroll",
-                body: try WireCoding.encode(EnrollRequest(device: config.device, enrollmentKey: key)),
-                bearer: nil, timeout: nil)
-        } catch {
-            noteTLS(error as? CurlError)
-            let delay = enrollBackoff.failed(at: now.monotonic)
-            log.warning("enrollment failed (\(error)); retrying in \(Int(delay)) s")
-            return
-        }
-        guard response.isSuccess, let reply = try? WireCoding.decode(EnrollReply.self, from: response.body),
-            !reply.token.isEmpty
-        else {
-            let delay = enrollBackoff.failed(at: now.monotonic)
-            log.error(
-                "enrollment refused: HTTP \(response.status) \(Self.errorText(response)); retrying in \(Int(delay)) s")
-            return
-        }
-        if folder.isHealthy {
-            do {
-                try folder.writeLine(reply.token, to: "token")
-            } catch {
-                tokenUnsaved = true
-                storageFailed(error, now)
-            }
-        } else {
-            tokenUnsaved = true
-        }
-        if tokenUnsaved { log.error("enrolled, but the token is in memory only until the state folder is writable") }
-        token = reply.token
-        enrollBackoff.succeeded()
-        log.notice("enrolled as \(config.device); token stored in \(tokenPath)")
     }
 
     // MARK: - Outbox flushing
@@ -448,7 +322,7 @@ public final class Agent {
     /// An events POST that got no answer: the collector is unreachable, unless it answered this tick's heartbeat
     /// (then it is there and only slow to store: a busy database is no network outage).
     private func noAnswer(_ now: BootSnapshot, _ why: String) {
-        guard lastBeat != now.monotonic else { return }
+        guard link.lastBeat != now.monotonic else { return }
         unreachable(now, why)
     }
 
@@ -483,13 +357,10 @@ public final class Agent {
         }
         let response: CurlResponse
         do {
-            response = try transport.post(
-                WireProtocol.apiPrefix + "/events", body: body, bearer: token, timeout: timeout)
+            response = try link.postEvents(body, timeout: timeout)
         } catch {
-            noteTLS(error)
             return .failed(why: error.message, unreachable: true)
         }
-        noteTLS(nil)
         switch response.status {
         case 200..<300:
             guard let reply = try? WireCoding.decode(EventBatchReply.self, from: response.body) else {
@@ -500,10 +371,10 @@ public final class Agent {
             let ids = Set(reply.accepted)
             return .accepted(Set(batch.filter { ids.contains($0.event.id) }.map(\.seq)))
         case 400, 413, 422:
-            return .refused(status: response.status, why: Self.errorText(response))
+            return .refused(status: response.status, why: CollectorLink.errorText(response))
         default:
             // It answered, so it is reachable; the events wait for a better moment.
-            return .failed(why: "HTTP \(response.status) \(Self.errorText(response))", unreachable: false)
+            return .failed(why: "HTTP \(response.status) \(CollectorLink.errorText(response))", unreachable: false)
         }
     }
 
@@ -519,14 +390,4 @@ public final class Agent {
         return plain
     }
 
-    static func errorField(_ response: CurlResponse) -> String? {
-        (try? WireCoding.decode(ErrorBody.self, from: response.body))?.field
-    }
-
-    static func errorText(_ response: CurlResponse) -> String {
-        if let body = try? WireCoding.decode(ErrorBody.self, from: response.body) {
-            return body.field.map { "(\(body.error), field \($0))" } ?? "(\(body.error))"
-        }
-        return ""
-    }
 }

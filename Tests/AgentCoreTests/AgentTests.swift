@@ -417,7 +417,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(enroll.path == "/api/v1/enroll" && enroll.bearer == nil)
         let request = try WireCoding.decode(EnrollRequest.self, from: enroll.body)
         #expect(request == EnrollRequest(device: "pi-1", enrollmentKey: "site-key"))
-        #expect(agent.token == "enrolled-token-123")
+        #expect(agent.link.token == "enrolled-token-123")
         let attributes = try FileManager.default.attributesOfItem(atPath: h.dir.file("token"))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(h.transport.requests.dropFirst().allSatisfy { $0.bearer == "enrolled-token-123" })
@@ -440,7 +440,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.facts.advance(0.5)
         agent.tick()
         #expect(h.transport.requests.count == 1)
-        #expect(agent.token == nil)
+        #expect(agent.link.token == nil)
         #expect(h.lines.lines.contains { $0.hasPrefix("<3>") && $0.contains("enrollment refused") })
     }
 
