@@ -18,10 +18,8 @@ public final class Agent {
     public var outbox: Outbox { folder.outbox }
     private(set) public var policy: GapPolicy
     public private(set) var bootID = ""
-    /// Events the collector refused one by one with a 400: they can never succeed and were dropped.
-    public private(set) var refusedEvents = 0
     public let reachability: Reachability
-    public private(set) var backoff: Backoff
+    public let shipper: EventShipper
     public let link: CollectorLink
     private var previous: BootSnapshot?
     private var stopping = false
@@ -47,7 +45,6 @@ public final class Agent {
         self.facts = facts
         self.log = log
         policy = GapPolicy(interval: Double(config.interval), persistInterval: Double(config.persistInterval))
-        backoff = Backoff(random: random)
         sensor = HealthSensor(root: config.sysfsRoot)
         folder = StateFolder(
             path: config.stateDir, device: config.device, retryInterval: Double(config.persistInterval),
@@ -56,6 +53,8 @@ public final class Agent {
             token: config.token, enrollmentKey: config.enrollmentKey, transport: transport, folder: folder, log: log,
             random: random)
         reachability = Reachability(folder: folder, log: log)
+        shipper = EventShipper(
+            folder: folder, link: link, reachability: reachability, facts: facts, log: log, random: random)
         // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
         // state write: a power cut meanwhile would be dated from a last-alive time older than its precision.
         transport.whileWaiting = { [unowned self] in self.persistWhileWaiting() }
@@ -154,7 +153,7 @@ public final class Agent {
         if link.token == nil { link.enroll(now) }
         guard link.token != nil else { return }
         heartbeat(now)
-        if !folder.outbox.isEmpty, backoff.ready(at: now.monotonic) { flush(now, timeout: nil) }
+        if !folder.outbox.isEmpty, shipper.backoff.ready(at: now.monotonic) { shipper.flush(now, timeout: nil) }
     }
 
     /// SIGTERM: mark the stop as clean, then tell the collector within a short timeout.
@@ -172,7 +171,7 @@ public final class Agent {
             log.error("could not write the clean-shutdown mark: \(error)")
         }
         enqueue(.shutdown, at: now)
-        if link.token != nil { flush(now, timeout: Self.shutdownTimeout) }
+        if link.token != nil { shipper.flush(now, timeout: Self.shutdownTimeout) }
         if folder.outbox.unsavedCount > 0 {
             log.error(
                 "stopped: \(folder.outbox.unsavedCount) event(s) held in memory are lost (the state folder "
@@ -249,145 +248,13 @@ public final class Agent {
         case .unanswered(let why):
             reachability.lost(now, why)
         case .accepted(let asked):
-            reachable(now)
+            // The collector is back: send what waited without waiting for the backoff.
+            if reachability.regained(now) { shipper.collectorReturned() }
             if let asked {
                 log.notice("collector asks for a heartbeat every \(asked) s (was \(Int(policy.interval)) s)")
                 policy.interval = Double(asked)
             }
         }
-    }
-
-    private func unreachable(_ now: BootSnapshot, _ why: String) {
-        reachability.lost(now, why)
-    }
-
-    private func reachable(_ now: BootSnapshot) {
-        // The collector is back: send what waited without waiting for the backoff.
-        if reachability.regained(now) { backoff.succeeded() }
-    }
-
-    // MARK: - Outbox flushing
-
-    /// Sends the outbox in batches until it is empty or the collector stops taking events.
-    @discardableResult
-    public func flush(_ now: BootSnapshot, timeout: Double?) -> Bool {
-        while true {
-            let batch = OutboxDating.nextBatch(folder.outbox.entries, now: now)
-            if batch.isEmpty { return folder.outbox.isEmpty }
-            switch send(batch, timeout: timeout) {
-            case .accepted(let seqs):
-                remove(seqs)
-                if seqs.count < batch.count {
-                    // Some were not acknowledged: try them later rather than spin.
-                    failed(now, "collector acknowledged \(seqs.count) of \(batch.count) events")
-                    return false
-                }
-            case .refused:
-                // One bad event must not block the rest: find it by sending them one by one.
-                for entry in batch {
-                    switch send([entry], timeout: timeout) {
-                    case .accepted(let seqs):
-                        remove(seqs)
-                    case .refused(let status, let why):
-                        // An older collector that does not know the outage's power evidence: the outage matters more.
-                        if let plain = Self.withoutPowerEvidence(entry),
-                            case .accepted(let seqs) = send([plain], timeout: timeout)
-                        {
-                            log.warning(
-                                "collector refused the outage's power evidence \(why); "
-                                    + "sent the outage without it")
-                            remove(seqs)
-                            continue
-                        }
-                        refusedEvents += 1
-                        log.error(
-                            "collector refused \(entry.event.kind.rawValue) event \(entry.event.id.wireString) with HTTP \(status) "
-                                + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
-                        remove([entry.seq])
-                    case .failed(let why, let down):
-                        if down { noAnswer(now, why) }
-                        failed(now, why)
-                        return false
-                    }
-                }
-            case .failed(let why, let down):
-                if down { noAnswer(now, why) }
-                failed(now, why)
-                return false
-            }
-            if timeout != nil { return folder.outbox.isEmpty } // shutdown: one round only
-        }
-    }
-
-    /// An events POST that got no answer: the collector is unreachable, unless it answered this tick's heartbeat
-    /// (then it is there and only slow to store: a busy database is no network outage).
-    private func noAnswer(_ now: BootSnapshot, _ why: String) {
-        guard link.lastBeat != now.monotonic else { return }
-        unreachable(now, why)
-    }
-
-    private func failed(_ now: BootSnapshot, _ why: String) {
-        let delay = backoff.failed(at: now.monotonic)
-        let text = "events not sent (\(why)); \(folder.outbox.count) waiting, retry in \(Int(delay.rounded())) s"
-        if backoff.failures == 1 { log.warning(text) } else { log.debug(text) }
-    }
-
-    private func remove(_ seqs: Set<UInt64>) {
-        do {
-            try folder.outbox.remove(seqs: seqs)
-        } catch {
-            // Gone from memory; their files go once the folder is writable (resent at most once, stored once).
-            storageFailed(error, facts.snapshot(bootID: bootID))
-        }
-    }
-
-    enum SendResult {
-        case accepted(Set<UInt64>)
-        case refused(status: Int, why: String)
-        case failed(why: String, unreachable: Bool)
-    }
-
-    private func send(_ batch: [Outbox.Entry], timeout: Double?) -> SendResult {
-        folder.outbox.markAttempted(batch.map(\.seq))
-        let body: [UInt8]
-        do {
-            body = try WireCoding.encode(EventBatch(events: batch.map(\.event)))
-        } catch {
-            return .refused(status: 0, why: "cannot encode: \(error)")
-        }
-        let response: CurlResponse
-        do {
-            response = try link.postEvents(body, timeout: timeout)
-        } catch {
-            return .failed(why: error.message, unreachable: true)
-        }
-        switch response.status {
-        case 200..<300:
-            guard let reply = try? WireCoding.decode(EventBatchReply.self, from: response.body) else {
-                // A 2xx means stored; an unreadable answer does not undo that.
-                log.warning("collector answered events with HTTP \(response.status) and an unreadable body")
-                return .accepted(Set(batch.map(\.seq)))
-            }
-            let ids = Set(reply.accepted)
-            return .accepted(Set(batch.filter { ids.contains($0.event.id) }.map(\.seq)))
-        case 400, 413, 422:
-            return .refused(status: response.status, why: CollectorLink.errorText(response))
-        default:
-            // It answered, so it is reachable; the events wait for a better moment.
-            return .failed(why: "HTTP \(response.status) \(CollectorLink.errorText(response))", unreachable: false)
-        }
-    }
-
-    /// The entry without its outage's power evidence; nil when it has none.
-    static func withoutPowerEvidence(_ entry: Outbox.Entry) -> Outbox.Entry? {
-        guard case .outage(var o) = entry.event.payload, o.underVoltageSeen != nil || o.throttledSeen != nil else {
-            return nil
-        }
-        o.underVoltageSeen = nil
-        o.throttledSeen = nil
-        var plain = entry
-        plain.event.payload = .outage(o)
-        return plain
     }
 
 }

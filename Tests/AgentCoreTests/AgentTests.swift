@@ -220,7 +220,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.facts.advance(400) // past any backoff
         agent.tick()
         #expect(agent.outbox.isEmpty)
-        #expect(agent.refusedEvents == 1)
+        #expect(agent.shipper.refusedEvents == 1)
         let stored = h.transport.requests.filter { $0.path == "/api/v1/events" }
             .compactMap { r -> [UUID]? in
                 let batch = try! WireCoding.decode(EventBatch.self, from: r.body)
@@ -240,7 +240,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         }
         agent.tick()
         #expect(agent.outbox.count == 1)
-        #expect(agent.backoff.failures == 1)
+        #expect(agent.shipper.backoff.failures == 1)
         let tries = { h.transport.requests.filter { $0.path == "/api/v1/events" }.count }
         #expect(tries() == 1)
         h.facts.advance(0.5) // backoff is 1 s: no retry yet
@@ -269,7 +269,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         }
         agent.tick()
         #expect(agent.reachability.since == nil)
-        #expect(agent.outbox.count == 1 && agent.backoff.failures == 1)
+        #expect(agent.outbox.count == 1 && agent.shipper.backoff.failures == 1)
         // With the beat also unanswered, it is unreachable.
         h.transport.respond = { _ throws(CurlError) in throw CurlError("Connection timed out") }
         h.facts.advance(2)
