@@ -1,6 +1,4 @@
-import CurlClient
 import DowntimeProtocol
-import Glibc
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -8,34 +6,27 @@ import Glibc
     import Foundation
 #endif
 
-/// The running agent: gap detection at start, heartbeats, state persistence, outbox flushing,
-/// clean shutdown. Single-threaded; the shell calls `start`, then `run` (or `tick` in tests).
+/// The running agent: gap detection at start, then the tick that drives its parts (the state folder, the
+/// collector link, reachability, the event shipper, the power watch), and the clean shutdown.
+/// Single-threaded; the shell calls `start`, then `run` (or `tick` in tests).
 public final class Agent {
     public let config: AgentConfig
     let facts: any BootFacts
     let log: Log
     public let folder: StateFolder
-    public var outbox: Outbox { folder.outbox }
-    private(set) public var policy: GapPolicy
-    public private(set) var bootID = ""
+    public let link: CollectorLink
     public let reachability: Reachability
     public let shipper: EventShipper
-    public let link: CollectorLink
+    public private(set) var power: PowerWatch
+    public private(set) var policy: GapPolicy
+    public private(set) var bootID = ""
     private var previous: BootSnapshot?
-    private var stopping = false
     private var warnedClock = false
-    /// The device's power flags and temperature, read on every beat (three small sysfs files).
-    let sensor: HealthSensor
-    /// This tick's reading, sent with the beat.
-    private var health: DeviceHealth?
-    /// When this boot last read under-voltage / throttling now (kept in the state file for the next boot).
-    public private(set) var underVoltageSeen: Date?
-    public private(set) var throttledSeen: Date?
 
     static let shutdownTimeout = 2.0
 
     /// A state folder that cannot be created, written or read does not stop the agent: it runs from
-    /// memory and says so (`storage`); only a missing token is a configuration error.
+    /// memory and says so (`folder.storage`); only a missing token is a configuration error.
     public init(
         config: AgentConfig, facts: any BootFacts, transport: any Transport, log: Log,
         random: @escaping () -> Double = { Double.random(in: 0..<1) },
@@ -45,7 +36,7 @@ public final class Agent {
         self.facts = facts
         self.log = log
         policy = GapPolicy(interval: Double(config.interval), persistInterval: Double(config.persistInterval))
-        sensor = HealthSensor(root: config.sysfsRoot)
+        power = PowerWatch(sensor: HealthSensor(root: config.sysfsRoot))
         folder = StateFolder(
             path: config.stateDir, device: config.device, retryInterval: Double(config.persistInterval),
             limits: config.outboxLimits, log: log, fs: fs)
@@ -60,9 +51,11 @@ public final class Agent {
         transport.whileWaiting = { [unowned self] in self.persistWhileWaiting() }
     }
 
+    public var outbox: Outbox { folder.outbox }
+
     /// The state write, when due, from inside a request that is still waiting for its answer.
     private func persistWhileWaiting() {
-        guard !stopping, folder.persistDue(policy, monotonic: facts.monotonic()) else { return }
+        guard folder.persistDue(policy, monotonic: facts.monotonic()) else { return }
         persist(facts.snapshot(bootID: bootID))
     }
 
@@ -78,17 +71,27 @@ public final class Agent {
         }
         let now = facts.snapshot(bootID: bootID)
         folder.reportOpenFailure(now)
+        let decision = detectGap(now)
+        log.info(
+            "started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
+                + "\(outbox.count) event(s) waiting in the outbox")
+        enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
+        if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
+        persist(now)
+        previous = now
+        return decision
+    }
+
+    /// The saved state against `now`, with the power warnings of this boot (a restart) or of the boot that
+    /// ended (the outage's evidence).
+    private func detectGap(_ now: BootSnapshot) -> StartDecision {
         let loaded = folder.stateFile.load()
         var decision = GapDetector.onStart(previous: loaded, facts: now, policy: policy)
         if case .loaded(let old) = loaded {
             if old.bootID == bootID {
-                // A restart within the boot: what this boot saw still counts.
-                underVoltageSeen = old.underVoltageSeen
-                throttledSeen = old.throttledSeen
-            } else if var o = decision.outage {
-                // The boot that ended: its last power warnings are the outage's evidence.
-                o.underVoltageSeen = old.underVoltageSeen
-                o.throttledSeen = old.throttledSeen
+                power.resume(from: old)
+            } else if let outage = decision.outage {
+                let o = PowerWatch.withEvidence(outage, from: old)
                 decision.outage = o
                 if let words = o.powerEvidence { log.notice("before that outage: \(words)") }
             }
@@ -98,13 +101,6 @@ public final class Agent {
         case .unreadableState: log.warning(decision.message)
         case .agentStopped, .rebooted: log.notice(decision.message)
         }
-        log.info(
-            "started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
-                + "\(folder.outbox.count) event(s) waiting in the outbox")
-        enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
-        if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
-        persist(now)
-        previous = now
         return decision
     }
 
@@ -125,25 +121,12 @@ public final class Agent {
         shutdown()
     }
 
-    /// One round: running checks, heartbeat, state, folder.outbox.
+    /// One round: running checks, state, heartbeat, outbox.
     public func tick() {
         let now = facts.snapshot(bootID: bootID)
-        if let previous {
-            for finding in GapDetector.whileRunning(previous: previous, current: now, policy: policy) {
-                describe(finding)
-                enqueue(finding, at: now)
-            }
-        }
-        previous = now
-        let newWarning = notePower(sensor.read(), now)
-        if !WireTime.validRange.contains(now.now) {
-            if !warnedClock {
-                log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible")
-            }
-            warnedClock = true
-        } else {
-            warnedClock = false
-        }
+        checkSincePrevious(now)
+        let newWarning = power.read(at: now.now)
+        checkWallClock(now)
         if folder.storage.retryDue(monotonic: now.monotonic) {
             retryDisk(now)
         } else if newWarning || folder.persistDue(policy, monotonic: now.monotonic) {
@@ -153,13 +136,50 @@ public final class Agent {
         if link.token == nil { link.enroll(now) }
         guard link.token != nil else { return }
         heartbeat(now)
-        if !folder.outbox.isEmpty, shipper.backoff.ready(at: now.monotonic) { shipper.flush(now, timeout: nil) }
+        if !outbox.isEmpty, shipper.backoff.ready(at: now.monotonic) { shipper.flush(now, timeout: nil) }
+    }
+
+    /// A suspend or a clock jump since the previous tick.
+    private func checkSincePrevious(_ now: BootSnapshot) {
+        if let previous {
+            for finding in GapDetector.whileRunning(previous: previous, current: now, policy: policy) {
+                describe(finding)
+                enqueue(finding, at: now)
+            }
+        }
+        previous = now
+    }
+
+    /// A wall clock the collector would refuse holds the events back: said once, until it is plausible again.
+    private func checkWallClock(_ now: BootSnapshot) {
+        let plausible = WireTime.validRange.contains(now.now)
+        if !plausible, !warnedClock {
+            log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible")
+        }
+        warnedClock = !plausible
+    }
+
+    /// This tick's heartbeat; its answer tells whether the collector is reachable.
+    func heartbeat(_ now: BootSnapshot) {
+        switch link.heartbeat(now, interval: policy.interval, health: power.reading) {
+        case .notSent, .refused:
+            break
+        case .unanswered(let why):
+            reachability.lost(now, why)
+        case .accepted(let asked):
+            // The collector is back: send what waited without waiting for the backoff.
+            if reachability.regained(now) { shipper.collectorReturned() }
+            if let asked {
+                log.notice("collector asks for a heartbeat every \(asked) s (was \(Int(policy.interval)) s)")
+                policy.interval = Double(asked)
+            }
+        }
     }
 
     /// SIGTERM: mark the stop as clean, then tell the collector within a short timeout.
     public func shutdown() {
-        // The clean-stop mark below must be the last state written.
-        stopping = true
+        // The clean-stop mark below must be the last state written: no more writes from a waiting request.
+        link.transport.whileWaiting = nil
         let now = facts.snapshot(bootID: bootID)
         // One last try: what memory holds is lost once the process ends.
         if !folder.isHealthy { retryDisk(now) }
@@ -172,15 +192,13 @@ public final class Agent {
         }
         enqueue(.shutdown, at: now)
         if link.token != nil { shipper.flush(now, timeout: Self.shutdownTimeout) }
-        if folder.outbox.unsavedCount > 0 {
+        if outbox.unsavedCount > 0 {
             log.error(
-                "stopped: \(folder.outbox.unsavedCount) event(s) held in memory are lost (the state folder "
+                "stopped: \(outbox.unsavedCount) event(s) held in memory are lost (the state folder "
                     + "\(config.stateDir) could not take them)")
         } else {
             log.info(
-                "stopped"
-                    + (folder.outbox.isEmpty
-                        ? "" : ", \(folder.outbox.count) event(s) kept in the outbox for the next start"))
+                "stopped" + (outbox.isEmpty ? "" : ", \(outbox.count) event(s) kept in the outbox for the next start"))
         }
     }
 
@@ -207,54 +225,15 @@ public final class Agent {
     }
 
     private func currentState(_ now: BootSnapshot) -> AgentState {
-        var state = AgentState(
-            bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime,
-            clockSynced: now.clockSynced)
-        state.underVoltageSeen = underVoltageSeen
-        state.throttledSeen = throttledSeen
-        return state
+        power.stamped(
+            AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced))
     }
 
-    /// Takes this tick's reading; true when a power warning appears that the previous reading did not show.
-    private func notePower(_ h: DeviceHealth?, _ now: BootSnapshot) -> Bool {
-        let uv = h?.underVoltageNow == true
-        let th = h?.throttledNow == true
-        let appeared = (uv && health?.underVoltageNow != true) || (th && health?.throttledNow != true)
-        if uv { underVoltageSeen = now.now }
-        if th { throttledSeen = now.now }
-        health = h
-        return appeared
-    }
-
-    // MARK: - Degraded storage
-
-    private func storageFailed(_ error: FileError, _ now: BootSnapshot) {
-        folder.failed(error, now)
-    }
-
-    /// The periodic try of a failing folder: state file, held events, token, unreachable mark.
+    /// The periodic try of a failing folder: state file, held events, then the token and the unreachable mark.
     private func retryDisk(_ now: BootSnapshot) {
         folder.retry(currentState(now), at: now) { () throws(FileError) in
             try link.saveToken()
             try reachability.saveMark()
         }
     }
-
-    /// This tick's heartbeat; its answer tells whether the collector is reachable.
-    func heartbeat(_ now: BootSnapshot) {
-        switch link.heartbeat(now, interval: policy.interval, health: health) {
-        case .notSent, .refused:
-            break
-        case .unanswered(let why):
-            reachability.lost(now, why)
-        case .accepted(let asked):
-            // The collector is back: send what waited without waiting for the backoff.
-            if reachability.regained(now) { shipper.collectorReturned() }
-            if let asked {
-                log.notice("collector asks for a heartbeat every \(asked) s (was \(Int(policy.interval)) s)")
-                policy.interval = Double(asked)
-            }
-        }
-    }
-
 }

@@ -129,7 +129,7 @@ import Testing
         h.facts.advance(5)
         let again = try h.agent()
         try again.start()
-        #expect(again.underVoltageSeen == seen)
+        #expect(again.power.underVoltageSeen == seen)
         guard case .loaded(let state) = h.state() else {
             Issue.record("no state")
             return
