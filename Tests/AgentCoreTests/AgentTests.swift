@@ -134,8 +134,9 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(s2.lastAlive == start + 60 && s2.lastAliveUptime == 1060)
     }
 
-    /// Issue #26: a heartbeat the collector holds for 150 s (to a long timeout) does not hold back the state
-    /// write: the last-alive time stays within the persist interval, the precision an outage then reports.
+    /// A heartbeat the collector holds for 150 s (to a long timeout) does not hold back the state
+    /// write: the last-alive time stays within the persist interval, the precision an outage then reports
+    /// (DESIGN: Gap detection on the agent).
     @Test func aHangingRequestDoesNotDelayTheStateWrite() throws {
         let h = Harness()
         let agent = try h.agent()
@@ -258,7 +259,8 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(agent.reachability.since == nil) // it answered: reachable, just not taking events
     }
 
-    /// Issue #35: a collector whose database hangs answers beats but not events; that is no network outage.
+    /// A collector whose database hangs answers beats but not events; that is no network outage
+    /// (DESIGN: The collector's store failing).
     @Test func anEventsTimeoutAfterAnAnsweredBeatIsNoUnreachableInterval() throws {
         let h = Harness()
         let agent = try h.agent()
