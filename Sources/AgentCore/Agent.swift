@@ -1,6 +1,4 @@
-import CurlClient
 import DowntimeProtocol
-import Glibc
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -8,56 +6,27 @@ import Glibc
     import Foundation
 #endif
 
-/// The running agent: gap detection at start, heartbeats, state persistence, outbox flushing,
-/// clean shutdown. Single-threaded; the shell calls `start`, then `run` (or `tick` in tests).
+/// The running agent: gap detection at start, then the tick that drives its parts (the state folder, the
+/// collector link, reachability, the event shipper, the power watch), and the clean shutdown.
+/// Single-threaded; the shell calls `start`, then `run` (or `tick` in tests).
 public final class Agent {
     public let config: AgentConfig
     let facts: any BootFacts
-    let transport: any Transport
     let log: Log
-    let fs: any FileSystem
-    let stateFile: StateFile
-    public let outbox: Outbox
-    private(set) public var policy: GapPolicy
-    private(set) public var token: String?
+    public let folder: StateFolder
+    public let link: CollectorLink
+    public let reachability: Reachability
+    public let shipper: EventShipper
+    public private(set) var power: PowerWatch
+    public private(set) var policy: GapPolicy
     public private(set) var bootID = ""
-    public private(set) var seq: UInt64 = 0
-    /// Events the collector refused one by one with a 400: they can never succeed and were dropped.
-    public private(set) var refusedEvents = 0
-    /// When the collector was first found unreachable in the current run of failures.
-    public private(set) var unreachableSince: Date?
-    public private(set) var backoff: Backoff
-    private var enrollBackoff: Backoff
     private var previous: BootSnapshot?
-    private var lastPersist = -Double.infinity
-    private var lastBeat = -Double.infinity
-    private var stopping = false
-    private var heartbeatProblem: String?
-    /// The TLS refusal last logged: each new reason is one error line, repeats are not.
-    public private(set) var tlsProblem: TLSFailure?
     private var warnedClock = false
-    /// Whether the state folder can be written, and when to try it again (docs/DESIGN.md, "Degraded storage").
-    public private(set) var storage: StorageMonitor
-    /// A failure met before `start` (opening the state folder), reported there.
-    private var openFailure: FileError?
-    /// An enrolled token that is only in memory (the folder could not take it).
-    private var tokenUnsaved = false
-    /// Set when the collector refused the heartbeat's `storage` field (an older collector): beats go without it.
-    private var collectorRefusesStorage = false
-    /// Set when the collector refused the heartbeat's `health` field (an older collector): beats go without it.
-    private var collectorRefusesHealth = false
-    /// The device's power flags and temperature, read on every beat (three small sysfs files).
-    let sensor: HealthSensor
-    /// This tick's reading, sent with the beat.
-    private var health: DeviceHealth?
-    /// When this boot last read under-voltage / throttling now (kept in the state file for the next boot).
-    public private(set) var underVoltageSeen: Date?
-    public private(set) var throttledSeen: Date?
 
     static let shutdownTimeout = 2.0
 
     /// A state folder that cannot be created, written or read does not stop the agent: it runs from
-    /// memory and says so (`storage`); only a missing token is a configuration error.
+    /// memory and says so (`folder.storage`); only a missing token is a configuration error.
     public init(
         config: AgentConfig, facts: any BootFacts, transport: any Transport, log: Log,
         random: @escaping () -> Double = { Double.random(in: 0..<1) },
@@ -65,50 +34,29 @@ public final class Agent {
     ) throws(ConfigError) {
         self.config = config
         self.facts = facts
-        self.transport = transport
         self.log = log
-        self.fs = fs
         policy = GapPolicy(interval: Double(config.interval), persistInterval: Double(config.persistInterval))
-        backoff = Backoff(random: random)
-        enrollBackoff = Backoff(random: random)
-        storage = StorageMonitor(path: config.stateDir, retryInterval: Double(config.persistInterval))
-        stateFile = StateFile(path: config.stateDir + "/state.json", fs: fs)
-        sensor = HealthSensor(root: config.sysfsRoot)
-        let outboxDir = config.stateDir + "/outbox"
-        do {
-            try fs.makeDirectory(config.stateDir, mode: 0o700)
-            outbox = try Outbox(directory: outboxDir, limits: config.outboxLimits, log: log, fs: fs)
-        } catch {
-            openFailure = error
-            outbox = Outbox(unopened: outboxDir, limits: config.outboxLimits, log: log, fs: fs)
-        }
-        token = config.token ?? Self.readToken(config.stateDir, fs: fs)
-        if token == nil, config.enrollmentKey == nil {
-            throw ConfigError("no token: set DOWNTIME_TOKEN (or --token), or DOWNTIME_ENROLLMENT_KEY to enroll")
-        }
-        if let since = try? fs.read(unreachablePath),
-            let date = WireTime.parse(String(decoding: since, as: UTF8.self).trimmedWhitespace)
-        {
-            unreachableSince = date
-        }
+        power = PowerWatch(sensor: HealthSensor(root: config.sysfsRoot))
+        folder = StateFolder(
+            path: config.stateDir, device: config.device, retryInterval: Double(config.persistInterval),
+            limits: config.outboxLimits, log: log, fs: fs)
+        link = try CollectorLink(
+            token: config.token, enrollmentKey: config.enrollmentKey, transport: transport, folder: folder, log: log,
+            random: random)
+        reachability = Reachability(folder: folder, log: log)
+        shipper = EventShipper(
+            folder: folder, link: link, reachability: reachability, facts: facts, log: log, random: random)
         // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
         // state write: a power cut meanwhile would be dated from a last-alive time older than its precision.
         transport.whileWaiting = { [unowned self] in self.persistWhileWaiting() }
     }
 
+    public var outbox: Outbox { folder.outbox }
+
     /// The state write, when due, from inside a request that is still waiting for its answer.
     private func persistWhileWaiting() {
-        guard !stopping, policy.persistDue(sinceLastPersist: facts.monotonic() - lastPersist) else { return }
+        guard folder.persistDue(policy, monotonic: facts.monotonic()) else { return }
         persist(facts.snapshot(bootID: bootID))
-    }
-
-    var tokenPath: String { config.stateDir + "/token" }
-    var unreachablePath: String { config.stateDir + "/unreachable_since" }
-
-    static func readToken(_ stateDir: String, fs: any FileSystem) -> String? {
-        guard let bytes = try? fs.read(stateDir + "/token") else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self).trimmedWhitespace
-        return text.isEmpty ? nil : text
     }
 
     // MARK: - Start
@@ -122,18 +70,28 @@ public final class Agent {
             throw ConfigError("boot id: \(error)")
         }
         let now = facts.snapshot(bootID: bootID)
-        if let openFailure { storageFailed(openFailure, now) }
-        let loaded = stateFile.load()
+        folder.reportOpenFailure(now)
+        let decision = detectGap(now)
+        log.info(
+            "started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
+                + "\(outbox.count) event(s) waiting in the outbox")
+        enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
+        if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
+        persist(now)
+        previous = now
+        return decision
+    }
+
+    /// The saved state against `now`, with the power warnings of this boot (a restart) or of the boot that
+    /// ended (the outage's evidence).
+    private func detectGap(_ now: BootSnapshot) -> StartDecision {
+        let loaded = folder.stateFile.load()
         var decision = GapDetector.onStart(previous: loaded, facts: now, policy: policy)
         if case .loaded(let old) = loaded {
             if old.bootID == bootID {
-                // A restart within the boot: what this boot saw still counts.
-                underVoltageSeen = old.underVoltageSeen
-                throttledSeen = old.throttledSeen
-            } else if var o = decision.outage {
-                // The boot that ended: its last power warnings are the outage's evidence.
-                o.underVoltageSeen = old.underVoltageSeen
-                o.throttledSeen = old.throttledSeen
+                power.resume(from: old)
+            } else if let outage = decision.outage {
+                let o = PowerWatch.withEvidence(outage, from: old)
                 decision.outage = o
                 if let words = o.powerEvidence { log.notice("before that outage: \(words)") }
             }
@@ -143,13 +101,6 @@ public final class Agent {
         case .unreadableState: log.warning(decision.message)
         case .agentStopped, .rebooted: log.notice(decision.message)
         }
-        log.info(
-            "started: device \(config.device), collector \(config.collectorURL), interval \(config.interval) s, "
-                + "\(outbox.count) event(s) waiting in the outbox")
-        enqueue(.agentStarted(agentVersion: AgentCoreVersion.version), at: now)
-        if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
-        persist(now)
-        previous = now
         return decision
     }
 
@@ -170,9 +121,26 @@ public final class Agent {
         shutdown()
     }
 
-    /// One round: running checks, heartbeat, state, outbox.
+    /// One round: running checks, state, heartbeat, outbox.
     public func tick() {
         let now = facts.snapshot(bootID: bootID)
+        checkSincePrevious(now)
+        let newWarning = power.read(at: now.now)
+        checkWallClock(now)
+        if folder.storage.retryDue(monotonic: now.monotonic) {
+            retryDisk(now)
+        } else if newWarning || folder.persistDue(policy, monotonic: now.monotonic) {
+            // A new warning is written at once: the power may be about to go.
+            persist(now)
+        }
+        if link.token == nil { link.enroll(now) }
+        guard link.token != nil else { return }
+        heartbeat(now)
+        if !outbox.isEmpty, shipper.backoff.ready(at: now.monotonic) { shipper.flush(now, timeout: nil) }
+    }
+
+    /// A suspend or a clock jump since the previous tick.
+    private func checkSincePrevious(_ now: BootSnapshot) {
         if let previous {
             for finding in GapDetector.whileRunning(previous: previous, current: now, policy: policy) {
                 describe(finding)
@@ -180,43 +148,50 @@ public final class Agent {
             }
         }
         previous = now
-        let newWarning = notePower(sensor.read(), now)
-        if !WireTime.validRange.contains(now.now) {
-            if !warnedClock {
-                log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible")
+    }
+
+    /// A wall clock the collector would refuse holds the events back: said once, until it is plausible again.
+    private func checkWallClock(_ now: BootSnapshot) {
+        let plausible = WireTime.validRange.contains(now.now)
+        if !plausible, !warnedClock {
+            log.warning("wall clock says \(WireTime.format(now.now)): holding events until it is plausible")
+        }
+        warnedClock = !plausible
+    }
+
+    /// This tick's heartbeat; its answer tells whether the collector is reachable.
+    func heartbeat(_ now: BootSnapshot) {
+        switch link.heartbeat(now, interval: policy.interval, health: power.reading) {
+        case .notSent, .refused:
+            break
+        case .unanswered(let why):
+            reachability.lost(now, why)
+        case .accepted(let asked):
+            // The collector is back: send what waited without waiting for the backoff.
+            if reachability.regained(now) { shipper.collectorReturned() }
+            if let asked {
+                log.notice("collector asks for a heartbeat every \(asked) s (was \(Int(policy.interval)) s)")
+                policy.interval = Double(asked)
             }
-            warnedClock = true
-        } else {
-            warnedClock = false
         }
-        if storage.retryDue(monotonic: now.monotonic) {
-            retryDisk(now)
-        } else if newWarning || policy.persistDue(sinceLastPersist: now.monotonic - lastPersist) {
-            // A new warning is written at once: the power may be about to go.
-            persist(now)
-        }
-        if token == nil { enroll(now) }
-        guard token != nil else { return }
-        heartbeat(now)
-        if !outbox.isEmpty, backoff.ready(at: now.monotonic) { flush(now, timeout: nil) }
     }
 
     /// SIGTERM: mark the stop as clean, then tell the collector within a short timeout.
     public func shutdown() {
-        // The clean-stop mark below must be the last state written.
-        stopping = true
+        // The clean-stop mark below must be the last state written: no more writes from a waiting request.
+        link.transport.whileWaiting = nil
         let now = facts.snapshot(bootID: bootID)
         // One last try: what memory holds is lost once the process ends.
-        if !storage.isHealthy { retryDisk(now) }
+        if !folder.isHealthy { retryDisk(now) }
         var state = currentState(now)
         state.cleanShutdownAt = now.now
         do {
-            try stateFile.save(state)
+            try folder.writeState(state)
         } catch {
             log.error("could not write the clean-shutdown mark: \(error)")
         }
         enqueue(.shutdown, at: now)
-        if token != nil { flush(now, timeout: Self.shutdownTimeout) }
+        if link.token != nil { shipper.flush(now, timeout: Self.shutdownTimeout) }
         if outbox.unsavedCount > 0 {
             log.error(
                 "stopped: \(outbox.unsavedCount) event(s) held in memory are lost (the state folder "
@@ -242,414 +217,23 @@ public final class Agent {
 
     /// Puts an event in the outbox: on disk, or in memory while the state folder fails.
     func enqueue(_ payload: Event.Payload, at now: BootSnapshot, id: UUID = UUID()) {
-        let event = Event(id: id, device: config.device, at: now.now, bootID: bootID, payload: payload)
-        do {
-            try outbox.enqueue(event, bootID: bootID, uptime: now.uptime)
-        } catch {
-            // The outbox kept it in memory.
-            storageFailed(error, now)
-        }
+        folder.enqueue(payload, at: now, id: id)
     }
 
     func persist(_ now: BootSnapshot) {
-        lastPersist = now.monotonic
-        guard storage.isHealthy else { return } // the retry writes it
-        do {
-            try stateFile.save(currentState(now))
-        } catch {
-            storageFailed(error, now)
-        }
+        folder.persist(currentState(now), at: now)
     }
 
     private func currentState(_ now: BootSnapshot) -> AgentState {
-        var state = AgentState(
-            bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime,
-            clockSynced: now.clockSynced)
-        state.underVoltageSeen = underVoltageSeen
-        state.throttledSeen = throttledSeen
-        return state
+        power.stamped(
+            AgentState(bootID: bootID, lastAlive: now.now, lastAliveUptime: now.uptime, clockSynced: now.clockSynced))
     }
 
-    /// Takes this tick's reading; true when a power warning appears that the previous reading did not show.
-    private func notePower(_ h: DeviceHealth?, _ now: BootSnapshot) -> Bool {
-        let uv = h?.underVoltageNow == true
-        let th = h?.throttledNow == true
-        let appeared = (uv && health?.underVoltageNow != true) || (th && health?.throttledNow != true)
-        if uv { underVoltageSeen = now.now }
-        if th { throttledSeen = now.now }
-        health = h
-        return appeared
-    }
-
-    // MARK: - Degraded storage
-
-    /// A write to the state folder failed: hold everything in memory and say once what that costs.
-    private func storageFailed(_ error: FileError, _ now: BootSnapshot) {
-        outbox.memoryOnly = true
-        guard let change = storage.failed(error, wall: now.now, monotonic: now.monotonic) else {
-            log.debug("state folder still failing: \(error)")
-            return
-        }
-        log.error(
-            "state folder \(config.stateDir) is \(storage.problem?.state.label ?? "failing") (\(error)); running from "
-                + "memory and trying it again every \(Int(storage.retryInterval)) s. Until then: the state file is "
-                + "not written (gap detection at the next boot needs it: an outage now will not be found then) and "
-                + "unsent events are lost if the agent restarts")
-        enqueue(storage.event(for: change), at: now)
-    }
-
-    /// The periodic try of a failing folder: state file, held events, token; all written, it is healthy.
+    /// The periodic try of a failing folder: state file, held events, then the token and the unreachable mark.
     private func retryDisk(_ now: BootSnapshot) {
-        lastPersist = now.monotonic
-        do {
-            try fs.makeDirectory(config.stateDir, mode: 0o700)
-            try stateFile.save(currentState(now))
-            try outbox.persistPending()
-            if tokenUnsaved, let token {
-                try fs.writeAtomically(Array((token + "\n").utf8), to: tokenPath, mode: 0o600)
-                tokenUnsaved = false
-            }
-            if let since = unreachableSince {
-                try fs.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
-            } else {
-                // Reachable again while failing: the old mark must not report a stale interval after a restart.
-                try fs.remove(unreachablePath, sync: true)
-            }
-        } catch {
-            storageFailed(error, now)
-            return
+        folder.retry(currentState(now), at: now) { () throws(FileError) in
+            try link.saveToken()
+            try reachability.saveMark()
         }
-        outbox.memoryOnly = false
-        guard let change = storage.succeeded() else { return }
-        log.notice("state folder \(config.stateDir) is writable again: state file and \(outbox.count) event(s) saved")
-        enqueue(storage.event(for: change), at: now)
-    }
-
-    func heartbeat(_ now: BootSnapshot) {
-        guard let token, WireTime.validRange.contains(now.now) else { return }
-        seq += 1
-        var beat = Heartbeat(
-            device: config.device, seq: seq, bootID: bootID, uptimeS: GapDetector.rounded(now.uptime),
-            sentAt: now.now, clockSynced: now.clockSynced, intervalS: Int(policy.interval),
-            agentVersion: AgentCoreVersion.version)
-        if !collectorRefusesStorage {
-            beat.storage = storage.warning(unsavedEvents: outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
-        }
-        if !collectorRefusesHealth { beat.health = health }
-        var response: CurlResponse
-        do {
-            response = try transport.post(
-                WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
-                bearer: token, timeout: nil)
-            // An older collector refuses a field it does not know: the beat matters more than the extra
-            // (a storage problem is still told by its `storage` event). Once per field, then beats go without it.
-            for _ in 0..<2 where response.status == 400 {
-                let field = Self.errorField(response) ?? ""
-                if beat.storage != nil, field == "storage" || field.hasPrefix("storage.") {
-                    log.warning("collector does not know the heartbeat's storage field; sending beats without it")
-                    collectorRefusesStorage = true
-                    beat.storage = nil
-                } else if beat.health != nil, field == "health" || field.hasPrefix("health.") {
-                    log.warning(
-                        "collector refuses the heartbeat's health field (\(Self.errorText(response))); "
-                            + "sending beats without it")
-                    collectorRefusesHealth = true
-                    beat.health = nil
-                } else {
-                    break
-                }
-                response = try transport.post(
-                    WireProtocol.apiPrefix + "/heartbeat", body: try WireCoding.encode(beat),
-                    bearer: token, timeout: nil)
-            }
-        } catch let error as CurlError {
-            noteTLS(error)
-            unreachable(now, error.message)
-            return
-        } catch {
-            return // encoding a heartbeat cannot fail
-        }
-        lastBeat = now.monotonic
-        noteTLS(nil)
-        guard response.isSuccess else {
-            problem("heartbeat refused: HTTP \(response.status) \(Self.errorText(response))")
-            return
-        }
-        problem(nil)
-        reachable(now)
-        if let reply = try? WireCoding.decode(HeartbeatReply.self, from: response.body),
-            (1...86_400).contains(reply.intervalS), Double(reply.intervalS) != policy.interval
-        {
-            log.notice("collector asks for a heartbeat every \(reply.intervalS) s (was \(Int(policy.interval)) s)")
-            policy.interval = Double(reply.intervalS)
-        }
-    }
-
-    /// Logs a heartbeat problem once when it appears and once when it goes away.
-    private func problem(_ text: String?) {
-        guard text != heartbeatProblem else { return }
-        if let text { log.error(text) } else if heartbeatProblem != nil { log.info("heartbeats accepted again") }
-        heartbeatProblem = text
-    }
-
-    /// Logs why TLS refused the collector, once per reason; events wait in the outbox meanwhile.
-    private func noteTLS(_ error: CurlError?) {
-        let failure = error?.tls
-        guard failure != tlsProblem else { return }
-        if failure != nil, let error {
-            // The message names the reason (TLSFailure.sentence) and libcurl's own words.
-            log.error("TLS refused the collector (heartbeats fail, events wait in the outbox): \(error.message)")
-        } else if tlsProblem != nil {
-            log.notice("TLS to the collector works again")
-        }
-        tlsProblem = failure
-    }
-
-    private func unreachable(_ now: BootSnapshot, _ why: String) {
-        guard unreachableSince == nil else { return }
-        let since = now.now
-        unreachableSince = since
-        log.warning("collector unreachable: \(why)")
-        // Kept on disk so a restart (or a reboot) still reports the whole interval (written by the retry
-        // while the folder fails).
-        guard storage.isHealthy else { return }
-        try? fs.writeAtomically(Array((WireTime.format(since) + "\n").utf8), to: unreachablePath, mode: 0o600)
-    }
-
-    private func reachable(_ now: BootSnapshot) {
-        guard let since = unreachableSince else { return }
-        unreachableSince = nil
-        let end = max(now.now, since)
-        log.notice("collector reachable again after \(GapDetector.seconds(end.timeIntervalSince(since)))")
-        if WireTime.validRange.contains(since) {
-            // Named by its start: a crash before the file below is gone re-sends the same event.
-            enqueue(
-                .collectorUnreachable(start: since, end: end), at: now,
-                id: DerivedID.uuid("unreachable|\(config.device)|\(WireTime.format(since))"))
-        }
-        if storage.isHealthy { try? fs.remove(unreachablePath, sync: true) }
-        // The collector is back: send what waited without waiting for the backoff.
-        backoff.succeeded()
-    }
-
-    // MARK: - Enrollment
-
-    func enroll(_ now: BootSnapshot) {
-        guard let key = config.enrollmentKey, enrollBackoff.ready(at: now.monotonic) else { return }
-        let response: CurlResponse
-        do {
-            response = try transport.post(
-                WireProtocol.apiPrefix + "/enroll",
-                body: try WireCoding.encode(EnrollRequest(device: config.device, enrollmentKey: key)),
-                bearer: nil, timeout: nil)
-        } catch {
-            noteTLS(error as? CurlError)
-            let delay = enrollBackoff.failed(at: now.monotonic)
-            log.warning("enrollment failed (\(error)); retrying in \(Int(delay)) s")
-            return
-        }
-        guard response.isSuccess, let reply = try? WireCoding.decode(EnrollReply.self, from: response.body),
-            !reply.token.isEmpty
-        else {
-            let delay = enrollBackoff.failed(at: now.monotonic)
-            log.error(
-                "enrollment refused: HTTP \(response.status) \(Self.errorText(response)); retrying in \(Int(delay)) s")
-            return
-        }
-        if storage.isHealthy {
-            do {
-                try fs.writeAtomically(Array((reply.token + "\n").utf8), to: tokenPath, mode: 0o600)
-            } catch {
-                tokenUnsaved = true
-                storageFailed(error, now)
-            }
-        } else {
-            tokenUnsaved = true
-        }
-        if tokenUnsaved { log.error("enrolled, but the token is in memory only until the state folder is writable") }
-        token = reply.token
-        enrollBackoff.succeeded()
-        log.notice("enrolled as \(config.device); token stored in \(tokenPath)")
-    }
-
-    // MARK: - Outbox flushing
-
-    /// Sends the outbox in batches until it is empty or the collector stops taking events.
-    @discardableResult
-    public func flush(_ now: BootSnapshot, timeout: Double?) -> Bool {
-        while true {
-            let batch = nextBatch(now)
-            if batch.isEmpty { return outbox.isEmpty }
-            switch send(batch, timeout: timeout) {
-            case .accepted(let seqs):
-                remove(seqs)
-                if seqs.count < batch.count {
-                    // Some were not acknowledged: try them later rather than spin.
-                    failed(now, "collector acknowledged \(seqs.count) of \(batch.count) events")
-                    return false
-                }
-            case .refused:
-                // One bad event must not block the rest: find it by sending them one by one.
-                for entry in batch {
-                    switch send([entry], timeout: timeout) {
-                    case .accepted(let seqs):
-                        remove(seqs)
-                    case .refused(let status, let why):
-                        // An older collector that does not know the outage's power evidence: the outage matters more.
-                        if let plain = Self.withoutPowerEvidence(entry),
-                            case .accepted(let seqs) = send([plain], timeout: timeout)
-                        {
-                            log.warning(
-                                "collector refused the outage's power evidence \(why); "
-                                    + "sent the outage without it")
-                            remove(seqs)
-                            continue
-                        }
-                        refusedEvents += 1
-                        log.error(
-                            "collector refused \(entry.event.kind.rawValue) event \(entry.event.id.wireString) with HTTP \(status) "
-                                + "\(why): dropping it (a retry cannot succeed); \(refusedEvents) dropped so far")
-                        remove([entry.seq])
-                    case .failed(let why, let down):
-                        if down { noAnswer(now, why) }
-                        failed(now, why)
-                        return false
-                    }
-                }
-            case .failed(let why, let down):
-                if down { noAnswer(now, why) }
-                failed(now, why)
-                return false
-            }
-            if timeout != nil { return outbox.isEmpty } // shutdown: one round only
-        }
-    }
-
-    /// An events POST that got no answer: the collector is unreachable, unless it answered this tick's heartbeat
-    /// (then it is there and only slow to store: a busy database is no network outage).
-    private func noAnswer(_ now: BootSnapshot, _ why: String) {
-        guard lastBeat != now.monotonic else { return }
-        unreachable(now, why)
-    }
-
-    private func failed(_ now: BootSnapshot, _ why: String) {
-        let delay = backoff.failed(at: now.monotonic)
-        let text = "events not sent (\(why)); \(outbox.count) waiting, retry in \(Int(delay.rounded())) s"
-        if backoff.failures == 1 { log.warning(text) } else { log.debug(text) }
-    }
-
-    private func remove(_ seqs: Set<UInt64>) {
-        do {
-            try outbox.remove(seqs: seqs)
-        } catch {
-            // Gone from memory; their files go once the folder is writable (resent at most once, stored once).
-            storageFailed(error, facts.snapshot(bootID: bootID))
-        }
-    }
-
-    enum SendResult {
-        case accepted(Set<UInt64>)
-        case refused(status: Int, why: String)
-        case failed(why: String, unreachable: Bool)
-    }
-
-    private func send(_ batch: [Outbox.Entry], timeout: Double?) -> SendResult {
-        outbox.markAttempted(batch.map(\.seq))
-        let body: [UInt8]
-        do {
-            body = try WireCoding.encode(EventBatch(events: batch.map(\.event)))
-        } catch {
-            return .refused(status: 0, why: "cannot encode: \(error)")
-        }
-        let response: CurlResponse
-        do {
-            response = try transport.post(
-                WireProtocol.apiPrefix + "/events", body: body, bearer: token, timeout: timeout)
-        } catch {
-            noteTLS(error)
-            return .failed(why: error.message, unreachable: true)
-        }
-        noteTLS(nil)
-        switch response.status {
-        case 200..<300:
-            guard let reply = try? WireCoding.decode(EventBatchReply.self, from: response.body) else {
-                // A 2xx means stored; an unreadable answer does not undo that.
-                log.warning("collector answered events with HTTP \(response.status) and an unreadable body")
-                return .accepted(Set(batch.map(\.seq)))
-            }
-            let ids = Set(reply.accepted)
-            return .accepted(Set(batch.filter { ids.contains($0.event.id) }.map(\.seq)))
-        case 400, 413, 422:
-            return .refused(status: response.status, why: Self.errorText(response))
-        default:
-            // It answered, so it is reachable; the events wait for a better moment.
-            return .failed(why: "HTTP \(response.status) \(Self.errorText(response))", unreachable: false)
-        }
-    }
-
-    /// Under the collector's default 64 KiB body limit.
-    static let maxBatchBytes = 48 * 1024
-
-    /// The oldest events, dated: an event observed while the wall clock was implausible is dated
-    /// from the boot clock once the wall clock is right, and holds back everything after it until then.
-    func nextBatch(_ now: BootSnapshot) -> [Outbox.Entry] {
-        let plausible = WireTime.validRange
-        var batch: [Outbox.Entry] = []
-        var size = 0
-        for var entry in outbox.entries {
-            if batch.count == EventBatch.maxEvents || (size + entry.size > Self.maxBatchBytes && !batch.isEmpty) {
-                break
-            }
-            if !plausible.contains(entry.event.at) {
-                guard plausible.contains(now.now) else { break }
-                entry.event.at = entry.bootID == now.bootID ? now.now - max(0, now.uptime - entry.uptime) : now.now
-                if !plausible.contains(entry.event.at) { entry.event.at = now.now }
-            }
-            if entry.bootID == now.bootID { entry.event.payload = Self.reanchored(entry.event.payload, now) }
-            batch.append(entry)
-            size += entry.size
-        }
-        return batch
-    }
-
-    /// An outage without an end carries `uptime_s` so the collector can date the boot as receipt
-    /// time − uptime: that only holds for the uptime at sending, not at spooling. Once the clock is
-    /// synced, the agent dates the end itself.
-    static func reanchored(_ payload: Event.Payload, _ now: BootSnapshot) -> Event.Payload {
-        guard case .outage(var o) = payload, o.end == nil, o.uptimeS != nil else { return payload }
-        let backAt = now.now - now.uptime
-        if now.clockSynced, WireTime.validRange.contains(now.now), WireTime.validRange.contains(backAt) {
-            let end = max(backAt, o.start ?? backAt)
-            o.end = end
-            o.durationS = o.start.map { GapDetector.rounded(end.timeIntervalSince($0)) }
-            o.uptimeS = nil
-            o.clockSynced = true
-        } else {
-            o.uptimeS = GapDetector.rounded(now.uptime)
-        }
-        return .outage(o)
-    }
-
-    /// The entry without its outage's power evidence; nil when it has none.
-    static func withoutPowerEvidence(_ entry: Outbox.Entry) -> Outbox.Entry? {
-        guard case .outage(var o) = entry.event.payload, o.underVoltageSeen != nil || o.throttledSeen != nil else {
-            return nil
-        }
-        o.underVoltageSeen = nil
-        o.throttledSeen = nil
-        var plain = entry
-        plain.event.payload = .outage(o)
-        return plain
-    }
-
-    static func errorField(_ response: CurlResponse) -> String? {
-        (try? WireCoding.decode(ErrorBody.self, from: response.body))?.field
-    }
-
-    static func errorText(_ response: CurlResponse) -> String {
-        if let body = try? WireCoding.decode(ErrorBody.self, from: response.body) {
-            return body.field.map { "(\(body.error), field \($0))" } ?? "(\(body.error))"
-        }
-        return ""
     }
 }

@@ -112,21 +112,55 @@ public struct AgentConfig: Sendable, Equatable {
     public static func parse(arguments: [String], environment: [String: String], hostName: String) throws(ConfigError)
         -> Command
     {
+        var given = Given(environment: environment)
+        if let command = try given.read(arguments) { return command }
+        return .run(try given.config(environment: environment, hostName: hostName))
+    }
+
+    /// The values given, by flag, and where each came from, so that an error names what the user set (the
+    /// flag or the variable).
+    struct Given {
         var values: [String: String] = [:]
-        // Where each value came from, so that an error names what the user set (the flag or the variable).
         var origin: [String: String] = [:]
-        for option in options {
-            if let env = option.env, let value = environment[env], !value.isEmpty {
-                values[option.flag] = value
-                origin[option.flag] = env
+
+        init(environment: [String: String]) {
+            for option in options {
+                if let env = option.env, let value = environment[env], !value.isEmpty {
+                    values[option.flag] = value
+                    origin[option.flag] = env
+                }
             }
         }
-        var index = 0
-        while index < arguments.count {
-            let arg = arguments[index]
-            index += 1
-            if arg == "--help" || arg == "-h" { return .help }
-            if arg == "--version" { return .version }
+
+        /// Reads the flags over the environment's values; `help` or `version` when one asks for it.
+        mutating func read(_ arguments: [String]) throws(ConfigError) -> Command? {
+            var index = 0
+            while index < arguments.count {
+                let arg = arguments[index]
+                index += 1
+                if arg == "--help" || arg == "-h" { return .help }
+                if arg == "--version" { return .version }
+                let (option, inline) = try Self.option(arg)
+                let name = option.flag
+                if !option.takesValue {
+                    guard inline == nil else { throw ConfigError("--\(name) takes no value") }
+                    values[name] = "1"
+                    continue
+                }
+                origin[name] = "--\(name)"
+                if let inline {
+                    values[name] = inline
+                } else {
+                    guard index < arguments.count else { throw ConfigError("--\(name) needs a value") }
+                    values[name] = arguments[index]
+                    index += 1
+                }
+            }
+            return nil
+        }
+
+        /// The option a `--name` or `--name=value` argument names, and its inline value.
+        static func option(_ arg: String) throws(ConfigError) -> (Option, String?) {
             guard arg.hasPrefix("--") else { throw ConfigError("unexpected argument '\(arg)' (see --help)") }
             var name = String(arg.dropFirst(2))
             var inline: String?
@@ -137,62 +171,31 @@ public struct AgentConfig: Sendable, Equatable {
             guard let option = options.first(where: { $0.flag == name }) else {
                 throw ConfigError("unknown option --\(name) (see --help)")
             }
-            if !option.takesValue {
-                guard inline == nil else { throw ConfigError("--\(name) takes no value") }
-                values[name] = "1"
-                continue
-            }
-            origin[name] = "--\(name)"
-            if let inline {
-                values[name] = inline
-            } else {
-                guard index < arguments.count else { throw ConfigError("--\(name) needs a value") }
-                values[name] = arguments[index]
-                index += 1
-            }
+            return (option, inline)
         }
 
-        guard let collector = values["collector"], !collector.isEmpty else {
-            throw ConfigError("no collector: set DOWNTIME_COLLECTOR_URL or --collector (e.g. http://nas.lan:8899)")
-        }
-        let lower = collector.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
-            collector.split(separator: "/", omittingEmptySubsequences: false).count >= 3,
-            !collector.split(separator: "/", omittingEmptySubsequences: false)[2].isEmpty,
-            collector.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
-        else {
-            throw ConfigError(
-                "\(origin["collector"] ?? "--collector"): collector URL '\(collector)' must look like "
-                    + "http://host:port or https://host")
-        }
-        let rawDevice = values["device"] ?? hostName
-        guard let device = DeviceName.normalize(rawDevice) else {
-            throw ConfigError(
-                "\(origin["device"] ?? "host name"): device name '\(rawDevice)' must match "
-                    + "[a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
-        }
-        let stateDir =
-            values["state-dir"] ?? environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "/var/lib/downtime-agent"
-        func number(_ key: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
-            try Self.number(values[key], origin[key] ?? "--\(key)", default: value, range: range)
-        }
-        let interval = try number("interval", default: 10, range: 1...86_400)
-        let persist = try number("persist-interval", default: 60, range: 1...86_400)
-        let maxEvents = try number("outbox-max-events", default: 10_000, range: 10...10_000_000)
-        let maxBytes = try number("outbox-max-bytes", default: 8 << 20, range: 16_384...(1 << 34))
-        for key in ["token", "enrollment-key"] {
-            if let value = values[key], !value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
-                throw ConfigError("\(origin[key] ?? "--\(key)") must be printable ASCII without spaces")
+        /// The configuration the values make, each checked.
+        func config(environment: [String: String], hostName: String) throws(ConfigError) -> AgentConfig {
+            let collector = try collector()
+            let device = try device(hostName: hostName)
+            let stateDir =
+                values["state-dir"] ?? environment["STATE_DIRECTORY"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? "/var/lib/downtime-agent"
+            let interval = try number("interval", default: 10, range: 1...86_400)
+            let persist = try number("persist-interval", default: 60, range: 1...86_400)
+            let maxEvents = try number("outbox-max-events", default: 10_000, range: 10...10_000_000)
+            let maxBytes = try number("outbox-max-bytes", default: 8 << 20, range: 16_384...(1 << 34))
+            for key in ["token", "enrollment-key"] {
+                if let value = values[key], !isPrintable(value) {
+                    throw ConfigError("\(origin[key] ?? "--\(key)") must be printable ASCII without spaces")
+                }
             }
-        }
-        let pin = try pins(values["pin-sha256"])
-        // A pin on a plain-HTTP URL would protect nothing: say so rather than run unprotected.
-        if pin != nil, !lower.hasPrefix("https://") {
-            throw ConfigError("--pin-sha256 needs an https:// collector URL, not '\(collector)'")
-        }
-        return .run(
-            AgentConfig(
+            let pin = try pins(values["pin-sha256"])
+            // A pin on a plain-HTTP URL would protect nothing: say so rather than run unprotected.
+            if pin != nil, !collector.lowercased().hasPrefix("https://") {
+                throw ConfigError("--pin-sha256 needs an https:// collector URL, not '\(collector)'")
+            }
+            return AgentConfig(
                 collectorURL: collector, device: device, token: values["token"], stateDir: stateDir,
                 interval: interval, persistInterval: persist, enrollmentKey: values["enrollment-key"],
                 caFile: values["ca-file"],
@@ -202,7 +205,44 @@ public struct AgentConfig: Sendable, Equatable {
                 timeSyncFile: values["time-sync-file"] ?? LinuxBootFacts.defaultTimeSyncFile,
                 outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes),
                 sysfsRoot: values["sysfs-root"] ?? "/",
-                verbose: values["verbose"] != nil))
+                verbose: values["verbose"] != nil)
+        }
+
+        func collector() throws(ConfigError) -> String {
+            guard let collector = values["collector"], !collector.isEmpty else {
+                throw ConfigError(
+                    "no collector: set DOWNTIME_COLLECTOR_URL or --collector (e.g. http://nas.lan:8899)")
+            }
+            let lower = collector.lowercased()
+            let parts = collector.split(separator: "/", omittingEmptySubsequences: false)
+            guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), parts.count >= 3, !parts[2].isEmpty,
+                isPrintable(collector)
+            else {
+                throw ConfigError(
+                    "\(origin["collector"] ?? "--collector"): collector URL '\(collector)' must look like "
+                        + "http://host:port or https://host")
+            }
+            return collector
+        }
+
+        func device(hostName: String) throws(ConfigError) -> String {
+            let rawDevice = values["device"] ?? hostName
+            guard let device = DeviceName.normalize(rawDevice) else {
+                throw ConfigError(
+                    "\(origin["device"] ?? "host name"): device name '\(rawDevice)' must match "
+                        + "[a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
+            }
+            return device
+        }
+
+        func number(_ key: String, default value: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+            try AgentConfig.number(values[key], origin[key] ?? "--\(key)", default: value, range: range)
+        }
+
+        /// Printable ASCII without spaces.
+        func isPrintable(_ text: String) -> Bool {
+            text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        }
     }
 
     /// Checks each pin is `sha256//` and the base64 of 32 bytes; a bare base64 gets the prefix.

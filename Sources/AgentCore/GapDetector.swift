@@ -38,55 +38,65 @@ public enum GapDetector {
                     + "reporting an outage of unknown start and starting a fresh state")
 
         case .loaded(let state) where state.bootID == facts.bootID:
-            let gap = facts.uptime - state.lastAliveUptime
-            if gap < 0 {
-                return StartDecision(
-                    finding: .unreadableState, outage: unknownOutage(facts, synced: synced),
-                    message:
-                        "state file says uptime \(state.lastAliveUptime) s, more than now (\(facts.uptime) s) in the same boot: "
-                        + "reporting an outage of unknown start")
-            }
-            if state.cleanShutdownAt != nil {
-                return StartDecision(
-                    finding: .agentRestarted, outage: nil, message: "agent restarted after a clean stop")
-            }
-            if gap <= policy.stoppedThreshold {
-                return StartDecision(
-                    finding: .agentRestarted, outage: nil,
-                    message: "agent restarted after \(seconds(gap)), no reboot")
-            }
-            // The uptime gap is exact; the wall clock only places it.
-            let report = outage(
-                cause: .agentStopped, start: facts.now - gap, end: facts.now, duration: gap,
-                precision: policy.persistInterval, synced: facts.clockSynced, facts: facts)
-            return StartDecision(
-                finding: .agentStopped, outage: report,
-                message: "agent was not running for \(seconds(gap)) (no reboot)")
+            return sameBoot(state, facts: facts, policy: policy, synced: synced)
 
         case .loaded(let state):
-            let clean = state.cleanShutdownAt != nil
-            // A clean stop wrote last_alive at SIGTERM: that start is exact to the shutdown's length.
-            let start = max(state.lastAlive, state.cleanShutdownAt ?? state.lastAlive)
-            let precision = clean ? policy.tolerance : policy.persistInterval
-            let report: OutageReport
-            if synced {
-                let backAt = max(facts.now - facts.uptime, start)
-                report = outage(
-                    cause: clean ? .cleanReboot : .powerLoss, start: start, end: backAt,
-                    duration: backAt.timeIntervalSince(start), precision: precision, synced: true, facts: facts)
-            } else {
-                // No misdated outage: the collector anchors the end at receipt time − uptime.
-                report = outage(
-                    cause: clean ? .cleanReboot : .powerLoss, start: start, end: nil, duration: nil,
-                    precision: precision, synced: false, facts: facts)
-            }
-            let what = clean ? "clean reboot" : "power loss or crash"
-            let length =
-                report.durationS.map { " of " + seconds($0) } ?? " (clock not synced yet: the collector dates its end)"
-            return StartDecision(
-                finding: .rebooted(clean: clean), outage: report,
-                message: "device rebooted (\(what))\(length), down since \(WireTime.format(start))")
+            return rebooted(state, facts: facts, policy: policy, synced: synced)
         }
+    }
+
+    /// The device did not reboot: the agent itself was stopped, or restarted.
+    static func sameBoot(_ state: AgentState, facts: BootSnapshot, policy: GapPolicy, synced: Bool) -> StartDecision {
+        let gap = facts.uptime - state.lastAliveUptime
+        if gap < 0 {
+            return StartDecision(
+                finding: .unreadableState, outage: unknownOutage(facts, synced: synced),
+                message:
+                    "state file says uptime \(state.lastAliveUptime) s, more than now (\(facts.uptime) s) in the same boot: "
+                    + "reporting an outage of unknown start")
+        }
+        if state.cleanShutdownAt != nil {
+            return StartDecision(
+                finding: .agentRestarted, outage: nil, message: "agent restarted after a clean stop")
+        }
+        if gap <= policy.stoppedThreshold {
+            return StartDecision(
+                finding: .agentRestarted, outage: nil,
+                message: "agent restarted after \(seconds(gap)), no reboot")
+        }
+        // The uptime gap is exact; the wall clock only places it.
+        let report = outage(
+            cause: .agentStopped, start: facts.now - gap, end: facts.now, duration: gap,
+            precision: policy.persistInterval, synced: facts.clockSynced, facts: facts)
+        return StartDecision(
+            finding: .agentStopped, outage: report,
+            message: "agent was not running for \(seconds(gap)) (no reboot)")
+    }
+
+    /// A new boot: the outage is from the last-alive time to the boot.
+    static func rebooted(_ state: AgentState, facts: BootSnapshot, policy: GapPolicy, synced: Bool) -> StartDecision {
+        let clean = state.cleanShutdownAt != nil
+        // A clean stop wrote last_alive at SIGTERM: that start is exact to the shutdown's length.
+        let start = max(state.lastAlive, state.cleanShutdownAt ?? state.lastAlive)
+        let precision = clean ? policy.tolerance : policy.persistInterval
+        let report: OutageReport
+        if synced {
+            let backAt = max(facts.now - facts.uptime, start)
+            report = outage(
+                cause: clean ? .cleanReboot : .powerLoss, start: start, end: backAt,
+                duration: backAt.timeIntervalSince(start), precision: precision, synced: true, facts: facts)
+        } else {
+            // No misdated outage: the collector anchors the end at receipt time − uptime.
+            report = outage(
+                cause: clean ? .cleanReboot : .powerLoss, start: start, end: nil, duration: nil,
+                precision: precision, synced: false, facts: facts)
+        }
+        let what = clean ? "clean reboot" : "power loss or crash"
+        let length =
+            report.durationS.map { " of " + seconds($0) } ?? " (clock not synced yet: the collector dates its end)"
+        return StartDecision(
+            finding: .rebooted(clean: clean), outage: report,
+            message: "device rebooted (\(what))\(length), down since \(WireTime.format(start))")
     }
 
     /// Checks between two ticks of the running agent: a suspend (CLOCK_BOOTTIME ran ahead of
@@ -134,7 +144,7 @@ public enum GapDetector {
             clockSynced: synced && end != nil, uptimeS: end == nil ? rounded(facts.uptime) : nil)
     }
 
-    static func rounded(_ v: Double) -> Double { (max(v, 0) * 1000).rounded() / 1000 }
+    static func rounded(_ v: Double) -> Double { OutageReport.roundedSeconds(v) }
 
     static func seconds(_ v: Double) -> String {
         let wholeSeconds = Int(v.rounded())

@@ -129,7 +129,7 @@ import Testing
         h.facts.advance(5)
         let again = try h.agent()
         try again.start()
-        #expect(again.underVoltageSeen == seen)
+        #expect(again.power.underVoltageSeen == seen)
         guard case .loaded(let state) = h.state() else {
             Issue.record("no state")
             return
@@ -157,7 +157,7 @@ import Testing
         agent.tick()
         let outages = h.transport.sentEvents.compactMap { if case .outage(let o) = $0.payload { o } else { nil } }
         #expect(outages.count == 1 && outages.first?.underVoltageSeen == nil && outages.first?.cause == .powerLoss)
-        #expect(agent.outbox.isEmpty && agent.refusedEvents == 0)
+        #expect(agent.outbox.isEmpty && agent.shipper.refusedEvents == 0)
         #expect(h.lines.lines.contains { $0.contains("refused the outage's power evidence") })
     }
 }

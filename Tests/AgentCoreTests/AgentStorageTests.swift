@@ -49,7 +49,7 @@ import Testing
         #expect(saved.bootID == h.facts.boot)
         #expect(h.transport.sentEvents.map(\.payload).last == .storage(state: .ok, path: h.dir.path))
         #expect(h.transport.heartbeats.last?.storage == nil)
-        #expect(agent.storage.isHealthy)
+        #expect(agent.folder.storage.isHealthy)
 
         // Gap detection works again: a power cut now is found at the next boot.
         h.facts.advance(30)
@@ -86,7 +86,7 @@ import Testing
             agent.tick()
         }
         #expect(agent.outbox.unsavedCount == 0)
-        #expect(agent.storage.isHealthy)
+        #expect(agent.folder.storage.isHealthy)
         // A restart finds every event on disk, in order.
         let again = try Outbox(directory: h.dir.file("outbox"))
         #expect(again.entries.map(\.event.kind) == [.agentStarted, .clockJump, .storage, .storage])
@@ -106,7 +106,7 @@ import Testing
             h.facts.advance(10)
             agent.tick()
         }
-        #expect(agent.storage.isHealthy)
+        #expect(agent.folder.storage.isHealthy)
         #expect(FileIO.exists(h.dir.file("not-yet/state.json")))
     }
 
@@ -124,14 +124,14 @@ import Testing
         h.transport.respond = FakeTransport.acceptAll
         h.facts.advance(10)
         agent.tick() // reachable again; the collector_unreachable event cannot be spooled on disk
-        #expect(agent.unreachableSince == nil)
+        #expect(agent.reachability.since == nil)
         #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         h.fs.fault = nil
         for _ in 0..<7 {
             h.facts.advance(10)
             agent.tick()
         }
-        #expect(agent.storage.isHealthy)
+        #expect(agent.folder.storage.isHealthy)
         #expect(!FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         #expect(h.transport.sentEvents.contains { $0.kind == .collectorUnreachable })
     }

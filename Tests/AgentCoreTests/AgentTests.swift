@@ -134,8 +134,9 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(s2.lastAlive == start + 60 && s2.lastAliveUptime == 1060)
     }
 
-    /// Issue #26: a heartbeat the collector holds for 150 s (to a long timeout) does not hold back the state
-    /// write: the last-alive time stays within the persist interval, the precision an outage then reports.
+    /// A heartbeat the collector holds for 150 s (to a long timeout) does not hold back the state
+    /// write: the last-alive time stays within the persist interval, the precision an outage then reports
+    /// (DESIGN: Gap detection on the agent).
     @Test func aHangingRequestDoesNotDelayTheStateWrite() throws {
         let h = Harness()
         let agent = try h.agent()
@@ -220,7 +221,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.facts.advance(400) // past any backoff
         agent.tick()
         #expect(agent.outbox.isEmpty)
-        #expect(agent.refusedEvents == 1)
+        #expect(agent.shipper.refusedEvents == 1)
         let stored = h.transport.requests.filter { $0.path == "/api/v1/events" }
             .compactMap { r -> [UUID]? in
                 let batch = try! WireCoding.decode(EventBatch.self, from: r.body)
@@ -240,7 +241,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         }
         agent.tick()
         #expect(agent.outbox.count == 1)
-        #expect(agent.backoff.failures == 1)
+        #expect(agent.shipper.backoff.failures == 1)
         let tries = { h.transport.requests.filter { $0.path == "/api/v1/events" }.count }
         #expect(tries() == 1)
         h.facts.advance(0.5) // backoff is 1 s: no retry yet
@@ -255,10 +256,11 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         let tried = h.transport.requests.filter { $0.path == "/api/v1/events" }
             .flatMap { try! WireCoding.decode(EventBatch.self, from: $0.body).events.map(\.id) }
         #expect(tried.count == 2 && Set(tried).count == 1)
-        #expect(agent.unreachableSince == nil) // it answered: reachable, just not taking events
+        #expect(agent.reachability.since == nil) // it answered: reachable, just not taking events
     }
 
-    /// Issue #35: a collector whose database hangs answers beats but not events; that is no network outage.
+    /// A collector whose database hangs answers beats but not events; that is no network outage
+    /// (DESIGN: The collector's store failing).
     @Test func anEventsTimeoutAfterAnAnsweredBeatIsNoUnreachableInterval() throws {
         let h = Harness()
         let agent = try h.agent()
@@ -268,13 +270,13 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
             throw CurlError("Operation timed out after 15000 milliseconds with 0 bytes received")
         }
         agent.tick()
-        #expect(agent.unreachableSince == nil)
-        #expect(agent.outbox.count == 1 && agent.backoff.failures == 1)
+        #expect(agent.reachability.since == nil)
+        #expect(agent.outbox.count == 1 && agent.shipper.backoff.failures == 1)
         // With the beat also unanswered, it is unreachable.
         h.transport.respond = { _ throws(CurlError) in throw CurlError("Connection timed out") }
         h.facts.advance(2)
         agent.tick()
-        #expect(agent.unreachableSince != nil)
+        #expect(agent.reachability.since != nil)
     }
 
     @Test func anUnreachableCollectorIsReportedAsAnIntervalAfterwardsInOrder() throws {
@@ -286,7 +288,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.transport.respond = network
         h.facts.advance(10)
         agent.tick()
-        #expect(agent.unreachableSince == down)
+        #expect(agent.reachability.since == down)
         #expect(FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         h.facts.wall += 7200 // a clock step while away
         for _ in 0..<30 {
@@ -300,7 +302,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(kinds.map(\.kind) == [.clockJump, .collectorUnreachable])
         guard case .collectorUnreachable(let start, let end) = kinds.last?.payload else { return }
         #expect(start == down && end == h.facts.wall)
-        #expect(agent.outbox.isEmpty && agent.unreachableSince == nil)
+        #expect(agent.outbox.isEmpty && agent.reachability.since == nil)
         #expect(!FileManager.default.fileExists(atPath: h.dir.file("unreachable_since")))
         // Backoff does not grow past the cap and no event was sent twice.
         #expect(Set(h.transport.sentEvents.map(\.id)).count == h.transport.sentEvents.count)
@@ -312,9 +314,9 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         try agent.start()
         h.transport.respond = network
         agent.tick()
-        let since = try #require(agent.unreachableSince)
+        let since = try #require(agent.reachability.since)
         agent = try h.agent() // kill -9 and restart
-        #expect(agent.unreachableSince == since)
+        #expect(agent.reachability.since == since)
         try agent.start()
         h.transport.respond = FakeTransport.acceptAll
         h.facts.advance(10)
@@ -417,7 +419,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         #expect(enroll.path == "/api/v1/enroll" && enroll.bearer == nil)
         let request = try WireCoding.decode(EnrollRequest.self, from: enroll.body)
         #expect(request == EnrollRequest(device: "pi-1", enrollmentKey: "site-key"))
-        #expect(agent.token == "enrolled-token-123")
+        #expect(agent.link.token == "enrolled-token-123")
         let attributes = try FileManager.default.attributesOfItem(atPath: h.dir.file("token"))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(h.transport.requests.dropFirst().allSatisfy { $0.bearer == "enrolled-token-123" })
@@ -440,7 +442,7 @@ private func status(_ code: Int) -> (FakeTransport.Request) throws(CurlError) ->
         h.facts.advance(0.5)
         agent.tick()
         #expect(h.transport.requests.count == 1)
-        #expect(agent.token == nil)
+        #expect(agent.link.token == nil)
         #expect(h.lines.lines.contains { $0.hasPrefix("<3>") && $0.contains("enrollment refused") })
     }
 

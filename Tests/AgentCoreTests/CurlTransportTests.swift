@@ -54,7 +54,8 @@ import Testing
         #expect(try t.post("/fast", body: Array("{}".utf8), bearer: nil, timeout: nil).status == 200)
     }
 
-    /// The agent's state write rides on libcurl's progress callback while an answer is held (issue #26).
+    /// The agent's state write rides on libcurl's progress callback while an answer is held
+    /// (DESIGN: Gap detection on the agent).
     @Test func aHeldAnswerCallsTheWaitHookMeanwhile() throws {
         let server = try TestHTTPServer()
         defer { server.stop() }
