@@ -133,11 +133,8 @@ public final class Ingest: Sendable {
         for (index, var event) in batch.events.enumerated() {
             guard event.device == device else { throw .wrongDevice(field: "events[\(index)].device") }
             guard event.kind.isDeviceReported else { throw .collectorOnly(event.kind, field: "events[\(index)].kind") }
-            if case .outage(var outage) = event.payload, outage.end == nil, let uptime = outage.uptimeS {
-                let end = max(now - uptime, outage.start ?? now - uptime)
-                outage.end = end
-                if let start = outage.start { outage.durationS = end.timeIntervalSince(start) }
-                event.payload = .outage(outage)
+            if case .outage(let outage) = event.payload, outage.end == nil, let uptime = outage.uptimeS {
+                event.payload = .outage(outage.anchored(bootedAt: now - uptime))
             }
             events.append(event)
         }
