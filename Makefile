@@ -40,7 +40,7 @@ release: deps
 lint:
 	$(SWIFT) format lint --strict --parallel -r Package.swift Sources Tests
 	# No folder may use a folder that uses it back (targets are kept acyclic by the compiler).
-	python3 Tests/lint/folder_graph.py
+	python3 Tests/lint/folder_graph.py --self-test && python3 Tests/lint/folder_graph.py
 
 format:
 	$(SWIFT) format format --in-place --parallel -r Package.swift Sources Tests

@@ -87,6 +87,8 @@ let package = Package(
         .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore", "CollectorRules", "AgentCore"]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
+        // The pure rules' table tests: nothing but the rules and the wire types.
+        .testTarget(name: "CollectorRulesTests", dependencies: ["CollectorRules", "DowntimeProtocol"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "CurlClient"]),
         .testTarget(
             name: "CollectorCoreTests",
@@ -103,7 +105,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Read from the source tree by path (`#filePath`), not bundled: no "unhandled file" warning in the build.
-            exclude: ["Snapshots"]
+            exclude: ["HTTP/Snapshots"]
         ),
         // Depends on the executables so that `swift test` builds the binaries it runs.
         .testTarget(

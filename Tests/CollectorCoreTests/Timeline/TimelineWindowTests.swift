@@ -1,8 +1,8 @@
-import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Testing
 
+@testable import CollectorCore
 @testable import CollectorRules
 
 /// The pages read a month of log rows, however long the history: before the window only the rows that

@@ -10,7 +10,7 @@ import Testing
 enum OpenAPIDocument {
     static let path: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
+        for _ in 0..<4 { url.deleteLastPathComponent() }
         return url.appendingPathComponent("collector/openapi.yaml").path
     }()
 

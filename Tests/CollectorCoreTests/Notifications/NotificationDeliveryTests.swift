@@ -192,6 +192,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         let sink = Process()
         sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("fixtures/smtp_sink.py").path
         sink.arguments = ["python3", script, String(port), folder]
         let stdin = Pipe()

@@ -2,7 +2,6 @@ import DowntimeProtocol
 import Foundation
 import Testing
 
-@testable import CollectorCore
 @testable import CollectorRules
 
 /// The overview's model as a pure function of the live devices, the query and `now`.

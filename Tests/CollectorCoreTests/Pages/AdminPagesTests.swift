@@ -326,7 +326,7 @@ import Testing
 
     @Test func theServedReporterIsTheRepositorysScriptAndOpen() async throws {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
+        for _ in 0..<4 { url.deleteLastPathComponent() }
         let script = try String(contentsOf: url.appendingPathComponent("agent/downtime-report.sh"), encoding: .utf8)
         var config = CollectorConfig()
         config.pagePassword = "page-secret"

@@ -1,4 +1,3 @@
-import CollectorCore
 import DowntimeProtocol
 import Foundation
 import Testing
