@@ -33,7 +33,7 @@ enum Seed {
             // As the collector records a first heartbeat: the ingest benchmark then measures steady beats.
             var beats: [String: BeatState] = [:]
             let flips = (0..<count).map { i in
-                FlipChange.flip(benchDeviceName(i), from: .new, to: .up, at: now, reason: "first heartbeat")
+                FlipChange.flip(benchDeviceName(i), from: .new, to: .up, at: now, reason: .firstHeartbeat)
             }
             for i in 0..<count {
                 beats[benchDeviceName(i)] = BeatState(
@@ -74,14 +74,15 @@ enum Seed {
         let perDevice = max(1, days * outagesPerMonth / 30)
         for index in 0..<devices {
             let name = benchDeviceName(index)
-            flips.append(FlipChange.flip(name, from: .new, to: .up, at: from + 1, reason: "first heartbeat"))
+            flips.append(FlipChange.flip(name, from: .new, to: .up, at: from + 1, reason: .firstHeartbeat))
             for _ in 0..<perDevice {
                 let start = from + Double(rng.next() % UInt64(days * 86_400))
                 let length = 60 + Double(rng.next() % 7200)
                 let boot = UUID().uuidString.lowercased()
                 flips.append(
                     FlipChange.flip(
-                        name, from: .up, to: .down, at: start, reason: "no heartbeat for 35 s (3 × 10 s + 5 s grace)"))
+                        name, from: .up, to: .down, at: start,
+                        reason: .silent(seconds: 35, rule: "3 × 10 s + 5 s grace")))
                 events.append(
                     Event(device: name, at: start + length, bootID: boot, payload: .agentStarted(agentVersion: "0.1.0"))
                 )
@@ -93,7 +94,7 @@ enum Seed {
                                 cause: .powerLoss, start: start, end: start + length, durationS: length, precisionS: 60,
                                 clockSynced: true))))
                 flips.append(
-                    FlipChange.flip(name, from: .down, to: .up, at: start + length, reason: "heartbeat received"))
+                    FlipChange.flip(name, from: .down, to: .up, at: start + length, reason: .heartbeatReceived))
             }
             if events.count + flips.count > 20_000 { try await flush() }
         }

@@ -49,7 +49,7 @@ public struct DeviceAdmin: Sendable {
         // The status column keeps the pre-pause status; on resume the device gets a fresh window
         // from now, like after a collector restart (a down device stays down until it beats).
         let to: DeviceStatus = paused ? .paused : record.status
-        let reason = paused ? "paused by admin" : "resumed by admin"
+        let reason: FlipReason = paused ? .pausedByAdmin : .resumedByAdmin
         let flip = Fleet.flip(name, from: paused ? record.status : .paused, to: to, at: clock.now(), reason: reason)
         guard try await store.setPaused(paused, flip: flip) else { throw AdminError.noDevice(name) }
         return name

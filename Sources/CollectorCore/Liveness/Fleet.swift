@@ -107,7 +107,7 @@ actor Fleet {
     /// Marks a device down now because it said so (`/ping/{token}/fail`); nil when already down or paused.
     func fail(_ name: String, at: Date) -> FlipChange? {
         guard var e = entries[name], !e.record.paused, e.record.status != .down else { return nil }
-        let flip = Self.flip(name, from: e.record.status, to: .down, at: at, reason: "the device reported a failure")
+        let flip = Self.flip(name, from: e.record.status, to: .down, at: at, reason: .reportedFailure)
         e.record.status = .down
         e.record.statusSince = at
         e.live = .down
@@ -121,8 +121,8 @@ actor Fleet {
         guard !e.record.paused else { return nil }
         e.live = .up
         guard e.record.status == .new || e.record.status == .down || e.record.status == .unreachable else { return nil }
-        let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
-        let flip = Self.flip(e.record.name, from: e.record.status, to: .up, at: at, reason: reason)
+        let flip = Self.flip(
+            e.record.name, from: e.record.status, to: .up, at: at, reason: .heartbeat(from: e.record.status))
         e.record.status = .up
         e.record.statusSince = at
         return flip
@@ -145,7 +145,7 @@ actor Fleet {
                     || e.record.status == .unreachable,
                 beat.at > e.record.statusSince
             {
-                let reason = e.record.status == .new ? "first heartbeat" : "heartbeat received"
+                let reason = FlipReason.heartbeat(from: e.record.status)
                 flips.append(Self.flip(name, from: e.record.status, to: .up, at: beat.at, reason: reason))
                 e.record.status = .up
                 e.record.statusSince = beat.at
@@ -249,12 +249,12 @@ actor Fleet {
             let rule = "\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace"
             let parentName = e.record.dependsOn ?? "its parent"
             let parentStatus = e.record.dependsOn.flatMap { entries[$0]?.record.status } ?? .down
-            let reason =
+            let reason: FlipReason =
                 to == .unreachable
-                ? "no heartbeat for \(silent) s while \(parentName) is \(parentStatus.rawValue)"
+                ? .silentBehindParent(seconds: silent, parent: parentName, parentStatus: parentStatus)
                 : time == .lastBeat
-                    ? "no heartbeat for \(silent) s (\(rule))"
-                    : "no heartbeat for \(silent) s since \(parentName) came back (\(rule))"
+                    ? .silent(seconds: silent, rule: rule)
+                    : .silentSinceParentBack(seconds: silent, parent: parentName, rule: rule)
             flips.append(Self.flip(name, from: e.record.status, to: to, at: at, reason: reason))
             e.record.status = to
             e.record.statusSince = at
@@ -360,7 +360,8 @@ actor Fleet {
         entries[name].map { LiveDevice(record: $0.record, status: $0.live) }
     }
 
-    static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String) -> FlipChange {
+    static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: FlipReason) -> FlipChange
+    {
         FlipChange.flip(device, from: from, to: to, at: at, reason: reason)
     }
 }

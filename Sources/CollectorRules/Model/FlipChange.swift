@@ -4,14 +4,14 @@ import Foundation
 /// A recorded status change: the flip row and the device's new status, committed together.
 public struct FlipChange: Sendable, Equatable {
     /// The flip of `device` from one status to another at `at`, as the collector records it.
-    public static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: String)
+    public static func flip(_ device: String, from: DeviceStatus, to: DeviceStatus, at: Date, reason: FlipReason)
         -> FlipChange
     {
         FlipChange(
             device: device, status: to,
             event: Event(
                 device: device, at: at, bootID: nil,
-                payload: .flip(FlipRecord(from: from, to: to, reason: reason))))
+                payload: .flip(FlipRecord(from: from, to: to, reason: reason.text))))
     }
 
     public var device: String

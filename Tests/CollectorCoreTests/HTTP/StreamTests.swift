@@ -34,7 +34,8 @@ extension RawSocket {
 /// The event stream (`GET /api/v1/stream`) read over a real socket, and the change feed behind it.
 @Suite struct StreamTests {
     static func flip(_ device: String, _ from: DeviceStatus, _ to: DeviceStatus) -> FlipChange {
-        FlipChange.flip(device, from: from, to: to, at: Date(timeIntervalSince1970: 1_795_335_000), reason: "test")
+        FlipChange.flip(
+            device, from: from, to: to, at: Date(timeIntervalSince1970: 1_795_335_000), reason: .heartbeatReceived)
     }
 
     static func change(_ seq: Int) -> ChangeFeed.Change {

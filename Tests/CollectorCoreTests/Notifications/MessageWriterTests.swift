@@ -114,11 +114,13 @@ import Testing
         var planner = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
         let start = Date(timeIntervalSince1970: 1_795_335_000)
         let names = ["a", "b", "c", "d"]
-        let downs = names.map { FlipChange.flip($0, from: .up, to: .down, at: start, reason: "no heartbeat") }
+        let downs = names.map {
+            FlipChange.flip($0, from: .up, to: .down, at: start, reason: .silent(seconds: 30, rule: "3 × 10 s"))
+        }
         planner.observe(downs, now: start)
         let toldDown = planner.due(now: start + 10, deviceCount: 4)
         #expect(toldDown.map(\.kind) == [.group] && toldDown.first?.direction == .down)
-        let ups = names.map { FlipChange.flip($0, from: .down, to: .up, at: start + 20, reason: "beat") }
+        let ups = names.map { FlipChange.flip($0, from: .down, to: .up, at: start + 20, reason: .heartbeatReceived) }
         planner.observe(ups, now: start + 20)
         let toldUp = planner.due(now: start + 50, deviceCount: 4)
         #expect(toldUp.map(\.kind) == [.group] && toldUp.first?.direction == .up)

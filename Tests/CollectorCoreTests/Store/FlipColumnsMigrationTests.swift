@@ -16,7 +16,7 @@ import Testing
     static func day(_ n: Double) -> Date { t0 + n * 86_400 }
 
     static func flip(_ device: String, _ from: DeviceStatus, _ to: DeviceStatus, _ at: Date) -> FlipChange {
-        FlipChange.flip(device, from: from, to: to, at: at, reason: "test")
+        FlipChange.flip(device, from: from, to: to, at: at, reason: .heartbeatReceived)
     }
 
     /// Two devices' history, in the order it is written (the log numbers follow it on both sides).

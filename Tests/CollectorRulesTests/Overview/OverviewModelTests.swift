@@ -151,7 +151,8 @@ import Testing
 
     @Test func recentFlipsAreReadFromTheLogRows() {
         func flip(_ from: DeviceStatus, _ to: DeviceStatus, minutesAgo: Double) -> StoredEvent {
-            let f = FlipChange.flip("pi", from: from, to: to, at: Self.now - minutesAgo * 60, reason: "")
+            let f = FlipChange.flip(
+                "pi", from: from, to: to, at: Self.now - minutesAgo * 60, reason: .heartbeatReceived)
             return StoredEvent(event: f.event, receivedAt: Self.now, seq: 1)
         }
         let rows = [
