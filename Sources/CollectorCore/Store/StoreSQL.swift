@@ -3,8 +3,8 @@ import DowntimeProtocol
 /// The SQL both stores run, written once: the device and event row shapes, the log reads, the timeline query,
 /// retention, device administration, deliveries, maintenance windows and runs; the migrations added since the
 /// stores shared it (`StoreSQL+Schema`). `dialect` is the only difference; values are bound by number
-/// (`?1`/`$1`), in the order each statement's comment gives. Per store stay only its batch writes and what only
-/// PostgreSQL has.
+/// (`?1`/`$1`), in the order each statement's comment gives. The statements whose form differs by backend are
+/// in `StoreSQL+Batches`.
 struct StoreSQL: Sendable {
     let dialect: SQLDialect
 
@@ -35,6 +35,8 @@ struct StoreSQL: Sendable {
     var deviceNamed: String { "SELECT \(Self.deviceColumns) FROM device WHERE name = \(p(1))" }
     /// Binds: token hash.
     var deviceWithTokenHash: String { "SELECT \(Self.deviceColumns) FROM device WHERE token_hash = \(p(1))" }
+    /// Every device with a stored beat, whichever collector wrote it.
+    var devicesWithBeat: String { "SELECT \(Self.deviceColumns) FROM device WHERE beat_at IS NOT NULL" }
 
     /// A new device, unless its name is taken (then nothing changes). Binds: name, token hash, created at, paused,
     /// interval override, tags, status, status since.
@@ -55,6 +57,8 @@ struct StoreSQL: Sendable {
         case paused, tags, site
         case intervalOverride = "interval_override"
         case dependsOn = "depends_on"
+        /// A new token's hash.
+        case tokenHash = "token_hash"
     }
 
     /// Sets one admin setting. Binds: the value, the name.
@@ -174,7 +178,7 @@ struct StoreSQL: Sendable {
     /// The columns `StoreRow.maintenanceWindow()` reads.
     var maintenanceWindows: String { "SELECT id, spec FROM maintenance ORDER BY id" }
     /// Binds: the spec.
-    var insertMaintenance: String { "INSERT INTO maintenance (spec) VALUES (\(p(1)))" }
+    var insertMaintenance: String { "INSERT INTO maintenance (spec) VALUES (\(p(1)))" + dialect.returningID }
     /// Binds: the id.
     var deleteMaintenance: String { "DELETE FROM maintenance WHERE id = \(p(1))" + dialect.returningChanged }
 
