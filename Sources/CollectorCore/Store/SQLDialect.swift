@@ -27,6 +27,18 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// Appended to an INSERT of one row so that it answers the row's new `id`; SQLite tells it on the connection.
+    var returningID: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " RETURNING id"
+        }
+    }
+
+    /// PostgreSQL serves several collectors at once (docs/DESIGN.md "Several collectors"): a beat never moves
+    /// back, a run marks only its own row alive, writes bump the change mark and flips are written one at a time.
+    var sharedByCollectors: Bool { self == .postgres }
+
     /// The larger of two values (SQLite's two-argument `MAX`, PostgreSQL's `GREATEST`).
     func greatest(_ a: String, _ b: String) -> String {
         switch self {

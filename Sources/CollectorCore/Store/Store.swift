@@ -31,12 +31,12 @@ public protocol Store: Sendable {
     /// Deletes log rows (devices', UPSes' and the collector's own records) older than `before`, and incidents that
     /// ended before it (retention); returns how many.
     func deleteEvents(before: Date) async throws -> Int
-    /// Moves by `offset` the flips received in `window` that were recorded on an unsynchronised clock
-    /// (`UnsyncedRedating`), and the devices' `status_since` in it; returns how many flips moved.
     /// Stores the collector's own records (each once, by id).
     func saveCollectorRecords(_ records: [CollectorRecord]) async throws
     /// The newest `limit` records of the collector, oldest first.
     func collectorRecords(limit: Int) async throws -> [CollectorRecord]
+    /// Moves by `offset` the flips received in `window` that were recorded on an unsynchronised clock
+    /// (`UnsyncedRedating`), and the devices' `status_since` in it; returns how many flips moved.
     func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws -> Int
     /// Writes one delivery attempt (one row per device it was about).
     func recordDelivery(_ r: DeliveryRecord) async throws
@@ -69,7 +69,8 @@ public protocol Store: Sendable {
     func insertUPSEvents(_ events: [StoredUPSEvent]) async throws -> [UUID]
     /// UPS events newest first: of one UPS (all when nil), at or after `since`.
     func upsEvents(ups: String?, since: Date?, limit: Int) async throws -> [StoredUPSEvent]
-    /// Writes incidents, each replacing the one of its id (issue #17); `at` is their `updated_at`.
+    /// Writes incidents, each replacing the one of its id (docs/DESIGN.md "Sites and incidents"); `at` is their
+    /// `updated_at`.
     func saveIncidents(_ incidents: [Incident], at: Date) async throws
     /// The incidents that started at or after `since`, newest first.
     func incidents(since: Date) async throws -> [Incident]

@@ -1,11 +1,9 @@
 import CollectorRules
 import DowntimeProtocol
 import Foundation
-import GRDB
-import PostgresNIO
 
-/// A result row read by column name: all the row-to-record mapping needs of GRDB's and PostgresNIO's rows,
-/// so that both stores turn rows into records in one place. A missing value (SQL NULL) is nil.
+/// A result row read by column name: all the row-to-record mapping needs of GRDB's and PostgresNIO's rows
+/// (`SQLiteExecutor`, `PostgresExecutor`), so that rows become records in one place. SQL NULL is nil.
 protocol StoreRow {
     func string(_ column: String) throws -> String?
     func double(_ column: String) throws -> Double?
@@ -16,7 +14,7 @@ protocol StoreRow {
 }
 
 extension StoreRow {
-    fileprivate func required<T>(_ value: T?, _ column: String) throws -> T {
+    func required<T>(_ value: T?, _ column: String) throws -> T {
         guard let value else { throw MissingColumn(column: column) }
         return value
     }
@@ -122,25 +120,4 @@ extension StoreRow {
             try required(double("known_s"), "known_s")
         )
     }
-}
-
-extension Row: StoreRow {
-    func string(_ column: String) -> String? { self[column] }
-    func double(_ column: String) -> Double? { self[column] }
-    func int(_ column: String) -> Int64? { self[column] }
-    func bool(_ column: String) -> Bool? { self[column] }
-    func data(_ column: String) -> Data? { self[column] }
-}
-
-extension PostgresRandomAccessRow: StoreRow {
-    private func cell(_ column: String) throws -> PostgresCell {
-        guard contains(column) else { throw MissingColumn(column: column) }
-        return self[column]
-    }
-
-    func string(_ column: String) throws -> String? { try cell(column).decode(String?.self) }
-    func double(_ column: String) throws -> Double? { try cell(column).decode(Double?.self) }
-    func int(_ column: String) throws -> Int64? { try cell(column).decode(Int64?.self) }
-    func bool(_ column: String) throws -> Bool? { try cell(column).decode(Bool?.self) }
-    func data(_ column: String) throws -> Data? { try cell(column).decode(Data?.self) }
 }

@@ -1,24 +1,25 @@
 import DowntimeProtocol
 
 /// The SQL both stores run, written once: the device and event row shapes, the log reads, the timeline query,
-/// retention, device administration, deliveries, maintenance windows, runs and the migrations added since the
-/// stores shared it. `dialect` is the only difference; values are bound by number (`?1`/`$1`), in the order
-/// each statement's comment gives. Per store stay only its batch writes and what only PostgreSQL has.
+/// retention, device administration, deliveries, maintenance windows and runs; the migrations added since the
+/// stores shared it (`StoreSQL+Schema`). `dialect` is the only difference; values are bound by number
+/// (`?1`/`$1`), in the order each statement's comment gives. The statements whose form differs by backend are
+/// in `StoreSQL+Batches`.
 struct StoreSQL: Sendable {
     let dialect: SQLDialect
 
     static let sqlite = StoreSQL(dialect: .sqlite)
     static let postgres = StoreSQL(dialect: .postgres)
 
-    private func p(_ n: Int) -> String { dialect.placeholder(n) }
+    func p(_ n: Int) -> String { dialect.placeholder(n) }
     /// The first `n` placeholders, comma separated.
-    private func values(_ n: Int) -> String { (1...n).map(p).joined(separator: ", ") }
+    func values(_ n: Int) -> String { (1...n).map(p).joined(separator: ", ") }
 
     /// A constant of the code as an SQL literal (raw values are plain words, never quotes).
-    private static func literal(_ text: String) -> String { "'\(text)'" }
-    private static let flip = literal(Event.Kind.flip.rawValue)
-    private static let outage = literal(Event.Kind.outage.rawValue)
-    private static let down = literal(DeviceStatus.down.rawValue)
+    static func literal(_ text: String) -> String { "'\(text)'" }
+    static let flip = literal(Event.Kind.flip.rawValue)
+    static let outage = literal(Event.Kind.outage.rawValue)
+    static let down = literal(DeviceStatus.down.rawValue)
 
     // MARK: devices
 
@@ -34,6 +35,8 @@ struct StoreSQL: Sendable {
     var deviceNamed: String { "SELECT \(Self.deviceColumns) FROM device WHERE name = \(p(1))" }
     /// Binds: token hash.
     var deviceWithTokenHash: String { "SELECT \(Self.deviceColumns) FROM device WHERE token_hash = \(p(1))" }
+    /// Every device with a stored beat, whichever collector wrote it.
+    var devicesWithBeat: String { "SELECT \(Self.deviceColumns) FROM device WHERE beat_at IS NOT NULL" }
 
     /// A new device, unless its name is taken (then nothing changes). Binds: name, token hash, created at, paused,
     /// interval override, tags, status, status since.
@@ -54,6 +57,8 @@ struct StoreSQL: Sendable {
         case paused, tags, site
         case intervalOverride = "interval_override"
         case dependsOn = "depends_on"
+        /// A new token's hash.
+        case tokenHash = "token_hash"
     }
 
     /// Sets one admin setting. Binds: the value, the name.
@@ -95,7 +100,6 @@ struct StoreSQL: Sendable {
         return sql + " ORDER BY seq LIMIT \(p(n + 1))"
     }
 
-    /// Every device's log, for export.
     /// Flips received in a window and dated in it: the candidates for re-dating (`UnsyncedRedating`). Binds: the
     /// window's start and end.
     var flipsReceivedIn: String {
@@ -113,6 +117,7 @@ struct StoreSQL: Sendable {
         "UPDATE device SET status_since = status_since + \(p(1)) WHERE status_since >= \(p(2)) AND status_since <= \(p(3))"
     }
 
+    /// Every device's log, for export.
     var allEvents: String { "SELECT \(Self.storedEventColumns) FROM event ORDER BY device, at, seq" }
 
     /// In the window, every row that shapes outages; before it, per device only its first flip (since when it is
@@ -173,7 +178,7 @@ struct StoreSQL: Sendable {
     /// The columns `StoreRow.maintenanceWindow()` reads.
     var maintenanceWindows: String { "SELECT id, spec FROM maintenance ORDER BY id" }
     /// Binds: the spec.
-    var insertMaintenance: String { "INSERT INTO maintenance (spec) VALUES (\(p(1)))" }
+    var insertMaintenance: String { "INSERT INTO maintenance (spec) VALUES (\(p(1)))" + dialect.returningID }
     /// Binds: the id.
     var deleteMaintenance: String { "DELETE FROM maintenance WHERE id = \(p(1))" + dialect.returningChanged }
 
@@ -218,11 +223,11 @@ struct StoreSQL: Sendable {
         return "SELECT \(Self.upsEventReadColumns) FROM ups_event\(filter) ORDER BY at DESC, seq DESC LIMIT \(p(n + 1))"
     }
 
-    /// Retention of the UPS log. Binds: the time.
     /// Incidents that ended before the bound time (an open one stays). Binds: the time.
     var deleteIncidentsBefore: String {
         "DELETE FROM incident WHERE end_at IS NOT NULL AND end_at < \(p(1))" + dialect.returningChanged
     }
+    /// Retention of the UPS log. Binds: the time.
     var deleteUPSEventsBefore: String { "DELETE FROM ups_event WHERE at < \(p(1))" + dialect.returningChanged }
 
     // MARK: incidents
@@ -251,58 +256,6 @@ struct StoreSQL: Sendable {
     /// Every incident recorded, counted by kind.
     var incidentCounts: String { "SELECT kind, COUNT(*) AS n FROM incident GROUP BY kind" }
 
-    // MARK: migrations
-
-    /// The UPS log: one row per UPS event, the numbers of the reading that showed it.
-    var upsEventTable: [String] {
-        let real = dialect.realType
-        return [
-            """
-            CREATE TABLE ups_event (
-                seq \(dialect.serialKey),
-                id \(dialect.uuidType) NOT NULL UNIQUE,
-                ups TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                at \(real) NOT NULL,
-                status TEXT, charge \(real), runtime_s \(real), input_voltage \(real), reason TEXT
-            )
-            """,
-            "CREATE INDEX ups_event_ups_at ON ups_event(ups, at)",
-            "CREATE INDEX ups_event_at ON ups_event(at)",
-        ]
-    }
-
-    /// The device a device depends on (`device depends`), by name; NULL for none.
-    var dependsOn: [String] { ["ALTER TABLE device ADD COLUMN depends_on TEXT"] }
-
-    /// A flip's from/to as columns, so that queries filter on them instead of searching the JSON body; the rows
-    /// already stored get theirs from their body (its text as it is, even one no `DeviceStatus` spells).
-    var flipColumns: [String] {
-        [
-            "ALTER TABLE event ADD COLUMN flip_from TEXT",
-            "ALTER TABLE event ADD COLUMN flip_to TEXT",
-            "UPDATE event SET flip_from = \(dialect.bodyField("from")), flip_to = \(dialect.bodyField("to")) "
-                + "WHERE kind = \(Self.flip)",
-        ]
-    }
-
-    /// Sites (a device's `site`, NULL for the default site) and the incidents recorded across them (issue #17):
-    /// one row per incident, its members as JSON (`IncidentMember`s), the unaffected devices comma separated.
-    /// The same text on both stores: SQLite reads `DOUBLE PRECISION` as REAL and `BOOLEAN` as 0/1.
-    var sitesIncidents: [String] {
-        [
-            "ALTER TABLE device ADD COLUMN site TEXT",
-            """
-            CREATE TABLE incident (
-                id TEXT PRIMARY KEY, kind TEXT NOT NULL, site TEXT NOT NULL, start_at DOUBLE PRECISION NOT NULL,
-                end_at DOUBLE PRECISION, collector_down BOOLEAN NOT NULL, members TEXT NOT NULL,
-                unaffected TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL
-            )
-            """,
-            "CREATE INDEX incident_start ON incident(start_at)",
-        ]
-    }
-
     /// Flip rows after a position in the log, in log order (the notifications follow them). Binds: seq, limit.
     var flipsAfter: String {
         "SELECT \(Self.storedEventColumns) FROM event WHERE kind = \(Self.flip) AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
@@ -313,23 +266,6 @@ struct StoreSQL: Sendable {
     /// Moves the cursor forward, never back. Binds: the position.
     var advanceNotifyCursor: String {
         "UPDATE notify_cursor SET seq = \(dialect.greatest("seq", p(1))) WHERE id = 1"
-    }
-
-    /// How far the notifications got in the log; flips already in it at creation count as told (they were).
-    var notifyCursorTable: [String] {
-        [
-            "CREATE TABLE notify_cursor (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL)",
-            "INSERT INTO notify_cursor SELECT 1, COALESCE(MAX(seq), 0) FROM event",
-        ]
-    }
-
-    /// The collector's own records (issue #26): kept across restarts.
-    var collectorRecords: [String] {
-        [
-            "CREATE TABLE collector_record (id \(dialect.uuidType) PRIMARY KEY NOT NULL, at \(dialect.realType) NOT NULL, "
-                + "kind TEXT NOT NULL, delta_s \(dialect.realType), detail TEXT NOT NULL)",
-            "CREATE INDEX collector_record_at ON collector_record(at)",
-        ]
     }
 
     static let collectorRecordColumns = "id, at, kind, delta_s, detail"
@@ -348,13 +284,5 @@ struct StoreSQL: Sendable {
     /// Binds: the time.
     var deleteCollectorRecordsBefore: String {
         "DELETE FROM collector_record WHERE at < \(p(1))" + dialect.returningChanged
-    }
-
-    /// A power cut's mains-out time from a UPS of its site (issue #18), NULL without one.
-    var incidentMainsOut: [String] {
-        [
-            "ALTER TABLE incident ADD COLUMN mains_out_ups TEXT",
-            "ALTER TABLE incident ADD COLUMN mains_out_at DOUBLE PRECISION",
-        ]
     }
 }

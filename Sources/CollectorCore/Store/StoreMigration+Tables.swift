@@ -1,0 +1,70 @@
+import Foundation
+
+extension StoreMigration {
+    /// A table besides the devices and the log, copied row for row: its columns read from SQLite and written to
+    /// PostgreSQL as they are (ids and seq too), each row's values, nil for a row left out.
+    struct TableCopy: Sendable {
+        var table: String
+        var columns: String
+        var values: @Sendable (any StoreRow) throws -> [StoreValue]?
+
+        func copy(from source: SQLiteStore, to conn: PostgresSQLConnection) async throws {
+            let (read, values) = ("SELECT \(columns) FROM \(table)", values)
+            let rows = try await source.executor.statements { source in try await source.query(read, [], values) }
+            let insert = StoreMigration.insert(into: table, columns)
+            for row in rows { try await conn.execute(insert, row) }
+        }
+
+        /// In the order they are copied.
+        static let all = [
+            TableCopy(table: "collector_run", columns: "started_at, alive_at") { r in
+                [.double(try r.double("started_at")), .double(try r.double("alive_at"))]
+            },
+            TableCopy(table: "maintenance", columns: "id, spec") { r in
+                [.int(try r.int("id")), .text(try r.string("spec"))]
+            },
+            TableCopy(table: "daily_availability", columns: "device, day, down_s, known_s") { r in
+                [
+                    .text(try r.string("device")), .text(try r.string("day")), .double(try r.double("down_s")),
+                    .double(try r.double("known_s")),
+                ]
+            },
+            TableCopy(table: "delivery", columns: "id, at, device, devices, notifier, kind, attempt, ok, detail") { r in
+                [
+                    .int(try r.int("id")), .double(try r.double("at")), .text(try r.string("device")),
+                    .text(try r.string("devices")), .text(try r.string("notifier")), .text(try r.string("kind")),
+                    .int(try r.int("attempt")), .bool(try r.bool("ok")), .text(try r.string("detail")),
+                ]
+            },
+            TableCopy(table: "ups_event", columns: "seq, \(StoreSQL.upsEventColumns)", values: upsEventValues),
+            TableCopy(table: "incident", columns: "\(StoreSQL.incidentColumns), updated_at", values: incidentValues),
+            TableCopy(table: "collector_record", columns: StoreSQL.collectorRecordColumns) { r in
+                try r.collectorRecord()?.rowValues
+            },
+        ]
+
+        /// The UPS log keeps its order: seq is copied as it is.
+        private static func upsEventValues(_ r: any StoreRow) throws -> [StoreValue] {
+            let seq = try r.required(r.int("seq"), "seq")
+            guard let id = UUID(uuidString: try r.required(r.string("id"), "id")) else {
+                throw Failure(description: "UPS event \(seq) has a bad id")
+            }
+            return [
+                .int(seq), .uuid(id), .text(try r.string("ups")), .text(try r.string("kind")),
+                .double(try r.double("at")),
+                .text(try r.string("status")), .double(try r.double("charge")), .double(try r.double("runtime_s")),
+                .double(try r.double("input_voltage")), .text(try r.string("reason")),
+            ]
+        }
+
+        /// The incident's columns as stored (its members' JSON too).
+        private static func incidentValues(_ r: any StoreRow) throws -> [StoreValue] {
+            [
+                .text(try r.string("id")), .text(try r.string("kind")), .text(try r.string("site")),
+                .double(try r.double("start_at")), .double(try r.double("end_at")), .bool(try r.bool("collector_down")),
+                .text(try r.string("members")), .text(try r.string("unaffected")), .text(try r.string("mains_out_ups")),
+                .double(try r.double("mains_out_at")), .double(try r.double("updated_at")),
+            ]
+        }
+    }
+}
