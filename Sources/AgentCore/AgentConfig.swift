@@ -230,7 +230,7 @@ public struct AgentConfig: Sendable, Equatable {
             guard let device = DeviceName.normalize(rawDevice) else {
                 throw ConfigError(
                     "\(origin["device"] ?? "host name"): device name '\(rawDevice)' must match "
-                        + "[a-z0-9][a-z0-9._-]{0,62}: set DOWNTIME_DEVICE or --device")
+                        + "\(DeviceName.rule): set DOWNTIME_DEVICE or --device")
             }
             return device
         }

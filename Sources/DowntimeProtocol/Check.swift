@@ -8,7 +8,7 @@
 enum Check {
     static func deviceName(_ raw: String, field: String = "device") throws -> String {
         guard let name = DeviceName.normalize(raw) else {
-            throw WireValidationError(field: field, "must match [a-z0-9][a-z0-9._-]{0,62}")
+            throw WireValidationError(field: field, "must match \(DeviceName.rule)")
         }
         return name
     }

@@ -1,6 +1,8 @@
 /// Device-name rules: `[a-z0-9][a-z0-9._-]{0,62}` after lower-casing.
 public enum DeviceName {
     public static let maxLength = 63
+    /// The rule in words, as every refusal of a name (a device's, a site's, a tag's) says it.
+    public static let rule = "[a-z0-9][a-z0-9._-]{0,62}"
 
     /// The lower-cased name if it is valid, nil otherwise.
     public static func normalize(_ raw: String) -> String? {

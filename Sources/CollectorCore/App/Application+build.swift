@@ -76,7 +76,7 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     }
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routes))
-    let api = router.group("api/v1")
+    let api = router.group(RouterPath(String(WireProtocol.apiPrefix.dropFirst())))
     IngestController(collector: collector, limits: limits).addRoutes(to: api)
     APIController(collector: collector).addRoutes(to: api)
     UPSController(collector: collector).addRoutes(to: api)

@@ -41,12 +41,12 @@ struct APIController<Context: RequestContext> {
             return try JSONIO.response(list)
         }
         group.get("devices/{name}") { _, context in
-            let name = try JSONIO.deviceName(context)
+            let name = try RouteParameters.deviceName(context)
             guard let view = try await collector.reads.deviceView(name) else { throw APIError.noDevice(name) }
             return try JSONIO.response(view)
         }
         group.get("devices/{name}/events") { request, context in
-            let name = try JSONIO.deviceName(context)
+            let name = try RouteParameters.deviceName(context)
             let query = request.uri.queryParameters
             let limit = try Query.int(query.get("limit"), field: "limit", range: 1...1000, default: 100)
             let since = try Query.time(query.get("since"), field: "since")

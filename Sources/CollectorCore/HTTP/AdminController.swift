@@ -26,6 +26,13 @@ struct AdminController {
     var admin: DeviceAdmin { collector.admin.devices }
 
     func addRoutes(to router: Router<Context>) {
+        addSessionRoutes(router)
+        addDeviceRoutes(router)
+        addDeviceChangeRoutes(router)
+    }
+
+    /// Logging in and out.
+    private func addSessionRoutes(_ router: Router<Context>) {
         router.get("/admin/login") { request, _ in
             if currentSession(request) != nil { return Self.redirect("/admin") }
             return Self.page(AdminPage.login(error: nil))
@@ -38,6 +45,10 @@ struct AdminController {
             response.headers[.setCookie] = AdminRequest.clearedCookie(secure: tls)
             return response
         }
+    }
+
+    /// The device list, a device's page, adding and removing.
+    private func addDeviceRoutes(_ router: Router<Context>) {
         get("/admin", router) { _, session in
             let views = Dictionary(try await collector.reads.deviceViews().map { ($0.name, $0) }) { a, _ in a }
             let records = try await admin.devices()
@@ -62,6 +73,10 @@ struct AdminController {
             try await changed(address, "removed \(name)")
             return Self.redirect("/admin")
         }
+    }
+
+    /// A device's settings: pause, maintenance, interval, tags and token.
+    private func addDeviceChangeRoutes(_ router: Router<Context>) {
         for paused in [true, false] {
             let path = RouterPath("/admin/devices/{name}/" + (paused ? "pause" : "resume"))
             postDevice(path, router) { _, _, _, address, name in

@@ -16,9 +16,7 @@ struct BadgeController<Context: RequestContext> {
             if base == "all" {
                 content = Badge.content(all: try await collector.reads.deviceViews())
             } else {
-                guard let name = DeviceName.normalize(String(base)) else {
-                    throw APIError(.badRequest, "device name must match [a-z0-9][a-z0-9._-]{0,62}", field: "name")
-                }
+                let name = try RouteParameters.deviceName(String(base))
                 guard let view = try await collector.reads.deviceView(name) else { throw APIError.noDevice(name) }
                 content = Badge.content(view)
             }
@@ -29,7 +27,7 @@ struct BadgeController<Context: RequestContext> {
                 r.headers[.cacheControl] = "max-age=10"
                 return r
             }
-            return JSONIO.text(Badge.svg(content), contentType: "image/svg+xml; charset=utf-8", headers: headers)
+            return TextIO.text(Badge.svg(content), contentType: "image/svg+xml; charset=utf-8", headers: headers)
         }
     }
 }

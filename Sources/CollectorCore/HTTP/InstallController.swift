@@ -4,7 +4,7 @@ import Hummingbird
 struct InstallController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         router.get(RouterPath(InstallLines.reporterPath)) { _, _ in
-            JSONIO.text(
+            TextIO.text(
                 ReporterScript.text, contentType: "text/plain; charset=utf-8",
                 headers: [.contentDisposition: "inline; filename=\"downtime-report.sh\""])
         }

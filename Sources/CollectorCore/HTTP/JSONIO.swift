@@ -2,7 +2,7 @@ import DowntimeProtocol
 import Hummingbird
 import Logging
 
-/// Helpers shared by the controllers for JSON in and out.
+/// Helpers shared by the controllers for JSON in and out (text and HTML: `TextIO`).
 enum JSONIO {
     /// Reads a JSON body: 415 for another content type, 413 past the limit, 400 naming the field when invalid.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
@@ -35,20 +35,5 @@ enum JSONIO {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: json)))
-    }
-
-    static func text(_ text: String, contentType: String, headers extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: contentType]
-        headers.append(contentsOf: extra)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// A device name from the path: 400 naming `name` when it breaks the rules.
-    static func deviceName(_ context: some RequestContext) throws -> String {
-        let raw = context.parameters.get("name") ?? ""
-        guard let name = DeviceName.normalize(raw) else {
-            throw APIError(.badRequest, "device name must match [a-z0-9][a-z0-9._-]{0,62}", field: "name")
-        }
-        return name
     }
 }

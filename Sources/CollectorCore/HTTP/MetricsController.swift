@@ -24,7 +24,7 @@ struct MetricsController<Context: RequestContext> {
                 + MetricsExport.ups(
                     collector.ups.pollsUPS ? collector.ups.states() : [], counts: collector.ups.eventCounts())
                 + MetricsExport.withHelp(MetricsExport.registry.emitToString())
-            return JSONIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+            return TextIO.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }
 }

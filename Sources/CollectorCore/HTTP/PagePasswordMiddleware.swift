@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 import Hummingbird
 
@@ -16,8 +17,8 @@ struct PagePasswordMiddleware: RouterMiddleware {
 
     /// Paths that never ask for the page password.
     static func isOpen(_ path: String) -> Bool {
-        path == "/healthz" || path.hasPrefix("/ping/") || path == "/api/v1/heartbeat" || path == "/api/v1/events"
-            || path == "/api/v1/enroll" || path == InstallLines.reporterPath
+        path == "/healthz" || path.hasPrefix("/ping/") || path == InstallLines.reporterPath
+            || ["heartbeat", "events", "enroll"].contains { path == WireProtocol.apiPrefix + "/" + $0 }
     }
 
     /// The password of an `Authorization: Basic base64(user:password)` header value.

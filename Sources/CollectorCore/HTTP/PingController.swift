@@ -18,7 +18,7 @@ struct PingController<Context: RequestContext> {
                 // A ping is a heartbeat: the same per-device allowance.
                 try limits.ingest.check(device)
                 try await collector.ingest.ping(device: device, fail: fail)
-                return JSONIO.text("OK\n", contentType: "text/plain; charset=utf-8")
+                return TextIO.text("OK\n", contentType: "text/plain; charset=utf-8")
             }
             router.get(path, use: handler)
             router.post(path, use: handler)

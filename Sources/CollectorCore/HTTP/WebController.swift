@@ -9,6 +9,13 @@ struct WebController<Context: RequestContext> {
     static var html: String { "text/html; charset=utf-8" }
 
     func addRoutes(to router: Router<Context>) {
+        addPageRoutes(router)
+        addHealthRoute(router)
+        addLogRoutes(router)
+    }
+
+    /// The overview, a device's page and an incident's page.
+    private func addPageRoutes(_ router: Router<Context>) {
         router.get("/") { request, _ in
             let q = request.uri.queryParameters
             let query = try OverviewQuery.parse(
@@ -26,8 +33,12 @@ struct WebController<Context: RequestContext> {
                 model, details: details, now: collector.clock.wall.now(), query: query,
                 collector: collector.health.snapshot(), feed: feed, ups: ups, incidents: incidents,
                 fleet: model.counts.total > 0 ? try await collector.reads.fleetUptime() : nil)
-            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
+            return TextIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
+        addDetailRoutes(router)
+    }
+
+    private func addHealthRoute(_ router: Router<Context>) {
         // Not ok while the store fails: a supervisor or a proxy sees a collector that cannot record.
         router.get("/healthz") { _, _ in
             let health = collector.health.snapshot()
@@ -38,15 +49,18 @@ struct WebController<Context: RequestContext> {
             response.headers[.retryAfter] = String(StoreFault.retryAfter)
             return response
         }
+    }
+
+    private func addDetailRoutes(_ router: Router<Context>) {
         router.get("/devices/{name}") { _, context in
-            let name = try JSONIO.deviceName(context)
+            let name = try RouteParameters.deviceName(context)
             guard let detail = try await collector.reads.deviceDetail(name) else { throw APIError.noDevice(name) }
             let log = try await collector.reads.log(device: name, limit: 1_000_000) ?? []
             let deliveries = try await collector.reads.deliveries(device: name, limit: 20)
             let page = DevicePage.render(
                 detail, log: log.map(\.event), now: collector.clock.wall.now(), deliveries: deliveries,
                 incidents: try await collector.reads.incidents(device: name))
-            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
+            return TextIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/incidents/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
@@ -55,18 +69,22 @@ struct WebController<Context: RequestContext> {
                 throw APIError(.notFound, "no incident \(id)", field: "id")
             }
             let page = IncidentPage.render(incident, now: collector.clock.wall.now())
-            return JSONIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
+            return TextIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
+    }
+
+    /// A device's log as text and as CSV.
+    private func addLogRoutes(_ router: Router<Context>) {
         router.get("/devices/{name}/log.txt") { _, context in
-            let name = try JSONIO.deviceName(context)
+            let name = try RouteParameters.deviceName(context)
             let log = try await deviceLog(name)
-            return JSONIO.text(log.map { LogFormat.line($0) + "\n" }.joined(), contentType: "text/plain; charset=utf-8")
+            return TextIO.text(log.map { LogFormat.line($0) + "\n" }.joined(), contentType: "text/plain; charset=utf-8")
         }
         router.get("/devices/{name}/log.csv") { _, context in
-            let name = try JSONIO.deviceName(context)
+            let name = try RouteParameters.deviceName(context)
             let log = try await deviceLog(name)
             let csv = ([LogFormat.csvHeader] + log.map(LogFormat.csvRow)).joined(separator: "\r\n") + "\r\n"
-            return JSONIO.text(
+            return TextIO.text(
                 csv, contentType: "text/csv; charset=utf-8",
                 headers: [.contentDisposition: "attachment; filename=\"\(name).csv\""])
         }

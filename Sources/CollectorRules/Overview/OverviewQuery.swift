@@ -49,7 +49,7 @@ public struct OverviewQuery: Sendable, Equatable {
     package static func site(_ raw: String?) throws -> String? {
         guard let raw else { return nil }
         guard SiteName.isValid(raw) else {
-            throw QueryError(field: "site", "site must match [a-z0-9][a-z0-9._-]{0,62}")
+            throw QueryError(field: "site", "site must match \(DeviceName.rule)")
         }
         return SiteName.name(SiteName.normalize(raw))
     }
@@ -67,7 +67,7 @@ public struct OverviewQuery: Sendable, Equatable {
         }
         if let tag {
             guard let t = DeviceName.normalize(tag) else {
-                throw QueryError(field: "tag", "tag must match [a-z0-9][a-z0-9._-]{0,62}")
+                throw QueryError(field: "tag", "tag must match \(DeviceName.rule)")
             }
             out.tag = t
         }
