@@ -278,7 +278,8 @@ public struct NotificationPlanner: Sendable {
         var alone = held
         // Downs of one named site together: one message for the site (the default site is no place to group by).
         if direction == .down {
-            let bySite = Dictionary(grouping: held.filter { sites[$0.device] != nil }) { sites[$0.device]! }
+            var bySite: [String: [Held]] = [:]
+            for h in held { if let site = sites[h.device] { bySite[site, default: []].append(h) } }
             for (site, list) in bySite.sorted(by: { $0.key < $1.key }) where Set(list.map(\.device)).count >= 2 {
                 out.append(
                     Planned(
