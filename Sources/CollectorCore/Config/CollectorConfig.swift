@@ -123,7 +123,7 @@ public struct CollectorConfig: Sendable {
         case tlsKey = "DOWNTIME_TLS_KEY"
         /// UPSes to follow, as `NUTServerSpec.parseList` reads them.
         case nut = "DOWNTIME_NUT"
-        /// The collector's own site (issue #17); `default` or unset is the default site.
+        /// The collector's own site (docs/DESIGN.md "Sites and incidents"); `default` or unset is the default site.
         case site = "DOWNTIME_SITE"
         /// An http(s) URL the collector GETs on its interval, so that something outside notices when it stops.
         case selfPingURL = "DOWNTIME_SELF_PING_URL"

@@ -21,7 +21,7 @@ public struct MessageWriter: Sendable {
             // The devices behind it went unreachable without a message of their own: this one says how many.
             let behind = (try? await reader.behind(name))?.filter { $0.device.status == .unreachable }.count ?? 0
             if let stop = detail?.cleanStop {
-                // Not "down" (issue #26): the agent said it stopped; the device may be up or shut down.
+                // Not "down" (docs/DESIGN.md "Agent gaps"): the agent said it stopped; the device may be up or shut down.
                 return Notification(
                     kind: .down, devices: plan.devices, title: "\(name): agent stopped",
                     text: "\(name) is silent since \(at): \(stop.explanation)"

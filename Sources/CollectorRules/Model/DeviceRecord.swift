@@ -10,7 +10,7 @@ public struct DeviceRecord: Sendable, Equatable {
     /// An admin's interval, winning over the agent's.
     public var intervalOverride: Int?
     public var tags: [String]
-    /// The site the device stands at (issue #17); nil is the default site.
+    /// The site the device stands at (docs/DESIGN.md "Sites and incidents"); nil is the default site.
     public var site: String?
     /// The status of the newest recorded flip (`late` is never recorded).
     public var status: DeviceStatus
