@@ -36,11 +36,13 @@ release: deps
 	$(SWIFT) build -c release
 
 # The house style (.swift-format): `make format` rewrites the code, `make lint` (part of `make test`) fails on any drift
-# and on a cycle between folders.
+# on a cycle between folders and on a function over 60 lines.
 lint:
 	$(SWIFT) format lint --strict --parallel -r Package.swift Sources Tests
 	# No folder may use a folder that uses it back (targets are kept acyclic by the compiler).
 	python3 Tests/lint/folder_graph.py --self-test && python3 Tests/lint/folder_graph.py
+	# No function over 60 lines (split by step).
+	python3 Tests/lint/function_length.py
 
 format:
 	$(SWIFT) format format --in-place --parallel -r Package.swift Sources Tests

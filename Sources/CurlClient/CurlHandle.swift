@@ -63,12 +63,9 @@ public final class CurlHandle {
 
     /// POSTs the body, GETs the URL or sends the mail; an answer with any status is a response, no answer an error.
     public func perform(_ request: CurlRequest) throws(CurlError) -> CurlResponse {
-        let h = handle
-        var headers: UnsafeMutablePointer<curl_slist>? = nil
-        for line in request.headers { headers = curl_slist_append(headers, line) }
+        let headers = Self.list(request.headers)
         defer { curl_slist_free_all(headers) }
-        var recipients: UnsafeMutablePointer<curl_slist>? = nil
-        for to in request.smtp?.to ?? [] { recipients = curl_slist_append(recipients, "<\(to)>") }
+        let recipients = Self.list((request.smtp?.to ?? []).map { "<\($0)>" })
         defer { curl_slist_free_all(recipients) }
 
         let sink = Unmanaged.passRetained(ResponseSink())
@@ -77,18 +74,67 @@ public final class CurlHandle {
         defer { upload?.release() }
         errorBuffer[0] = 0
 
+        let hook = whileWaiting.map { Unmanaged.passRetained(WaitHook($0)) }
+        defer { hook?.release() }
+        var ok = setTransfer(request, sink: sink.toOpaque(), hook: hook?.toOpaque())
+        ok = setMethod(request, headers: headers, recipients: recipients, upload: upload?.toOpaque()) && ok
+        let code = request.body.withUnsafeBytes { raw -> CURLcode in
+            if request.smtp == nil, request.method != .get {
+                let body = UnsafeMutableRawPointer(mutating: raw.baseAddress)
+                ok = dt_setopt_ptr(handle, CURLOPT_POSTFIELDS, body) == CURLE_OK && ok
+            }
+            let result = ok ? curl_easy_perform(handle) : CURLE_OK
+            // The pointers die with this call: never leave them in a handle that is kept.
+            _ = dt_setopt_ptr(handle, CURLOPT_POSTFIELDS, nil)
+            return result
+        }
+        clearRequest()
+        guard ok else { throw CurlError("\(request.attempt): libcurl refused an option (too old a libcurl?)") }
+        guard code == CURLE_OK else {
+            throw CurlError.failed(
+                request.attempt, code: code, detail: String(cString: errorBuffer),
+                explainTLS: explainsTLS)
+        }
+        var status = 0
+        _ = dt_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return CurlResponse(status: status, body: sink.takeUnretainedValue().bytes)
+    }
+
+    /// A libcurl list of `lines` (nil for none), freed by the caller.
+    private static func list(_ lines: [String]) -> UnsafeMutablePointer<curl_slist>? {
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for line in lines { list = curl_slist_append(list, line) }
+        return list
+    }
+
+    /// Where to, how long at most, where the answer goes, and `whileWaiting` called from libcurl's progress
+    /// callback when there is one; false when libcurl refused an option.
+    private func setTransfer(_ request: CurlRequest, sink: UnsafeMutableRawPointer, hook: UnsafeMutableRawPointer?)
+        -> Bool
+    {
+        let h = handle
         var ok = true
         func set(_ code: CURLcode) { ok = ok && code == CURLE_OK }
         set(dt_setopt_str(h, CURLOPT_URL, request.url))
         set(dt_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000)))
-        set(dt_setopt_ptr(h, CURLOPT_WRITEDATA, sink.toOpaque()))
-        let hook = whileWaiting.map { Unmanaged.passRetained(WaitHook($0)) }
-        defer { hook?.release() }
+        set(dt_setopt_ptr(h, CURLOPT_WRITEDATA, sink))
         if let hook {
             set(dt_setopt_xferinfo(h, WaitHook.progress))
-            set(dt_setopt_ptr(h, CURLOPT_XFERINFODATA, hook.toOpaque()))
+            set(dt_setopt_ptr(h, CURLOPT_XFERINFODATA, hook))
             set(dt_setopt_long(h, CURLOPT_NOPROGRESS, 0))
         }
+        return ok
+    }
+
+    /// A mail (sender, recipients, login, TLS, the upload), a GET, or a POST or PUT with the headers; false when
+    /// libcurl refused an option.
+    private func setMethod(
+        _ request: CurlRequest, headers: UnsafeMutablePointer<curl_slist>?,
+        recipients: UnsafeMutablePointer<curl_slist>?, upload: UnsafeMutableRawPointer?
+    ) -> Bool {
+        let h = handle
+        var ok = true
+        func set(_ code: CURLcode) { ok = ok && code == CURLE_OK }
         if let smtp = request.smtp, let upload {
             set(dt_setopt_str(h, CURLOPT_MAIL_FROM, "<\(smtp.from)>"))
             set(dt_setopt_slist(h, CURLOPT_MAIL_RCPT, recipients))
@@ -98,7 +144,7 @@ public final class CurlHandle {
             set(dt_setopt_long(h, CURLOPT_USE_SSL, Int(tls.rawValue)))
             set(dt_setopt_long(h, CURLOPT_UPLOAD, 1))
             set(dt_setopt_read(h, UploadSource.read))
-            set(dt_setopt_ptr(h, CURLOPT_READDATA, upload.toOpaque()))
+            set(dt_setopt_ptr(h, CURLOPT_READDATA, upload))
             set(dt_setopt_long(h, CURLOPT_INFILESIZE, request.body.count))
         } else if request.method == .get {
             set(dt_setopt_slist(h, CURLOPT_HTTPHEADER, headers))
@@ -109,30 +155,17 @@ public final class CurlHandle {
             set(dt_setopt_long(h, CURLOPT_POSTFIELDSIZE, request.body.count))
             if request.method == .put { set(dt_setopt_str(h, CURLOPT_CUSTOMREQUEST, "PUT")) }
         }
-        let code = request.body.withUnsafeBytes { raw -> CURLcode in
-            if request.smtp == nil, request.method != .get {
-                set(dt_setopt_ptr(h, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress)))
-            }
-            let result = ok ? curl_easy_perform(h) : CURLE_OK
-            // The pointers die with this call: never leave them in a handle that is kept.
-            _ = dt_setopt_ptr(h, CURLOPT_POSTFIELDS, nil)
-            return result
-        }
-        _ = dt_setopt_slist(h, CURLOPT_HTTPHEADER, nil)
-        _ = dt_setopt_ptr(h, CURLOPT_CUSTOMREQUEST, nil)
-        _ = dt_setopt_slist(h, CURLOPT_MAIL_RCPT, nil)
-        _ = dt_setopt_ptr(h, CURLOPT_WRITEDATA, nil)
-        _ = dt_setopt_ptr(h, CURLOPT_READDATA, nil)
-        _ = dt_setopt_long(h, CURLOPT_NOPROGRESS, 1)
-        _ = dt_setopt_ptr(h, CURLOPT_XFERINFODATA, nil)
-        guard ok else { throw CurlError("\(request.attempt): libcurl refused an option (too old a libcurl?)") }
-        guard code == CURLE_OK else {
-            throw CurlError.failed(
-                request.attempt, code: code, detail: String(cString: errorBuffer),
-                explainTLS: explainsTLS)
-        }
-        var status = 0
-        _ = dt_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
-        return CurlResponse(status: status, body: sink.takeUnretainedValue().bytes)
+        return ok
+    }
+
+    /// Takes back what one request set and a kept handle must not keep: its lists, callbacks' data and method.
+    private func clearRequest() {
+        _ = dt_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
+        _ = dt_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, nil)
+        _ = dt_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
+        _ = dt_setopt_ptr(handle, CURLOPT_WRITEDATA, nil)
+        _ = dt_setopt_ptr(handle, CURLOPT_READDATA, nil)
+        _ = dt_setopt_long(handle, CURLOPT_NOPROGRESS, 1)
+        _ = dt_setopt_ptr(handle, CURLOPT_XFERINFODATA, nil)
     }
 }

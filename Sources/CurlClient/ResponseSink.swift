@@ -6,7 +6,8 @@ final class ResponseSink {
 
     static let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
         data, size, count, context in
-        let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+        guard let context else { return 0 } // no sink: aborts the transfer
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
         let n = size * count
         guard sink.bytes.count + n <= maxBytes else { return 0 } // aborts the transfer
         if n > 0, let data { sink.bytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }

@@ -19,7 +19,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var lastOutage: OutageView?
     public var uptime: UptimeView
     public var tags: [String]
-    /// The device's site (issue #17); `default` for the default site.
+    /// The device's site (docs/DESIGN.md "Sites and incidents"); `default` for the default site.
     public var site: String
     /// The agent's newest storage warning (null while its state folder is writable).
     public var storage: StorageWarning?

@@ -121,77 +121,86 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         if kind.isDeviceReported, bootID == nil {
             throw DecodingError.keyNotFound(Key.bootID, .init(codingPath: decoder.codingPath, debugDescription: ""))
         }
-        func field(_ k: Key) -> String { WireCoding.path(decoder.codingPath + [k]) }
+        payload = try Self.payload(of: kind, from: c, at: decoder.codingPath)
+    }
+
+    /// The payload of an event of `kind`, each field checked; an error names the field under `path`.
+    private static func payload(
+        of kind: Kind, from c: KeyedDecodingContainer<Key>, at path: [any CodingKey]
+    ) throws -> Payload {
+        func field(_ k: Key) -> String { WireCoding.path(path + [k]) }
         switch kind {
         case .agentStarted:
-            payload = .agentStarted(
+            return .agentStarted(
                 agentVersion: try Check.text(c.decode(String.self, forKey: .agentVersion), field: field(.agentVersion)))
         case .outage:
-            let cause = try c.decode(OutageCause.self, forKey: .cause)
-            let start = try c.decodeIfPresent(Date.self, forKey: .start)
-            let end = try c.decodeIfPresent(Date.self, forKey: .end)
-            let duration = try c.decodeIfPresent(Double.self, forKey: .durationS)
-                .map { try Check.seconds($0, field: field(.durationS)) }
-            let precision = try Check.seconds(
-                c.decode(Double.self, forKey: .precisionS), field: field(.precisionS), max: 86_400)
-            let synced = try c.decode(Bool.self, forKey: .clockSynced)
-            let uptime = try c.decodeIfPresent(Double.self, forKey: .uptimeS)
-                .map { try Check.seconds($0, field: field(.uptimeS)) }
-            // Only the collector can tell an agent gap (a clean stop and a return in the same boot).
-            if cause == .agentGap {
-                throw WireValidationError(field: field(.cause), "agent_gap is the collector's own")
-            }
-            if start == nil, cause != .unknown {
-                throw WireValidationError(field: field(.start), "is required unless cause is unknown")
-            }
-            if end == nil, uptime == nil {
-                throw WireValidationError(field: field(.end), "is required unless uptime_s is given")
-            }
-            if let start, let end, end < start {
-                throw WireValidationError(field: field(.end), "must not be before start")
-            }
-            let underVoltageSeen = try c.decodeIfPresent(Date.self, forKey: .underVoltageSeen)
-            let throttledSeen = try c.decodeIfPresent(Date.self, forKey: .throttledSeen)
-            payload = .outage(
-                OutageReport(
-                    cause: cause, start: start, end: end, durationS: duration,
-                    precisionS: precision, clockSynced: synced, uptimeS: uptime,
-                    underVoltageSeen: underVoltageSeen, throttledSeen: throttledSeen))
+            return .outage(try outage(from: c, field: field))
         case .collectorUnreachable, .collectorDown:
             let start = try c.decode(Date.self, forKey: .start)
             let end = try c.decode(Date.self, forKey: .end)
             guard end >= start else { throw WireValidationError(field: field(.end), "must not be before start") }
-            payload =
-                kind == .collectorDown
+            return kind == .collectorDown
                 ? .collectorDown(start: start, end: end) : .collectorUnreachable(start: start, end: end)
         case .clockJump:
-            payload = .clockJump(
+            return .clockJump(
                 deltaS: try Check.seconds(
                     c.decode(Double.self, forKey: .deltaS),
                     field: field(.deltaS), min: -3_153_600_000))
         case .shutdown:
-            payload = .shutdown
+            return .shutdown
         case .outboxDropped:
             let count = Int(try Check.integer(c, .count, field: field(.count), range: 1...1_000_000_000))
             let kinds = try c.decode([String].self, forKey: .kinds)
             guard kinds.count <= Kind.allCases.count, kinds.allSatisfy({ Kind(rawValue: $0) != nil }) else {
                 throw WireValidationError(field: field(.kinds), "must list event kinds")
             }
-            payload = .outboxDropped(count: count, kinds: kinds)
+            return .outboxDropped(count: count, kinds: kinds)
         case .storage:
-            payload = .storage(
+            return .storage(
                 state: try c.decode(StorageState.self, forKey: .state),
                 path: try Check.text(c.decode(String.self, forKey: .path), field: field(.path), max: 1024))
         case .powerWarning:
             let words = try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)
-            payload = .powerWarning(state: try c.decode(PowerWarningState.self, forKey: .state), warnings: words)
+            return .powerWarning(state: try c.decode(PowerWarningState.self, forKey: .state), warnings: words)
         case .flip:
-            payload = .flip(
+            return .flip(
                 FlipRecord(
                     from: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .from), field: field(.from))),
                     to: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .to), field: field(.to))),
                     reason: try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)))
         }
+    }
+
+    /// An agent's outage report, its fields checked against each other.
+    private static func outage(from c: KeyedDecodingContainer<Key>, field: (Key) -> String) throws -> OutageReport {
+        let cause = try c.decode(OutageCause.self, forKey: .cause)
+        let start = try c.decodeIfPresent(Date.self, forKey: .start)
+        let end = try c.decodeIfPresent(Date.self, forKey: .end)
+        let duration = try c.decodeIfPresent(Double.self, forKey: .durationS)
+            .map { try Check.seconds($0, field: field(.durationS)) }
+        let precision = try Check.seconds(
+            c.decode(Double.self, forKey: .precisionS), field: field(.precisionS), max: 86_400)
+        let synced = try c.decode(Bool.self, forKey: .clockSynced)
+        let uptime = try c.decodeIfPresent(Double.self, forKey: .uptimeS)
+            .map { try Check.seconds($0, field: field(.uptimeS)) }
+        // Only the collector can tell an agent gap (a clean stop and a return in the same boot).
+        if cause == .agentGap {
+            throw WireValidationError(field: field(.cause), "agent_gap is the collector's own")
+        }
+        if start == nil, cause != .unknown {
+            throw WireValidationError(field: field(.start), "is required unless cause is unknown")
+        }
+        if end == nil, uptime == nil {
+            throw WireValidationError(field: field(.end), "is required unless uptime_s is given")
+        }
+        if let start, let end, end < start {
+            throw WireValidationError(field: field(.end), "must not be before start")
+        }
+        return OutageReport(
+            cause: cause, start: start, end: end, durationS: duration,
+            precisionS: precision, clockSynced: synced, uptimeS: uptime,
+            underVoltageSeen: try c.decodeIfPresent(Date.self, forKey: .underVoltageSeen),
+            throttledSeen: try c.decodeIfPresent(Date.self, forKey: .throttledSeen))
     }
 
     public func encode(to encoder: any Encoder) throws {

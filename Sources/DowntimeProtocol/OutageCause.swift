@@ -12,8 +12,8 @@ public enum OutageCause: String, Codable, Sendable, CaseIterable {
     case suspend
     case network
     case unknown
-    /// Made by the collector only (issue #26): the agent stopped cleanly and came back in the same boot. The device
-    /// never went down: neither up nor down, like `unreachable`, and never downtime.
+    /// Made by the collector only (docs/DESIGN.md "Agent gaps"): the agent stopped cleanly and came back in the same
+    /// boot. The device never went down: neither up nor down, like `unreachable`, and never downtime.
     case agentGap = "agent_gap"
 
     /// The words shown to people.

@@ -130,6 +130,12 @@ public final class MQTTConnection: MQTTLink, @unchecked Sendable {
                 sendPending(handle)
             }
         }
+        finish(tcpUp: tcpUp)
+    }
+
+    /// Once stopped: what is queued goes out if connected, the library's handle is freed, the events end and
+    /// every `stop()` returns.
+    private func finish(tcpUp: Bool) {
         if let handle {
             if tcpUp && isConnected { flushAndDisconnect(handle) }
             mosquitto_destroy(handle)

@@ -14,7 +14,8 @@ struct Figures {
             times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
         }
         times.sort()
-        return (times[times.count / 2], times.first!, times.last!)
+        guard let fastest = times.first, let slowest = times.last else { return (0, 0, 0) }
+        return (times[times.count / 2], fastest, slowest)
     }
 
     static func line(_ name: String, _ r: (median: Double, min: Double, max: Double), _ extra: String = "") {

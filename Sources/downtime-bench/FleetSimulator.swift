@@ -30,6 +30,31 @@ enum FleetSimulator {
                 + "\(plan.silences.values.filter { $0.until - $0.from <= deadline }.count) briefly; \(threads) client threads"
         )
 
+        let all = await play(plan, tokens: tokens, url: url, threads: threads)
+        var acks: [Int: [Ack]] = [:]
+        for result in all { acks.merge(result.acks) { a, _ in a } }
+        let lags = all.flatMap(\.lags).sorted()
+        let sent = all.reduce(0) { $0 + $1.sent }
+        let errors = all.reduce(0) { $0 + $1.errors }
+        print(
+            String(
+                format: "fleet: %d beats sent, %d not 2xx; schedule lag p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                sent, errors, pct(lags, 0.5) * 1000, pct(lags, 0.99) * 1000, (lags.last ?? 0) * 1000))
+        if let first = all.compactMap(\.firstError).first { print("fleet: first error: \(first)") }
+
+        let total = try await check(dataDir: args.string("data-dir"), plan: plan, acks: acks, deadline: deadline)
+        let outageFlips = total.expected - acks.count
+        print(
+            String(
+                format:
+                    "fleet: flips %d of %d expected recorded at their beat (%d outage flips), %d missing, %d unexpected, %d ambiguous; flip time within %.1f ms; %d beats, %d errors",
+                total.found, total.expected, outageFlips, total.missing, total.unexpected, total.ambiguous,
+                total.worstError * 1000, sent, errors))
+        if total.missing > 0 || total.unexpected > 0 || errors > 0 { exit(1) }
+    }
+
+    /// Plays the plan on `threads` client threads from a second from now; what each of them saw.
+    static func play(_ plan: FleetPlan, tokens: [String], url: String, threads: Int) async -> [WorkerResult] {
         let start = Date() + 1
         let results = Mutex<[WorkerResult]>([])
         let done = DispatchGroup()
@@ -49,20 +74,15 @@ enum FleetSimulator {
                 c.resume()
             }
         }
-        let all = results.withLock { $0 }
-        var acks: [Int: [Ack]] = [:]
-        for result in all { acks.merge(result.acks) { a, _ in a } }
-        let lags = all.flatMap(\.lags).sorted()
-        let sent = all.reduce(0) { $0 + $1.sent }
-        let errors = all.reduce(0) { $0 + $1.errors }
-        print(
-            String(
-                format: "fleet: %d beats sent, %d not 2xx; schedule lag p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                sent, errors, pct(lags, 0.5) * 1000, pct(lags, 0.99) * 1000, (lags.last ?? 0) * 1000))
-        if let first = all.compactMap(\.firstError).first { print("fleet: first error: \(first)") }
+        return results.withLock { $0 }
+    }
 
+    /// Every device's flips in the store against the beats the collector answered; the first mismatches printed.
+    static func check(dataDir: String, plan: FleetPlan, acks: [Int: [Ack]], deadline: Double) async throws
+        -> FlipCheck
+    {
         // The last up flips are committed when the beat is answered; the store is read as it stands now.
-        let store = try SQLiteStore(dataDir: args.string("data-dir"))
+        let store = try SQLiteStore(dataDir: dataDir)
         let checkedAt = Date()
         var total = FlipCheck()
         var bad: [String] = []
@@ -82,14 +102,7 @@ enum FleetSimulator {
             total = total + check
         }
         for b in bad { print("fleet: MISMATCH \(b)") }
-        let outageFlips = total.expected - acks.count
-        print(
-            String(
-                format:
-                    "fleet: flips %d of %d expected recorded at their beat (%d outage flips), %d missing, %d unexpected, %d ambiguous; flip time within %.1f ms; %d beats, %d errors",
-                total.found, total.expected, outageFlips, total.missing, total.unexpected, total.ambiguous,
-                total.worstError * 1000, sent, errors))
-        if total.missing > 0 || total.unexpected > 0 || errors > 0 { exit(1) }
+        return total
     }
 
     struct WorkerResult: Sendable {

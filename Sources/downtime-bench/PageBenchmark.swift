@@ -23,30 +23,7 @@ enum PageBenchmark {
             clockSync: FixedClockSync(true))
 
         let setup = ContinuousClock.now
-        var tokens: [String] = []
-        for i in 0..<devices {
-            tokens.append(try await collector.admin.addDevice(String(format: "device-%05d", i)).token)
-        }
-        // Every device beats; 1 % go silent for an hour on each of 10 days of the month.
-        func beat(_ i: Int, seq: UInt64) async throws {
-            let hb = Heartbeat(
-                device: String(format: "device-%05d", i), seq: seq, bootID: "ab", uptimeS: 100, sentAt: clock.now(),
-                clockSynced: true, intervalS: 10, agentVersion: "0.1.0")
-            _ = try await collector.ingest.heartbeat(hb, token: tokens[i])
-        }
-        for i in 0..<devices { try await beat(i, seq: 1) }
-        try await collector.sweeper.flush()
-        for day in stride(from: 1, to: 30, by: 3) {
-            clock.set(start + Double(day) * 86_400)
-            for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
-            clock.set(start + Double(day) * 86_400 + 3600)
-            for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
-            try await collector.sweeper.sweep()
-            for i in 0..<devices { try await beat(i, seq: UInt64(day) + 1) }
-        }
-        clock.set(Date())
-        for i in 0..<devices { try await beat(i, seq: 99) }
-        try await collector.sweeper.flush()
+        try await fill(collector, clock: clock, devices: devices, from: start)
         print(String(format: "setup: %.1f s", Double((ContinuousClock.now - setup).components.seconds)))
 
         var bytes = 0
@@ -82,5 +59,32 @@ enum PageBenchmark {
             let html = OverviewPage.render(Array(details.prefix(3)), now: clock.now())
             print(html.components(separatedBy: "<tbody>").last ?? "")
         }
+    }
+
+    /// A month of history from `start` to now: every device beats; 1 % go silent for an hour on each of 10 days.
+    static func fill(_ collector: Collector, clock: BenchClock, devices: Int, from start: Date) async throws {
+        var tokens: [String] = []
+        for i in 0..<devices {
+            tokens.append(try await collector.admin.addDevice(String(format: "device-%05d", i)).token)
+        }
+        func beat(_ i: Int, seq: UInt64) async throws {
+            let hb = Heartbeat(
+                device: String(format: "device-%05d", i), seq: seq, bootID: "ab", uptimeS: 100, sentAt: clock.now(),
+                clockSynced: true, intervalS: 10, agentVersion: "0.1.0")
+            _ = try await collector.ingest.heartbeat(hb, token: tokens[i])
+        }
+        for i in 0..<devices { try await beat(i, seq: 1) }
+        try await collector.sweeper.flush()
+        for day in stride(from: 1, to: 30, by: 3) {
+            clock.set(start + Double(day) * 86_400)
+            for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
+            clock.set(start + Double(day) * 86_400 + 3600)
+            for i in 0..<devices where i % 100 != 0 { try await beat(i, seq: UInt64(day)) }
+            try await collector.sweeper.sweep()
+            for i in 0..<devices { try await beat(i, seq: UInt64(day) + 1) }
+        }
+        clock.set(Date())
+        for i in 0..<devices { try await beat(i, seq: 99) }
+        try await collector.sweeper.flush()
     }
 }

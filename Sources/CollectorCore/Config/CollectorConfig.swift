@@ -123,7 +123,7 @@ public struct CollectorConfig: Sendable {
         case tlsKey = "DOWNTIME_TLS_KEY"
         /// UPSes to follow, as `NUTServerSpec.parseList` reads them.
         case nut = "DOWNTIME_NUT"
-        /// The collector's own site (issue #17); `default` or unset is the default site.
+        /// The collector's own site (docs/DESIGN.md "Sites and incidents"); `default` or unset is the default site.
         case site = "DOWNTIME_SITE"
         /// An http(s) URL the collector GETs on its interval, so that something outside notices when it stops.
         case selfPingURL = "DOWNTIME_SELF_PING_URL"
@@ -187,128 +187,137 @@ public struct CollectorConfig: Sendable {
     }
 
     /// Builds the configuration from named layers (later layers win); an error names where the bad value came from.
+    /// The keys are read in a fixed order, so that of several bad values the same one is named.
     public static func resolve(named layers: [Layer]) throws -> CollectorConfig {
-        var merged: [Key: String] = [:]
         var config = CollectorConfig()
+        var values: [Key: String] = [:]
         for layer in layers {
             for (key, value) in layer.values {
-                merged[key] = value
+                values[key] = value
                 config.origins[key] = layer.name(key)
             }
         }
-        let origins = config.origins
-        func name(_ key: Key) -> String { origins[key] ?? key.rawValue }
-        func int(_ key: Key, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let text = merged[key] else { return nil }
-            guard let number = Int(text), range.contains(number) else {
-                throw ConfigError(
-                    key: name(key),
-                    message: "must be a whole number from \(range.lowerBound) to "
-                        + "\(range.upperBound), got \(text)")
-            }
-            return number
-        }
-        if let host = merged[.host] {
-            guard !host.isEmpty else { throw ConfigError(key: name(.host), message: "must not be empty") }
-            config.host = host
-        }
-        if let p = try int(.port, 0...65535) { config.port = p }
-        if let syncFile = merged[.clockSyncFile] {
-            guard !syncFile.isEmpty else { throw ConfigError(key: name(.clockSyncFile), message: "must not be empty") }
-            config.clockSyncFile = syncFile
-        }
-        if let dataDir = merged[.dataDir] {
-            guard !dataDir.isEmpty else { throw ConfigError(key: name(.dataDir), message: "must not be empty") }
-            config.dataDir = dataDir
-        }
-        if let d = merged[.database], !d.isEmpty { config.database = try StoreLocation(d, key: name(.database)) }
+        let merged = Merged(values: values, origins: config.origins)
+        try config.readPlaces(merged)
+        try config.readFleet(merged)
+        try config.readAccess(merged)
+        try config.readNotifications(merged)
+        try config.readWatchers(merged)
+        try config.readOutward(merged)
+        try config.readTLS(merged)
+        return config
+    }
+
+    /// Where the collector listens, keeps its data and reads whether its clock is synchronised.
+    private mutating func readPlaces(_ merged: Merged) throws {
+        if let host = try merged.nonEmpty(.host) { self.host = host }
+        if let p = try merged.int(.port, 0...65535) { port = p }
+        if let syncFile = try merged.nonEmpty(.clockSyncFile) { clockSyncFile = syncFile }
+        if let dataDir = try merged.nonEmpty(.dataDir) { self.dataDir = dataDir }
+        if let d = merged[.database], !d.isEmpty { database = try StoreLocation(d, key: merged.name(.database)) }
+    }
+
+    /// Who may enroll, where the collector stands, when a device counts as down and how long the log is kept.
+    private mutating func readFleet(_ merged: Merged) throws {
         if let enrollmentKey = merged[.enrollmentKey], !enrollmentKey.isEmpty {
             guard enrollmentKey.count >= 12 else {
-                throw ConfigError(key: name(.enrollmentKey), message: "must be at least 12 characters")
+                throw ConfigError(key: merged.name(.enrollmentKey), message: "must be at least 12 characters")
             }
-            config.enrollmentKey = enrollmentKey
+            self.enrollmentKey = enrollmentKey
         }
         if let site = merged[.site], !site.isEmpty {
             guard SiteName.isValid(site) else {
-                throw ConfigError(key: name(.site), message: "must match [a-z0-9][a-z0-9._-]{0,62}")
+                throw ConfigError(key: merged.name(.site), message: "must match [a-z0-9][a-z0-9._-]{0,62}")
             }
-            config.site = SiteName.normalize(site)
+            self.site = SiteName.normalize(site)
         }
-        if let m = try int(.misses, 1...100) { config.policy.misses = m }
-        if let g = try int(.grace, 0...3600) { config.policy.grace = TimeInterval(g) }
-        if let i = try int(.defaultInterval, 1...86_400) { config.defaultInterval = i }
+        if let m = try merged.int(.misses, 1...100) { policy.misses = m }
+        if let g = try merged.int(.grace, 0...3600) { policy.grace = TimeInterval(g) }
+        if let i = try merged.int(.defaultInterval, 1...86_400) { defaultInterval = i }
         // Under 31 days would cut into the 30-day figures the page shows.
-        if let days = try int(.retentionDays, 0...100_000), days > 0 {
+        if let days = try merged.int(.retentionDays, 0...100_000), days > 0 {
             guard days >= 31 else {
-                throw ConfigError(key: name(.retentionDays), message: "must be 0 (keep all) or at least 31")
+                throw ConfigError(key: merged.name(.retentionDays), message: "must be 0 (keep all) or at least 31")
             }
-            config.retentionDays = days
+            retentionDays = days
         }
-        if let p = merged[.pagePassword], !p.isEmpty { config.pagePassword = p }
+    }
+
+    /// The page password and the admin password's hash.
+    private mutating func readAccess(_ merged: Merged) throws {
+        if let p = merged[.pagePassword], !p.isEmpty { pagePassword = p }
         if let hash = merged[.adminPasswordHash], !hash.isEmpty {
             // The value itself is never repeated in the message: it is a password hash.
             guard AdminPassword.isBcryptHash(hash) else {
                 throw ConfigError(
-                    key: name(.adminPasswordHash),
+                    key: merged.name(.adminPasswordHash),
                     message: "must be a bcrypt hash as `downtime-collector admin set-password` prints it")
             }
-            config.adminPasswordHash = hash
+            adminPasswordHash = hash
         }
-        if let channels = merged[.notify] {
-            do {
-                config.notifiers = try channels.split(separator: ";")
-                    .map { try NotifierSpec.parse($0.trimmingCharacters(in: .whitespaces)) }
-            } catch {
-                throw ConfigError(key: name(.notify), message: (error as? WireValidationError)?.message ?? "invalid")
-            }
-            guard Set(config.notifiers.map(\.name)).count == config.notifiers.count else {
-                throw ConfigError(key: name(.notify), message: "two channels have the same name")
-            }
-        }
-        if let d = try int(.notifyDampMinutes, 0...1440) { config.notifyDamp = TimeInterval(d * 60) }
-        if let s = try int(.notifySettle, 0...3600) { config.notifySettle = TimeInterval(s) }
-        if let windows = merged[.maintenance] {
-            do {
-                config.maintenance = try windows.split(separator: ";")
-                    .map { try MaintenanceWindow.parse($0.trimmingCharacters(in: .whitespaces)) }
-            } catch {
-                throw ConfigError(
-                    key: name(.maintenance), message: (error as? WireValidationError)?.message ?? "invalid")
+    }
+
+    /// The channels, their timing, and the maintenance windows.
+    private mutating func readNotifications(_ merged: Merged) throws {
+        if let channels = try merged.list(.notify, NotifierSpec.parse) {
+            notifiers = channels
+            guard Set(notifiers.map(\.name)).count == notifiers.count else {
+                throw ConfigError(key: merged.name(.notify), message: "two channels have the same name")
             }
         }
+        if let d = try merged.int(.notifyDampMinutes, 0...1440) { notifyDamp = TimeInterval(d * 60) }
+        if let s = try merged.int(.notifySettle, 0...3600) { notifySettle = TimeInterval(s) }
+        if let windows = try merged.list(.maintenance, MaintenanceWindow.parse) { maintenance = windows }
+    }
+
+    /// What the collector watches (UPSes through NUT) and what watches it (the self-ping).
+    private mutating func readWatchers(_ merged: Merged) throws {
         if let servers = merged[.nut], !servers.trimmingCharacters(in: .whitespaces).isEmpty {
-            config.nutServers = try NUTServerSpec.parseList(servers, key: name(.nut))
+            nutServers = try NUTServerSpec.parseList(servers, key: merged.name(.nut))
         }
         if let url = merged[.selfPingURL], !url.trimmingCharacters(in: .whitespaces).isEmpty {
-            if let problem = Self.selfPingProblem(url) { throw ConfigError(key: name(.selfPingURL), message: problem) }
-            config.selfPingURL = url
+            if let problem = Self.selfPingProblem(url) {
+                throw ConfigError(key: merged.name(.selfPingURL), message: problem)
+            }
+            selfPingURL = url
         }
-        if let i = try int(.selfPingInterval, 1...86_400) { config.selfPingInterval = TimeInterval(i) }
-        config.mqtt = try Self.mqtt(merged, name: name)
-        guard let zone = LocalTime.zone(named: merged[.timezone], environment: ProcessInfo.processInfo.environment)
-        else {
+        if let i = try merged.int(.selfPingInterval, 1...86_400) { selfPingInterval = TimeInterval(i) }
+    }
+
+    /// How the collector speaks outward: the MQTT broker, the zone of its messages, the address of its pages.
+    private mutating func readOutward(_ merged: Merged) throws {
+        mqtt = try Self.mqtt(merged.values, name: merged.name)
+        let zone = LocalTime.zone(named: merged[.timezone], environment: ProcessInfo.processInfo.environment)
+        guard let zone else {
             throw ConfigError(
-                key: name(.timezone),
+                key: merged.name(.timezone),
                 message:
                     "must be a time zone of the tz database such as Europe/Berlin or UTC, got \(merged[.timezone] ?? "")"
             )
         }
-        config.localTime = LocalTime(zone)
+        localTime = LocalTime(zone)
         if let url = merged[.publicURL], !url.isEmpty {
-            if let problem = Self.selfPingProblem(url) { throw ConfigError(key: name(.publicURL), message: problem) }
-            config.publicURL = url
+            if let problem = Self.selfPingProblem(url) {
+                throw ConfigError(key: merged.name(.publicURL), message: problem)
+            }
+            publicURL = url
         }
+    }
+
+    /// The certificate and its key: both or neither.
+    private mutating func readTLS(_ merged: Merged) throws {
         let cert = merged[.tlsCert].flatMap { $0.isEmpty ? nil : $0 }
         let key = merged[.tlsKey].flatMap { $0.isEmpty ? nil : $0 }
         switch (cert, key) {
         case (nil, nil): break
-        case (.some, nil): throw ConfigError(key: name(.tlsKey), message: "a certificate needs its key (--tls-key)")
-        case (nil, .some): throw ConfigError(key: name(.tlsCert), message: "a key needs its certificate (--tls-cert)")
+        case (.some, nil):
+            throw ConfigError(key: merged.name(.tlsKey), message: "a certificate needs its key (--tls-key)")
+        case (nil, .some):
+            throw ConfigError(key: merged.name(.tlsCert), message: "a key needs its certificate (--tls-cert)")
         case (let cert?, let key?):
-            config.tlsCert = cert
-            config.tlsKey = key
+            tlsCert = cert
+            tlsKey = key
         }
-        return config
     }
 
     /// The MQTT settings, when a broker URL is set; the other MQTT keys alone are an error (they would do nothing).
@@ -359,5 +368,45 @@ public struct CollectorConfig: Sendable {
 
     public var databasePath: String {
         (dataDir as NSString).appendingPathComponent("downtime.sqlite")
+    }
+}
+
+/// The layers merged (each key's last value), and each key named in an error as where its value came from.
+private struct Merged {
+    typealias Key = CollectorConfig.Key
+    let values: [Key: String]
+    let origins: [Key: String]
+
+    subscript(key: Key) -> String? { values[key] }
+
+    func name(_ key: Key) -> String { origins[key] ?? key.rawValue }
+
+    /// A value that may be unset, but not set empty.
+    func nonEmpty(_ key: Key) throws -> String? {
+        guard let value = values[key] else { return nil }
+        guard !value.isEmpty else { throw ConfigError(key: name(key), message: "must not be empty") }
+        return value
+    }
+
+    /// A whole number within `range`; nil when unset.
+    func int(_ key: Key, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = values[key] else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigError(
+                key: name(key),
+                message: "must be a whole number from \(range.lowerBound) to "
+                    + "\(range.upperBound), got \(text)")
+        }
+        return number
+    }
+
+    /// Items separated by `;`, each read by `parse`; a refusal is named after the key. Nil when unset.
+    func list<Item>(_ key: Key, _ parse: (String) throws -> Item) throws -> [Item]? {
+        guard let text = values[key] else { return nil }
+        do {
+            return try text.split(separator: ";").map { try parse($0.trimmingCharacters(in: .whitespaces)) }
+        } catch {
+            throw ConfigError(key: name(key), message: (error as? WireValidationError)?.message ?? "invalid")
+        }
     }
 }

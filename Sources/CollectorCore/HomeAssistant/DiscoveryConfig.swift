@@ -24,12 +24,10 @@ struct DiscoveryConfig: Encodable, Equatable {
     struct Origin: Encodable, Equatable {
         var name = "DowntimeMon"
         var swVersion: String
-        var supportURL: String?
 
         enum CodingKeys: String, CodingKey {
             case name
             case swVersion = "sw_version"
-            case supportURL = "support_url"
         }
     }
 

@@ -18,45 +18,9 @@ public struct MessageWriter: Sendable {
         let minutes = Int(damp / 60)
         switch plan.kind {
         case .down:
-            // The devices behind it went unreachable without a message of their own: this one says how many.
-            let behind = (try? await reader.behind(name))?.filter { $0.device.status == .unreachable }.count ?? 0
-            if let stop = detail?.cleanStop {
-                // Not "down" (issue #26): the agent said it stopped; the device may be up or shut down.
-                return Notification(
-                    kind: .down, devices: plan.devices, title: "\(name): agent stopped",
-                    text: "\(name) is silent since \(at): \(stop.explanation)"
-                        + "\(Self.behind(behind, "unreachable"))", at: plan.at, outage: detail?.view.currentOutage)
-            }
-            return Notification(
-                kind: .down, devices: plan.devices, title: "\(name) is DOWN",
-                text: "\(name) is down since \(at): \(plan.reason)\(Self.behind(behind, "unreachable")).", at: plan.at,
-                outage: detail?.view.currentOutage)
+            return await down(plan, name: name, detail: detail)
         case .up:
-            let outage = detail?.view.lastOutage
-            let how =
-                outage.map {
-                    "after \(Durations.text($0.durationS)) (\($0.cause.label)), down from \(time.stamp($0.start))"
-                } ?? ""
-            // Those behind it that were unreachable during this outage.
-            var were = 0
-            if let o = outage {
-                let span = DateInterval(start: o.start, end: max(o.start, o.end ?? plan.at))
-                were =
-                    ((try? await reader.behind(name)) ?? []).filter { d in
-                        d.unreachable.contains { $0.intersects(span) }
-                    }.count
-            }
-            if let o = outage, o.cause == .agentGap {
-                return Notification(
-                    kind: .up, devices: plan.devices, title: "\(name): agent back, device not down",
-                    text: "\(name)'s agent is back after \(Durations.text(o.durationS)), stopped cleanly from "
-                        + "\(time.stamp(o.start)) in the same boot: the device was not down "
-                        + "(not counted as downtime).", at: plan.at, outage: o)
-            }
-            return Notification(
-                kind: .up, devices: plan.devices, title: "\(name) is back up",
-                text: "\(name) is back up \(how)\(Self.behind(were, "were unreachable")).", at: plan.at,
-                outage: outage)
+            return await up(plan, name: name, outage: detail?.view.lastOutage)
         case .new:
             return Notification(
                 kind: .new, devices: plan.devices, title: "New device \(name)",
@@ -72,27 +36,9 @@ public struct MessageWriter: Sendable {
             guard let incident = plan.incident else { return Self.test(at: plan.at) }
             return Self.incident(incident, time: time)
         case .group:
-            // What is known: which devices went silent and which of their site still report (a power cut and a
-            // network cut look the same from here).
-            var still: [String] = []
-            if plan.direction != .up {
-                let live = await reader.fleet.snapshot()
-                let silent = Set(plan.devices)
-                let sites = Set(live.filter { silent.contains($0.record.name) }.map(\.record.site))
-                still = live.filter { d in
-                    !silent.contains(d.record.name) && d.status == .up && sites.contains(d.record.site)
-                }.map(\.record.name)
-            }
-            return Self.group(plan, stillReporting: still, time: time)
+            return Self.group(plan, stillReporting: await stillReporting(plan), time: time)
         case .storage:
-            let what = plan.storage?.state.label ?? ""
-            let path = plan.storage?.path ?? ""
-            return Notification(
-                kind: .storage, devices: plan.devices, title: "\(name): storage \(what)",
-                text: "\(name) is up, but its storage is \(what) since \(at) (\(path)): the agent "
-                    + "runs from memory, and an outage will not be found at its next boot until the "
-                    + "folder is writable.",
-                at: plan.at)
+            return storage(plan, name: name)
         case .underVoltage:
             let again = plan.flips > 0 ? " It came back \(plan.flips) more time(s) in the last \(minutes) minutes." : ""
             return Notification(
@@ -109,6 +55,76 @@ public struct MessageWriter: Sendable {
             // Not planned (the notifier's `Reminders` make them), but said plainly if one were.
             return Self.reminder(plan.devices.map { ($0, plan.at) }, now: plan.at, time: time)
         }
+    }
+
+    /// A device down, or its agent stopped; with how many devices behind it went unreachable.
+    private func down(_ plan: NotificationPlanner.Planned, name: String, detail: DeviceDetail?) async -> Notification {
+        let at = time.stamp(plan.at)
+        // The devices behind it went unreachable without a message of their own: this one says how many.
+        let behind = (try? await reader.behind(name))?.filter { $0.device.status == .unreachable }.count ?? 0
+        if let stop = detail?.cleanStop {
+            // Not "down" (docs/DESIGN.md "Agent gaps"): the agent said it stopped; the device may be up or shut down.
+            return Notification(
+                kind: .down, devices: plan.devices, title: "\(name): agent stopped",
+                text: "\(name) is silent since \(at): \(stop.explanation)"
+                    + "\(Self.behind(behind, "unreachable"))", at: plan.at, outage: detail?.view.currentOutage)
+        }
+        return Notification(
+            kind: .down, devices: plan.devices, title: "\(name) is DOWN",
+            text: "\(name) is down since \(at): \(plan.reason)\(Self.behind(behind, "unreachable")).", at: plan.at,
+            outage: detail?.view.currentOutage)
+    }
+
+    /// A device back up after `outage`, or its agent back after a clean stop (the device not down).
+    private func up(_ plan: NotificationPlanner.Planned, name: String, outage: OutageView?) async -> Notification {
+        let how =
+            outage.map {
+                "after \(Durations.text($0.durationS)) (\($0.cause.label)), down from \(time.stamp($0.start))"
+            } ?? ""
+        // Those behind it that were unreachable during this outage.
+        var were = 0
+        if let o = outage {
+            let span = DateInterval(start: o.start, end: max(o.start, o.end ?? plan.at))
+            were =
+                ((try? await reader.behind(name)) ?? []).filter { d in
+                    d.unreachable.contains { $0.intersects(span) }
+                }.count
+        }
+        if let o = outage, o.cause == .agentGap {
+            return Notification(
+                kind: .up, devices: plan.devices, title: "\(name): agent back, device not down",
+                text: "\(name)'s agent is back after \(Durations.text(o.durationS)), stopped cleanly from "
+                    + "\(time.stamp(o.start)) in the same boot: the device was not down "
+                    + "(not counted as downtime).", at: plan.at, outage: o)
+        }
+        return Notification(
+            kind: .up, devices: plan.devices, title: "\(name) is back up",
+            text: "\(name) is back up \(how)\(Self.behind(were, "were unreachable")).", at: plan.at,
+            outage: outage)
+    }
+
+    /// For a grouped down: the other devices of the silent ones' sites that still report. What is known is which
+    /// went silent and which still report (a power cut and a network cut look the same from here).
+    private func stillReporting(_ plan: NotificationPlanner.Planned) async -> [String] {
+        guard plan.direction != .up else { return [] }
+        let live = await reader.fleet.snapshot()
+        let silent = Set(plan.devices)
+        let sites = Set(live.filter { silent.contains($0.record.name) }.map(\.record.site))
+        return live.filter { d in
+            !silent.contains(d.record.name) && d.status == .up && sites.contains(d.record.site)
+        }.map(\.record.name)
+    }
+
+    /// A device's storage turned read-only, full or failing.
+    private func storage(_ plan: NotificationPlanner.Planned, name: String) -> Notification {
+        let what = plan.storage?.state.label ?? ""
+        let path = plan.storage?.path ?? ""
+        return Notification(
+            kind: .storage, devices: plan.devices, title: "\(name): storage \(what)",
+            text: "\(name) is up, but its storage is \(what) since \(time.stamp(plan.at)) (\(path)): the agent "
+                + "runs from memory, and an outage will not be found at its next boot until the "
+                + "folder is writable.",
+            at: plan.at)
     }
 
     /// A grouped down or up in words, from the facts only: "5 devices went silent at once (a, b, c, d, e), at …;

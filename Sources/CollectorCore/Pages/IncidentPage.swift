@@ -14,83 +14,96 @@ public enum IncidentPage {
                 }
             }
             w.element(.main) { w in
-                w.element(.p, [(.class, "sum")]) { w in
-                    w.text("From ")
-                    PageParts.time(&w, i.start)
-                    if let end = i.end {
-                        w.text(" to ")
-                        PageParts.time(&w, end)
-                        w.text(" (\(Durations.text(i.durationS(now: now))))")
-                    } else {
-                        w.text(", ongoing")
-                    }
-                    w.text(". ")
-                    w.text(explanation(i))
-                }
-                if let mains = i.mainsOut {
-                    w.element(.p) { w in
-                        w.text("Mains out at ")
-                        PageParts.time(&w, mains.at)
-                        w.text(", exact: the UPS \(mains.ups) went on battery then.")
-                    }
-                }
-                if i.collectorDown {
-                    w.element(
-                        .p, [(.class, "warn")],
-                        text: "The collector, in this site too, was down over the same time: the whole site lost power."
-                    )
-                }
-                if !i.stillDown.isEmpty {
-                    let names = i.stillDown.map(\.device).joined(separator: ", ")
-                    w.element(
-                        .p, [(.class, "warn")],
-                        text: "Ongoing: \(names) still down. The incident stays open until each is back, or has been "
-                            + "silent for \(Durations.text(IncidentCorrelator.giveUpAfter)) (then: never came back).")
-                }
+                summary(&w, i, now: now)
                 w.element(.h2, text: "Who went first, who came back last")
                 lanes(&w, i, now: now)
                 w.element(.h2, text: "Devices down")
-                w.element(.table) { w in
-                    w.element(.thead) { w in
-                        w.element(.tr) { w in
-                            for h in ["Device", "Start", "End", "Length", "Cause"] { w.element(.th, text: h) }
-                        }
-                    }
-                    w.element(.tbody) { w in
-                        for m in i.members {
-                            w.element(.tr) { w in
-                                w.element(.td) { $0.element(.a, [(.href, "/devices/\(m.device)")], text: m.device) }
-                                w.element(.td) { PageParts.time(&$0, m.start) }
-                                w.element(.td) { w in
-                                    if m.standing == .back, let e = m.end {
-                                        PageParts.time(&w, e)
-                                    } else {
-                                        w.element(.strong, text: m.standing.words)
-                                    }
-                                }
-                                w.element(
-                                    .td, [(.class, "num")],
-                                    text: Durations.text(max(0, (m.end ?? now).timeIntervalSince(m.start))))
-                                w.element(
-                                    .td, text: m.cause == .unknown && m.end == nil ? "not known yet" : m.cause.label)
-                            }
-                        }
-                    }
-                }
+                members(&w, i, now: now)
                 w.element(.h2, text: "Stayed up")
-                if i.unaffected.isEmpty {
-                    w.element(
-                        .p, [(.class, "mute")], text: "No other device of \(i.site) was known to be up throughout.")
-                } else {
-                    w.element(.ul) { w in
-                        for name in i.unaffected {
-                            w.element(.li) { $0.element(.a, [(.href, "/devices/\(name)")], text: name) }
-                        }
-                    }
-                }
+                stayedUp(&w, i)
             }
             w.element(.footer) { w in
                 w.element(.a, [(.href, "/api/v1/incidents?site=\(i.site)")], text: "incidents of \(i.site) as JSON")
+            }
+        }
+    }
+
+    /// The span and what kind of incident it is, then what else is known: mains out, the collector down with the
+    /// site, the devices still down.
+    static func summary(_ w: inout HTMLWriter, _ i: Incident, now: Date) {
+        w.element(.p, [(.class, "sum")]) { w in
+            w.text("From ")
+            PageParts.time(&w, i.start)
+            if let end = i.end {
+                w.text(" to ")
+                PageParts.time(&w, end)
+                w.text(" (\(Durations.text(i.durationS(now: now))))")
+            } else {
+                w.text(", ongoing")
+            }
+            w.text(". ")
+            w.text(explanation(i))
+        }
+        if let mains = i.mainsOut {
+            w.element(.p) { w in
+                w.text("Mains out at ")
+                PageParts.time(&w, mains.at)
+                w.text(", exact: the UPS \(mains.ups) went on battery then.")
+            }
+        }
+        if i.collectorDown {
+            w.element(
+                .p, [(.class, "warn")],
+                text: "The collector, in this site too, was down over the same time: the whole site lost power.")
+        }
+        if !i.stillDown.isEmpty {
+            let names = i.stillDown.map(\.device).joined(separator: ", ")
+            w.element(
+                .p, [(.class, "warn")],
+                text: "Ongoing: \(names) still down. The incident stays open until each is back, or has been "
+                    + "silent for \(Durations.text(IncidentCorrelator.giveUpAfter)) (then: never came back).")
+        }
+    }
+
+    /// The members' outages as a table: device, start, end (or how it stands), length, cause.
+    static func members(_ w: inout HTMLWriter, _ i: Incident, now: Date) {
+        w.element(.table) { w in
+            w.element(.thead) { w in
+                w.element(.tr) { w in
+                    for h in ["Device", "Start", "End", "Length", "Cause"] { w.element(.th, text: h) }
+                }
+            }
+            w.element(.tbody) { w in
+                for m in i.members {
+                    w.element(.tr) { w in
+                        w.element(.td) { $0.element(.a, [(.href, "/devices/\(m.device)")], text: m.device) }
+                        w.element(.td) { PageParts.time(&$0, m.start) }
+                        w.element(.td) { w in
+                            if m.standing == .back, let e = m.end {
+                                PageParts.time(&w, e)
+                            } else {
+                                w.element(.strong, text: m.standing.words)
+                            }
+                        }
+                        w.element(
+                            .td, [(.class, "num")],
+                            text: Durations.text(max(0, (m.end ?? now).timeIntervalSince(m.start))))
+                        w.element(.td, text: m.cause == .unknown && m.end == nil ? "not known yet" : m.cause.label)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The site's other devices that were up throughout, or a line saying there were none.
+    static func stayedUp(_ w: inout HTMLWriter, _ i: Incident) {
+        if i.unaffected.isEmpty {
+            w.element(.p, [(.class, "mute")], text: "No other device of \(i.site) was known to be up throughout.")
+        } else {
+            w.element(.ul) { w in
+                for name in i.unaffected {
+                    w.element(.li) { $0.element(.a, [(.href, "/devices/\(name)")], text: name) }
+                }
             }
         }
     }

@@ -122,7 +122,7 @@ extension MetricsExport {
         "# HELP \(name) \(help)\n# TYPE \(name) \(type.rawValue)\n"
     }
 
-    /// Incidents recorded by kind (issue #17), every kind written (0 when none).
+    /// Incidents recorded by kind (docs/DESIGN.md "Sites and incidents"), every kind written (0 when none).
     /// With `open`, also how many of each kind are ongoing (a member still down).
     public static func incidents(_ counts: [Incident.Kind: Int], open: [Incident.Kind: Int] = [:]) -> String {
         var out = header("downtime_incidents_total", .counter, "Incidents recorded across a site, by kind.")

@@ -72,8 +72,10 @@ public struct UPSMonitor: Service {
                 failures += 1
             }
             for ups in spec.ups {
-                guard let outcome = outcomes[ups] else { continue }
-                let events = trackers![ups]!.observe(outcome, at: at)
+                // Every UPS of the server has its tracker since the resume above.
+                guard let outcome = outcomes[ups], var tracker = trackers?[ups] else { continue }
+                let events = tracker.observe(outcome, at: at)
+                trackers?[ups] = tracker
                 for event in events { say(event, retry: failures > 0) }
                 await recorder?.upsPolled(spec.name(of: ups), outcome, at: at)
                 unsaved += events.map { StoredUPSEvent($0) }
@@ -87,16 +89,20 @@ public struct UPSMonitor: Service {
                 }
                 for event in events { await onEvent(event) }
             }
-            if let recorder, !unsaved.isEmpty {
-                do {
-                    try await recorder.recordUPS(unsaved)
-                    unsaved = []
-                } catch {
-                    logger.error("UPS events not stored yet (\(unsaved.count)), retried at the next poll: \(error)")
-                }
-            }
+            await save(&unsaved)
             let delay = failures == 0 ? interval : backoff[min(failures - 1, backoff.count - 1)]
             try? await Task.sleep(for: .seconds(delay))
+        }
+    }
+
+    /// Stores the events the store has not taken yet; what it refuses stays in `unsaved` for the next poll.
+    private func save(_ unsaved: inout [StoredUPSEvent]) async {
+        guard let recorder, !unsaved.isEmpty else { return }
+        do {
+            try await recorder.recordUPS(unsaved)
+            unsaved = []
+        } catch {
+            logger.error("UPS events not stored yet (\(unsaved.count)), retried at the next poll: \(error)")
         }
     }
 

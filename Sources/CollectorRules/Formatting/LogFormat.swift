@@ -53,7 +53,8 @@ public enum LogFormat {
             separator: ",")
     }
 
-    /// The incidents export's columns (issue #17): devices and unaffected are space separated.
+    /// The incidents export's columns (docs/DESIGN.md "Sites and incidents"): devices and unaffected are space
+    /// separated.
     public static let incidentCSVHeader = "id,kind,site,start,end,duration_s,devices,unaffected,collector_down"
 
     public static func csvRow(_ i: Incident) -> String {

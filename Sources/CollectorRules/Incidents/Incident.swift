@@ -1,9 +1,9 @@
 import DowntimeProtocol
 import Foundation
 
-/// One power cut or network outage across a site (issue #17): the devices that were down together, each with its
-/// own window, and the devices of the site that stayed up. Found by `IncidentCorrelator` (pure), recorded by the
-/// leader, read at `GET /api/v1/incidents` and `/incidents/{id}`.
+/// One power cut or network outage across a site (docs/DESIGN.md "Sites and incidents"): the devices that were down
+/// together, each with its own window, and the devices of the site that stayed up. Found by `IncidentCorrelator`
+/// (pure), recorded by the leader, read at `GET /api/v1/incidents` and `/incidents/{id}`.
 public struct Incident: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable, Codable {
         /// Two or more devices of a site lost power (`power_loss` outages) together.
@@ -70,7 +70,8 @@ public struct Incident: Sendable, Equatable {
     public var unaffected: [String]
     /// The collector is in this site and was itself down over the span.
     public var collectorDown: Bool
-    /// A power cut's mains-out time from a UPS of the site (issue #18): exact, and then the incident's start.
+    /// A power cut's mains-out time from a UPS of the site (docs/DESIGN.md "Mains out from a UPS"): exact, and then
+    /// the incident's start.
     public var mainsOut: MainsOut?
 
     /// When a UPS of the site went on battery, and which one.

@@ -172,7 +172,7 @@ public enum IncidentCorrelator {
     /// (widened by `simultaneity`, 2 s, either side) share a moment. Each group keeps that common window and takes, in order
     /// of start, the outages whose window meets it (a device once: its next outage opens or joins a later group).
     /// Groups of two or more devices are returned. (The tolerance is no distance between starts any more: with many
-    /// outages on a site it chained separate cuts into one, issue #26's campaign.)
+    /// outages on a site it chained separate cuts into one; docs/DESIGN.md "One moment".)
     private static func clusters(_ devices: [Device], kind: Incident.Kind, tolerance: TimeInterval) -> [Cluster] {
         let wanted = cause(of: kind)
         let candidates = devices.flatMap { d in

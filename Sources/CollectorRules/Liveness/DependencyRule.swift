@@ -1,9 +1,10 @@
 import DowntimeProtocol
 import Foundation
 
-/// The rule of dependencies (issue #17), pure: a device behind another (its router, its switch) that falls
-/// silent while that parent is down cannot be told from the parent's outage, so it is `unreachable`, not `down`:
-/// no message of its own, and its silence is not downtime. Instants are on the monotonic clock, as in `Liveness`.
+/// The rule of dependencies (docs/DESIGN.md "Dependencies"), pure: a device behind another (its router, its switch)
+/// that falls silent while that parent is down cannot be told from the parent's outage, so it is `unreachable`, not
+/// `down`: no message of its own, and its silence is not downtime. Instants are on the monotonic clock, as in
+/// `Liveness`.
 ///
 /// - A device that keeps beating stays up, whatever its parent.
 /// - Past its own deadline while the parent is down or unreachable: `unreachable`, recorded from its last beat.

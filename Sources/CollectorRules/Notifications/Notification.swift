@@ -11,9 +11,10 @@ public struct Notification: Sendable, Equatable {
         case underVoltage = "under_voltage"
         /// A UPS's change (mains out, low battery, mains back, comms lost...); `devices` holds the UPS's name.
         case ups
-        /// A power cut or network outage across a site (issue #17): one message for its devices.
+        /// A power cut or network outage across a site (docs/DESIGN.md "Sites and incidents"): one message for its
+        /// devices.
         case incident
-        /// A device (or several) still down, every `remind=` of a channel (issue #28).
+        /// A device (or several) still down, every `remind=` of a channel (docs/DESIGN.md "Reminders").
         case reminder
     }
 

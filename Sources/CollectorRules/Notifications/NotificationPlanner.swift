@@ -5,9 +5,9 @@ import Foundation
 /// - a down is held for `groupWindow`, so many devices going down together give one grouped message
 ///   (at least 4 devices and at least half of all: likely the network or the collector's side), and two or more
 ///   of one named site one grouped message for that site;
-/// - an incident (a power cut or network outage across a site, issue #17) is one message, sent once it has been
-///   unchanged for `settle` since first recorded (members that join meanwhile are in it); it replaces its members'
-///   held messages, and a member later than that updates the record without a new message;
+/// - an incident (a power cut or network outage across a site, docs/DESIGN.md "Sites and incidents") is one message,
+///   sent once it has been unchanged for `settle` since first recorded (members that join meanwhile are in it); it
+///   replaces its members' held messages, and a member later than that updates the record without a new message;
 /// - an up waits `settle`, so the agent's own report of the outage (cause, exact end) can join it;
 /// - after a down message, `damp` minutes of bouncing give no more messages but one summary at the end;
 /// - a device seen for the first time is told at once;
@@ -152,8 +152,9 @@ public struct NotificationPlanner: Sendable {
     /// before then replaces it and waits again: the agents of a cut report one after another as they boot); either
     /// way its members' held messages are dropped (the incident tells their outage).
     public mutating func observeIncident(_ incident: Incident, new: Bool, now: Date) {
-        // Only the messages of the outages the incident tells: a member's other outage keeps its own (issue #26),
-        // and a member the sent message told as still down keeps the message of its return.
+        // Only the messages of the outages the incident tells: a member's other outage keeps its own (docs/DESIGN.md
+        // "One message per incident"), and a member the sent message told as still down keeps the message of its
+        // return.
         let waiting = incidents.contains { $0.incident.id == incident.id }
         let toldDown = Set((waiting ? [] : told[incident.id]?.stillDown ?? []).map(\.device))
         downs.removeAll { held in incident.members.contains { Self.tells($0, down: held, now: now) } }
@@ -278,7 +279,8 @@ public struct NotificationPlanner: Sendable {
         var alone = held
         // Downs of one named site together: one message for the site (the default site is no place to group by).
         if direction == .down {
-            let bySite = Dictionary(grouping: held.filter { sites[$0.device] != nil }) { sites[$0.device]! }
+            var bySite: [String: [Held]] = [:]
+            for h in held { if let site = sites[h.device] { bySite[site, default: []].append(h) } }
             for (site, list) in bySite.sorted(by: { $0.key < $1.key }) where Set(list.map(\.device)).count >= 2 {
                 out.append(
                     Planned(

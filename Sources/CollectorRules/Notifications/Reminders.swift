@@ -1,9 +1,9 @@
 import Foundation
 
-/// Reminders (`remind=DURATION` on a channel, issue #28): while a device stays down, one "still down" message
-/// every DURATION since its down, per channel. Pure: decided from each down device's `since` (the stored flip) and
-/// a frozen `now`, so a restarted or new leading collector continues the count instead of starting over (it sends
-/// the reminder that is due, once, then keeps the spacing).
+/// Reminders (`remind=DURATION` on a channel, docs/DESIGN.md "Reminders"): while a device stays down, one "still
+/// down" message every DURATION since its down, per channel. Pure: decided from each down device's `since` (the
+/// stored flip) and a frozen `now`, so a restarted or new leading collector continues the count instead of starting
+/// over (it sends the reminder that is due, once, then keeps the spacing).
 package struct Reminders: Sendable {
     /// Each reminding channel's spacing.
     package let every: [String: TimeInterval]

@@ -45,9 +45,10 @@ public struct OverviewModel: Sendable, Equatable {
     public enum Reason: String, Sendable, CaseIterable, Comparable {
         case down, late, unreachable, flapping, storage, power, back, new, paused
 
-        public static func < (a: Self, b: Self) -> Bool {
-            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-        }
+        public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+
+        /// Its place in `allCases` (every case is there).
+        private var rank: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }
     }
 
     /// The tunables; the defaults are what the page uses (and DESIGN.md documents).

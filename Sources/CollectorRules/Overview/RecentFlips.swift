@@ -15,8 +15,8 @@ public struct RecentFlips: Sendable, Equatable {
     }
 
     /// Reads the flips at or after `since` from a device's log rows (any order). The down and up flips of an agent gap
-    /// (issue #26: found with `slack`, the device's interval plus grace) are left out: the device was not down, so a
-    /// stopped agent neither flaps nor comes "back up".
+    /// (docs/DESIGN.md "Agent gaps"; found with `slack`, the device's interval plus grace) are left out: the device
+    /// was not down, so a stopped agent neither flaps nor comes "back up".
     public static func of(_ rows: [StoredEvent], since: Date, slack: TimeInterval = 0) -> RecentFlips {
         var r = RecentFlips()
         var gapFlips: Set<Date> = []

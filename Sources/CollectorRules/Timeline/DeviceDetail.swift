@@ -11,7 +11,7 @@ public struct DeviceDetail: Sendable {
     /// The last 30 UTC days, oldest first.
     public var days: [Availability.Day]
     /// The agent's clean stop the current down period began with: the agent or the whole device was shut down, and
-    /// only its return tells which (issue #26).
+    /// only its return tells which (docs/DESIGN.md "Agent gaps").
     public var cleanStop: CleanStop?
     /// Maintenance windows that applied to it (also in `unknown`), for the drawing.
     public var maintenance: [DateInterval] = []

@@ -17,7 +17,8 @@ public struct DeviceTimeline: Sendable, Equatable {
 
     /// Reads the timeline from log rows (any order); open periods end at `now` where a closed interval is needed.
     /// Flips are paired in the order they were recorded (`seq`; rows not stored yet last, in arrival order), not
-    /// by their times: a flip dated on a stepped clock must not pair a down with the wrong up (issue #26).
+    /// by their times: a flip dated on a stepped clock must not pair a down with the wrong up (docs/DESIGN.md "The
+    /// collector's own clock").
     public init(rows: [StoredEvent], now: Date) {
         var downStart: Date?
         var pausedStart: Date?

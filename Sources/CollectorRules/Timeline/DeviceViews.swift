@@ -20,7 +20,7 @@ public enum DeviceViews {
         let interval = r.interval(default: defaultInterval)
         let slack = Double(interval) + policy.grace
         let outages = timeline.outages(slack: slack, now: now)
-        // An agent gap is neither up nor down (issue #26): unknown time, as `unreachable` is.
+        // An agent gap is neither up nor down (docs/DESIGN.md "Agent gaps"): unknown time, as `unreachable` is.
         let unknown =
             timeline.unknown
             + outages.filter { $0.cause == .agentGap }.map {

@@ -5,7 +5,8 @@ extension Event.Kind {
     /// timeline query (`StoreSQL`) and PostgreSQL's change mark follow it, and a new kind must answer here.
     package var shapesTimeline: Bool {
         switch self {
-        // A clean stop and the agent's start in the same boot make an agent gap of a down period (issue #26).
+        // A clean stop and the agent's start in the same boot make an agent gap of a down period (docs/DESIGN.md
+        // "Agent gaps").
         case .flip, .outage, .collectorUnreachable, .collectorDown, .shutdown, .agentStarted: true
         case .clockJump, .outboxDropped, .storage, .powerWarning: false
         }

@@ -13,7 +13,7 @@ public enum OutageMerger {
     /// failed post comes up to an interval after its last beat; its first post through is the collector's first beat
     /// back), else `unknown`: a cut of a few seconds inside a longer silence does not explain the rest of it.
     /// Before either: a period that began with the agent's clean stop and ended after its restart in the same boot is
-    /// an `agentGap` (issue #26): the boot id says the device never went down.
+    /// an `agentGap` (docs/DESIGN.md "Agent gaps"): the boot id says the device never went down.
     public static func merge(
         down: [DownPeriod], reported: [ReportedOutage], unreachable: [DateInterval], cleanStops: [CleanStop] = [],
         slack: TimeInterval, now: Date
@@ -28,7 +28,8 @@ public enum OutageMerger {
                 let periodEnd = period.end ?? now
                 // The device beats again only after it is back: a down period of this outage lasts until the report's
                 // end (within the slack). One that ended before it is an earlier outage that merely touches this one's
-                // start (a clean stop, then a power loss seconds later: issue #26's campaign), and keeps its own row.
+                // start (a clean stop, then a power loss seconds later; docs/DESIGN.md "Liveness on the collector"),
+                // and keeps its own row.
                 guard period.start <= report.end + slack, periodEnd >= report.end - slack,
                     periodEnd >= reportStart - slack
                 else { continue }
