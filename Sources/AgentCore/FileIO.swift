@@ -32,7 +32,9 @@ public enum FileIO {
         var failure: FileError?
         var written = 0
         while written < bytes.count {
-            let bytesWritten = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            let bytesWritten = bytes.withUnsafeBytes { raw in
+                raw.baseAddress.map { write(fd, $0 + written, raw.count - written) } ?? 0
+            }
             if bytesWritten < 0 {
                 if errno == EINTR { continue }
                 failure = FileError("write", tmp)
@@ -90,7 +92,7 @@ public enum FileIO {
         var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             if name != ".", name != ".." { names.append(name) }
         }
@@ -105,11 +107,6 @@ public enum FileIO {
     public static func size(_ path: String) -> Int? {
         var st = stat()
         return stat(path, &st) == 0 ? Int(st.st_size) : nil
-    }
-
-    /// True when this process may create files in `path`.
-    public static func isWritableDirectory(_ path: String) -> Bool {
-        access(path, W_OK | X_OK) == 0
     }
 
     static func directory(of path: String) -> String {

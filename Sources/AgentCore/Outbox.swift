@@ -239,7 +239,7 @@ public final class Outbox {
         log.error(
             "outbox full (\(limits.maxCount) events / \(limits.maxBytes) bytes): dropped \(droppedCount) event(s) of kind "
                 + droppedKinds.joined(separator: ", "))
-        let reported = recordDrop(count: droppedCount, kinds: droppedKinds, like: gone.last!)
+        let reported = gone.last.flatMap { recordDrop(count: droppedCount, kinds: droppedKinds, like: $0) }
         if let failure = failure ?? reported { throw failure }
     }
 

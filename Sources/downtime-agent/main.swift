@@ -11,7 +11,7 @@ func fail(_ message: String) -> Never {
 func hostName() -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
-    return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 func environment() -> [String: String] {

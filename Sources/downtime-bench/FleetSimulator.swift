@@ -145,7 +145,7 @@ enum FleetSimulator {
                 do {
                     let body = try WireCoding.encode(hb)
                     let answer = try transport.post(
-                        "/api/v1/heartbeat", body: body, bearer: tokens[device],
+                        WireProtocol.apiPrefix + "/heartbeat", body: body, bearer: tokens[device],
                         timeout: nil)
                     if answer.isSuccess {
                         result.acks[device, default: []].append(Ack(sent: sentAt, answered: Date()))

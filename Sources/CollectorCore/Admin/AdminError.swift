@@ -28,13 +28,13 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidNewName: "device name must match [a-z0-9][a-z0-9._-]{0,62}"
-        case .invalidName(let raw): "invalid device name \(raw): must match [a-z0-9][a-z0-9._-]{0,62}"
+        case .invalidNewName: "device name must match \(DeviceName.rule)"
+        case .invalidName(let raw): "invalid device name \(raw): must match \(DeviceName.rule)"
         case .nameTaken(let name): "a device named \(name) already exists"
         case .noDevice(let name): "no device named \(name)"
         case .invalidTag(let tag): "invalid tag \(tag)"
         case .invalidSite(""): "give a site, or --clear"
-        case .invalidSite(let site): "invalid site \(site): must match [a-z0-9][a-z0-9._-]{0,62}"
+        case .invalidSite(let site): "invalid site \(site): must match \(DeviceName.rule)"
         case .invalidInterval: "give the interval in seconds (1 to 86400), or --clear"
         case .invalidWindow(let error): error.field.isEmpty ? error.message : "\(error.field) \(error.message)"
         case .invalidDuration: "duration must be like 90s, 30m, 2h or 1d"

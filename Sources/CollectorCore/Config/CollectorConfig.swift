@@ -227,7 +227,7 @@ public struct CollectorConfig: Sendable {
         }
         if let site = merged[.site], !site.isEmpty {
             guard SiteName.isValid(site) else {
-                throw ConfigError(key: merged.name(.site), message: "must match [a-z0-9][a-z0-9._-]{0,62}")
+                throw ConfigError(key: merged.name(.site), message: "must match \(DeviceName.rule)")
             }
             self.site = SiteName.normalize(site)
         }

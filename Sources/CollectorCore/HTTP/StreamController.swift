@@ -18,10 +18,9 @@ struct StreamController<Context: RequestContext> {
             }
             let feed = collector.sweeper.flips.changes
             let keepAlive = self.keepAlive
-            let headers: HTTPFields = [
-                .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
-                .init("X-Accel-Buffering")!: "no",
-            ]
+            var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
+            // nginx would hold the stream's chunks back without it.
+            if let accel = HTTPFields.Element.Name("X-Accel-Buffering") { headers[accel] = "no" }
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody { writer in

@@ -180,7 +180,7 @@ actor Fleet {
         guard !dependants.isEmpty else { return (flips, nextDown) }
         // Parents first: a device's depth is the length of its chain of parents.
         let depth = Dictionary(uniqueKeysWithValues: dependants.map { ($0, chainLength($0)) })
-        for name in dependants.sorted(by: { (depth[$0]!, $0) < (depth[$1]!, $1) }) {
+        for name in dependants.sorted(by: { (depth[$0] ?? 0, $0) < (depth[$1] ?? 0, $1) }) {
             guard let e = entries[name] else { continue }
             judge(name, e, now: t, maintenance: maintenance, recording: recording, flips: &flips, nextDown: &nextDown)
         }

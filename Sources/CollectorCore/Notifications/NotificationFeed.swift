@@ -78,33 +78,33 @@ public final class NotificationFeed: Sendable {
 
     /// Tells the notifier flips this collector recorded (when `willRecord` said so).
     func tell(_ flips: [FlipChange]) async {
-        await notifier?.observe(flips, now: clock.now())
+        await notifier?.observe(.flips(flips, now: clock.now()))
     }
 
     /// An agent's storage problem, told once per problem by the planner, like a flip.
     func storage(device: String, state: StorageState, path: String, at: Date) async {
         guard telling else { return }
-        await notifier?.observeStorage(device: device, state: state, path: path, at: at)
+        await notifier?.observe(.storage(device: device, state: state, path: path, at: at))
     }
 
     /// A UPS event this collector stored (only the leader polls), told through the planner.
     func ups(_ event: UPSEvent) async {
         guard telling else { return }
-        await notifier?.observeUPS(event)
+        await notifier?.observe(.ups(event))
     }
 
     /// A device's under-voltage appearing, damped by the planner.
     func underVoltage(device: String, at: Date) async {
         guard telling else { return }
-        await notifier?.observeUnderVoltage(device: device, at: at)
+        await notifier?.observe(.underVoltage(device: device, at: at))
     }
 
     /// Incidents the leader just recorded: a new one is one message, replacing its members' held ones.
     func incidents(new: [Incident], updated: [Incident]) async {
         guard telling, let notifier else { return }
         let now = clock.now()
-        for i in new { await notifier.observeIncident(i, new: true, now: now) }
-        for i in updated { await notifier.observeIncident(i, new: false, now: now) }
+        for i in new { await notifier.observe(.incident(i, new: true, now: now)) }
+        for i in updated { await notifier.observe(.incident(i, new: false, now: now)) }
     }
 
     /// Starts the notifications due now (called every second by the background service).
@@ -146,9 +146,8 @@ public final class NotificationFeed: Sendable {
         // Each as of when it was recorded: a message held before a crash keeps its hold, not a new one from now.
         for row in rows where !told.contains(row.event.id) {
             guard case .flip(let flip) = row.event.payload else { continue }
-            await notifier.observe(
-                [FlipChange(device: row.event.device, status: flip.to, event: row.event)],
-                now: min(now, row.receivedAt))
+            let change = FlipChange(device: row.event.device, status: flip.to, event: row.event)
+            await notifier.observe(.flips([change], now: min(now, row.receivedAt)))
         }
         let next = rows.last?.seq ?? cursor
         // The planner decides a down within its group window, an up within its settle time, a new at once.

@@ -38,24 +38,9 @@ public actor Notifier {
         self.send = send
     }
 
-    func observe(_ flips: [FlipChange], now: Date) {
-        planner.observe(flips, now: now)
-    }
-
-    func observeUnderVoltage(device: String, at: Date) {
-        planner.observeUnderVoltage(device: device, at: at)
-    }
-
-    func observeUPS(_ event: UPSEvent) {
-        planner.observeUPS(event)
-    }
-
-    func observeStorage(device: String, state: StorageState, path: String, at: Date) {
-        planner.observeStorage(device: device, state: state, path: path, at: at)
-    }
-
-    func observeIncident(_ incident: Incident, new: Bool, now: Date) {
-        planner.observeIncident(incident, new: new, now: now)
+    /// Tells the planner what happened (see `PlannerInput`).
+    func observe(_ input: PlannerInput) {
+        planner.observe(input)
     }
 
     /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words. `down` (device →

@@ -51,7 +51,7 @@ public enum DevicePage {
                     w.text(" · ")
                     w.element(.a, [(.href, "/devices/\(view.name)/log.csv")], text: "CSV")
                     w.text(" · ")
-                    w.element(.a, [(.href, "/api/v1/devices/\(view.name)/events")], text: "JSON")
+                    w.element(.a, [(.href, "\(WireProtocol.apiPrefix)/devices/\(view.name)/events")], text: "JSON")
                 }
                 logTable(&w, newestFirst(log).prefix(logRows))
             }

@@ -23,7 +23,9 @@ public enum IncidentPage {
                 stayedUp(&w, i)
             }
             w.element(.footer) { w in
-                w.element(.a, [(.href, "/api/v1/incidents?site=\(i.site)")], text: "incidents of \(i.site) as JSON")
+                w.element(
+                    .a, [(.href, "\(WireProtocol.apiPrefix)/incidents?site=\(i.site)")],
+                    text: "incidents of \(i.site) as JSON")
             }
         }
     }

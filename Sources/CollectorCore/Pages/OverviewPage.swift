@@ -65,9 +65,9 @@ public enum OverviewPage {
             }
             w.element(.footer) { w in
                 w.text("Times in your time zone · changes appear as they happen · ")
-                w.element(.a, [(.href, "/api/v1/summary")], text: "summary JSON")
+                w.element(.a, [(.href, WireProtocol.apiPrefix + "/summary")], text: "summary JSON")
                 w.text(" · ")
-                w.element(.a, [(.href, "/api/v1/devices")], text: "devices JSON")
+                w.element(.a, [(.href, WireProtocol.apiPrefix + "/devices")], text: "devices JSON")
                 if let mqtt = collector?.mqtt { w.text(" · " + mqtt.words) }
             }
         }

@@ -30,11 +30,6 @@ public final class SQLiteStore: SQLStore {
         try self.init(path: (dataDir as NSString).appendingPathComponent("downtime.sqlite"))
     }
 
-    /// `PRAGMA integrity_check` result ("ok" when the file is sound).
-    public func integrityCheck() async throws -> String {
-        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
-    }
-
     /// Rows per table of `StoreMigration.tables`.
     public func rowCounts() async throws -> [String: Int] { try await countRows() }
 

@@ -47,11 +47,12 @@ actor TimelineCache {
             StoredEvent(event: $0, receivedAt: receivedAt, seq: Int64.max)
         }
         if loading != nil { pending += new }
-        guard rows != nil else { return }
+        guard var loaded = rows else { return }
         for row in new where !ids.contains(row.event.id) {
             ids.insert(row.event.id)
-            rows![row.event.device, default: []].append(row)
+            loaded[row.event.device, default: []].append(row)
         }
+        rows = loaded
     }
 
     func reset() {

@@ -22,9 +22,9 @@ public struct NotificationPlanner: Sendable {
         public var devices: [String]
         public var at: Date
         /// Why, as people read it (a flip's reason); empty where the kind says it all.
-        public var reason: String
+        public var reason: String = ""
         /// For `flapping`: how many flips were kept quiet.
-        public var flips: Int
+        public var flips: Int = 0
         /// For `group`: whether the devices went down or came back up together.
         public var direction: Direction? = nil
         /// For `storage`: the agent's problem and the folder it concerns.
@@ -92,6 +92,18 @@ public struct NotificationPlanner: Sendable {
     }
 
     /// Takes the flips the collector just recorded, observed at `now`.
+    /// Takes in what happened; the planner holds, groups or damps it until `due`.
+    public mutating func observe(_ input: PlannerInput) {
+        switch input {
+        case .flips(let flips, let now): observe(flips, now: now)
+        case .underVoltage(let device, let at): observeUnderVoltage(device: device, at: at)
+        case .ups(let event): observeUPS(event)
+        case .storage(let device, let state, let path, let at):
+            observeStorage(device: device, state: state, path: path, at: at)
+        case .incident(let incident, let new, let now): observeIncident(incident, new: new, now: now)
+        }
+    }
+
     public mutating func observe(_ flips: [FlipChange], now: Date) {
         for f in flips {
             guard case .flip(let r) = f.event.payload else { continue }
@@ -180,7 +192,7 @@ public struct NotificationPlanner: Sendable {
         storageTold[device] = state
         ready.append(
             Planned(
-                kind: .storage, devices: [device], at: at, reason: "", flips: 0,
+                kind: .storage, devices: [device], at: at, flips: 0,
                 storage: StorageProblem(state: state, path: path)))
     }
 
@@ -193,7 +205,7 @@ public struct NotificationPlanner: Sendable {
             return
         }
         underVoltage[device] = (at + damp, 0)
-        ready.append(Planned(kind: .underVoltage, devices: [device], at: at, reason: "", flips: 0))
+        ready.append(Planned(kind: .underVoltage, devices: [device], at: at))
     }
 
     /// Takes a UPS event: told at once, but comms lost only after `upsHold` without comms back.
@@ -225,7 +237,7 @@ public struct NotificationPlanner: Sendable {
             told[i.id] = i
             out.append(
                 Planned(
-                    kind: .incident, devices: i.deviceNames.sorted(), at: i.start, reason: "", flips: 0, incident: i))
+                    kind: .incident, devices: i.deviceNames.sorted(), at: i.start, incident: i))
         }
         incidents.removeAll { $0.due <= now }
         // Updates come within days of the message; a month of incidents is more than enough to remember.
@@ -251,14 +263,14 @@ public struct NotificationPlanner: Sendable {
         }
         for (name, s) in underVoltage where s.quietUntil <= now {
             if s.again > 0 {
-                out.append(Planned(kind: .underVoltage, devices: [name], at: now, reason: "", flips: s.again))
+                out.append(Planned(kind: .underVoltage, devices: [name], at: now, flips: s.again))
             }
             underVoltage[name] = nil
         }
         for (name, s) in devices {
             guard let until = s.quietUntil, until <= now else { continue }
             if s.flips > 0 {
-                out.append(Planned(kind: .flapping, devices: [name], at: now, reason: "", flips: s.flips))
+                out.append(Planned(kind: .flapping, devices: [name], at: now, flips: s.flips))
             }
             devices[name] = nil
         }
@@ -272,7 +284,7 @@ public struct NotificationPlanner: Sendable {
             return [
                 Planned(
                     kind: .group, devices: held.map(\.device).sorted(), at: held.map(\.at).min() ?? now,
-                    reason: "", flips: 0, direction: direction)
+                    direction: direction)
             ]
         }
         var out: [Planned] = []
@@ -285,7 +297,7 @@ public struct NotificationPlanner: Sendable {
                 out.append(
                     Planned(
                         kind: .group, devices: list.map(\.device).sorted(), at: list.map(\.at).min() ?? now,
-                        reason: "", flips: 0, direction: .down, site: site))
+                        direction: .down, site: site))
                 alone.removeAll { sites[$0.device] == site }
             }
         }

@@ -1,0 +1,16 @@
+import DowntimeProtocol
+import Foundation
+
+/// What the notification planner is told: a closed set, taken by one `NotificationPlanner.observe(_:)`.
+public enum PlannerInput: Sendable {
+    /// Recorded flips, observed at `now`.
+    case flips([FlipChange], now: Date)
+    /// A device's firmware reported under-voltage.
+    case underVoltage(device: String, at: Date)
+    /// A UPS's change.
+    case ups(UPSEvent)
+    /// An agent's state folder changed state.
+    case storage(device: String, state: StorageState, path: String, at: Date)
+    /// An incident first recorded (`new`) or updated.
+    case incident(Incident, new: Bool, now: Date)
+}
