@@ -10,50 +10,13 @@ import re
 import sys
 from collections import defaultdict
 
+from swift_source import strip
+
 DECL = re.compile(
     r"^(?:@\w+(?:\([^)]*\))?\s+)*(?:(?:public|private|fileprivate|internal|package|final|indirect|nonisolated)\s+)*"
     r"(?:struct|class|enum|protocol|actor|typealias|func|let|var)\s+`?(\w+)")
 EXTENSION = re.compile(r"^(?:(?:public|private|fileprivate|internal|package)\s+)*extension\s+(\w+)")
 WORD = re.compile(r"\b[A-Za-z_]\w*\b")
-
-
-def strip(text):
-    """The code without comments and string literals, which name things without using them; an interpolation
-    inside a string is code and stays."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        if text.startswith("//", i):
-            i = text.find("\n", i) if text.find("\n", i) >= 0 else n
-        elif text.startswith("/*", i):
-            i = text.find("*/", i) + 2 if text.find("*/", i) >= 0 else n
-        elif text[i] == '"':
-            i = string_end(text, i, out)
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
-def string_end(text, i, out):
-    """Skips the string literal at `i`, copying its interpolations to `out`; returns the index after it."""
-    quote = '"""' if text.startswith('"""', i) else '"'
-    i += len(quote)
-    out.append(" ")
-    while i < len(text) and not text.startswith(quote, i):
-        if text.startswith("\\(", i):
-            depth, i = 1, i + 2
-            while i < len(text) and depth:
-                if text[i] == '"':
-                    i = string_end(text, i, out)
-                    continue
-                depth += {"(": 1, ")": -1}.get(text[i], 0)
-                if depth:
-                    out.append(text[i])
-                i += 1
-            out.append(" ")
-        else:
-            i += 2 if text[i] == "\\" else 1
-    return i + len(quote)
 
 
 def folders(root):
