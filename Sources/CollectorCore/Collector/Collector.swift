@@ -69,7 +69,7 @@ public final class Collector: Sendable {
         reads = Reads(reader: base.reader, logs: base.logs, store: store, clock: clock.wall)
         ups = UPSDesk(
             .init(
-                store: store, leadership: leadership, flips: flips, incidents: incidents,
+                store: store, leadership: leadership, health: health, clock: clock, incidents: incidents,
                 notifications: notifications, logs: base.logs),
             names: config.nutServers.flatMap { spec in spec.ups.map(spec.name(of:)) })
     }

@@ -15,10 +15,13 @@ struct PagePasswordMiddleware: RouterMiddleware {
         self.failures = failures
     }
 
+    /// The agents' writes, built once: this check runs on every request.
+    static let agentPaths: Set<String> = Set(
+        ["heartbeat", "events", "enroll"].map { WireProtocol.apiPrefix + "/" + $0 })
+
     /// Paths that never ask for the page password.
     static func isOpen(_ path: String) -> Bool {
-        path == "/healthz" || path.hasPrefix("/ping/") || path == InstallLines.reporterPath
-            || ["heartbeat", "events", "enroll"].contains { path == WireProtocol.apiPrefix + "/" + $0 }
+        path == "/healthz" || path.hasPrefix("/ping/") || path == InstallLines.reporterPath || agentPaths.contains(path)
     }
 
     /// The password of an `Authorization: Basic base64(user:password)` header value.

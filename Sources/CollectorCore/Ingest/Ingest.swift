@@ -13,6 +13,9 @@ public final class Ingest: Sendable {
     let incidents: IncidentRecorder
     let notifications: NotificationFeed
     let admin: FleetAdmin
+    /// With several collectors on the store a beat's flip is stored after the beat (`FlipRecorder.recordUp`);
+    /// found once, not cast on every beat.
+    let shared: Bool
     /// The key an agent enrolls with; nil: enrollment is off.
     let enrollmentKey: String?
     let clock: CollectorClock
@@ -36,13 +39,11 @@ public final class Ingest: Sendable {
         incidents = p.incidents
         notifications = p.notifications
         admin = p.admin
+        shared = p.store is any SharedStore
         self.enrollmentKey = enrollmentKey
         self.clock = clock
         self.logger = logger
     }
-
-    /// With several collectors on the store a beat's flip is stored after the beat (`FlipRecorder.recordUp`).
-    private var shared: Bool { store is any SharedStore }
 
     /// The device a token belongs to, also one the CLI added since the last reload.
     func owner(ofToken token: String) async throws -> String? {

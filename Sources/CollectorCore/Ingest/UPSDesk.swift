@@ -7,7 +7,8 @@ import Synchronization
 public final class UPSDesk: UPSRecorder {
     let store: any Store
     let leadership: Leadership
-    let flips: FlipRecorder
+    let health: CollectorHealth
+    let clock: CollectorClock
     let incidents: IncidentRecorder
     let notifications: NotificationFeed
     let logs: LogReader
@@ -17,7 +18,8 @@ public final class UPSDesk: UPSRecorder {
     struct Parts {
         var store: any Store
         var leadership: Leadership
-        var flips: FlipRecorder
+        var health: CollectorHealth
+        var clock: CollectorClock
         var incidents: IncidentRecorder
         var notifications: NotificationFeed
         var logs: LogReader
@@ -26,7 +28,8 @@ public final class UPSDesk: UPSRecorder {
     init(_ p: Parts, names: [String]) {
         store = p.store
         leadership = p.leadership
-        flips = p.flips
+        health = p.health
+        clock = p.clock
         incidents = p.incidents
         notifications = p.notifications
         logs = p.logs
@@ -46,7 +49,7 @@ public final class UPSDesk: UPSRecorder {
     /// Stores the events (each once, by id) and tells them through the notifier.
     public func recordUPS(_ events: [StoredUPSEvent]) async throws {
         guard !events.isEmpty else { return }
-        _ = try await flips.stored("insert_ups_events") { try await store.insertUPSEvents(events) }
+        _ = try await health.timedWrite("insert_ups_events", at: clock.now) { try await store.insertUPSEvents(events) }
         // A mains-out may give a power cut of the UPS's site its exact start.
         if events.contains(where: { $0.kind == .mainsOut }) { incidents.outagesChanged() }
         board.withLock { board in

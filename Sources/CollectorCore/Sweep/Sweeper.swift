@@ -8,6 +8,8 @@ import Synchronization
 /// watched, incidents correlated, and the leader's hourly chores (`housekeeping`).
 public final class Sweeper: Sendable {
     let store: any Store
+    /// Set when several collectors share the store: the beats others stored are merged in each sweep.
+    let shared: (any SharedStore)?
     let fleet: Fleet
     let timelines: TimelineCache
     let maintenance: MaintenanceSchedule
@@ -40,6 +42,7 @@ public final class Sweeper: Sendable {
 
     init(_ p: Parts, clockSync: any ClockSyncProbe, clock: CollectorClock, mark: Int, logger: Logger) {
         store = p.store
+        shared = p.store as? any SharedStore
         fleet = p.fleet
         timelines = p.timelines
         maintenance = p.maintenance
@@ -75,7 +78,7 @@ public final class Sweeper: Sendable {
             // A site changed, or another collector stored outages: correlate again.
             try await admin.reload(now: now)
         }
-        if let shared = store as? any SharedStore {
+        if let shared {
             let stored = try await shared.storedBeats()
             try await flips.record(await fleet.mergeStored(stored, leading: leading, now: clock.now()))
         }
