@@ -9,8 +9,7 @@ import ServiceLifecycle
 /// Runs the sweeper and the heartbeat flusher until shutdown, then flushes once more.
 struct CollectorService: Service {
     let collector: Collector
-    /// Oversleeping by more than this is a stall of the process, not a busy moment.
-    static let stallSlack: TimeInterval = 1.5
+    static let stallSlack = Fleet.stallSlack
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

@@ -90,7 +90,8 @@ public final class Collector: Sendable {
     }
 
     private static func base(store: any Store, config: CollectorConfig, clock: CollectorClock) -> Base {
-        let fleet = Fleet(policy: config.policy, defaultInterval: config.defaultInterval)
+        let fleet = Fleet(
+            policy: config.policy, defaultInterval: config.defaultInterval, sweepInterval: config.sweepInterval)
         let timelines = TimelineCache()
         let maintenance = MaintenanceSchedule(configured: config.maintenance)
         let reader = DeviceReader(

@@ -21,10 +21,20 @@ actor Fleet {
     private var byToken: [[UInt8]: String] = [:]
     let policy: LivenessPolicy
     let defaultInterval: Int
+    /// The sweep's own period: a beat that finds the last sweep longer ago than this plus `stallSlack` comes
+    /// out of a stall the loop has not woken from yet.
+    let sweepInterval: TimeInterval
+    /// When the last sweep ran (monotonic).
+    private var lastSweep: Date?
+    /// The newest stall of the process (monotonic): beats read in the burst after it are dated by `QueuedBeat`.
+    private var stall: DateInterval?
+    /// Oversleeping by more than this is a stall of the process, not a busy moment.
+    static let stallSlack: TimeInterval = 1.5
 
-    init(policy: LivenessPolicy, defaultInterval: Int) {
+    init(policy: LivenessPolicy, defaultInterval: Int, sweepInterval: TimeInterval = 1) {
         self.policy = policy
         self.defaultInterval = defaultInterval
+        self.sweepInterval = sweepInterval
     }
 
     /// Replaces what is known from the store; beats newer in memory than on disk are kept.
@@ -76,14 +86,19 @@ actor Fleet {
     /// Records a heartbeat at `receivedAt`; returns the interval to answer and the flip to commit, if any.
     func beat(_ hb: Heartbeat, receivedAt t: CollectorTime) -> (interval: Int, flip: FlipChange?) {
         guard var e = entries[hb.device] else { return (hb.intervalS, nil) }
-        let receivedAt = t.wall
-        let skew = receivedAt.timeIntervalSince(hb.sentAt)
-        e.beatSteady = t.steady
+        let old = e.record.beat
+        let stallStart = stallStart(before: t)
+        let alive = QueuedBeat.date(
+            sentAt: hb.sentAt, receivedAt: t.wall, skewBefore: old?.clockSkewS, previousBeat: old?.at,
+            stallStart: stallStart)
+        // A late receipt says nothing of the device's clock: the skew measured before the stall stands.
+        let skew = stallStart != nil ? old?.clockSkewS ?? 0 : t.wall.timeIntervalSince(hb.sentAt)
+        e.beatSteady = t.steady - t.wall.timeIntervalSince(alive)
         e.record.beat = BeatState(
-            at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
+            at: alive, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
             clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
             storage: hb.storage, health: hb.health)
-        let flip = markAlive(&e, at: receivedAt)
+        let flip = markAlive(&e, at: alive)
         entries[hb.device] = e
         return (e.record.interval(default: defaultInterval), flip)
     }
@@ -167,6 +182,7 @@ actor Fleet {
     func sweep(now t: CollectorTime, maintenance: MaintenancePlan, recording: Bool = true)
         -> (flips: [FlipChange], nextDown: Date?)
     {
+        lastSweep = t.steady
         var flips: [FlipChange] = []
         var nextDown: Date?
         var dependants: [String] = []
@@ -288,6 +304,24 @@ actor Fleet {
     /// as silence, so every device's window starts again now, as after a restart.
     func freshWindows(now: CollectorTime) {
         for name in entries.keys { entries[name]?.windowStart = now.steady }
+        if let last = lastSweep { noteStall(since: last, until: now.steady) }
+    }
+
+    /// The process did not run from `last` (the last sweep) to `until`; a stall already seen since that sweep keeps
+    /// its start.
+    private func noteStall(since last: Date, until: Date) {
+        let start = stall.map { $0.end < last ? last : $0.start } ?? last
+        stall = DateInterval(start: start, end: max(start, until))
+    }
+
+    /// The wall time the process stopped, when a beat received at `t` may have been queued during a stall: the
+    /// sweep is overdue (the loop has not woken yet), or a stall ended less than `QueuedBeat.burst` ago.
+    private func stallStart(before t: CollectorTime) -> Date? {
+        if let last = lastSweep, t.steady.timeIntervalSince(last) > sweepInterval + Self.stallSlack {
+            noteStall(since: last, until: t.steady)
+        }
+        guard let stall, t.steady.timeIntervalSince(stall.end) <= QueuedBeat.burst else { return nil }
+        return t.wall - t.steady.timeIntervalSince(stall.start)
     }
 
     /// Statuses that changed in `window` (on an unsynchronised clock) since `offset` seconds later, as the store's.

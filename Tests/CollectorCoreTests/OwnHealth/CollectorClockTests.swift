@@ -278,6 +278,37 @@ import _ConnectionPoolModule
         }
     }
 
+    /// A beat queued while the process was stopped is read in the burst after it: it is dated by the device's send
+    /// time (the skew measured before the stall), so the outage of a device that died in the stall starts then.
+    @Test func aBeatQueuedDuringAStallIsDatedWhenItWasSent() async throws {
+        let h = try await Harness.make()
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            let first = h.clock.now()
+            let sentFirst = first - 0.25 // the device's clock, a quarter second behind
+            try await client.post(
+                "/api/v1/heartbeat", heartbeatJSON("pi-1", sentAt: WireTime.format(sentFirst)), token: token)
+            try await h.collector.sweeper.sweep()
+            // Sent 3 s later, just before the device died; the collector was stopped and reads it 8 s later.
+            h.clock.advance(11)
+            try await client.post(
+                "/api/v1/heartbeat",
+                heartbeatJSON("pi-1", seq: 2, sentAt: WireTime.format(sentFirst + 3)), token: token)
+            await h.collector.sweeper.stalled(for: 10)
+            try await h.collector.sweeper.sweep()
+            h.clock.advance(40)
+            try await h.collector.sweeper.sweep()
+            let down = try #require(try await Self.flips(client).last)
+            #expect(down.at == first + 3, "dated at \(WireTime.format(down.at)), sent at \(WireTime.format(first + 3))")
+            #expect(try await Self.view(client).clockSkewS == 0.25)
+            // Past the burst, a beat is dated at its receipt again.
+            try await client.post(
+                "/api/v1/heartbeat",
+                heartbeatJSON("pi-1", seq: 3, sentAt: WireTime.format(sentFirst + 20)), token: token)
+            #expect(try await Self.view(client).lastSeen == h.clock.now())
+        }
+    }
+
     /// Issue #26: the collector's own records outlive a restart, and its time away is one of them.
     @Test(arguments: Backend.all) func aRestartKeepsTheCollectorsRecordsAndAddsItsTimeAway(_ backend: Backend)
         async throws
