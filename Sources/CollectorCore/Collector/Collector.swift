@@ -120,8 +120,6 @@ public final class Collector: Sendable {
             notifier: notifier, store: base.store, leadership: leadership,
             writer: MessageWriter(reader: base.reader, damp: config.notifyDamp, time: config.localTime),
             fleet: base.fleet,
-            timing: .init(
-                sweepInterval: config.sweepInterval, groupWindow: config.notifyGroupWindow, settle: config.notifySettle),
             clock: clock.wall, logger: logger)
     }
 }

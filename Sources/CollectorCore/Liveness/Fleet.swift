@@ -15,17 +15,17 @@ actor Fleet {
         /// When the last beat was received, on the monotonic clock; for a beat only known from the
         /// store, its wall time carried over to the monotonic clock when it was read.
         var beatSteady: Date?
+        /// The newest beat's own send time, and the time and skew of the beat before it: a stall found after the
+        /// beat was read re-dates it from these.
+        var sent: (at: Date, previous: Date?, skew: Double?)?
     }
 
     private var entries: [String: Entry] = [:]
     private var byToken: [[UInt8]: String] = [:]
     let policy: LivenessPolicy
     let defaultInterval: Int
-    /// The sweep's own period: a beat that finds the last sweep longer ago than this plus `stallSlack` comes
-    /// out of a stall the loop has not woken from yet.
+    /// The sweep's own period: a stall began at most this long before the loop overslept.
     let sweepInterval: TimeInterval
-    /// When the last sweep ran (monotonic).
-    private var lastSweep: Date?
     /// The newest stall of the process (monotonic): beats read in the burst after it are dated by `QueuedBeat`.
     private var stall: DateInterval?
     /// Oversleeping by more than this is a stall of the process, not a busy moment.
@@ -92,7 +92,9 @@ actor Fleet {
             sentAt: hb.sentAt, receivedAt: t.wall, skewBefore: old?.clockSkewS, previousBeat: old?.at,
             stallStart: stallStart)
         // A late receipt says nothing of the device's clock: the skew measured before the stall stands.
-        let skew = stallStart != nil ? old?.clockSkewS ?? 0 : t.wall.timeIntervalSince(hb.sentAt)
+        let measured = t.wall.timeIntervalSince(hb.sentAt)
+        let skew = stallStart != nil ? old?.clockSkewS ?? measured : measured
+        e.sent = (hb.sentAt, old?.at, old?.clockSkewS)
         e.beatSteady = t.steady - t.wall.timeIntervalSince(alive)
         e.record.beat = BeatState(
             at: alive, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
@@ -182,7 +184,6 @@ actor Fleet {
     func sweep(now t: CollectorTime, maintenance: MaintenancePlan, recording: Bool = true)
         -> (flips: [FlipChange], nextDown: Date?)
     {
-        lastSweep = t.steady
         var flips: [FlipChange] = []
         var nextDown: Date?
         var dependants: [String] = []
@@ -302,24 +303,31 @@ actor Fleet {
 
     /// The collector did not run for a while (stopped, paused, starved): nothing it could have heard then counts
     /// as silence, so every device's window starts again now, as after a restart.
-    func freshWindows(now: CollectorTime) {
+    func freshWindows(now: CollectorTime, stalledFor overslept: TimeInterval) {
         for name in entries.keys { entries[name]?.windowStart = now.steady }
-        if let last = lastSweep { noteStall(since: last, until: now.steady) }
-    }
-
-    /// The process did not run from `last` (the last sweep) to `until`; a stall already seen since that sweep keeps
-    /// its start.
-    private func noteStall(since last: Date, until: Date) {
-        let start = stall.map { $0.end < last ? last : $0.start } ?? last
-        stall = DateInterval(start: start, end: max(start, until))
-    }
-
-    /// The wall time the process stopped, when a beat received at `t` may have been queued during a stall: the
-    /// sweep is overdue (the loop has not woken yet), or a stall ended less than `QueuedBeat.burst` ago.
-    private func stallStart(before t: CollectorTime) -> Date? {
-        if let last = lastSweep, t.steady.timeIntervalSince(last) > sweepInterval + Self.stallSlack {
-            noteStall(since: last, until: t.steady)
+        guard overslept > 0 else { return }
+        // The loop fell asleep up to a sweep interval before it should have woken.
+        let start = now.steady - overslept - sweepInterval
+        stall = DateInterval(start: start, end: now.steady)
+        let startWall = now.wall - now.steady.timeIntervalSince(start)
+        // Beats read since the stall began were read after it ended, in the burst: dated again by their send time.
+        for (name, e) in entries {
+            guard let steady = e.beatSteady, steady > start, let sent = e.sent, var beat = e.record.beat else {
+                continue
+            }
+            let alive = QueuedBeat.date(
+                sentAt: sent.at, receivedAt: beat.at, skewBefore: sent.skew, previousBeat: sent.previous,
+                stallStart: startWall)
+            entries[name]?.beatSteady = steady - beat.at.timeIntervalSince(alive)
+            beat.at = alive
+            beat.clockSkewS = sent.skew ?? beat.clockSkewS
+            entries[name]?.record.beat = beat
+            entries[name]?.dirty = true
         }
+    }
+
+    /// The wall time the stall began, for a beat read at `t` less than `QueuedBeat.burst` after its end.
+    private func stallStart(before t: CollectorTime) -> Date? {
         guard let stall, t.steady.timeIntervalSince(stall.end) <= QueuedBeat.burst else { return nil }
         return t.wall - t.steady.timeIntervalSince(stall.start)
     }

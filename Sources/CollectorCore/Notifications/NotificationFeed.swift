@@ -16,7 +16,6 @@ public final class NotificationFeed: Sendable {
     let leadership: Leadership
     let writer: MessageWriter
     let fleet: Fleet
-    let timing: Timing
     let clock: any WallClock
     let logger: Logger
     private struct LogPosition {
@@ -24,32 +23,27 @@ public final class NotificationFeed: Sendable {
         var cursor: Int64?
         /// Flips the leader recorded and told its notifier at once: the log tail skips them.
         var toldAlready: Set<UUID> = []
-        /// Flips read from the log whose message may still be held by the planner (grouping, settling):
-        /// the stored cursor stays before them, so that a leader taking over tells them if this one dies.
-        var held: [(seq: Int64, until: Date)] = []
+        /// Flips read from the log, kept until the planner was given them and no longer holds their message
+        /// (grouping, settling): the stored cursor stays before them, so that a collector restarted after a kill (or a
+        /// leader taking over) tells them, and moves past them once told, so that it does not tell them again.
+        var held: [(seq: Int64, flip: UUID, device: String)] = []
+        /// Flips given to the planner whose rows may not be read yet (a flip told at once is observed after its write).
+        var observed: Set<UUID> = []
         var storedCursor: Int64?
     }
     private let position = Mutex(LogPosition())
 
     init(
         notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
-        timing: Timing, clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger
     ) {
         self.notifier = notifier
         self.log = store as? any NotificationLog
         self.leadership = leadership
         self.writer = writer
         self.fleet = fleet
-        self.timing = timing
         self.clock = clock
         self.logger = logger
-    }
-
-    /// The configured waits a held message is planned with.
-    struct Timing: Sendable {
-        var sweepInterval: TimeInterval
-        var groupWindow: TimeInterval
-        var settle: TimeInterval
     }
 
     /// True when this collector tells what it observes (the only one, or the leader).
@@ -78,7 +72,9 @@ public final class NotificationFeed: Sendable {
 
     /// Tells the notifier flips this collector recorded (when `willRecord` said so).
     func tell(_ flips: [FlipChange]) async {
-        await notifier?.observe(.flips(flips, now: clock.now()))
+        guard let notifier else { return }
+        await notifier.observe(.flips(flips, now: clock.now()))
+        if log != nil { position.withLock { $0.observed.formUnion(flips.map(\.event.id)) } }
     }
 
     /// An agent's storage problem, told once per problem by the planner, like a flip.
@@ -109,7 +105,8 @@ public final class NotificationFeed: Sendable {
 
     /// Starts the notifications due now (called every second by the background service).
     /// The leader first takes the flips written since the last tick that it was not told at once: another
-    /// collector's, or (after a restart) those whose messages the killed process still held.
+    /// collector's, or (after a restart) those whose messages the killed process still held; once the due messages
+    /// went out, the stored cursor moves past the flips told.
     public func tick() async {
         guard let notifier, leadership.isLeading else { return }
         if let log {
@@ -129,6 +126,9 @@ public final class NotificationFeed: Sendable {
             now: clock.now(), deviceCount: count, sites: sites, down: down,
             compose: { plan in await writer.compose(plan) },
             remind: { devices, now in MessageWriter.reminder(devices, now: now, time: writer.time) })
+        if let log {
+            do { try await storeCursor(log) } catch { logger.error("storing the notification cursor failed: \(error)") }
+        }
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.
@@ -150,17 +150,29 @@ public final class NotificationFeed: Sendable {
             await notifier.observe(.flips([change], now: min(now, row.receivedAt)))
         }
         let next = rows.last?.seq ?? cursor
-        // The planner decides a down within its group window, an up within its settle time, a new at once.
-        let margin = 2 * timing.sweepInterval
-        let held = rows.map { row -> (seq: Int64, until: Date) in
-            guard case .flip(let flip) = row.event.payload else { return (row.seq, now) }
-            let hold = flip.to == .down ? timing.groupWindow : flip.from == .down ? timing.settle : 0
-            return (row.seq, now + hold + margin)
-        }
-        let (stored, changed) = position.withLock { state -> (Int64, Bool) in
+        position.withLock { state in
             state.cursor = next
-            state.held += held
-            state.held.removeAll { $0.until <= now }
+            state.held += rows.map { (seq: $0.seq, flip: $0.event.id, device: $0.event.device) }
+            state.observed.formUnion(rows.filter { !told.contains($0.event.id) }.map(\.event.id))
+        }
+    }
+
+    /// Stores the cursor just before the oldest flip whose message is not told yet (after the tick's messages went
+    /// out), when it moved.
+    private func storeCursor(_ store: any NotificationLog) async throws {
+        guard let notifier else { return }
+        let (waiting, next) = position.withLock { state in
+            (state.held.filter { state.observed.contains($0.flip) }, state.cursor)
+        }
+        guard let next else { return }
+        let holding =
+            waiting.isEmpty
+            ? []
+            : await notifier.holding(Dictionary(waiting.map { ($0.flip, $0.device) }, uniquingKeysWith: { a, _ in a }))
+        let (stored, changed) = position.withLock { state -> (Int64, Bool) in
+            let released = Set(waiting.map(\.flip)).subtracting(holding)
+            state.held.removeAll { released.contains($0.flip) }
+            state.observed.subtract(released)
             let stored = (state.held.map(\.seq).min() ?? (next + 1)) - 1
             defer { state.storedCursor = stored }
             return (stored, stored != state.storedCursor)

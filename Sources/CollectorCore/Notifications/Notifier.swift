@@ -43,6 +43,11 @@ public actor Notifier {
         planner.observe(input)
     }
 
+    /// The flips of `flips` (event id → device) whose message the planner still holds.
+    func holding(_ flips: [UUID: String]) -> Set<UUID> {
+        planner.holding(flips)
+    }
+
     /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words. `down` (device →
     /// down since) drives the reminders of the channels that have them.
     func tick(

@@ -93,7 +93,7 @@ public final class Sweeper: Sendable {
     /// time calls none of them down; a long stall is one of the collector's records.
     public func stalled(for overslept: TimeInterval) async {
         let now = clock.now()
-        await fleet.freshWindows(now: now)
+        await fleet.freshWindows(now: now, stalledFor: overslept)
         guard overslept >= Self.recordedStall else { return }
         health.stalled(for: overslept, at: now.wall)
         logger.warning("collector did not run for \(Int(overslept.rounded())) s: every device's window starts again")

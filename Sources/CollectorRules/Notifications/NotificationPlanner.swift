@@ -53,6 +53,8 @@ public struct NotificationPlanner: Sendable {
         package var at: Date
         package var reason: String
         package var due: Date
+        /// The flip it is about (its event id).
+        package var flip: UUID
     }
 
     package struct DeviceState: Sendable {
@@ -122,7 +124,8 @@ public struct NotificationPlanner: Sendable {
                 } else if quiet {
                     s.flips += 1
                 } else {
-                    downs.append(Held(device: name, at: f.event.at, reason: r.reason, due: now + groupWindow))
+                    downs.append(
+                        Held(device: name, at: f.event.at, reason: r.reason, due: now + groupWindow, flip: f.event.id))
                 }
             case (.down, .up):
                 if let i = downs.firstIndex(where: { $0.device == name }) {
@@ -131,7 +134,7 @@ public struct NotificationPlanner: Sendable {
                 } else if quiet && s.recoveryTold {
                     s.flips += 1
                 } else {
-                    ups.append(Held(device: name, at: now, reason: r.reason, due: now + settle))
+                    ups.append(Held(device: name, at: now, reason: r.reason, due: now + settle, flip: f.event.id))
                     s.recoveryTold = true
                 }
             default:
@@ -225,6 +228,16 @@ public struct NotificationPlanner: Sendable {
 
     package static func planned(_ e: UPSEvent) -> Planned {
         Planned(kind: .ups, devices: [e.ups], at: e.at, reason: e.summary, flips: 0, ups: e)
+    }
+
+    /// The flips of `flips` (event id → device) the planner still holds a message about: a down or up waiting for
+    /// its group or settle time, or any flip of a member of an incident whose message waits. The log's notification
+    /// cursor stays before them, so that a collector killed now tells them after its restart, and moves past them
+    /// once told.
+    public func holding(_ flips: [UUID: String]) -> Set<UUID> {
+        let held = Set(downs.map(\.flip)).union(ups.map(\.flip))
+        let members = Set(incidents.flatMap { $0.incident.deviceNames })
+        return Set(flips.filter { held.contains($0.key) || members.contains($0.value) }.keys)
     }
 
     /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping, and `sites` each device's

@@ -253,6 +253,44 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         }
     }
 
+    /// The stored cursor moves past a flip once its message went out, not after a fixed hold: a collector killed
+    /// seconds after an up message (within the old hold) does not send it again at its restart.
+    @Test(arguments: Backend.all) func aRestartSoonAfterAMessageWentOutDoesNotSendItAgain(_ backend: Backend)
+        async throws
+    {
+        try await withReceiver { port, inbox in
+            var config = CollectorConfig()
+            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+            config.notifySettle = 5
+            let h = try await Harness.make(backend, config: config)
+            let token = try await h.addDevice("pi-1")
+            try await h.test { client in
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+                await h.collector.notifications.tick()
+                h.clock.advance(40)
+                try await h.collector.sweeper.sweep()
+                await h.collector.notifications.tick()
+                h.clock.advance(10)
+                await h.collector.notifications.tick()
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+                await h.collector.notifications.tick()
+                h.clock.advance(5)
+                await h.collector.notifications.tick() // the up message goes out
+                h.clock.advance(2.5)
+                await h.collector.notifications.tick()
+            }
+            try await Self.settle(h.collector.notifications.notifier!)
+            let ups = { await inbox.requests.filter { $0.body.contains("\"event\":\"up\"") }.count }
+            #expect(await ups() == 1)
+            let h2 = try await h.restarted(after: 0.5)
+            await h2.collector.notifications.tick()
+            h2.clock.advance(10)
+            await h2.collector.notifications.tick()
+            try await Self.settle(h2.collector.notifications.notifier!)
+            #expect(await ups() == 1)
+        }
+    }
+
     /// Waits (bounded) until the notifier has no delivery in flight.
     static func settle(_ n: Notifier) async throws {
         for _ in 0..<200 where await n.pending > 0 { try await Task.sleep(for: .milliseconds(20)) }
