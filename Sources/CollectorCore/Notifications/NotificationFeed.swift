@@ -122,12 +122,16 @@ public final class NotificationFeed: Sendable {
                 (await fleet.snapshot()).filter { $0.status == .down && $0.record.status == .down }
                     .map { ($0.record.name, $0.record.statusSince) }, uniquingKeysWith: { a, _ in a }) : [:]
         let writer = self.writer
-        await notifier.tick(
-            now: clock.now(), deviceCount: count, sites: sites, down: down,
+        let now = clock.now()
+        let told = await notifier.tick(
+            now: now, deviceCount: count, sites: sites, down: down,
             compose: { plan in await writer.compose(plan) },
             remind: { devices, now in MessageWriter.reminder(devices, now: now, time: writer.time) })
         if let log {
-            do { try await storeCursor(log) } catch { logger.error("storing the notification cursor failed: \(error)") }
+            do {
+                for id in told { try await log.markIncidentTold(id, at: now) }
+                try await storeCursor(log)
+            } catch { logger.error("storing what was told failed: \(error)") }
         }
     }
 
@@ -135,7 +139,8 @@ public final class NotificationFeed: Sendable {
     private func readLog(_ store: any NotificationLog) async throws {
         guard let notifier else { return }
         var cursor = position.withLock { $0.cursor }
-        if cursor == nil { cursor = try await store.notifyCursor() }
+        let first = cursor == nil
+        if first { cursor = try await store.notifyCursor() }
         guard let cursor else { return }
         let rows = try await store.flips(afterSeq: cursor, limit: 1000)
         let told = position.withLock { state in
@@ -148,6 +153,13 @@ public final class NotificationFeed: Sendable {
             guard case .flip(let flip) = row.event.payload else { continue }
             let change = FlipChange(device: row.event.device, status: flip.to, event: row.event)
             await notifier.observe(.flips([change], now: min(now, row.receivedAt)))
+        }
+        // After a start or a hand-over: incidents whose message a killed leader still held are told now (the replayed
+        // flips of their members first, so that the incident drops their messages again).
+        if first {
+            for incident in try await store.untoldIncidents(since: now - 31 * 86_400) {
+                await notifier.observe(.incident(incident, new: true, now: now))
+            }
         }
         let next = rows.last?.seq ?? cursor
         position.withLock { state in

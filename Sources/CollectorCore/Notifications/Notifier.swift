@@ -49,21 +49,25 @@ public actor Notifier {
     }
 
     /// Plans what is due at `now` and starts delivering it; `compose` turns a plan into words. `down` (device →
-    /// down since) drives the reminders of the channels that have them.
+    /// down since) drives the reminders of the channels that have them. Returns the ids of the incidents told.
+    @discardableResult
     func tick(
         now: Date, deviceCount: Int, sites: [String: String] = [:], down: [String: Date] = [:],
         compose: (NotificationPlanner.Planned) async -> Notification,
         remind: ([(name: String, since: Date)], Date) -> Notification = { MessageWriter.reminder($0, now: $1) }
-    ) async {
-        guard !specs.isEmpty else { return }
+    ) async -> [String] {
+        guard !specs.isEmpty else { return [] }
+        var told: [String] = []
         for plan in planner.due(now: now, deviceCount: deviceCount, sites: sites) {
             let n = await compose(plan)
             for spec in specs { start(n, via: spec) }
+            if let incident = plan.incident { told.append(incident.id) }
         }
         for due in reminders.due(down: down, now: now) {
             guard let spec = specs.first(where: { $0.name == due.channel }) else { continue }
             start(remind(due.devices, now), via: spec)
         }
+        return told
     }
 
     /// Deliveries still being tried.

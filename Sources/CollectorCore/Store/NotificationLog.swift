@@ -11,4 +11,8 @@ public protocol NotificationLog: Store {
     func notifyCursor() async throws -> Int64
     /// Moves the cursor forward (never back).
     func setNotifyCursor(_ seq: Int64) async throws
+    /// Incidents that started at or after `since` whose message has not gone out, oldest first.
+    func untoldIncidents(since: Date) async throws -> [Incident]
+    /// Records that an incident's message went out.
+    func markIncidentTold(_ id: String, at: Date) async throws
 }

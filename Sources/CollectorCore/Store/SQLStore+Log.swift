@@ -122,4 +122,16 @@ extension SQLStore {
     public func setNotifyCursor(_ seq: Int64) async throws {
         try await executor.statements { conn in _ = try await conn.execute(sql.advanceNotifyCursor, [.int(seq)]) }
     }
+
+    public func untoldIncidents(since: Date) async throws -> [Incident] {
+        try await executor.statements { conn in
+            try await conn.query(sql.untoldIncidents, [.time(since)]) { try $0.incident() }
+        }
+    }
+
+    public func markIncidentTold(_ id: String, at: Date) async throws {
+        try await executor.statements { conn in
+            _ = try await conn.execute(sql.markIncidentTold, [.time(at), .text(id)])
+        }
+    }
 }

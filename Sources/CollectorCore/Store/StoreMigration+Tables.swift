@@ -37,7 +37,8 @@ extension StoreMigration {
                 ]
             },
             TableCopy(table: "ups_event", columns: "seq, \(StoreSQL.upsEventColumns)", values: upsEventValues),
-            TableCopy(table: "incident", columns: "\(StoreSQL.incidentColumns), updated_at", values: incidentValues),
+            TableCopy(
+                table: "incident", columns: "\(StoreSQL.incidentColumns), updated_at, told_at", values: incidentValues),
             TableCopy(table: "collector_record", columns: StoreSQL.collectorRecordColumns) { r in
                 try r.collectorRecord()?.rowValues
             },
@@ -64,6 +65,7 @@ extension StoreMigration {
                 .double(try r.double("start_at")), .double(try r.double("end_at")), .bool(try r.bool("collector_down")),
                 .text(try r.string("members")), .text(try r.string("unaffected")), .text(try r.string("mains_out_ups")),
                 .double(try r.double("mains_out_at")), .double(try r.double("updated_at")),
+                .double(try r.double("told_at")),
             ]
         }
     }

@@ -76,4 +76,13 @@ extension StoreSQL {
             "ALTER TABLE incident ADD COLUMN mains_out_at DOUBLE PRECISION",
         ]
     }
+
+    /// When an incident's message went out (NULL until then): a collector killed while the message waited for the
+    /// incident to settle tells it after its restart. The incidents already recorded count as told.
+    var incidentTold: [String] {
+        [
+            "ALTER TABLE incident ADD COLUMN told_at DOUBLE PRECISION",
+            "UPDATE incident SET told_at = updated_at",
+        ]
+    }
 }

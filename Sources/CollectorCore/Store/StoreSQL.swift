@@ -253,6 +253,15 @@ struct StoreSQL: Sendable {
     /// Binds: the id.
     var incidentWithID: String { "SELECT \(Self.incidentColumns) FROM incident WHERE id = \(p(1))" }
 
+    /// The incidents whose message has not gone out, that started at or after a time. Binds: the time.
+    var untoldIncidents: String {
+        "SELECT \(Self.incidentColumns) FROM incident WHERE told_at IS NULL AND start_at >= \(p(1)) "
+            + "ORDER BY start_at, id"
+    }
+
+    /// Marks an incident's message sent. Binds: the time, the id.
+    var markIncidentTold: String { "UPDATE incident SET told_at = \(p(1)) WHERE id = \(p(2)) AND told_at IS NULL" }
+
     /// Every incident recorded, counted by kind.
     var incidentCounts: String { "SELECT kind, COUNT(*) AS n FROM incident GROUP BY kind" }
 

@@ -291,6 +291,48 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         }
     }
 
+    /// An incident's message waits until the incident has settled; a collector killed meanwhile tells it after its
+    /// restart (the store says it was not told), once: a later restart does not tell it again.
+    @Test(arguments: Backend.all) func anIncidentHeldWhenTheCollectorIsKilledIsToldAfterItsRestart(
+        _ backend: Backend
+    ) async throws {
+        try await withReceiver { port, inbox in
+            var config = CollectorConfig()
+            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+            config.notifySettle = 5
+            config.site = "house"
+            let h = try await Harness.make(backend, config: config)
+            let tokens = try await IncidentRecordingTests.fleet(h, ["a-pi": "house", "b-pi": "house", "nas": "house"])
+            await h.collector.notifications.tick()
+            h.clock.advance(3600)
+            let cut = h.clock.now()
+            h.clock.advance(600)
+            for name in ["a-pi", "b-pi"] {
+                let report = IncidentRecordingTests.powerLoss(name, start: cut, end: h.clock.now())
+                _ = try await h.collector.ingest.events(EventBatch(events: [report]), token: tokens[name])
+            }
+            #expect(try await h.collector.sweeper.recordIncidents().new.count == 1)
+            await h.collector.notifications.tick() // held: the incident settles for 5 s
+            let incidents = { await inbox.requests.filter { $0.body.contains("\"event\":\"incident\"") }.count }
+            try await Self.settle(h.collector.notifications.notifier!)
+            #expect(await incidents() == 0)
+            await h.collector.leadership.release() // as a killed process's connection closes, with its lock
+            let h2 = try await h.restarted(after: 1)
+            await h2.collector.notifications.tick()
+            h2.clock.advance(6)
+            await h2.collector.notifications.tick()
+            try await Self.settle(h2.collector.notifications.notifier!)
+            #expect(await incidents() == 1)
+            await h2.collector.leadership.release()
+            let h3 = try await h2.restarted(after: 1)
+            await h3.collector.notifications.tick()
+            h3.clock.advance(6)
+            await h3.collector.notifications.tick()
+            try await Self.settle(h3.collector.notifications.notifier!)
+            #expect(await incidents() == 1)
+        }
+    }
+
     /// Waits (bounded) until the notifier has no delivery in flight.
     static func settle(_ n: Notifier) async throws {
         for _ in 0..<200 where await n.pending > 0 { try await Task.sleep(for: .milliseconds(20)) }
