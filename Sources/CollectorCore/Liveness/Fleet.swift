@@ -249,7 +249,7 @@ actor Fleet {
             lastBeat: beatSteady, interval: interval, policy: policy, windowStart: windowStart,
             recorded: e.record.status, parent: parent(of: e, now: t), now: t.steady)
         var flipped = false
-        if recording, let flip = judged.flip, let last = e.record.beat?.at, let lastSteady = beatSteady {
+        if recording, let flip = judged.flip, e.record.beat != nil, let lastSteady = beatSteady {
             let (to, time) = (flip.to, flip.at)
             // The outage started after the last beat we heard, not when we noticed; after a parent's return,
             // at that return.
@@ -257,7 +257,9 @@ actor Fleet {
             let silent: Int
             switch time {
             case .lastBeat:
-                at = last
+                // On today's wall clock: a beat received while the clock was stepped keeps its stepped receipt date,
+                // which a flip after the step back must not take (it would date the outage in the future).
+                at = t.wall - t.steady.timeIntervalSince(lastSteady)
                 silent = Int(t.steady.timeIntervalSince(max(lastSteady, windowStart ?? lastSteady)).rounded())
             case .at(let steady):
                 at = t.wall - t.steady.timeIntervalSince(steady)
