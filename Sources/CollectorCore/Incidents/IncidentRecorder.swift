@@ -87,11 +87,13 @@ public final class IncidentRecorder: Sendable {
         }
         let plan = reader.maintenance.current
         let devices = live.filter { sites.contains(SiteName.name($0.record.site)) }.map { d in
-            let detail = reader.detail(d, rows: rows[d.record.name] ?? [], plan: plan, now: now)
+            let deviceRows = rows[d.record.name] ?? []
+            let detail = reader.detail(d, rows: deviceRows, plan: plan, now: now)
+            let precisions = Self.reportedPrecisions(deviceRows)
             return IncidentCorrelator.Device(
                 name: detail.view.name, site: detail.view.site,
                 outages: detail.outages.map {
-                    Self.outage($0, interval: detail.view.intervalS, grace: settings.grace)
+                    Self.outage($0, interval: detail.view.intervalS, grace: settings.grace, reported: precisions)
                 },
                 firstSeen: detail.firstSeen)
         }
@@ -128,12 +130,37 @@ public final class IncidentRecorder: Sendable {
     }
 
     /// A merged outage as the correlator reads it. Its start is as good as what gave it: the agent's persisted
-    /// time (its persist interval, 60 s by default, or the beat interval when longer) or the last beat the
-    /// collector received (the interval and grace).
-    static func outage(_ o: OutageView, interval: Int, grace: TimeInterval) -> IncidentCorrelator.Outage {
-        let precision = o.source == "agent" ? max(60, Double(interval)) : Double(interval) + grace
+    /// time (the `precision_s` of its report, found by the report's end; 60 s or the beat interval for a report
+    /// without one) or the last beat the collector received (the interval and grace); a merged start is the later
+    /// of both, so as good as the better.
+    static func outage(
+        _ o: OutageView, interval: Int, grace: TimeInterval, reported: [Int64: Double] = [:]
+    ) -> IncidentCorrelator.Outage {
+        let seen = Double(interval) + grace
+        let agent = o.end.flatMap { reported[Self.key($0)] } ?? max(60, Double(interval))
+        let precision =
+            switch o.source {
+            case "agent": agent
+            case "merged": min(agent, seen)
+            default: seen
+            }
         return IncidentCorrelator.Outage(start: o.start, end: o.end, cause: o.cause, precision: precision)
     }
+
+    /// The `precision_s` of each outage report in `rows`, by its end (anchored as the timeline anchors it).
+    static func reportedPrecisions(_ rows: [StoredEvent]) -> [Int64: Double] {
+        var out: [Int64: Double] = [:]
+        for row in rows {
+            guard case .outage(let report) = row.event.payload,
+                let end = report.end ?? report.uptimeS.map({ row.receivedAt - $0 })
+            else { continue }
+            out[key(end)] = report.precisionS
+        }
+        return out
+    }
+
+    /// A time to the millisecond, to find a report by its end.
+    private static func key(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }
 
 extension StoredEvent {

@@ -24,13 +24,34 @@ import Testing
         return tokens
     }
 
-    static func powerLoss(_ device: String, start: Date, end: Date) -> Event {
+    static func powerLoss(_ device: String, start: Date, end: Date, precision: Double = 60) -> Event {
         Event(
             device: device, at: end, bootID: "b2",
             payload: .outage(
                 OutageReport(
-                    cause: .powerLoss, start: start, end: end, durationS: end.timeIntervalSince(start), precisionS: 60,
-                    clockSynced: true)))
+                    cause: .powerLoss, start: start, end: end, durationS: end.timeIntervalSince(start),
+                    precisionS: precision, clockSynced: true)))
+    }
+
+    /// A cut's members are the outages that can have begun at one moment, each by its own report's precision: with
+    /// agents persisting every 3 s, a device's cut 40 s after two others' is a second incident, not a late member of
+    /// the first (the campaign found it joined with a fixed 60 s).
+    @Test(arguments: Backend.all) func membersAreOfOneMomentByTheirReportsPrecision(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let tokens = try await Self.fleet(h, ["a-pi": "house", "b-pi": "house", "c-pi": "house", "nas": "house"])
+        h.clock.advance(3600)
+        let t = h.clock.now()
+        h.clock.advance(120)
+        let cuts: [(String, Double, Double)] = [
+            ("a-pi", 0, 10), ("b-pi", 1, 10), ("a-pi", 40, 50), ("b-pi", 40.5, 50), ("c-pi", 41, 50),
+        ]
+        for (name, start, end) in cuts {
+            let report = Self.powerLoss(name, start: t + start, end: t + end, precision: 3)
+            _ = try await h.collector.ingest.events(EventBatch(events: [report]), token: tokens[name])
+        }
+        let made = try await h.collector.sweeper.recordIncidents().new.sorted { $0.start < $1.start }
+        #expect(made.map(\.deviceNames) == [["a-pi", "b-pi"], ["a-pi", "b-pi", "c-pi"]])
+        #expect(made.map(\.start) == [t, t + 40])
     }
 
     @Test(arguments: Backend.all) func sitesAreStoredAndValidated(_ backend: Backend) async throws {
