@@ -11,6 +11,9 @@ public struct ClockWatch: Sendable, Equatable {
         /// It became synchronised; `offset` is how far the wall clock moved against the monotonic one
         /// over the whole unsynced time, i.e. how wrong the wall times read meanwhile were.
         case synced(offset: TimeInterval, unsyncedSince: CollectorTime)
+        /// It stepped back (by `offset`) to where it was before a step found at `since`, within an hour: what was
+        /// read in between was off by `-offset`.
+        case steppedBack(offset: TimeInterval, since: CollectorTime)
     }
 
     private var detector: ClockStepDetector
@@ -19,6 +22,8 @@ public struct ClockWatch: Sendable, Equatable {
     public private(set) var unsyncedSince: CollectorTime?
     public private(set) var jumps = 0
     public private(set) var lastJump: (at: Date, seconds: TimeInterval)?
+    /// The wall clock's offset from the monotonic one before the newest step, and the reading that found that step.
+    private var excursion: (before: TimeInterval, since: CollectorTime)?
 
     public init(threshold: TimeInterval = ClockStepDetector.defaultThreshold) {
         detector = ClockStepDetector(threshold: threshold)
@@ -30,6 +35,15 @@ public struct ClockWatch: Sendable, Equatable {
             jumps += 1
             lastJump = (t.wall, step)
             changes.append(.jump(step))
+            let after = t.wall.timeIntervalSince(t.steady)
+            if let e = excursion, abs(after - e.before) <= detector.threshold,
+                t.steady.timeIntervalSince(e.since.steady) <= 3600
+            {
+                changes.append(.steppedBack(offset: step, since: e.since))
+                excursion = nil
+            } else {
+                excursion = (after - step, t)
+            }
         }
         if !now, synced != false {
             unsyncedSince = t

@@ -62,8 +62,8 @@ extension SQLStore {
     }
 
     /// Moves the flips of an unsynchronised clock and the statuses they set (`UnsyncedRedating`).
-    public func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws
-        -> Int
+    public func redateFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval, stepBack: Bool)
+        async throws -> Int
     {
         let (from, to) = (window.lowerBound.timeIntervalSince1970, window.upperBound.timeIntervalSince1970)
         return try await executor.transaction { conn in
@@ -72,7 +72,11 @@ extension SQLStore {
             }
             var moved = 0
             for stored in candidates {
-                guard let event = UnsyncedRedating.redated(stored.event, by: offset) else { continue }
+                let redated =
+                    stepBack
+                    ? UnsyncedRedating.redatedAfterStepBack(stored.event, by: offset)
+                    : UnsyncedRedating.redated(stored.event, by: offset)
+                guard let event = redated else { continue }
                 try await conn.execute(sql.redateEvent, try stored.redatedValues(event, by: offset))
                 moved += 1
             }

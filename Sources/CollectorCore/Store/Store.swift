@@ -36,8 +36,9 @@ public protocol Store: Sendable {
     /// The newest `limit` records of the collector, oldest first.
     func collectorRecords(limit: Int) async throws -> [CollectorRecord]
     /// Moves by `offset` the flips received in `window` that were recorded on an unsynchronised clock
-    /// (`UnsyncedRedating`), and the devices' `status_since` in it; returns how many flips moved.
-    func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws -> Int
+    /// (`UnsyncedRedating`), or with `stepBack` every flip received in it (an excursion of the clock), and the devices'
+    /// `status_since` in it; returns how many flips moved.
+    func redateFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval, stepBack: Bool) async throws -> Int
     /// Writes one delivery attempt (one row per device it was about).
     func recordDelivery(_ r: DeliveryRecord) async throws
     /// A device's newest delivery attempts, newest first.

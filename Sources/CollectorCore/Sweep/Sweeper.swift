@@ -106,21 +106,43 @@ public final class Sweeper: Sendable {
     /// of the collector (its log, the page, `/metrics`), never an outage. When an unsynchronised clock
     /// comes into sync, the beats received and the flips recorded meanwhile are re-dated by the offset found.
     private func watchClock(_ now: CollectorTime) async throws {
-        for case .synced(let offset, let since) in health.observeClock(now, synced: clockSync.isSynced())
-        where abs(offset) > ClockStepDetector.defaultThreshold {
-            let count = await fleet.redate(by: offset, from: since.steady, to: now.steady)
-            logger.notice("re-dated the last beat of \(count) device(s) received while the clock was unsynchronised")
-            // The flips recorded meanwhile too, and the pages read them anew.
-            let window = UnsyncedRedating.window(unsyncedSince: since.wall, syncedAt: now.wall, offset: offset)
-            let moved = try await flips.stored("redate_flips") {
-                try await store.redateUnsyncedFlips(receivedIn: window, by: offset)
+        for change in health.observeClock(now, synced: clockSync.isSynced()) {
+            switch change {
+            case .synced(let offset, let since) where abs(offset) > ClockStepDetector.defaultThreshold:
+                let count = await fleet.redate(by: offset, from: since.steady, to: now.steady)
+                logger.notice(
+                    "re-dated the last beat of \(count) device(s) received while the clock was unsynchronised")
+                // The flips recorded meanwhile too, and the pages read them anew.
+                let window = UnsyncedRedating.window(unsyncedSince: since.wall, syncedAt: now.wall, offset: offset)
+                try await redateFlips(in: window, by: offset, stepBack: false)
+            case .steppedBack(let offset, let since):
+                // The clock went away and came back: what was recorded in between is dated on the right clock again.
+                guard
+                    let window = UnsyncedRedating.excursionWindow(
+                        since: since.wall, gap: fleet.sweepInterval, now: now.wall, offset: offset)
+                else {
+                    logger.notice(
+                        "clock stepped back after a long excursion: flips recorded meanwhile keep their times")
+                    continue
+                }
+                try await redateFlips(in: window, by: offset, stepBack: true)
+            default:
+                continue
             }
-            guard moved > 0 else { continue }
-            await fleet.shiftStatusSince(by: offset, in: window)
-            await timelines.reset()
-            incidents.outagesChanged()
-            logger.notice("re-dated \(moved) flip(s) recorded while the clock was unsynchronised")
         }
+    }
+
+    /// Moves the flips received in `window` by `offset` (see `Store.redateFlips`), the statuses with them.
+    private func redateFlips(in window: ClosedRange<Date>, by offset: TimeInterval, stepBack: Bool) async throws {
+        let moved = try await flips.stored("redate_flips") {
+            try await store.redateFlips(receivedIn: window, by: offset, stepBack: stepBack)
+        }
+        guard moved > 0 else { return }
+        await fleet.shiftStatusSince(by: offset, in: window)
+        await timelines.reset()
+        incidents.outagesChanged()
+        let why = stepBack ? "while the clock was stepped away" : "while the clock was unsynchronised"
+        logger.notice("re-dated \(moved) flip(s) recorded \(why)")
     }
 
     /// Writes the beats received since the last flush, and the collector's own alive mark.

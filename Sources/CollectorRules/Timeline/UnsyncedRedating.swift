@@ -29,4 +29,27 @@ package enum UnsyncedRedating {
         let end = max(unsyncedSince, syncedAt - offset)
         return (unsyncedSince - 1)...(end + 1)
     }
+
+    /// A flip recorded while the collector's clock was stepped away and back (an excursion): moved by the step
+    /// back, with a note; nil for a row no flip, or one already re-dated.
+    package static func redatedAfterStepBack(_ event: Event, by offset: TimeInterval) -> Event? {
+        guard case .flip(var flip) = event.payload, !flip.reason.contains("; re-dated by ") else { return nil }
+        flip.reason += "; re-dated by \(Durations.signedSeconds(offset)) s when the collector's clock stepped back"
+        var moved = event
+        moved.at = event.at + offset
+        moved.payload = .flip(flip)
+        return moved
+    }
+
+    /// The receipt times (on the stepped clock) of what was recorded during an excursion found at its first reading
+    /// `since` (up to `gap` after the step) and ended by a step of `offset` found at `now`, with a second's margin;
+    /// nil when it may hold rows dated on the right clock too (the excursion lasted longer than its step).
+    package static func excursionWindow(since: Date, gap: TimeInterval, now: Date, offset: TimeInterval)
+        -> ClosedRange<Date>?
+    {
+        let from = since - gap - 1
+        let to = now - offset + 1
+        guard from < to, now.timeIntervalSince(since) + gap + 2 < abs(offset) else { return nil }
+        return from...to
+    }
 }

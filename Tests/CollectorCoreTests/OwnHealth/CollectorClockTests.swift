@@ -53,6 +53,27 @@ import _ConnectionPoolModule
         #expect(s.observe(Self.at(0, 0), synced: true) == [] && s.observe(Self.at(1, 1), synced: true) == [])
     }
 
+    /// A step that the next step undoes (the clock back where it was against the monotonic one) was an excursion;
+    /// one that does not, or an hour later, is not.
+    @Test func aStepUndoneIsAnExcursion() {
+        var w = ClockWatch()
+        _ = w.observe(Self.at(0, 0), synced: true)
+        #expect(w.observe(Self.at(31, 1), synced: true) == [.jump(30)])
+        #expect(w.observe(Self.at(32, 2), synced: true) == [])
+        #expect(
+            w.observe(Self.at(3, 3), synced: true) == [.jump(-30), .steppedBack(offset: -30, since: Self.at(31, 1))])
+        // A correction that stays: no excursion.
+        #expect(w.observe(Self.at(104, 4), synced: true) == [.jump(100)])
+        #expect(w.observe(Self.at(205, 5), synced: true) == [.jump(100)])
+        // Back to before the first of those two: not the newest step's undoing.
+        #expect(w.observe(Self.at(6, 6), synced: true) == [.jump(-200)])
+        // Undone after more than an hour: kept.
+        var late = ClockWatch()
+        _ = late.observe(Self.at(0, 0), synced: true)
+        _ = late.observe(Self.at(61, 1), synced: true)
+        #expect(late.observe(Self.at(3702, 3702), synced: true) == [.jump(-60)])
+    }
+
     @Test func storeHealthChangesOnceEachWayAndSettlesBeforeRecovering() {
         var h = StoreHealth(settle: 5)
         #expect(h.succeeded(at: Self.at(0, 0)) == nil)
@@ -308,6 +329,32 @@ import _ConnectionPoolModule
                 "/api/v1/heartbeat",
                 heartbeatJSON("pi-1", seq: 3, sentAt: WireTime.format(sentFirst + 20)), token: token)
             #expect(try await Self.view(client).lastSeen == h.clock.now())
+        }
+    }
+
+    /// A clock stepped ahead and back: the flip recorded in between (dated on the stepped clock) is moved back by the
+    /// step and says so, so the outage is where it was and pairs with what the agents report.
+    @Test(arguments: Backend.all) func aFlipRecordedWhileTheClockWasSteppedAwayIsReDatedWhenItStepsBack(
+        _ backend: Backend
+    ) async throws {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            let lastBeat = h.clock.now()
+            try await h.collector.sweeper.sweep()
+            h.clock.step(600)
+            try await h.collector.sweeper.sweep()
+            h.clock.advance(40)
+            try await h.collector.sweeper.sweep()
+            #expect(try await Self.flips(client).last?.at == lastBeat + 600)
+            h.clock.step(-600)
+            h.clock.advance(1)
+            try await h.collector.sweeper.sweep()
+            let down = try #require(try await Self.flips(client).last)
+            guard case .flip(let f) = down.payload else { return }
+            #expect(down.at == lastBeat && f.to == .down, "\(down.at) \(lastBeat)")
+            #expect(f.reason.hasSuffix("; re-dated by -600.0 s when the collector's clock stepped back"), "\(f.reason)")
         }
     }
 
