@@ -23,6 +23,7 @@ extension PostgresStore {
         ("v8-incident-mains-out", StoreSQL.postgres.incidentMainsOut),
         ("v9-collector-records", StoreSQL.postgres.collectorRecords),
         ("v10-incident-told", StoreSQL.postgres.incidentTold),
+        ("v11-storage-warning", StoreSQL.postgres.storageWarning),
     ]
 
     /// The first version's tables, as it made them.

@@ -82,6 +82,7 @@ public final class SQLiteStore: SQLStore {
         ("v11-collector-records", StoreSQL.sqlite.collectorRecords),
         ("v12-notify-cursor", StoreSQL.sqlite.notifyCursorTable),
         ("v13-incident-told", StoreSQL.sqlite.incidentTold),
+        ("v14-storage-warning", StoreSQL.sqlite.storageWarning),
     ]
 
     private static let v1 = """

@@ -26,7 +26,10 @@ extension StoreRow {
                 at: Date(timeIntervalSince1970: at), intervalS: Int(try int("interval_s") ?? 10),
                 agentVersion: try string("agent_version") ?? "", bootID: try string("boot_id") ?? "",
                 clockSkewS: try double("clock_skew_s") ?? 0, clockSynced: try bool("clock_synced") ?? false,
-                uptimeS: try double("uptime_s") ?? 0, seq: UInt64(max(0, try int("seq") ?? 0)))
+                uptimeS: try double("uptime_s") ?? 0, seq: UInt64(max(0, try int("seq") ?? 0)),
+                storage: try string("storage_warning").flatMap {
+                    try? WireCoding.decode(StorageWarning.self, from: Array($0.utf8))
+                })
         }
         return DeviceRecord(
             name: try required(string("name"), "name"),

@@ -10,15 +10,17 @@ extension StoreSQL {
         switch dialect {
         case .sqlite:
             "UPDATE device SET beat_at = \(p(2)), interval_s = \(p(3)), agent_version = \(p(4)), boot_id = \(p(5)), "
-                + "clock_skew_s = \(p(6)), clock_synced = \(p(7)), uptime_s = \(p(8)), seq = \(p(9)) WHERE name = \(p(1))"
+                + "clock_skew_s = \(p(6)), clock_synced = \(p(7)), uptime_s = \(p(8)), seq = \(p(9)), "
+                + "storage_warning = \(p(10)) WHERE name = \(p(1))"
         case .postgres:
             """
             UPDATE device d SET beat_at = u.beat_at, interval_s = u.interval_s, agent_version = u.agent_version,
                 boot_id = u.boot_id, clock_skew_s = u.clock_skew_s, clock_synced = u.clock_synced, uptime_s = u.uptime_s,
-                seq = u.seq
+                seq = u.seq, storage_warning = NULLIF(u.storage_warning, '')
             FROM UNNEST(\(p(1))::text[], \(p(2))::float8[], \(p(3))::int8[], \(p(4))::text[], \(p(5))::text[],
-                        \(p(6))::float8[], \(p(7))::bool[], \(p(8))::float8[], \(p(9))::int8[])
-                AS u(name, beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq)
+                        \(p(6))::float8[], \(p(7))::bool[], \(p(8))::float8[], \(p(9))::int8[], \(p(10))::text[])
+                AS u(name, beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq,
+                     storage_warning)
             WHERE d.name = u.name AND (d.beat_at IS NULL OR d.beat_at <= u.beat_at)
             """
         }

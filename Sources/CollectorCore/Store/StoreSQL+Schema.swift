@@ -85,4 +85,8 @@ extension StoreSQL {
             "UPDATE incident SET told_at = updated_at",
         ]
     }
+
+    /// The newest beat's storage warning (its JSON, NULL while the agent's folder is writable): kept with the beat, so
+    /// that the record and a restarted collector hold it, not memory alone.
+    var storageWarning: [String] { ["ALTER TABLE device ADD COLUMN storage_warning TEXT"] }
 }

@@ -26,7 +26,8 @@ struct StoreSQL: Sendable {
     /// The columns `StoreRow.deviceRecord()` reads.
     static let deviceColumns = """
         name, token_hash, created_at, paused, interval_override, tags, status, status_since, \
-        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, site, depends_on
+        beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, storage_warning, site, \
+        depends_on
         """
 
     /// Every device, by name.

@@ -15,11 +15,12 @@ extension DeviceRecord {
 }
 
 extension BeatState {
-    /// The beat columns of a device row (`beat_at` to `seq`), all NULL without a beat.
+    /// The beat columns of a device row (`beat_at` to `storage_warning`), all NULL without a beat.
     static func columnValues(_ b: BeatState?) -> [StoreValue] {
         [
             .time(b?.at), .integer(b?.intervalS), .text(b?.agentVersion), .text(b?.bootID), .double(b?.clockSkewS),
             .bool(b?.clockSynced), .double(b?.uptimeS), .int(b.map { Int64(clamping: $0.seq) }),
+            .text(b?.storage.flatMap { try? WireCoding.encode($0) }.map { String(decoding: $0, as: UTF8.self) }),
         ]
     }
 }

@@ -11,7 +11,7 @@ public struct BeatState: Sendable, Equatable {
     public var clockSynced: Bool
     public var uptimeS: Double
     public var seq: UInt64
-    /// The agent's storage warning; kept in memory only (the next beat brings it back after a restart).
+    /// The agent's storage warning; stored with the beat (the record holds it, a restart shows it at once).
     public var storage: StorageWarning?
     /// The device's power flags and temperature from its newest beat; in memory only, like `storage`.
     public var health: DeviceHealth?

@@ -31,6 +31,30 @@ import Testing
         #expect(try await h2.store.device(named: "pi-1")?.beat?.seq == 41)
     }
 
+    /// The newest beat's storage warning is stored with the beat: a restarted collector shows it before the device
+    /// beats again, and a beat without one clears it in the store too.
+    @Test(arguments: Backend.all) func theStorageWarningIsStoredWithTheBeat(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-1")
+        let warned = heartbeatJSON("pi-1").replacingOccurrences(
+            of: "\"agent_version\":\"0.1.0\"",
+            with: "\"agent_version\":\"0.1.0\",\"storage\":{\"state\":\"read_only\",\"path\":\"/var/lib/downtime\","
+                + "\"since\":\"2026-11-22T07:59:00Z\",\"unsaved_events\":3,\"error\":\"Read-only file system\"}")
+        try await h.test { client in
+            let (status, body) = try await client.post("/api/v1/heartbeat", warned, token: token)
+            #expect(status == .ok, "\(body)")
+        }
+        let h2 = try await h.restarted(after: 1)
+        try await h2.test { client in
+            let view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
+            #expect(view.storage?.state == .readOnly && view.storage?.unsavedEvents == 3)
+            #expect(view.storage?.error == "Read-only file system" && view.storage?.path == "/var/lib/downtime")
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+        }
+        try await h2.collector.sweeper.flush()
+        #expect(try await h2.store.device(named: "pi-1")?.beat.map { $0.storage == nil } == true)
+    }
+
     @Test(arguments: Backend.all) func collectorDowntimeIsUnknownAndEveryDeviceGetsAFreshWindow(_ backend: Backend)
         async throws
     {
