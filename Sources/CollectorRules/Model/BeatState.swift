@@ -13,7 +13,7 @@ public struct BeatState: Sendable, Equatable {
     public var seq: UInt64
     /// The agent's storage warning; stored with the beat (the record holds it, a restart shows it at once).
     public var storage: StorageWarning?
-    /// The device's power flags and temperature from its newest beat; in memory only, like `storage`.
+    /// The device's power flags and temperature from its newest beat; in memory only (the next beat brings them back).
     public var health: DeviceHealth?
 
     public init(
