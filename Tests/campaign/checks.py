@@ -519,7 +519,9 @@ class Checker:
                 for a in self.away:
                     if a["start"] <= judged + self.deadline and a["end"] > judged:
                         judged = a["end"]
-                if end - judged > self.deadline + group + 3 and not p["down_msgs"]:
+                # A member's held down is replaced by its incident's message (DESIGN "One message per incident").
+                told_by_incident = any(incident_msgs.get(iid) for iid in in_incident)
+                if end - judged > self.deadline + group + 3 and not p["down_msgs"] and not told_by_incident:
                     self.bad("message-lost-on-collector-kill" if killed_down else "missing-message", d, None, f"{what} ({end - p['down']:.0f} s): no down message"
                              f"{' (member of ' + ', '.join(in_incident) + ')' if in_incident else ''}"
                              f"{self.context(d, p['down'], end)}", (p["down"], end))

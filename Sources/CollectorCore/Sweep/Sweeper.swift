@@ -119,7 +119,8 @@ public final class Sweeper: Sendable {
                 // The clock went away and came back: what was recorded in between is dated on the right clock again.
                 guard
                     let window = UnsyncedRedating.excursionWindow(
-                        since: since.wall, gap: fleet.sweepInterval, now: now.wall, offset: offset)
+                        since: since.wall, gap: fleet.sweepInterval, now: now.wall,
+                        lasted: now.steady.timeIntervalSince(since.steady), offset: offset)
                 else {
                     logger.notice(
                         "clock stepped back after a long excursion: flips recorded meanwhile keep their times")

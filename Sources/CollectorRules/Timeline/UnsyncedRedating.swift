@@ -42,14 +42,15 @@ package enum UnsyncedRedating {
     }
 
     /// The receipt times (on the stepped clock) of what was recorded during an excursion found at its first reading
-    /// `since` (up to `gap` after the step) and ended by a step of `offset` found at `now`, with a second's margin;
-    /// nil when it may hold rows dated on the right clock too (the excursion lasted longer than its step).
-    package static func excursionWindow(since: Date, gap: TimeInterval, now: Date, offset: TimeInterval)
-        -> ClosedRange<Date>?
-    {
+    /// `since` (up to `gap` after the step) and ended by a step of `offset` found at `now`, `lasted` seconds later on
+    /// the monotonic clock, with a second's margin; nil when it may hold rows dated on the right clock too (the
+    /// excursion lasted longer than its step).
+    package static func excursionWindow(
+        since: Date, gap: TimeInterval, now: Date, lasted: TimeInterval, offset: TimeInterval
+    ) -> ClosedRange<Date>? {
         let from = since - gap - 1
         let to = now - offset + 1
-        guard from < to, now.timeIntervalSince(since) + gap + 2 < abs(offset) else { return nil }
+        guard from < to, lasted + gap + 2 < abs(offset) else { return nil }
         return from...to
     }
 }
