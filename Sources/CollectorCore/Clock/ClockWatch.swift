@@ -12,8 +12,9 @@ public struct ClockWatch: Sendable, Equatable {
         /// over the whole unsynced time, i.e. how wrong the wall times read meanwhile were.
         case synced(offset: TimeInterval, unsyncedSince: CollectorTime)
         /// It stepped back (by `offset`) to where it was before a step found at `since`, within an hour: what was
-        /// read in between was off by `-offset`.
-        case steppedBack(offset: TimeInterval, since: CollectorTime)
+        /// read in between was off by `-offset`. The step came at most `gap` seconds before `since` (the readings'
+        /// distance then).
+        case steppedBack(offset: TimeInterval, since: CollectorTime, gap: TimeInterval)
     }
 
     private var detector: ClockStepDetector
@@ -23,7 +24,8 @@ public struct ClockWatch: Sendable, Equatable {
     public private(set) var jumps = 0
     public private(set) var lastJump: (at: Date, seconds: TimeInterval)?
     /// The wall clock's offset from the monotonic one before the newest step, and the reading that found that step.
-    private var excursion: (before: TimeInterval, since: CollectorTime)?
+    private var excursion: (before: TimeInterval, since: CollectorTime, gap: TimeInterval)?
+    private var lastReading: CollectorTime?
 
     public init(threshold: TimeInterval = ClockStepDetector.defaultThreshold) {
         detector = ClockStepDetector(threshold: threshold)
@@ -39,12 +41,13 @@ public struct ClockWatch: Sendable, Equatable {
             if let e = excursion, abs(after - e.before) <= detector.threshold,
                 t.steady.timeIntervalSince(e.since.steady) <= 3600
             {
-                changes.append(.steppedBack(offset: step, since: e.since))
+                changes.append(.steppedBack(offset: step, since: e.since, gap: e.gap))
                 excursion = nil
             } else {
-                excursion = (after - step, t)
+                excursion = (after - step, t, lastReading.map { t.steady.timeIntervalSince($0.steady) } ?? 0)
             }
         }
+        lastReading = t
         if !now, synced != false {
             unsyncedSince = t
             changes.append(.unsynced)

@@ -115,11 +115,11 @@ public final class Sweeper: Sendable {
                 // The flips recorded meanwhile too, and the pages read them anew.
                 let window = UnsyncedRedating.window(unsyncedSince: since.wall, syncedAt: now.wall, offset: offset)
                 try await redateFlips(in: window, by: offset, stepBack: false)
-            case .steppedBack(let offset, let since):
+            case .steppedBack(let offset, let since, let gap):
                 // The clock went away and came back: what was recorded in between is dated on the right clock again.
                 guard
                     let window = UnsyncedRedating.excursionWindow(
-                        since: since.wall, gap: fleet.sweepInterval, now: now.wall,
+                        since: since.wall, gap: max(gap, fleet.sweepInterval), now: now.wall,
                         lasted: now.steady.timeIntervalSince(since.steady), offset: offset)
                 else {
                     logger.notice(
