@@ -217,16 +217,9 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
     @Test(arguments: Backend.all) func collectorFlipsBecomeMessagesAndARestartSendsNone(_ backend: Backend) async throws
     {
         try await withReceiver { port, inbox in
-            var config = CollectorConfig()
-            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
-            config.notifySettle = 5
-            let h = try await Harness.make(backend, config: config)
-            let token = try await h.addDevice("pi-1")
+            let (h, token) = try await Self.webhookHarness(backend, port: port)
             try await h.test { client in
-                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
-                await h.collector.notifications.tick()
-                h.clock.advance(40)
-                try await h.collector.sweeper.sweep()
+                try await Self.beatThenDown(h, client, token: token)
                 h.clock.advance(10)
                 await h.collector.notifications.tick()
                 try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
@@ -259,16 +252,9 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         async throws
     {
         try await withReceiver { port, inbox in
-            var config = CollectorConfig()
-            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
-            config.notifySettle = 5
-            let h = try await Harness.make(backend, config: config)
-            let token = try await h.addDevice("pi-1")
+            let (h, token) = try await Self.webhookHarness(backend, port: port)
             try await h.test { client in
-                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
-                await h.collector.notifications.tick()
-                h.clock.advance(40)
-                try await h.collector.sweeper.sweep()
+                try await Self.beatThenDown(h, client, token: token)
                 await h.collector.notifications.tick()
                 h.clock.advance(10)
                 await h.collector.notifications.tick()
@@ -331,6 +317,23 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             try await Self.settle(h3.collector.notifications.notifier!)
             #expect(await incidents() == 1)
         }
+    }
+
+    /// A collector whose one channel is a webhook to the receiver on `port` (settle 5 s), with device pi-1 added.
+    static func webhookHarness(_ backend: Backend, port: Int) async throws -> (Harness, String) {
+        var config = CollectorConfig()
+        config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+        config.notifySettle = 5
+        let h = try await Harness.make(backend, config: config)
+        return (h, try await h.addDevice("pi-1"))
+    }
+
+    /// pi-1 beats (its `new` goes out), then stays silent 40 s and is swept down.
+    static func beatThenDown(_ h: Harness, _ client: any TestClientProtocol, token: String) async throws {
+        try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+        await h.collector.notifications.tick()
+        h.clock.advance(40)
+        try await h.collector.sweeper.sweep()
     }
 
     /// Waits (bounded) until the notifier has no delivery in flight.
