@@ -469,7 +469,11 @@ class Checker:
                                  f"{'return' if up else 'down period'} of {d} behind it{self.context(d, t - 30, t)}",
                                  (t - 30, t + 60))
                         continue
-                    p = min(cands, key=lambda p: abs(t - (p["up"] if up else p["down"])))
+                    # A message is about a flip recorded before it arrived: a later period is no candidate when an
+                    # earlier one is (a clock step widens the windows, and the nearest start may lie after it).
+                    edge = (lambda p: p["up"] if up else p["down"])
+                    before = [p for p in cands if edge(p) <= t + 1]
+                    p = min(before or cands, key=lambda p: abs(t - edge(p)))
                     (p["up_msgs"] if up else p["down_msgs"]).append(m)
                 continue
             if kind == "incident":
