@@ -335,8 +335,8 @@ actor Fleet {
     }
 
     /// Statuses that changed in `window` (on an unsynchronised clock) since `offset` seconds later, as the store's.
-    func shiftStatusSince(by offset: TimeInterval, in window: ClosedRange<Date>) {
-        for (name, e) in entries where window.contains(e.record.statusSince) {
+    func shiftStatusSince(by offset: TimeInterval, in window: ClosedRange<Date>, device: String? = nil) {
+        for (name, e) in entries where window.contains(e.record.statusSince) && (device.map { $0 == name } ?? true) {
             entries[name]?.record.statusSince = e.record.statusSince + offset
         }
     }

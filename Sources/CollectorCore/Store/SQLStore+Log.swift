@@ -62,8 +62,8 @@ extension SQLStore {
     }
 
     /// Moves the flips of an unsynchronised clock and the statuses they set (`UnsyncedRedating`).
-    public func redateFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval, stepBack: Bool)
-        async throws -> Int
+    public func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws
+        -> Int
     {
         let (from, to) = (window.lowerBound.timeIntervalSince1970, window.upperBound.timeIntervalSince1970)
         return try await executor.transaction { conn in
@@ -72,11 +72,7 @@ extension SQLStore {
             }
             var moved = 0
             for stored in candidates {
-                let redated =
-                    stepBack
-                    ? UnsyncedRedating.redatedAfterStepBack(stored.event, by: offset)
-                    : UnsyncedRedating.redated(stored.event, by: offset)
-                guard let event = redated else { continue }
+                guard let event = UnsyncedRedating.redated(stored.event, by: offset) else { continue }
                 try await conn.execute(sql.redateEvent, try stored.redatedValues(event, by: offset))
                 moved += 1
             }
@@ -136,6 +132,24 @@ extension SQLStore {
     public func markIncidentTold(_ id: String, at: Date) async throws {
         try await executor.statements { conn in
             _ = try await conn.execute(sql.markIncidentTold, [.time(at), .text(id)])
+        }
+    }
+
+    public func redateFlips(ids: [UUID], by offset: TimeInterval) async throws -> [Event] {
+        guard !ids.isEmpty else { return [] }
+        return try await executor.transaction { conn in
+            var moved: [Event] = []
+            for id in ids {
+                guard let stored = try await conn.query(sql.flipWithID, [.uuid(id)], { try $0.storedEvent() }).first,
+                    let event = UnsyncedRedating.redatedAfterStepBack(stored.event, by: offset)
+                else { continue }
+                try await conn.execute(sql.redateEvent, try stored.redatedValues(event, by: offset))
+                try await conn.execute(
+                    sql.moveStatusSince, [.time(event.at), .text(event.device), .time(stored.event.at)])
+                moved.append(stored.event)
+            }
+            if !moved.isEmpty { try await markChange(conn) }
+            return moved
         }
     }
 }

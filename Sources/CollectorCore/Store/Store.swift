@@ -36,9 +36,11 @@ public protocol Store: Sendable {
     /// The newest `limit` records of the collector, oldest first.
     func collectorRecords(limit: Int) async throws -> [CollectorRecord]
     /// Moves by `offset` the flips received in `window` that were recorded on an unsynchronised clock
-    /// (`UnsyncedRedating`), or with `stepBack` every flip received in it (an excursion of the clock), and the devices'
-    /// `status_since` in it; returns how many flips moved.
-    func redateFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval, stepBack: Bool) async throws -> Int
+    /// (`UnsyncedRedating`), and the devices' `status_since` in it; returns how many flips moved.
+    func redateUnsyncedFlips(receivedIn window: ClosedRange<Date>, by offset: TimeInterval) async throws -> Int
+    /// Moves the flips of `ids` by `offset` (`UnsyncedRedating.redatedAfterStepBack`: an excursion of the clock), a
+    /// device's `status_since` with its flip; returns the flips moved, as they were.
+    func redateFlips(ids: [UUID], by offset: TimeInterval) async throws -> [Event]
     /// Writes one delivery attempt (one row per device it was about).
     func recordDelivery(_ r: DeliveryRecord) async throws
     /// A device's newest delivery attempts, newest first.

@@ -108,6 +108,16 @@ struct StoreSQL: Sendable {
             + "AND received_at <= \(p(2)) AND at >= \(p(1)) ORDER BY seq"
     }
 
+    /// A flip by its id. Binds: the id.
+    var flipWithID: String {
+        "SELECT \(Self.storedEventColumns) FROM event WHERE id = \(p(1)) AND kind = \(Self.flip)"
+    }
+
+    /// A device's status since a flip, moved with it. Binds: the new time, the device, the flip's old time.
+    var moveStatusSince: String {
+        "UPDATE device SET status_since = \(p(1)) WHERE name = \(p(2)) AND status_since = \(p(3))"
+    }
+
     /// One row moved in time. Binds: at, received_at, body, seq.
     var redateEvent: String {
         "UPDATE event SET at = \(p(1)), received_at = \(p(2)), body = \(p(3)) WHERE seq = \(p(4))"

@@ -2,6 +2,7 @@ import CollectorRules
 import DowntimeProtocol
 import Foundation
 import Logging
+import Synchronization
 
 /// Commits the flips liveness proposes (before any answer that depends on them), then tells, shows and logs
 /// them; a flip the store did not take is given back to the fleet, so it is proposed again.
@@ -16,6 +17,9 @@ public final class FlipRecorder: Sendable {
     public let changes: ChangeFeed
     let clock: CollectorClock
     let logger: Logger
+    /// The flips this process recorded in the last hour, with when (monotonic): a clock excursion re-dates those it
+    /// spans.
+    private let recent = Mutex<[(id: UUID, steady: Date)]>([])
 
     init(
         store: any Store, fleet: Fleet, timelines: TimelineCache, incidents: IncidentRecorder,
@@ -53,6 +57,11 @@ public final class FlipRecorder: Sendable {
         }
         notifications.settle(proposed, recorded: flips)
         guard !flips.isEmpty else { return }
+        let now = clock.now().steady
+        recent.withLock { list in
+            list.removeAll { now.timeIntervalSince($0.steady) > 3600 }
+            list += flips.map { ($0.event.id, now) }
+        }
         await timelines.add(flips.map(\.event), receivedAt: clock.wall.now())
         incidents.outagesChanged()
         changes.publish(flips)
@@ -76,6 +85,11 @@ public final class FlipRecorder: Sendable {
             }
         }
         try await record([flip])
+    }
+
+    /// The flips this process recorded between two monotonic instants (within the last hour).
+    func recorded(from: Date, to: Date) -> [UUID] {
+        recent.withLock { $0.filter { $0.steady >= from && $0.steady <= to }.map(\.id) }
     }
 
     /// Flips recorded while the collector's clock is unsynchronised say so in their reason: their time

@@ -114,36 +114,36 @@ public final class Sweeper: Sendable {
                     "re-dated the last beat of \(count) device(s) received while the clock was unsynchronised")
                 // The flips recorded meanwhile too, and the pages read them anew.
                 let window = UnsyncedRedating.window(unsyncedSince: since.wall, syncedAt: now.wall, offset: offset)
-                try await redateFlips(in: window, by: offset, stepBack: false)
-            case .steppedBack(let offset, let since, let gap):
-                // The clock went away and came back: what was recorded in between is dated on the right clock again.
-                guard
-                    let window = UnsyncedRedating.excursionWindow(
-                        since: since.wall, gap: max(gap, fleet.sweepInterval), now: now.wall,
-                        lasted: now.steady.timeIntervalSince(since.steady), offset: offset)
-                else {
-                    logger.notice(
-                        "clock stepped back after a long excursion: flips recorded meanwhile keep their times")
-                    continue
+                let moved = try await flips.stored("redate_flips") {
+                    try await store.redateUnsyncedFlips(receivedIn: window, by: offset)
                 }
-                try await redateFlips(in: window, by: offset, stepBack: true)
+                guard moved > 0 else { continue }
+                await fleet.shiftStatusSince(by: offset, in: window)
+                await timelines.reset()
+                incidents.outagesChanged()
+                logger.notice("re-dated \(moved) flip(s) recorded while the clock was unsynchronised")
+            case .steppedBack(let offset, let since, let gap, let until):
+                // The clock went away and came back: what this process recorded in between (from the reading before
+                // the one that found the step to the last reading on the stepped clock) is dated on the right clock
+                // again.
+                let ids = flips.recorded(from: since.steady - gap, to: until)
+                try await redateExcursion(ids, by: offset)
             default:
                 continue
             }
         }
     }
 
-    /// Moves the flips received in `window` by `offset` (see `Store.redateFlips`), the statuses with them.
-    private func redateFlips(in window: ClosedRange<Date>, by offset: TimeInterval, stepBack: Bool) async throws {
-        let moved = try await flips.stored("redate_flips") {
-            try await store.redateFlips(receivedIn: window, by: offset, stepBack: stepBack)
+    /// Moves the flips of `ids` back by the excursion's `offset`, the statuses with them.
+    private func redateExcursion(_ ids: [UUID], by offset: TimeInterval) async throws {
+        let moved = try await flips.stored("redate_flips") { try await store.redateFlips(ids: ids, by: offset) }
+        guard !moved.isEmpty else { return }
+        for event in moved {
+            await fleet.shiftStatusSince(by: offset, in: event.at...event.at, device: event.device)
         }
-        guard moved > 0 else { return }
-        await fleet.shiftStatusSince(by: offset, in: window)
         await timelines.reset()
         incidents.outagesChanged()
-        let why = stepBack ? "while the clock was stepped away" : "while the clock was unsynchronised"
-        logger.notice("re-dated \(moved) flip(s) recorded \(why)")
+        logger.notice("re-dated \(moved.count) flip(s) recorded while the clock was stepped away")
     }
 
     /// Writes the beats received since the last flush, and the collector's own alive mark.

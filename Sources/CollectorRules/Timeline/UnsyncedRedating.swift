@@ -40,17 +40,4 @@ package enum UnsyncedRedating {
         moved.payload = .flip(flip)
         return moved
     }
-
-    /// The receipt times (on the stepped clock) of what was recorded during an excursion found at its first reading
-    /// `since` (up to `gap` after the step) and ended by a step of `offset` found at `now`, `lasted` seconds later on
-    /// the monotonic clock, with a second's margin; nil when it may hold rows dated on the right clock too (the
-    /// excursion lasted longer than its step).
-    package static func excursionWindow(
-        since: Date, gap: TimeInterval, now: Date, lasted: TimeInterval, offset: TimeInterval
-    ) -> ClosedRange<Date>? {
-        let from = since - gap - 1
-        let to = now - offset + 1
-        guard from < to, lasted + gap + 2 < abs(offset) else { return nil }
-        return from...to
-    }
 }
