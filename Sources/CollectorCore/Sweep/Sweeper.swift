@@ -128,6 +128,10 @@ public final class Sweeper: Sendable {
                 // again.
                 let ids = flips.recorded(from: since.steady - gap, to: until)
                 try await redateExcursion(ids, by: offset)
+            case .jump(let step) where step < 0:
+                // The alive mark written since a step ahead is in the future: written again now, so that a kill
+                // before the next flush is not measured from it (no time away recorded at all).
+                try await flush()
             default:
                 continue
             }

@@ -360,6 +360,21 @@ import _ConnectionPoolModule
         }
     }
 
+    /// The alive mark written while the clock was stepped ahead is in the future: a step back writes it again at
+    /// once, so a kill right after is measured from the right time (no time away recorded at all otherwise).
+    @Test(arguments: Backend.all) func aStepBackRewritesTheAliveMark(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
+        try await h.collector.sweeper.sweep()
+        h.clock.step(600)
+        try await h.collector.sweeper.sweep()
+        try await h.collector.sweeper.flush()
+        h.clock.step(-600)
+        h.clock.advance(1)
+        try await h.collector.sweeper.sweep()
+        let alive = try #require(try await h.otherConnection().beginRun(at: h.clock.now()))
+        #expect(abs(alive.timeIntervalSince(h.clock.now())) < 1, "alive mark \(alive), now \(h.clock.now())")
+    }
+
     /// Issue #26: the collector's own records outlive a restart, and its time away is one of them.
     @Test(arguments: Backend.all) func aRestartKeepsTheCollectorsRecordsAndAddsItsTimeAway(_ backend: Backend)
         async throws
