@@ -182,7 +182,7 @@ import Testing
 
         let log = collector.output
         for what in ["logged in", "added sh-dev", "paused sh-dev", "new token for sh-dev", "removed sh-dev"] {
-            #expect(log.contains("admin from 127.0.0.1: \(what)"), "\(what) in \(log)")
+            #expect(log.contains("admin from 127.0.0.1 as admin: \(what)"), "\(what) in \(log)")
         }
         #expect(
             log.contains("admin: wrong password from 127.0.0.1") && !log.contains(hash)
@@ -201,6 +201,6 @@ import Testing
         let r = try Binaries.run("/usr/bin/env", ["python3", driver, collector.url, Self.password, data])
         #expect(r.status == 0, "\(r.out) \(r.err)")
         #expect(r.out == "logged in\nadded and up\npaused, resumed, in maintenance\nnew token; old one 401\nremoved\n")
-        #expect(collector.output.contains("admin from 127.0.0.1: removed web-dev"))
+        #expect(collector.output.contains("admin from 127.0.0.1 as admin: removed web-dev"))
     }
 }

@@ -22,6 +22,7 @@ extension PostgresStore {
         ("v7-depends-on", StoreSQL.postgres.dependsOn),
         ("v8-incident-mains-out", StoreSQL.postgres.incidentMainsOut),
         ("v9-collector-records", StoreSQL.postgres.collectorRecords),
+        ("v10-accounts", StoreSQL.postgres.accountTables),
     ]
 
     /// The first version's tables, as it made them.

@@ -81,6 +81,7 @@ public final class SQLiteStore: SQLStore {
         ("v10-incident-mains-out", StoreSQL.sqlite.incidentMainsOut),
         ("v11-collector-records", StoreSQL.sqlite.collectorRecords),
         ("v12-notify-cursor", StoreSQL.sqlite.notifyCursorTable),
+        ("v13-accounts", StoreSQL.sqlite.accountTables),
     ]
 
     private static let v1 = """

@@ -41,6 +41,12 @@ extension StoreMigration {
             TableCopy(table: "collector_record", columns: StoreSQL.collectorRecordColumns) { r in
                 try r.collectorRecord()?.rowValues
             },
+            TableCopy(table: "app_user", columns: StoreSQL.userColumns) { r in
+                [
+                    .text(try r.string("name")), .text(try r.string("role")), .text(try r.string("password_hash")),
+                    .double(try r.double("created_at")),
+                ]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.
