@@ -77,3 +77,39 @@ import Testing
         #expect(try browse("GET", "/admin").status == 303)
     }
 }
+
+/// The `apikey` commands of the real binary and a key used through curl on a collector behind a page password.
+@Suite(.serialized) struct APIKeyEndToEndTests {
+    static func apikey(_ args: String, data: String) throws -> (status: Int32, out: String, err: String) {
+        try AdminEndToEndTests.sh(
+            "\(UserEndToEndTests.bin) apikey \(args) --data-dir \(AdminEndToEndTests.quoted(data))")
+    }
+
+    @Test func aKeyIsShownOnceUsedWithCurlListedWithItsUseAndRevoked() throws {
+        let data = try Binaries.tempDir("apikey e2e")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let add = try Self.apikey("add grafana --scope read", data: data)
+        #expect(add.status == 0, "\(add.err)")
+        let key = String(try #require(add.out.split(separator: "\n").last))
+        #expect(key.hasPrefix("dtk_") && key.count == 47)
+        #expect(try Self.apikey("add grafana --scope admin", data: data).status == 2)
+        #expect(try Self.apikey("add x --scope root", data: data).status != 0)
+        #expect(try Self.apikey("list", data: data).out.contains("grafana\tread\t"))
+        #expect(try Self.apikey("list", data: data).out.contains("never used"))
+        #expect(!(try Self.apikey("list", data: data).out.contains(key)))
+        let collector = try CollectorProcess(dataDir: data, env: ["DOWNTIME_PAGE_PASSWORD": "family secret"])
+        func status(_ path: String, _ bearer: String?) throws -> String {
+            var args = ["-sS", "-o", "/dev/null", "-w", "%{http_code}"]
+            if let bearer { args += ["-H", "Authorization: Bearer \(bearer)"] }
+            return try Binaries.run("/usr/bin/curl", args + [collector.url + path]).out
+        }
+        #expect(try status("/api/v1/devices", nil) == "401")
+        #expect(try status("/api/v1/devices", key) == "200")
+        #expect(try status("/metrics", key) == "200")
+        #expect(try status("/", key) == "401")
+        #expect(try Self.apikey("list", data: data).out.contains("last used 20"))
+        #expect(try Self.apikey("revoke grafana", data: data).status == 0)
+        #expect(try status("/metrics", key) == "401")
+        #expect(try Self.apikey("revoke grafana", data: data).status == 3)
+    }
+}

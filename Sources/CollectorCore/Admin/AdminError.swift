@@ -23,11 +23,14 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `admin` is the built-in admin's name.
     case reservedUserName
     case invalidPassword(AdminPassword.Refusal)
+    case invalidKeyName(String)
+    case keyTaken(String)
+    case noKey(String)
 
     /// True when what was named does not exist (the CLI's exit code 3).
     public var isNotFound: Bool {
         switch self {
-        case .noDevice, .noWindow, .noUser: true
+        case .noDevice, .noWindow, .noUser, .noKey: true
         default: false
         }
     }
@@ -54,6 +57,9 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .reservedUserName:
             "admin is the built-in admin (DOWNTIME_ADMIN_PASSWORD_HASH): choose another name"
         case .invalidPassword(let refusal): refusal.description
+        case .invalidKeyName(let raw): "invalid API key name \(raw): must match \(DeviceName.rule)"
+        case .keyTaken(let name): "an API key named \(name) already exists"
+        case .noKey(let name): "no API key named \(name)"
         }
     }
 }

@@ -71,11 +71,9 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
             collector.health.storeFailed($0, at: collector.time())
         }))
     let limits = RateLimiters(collector.config.rateLimits, clock: collector.clock.wall)
-    if let password = collector.config.pagePassword {
-        router.add(
-            middleware: PagePasswordMiddleware(
-                password: password, failures: limits.passwordFailures, sessions: collector.access.sessions))
-    }
+    router.add(
+        middleware: AccessMiddleware(
+            password: collector.config.pagePassword, failures: limits.passwordFailures, access: collector.access))
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routes))
     let api = router.group(RouterPath(String(WireProtocol.apiPrefix.dropFirst())))

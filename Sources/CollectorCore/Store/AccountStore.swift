@@ -1,7 +1,8 @@
 import CollectorRules
 import Foundation
 
-/// The store's users and their login sessions (both backends, `SQLStore+Accounts`).
+/// The store's users, their login sessions and the API keys (both backends, `SQLStore+Accounts`,
+/// `SQLStore+APIKeys`).
 public protocol AccountStore: Sendable {
     /// Every user, by name.
     func users() async throws -> [UserRecord]
@@ -19,4 +20,13 @@ public protocol AccountStore: Sendable {
     func removeSession(idHash: String) async throws
     /// Ends every session of a user (the built-in admin's, whose password lives in the configuration).
     func removeSessions(user: String) async throws
+    /// Every API key, by name.
+    func apiKeys() async throws -> [APIKeyRecord]
+    /// The key of a hash (hex SHA-256 of the key).
+    func apiKey(hash: String) async throws -> APIKeyRecord?
+    /// Adds a key; throws `StoreError.apiKeyExists` for a taken name.
+    func addAPIKey(_ key: APIKeyRecord) async throws
+    /// Revokes a key; false when there was none.
+    func removeAPIKey(named name: String) async throws -> Bool
+    func markAPIKeyUsed(_ name: String, at: Date) async throws
 }

@@ -23,6 +23,7 @@ extension PostgresStore {
         ("v8-incident-mains-out", StoreSQL.postgres.incidentMainsOut),
         ("v9-collector-records", StoreSQL.postgres.collectorRecords),
         ("v10-accounts", StoreSQL.postgres.accountTables),
+        ("v11-api-keys", StoreSQL.postgres.apiKeyTable),
     ]
 
     /// The first version's tables, as it made them.

@@ -82,6 +82,7 @@ public final class SQLiteStore: SQLStore {
         ("v11-collector-records", StoreSQL.sqlite.collectorRecords),
         ("v12-notify-cursor", StoreSQL.sqlite.notifyCursorTable),
         ("v13-accounts", StoreSQL.sqlite.accountTables),
+        ("v14-api-keys", StoreSQL.sqlite.apiKeyTable),
     ]
 
     private static let v1 = """

@@ -7,4 +7,5 @@ public enum StoreError: Error, Equatable {
     case deviceExists(String)
     case noSuchDevice(String)
     case userExists(String)
+    case apiKeyExists(String)
 }

@@ -47,6 +47,12 @@ extension StoreMigration {
                     .double(try r.double("created_at")),
                 ]
             },
+            TableCopy(table: "api_key", columns: StoreSQL.apiKeyColumns) { r in
+                [
+                    .text(try r.string("name")), .text(try r.string("key_hash")), .text(try r.string("scope")),
+                    .double(try r.double("created_at")), .double(try r.double("last_used_at")),
+                ]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.

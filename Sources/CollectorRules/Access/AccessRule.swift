@@ -5,8 +5,10 @@ public enum AccessRule {
         /// Agents' writes, pings, the health check, the reporter script, the login form: open to all (they carry
         /// their own tokens or nothing to hide).
         case open
-        /// The pages, the read API, badges and metrics.
+        /// The pages and badges.
         case read
+        /// The read API (`/api/v1/...` but the agents' writes) and `/metrics`: API keys count here.
+        case readAPI
         /// An admin page that only shows (the device list, a device's settings).
         case adminView
         /// An admin page or form that changes something or leads to a change (users, removal, every POST).
@@ -17,8 +19,11 @@ public enum AccessRule {
     public static func decide(_ route: Route, _ principal: Principal, readGuarded: Bool) -> AccessDecision {
         switch (route, principal) {
         case (.open, _): .allow
-        case (.read, .anonymous): readGuarded ? .unauthenticated : .allow
-        case (.read, _): .allow
+        case (_, .rejected): .unauthenticated
+        // A key opens the API and metrics, not the pages.
+        case (.read, .apiKey): .unauthenticated
+        case (.read, .anonymous), (.readAPI, .anonymous): readGuarded ? .unauthenticated : .allow
+        case (.read, _), (.readAPI, _): .allow
         case (.adminView, .account): .allow
         case (.adminChange, .account(let account)): account.role == .admin ? .allow : .forbidden
         case (.adminView, _), (.adminChange, _): .unauthenticated

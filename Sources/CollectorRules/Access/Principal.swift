@@ -5,4 +5,8 @@ public enum Principal: Sendable, Equatable {
     case pagePassword
     /// A logged-in account (a session cookie).
     case account(Account)
+    /// An API key (`Authorization: Bearer dtk_...`).
+    case apiKey(name: String, scope: APIKeyScope)
+    /// A credential that is no one's: an unknown or revoked key, a device's token sent as a key.
+    case rejected
 }

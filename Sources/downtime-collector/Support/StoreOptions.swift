@@ -52,6 +52,9 @@ struct StoreOptions: ParsableArguments {
         return Users(store: store, builtInHash: config.adminPasswordHash)
     }
 
+    /// The API keys of the configured store.
+    func keys() async throws -> APIKeys { APIKeys(store: try await openStore().1) }
+
     /// The configured store's logs.
     func logs() async throws -> LogReader {
         LogReader(store: try await openStore().1)

@@ -129,6 +129,8 @@ import Testing
     @Test func theAccessRuleTable() {
         let viewer = Principal.account(Account(name: "v", role: .viewer))
         let admin = Principal.account(Account(name: "a", role: .admin))
+        let readKey = Principal.apiKey(name: "k", scope: .read)
+        let adminKey = Principal.apiKey(name: "k", scope: .admin)
         let rows: [(AccessRule.Route, Principal, Bool, AccessDecision)] = [
             (.open, .anonymous, true, .allow),
             (.read, .anonymous, false, .allow),
@@ -143,6 +145,15 @@ import Testing
             (.adminChange, .pagePassword, true, .unauthenticated),
             (.adminChange, viewer, true, .forbidden),
             (.adminChange, admin, false, .allow),
+            (.readAPI, .anonymous, false, .allow),
+            (.readAPI, .anonymous, true, .unauthenticated),
+            (.readAPI, readKey, true, .allow),
+            (.readAPI, adminKey, true, .allow),
+            (.readAPI, .rejected, false, .unauthenticated),
+            (.read, readKey, false, .unauthenticated),
+            (.adminView, adminKey, true, .unauthenticated),
+            (.adminChange, adminKey, true, .unauthenticated),
+            (.open, .rejected, true, .allow),
         ]
         for (route, who, guarded, expected) in rows {
             #expect(AccessRule.decide(route, who, readGuarded: guarded) == expected, "\(route) \(who) \(guarded)")

@@ -77,7 +77,7 @@ struct StoreHandle: Sendable {
         #expect(
             try await store.appliedMigrations() == [
                 "v1", "v2-notify-cursor", "v3-event-at", "v4-flip-columns", "v5-ups-events", "v6-sites-incidents",
-                "v7-depends-on", "v8-incident-mains-out", "v9-collector-records", "v10-accounts",
+                "v7-depends-on", "v8-incident-mains-out", "v9-collector-records", "v10-accounts", "v11-api-keys",
             ])
     }
 }
