@@ -42,8 +42,9 @@ extension SQLStore {
         ]
         try await executor.transaction { conn in
             try await conn.execute(sql.deleteExpiredSessions, [.time(s.createdAt)])
+            // Room made before the new one goes in: logins within one second tie on their time.
+            try await conn.execute(sql.deleteOldestSessions, [.text(s.user), .integer(max(0, keepPerUser - 1))])
             try await conn.execute(sql.insertSession, values)
-            try await conn.execute(sql.deleteOldestSessions, [.text(s.user), .integer(keepPerUser)])
         }
     }
 

@@ -49,7 +49,7 @@ extension StoreSQL {
     var deleteUserSessions: String { "DELETE FROM user_session WHERE user_name = \(p(1))" }
     /// Binds: now.
     var deleteExpiredSessions: String { "DELETE FROM user_session WHERE expires_at <= \(p(1))" }
-    /// A user's sessions past their newest `keep`, oldest first out. Binds: user name, keep.
+    /// A user's sessions but their newest `keep`. Binds: user name, keep.
     var deleteOldestSessions: String {
         "DELETE FROM user_session WHERE user_name = \(p(1)) AND id_hash NOT IN "
             + "(SELECT id_hash FROM user_session WHERE user_name = \(p(1)) ORDER BY created_at DESC LIMIT \(p(2)))"
