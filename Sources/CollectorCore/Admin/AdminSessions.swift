@@ -1,4 +1,5 @@
 import CollectorRules
+import Crypto
 import Foundation
 
 /// Logged-in sessions, kept in the store so a collector restart logs no one out. The browser holds the id (32
@@ -21,6 +22,8 @@ public final class AdminSessions: Sendable {
     public let maxPerUser: Int
     let users: Users
     let clock: any WallClock
+    /// Keys the CSRF tokens of proxy-named users, who have no stored session; new at each start.
+    private let proxySecret = Array(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
 
     public init(users: Users, clock: any WallClock, lifetime: TimeInterval = 12 * 3600, maxPerUser: Int = 20) {
         self.users = users
@@ -54,7 +57,15 @@ public final class AdminSessions: Sendable {
         return Session(idHash: record.idHash, csrf: record.csrf, account: account, createdAt: record.createdAt)
     }
 
+    /// The session of a user a trusted proxy named on this request: nothing stored, its CSRF token derived from
+    /// the name under this run's secret.
+    public func proxied(_ account: Account) -> Session {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(account.name.utf8), using: SymmetricKey(data: proxySecret))
+        return Session(idHash: "", csrf: Tokens.hex(Array(mac)), account: account, createdAt: clock.now())
+    }
+
     public func end(_ session: Session) async throws {
+        guard !session.idHash.isEmpty else { return }
         try await users.store.removeSession(idHash: session.idHash)
     }
 

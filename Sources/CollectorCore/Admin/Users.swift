@@ -46,6 +46,20 @@ public struct Users: Sendable {
         return record
     }
 
+    /// Adds a user a reverse proxy named: no password of theirs is known here (a random one is hashed), so they
+    /// log in only through the proxy, or after an admin gives them one.
+    func addExternal(_ raw: String, role: Role) async throws -> UserRecord {
+        let name = try Self.newName(raw)
+        let record = UserRecord(
+            name: name, role: role, passwordHash: AdminPassword.hash(Tokens.generate(), cost: 4), createdAt: clock.now()
+        )
+        do { try await store.addUser(record) } catch StoreError.userExists {
+            guard let stored = try await store.user(named: name) else { throw AdminError.userTaken(name) }
+            return stored
+        }
+        return record
+    }
+
     /// Sets a user's password; every session of that user ends. Returns the name.
     @discardableResult
     public func setPassword(_ raw: String, password: String) async throws -> String {

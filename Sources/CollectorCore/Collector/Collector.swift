@@ -69,7 +69,9 @@ public final class Collector: Sendable {
                 store: store, fleet: base.fleet, flips: flips, timelines: base.timelines, incidents: incidents,
                 notifications: notifications, admin: admin),
             enrollmentKey: config.enrollmentKey, clock: clock, logger: logger)
-        access = Access(store: store, clock: clock.wall, builtInHash: config.adminPasswordHash)
+        access = Access(
+            store: store, clock: clock.wall, builtInHash: config.adminPasswordHash, proxyLogin: config.proxyLogin,
+            logger: logger)
         reads = Reads(reader: base.reader, logs: base.logs, store: store, clock: clock.wall)
         ups = UPSDesk(
             .init(

@@ -15,12 +15,20 @@ struct AccessMiddleware: RouterMiddleware {
     let failures: RateLimiter
     let sessions: AdminSessions
     let keys: APIKeys
+    let proxy: ProxyAccounts
 
     init(password: String?, failures: RateLimiter, access: Access) {
         passwordHash = password.map(Tokens.hash)
         self.failures = failures
         sessions = access.sessions
         keys = access.keys
+        proxy = access.proxy
+    }
+
+    /// The value of the proxy's login header, when that login is on and the request has one.
+    static func proxyHeader(_ request: Request, _ proxy: ProxyAccounts) -> String? {
+        guard let name = proxy.login?.header.lowercased() else { return nil }
+        return request.headers.first { $0.name.canonicalName == name }?.value
     }
 
     /// The agents' writes, built once: this check runs on every request.
@@ -48,10 +56,17 @@ struct AccessMiddleware: RouterMiddleware {
     }
 
     /// Who the request is, by the credential it carried on a route of kind `route`.
-    func principal(_ request: Request, _ route: AccessRule.Route) async throws -> Principal {
+    func principal(_ request: Request, _ route: AccessRule.Route, from address: String?) async throws -> Principal {
         let authorization = request.headers[.authorization]
         if route == .readAPI, let bearer = Tokens.bearer(authorization) {
             return try await keys.key(bearer).map { .apiKey(name: $0.name, scope: $0.scope) } ?? .rejected
+        }
+        if proxy.login != nil {
+            switch try await proxy.account(header: Self.proxyHeader(request, proxy), from: address) {
+            case .account(let account): return .account(account)
+            case .refused: return .rejected
+            case .none: break
+            }
         }
         if let passwordHash, let given = Self.password(fromBasic: authorization),
             Tokens.constantTimeEqual(Tokens.hash(given), passwordHash)
@@ -69,7 +84,7 @@ struct AccessMiddleware: RouterMiddleware {
     {
         let route = Self.route(request.uri.path)
         if route == .open { return try await next(request, context) }
-        let principal = try await principal(request, route)
+        let principal = try await principal(request, route, from: context.clientAddress)
         if AccessRule.decide(route, principal, readGuarded: passwordHash != nil) == .allow {
             return try await next(request, context)
         }

@@ -43,9 +43,9 @@ struct AdminController {
 
     /// Logging in and out.
     private func addSessionRoutes(_ router: Router<Context>) {
-        router.get("/admin/login") { request, _ in
+        router.get("/admin/login") { request, context in
             try await requireEnabled()
-            if try await currentSession(request) != nil { return Self.redirect("/admin") }
+            if try await currentSession(request, context) != nil { return Self.redirect("/admin") }
             return Self.page(AdminPage.login(error: nil))
         }
         router.post("/admin/login") { request, context in
@@ -200,15 +200,27 @@ struct AdminController {
         guard try await users.anyLogin() else { throw HTTPError(.notFound) }
     }
 
-    private func currentSession(_ request: Request) async throws -> Session? {
-        try await sessions.session(AdminRequest.sessionID(cookie: request.headers[.cookie]))
+    /// The session of the request: the account a trusted proxy names, else the cookie's live session.
+    private func currentSession(_ request: Request, _ context: Context) async throws -> Session? {
+        let proxy = collector.access.proxy
+        if proxy.login != nil {
+            let header = AccessMiddleware.proxyHeader(request, proxy)
+            switch try await proxy.account(header: header, from: context.clientAddress) {
+            case .account(let account): return sessions.proxied(account)
+            case .refused: return nil
+            case .none: break
+            }
+        }
+        return try await sessions.session(AdminRequest.sessionID(cookie: request.headers[.cookie]))
     }
 
     /// The session of a logged-in account whose role may see a page of kind `route`; anyone else is sent to the
     /// login form, a role that may not is answered 403.
-    private func viewing(_ request: Request, _ route: AccessRule.Route) async throws -> Visit {
+    private func viewing(_ request: Request, _ context: Context, _ route: AccessRule.Route) async throws -> Visit {
         try await requireEnabled()
-        guard let session = try await currentSession(request) else { return .answer(Self.redirect("/admin/login")) }
+        guard let session = try await currentSession(request, context) else {
+            return .answer(Self.redirect("/admin/login"))
+        }
         guard AccessRule.decide(route, .account(session.account), readGuarded: true) == .allow else {
             return .answer(Self.forbidden(session))
         }
@@ -226,8 +238,8 @@ struct AdminController {
         _ path: RouterPath, _ router: Router<Context>, _ route: AccessRule.Route,
         _ body: @escaping @Sendable (Request, Session) async throws -> Response
     ) {
-        router.get(path) { request, _ in
-            switch try await viewing(request, route) {
+        router.get(path) { request, context in
+            switch try await viewing(request, context, route) {
             case .answer(let response): return response
             case .session(let session): return try await Self.answering { try await body(request, session) }
             }
@@ -240,7 +252,7 @@ struct AdminController {
         _ body: @escaping @Sendable (Request, Session, String) async throws -> Response
     ) {
         router.get(path) { request, context in
-            switch try await viewing(request, route) {
+            switch try await viewing(request, context, route) {
             case .answer(let response): return response
             case .session(let session):
                 return try await Self.answering { try await body(request, session, try Self.deviceName(context)) }
@@ -281,7 +293,7 @@ struct AdminController {
     {
         try await requireEnabled()
         let address = Self.address(context)
-        guard let session = try await currentSession(request) else {
+        guard let session = try await currentSession(request, context) else {
             return Self.page(
                 AdminPage.problem(
                     "Log in first", "Your admin session ended; log in again.",

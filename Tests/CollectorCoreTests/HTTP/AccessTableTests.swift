@@ -1,6 +1,7 @@
 import CollectorCore
 import CollectorRules
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -11,73 +12,81 @@ import Testing
 /// through); a refused one gets 401, 403 or the login form (303).
 @Suite struct AccessTableTests {
     enum Caller: Int, CaseIterable, CustomStringConvertible {
-        case anonymous, viewer, admin, readKey, adminKey, deviceToken
-        var description: String { ["anonymous", "viewer", "admin", "read key", "admin key", "device token"][rawValue] }
+        case anonymous, viewer, admin, readKey, adminKey, deviceToken, trustedHeader, untrustedHeader
+        var description: String {
+            [
+                "anonymous", "viewer", "admin", "read key", "admin key", "device token",
+                "Remote-User: vera from a trusted proxy", "Remote-User: vera from another address",
+            ][rawValue]
+        }
     }
 
-    /// The statuses of anonymous, viewer, admin, read key, admin key, device token.
+    /// The statuses of anonymous, viewer, admin, read key, admin key, device token, and the proxy's header naming the
+    /// viewer from a trusted proxy's address and from another address.
     static let table: [String: [Int]] = [
         // The agents' writes: only the device's token.
-        "POST /api/v1/heartbeat": [401, 401, 401, 401, 401, 200],
-        "POST /api/v1/events": [401, 401, 401, 401, 401, 200],
+        "POST /api/v1/heartbeat": [401, 401, 401, 401, 401, 200, 401, 401],
+        "POST /api/v1/events": [401, 401, 401, 401, 401, 200, 401, 401],
         // Enrolment is open (its key is in the body; none is configured here).
-        "POST /api/v1/enroll": [403, 403, 403, 403, 403, 403],
+        "POST /api/v1/enroll": [403, 403, 403, 403, 403, 403, 403, 403],
         // The read API and metrics: the page password, a session or an API key; a device's token is no key.
-        "GET /api/v1/collector": [401, 200, 200, 200, 200, 401],
-        "GET /api/v1/summary": [401, 200, 200, 200, 200, 401],
-        "GET /api/v1/devices": [401, 200, 200, 200, 200, 401],
-        "GET /api/v1/devices/{name}": [401, 200, 200, 200, 200, 401],
-        "GET /api/v1/devices/{name}/events": [401, 200, 200, 200, 200, 401],
-        "GET /api/v1/incidents": [401, 200, 200, 200, 200, 401],
-        "GET /api/v1/ups": [401, 200, 200, 200, 200, 401],
-        "GET /api/v1/stream": [401, 200, 200, 200, 200, 401],
-        "GET /metrics": [401, 200, 200, 200, 200, 401],
+        "GET /api/v1/collector": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/summary": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/devices": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/devices/{name}": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/devices/{name}/events": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/incidents": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/ups": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/stream": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /metrics": [401, 200, 200, 200, 200, 401, 200, 401],
         // The pages and badges: the page password or a session; keys are not for pages.
-        "GET /": [401, 200, 200, 401, 401, 401],
-        "GET /devices/{name}": [401, 200, 200, 401, 401, 401],
-        "GET /devices/{name}/log.txt": [401, 200, 200, 401, 401, 401],
-        "GET /devices/{name}/log.csv": [401, 200, 200, 401, 401, 401],
-        "GET /incidents/{id}": [401, 404, 404, 401, 401, 401],
-        "GET /badge/{file}": [401, 200, 200, 401, 401, 401],
+        "GET /": [401, 200, 200, 401, 401, 401, 200, 401],
+        "GET /devices/{name}": [401, 200, 200, 401, 401, 401, 200, 401],
+        "GET /devices/{name}/log.txt": [401, 200, 200, 401, 401, 401, 200, 401],
+        "GET /devices/{name}/log.csv": [401, 200, 200, 401, 401, 401, 200, 401],
+        "GET /incidents/{id}": [401, 404, 404, 401, 401, 401, 404, 401],
+        "GET /badge/{file}": [401, 200, 200, 401, 401, 401, 200, 401],
         // Open to all.
-        "GET /healthz": [200, 200, 200, 200, 200, 200],
-        "GET /install/downtime-report.sh": [200, 200, 200, 200, 200, 200],
-        "GET /ping/{token}": [200, 200, 200, 200, 200, 200],
-        "POST /ping/{token}": [200, 200, 200, 200, 200, 200],
-        "GET /ping/{token}/fail": [200, 200, 200, 200, 200, 200],
-        "POST /ping/{token}/fail": [200, 200, 200, 200, 200, 200],
+        "GET /healthz": [200, 200, 200, 200, 200, 200, 200, 200],
+        "GET /install/downtime-report.sh": [200, 200, 200, 200, 200, 200, 200, 200],
+        "GET /ping/{token}": [200, 200, 200, 200, 200, 200, 200, 200],
+        "POST /ping/{token}": [200, 200, 200, 200, 200, 200, 200, 200],
+        "GET /ping/{token}/fail": [200, 200, 200, 200, 200, 200, 200, 200],
+        "POST /ping/{token}/fail": [200, 200, 200, 200, 200, 200, 200, 200],
         // The login form: a logged-in browser is sent on; a wrong password is 401 for anyone.
-        "GET /admin/login": [200, 303, 303, 200, 200, 200],
-        "POST /admin/login": [401, 401, 401, 401, 401, 401],
+        "GET /admin/login": [200, 303, 303, 200, 200, 200, 303, 200],
+        "POST /admin/login": [401, 401, 401, 401, 401, 401, 401, 401],
         // What a viewer may see, and logging out.
-        "GET /admin": [303, 200, 200, 303, 303, 303],
-        "GET /admin/devices/{name}": [303, 200, 200, 303, 303, 303],
-        "POST /admin/logout": [401, 303, 303, 401, 401, 401],
+        "GET /admin": [303, 200, 200, 303, 303, 303, 200, 303],
+        "GET /admin/devices/{name}": [303, 200, 200, 303, 303, 303, 200, 303],
+        "POST /admin/logout": [401, 303, 303, 401, 401, 401, 303, 401],
         // The admin's controls: 403 for a viewer.
-        "GET /admin/devices/{name}/remove": [303, 403, 200, 303, 303, 303],
-        "GET /admin/users": [303, 403, 200, 303, 303, 303],
-        "POST /admin/devices": [401, 403, 400, 401, 401, 401],
-        "POST /admin/devices/{name}/pause": [401, 403, 404, 401, 401, 401],
-        "POST /admin/devices/{name}/resume": [401, 403, 404, 401, 401, 401],
-        "POST /admin/devices/{name}/maintenance": [401, 403, 404, 401, 401, 401],
-        "POST /admin/devices/{name}/interval": [401, 403, 404, 401, 401, 401],
-        "POST /admin/devices/{name}/tags": [401, 403, 404, 401, 401, 401],
-        "POST /admin/devices/{name}/token": [401, 403, 404, 401, 401, 401],
-        "POST /admin/devices/{name}/remove": [401, 403, 404, 401, 401, 401],
-        "POST /admin/users": [401, 403, 400, 401, 401, 401],
-        "POST /admin/users/{name}/password": [401, 403, 404, 401, 401, 401],
-        "POST /admin/users/{name}/remove": [401, 403, 404, 401, 401, 401],
+        "GET /admin/devices/{name}/remove": [303, 403, 200, 303, 303, 303, 403, 303],
+        "GET /admin/users": [303, 403, 200, 303, 303, 303, 403, 303],
+        "POST /admin/devices": [401, 403, 400, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/pause": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/resume": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/maintenance": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/interval": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/tags": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/token": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/users": [401, 403, 400, 401, 401, 401, 403, 401],
+        "POST /admin/users/{name}/password": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/users/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
     ]
 
-    /// A collector with a page password, a built-in admin, a viewer, a device and two keys.
+    /// A collector with a page password, a built-in admin, a viewer, a device, two keys and a proxy's login trusted
+    /// from `trusted` (the tests' requests come from 127.0.0.1).
     struct World: Sendable {
         let h: Harness
         let token: String
         let readKey: String
         let adminKey: String
 
-        static func make() async throws -> World {
+        static func make(trusted: String = "127.0.0.1/32") async throws -> World {
             var config = CollectorConfig()
+            config.proxyLogin = ProxyLogin(trusted: [try #require(CIDR(trusted))], header: "Remote-User")
             config.pagePassword = "family secret"
             config.adminPasswordHash = AdminPagesTests.hash
             // Every wrong credential is charged to one address here: the limit is not what this table is about.
@@ -105,6 +114,9 @@ import Testing
                 let (id, session) = try await h.collector.access.sessions.start(account)
                 headers[.cookie] = "\(AdminRequest.cookieName)=\(id)"
                 return (headers, session.csrf)
+            case .trustedHeader, .untrustedHeader:
+                headers[HTTPField.Name("Remote-User")!] = "vera"
+                return (headers, h.collector.access.sessions.proxied(Account(name: "vera", role: .viewer)).csrf)
             case .readKey, .adminKey, .deviceToken:
                 headers[.authorization] = "Bearer " + [.readKey: readKey, .adminKey: adminKey][caller, default: token]
                 return (headers, "")
@@ -146,9 +158,19 @@ import Testing
 
     @Test func everyCallerGetsItsStatusOnEveryRoute() async throws {
         let w = try await World.make()
-        try await w.h.test { client in
+        try await Self.run(w, Caller.allCases.filter { $0 != .untrustedHeader })
+        // The same header from an address that is no trusted proxy: ignored.
+        try await Self.run(try await World.make(trusted: "127.0.0.2/32"), [.untrustedHeader])
+        // Nothing the admin's let-through changes touched exists, and the viewer's were refused before anything.
+        #expect(try await w.h.collector.admin.devices.devices().map(\.name) == ["pi-1"])
+        #expect(try await w.h.collector.access.users.list().map(\.name) == ["vera"])
+    }
+
+    /// Every row for `callers`, over a real socket from 127.0.0.1.
+    static func run(_ w: World, _ callers: [Caller]) async throws {
+        try await Application(router: buildRouter(w.h.collector)).test(.live) { client in
             for (route, statuses) in Self.table.sorted(by: { $0.key < $1.key }) {
-                for caller in Caller.allCases {
+                for caller in callers {
                     var (headers, csrf) = try await w.credentials(caller)
                     let (uri, body, form) = Self.request(route, w, csrf: csrf)
                     headers[.contentType] = form ? "application/x-www-form-urlencoded" : "application/json"
@@ -160,8 +182,5 @@ import Testing
                 }
             }
         }
-        // Nothing the admin's let-through changes touched exists, and the viewer's were refused before anything.
-        #expect(try await w.h.collector.admin.devices.devices().map(\.name) == ["pi-1"])
-        #expect(try await w.h.collector.access.users.list().map(\.name) == ["vera"])
     }
 }
