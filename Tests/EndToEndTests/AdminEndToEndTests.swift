@@ -182,7 +182,7 @@ import Testing
 
         let log = collector.output
         for what in ["logged in", "added sh-dev", "paused sh-dev", "new token for sh-dev", "removed sh-dev"] {
-            #expect(log.contains("admin from 127.0.0.1: \(what)"), "\(what) in \(log)")
+            #expect(log.contains("admin from 127.0.0.1 as admin: \(what)"), "\(what) in \(log)")
         }
         #expect(
             log.contains("admin: wrong password from 127.0.0.1") && !log.contains(hash)
@@ -201,6 +201,26 @@ import Testing
         let r = try Binaries.run("/usr/bin/env", ["python3", driver, collector.url, Self.password, data])
         #expect(r.status == 0, "\(r.out) \(r.err)")
         #expect(r.out == "logged in\nadded and up\npaused, resumed, in maintenance\nnew token; old one 401\nremoved\n")
-        #expect(collector.output.contains("admin from 127.0.0.1: removed web-dev"))
+        #expect(collector.output.contains("admin from 127.0.0.1 as admin: removed web-dev"))
+    }
+
+    /// A viewer in a real headless Chromium: logged in, no admin control on the list or a device's page, and a
+    /// forged pause sent from the page with its own session's CSRF token is 403 with nothing changed.
+    @Test func realChromiumViewerSeesNoControlAndIsRefused() throws {
+        let data = try Binaries.tempDir("viewer chromium")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let dir = Self.quoted(data)
+        let bin = Self.quoted(Binaries.path("downtime-collector"))
+        #expect(try Self.sh("\(bin) device add web-dev --data-dir \(dir)").status == 0)
+        let add = try Self.sh(
+            "printf 'vera password\\nvera password\\n' | \(bin) user add vera --role viewer --data-dir \(dir)")
+        #expect(add.status == 0, "\(add.err)")
+        let collector = try CollectorProcess(dataDir: data)
+        let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/admin_browser.py").path
+        let r = try Binaries.run("/usr/bin/env", ["python3", driver, collector.url, "vera password", data, "vera"])
+        #expect(r.status == 0, "\(r.out) \(r.err)")
+        #expect(r.out == "viewer logged in\nno admin control\nforged pause 403, nothing changed\n")
+        #expect(collector.output.contains("admin: change refused to a viewer from 127.0.0.1 as vera"))
     }
 }

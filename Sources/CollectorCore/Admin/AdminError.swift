@@ -17,11 +17,20 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     case dependsOnItself(String)
     /// The dependency asked for closes a loop: the chain from the device back to itself.
     case dependencyCycle([String])
+    case invalidUserName(String)
+    case userTaken(String)
+    case noUser(String)
+    /// `admin` is the built-in admin's name.
+    case reservedUserName
+    case invalidPassword(AdminPassword.Refusal)
+    case invalidKeyName(String)
+    case keyTaken(String)
+    case noKey(String)
 
     /// True when what was named does not exist (the CLI's exit code 3).
     public var isNotFound: Bool {
         switch self {
-        case .noDevice, .noWindow: true
+        case .noDevice, .noWindow, .noUser, .noKey: true
         default: false
         }
     }
@@ -42,6 +51,15 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .dependsOnItself(let name): "\(name) cannot depend on itself"
         case .dependencyCycle(let chain):
             "refused: \(chain.joined(separator: " → ")) would be a cycle (a device cannot be behind itself)"
+        case .invalidUserName(let raw): "invalid user name \(raw): must match \(DeviceName.rule)"
+        case .userTaken(let name): "a user named \(name) already exists"
+        case .noUser(let name): "no user named \(name)"
+        case .reservedUserName:
+            "admin is the built-in admin (DOWNTIME_ADMIN_PASSWORD_HASH): choose another name"
+        case .invalidPassword(let refusal): refusal.description
+        case .invalidKeyName(let raw): "invalid API key name \(raw): must match \(DeviceName.rule)"
+        case .keyTaken(let name): "an API key named \(name) already exists"
+        case .noKey(let name): "no API key named \(name)"
         }
     }
 }

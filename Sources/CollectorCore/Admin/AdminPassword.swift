@@ -8,7 +8,7 @@ public enum AdminPassword {
     public static let minCharacters = 8
 
     /// Why a new password was refused.
-    public enum Refusal: Error, Equatable, CustomStringConvertible {
+    public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case missing
         case mismatch
         case tooShort

@@ -17,6 +17,15 @@ public enum Tokens {
         Array(SHA256.hash(data: Data(token.utf8)))
     }
 
+    /// Lower-case hex of bytes (hashes as the store keeps them).
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out += [digits[Int(b >> 4)], digits[Int(b & 15)]] }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Compares without an early exit, so the time taken says nothing about where they differ.
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }

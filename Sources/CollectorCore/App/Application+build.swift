@@ -70,9 +70,9 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
             collector.health.storeFailed($0, at: collector.time())
         }))
     let limits = RateLimiters(collector.config.rateLimits, clock: collector.clock.wall)
-    if let password = collector.config.pagePassword {
-        router.add(middleware: PagePasswordMiddleware(password: password, failures: limits.passwordFailures))
-    }
+    router.add(
+        middleware: AccessMiddleware(
+            password: collector.config.pagePassword, failures: limits.passwordFailures, access: collector.access))
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(table: routes))
     let api = router.group(RouterPath(String(WireProtocol.apiPrefix.dropFirst())))
@@ -86,10 +86,8 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     BadgeController(collector: collector).addRoutes(to: router)
     MetricsController(collector: collector).addRoutes(to: router)
     InstallController().addRoutes(to: router)
-    // Admin is off (no /admin route at all) unless its password hash is configured.
-    if let hash = collector.config.adminPasswordHash {
-        AdminController(collector: collector, passwordHash: hash).addRoutes(to: router)
-    }
+    // Every /admin URL answers 404 while no one can log in (no admin password hash, no stored user).
+    AdminController(collector: collector).addRoutes(to: router)
     routes.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

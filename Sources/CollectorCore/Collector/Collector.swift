@@ -5,7 +5,8 @@ import Logging
 
 /// The collector's composition root: it builds the parts over one store and one fleet and hands them out. Beats,
 /// pings and events come in through `ingest`; `sweeper` judges liveness and records flips and incidents; `reads`
-/// answers the pages and the API; `admin` takes device changes into the fleet; `ups` keeps the UPSes' side.
+/// answers the pages and the API; `admin` takes device changes into the fleet; `ups` keeps the UPSes' side;
+/// `access` knows who may log in.
 public final class Collector: Sendable {
     public let config: CollectorConfig
     /// Wall time (what is recorded and shown) and monotonic time (what liveness deadlines run on).
@@ -19,6 +20,8 @@ public final class Collector: Sendable {
     public let reads: Reads
     public let admin: FleetAdmin
     public let ups: UPSDesk
+    /// Users, their sessions: who may log in.
+    public let access: Access
 
     /// The parts every other one is built over.
     private struct Base {
@@ -66,6 +69,9 @@ public final class Collector: Sendable {
                 store: store, fleet: base.fleet, flips: flips, timelines: base.timelines, incidents: incidents,
                 notifications: notifications, admin: admin),
             enrollmentKey: config.enrollmentKey, clock: clock, logger: logger)
+        access = Access(
+            store: store, clock: clock.wall, builtInHash: config.adminPasswordHash, proxyLogin: config.proxyLogin,
+            logger: logger)
         reads = Reads(reader: base.reader, logs: base.logs, store: store, clock: clock.wall)
         ups = UPSDesk(
             .init(

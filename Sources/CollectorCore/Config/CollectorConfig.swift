@@ -30,6 +30,8 @@ public struct CollectorConfig: Sendable {
     public var pagePassword: String?
     /// Off (nil) unless configured: the bcrypt hash of the admin password, which turns on the /admin pages.
     public var adminPasswordHash: String?
+    /// Login through a reverse proxy's header (`DOWNTIME_TRUSTED_PROXIES`, `DOWNTIME_AUTH_HEADER`); nil: off.
+    public var proxyLogin: ProxyLogin?
     /// Notification channels.
     public var notifiers: [NotifierSpec] = []
     /// After a down message, how long bouncing stays quiet (one summary at its end).
@@ -113,6 +115,12 @@ public struct CollectorConfig: Sendable {
         case pagePassword = "DOWNTIME_PAGE_PASSWORD"
         /// A bcrypt hash, as `downtime-collector admin set-password` prints it.
         case adminPasswordHash = "DOWNTIME_ADMIN_PASSWORD_HASH"
+        /// CIDRs separated by commas: the addresses of the reverse proxies whose auth header is believed.
+        case trustedProxies = "DOWNTIME_TRUSTED_PROXIES"
+        /// The header those proxies name the logged-in user in (`Remote-User`).
+        case authHeader = "DOWNTIME_AUTH_HEADER"
+        /// `viewer` (or `admin`): the role a user the store does not know is created with; unset: refused.
+        case authHeaderRole = "DOWNTIME_AUTH_HEADER_ROLE"
         /// Channels separated by `;`, each as `NotifierSpec.parse` reads it.
         case notify = "DOWNTIME_NOTIFY"
         case notifyDampMinutes = "DOWNTIME_NOTIFY_DAMP_MINUTES"
@@ -255,6 +263,37 @@ public struct CollectorConfig: Sendable {
             }
             adminPasswordHash = hash
         }
+        proxyLogin = try Self.proxyLogin(merged)
+    }
+
+    /// The reverse proxy's login: both the proxies and the header, or neither.
+    private static func proxyLogin(_ merged: Merged) throws -> ProxyLogin? {
+        let proxies = merged[.trustedProxies].map { $0.split(separator: ",").map(String.init) } ?? []
+        let header = merged[.authHeader]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let role = merged[.authHeaderRole]?.trimmingCharacters(in: .whitespaces) ?? ""
+        if proxies.isEmpty && header.isEmpty && role.isEmpty { return nil }
+        guard !header.isEmpty, header.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw ConfigError(
+                key: merged.name(.authHeader), message: "give the header the proxy names the user in, e.g. Remote-User")
+        }
+        var trusted: [CIDR] = []
+        for text in proxies {
+            guard let cidr = CIDR(text) else {
+                throw ConfigError(
+                    key: merged.name(.trustedProxies), message: "\(text) is not an address or network like 10.0.0.0/8")
+            }
+            trusted.append(cidr)
+        }
+        guard !trusted.isEmpty else {
+            throw ConfigError(
+                key: merged.name(.trustedProxies),
+                message:
+                    "give the proxies' addresses (e.g. 127.0.0.1/32): without them the header is believed from no one")
+        }
+        guard role.isEmpty || Role(rawValue: role) != nil else {
+            throw ConfigError(key: merged.name(.authHeaderRole), message: "must be viewer or admin, got \(role)")
+        }
+        return ProxyLogin(trusted: trusted, header: header, createAs: Role(rawValue: role))
     }
 
     /// The channels, their timing, and the maintenance windows.

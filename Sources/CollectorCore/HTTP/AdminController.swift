@@ -1,26 +1,35 @@
+import CollectorRules
 import DowntimeProtocol
 import Foundation
 import Hummingbird
 import Logging
 
-/// The admin pages (`/admin`), routed only when `DOWNTIME_ADMIN_PASSWORD_HASH` is set. Every change goes through
-/// `DeviceAdmin`, as the CLI's do, and reaches the live fleet at once (`Collector.adminChanged`). Every POST is
-/// checked, before anything changes, for a session, its own CSRF token and a request from this collector's pages.
+/// The admin pages (`/admin`): every URL is 404 while no one can log in (no `DOWNTIME_ADMIN_PASSWORD_HASH`, no
+/// stored user). Every change goes through `DeviceAdmin` or `Users`, as the CLI's do, and reaches the live fleet at
+/// once (`Collector.adminChanged`). Viewers see the pages without their forms; what they may not do is decided by
+/// `AccessRule` and answered 403. Every POST is checked, before anything changes, for a session, its role, its own
+/// CSRF token and a request from this collector's pages.
 struct AdminController {
     typealias Context = CollectorRequestContext
     typealias Session = AdminSessions.Session
     let collector: Collector
-    let passwordHash: String
-    let sessions: AdminSessions
     /// Charged for each wrong password per client address; an address out of tries is refused before checking.
     let loginFailures: RateLimiter
 
-    init(collector: Collector, passwordHash: String) {
+    /// Who did a change, for its log line.
+    struct Caller: Sendable, CustomStringConvertible {
+        let user: String
+        let address: String
+        var description: String { "from \(address) as \(user)" }
+    }
+
+    init(collector: Collector) {
         self.collector = collector
-        self.passwordHash = passwordHash
-        sessions = AdminSessions(clock: collector.clock.wall)
         loginFailures = RateLimiter(collector.config.rateLimits.passwordFailuresPerAddress, clock: collector.clock.wall)
     }
+
+    var sessions: AdminSessions { collector.access.sessions }
+    var users: Users { collector.access.users }
 
     var tls: Bool { collector.config.tlsCert != nil }
     var admin: DeviceAdmin { collector.admin.devices }
@@ -29,18 +38,23 @@ struct AdminController {
         addSessionRoutes(router)
         addDeviceRoutes(router)
         addDeviceChangeRoutes(router)
+        addUserRoutes(router)
     }
 
     /// Logging in and out.
     private func addSessionRoutes(_ router: Router<Context>) {
-        router.get("/admin/login") { request, _ in
-            if currentSession(request) != nil { return Self.redirect("/admin") }
+        router.get("/admin/login") { request, context in
+            try await requireEnabled()
+            if try await currentSession(request, context) != nil { return Self.redirect("/admin") }
             return Self.page(AdminPage.login(error: nil))
         }
-        router.post("/admin/login") { request, context in try await login(request, address: Self.address(context)) }
-        post("/admin/logout", router) { _, session, _, address in
-            sessions.end(session.id)
-            logAction(address, "logged out")
+        router.post("/admin/login") { request, context in
+            try await requireEnabled()
+            return try await login(request, address: Self.address(context))
+        }
+        post("/admin/logout", router, .adminView) { _, session, _, caller in
+            try await sessions.end(session)
+            logAction(caller, "logged out")
             var response = Self.redirect("/admin/login")
             response.headers[.setCookie] = AdminRequest.clearedCookie(secure: tls)
             return response
@@ -49,28 +63,28 @@ struct AdminController {
 
     /// The device list, a device's page, adding and removing.
     private func addDeviceRoutes(_ router: Router<Context>) {
-        get("/admin", router) { _, session in
+        get("/admin", router, .adminView) { _, session in
             let views = Dictionary(try await collector.reads.deviceViews().map { ($0.name, $0) }) { a, _ in a }
             let records = try await admin.devices()
-            return Self.page(AdminPage.devices(records, views: views, csrf: session.csrf))
+            return Self.page(AdminPage.devices(records, views: views, session: AdminPage.LoggedIn(session)))
         }
-        post("/admin/devices", router) { request, session, form, address in
-            try await add(form, request: request, session: session, address: address)
+        post("/admin/devices", router) { request, session, form, caller in
+            try await add(form, request: request, session: session, caller: caller)
         }
-        getDevice("/admin/devices/{name}", router) { _, session, name in
+        getDevice("/admin/devices/{name}", router, .adminView) { _, session, name in
             guard let record = try await admin.devices().first(where: { $0.name == name }) else {
                 throw AdminError.noDevice(name)
             }
             let view = try await collector.reads.deviceView(name)
-            return Self.page(AdminPage.device(record, view: view, csrf: session.csrf, notice: nil))
+            return Self.page(AdminPage.device(record, view: view, session: AdminPage.LoggedIn(session), notice: nil))
         }
-        getDevice("/admin/devices/{name}/remove", router) { _, session, name in
+        getDevice("/admin/devices/{name}/remove", router, .adminChange) { _, session, name in
             try await requireDevice(name)
-            return Self.page(AdminPage.confirmRemove(name, csrf: session.csrf))
+            return Self.page(AdminPage.confirmRemove(name, session: AdminPage.LoggedIn(session)))
         }
-        postDevice("/admin/devices/{name}/remove", router) { _, _, _, address, name in
+        postDevice("/admin/devices/{name}/remove", router) { _, _, _, caller, name in
             try await admin.remove(name)
-            try await changed(address, "removed \(name)")
+            try await changed(caller, "removed \(name)")
             return Self.redirect("/admin")
         }
     }
@@ -79,36 +93,36 @@ struct AdminController {
     private func addDeviceChangeRoutes(_ router: Router<Context>) {
         for paused in [true, false] {
             let path = RouterPath("/admin/devices/{name}/" + (paused ? "pause" : "resume"))
-            postDevice(path, router) { _, _, _, address, name in
+            postDevice(path, router) { _, _, _, caller, name in
                 try await admin.setPaused(paused, device: name)
-                try await changed(address, "\(paused ? "paused" : "resumed") \(name)")
+                try await changed(caller, "\(paused ? "paused" : "resumed") \(name)")
                 return Self.redirect("/admin/devices/\(name)")
             }
         }
-        postDevice("/admin/devices/{name}/maintenance", router) { _, _, form, address, name in
+        postDevice("/admin/devices/{name}/maintenance", router) { _, _, form, caller, name in
             try await requireDevice(name)
             let window = try await admin.startMaintenance("device:\(name)", for: form["duration"] ?? "")
-            try await changed(address, "maintenance \(window.window.spec) (id \(window.id))")
+            try await changed(caller, "maintenance \(window.window.spec) (id \(window.id))")
             return Self.redirect("/admin/devices/\(name)")
         }
-        postDevice("/admin/devices/{name}/interval", router) { _, _, form, address, name in
+        postDevice("/admin/devices/{name}/interval", router) { _, _, form, caller, name in
             let seconds = try Self.interval(form["seconds"])
             try await admin.setInterval(seconds, device: name)
-            try await changed(address, "interval of \(name) " + (seconds.map { "\($0) s" } ?? "cleared"))
+            try await changed(caller, "interval of \(name) " + (seconds.map { "\($0) s" } ?? "cleared"))
             return Self.redirect("/admin/devices/\(name)")
         }
-        postDevice("/admin/devices/{name}/tags", router) { _, _, form, address, name in
+        postDevice("/admin/devices/{name}/tags", router) { _, _, form, caller, name in
             let tagged = try await admin.setTags(Self.words(form["tags"]), device: name)
-            try await changed(address, "tags of \(name): \(tagged.tags.joined(separator: " "))")
+            try await changed(caller, "tags of \(name): \(tagged.tags.joined(separator: " "))")
             return Self.redirect("/admin/devices/\(name)")
         }
-        postDevice("/admin/devices/{name}/token", router) { request, session, _, address, name in
+        postDevice("/admin/devices/{name}/token", router) { request, session, _, caller, name in
             let new = try await admin.regenerateToken(device: name)
-            try await changed(address, "new token for \(name)")
+            try await changed(caller, "new token for \(name)")
             return Self.page(
                 AdminPage.token(
                     device: name, token: new.token, lines: lines(request, name, new.token),
-                    added: false, csrf: session.csrf))
+                    added: false, session: AdminPage.LoggedIn(session)))
         }
     }
 
@@ -119,20 +133,21 @@ struct AdminController {
         if let wait = loginFailures.waiting(address) { return Self.tooMany(wait) }
         let form = try await Self.form(request)
         guard let form else { return Self.badForm() }
-        guard try await AdminPassword.verify(form["password"] ?? "", hash: passwordHash) else {
+        let name = (form["user"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let account = try await users.authenticate(name: name, password: form["password"] ?? "") else {
             collector.logger.notice("admin: wrong password from \(address)")
             if let wait = loginFailures.take(address) { return Self.tooMany(wait) }
-            return Self.page(AdminPage.login(error: "Wrong password."), status: .unauthorized)
+            return Self.page(AdminPage.login(error: "Wrong user name or password."), status: .unauthorized)
         }
-        let session = sessions.start()
-        logAction(address, "logged in")
+        let started = try await sessions.start(account)
+        logAction(Caller(user: account.name, address: address), "logged in")
         var response = Self.redirect("/admin")
-        response.headers[.setCookie] = AdminRequest.sessionCookie(session.id, secure: tls)
+        response.headers[.setCookie] = AdminRequest.sessionCookie(started.id, secure: tls)
         return response
     }
 
     /// Adds a device with its tags and interval; when those are refused, the device is removed again.
-    private func add(_ form: [String: String], request: Request, session: Session, address: String) async throws
+    private func add(_ form: [String: String], request: Request, session: Session, caller: Caller) async throws
         -> Response
     {
         let interval = try Self.interval(form["interval"])
@@ -147,11 +162,11 @@ struct AdminController {
             try await collector.admin.changed()
             throw error
         }
-        try await changed(address, "added \(name)")
+        try await changed(caller, "added \(name)")
         return Self.page(
             AdminPage.token(
                 device: name, token: added.token, lines: lines(request, name, added.token),
-                added: true, csrf: session.csrf))
+                added: true, session: AdminPage.LoggedIn(session)))
     }
 
     /// The reporter lines for the collector as this browser reached it; nil for a Host header that is no host.
@@ -168,54 +183,92 @@ struct AdminController {
         guard try await admin.devices().contains(where: { $0.name == name }) else { throw AdminError.noDevice(name) }
     }
 
-    /// A change made: into the live fleet now, and one log line with the address it came from.
-    private func changed(_ address: String, _ what: String) async throws {
+    /// A change made: into the live fleet now, and one log line with who made it.
+    func changed(_ caller: Caller, _ what: String) async throws {
         try await collector.admin.changed()
-        logAction(address, what)
+        logAction(caller, what)
     }
 
-    private func logAction(_ address: String, _ what: String) {
-        collector.logger.notice("admin from \(address): \(what)")
+    func logAction(_ caller: Caller, _ what: String) {
+        collector.logger.notice("admin \(caller): \(what)")
     }
 
     // MARK: guards
 
-    private func currentSession(_ request: Request) -> Session? {
-        sessions.session(AdminRequest.sessionID(cookie: request.headers[.cookie]))
+    /// While no one can log in, the admin pages do not exist.
+    func requireEnabled() async throws {
+        guard try await users.anyLogin() else { throw HTTPError(.notFound) }
     }
 
-    /// A page for a logged-in admin; anyone else is sent to the login form.
-    private func get(
-        _ path: RouterPath, _ router: Router<Context>,
+    /// The session of the request: the account a trusted proxy names, else the cookie's live session.
+    private func currentSession(_ request: Request, _ context: Context) async throws -> Session? {
+        let proxy = collector.access.proxy
+        if proxy.login != nil {
+            let header = AccessMiddleware.proxyHeader(request, proxy)
+            switch try await proxy.account(header: header, from: context.clientAddress) {
+            case .account(let account): return sessions.proxied(account)
+            case .refused: return nil
+            case .none: break
+            }
+        }
+        return try await sessions.session(AdminRequest.sessionID(cookie: request.headers[.cookie]))
+    }
+
+    /// The session of a logged-in account whose role may see a page of kind `route`; anyone else is sent to the
+    /// login form, a role that may not is answered 403.
+    private func viewing(_ request: Request, _ context: Context, _ route: AccessRule.Route) async throws -> Visit {
+        try await requireEnabled()
+        guard let session = try await currentSession(request, context) else {
+            return .answer(Self.redirect("/admin/login"))
+        }
+        guard AccessRule.decide(route, .account(session.account), readGuarded: true) == .allow else {
+            return .answer(Self.forbidden(session))
+        }
+        return .session(session)
+    }
+
+    /// A page's visitor: a session that may see it, or the answer to anyone else.
+    private enum Visit {
+        case session(Session)
+        case answer(Response)
+    }
+
+    /// A page for a logged-in account.
+    func get(
+        _ path: RouterPath, _ router: Router<Context>, _ route: AccessRule.Route,
         _ body: @escaping @Sendable (Request, Session) async throws -> Response
     ) {
-        router.get(path) { request, _ in
-            guard let session = currentSession(request) else { return Self.redirect("/admin/login") }
-            return try await Self.answering { try await body(request, session) }
+        router.get(path) { request, context in
+            switch try await viewing(request, context, route) {
+            case .answer(let response): return response
+            case .session(let session): return try await Self.answering { try await body(request, session) }
+            }
         }
     }
 
     /// A page about the device named in the path.
     private func getDevice(
-        _ path: RouterPath, _ router: Router<Context>,
+        _ path: RouterPath, _ router: Router<Context>, _ route: AccessRule.Route,
         _ body: @escaping @Sendable (Request, Session, String) async throws -> Response
     ) {
         router.get(path) { request, context in
-            guard let session = currentSession(request) else { return Self.redirect("/admin/login") }
-            return try await Self.answering { try await body(request, session, try Self.deviceName(context)) }
+            switch try await viewing(request, context, route) {
+            case .answer(let response): return response
+            case .session(let session):
+                return try await Self.answering { try await body(request, session, try Self.deviceName(context)) }
+            }
         }
     }
 
-    /// A change: refused before anything happens without a session, its CSRF token and this collector's origin.
-    private func post(
-        _ path: RouterPath, _ router: Router<Context>,
-        _ body:
-            @escaping @Sendable (Request, Session, [String: String], String) async throws
-            -> Response
+    /// A change: refused before anything happens without a session, its role, its CSRF token and this collector's
+    /// origin.
+    func post(
+        _ path: RouterPath, _ router: Router<Context>, _ route: AccessRule.Route = .adminChange,
+        _ body: @escaping @Sendable (Request, Session, [String: String], Caller) async throws -> Response
     ) {
         router.post(path) { request, context in
-            try await checked(request, context) { session, form, address in
-                try await body(request, session, form, address)
+            try await checked(request, context, route) { session, form, caller in
+                try await body(request, session, form, caller)
             }
         }
     }
@@ -223,27 +276,33 @@ struct AdminController {
     /// A change to the device named in the path.
     private func postDevice(
         _ path: RouterPath, _ router: Router<Context>,
-        _ body: @escaping @Sendable (Request, Session, [String: String], String, String) async throws -> Response
+        _ body: @escaping @Sendable (Request, Session, [String: String], Caller, String) async throws -> Response
     ) {
         router.post(path) { request, context in
-            try await checked(request, context) { session, form, address in
-                try await body(request, session, form, address, try Self.deviceName(context))
+            try await checked(request, context, .adminChange) { session, form, caller in
+                try await body(request, session, form, caller, try Self.deviceName(context))
             }
         }
     }
 
-    private func checked(
-        _ request: Request, _ context: Context,
-        _ body: (Session, [String: String], String) async throws -> Response
+    func checked(
+        _ request: Request, _ context: Context, _ route: AccessRule.Route,
+        _ body: (Session, [String: String], Caller) async throws -> Response
     ) async throws
         -> Response
     {
+        try await requireEnabled()
         let address = Self.address(context)
-        guard let session = currentSession(request) else {
+        guard let session = try await currentSession(request, context) else {
             return Self.page(
                 AdminPage.problem(
                     "Log in first", "Your admin session ended; log in again.",
                     back: "/admin/login"), status: .unauthorized)
+        }
+        let caller = Caller(user: session.account.name, address: address)
+        guard AccessRule.decide(route, .account(session.account), readGuarded: true) == .allow else {
+            collector.logger.notice("admin: change refused to a \(session.account.role.rawValue) \(caller)")
+            return Self.forbidden(session)
         }
         guard Self.sameOrigin(request) else {
             collector.logger.notice("admin: form from another origin refused, from \(address)")
@@ -258,7 +317,7 @@ struct AdminController {
                     "This form is out of date or not from this session; "
                         + "reload the page and try again.", back: "/admin"), status: .forbidden)
         }
-        return try await Self.answering { try await body(session, form, address) }
+        return try await Self.answering { try await body(session, form, caller) }
     }
 
     // MARK: answers
@@ -318,6 +377,14 @@ struct AdminController {
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// A viewer at an admin's page or form.
+    static func forbidden(_ session: Session) -> Response {
+        page(
+            AdminPage.problem(
+                "Not allowed", "\(session.account.name) is a \(session.account.role.rawValue): this is for admins.",
+                back: "/admin"), status: .forbidden)
     }
 
     static func refusedOrigin() -> Response {

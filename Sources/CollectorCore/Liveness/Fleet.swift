@@ -252,19 +252,12 @@ actor Fleet {
         if recording, let flip = judged.flip, e.record.beat != nil, let lastSteady = beatSteady {
             let (to, time) = (flip.to, flip.at)
             // The outage started after the last beat we heard, not when we noticed; after a parent's return,
-            // at that return.
-            let at: Date
-            let silent: Int
-            switch time {
-            case .lastBeat:
-                // On today's wall clock: a beat received while the clock was stepped keeps its stepped receipt date,
-                // which a flip after the step back must not take (it would date the outage in the future).
-                at = t.wall - t.steady.timeIntervalSince(lastSteady)
-                silent = Int(t.steady.timeIntervalSince(max(lastSteady, windowStart ?? lastSteady)).rounded())
-            case .at(let steady):
-                at = t.wall - t.steady.timeIntervalSince(steady)
-                silent = Int(t.steady.timeIntervalSince(steady).rounded())
-            }
+            // at that return. On today's wall clock: a beat received while the clock was stepped keeps its stepped
+            // receipt date, which a flip after the step back must not take (it would date the outage in the future).
+            let from: Date = if case .at(let steady) = time { steady } else { lastSteady }
+            let at = t.wall - t.steady.timeIntervalSince(from)
+            let counted = time == .lastBeat ? max(lastSteady, windowStart ?? lastSteady) : from
+            let silent = Int(t.steady.timeIntervalSince(counted).rounded())
             let rule = "\(policy.misses) × \(Int(interval)) s + \(Int(policy.grace)) s grace"
             let parentName = e.record.dependsOn ?? "its parent"
             let parentStatus = e.record.dependsOn.flatMap { entries[$0]?.record.status } ?? .down

@@ -5,7 +5,7 @@ public struct HTMLWriter {
         case html, head, body, title, style, script, noscript, main, header, footer, section, nav, div, span, p, a, h1,
             h2
         case table, thead, tbody, tr, th, td, form, label, code, small, strong, time, ul, li, details, summary, pre
-        case svg, rect, g, text, i, ol
+        case svg, rect, g, text, i, ol, dl, dt, dd, select, option
         case meta, input, br
         var isVoid: Bool { self == .meta || self == .input || self == .br }
     }

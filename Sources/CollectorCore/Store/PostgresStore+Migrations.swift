@@ -24,6 +24,8 @@ extension PostgresStore {
         ("v9-collector-records", StoreSQL.postgres.collectorRecords),
         ("v10-incident-told", StoreSQL.postgres.incidentTold),
         ("v11-storage-warning", StoreSQL.postgres.storageWarning),
+        ("v12-accounts", StoreSQL.postgres.accountTables),
+        ("v13-api-keys", StoreSQL.postgres.apiKeyTable),
     ]
 
     /// The first version's tables, as it made them.

@@ -83,6 +83,8 @@ public final class SQLiteStore: SQLStore {
         ("v12-notify-cursor", StoreSQL.sqlite.notifyCursorTable),
         ("v13-incident-told", StoreSQL.sqlite.incidentTold),
         ("v14-storage-warning", StoreSQL.sqlite.storageWarning),
+        ("v15-accounts", StoreSQL.sqlite.accountTables),
+        ("v16-api-keys", StoreSQL.sqlite.apiKeyTable),
     ]
 
     private static let v1 = """

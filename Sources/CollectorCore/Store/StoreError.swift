@@ -6,4 +6,6 @@ import Logging
 public enum StoreError: Error, Equatable {
     case deviceExists(String)
     case noSuchDevice(String)
+    case userExists(String)
+    case apiKeyExists(String)
 }

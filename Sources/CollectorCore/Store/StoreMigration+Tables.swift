@@ -42,6 +42,18 @@ extension StoreMigration {
             TableCopy(table: "collector_record", columns: StoreSQL.collectorRecordColumns) { r in
                 try r.collectorRecord()?.rowValues
             },
+            TableCopy(table: "app_user", columns: StoreSQL.userColumns) { r in
+                [
+                    .text(try r.string("name")), .text(try r.string("role")), .text(try r.string("password_hash")),
+                    .double(try r.double("created_at")),
+                ]
+            },
+            TableCopy(table: "api_key", columns: StoreSQL.apiKeyColumns) { r in
+                [
+                    .text(try r.string("name")), .text(try r.string("key_hash")), .text(try r.string("scope")),
+                    .double(try r.double("created_at")), .double(try r.double("last_used_at")),
+                ]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.

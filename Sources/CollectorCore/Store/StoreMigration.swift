@@ -1,12 +1,13 @@
 import Foundation
 
 /// `migrate-store`: copies every row of a SQLite store into an empty PostgreSQL one, in one
-/// transaction (all or nothing), then compares the row counts of both sides.
+/// transaction (all or nothing), then compares the row counts of both sides. Login sessions are not copied: users
+/// log in again on the new store.
 public enum StoreMigration {
     /// The tables copied, in the order they are copied and reported.
     public static let tables = [
         "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "ups_event", "incident",
-        "collector_record",
+        "collector_record", "app_user", "api_key",
     ]
 
     public struct Failure: Error, CustomStringConvertible {

@@ -46,6 +46,15 @@ struct StoreOptions: ParsableArguments {
         DeviceAdmin(store: try await openStore().1)
     }
 
+    /// The users of the configured store, and the built-in admin of the configuration.
+    func users() async throws -> Users {
+        let (config, store) = try await openStore()
+        return Users(store: store, builtInHash: config.adminPasswordHash)
+    }
+
+    /// The API keys of the configured store.
+    func keys() async throws -> APIKeys { APIKeys(store: try await openStore().1) }
+
     /// The configured store's logs.
     func logs() async throws -> LogReader {
         LogReader(store: try await openStore().1)

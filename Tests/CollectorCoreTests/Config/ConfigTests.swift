@@ -27,6 +27,31 @@ import Testing
         do { _ = try CollectorConfig.resolve([layer]) } catch let e as ConfigError { #expect(e.key == key) }
     }
 
+    @Test func theProxysLoginNeedsItsProxiesAndItsHeader() throws {
+        #expect(try CollectorConfig.resolve([]).proxyLogin == nil)
+        let on = try CollectorConfig.resolve([
+            [.trustedProxies: "127.0.0.1/32, 10.0.0.0/8", .authHeader: "Remote-User", .authHeaderRole: "viewer"]
+        ])
+        #expect(on.proxyLogin?.trusted.map(\.description) == ["127.0.0.1/32", "10.0.0.0/8"])
+        #expect(on.proxyLogin?.header == "Remote-User" && on.proxyLogin?.createAs == .viewer)
+        let refused: [([CollectorConfig.Key: String], String)] = [
+            ([.trustedProxies: "127.0.0.1/32"], "DOWNTIME_AUTH_HEADER"),
+            ([.authHeader: "Remote-User"], "DOWNTIME_TRUSTED_PROXIES"),
+            ([.trustedProxies: "localhost", .authHeader: "Remote-User"], "DOWNTIME_TRUSTED_PROXIES"),
+            ([.trustedProxies: "127.0.0.1/32", .authHeader: "Remote User"], "DOWNTIME_AUTH_HEADER"),
+            (
+                [.trustedProxies: "127.0.0.1/32", .authHeader: "Remote-User", .authHeaderRole: "root"],
+                "DOWNTIME_AUTH_HEADER_ROLE"
+            ),
+        ]
+        for (values, key) in refused {
+            do {
+                _ = try CollectorConfig.resolve([values])
+                Issue.record("\(values) was taken")
+            } catch let e as ConfigError { #expect(e.key == key, "\(values)") }
+        }
+    }
+
     @Test func theCollectorsSiteIsReadLikeADevicesSite() throws {
         #expect(try CollectorConfig.resolve([]).site == nil)
         #expect(try CollectorConfig.resolve([[.site: "Holiday-House"]]).site == "holiday-house")

@@ -1,4 +1,5 @@
 import CollectorCore
+import CollectorRules
 import DowntimeProtocol
 import Foundation
 import Testing
@@ -29,6 +30,10 @@ import Testing
         _ = try await sqlite.setDependsOn("pi-1", device: "pi-2") // copied too (compared with allDevices below)
         _ = try await sqlite.addMaintenance(try MaintenanceWindow.parse("all weekly sun 02:00-04:00"))
         let w2 = try await sqlite.addMaintenance(try MaintenanceWindow.parse("tag:office weekly mon 01:00-02:00"))
+        let alice = UserRecord(
+            name: "alice", role: .viewer, passwordHash: AdminPassword.hash("x", cost: 4),
+            createdAt: Date(timeIntervalSince1970: 1_795_000_000))
+        try await sqlite.addUser(alice)
         _ = try await sqlite.removeMaintenance(id: w2 - 1)
         try await sqlite.recordDelivery(
             DeliveryRecord(
@@ -57,6 +62,7 @@ import Testing
             try await target.upsEvents(ups: nil, since: nil, limit: 10)
                 == sqlite.upsEvents(ups: nil, since: nil, limit: 10))
         #expect(counts.first { $0.table == "ups_event" }?.rows == 2)
+        #expect(try await target.users() == [alice])
         #expect(try await target.device(tokenHash: Tokens.hash(token))?.name == "pi-1")
         // New rows continue after the copied ones; the run history says when the old collector was last alive.
         let maxSeq = try await sqlite.allEvents().map(\.seq).max() ?? 0

@@ -5,6 +5,23 @@ import Foundation
 /// The admin's pages: server-rendered forms that work without JavaScript, in the overview's look. Every form
 /// carries its session's CSRF token; the password hash is never an input of any of them.
 enum AdminPage {
+    /// Who is looking: their forms carry the session's CSRF token, and a viewer gets no form that changes anything.
+    struct LoggedIn: Sendable {
+        var user: String
+        var csrf: String
+        var canChange: Bool
+
+        init(user: String, csrf: String, canChange: Bool) {
+            (self.user, self.csrf, self.canChange) = (user, csrf, canChange)
+        }
+
+        init(_ session: AdminSessions.Session) {
+            self.init(
+                user: session.account.name, csrf: session.csrf,
+                canChange: AccessRule.decide(.adminChange, .account(session.account), readGuarded: true) == .allow)
+        }
+    }
+
     /// Extra rules on top of the overview's CSS (phone width: forms wrap, code scrolls).
     static let css: StaticString = """
         form.inline{display:inline-flex;flex-wrap:wrap;gap:.3rem;align-items:center;margin:.2rem .6rem .2rem 0}
@@ -17,7 +34,7 @@ enum AdminPage {
         .err{border-left:4px solid var(--down);padding:.4rem .8rem;background:var(--card)}
         """
 
-    static func document(_ title: String, csrf: String?, _ body: (inout HTMLWriter) -> Void) -> String {
+    static func document(_ title: String, session: LoggedIn?, _ body: (inout HTMLWriter) -> Void) -> String {
         var w = HTMLWriter(capacity: 8192)
         w.raw("<!DOCTYPE html>")
         w.element(.html, [(.lang, "en")]) { w in
@@ -36,13 +53,25 @@ enum AdminPage {
                     }
                     w.element(.nav) { w in
                         w.element(.a, [(.href, "/")], text: "overview")
-                        if let csrf { form(&w, "/admin/logout", csrf: csrf, button: "log out") { _ in } }
+                        if let session { nav(&w, session) }
                     }
                 }
                 w.element(.main) { body(&$0) }
             }
         }
         return w.html
+    }
+
+    /// The logged-in part of the header: users (for admins), who is logged in, log out.
+    private static func nav(_ w: inout HTMLWriter, _ session: LoggedIn) {
+        if session.canChange {
+            w.text(" ")
+            w.element(.a, [(.href, "/admin/users")], text: "users")
+        }
+        w.text(" ")
+        w.element(.span, [(.class, "mute")], text: session.user + (session.canChange ? "" : " (viewer)"))
+        w.text(" ")
+        form(&w, "/admin/logout", csrf: session.csrf, button: "log out") { _ in }
     }
 
     /// A POST form with the session's CSRF token and one submit button.
@@ -70,12 +99,17 @@ enum AdminPage {
     }
 
     static func login(error: String?) -> String {
-        document("DowntimeMon admin: log in", csrf: nil) { w in
+        document("DowntimeMon admin: log in", session: nil) { w in
             w.element(.h2, text: "Log in")
             if let error { w.element(.p, [(.class, "err")], text: error) }
             w.element(.form, [(.method, "post"), (.action, "/admin/login")]) { w in
                 w.element(.label) { w in
-                    w.text("Admin password ")
+                    w.text("User (empty: the built-in admin) ")
+                    w.element(.input, [(.type, "text"), (.name, "user"), (.autocomplete, "username")])
+                }
+                w.text(" ")
+                w.element(.label) { w in
+                    w.text("Password ")
                     w.element(.input, [(.type, "password"), (.name, "password"), (.autocomplete, "current-password")])
                 }
                 w.text(" ")
@@ -85,13 +119,15 @@ enum AdminPage {
     }
 
     /// Every device with its status, and the form that adds one.
-    static func devices(_ records: [DeviceRecord], views: [String: DeviceView], csrf: String) -> String {
-        document("DowntimeMon admin", csrf: csrf) { w in
-            w.element(.h2, text: "Add a device")
-            form(&w, "/admin/devices", csrf: csrf, button: "add device") { w in
-                input(&w, "Name", name: "name", placeholder: "pi-kitchen")
-                input(&w, "Tags", name: "tags", placeholder: "office garage")
-                input(&w, "Interval (s, optional)", name: "interval", type: "number")
+    static func devices(_ records: [DeviceRecord], views: [String: DeviceView], session: LoggedIn) -> String {
+        document("DowntimeMon admin", session: session) { w in
+            if session.canChange {
+                w.element(.h2, text: "Add a device")
+                form(&w, "/admin/devices", csrf: session.csrf, button: "add device") { w in
+                    input(&w, "Name", name: "name", placeholder: "pi-kitchen")
+                    input(&w, "Tags", name: "tags", placeholder: "office garage")
+                    input(&w, "Interval (s, optional)", name: "interval", type: "number")
+                }
             }
             w.element(.h2, text: "Devices (\(records.count))")
             if records.isEmpty {
@@ -119,42 +155,64 @@ enum AdminPage {
     }
 
     /// One device's forms: pause/resume, maintenance, interval, tags, new token, remove.
-    static func device(_ r: DeviceRecord, view: DeviceView?, csrf: String, notice: String?) -> String {
-        let base = "/admin/devices/\(r.name)"
-        return document("\(r.name): DowntimeMon admin", csrf: csrf) { w in
+    static func device(_ r: DeviceRecord, view: DeviceView?, session: LoggedIn, notice: String?) -> String {
+        document("\(r.name): DowntimeMon admin", session: session) { w in
             w.element(.h2) { w in
                 w.text(r.name + " ")
                 PageParts.status(&w, view?.status ?? (r.paused ? .paused : r.status))
             }
             if let notice { w.element(.p, [(.class, "cnote")], text: notice) }
             w.element(.p) { $0.element(.a, [(.href, "/devices/\(r.name)")], text: "device page and log") }
-            w.element(.h2, text: r.paused ? "Paused" : "Pause")
-            let verb = r.paused ? "resume" : "pause"
-            form(&w, base + "/" + verb, csrf: csrf, button: verb) { _ in }
-            w.element(.h2, text: "Maintenance now")
-            form(&w, base + "/maintenance", csrf: csrf, button: "start maintenance") { w in
-                input(&w, "for", name: "duration", value: "1h", placeholder: "90s, 30m, 2h, 1d")
+            if session.canChange {
+                deviceForms(&w, r, csrf: session.csrf)
+            } else {
+                settings(&w, r)
             }
-            w.element(.h2, text: "Interval")
-            form(&w, base + "/interval", csrf: csrf, button: "set interval") { w in
-                input(
-                    &w, "seconds (empty: the agent's)", name: "seconds", type: "number",
-                    value: r.intervalOverride.map(String.init) ?? "")
-            }
-            w.element(.h2, text: "Tags")
-            form(&w, base + "/tags", csrf: csrf, button: "set tags") { w in
-                input(&w, "tags", name: "tags", value: r.tags.joined(separator: " "))
-            }
-            w.element(.h2, text: "Token")
-            w.element(.p, [(.class, "mute")], text: "A new token is shown once; the old one stops working at once.")
-            form(&w, base + "/token", csrf: csrf, button: "new token") { _ in }
-            w.element(.h2, text: "Remove")
-            w.element(.p) { $0.element(.a, [(.href, base + "/remove")], text: "remove \(r.name)…") }
         }
     }
 
-    static func confirmRemove(_ name: String, csrf: String) -> String {
-        document("Remove \(name)?", csrf: csrf) { w in
+    /// A device's settings as text, for a viewer.
+    private static func settings(_ w: inout HTMLWriter, _ r: DeviceRecord) {
+        w.element(.dl) { w in
+            w.element(.dt, text: "Paused")
+            w.element(.dd, text: r.paused ? "yes" : "no")
+            w.element(.dt, text: "Interval")
+            w.element(.dd, text: r.intervalOverride.map { "\($0) s" } ?? "the agent's")
+            w.element(.dt, text: "Tags")
+            w.element(.dd, text: r.tags.isEmpty ? "none" : r.tags.joined(separator: " "))
+        }
+    }
+
+    /// A device's forms, for an admin.
+    private static func deviceForms(_ w: inout HTMLWriter, _ r: DeviceRecord, csrf: String) {
+        let base = "/admin/devices/\(r.name)"
+        w.element(.h2, text: r.paused ? "Paused" : "Pause")
+        let verb = r.paused ? "resume" : "pause"
+        form(&w, base + "/" + verb, csrf: csrf, button: verb) { _ in }
+        w.element(.h2, text: "Maintenance now")
+        form(&w, base + "/maintenance", csrf: csrf, button: "start maintenance") { w in
+            input(&w, "for", name: "duration", value: "1h", placeholder: "90s, 30m, 2h, 1d")
+        }
+        w.element(.h2, text: "Interval")
+        form(&w, base + "/interval", csrf: csrf, button: "set interval") { w in
+            input(
+                &w, "seconds (empty: the agent's)", name: "seconds", type: "number",
+                value: r.intervalOverride.map(String.init) ?? "")
+        }
+        w.element(.h2, text: "Tags")
+        form(&w, base + "/tags", csrf: csrf, button: "set tags") { w in
+            input(&w, "tags", name: "tags", value: r.tags.joined(separator: " "))
+        }
+        w.element(.h2, text: "Token")
+        w.element(.p, [(.class, "mute")], text: "A new token is shown once; the old one stops working at once.")
+        form(&w, base + "/token", csrf: csrf, button: "new token") { _ in }
+        w.element(.h2, text: "Remove")
+        w.element(.p) { $0.element(.a, [(.href, base + "/remove")], text: "remove \(r.name)…") }
+    }
+
+    static func confirmRemove(_ name: String, session: LoggedIn) -> String {
+        let csrf = session.csrf
+        return document("Remove \(name)?", session: session) { w in
             w.element(.h2, text: "Remove \(name)?")
             w.element(.p, text: "This removes the device \(name), its token and its whole log. It cannot be undone.")
             form(&w, "/admin/devices/\(name)/remove", csrf: csrf, button: "remove \(name)", danger: true) { _ in }
@@ -163,8 +221,10 @@ enum AdminPage {
     }
 
     /// The token, shown this once, with the lines that set up a reporter with it.
-    static func token(device: String, token: String, lines: InstallLines?, added: Bool, csrf: String) -> String {
-        document("\(device): token", csrf: csrf) { w in
+    static func token(device: String, token: String, lines: InstallLines?, added: Bool, session: LoggedIn)
+        -> String
+    {
+        document("\(device): token", session: session) { w in
             w.element(.h2, text: added ? "Added \(device)" : "New token of \(device)")
             w.element(
                 .p, [(.class, "cnote")],
@@ -193,7 +253,7 @@ enum AdminPage {
 
     /// A refusal or a bad input, as a page.
     static func problem(_ title: String, _ message: String, back: String) -> String {
-        document(title, csrf: nil) { w in
+        document(title, session: nil) { w in
             w.element(.h2, text: title)
             w.element(.p, [(.class, "err")], text: message)
             w.element(.p) { $0.element(.a, [(.href, back)], text: "back") }
