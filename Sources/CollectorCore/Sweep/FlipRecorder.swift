@@ -17,9 +17,9 @@ public final class FlipRecorder: Sendable {
     public let changes: ChangeFeed
     let clock: CollectorClock
     let logger: Logger
-    /// The flips this process recorded in the last hour, with when (monotonic): a clock excursion re-dates those it
-    /// spans.
-    private let recent = Mutex<[(id: UUID, steady: Date)]>([])
+    /// The flips this process recorded in the last hour, with when (monotonic) and the wall clock's offset from the
+    /// monotonic one then: a clock excursion re-dates those recorded on the stepped clock.
+    private let recent = Mutex<[(id: UUID, steady: Date, offset: TimeInterval)]>([])
 
     init(
         store: any Store, fleet: Fleet, timelines: TimelineCache, incidents: IncidentRecorder,
@@ -57,10 +57,11 @@ public final class FlipRecorder: Sendable {
         }
         notifications.settle(proposed, recorded: flips)
         guard !flips.isEmpty else { return }
-        let now = clock.now().steady
+        let now = clock.now()
+        let offset = now.wall.timeIntervalSince(now.steady)
         recent.withLock { list in
-            list.removeAll { now.timeIntervalSince($0.steady) > 3600 }
-            list += flips.map { ($0.event.id, now) }
+            list.removeAll { now.steady.timeIntervalSince($0.steady) > 3600 }
+            list += flips.map { ($0.event.id, now.steady, offset) }
         }
         await timelines.add(flips.map(\.event), receivedAt: clock.wall.now())
         incidents.outagesChanged()
@@ -87,9 +88,10 @@ public final class FlipRecorder: Sendable {
         try await record([flip])
     }
 
-    /// The flips this process recorded between two monotonic instants (within the last hour).
-    func recorded(from: Date, to: Date) -> [UUID] {
-        recent.withLock { $0.filter { $0.steady >= from && $0.steady <= to }.map(\.id) }
+    /// The flips this process recorded in the last hour, after the monotonic instant `from`, while the wall clock
+    /// stood `offset` seconds (within a second) from the monotonic one.
+    func recorded(after from: Date, atOffset offset: TimeInterval) -> [UUID] {
+        recent.withLock { $0.filter { $0.steady >= from && abs($0.offset - offset) <= 1 }.map(\.id) }
     }
 
     /// Flips recorded while the collector's clock is unsynchronised say so in their reason: their time

@@ -122,11 +122,12 @@ public final class Sweeper: Sendable {
                 await timelines.reset()
                 incidents.outagesChanged()
                 logger.notice("re-dated \(moved) flip(s) recorded while the clock was unsynchronised")
-            case .steppedBack(let offset, let since, let gap, let until):
-                // The clock went away and came back: what this process recorded in between (from the reading before
-                // the one that found the step to the last reading on the stepped clock) is dated on the right clock
-                // again.
-                let ids = flips.recorded(from: since.steady - gap, to: until)
+            case .steppedBack(let offset, let since, let gap, _):
+                // The clock went away and came back: what this process recorded on the stepped clock (told by the
+                // clock's offset when it was recorded, since the reading before the one that found the step) is dated
+                // on the right clock again.
+                let stepped = now.wall.timeIntervalSince(now.steady) - offset
+                let ids = flips.recorded(after: since.steady - gap, atOffset: stepped)
                 try await redateExcursion(ids, by: offset)
             case .jump(let step) where step < 0:
                 // The alive mark written since a step ahead is in the future: written again now, so that a kill
