@@ -13,8 +13,8 @@ public struct ClockWatch: Sendable, Equatable {
         case synced(offset: TimeInterval, unsyncedSince: CollectorTime)
         /// It stepped back (by `offset`) to where it was before a step found at `since`, within an hour: what was
         /// read in between was off by `-offset`. The step came at most `gap` seconds before `since` (the readings'
-        /// distance then), the step back after `until` (the monotonic time of the reading before this one).
-        case steppedBack(offset: TimeInterval, since: CollectorTime, gap: TimeInterval, until: Date)
+        /// distance then).
+        case steppedBack(offset: TimeInterval, since: CollectorTime, gap: TimeInterval)
     }
 
     private var detector: ClockStepDetector
@@ -41,8 +41,7 @@ public struct ClockWatch: Sendable, Equatable {
             if let e = excursion, abs(after - e.before) <= detector.threshold,
                 t.steady.timeIntervalSince(e.since.steady) <= 3600
             {
-                changes.append(
-                    .steppedBack(offset: step, since: e.since, gap: e.gap, until: lastReading?.steady ?? t.steady))
+                changes.append(.steppedBack(offset: step, since: e.since, gap: e.gap))
                 excursion = nil
             } else {
                 excursion = (after - step, t, lastReading.map { t.steady.timeIntervalSince($0.steady) } ?? 0)

@@ -73,7 +73,7 @@ public final class CollectorHealth: Sendable {
                     + "(its clock then) were off by \(Durations.signedSeconds(offset)) s"
                 add(CollectorRecord(at: t.wall, kind: .clockSynced, deltaS: offset, detail: text))
                 logger.notice("\(text)")
-            case .steppedBack(let offset, let since, _, _):
+            case .steppedBack(let offset, let since, _):
                 let text =
                     "collector wall clock stepped back by \(Durations.signedSeconds(offset)) s to where it was before "
                     + "its step at \(WireTime.format(since.wall)) (its clock then): flips recorded meanwhile are re-dated"

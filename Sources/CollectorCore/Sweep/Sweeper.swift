@@ -122,7 +122,7 @@ public final class Sweeper: Sendable {
                 await timelines.reset()
                 incidents.outagesChanged()
                 logger.notice("re-dated \(moved) flip(s) recorded while the clock was unsynchronised")
-            case .steppedBack(let offset, let since, let gap, _):
+            case .steppedBack(let offset, let since, let gap):
                 // The clock went away and came back: what this process recorded on the stepped clock (told by the
                 // clock's offset when it was recorded, since the reading before the one that found the step) is dated
                 // on the right clock again.
