@@ -17,6 +17,8 @@ public final class Agent {
     public let link: CollectorLink
     public let reachability: Reachability
     public let shipper: EventShipper
+    /// The service checks, on threads of their own; nil when none is configured.
+    public let checks: CheckScheduler?
     public private(set) var power: PowerWatch
     public private(set) var policy: GapPolicy
     public private(set) var bootID = ""
@@ -44,6 +46,9 @@ public final class Agent {
             token: config.token, enrollmentKey: config.enrollmentKey, transport: transport, folder: folder, log: log,
             random: random)
         reachability = Reachability(folder: folder, log: log)
+        checks =
+            config.checks.isEmpty
+            ? nil : CheckScheduler(specs: config.checks, probe: SystemProbe(sysfsRoot: config.sysfsRoot), log: log)
         shipper = EventShipper(
             folder: folder, link: link, reachability: reachability, facts: facts, log: log, random: random)
         // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
@@ -79,6 +84,7 @@ public final class Agent {
         if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
         persist(now)
         previous = now
+        checks?.start()
         return decision
     }
 
@@ -180,6 +186,7 @@ public final class Agent {
     public func shutdown() {
         // The clean-stop mark below must be the last state written: no more writes from a waiting request.
         link.transport.whileWaiting = nil
+        checks?.stop()
         let now = facts.snapshot(bootID: bootID)
         // One last try: what memory holds is lost once the process ends.
         if !folder.isHealthy { retryDisk(now) }
