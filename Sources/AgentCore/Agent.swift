@@ -21,6 +21,8 @@ public final class Agent {
     public let checks: CheckScheduler?
     public private(set) var power: PowerWatch
     public private(set) var policy: GapPolicy
+    /// What the collector was last given of the checks.
+    public private(set) var checkReport = CheckReport()
     public private(set) var bootID = ""
     private var previous: BootSnapshot?
     private var warnedClock = false
@@ -167,12 +169,21 @@ public final class Agent {
 
     /// This tick's heartbeat; its answer tells whether the collector is reachable.
     func heartbeat(_ now: BootSnapshot) {
-        switch link.heartbeat(now, interval: policy.interval, health: power.reading) {
+        let snapshot = checks?.snapshot()
+        let digest = snapshot.map {
+            checkReport.digest(
+                $0.statuses, generation: $0.generation, monotonic: now.monotonic,
+                persistInterval: policy.persistInterval)
+        }
+        switch link.heartbeat(now, interval: policy.interval, health: power.reading, checks: digest) {
         case .notSent, .refused:
             break
         case .unanswered(let why):
             reachability.lost(now, why)
         case .accepted(let asked):
+            if let digest, let snapshot {
+                checkReport.accepted(digest, generation: snapshot.generation, monotonic: now.monotonic)
+            }
             // The collector is back: send what waited without waiting for the backoff.
             if reachability.regained(now) { shipper.collectorReturned() }
             if let asked {

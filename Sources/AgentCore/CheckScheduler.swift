@@ -53,6 +53,11 @@ public final class CheckScheduler: Sendable {
     /// Goes up by one on each reported change.
     public var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// The states and their generation, read together.
+    public func snapshot() -> (generation: UInt64, statuses: [CheckStatus]) {
+        state.withLock { ($0.generation, $0.trackers.map(\.status)) }
+    }
+
     /// Runs finished per check, in configuration order.
     public var runCounts: [Int] { state.withLock { $0.runs } }
 

@@ -78,11 +78,12 @@ actor Fleet {
         guard var e = entries[hb.device] else { return (hb.intervalS, nil) }
         let receivedAt = t.wall
         let skew = receivedAt.timeIntervalSince(hb.sentAt)
+        let checks = CheckStates.merged(hb.checks, previous: e.record.beat?.checks)
         e.beatSteady = t.steady
         e.record.beat = BeatState(
             at: receivedAt, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
             clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
-            storage: hb.storage, health: hb.health)
+            storage: hb.storage, health: hb.health, checks: checks)
         let flip = markAlive(&e, at: receivedAt)
         entries[hb.device] = e
         return (e.record.interval(default: defaultInterval), flip)
