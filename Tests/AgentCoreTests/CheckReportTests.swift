@@ -63,7 +63,7 @@ import Testing
         let facts = FakeFacts()
         let agent = try Agent(config: config, facts: facts, transport: transport, log: .silent)
         try agent.start()
-        let end = Date() + 5
+        let end = Date() + 15
         while agent.checks?.statuses.first?.state != .ok, Date() < end { usleep(20_000) }
         for _ in 0..<3 {
             facts.advance(1)

@@ -26,7 +26,7 @@ import Testing
     @Test func aHangingCheckNeverDelaysABeat() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let hang = try script(dir, "hang", "exec sleep 30")
+        let hang = try script(dir, "hang", "touch \(dir.file("running"))\nexec sleep 30")
         var config = AgentConfig(
             collectorURL: "http://nas:8899", device: "pi", token: "t", stateDir: dir.file("state"), interval: 1)
         config.checks = [try CheckSpec.parse("stuck=command:\(hang) timeout=3s", interval: 1)]
@@ -35,6 +35,8 @@ import Testing
         let agent = try Agent(config: config, facts: facts, transport: transport, log: .silent)
         try agent.start()
         let checks = try #require(agent.checks)
+        // The ticks below run while the check is provably under way.
+        #expect(waitFor(10) { FileManager.default.fileExists(atPath: dir.file("running")) })
         let started = Date()
         for _ in 0..<5 {
             facts.advance(1)
