@@ -17,8 +17,12 @@ public final class Agent {
     public let link: CollectorLink
     public let reachability: Reachability
     public let shipper: EventShipper
+    /// The service checks, on threads of their own; nil when none is configured.
+    public let checks: CheckScheduler?
     public private(set) var power: PowerWatch
     public private(set) var policy: GapPolicy
+    /// What the collector was last given of the checks.
+    public private(set) var checkReport = CheckReport()
     public private(set) var bootID = ""
     private var previous: BootSnapshot?
     private var warnedClock = false
@@ -44,6 +48,9 @@ public final class Agent {
             token: config.token, enrollmentKey: config.enrollmentKey, transport: transport, folder: folder, log: log,
             random: random)
         reachability = Reachability(folder: folder, log: log)
+        checks =
+            config.checks.isEmpty
+            ? nil : CheckScheduler(specs: config.checks, probe: SystemProbe(sysfsRoot: config.sysfsRoot), log: log)
         shipper = EventShipper(
             folder: folder, link: link, reachability: reachability, facts: facts, log: log, random: random)
         // A request that hangs (a collector holding it, a network that drops packets) must not hold back the
@@ -79,6 +86,7 @@ public final class Agent {
         if let outage = decision.outage { enqueue(.outage(outage), at: now, id: decision.outageID ?? UUID()) }
         persist(now)
         previous = now
+        checks?.start()
         return decision
     }
 
@@ -161,12 +169,21 @@ public final class Agent {
 
     /// This tick's heartbeat; its answer tells whether the collector is reachable.
     func heartbeat(_ now: BootSnapshot) {
-        switch link.heartbeat(now, interval: policy.interval, health: power.reading) {
+        let snapshot = checks?.snapshot()
+        let digest = snapshot.map {
+            checkReport.digest(
+                $0.statuses, generation: $0.generation, monotonic: now.monotonic,
+                persistInterval: policy.persistInterval)
+        }
+        switch link.heartbeat(now, interval: policy.interval, health: power.reading, checks: digest) {
         case .notSent, .refused:
             break
         case .unanswered(let why):
             reachability.lost(now, why)
         case .accepted(let asked):
+            if let digest, let snapshot {
+                checkReport.accepted(digest, generation: snapshot.generation, monotonic: now.monotonic)
+            }
             // The collector is back: send what waited without waiting for the backoff.
             if reachability.regained(now) { shipper.collectorReturned() }
             if let asked {
@@ -180,6 +197,7 @@ public final class Agent {
     public func shutdown() {
         // The clean-stop mark below must be the last state written: no more writes from a waiting request.
         link.transport.whileWaiting = nil
+        checks?.stop()
         let now = facts.snapshot(bootID: bootID)
         // One last try: what memory holds is lost once the process ends.
         if !folder.isHealthy { retryDisk(now) }

@@ -19,13 +19,15 @@ public struct AgentConfig: Sendable, Equatable {
     public var sysfsRoot: String
     public var outboxLimits: OutboxLimits
     public var verbose: Bool
+    /// The service checks to run on the device (`DOWNTIME_CHECKS`, `--check`).
+    public var checks: [CheckSpec]
 
     public init(
         collectorURL: String, device: String, token: String? = nil, stateDir: String, interval: Int = 10,
         persistInterval: Int = 60, enrollmentKey: String? = nil, caFile: String? = nil, pinSHA256: String? = nil,
         bootIDFile: String = LinuxBootFacts.defaultBootIDFile, uptimeFile: String = LinuxBootFacts.defaultUptimeFile,
         timeSyncFile: String = LinuxBootFacts.defaultTimeSyncFile, outboxLimits: OutboxLimits = OutboxLimits(),
-        sysfsRoot: String = "/", verbose: Bool = false
+        sysfsRoot: String = "/", verbose: Bool = false, checks: [CheckSpec] = []
     ) {
         self.collectorURL = collectorURL
         self.device = device
@@ -42,6 +44,7 @@ public struct AgentConfig: Sendable, Equatable {
         self.sysfsRoot = sysfsRoot
         self.outboxLimits = outboxLimits
         self.verbose = verbose
+        self.checks = checks
     }
 
     /// What the command line asks for.
@@ -93,6 +96,9 @@ public struct AgentConfig: Sendable, Equatable {
         Option(
             flag: "sysfs-root", env: "DOWNTIME_SYSFS_ROOT", help: "stands for / for power and temperature files (tests)"
         ),
+        Option(
+            flag: "check", env: "DOWNTIME_CHECKS",
+            help: "a service check NAME=KIND:TARGET [option=value…], repeatable (the variable: ';' between checks)"),
         Option(flag: "verbose", env: nil, help: "also log debug lines", takesValue: false),
     ]
 
@@ -122,6 +128,8 @@ public struct AgentConfig: Sendable, Equatable {
     struct Given {
         var values: [String: String] = [:]
         var origin: [String: String] = [:]
+        /// Each `--check`, in order: any replaces `DOWNTIME_CHECKS` (flags win).
+        var checkFlags: [String] = []
 
         init(environment: [String: String]) {
             for option in options {
@@ -148,13 +156,15 @@ public struct AgentConfig: Sendable, Equatable {
                     continue
                 }
                 origin[name] = "--\(name)"
+                let value: String
                 if let inline {
-                    values[name] = inline
+                    value = inline
                 } else {
                     guard index < arguments.count else { throw ConfigError("--\(name) needs a value") }
-                    values[name] = arguments[index]
+                    value = arguments[index]
                     index += 1
                 }
+                if name == "check" { checkFlags.append(value) } else { values[name] = value }
             }
             return nil
         }
@@ -205,7 +215,13 @@ public struct AgentConfig: Sendable, Equatable {
                 timeSyncFile: values["time-sync-file"] ?? LinuxBootFacts.defaultTimeSyncFile,
                 outboxLimits: OutboxLimits(maxCount: maxEvents, maxBytes: maxBytes),
                 sysfsRoot: values["sysfs-root"] ?? "/",
-                verbose: values["verbose"] != nil)
+                verbose: values["verbose"] != nil, checks: try checks(interval: Double(interval)))
+        }
+
+        /// The `--check` flags when there are any, else `DOWNTIME_CHECKS`.
+        func checks(interval: Double) throws(ConfigError) -> [CheckSpec] {
+            if !checkFlags.isEmpty { return try CheckSpec.unique(checkFlags, interval: interval) }
+            return try CheckSpec.parseList(values["check"] ?? "", interval: interval)
         }
 
         func collector() throws(ConfigError) -> String {

@@ -26,8 +26,8 @@ public final class CollectorLink {
     private var heartbeatProblem: String?
     /// The TLS refusal last logged: each new reason is one error line, repeats are not.
     public private(set) var tlsProblem: TLSFailure?
-    /// Heartbeat fields an older collector refused ("storage", "health"): beats go without them.
-    private var refusedFields: Set<String> = []
+    /// Heartbeat fields an older collector refused ("storage", "health", "checks"): beats go without them.
+    private(set) var refusedFields: Set<String> = []
 
     /// The token is the given one, else the one stored in the folder; without either, an enrollment key.
     init(
@@ -60,7 +60,9 @@ public final class CollectorLink {
     }
 
     /// Sends this tick's heartbeat, with the folder's storage warning and the power reading.
-    func heartbeat(_ now: BootSnapshot, interval: Double, health: DeviceHealth?) -> BeatOutcome {
+    func heartbeat(_ now: BootSnapshot, interval: Double, health: DeviceHealth?, checks: CheckDigest? = nil)
+        -> BeatOutcome
+    {
         guard let token, WireTime.validRange.contains(now.now) else { return .notSent }
         seq += 1
         var beat = Heartbeat(
@@ -72,6 +74,7 @@ public final class CollectorLink {
                 unsavedEvents: folder.outbox.unsavedCount, wall: now.now, monotonic: now.monotonic)
         }
         if !refusedFields.contains("health") { beat.health = health }
+        if !refusedFields.contains("checks") { beat.checks = checks }
         let response: CurlResponse
         do {
             response = try post(&beat, token: token)
@@ -116,6 +119,12 @@ public final class CollectorLink {
                     + "sending beats without it")
             refusedFields.insert("health")
             beat.health = nil
+        } else if beat.checks != nil, field == "checks" || field.hasPrefix("checks.") {
+            log.warning(
+                "collector refuses the heartbeat's checks field (\(Self.errorText(response))); "
+                    + "sending beats without it")
+            refusedFields.insert("checks")
+            beat.checks = nil
         } else {
             return false
         }

@@ -28,9 +28,11 @@ public struct DeviceView: Codable, Sendable, Hashable {
     /// The device this one depends on (`device depends NAME --on PARENT`): while that one is down, this one's
     /// silence is `unreachable`, not downtime. Null without one.
     public var dependsOn: String?
+    /// The device's service checks (empty without any); each `unknown` while the device is not up.
+    public var checks: [CheckResult]
 
     enum CodingKeys: String, CodingKey {
-        case name, status, uptime, tags, site, storage, health
+        case name, status, uptime, tags, site, storage, health, checks
         case lastSeen = "last_seen"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
@@ -48,7 +50,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
         currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
         storage: StorageWarning? = nil, health: DeviceHealth? = nil, site: String = SiteName.defaultName,
-        dependsOn: String? = nil
+        dependsOn: String? = nil, checks: [CheckResult] = []
     ) {
         self.name = name
         self.status = status
@@ -67,6 +69,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         self.storage = storage
         self.health = health
         self.dependsOn = dependsOn
+        self.checks = checks
     }
 
     public init(from decoder: any Decoder) throws {
@@ -89,6 +92,8 @@ public struct DeviceView: Codable, Sendable, Hashable {
         storage = try c.decodeIfPresent(StorageWarning.self, forKey: .storage)
         health = try c.decodeIfPresent(DeviceHealth.self, forKey: .health)
         dependsOn = try c.decodeIfPresent(String.self, forKey: .dependsOn)
+        // An older collector's answer has no checks.
+        checks = try c.decodeIfPresent([CheckResult].self, forKey: .checks) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -111,5 +116,6 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(storage, forKey: .storage)
         try c.encode(health, forKey: .health)
         try c.encode(dependsOn, forKey: .dependsOn)
+        try c.encode(checks, forKey: .checks)
     }
 }

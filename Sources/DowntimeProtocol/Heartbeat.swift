@@ -18,6 +18,9 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     public var storage: StorageWarning?
     /// The device's power and thermal state where it has sensors (optional: older agents and other devices omit it).
     public var health: DeviceHealth?
+    /// The service checks' digest, with their results after a change (optional: older agents and agents
+    /// without checks omit it).
+    public var checks: CheckDigest?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case device, seq
@@ -27,13 +30,13 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         case clockSynced = "clock_synced"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
-        case storage, health
+        case storage, health, checks
     }
 
     public init(
         device: String, seq: UInt64, bootID: String, uptimeS: Double, sentAt: Date,
         clockSynced: Bool, intervalS: Int, agentVersion: String, storage: StorageWarning? = nil,
-        health: DeviceHealth? = nil
+        health: DeviceHealth? = nil, checks: CheckDigest? = nil
     ) {
         self.device = device
         self.seq = seq
@@ -45,6 +48,7 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         self.agentVersion = agentVersion
         self.storage = storage
         self.health = health
+        self.checks = checks
     }
 
     private static let keys = Set(CodingKeys.allCases.map(\.rawValue))
@@ -63,5 +67,6 @@ public struct Heartbeat: Codable, Sendable, Equatable {
         // Absent while healthy, never null.
         storage = values.contains(.storage) ? try values.decode(StorageWarning.self, forKey: .storage) : nil
         health = values.contains(.health) ? try values.decode(DeviceHealth.self, forKey: .health) : nil
+        checks = values.contains(.checks) ? try values.decode(CheckDigest.self, forKey: .checks) : nil
     }
 }

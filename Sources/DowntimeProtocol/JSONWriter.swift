@@ -168,6 +168,21 @@ extension DeviceView {
             w.string(agentVersion)
             w.key("boot_id")
             w.string(bootID)
+            w.key("checks")
+            w.array { w in
+                for c in checks {
+                    w.object { w in
+                        w.key("detail")
+                        w.string(c.detail)
+                        w.key("name")
+                        w.string(c.name)
+                        w.key("since")
+                        w.date(c.since)
+                        w.key("state")
+                        w.string(c.state.rawValue)
+                    }
+                }
+            }
             w.key("clock_skew_s")
             w.double(clockSkewS)
             w.key("clock_synced")

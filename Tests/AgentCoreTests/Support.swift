@@ -145,6 +145,8 @@ final class TestHTTPServer {
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+            def do_GET(self):
+                self.do_POST()
         class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
         srv = S(("127.0.0.1", 0), H)

@@ -20,7 +20,7 @@ struct WebController<Context: RequestContext> {
             let q = request.uri.queryParameters
             let query = try OverviewQuery.parse(
                 q: q.get("q"), status: q.get("status"), tag: q.get("tag"), site: q.get("site"),
-                cursor: q.get("cursor"))
+                cursor: q.get("cursor"), checks: q.get("checks"))
             // Taken before the model: a flip recorded meanwhile is replayed to the page's stream.
             let feed = collector.sweeper.flips.changes.position
             let (model, details) = try await collector.reads.overview(query)

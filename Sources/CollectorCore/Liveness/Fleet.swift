@@ -96,10 +96,11 @@ actor Fleet {
         let skew = stallStart != nil ? old?.clockSkewS ?? measured : measured
         e.sent = (hb.sentAt, old?.at, old?.clockSkewS)
         e.beatSteady = t.steady - t.wall.timeIntervalSince(alive)
+        let checks = CheckStates.merged(hb.checks, previous: old?.checks)
         e.record.beat = BeatState(
             at: alive, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
             clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
-            storage: hb.storage, health: hb.health)
+            storage: hb.storage, health: hb.health, checks: checks)
         let flip = markAlive(&e, at: alive)
         entries[hb.device] = e
         return (e.record.interval(default: defaultInterval), flip)

@@ -31,6 +31,10 @@ public enum DevicePage {
                 }
                 facts(&w, view, firstSeen: d.firstSeen, now: now)
                 timelines(&w, d, log: log, now: now)
+                if !view.checks.isEmpty {
+                    w.element(.h2, text: "Checks")
+                    checksTable(&w, view.checks, now: now)
+                }
                 w.element(.h2, text: "Last 30 days")
                 w.element(.div, [(.class, "wide")]) { DayBar.render(&$0, d.days) }
                 w.element(.h2, text: "Outages")

@@ -78,6 +78,10 @@ public enum MetricsExport {
             "downtime_device_under_voltage", .gauge,
             "1 while the device's firmware reports under-voltage now, 0 when not (absent where the device cannot tell)."
         )
+        var checks = header(
+            "downtime_check_up", .gauge,
+            "1 while the device's service check is ok, 0 while failing (absent while unknown, as when the device is "
+                + "not up).")
         var counts: [DeviceStatus: Int] = [:]
         for detail in details {
             let view = detail.view
@@ -99,6 +103,10 @@ public enum MetricsExport {
             if let uv = view.health?.underVoltageNow {
                 volts += "downtime_device_under_voltage{device=\"\(name)\"} \(uv ? 1 : 0)\n"
             }
+            for check in view.checks where check.state != .unknown {
+                checks +=
+                    "downtime_check_up{device=\"\(name)\",check=\"\(label(check.name))\"} \(check.state == .ok ? 1 : 0)\n"
+            }
             let recent = detail.outages.filter { now.timeIntervalSince($0.start) <= 30 * 86_400 }
             for cause in OutageCause.allCases {
                 let n = recent.filter { $0.cause == cause }.count
@@ -107,7 +115,7 @@ public enum MetricsExport {
         }
         var total = header("downtime_devices", .gauge, "Devices by status.")
         for s in DeviceStatus.allCases { total += "downtime_devices{state=\"\(s.rawValue)\"} \(counts[s] ?? 0)\n" }
-        return up + state + since + outages + temp + volts + total
+        return up + state + since + outages + temp + volts + checks + total
     }
 }
 

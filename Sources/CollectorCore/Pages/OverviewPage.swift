@@ -202,7 +202,10 @@ public enum OverviewPage {
         var attrs: [(HTMLWriter.Attr, String)] = [(.dataName, v.name), (.dataStatus, v.status.rawValue)]
         if !v.tags.isEmpty { attrs.append((.dataTags, v.tags.joined(separator: " "))) }
         w.element(.tr, attrs) { w in
-            w.element(.td) { PageParts.status(&$0, v.status) }
+            w.element(.td) { w in
+                PageParts.status(&w, v.status)
+                PageParts.failingChecks(&w, r.entry.failingChecks)
+            }
             w.element(.td) { w in
                 w.element(.a, [(.href, "/devices/\(v.name)")], text: v.name)
                 for t in v.tags { w.element(.span, [(.class, "tag")], text: t) }

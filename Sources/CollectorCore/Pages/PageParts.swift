@@ -45,6 +45,15 @@ enum PageParts {
         }
     }
 
+    /// " · 1 check failing" after an up device's status, a link to the devices with failing checks.
+    static func failingChecks(_ w: inout HTMLWriter, _ n: Int) {
+        guard n > 0 else { return }
+        w.text(" · ")
+        w.element(
+            .a, [(.class, "warn"), (.href, "/?checks=failing")],
+            text: n == 1 ? "1 check failing" : "\(n) checks failing")
+    }
+
     /// "power: under-voltage since boot", for a device whose firmware reported a power problem.
     static func power(_ w: inout HTMLWriter, _ h: DeviceHealth) {
         guard h.hasPowerWarning else { return }

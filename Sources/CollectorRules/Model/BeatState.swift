@@ -15,11 +15,14 @@ public struct BeatState: Sendable, Equatable {
     public var storage: StorageWarning?
     /// The device's power flags and temperature from its newest beat; in memory only (the next beat brings them back).
     public var health: DeviceHealth?
+    /// The service checks' newest digest, holding the newest full results the agent sent (a beat with the
+    /// digest alone keeps them); in memory only, like `health`: the agent resends them each persist interval.
+    public var checks: CheckDigest?
 
     public init(
         at: Date, intervalS: Int, agentVersion: String, bootID: String, clockSkewS: Double,
         clockSynced: Bool, uptimeS: Double, seq: UInt64, storage: StorageWarning? = nil,
-        health: DeviceHealth? = nil
+        health: DeviceHealth? = nil, checks: CheckDigest? = nil
     ) {
         self.at = at
         self.intervalS = intervalS
@@ -31,5 +34,6 @@ public struct BeatState: Sendable, Equatable {
         self.seq = seq
         self.storage = storage
         self.health = health
+        self.checks = checks
     }
 }

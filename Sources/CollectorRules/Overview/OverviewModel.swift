@@ -14,10 +14,12 @@ public struct OverviewModel: Sendable, Equatable {
         public var site: String
         public var storageWarning: Bool
         public var powerWarning: Bool
+        /// Service checks failing now (0 while the device is not up: its checks are unknown then).
+        public var failingChecks: Int
 
         public init(
             name: String, status: DeviceStatus, tags: [String] = [], site: String = SiteName.defaultName,
-            storageWarning: Bool = false, powerWarning: Bool = false
+            storageWarning: Bool = false, powerWarning: Bool = false, failingChecks: Int = 0
         ) {
             self.name = name
             self.status = status
@@ -25,25 +27,29 @@ public struct OverviewModel: Sendable, Equatable {
             self.site = site
             self.storageWarning = storageWarning
             self.powerWarning = powerWarning
+            self.failingChecks = failingChecks
         }
 
         public init(_ d: LiveDevice) {
             self.init(
                 name: d.record.name, status: d.status, tags: d.record.tags, site: SiteName.name(d.record.site),
                 storageWarning: d.record.beat?.storage != nil,
-                powerWarning: d.record.beat?.health?.hasPowerWarning ?? false)
+                powerWarning: d.record.beat?.health?.hasPowerWarning ?? false,
+                failingChecks: CheckStates.failing(d.record.beat?.checks, device: d.status))
         }
 
         public init(_ v: DeviceView) {
             self.init(
                 name: v.name, status: v.status, tags: v.tags, site: v.site, storageWarning: v.storage != nil,
-                powerWarning: v.health?.hasPowerWarning ?? false)
+                powerWarning: v.health?.hasPowerWarning ?? false,
+                failingChecks: v.checks.count { $0.state == .failing })
         }
     }
 
     /// Why a device needs a look, most pressing first.
     public enum Reason: String, Sendable, CaseIterable, Comparable {
-        case down, late, unreachable, flapping, storage, power, back, new, paused
+        /// `checks`: up, but a service check on the device fails ("up · 1 check failing"), right after late.
+        case down, late, checks, unreachable, flapping, storage, power, back, new, paused
 
         public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 
@@ -144,6 +150,7 @@ public struct OverviewModel: Sendable, Equatable {
         let since = now - policy.window
         if recent.downs.filter({ $0 >= since }).count >= policy.flapDowns { out.append(.flapping) }
         if d.status == .up, let back = recent.lastBack, back >= since { out.append(.back) }
+        if d.failingChecks > 0 { out.append(.checks) }
         if d.storageWarning { out.append(.storage) }
         if d.powerWarning { out.append(.power) }
         return out.sorted()

@@ -32,12 +32,15 @@ public struct OverviewQuery: Sendable, Equatable {
     public var tag: String?
     /// A site's name as shown (`default` for the default site).
     public var site: String?
+    /// `?checks=failing`: only the devices with a failing service check.
+    public var failingChecks = false
     public var cursor: Cursor?
 
     public init(
         text: String? = nil, status: DeviceStatus? = nil, tag: String? = nil, site: String? = nil,
-        cursor: Cursor? = nil
+        cursor: Cursor? = nil, failingChecks: Bool = false
     ) {
+        self.failingChecks = failingChecks
         self.text = text
         self.status = status
         self.tag = tag
@@ -55,10 +58,14 @@ public struct OverviewQuery: Sendable, Equatable {
     }
 
     /// Reads the query string's values; a bad status, tag, site or cursor is a 400 naming it.
-    package static func parse(q: String?, status: String?, tag: String?, site: String? = nil, cursor: String?) throws
-        -> OverviewQuery
-    {
+    package static func parse(
+        q: String?, status: String?, tag: String?, site: String? = nil, cursor: String?, checks: String? = nil
+    ) throws -> OverviewQuery {
         var out = OverviewQuery(text: q.map { String($0.prefix(100)) })
+        if let checks {
+            guard checks == "failing" else { throw QueryError(field: "checks", "checks must be failing") }
+            out.failingChecks = true
+        }
         if let status {
             guard let s = DeviceStatus(rawValue: status) else {
                 throw QueryError(field: "status", "status must be one of down, late, unreachable, new, up, paused")
@@ -80,12 +87,15 @@ public struct OverviewQuery: Sendable, Equatable {
     }
 
     /// True when the list is asked for (any parameter given, an empty `q` too).
-    public var asksForList: Bool { text != nil || status != nil || tag != nil || site != nil || cursor != nil }
+    public var asksForList: Bool {
+        text != nil || status != nil || tag != nil || site != nil || cursor != nil || failingChecks
+    }
 
     public func matches(_ d: OverviewModel.Entry) -> Bool {
         if let status, d.status != status { return false }
         if let tag, !d.tags.contains(tag) { return false }
         if let site, d.site != site { return false }
+        if failingChecks, d.failingChecks == 0 { return false }
         let q = (text ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         return q.isEmpty || d.name.contains(q) || d.tags.contains { $0.contains(q) } || d.status.rawValue == q
     }
@@ -103,6 +113,7 @@ public struct OverviewQuery: Sendable, Equatable {
         if let status { add("status", status.rawValue) }
         if let tag { add("tag", tag) }
         if let site { add("site", site) }
+        if failingChecks { add("checks", "failing") }
         if let next { add("cursor", next.text) }
         if parts.isEmpty { add("q", "") }
         return "/?" + parts.joined(separator: "&")

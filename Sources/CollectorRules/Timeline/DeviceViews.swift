@@ -37,7 +37,8 @@ public enum DeviceViews {
             }
                 ?? UptimeView(day: nil, week: nil, month: nil),
             tags: r.tags, storage: r.beat?.storage, health: r.beat?.health, site: SiteName.name(r.site),
-            dependsOn: r.dependsOn)
+            dependsOn: r.dependsOn,
+            checks: CheckStates.shown(r.beat?.checks, device: device.status, since: r.statusSince))
         let days = Availability.days(
             30, now: now, since: timeline.firstSeen, outages: outages, unknown: unknown)
         let stop = current.flatMap { CleanStop.opening($0.start, in: timeline.cleanStops, slack: slack) }

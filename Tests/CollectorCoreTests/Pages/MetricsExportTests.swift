@@ -92,3 +92,21 @@ import Testing
         #expect(!text.contains("temperature_celsius{device=\"router\"}"))
     }
 }
+
+@Suite struct CheckMetricsTests {
+    @Test func oneGaugePerCheckAbsentWhileUnknown() {
+        let now = RenderingTests.now
+        var pi = RenderingTests.detail("pi", .up)
+        pi.view.checks = [
+            CheckResult(name: "ha", state: .ok, detail: "HTTP 200", since: now),
+            CheckResult(name: "ftl", state: .failing, detail: "exit 3", since: now),
+            CheckResult(name: "box", state: .unknown, detail: "no socket", since: now),
+        ]
+        let text = MetricsExport.devices([pi, RenderingTests.detail("nas", .up)], now: now)
+        #expect(text.contains("# TYPE downtime_check_up gauge\n"))
+        #expect(text.contains("downtime_check_up{device=\"pi\",check=\"ha\"} 1\n"))
+        #expect(text.contains("downtime_check_up{device=\"pi\",check=\"ftl\"} 0\n"))
+        #expect(!text.contains("check=\"box\""))
+        #expect(!text.contains("downtime_check_up{device=\"nas\""))
+    }
+}

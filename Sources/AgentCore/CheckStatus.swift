@@ -1,0 +1,23 @@
+import DowntimeProtocol
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A check's reported state: what the damped runs say, since when, and the newest run's detail.
+public struct CheckStatus: Sendable, Equatable {
+    public var name: String
+    public var state: CheckState
+    public var detail: String
+    /// When `state` began (the device's wall clock).
+    public var since: Date
+
+    public init(name: String, state: CheckState, detail: String, since: Date) {
+        self.name = name
+        self.state = state
+        self.detail = detail
+        self.since = since
+    }
+}
