@@ -122,7 +122,10 @@ extension RawSocket {
             #expect(quiet.contains("3\r\n:\n\n") && !quiet.contains("event:"), "\(quiet)")
             let started = ContinuousClock.now
             try await h.collector.ingest.ping(device: "pi-1", fail: true)
-            let event = await s.read(until: "\"to\":\"down\"", seconds: 30)
+            // The sweep loop may show the status change (a `status` event) before the flip is stored and pushed:
+            // read on to the flip itself.
+            let event = await s.read(
+                until: "event: flip\ndata: {\"device\":\"pi-1\",\"from\":\"up\",\"to\":\"down\"", seconds: 30)
             let took = ContinuousClock.now - started
             #expect(took < .seconds(1), "\(took)")
             let id = h.collector.sweeper.flips.changes.position
