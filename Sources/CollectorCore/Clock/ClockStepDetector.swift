@@ -6,7 +6,8 @@ public struct ClockStepDetector: Sendable, Equatable {
     /// Like the agent's: NTP slews far less than this between two sweeps (at most 1 s apart).
     public static let defaultThreshold: TimeInterval = 2
     public let threshold: TimeInterval
-    private var last: CollectorTime?
+    /// The previous reading (the reference of the next).
+    public private(set) var last: CollectorTime?
 
     public init(threshold: TimeInterval = defaultThreshold) {
         self.threshold = threshold

@@ -25,7 +25,6 @@ public struct ClockWatch: Sendable, Equatable {
     public private(set) var lastJump: (at: Date, seconds: TimeInterval)?
     /// The wall clock's offset from the monotonic one before the newest step, and the reading that found that step.
     private var excursion: (before: TimeInterval, since: CollectorTime, gap: TimeInterval)?
-    private var lastReading: CollectorTime?
 
     public init(threshold: TimeInterval = ClockStepDetector.defaultThreshold) {
         detector = ClockStepDetector(threshold: threshold)
@@ -33,6 +32,7 @@ public struct ClockWatch: Sendable, Equatable {
 
     public mutating func observe(_ t: CollectorTime, synced now: Bool) -> [Change] {
         var changes: [Change] = []
+        let previous = detector.last
         if let step = detector.observe(t) {
             jumps += 1
             lastJump = (t.wall, step)
@@ -44,10 +44,9 @@ public struct ClockWatch: Sendable, Equatable {
                 changes.append(.steppedBack(offset: step, since: e.since, gap: e.gap))
                 excursion = nil
             } else {
-                excursion = (after - step, t, lastReading.map { t.steady.timeIntervalSince($0.steady) } ?? 0)
+                excursion = (after - step, t, previous.map { t.steady.timeIntervalSince($0.steady) } ?? 0)
             }
         }
-        lastReading = t
         if !now, synced != false {
             unsyncedSince = t
             changes.append(.unsynced)

@@ -13,10 +13,7 @@ package enum UnsyncedRedating {
     package static func redated(_ event: Event, by offset: TimeInterval) -> Event? {
         guard case .flip(var flip) = event.payload, flip.reason.contains(caveat) else { return nil }
         flip.reason = flip.reason.replacingOccurrences(of: caveat, with: note(offset))
-        var moved = event
-        moved.at = event.at + offset
-        moved.payload = .flip(flip)
-        return moved
+        return moved(event, flip, by: offset)
     }
 
     package static func note(_ offset: TimeInterval) -> String {
@@ -35,6 +32,11 @@ package enum UnsyncedRedating {
     package static func redatedAfterStepBack(_ event: Event, by offset: TimeInterval) -> Event? {
         guard case .flip(var flip) = event.payload, !flip.reason.contains("; re-dated by ") else { return nil }
         flip.reason += "; re-dated by \(Durations.signedSeconds(offset)) s when the collector's clock stepped back"
+        return moved(event, flip, by: offset)
+    }
+
+    /// `event` `offset` seconds later, its flip now `flip`.
+    private static func moved(_ event: Event, _ flip: FlipRecord, by offset: TimeInterval) -> Event {
         var moved = event
         moved.at = event.at + offset
         moved.payload = .flip(flip)
