@@ -28,5 +28,5 @@ public struct CheckReport: Sendable, Equatable {
 }
 
 extension CheckStatus {
-    var result: CheckResult { CheckResult(name: name, state: state, detail: detail, since: since) }
+    var result: CheckResult { CheckResult(name: name, state: state, detail: detail, since: since, notify: notify) }
 }

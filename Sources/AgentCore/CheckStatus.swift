@@ -13,11 +13,14 @@ public struct CheckStatus: Sendable, Equatable {
     public var detail: String
     /// When `state` began (the device's wall clock).
     public var since: Date
+    /// False for a check set `notify=no`: carried to the collector with the full results.
+    public var notify: Bool
 
-    public init(name: String, state: CheckState, detail: String, since: Date) {
+    public init(name: String, state: CheckState, detail: String, since: Date, notify: Bool = true) {
         self.name = name
         self.state = state
         self.detail = detail
         self.since = since
+        self.notify = notify
     }
 }

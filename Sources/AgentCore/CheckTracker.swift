@@ -18,9 +18,9 @@ public struct CheckTracker: Sendable, Equatable {
 
     public static let notRunYet = "not run yet"
 
-    public init(name: String, fails: Int = 1, startedAt: Date) {
+    public init(name: String, fails: Int = 1, notify: Bool = true, startedAt: Date) {
         self.fails = max(1, fails)
-        status = CheckStatus(name: name, state: .unknown, detail: Self.notRunYet, since: startedAt)
+        status = CheckStatus(name: name, state: .unknown, detail: Self.notRunYet, since: startedAt, notify: notify)
     }
 
     /// Folds one run made at `at`; true when the reported state changed (the detail alone is no change).

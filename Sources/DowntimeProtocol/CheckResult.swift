@@ -4,7 +4,8 @@
     import Foundation
 #endif
 
-/// One service check's state as the agent reports it: `{"name","state","detail","since"}`.
+/// One service check's state as the agent reports it: `{"name","state","detail","since"}`, and `"notify": false`
+/// for a check whose failures send no message (absent means true, so older agents and collectors still agree).
 public struct CheckResult: Codable, Sendable, Hashable {
     public var name: String
     public var state: CheckState
@@ -12,18 +13,21 @@ public struct CheckResult: Codable, Sendable, Hashable {
     public var detail: String
     /// When the state began (the device's wall clock).
     public var since: Date
+    /// False: the collector sends no message when this check fails or recovers (the agent's `notify=no`).
+    public var notify: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, state, detail, since
+        case name, state, detail, since, notify
     }
 
     public static let maxDetail = 200
 
-    public init(name: String, state: CheckState, detail: String, since: Date) {
+    public init(name: String, state: CheckState, detail: String, since: Date, notify: Bool = true) {
         self.name = name
         self.state = state
         self.detail = detail
         self.since = since
+        self.notify = notify
     }
 
     public init(from decoder: any Decoder) throws {
@@ -35,5 +39,16 @@ public struct CheckResult: Codable, Sendable, Hashable {
         let text = try values.decode(String.self, forKey: .detail)
         detail = text.isEmpty ? "" : try Check.text(text, field: field(.detail), max: Self.maxDetail)
         since = try values.decode(Date.self, forKey: .since)
+        notify = try values.decodeIfPresent(Bool.self, forKey: .notify) ?? true
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(state, forKey: .state)
+        try c.encode(detail, forKey: .detail)
+        try c.encode(since, forKey: .since)
+        // Only the exception goes on the wire: a collector before this field refuses unknown keys.
+        if !notify { try c.encode(false, forKey: .notify) }
     }
 }

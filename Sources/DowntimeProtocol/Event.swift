@@ -18,9 +18,13 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case flip
         case collectorDown = "collector_down"
         case powerWarning = "power_warning"
+        /// A service check's state change.
+        case check
 
         /// True for the kinds an agent may post.
-        public var isDeviceReported: Bool { self != .flip && self != .collectorDown && self != .powerWarning }
+        public var isDeviceReported: Bool {
+            self != .flip && self != .collectorDown && self != .powerWarning && self != .check
+        }
     }
 
     public enum Payload: Sendable, Hashable {
@@ -38,6 +42,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case collectorDown(start: Date, end: Date)
         /// A power warning from the device's beats appeared or cleared; `warnings` in words.
         case powerWarning(state: PowerWarningState, warnings: String)
+        /// A service check on the device changed state.
+        case check(CheckFlipRecord)
 
         public var kind: Kind {
             switch self {
@@ -51,6 +57,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             case .flip: .flip
             case .powerWarning: .powerWarning
             case .collectorDown: .collectorDown
+            case .check: .check
             }
         }
     }
@@ -85,7 +92,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case underVoltageSeen = "under_voltage_seen"
         case throttledSeen = "throttled_seen"
         case deltaS = "delta_s"
-        case count, kinds, from, to, reason, state, path
+        case count, kinds, from, to, reason, state, path, name, detail
     }
 
     private static let common: [Key] = [.id, .device, .kind, .at, .bootID]
@@ -102,6 +109,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .storage: [.state, .path]
         case .flip: [.from, .to, .reason]
         case .powerWarning: [.state, .reason]
+        case .check: [.name, .from, .to, .detail]
         }
     }
 
@@ -168,6 +176,15 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
                     from: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .from), field: field(.from))),
                     to: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .to), field: field(.to))),
                     reason: try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)))
+        case .check:
+            let detail = try c.decode(String.self, forKey: .detail)
+            return .check(
+                CheckFlipRecord(
+                    name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
+                    from: try c.decodeIfPresent(CheckState.self, forKey: .from),
+                    to: try c.decode(CheckState.self, forKey: .to),
+                    detail: detail.isEmpty
+                        ? "" : try Check.text(detail, field: field(.detail), max: CheckResult.maxDetail)))
         }
     }
 
@@ -243,6 +260,11 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             try c.encode(f.from.rawValue, forKey: .from)
             try c.encode(f.to.rawValue, forKey: .to)
             try c.encode(f.reason, forKey: .reason)
+        case .check(let f):
+            try c.encode(f.name, forKey: .name)
+            try c.encodeIfPresent(f.from, forKey: .from)
+            try c.encode(f.to, forKey: .to)
+            try c.encode(f.detail, forKey: .detail)
         }
     }
 }

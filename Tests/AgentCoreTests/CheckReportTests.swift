@@ -34,6 +34,14 @@ import Testing
         #expect(report.deliveredGeneration == 4 && report.deliveredAt == 90)
     }
 
+    /// `notify=no` reaches the full results from the check's options, through its tracker.
+    @Test func notifyNoTravelsWithTheResults() {
+        let tracker = CheckTracker(name: "backup", notify: false, startedAt: t0)
+        let status = [tracker.status, CheckTracker(name: "ha", startedAt: t0).status]
+        let digest = CheckReport().digest(status, generation: 1, monotonic: 0, persistInterval: 60)
+        #expect(digest.results?.map(\.notify) == [false, true])
+    }
+
     @Test func anOlderCollectorRefusingTheChecksFieldGetsBeatsWithoutIt() throws {
         let s = CollectorLinkTests.Setup()
         let link = try s.link()

@@ -76,3 +76,33 @@ import Testing
         }
     }
 }
+
+/// `notify=no` on the wire: only `false` is sent, so results without it read (and are written) as before.
+@Suite struct CheckResultNotifyTests {
+    @Test func onlyFalseIsSentAndAbsentIsTrue() throws {
+        let since = Date(timeIntervalSince1970: 1_795_335_000)
+        let loud = CheckResult(name: "ha", state: .failing, detail: "x", since: since)
+        let quiet = CheckResult(name: "backup", state: .failing, detail: "x", since: since, notify: false)
+        let loudJSON = String(decoding: try WireCoding.encode(loud), as: UTF8.self)
+        let quietJSON = String(decoding: try WireCoding.encode(quiet), as: UTF8.self)
+        #expect(!loudJSON.contains("notify") && quietJSON.contains("\"notify\":false"))
+        #expect(try WireCoding.decode(CheckResult.self, from: Array(loudJSON.utf8)) == loud)
+        #expect(try WireCoding.decode(CheckResult.self, from: Array(quietJSON.utf8)) == quiet)
+        let explicit = quietJSON.replacingOccurrences(of: "false", with: "true")
+        #expect(try WireCoding.decode(CheckResult.self, from: Array(explicit.utf8)).notify)
+        #expect(throws: (any Error).self) {
+            try WireCoding.decode(CheckResult.self, from: Array(quietJSON.replacingOccurrences(of: "false", with: "1").utf8))
+        }
+    }
+
+    /// The collector's `check` rows are its own: an agent cannot post one.
+    @Test func aCheckRowIsTheCollectorsOwn() throws {
+        #expect(!Event.Kind.check.isDeviceReported)
+        let e = Event(
+            device: "pi-1", at: Date(timeIntervalSince1970: 1_795_335_000), bootID: nil,
+            payload: .check(CheckFlipRecord(name: "ha", from: nil, to: .ok, detail: "")))
+        let json = String(decoding: try WireCoding.encode(e), as: UTF8.self)
+        #expect(!json.contains("\"from\"") && json.contains("\"kind\":\"check\""))
+        #expect(try WireCoding.decode(Event.self, from: Array(json.utf8)) == e)
+    }
+}

@@ -138,6 +138,8 @@ private let beat = """
             .flip(FlipRecord(from: .up, to: .down, reason: "no heartbeat for 35 s")),
             .collectorDown(start: t, end: t + 100),
             .powerWarning(state: .cleared, warnings: "under-voltage, throttled"),
+            .check(CheckFlipRecord(name: "ha", from: .ok, to: .failing, detail: "HTTP 502")),
+            .check(CheckFlipRecord(name: "ssh", from: nil, to: .ok, detail: "")),
             .outage(
                 OutageReport(
                     cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true,

@@ -22,7 +22,13 @@ extension Collector {
         let health = CollectorHealth(logger: logger, dataDir: config.database == nil ? config.dataDir : nil)
         health.observeClock(started, synced: sync.isSynced())
         let previousAlive = try await store.beginRun(at: started.wall)
-        let devices = try await store.allDevices()
+        var devices = try await store.allDevices()
+        // The checks' states survive a restart: the newest flip of each, until the agent's next full results.
+        let checks = try await store.newestCheckFlips()
+        for i in devices.indices {
+            guard let flips = checks[devices[i].name], !flips.isEmpty else { continue }
+            devices[i].beat?.checks = CheckDigest(of: CheckStates.restored(flips), full: true)
+        }
         try await recordAway(
             since: previousAlive, until: started.wall, devices: devices, store: store, health: health,
             flushInterval: config.flushInterval, logger: logger)

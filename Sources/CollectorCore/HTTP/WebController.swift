@@ -59,7 +59,8 @@ struct WebController<Context: RequestContext> {
             let deliveries = try await collector.reads.deliveries(device: name, limit: 20)
             let page = DevicePage.render(
                 detail, log: log.map(\.event), now: collector.clock.wall.now(), deliveries: deliveries,
-                incidents: try await collector.reads.incidents(device: name))
+                incidents: try await collector.reads.incidents(device: name),
+                checkDays: try await collector.reads.checkDays(detail))
             return TextIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/incidents/{id}") { _, context in

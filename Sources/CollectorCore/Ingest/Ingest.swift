@@ -73,12 +73,26 @@ public final class Ingest: Sendable {
     func beat(_ heartbeat: Heartbeat) async throws -> HeartbeatReply {
         let now = clock.now()
         let before = await fleet.live(heartbeat.device)?.record.beat?.health
-        let (interval, flip) = await fleet.beat(heartbeat, receivedAt: now)
+        let (interval, flip, checks) = await fleet.beat(heartbeat, receivedAt: now)
         if let flip { try await flips.recordUp(flip, shared: shared) }
+        if !checks.isEmpty { try await checkFlips(checks) }
         if let change = PowerWarningState.change(from: before, to: heartbeat.health) {
             try await powerWarning(heartbeat, change, at: now.wall)
         }
         return HeartbeatReply(serverTime: now.wall, intervalS: interval)
+    }
+
+    /// Records the service checks' flips of a beat (and their log rows) and tells them, damped by the planner.
+    private func checkFlips(_ checks: [CheckFlip]) async throws {
+        do {
+            try await flips.stored("check_flips") { try await store.recordCheckFlips(checks) }
+        } catch {
+            // Not recorded: memory goes back to the states before, so the agent's next full results propose them again.
+            await fleet.unrecorded(checks)
+            throw error
+        }
+        for c in checks { logger.notice("\(c.device): \(LogFormat.detail(c.event))") }
+        await notifications.checks(checks)
     }
 
     /// Logs a power warning appearing or clearing and tells a new under-voltage, damped by the planner.

@@ -51,6 +51,8 @@ actor Fleet {
             if let mine = entry.record.beat, mine.at >= (r.beat?.at ?? .distantPast) {
                 r.beat = mine
             } else {
+                // The stored beat has no checks (they are in memory and in their flips): keep those known.
+                if r.beat?.checks == nil { r.beat?.checks = entry.record.beat?.checks }
                 entry.dirty = false
                 entry.beatSteady = r.beat.map { Self.steady(ofStored: $0.at, now: now) }
             }
@@ -83,9 +85,10 @@ actor Fleet {
         byToken[hash]
     }
 
-    /// Records a heartbeat at `receivedAt`; returns the interval to answer and the flip to commit, if any.
-    func beat(_ hb: Heartbeat, receivedAt t: CollectorTime) -> (interval: Int, flip: FlipChange?) {
-        guard var e = entries[hb.device] else { return (hb.intervalS, nil) }
+    /// Records a heartbeat at `receivedAt`; returns the interval to answer, the flip to commit, if any, and the
+    /// service checks' flips to record.
+    func beat(_ hb: Heartbeat, receivedAt t: CollectorTime) -> (interval: Int, flip: FlipChange?, checks: [CheckFlip]) {
+        guard var e = entries[hb.device] else { return (hb.intervalS, nil, []) }
         let old = e.record.beat
         let stallStart = stallStart(before: t)
         let alive = QueuedBeat.date(
@@ -97,13 +100,16 @@ actor Fleet {
         e.sent = (hb.sentAt, old?.at, old?.clockSkewS)
         e.beatSteady = t.steady - t.wall.timeIntervalSince(alive)
         let checks = CheckStates.merged(hb.checks, previous: old?.checks)
+        let checkFlips = CheckStates.flips(
+            device: hb.device, previous: old?.checks?.results, new: hb.checks, beatAt: alive, skew: skew,
+            previousBeat: old?.at)
         e.record.beat = BeatState(
             at: alive, intervalS: hb.intervalS, agentVersion: hb.agentVersion, bootID: hb.bootID,
             clockSkewS: skew, clockSynced: hb.clockSynced, uptimeS: hb.uptimeS, seq: hb.seq,
             storage: hb.storage, health: hb.health, checks: checks)
         let flip = markAlive(&e, at: alive)
         entries[hb.device] = e
-        return (e.record.interval(default: defaultInterval), flip)
+        return (e.record.interval(default: defaultInterval), flip, checkFlips)
     }
 
     /// Records a ping (`/ping/{token}`), a heartbeat without agent facts; returns the flip to commit, if any.
@@ -156,7 +162,9 @@ actor Fleet {
         var flips: [FlipChange] = []
         for (name, beat) in stored {
             guard var e = entries[name], beat.at > (e.record.beat?.at ?? .distantPast) else { continue }
+            let old = e.record.beat
             e.record.beat = beat // not dirty: it is stored already
+            if beat.checks == nil { e.record.beat?.checks = old?.checks }
             e.beatSteady = max(e.beatSteady ?? .distantPast, Self.steady(ofStored: beat.at, now: now))
             if leading, !e.record.paused,
                 e.record.status == .new || e.record.status == .down
@@ -344,6 +352,18 @@ actor Fleet {
             else { continue }
             e.record.status = r.from
             entries[f.device] = e
+        }
+    }
+
+    /// Check flips the store could not record: each check goes back to its `from` state (a check first seen is
+    /// forgotten), so that the next full results propose them again.
+    func unrecorded(_ checks: [CheckFlip]) {
+        for f in checks {
+            guard var results = entries[f.device]?.record.beat?.checks?.results,
+                let i = results.firstIndex(where: { $0.name == f.name })
+            else { continue }
+            if let from = f.record.from { results[i].state = from } else { results.remove(at: i) }
+            entries[f.device]?.record.beat?.checks?.results = results
         }
     }
 

@@ -25,6 +25,14 @@ public struct MessageWriter: Sendable {
             return Notification(
                 kind: .new, devices: plan.devices, title: "New device \(name)",
                 text: "\(name) reported for the first time at \(at).", at: plan.at)
+        case .checkFailing, .checkOk:
+            return Self.checks(plan, time: time)
+        case .flapping where !plan.checks.isEmpty:
+            let check = plan.checks.joined(separator: ", ")
+            return Notification(
+                kind: .flapping, devices: plan.devices, title: "\(name): check \(check) is flapping",
+                text: "\(name)'s check \(check) changed state \(plan.flips) more times in the last \(minutes) minutes.",
+                at: plan.at)
         case .flapping:
             let status = detail?.view.status.rawValue ?? "unknown"
             return Notification(
@@ -55,6 +63,21 @@ public struct MessageWriter: Sendable {
             // Not planned (the notifier's `Reminders` make them), but said plainly if one were.
             return Self.reminder(plan.devices.map { ($0, plan.at) }, now: plan.at, time: time)
         }
+    }
+
+    /// A device's service checks failing, or ok again: "pi-kitchen: pihole failing", with each check's words.
+    static func checks(_ plan: NotificationPlanner.Planned, time: LocalTime) -> Notification {
+        let name = plan.devices.first ?? ""
+        let failing = plan.kind == .checkFailing
+        let n = plan.checks.count
+        let what = n == 1 ? "check \(plan.checks[0])" : "\(n) checks (\(plan.checks.joined(separator: ", ")))"
+        let title = failing ? "\(name): \(what) failing" : "\(name): \(what) ok again"
+        let words = plan.reason.isEmpty ? "" : ": \(plan.reason)"
+        let text =
+            failing
+            ? "\(name) is up, but its \(what) \(n == 1 ? "fails" : "fail") since \(time.stamp(plan.at))\(words)."
+            : "\(name)'s \(what) \(n == 1 ? "is" : "are") ok again since \(time.stamp(plan.at))\(words)."
+        return Notification(kind: plan.kind, devices: plan.devices, title: title, text: text, at: plan.at)
     }
 
     /// A device down, or its agent stopped; with how many devices behind it went unreachable.

@@ -89,6 +89,13 @@ public final class NotificationFeed: Sendable {
         await notifier?.observe(.ups(event))
     }
 
+    /// Service check flips this collector recorded, held, grouped and damped by the planner (told at once, not
+    /// replayed from the store: a message held when the collector is killed is not sent).
+    func checks(_ flips: [CheckFlip]) async {
+        guard telling else { return }
+        await notifier?.observe(.checkFlips(flips, now: clock.now()))
+    }
+
     /// A device's under-voltage appearing, damped by the planner.
     func underVoltage(device: String, at: Date) async {
         guard telling else { return }

@@ -8,7 +8,8 @@ public enum DevicePage {
     public static let logRows = 300
 
     public static func render(
-        _ d: DeviceDetail, log: [Event], now: Date, deliveries: [DeliveryRecord] = [], incidents: [Incident] = []
+        _ d: DeviceDetail, log: [Event], now: Date, deliveries: [DeliveryRecord] = [], incidents: [Incident] = [],
+        checkDays: [String: [Availability.Day]] = [:]
     ) -> String {
         let view = d.view
         return PageParts.document("\(view.name) · DowntimeMon") { w in
@@ -33,7 +34,7 @@ public enum DevicePage {
                 timelines(&w, d, log: log, now: now)
                 if !view.checks.isEmpty {
                     w.element(.h2, text: "Checks")
-                    checksTable(&w, view.checks, now: now)
+                    checksTable(&w, view.checks, days: checkDays, now: now)
                 }
                 w.element(.h2, text: "Last 30 days")
                 w.element(.div, [(.class, "wide")]) { DayBar.render(&$0, d.days) }

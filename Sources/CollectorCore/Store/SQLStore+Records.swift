@@ -65,7 +65,7 @@ extension SQLStore {
     public func deleteEvents(before: Date) async throws -> Int {
         let statements = [
             sql.deleteEventsBefore, sql.deleteUPSEventsBefore, sql.deleteIncidentsBefore,
-            sql.deleteCollectorRecordsBefore,
+            sql.deleteCollectorRecordsBefore, sql.deleteCheckFlipsBefore,
         ]
         return try await executor.transaction(long: true) { conn in
             var n = 0

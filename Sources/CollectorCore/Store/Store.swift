@@ -67,6 +67,13 @@ public protocol Store: AccountStore {
     func timelineEvents(since: Date, device: String?) async throws -> [String: [StoredEvent]]
     /// Every device's log, for export, oldest first.
     func allEvents() async throws -> [StoredEvent]
+    /// Stores service check flips, each with its `check` row in the device's log, in one transaction (each once, by id).
+    func recordCheckFlips(_ flips: [CheckFlip]) async throws
+    /// A device's check flips at or after `since`, and the newest before it of each check (its state then), oldest
+    /// first.
+    func checkFlips(device: String, since: Date) async throws -> [CheckFlip]
+    /// The newest flip of every check, by device: the checks' states when the collector starts.
+    func newestCheckFlips() async throws -> [String: [CheckFlip]]
     /// Stores UPS events not stored before (by id) and returns their ids, in input order.
     @discardableResult
     func insertUPSEvents(_ events: [StoredUPSEvent]) async throws -> [UUID]

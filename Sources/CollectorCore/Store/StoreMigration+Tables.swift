@@ -54,6 +54,7 @@ extension StoreMigration {
                     .double(try r.double("created_at")), .double(try r.double("last_used_at")),
                 ]
             },
+            TableCopy(table: "check_flip", columns: StoreSQL.checkFlipColumns) { r in try r.checkFlip().rowValues },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.

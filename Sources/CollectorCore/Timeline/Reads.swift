@@ -35,6 +35,19 @@ public struct Reads: Sendable {
         try await logs.log(device: device, since: since, afterSeq: afterSeq, limit: limit)
     }
 
+    /// The last 30 UTC days of each of a device's service checks, from their stored flips (`CheckHistory`); the
+    /// device's outages and unknown time in `detail` are unknown for its checks.
+    public func checkDays(_ detail: DeviceDetail) async throws -> [String: [Availability.Day]] {
+        let now = clock.now()
+        let flips = try await store.checkFlips(device: detail.view.name, since: now - 30 * 86_400)
+        let away =
+            detail.unknown
+            + detail.outages.map { DateInterval(start: $0.start, end: max($0.start, $0.end ?? now)) }
+        return Dictionary(grouping: flips, by: \.name).mapValues {
+            CheckHistory.days($0, count: 30, now: now, deviceAway: away)
+        }
+    }
+
     /// A device's newest delivery attempts, newest first.
     public func deliveries(device: String, limit: Int) async throws -> [DeliveryRecord] {
         try await logs.deliveries(device: device, limit: limit)

@@ -34,6 +34,9 @@ public enum LogFormat {
         case .flip(let f): return "\(f.from.rawValue) -> \(f.to.rawValue): \(f.reason)"
         case .powerWarning(.appeared, let w): return "power warning: \(w) now (the device's firmware flags)"
         case .powerWarning(.cleared, let w): return "power warning cleared: no more \(w)"
+        case .check(let c):
+            let change = "check \(c.name): \(c.from?.rawValue ?? "first seen") -> \(c.to.rawValue)"
+            return c.detail.isEmpty ? change : "\(change) (\(c.detail))"
         case .collectorDown(let start, let end):
             return "collector not running from \(t(start)) to \(t(end)) "
                 + "(\(Durations.text(end.timeIntervalSince(start)))); status unknown"

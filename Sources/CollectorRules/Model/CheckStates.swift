@@ -26,4 +26,31 @@ public enum CheckStates {
         guard device == .up || device == .late, let checks else { return 0 }
         return checks.failing
     }
+
+    /// The checks whose state changed from `previous` to the newest full results of `new` (none when the beat
+    /// carries the digest alone: it says what changed, not how). A check seen for the first time is a flip from nil.
+    /// Dated at the agent's `since` carried to the collector's clock by the beat's `skew`, kept between the previous
+    /// beat (the collector knew the old state then) and this one.
+    public static func flips(
+        device: String, previous: [CheckResult]?, new: CheckDigest?, beatAt: Date, skew: Double, previousBeat: Date?
+    ) -> [CheckFlip] {
+        guard let results = new?.results else { return [] }
+        let before = Dictionary((previous ?? []).map { ($0.name, $0.state) }, uniquingKeysWith: { a, _ in a })
+        return results.compactMap { r in
+            let from = before[r.name]
+            guard from != r.state else { return nil }
+            let at = min(beatAt, max(previousBeat ?? .distantPast, r.since + skew))
+            return CheckFlip(
+                device: device, record: CheckFlipRecord(name: r.name, from: from, to: r.state, detail: r.detail),
+                at: at, notify: r.notify)
+        }
+    }
+
+    /// The checks as the newest stored flip of each left them (after a restart, until the agent sends its results
+    /// again), by name.
+    public static func restored(_ flips: [CheckFlip]) -> [CheckResult] {
+        var newest: [String: CheckFlip] = [:]
+        for f in flips where (newest[f.name]?.at ?? .distantPast) <= f.at { newest[f.name] = f }
+        return newest.values.map(\.result).sorted { $0.name < $1.name }
+    }
 }

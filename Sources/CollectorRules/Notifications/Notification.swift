@@ -16,6 +16,10 @@ public struct Notification: Sendable, Equatable {
         case incident
         /// A device (or several) still down, every `remind=` of a channel (docs/DESIGN.md "Reminders").
         case reminder
+        /// Service checks of one device began failing (`devices` holds the device).
+        case checkFailing = "check_failing"
+        /// Service checks of one device whose failure was told are ok again.
+        case checkOk = "check_ok"
     }
 
     public var kind: Kind

@@ -14,7 +14,8 @@ import Foundation
 /// - an agent's storage problem is told once per problem (its `storage` event, not every beat that carries it);
 /// - a device's under-voltage is told when it appears, then `damp` quiet with one summary of its returns;
 /// - a UPS event is told at once, but a lost connection only once it has lasted `upsHold` (a comms back within
-///   that time drops both: a flaky NUT server does not spam).
+///   that time drops both: a flaky NUT server does not spam);
+/// - a service check failing or recovering is held for `settle` and told per device (see `observeChecks`).
 public struct NotificationPlanner: Sendable {
     /// A message to send: what happened, to whom, and when it was observed.
     public struct Planned: Sendable, Equatable {
@@ -35,6 +36,8 @@ public struct NotificationPlanner: Sendable {
         public var site: String? = nil
         /// For `incident`: the incident as first recorded.
         public var incident: Incident? = nil
+        /// For `checkFailing`, `checkOk` and a check's `flapping`: the checks of the device it is about.
+        public var checks: [String] = []
     }
 
     /// Which way the devices of a grouped message went.
@@ -83,6 +86,14 @@ public struct NotificationPlanner: Sendable {
     /// Incidents whose message went out, as told, by id: a later update drops only the messages that one told (a
     /// member told as still down keeps its up message when it comes back).
     package var told: [String: Incident] = [:]
+    /// Check messages waiting for `settle` (see `observeChecks`).
+    package var checksHeld: [HeldCheck] = []
+    /// Per check (`CheckKey`): its quiet time after a failing message, like a device's after a down.
+    package var checkQuiet: [CheckKey: DeviceState] = [:]
+    /// The checks whose failing was told and whose recovery was not yet.
+    package var checksToldFailing: Set<CheckKey> = []
+    /// Devices whose newest flip left them down or unreachable: their checks' messages are not sent.
+    package var devicesNotUp: Set<String> = []
 
     public init(
         damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30, upsHold: TimeInterval = 10
@@ -103,6 +114,7 @@ public struct NotificationPlanner: Sendable {
         case .storage(let device, let state, let path, let at):
             observeStorage(device: device, state: state, path: path, at: at)
         case .incident(let incident, let new, let now): observeIncident(incident, new: new, now: now)
+        case .checkFlips(let flips, let now): observeChecks(flips, now: now)
         }
     }
 
@@ -110,6 +122,7 @@ public struct NotificationPlanner: Sendable {
         for f in flips {
             guard case .flip(let r) = f.event.payload else { continue }
             let name = f.device
+            deviceFlipped(name, to: r.to)
             var s = devices[name] ?? DeviceState()
             let quiet = s.quietUntil.map { now < $0 } ?? false
             switch (r.from, r.to) {
@@ -245,6 +258,7 @@ public struct NotificationPlanner: Sendable {
     public mutating func due(now: Date, deviceCount: Int, sites: [String: String] = [:]) -> [Planned] {
         var out = ready
         ready = []
+        out += dueChecks(now: now)
         for held in incidents where held.due <= now {
             let i = held.incident
             told[i.id] = i

@@ -13,4 +13,6 @@ public enum PlannerInput: Sendable {
     case storage(device: String, state: StorageState, path: String, at: Date)
     /// An incident first recorded (`new`) or updated.
     case incident(Incident, new: Bool, now: Date)
+    /// Recorded service check flips, observed at `now`.
+    case checkFlips([CheckFlip], now: Date)
 }

@@ -59,7 +59,7 @@ public struct DeviceTimeline: Sendable, Equatable {
                 shutdowns.append((event.at, event.bootID))
             case .agentStarted:
                 starts.append((event.at, event.bootID))
-            case .clockJump, .outboxDropped, .storage, .powerWarning:
+            case .clockJump, .outboxDropped, .storage, .powerWarning, .check:
                 break
             }
         }

@@ -8,7 +8,7 @@ extension Event.Kind {
         // A clean stop and the agent's start in the same boot make an agent gap of a down period (docs/DESIGN.md
         // "Agent gaps").
         case .flip, .outage, .collectorUnreachable, .collectorDown, .shutdown, .agentStarted: true
-        case .clockJump, .outboxDropped, .storage, .powerWarning: false
+        case .clockJump, .outboxDropped, .storage, .powerWarning, .check: false
         }
     }
 

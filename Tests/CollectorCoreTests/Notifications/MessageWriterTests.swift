@@ -126,3 +126,25 @@ import Testing
         #expect(toldUp.map(\.kind) == [.group] && toldUp.first?.direction == .up)
     }
 }
+
+/// The words of service check messages (issue #30): the device, the checks and each one's detail.
+@Suite struct CheckMessageTests {
+    @Test func failingRecoveredAndFlappingChecks() async throws {
+        let at = Date(timeIntervalSince1970: 1_795_335_000)
+        let one = MessageWriter.checks(
+            .init(kind: .checkFailing, devices: ["pi-kitchen"], at: at, reason: "dns: exit 3", checks: ["dns"]),
+            time: .utc)
+        #expect(one.title == "pi-kitchen: check dns failing" && one.kind == .checkFailing)
+        #expect(one.text == "pi-kitchen is up, but its check dns fails since \(LocalTime.utc.stamp(at)): dns: exit 3.")
+        let two = MessageWriter.checks(
+            .init(kind: .checkOk, devices: ["pi-kitchen"], at: at, reason: "dns; ha: HTTP 200", checks: ["dns", "ha"]),
+            time: .utc)
+        #expect(two.title == "pi-kitchen: 2 checks (dns, ha) ok again")
+        #expect(two.text.hasPrefix("pi-kitchen's 2 checks (dns, ha) are ok again since "))
+        let h = try await Harness.make(.sqlite)
+        let writer = MessageWriter(reader: h.collector.reads.reader, damp: 600)
+        let flapping = await writer.compose(
+            .init(kind: .flapping, devices: ["pi-kitchen"], at: at, flips: 3, checks: ["dns"]))
+        #expect(flapping.title == "pi-kitchen: check dns is flapping" && flapping.text.contains("3 more times in the last 10"))
+    }
+}
