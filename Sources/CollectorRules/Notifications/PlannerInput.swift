@@ -13,4 +13,6 @@ public enum PlannerInput: Sendable {
     case storage(device: String, state: StorageState, path: String, at: Date)
     /// An incident first recorded (`new`) or updated.
     case incident(Incident, new: Bool, now: Date)
+    /// The collector's wall clock stepped by this many seconds (found by `ClockWatch`).
+    case clockStepped(by: TimeInterval)
 }
