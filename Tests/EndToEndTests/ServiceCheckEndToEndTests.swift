@@ -187,7 +187,7 @@ import Testing
         // The hanging check is told once; the failing one set notify=no never is.
         eventually(5, "the hanging check's message") { rig.messages("check_failing", "hang").count == 1 }
         try rig.failsAndRecovers(
-            "svc", others: 2, breakIt: { FileManager.default.createFile(atPath: flag, contents: nil) },
+            "svc", others: 2, breakIt: { _ = FileManager.default.createFile(atPath: flag, contents: nil) },
             fixIt: { try FileManager.default.removeItem(atPath: flag) })
         #expect(rig.messages("check_failing", "old").isEmpty && rig.messages("check_ok", "old").isEmpty)
         #expect(rig.messages("check_failing", "hang").count == 1)

@@ -83,6 +83,12 @@ public final class NotificationFeed: Sendable {
         await notifier?.observe(.storage(device: device, state: state, path: path, at: at))
     }
 
+    /// The collector's wall clock stepped: the planner's waits move with it (every collector's planner, leading or
+    /// not: one that takes the lead keeps what it held).
+    func clockStepped(by step: TimeInterval) async {
+        await notifier?.observe(.clockStepped(by: step))
+    }
+
     /// A UPS event this collector stored (only the leader polls), told through the planner.
     func ups(_ event: UPSEvent) async {
         guard telling else { return }

@@ -186,14 +186,47 @@ public enum IncidentCorrelator {
             if let index = groups.firstIndex(where: { g in
                 g.window.overlaps(mine) && !g.members.contains { $0.device == c.device }
             }) {
-                let w = groups[index].window
                 groups[index].members.append(c)
-                groups[index].window = max(w.lowerBound, mine.lowerBound)...min(w.upperBound, mine.upperBound)
+                groups[index].window = common(groups[index].members) ?? mine
+            } else if let (index, displaced) = betterFit(c, in: &groups) {
+                groups.append(Cluster(members: [displaced], window: realStart(of: displaced.outage)))
+                groups[index].window = common(groups[index].members) ?? mine
             } else {
                 groups.append(Cluster(members: [c], window: mine))
             }
         }
         return groups.filter { Set($0.members.map(\.device)).count >= 2 }
+    }
+
+    /// A group that holds another outage of `c`'s device that was over before the others' moment (its device back
+    /// up before they lost power, counted without the simultaneity), where `c` meets that moment: `c` takes the
+    /// place, and the outage it displaces is returned. A device up again 3 s before a site cut (seed 277) would
+    /// otherwise hold the cut's place, and its outage in the cut would be in no incident.
+    private static func betterFit(_ c: Candidate, in groups: inout [Cluster]) -> (Int, Candidate)? {
+        for index in groups.indices {
+            guard let at = groups[index].members.firstIndex(where: { $0.device == c.device }) else { continue }
+            var others = groups[index].members
+            let held = others.remove(at: at)
+            guard let moment = common(others), realStart(of: c.outage).overlaps(moment) else { continue }
+            let downAt = { (o: Outage) in o.start <= moment.upperBound && (o.end ?? .distantFuture) >= moment.lowerBound
+            }
+            guard !downAt(held.outage), downAt(c.outage) else { continue }
+            groups[index].members[at] = c
+            return (index, held)
+        }
+        return nil
+    }
+
+    /// The moment the members' real starts share (nil: none).
+    private static func common(_ members: [Candidate]) -> ClosedRange<Date>? {
+        guard let first = members.first else { return nil }
+        var w = realStart(of: first.outage)
+        for m in members.dropFirst() {
+            let r = realStart(of: m.outage)
+            guard w.overlaps(r) else { return nil }
+            w = max(w.lowerBound, r.lowerBound)...min(w.upperBound, r.upperBound)
+        }
+        return w
     }
 
     /// The outages of one cut and the moment they share.
@@ -228,9 +261,11 @@ public enum IncidentCorrelator {
     /// Devices' clocks (NTP: milliseconds) and their agents' ticks differ a little: windows this much wider either side.
     public static let simultaneity: TimeInterval = 2
 
-    /// Where the real start of `outage` may lie.
+    /// Where the real start of `outage` may lie: not after its end, whatever the precision (a device back up at
+    /// 10 s lost its power before then).
     package static func realStart(of outage: Outage) -> ClosedRange<Date> {
-        (outage.start - simultaneity)...(outage.start + max(0, outage.precision) + simultaneity)
+        let latest = min(outage.start + max(0, outage.precision), max(outage.start, outage.end ?? .distantFuture))
+        return (outage.start - simultaneity)...(latest + simultaneity)
     }
 
     private static func incident(

@@ -115,7 +115,22 @@ public struct NotificationPlanner: Sendable {
             observeStorage(device: device, state: state, path: path, at: at)
         case .incident(let incident, let new, let now): observeIncident(incident, new: new, now: now)
         case .checkFlips(let flips, let now): observeChecks(flips, now: now)
+        case .clockStepped(let step): clockStepped(by: step)
         }
+    }
+
+    /// The wall clock stepped by `step`: every wait (a held message, an incident's settle, a UPS's comms hold, a
+    /// device's or a service check's quiet time) ends as long after its start as before. Left on the old clock, a step back of a minute
+    /// would hold a message a minute longer (campaign seed 277: an incident held past a kill was due a minute after
+    /// the restart), and a step ahead would cut holds short.
+    public mutating func clockStepped(by step: TimeInterval) {
+        for i in downs.indices { downs[i].due += step }
+        for i in ups.indices { ups[i].due += step }
+        for i in incidents.indices { incidents[i].due += step }
+        upsCommsLost = upsCommsLost.mapValues { ($0.event, $0.due + step) }
+        for name in devices.keys { devices[name]?.quietUntil? += step }
+        for i in checksHeld.indices { checksHeld[i].due += step }
+        for key in checkQuiet.keys { checkQuiet[key]?.quietUntil? += step }
     }
 
     public mutating func observe(_ flips: [FlipChange], now: Date) {

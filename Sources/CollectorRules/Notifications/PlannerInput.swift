@@ -15,4 +15,6 @@ public enum PlannerInput: Sendable {
     case incident(Incident, new: Bool, now: Date)
     /// Recorded service check flips, observed at `now`.
     case checkFlips([CheckFlip], now: Date)
+    /// The collector's wall clock stepped by this many seconds (found by `ClockWatch`).
+    case clockStepped(by: TimeInterval)
 }
