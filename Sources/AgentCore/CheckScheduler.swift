@@ -33,8 +33,10 @@ public final class CheckScheduler: Sendable {
         let now = wall()
         state = Mutex(
             State(
-                trackers: specs.map { CheckTracker(
-                        name: $0.name, fails: $0.options.fails, notify: $0.options.notify, startedAt: now) },
+                trackers: specs.map {
+                    CheckTracker(
+                        name: $0.name, fails: $0.options.fails, notify: $0.options.notify, startedAt: now)
+                },
                 runs: specs.map { _ in 0 }))
     }
 

@@ -91,7 +91,8 @@ import Testing
         let explicit = quietJSON.replacingOccurrences(of: "false", with: "true")
         #expect(try WireCoding.decode(CheckResult.self, from: Array(explicit.utf8)).notify)
         #expect(throws: (any Error).self) {
-            try WireCoding.decode(CheckResult.self, from: Array(quietJSON.replacingOccurrences(of: "false", with: "1").utf8))
+            try WireCoding.decode(
+                CheckResult.self, from: Array(quietJSON.replacingOccurrences(of: "false", with: "1").utf8))
         }
     }
 

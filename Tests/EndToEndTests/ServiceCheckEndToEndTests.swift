@@ -34,7 +34,9 @@ import Testing
                 extraArgs: checks.flatMap { ["--check", $0 + " every=1s"] })
         }
 
-        func view() throws -> DeviceView { try Curl.get("\(collector.url)/api/v1/devices/\(device)", as: DeviceView.self) }
+        func view() throws -> DeviceView {
+            try Curl.get("\(collector.url)/api/v1/devices/\(device)", as: DeviceView.self)
+        }
 
         func state(_ check: String) throws -> CheckState? { try view().checks.first { $0.name == check }?.state }
 
@@ -152,7 +154,8 @@ import Testing
         ])
         rig.settled(["web": .ok, "db": .ok])
         #expect(try rig.overviewShows(failing: 0))
-        try rig.failsAndRecovers("web", breakIt: { http.stop() }, fixIt: { http = try LocalServer("http", port: httpPort) })
+        try rig.failsAndRecovers(
+            "web", breakIt: { http.stop() }, fixIt: { http = try LocalServer("http", port: httpPort) })
         try rig.failsAndRecovers("db", breakIt: { tcp.stop() }, fixIt: { tcp = try LocalServer("tcp", port: tcpPort) })
         // Both in the device's log, with the detail of the run.
         let log = try Curl.request("GET", "\(rig.collector.url)/devices/\(rig.device)/log.txt").body

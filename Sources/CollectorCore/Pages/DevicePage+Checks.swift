@@ -10,7 +10,9 @@ extension DevicePage {
     ) {
         w.element(.table, [(.class, "checks")]) { w in
             w.element(.thead) { w in
-                w.element(.tr) { w in for h in ["Check", "State", "Since", "Detail", "Last 30 days"] { w.element(.th, text: h) } }
+                w.element(.tr) { w in
+                    for h in ["Check", "State", "Since", "Detail", "Last 30 days"] { w.element(.th, text: h) }
+                }
             }
             w.element(.tbody) { w in
                 for c in checks {

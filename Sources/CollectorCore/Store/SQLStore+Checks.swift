@@ -42,7 +42,8 @@ extension StoreRow {
     func checkFlip() throws -> CheckFlip {
         guard let id = UUID(uuidString: try required(string("id"), "id")) else { throw MissingColumn(column: "id") }
         let record = CheckFlipRecord(
-            name: try required(string("name"), "name"), from: try string("from_state").map { CheckState(rawValue: $0) ?? .unknown },
+            name: try required(string("name"), "name"),
+            from: try string("from_state").map { CheckState(rawValue: $0) ?? .unknown },
             to: CheckState(rawValue: try required(string("to_state"), "to_state")) ?? .unknown,
             detail: try string("detail") ?? "")
         return CheckFlip(

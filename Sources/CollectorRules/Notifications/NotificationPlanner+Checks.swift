@@ -106,7 +106,8 @@ extension NotificationPlanner {
         }
         for (key, s) in checkQuiet where (s.quietUntil ?? now) <= now {
             if s.flips > 0 {
-                out.append(Planned(kind: .flapping, devices: [key.device], at: now, flips: s.flips, checks: [key.check]))
+                out.append(
+                    Planned(kind: .flapping, devices: [key.device], at: now, flips: s.flips, checks: [key.check]))
             }
             checkQuiet[key] = nil
         }
@@ -118,6 +119,7 @@ extension NotificationPlanner {
     {
         let reason = held.map { $0.detail.isEmpty ? $0.key.check : "\($0.key.check): \($0.detail)" }
         return Planned(
-            kind: kind, devices: [device], at: at, reason: reason.joined(separator: "; "), checks: held.map(\.key.check))
+            kind: kind, devices: [device], at: at, reason: reason.joined(separator: "; "), checks: held.map(\.key.check)
+        )
     }
 }

@@ -145,6 +145,8 @@ import Testing
         let writer = MessageWriter(reader: h.collector.reads.reader, damp: 600)
         let flapping = await writer.compose(
             .init(kind: .flapping, devices: ["pi-kitchen"], at: at, flips: 3, checks: ["dns"]))
-        #expect(flapping.title == "pi-kitchen: check dns is flapping" && flapping.text.contains("3 more times in the last 10"))
+        #expect(
+            flapping.title == "pi-kitchen: check dns is flapping"
+                && flapping.text.contains("3 more times in the last 10"))
     }
 }

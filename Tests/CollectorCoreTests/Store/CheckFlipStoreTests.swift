@@ -12,9 +12,11 @@ import Testing
 @Suite struct CheckFlipStoreTests {
     let t0 = Date(timeIntervalSince1970: 1_795_335_000)
 
-    func flip(_ check: String, _ from: CheckState?, _ to: CheckState, _ at: Date, device: String = "pi-1") -> CheckFlip {
+    func flip(_ check: String, _ from: CheckState?, _ to: CheckState, _ at: Date, device: String = "pi-1") -> CheckFlip
+    {
         CheckFlip(
-            device: device, record: CheckFlipRecord(name: check, from: from, to: to, detail: "d \(to.rawValue)"), at: at,
+            device: device, record: CheckFlipRecord(name: check, from: from, to: to, detail: "d \(to.rawValue)"),
+            at: at,
             notify: check != "quiet")
     }
 
@@ -79,8 +81,10 @@ import Testing
             for (seq, results) in [(1, ok), (2, ok), (3, failing)] {
                 let json = try DeviceChecksTests.json(CheckDigest(of: results, full: true))
                 #expect(
-                    try await client.post("/api/v1/heartbeat", DeviceChecksTests.beat(seq: seq, checks: json), token: token)
-                        .0 == .ok)
+                    try await client.post(
+                        "/api/v1/heartbeat", DeviceChecksTests.beat(seq: seq, checks: json), token: token
+                    )
+                    .0 == .ok)
                 h.clock.advance(30)
             }
         }

@@ -23,16 +23,21 @@ import Testing
     }
 
     static let rows: [Row] = [
-        Row(name: "first results: every check is first seen", previous: nil, new: [r("a", .ok), r("b", .failing)],
+        Row(
+            name: "first results: every check is first seen", previous: nil, new: [r("a", .ok), r("b", .failing)],
             flips: ["a:->ok", "b:->failing"]),
         Row(name: "no change: none", previous: [r("a", .ok)], new: [r("a", .ok, since: 5)], flips: []),
-        Row(name: "a detail alone is no change", previous: [r("a", .failing)],
+        Row(
+            name: "a detail alone is no change", previous: [r("a", .failing)],
             new: [CheckResult(name: "a", state: .failing, detail: "other words", since: t0)], flips: []),
-        Row(name: "a change", previous: [r("a", .ok), r("b", .ok)], new: [r("a", .ok), r("b", .unknown)],
+        Row(
+            name: "a change", previous: [r("a", .ok), r("b", .ok)], new: [r("a", .ok), r("b", .unknown)],
             flips: ["b:ok>unknown"]),
-        Row(name: "a new check beside the old", previous: [r("a", .ok)], new: [r("a", .ok), r("c", .ok)],
+        Row(
+            name: "a new check beside the old", previous: [r("a", .ok)], new: [r("a", .ok), r("c", .ok)],
             flips: ["c:->ok"]),
-        Row(name: "the digest alone says nothing of how", previous: [r("a", .ok)], new: [r("a", .failing)],
+        Row(
+            name: "the digest alone says nothing of how", previous: [r("a", .ok)], new: [r("a", .failing)],
             full: false, flips: []),
         Row(name: "no checks field", previous: [r("a", .ok)], new: nil, flips: []),
     ]
@@ -68,9 +73,12 @@ import Testing
                 device: "pi", record: CheckFlipRecord(name: name, from: nil, to: to, detail: "at \(Int(at))"),
                 at: Self.t0 + at)
         }
-        let restored = CheckStates.restored([f("b", .ok, 0), f("a", .failing, 10), f("b", .failing, 20), f("a", .ok, 5)])
+        let restored = CheckStates.restored([
+            f("b", .ok, 0), f("a", .failing, 10), f("b", .failing, 20), f("a", .ok, 5),
+        ])
         #expect(restored.map(\.name) == ["a", "b"])
-        #expect(restored.map(\.state) == [.failing, .failing] && restored.map(\.since) == [Self.t0 + 10, Self.t0 + 20])
+        #expect(
+            restored.map(\.state) == [.failing, .failing] && restored.map(\.since) == [Self.t0 + 10, Self.t0 + 20])
         #expect(restored.map(\.detail) == ["at 10", "at 20"])
     }
 
@@ -86,7 +94,8 @@ import Testing
         #expect(spans.failing == [DateInterval(start: start + 3600, end: start + 5400)])
         #expect(spans.unknown == [DateInterval(start: start + 5400, end: start + 7200)])
         let days = CheckHistory.days(
-            flips, count: 2, now: start + day - 1, deviceAway: [DateInterval(start: start + 10_000, end: start + 11_000)])
+            flips, count: 2, now: start + day - 1,
+            deviceAway: [DateInterval(start: start + 10_000, end: start + 11_000)])
         #expect(days.count == 2 && days[0].known == 0)
         #expect(days[1].down == 1800 && days[1].outages == 1 && days[1].known == day - 1 - 1800 - 1000)
     }
