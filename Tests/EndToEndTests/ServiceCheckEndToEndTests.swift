@@ -160,6 +160,20 @@ import Testing
         // Both in the device's log, with the detail of the run.
         let log = try Curl.request("GET", "\(rig.collector.url)/devices/\(rig.device)/log.txt").body
         #expect(log.contains("check web: ok -> failing") && log.contains("check db: failing -> ok"), "\(log)")
+        // The `log` command and `export` (CSV, JSON) show them too; the device page draws each check's 30 days.
+        let cli = try Binaries.run("downtime-collector", ["log", rig.device, "--data-dir", rig.data])
+        #expect(cli.status == 0 && cli.out.contains("check db: ok -> failing"), "\(cli.out)")
+        let csv = try Binaries.run("downtime-collector", ["export", "--format", "csv", "--data-dir", rig.data])
+        #expect(csv.out.contains(",\(rig.device),check,"))
+        let json = try Binaries.run("downtime-collector", ["export", "--format", "json", "--data-dir", rig.data])
+        let exported = try WireCoding.decoder().decode(EventList.self, from: Data(json.out.utf8)).events
+        let failings = exported.compactMap { e -> String? in
+            guard case .check(let c) = e.payload, c.to == .failing else { return nil }
+            return c.name
+        }
+        #expect(failings.sorted() == ["db", "web"], "\(exported)")
+        let page = try Curl.request("GET", "\(rig.collector.url)/devices/\(rig.device)").body
+        #expect(page.contains(">Checks<") && page.components(separatedBy: "Last 30 days").count == 3)
         http.stop()
         tcp.stop()
     }
