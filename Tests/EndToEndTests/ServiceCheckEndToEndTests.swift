@@ -190,7 +190,9 @@ import Testing
         }
         let pass = try script("pass", "echo all good")
         let fail = try script("fail", "echo backup is 3 days old; exit 3")
-        let hang = try script("hang", "sleep 30")
+        // 8 s is far past its timeout; short, because the run under way when the agent is killed at the end outlives it
+        // and holds a descriptor the agent's Process inherited (the test would wait for it).
+        let hang = try script("hang", "sleep 8")
         let toggle = try script("toggle", "if [ -e \(flag) ]; then echo broken; exit 1; fi; echo fine")
         let rig = try Rig(checks: [
             "pass=command:\(pass)", "old=command:\(fail) notify=no", "hang=command:\(hang) timeout=500ms",
