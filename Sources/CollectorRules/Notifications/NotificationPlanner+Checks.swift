@@ -4,8 +4,9 @@ import Foundation
 /// Service checks (docs/DESIGN.md "Service checks"): a check failing or recovering is a message like a device's
 /// down or up, only for checks the agent did not set `notify=no`:
 /// - held for `settle`, so the checks of one device that change together are one message, and a device that goes
-///   down meanwhile (its services fail as it goes) sends its down message alone: held failing messages of a device
-///   whose newest flip left it down, unreachable or paused are dropped;
+///   down meanwhile (its services fail as it goes) sends its down message alone: the failing messages of a device
+///   whose newest flip left it down, unreachable or paused are set aside, held again for `settle` when it is back
+///   up (a check still failing then is told; one back meanwhile is nothing);
 /// - a recovery is told only for a failing that was told, and a check back before its failing was told is nothing;
 /// - `unknown` (a check that could not run, an agent restarting) says nothing of the service: a failing, unknown,
 ///   failing again is still the one failing, told once;
@@ -41,15 +42,21 @@ extension NotificationPlanner {
                     checksHeld.remove(at: i)
                     s.recoveryTold = true
                     s.flips += 2
-                } else if checksToldFailing.contains(key) || checksHeld.contains(where: { $0.key == key }) {
+                } else if checksToldFailing.contains(key) || checksHeld.contains(where: { $0.key == key })
+                    || checksSetAside[key] != nil
+                {
                     break // still the failing already told or held
+                } else if devicesNotUp.contains(key.device) {
+                    checksSetAside[key] = held
                 } else if quiet {
                     s.flips += 1
                 } else {
                     checksHeld.append(held)
                 }
             case .ok:
-                if let i = checksHeld.firstIndex(where: { $0.key == key && $0.failing }) {
+                if checksSetAside.removeValue(forKey: key) != nil {
+                    // Its failing was set aside while the device was not up, never told: nothing to tell.
+                } else if let i = checksHeld.firstIndex(where: { $0.key == key && $0.failing }) {
                     // Back before its failing was told: nothing to tell.
                     checksHeld.remove(at: i)
                 } else if checksToldFailing.contains(key) || f.record.from == .failing {
@@ -68,14 +75,21 @@ extension NotificationPlanner {
         }
     }
 
-    /// A device's flip: while it is down, unreachable or paused its checks send no failing message.
-    package mutating func deviceFlipped(_ device: String, to status: DeviceStatus) {
+    /// A device's flip at `now`: while it is down, unreachable or paused its checks' failing messages are set aside;
+    /// back up, they are held again for `settle`.
+    package mutating func deviceFlipped(_ device: String, to status: DeviceStatus, now: Date) {
         switch status {
         case .down, .unreachable, .paused:
             devicesNotUp.insert(device)
+            for h in checksHeld where h.key.device == device && h.failing { checksSetAside[h.key] = h }
             checksHeld.removeAll { $0.key.device == device && $0.failing }
         case .up:
             devicesNotUp.remove(device)
+            for (key, var h) in checksSetAside where key.device == device {
+                h.due = now + settle
+                checksHeld.append(h)
+                checksSetAside[key] = nil
+            }
         case .new, .late:
             break
         }
@@ -90,7 +104,11 @@ extension NotificationPlanner {
         checksHeld.removeAll { dueDevices.contains($0.key.device) }
         for device in dueDevices.sorted() {
             let mine = batch.filter { $0.key.device == device }.sorted { ($0.at, $0.key.check) < ($1.at, $1.key.check) }
-            let failing = devicesNotUp.contains(device) ? [] : mine.filter(\.failing)
+            var failing = mine.filter(\.failing)
+            if devicesNotUp.contains(device) {
+                for h in failing { checksSetAside[h.key] = h }
+                failing = []
+            }
             if let first = failing.first {
                 out.append(Self.checkMessage(.checkFailing, device: device, failing, at: first.at))
                 for h in failing {

@@ -92,8 +92,10 @@ public struct NotificationPlanner: Sendable {
     package var checkQuiet: [CheckKey: DeviceState] = [:]
     /// The checks whose failing was told and whose recovery was not yet.
     package var checksToldFailing: Set<CheckKey> = []
-    /// Devices whose newest flip left them down or unreachable: their checks' messages are not sent.
+    /// Devices whose newest flip left them down, unreachable or paused: their checks' failing messages wait.
     package var devicesNotUp: Set<String> = []
+    /// Failing messages of checks whose device is not up, by check: held again when it is back up.
+    package var checksSetAside: [CheckKey: HeldCheck] = [:]
 
     public init(
         damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30, upsHold: TimeInterval = 10
@@ -137,7 +139,7 @@ public struct NotificationPlanner: Sendable {
         for f in flips {
             guard case .flip(let r) = f.event.payload else { continue }
             let name = f.device
-            deviceFlipped(name, to: r.to)
+            deviceFlipped(name, to: r.to, now: now)
             var s = devices[name] ?? DeviceState()
             let quiet = s.quietUntil.map { now < $0 } ?? false
             switch (r.from, r.to) {

@@ -47,13 +47,31 @@ import Testing
                 .check(50, "pi", "backup", .failing, .ok, notify: false), .due(5, []), .due(100, []),
             ]),
         Script(
-            name: "a device going down drops its checks' failing messages",
+            name: "a device going down sets its checks' failing messages aside",
             steps: [
                 .check(0, "pi", "ha", .ok, .failing), .device(3, "pi", .up, .down), .due(5, []),
                 // Failing while it is down (a flip read late): not told either, until it is up again.
                 .check(20, "pi", "ftl", .ok, .failing), .due(30, []),
-                .device(40, "pi", .down, .up), .check(41, "pi", "ftl", .unknown, .failing),
-                .due(46, ["check_failing:pi:ftl:ftl: x"]),
+                // ha back meanwhile: its failing was never told, so neither is its recovery.
+                .check(35, "pi", "ha", .failing, .ok),
+                .device(40, "pi", .down, .up), .check(41, "pi", "ftl", .failing, .unknown),
+                .check(42, "pi", "ftl", .unknown, .failing), .due(44.9, []),
+                .due(45, ["check_failing:pi:ftl:ftl: x"]), .due(100, []),
+            ]),
+        Script(
+            name: "a check still failing when its device is back up is told then, once",
+            steps: [
+                .check(0, "pi", "ha", .ok, .failing), .device(3, "pi", .up, .unreachable), .due(10, []),
+                .device(50, "pi", .unreachable, .up), .due(54.9, []), .due(55, ["check_failing:pi:ha:ha: x"]),
+                .check(60, "pi", "ha", .failing, .ok), .due(65, ["check_ok:pi:ha:ha: x"]),
+            ]),
+        Script(
+            name: "a paused device's checks wait for its return; one told failing before keeps its recovery",
+            steps: [
+                .check(0, "pi", "ha", .ok, .failing), .due(5, ["check_failing:pi:ha:ha: x"]),
+                .device(10, "pi", .up, .paused), .check(20, "pi", "ftl", .ok, .failing),
+                .check(25, "pi", "ha", .failing, .ok), .due(30, ["check_ok:pi:ha:ha: x"]),
+                .device(40, "pi", .paused, .up), .due(45, ["check_failing:pi:ftl:ftl: x"]),
             ]),
         Script(
             name: "unknown in between (an agent restart) is still the one failing, told once",
