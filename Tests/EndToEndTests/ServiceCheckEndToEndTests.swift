@@ -174,6 +174,8 @@ import Testing
         #expect(failings.sorted() == ["db", "web"], "\(exported)")
         let page = try Curl.request("GET", "\(rig.collector.url)/devices/\(rig.device)").body
         #expect(page.contains(">Checks<") && page.components(separatedBy: "Last 30 days").count == 3)
+        let overview = try Curl.request("GET", "\(rig.collector.url)/?checks=failing").body
+        try expectValidHTML([("device.html", page), ("overview.html", overview)])
         http.stop()
         tcp.stop()
     }
@@ -202,6 +204,8 @@ import Testing
         let checks = try rig.view().checks
         #expect(checks.first { $0.name == "pass" }?.detail == "all good")
         #expect(checks.first { $0.name == "old" }?.detail == "exit 3: backup is 3 days old")
+        #expect(
+            checks.first { $0.name == "old" }?.notify == false && checks.first { $0.name == "pass" }?.notify == true)
         #expect(checks.first { $0.name == "hang" }?.detail.hasPrefix("timed out after") == true)
         // The hanging check is told once; the failing one set notify=no never is.
         eventually(5, "the hanging check's message") { rig.messages("check_failing", "hang").count == 1 }
