@@ -106,4 +106,34 @@ import Testing
             #expect(text.contains("\"kind\":\"check\"") && text.contains("\"name\":\"ftl\""))
         }
     }
+
+    /// A store that refuses the write of a beat's check flips answers it 503, and the checks in memory go back, so
+    /// the agent's resent results record the flip then, once (not lost, not doubled).
+    @Test func aFlipTheStoreRefusedIsRecordedFromTheResentResults() async throws {
+        let h = try await Harness.make(.sqlite)
+        let token = try await h.addDevice("pi-kitchen")
+        let sqlite = try #require(h.store as? SQLiteStore)
+        let ok = [CheckResult(name: "ftl", state: .ok, detail: "", since: h.clock.now())]
+        let failing = [CheckResult(name: "ftl", state: .failing, detail: "exit 3", since: h.clock.now() + 10)]
+        try await h.test { client in
+            func beat(_ seq: Int, _ results: [CheckResult]) async throws -> HTTPResponse.Status {
+                let json = try DeviceChecksTests.json(CheckDigest(of: results, full: true))
+                return try await client.post(
+                    "/api/v1/heartbeat", DeviceChecksTests.beat(seq: seq, checks: json), token: token
+                ).0
+            }
+            #expect(try await beat(1, ok) == .ok)
+            h.clock.advance(20)
+            try await CollectorClockTests.readOnly(sqlite, true)
+            #expect(try await beat(2, failing) == .serviceUnavailable)
+            try await CollectorClockTests.readOnly(sqlite, false)
+            h.clock.advance(5)
+            #expect(try await beat(3, failing) == .ok)
+            #expect(try await beat(4, failing) == .ok)
+            let view = try await client.getJSON("/api/v1/devices/pi-kitchen", as: DeviceView.self)
+            #expect(view.checks.map(\.state) == [.failing])
+        }
+        let stored = try await h.store.checkFlips(device: "pi-kitchen", since: h.clock.now() - 3600)
+        #expect(stored.map(\.record.from) == [nil, .ok] && stored.map(\.record.to) == [.ok, .failing])
+    }
 }
