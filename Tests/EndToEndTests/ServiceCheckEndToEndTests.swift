@@ -216,6 +216,18 @@ import Testing
         #expect(rig.messages("check_failing", "hang").count == 1)
         // A beat is never held up by the hanging check: the device stayed up all along.
         #expect(try rig.view().status == .up && rig.receiver.lines.allSatisfy { !$0.contains("\"event\":\"down\"") })
+        // The device down: its checks are unknown, and its down message is the only one (none per check).
+        let told = rig.receiver.lines.count
+        rig.agent?.stop(SIGKILL)
+        eventually(15, "the device down with its checks unknown") {
+            let view = try rig.view()
+            return view.status == .down && view.checks.allSatisfy { $0.state == .unknown }
+        }
+        eventually(15, "the down message (after its group window)") { rig.receiver.lines.count > told }
+        Thread.sleep(forTimeInterval: 2)
+        let after = rig.receiver.lines.dropFirst(told)
+        #expect(after.count == 1 && after.first?.contains("\"event\":\"down\"") == true, "\(after)")
+        #expect(try rig.overviewShows(failing: 0))
     }
 
     @Test func diskOnASmallTmpfs() throws {
