@@ -312,6 +312,28 @@ import Testing
         #expect(alone.map(\.members) == out.map(\.members))
     }
 
+    /// Campaign seed 307: a flicker at site-b. b2's first outage fell outside the others' first moment; in order of
+    /// start, b1's and b3's first outages took one group and their second ones could not join b2's, so the second cut
+    /// was split. Each cut is taken at its busiest moment: two incidents, each device once in each.
+    @Test func aFlickerWhereOneDeviceMissedTheFirstCutStaysTwoWholeIncidents() throws {
+        let p = 2.0
+        let out = Self.run([
+            Self.device(
+                "b1", "site-b", Self.power(1.907, 4.002, precision: p), Self.power(7.086, 15.988, precision: p)),
+            Self.device("b2", "site-b", Self.power(6.923, 15.99, precision: p)),
+            Self.device(
+                "b3", "site-b", Self.power(1.914, 4.232, precision: p), Self.power(6.987, 15.987, precision: p)),
+        ])
+        #expect(out.count == 2)
+        let first = try #require(out.first { $0.members.count == 2 })
+        let second = try #require(out.first { $0.members.count == 3 })
+        #expect(first.members.map(\.device).sorted() == ["b1", "b3"])
+        #expect(first.members.map(\.start).sorted() == [Self.t + 1.907, Self.t + 1.914])
+        #expect(second.members.map(\.device).sorted() == ["b1", "b2", "b3"])
+        #expect(second.members.map(\.start).sorted() == [Self.t + 6.923, Self.t + 6.987, Self.t + 7.086])
+        #expect(first.id != second.id)
+    }
+
     @Test func unaffectedNeedsToBeKnownAndUpOverTheSpan() {
         let out = Self.run([
             Self.device("a", "house", Self.power(0, 600)), Self.device("b", "house", Self.power(5, 600)),
