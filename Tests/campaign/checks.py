@@ -496,8 +496,10 @@ class Checker:
                     (p["up_msgs"] if up else p["down_msgs"]).append(m)
                 continue
             if kind == "incident":
+                # Of its kind: "Power cut at …" or "… unreachable" (a network incident).
+                said = "network" if "unreachable" in title else "power_cut" if "Power cut" in title else None
                 cands = [i for i in self.rec.incidents if set(names) <= {x["name"] for x in i["devices"]}
-                         and abs(ts(m["at"]) - ts(i["start"])) < 180]
+                         and abs(ts(m["at"]) - ts(i["start"])) < 180 and said in (None, i["kind"])]
                 if not cands:
                     self.bad("invented-message", None, None, f"incident message with no recorded incident: {title}")
                 else:

@@ -29,7 +29,7 @@ public final class NotificationFeed: Sendable {
         var held: [(seq: Int64, flip: UUID, device: String)] = []
         /// Flips given to the planner whose rows may not be read yet (a flip told at once is observed after its write).
         var observed: Set<UUID> = []
-        var storedCursor: Int64?
+        var storedCursor: NotifyCursor?
     }
     private let position = Mutex(LogPosition())
 
@@ -168,9 +168,14 @@ public final class NotificationFeed: Sendable {
         guard let notifier else { return }
         var cursor = position.withLock { $0.cursor }
         let first = cursor == nil
-        if first { cursor = try await store.notifyCursor() }
+        var rows: [StoredEvent] = []
+        if first {
+            let stored = try await store.notifyCursor()
+            cursor = stored.seq
+            rows = try await Self.heldRows(stored, in: store)
+        }
         guard let cursor else { return }
-        let rows = try await store.toldEvents(afterSeq: cursor, limit: 1000)
+        rows += try await store.toldEvents(afterSeq: cursor, limit: 1000)
         let told = position.withLock { state in
             defer { state.toldAlready.subtract(rows.map(\.event.id)) }
             return state.toldAlready
@@ -195,7 +200,7 @@ public final class NotificationFeed: Sendable {
                 await notifier.observe(.incident(incident, new: true, now: now))
             }
         }
-        let next = rows.last?.seq ?? cursor
+        let next = max(cursor, rows.last?.seq ?? cursor)
         position.withLock { state in
             state.cursor = next
             state.held += rows.map { (seq: $0.seq, flip: $0.event.id, device: $0.event.device) }
@@ -203,8 +208,23 @@ public final class NotificationFeed: Sendable {
         }
     }
 
-    /// Stores the cursor just before the oldest flip whose message is not told yet (after the tick's messages went
-    /// out), when it moved.
+    /// The rows a stored cursor lists as held, in log order.
+    private static func heldRows(_ cursor: NotifyCursor, in store: any NotificationLog) async throws -> [StoredEvent] {
+        guard let oldest = cursor.held.first else { return [] }
+        let wanted = Set(cursor.held)
+        var rows: [StoredEvent] = []
+        var after = oldest - 1
+        while after < cursor.seq {
+            let page = try await store.toldEvents(afterSeq: after, limit: 1000)
+            rows += page.filter { $0.seq <= cursor.seq && wanted.contains($0.seq) }
+            guard let last = page.last?.seq else { break }
+            after = last
+        }
+        return rows
+    }
+
+    /// Stores the cursor after the rows read and the list of those whose message is not told yet (after the tick's
+    /// messages went out), when either changed.
     private func storeCursor(_ store: any NotificationLog) async throws {
         guard let notifier else { return }
         let (waiting, next) = position.withLock { state in
@@ -215,11 +235,11 @@ public final class NotificationFeed: Sendable {
             waiting.isEmpty
             ? []
             : await notifier.holding(Dictionary(waiting.map { ($0.flip, $0.device) }, uniquingKeysWith: { a, _ in a }))
-        let (stored, changed) = position.withLock { state -> (Int64, Bool) in
+        let (stored, changed) = position.withLock { state -> (NotifyCursor, Bool) in
             let released = Set(waiting.map(\.flip)).subtracting(holding)
             state.held.removeAll { released.contains($0.flip) }
             state.observed.subtract(released)
-            let stored = (state.held.map(\.seq).min() ?? (next + 1)) - 1
+            let stored = NotifyCursor.after(next, holding: state.held.map(\.seq))
             defer { state.storedCursor = stored }
             return (stored, stored != state.storedCursor)
         }

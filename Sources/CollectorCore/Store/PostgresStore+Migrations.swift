@@ -27,6 +27,7 @@ extension PostgresStore {
         ("v12-accounts", StoreSQL.postgres.accountTables),
         ("v13-api-keys", StoreSQL.postgres.apiKeyTable),
         ("v15-check-flips", StoreSQL.postgres.checkFlipTable),
+        ("v16-notify-held", StoreSQL.postgres.notifyHeld),
     ]
 
     /// The first version's tables, as it made them.

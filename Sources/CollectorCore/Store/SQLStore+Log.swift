@@ -114,13 +114,18 @@ extension SQLStore {
         }
     }
 
-    public func notifyCursor() async throws -> Int64 {
-        try await executor.statements { conn in try await conn.query(sql.notifyCursor) { try $0.int("seq") } }.first
-            ?? 0
+    public func notifyCursor() async throws -> NotifyCursor {
+        try await executor.statements { conn in
+            try await conn.query(sql.notifyCursor) { row in
+                NotifyCursor(seq: try row.int("seq") ?? 0, held: NotifyCursor.held(from: try row.string("held") ?? ""))
+            }
+        }.first ?? NotifyCursor(seq: 0)
     }
 
-    public func setNotifyCursor(_ seq: Int64) async throws {
-        try await executor.statements { conn in _ = try await conn.execute(sql.advanceNotifyCursor, [.int(seq)]) }
+    public func setNotifyCursor(_ cursor: NotifyCursor) async throws {
+        try await executor.statements { conn in
+            _ = try await conn.execute(sql.advanceNotifyCursor, [.int(cursor.seq), .text(cursor.heldText)])
+        }
     }
 
     public func untoldIncidents(since: Date) async throws -> [Incident] {

@@ -86,6 +86,7 @@ public final class SQLiteStore: SQLStore {
         ("v15-accounts", StoreSQL.sqlite.accountTables),
         ("v16-api-keys", StoreSQL.sqlite.apiKeyTable),
         ("v18-check-flips", StoreSQL.sqlite.checkFlipTable),
+        ("v19-notify-held", StoreSQL.sqlite.notifyHeld),
     ]
 
     private static let v1 = """

@@ -283,11 +283,12 @@ struct StoreSQL: Sendable {
             + "AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
     }
 
-    var notifyCursor: String { "SELECT seq FROM notify_cursor WHERE id = 1" }
+    var notifyCursor: String { "SELECT seq, held FROM notify_cursor WHERE id = 1" }
 
-    /// Moves the cursor forward, never back. Binds: the position.
+    /// Moves the cursor forward, never back, and sets the rows before it still held. Binds: the position, the held
+    /// rows' positions (comma separated).
     var advanceNotifyCursor: String {
-        "UPDATE notify_cursor SET seq = \(dialect.greatest("seq", p(1))) WHERE id = 1"
+        "UPDATE notify_cursor SET seq = \(dialect.greatest("seq", p(1))), held = \(p(2)) WHERE id = 1"
     }
 
     static let collectorRecordColumns = "id, at, kind, delta_s, detail"

@@ -72,7 +72,7 @@ import Testing
                 group.addTask {
                     try await store.addDevice(d)
                     try await store.recordFlips([.flip(name, from: .new, to: .up, at: t0, reason: .heartbeatReceived)])
-                    try await store.setNotifyCursor(1)
+                    try await store.setNotifyCursor(NotifyCursor(seq: 1))
                 }
             }
             try await group.waitForAll()
