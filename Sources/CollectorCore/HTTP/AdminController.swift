@@ -39,6 +39,7 @@ struct AdminController {
         addDeviceRoutes(router)
         addDeviceChangeRoutes(router)
         addUserRoutes(router)
+        addStatusPageRoutes(router)
     }
 
     /// Logging in and out.
