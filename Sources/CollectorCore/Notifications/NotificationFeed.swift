@@ -77,10 +77,31 @@ public final class NotificationFeed: Sendable {
         if log != nil { position.withLock { $0.observed.formUnion(flips.map(\.event.id)) } }
     }
 
-    /// An agent's storage problem, told once per problem by the planner, like a flip.
-    func storage(device: String, state: StorageState, path: String, at: Date) async {
-        guard telling else { return }
-        await notifier?.observe(.storage(device: device, state: state, path: path, at: at))
+    /// Called before `storage` events are written: marked told at once (like `willRecord` for flips) when this
+    /// collector tells them, so that the log tail does not tell them again.
+    func willRecordStorage(_ ids: [UUID]) {
+        guard log != nil, notifier != nil, leadership.isLeading, !ids.isEmpty else { return }
+        position.withLock { $0.toldAlready.formUnion(ids) }
+    }
+
+    /// After the write failed: those events are not told (the agent sends them again).
+    func storageNotRecorded(_ ids: [UUID]) {
+        position.withLock { $0.toldAlready.subtract(ids) }
+    }
+
+    /// An agent's storage problem (its stored `storage` event `id`), told once per problem by the planner, like a
+    /// flip: the log's cursor stays before the event until its message went out, so that a collector killed in
+    /// between tells it after its restart (campaign seed 307).
+    func storage(id: UUID, device: String, state: StorageState, path: String, at: Date) async {
+        guard telling, let notifier else { return }
+        await notifier.observe(.storage(device: device, state: state, path: path, at: at, event: id))
+        if log != nil { position.withLock { _ = $0.observed.insert(id) } }
+    }
+
+    /// The collector's wall clock stepped: the planner's waits move with it (every collector's planner, leading or
+    /// not: one that takes the lead keeps what it held).
+    func clockStepped(by step: TimeInterval) async {
+        await notifier?.observe(.clockStepped(by: step))
     }
 
     /// A UPS event this collector stored (only the leader polls), told through the planner.
@@ -142,7 +163,7 @@ public final class NotificationFeed: Sendable {
         let first = cursor == nil
         if first { cursor = try await store.notifyCursor() }
         guard let cursor else { return }
-        let rows = try await store.flips(afterSeq: cursor, limit: 1000)
+        let rows = try await store.toldEvents(afterSeq: cursor, limit: 1000)
         let told = position.withLock { state in
             defer { state.toldAlready.subtract(rows.map(\.event.id)) }
             return state.toldAlready
@@ -150,9 +171,15 @@ public final class NotificationFeed: Sendable {
         let now = clock.now()
         // Each as of when it was recorded: a message held before a crash keeps its hold, not a new one from now.
         for row in rows where !told.contains(row.event.id) {
-            guard case .flip(let flip) = row.event.payload else { continue }
-            let change = FlipChange(device: row.event.device, status: flip.to, event: row.event)
-            await notifier.observe(.flips([change], now: min(now, row.receivedAt)))
+            switch row.event.payload {
+            case .flip(let flip):
+                let change = FlipChange(device: row.event.device, status: flip.to, event: row.event)
+                await notifier.observe(.flips([change], now: min(now, row.receivedAt)))
+            case .storage(let state, let path):
+                await notifier.observe(
+                    .storage(device: row.event.device, state: state, path: path, at: row.event.at, event: row.event.id))
+            default: continue
+            }
         }
         // After a start or a hand-over: incidents whose message a killed leader still held are told now (the replayed
         // flips of their members first, so that the incident drops their messages again).

@@ -108,9 +108,9 @@ extension SQLStore {
 
     // MARK: the notifications' place in the log (NotificationLog)
 
-    public func flips(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
+    public func toldEvents(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
         try await executor.statements { conn in
-            try await conn.query(sql.flipsAfter, [.int(afterSeq), .integer(limit)]) { try $0.storedEvent() }
+            try await conn.query(sql.toldEventsAfter, [.int(afterSeq), .integer(limit)]) { try $0.storedEvent() }
         }
     }
 

@@ -277,9 +277,11 @@ struct StoreSQL: Sendable {
     /// Every incident recorded, counted by kind.
     var incidentCounts: String { "SELECT kind, COUNT(*) AS n FROM incident GROUP BY kind" }
 
-    /// Flip rows after a position in the log, in log order (the notifications follow them). Binds: seq, limit.
-    var flipsAfter: String {
-        "SELECT \(Self.storedEventColumns) FROM event WHERE kind = \(Self.flip) AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
+    /// The rows the notifications follow (flips and agents' `storage` events) after a position in the log, in log
+    /// order. Binds: seq, limit.
+    var toldEventsAfter: String {
+        "SELECT \(Self.storedEventColumns) FROM event WHERE kind IN (\(Self.flip), \(Self.literal(Event.Kind.storage.rawValue))) "
+            + "AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
     }
 
     var notifyCursor: String { "SELECT seq FROM notify_cursor WHERE id = 1" }

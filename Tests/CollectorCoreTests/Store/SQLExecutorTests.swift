@@ -79,6 +79,6 @@ import Testing
         }
         #expect(try await store.allDevices().map(\.name).sorted() == names.sorted())
         #expect(try await store.allDevices().allSatisfy { $0.status == .up })
-        #expect(try await store.flips(afterSeq: 0, limit: 100).count == names.count)
+        #expect(try await store.toldEvents(afterSeq: 0, limit: 100).count == names.count)
     }
 }
