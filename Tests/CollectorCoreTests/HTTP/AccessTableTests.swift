@@ -73,6 +73,7 @@ import Testing
         "POST /admin/devices/{name}/maintenance": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/interval": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/tags": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/display": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/token": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/users": [401, 403, 400, 401, 401, 401, 403, 401],

@@ -156,7 +156,7 @@ enum AdminPage {
         }
     }
 
-    /// One device's forms: pause/resume, maintenance, interval, tags, new token, remove.
+    /// One device's forms: pause/resume, maintenance, interval, tags, display name, new token, remove.
     static func device(_ r: DeviceRecord, view: DeviceView?, session: LoggedIn, notice: String?) -> String {
         document("\(r.name): DowntimeMon admin", session: session) { w in
             w.element(.h2) { w in
@@ -182,6 +182,8 @@ enum AdminPage {
             w.element(.dd, text: r.intervalOverride.map { "\($0) s" } ?? "the agent's")
             w.element(.dt, text: "Tags")
             w.element(.dd, text: r.tags.isEmpty ? "none" : r.tags.joined(separator: " "))
+            w.element(.dt, text: "Display name")
+            w.element(.dd, text: r.displayName ?? "none")
         }
     }
 
@@ -204,6 +206,11 @@ enum AdminPage {
         w.element(.h2, text: "Tags")
         form(&w, base + "/tags", csrf: csrf, button: "set tags") { w in
             input(&w, "tags", name: "tags", value: r.tags.joined(separator: " "))
+        }
+        w.element(.h2, text: "Display name")
+        w.element(.p, [(.class, "mute")], text: "What public status pages show instead of the device's name.")
+        form(&w, base + "/display", csrf: csrf, button: "set display name") { w in
+            input(&w, "display name (empty: none)", name: "display", value: r.displayName ?? "")
         }
         w.element(.h2, text: "Token")
         w.element(.p, [(.class, "mute")], text: "A new token is shown once; the old one stops working at once.")
