@@ -3,8 +3,8 @@ import Testing
 
 /// Public status pages with the real binaries: the CLI (add, list, remove, display names, one line and exit 2 for bad
 /// input), and a page served by the real collector (Tests/fixtures/status_page.py): nothing private in its HTML, JSON
-/// or stream, the Nu checker and axe-core find nothing, no horizontal scroll at 375 px, and in headless Chromium it
-/// shows a device going down without a reload.
+/// or stream, the Nu checker and axe-core find nothing (the page, its password form, its 404), no horizontal scroll
+/// at 375 px, and in headless Chromium it shows a device going down without a reload and a password opens its page.
 @Suite(.serialized) struct StatusPageEndToEndTests {
     /// The CLI with `args`, its standard input `stdin` when given (through a pipe, as a script would give it).
     static func cli(_ args: [String], _ data: String, stdin: String? = nil) throws -> (
@@ -73,6 +73,9 @@ import Testing
             "ok: axe-core on the status page (desktop): 0 violations",
             "ok: axe-core on the status page (phone): 0 violations",
             "ok: phone: no horizontal scroll", "ok: the open page shows Device 1 down without a reload",
+            "ok: the page with a password asks for it", "ok: the password form shows no real name",
+            "ok: axe-core on the status page's password form: 0 violations", "ok: a wrong password is refused",
+            "ok: the right password opens the family page in Chromium",
             "status: OK",
         ] {
             #expect(r.out.contains(line), "missing \(line):\n\(r.out)")
