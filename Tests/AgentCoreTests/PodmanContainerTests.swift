@@ -47,13 +47,5 @@ final class PodmanService {
         dir.cleanup()
     }
 
-    private static func run(_ args: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = args
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    private static func run(_ args: [String]) -> Int32 { FixtureScript.run(script, args).status }
 }

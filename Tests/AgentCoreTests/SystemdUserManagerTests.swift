@@ -15,8 +15,9 @@ import Testing
         let dir = TempDir()
         defer { dir.cleanup() }
         let script = SystemdCheckTests.fixtures + "/user-manager.sh"
-        let started = try run(script, ["start", dir.path])
-        let pid = try #require(pid_t(started.trimmingCharacters(in: .whitespacesAndNewlines)), "\(started)")
+        let started = FixtureScript.run(script, ["start", dir.path])
+        let pid = try #require(
+            pid_t(started.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(started)")
         defer { kill(pid, SIGTERM) }
         var probe = SystemProbe()
         probe.systemd = SystemdProbe(
@@ -33,17 +34,5 @@ import Testing
         #expect(try check("no-such-unit") == .failing("unit not found"))
         let starting = try check("dt-slowstart", "activating=1h")
         #expect(starting.state == .ok && starting.detail.hasPrefix("activating (start-pre) for "), "\(starting)")
-    }
-
-    func run(_ path: String, _ args: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = args
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }
