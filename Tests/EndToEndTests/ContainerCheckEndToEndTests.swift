@@ -13,19 +13,19 @@ import Testing
         getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/podman")
         && FileManager.default.isExecutableFile(atPath: "/bin/busybox")
 
-    func podman(_ dir: String, _ args: [String]) throws {
-        let r = try Binaries.run(Self.script, ["podman", dir] + args)
-        #expect(r.status == 0, "podman \(args): \(r.err)")
+    func podman(_ dir: String, _ args: [String]) {
+        let r = FixtureScript.run(Self.script, ["podman", dir] + args)
+        #expect(r.status == 0, "podman \(args): its errors are in the output above")
     }
 
     @Test(.enabled(if: usable)) func agentReportsContainersFromPodmansAPI() throws {
         let dir = try Binaries.tempDir("podman")
-        let started = try Binaries.run(Self.script, ["start", dir])
+        let started = FixtureScript.run(Self.script, ["start", dir])
         defer {
-            _ = try? Binaries.run(Self.script, ["stop", dir])
+            _ = FixtureScript.run(Self.script, ["stop", dir])
             try? FileManager.default.removeItem(atPath: dir)
         }
-        try #require(started.status == 0, "podman service: \(started.err)")
+        try #require(started.status == 0, "podman service did not start (its errors are in the output above)")
         let socket = dir + "/podman.sock"
         let site = try Site()
         let sandbox = try AgentSandbox()
@@ -59,9 +59,9 @@ import Testing
         eventually(5, "nodocker unknown", shows("nodocker", .unknown) { $0.hasPrefix("no container API socket at ") })
 
         // The container stops: the check fails within a check period and a beat; started again, it recovers.
-        try podman(dir, ["stop", "-t", "0", "dt-running"])
+        podman(dir, ["stop", "-t", "0", "dt-running"])
         eventually(10, "web failing", shows("web", .failing) { $0.hasPrefix("exited (exit code ") })
-        try podman(dir, ["start", "dt-running"])
+        podman(dir, ["start", "dt-running"])
         eventually(10, "web ok again", shows("web", .ok) { $0 == "running" })
         #expect(agent.output.contains("check web: failing (exited (exit code "), "\(agent.output)")
         #expect(agent.output.contains("check web: ok (running)"), "\(agent.output)")
