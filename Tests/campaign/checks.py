@@ -18,6 +18,9 @@ CAUSE_LABELS = {"power loss or crash": "power_loss", "clean reboot": "clean_rebo
                 "agent stopped (device not down)": "agent_gap", "suspended": "suspend", "network": "network",
                 "unknown": "unknown"}
 SLACK = 1.0  # the harness's own timing: a signal sent, a process started, a beat on its way
+# The collector's alive mark is written every flush interval (2 s, CollectorConfig.flushInterval): an absence no
+# longer than that is not told from the mark's own age and leaves no collector_down (decision 11).
+FLUSH = 2.0
 
 
 def ts(s):
@@ -246,6 +249,17 @@ class Checker:
                 for r in recs:
                     self.check_one(device, p, r, causes, truth)
 
+    def away_before(self, p, r):
+        """How much earlier than the period a collector-dated record may start: from the start of a collector absence
+        that lasted into the period's beginning, or ended so shortly before it that the agent's backoff (which doubles
+        up to the absence's own length) had not sent a beat yet (the record's last beat is the last one stored before
+        it went)."""
+        if r["source"] == "agent":
+            return 0.0
+        covering = [a for a in self.away
+                    if a["start"] <= p["start"] + SLACK and a["end"] + (a["end"] - a["start"]) + SLACK >= p["start"]]
+        return max([p["start"] - a["start"] for a in covering], default=0.0)
+
     def check_one(self, device, p, r, causes, truth):
         span = (min(p["start"], r["start"]), max(p["end"], r["end"] or self.run_end))
         if causes and r["cause"] not in causes:
@@ -260,9 +274,13 @@ class Checker:
             if prec is None:
                 prec, what = self.cfg["persist"], "persist interval (no agent report found)"
         start_tol = prec + SLACK + (self.step_at(p["start"] - 2, p["start"] + 1) if r["source"] != "agent" else 0)
-        if abs(r["start"] - p["start"]) > start_tol:
+        # The collector away (killed or hung) when the period began: it knows only the last beat it stored before
+        # it went, so a record may start that early (decision 10); the agent cannot tell a dead collector from a cut.
+        early_tol = start_tol + self.away_before(p, r)
+        if r["start"] - p["start"] > start_tol or p["start"] - r["start"] > early_tol:
             self.bad("start-off", device, p["n"], f"{truth}: recorded start {hms(r['start'])} is "
-                     f"{r['start'] - p['start']:+.2f} s off (allowed {start_tol:.1f} s: {what} {prec} + {SLACK}), "
+                     f"{r['start'] - p['start']:+.2f} s off (allowed {start_tol:.1f} s late, {early_tol:.1f} s early: {what} {prec} + "
+                     f"{SLACK}), "
                      + self.describe([r]), span)
         if r["end"] is None:
             self.bad("end-off", device, p["n"], f"{truth}: recorded as still going on, " + self.describe([r]), span)
@@ -316,7 +334,8 @@ class Checker:
             for a in kills:
                 # Its record starts at the last alive mark before the kill and ends at the restart.
                 hit = [e for e in downs if abs(ts(e["end"]) - a["end"]) < 2 and ts(e["start"]) <= a["start"] + 0.5]
-                if len(hit) != 1:
+                short = a["end"] - a["start"] <= FLUSH + 0.2
+                if len(hit) > 1 or (not hit and not short):
                     self.bad("collector-down", device, a["n"], f"collector killed {hms(a['start'])}-{hms(a['end'])}: "
                              f"{len(hit)} collector_down records over it (expected 1)")
             for e in downs:
@@ -477,8 +496,10 @@ class Checker:
                     (p["up_msgs"] if up else p["down_msgs"]).append(m)
                 continue
             if kind == "incident":
+                # Of its kind: "Power cut at …" or "… unreachable" (a network incident).
+                said = "network" if "unreachable" in title else "power_cut" if "Power cut" in title else None
                 cands = [i for i in self.rec.incidents if set(names) <= {x["name"] for x in i["devices"]}
-                         and abs(ts(m["at"]) - ts(i["start"])) < 180]
+                         and abs(ts(m["at"]) - ts(i["start"])) < 180 and said in (None, i["kind"])]
                 if not cands:
                     self.bad("invented-message", None, None, f"incident message with no recorded incident: {title}")
                 else:

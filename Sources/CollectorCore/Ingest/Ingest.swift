@@ -116,13 +116,21 @@ public final class Ingest: Sendable {
     func events(_ batch: EventBatch, device: String) async throws -> EventBatchReply {
         let now = clock.wall.now()
         let events = try Self.checked(batch, device: device, receivedAt: now)
-        let accepted = try await flips.stored("insert_events") { try await store.insertEvents(events, receivedAt: now) }
+        let storage = events.filter { $0.kind == .storage }.map(\.id)
+        notifications.willRecordStorage(storage)
+        let accepted: [UUID]
+        do {
+            accepted = try await flips.stored("insert_events") { try await store.insertEvents(events, receivedAt: now) }
+        } catch {
+            notifications.storageNotRecorded(storage)
+            throw error
+        }
         await timelines.add(events, receivedAt: now)
         if events.contains(where: \.kind.shapesTimeline) { incidents.outagesChanged() }
         for event in events {
             guard case .storage(let state, let path) = event.payload else { continue }
             logger.notice("\(device): agent's state folder \(path) \(state.label)")
-            await notifications.storage(device: device, state: state, path: path, at: event.at)
+            await notifications.storage(id: event.id, device: device, state: state, path: path, at: event.at)
         }
         return EventBatchReply(accepted: accepted)
     }

@@ -47,12 +47,12 @@ actor Fleet {
                 entries[r.name]
                 ?? Entry(
                     record: r, live: r.status, windowStart: freshWindow ? now.steady : nil,
-                    beatSteady: r.beat.map { Self.steady(ofStored: $0.at, now: now) })
+                    beatSteady: Self.lastHeard(r, now: now))
             if let mine = entry.record.beat, mine.at >= (r.beat?.at ?? .distantPast) {
                 r.beat = mine
             } else {
                 entry.dirty = false
-                entry.beatSteady = r.beat.map { Self.steady(ofStored: $0.at, now: now) }
+                entry.beatSteady = Self.lastHeard(r, now: now)
             }
             if entry.record.paused && !r.paused { entry.windowStart = Self.steady(ofStored: r.statusSince, now: now) }
             // A changed dependency is a fresh start for the device's silence, as a resume is.
@@ -72,6 +72,16 @@ actor Fleet {
             record: record, live: record.paused ? .paused : record.status,
             windowStart: now.steady, beatSteady: record.beat.map { Self.steady(ofStored: $0.at, now: now) })
         byToken[record.tokenHash] = record.name
+    }
+
+    /// The last time a stored device was heard: its stored beat, or its up flip when that is later. Beats are
+    /// stored every flush interval but flips at once, so a killed collector can have stored a device's return and not
+    /// the beat it returned with; a down flip after the restart must not date the outage back before that return
+    /// (campaign seed 307: a down dated 9 s before the up it followed).
+    static func lastHeard(_ r: DeviceRecord, now: CollectorTime) -> Date? {
+        guard let beat = r.beat?.at else { return nil }
+        let heard = r.status == .up ? max(beat, r.statusSince) : beat
+        return steady(ofStored: heard, now: now)
     }
 
     /// The monotonic instant of a wall time read from the store: never later than now.

@@ -29,7 +29,7 @@ public final class NotificationFeed: Sendable {
         var held: [(seq: Int64, flip: UUID, device: String)] = []
         /// Flips given to the planner whose rows may not be read yet (a flip told at once is observed after its write).
         var observed: Set<UUID> = []
-        var storedCursor: Int64?
+        var storedCursor: NotifyCursor?
     }
     private let position = Mutex(LogPosition())
 
@@ -77,10 +77,31 @@ public final class NotificationFeed: Sendable {
         if log != nil { position.withLock { $0.observed.formUnion(flips.map(\.event.id)) } }
     }
 
-    /// An agent's storage problem, told once per problem by the planner, like a flip.
-    func storage(device: String, state: StorageState, path: String, at: Date) async {
-        guard telling else { return }
-        await notifier?.observe(.storage(device: device, state: state, path: path, at: at))
+    /// Called before `storage` events are written: marked told at once (like `willRecord` for flips) when this
+    /// collector tells them, so that the log tail does not tell them again.
+    func willRecordStorage(_ ids: [UUID]) {
+        guard log != nil, notifier != nil, leadership.isLeading, !ids.isEmpty else { return }
+        position.withLock { $0.toldAlready.formUnion(ids) }
+    }
+
+    /// After the write failed: those events are not told (the agent sends them again).
+    func storageNotRecorded(_ ids: [UUID]) {
+        position.withLock { $0.toldAlready.subtract(ids) }
+    }
+
+    /// An agent's storage problem (its stored `storage` event `id`), told once per problem by the planner, like a
+    /// flip: the log's cursor stays before the event until its message went out, so that a collector killed in
+    /// between tells it after its restart (campaign seed 307).
+    func storage(id: UUID, device: String, state: StorageState, path: String, at: Date) async {
+        guard telling, let notifier else { return }
+        await notifier.observe(.storage(device: device, state: state, path: path, at: at, event: id))
+        if log != nil { position.withLock { _ = $0.observed.insert(id) } }
+    }
+
+    /// The collector's wall clock stepped: the planner's waits move with it (every collector's planner, leading or
+    /// not: one that takes the lead keeps what it held).
+    func clockStepped(by step: TimeInterval) async {
+        await notifier?.observe(.clockStepped(by: step))
     }
 
     /// A UPS event this collector stored (only the leader polls), told through the planner.
@@ -140,9 +161,14 @@ public final class NotificationFeed: Sendable {
         guard let notifier else { return }
         var cursor = position.withLock { $0.cursor }
         let first = cursor == nil
-        if first { cursor = try await store.notifyCursor() }
+        var rows: [StoredEvent] = []
+        if first {
+            let stored = try await store.notifyCursor()
+            cursor = stored.seq
+            rows = try await Self.heldRows(stored, in: store)
+        }
         guard let cursor else { return }
-        let rows = try await store.flips(afterSeq: cursor, limit: 1000)
+        rows += try await store.toldEvents(afterSeq: cursor, limit: 1000)
         let told = position.withLock { state in
             defer { state.toldAlready.subtract(rows.map(\.event.id)) }
             return state.toldAlready
@@ -150,9 +176,15 @@ public final class NotificationFeed: Sendable {
         let now = clock.now()
         // Each as of when it was recorded: a message held before a crash keeps its hold, not a new one from now.
         for row in rows where !told.contains(row.event.id) {
-            guard case .flip(let flip) = row.event.payload else { continue }
-            let change = FlipChange(device: row.event.device, status: flip.to, event: row.event)
-            await notifier.observe(.flips([change], now: min(now, row.receivedAt)))
+            switch row.event.payload {
+            case .flip(let flip):
+                let change = FlipChange(device: row.event.device, status: flip.to, event: row.event)
+                await notifier.observe(.flips([change], now: min(now, row.receivedAt)))
+            case .storage(let state, let path):
+                await notifier.observe(
+                    .storage(device: row.event.device, state: state, path: path, at: row.event.at, event: row.event.id))
+            default: continue
+            }
         }
         // After a start or a hand-over: incidents whose message a killed leader still held are told now (the replayed
         // flips of their members first, so that the incident drops their messages again).
@@ -161,7 +193,7 @@ public final class NotificationFeed: Sendable {
                 await notifier.observe(.incident(incident, new: true, now: now))
             }
         }
-        let next = rows.last?.seq ?? cursor
+        let next = max(cursor, rows.last?.seq ?? cursor)
         position.withLock { state in
             state.cursor = next
             state.held += rows.map { (seq: $0.seq, flip: $0.event.id, device: $0.event.device) }
@@ -169,8 +201,23 @@ public final class NotificationFeed: Sendable {
         }
     }
 
-    /// Stores the cursor just before the oldest flip whose message is not told yet (after the tick's messages went
-    /// out), when it moved.
+    /// The rows a stored cursor lists as held, in log order.
+    private static func heldRows(_ cursor: NotifyCursor, in store: any NotificationLog) async throws -> [StoredEvent] {
+        guard let oldest = cursor.held.first else { return [] }
+        let wanted = Set(cursor.held)
+        var rows: [StoredEvent] = []
+        var after = oldest - 1
+        while after < cursor.seq {
+            let page = try await store.toldEvents(afterSeq: after, limit: 1000)
+            rows += page.filter { $0.seq <= cursor.seq && wanted.contains($0.seq) }
+            guard let last = page.last?.seq else { break }
+            after = last
+        }
+        return rows
+    }
+
+    /// Stores the cursor after the rows read and the list of those whose message is not told yet (after the tick's
+    /// messages went out), when either changed.
     private func storeCursor(_ store: any NotificationLog) async throws {
         guard let notifier else { return }
         let (waiting, next) = position.withLock { state in
@@ -181,11 +228,11 @@ public final class NotificationFeed: Sendable {
             waiting.isEmpty
             ? []
             : await notifier.holding(Dictionary(waiting.map { ($0.flip, $0.device) }, uniquingKeysWith: { a, _ in a }))
-        let (stored, changed) = position.withLock { state -> (Int64, Bool) in
+        let (stored, changed) = position.withLock { state -> (NotifyCursor, Bool) in
             let released = Set(waiting.map(\.flip)).subtracting(holding)
             state.held.removeAll { released.contains($0.flip) }
             state.observed.subtract(released)
-            let stored = (state.held.map(\.seq).min() ?? (next + 1)) - 1
+            let stored = NotifyCursor.after(next, holding: state.held.map(\.seq))
             defer { state.storedCursor = stored }
             return (stored, stored != state.storedCursor)
         }

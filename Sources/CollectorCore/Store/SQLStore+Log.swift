@@ -108,19 +108,24 @@ extension SQLStore {
 
     // MARK: the notifications' place in the log (NotificationLog)
 
-    public func flips(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
+    public func toldEvents(afterSeq: Int64, limit: Int) async throws -> [StoredEvent] {
         try await executor.statements { conn in
-            try await conn.query(sql.flipsAfter, [.int(afterSeq), .integer(limit)]) { try $0.storedEvent() }
+            try await conn.query(sql.toldEventsAfter, [.int(afterSeq), .integer(limit)]) { try $0.storedEvent() }
         }
     }
 
-    public func notifyCursor() async throws -> Int64 {
-        try await executor.statements { conn in try await conn.query(sql.notifyCursor) { try $0.int("seq") } }.first
-            ?? 0
+    public func notifyCursor() async throws -> NotifyCursor {
+        try await executor.statements { conn in
+            try await conn.query(sql.notifyCursor) { row in
+                NotifyCursor(seq: try row.int("seq") ?? 0, held: NotifyCursor.held(from: try row.string("held") ?? ""))
+            }
+        }.first ?? NotifyCursor(seq: 0)
     }
 
-    public func setNotifyCursor(_ seq: Int64) async throws {
-        try await executor.statements { conn in _ = try await conn.execute(sql.advanceNotifyCursor, [.int(seq)]) }
+    public func setNotifyCursor(_ cursor: NotifyCursor) async throws {
+        try await executor.statements { conn in
+            _ = try await conn.execute(sql.advanceNotifyCursor, [.int(cursor.seq), .text(cursor.heldText)])
+        }
     }
 
     public func untoldIncidents(since: Date) async throws -> [Incident] {

@@ -59,6 +59,10 @@ extension StoreSQL {
         ]
     }
 
+    /// The rows before the notification cursor whose message is still held (docs/DESIGN.md "Notifications survive a
+    /// crash"): a restart tells those and what follows the cursor, not everything after the oldest held row.
+    var notifyHeld: [String] { ["ALTER TABLE notify_cursor ADD COLUMN held TEXT NOT NULL DEFAULT ''"] }
+
     /// The collector's own records (docs/DESIGN.md "The collector's own clock"): kept across restarts.
     var collectorRecords: [String] {
         [

@@ -276,16 +276,19 @@ struct StoreSQL: Sendable {
     /// Every incident recorded, counted by kind.
     var incidentCounts: String { "SELECT kind, COUNT(*) AS n FROM incident GROUP BY kind" }
 
-    /// Flip rows after a position in the log, in log order (the notifications follow them). Binds: seq, limit.
-    var flipsAfter: String {
-        "SELECT \(Self.storedEventColumns) FROM event WHERE kind = \(Self.flip) AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
+    /// The rows the notifications follow (flips and agents' `storage` events) after a position in the log, in log
+    /// order. Binds: seq, limit.
+    var toldEventsAfter: String {
+        "SELECT \(Self.storedEventColumns) FROM event WHERE kind IN (\(Self.flip), \(Self.literal(Event.Kind.storage.rawValue))) "
+            + "AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
     }
 
-    var notifyCursor: String { "SELECT seq FROM notify_cursor WHERE id = 1" }
+    var notifyCursor: String { "SELECT seq, held FROM notify_cursor WHERE id = 1" }
 
-    /// Moves the cursor forward, never back. Binds: the position.
+    /// Moves the cursor forward, never back, and sets the rows before it still held. Binds: the position, the held
+    /// rows' positions (comma separated).
     var advanceNotifyCursor: String {
-        "UPDATE notify_cursor SET seq = \(dialect.greatest("seq", p(1))) WHERE id = 1"
+        "UPDATE notify_cursor SET seq = \(dialect.greatest("seq", p(1))), held = \(p(2)) WHERE id = 1"
     }
 
     static let collectorRecordColumns = "id, at, kind, delta_s, detail"

@@ -129,10 +129,11 @@ public final class Sweeper: Sendable {
                 let stepped = now.wall.timeIntervalSince(now.steady) - offset
                 let ids = flips.recorded(after: since.steady - gap, atOffset: stepped)
                 try await redateExcursion(ids, by: offset)
-            case .jump(let step) where step < 0:
+            case .jump(let step):
+                await notifications.clockStepped(by: step)
                 // The alive mark written since a step ahead is in the future: written again now, so that a kill
                 // before the next flush is not measured from it (no time away recorded at all).
-                try await flush()
+                if step < 0 { try await flush() }
             default:
                 continue
             }

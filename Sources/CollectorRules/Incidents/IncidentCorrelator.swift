@@ -167,33 +167,68 @@ public enum IncidentCorrelator {
 
     private typealias Candidate = (device: String, outage: Outage)
 
-    /// Groups the site's outages of `kind` into cuts: an outage's real start lies between its recorded start (the
-    /// device's last sign of life) and that plus its precision; the outages of one cut are those whose such windows
-    /// (widened by `simultaneity`, 2 s, either side) share a moment. Each group keeps that common window and takes, in order
-    /// of start, the outages whose window meets it (a device once: its next outage opens or joins a later group).
-    /// Groups of two or more devices are returned. (The tolerance is no distance between starts any more: with many
-    /// outages on a site it chained separate cuts into one; docs/DESIGN.md "One moment".)
+    /// Groups the site's outages of `kind` into cuts: an outage's real start lies in `realStart` (from its recorded
+    /// start, the device's last sign of life, to that plus its precision, never after its end; 2 s of simultaneity);
+    /// the outages of one cut are those whose such windows share a moment. The cuts are taken one by one, each at the
+    /// moment the most devices share (the earliest such moment on a tie), with each device's earliest outage there;
+    /// those outages are then taken out and the next cut found, until no moment is shared by two devices. Taking
+    /// outages in order of start instead let a device's short outage that ended just before a site cut hold the
+    /// cut's place (campaign seeds 277 and 307), or chained separate cuts (docs/DESIGN.md "One moment").
     private static func clusters(_ devices: [Device], kind: Incident.Kind, tolerance: TimeInterval) -> [Cluster] {
         let wanted = cause(of: kind)
-        let candidates = devices.flatMap { d in
+        var pool = devices.flatMap { d in
             d.outages.filter { $0.cause == wanted }.map { (device: d.name, outage: $0) }
         }
         .sorted { ($0.outage.start, $0.device) < ($1.outage.start, $1.device) }
         var groups: [Cluster] = []
-        for c in candidates {
-            let mine = realStart(of: c.outage)
-            // The earliest group that can take it: a device's outages fill the cuts in their order.
-            if let index = groups.firstIndex(where: { g in
-                g.window.overlaps(mine) && !g.members.contains { $0.device == c.device }
-            }) {
-                let w = groups[index].window
-                groups[index].members.append(c)
-                groups[index].window = max(w.lowerBound, mine.lowerBound)...min(w.upperBound, mine.upperBound)
+        while let moment = busiestMoment(pool) {
+            var members: [Candidate] = []
+            for c in pool
+            where realStart(of: c.outage).contains(moment) && !members.contains(where: { $0.device == c.device }) {
+                members.append(c)
+            }
+            guard let window = common(members) else { break }
+            groups.append(Cluster(members: members, window: window))
+            pool.removeAll { c in members.contains { $0.device == c.device && $0.outage == c.outage } }
+        }
+        return groups.sorted {
+            ($0.window.lowerBound, $0.members[0].device) < ($1.window.lowerBound, $1.members[0].device)
+        }
+    }
+
+    /// The earliest moment that the real-start windows of the most distinct devices contain, when that is two or
+    /// more (a sweep over the windows' ends: a device counts once however many of its windows hold the moment).
+    private static func busiestMoment(_ pool: [Candidate]) -> Date? {
+        // Opens sort before closes at the same instant: windows are closed ranges.
+        let edges = pool.flatMap { c -> [(at: Date, opens: Bool, device: String)] in
+            let w = realStart(of: c.outage)
+            return [(w.lowerBound, true, c.device), (w.upperBound, false, c.device)]
+        }
+        .sorted { ($0.at, $0.opens ? 0 : 1) < ($1.at, $1.opens ? 0 : 1) }
+        var open: [String: Int] = [:]
+        var best: (count: Int, at: Date)?
+        for e in edges {
+            if e.opens {
+                open[e.device, default: 0] += 1
+                if open.count > (best?.count ?? 1) { best = (open.count, e.at) }
             } else {
-                groups.append(Cluster(members: [c], window: mine))
+                open[e.device, default: 1] -= 1
+                if open[e.device] == 0 { open[e.device] = nil }
             }
         }
-        return groups.filter { Set($0.members.map(\.device)).count >= 2 }
+        return best?.at
+    }
+
+    /// The moment the members' real starts share (nil: none).
+    private static func common(_ members: [Candidate]) -> ClosedRange<Date>? {
+        guard let first = members.first else { return nil }
+        var w = realStart(of: first.outage)
+        for m in members.dropFirst() {
+            let r = realStart(of: m.outage)
+            guard w.overlaps(r) else { return nil }
+            w = max(w.lowerBound, r.lowerBound)...min(w.upperBound, r.upperBound)
+        }
+        return w
     }
 
     /// The outages of one cut and the moment they share.
@@ -228,9 +263,12 @@ public enum IncidentCorrelator {
     /// Devices' clocks (NTP: milliseconds) and their agents' ticks differ a little: windows this much wider either side.
     public static let simultaneity: TimeInterval = 2
 
-    /// Where the real start of `outage` may lie.
+    /// Where the real start of `outage` may lie: from its start less the simultaneity to its start plus its
+    /// precision and the simultaneity, but never after its end (a device back up at 10 s lost its power before then;
+    /// the other device's window already has the simultaneity on its side).
     package static func realStart(of outage: Outage) -> ClosedRange<Date> {
-        (outage.start - simultaneity)...(outage.start + max(0, outage.precision) + simultaneity)
+        let latest = outage.start + max(0, outage.precision) + simultaneity
+        return (outage.start - simultaneity)...max(outage.start, min(latest, outage.end ?? .distantFuture))
     }
 
     private static func incident(

@@ -76,6 +76,8 @@ public struct NotificationPlanner: Sendable {
     package var devices: [String: DeviceState] = [:]
     /// The storage problem last told per device; cleared by its `ok` event.
     package var storageTold: [String: StorageState] = [:]
+    /// The `storage` events whose message is in `ready`, not handed out yet.
+    package var storageReady: Set<UUID> = []
     /// Per device: until when under-voltage is kept quiet, and how often it came back meanwhile.
     package var underVoltage: [String: (quietUntil: Date, again: Int)] = [:]
     /// Incidents whose message waits until they have been unchanged for `settle`, in the order first recorded.
@@ -100,10 +102,23 @@ public struct NotificationPlanner: Sendable {
         case .flips(let flips, let now): observe(flips, now: now)
         case .underVoltage(let device, let at): observeUnderVoltage(device: device, at: at)
         case .ups(let event): observeUPS(event)
-        case .storage(let device, let state, let path, let at):
-            observeStorage(device: device, state: state, path: path, at: at)
+        case .storage(let device, let state, let path, let at, let event):
+            observeStorage(device: device, state: state, path: path, at: at, event: event)
         case .incident(let incident, let new, let now): observeIncident(incident, new: new, now: now)
+        case .clockStepped(let step): clockStepped(by: step)
         }
+    }
+
+    /// The wall clock stepped by `step`: every wait (a held message, an incident's settle, a UPS's comms hold, a
+    /// device's quiet time) ends as long after its start as before. Left on the old clock, a step back of a minute
+    /// would hold a message a minute longer (campaign seed 277: an incident held past a kill was due a minute after
+    /// the restart), and a step ahead would cut holds short.
+    public mutating func clockStepped(by step: TimeInterval) {
+        for i in downs.indices { downs[i].due += step }
+        for i in ups.indices { ups[i].due += step }
+        for i in incidents.indices { incidents[i].due += step }
+        upsCommsLost = upsCommsLost.mapValues { ($0.event, $0.due + step) }
+        for name in devices.keys { devices[name]?.quietUntil? += step }
     }
 
     public mutating func observe(_ flips: [FlipChange], now: Date) {
@@ -186,13 +201,16 @@ public struct NotificationPlanner: Sendable {
 
     /// Takes an agent's `storage` event observed at `at`: a new problem is told at once, a repeat
     /// (the same event resent, or the same problem again) is not, and `ok` re-arms it.
-    public mutating func observeStorage(device: String, state: StorageState, path: String, at: Date) {
+    public mutating func observeStorage(
+        device: String, state: StorageState, path: String, at: Date, event: UUID? = nil
+    ) {
         guard state != .ok else {
             storageTold[device] = nil
             return
         }
         guard storageTold[device] != state else { return }
         storageTold[device] = state
+        if let event { storageReady.insert(event) }
         ready.append(
             Planned(
                 kind: .storage, devices: [device], at: at, flips: 0,
@@ -231,11 +249,12 @@ public struct NotificationPlanner: Sendable {
     }
 
     /// The flips of `flips` (event id → device) the planner still holds a message about: a down or up waiting for
-    /// its group or settle time, or any flip of a member of an incident whose message waits. The log's notification
+    /// its group or settle time, or any flip of a member of an incident whose message waits; also a `storage` event
+    /// whose message is ready but not handed out (the same cursor keeps both). The log's notification
     /// cursor stays before them, so that a collector killed now tells them after its restart, and moves past them
     /// once told.
     public func holding(_ flips: [UUID: String]) -> Set<UUID> {
-        let held = Set(downs.map(\.flip)).union(ups.map(\.flip))
+        let held = Set(downs.map(\.flip)).union(ups.map(\.flip)).union(storageReady)
         let members = Set(incidents.flatMap { $0.incident.deviceNames })
         return Set(flips.filter { held.contains($0.key) || members.contains($0.value) }.keys)
     }
@@ -245,6 +264,7 @@ public struct NotificationPlanner: Sendable {
     public mutating func due(now: Date, deviceCount: Int, sites: [String: String] = [:]) -> [Planned] {
         var out = ready
         ready = []
+        storageReady = []
         for held in incidents where held.due <= now {
             let i = held.incident
             told[i.id] = i

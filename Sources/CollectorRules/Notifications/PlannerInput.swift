@@ -9,8 +9,11 @@ public enum PlannerInput: Sendable {
     case underVoltage(device: String, at: Date)
     /// A UPS's change.
     case ups(UPSEvent)
-    /// An agent's state folder changed state.
-    case storage(device: String, state: StorageState, path: String, at: Date)
+    /// An agent's state folder changed state (`event`: the stored `storage` event's id, which the log's notification
+    /// cursor stays before until its message went out).
+    case storage(device: String, state: StorageState, path: String, at: Date, event: UUID? = nil)
     /// An incident first recorded (`new`) or updated.
     case incident(Incident, new: Bool, now: Date)
+    /// The collector's wall clock stepped by this many seconds (found by `ClockWatch`).
+    case clockStepped(by: TimeInterval)
 }

@@ -23,10 +23,21 @@ public struct CleanStop: Sendable, Equatable {
             + "If the agent comes back in the same boot, this was an agent gap, not downtime."
     }
 
-    /// The clean stop a down period starting at `start` began with: the agent's last beat came at most an interval
-    /// before its `shutdown`, and both times are as precise as the interval plus grace (`slack`).
-    public static func opening(_ start: Date, in stops: [CleanStop], slack: TimeInterval) -> CleanStop? {
-        stops.last { abs($0.at.timeIntervalSince(start)) <= slack }
+    /// The clean stop a down period from `start` to `end` began with: a `shutdown` inside the period (from `slack`
+    /// before its start) with no more than `slack` of silence before it that `explained` does not cover. The agent's
+    /// last beat comes at most an interval before its `shutdown`, and both times are as precise as the interval plus
+    /// grace (`slack`); but when the collector was away, or the agent could not reach it, the last beat the collector
+    /// holds can be older (acknowledged beats die with a killed collector: campaign seed 307), and that silence is
+    /// the collector's or the network's, not the device's.
+    public static func opening(
+        _ start: Date, end: Date, in stops: [CleanStop], explained: [DateInterval], slack: TimeInterval
+    ) -> CleanStop? {
+        stops.last { stop in
+            guard stop.at >= start - slack, stop.at <= end else { return false }
+            let silence = stop.at.timeIntervalSince(start)
+            return silence <= slack
+                || silence - OutageMerger.covered(start, stop.at, by: explained) <= slack
+        }
     }
 
     /// Pairs each `shutdown` with the first `agent_started` after it, kept when both are of one boot.

@@ -14,6 +14,8 @@ public struct DeviceTimeline: Sendable, Equatable {
     public var firstSeen: Date?
     /// The agent's clean stops (`shutdown`), each with its restart in the same boot, if any.
     public var cleanStops: [CleanStop] = []
+    /// The collector's own absences (`collector_down`; also in `unknown`).
+    public var collectorAway: [DateInterval] = []
 
     /// Reads the timeline from log rows (any order); open periods end at `now` where a closed interval is needed.
     /// Flips are paired in the order they were recorded (`seq`; rows not stored yet last, in arrival order), not
@@ -53,6 +55,7 @@ public struct DeviceTimeline: Sendable, Equatable {
             case .collectorUnreachable(let start, let end):
                 unreachable.append(DateInterval(start: start, end: max(start, end)))
             case .collectorDown(let start, let end):
+                collectorAway.append(DateInterval(start: start, end: max(start, end)))
                 unknown.append(DateInterval(start: start, end: max(start, end)))
             // Named, not `default`: a new kind must say here whether it shapes the timeline.
             case .shutdown:
@@ -74,6 +77,7 @@ public struct DeviceTimeline: Sendable, Equatable {
     /// The merged outages of this timeline.
     public func outages(slack: TimeInterval, now: Date) -> [OutageView] {
         OutageMerger.merge(
-            down: down, reported: reported, unreachable: unreachable, cleanStops: cleanStops, slack: slack, now: now)
+            down: down, reported: reported, unreachable: unreachable, cleanStops: cleanStops,
+            collectorAway: collectorAway, slack: slack, now: now)
     }
 }

@@ -41,7 +41,11 @@ public enum DeviceViews {
             checks: CheckStates.shown(r.beat?.checks, device: device.status, since: r.statusSince))
         let days = Availability.days(
             30, now: now, since: timeline.firstSeen, outages: outages, unknown: unknown)
-        let stop = current.flatMap { CleanStop.opening($0.start, in: timeline.cleanStops, slack: slack) }
+        let stop = current.flatMap {
+            CleanStop.opening(
+                $0.start, end: now, in: timeline.cleanStops,
+                explained: timeline.unreachable + timeline.collectorAway, slack: slack)
+        }
         var detail = DeviceDetail(
             view: view, outages: outages, unknown: unknown, firstSeen: timeline.firstSeen, days: days, cleanStop: stop)
         detail.behindParent = timeline.behindParent

@@ -13,10 +13,12 @@ public enum OutageMerger {
     /// failed post comes up to an interval after its last beat; its first post through is the collector's first beat
     /// back), else `unknown`: a cut of a few seconds inside a longer silence does not explain the rest of it.
     /// Before either: a period that began with the agent's clean stop and ended after its restart in the same boot is
-    /// an `agentGap` (docs/DESIGN.md "Agent gaps"): the boot id says the device never went down.
+    /// an `agentGap` (docs/DESIGN.md "Agent gaps"): the boot id says the device never went down. The silence before
+    /// the stop may be longer than the slack where the collector was away (`collectorAway`) or the agent's
+    /// unreachable reports cover it (`CleanStop.opening`).
     public static func merge(
         down: [DownPeriod], reported: [ReportedOutage], unreachable: [DateInterval], cleanStops: [CleanStop] = [],
-        slack: TimeInterval, now: Date
+        collectorAway: [DateInterval] = [], slack: TimeInterval, now: Date
     ) -> [OutageView] {
         var used = Array(repeating: false, count: down.count)
         var result: [OutageView] = []
@@ -52,7 +54,9 @@ public enum OutageMerger {
             // Still open, the agent's silence may be the device's own shutdown: only its return decides.
             let gap =
                 period.end != nil
-                && CleanStop.opening(period.start, in: cleanStops, slack: slack)?.restartedAt.map {
+                && CleanStop.opening(
+                    period.start, end: periodEnd, in: cleanStops, explained: unreachable + collectorAway, slack: slack
+                )?.restartedAt.map {
                     $0 <= periodEnd + slack
                 } == true
             result.append(

@@ -33,6 +33,24 @@ import Testing
         #expect(run(&p, at: 2000) == []) // no flapping summary: it did not bounce
     }
 
+    /// A step of the collector's clock moves every wait with it (campaign seed 277: an incident held past a kill was
+    /// due a minute late after a step back of 60 s): the hold lasts as long as without the step, either way.
+    @Test(arguments: [-60.0, 45.0])
+    func aClockStepMovesEveryWaitWithIt(step: Double) {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        p.observeIncident(Self.incident(["b", "c"]), new: true, now: Self.t0 + 2)
+        p.observe(.clockStepped(by: step))
+        // The down waited 10 s, the incident 30 s, on the clock that now reads `step` more.
+        #expect(run(&p, at: step + 9.9) == [])
+        #expect(run(&p, at: step + 10) == ["down:a"])
+        #expect(run(&p, at: step + 31.9) == [])
+        #expect(run(&p, at: step + 32) == ["incident:b,c"])
+        // The quiet time after a's down (600 s from its message) moved too: a bounce just before its end is damped.
+        p.observe([Self.flip("a", "down", "up"), Self.flip("a", "up", "down")], now: Self.t0 + step + 605)
+        #expect(run(&p, at: step + 620).filter { $0.hasPrefix("down") } == [])
+    }
+
     /// Behind a down parent a device raises no message of its own (the parent's says how many); still silent
     /// after the parent's return it is down like any other.
     @Test func unreachableIsNotToldItsDownAfterTheParentsReturnIs() {

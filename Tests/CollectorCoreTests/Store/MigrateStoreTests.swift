@@ -73,7 +73,7 @@ import Testing
         #expect(newId > w2)
         #expect(try await target.beginRun(at: h.clock.now() + 10) == h.clock.now())
         // The copied flips were notified by the old collector.
-        #expect(try await target.notifyCursor() == maxSeq)
+        #expect(try await target.notifyCursor().seq == maxSeq)
 
         await #expect(throws: StoreMigration.Failure.self) { try await StoreMigration.copy(from: sqlite, to: target) }
 

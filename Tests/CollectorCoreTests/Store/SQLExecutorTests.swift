@@ -72,13 +72,13 @@ import Testing
                 group.addTask {
                     try await store.addDevice(d)
                     try await store.recordFlips([.flip(name, from: .new, to: .up, at: t0, reason: .heartbeatReceived)])
-                    try await store.setNotifyCursor(1)
+                    try await store.setNotifyCursor(NotifyCursor(seq: 1))
                 }
             }
             try await group.waitForAll()
         }
         #expect(try await store.allDevices().map(\.name).sorted() == names.sorted())
         #expect(try await store.allDevices().allSatisfy { $0.status == .up })
-        #expect(try await store.flips(afterSeq: 0, limit: 100).count == names.count)
+        #expect(try await store.toldEvents(afterSeq: 0, limit: 100).count == names.count)
     }
 }

@@ -77,20 +77,23 @@ import Testing
         let (h, s) = try await fresh(backend)
         defer { h.remove() }
         let log = try #require(s as? any NotificationLog)
-        #expect(try await log.notifyCursor() == 0)
+        #expect(try await log.notifyCursor() == NotifyCursor(seq: 0))
         try await s.addDevice(device("pi-1", t0))
         _ = try await s.recordFlips([flip("pi-1", .new, .up, t0 + 1)])
         _ = try await s.recordFlips([flip("pi-1", .up, .down, t0 + 2)])
         _ = try await s.insertEvents([outage("pi-1", t0 + 3)], receivedAt: t0 + 3)
         _ = try await s.recordFlips([flip("pi-1", .down, .up, t0 + 4)])
-        let rows = try await log.flips(afterSeq: 0, limit: 10)
+        let rows = try await log.toldEvents(afterSeq: 0, limit: 10)
         #expect(rows.count == 3 && rows.map(\.seq) == rows.map(\.seq).sorted())
-        #expect(try await log.flips(afterSeq: rows[0].seq, limit: 1).map(\.seq) == [rows[1].seq])
-        try await log.setNotifyCursor(rows[1].seq)
-        try await log.setNotifyCursor(rows[0].seq) // never back
+        #expect(try await log.toldEvents(afterSeq: rows[0].seq, limit: 1).map(\.seq) == [rows[1].seq])
+        try await log.setNotifyCursor(NotifyCursor(seq: rows[1].seq))
+        try await log.setNotifyCursor(NotifyCursor(seq: rows[0].seq)) // never back
         let again = try #require(try await h.open() as? any NotificationLog)
-        #expect(try await again.notifyCursor() == rows[1].seq)
-        #expect(try await again.flips(afterSeq: rows[1].seq, limit: 10).map(\.seq) == [rows[2].seq])
+        #expect(try await again.notifyCursor() == NotifyCursor(seq: rows[1].seq))
+        // The rows before it still held are kept with it.
+        try await again.setNotifyCursor(NotifyCursor(seq: rows[2].seq, held: [rows[1].seq, rows[0].seq]))
+        #expect(try await log.notifyCursor() == NotifyCursor(seq: rows[2].seq, held: [rows[0].seq, rows[1].seq]))
+        #expect(try await again.toldEvents(afterSeq: rows[1].seq, limit: 10).map(\.seq) == [rows[2].seq])
     }
 
     @Test(arguments: Backend.all) func pauseKeepsTheStatusAndResumeRestoresIt(_ backend: Backend) async throws {

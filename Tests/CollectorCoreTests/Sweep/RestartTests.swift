@@ -88,6 +88,40 @@ import Testing
         }
     }
 
+    /// Flips are stored at once, beats every flush interval: a collector killed after a device's return stored the
+    /// up flip and not the beat. A down after the restart starts at that return, not at the older stored beat
+    /// (campaign seed 307: a down flip dated 9 s before the up it followed).
+    @Test(arguments: Backend.all) func aDownAfterAKillStartsNoEarlierThanTheStoredReturn(_ backend: Backend)
+        async throws
+    {
+        let h = try await Harness.make(backend)
+        let token = try await h.addDevice("pi-1")
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+        }
+        try await h.collector.sweeper.flush()
+        h.clock.advance(100)
+        try await h.collector.sweeper.sweep()
+        h.clock.advance(10)
+        let back = h.clock.now()
+        try await h.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+        }
+        // Killed: no flush of the beat it came back with.
+        await h.collector.leadership.release()
+        h.clock.advance(2)
+        let h2 = try await Harness.make(handle: h.handle, clock: h.clock, sync: h.sync, config: h.config)
+        h2.clock.advance(60)
+        try await h2.collector.sweeper.sweep()
+        let flips = try await h2.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 100).compactMap {
+            row -> (DeviceStatus, Date)? in
+            guard case .flip(let f) = row.event.payload else { return nil }
+            return (f.to, row.event.at)
+        }
+        #expect(flips.map(\.0) == [.up, .down, .up, .down])
+        #expect(flips.last?.1 == back)
+    }
+
     @Test(arguments: Backend.all) func aDeviceDownBeforeTheRestartStaysDown(_ backend: Backend) async throws {
         let h = try await Harness.make(backend)
         let token = try await h.addDevice("pi-1")

@@ -275,16 +275,63 @@ import Testing
         #expect(out[0].members.map(\.start) == old.members.map(\.start))
     }
 
-    /// A device's outages go to the cuts in their order: here c's first outage (at 30 s) is in the first cut, though
-    /// a's second outage opened the next one before it.
+    /// A device's outages go to the cuts in their order, and only to a cut it can have been down in: c's first outage
+    /// (30–40 s) is not in the first cut, whose a was back up at 10 s (a real start is never after its end, whatever
+    /// the precision), but in the next one; c's second outage is then its own.
     @Test func aDevicesOutagesFillTheCutsInTheirOrder() {
         let out = Self.run([
             Self.device("a", "house", Self.power(0, 10), Self.power(20, 600)),
             Self.device("b", "house", Self.power(5, 15)),
             Self.device("c", "house", Self.power(30, 40), Self.power(50, 600)),
         ])
-        #expect(out.map { $0.members.map(\.device) } == [["a", "c"], ["a", "b", "c"]])
-        #expect(out[1].members.map(\.start) == [Self.t, Self.t + 5, Self.t + 30])
+        #expect(out.map { $0.members.map(\.device) } == [["a", "c"], ["a", "b"]])
+        #expect(out[0].members.map(\.start) == [Self.t + 20, Self.t + 30])
+        #expect(out[1].members.map(\.start) == [Self.t, Self.t + 5])
+    }
+
+    /// Campaign seed 277: c1 lost power alone (0–1.8 s) and was up again 2.5 s before the whole site lost it (4.3 s).
+    /// Its short outage came first and took the site cut's place, leaving its outage in the cut in no incident; an
+    /// outage over before the others' moment gives that place to the device's outage that was down then.
+    @Test func anOutageOverBeforeTheCutGivesItsPlaceToTheOneInTheCut() throws {
+        let p = 3.0
+        let out = Self.run([
+            Self.device("c1", "site-c", Self.power(0, 1.847, precision: p), Self.power(4.302, 16.721, precision: p)),
+            Self.device("c2", "site-c", Self.power(3.901, 16.723, precision: p)),
+            Self.device("c3", "site-c", Self.power(3.681, 16.717, precision: p)),
+        ])
+        let cut = try #require(out.first)
+        #expect(out.count == 1)
+        #expect(cut.members.map(\.device) == ["c3", "c2", "c1"])
+        #expect(cut.members.map(\.start) == [Self.t + 3.681, Self.t + 3.901, Self.t + 4.302])
+        // Without the lone outage, the same incident: it changes nothing of the cut.
+        let alone = Self.run([
+            Self.device("c1", "site-c", Self.power(4.302, 16.721, precision: p)),
+            Self.device("c2", "site-c", Self.power(3.901, 16.723, precision: p)),
+            Self.device("c3", "site-c", Self.power(3.681, 16.717, precision: p)),
+        ])
+        #expect(alone.map(\.members) == out.map(\.members))
+    }
+
+    /// Campaign seed 307: a flicker at site-b. b2's first outage fell outside the others' first moment; in order of
+    /// start, b1's and b3's first outages took one group and their second ones could not join b2's, so the second cut
+    /// was split. Each cut is taken at its busiest moment: two incidents, each device once in each.
+    @Test func aFlickerWhereOneDeviceMissedTheFirstCutStaysTwoWholeIncidents() throws {
+        let p = 2.0
+        let out = Self.run([
+            Self.device(
+                "b1", "site-b", Self.power(1.907, 4.002, precision: p), Self.power(7.086, 15.988, precision: p)),
+            Self.device("b2", "site-b", Self.power(6.923, 15.99, precision: p)),
+            Self.device(
+                "b3", "site-b", Self.power(1.914, 4.232, precision: p), Self.power(6.987, 15.987, precision: p)),
+        ])
+        #expect(out.count == 2)
+        let first = try #require(out.first { $0.members.count == 2 })
+        let second = try #require(out.first { $0.members.count == 3 })
+        #expect(first.members.map(\.device).sorted() == ["b1", "b3"])
+        #expect(first.members.map(\.start).sorted() == [Self.t + 1.907, Self.t + 1.914])
+        #expect(second.members.map(\.device).sorted() == ["b1", "b2", "b3"])
+        #expect(second.members.map(\.start).sorted() == [Self.t + 6.923, Self.t + 6.987, Self.t + 7.086])
+        #expect(first.id != second.id)
     }
 
     @Test func unaffectedNeedsToBeKnownAndUpOverTheSpan() {

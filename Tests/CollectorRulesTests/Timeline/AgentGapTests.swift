@@ -68,6 +68,36 @@ import Testing
         }
     }
 
+    /// Campaign seed 307: the collector was killed (its last stored beat 2 s older than the agent's last one), the
+    /// agent stopped cleanly while it was away, and the agent's unreachable report ran from its first failed post to
+    /// its restart. The silence before the stop is the collector's or the network's: still an agent gap. The same
+    /// silence with nothing to explain it is not (the table above: 15.5 s past the slack).
+    /// (collector away from, to; unreachable from, to; the stop; the cause), offsets from the last stored beat, s.
+    static let explained: [(Double?, Double?, Double?, Double?, Double, OutageCause)] = [
+        (1.3, 3.6, 2.0, 14.1, 2.1, .agentGap), // seed 307 fault 17 (interval 1 s + grace 1 s)
+        (0.2, 5.7, 2.0, 9.9, 2.5, .agentGap), // fault 22: the collector went just after the last beat
+        (nil, nil, 2.0, 14.1, 2.1, .agentGap), // the agent's report alone covers all but the slack
+        (1.3, 3.6, nil, nil, 2.1, .agentGap), // the absence alone
+        (nil, nil, nil, nil, 2.1, .unknown), // nothing explains the 2.1 s: not opened by the stop
+        (1.3, 1.5, nil, nil, 6, .unknown), // an absence that explains only part of the silence
+        (nil, nil, 3.0, 14.1, 30, .unknown), // the stop is after the period's end: another period's
+    ]
+
+    @Test(arguments: explained)
+    func aSilenceBeforeTheStopThatTheCollectorsAbsenceOrTheNetworkExplainsIsStillAnAgentGap(
+        awayFrom: Double?, awayTo: Double?, cutFrom: Double?, cutTo: Double?, stop: Double, cause: OutageCause
+    ) {
+        let stops = [CleanStop(at: Self.t + stop, bootID: "aa", restartedAt: Self.t + 12)]
+        let down = [DownPeriod(start: Self.t, end: Self.t + 12.1)]
+        let span = { (a: Double?, b: Double?) in
+            a.flatMap { a in b.map { [DateInterval(start: Self.t + a, end: Self.t + $0)] } } ?? []
+        }
+        let out = OutageMerger.merge(
+            down: down, reported: [], unreachable: span(cutFrom, cutTo), cleanStops: stops,
+            collectorAway: span(awayFrom, awayTo), slack: 2, now: Self.t + 600)
+        #expect(out.map(\.cause) == [cause])
+    }
+
     @Test func agentsMayNotPostAnAgentGap() {
         let json = """
             {"events":[{"id":"6f1c2c1e-2b5d-4a7e-9a51-6c1b8f0e2d11","device":"pi-1","kind":"outage",
