@@ -9,7 +9,8 @@ public enum ContainerRules {
             if state.paused { return .failing("paused") }
             let why = state.error.isEmpty ? "" : ": \(state.error)"
             return switch state.status {
-            case "exited", "dead": .failing("\(state.status) (exit code \(state.exitCode))" + why)
+            // podman says `stopped` for an exited container not yet cleaned up.
+            case "exited", "dead", "stopped": .failing("\(state.status) (exit code \(state.exitCode))" + why)
             case "created", "configured": .failing("created, never started" + why)
             default: .failing("not running (\(state.status))" + why)
             }

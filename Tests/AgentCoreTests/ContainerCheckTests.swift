@@ -31,6 +31,7 @@ import Testing
                 .failing("restarting (exit code 1)")
             ),
             (ContainerState(running: false, status: "exited", exitCode: 137), .failing("exited (exit code 137)")),
+            (ContainerState(running: false, status: "stopped", exitCode: 137), .failing("stopped (exit code 137)")),
             (ContainerState(running: false, status: "dead", exitCode: 0), .failing("dead (exit code 0)")),
             (ContainerState(running: false, status: "created"), .failing("created, never started")),
             (
