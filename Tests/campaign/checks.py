@@ -498,12 +498,18 @@ class Checker:
             if kind == "incident":
                 # Of its kind: "Power cut at …" or "… unreachable" (a network incident).
                 said = "network" if "unreachable" in title else "power_cut" if "Power cut" in title else None
-                cands = [i for i in self.rec.incidents if set(names) <= {x["name"] for x in i["devices"]}
+                # The nearest in start sharing a member: a member may have left the incident after the message.
+                cands = [i for i in self.rec.incidents if set(names) & {x["name"] for x in i["devices"]}
                          and abs(ts(m["at"]) - ts(i["start"])) < 180 and said in (None, i["kind"])]
                 if not cands:
                     self.bad("invented-message", None, None, f"incident message with no recorded incident: {title}")
                 else:
-                    incident_msgs[min(cands, key=lambda i: abs(ts(m["at"]) - ts(i["start"])))["id"]].append(m)
+                    i = min(cands, key=lambda i: abs(ts(m["at"]) - ts(i["start"])))
+                    incident_msgs[i["id"]].append(m)
+                    gone = set(names) - {x["name"] for x in i["devices"]}
+                    if gone:
+                        self.bad("incident-member-left", None, None, f"incident {i['id']}: its message named "
+                                 f"{', '.join(sorted(gone))}, which the record no longer holds: {m.get('message', '')[:160]}")
                 continue
             if kind == "storage":
                 d = names[0] if names else None

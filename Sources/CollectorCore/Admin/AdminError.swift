@@ -1,3 +1,4 @@
+import CollectorRules
 import DowntimeProtocol
 
 /// Why an admin change was refused; the HTTP layer and the CLI each map it to their own answer.
@@ -26,11 +27,17 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidKeyName(String)
     case keyTaken(String)
     case noKey(String)
+    case invalidStatusPageName(String)
+    case invalidTitle
+    case invalidSelection(StatusPageSelector.Refusal)
+    case statusPageTaken(String)
+    case noStatusPage(String)
+    case invalidDisplayName
 
     /// True when what was named does not exist (the CLI's exit code 3).
     public var isNotFound: Bool {
         switch self {
-        case .noDevice, .noWindow, .noUser, .noKey: true
+        case .noDevice, .noWindow, .noUser, .noKey, .noStatusPage: true
         default: false
         }
     }
@@ -60,6 +67,14 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidKeyName(let raw): "invalid API key name \(raw): must match \(DeviceName.rule)"
         case .keyTaken(let name): "an API key named \(name) already exists"
         case .noKey(let name): "no API key named \(name)"
+        case .invalidStatusPageName(let raw):
+            "invalid status page name \(raw): must match [a-z0-9][a-z0-9_-]{0,62} (no dots)"
+        case .invalidTitle: "give the page a title of 1 to 80 characters"
+        case .invalidSelection(let refusal): refusal.description
+        case .statusPageTaken(let name): "a status page named \(name) already exists"
+        case .noStatusPage(let name): "no status page named \(name)"
+        case .invalidDisplayName:
+            "give a display name of 1 to \(DisplayName.maxLength) characters without control characters, or --clear"
         }
     }
 }

@@ -16,11 +16,14 @@ public enum AdminRequest {
     }
 
     /// The session id of a `Cookie` header value (`a=1; downtime_admin=ID`), or nil.
-    public static func sessionID(cookie header: String?) -> String? {
+    public static func sessionID(cookie header: String?) -> String? { cookie(cookieName, in: header) }
+
+    /// The value of the cookie `name` in a `Cookie` header; nil when absent, empty or over 100 characters.
+    public static func cookie(_ name: String, in header: String?) -> String? {
         guard let header else { return nil }
         for pair in header.split(separator: ";") {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookieName {
+            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
                 let value = parts[1].trimmingCharacters(in: .whitespaces)
                 return value.isEmpty || value.count > 100 ? nil : value
             }

@@ -97,6 +97,20 @@ public struct DeviceAdmin: Sendable {
         return (name, site)
     }
 
+    /// Sets the name a device shows on public status pages, or clears it with nil (it shows as "Device 1"...);
+    /// returns its name and the display name as stored.
+    @discardableResult
+    public func setDisplayName(_ raw: String?, device rawName: String) async throws -> (name: String, shown: String?) {
+        let name = try Self.deviceName(rawName)
+        var shown: String?
+        if let raw {
+            guard let clean = DisplayName.normalize(raw) else { throw AdminError.invalidDisplayName }
+            shown = clean
+        }
+        guard try await store.setDisplayName(shown, device: name) else { throw AdminError.noDevice(name) }
+        return (name, shown)
+    }
+
     /// Makes `device` depend on `parent` (its router, its switch), or on nothing with nil; returns its name.
     /// An unknown device or parent, a dependency on itself or one that closes a loop is refused, nothing changed.
     @discardableResult

@@ -6,7 +6,7 @@ import Logging
 /// The collector's composition root: it builds the parts over one store and one fleet and hands them out. Beats,
 /// pings and events come in through `ingest`; `sweeper` judges liveness and records flips and incidents; `reads`
 /// answers the pages and the API; `admin` takes device changes into the fleet; `ups` keeps the UPSes' side;
-/// `access` knows who may log in.
+/// `access` knows who may log in; `statusPages` are the public pages.
 public final class Collector: Sendable {
     public let config: CollectorConfig
     /// Wall time (what is recorded and shown) and monotonic time (what liveness deadlines run on).
@@ -22,6 +22,8 @@ public final class Collector: Sendable {
     public let ups: UPSDesk
     /// Users, their sessions: who may log in.
     public let access: Access
+    /// The public status pages.
+    public let statusPages: StatusPages
 
     /// The parts every other one is built over.
     private struct Base {
@@ -72,6 +74,7 @@ public final class Collector: Sendable {
         access = Access(
             store: store, clock: clock.wall, builtInHash: config.adminPasswordHash, proxyLogin: config.proxyLogin,
             logger: logger)
+        statusPages = StatusPages(store: store, clock: clock.wall)
         reads = Reads(reader: base.reader, logs: base.logs, store: store, clock: clock.wall)
         ups = UPSDesk(
             .init(

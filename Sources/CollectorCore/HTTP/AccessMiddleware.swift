@@ -6,7 +6,8 @@ import Hummingbird
 /// Who may read: the optional page password (HTTP Basic, any user name), a logged-in account's session (a viewer's
 /// or an admin's), or an API key (`Authorization: Bearer dtk_...`, on the read API and `/metrics` only). Agents'
 /// writes, pings and the health check stay open: they carry their own tokens or nothing to hide; so do the admin
-/// pages, which ask for a session of their own (`AdminController`). What each caller may do is `AccessRule`'s.
+/// pages, which ask for a session of their own (`AdminController`), and the public status pages, which show only what
+/// is public and ask for a password of their own when they have one (`StatusController`). What each caller may do is `AccessRule`'s.
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = CollectorRequestContext
     /// The page password's hash; nil when none is set (the read side is then open to anyone).
@@ -39,7 +40,7 @@ struct AccessMiddleware: RouterMiddleware {
     /// The kind of route a path is.
     static func route(_ path: String) -> AccessRule.Route {
         if path == "/healthz" || path.hasPrefix("/ping/") || path == InstallLines.reporterPath
-            || agentPaths.contains(path) || path == "/admin" || path.hasPrefix("/admin/")
+            || agentPaths.contains(path) || path == "/admin" || path.hasPrefix("/admin/") || path.hasPrefix("/status/")
         {
             return .open
         }

@@ -39,6 +39,7 @@ struct AdminController {
         addDeviceRoutes(router)
         addDeviceChangeRoutes(router)
         addUserRoutes(router)
+        addStatusPageRoutes(router)
     }
 
     /// Logging in and out.
@@ -89,7 +90,7 @@ struct AdminController {
         }
     }
 
-    /// A device's settings: pause, maintenance, interval, tags and token.
+    /// A device's settings: pause, maintenance, interval, tags, display name and token.
     private func addDeviceChangeRoutes(_ router: Router<Context>) {
         for paused in [true, false] {
             let path = RouterPath("/admin/devices/{name}/" + (paused ? "pause" : "resume"))
@@ -114,6 +115,13 @@ struct AdminController {
         postDevice("/admin/devices/{name}/tags", router) { _, _, form, caller, name in
             let tagged = try await admin.setTags(Self.words(form["tags"]), device: name)
             try await changed(caller, "tags of \(name): \(tagged.tags.joined(separator: " "))")
+            return Self.redirect("/admin/devices/\(name)")
+        }
+        postDevice("/admin/devices/{name}/display", router) { _, _, form, caller, name in
+            // Empty: no display name (public status pages then show "Device 1"...).
+            let text = (form["display"] ?? "").trimmingCharacters(in: .whitespaces)
+            let set = try await admin.setDisplayName(text.isEmpty ? nil : text, device: name)
+            try await changed(caller, "display name of \(name): " + (set.shown ?? "cleared"))
             return Self.redirect("/admin/devices/\(name)")
         }
         postDevice("/admin/devices/{name}/token", router) { request, session, _, caller, name in

@@ -9,48 +9,59 @@ struct StreamController<Context: RequestContext> {
     var keepAlive: Duration = .seconds(20)
 
     func addRoutes(to group: RouterGroup<Context>) {
+        let keepAlive = self.keepAlive
         group.get("stream") { request, _ in
-            // The browser's Last-Event-ID on a reconnect; else the position of the page that opened the stream.
-            let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
-            let after = lastEventID ?? request.uri.queryParameters.get("after").map { String($0) }
-            if let after, !Self.isID(after) {
-                throw APIError(.badRequest, "after must be an event id such as mgx3k2a-12", field: "after")
-            }
-            let feed = collector.sweeper.flips.changes
-            let keepAlive = self.keepAlive
-            var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
-            // nginx would hold the stream's chunks back without it.
-            if let accel = HTTPFields.Element.Name("X-Accel-Buffering") { headers[accel] = "no" }
-            return Response(
-                status: .ok, headers: headers,
-                body: ResponseBody { writer in
-                    let (start, stream, continuation) = feed.subscribe(after: after)
-                    let ticker = Task {
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: keepAlive)
-                            continuation.yield(.keepAlive)
-                        }
-                    }
-                    defer {
-                        ticker.cancel()
-                        continuation.finish()
-                    }
-                    var head = "retry: 2000\n\n"
-                    switch start {
-                    case .now: break
-                    case .reset: head += "event: reset\nid: \(feed.position)\ndata: {}\n\n"
-                    case .replay(let changes): head += changes.map { Self.event($0, id: feed.id($0)) }.joined()
-                    }
-                    try await writer.write(ByteBuffer(string: head))
-                    for await item in stream {
-                        switch item {
-                        case .keepAlive: try await writer.write(ByteBuffer(string: ":\n\n"))
-                        case .change(let c): try await writer.write(ByteBuffer(string: Self.event(c, id: feed.id(c))))
-                        }
-                    }
-                    try await writer.finish(nil)
-                })
+            try Self.stream(request, feed: collector.sweeper.flips.changes, keepAlive: keepAlive) { $0 }
         }
+    }
+
+    /// The stream of `feed` from the request's position, each change passed through `shown` (nil: not sent), so a
+    /// status page's stream sends only its devices, under their labels.
+    static func stream(
+        _ request: Request, feed: ChangeFeed, keepAlive: Duration,
+        shown: @escaping @Sendable (ChangeFeed.Change) -> ChangeFeed.Change?
+    ) throws -> Response {
+        // The browser's Last-Event-ID on a reconnect; else the position of the page that opened the stream.
+        let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
+        let after = lastEventID ?? request.uri.queryParameters.get("after").map { String($0) }
+        if let after, !Self.isID(after) {
+            throw APIError(.badRequest, "after must be an event id such as mgx3k2a-12", field: "after")
+        }
+        var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
+        // nginx would hold the stream's chunks back without it.
+        if let accel = HTTPFields.Element.Name("X-Accel-Buffering") { headers[accel] = "no" }
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let (start, stream, continuation) = feed.subscribe(after: after)
+                let ticker = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: keepAlive)
+                        continuation.yield(.keepAlive)
+                    }
+                }
+                defer {
+                    ticker.cancel()
+                    continuation.finish()
+                }
+                var head = "retry: 2000\n\n"
+                switch start {
+                case .now: break
+                case .reset: head += "event: reset\nid: \(feed.position)\ndata: {}\n\n"
+                case .replay(let changes):
+                    head += changes.compactMap { c in shown(c).map { Self.event($0, id: feed.id(c)) } }.joined()
+                }
+                try await writer.write(ByteBuffer(string: head))
+                for await item in stream {
+                    switch item {
+                    case .keepAlive: try await writer.write(ByteBuffer(string: ":\n\n"))
+                    case .change(let c):
+                        guard let s = shown(c) else { continue }
+                        try await writer.write(ByteBuffer(string: Self.event(s, id: feed.id(c))))
+                    }
+                }
+                try await writer.finish(nil)
+            })
     }
 
     /// An id this collector gives (`run-seq`); anything else is refused before a stream opens.

@@ -23,9 +23,11 @@ enum DayBar {
         let day = PageParts.day(d.start)
         guard d.known > 0 else { return "\(day): no data" }
         guard d.down > 0 else { return "\(day): no downtime" }
-        let n = max(1, d.outages)
-        return "\(day): down \(Durations.text(d.down)) in \(n) outage\(n == 1 ? "" : "s")"
-            + " (\(PageParts.percent(1 - d.down / d.known)) up)"
+        let up = " (\(PageParts.percent(1 - d.down / d.known)) up)"
+        // The stored figures of older days (a status page's 90) do not count outages.
+        guard d.outages > 0 else { return "\(day): down \(Durations.text(d.down))" + up }
+        let n = d.outages
+        return "\(day): down \(Durations.text(d.down)) in \(n) outage\(n == 1 ? "" : "s")" + up
     }
 
     /// Quiet days and days without data next to each other are one cell as wide as they are ("11-01 – 11-20: no

@@ -26,6 +26,7 @@ public struct HTMLWriter {
         case dataRel = "data-rel"
         case dataComplete = "data-complete"
         case dataFeed = "data-feed"
+        case dataStream = "data-stream"
         case rel, scope
         case tabindex, style
         case dataDay = "data-day"

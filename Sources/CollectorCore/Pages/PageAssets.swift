@@ -44,6 +44,8 @@ enum PageAssets {
         nav.counts{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:.2rem 0 .6rem}\
         nav.counts a.st{text-decoration:none;min-width:0;padding:.15em .7em}.pager{color:var(--mute)}
         table.tags{width:auto;min-width:min(100%,36rem)}
+        ul.sp{list-style:none;padding:0;margin:0}ul.sp li{padding:.45rem 0;border-bottom:1px solid var(--line)}\
+        .sph{display:flex;flex-wrap:wrap;gap:.2rem .7rem;align-items:baseline;margin-bottom:.3rem}
         @media (max-width:720px){thead{display:none}table.devs,.devs tbody{display:block}\
         .devs tr{display:grid;grid-template-columns:auto 1fr 1fr 1fr;gap:.1rem .6rem;align-items:baseline;\
         border:1px solid var(--line);border-radius:.5rem;margin:.45rem 0;padding:.35rem .5rem}\
@@ -59,7 +61,7 @@ enum PageAssets {
         """
 
     /// Local times, relative ages, the filter, and live changes: a page with a feed position (`<main data-feed>`,
-    /// the overview) follows the collector's event stream, updates a shown row at once and re-reads `<main>` (at
+    /// the overview, a status page with its own `data-stream`) follows the collector's event stream, updates a shown row at once and re-reads `<main>` (at
     /// most every 2 s); other pages re-read `<main>` every 5 s. The page works without any of it.
     static let script: StaticString = """
         (function(){
@@ -89,10 +91,10 @@ enum PageAssets {
         function soon(){if(timer)return;timer=setTimeout(function(){timer=null;last=Date.now();refresh();},\
         Math.max(200,last+2000-Date.now()));}
         function flip(e){var c;try{c=JSON.parse(e.data);}catch(x){return;}\
-        var r=document.querySelector('tr[data-name="'+CSS.escape(c.device)+'"]');\
+        var n=CSS.escape(c.device),r=document.querySelector('tr[data-name="'+n+'"],li[data-name="'+n+'"]');\
         if(r){r.dataset.status=c.to;var s=r.querySelector('.st');if(s){s.className='st '+c.to;s.textContent=c.to;}}soon();}
         function listen(){var m=document.querySelector('main');\
-        var es=new EventSource('/api/v1/stream?after='+encodeURIComponent(m.dataset.feed));\
+        var es=new EventSource((m.dataset.stream||'/api/v1/stream')+'?after='+encodeURIComponent(m.dataset.feed));\
         es.addEventListener('flip',flip);\
         es.addEventListener('status',flip);es.addEventListener('reset',soon);\
         es.onopen=function(){document.body.classList.remove('stale');document.body.dataset.live='1';};\

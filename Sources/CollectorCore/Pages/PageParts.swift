@@ -12,7 +12,8 @@ enum PageParts {
         w.element(.title, text: title)
     }
 
-    static func document(_ title: String, _ body: (inout HTMLWriter) -> Void) -> String {
+    /// A page with the shared CSS and, unless `script` is false (a form), the shared script.
+    static func document(_ title: String, script: Bool = true, _ body: (inout HTMLWriter) -> Void) -> String {
         var w = HTMLWriter(capacity: 16_384)
         w.raw("<!DOCTYPE html>")
         w.element(.html, [(.lang, "en")]) { w in
@@ -20,11 +21,11 @@ enum PageParts {
                 head(&w, title: title)
                 w.element(.style) { $0.raw(PageAssets.css) }
                 // Without JavaScript the page still refreshes itself.
-                w.element(.noscript) { $0.element(.meta, [(.httpEquiv, "refresh"), (.content, "30")]) }
+                if script { w.element(.noscript) { $0.element(.meta, [(.httpEquiv, "refresh"), (.content, "30")]) } }
             }
             w.element(.body) { w in
                 body(&w)
-                w.element(.script) { $0.raw(PageAssets.script) }
+                if script { w.element(.script) { $0.raw(PageAssets.script) } }
             }
         }
         return w.html

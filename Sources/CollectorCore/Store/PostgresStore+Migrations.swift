@@ -26,6 +26,7 @@ extension PostgresStore {
         ("v11-storage-warning", StoreSQL.postgres.storageWarning),
         ("v12-accounts", StoreSQL.postgres.accountTables),
         ("v13-api-keys", StoreSQL.postgres.apiKeyTable),
+        ("v14-status-pages", StoreSQL.postgres.statusPageTables),
         ("v16-notify-held", StoreSQL.postgres.notifyHeld),
     ]
 

@@ -85,6 +85,7 @@ public final class SQLiteStore: SQLStore {
         ("v14-storage-warning", StoreSQL.sqlite.storageWarning),
         ("v15-accounts", StoreSQL.sqlite.accountTables),
         ("v16-api-keys", StoreSQL.sqlite.apiKeyTable),
+        ("v17-status-pages", StoreSQL.sqlite.statusPageTables),
         ("v19-notify-held", StoreSQL.sqlite.notifyHeld),
     ]
 

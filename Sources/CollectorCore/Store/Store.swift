@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 /// Persistence of devices, their logs and the collector's own runs; SQLite (one collector) or PostgreSQL (several).
-public protocol Store: AccountStore {
+public protocol Store: AccountStore, StatusPageStore {
     func allDevices() async throws -> [DeviceRecord]
     func device(named name: String) async throws -> DeviceRecord?
     func device(tokenHash: [UInt8]) async throws -> DeviceRecord?
@@ -24,6 +24,8 @@ public protocol Store: AccountStore {
     func setTags(_ tags: [String], device: String) async throws -> Bool
     /// Sets (or clears, with nil: the default site) a device's site; false when there is no such device.
     func setSite(_ site: String?, device: String) async throws -> Bool
+    /// Sets (or clears, with nil) the name a device shows on public status pages; false when there is no such device.
+    func setDisplayName(_ displayName: String?, device: String) async throws -> Bool
     /// Stores daily availability figures (day as `YYYY-MM-DD`, UTC), replacing the same days.
     func saveDaily(_ rows: [(device: String, day: String, down: Double, known: Double)]) async throws
     /// A device's daily figures, oldest first.

@@ -8,4 +8,5 @@ public enum StoreError: Error, Equatable {
     case noSuchDevice(String)
     case userExists(String)
     case apiKeyExists(String)
+    case statusPageExists(String)
 }

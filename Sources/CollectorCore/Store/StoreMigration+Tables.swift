@@ -54,6 +54,12 @@ extension StoreMigration {
                     .double(try r.double("created_at")), .double(try r.double("last_used_at")),
                 ]
             },
+            TableCopy(table: "status_page", columns: StoreSQL.statusPageColumns) { r in
+                [
+                    .text(try r.string("name")), .text(try r.string("title")), .text(try r.string("selector")),
+                    .text(try r.string("password_hash")), .double(try r.double("created_at")),
+                ]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.

@@ -41,7 +41,7 @@ extension StoreRow {
             site: try string("site"),
             status: DeviceStatus(rawValue: try required(string("status"), "status")) ?? .new,
             statusSince: Date(timeIntervalSince1970: try required(double("status_since"), "status_since")), beat: beat,
-            dependsOn: try string("depends_on"))
+            dependsOn: try string("depends_on"), displayName: try string("display_name"))
     }
 
     /// The event of a row of `StoreSQL.storedEventColumns`.

@@ -27,7 +27,7 @@ struct StoreSQL: Sendable {
     static let deviceColumns = """
         name, token_hash, created_at, paused, interval_override, tags, status, status_since, \
         beat_at, interval_s, agent_version, boot_id, clock_skew_s, clock_synced, uptime_s, seq, storage_warning, site, \
-        depends_on
+        depends_on, display_name
         """
 
     /// Every device, by name.
@@ -58,6 +58,7 @@ struct StoreSQL: Sendable {
         case paused, tags, site
         case intervalOverride = "interval_override"
         case dependsOn = "depends_on"
+        case displayName = "display_name"
         /// A new token's hash.
         case tokenHash = "token_hash"
     }

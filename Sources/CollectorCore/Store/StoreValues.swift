@@ -10,7 +10,7 @@ extension DeviceRecord {
         [
             .text(name), .blob(Data(tokenHash)), .time(createdAt), .bool(paused), .integer(intervalOverride),
             .text(tags.joined(separator: ",")), .text(status.rawValue), .time(statusSince),
-        ] + BeatState.columnValues(beat) + [.text(site), .text(dependsOn)]
+        ] + BeatState.columnValues(beat) + [.text(site), .text(dependsOn), .text(displayName)]
     }
 }
 

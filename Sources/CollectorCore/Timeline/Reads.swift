@@ -99,6 +99,27 @@ public struct Reads: Sendable {
         return Dictionary(grouping: open, by: \.kind).mapValues(\.count)
     }
 
+    /// The devices a status page shows now, each with its label (the fleet in memory: no store read).
+    public func statusMembers(_ page: StatusPageRecord) async -> [StatusPageSelection.Member] {
+        StatusPageSelection.members(page.selector, devices: await reader.fleet.snapshot().map(\.record))
+    }
+
+    /// A status page's model now: its devices' details, the stored daily figures before the live 30 days, and the
+    /// incidents of the last 90 days.
+    public func statusPage(_ page: StatusPageRecord) async throws -> StatusPageModel {
+        let now = clock.now()
+        let members = await statusMembers(page)
+        var details: [String: DeviceDetail] = [:]
+        var stored: [String: [(day: String, down: Double, known: Double)]] = [:]
+        for m in members {
+            details[m.device] = try await reader.deviceDetail(m.device)
+            stored[m.device] = try await store.daily(device: m.device)
+        }
+        let incidents = try await store.incidents(since: now - Double(StatusPageModel.dayCount + 1) * 86_400)
+        return StatusPageModel.make(
+            title: page.title, members: members, details: details, stored: stored, incidents: incidents, now: now)
+    }
+
     /// How many incidents of each kind are recorded (`downtime_incidents_total`).
     public func incidentCounts() async throws -> [Incident.Kind: Int] {
         try await store.incidentCounts()

@@ -2,8 +2,8 @@
 public enum AccessRule {
     /// The kinds of routes, by what they show or change.
     public enum Route: Sendable, Equatable {
-        /// Agents' writes, pings, the health check, the reporter script, the login form: open to all (they carry
-        /// their own tokens or nothing to hide).
+        /// Agents' writes, pings, the health check, the reporter script, the login form, the public status pages:
+        /// open to all (they carry their own tokens or passwords, or have nothing to hide).
         case open
         /// The pages and badges.
         case read

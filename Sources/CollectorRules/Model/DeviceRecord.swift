@@ -18,11 +18,13 @@ public struct DeviceRecord: Sendable, Equatable {
     public var beat: BeatState?
     /// The device this one depends on (its router, its switch): see `DependencyRule`.
     public var dependsOn: String?
+    /// The name public status pages show (`DisplayName`); nil: a stand-in such as "Device 1".
+    public var displayName: String?
 
     public init(
         name: String, tokenHash: [UInt8], createdAt: Date, paused: Bool = false, intervalOverride: Int? = nil,
         tags: [String] = [], site: String? = nil, status: DeviceStatus = .new, statusSince: Date? = nil,
-        beat: BeatState? = nil, dependsOn: String? = nil
+        beat: BeatState? = nil, dependsOn: String? = nil, displayName: String? = nil
     ) {
         self.name = name
         self.tokenHash = tokenHash
@@ -35,6 +37,7 @@ public struct DeviceRecord: Sendable, Equatable {
         self.statusSince = statusSince ?? createdAt
         self.beat = beat
         self.dependsOn = dependsOn
+        self.displayName = displayName
     }
 
     /// The interval liveness uses: the admin's, else the agent's, else the default.

@@ -55,6 +55,9 @@ struct StoreOptions: ParsableArguments {
     /// The API keys of the configured store.
     func keys() async throws -> APIKeys { APIKeys(store: try await openStore().1) }
 
+    /// The public status pages of the configured store.
+    func statusPages() async throws -> StatusPages { StatusPages(store: try await openStore().1) }
+
     /// The configured store's logs.
     func logs() async throws -> LogReader {
         LogReader(store: try await openStore().1)

@@ -53,6 +53,10 @@ import Testing
         "POST /ping/{token}": [200, 200, 200, 200, 200, 200, 200, 200],
         "GET /ping/{token}/fail": [200, 200, 200, 200, 200, 200, 200, 200],
         "POST /ping/{token}/fail": [200, 200, 200, 200, 200, 200, 200, 200],
+        // A public status page (no password): its page and JSON, its stream, and its form (sent back to the page).
+        "GET /status/{page}": [200, 200, 200, 200, 200, 200, 200, 200],
+        "GET /status/{page}/stream": [200, 200, 200, 200, 200, 200, 200, 200],
+        "POST /status/{page}": [303, 303, 303, 303, 303, 303, 303, 303],
         // The login form: a logged-in browser is sent on; a wrong password is 401 for anyone.
         "GET /admin/login": [200, 303, 303, 200, 200, 200, 303, 200],
         "POST /admin/login": [401, 401, 401, 401, 401, 401, 401, 401],
@@ -69,11 +73,15 @@ import Testing
         "POST /admin/devices/{name}/maintenance": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/interval": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/tags": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/display": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/token": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/users": [401, 403, 400, 401, 401, 401, 403, 401],
         "POST /admin/users/{name}/password": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/users/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
+        "GET /admin/status-pages": [303, 403, 200, 303, 303, 303, 403, 303],
+        "POST /admin/status-pages": [401, 403, 400, 401, 401, 401, 403, 401],
+        "POST /admin/status-pages/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
     ]
 
     /// A collector with a page password, a built-in admin, a viewer, a device, two keys and a proxy's login trusted
@@ -97,6 +105,7 @@ import Testing
             try await Users(store: h.store, clock: h.clock, cost: 4).add("vera", role: .viewer, password: "vera pass")
             let readKey = try await h.collector.access.keys.add("grafana", scope: .read).key
             let adminKey = try await h.collector.access.keys.add("ha", scope: .admin).key
+            try await StatusPages(store: h.store, clock: h.clock, cost: 4).add("home", title: "Home", select: "tag:x")
             // Open event streams end at once, so the stream's row answers like any other.
             h.collector.sweeper.flips.changes.close()
             return World(h: h, token: token, readKey: readKey, adminKey: adminKey)
@@ -134,7 +143,7 @@ import Testing
             .replacingOccurrences(of: "/admin/users/{name}", with: "/admin/users/nobody")
             .replacingOccurrences(of: "{name}", with: adminChange ? "gone" : "pi-1")
             .replacingOccurrences(of: "{token}", with: w.token).replacingOccurrences(of: "{id}", with: "none")
-            .replacingOccurrences(of: "{file}", with: "pi-1.svg")
+            .replacingOccurrences(of: "{file}", with: "pi-1.svg").replacingOccurrences(of: "{page}", with: "home")
         if !post { return (uri, "", false) }
         if parts[1].hasPrefix("/admin/") || parts[1].hasPrefix("/ping/") {
             let form = "csrf=\(csrf)&password=wrong+password&again=wrong+password"
@@ -164,6 +173,7 @@ import Testing
         // Nothing the admin's let-through changes touched exists, and the viewer's were refused before anything.
         #expect(try await w.h.collector.admin.devices.devices().map(\.name) == ["pi-1"])
         #expect(try await w.h.collector.access.users.list().map(\.name) == ["vera"])
+        #expect(try await w.h.collector.statusPages.list().map(\.name) == ["home"])
     }
 
     /// Every row for `callers`, over a real socket from 127.0.0.1.

@@ -115,7 +115,7 @@ import Testing
     static let postURLs = [
         "/admin/logout", "/admin/devices", "/admin/devices/pi-1/pause", "/admin/devices/pi-1/resume",
         "/admin/devices/pi-1/maintenance", "/admin/devices/pi-1/interval",
-        "/admin/devices/pi-1/tags",
+        "/admin/devices/pi-1/tags", "/admin/devices/pi-1/display",
         "/admin/devices/pi-1/token", "/admin/devices/pi-1/remove",
     ]
 
@@ -201,6 +201,19 @@ import Testing
                     == .badRequest)
             #expect(try await Self.post(client, b, "/admin/devices/pi-1/tags", [("tags", "lab")]).status == .seeOther)
             #expect(try await a.cli().devices().first?.tags == ["lab"])
+            let shown = try await Self.post(client, b, "/admin/devices/pi-1/display", [("display", " Front door ")])
+            #expect(shown.status == .seeOther)
+            #expect(try await a.cli().devices().first?.displayName == "Front door")
+            #expect(
+                try await Self.send(client, .get, "/admin/devices/pi-1", cookie: b.cookie).body.contains(
+                    "value=\"Front door\""))
+            #expect(
+                try await Self.post(client, b, "/admin/devices/pi-1/display", [("display", "")]).status == .seeOther)
+            #expect(try await a.cli().devices().first?.displayName == nil)
+            let long = String(repeating: "x", count: 61)
+            #expect(
+                try await Self.post(client, b, "/admin/devices/pi-1/display", [("display", long)]).status == .badRequest
+            )
 
             let renewed = try await Self.post(client, b, "/admin/devices/pi-1/token")
             let newToken = try #require(Self.token(in: renewed.body))

@@ -34,6 +34,10 @@ import Testing
             name: "alice", role: .viewer, passwordHash: AdminPassword.hash("x", cost: 4),
             createdAt: Date(timeIntervalSince1970: 1_795_000_000))
         try await sqlite.addUser(alice)
+        // A status page with a password, and a display name (pi-2's), come along too.
+        let pages = StatusPages(store: sqlite, clock: h.clock, cost: 4)
+        try await pages.add("home", title: "Home", select: "device:pi-1,pi-2", password: "holiday house")
+        _ = try await DeviceAdmin(store: sqlite, clock: h.clock).setDisplayName("Front door camera", device: "pi-2")
         _ = try await sqlite.removeMaintenance(id: w2 - 1)
         try await sqlite.recordDelivery(
             DeliveryRecord(
@@ -63,6 +67,10 @@ import Testing
                 == sqlite.upsEvents(ups: nil, since: nil, limit: 10))
         #expect(counts.first { $0.table == "ups_event" }?.rows == 2)
         #expect(try await target.users() == [alice])
+        let copiedPages = try await target.statusPages()
+        #expect(copiedPages == (try await sqlite.statusPages()) && copiedPages.map(\.name) == ["home"])
+        #expect(try await target.device(named: "pi-2")?.displayName == "Front door camera")
+        #expect(counts.first { $0.table == "status_page" }?.rows == 1)
         #expect(try await target.device(tokenHash: Tokens.hash(token))?.name == "pi-1")
         // New rows continue after the copied ones; the run history says when the old collector was last alive.
         let maxSeq = try await sqlite.allEvents().map(\.seq).max() ?? 0

@@ -62,11 +62,13 @@ enum AdminPage {
         return w.html
     }
 
-    /// The logged-in part of the header: users (for admins), who is logged in, log out.
+    /// The logged-in part of the header: users and status pages (for admins), who is logged in, log out.
     private static func nav(_ w: inout HTMLWriter, _ session: LoggedIn) {
         if session.canChange {
             w.text(" ")
             w.element(.a, [(.href, "/admin/users")], text: "users")
+            w.text(" ")
+            w.element(.a, [(.href, "/admin/status-pages")], text: "status pages")
         }
         w.text(" ")
         w.element(.span, [(.class, "mute")], text: session.user + (session.canChange ? "" : " (viewer)"))
@@ -154,7 +156,7 @@ enum AdminPage {
         }
     }
 
-    /// One device's forms: pause/resume, maintenance, interval, tags, new token, remove.
+    /// One device's forms: pause/resume, maintenance, interval, tags, display name, new token, remove.
     static func device(_ r: DeviceRecord, view: DeviceView?, session: LoggedIn, notice: String?) -> String {
         document("\(r.name): DowntimeMon admin", session: session) { w in
             w.element(.h2) { w in
@@ -180,6 +182,8 @@ enum AdminPage {
             w.element(.dd, text: r.intervalOverride.map { "\($0) s" } ?? "the agent's")
             w.element(.dt, text: "Tags")
             w.element(.dd, text: r.tags.isEmpty ? "none" : r.tags.joined(separator: " "))
+            w.element(.dt, text: "Display name")
+            w.element(.dd, text: r.displayName ?? "none")
         }
     }
 
@@ -202,6 +206,11 @@ enum AdminPage {
         w.element(.h2, text: "Tags")
         form(&w, base + "/tags", csrf: csrf, button: "set tags") { w in
             input(&w, "tags", name: "tags", value: r.tags.joined(separator: " "))
+        }
+        w.element(.h2, text: "Display name")
+        w.element(.p, [(.class, "mute")], text: "What public status pages show instead of the device's name.")
+        form(&w, base + "/display", csrf: csrf, button: "set display name") { w in
+            input(&w, "display name (empty: none)", name: "display", value: r.displayName ?? "")
         }
         w.element(.h2, text: "Token")
         w.element(.p, [(.class, "mute")], text: "A new token is shown once; the old one stops working at once.")
