@@ -1,6 +1,6 @@
 # DowntimeMon: `make run` starts a collector with a local agent, `make test` runs every test.
 SHELL := /bin/bash
-DEB_PACKAGES := openjdk-17-jre-headless libcurl4-openssl-dev libsqlite3-dev curl openssl wget faketime chromium chromium-driver prometheus python3 python3-venv iproute2 systemd postgresql nginx nut-server nut-client libmosquitto-dev mosquitto mosquitto-clients
+DEB_PACKAGES := openjdk-17-jre-headless libcurl4-openssl-dev libsqlite3-dev curl openssl wget faketime chromium chromium-driver prometheus python3 python3-venv iproute2 systemd postgresql nginx nut-server nut-client libmosquitto-dev mosquitto mosquitto-clients podman busybox-static
 SWIFT ?= swift
 BIN := .build/debug
 # schemathesis (PyPI, every package pinned) lives in a virtualenv under .build.

@@ -10,6 +10,8 @@ public struct CheckOptions: Sendable, Equatable {
     public var contains: String?
     /// `container`: the Docker Engine API's unix socket.
     public var socket: String?
+    /// `systemd`: seconds a unit may be activating before it is failing; nil: `defaultActivating`.
+    public var activating: Double?
     /// Consecutive failing runs before the check is failing (flap damping on the device).
     public var fails = 1
     /// False: the collector sends no message when this check fails or recovers.
@@ -17,17 +19,21 @@ public struct CheckOptions: Sendable, Equatable {
 
     public init(
         every: Double? = nil, timeout: Double? = nil, status: Int? = nil, contains: String? = nil,
-        socket: String? = nil, fails: Int = 1, notify: Bool = true
+        socket: String? = nil, activating: Double? = nil, fails: Int = 1, notify: Bool = true
     ) {
         self.every = every
         self.timeout = timeout
         self.status = status
         self.contains = contains
         self.socket = socket
+        self.activating = activating
         self.fails = fails
         self.notify = notify
     }
 
-    public static let defaultSocket = "/run/docker.sock"
+    /// Docker's own default (on current systems /var/run is /run).
+    public static let defaultSocket = "/var/run/docker.sock"
+    /// systemd's own default start timeout.
+    public static let defaultActivating = 90.0
     static let maxTimeout = 10.0
 }

@@ -168,17 +168,22 @@ struct CheckParser {
         case "socket":
             try only(key, .container, kind)
             options.socket = try absolute(value, "socket")
+        case "activating":
+            try only(key, .systemd, kind)
+            options.activating = try duration(key, value, range: 1...86_400)
         default:
-            throw error("unknown option '\(key)' (options: every, timeout, fails, notify, status, contains, socket)")
+            throw error(
+                "unknown option '\(key)' (options: every, timeout, fails, notify, status, contains, socket, activating)"
+            )
         }
     }
 
-    private enum Word { case http, container }
+    private enum Word { case http, container, systemd }
 
     private func only(_ key: String, _ word: Word, _ kind: CheckKind) throws(ConfigError) {
         let fits =
             switch (word, kind) {
-            case (.http, .http), (.container, .container): true
+            case (.http, .http), (.container, .container), (.systemd, .systemd): true
             default: false
             }
         guard fits else { throw error("option \(key) does not apply to \(kind.word)") }

@@ -2,6 +2,8 @@
 public struct SystemProbe: CheckProbe {
     /// Stands for `/` when reading the temperature (the agent's `--sysfs-root`).
     let sysfsRoot: String
+    /// How `systemd` checks ask systemd (tests point it at a user manager).
+    var systemd = SystemdProbe()
 
     public init(sysfsRoot: String = "/") {
         self.sysfsRoot = sysfsRoot
@@ -15,7 +17,13 @@ public struct SystemProbe: CheckProbe {
         case .command(let path): CommandProbe.run(path: path, timeout: spec.timeout)
         case .disk(let path, let maxPercent): DiskProbe.run(path: path, maxPercent: maxPercent)
         case .temp(let maxCelsius): TempProbe.run(sysfsRoot: sysfsRoot, maxCelsius: maxCelsius)
-        case .systemd, .container: .unknown("\(spec.kind.word) checks are not supported by this agent yet")
+        case .systemd(let unit):
+            systemd.run(
+                unit: unit, timeout: spec.timeout,
+                activatingLimit: spec.options.activating ?? CheckOptions.defaultActivating)
+        case .container(let name):
+            ContainerProbe.run(
+                name: name, socket: spec.options.socket ?? CheckOptions.defaultSocket, timeout: spec.timeout)
         }
     }
 }

@@ -18,9 +18,11 @@ public final class CurlHandle {
     ///   - protocols: libcurl's list of the schemes this handle may use (`CURLOPT_PROTOCOLS_STR`).
     ///   - userAgent: nil sends none.
     ///   - explainsTLS: a TLS refusal's message names its reason in `TLSFailure`'s words (the agent's).
+    ///   - unixSocket: connect to this unix socket instead of the URL's host (the Docker Engine API).
     public init(
         caFile: String? = nil, pinSHA256: String? = nil, connectTimeout: Double = 10,
-        protocols: String = "http,https", userAgent: String? = nil, explainsTLS: Bool = false
+        protocols: String = "http,https", userAgent: String? = nil, explainsTLS: Bool = false,
+        unixSocket: String? = nil
     )
         throws(CurlError)
     {
@@ -48,6 +50,7 @@ public final class CurlHandle {
         set(dt_setopt_long(h, CURLOPT_SSL_VERIFYHOST, pinOnly ? 0 : 2))
         if let caFile { set(dt_setopt_str(h, CURLOPT_CAINFO, caFile)) }
         if let pinSHA256 { set(dt_setopt_str(h, CURLOPT_PINNEDPUBLICKEY, pinSHA256)) }
+        if let unixSocket { set(dt_setopt_str(h, CURLOPT_UNIX_SOCKET_PATH, unixSocket)) }
         set(dt_setopt_write(h, ResponseSink.write))
         if !ok {
             curl_easy_cleanup(h)

@@ -6,8 +6,9 @@ switch arguments.first ?? "page" {
 case "page": try await PageBenchmark.run()
 case "seed": try await Seed.run(Array(arguments.dropFirst()))
 case "fleet": try await FleetSimulator.run(Array(arguments.dropFirst()))
+case "heartbeat-bodies": try HeartbeatBodies.run()
 default:
     BenchArgs.fail(
-        "usage: downtime-bench page | seed --data-dir D [--devices N] --tokens F [--history-days D] | fleet --url U --data-dir D --tokens F [...]"
+        "usage: downtime-bench page | seed --data-dir D [--devices N] --tokens F [--history-days D] | fleet --url U --data-dir D --tokens F [...] | heartbeat-bodies"
     )
 }

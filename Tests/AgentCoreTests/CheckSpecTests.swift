@@ -36,6 +36,9 @@ import Testing
         #expect(full.options.fails == 3 && !full.options.notify)
         let box = try spec("db=container:pg socket=/run/podman/podman.sock timeout=500ms")
         #expect(box.options.socket == "/run/podman/podman.sock" && box.timeout == 0.5)
+        let unit = try spec("ftl=systemd:pihole-FTL activating=2m")
+        #expect(unit.options.activating == 120 && unit.options.socket == nil)
+        #expect(try spec("ftl=systemd:pihole-FTL").options.activating == nil)
     }
 
     @Test func theVariableSplitsOnSemicolonsAndSkipsBlanks() throws {
@@ -82,6 +85,9 @@ import Testing
             ("s=tcp:h:1 socket=/run/docker.sock", "check 's': option socket does not apply to tcp"),
             ("t=temp:70 timeout=1s", "check 't': option timeout does not apply to temp"),
             ("c=container:pg socket=run.sock", "check 'c': socket path 'run.sock' must be absolute"),
+            ("w=http:http://a activating=1m", "check 'w': option activating does not apply to http"),
+            ("u=systemd:cron activating=0.5s", "check 'u': option activating '0.5s' must be a duration"),
+            ("u=systemd:cron socket=/run/docker.sock", "check 'u': option socket does not apply to systemd"),
         ])
     func badInputNamesTheCheckAndTheProblem(text: String, message: String) {
         #expect(throws: ConfigError.self) { try spec(text) }

@@ -2,6 +2,9 @@
 -- BENCH_MODE=heartbeat: authenticated POST /api/v1/heartbeat, round-robin over the tokens in
 -- BENCH_TOKENS (line i is device device-<i, 5 digits>); the collector and nginx get these.
 -- BENCH_MODE=pushgateway: POST one metric line to /metrics/job/bench/instance/bench-<i>.
+-- BENCH_MODE=body: the heartbeat body in the file BENCH_BODY (as `downtime-bench heartbeat-bodies` encodes it,
+-- @DEVICE@ and @SENT_AT@ filled in), and with BENCH_BODY_EVERY=k, one request in k with BENCH_BODY_FULL's body
+-- instead (service checks: the digest on every beat, the full results now and then).
 -- Requests are built once in init(), so wrk spends its time sending, not formatting.
 
 local threads = {}
@@ -14,8 +17,18 @@ function setup(thread)
 end
 
 local reqs = {}
+local fulls = {}
+local every = 0
 local n = 0
 local i = 0
+local sent = 0
+
+local function slurp(path)
+   local f = assert(io.open(path, "rb"))
+   local text = f:read("*a")
+   f:close()
+   return text
+end
 
 local function name(k)
    return string.format("device-%05d", k)
@@ -25,6 +38,13 @@ function init(args)
    local mode = os.getenv("BENCH_MODE") or "heartbeat"
    local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
    local sent_at = os.date("!%Y-%m-%dT%H:%M:%SZ")
+   local template = mode == "body" and slurp(os.getenv("BENCH_BODY")) or nil
+   local full = os.getenv("BENCH_BODY_FULL")
+   local full_template = full and slurp(full) or nil
+   every = tonumber(os.getenv("BENCH_BODY_EVERY") or "0")
+   local function fill(t, k)
+      return (t:gsub("@DEVICE@", name(k)):gsub("@SENT_AT@", sent_at))
+   end
    local k = 0
    for token in io.lines(os.getenv("BENCH_TOKENS")) do
       -- Each thread takes its own share of the devices, so no device is hit by two threads at once.
@@ -34,6 +54,13 @@ function init(args)
             path = "/metrics/job/bench/instance/" .. name(k)
             headers = { ["Content-Type"] = "text/plain; version=0.0.4" }
             body = "bench_heartbeat_seq 2\n"
+         elseif template then
+            path = "/api/v1/heartbeat"
+            headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }
+            body = fill(template, k)
+            if full_template then
+               fulls[n + 1] = wrk.format("POST", path, headers, fill(full_template, k))
+            end
          else
             path = "/api/v1/heartbeat"
             headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }
@@ -52,6 +79,10 @@ end
 
 function request()
    i = i % n + 1
+   sent = sent + 1
+   if every > 0 and sent % every == 0 then
+      return fulls[i]
+   end
    return reqs[i]
 end
 

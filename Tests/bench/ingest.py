@@ -8,6 +8,12 @@ settings and script, several interleaved rounds, medians and same-round ratios.
 --https also measures the same collector serving HTTPS (certificate from `downtime-collector tls init`,
 wrk keeping its connections alive), interleaved with the plain-HTTP rounds.
 
+--checks also measures the same collector getting heartbeats with 10 service checks per device (the bodies
+as the agent encodes them, from `downtime-bench heartbeat-bodies`): "checks" sends the digest on every beat
+and the full results on one beat in CHECKS_FULL_EVERY (a 60 s persist interval at a 10 s heartbeat),
+"checks-full" the full results on every beat (the worst case); each is compared with the plain heartbeats
+round by round, and the body sizes are printed.
+
 Needs wrk, prometheus-pushgateway and nginx on PATH (`make bench` installs them); installs nothing.
 Loopback only; every process it starts is stopped at the end; every step has a time limit.
 Exits non-zero when any request to the collector or nginx got a non-2xx answer or a socket error
@@ -33,6 +39,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "ingest.lua")
 GOAL_PUSHGATEWAY = 10.0
 GOAL_NGINX = 0.35
+# Service checks: ingest with 10 checks per device within 10 % of ingest without.
+GOAL_CHECKS = 0.90
+CHECKS_FULL_EVERY = 6
 HOST = "127.0.0.1"
 # The benchmark's own polling of its HTTPS collector on loopback: no certificate check needed.
 LOOPBACK_TLS = ssl._create_unverified_context()
@@ -142,9 +151,9 @@ http {{
 """
 
 
-def run_wrk(args, url, mode, tokens, duration, proc=None, perf_out=None):
+def run_wrk(args, url, mode, tokens, duration, proc=None, perf_out=None, extra_env=None):
     """One wrk run; returns its figures (and the server's CPU seconds while it ran)."""
-    env = dict(os.environ, BENCH_MODE=mode, BENCH_TOKENS=tokens, BENCH_THREADS=str(args.threads))
+    env = dict(os.environ, BENCH_MODE=mode, BENCH_TOKENS=tokens, BENCH_THREADS=str(args.threads), **(extra_env or {}))
     argv = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{duration}s", "--latency",
             "--timeout", "5s", "-s", LUA, url]
     perf = None
@@ -194,6 +203,28 @@ def collector_non_200(url):
     return out
 
 
+def checks_bodies(bench_bin, tmp):
+    """The heartbeat bodies from `downtime-bench heartbeat-bodies` as wrk templates, the env of each checks
+    target, and the bodies' sizes (the agent's own encoding, before the device name and time are filled in)."""
+    out = subprocess.run([bench_bin, "heartbeat-bodies"], check=True, timeout=60, capture_output=True, text=True).stdout
+    bodies = json.loads(out)
+    paths = {}
+    for kind in ("plain", "digest", "full"):
+        text = bodies[kind].replace(f'"device":"{bodies["device"]}"', '"device":"@DEVICE@"', 1)
+        text = text.replace(f'"sent_at":"{bodies["sent_at"]}"', '"sent_at":"@SENT_AT@"', 1)
+        if "@DEVICE@" not in text or "@SENT_AT@" not in text:
+            raise SystemExit(f"ingest: unexpected heartbeat body from downtime-bench: {bodies[kind]}")
+        paths[kind] = os.path.join(tmp, f"body-{kind}.json")
+        with open(paths[kind], "w") as f:
+            f.write(text)
+    return {
+        "checks": {"BENCH_BODY": paths["digest"], "BENCH_BODY_FULL": paths["full"],
+                   "BENCH_BODY_EVERY": str(CHECKS_FULL_EVERY)},
+        "checks-full": {"BENCH_BODY": paths["full"]},
+        "sizes": {kind: len(bodies[kind].encode()) for kind in ("plain", "digest", "full")},
+    }
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -221,6 +252,8 @@ def main():
                     help="also measure the downtime-collector of BINDIR (before a change), interleaved, same fleet")
     ap.add_argument("--https", action="store_true",
                     help="also measure the collector serving HTTPS (keep-alive), beside plain HTTP in the same rounds")
+    ap.add_argument("--checks", action="store_true",
+                    help="also measure heartbeats with 10 service checks per device, beside the plain ones in the same rounds")
     ap.add_argument("--postgres", metavar="URL",
                     help="also measure the collector on this (empty) PostgreSQL database, the fleet moved there with migrate-store")
     args = ap.parse_args()
@@ -237,6 +270,8 @@ def main():
         targets = targets + ["postgres"]
     if args.https:
         targets = targets + ["https"]
+    if args.checks:
+        targets = targets + ["checks", "checks-full"]
     needed = {"wrk": True, "nginx": "nginx" in targets, "prometheus-pushgateway": "pushgateway" in targets or "pushgateway-nc" in targets}
     for tool, need in needed.items():
         if need and not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
@@ -276,6 +311,12 @@ def main():
             collectors.append(("https", collector_bin, data + "-https"))
             store_args["https"] = ["--tls-cert", os.path.join(data + "-https", "tls", "server.pem"),
                                    "--tls-key", os.path.join(data + "-https", "tls", "server.key")]
+        body_env = {}
+        if args.checks:
+            body_env = checks_bodies(bench_bin, tmp)
+            for name in ("checks", "checks-full"):
+                shutil.copytree(data, data + "-" + name)
+                collectors.append((name, collector_bin, data + "-" + name))
         if args.postgres:
             t0 = time.monotonic()
             subprocess.run([collector_bin, "migrate-store", "--from", "sqlite:" + os.path.join(data, "downtime.sqlite"),
@@ -313,7 +354,7 @@ def main():
             wait_http(f"http://{HOST}:{port}/", 30, p, ok=(204,))
             urls["nginx"], procs["nginx"] = f"http://{HOST}:{port}", p
         modes = {"collector": "heartbeat", "baseline": "heartbeat", "postgres": "heartbeat", "https": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
-                 "pushgateway-nc": "pushgateway"}
+                 "pushgateway-nc": "pushgateway", "checks": "body", "checks-full": "body"}
 
         # Errors fail the run for our collector and for nginx (the ceiling must be sound). The pushgateway
         # with its default consistency check is so slow here that some requests pass wrk's 5 s timeout:
@@ -322,7 +363,7 @@ def main():
         def counted(t, f):
             return f["errors"] if not t.startswith("pushgateway") else 0
         for t in targets:
-            w = run_wrk(args, urls[t], modes[t], tokens, args.warmup, procs[t])
+            w = run_wrk(args, urls[t], modes[t], tokens, args.warmup, procs[t], extra_env=body_env.get(t))
             log(f"ingest: warm-up {t}: {w['rps']:.0f} req/s, {w['errors']} errors")
             errors += counted(t, w)
             wait_idle(procs[t])
@@ -331,7 +372,7 @@ def main():
         for r in range(args.rounds):
             for t in targets:
                 perf = args.perf if (t == "collector" and r == args.rounds - 1) else None
-                f = run_wrk(args, urls[t], modes[t], tokens, args.duration, procs[t], perf)
+                f = run_wrk(args, urls[t], modes[t], tokens, args.duration, procs[t], perf, extra_env=body_env.get(t))
                 rounds[t].append(f)
                 errors += counted(t, f)
                 wait_idle(procs[t])
@@ -339,7 +380,7 @@ def main():
                     f"p99 {f['p99_us'] / 1000:6.2f} ms  server CPU {f['cpu_s']:5.1f} s "
                     f"({f['requests'] / max(f['cpu_s'], 1e-9):.0f} req/CPU-s)  errors {f['errors']}")
 
-        for name in ("collector", "baseline", "postgres", "https"):
+        for name in ("collector", "baseline", "postgres", "https", "checks", "checks-full"):
             if name not in targets:
                 continue
             bad = {s: n for s, n in collector_non_200(urls[name]).items() if s != "200"}
@@ -372,6 +413,20 @@ def main():
             vs = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["https"], rounds["collector"]))
             log(f"bench: ingest over HTTPS (keep-alive) {h['rps']:.0f} req/s p50 {h['p50_us'] / 1000:.2f} ms "
                 f"p99 {h['p99_us'] / 1000:.2f} ms; {vs:.2f} x the same collector over plain HTTP")
+        if c and "checks" in med:
+            sizes = body_env["sizes"]
+            for name, what in (("checks", f"digest on every beat, results on 1 in {CHECKS_FULL_EVERY}"),
+                               ("checks-full", "full results on every beat")):
+                k = med[name]
+                vs = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds[name], rounds["collector"]))
+                eff = statistics.median((a["requests"] / a["cpu_s"]) / (b["requests"] / b["cpu_s"])
+                                        for a, b in zip(rounds[name], rounds["collector"]))
+                goal = f" (goal {GOAL_CHECKS:g})" if name == "checks" else ""
+                log(f"bench: ingest with 10 checks per device ({what}) {k['rps']:.0f} req/s p50 {k['p50_us'] / 1000:.2f} ms "
+                    f"p99 {k['p99_us'] / 1000:.2f} ms; {vs:.2f} x the same collector without checks{goal}, "
+                    f"{eff:.2f} x its req per CPU-second")
+            log(f"bench: heartbeat body {sizes['plain']} B without checks, {sizes['digest']} B with 10 checks' digest, "
+                f"{sizes['full']} B with their full results")
         if c and "baseline" in med:
             vs_base = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["collector"], rounds["baseline"]))
             eff = statistics.median((a["requests"] / a["cpu_s"]) / (b["requests"] / b["cpu_s"])

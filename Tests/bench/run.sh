@@ -22,7 +22,7 @@ run() {
 if [ "$mode" = long ]; then
   run "fleet (5 min)" 900 python3 "$here/fleet.py" --bin "$bin" --duration 300
 else
-  run "ingest" 600 python3 "$here/ingest.py" "$bin" --https
+  run "ingest" 900 python3 "$here/ingest.py" "$bin" --https --checks
   run "detection" 180 python3 "$here/detection.py" --bin "$bin"
   [ -f "$here/agent_footprint.py" ] && run "agent footprint" 600 python3 "$here/agent_footprint.py" --bin "$bin" --static-bin "$static"
   run "fleet (1 min)" 400 python3 "$here/fleet.py" --bin "$bin" --duration 60
