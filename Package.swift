@@ -89,7 +89,9 @@ let package = Package(
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
         // The pure rules' table tests: nothing but the rules and the wire types.
         .testTarget(name: "CollectorRulesTests", dependencies: ["CollectorRules", "DowntimeProtocol"]),
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "CurlClient"]),
+        // What more than one test target needs (fixture scripts run without Foundation's Process).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "CurlClient", "TestSupport"]),
         .testTarget(
             name: "CollectorCoreTests",
             dependencies: [
@@ -109,6 +111,7 @@ let package = Package(
         ),
         // Depends on the executables so that `swift test` builds the binaries it runs.
         .testTarget(
-            name: "EndToEndTests", dependencies: ["DowntimeProtocol", "CCurl", "downtime-collector", "downtime-agent"]),
+            name: "EndToEndTests",
+            dependencies: ["DowntimeProtocol", "CCurl", "TestSupport", "downtime-collector", "downtime-agent"]),
     ]
 )

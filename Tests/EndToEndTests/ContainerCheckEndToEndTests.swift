@@ -1,5 +1,6 @@
 import DowntimeProtocol
 import Foundation
+import TestSupport
 import Testing
 
 /// `container` checks end to end: the real agent asks podman's real Docker-compatible API

@@ -1,11 +1,12 @@
 import Glibc
 
-/// Runs a fixture script (the systemd user manager's, podman's) and returns its exit status and stdout.
+/// Runs a fixture script (the systemd user manager's, podman's) and returns its exit status and stdout; shared by
+/// the unit and end-to-end tests (`TestSupport`).
 /// posix_spawn and a blocking waitpid rather than Foundation's Process: its waitUntilExit hung here once
 /// with the script already a zombie. The script gets an empty signal mask (test threads block most
 /// signals, and the daemons it leaves running must die on the SIGTERM their `stop` sends).
-enum FixtureScript {
-    static func run(_ path: String, _ args: [String]) -> (status: Int32, output: String) {
+public enum FixtureScript {
+    public static func run(_ path: String, _ args: [String]) -> (status: Int32, output: String) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return (-1, "") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
