@@ -54,6 +54,7 @@ enum ProgramRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
+        closeTheRest(&actions)
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -77,6 +78,16 @@ enum ProgramRunner {
                 posix_spawn(&pid, argv[0], &actions, &attr, args, environ)
             }
         return rc == 0 ? .success(pid) : .failure(Errno(rawValue: rc))
+    }
+
+    /// Closes every descriptor above stderr in the child: the agent's own (sockets, libcurl's, another check's
+    /// pipe) are not the program's, and a daemon the program leaves behind would hold them for ever. glibc 2.34's
+    /// `posix_spawn_file_actions_addclosefrom_np`, looked up at run time (Swift's Glibc module does not show it; an
+    /// older glibc keeps the inherited descriptors, as before).
+    private static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
     }
 
     /// The output up to its end or the deadline, at most `outputLimit` bytes kept (the rest is drained).
