@@ -12,13 +12,10 @@ import Testing
     ) {
         let all = args + ["--data-dir", data]
         guard let stdin else { return try Binaries.run("downtime-collector", all) }
-        let command = all.map(AdminEndToEndTests.quoted).joined(separator: " ")
+        // Quoted, the binary's path too: a clone's folder may hold a space ("/root/dtm ci").
+        let command = ([Binaries.path("downtime-collector")] + all).map(AdminEndToEndTests.quoted)
         return try Binaries.run(
-            "/bin/sh",
-            [
-                "-c",
-                "printf \(AdminEndToEndTests.quoted(stdin)) | \(Binaries.path("downtime-collector")) \(command)",
-            ])
+            "/bin/sh", ["-c", "printf \(AdminEndToEndTests.quoted(stdin)) | \(command.joined(separator: " "))"])
     }
 
     @Test func theCLIAddsListsAndRemovesPagesAndRefusesBadInputInOneLine() throws {
