@@ -131,12 +131,12 @@ public final class Ingest: Sendable {
         let now = clock.wall.now()
         let events = try Self.checked(batch, device: device, receivedAt: now)
         let storage = events.filter { $0.kind == .storage }.map(\.id)
-        notifications.willRecordStorage(storage)
+        notifications.willRecord(ids: storage)
         let accepted: [UUID]
         do {
             accepted = try await flips.stored("insert_events") { try await store.insertEvents(events, receivedAt: now) }
         } catch {
-            notifications.storageNotRecorded(storage)
+            notifications.notRecorded(storage)
             throw error
         }
         await timelines.add(events, receivedAt: now)

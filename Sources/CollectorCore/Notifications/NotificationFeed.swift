@@ -57,17 +57,28 @@ public final class NotificationFeed: Sendable {
     /// Called before `proposed` is written: returns whether this collector tells these flips itself.
     /// Marked before the write, so that a log read racing with it cannot tell them twice.
     func willRecord(_ proposed: [FlipChange]) -> Bool {
+        willRecord(ids: proposed.map(\.event.id))
+    }
+
+    /// Called before rows the notifications follow (flips, `storage` events) are written: marked told at once when
+    /// this collector tells them, so that the log tail does not tell them again; returns whether it tells them.
+    @discardableResult
+    func willRecord(ids: [UUID]) -> Bool {
         let tellNow = notifier != nil && leadership.isLeading
-        if log != nil, tellNow { position.withLock { $0.toldAlready.formUnion(proposed.map(\.event.id)) } }
+        if log != nil, tellNow, !ids.isEmpty { position.withLock { $0.toldAlready.formUnion(ids) } }
         return tellNow
     }
 
     /// Called after the write: the proposed flips the store did not keep (or all, when it failed) are not told.
     func settle(_ proposed: [FlipChange], recorded: [FlipChange]) {
         let kept = Set(recorded.map(\.event.id))
-        let dropped = proposed.map(\.event.id).filter { !kept.contains($0) }
-        guard !dropped.isEmpty else { return }
-        position.withLock { $0.toldAlready.subtract(dropped) }
+        notRecorded(proposed.map(\.event.id).filter { !kept.contains($0) })
+    }
+
+    /// After a write that did not keep these rows: they are not told (the sender sends them again).
+    func notRecorded(_ ids: [UUID]) {
+        guard !ids.isEmpty else { return }
+        position.withLock { $0.toldAlready.subtract(ids) }
     }
 
     /// Tells the notifier flips this collector recorded (when `willRecord` said so).
@@ -75,18 +86,6 @@ public final class NotificationFeed: Sendable {
         guard let notifier else { return }
         await notifier.observe(.flips(flips, now: clock.now()))
         if log != nil { position.withLock { $0.observed.formUnion(flips.map(\.event.id)) } }
-    }
-
-    /// Called before `storage` events are written: marked told at once (like `willRecord` for flips) when this
-    /// collector tells them, so that the log tail does not tell them again.
-    func willRecordStorage(_ ids: [UUID]) {
-        guard log != nil, notifier != nil, leadership.isLeading, !ids.isEmpty else { return }
-        position.withLock { $0.toldAlready.formUnion(ids) }
-    }
-
-    /// After the write failed: those events are not told (the agent sends them again).
-    func storageNotRecorded(_ ids: [UUID]) {
-        position.withLock { $0.toldAlready.subtract(ids) }
     }
 
     /// An agent's storage problem (its stored `storage` event `id`), told once per problem by the planner, like a
