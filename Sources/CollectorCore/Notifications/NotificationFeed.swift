@@ -202,7 +202,11 @@ public final class NotificationFeed: Sendable {
         let next = max(cursor, rows.last?.seq ?? cursor)
         position.withLock { state in
             state.cursor = next
-            state.held += rows.map { (seq: $0.seq, flip: $0.event.id, device: $0.event.device) }
+            // A storage row is held only while its message is ready (`NotificationPlanner.holding`), not while its
+            // device's incident waits: the planner's once-per-problem memory is gone after a restart (seed 337).
+            state.held += rows.map { row in
+                (seq: row.seq, flip: row.event.id, device: row.event.kind == .storage ? "" : row.event.device)
+            }
             state.observed.formUnion(rows.filter { !told.contains($0.event.id) }.map(\.event.id))
         }
     }
