@@ -83,6 +83,9 @@ public final class CollectorHealth: Sendable {
         return changes
     }
 
+    /// How many times the store came back after failing (see `StoreHealth.recoveries`).
+    public var storeRecoveries: Int { state.withLock { $0.store.recoveries } }
+
     /// True while the clock is known unsynchronised.
     public var clockUnsynced: Bool { state.withLock { $0.clock.synced == false } }
 

@@ -18,6 +18,8 @@ public struct StoreHealth: Sendable, Equatable {
     public private(set) var since: Date?
     private var started: Date?
     private var lastFailure: Date?
+    /// How many times the store came back: a sweep that sees it change knows the store was away meanwhile.
+    public private(set) var recoveries = 0
 
     public init(settle: TimeInterval = 5) {
         self.settle = settle
@@ -43,6 +45,7 @@ public struct StoreHealth: Sendable, Equatable {
         message = nil
         since = nil
         self.started = nil
+        recoveries += 1
         return .recovered(after: t.steady.timeIntervalSince(started))
     }
 }

@@ -252,4 +252,43 @@ import Testing
             await b.collector.leadership.release()
         }
     }
+
+    /// The database restarted under two collectors: the beats the follower received meanwhile were in its memory, not
+    /// in the store. The leader, seeing the store back, calls nobody down for that silence; a device that stays
+    /// silent is down a whole deadline later, dated at its last beat (CI's two-collector run: a false down, 1 s).
+    @Test(arguments: postgres) func theLeaderCallsNobodyDownForBeatsTheDatabaseCouldNotTake(_ backend: Backend)
+        async throws
+    {
+        let (a, b, _, clock) = try await Harness.leaderAndFollower(backend)
+        let token = try await a.addDevice("pi-1")
+        try await b.test { client in
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            try await b.collector.sweeper.flush()
+            try await a.collector.sweeper.sweep()
+            // The database goes away (the leader's write times out); the device beats on to B, which holds them.
+            a.collector.health.storeFailed(StoreTimeout(seconds: 2), at: a.collector.clock.now())
+            for seq in 2...5 {
+                clock.advance(10)
+                try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: seq), token: token)
+            }
+        }
+        let lastBeat = clock.now()
+        // Back: the leader sweeps before B's next flush; the stored beat is 40 s old (deadline 35 s).
+        clock.advance(1)
+        try await a.collector.sweeper.sweep()
+        #expect(a.collector.health.snapshot().storeFault == nil)
+        #expect(try await flips(a.store) == ["new>up"])
+        try await b.collector.sweeper.flush()
+        clock.advance(5)
+        try await a.collector.sweeper.sweep()
+        #expect(try await flips(a.store) == ["new>up"])
+        // Silent from now: down once its deadline passed, dated at the beat B held.
+        clock.advance(36)
+        try await a.collector.sweeper.sweep()
+        #expect(try await flips(a.store) == ["new>up", "up>down"])
+        let down = try await a.store.events(device: "pi-1", since: nil, afterSeq: nil, limit: 10).last
+        #expect(down.map { abs($0.event.at.timeIntervalSince(lastBeat)) < 0.01 } == true)
+        await a.collector.leadership.release()
+        await b.collector.leadership.release()
+    }
 }
