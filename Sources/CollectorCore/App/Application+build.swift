@@ -17,10 +17,19 @@ struct CollectorService: Service {
             var lastHousekeeping = ContinuousClock.now - .seconds(3600)
             var lastIncidents = ContinuousClock.now - .seconds(60)
             var delay = collector.config.sweepInterval
+            let pulse = PulseTicker(at: collector.time().steady, slack: Self.stallSlack)
+            let ticker = Task { [collector] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(PulseTicker.tick))
+                    pulse.observe(collector.time().steady)
+                }
+            }
+            defer { ticker.cancel() }
             while !Task.isCancelled {
                 let asleep = collector.time().steady
                 try? await Task.sleep(for: .seconds(delay))
-                let overslept = collector.time().steady.timeIntervalSince(asleep) - delay
+                let now = collector.time().steady
+                let overslept = max(now.timeIntervalSince(asleep) - delay, pulse.take(now))
                 if overslept > Self.stallSlack { await collector.sweeper.stalled(for: overslept) }
                 do {
                     let nextDown = try await collector.sweeper.sweep()

@@ -28,12 +28,16 @@ public struct CleanStop: Sendable, Equatable {
     /// last beat comes at most an interval before its `shutdown`, and both times are as precise as the interval plus
     /// grace (`slack`); but when the collector was away, or the agent could not reach it, the last beat the collector
     /// holds can be older (acknowledged beats die with a killed collector: campaign seed 307), and that silence is
-    /// the collector's or the network's, not the device's.
+    /// the collector's or the network's, not the device's. A stop whose agent started again before the period's
+    /// start is over: the agent was running at that last beat (campaign seed 337: a stop and restart just before a
+    /// network cut made the cut an agent gap).
     public static func opening(
         _ start: Date, end: Date, in stops: [CleanStop], explained: [DateInterval], slack: TimeInterval
     ) -> CleanStop? {
         stops.last { stop in
-            guard stop.at >= start - slack, stop.at <= end else { return false }
+            guard stop.at >= start - slack, stop.at <= end, (stop.restartedAt ?? .distantFuture) > start else {
+                return false
+            }
             let silence = stop.at.timeIntervalSince(start)
             return silence <= slack
                 || silence - OutageMerger.covered(start, stop.at, by: explained) <= slack

@@ -98,6 +98,25 @@ import Testing
         #expect(out.map(\.cause) == [cause])
     }
 
+    /// Campaign seed 337: the agent stopped and started again (its first beat 7 ms after its start), then the
+    /// collector was killed and the network cut; the agent's unreachable report covers the silence. The stop ended
+    /// before the period began, so the period is the network's, not an agent gap. Offsets from the last stored beat.
+    @Test func aStopThatEndedBeforeThePeriodBeganDoesNotOpenIt() {
+        let down = [DownPeriod(start: Self.t, end: Self.t + 21.015)]
+        let unreachable = [DateInterval(start: Self.t + 0.996, end: Self.t + 21.010)]
+        let away = [DateInterval(start: Self.t + 0.391, end: Self.t + 5.238)]
+        func cause(restart: Double) -> OutageCause? {
+            let stops = [CleanStop(at: Self.t - 0.637, bootID: "aa", restartedAt: Self.t + restart)]
+            return OutageMerger.merge(
+                down: down, reported: [], unreachable: unreachable, cleanStops: stops, collectorAway: away, slack: 2,
+                now: Self.t + 600
+            ).first?.cause
+        }
+        #expect(cause(restart: -0.007) == .network)
+        // Started again only after the last beat the collector holds (that beat was the stopping agent's): a gap.
+        #expect(cause(restart: 20.9) == .agentGap)
+    }
+
     @Test func agentsMayNotPostAnAgentGap() {
         let json = """
             {"events":[{"id":"6f1c2c1e-2b5d-4a7e-9a51-6c1b8f0e2d11","device":"pi-1","kind":"outage",
