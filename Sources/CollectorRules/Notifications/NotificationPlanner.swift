@@ -204,15 +204,19 @@ public struct NotificationPlanner: Sendable {
         // return.
         let waiting = incidents.contains { $0.incident.id == incident.id }
         let toldDown = Set((waiting ? [] : told[incident.id]?.stillDown ?? []).map(\.device))
-        downs.removeAll { held in incident.members.contains { Self.tells($0, down: held, now: now) } }
+        // An update of an incident already told tells nothing more: only the outages its message named are told
+        // (campaign seed 337: a member's later outage joined the told incident for a while and its up was lost).
+        let fresh = (incident.end ?? now) >= now - Self.incidentFreshness
+        let telling = waiting || (new && fresh) ? incident.members : told[incident.id]?.members ?? incident.members
+        downs.removeAll { held in telling.contains { Self.tells($0, down: held, now: now) } }
         ups.removeAll { held in
-            incident.members.contains { !toldDown.contains($0.device) && Self.tells($0, up: held, now: now) }
+            telling.contains { !toldDown.contains($0.device) && Self.tells($0, up: held, now: now) }
         }
         if let i = incidents.firstIndex(where: { $0.incident.id == incident.id }) {
             incidents[i] = (incident, now + settle)
             return
         }
-        guard new, (incident.end ?? now) >= now - Self.incidentFreshness else { return }
+        guard new, fresh else { return }
         incidents.append((incident, now + settle))
     }
 

@@ -247,6 +247,28 @@ import Testing
         #expect(run(&p, at: 713) == ["down:a"])
     }
 
+    /// Campaign seed 337: after the incident's message, a member's later outage joined the incident for a while (the
+    /// correlator took it out again later). That update tells nothing, so the outage keeps its own down and up.
+    @Test func anUpdateOfAToldIncidentKeepsTheMessagesOfAnOutageItsMessageDidNotName() {
+        var p = NotificationPlanner(damp: 0, groupWindow: 10, settle: 30)
+        p.observe(["a", "b"].map { Self.flip($0, "up", "down") }, now: Self.t0)
+        _ = run(&p, at: 10)
+        p.observe(["a", "b"].map { Self.flip($0, "down", "up") }, now: Self.t0 + 605)
+        let first = Self.incident(["a", "b"])
+        p.observeIncident(first, new: true, now: Self.t0 + 606)
+        #expect(run(&p, at: 640) == ["incident:a,b"])
+        // a is down again at t0 + 700, back at t0 + 720; the incident is updated to take that outage as a's.
+        p.observe([Self.flip("a", "up", "down", at: Self.t0 + 700)], now: Self.t0 + 703)
+        var grown = first
+        grown.members[0].start = Self.t0 + 700
+        grown.members[0].end = Self.t0 + 720
+        p.observeIncident(grown, new: false, now: Self.t0 + 705)
+        #expect(run(&p, at: 713) == ["down:a"])
+        p.observe([Self.flip("a", "down", "up", at: Self.t0 + 720)], now: Self.t0 + 721)
+        p.observeIncident(grown, new: false, now: Self.t0 + 722)
+        #expect(run(&p, at: 751) == ["up:a"])
+    }
+
     /// Five Pis of a site report one after another as they boot (issue #26: one run's message named only the first
     /// three). Each member joining within the settle time postpones the message; it names all five, sorted by name.
     @Test(arguments: [0.0, 5.0, 29.0])
