@@ -353,6 +353,52 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         }
     }
 
+    /// A storage event of a member of an incident whose message waits is told at once and leaves the cursor: a kill
+    /// before the incident's message tells the incident after the restart, and not the storage problem again
+    /// (campaign seed 337: a read-only message told twice).
+    @Test(arguments: Backend.all) func aStorageMessageOfAMemberOfAWaitingIncidentIsToldOnceAcrossAKill(
+        _ backend: Backend
+    ) async throws {
+        try await withReceiver { port, inbox in
+            var config = CollectorConfig()
+            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+            config.notifySettle = 5
+            config.site = "house"
+            let h = try await Harness.make(backend, config: config)
+            let tokens = try await IncidentRecordingTests.fleet(h, ["a-pi": "house", "b-pi": "house", "nas": "house"])
+            await h.collector.notifications.tick()
+            h.clock.advance(3600)
+            let cut = h.clock.now()
+            h.clock.advance(600)
+            for name in ["a-pi", "b-pi"] {
+                let report = IncidentRecordingTests.powerLoss(name, start: cut, end: h.clock.now())
+                _ = try await h.collector.ingest.events(EventBatch(events: [report]), token: tokens[name])
+            }
+            #expect(try await h.collector.sweeper.recordIncidents().new.count == 1)
+            await h.collector.notifications.tick() // the incident's message waits 5 s
+            let readOnly = Event(
+                device: "a-pi", at: h.clock.now(), bootID: "b1",
+                payload: .storage(state: .readOnly, path: "/var/lib/dt"))
+            _ = try await h.collector.ingest.events(EventBatch(events: [readOnly]), token: tokens["a-pi"])
+            await h.collector.notifications.tick()
+            let count = { (kind: String) in
+                await inbox.requests.filter { $0.body.contains("\"event\":\"\(kind)\"") }.count
+            }
+            try await Self.settle(h.collector.notifications.notifier!)
+            #expect(await count("storage") == 1)
+            #expect(await count("incident") == 0)
+            await h.collector.leadership.release() // killed
+            let h2 = try await h.restarted(after: 1)
+            await h2.collector.notifications.tick()
+            h2.clock.advance(6)
+            await h2.collector.notifications.tick()
+            try await Self.settle(h2.collector.notifications.notifier!)
+            #expect(await count("incident") == 1)
+            #expect(await count("storage") == 1)
+            await h2.collector.leadership.release()
+        }
+    }
+
     /// The stored cursor lists the rows still held instead of staying before the oldest: a message told after a
     /// held one is not told again by a restart, and the held one is told once (campaign seed 307: a storage message
     /// and an up message sent twice after a kill while another device's message was held).
