@@ -115,6 +115,7 @@ class Checker:
         self.deadline = cfg["misses"] * cfg["interval"] + cfg["grace"]
         self.by = lambda what: [r for r in truth if r["what"] == what]
         self.away = self.by("collector_away")
+        self.blind_spans = self.chain(self.away)
         self.steps = self.by("clock_step")
         self.periods = self.by("period")
         for p in self.periods:
@@ -141,6 +142,41 @@ class Checker:
 
     # --- what the truth expects ---
 
+    @staticmethod
+    def chain(away):
+        """The collector's absences chained into the spans it heard nothing in (decision 12): after an absence the
+        agents' backoff (which doubles up to the absence's own length) may send no beat for that long again, so an
+        absence that begins within it continues the span."""
+        spans = []
+        for a in sorted(away, key=lambda a: a["start"]):
+            if spans and a["start"] <= spans[-1]["end"] + (spans[-1]["end"] - spans[-1]["start"]) + SLACK:
+                spans[-1]["end"] = max(spans[-1]["end"], a["end"])
+            else:
+                spans.append({"start": a["start"], "end": a["end"]})
+        return spans
+
+    def compound(self, mine):
+        """A device's periods with the gaps the collector could not hear merged (decision 12): two periods whose gap
+        lies inside one blind span are one silence to the collector, so one record may cover both (its start the
+        last beat stored before, its cause either's, or unknown). Only network cuts and clean agent stops: the agent
+        reports the others one by one."""
+        out = []
+        for p in sorted(mine, key=lambda p: p["start"]):
+            last = out[-1] if out else None
+            # Only the silences the collector alone records: the agent reports each power loss, reboot and kill.
+            alone = {"network", "agent_stop"}
+            # And only when the collector did not hear the device in the gap after all (an up flip there).
+            heard = last is not None and any(
+                e["kind"] == "flip" and e.get("to") == "up" and last["end"] - SLACK <= ts(e["at"]) <= p["start"] + SLACK
+                for e in self.rec.events.get(p["device"], []))
+            if last is not None and not heard and {q["kind"] for q in last.get("parts", [last]) + [p]} <= alone and any(b["start"] <= last["end"] and b["end"] >= p["start"] for b in self.blind_spans):
+                parts = last.get("parts", [last]) + [p]
+                out[-1] = {"device": p["device"], "kind": "compound", "n": parts[0]["n"], "start": parts[0]["start"],
+                           "end": max(q["end"] for q in parts), "parts": parts, "records": []}
+            else:
+                out.append(p)
+        return out
+
     def blind(self, start, end):
         """The collector could not judge liveness over [start, end]: it was away (killed) or hung."""
         return [a for a in self.away if a["start"] <= end and a["end"] >= start]
@@ -166,6 +202,10 @@ class Checker:
         else:
             sees = "maybe"
         k = p["kind"]
+        if k == "compound":
+            causes = set().union(*(self.expectation(q)[1] for q in p["parts"])) | {"unknown"}
+            return "maybe", causes, "periods the collector could not tell apart (decision 12): " + ", ".join(
+                q["kind"] for q in p["parts"])
         if k == "power_loss":
             return "one", {"power_loss"}, "a power loss is always reported by the agent at its next boot"
         if k == "clean_reboot":
@@ -197,7 +237,7 @@ class Checker:
     def check_outages(self):
         window = self.cfg["persist"] + 3
         for device, records in self.rec.outages.items():
-            mine = [p for p in self.periods if p["device"] == device]
+            mine = self.compound([p for p in self.periods if p["device"] == device])
             for r in records:
                 r_end = r["end"] if r["end"] is not None else self.run_end
                 # Made by a hang alone: the collector's down period from a last beat just before SIGSTOP to a beat
@@ -256,7 +296,7 @@ class Checker:
         it went)."""
         if r["source"] == "agent":
             return 0.0
-        covering = [a for a in self.away
+        covering = [a for a in self.blind_spans
                     if a["start"] <= p["start"] + SLACK and a["end"] + (a["end"] - a["start"]) + SLACK >= p["start"]]
         return max([p["start"] - a["start"] for a in covering], default=0.0)
 
