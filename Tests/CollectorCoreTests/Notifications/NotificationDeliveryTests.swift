@@ -283,21 +283,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         _ backend: Backend
     ) async throws {
         try await withReceiver { port, inbox in
-            var config = CollectorConfig()
-            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
-            config.notifySettle = 5
-            config.site = "house"
-            let h = try await Harness.make(backend, config: config)
-            let tokens = try await IncidentRecordingTests.fleet(h, ["a-pi": "house", "b-pi": "house", "nas": "house"])
-            await h.collector.notifications.tick()
-            h.clock.advance(3600)
-            let cut = h.clock.now()
-            h.clock.advance(600)
-            for name in ["a-pi", "b-pi"] {
-                let report = IncidentRecordingTests.powerLoss(name, start: cut, end: h.clock.now())
-                _ = try await h.collector.ingest.events(EventBatch(events: [report]), token: tokens[name])
-            }
-            #expect(try await h.collector.sweeper.recordIncidents().new.count == 1)
+            let (h, tokens) = try await Self.recordedPowerCut(backend, port: port)
             await h.collector.notifications.tick() // held: the incident settles for 5 s
             let incidents = { await inbox.requests.filter { $0.body.contains("\"event\":\"incident\"") }.count }
             try await Self.settle(h.collector.notifications.notifier!)
@@ -360,21 +346,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         _ backend: Backend
     ) async throws {
         try await withReceiver { port, inbox in
-            var config = CollectorConfig()
-            config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
-            config.notifySettle = 5
-            config.site = "house"
-            let h = try await Harness.make(backend, config: config)
-            let tokens = try await IncidentRecordingTests.fleet(h, ["a-pi": "house", "b-pi": "house", "nas": "house"])
-            await h.collector.notifications.tick()
-            h.clock.advance(3600)
-            let cut = h.clock.now()
-            h.clock.advance(600)
-            for name in ["a-pi", "b-pi"] {
-                let report = IncidentRecordingTests.powerLoss(name, start: cut, end: h.clock.now())
-                _ = try await h.collector.ingest.events(EventBatch(events: [report]), token: tokens[name])
-            }
-            #expect(try await h.collector.sweeper.recordIncidents().new.count == 1)
+            let (h, tokens) = try await Self.recordedPowerCut(backend, port: port)
             await h.collector.notifications.tick() // the incident's message waits 5 s
             let readOnly = Event(
                 device: "a-pi", at: h.clock.now(), bootID: "b1",
@@ -437,6 +409,27 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             #expect(await count("storage") == 1)
             #expect(await count("down") == 1)
         }
+    }
+
+    /// A collector (webhook to `port`, settle 5 s) with a-pi, b-pi and nas at "house", where a-pi and b-pi reported a
+    /// power loss ten minutes long: the incident is recorded, its message not told yet.
+    static func recordedPowerCut(_ backend: Backend, port: Int) async throws -> (Harness, [String: String]) {
+        var config = CollectorConfig()
+        config.notifiers = [try NotifierSpec.parse("hook=webhook http://127.0.0.1:\(port)/hook")]
+        config.notifySettle = 5
+        config.site = "house"
+        let h = try await Harness.make(backend, config: config)
+        let tokens = try await IncidentRecordingTests.fleet(h, ["a-pi": "house", "b-pi": "house", "nas": "house"])
+        await h.collector.notifications.tick()
+        h.clock.advance(3600)
+        let cut = h.clock.now()
+        h.clock.advance(600)
+        for name in ["a-pi", "b-pi"] {
+            let report = IncidentRecordingTests.powerLoss(name, start: cut, end: h.clock.now())
+            _ = try await h.collector.ingest.events(EventBatch(events: [report]), token: tokens[name])
+        }
+        #expect(try await h.collector.sweeper.recordIncidents().new.count == 1)
+        return (h, tokens)
     }
 
     /// A collector whose one channel is a webhook to the receiver on `port` (settle 5 s), with device pi-1 added.
