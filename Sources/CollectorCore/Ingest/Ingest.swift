@@ -84,10 +84,13 @@ public final class Ingest: Sendable {
 
     /// Records the service checks' flips of a beat (and their log rows) and tells them, damped by the planner.
     private func checkFlips(_ checks: [CheckFlip]) async throws {
+        let ids = checks.map(\.id)
+        notifications.willRecord(ids: ids)
         do {
             try await flips.stored("check_flips") { try await store.recordCheckFlips(checks) }
         } catch {
             // Not recorded: memory goes back to the states before, so the agent's next full results propose them again.
+            notifications.notRecorded(ids)
             await fleet.unrecorded(checks)
             throw error
         }

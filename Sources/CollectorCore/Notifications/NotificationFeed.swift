@@ -109,11 +109,13 @@ public final class NotificationFeed: Sendable {
         await notifier?.observe(.ups(event))
     }
 
-    /// Service check flips this collector recorded, held, grouped and damped by the planner (told at once, not
-    /// replayed from the store: a message held when the collector is killed is not sent).
+    /// Service check flips this collector recorded (when `willRecord(ids:)` said so), held, grouped and damped by the
+    /// planner; like a flip, the log's cursor stays before each until its message went out, so that a collector killed
+    /// in between tells it after its restart.
     func checks(_ flips: [CheckFlip]) async {
-        guard telling else { return }
-        await notifier?.observe(.checkFlips(flips, now: clock.now()))
+        guard telling, let notifier else { return }
+        await notifier.observe(.checkFlips(flips, now: clock.now()))
+        if log != nil { position.withLock { $0.observed.formUnion(flips.map(\.id)) } }
     }
 
     /// A device's under-voltage appearing, damped by the planner.
@@ -189,6 +191,13 @@ public final class NotificationFeed: Sendable {
             case .storage(let state, let path):
                 await notifier.observe(
                     .storage(device: row.event.device, state: state, path: path, at: row.event.at, event: row.event.id))
+            case .check(let record):
+                // The row does not say `notify`; the check's current result does (a check set `notify=no` stays so).
+                let current = await fleet.live(row.event.device)?.record.beat?.checks?.results
+                let notify = current?.first { $0.name == record.name }?.notify ?? true
+                let flip = CheckFlip(
+                    id: row.event.id, device: row.event.device, record: record, at: row.event.at, notify: notify)
+                await notifier.observe(.checkFlips([flip], now: min(now, row.receivedAt)))
             default: continue
             }
         }
@@ -202,10 +211,13 @@ public final class NotificationFeed: Sendable {
         let next = max(cursor, rows.last?.seq ?? cursor)
         position.withLock { state in
             state.cursor = next
-            // A storage row is held only while its message is ready (`NotificationPlanner.holding`), not while its
-            // device's incident waits: the planner's once-per-problem memory is gone after a restart (seed 337).
+            // A storage or check row is held only while its own message is (`NotificationPlanner.holding`), not while
+            // its device's incident waits: the planner's once-per-problem memory is gone after a restart (seed 337).
             state.held += rows.map { row in
-                (seq: row.seq, flip: row.event.id, device: row.event.kind == .storage ? "" : row.event.device)
+                (
+                    seq: row.seq, flip: row.event.id,
+                    device: [.storage, .check].contains(row.event.kind) ? "" : row.event.device
+                )
             }
             state.observed.formUnion(rows.filter { !told.contains($0.event.id) }.map(\.event.id))
         }

@@ -277,10 +277,11 @@ struct StoreSQL: Sendable {
     /// Every incident recorded, counted by kind.
     var incidentCounts: String { "SELECT kind, COUNT(*) AS n FROM incident GROUP BY kind" }
 
-    /// The rows the notifications follow (flips and agents' `storage` events) after a position in the log, in log
-    /// order. Binds: seq, limit.
+    /// The rows the notifications follow (flips, agents' `storage` events, service checks' flips) after a position in
+    /// the log, in log order. Binds: seq, limit.
     var toldEventsAfter: String {
-        "SELECT \(Self.storedEventColumns) FROM event WHERE kind IN (\(Self.flip), \(Self.literal(Event.Kind.storage.rawValue))) "
+        let kinds = [Event.Kind.storage, .check].map { Self.literal($0.rawValue) }.joined(separator: ", ")
+        return "SELECT \(Self.storedEventColumns) FROM event WHERE kind IN (\(Self.flip), \(kinds)) "
             + "AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
     }
 

@@ -25,6 +25,8 @@ extension NotificationPlanner {
         package var at: Date
         package var detail: String
         package var due: Date
+        /// The check flip's id (its row in the log): the notification cursor stays before it while it is held.
+        package var event: UUID
     }
 
     /// Takes the check flips the collector just recorded, observed at `now`.
@@ -34,7 +36,8 @@ extension NotificationPlanner {
             var s = checkQuiet[key] ?? DeviceState()
             let quiet = s.quietUntil.map { now < $0 } ?? false
             let held = HeldCheck(
-                key: key, failing: f.record.to == .failing, at: f.at, detail: f.record.detail, due: now + settle)
+                key: key, failing: f.record.to == .failing, at: f.at, detail: f.record.detail, due: now + settle,
+                event: f.id)
             switch f.record.to {
             case .failing:
                 if let i = checksHeld.firstIndex(where: { $0.key == key && !$0.failing }) {

@@ -271,11 +271,13 @@ public struct NotificationPlanner: Sendable {
 
     /// The flips of `flips` (event id → device) the planner still holds a message about: a down or up waiting for
     /// its group or settle time, or any flip of a member of an incident whose message waits; also a `storage` event
-    /// whose message is ready but not handed out (the same cursor keeps both). The log's notification
+    /// whose message is ready but not handed out, and a service check's flip held or set aside (the same cursor keeps
+    /// them all). The log's notification
     /// cursor stays before them, so that a collector killed now tells them after its restart, and moves past them
     /// once told.
     public func holding(_ flips: [UUID: String]) -> Set<UUID> {
         let held = Set(downs.map(\.flip)).union(ups.map(\.flip)).union(storageReady)
+            .union(checksHeld.map(\.event)).union(checksSetAside.values.map(\.event))
         let members = Set(incidents.flatMap { $0.incident.deviceNames })
         return Set(flips.filter { held.contains($0.key) || members.contains($0.value) }.keys)
     }

@@ -371,6 +371,51 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         }
     }
 
+    /// Issue #30: a service check's failing message waits `settle`; a collector killed meanwhile tells it after its
+    /// restart (the cursor stayed before the check's row), once: a later restart does not tell it again.
+    @Test(arguments: Backend.all) func aCheckMessageHeldWhenTheCollectorIsKilledIsToldAfterItsRestart(
+        _ backend: Backend
+    ) async throws {
+        try await withReceiver { port, inbox in
+            let (h, token) = try await Self.webhookHarness(backend, port: port)
+            @Sendable func beat(_ seq: Int, _ state: CheckState) throws -> String {
+                let result = CheckResult(name: "ftl", state: state, detail: "exit 3", since: h.clock.now())
+                let digest = String(
+                    decoding: try WireCoding.encode(CheckDigest(of: [result], full: true)), as: UTF8.self)
+                return heartbeatJSON("pi-1", seq: seq)
+                    .replacingOccurrences(of: "\"seq\":\(seq),", with: "\"seq\":\(seq),\"checks\":\(digest),")
+            }
+            try await h.test { client in
+                let first = try beat(1, .ok)
+                #expect(try await client.post("/api/v1/heartbeat", first, token: token).0 == .ok)
+                await h.collector.notifications.tick()
+                h.clock.advance(10)
+                let second = try beat(2, .failing)
+                #expect(try await client.post("/api/v1/heartbeat", second, token: token).0 == .ok)
+            }
+            await h.collector.notifications.tick() // held: 5 s of settle
+            let failing = { await inbox.requests.filter { $0.body.contains("\"event\":\"check_failing\"") }.count }
+            try await Self.settle(h.collector.notifications.notifier!)
+            #expect(await failing() == 0)
+            await h.collector.leadership.release() // killed
+            let h2 = try await h.restarted(after: 1)
+            await h2.collector.notifications.tick()
+            h2.clock.advance(6)
+            await h2.collector.notifications.tick()
+            try await Self.settle(h2.collector.notifications.notifier!)
+            #expect(await failing() == 1)
+            let told = await inbox.requests.first { $0.body.contains("\"event\":\"check_failing\"") }
+            #expect(told?.body.contains("ftl") == true)
+            await h2.collector.leadership.release()
+            let h3 = try await h2.restarted(after: 1)
+            await h3.collector.notifications.tick()
+            h3.clock.advance(6)
+            await h3.collector.notifications.tick()
+            try await Self.settle(h3.collector.notifications.notifier!)
+            #expect(await failing() == 1)
+        }
+    }
+
     /// The stored cursor lists the rows still held instead of staying before the oldest: a message told after a
     /// held one is not told again by a restart, and the held one is told once (campaign seed 307: a storage message
     /// and an up message sent twice after a kill while another device's message was held).
