@@ -125,10 +125,15 @@ public final class Collector: Sendable {
                     settle: config.notifySettle, upsHold: 2 * (config.nutBackoff.first ?? config.nutPollInterval)),
                 store: base.store, logger: logger,
                 reminderHold: config.notifyGroupWindow + 2 * config.sweepInterval)
+        let digests = notifier.flatMap { n in
+            Digests(
+                specs: config.notifiers, notifier: n, source: DigestSource(reader: base.reader, store: base.store),
+                store: base.store, time: config.localTime, logger: logger)
+        }
         return NotificationFeed(
             notifier: notifier, store: base.store, leadership: leadership,
             writer: MessageWriter(reader: base.reader, damp: config.notifyDamp, time: config.localTime),
             fleet: base.fleet,
-            clock: clock.wall, logger: logger)
+            clock: clock.wall, logger: logger, digests: digests?.isEmpty == false ? digests : nil)
     }
 }

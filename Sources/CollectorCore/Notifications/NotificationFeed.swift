@@ -15,6 +15,8 @@ public final class NotificationFeed: Sendable {
     let log: (any NotificationLog)?
     let leadership: Leadership
     let writer: MessageWriter
+    /// The channels' digests (nil when none has `digest=`), sent by the leader.
+    let digests: Digests?
     let fleet: Fleet
     let clock: any WallClock
     let logger: Logger
@@ -35,9 +37,10 @@ public final class NotificationFeed: Sendable {
 
     init(
         notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger, digests: Digests? = nil
     ) {
         self.notifier = notifier
+        self.digests = digests
         self.log = store as? any NotificationLog
         self.leadership = leadership
         self.writer = writer
@@ -162,6 +165,7 @@ public final class NotificationFeed: Sendable {
                 try await storeCursor(log)
             } catch { logger.error("storing what was told failed: \(error)") }
         }
+        await digests?.tick(now: now)
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.

@@ -73,6 +73,11 @@ public actor Notifier {
     /// Deliveries still being tried.
     public var pending: Int { inFlight }
 
+    /// Starts delivering one message through one channel (a digest), retried like the others.
+    func send(_ n: Notification, via spec: NotifierSpec) {
+        start(n, via: spec)
+    }
+
     private func start(_ n: Notification, via spec: NotifierSpec) {
         inFlight += 1
         Task { await deliver(n, via: spec) }

@@ -36,6 +36,9 @@ public struct NotifierSpec: Sendable, Equatable {
     /// `remind=DURATION`: a "still down" message every DURATION while a device stays down; nil without.
     public var remindEvery: TimeInterval? { options["remind"].flatMap(Durations.parse) }
 
+    /// `digest=daily@08:00` or `digest=weekly@mon08:00`: a summary on that schedule (docs/DESIGN.md "Digests").
+    public var digest: DigestSchedule? { options["digest"].flatMap(DigestSchedule.parse) }
+
     /// Reads one spec, e.g. `phone=ntfy https://ntfy.sh/freezer` or
     /// `mail=email smtp://mail.lan:587 from=dt@lan to=me@lan user=dt password=secret`.
     public static func parse(_ text: String) throws(WireValidationError) -> NotifierSpec {
@@ -80,6 +83,11 @@ public struct NotifierSpec: Sendable, Equatable {
         if let remind = options["remind"], (Durations.parse(remind) ?? 0) < 5 {
             throw WireValidationError(
                 field: "DOWNTIME_NOTIFY", "\(name): remind must be a duration such as 30m, 4h or 1d (5s at least)")
+        }
+        if let digest = options["digest"], DigestSchedule.parse(digest) == nil {
+            throw WireValidationError(
+                field: "DOWNTIME_NOTIFY",
+                "\(name): digest must be daily@HH:MM or weekly@dddHH:MM (ddd one of mon..sun), e.g. weekly@mon08:00")
         }
         try kind.channel.validate(spec)
         return spec

@@ -61,6 +61,10 @@ extension StoreMigration {
                 ]
             },
             TableCopy(table: "check_flip", columns: StoreSQL.checkFlipColumns) { r in try r.checkFlip().rowValues },
+            // The digests sent: the new store's collector neither sends one again nor skips the next.
+            TableCopy(table: "digest_sent", columns: "channel, slot") { r in
+                [.text(try r.string("channel")), .double(try r.double("slot"))]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.

@@ -20,6 +20,8 @@ public struct Notification: Sendable, Equatable {
         case checkFailing = "check_failing"
         /// Service checks of one device whose failure was told are ok again.
         case checkOk = "check_ok"
+        /// A channel's daily or weekly summary (`digest=`, docs/DESIGN.md "Digests"); never planned from flips.
+        case digest
     }
 
     public var kind: Kind
@@ -28,8 +30,14 @@ public struct Notification: Sendable, Equatable {
     public var text: String
     public var at: Date
     public var outage: OutageView?
+    /// The same in HTML (a digest's tables), for the channels that show it (e-mail, beside the text); nil for most.
+    public var html: String?
 
-    public init(kind: Kind, devices: [String], title: String, text: String, at: Date, outage: OutageView? = nil) {
+    public init(
+        kind: Kind, devices: [String], title: String, text: String, at: Date, outage: OutageView? = nil,
+        html: String? = nil
+    ) {
+        self.html = html
         self.kind = kind
         self.devices = devices
         self.title = title

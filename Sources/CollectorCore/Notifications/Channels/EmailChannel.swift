@@ -16,17 +16,25 @@ enum EmailChannel: NotificationChannel {
             Subject: \(notification.title)\r
             Date: \(rfc5322(notification.at))\r
             MIME-Version: 1.0\r
-            Content-Type: text/plain; charset=utf-8\r
-            Content-Transfer-Encoding: 8bit\r
-            \r
-            \(notification.text.replacingOccurrences(of: "\n", with: "\r\n"))\r
-
+            \(body(notification))
             """
         return CurlRequest(
             url: spec.url, body: Array(message.utf8),
             smtp: .init(
                 from: from, to: recipients, user: spec.options["user"],
                 password: spec.options["password"], requireTLS: spec.options["starttls"] != "no"))
+    }
+
+    /// The body with its content headers: plain text, or (with `html`) a multipart/alternative of the text and the
+    /// HTML, text first so that a reader without HTML shows it. Lines end in CRLF, as SMTP wants.
+    static func body(_ n: Notification, boundary: String = "dtm-" + UUID().uuidString) -> String {
+        func crlf(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\r\n") }
+        let plain = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+        guard let html = n.html else { return plain + "\r\n" + crlf(n.text) + "\r\n" }
+        return "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
+            + "--\(boundary)\r\n\(plain)\r\n\(crlf(n.text))\r\n"
+            + "--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            + "\(crlf(html))\r\n--\(boundary)--\r\n"
     }
 
     /// SMTP answers 250 for an accepted message (libcurl may report 0 when it does not keep the last code).

@@ -1,8 +1,8 @@
 import ArgumentParser
 
-/// `notify ...`: list, test.
+/// `notify ...`: list, test, digest.
 struct Notify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Notification channels (DOWNTIME_NOTIFY).",
-        subcommands: [List.self, Test.self])
+        subcommands: [List.self, Test.self, Digest.self])
 }

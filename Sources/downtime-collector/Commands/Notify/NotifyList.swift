@@ -1,4 +1,5 @@
 import ArgumentParser
+import CollectorRules
 import CurlClient
 
 extension Notify {
@@ -9,7 +10,9 @@ extension Notify {
         func run() async throws {
             for channel in try await cli({ try options.resolve().notifiers }) {
                 let remind = channel.options["remind"].map { "\tremind every \($0)" } ?? ""
-                print("\(channel.name)\t\(channel.kind.rawValue)\t\(CurlClient.redacted(channel.url))\(remind)")
+                let digest = channel.digest.map { "\tdigest \($0.text)" } ?? ""
+                print(
+                    "\(channel.name)\t\(channel.kind.rawValue)\t\(CurlClient.redacted(channel.url))\(remind)\(digest)")
             }
         }
     }
