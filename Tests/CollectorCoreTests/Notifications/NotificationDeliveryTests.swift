@@ -283,7 +283,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
         _ backend: Backend
     ) async throws {
         try await withReceiver { port, inbox in
-            let (h, tokens) = try await Self.recordedPowerCut(backend, port: port)
+            let (h, _) = try await Self.recordedPowerCut(backend, port: port)
             await h.collector.notifications.tick() // held: the incident settles for 5 s
             let incidents = { await inbox.requests.filter { $0.body.contains("\"event\":\"incident\"") }.count }
             try await Self.settle(h.collector.notifications.notifier!)
