@@ -28,6 +28,10 @@ public struct Notification: Sendable, Equatable {
     public var text: String
     public var at: Date
     public var outage: OutageView?
+    /// A down of a critical device (`DeviceAlerts.critical`): Pushover sends it at priority 1.
+    public var critical = false
+    /// The message's acknowledge link (`/ack/TOKEN`), also at the end of `text`; nil for messages without one.
+    public var ackURL: String?
 
     public init(kind: Kind, devices: [String], title: String, text: String, at: Date, outage: OutageView? = nil) {
         self.kind = kind
