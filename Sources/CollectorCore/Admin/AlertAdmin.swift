@@ -67,7 +67,7 @@ public struct AlertAdmin: Sendable {
         var going: [(String, Date)] = []
         for o in link.outages {
             guard let record = try await store.device(named: o.device), record.status == .down,
-                record.statusSince == o.since
+                DeviceAlerts.same(record.statusSince, o.since)
             else { continue }
             going.append((o.device, o.since))
         }
@@ -88,7 +88,7 @@ public struct AlertAdmin: Sendable {
         guard link.usedAt == nil else { return .used }
         var going: [String] = []
         for o in link.outages {
-            if let r = try await store.device(named: o.device), r.status == .down, r.statusSince == o.since {
+            if let r = try await store.device(named: o.device), r.status == .down, DeviceAlerts.same(r.statusSince, o.since) {
                 going.append(o.device)
             }
         }

@@ -39,6 +39,9 @@ public struct DeviceAlerts: Sendable, Equatable {
         self.incidents = incidents
     }
 
+    /// The same outage start: a time read back from the store may differ from the one in memory in its last bits.
+    public static func same(_ a: Date, _ b: Date) -> Bool { abs(a.timeIntervalSince(b)) < 0.001 }
+
     /// True while `device` is snoozed: no message about it at all.
     public func isSnoozed(_ device: String, now: Date) -> Bool {
         snoozedUntil[device].map { now < $0 } ?? false
@@ -47,7 +50,7 @@ public struct DeviceAlerts: Sendable, Equatable {
     /// True when the outage of `device` that began at `since` is acknowledged: its own, or that of another member of
     /// an incident it is in (one incident, one acknowledgement).
     public func isAcked(_ device: String, since: Date, now: Date) -> Bool {
-        if acks[device]?.since == since { return true }
+        if let ack = acks[device], Self.same(ack.since, since) { return true }
         let slack = NotificationPlanner.memberSlack
         for incident in incidents {
             guard let me = incident.members.first(where: { $0.device == device }),
