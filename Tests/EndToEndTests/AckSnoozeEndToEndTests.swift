@@ -68,8 +68,10 @@ import Testing
         func post(_ path: String) throws -> Int {
             let r = try Binaries.run(
                 "/usr/bin/curl",
-                ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Origin: \(collector.url)",
-                    collector.url + path])
+                [
+                    "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Origin: \(collector.url)",
+                    collector.url + path,
+                ])
             return Int(r.out) ?? 0
         }
         #expect(try post(path) == 200)

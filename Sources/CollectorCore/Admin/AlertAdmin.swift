@@ -88,7 +88,9 @@ public struct AlertAdmin: Sendable {
         guard link.usedAt == nil else { return .used }
         var going: [String] = []
         for o in link.outages {
-            if let r = try await store.device(named: o.device), r.status == .down, DeviceAlerts.same(r.statusSince, o.since) {
+            if let r = try await store.device(named: o.device), r.status == .down,
+                DeviceAlerts.same(r.statusSince, o.since)
+            {
                 going.append(o.device)
             }
         }

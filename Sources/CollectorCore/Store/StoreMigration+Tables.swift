@@ -63,7 +63,8 @@ extension StoreMigration {
             TableCopy(table: "check_flip", columns: StoreSQL.checkFlipColumns) { r in try r.checkFlip().rowValues },
             TableCopy(table: "device_alert", columns: StoreSQL.deviceAlertColumns) { r in
                 [
-                    .text(try r.string("device")), .bool(try r.bool("critical")), .double(try r.double("snoozed_until")),
+                    .text(try r.string("device")), .bool(try r.bool("critical")),
+                    .double(try r.double("snoozed_until")),
                     .double(try r.double("ack_since")), .double(try r.double("ack_at")), .text(try r.string("ack_by")),
                 ]
             },

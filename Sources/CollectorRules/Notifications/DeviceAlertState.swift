@@ -11,7 +11,8 @@ public struct DeviceAlertState: Sendable, Equatable {
 
     public init(_ alerts: DeviceAlerts, record: DeviceRecord, now: Date) {
         let ack = alerts.acks[record.name]
-        acknowledged = record.status == .down && ack.map { DeviceAlerts.same($0.since, record.statusSince) } == true ? ack : nil
+        acknowledged =
+            record.status == .down && ack.map { DeviceAlerts.same($0.since, record.statusSince) } == true ? ack : nil
         snoozedUntil = alerts.snoozedUntil[record.name].flatMap { $0 > now ? $0 : nil }
         critical = alerts.critical.contains(record.name)
     }

@@ -79,7 +79,9 @@ import Testing
     @Test func aMembersAcknowledgementAcknowledgesItsIncident() {
         let incident = Incident(
             id: "power_cut-house-1", kind: .powerCut, site: "house", start: t0, end: nil,
-            members: ["cam", "hall", "nas"].map { Incident.Member(device: $0, start: t0 + 5, end: nil, cause: .unknown) },
+            members: ["cam", "hall", "nas"].map {
+                Incident.Member(device: $0, start: t0 + 5, end: nil, cause: .unknown)
+            },
             unaffected: [], collectorDown: false)
         let down = ["cam": t0 + 5, "hall": t0 + 5, "nas": t0 + 5, "elsewhere": t0 + 5]
         let alerts = DeviceAlerts(acks: ["hall": .init(since: t0 + 5, at: t0 + 100, by: "ann")], incidents: [incident])

@@ -205,8 +205,10 @@ enum AdminPage {
         if view.snoozedUntil != nil { form(&w, base + "/snooze/clear", csrf: csrf, button: "wake") { _ in } }
         w.element(.h2, text: view.critical ? "Critical" : "Not critical")
         w.element(.p, [(.class, "mute")], text: "A critical device's down is sent at high priority.")
-        form(&w, base + "/critical" + (view.critical ? "/clear" : ""), csrf: csrf,
-            button: view.critical ? "not critical" : "mark critical") { _ in }
+        form(
+            &w, base + "/critical" + (view.critical ? "/clear" : ""), csrf: csrf,
+            button: view.critical ? "not critical" : "mark critical"
+        ) { _ in }
     }
 
     /// A device's forms, for an admin.
