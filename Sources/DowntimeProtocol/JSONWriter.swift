@@ -164,6 +164,17 @@ extension DeviceView {
     /// The same object `encode(to:)` writes (nulls written out), keys sorted.
     public func write(to w: inout JSONWriter) {
         w.object { w in
+            w.key("acknowledged")
+            if let a = acknowledged {
+                w.object { w in
+                    w.key("at")
+                    w.date(a.at)
+                    w.key("by")
+                    w.string(a.by)
+                }
+            } else {
+                w.null()
+            }
             w.key("agent_version")
             w.string(agentVersion)
             w.key("boot_id")
@@ -187,6 +198,8 @@ extension DeviceView {
             w.double(clockSkewS)
             w.key("clock_synced")
             w.bool(clockSynced)
+            w.key("critical")
+            w.bool(critical)
             w.key("current_outage")
             if let o = currentOutage { o.write(to: &w) } else { w.null() }
             w.key("depends_on")
@@ -203,6 +216,8 @@ extension DeviceView {
             w.string(name)
             w.key("site")
             w.string(site)
+            w.key("snoozed_until")
+            w.date(snoozedUntil)
             w.key("status")
             w.string(status.rawValue)
             w.key("storage")
