@@ -30,9 +30,16 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var dependsOn: String?
     /// The device's service checks (empty without any); each `unknown` while the device is not up.
     public var checks: [CheckResult]
+    /// Who acknowledged the current outage and when (null when it is not down or not acknowledged).
+    public var acknowledged: Acknowledgement?
+    /// Until when no message about the device goes out (null when not snoozed).
+    public var snoozedUntil: Date?
+    /// A critical device's down is sent louder (Pushover's priority 1).
+    public var critical: Bool
 
     enum CodingKeys: String, CodingKey {
-        case name, status, uptime, tags, site, storage, health, checks
+        case name, status, uptime, tags, site, storage, health, checks, acknowledged, critical
+        case snoozedUntil = "snoozed_until"
         case lastSeen = "last_seen"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
@@ -50,7 +57,8 @@ public struct DeviceView: Codable, Sendable, Hashable {
         bootID: String?, clockSkewS: Double?, clockSynced: Bool?, uptimeS: Double?,
         currentOutage: OutageView?, lastOutage: OutageView?, uptime: UptimeView, tags: [String],
         storage: StorageWarning? = nil, health: DeviceHealth? = nil, site: String = SiteName.defaultName,
-        dependsOn: String? = nil, checks: [CheckResult] = []
+        dependsOn: String? = nil, checks: [CheckResult] = [], acknowledged: Acknowledgement? = nil,
+        snoozedUntil: Date? = nil, critical: Bool = false
     ) {
         self.name = name
         self.status = status
@@ -70,6 +78,9 @@ public struct DeviceView: Codable, Sendable, Hashable {
         self.health = health
         self.dependsOn = dependsOn
         self.checks = checks
+        self.acknowledged = acknowledged
+        self.snoozedUntil = snoozedUntil
+        self.critical = critical
     }
 
     public init(from decoder: any Decoder) throws {
@@ -94,6 +105,10 @@ public struct DeviceView: Codable, Sendable, Hashable {
         dependsOn = try c.decodeIfPresent(String.self, forKey: .dependsOn)
         // An older collector's answer has no checks.
         checks = try c.decodeIfPresent([CheckResult].self, forKey: .checks) ?? []
+        // An older collector's answer has none of these.
+        acknowledged = try c.decodeIfPresent(Acknowledgement.self, forKey: .acknowledged)
+        snoozedUntil = try c.decodeIfPresent(Date.self, forKey: .snoozedUntil)
+        critical = try c.decodeIfPresent(Bool.self, forKey: .critical) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -117,5 +132,19 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(health, forKey: .health)
         try c.encode(dependsOn, forKey: .dependsOn)
         try c.encode(checks, forKey: .checks)
+        try c.encode(acknowledged, forKey: .acknowledged)
+        try c.encode(snoozedUntil, forKey: .snoozedUntil)
+        try c.encode(critical, forKey: .critical)
+    }
+}
+
+/// An outage's acknowledgement on the API: when, and by whom (`link` for a message's link without a login).
+public struct Acknowledgement: Codable, Sendable, Hashable {
+    public var at: Date
+    public var by: String
+
+    public init(at: Date, by: String) {
+        self.at = at
+        self.by = by
     }
 }

@@ -160,33 +160,50 @@ extension DeviceHealth {
     }
 }
 
+extension Acknowledgement {
+    /// The same object `Codable` writes, keys sorted.
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("at")
+            w.date(at)
+            w.key("by")
+            w.string(by)
+        }
+    }
+}
+
 extension DeviceView {
+    /// A service check's result in the device's object (the same four members as before).
+    static func write(_ c: CheckResult, to w: inout JSONWriter) {
+        w.object { w in
+            w.key("detail")
+            w.string(c.detail)
+            w.key("name")
+            w.string(c.name)
+            w.key("since")
+            w.date(c.since)
+            w.key("state")
+            w.string(c.state.rawValue)
+        }
+    }
+
     /// The same object `encode(to:)` writes (nulls written out), keys sorted.
     public func write(to w: inout JSONWriter) {
         w.object { w in
+            w.key("acknowledged")
+            if let a = acknowledged { a.write(to: &w) } else { w.null() }
             w.key("agent_version")
             w.string(agentVersion)
             w.key("boot_id")
             w.string(bootID)
             w.key("checks")
-            w.array { w in
-                for c in checks {
-                    w.object { w in
-                        w.key("detail")
-                        w.string(c.detail)
-                        w.key("name")
-                        w.string(c.name)
-                        w.key("since")
-                        w.date(c.since)
-                        w.key("state")
-                        w.string(c.state.rawValue)
-                    }
-                }
-            }
+            w.array { w in for c in checks { Self.write(c, to: &w) } }
             w.key("clock_skew_s")
             w.double(clockSkewS)
             w.key("clock_synced")
             w.bool(clockSynced)
+            w.key("critical")
+            w.bool(critical)
             w.key("current_outage")
             if let o = currentOutage { o.write(to: &w) } else { w.null() }
             w.key("depends_on")
@@ -203,6 +220,8 @@ extension DeviceView {
             w.string(name)
             w.key("site")
             w.string(site)
+            w.key("snoozed_until")
+            w.date(snoozedUntil)
             w.key("status")
             w.string(status.rawValue)
             w.key("storage")

@@ -33,6 +33,10 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     case statusPageTaken(String)
     case noStatusPage(String)
     case invalidDisplayName
+    /// `device ack NAME` of a device that is not down: there is no outage to acknowledge.
+    case notDown(String)
+    /// `device snooze NAME` without a duration or `--clear`.
+    case invalidSnooze
 
     /// True when what was named does not exist (the CLI's exit code 3).
     public var isNotFound: Bool {
@@ -75,6 +79,8 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noStatusPage(let name): "no status page named \(name)"
         case .invalidDisplayName:
             "give a display name of 1 to \(DisplayName.maxLength) characters without control characters, or --clear"
+        case .notDown(let name): "\(name) is not down: there is no outage to acknowledge"
+        case .invalidSnooze: "snooze for a duration like 30m, 4h or 1d (at most 30d), or --clear"
         }
     }
 }

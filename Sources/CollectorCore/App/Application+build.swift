@@ -94,6 +94,7 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     PingController(collector: collector, limits: limits).addRoutes(to: router)
     BadgeController(collector: collector).addRoutes(to: router)
     StatusController(collector: collector, keepAlive: keepAlive).addRoutes(to: router)
+    AckController(collector: collector).addRoutes(to: router)
     MetricsController(collector: collector).addRoutes(to: router)
     InstallController().addRoutes(to: router)
     // Every /admin URL answers 404 while no one can log in (no admin password hash, no stored user).

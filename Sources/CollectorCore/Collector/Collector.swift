@@ -24,6 +24,8 @@ public final class Collector: Sendable {
     public let access: Access
     /// The public status pages.
     public let statusPages: StatusPages
+    /// Acknowledgements, snoozes and critical marks (the admin page's buttons, the messages' `/ack/` links).
+    public let alerts: AlertAdmin
 
     /// The parts every other one is built over.
     private struct Base {
@@ -44,6 +46,7 @@ public final class Collector: Sendable {
         self.health = health
         let base = Self.base(store: store, config: config, clock: clock)
         leadership = Leadership(store: store, logger: logger)
+        alerts = AlertAdmin(store: store, clock: clock.wall)
         notifications = Self.notificationFeed(
             base, config: config, leadership: leadership, clock: clock, logger: logger)
         let incidents = IncidentRecorder(
@@ -134,6 +137,7 @@ public final class Collector: Sendable {
             notifier: notifier, store: base.store, leadership: leadership,
             writer: MessageWriter(reader: base.reader, damp: config.notifyDamp, time: config.localTime),
             fleet: base.fleet,
-            clock: clock.wall, logger: logger, digests: digests?.isEmpty == false ? digests : nil)
+            clock: clock.wall, logger: logger, digests: digests?.isEmpty == false ? digests : nil,
+            pageURL: config.pageURL)
     }
 }

@@ -41,6 +41,7 @@ struct AccessMiddleware: RouterMiddleware {
     static func route(_ path: String) -> AccessRule.Route {
         if path == "/healthz" || path.hasPrefix("/ping/") || path == InstallLines.reporterPath
             || agentPaths.contains(path) || path == "/admin" || path.hasPrefix("/admin/") || path.hasPrefix("/status/")
+            || path.hasPrefix("/ack/")
         {
             return .open
         }

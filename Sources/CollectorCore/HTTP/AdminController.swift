@@ -40,6 +40,7 @@ struct AdminController {
         addDeviceChangeRoutes(router)
         addUserRoutes(router)
         addStatusPageRoutes(router)
+        addAlertRoutes(router)
     }
 
     /// Logging in and out.
@@ -282,7 +283,7 @@ struct AdminController {
     }
 
     /// A change to the device named in the path.
-    private func postDevice(
+    func postDevice(
         _ path: RouterPath, _ router: Router<Context>,
         _ body: @escaping @Sendable (Request, Session, [String: String], Caller, String) async throws -> Response
     ) {

@@ -23,7 +23,10 @@ struct WebController<Context: RequestContext> {
                 cursor: q.get("cursor"), checks: q.get("checks"))
             // Taken before the model: a flip recorded meanwhile is replayed to the page's stream.
             let feed = collector.sweeper.flips.changes.position
-            let (model, details) = try await collector.reads.overview(query)
+            let (model, found) = try await collector.reads.overview(query)
+            var details = found
+            let snoozed = try await collector.unlessStoreFails([:]) { try await collector.reads.snoozed() }
+            for (name, until) in snoozed { details[name]?.view.snoozedUntil = until }
             // The devices come from memory; the stored extras wait while the store fails (its banner says so).
             let incidents = try await collector.unlessStoreFails([]) { try await collector.reads.recentIncidents() }
             let ups = try await collector.unlessStoreFails([]) {
@@ -54,7 +57,8 @@ struct WebController<Context: RequestContext> {
     private func addDetailRoutes(_ router: Router<Context>) {
         router.get("/devices/{name}") { _, context in
             let name = try RouteParameters.deviceName(context)
-            guard let detail = try await collector.reads.deviceDetail(name) else { throw APIError.noDevice(name) }
+            guard var detail = try await collector.reads.deviceDetail(name) else { throw APIError.noDevice(name) }
+            detail.view = try await collector.reads.withAlerts(detail.view)
             let log = try await collector.reads.log(device: name, limit: 1_000_000) ?? []
             let deliveries = try await collector.reads.deliveries(device: name, limit: 20)
             let page = DevicePage.render(

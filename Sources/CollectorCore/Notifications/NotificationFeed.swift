@@ -17,6 +17,9 @@ public final class NotificationFeed: Sendable {
     let writer: MessageWriter
     /// The channels' digests (nil when none has `digest=`), sent by the leader.
     let digests: Digests?
+    /// Acknowledgements, snoozes and critical devices (read every tick), and the down messages' links.
+    let alerts: any Store
+    let ackLinks: AckLinks
     let fleet: Fleet
     let clock: any WallClock
     let logger: Logger
@@ -37,11 +40,15 @@ public final class NotificationFeed: Sendable {
 
     init(
         notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
-        clock: any WallClock, logger: Logger, digests: Digests? = nil
+        clock: any WallClock, logger: Logger, digests: Digests? = nil, pageURL: String = ""
     ) {
         self.notifier = notifier
         self.digests = digests
         self.log = store as? any NotificationLog
+        self.alerts = store
+        var base = pageURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.ackLinks = AckLinks(store: store, base: base)
         self.leadership = leadership
         self.writer = writer
         self.fleet = fleet
@@ -148,16 +155,18 @@ public final class NotificationFeed: Sendable {
         let sites = await fleet.sites()
         // Down in the record (not late, unreachable, paused or in maintenance): since its down flip. Read only for
         // channels with reminders: the whole fleet every second is work for nothing otherwise.
-        let down =
-            notifier.reminds
-            ? Dictionary(
-                (await fleet.snapshot()).filter { $0.status == .down && $0.record.status == .down }
-                    .map { ($0.record.name, $0.record.statusSince) }, uniquingKeysWith: { a, _ in a }) : [:]
+        let down = notifier.reminds ? await downNow() : [:]
         let writer = self.writer
         let now = clock.now()
+        await readAlerts(down: down, now: now, into: notifier)
+        let (links, fleet) = (ackLinks, self.fleet)
         let told = await notifier.tick(
             now: now, deviceCount: count, sites: sites, down: down,
-            compose: { plan in await writer.compose(plan) },
+            compose: { plan in
+                let n = await writer.compose(plan)
+                guard AckLinks.tellsOutage(plan) else { return n }
+                return await links.linked(n, plan: plan, down: await Self.downNow(fleet), now: now)
+            },
             remind: { devices, now in MessageWriter.reminder(devices, now: now, time: writer.time) })
         if let log {
             do {
@@ -166,6 +175,29 @@ public final class NotificationFeed: Sendable {
             } catch { logger.error("storing what was told failed: \(error)") }
         }
         await digests?.tick(now: now)
+    }
+
+    /// The devices down in the record now (name → down since).
+    private func downNow() async -> [String: Date] { await Self.downNow(fleet) }
+
+    private static func downNow(_ fleet: Fleet) async -> [String: Date] {
+        Dictionary(
+            (await fleet.snapshot()).filter { $0.status == .down && $0.record.status == .down }
+                .map { ($0.record.name, $0.record.statusSince) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Gives the planner the stored acknowledgements, snoozes and critical marks (CLI, pages and links write them
+    /// on any collector), with the incidents going on when an acknowledged device is down (one ack per incident).
+    private func readAlerts(down: [String: Date], now: Date, into notifier: Notifier) async {
+        do {
+            var state = try await alerts.deviceAlerts()
+            if state.acks.keys.contains(where: { down[$0] != nil }) {
+                state.incidents = try await alerts.incidents(since: now - 31 * 86_400).filter { $0.end == nil }
+            }
+            await notifier.observe(.alerts(state))
+        } catch {
+            logger.error("reading acknowledgements and snoozes failed: \(error)")
+        }
     }
 
     /// The leader's notifications follow the flip rows of the log, whichever collector wrote them.

@@ -59,11 +59,13 @@ public actor Notifier {
         guard !specs.isEmpty else { return [] }
         var told: [String] = []
         for plan in planner.due(now: now, deviceCount: deviceCount, sites: sites) {
-            let n = await compose(plan)
+            var n = await compose(plan)
+            n.critical = plan.critical
             for spec in specs { start(n, via: spec) }
             if let incident = plan.incident { told.append(incident.id) }
         }
-        for due in reminders.due(down: down, now: now) {
+        // Acknowledged outages and snoozed devices are not reminded of (`DeviceAlerts`).
+        for due in reminders.due(down: planner.alerts.remindable(down, now: now), now: now) {
             guard let spec = specs.first(where: { $0.name == due.channel }) else { continue }
             start(remind(due.devices, now), via: spec)
         }

@@ -23,6 +23,7 @@ public enum DevicePage {
             w.element(.main) { w in
                 w.element(.p, [(.class, "sum")], text: sentence(view))
                 if let stop = d.cleanStop { w.element(.p, [(.class, "warn")], text: stop.explanation) }
+                alerts(&w, view)
                 if let s = view.storage { storage(&w, s) }
                 if let health = view.health, health.hasPowerWarning {
                     w.element(
@@ -96,6 +97,25 @@ public enum DevicePage {
                     ? "no event is waiting in memory only."
                     : "\(s.unsavedEvents) event(s) held in memory only, lost if the agent restarts.")
         }
+    }
+
+    /// Its acknowledgement, snooze and critical mark (docs/DESIGN.md "Acknowledge, snooze, critical").
+    static func alerts(_ w: inout HTMLWriter, _ v: DeviceView) {
+        if let ack = v.acknowledged {
+            w.element(.p, [(.class, "cnote")]) { w in
+                w.text(ack.by == DeviceAlerts.Ack.viaLink ? "Acknowledged via link, " : "Acknowledged by \(ack.by), ")
+                PageParts.time(&w, ack.at)
+                w.text(": no reminders for this outage.")
+            }
+        }
+        if let until = v.snoozedUntil {
+            w.element(.p, [(.class, "cnote")]) { w in
+                w.text("Snoozed until ")
+                PageParts.time(&w, until)
+                w.text(": no messages about it until then.")
+            }
+        }
+        if v.critical { w.element(.p, [(.class, "cnote")], text: "Critical: its down is sent at high priority.") }
     }
 
     static func facts(_ w: inout HTMLWriter, _ v: DeviceView, firstSeen: Date? = nil, now: Date) {

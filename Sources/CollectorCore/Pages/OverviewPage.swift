@@ -209,6 +209,7 @@ public enum OverviewPage {
             w.element(.td) { w in
                 w.element(.a, [(.href, "/devices/\(v.name)")], text: v.name)
                 for t in v.tags { w.element(.span, [(.class, "tag")], text: t) }
+                if v.snoozedUntil != nil { w.element(.span, [(.class, "tag")], text: "snoozed") }
                 // The default site goes unsaid: a fleet without sites looks as it did.
                 if v.site != SiteName.defaultName {
                     w.element(.a, [(.class, "site"), (.href, "/?site=\(v.site)")], text: "site \(v.site)")

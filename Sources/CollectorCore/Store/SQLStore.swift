@@ -84,6 +84,8 @@ extension SQLStore {
         try await executor.transaction { conn in
             try await conn.execute(sql.deleteDeviceEvents, [.text(name)])
             try await conn.execute(sql.deleteDeviceCheckFlips, [.text(name)])
+            try await conn.execute(sql.deleteDeviceAlert, [.text(name)])
+            try await conn.execute(sql.deleteDeviceAckLinks, [.text(name)])
             try await conn.execute(sql.clearDependants, [.text(name)])
             guard try await conn.execute(sql.deleteDevice, [.text(name)]) > 0 else { return false }
             try await markChange(conn)

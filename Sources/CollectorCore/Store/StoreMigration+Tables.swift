@@ -61,6 +61,19 @@ extension StoreMigration {
                 ]
             },
             TableCopy(table: "check_flip", columns: StoreSQL.checkFlipColumns) { r in try r.checkFlip().rowValues },
+            TableCopy(table: "device_alert", columns: StoreSQL.deviceAlertColumns) { r in
+                [
+                    .text(try r.string("device")), .bool(try r.bool("critical")),
+                    .double(try r.double("snoozed_until")),
+                    .double(try r.double("ack_since")), .double(try r.double("ack_at")), .text(try r.string("ack_by")),
+                ]
+            },
+            TableCopy(table: "ack_link", columns: StoreSQL.ackLinkColumns) { r in
+                [
+                    .text(try r.string("hash")), .text(try r.string("device")), .double(try r.double("since")),
+                    .double(try r.double("created_at")), .double(try r.double("used_at")),
+                ]
+            },
             // The digests sent: the new store's collector neither sends one again nor skips the next.
             TableCopy(table: "digest_sent", columns: "channel, slot") { r in
                 [.text(try r.string("channel")), .double(try r.double("slot"))]

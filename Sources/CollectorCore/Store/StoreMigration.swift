@@ -7,7 +7,8 @@ public enum StoreMigration {
     /// The tables copied, in the order they are copied and reported.
     public static let tables = [
         "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "ups_event", "incident",
-        "collector_record", "app_user", "api_key", "status_page", "check_flip", "digest_sent",
+        "collector_record", "app_user", "api_key", "status_page", "check_flip",
+        "device_alert", "ack_link", "digest_sent",
     ]
 
     public struct Failure: Error, CustomStringConvertible {

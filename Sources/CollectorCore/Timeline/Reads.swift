@@ -24,8 +24,32 @@ public struct Reads: Sendable {
         try await reader.deviceDetail(name)
     }
 
+    /// One device as `GET /api/v1/devices/{name}` shows it, with its acknowledgement, snooze and critical mark.
     public func deviceView(_ name: String) async throws -> DeviceView? {
-        try await reader.deviceDetail(name)?.view
+        guard let view = try await reader.deviceDetail(name)?.view else { return nil }
+        return try await withAlerts(view)
+    }
+
+    /// `view` with the device's acknowledgement, snooze and critical mark as stored now.
+    public func withAlerts(_ view: DeviceView) async throws -> DeviceView {
+        guard let record = try await store.device(named: view.name) else { return view }
+        let state = try await alertState(record)
+        var out = view
+        out.acknowledged = state.acknowledged.map { Acknowledgement(at: $0.at, by: $0.by) }
+        out.snoozedUntil = state.snoozedUntil
+        out.critical = state.critical
+        return out
+    }
+
+    /// A device's acknowledgement, snooze and critical mark now.
+    public func alertState(_ record: DeviceRecord) async throws -> DeviceAlertState {
+        DeviceAlertState(try await store.deviceAlerts(), record: record, now: clock.now())
+    }
+
+    /// The devices snoozed now, until when (the overview marks them).
+    public func snoozed() async throws -> [String: Date] {
+        let now = clock.now()
+        return try await store.deviceAlerts().snoozedUntil.filter { $0.value > now }
     }
 
     /// A device's log, oldest first (see `LogReader.log`); nil when there is no such device.

@@ -32,6 +32,10 @@ public struct Notification: Sendable, Equatable {
     public var outage: OutageView?
     /// The same in HTML (a digest's tables), for the channels that show it (e-mail, beside the text); nil for most.
     public var html: String?
+    /// A down of a critical device (`DeviceAlerts.critical`): Pushover sends it at priority 1.
+    public var critical = false
+    /// The message's acknowledge link (`/ack/TOKEN`), also at the end of `text`; nil for messages without one.
+    public var ackURL: String?
 
     public init(
         kind: Kind, devices: [String], title: String, text: String, at: Date, outage: OutageView? = nil,

@@ -38,6 +38,8 @@ public struct NotificationPlanner: Sendable {
         public var incident: Incident? = nil
         /// For `checkFailing`, `checkOk` and a check's `flapping`: the checks of the device it is about.
         public var checks: [String] = []
+        /// A down of a critical device (`DeviceAlerts`): a channel may ring louder (Pushover's priority 1).
+        public var critical = false
     }
 
     /// Which way the devices of a grouped message went.
@@ -98,6 +100,8 @@ public struct NotificationPlanner: Sendable {
     package var devicesNotUp: Set<String> = []
     /// Failing messages of checks whose device is not up, by check: held again when it is back up.
     package var checksSetAside: [CheckKey: HeldCheck] = [:]
+    /// Acknowledgements, snoozes and critical devices as last given (`PlannerInput.alerts`), applied to what is due.
+    public var alerts = DeviceAlerts()
 
     public init(
         damp: TimeInterval = 600, groupWindow: TimeInterval = 10, settle: TimeInterval = 30, upsHold: TimeInterval = 10
@@ -120,6 +124,7 @@ public struct NotificationPlanner: Sendable {
         case .incident(let incident, let new, let now): observeIncident(incident, new: new, now: now)
         case .checkFlips(let flips, let now): observeChecks(flips, now: now)
         case .clockStepped(let step): clockStepped(by: step)
+        case .alerts(let alerts): self.alerts = alerts
         }
     }
 
@@ -285,6 +290,11 @@ public struct NotificationPlanner: Sendable {
     /// The messages due at `now`; `deviceCount` is the size of the fleet, for grouping, and `sites` each device's
     /// site (devices not named are in the default site, never grouped by site).
     public mutating func due(now: Date, deviceCount: Int, sites: [String: String] = [:]) -> [Planned] {
+        let alerts = self.alerts
+        return planned(now: now, deviceCount: deviceCount, sites: sites).compactMap { alerts.applied(to: $0, now: now) }
+    }
+
+    private mutating func planned(now: Date, deviceCount: Int, sites: [String: String]) -> [Planned] {
         var out = ready
         ready = []
         out += dueChecks(now: now)

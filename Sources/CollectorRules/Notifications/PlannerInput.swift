@@ -18,4 +18,6 @@ public enum PlannerInput: Sendable {
     case checkFlips([CheckFlip], now: Date)
     /// The collector's wall clock stepped by this many seconds (found by `ClockWatch`).
     case clockStepped(by: TimeInterval)
+    /// Acknowledgements, snoozes and critical devices as stored now: applied to every message due from then on.
+    case alerts(DeviceAlerts)
 }

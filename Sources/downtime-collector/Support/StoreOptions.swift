@@ -46,6 +46,11 @@ struct StoreOptions: ParsableArguments {
         DeviceAdmin(store: try await openStore().1)
     }
 
+    /// Acknowledgements, snoozes and critical marks on the configured store.
+    func alerts() async throws -> AlertAdmin {
+        AlertAdmin(store: try await openStore().1)
+    }
+
     /// The users of the configured store, and the built-in admin of the configuration.
     func users() async throws -> Users {
         let (config, store) = try await openStore()

@@ -57,6 +57,9 @@ import Testing
         "GET /status/{page}": [200, 200, 200, 200, 200, 200, 200, 200],
         "GET /status/{page}/stream": [200, 200, 200, 200, 200, 200, 200, 200],
         "POST /status/{page}": [303, 303, 303, 303, 303, 303, 303, 303],
+        // A message's acknowledge link: the token is the capability (here no link's: 404 for anyone).
+        "GET /ack/{token}": [404, 404, 404, 404, 404, 404, 404, 404],
+        "POST /ack/{token}": [404, 404, 404, 404, 404, 404, 404, 404],
         // The login form: a logged-in browser is sent on; a wrong password is 401 for anyone.
         "GET /admin/login": [200, 303, 303, 200, 200, 200, 303, 200],
         "POST /admin/login": [401, 401, 401, 401, 401, 401, 401, 401],
@@ -76,6 +79,11 @@ import Testing
         "POST /admin/devices/{name}/display": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/token": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/devices/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/ack": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/snooze": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/snooze/clear": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/critical": [401, 403, 404, 401, 401, 401, 403, 401],
+        "POST /admin/devices/{name}/critical/clear": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/users": [401, 403, 400, 401, 401, 401, 403, 401],
         "POST /admin/users/{name}/password": [401, 403, 404, 401, 401, 401, 403, 401],
         "POST /admin/users/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],

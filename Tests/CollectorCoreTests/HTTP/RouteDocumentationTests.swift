@@ -65,6 +65,8 @@ enum OpenAPIDocument {
             "POST /ping/{token}", "GET /ping/{token}/fail", "POST /ping/{token}/fail",
             // The public status pages: their own password, if any, in a cookie of their own.
             "GET /status/{page}", "POST /status/{page}", "GET /status/{page}/stream",
+            // A message's acknowledge link: its token is the capability.
+            "GET /ack/{token}", "POST /ack/{token}",
         ]
         for (op, security) in try OpenAPIDocument.security() {
             let path = String(op.split(separator: " ")[1])

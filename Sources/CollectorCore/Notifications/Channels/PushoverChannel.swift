@@ -5,7 +5,7 @@ import Foundation
 
 /// Pushover's message API (`POST /1/messages.json` under the given base, `https://api.pushover.net`): the
 /// application's `token=` and the `user=` key; title and message within Pushover's limits (250 and 1,024
-/// characters); `priority=` (-2 to 1) for every message, else 0.
+/// characters); `priority=` (-2 to 1) for every message, else 0; a critical device's down at 1.
 enum PushoverChannel: NotificationChannel {
     static let requiredOptions = ["token", "user"]
 
@@ -19,10 +19,11 @@ enum PushoverChannel: NotificationChannel {
     }
 
     static func request(_ notification: Notification, spec: NotifierSpec) throws -> CurlRequest {
+        let configured = try priority(spec)
         let body = Body(
             token: spec.options["token"] ?? "", user: spec.options["user"] ?? "",
             title: String(notification.title.prefix(250)), message: String(notification.text.prefix(1024)),
-            priority: try priority(spec), timestamp: Int(notification.at.timeIntervalSince1970))
+            priority: notification.critical ? 1 : configured, timestamp: Int(notification.at.timeIntervalSince1970))
         return CurlRequest(
             url: base(spec.url) + "/1/messages.json", headers: [jsonHeader] + spec.headers,
             body: try WireCoding.encode(body))

@@ -13,6 +13,13 @@ enum WebhookChannel: NotificationChannel {
         var message: String
         var at: Date
         var outage: OutageView?
+        var ackURL: String?
+        var critical: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case event, devices, device, title, message, at, outage, critical
+            case ackURL = "ack_url"
+        }
     }
 
     static func request(_ notification: Notification, spec: NotifierSpec) throws -> CurlRequest {
@@ -20,7 +27,7 @@ enum WebhookChannel: NotificationChannel {
             event: notification.kind.rawValue, devices: notification.devices,
             device: notification.devices.count == 1 ? notification.devices[0] : nil,
             title: notification.title, message: notification.text, at: notification.at,
-            outage: notification.outage)
+            outage: notification.outage, ackURL: notification.ackURL, critical: notification.critical)
         return CurlRequest(url: spec.url, headers: [jsonHeader] + spec.headers, body: try WireCoding.encode(body))
     }
 }

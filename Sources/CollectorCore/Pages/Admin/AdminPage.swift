@@ -165,7 +165,9 @@ enum AdminPage {
             }
             if let notice { w.element(.p, [(.class, "cnote")], text: notice) }
             w.element(.p) { $0.element(.a, [(.href, "/devices/\(r.name)")], text: "device page and log") }
+            if let view { DevicePage.alerts(&w, view) }
             if session.canChange {
+                if let view { alertForms(&w, r, view: view, csrf: session.csrf) }
                 deviceForms(&w, r, csrf: session.csrf)
             } else {
                 settings(&w, r)
@@ -185,6 +187,28 @@ enum AdminPage {
             w.element(.dt, text: "Display name")
             w.element(.dd, text: r.displayName ?? "none")
         }
+    }
+
+    /// Acknowledge (while down and not acknowledged), snooze or wake, critical or not.
+    private static func alertForms(_ w: inout HTMLWriter, _ r: DeviceRecord, view: DeviceView, csrf: String) {
+        let base = "/admin/devices/\(r.name)"
+        if view.status == .down && view.acknowledged == nil {
+            w.element(.h2, text: "Acknowledge")
+            w.element(.p, [(.class, "mute")], text: "No more reminders for this outage.")
+            form(&w, base + "/ack", csrf: csrf, button: "acknowledge") { _ in }
+        }
+        w.element(.h2, text: view.snoozedUntil == nil ? "Snooze" : "Snoozed")
+        w.element(.p, [(.class, "mute")], text: "No messages at all about the device for a while.")
+        form(&w, base + "/snooze", csrf: csrf, button: "snooze") { w in
+            input(&w, "for", name: "duration", value: "4h", placeholder: "30m, 4h, 1d (at most 30d)")
+        }
+        if view.snoozedUntil != nil { form(&w, base + "/snooze/clear", csrf: csrf, button: "wake") { _ in } }
+        w.element(.h2, text: view.critical ? "Critical" : "Not critical")
+        w.element(.p, [(.class, "mute")], text: "A critical device's down is sent at high priority.")
+        form(
+            &w, base + "/critical" + (view.critical ? "/clear" : ""), csrf: csrf,
+            button: view.critical ? "not critical" : "mark critical"
+        ) { _ in }
     }
 
     /// A device's forms, for an admin.
