@@ -30,9 +30,11 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var dependsOn: String?
     /// The device's service checks (empty without any); each `unknown` while the device is not up.
     public var checks: [CheckResult]
+    /// The maintenance window the device announced that is open now (its end as applied so far); null without one.
+    public var maintenance: MaintenanceAnnouncement?
 
     enum CodingKeys: String, CodingKey {
-        case name, status, uptime, tags, site, storage, health, checks
+        case name, status, uptime, tags, site, storage, health, checks, maintenance
         case lastSeen = "last_seen"
         case intervalS = "interval_s"
         case agentVersion = "agent_version"
@@ -94,6 +96,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         dependsOn = try c.decodeIfPresent(String.self, forKey: .dependsOn)
         // An older collector's answer has no checks.
         checks = try c.decodeIfPresent([CheckResult].self, forKey: .checks) ?? []
+        maintenance = try c.decodeIfPresent(MaintenanceAnnouncement.self, forKey: .maintenance)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -117,5 +120,6 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(health, forKey: .health)
         try c.encode(dependsOn, forKey: .dependsOn)
         try c.encode(checks, forKey: .checks)
+        try c.encode(maintenance, forKey: .maintenance)
     }
 }

@@ -160,6 +160,22 @@ extension DeviceHealth {
     }
 }
 
+extension MaintenanceAnnouncement {
+    /// The same object `Codable` writes, keys sorted.
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("end")
+            w.date(end)
+            w.key("reason")
+            w.string(reason)
+            w.key("start")
+            w.date(start)
+            w.key("until_back")
+            w.bool(untilBack)
+        }
+    }
+}
+
 extension DeviceView {
     /// The same object `encode(to:)` writes (nulls written out), keys sorted.
     public func write(to w: inout JSONWriter) {
@@ -199,6 +215,8 @@ extension DeviceView {
             if let o = lastOutage { o.write(to: &w) } else { w.null() }
             w.key("last_seen")
             w.date(lastSeen)
+            w.key("maintenance")
+            if let m = maintenance { m.write(to: &w) } else { w.null() }
             w.key("name")
             w.string(name)
             w.key("site")

@@ -29,6 +29,7 @@ extension PostgresStore {
         ("v14-status-pages", StoreSQL.postgres.statusPageTables),
         ("v15-check-flips", StoreSQL.postgres.checkFlipTable),
         ("v16-notify-held", StoreSQL.postgres.notifyHeld),
+        ("v18-device-maintenance", StoreSQL.postgres.eventKindIndex),
     ]
 
     /// The first version's tables, as it made them.

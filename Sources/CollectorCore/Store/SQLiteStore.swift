@@ -88,6 +88,7 @@ public final class SQLiteStore: SQLStore {
         ("v17-status-pages", StoreSQL.sqlite.statusPageTables),
         ("v18-check-flips", StoreSQL.sqlite.checkFlipTable),
         ("v19-notify-held", StoreSQL.sqlite.notifyHeld),
+        ("v21-device-maintenance", StoreSQL.sqlite.eventKindIndex),
     ]
 
     private static let v1 = """
