@@ -35,6 +35,8 @@ import Testing
         let token = try await h.addDevice("pi-1")
         try await h.test { client in
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1"), token: token)
+            h.clock.advance(100) // up for 100 s before the window: known time
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
             let t0 = h.clock.now()
             let id = UUID()
             let json = Self.startJSON(at: t0, start: t0, end: t0 + 3_600, untilBack: true, id: id)
@@ -48,7 +50,7 @@ import Testing
             view = try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self)
             #expect(view.status == .paused)
             // A beat of the same boot does not end it; the first of a new boot does.
-            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 2), token: token)
+            try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 3), token: token)
             #expect(try await client.getJSON("/api/v1/devices/pi-1", as: DeviceView.self).maintenance != nil)
             h.clock.advance(5)
             try await client.post("/api/v1/heartbeat", heartbeatJSON("pi-1", seq: 1, boot: Self.bootB), token: token)
