@@ -228,6 +228,44 @@ else
     fail "compose.yaml: python3 with PyYAML is missing"
 fi
 
+echo "== examples: the apt hook and the planned reboot call the agent with the right arguments"
+E=$T/examples
+mkdir -p "$E/bin"
+# Stand-ins on PATH that record their arguments, one call a line.
+for c in downtime-agent systemctl; do
+    printf '#!/bin/sh\necho "%s $*" >> "%s/calls"\n' "$c" "$E" > "$E/bin/$c"
+    chmod 755 "$E/bin/$c"
+done
+for s in apt-maintenance planned-reboot; do
+    check "examples/$s: sh -n" sh -n "$REPO/deploy/examples/$s"
+    check "examples/$s: executable" [ -x "$REPO/deploy/examples/$s" ]
+done
+check "examples/80downtime-maintenance: DPkg::Pre-Invoke and Post-Invoke call the hook, never failing apt" bash -c \
+    'grep -q "^DPkg::Pre-Invoke { \"/usr/local/sbin/apt-maintenance start || true\"; };" "$1" && grep -q "^DPkg::Post-Invoke { \"/usr/local/sbin/apt-maintenance end || true\"; };" "$1"' _ "$REPO/deploy/examples/80downtime-maintenance"
+calls() { cat "$E/calls" 2>/dev/null; rm -f "$E/calls"; }
+PATH="$E/bin:$PATH" DOWNTIME_REBOOT_REQUIRED_FILE=$E/none "$REPO/deploy/examples/apt-maintenance" start
+check "apt-maintenance start announces 30m for the upgrade" [ "$(calls)" = "downtime-agent maintenance 30m --reason package upgrade (apt)" ]
+PATH="$E/bin:$PATH" DOWNTIME_REBOOT_REQUIRED_FILE=$E/none "$REPO/deploy/examples/apt-maintenance" end
+check "apt-maintenance end ends it" [ "$(calls)" = "downtime-agent maintenance --end" ]
+touch "$E/reboot-required"
+PATH="$E/bin:$PATH" DOWNTIME_REBOOT_REQUIRED_FILE=$E/reboot-required "$REPO/deploy/examples/apt-maintenance" end
+check "apt-maintenance end with a reboot required keeps a window until the device is back" [ "$(calls)" = "downtime-agent maintenance --end
+downtime-agent maintenance --until-back 2h --reason reboot required by a package upgrade" ]
+PATH="$E/bin:$PATH" "$REPO/deploy/examples/apt-maintenance" bogus 2>/dev/null; rc=$?
+check "apt-maintenance with a bad word exits 2 and calls nothing" [ $rc = 2 -a -z "$(calls)" ]
+printf '#!/bin/sh\nexit 1\n' > "$E/bin/downtime-agent"
+PATH="$E/bin:$PATH" "$REPO/deploy/examples/apt-maintenance" start 2>"$E/err"; rc=$?
+check "apt-maintenance never fails the upgrade (exit 0, one line on stderr)" bash -c '[ "$1" = 0 ] && [ "$(wc -l < "$2")" = 1 ]' _ $rc "$E/err"
+PATH="$E/bin:$PATH" "$REPO/deploy/examples/planned-reboot" "kernel 6.12" 2>"$E/err"
+check "planned-reboot reboots even when the announcement fails" bash -c '[ "$(cat "$1/calls")" = "systemctl reboot" ] && grep -q "rebooting anyway" "$1/err"' _ "$E"
+rm -f "$E/calls"
+printf '#!/bin/sh\necho "downtime-agent $*" >> "%s/calls"\n' "$E" > "$E/bin/downtime-agent"
+PATH="$E/bin:$PATH" "$REPO/deploy/examples/planned-reboot" "kernel 6.12"
+check "planned-reboot announces until-back with its reason, then runs systemctl reboot" [ "$(calls)" = "downtime-agent maintenance --until-back 30m --reason kernel 6.12
+systemctl reboot" ]
+PATH="$E/bin:$PATH" "$REPO/deploy/examples/planned-reboot"
+check "planned-reboot without a reason says planned reboot" [ "$(calls | head -1)" = "downtime-agent maintenance --until-back 30m --reason planned reboot" ]
+
 echo "== make run (deploy/run-local.sh) from a folder with a space in its name"
 if [ -n "$BIN_DIR" ] && [ -x "$BIN_DIR/downtime-collector" ]; then
     free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

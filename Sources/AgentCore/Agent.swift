@@ -144,7 +144,17 @@ public final class Agent {
         if link.token == nil { link.enroll(now) }
         guard link.token != nil else { return }
         heartbeat(now)
+        adoptDropped(now)
         if !outbox.isEmpty, shipper.backoff.ready(at: now.monotonic) { shipper.flush(now, timeout: nil) }
+    }
+
+    /// Takes the events `downtime-agent maintenance` left for it, while the state folder can be written (a file moves
+    /// only once it is in the outbox on disk).
+    private func adoptDropped(_ now: BootSnapshot) {
+        guard folder.isHealthy else { return }
+        do { try OutboxDrop(stateDir: config.stateDir, fs: folder.fs).adopt(into: outbox) } catch {
+            folder.failed(error, now)
+        }
     }
 
     /// A suspend or a clock jump since the previous tick.

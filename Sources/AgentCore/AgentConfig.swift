@@ -1,5 +1,11 @@
 import DowntimeProtocol
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Everything the agent is told, from flags and the environment (flags win).
 public struct AgentConfig: Sendable, Equatable {
     public var collectorURL: String
@@ -50,6 +56,9 @@ public struct AgentConfig: Sendable, Equatable {
     /// What the command line asks for.
     public enum Command: Sendable, Equatable {
         case run(AgentConfig)
+        /// `downtime-agent maintenance ...`: announce or end a maintenance window, then exit.
+        case maintenance(AgentConfig, MaintenanceRequest)
+        case maintenanceHelp
         case help
         case version
     }
@@ -111,14 +120,23 @@ public struct AgentConfig: Sendable, Equatable {
         }
         text += "  --version".padding(30) + "print the version\n"
         text += "  --help".padding(30) + "print this help\n"
+        text += "\n       downtime-agent maintenance ... announces planned work (see maintenance --help)\n"
         return text
     }
 
     /// Parses flags over environment variables; an empty variable counts as unset.
-    public static func parse(arguments: [String], environment: [String: String], hostName: String) throws(ConfigError)
-        -> Command
-    {
+    public static func parse(
+        arguments: [String], environment: [String: String], hostName: String, now: Date = Date(),
+        timeZone: TimeZone = .current
+    ) throws(ConfigError) -> Command {
         var given = Given(environment: environment)
+        if arguments.first == "maintenance" {
+            let words = Array(arguments.dropFirst())
+            if words.contains("--help") || words.contains("-h") { return .maintenanceHelp }
+            let (request, rest) = try MaintenanceRequest.parse(words, now: now, timeZone: timeZone)
+            if let command = try given.read(rest) { return command }
+            return .maintenance(try given.config(environment: environment, hostName: hostName), request)
+        }
         if let command = try given.read(arguments) { return command }
         return .run(try given.config(environment: environment, hostName: hostName))
     }

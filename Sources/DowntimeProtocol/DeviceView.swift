@@ -36,9 +36,11 @@ public struct DeviceView: Codable, Sendable, Hashable {
     public var snoozedUntil: Date?
     /// A critical device's down is sent louder (Pushover's priority 1).
     public var critical: Bool
+    /// The maintenance window the device announced that is open now (its end as applied so far); null without one.
+    public var maintenance: MaintenanceAnnouncement?
 
     enum CodingKeys: String, CodingKey {
-        case name, status, uptime, tags, site, storage, health, checks, acknowledged, critical
+        case name, status, uptime, tags, site, storage, health, checks, acknowledged, critical, maintenance
         case snoozedUntil = "snoozed_until"
         case lastSeen = "last_seen"
         case intervalS = "interval_s"
@@ -109,6 +111,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         acknowledged = try c.decodeIfPresent(Acknowledgement.self, forKey: .acknowledged)
         snoozedUntil = try c.decodeIfPresent(Date.self, forKey: .snoozedUntil)
         critical = try c.decodeIfPresent(Bool.self, forKey: .critical) ?? false
+        maintenance = try c.decodeIfPresent(MaintenanceAnnouncement.self, forKey: .maintenance)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -135,6 +138,7 @@ public struct DeviceView: Codable, Sendable, Hashable {
         try c.encode(acknowledged, forKey: .acknowledged)
         try c.encode(snoozedUntil, forKey: .snoozedUntil)
         try c.encode(critical, forKey: .critical)
+        try c.encode(maintenance, forKey: .maintenance)
     }
 }
 

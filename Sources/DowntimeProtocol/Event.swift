@@ -20,6 +20,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case powerWarning = "power_warning"
         /// A service check's state change.
         case check
+        /// A maintenance window the device announced, and its end (`--end`, or its return after a reboot).
+        case maintenanceStart = "maintenance_start"
+        case maintenanceEnd = "maintenance_end"
 
         /// True for the kinds an agent may post.
         public var isDeviceReported: Bool {
@@ -44,6 +47,11 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case powerWarning(state: PowerWarningState, warnings: String)
         /// A service check on the device changed state.
         case check(CheckFlipRecord)
+        /// The device announced maintenance (`downtime-agent maintenance`).
+        case maintenanceStart(MaintenanceAnnouncement)
+        /// The device's maintenance open at `at` ends then: told by the device (`--end`), or, with `back`, found by
+        /// the collector at the first beat of a new boot (only windows announced `--until-back` end so).
+        case maintenanceEnd(back: Bool)
 
         public var kind: Kind {
             switch self {
@@ -58,6 +66,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             case .powerWarning: .powerWarning
             case .collectorDown: .collectorDown
             case .check: .check
+            case .maintenanceStart: .maintenanceStart
+            case .maintenanceEnd: .maintenanceEnd
             }
         }
     }
@@ -93,6 +103,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case throttledSeen = "throttled_seen"
         case deltaS = "delta_s"
         case count, kinds, from, to, reason, state, path, name, detail
+        case untilBack = "until_back"
     }
 
     private static let common: [Key] = [.id, .device, .kind, .at, .bootID]
@@ -110,6 +121,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .flip: [.from, .to, .reason]
         case .powerWarning: [.state, .reason]
         case .check: [.name, .from, .to, .detail]
+        case .maintenanceStart: [.start, .end, .untilBack, .reason]
+        case .maintenanceEnd: [.untilBack]
         }
     }
 
@@ -185,7 +198,28 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
                     to: try c.decode(CheckState.self, forKey: .to),
                     detail: detail.isEmpty
                         ? "" : try Check.text(detail, field: field(.detail), max: CheckResult.maxDetail)))
+        case .maintenanceStart:
+            return .maintenanceStart(try maintenance(from: c, field: field))
+        case .maintenanceEnd:
+            return .maintenanceEnd(back: try c.decodeIfPresent(Bool.self, forKey: .untilBack) ?? false)
         }
+    }
+
+    /// A device's maintenance announcement: an end after the start, at most `MaintenanceAnnouncement.maxLength` on.
+    private static func maintenance(
+        from c: KeyedDecodingContainer<Key>, field: (Key) -> String
+    ) throws -> MaintenanceAnnouncement {
+        let start = try c.decode(Date.self, forKey: .start)
+        let end = try c.decode(Date.self, forKey: .end)
+        guard end > start else { throw WireValidationError(field: field(.end), "must be after start") }
+        guard end.timeIntervalSince(start) <= MaintenanceAnnouncement.maxLength else {
+            throw WireValidationError(field: field(.end), "must be at most 7 days after start")
+        }
+        let reason = try c.decodeIfPresent(String.self, forKey: .reason) ?? ""
+        return MaintenanceAnnouncement(
+            start: start, end: end, untilBack: try c.decodeIfPresent(Bool.self, forKey: .untilBack) ?? false,
+            reason: reason.isEmpty
+                ? "" : try Check.text(reason, field: field(.reason), max: MaintenanceAnnouncement.maxReason))
     }
 
     /// An agent's outage report, its fields checked against each other.
@@ -265,6 +299,13 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             try c.encodeIfPresent(f.from, forKey: .from)
             try c.encode(f.to, forKey: .to)
             try c.encode(f.detail, forKey: .detail)
+        case .maintenanceStart(let m):
+            try c.encode(m.start, forKey: .start)
+            try c.encode(m.end, forKey: .end)
+            if m.untilBack { try c.encode(true, forKey: .untilBack) }
+            if !m.reason.isEmpty { try c.encode(m.reason, forKey: .reason) }
+        case .maintenanceEnd(let back):
+            if back { try c.encode(true, forKey: .untilBack) }
         }
     }
 }

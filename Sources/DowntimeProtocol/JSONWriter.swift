@@ -172,6 +172,22 @@ extension Acknowledgement {
     }
 }
 
+extension MaintenanceAnnouncement {
+    /// The same object `Codable` writes, keys sorted.
+    public func write(to w: inout JSONWriter) {
+        w.object { w in
+            w.key("end")
+            w.date(end)
+            w.key("reason")
+            w.string(reason)
+            w.key("start")
+            w.date(start)
+            w.key("until_back")
+            w.bool(untilBack)
+        }
+    }
+}
+
 extension DeviceView {
     /// A service check's result in the device's object (the same four members as before).
     static func write(_ c: CheckResult, to w: inout JSONWriter) {
@@ -216,6 +232,8 @@ extension DeviceView {
             if let o = lastOutage { o.write(to: &w) } else { w.null() }
             w.key("last_seen")
             w.date(lastSeen)
+            w.key("maintenance")
+            if let m = maintenance { m.write(to: &w) } else { w.null() }
             w.key("name")
             w.string(name)
             w.key("site")

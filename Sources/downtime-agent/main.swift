@@ -28,10 +28,20 @@ func environment() -> [String: String] {
 // Block SIGTERM/SIGINT before anything can start a thread.
 let signals = StopSignals()
 
+/// For `maintenance`, run by hand or by a hook: the agent's own configuration file (systemd's EnvironmentFile=) under
+/// the environment, so that it reaches the same collector with the same token and state folder.
+func maintenanceEnvironment(_ env: [String: String]) -> [String: String] {
+    let path = env["DOWNTIME_AGENT_ENV"] ?? "/etc/downtime/agent.env"
+    guard let bytes = try? FileIO.read(path) else { return env }
+    return EnvFile.parse(String(decoding: bytes, as: UTF8.self)).merging(env) { _, given in given }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
 let command: AgentConfig.Command
 do {
     command = try AgentConfig.parse(
-        arguments: Array(CommandLine.arguments.dropFirst()), environment: environment(),
+        arguments: arguments,
+        environment: arguments.first == "maintenance" ? maintenanceEnvironment(environment()) : environment(),
         hostName: hostName())
 } catch {
     fail(error.message)
@@ -41,6 +51,30 @@ switch command {
 case .help:
     print(AgentConfig.usage, terminator: "")
     exit(0)
+case .maintenanceHelp:
+    print(MaintenanceRequest.usage, terminator: "")
+    exit(0)
+case .maintenance(let config, let request):
+    let facts = LinuxBootFacts(
+        bootIDFile: config.bootIDFile, uptimeFile: config.uptimeFile, timeSyncFile: config.timeSyncFile)
+    do {
+        let transport = try CurlTransport(
+            baseURL: config.collectorURL, caFile: config.caFile, pinSHA256: config.pinSHA256, connectTimeout: 3,
+            totalTimeout: 5)
+        let (event, outcome) = try MaintenanceCommand(
+            config: config, request: request, facts: facts, transport: transport
+        ).run()
+        let what = MaintenanceCommand.describe(event)
+        switch outcome {
+        case .sent: print("\(what): sent to \(config.collectorURL)")
+        case .queued(let why): print("\(what): left in \(config.stateDir) for the running agent to send (\(why))")
+        }
+        exit(0)
+    } catch let error as ConfigError {
+        fail(error.message)
+    } catch {
+        fail("\(error)")
+    }
 case .version:
     print("downtime-agent \(AgentCoreVersion.version)")
     exit(0)

@@ -31,6 +31,15 @@ import Testing
             uptime: UptimeView(day: 0, week: nil, month: 0.5), tags: ["solo"],
             storage: StorageWarning(state: .full, path: "/s", since: t, unsavedEvents: 0),
             health: DeviceHealth(tempC: -4)),
+        {
+            var v = DeviceView(
+                name: "pi-maint", status: .paused, lastSeen: t, intervalS: 10, agentVersion: "x", bootID: "b",
+                clockSkewS: 0, clockSynced: true, uptimeS: 5, currentOutage: nil, lastOutage: nil,
+                uptime: UptimeView(day: 1, week: 1, month: 1), tags: [])
+            v.maintenance = MaintenanceAnnouncement(
+                start: t, end: t + 1_800, untilBack: true, reason: "kernel \"upgrade\" é")
+            return v
+        }(),
     ]
 
     static func tree(_ bytes: [UInt8]) throws -> NSDictionary {

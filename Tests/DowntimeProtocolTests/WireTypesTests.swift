@@ -144,6 +144,10 @@ private let beat = """
                 OutageReport(
                     cause: .powerLoss, start: t, end: t + 60, durationS: 60, precisionS: 60, clockSynced: true,
                     underVoltageSeen: t - 40, throttledSeen: t - 2)),
+            .maintenanceStart(MaintenanceAnnouncement(start: t, end: t + 1_800, untilBack: true, reason: "upgrade")),
+            .maintenanceStart(MaintenanceAnnouncement(start: t, end: t + 60)),
+            .maintenanceEnd(back: false),
+            .maintenanceEnd(back: true),
         ]
         #expect(Set(payloads.map(\.kind)) == Set(Event.Kind.allCases))
         for payload in payloads {

@@ -44,6 +44,6 @@ public final class FleetAdmin: Sendable {
         await fleet.load(try await store.allDevices(), now: now, freshWindow: false)
         await timelines.reset()
         incidents.outagesChanged()
-        try await maintenance.reload(from: store)
+        try await maintenance.reload(from: store, now: now.wall)
     }
 }

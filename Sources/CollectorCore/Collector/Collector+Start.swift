@@ -39,7 +39,7 @@ extension Collector {
             health: health, startedAt: started.wall, mark: try await store.externalChangeMark(),
             logger: logger)
         await collector.admin.fleet.load(devices, now: started, freshWindow: true)
-        try await collector.admin.maintenance.reload(from: store)
+        try await collector.admin.maintenance.reload(from: store, now: started.wall)
         if store is any SharedStore { await collector.leadership.refresh() }
         return collector
     }

@@ -79,6 +79,7 @@ public final class Ingest: Sendable {
         if let change = PowerWarningState.change(from: before, to: heartbeat.health) {
             try await powerWarning(heartbeat, change, at: now.wall)
         }
+        await endMaintenanceIfBack(heartbeat.device, bootID: heartbeat.bootID, at: now.wall)
         return HeartbeatReply(serverTime: now.wall, intervalS: interval)
     }
 
@@ -143,6 +144,17 @@ public final class Ingest: Sendable {
             throw error
         }
         await timelines.add(events, receivedAt: now)
+        admin.maintenance.apply(events)
+        for event in events where event.kind == .maintenanceStart || event.kind == .maintenanceEnd {
+            logger.notice("\(device): \(LogFormat.detail(event))")
+        }
+        // A window `--until-back` that arrives after the device's new boot beat (the collector was away): ended by
+        // the newest beat known of that boot.
+        if events.contains(where: { if case .maintenanceStart(let m) = $0.payload { m.untilBack } else { false } }),
+            let beat = await fleet.live(device)?.record.beat
+        {
+            await endMaintenanceIfBack(device, bootID: beat.bootID, at: beat.at)
+        }
         if events.contains(where: \.kind.shapesTimeline) { incidents.outagesChanged() }
         for event in events {
             guard case .storage(let state, let path) = event.payload else { continue }
@@ -150,6 +162,21 @@ public final class Ingest: Sendable {
             await notifications.storage(id: event.id, device: device, state: state, path: path, at: event.at)
         }
         return EventBatchReply(accepted: accepted)
+    }
+
+    /// A beat of boot `bootID` at `at` ends the device's window announced `--until-back` in another boot: the end is
+    /// logged (a `maintenance_end` the collector makes) and applied. Not stored: the next beat tries it again.
+    private func endMaintenanceIfBack(_ device: String, bootID: String, at: Date) async {
+        guard admin.maintenance.isBack(device: device, bootID: bootID, at: at) else { return }
+        let end = Event(device: device, at: at, bootID: bootID, payload: .maintenanceEnd(back: true))
+        do {
+            _ = try await flips.stored("insert_events") { try await store.insertEvents([end], receivedAt: at) }
+        } catch {
+            logger.warning("\(device): maintenance end not stored (\(error)); the next beat tries again")
+            return
+        }
+        admin.maintenance.apply([end])
+        logger.notice("\(device): \(LogFormat.detail(end))")
     }
 
     /// The batch's events, each the device's own and of a kind it may report, an outage without an end (the

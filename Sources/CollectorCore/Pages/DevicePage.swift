@@ -126,6 +126,15 @@ public enum DevicePage {
                     w.element(.td, [], body)
                 }
             }
+            if let m = v.maintenance {
+                row("Maintenance") { w in
+                    w.text("announced by the device, ")
+                    PageParts.time(&w, m.start)
+                    w.text(m.untilBack ? " until it is back after a reboot (at the latest " : " to ")
+                    PageParts.time(&w, m.end)
+                    w.text((m.untilBack ? ")" : "") + (m.reason.isEmpty ? "" : ": \(m.reason)"))
+                }
+            }
             row("Last seen") { w in if let s = v.lastSeen { PageParts.time(&w, s) } else { w.text("never") } }
             row("Booted") { w in
                 if let s = v.lastSeen, let up = v.uptimeS { PageParts.time(&w, s - up) } else { w.text("–") }

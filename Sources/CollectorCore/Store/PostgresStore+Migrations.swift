@@ -30,6 +30,7 @@ extension PostgresStore {
         ("v15-check-flips", StoreSQL.postgres.checkFlipTable),
         ("v16-notify-held", StoreSQL.postgres.notifyHeld),
         ("v17-ack-snooze", StoreSQL.postgres.alertTables),
+        ("v18-device-maintenance", StoreSQL.postgres.eventKindIndex),
         ("v19-digest", StoreSQL.postgres.digestTable),
     ]
 

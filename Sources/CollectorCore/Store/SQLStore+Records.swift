@@ -1,4 +1,5 @@
 import CollectorRules
+import DowntimeProtocol
 import Foundation
 
 // Incidents, deliveries, daily figures and retention, maintenance windows and the collector's own records, once
@@ -92,6 +93,12 @@ extension SQLStore {
 
     public func removeMaintenance(id: Int64) async throws -> Bool {
         try await changed(sql.deleteMaintenance, [.int(id)])
+    }
+
+    public func maintenanceEvents(since: Date) async throws -> [Event] {
+        try await executor.statements { conn in
+            try await conn.query(sql.maintenanceEvents, [.time(since)]) { try $0.storedEvent().event }
+        }
     }
 
     // MARK: the collector's own records

@@ -89,6 +89,7 @@ public final class SQLiteStore: SQLStore {
         ("v18-check-flips", StoreSQL.sqlite.checkFlipTable),
         ("v19-notify-held", StoreSQL.sqlite.notifyHeld),
         ("v20-ack-snooze", StoreSQL.sqlite.alertTables),
+        ("v21-device-maintenance", StoreSQL.sqlite.eventKindIndex),
         ("v22-digest", StoreSQL.sqlite.digestTable),
     ]
 

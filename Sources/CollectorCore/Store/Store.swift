@@ -53,6 +53,8 @@ public protocol Store: AccountStore, StatusPageStore, AlertStore {
     func addMaintenance(_ window: MaintenanceWindow) async throws -> Int64
     /// Removes a window; false when there was none.
     func removeMaintenance(id: Int64) async throws -> Bool
+    /// Every device's maintenance events (announced windows and their ends) at or after `since`, oldest first.
+    func maintenanceEvents(since: Date) async throws -> [Event]
     /// Writes the newest beats of many devices and the collector's alive mark in one transaction.
     func saveBeats(_ beats: [String: BeatState], aliveAt: Date) async throws
     /// Stores events not stored before (by id) and returns the ids now stored, in input order.

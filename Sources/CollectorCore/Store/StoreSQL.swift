@@ -192,6 +192,16 @@ struct StoreSQL: Sendable {
     /// Binds: the spec.
     var insertMaintenance: String { "INSERT INTO maintenance (spec) VALUES (\(p(1)))" + dialect.returningID }
     /// Binds: the id.
+    /// The devices' maintenance events since a time (`StoreRow.storedEvent()` reads them). Binds: the time.
+    var maintenanceEvents: String {
+        let kinds = [Event.Kind.maintenanceStart, .maintenanceEnd].map { Self.literal($0.rawValue) }
+        return "SELECT \(Self.storedEventColumns) FROM event WHERE kind IN (\(kinds.joined(separator: ", "))) "
+            + "AND at >= \(p(1)) ORDER BY at, seq"
+    }
+
+    /// Device maintenance is read by kind at every start and reload: an index, not a scan of the log.
+    var eventKindIndex: [String] { ["CREATE INDEX event_kind_at ON event(kind, at)"] }
+
     var deleteMaintenance: String { "DELETE FROM maintenance WHERE id = \(p(1))" + dialect.returningChanged }
 
     /// The newest run's sign of life. Binds: the time.

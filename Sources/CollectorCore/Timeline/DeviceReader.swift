@@ -69,6 +69,10 @@ struct DeviceReader: Sendable {
             live, timeline: timeline, now: now, policy: policy,
             defaultInterval: defaultInterval)
         detail.maintenance = maintenance
+        if let m = self.maintenance.announced(device: live.record.name, now: now) {
+            detail.view.maintenance = MaintenanceAnnouncement(
+                start: m.start, end: m.end, untilBack: m.untilBack && m.endedAt == nil, reason: m.reason)
+        }
         return detail
     }
 }

@@ -37,6 +37,12 @@ public enum LogFormat {
         case .check(let c):
             let change = "check \(c.name): \(c.from?.rawValue ?? "first seen") -> \(c.to.rawValue)"
             return c.detail.isEmpty ? change : "\(change) (\(c.detail))"
+        case .maintenanceStart(let m):
+            return "maintenance announced from \(t(m.start)) "
+                + (m.untilBack ? "until back after a reboot, at most to " : "to ")
+                + t(m.end) + (m.reason.isEmpty ? "" : ": \(m.reason)")
+        case .maintenanceEnd(let back):
+            return back ? "maintenance ended: the device is back after its reboot" : "maintenance ended by the device"
         case .collectorDown(let start, let end):
             return "collector not running from \(t(start)) to \(t(end)) "
                 + "(\(Durations.text(end.timeIntervalSince(start)))); status unknown"

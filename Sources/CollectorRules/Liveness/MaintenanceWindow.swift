@@ -20,11 +20,14 @@ public struct MaintenanceWindow: Sendable, Equatable, Codable {
     public var id: Int64?
     public var target: Target
     public var schedule: Schedule
+    /// Why, for a window a device announced; nil for the collector's own.
+    public var reason: String?
 
-    public init(id: Int64? = nil, target: Target, schedule: Schedule) {
+    public init(id: Int64? = nil, target: Target, schedule: Schedule, reason: String? = nil) {
         self.id = id
         self.target = target
         self.schedule = schedule
+        self.reason = reason
     }
 
     public func applies(to device: String, tags: [String]) -> Bool {

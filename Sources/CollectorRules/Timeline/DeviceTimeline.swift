@@ -62,7 +62,7 @@ public struct DeviceTimeline: Sendable, Equatable {
                 shutdowns.append((event.at, event.bootID))
             case .agentStarted:
                 starts.append((event.at, event.bootID))
-            case .clockJump, .outboxDropped, .storage, .powerWarning, .check:
+            case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd:
                 break
             }
         }

@@ -8,7 +8,8 @@ extension Event.Kind {
         // A clean stop and the agent's start in the same boot make an agent gap of a down period (docs/DESIGN.md
         // "Agent gaps").
         case .flip, .outage, .collectorUnreachable, .collectorDown, .shutdown, .agentStarted: true
-        case .clockJump, .outboxDropped, .storage, .powerWarning, .check: false
+        // Maintenance reaches the timeline as windows (`MaintenanceSchedule`), not as rows.
+        case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd: false
         }
     }
 
