@@ -126,7 +126,8 @@ import Testing
 
         let unknown = try Binaries.run(
             "downtime-collector", ["notify", "digest", "pager", "--data-dir", data], env: env)
-        #expect(unknown.status == 2 && unknown.err.split(separator: "\n").count == 1, "\(unknown.err)")
+        // Exit 3, as for every named thing that does not exist (`notify test` too).
+        #expect(unknown.status == 3 && unknown.err.split(separator: "\n").count == 1, "\(unknown.err)")
         #expect(unknown.err.contains("no channel named pager"))
         let bad = ["DOWNTIME_NOTIFY": "hook=webhook http://127.0.0.1:9/ digest=daily@25:00"]
         for args in [["notify", "list"], ["serve", "--port", "0"]] {

@@ -288,19 +288,9 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             let incidents = { await inbox.requests.filter { $0.body.contains("\"event\":\"incident\"") }.count }
             try await Self.settle(h.collector.notifications.notifier!)
             #expect(await incidents() == 0)
-            await h.collector.leadership.release() // as a killed process's connection closes, with its lock
-            let h2 = try await h.restarted(after: 1)
-            await h2.collector.notifications.tick()
-            h2.clock.advance(6)
-            await h2.collector.notifications.tick()
-            try await Self.settle(h2.collector.notifications.notifier!)
+            let h2 = try await Self.killedAndRestarted(h, advance: 6)
             #expect(await incidents() == 1)
-            await h2.collector.leadership.release()
-            let h3 = try await h2.restarted(after: 1)
-            await h3.collector.notifications.tick()
-            h3.clock.advance(6)
-            await h3.collector.notifications.tick()
-            try await Self.settle(h3.collector.notifications.notifier!)
+            _ = try await Self.killedAndRestarted(h2, advance: 6)
             #expect(await incidents() == 1)
         }
     }
@@ -359,12 +349,7 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             try await Self.settle(h.collector.notifications.notifier!)
             #expect(await count("storage") == 1)
             #expect(await count("incident") == 0)
-            await h.collector.leadership.release() // killed
-            let h2 = try await h.restarted(after: 1)
-            await h2.collector.notifications.tick()
-            h2.clock.advance(6)
-            await h2.collector.notifications.tick()
-            try await Self.settle(h2.collector.notifications.notifier!)
+            let h2 = try await Self.killedAndRestarted(h, advance: 6)
             #expect(await count("incident") == 1)
             #expect(await count("storage") == 1)
             await h2.collector.leadership.release()
@@ -397,21 +382,11 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             let failing = { await inbox.requests.filter { $0.body.contains("\"event\":\"check_failing\"") }.count }
             try await Self.settle(h.collector.notifications.notifier!)
             #expect(await failing() == 0)
-            await h.collector.leadership.release() // killed
-            let h2 = try await h.restarted(after: 1)
-            await h2.collector.notifications.tick()
-            h2.clock.advance(6)
-            await h2.collector.notifications.tick()
-            try await Self.settle(h2.collector.notifications.notifier!)
+            let h2 = try await Self.killedAndRestarted(h, advance: 6)
             #expect(await failing() == 1)
             let told = await inbox.requests.first { $0.body.contains("\"event\":\"check_failing\"") }
             #expect(told?.body.contains("ftl") == true)
-            await h2.collector.leadership.release()
-            let h3 = try await h2.restarted(after: 1)
-            await h3.collector.notifications.tick()
-            h3.clock.advance(6)
-            await h3.collector.notifications.tick()
-            try await Self.settle(h3.collector.notifications.notifier!)
+            _ = try await Self.killedAndRestarted(h2, advance: 6)
             #expect(await failing() == 1)
         }
     }
@@ -445,15 +420,22 @@ func withReceiver(_ body: @Sendable (Int, Inbox) async throws -> Void) async thr
             }
             #expect(await count("storage") == 1)
             #expect(await count("down") == 0)
-            await h.collector.leadership.release() // killed
-            let h2 = try await h.restarted(after: 1)
-            await h2.collector.notifications.tick()
-            h2.clock.advance(30)
-            await h2.collector.notifications.tick()
-            try await Self.settle(h2.collector.notifications.notifier!)
+            _ = try await Self.killedAndRestarted(h, advance: 30)
             #expect(await count("storage") == 1)
             #expect(await count("down") == 1)
         }
+    }
+
+    /// `h` killed (its lock released, as a dead process's is) and started again a second later: ticked, `advance`
+    /// seconds on, ticked again, its deliveries settled.
+    static func killedAndRestarted(_ h: Harness, advance: TimeInterval) async throws -> Harness {
+        await h.collector.leadership.release()
+        let again = try await h.restarted(after: 1)
+        await again.collector.notifications.tick()
+        again.clock.advance(advance)
+        await again.collector.notifications.tick()
+        try await settle(again.collector.notifications.notifier!)
+        return again
     }
 
     /// A collector (webhook to `port`, settle 5 s) with a-pi, b-pi and nas at "house", where a-pi and b-pi reported a

@@ -11,12 +11,7 @@ import Testing
     let t0 = Date(timeIntervalSince1970: 1_795_335_000)
 
     func fresh(_ backend: Backend) async throws -> (StoreHandle, any Store) {
-        let h = try StoreHandle.fresh(backend)
-        let s = try await h.open()
-        for name in ["pi-1", "pi-2"] {
-            try await s.addDevice(DeviceRecord(name: name, tokenHash: Tokens.hash(name), createdAt: t0))
-        }
-        return (h, s)
+        try await StoreHandle.withDevices(backend, ["pi-1", "pi-2"], createdAt: t0)
     }
 
     @Test(arguments: Backend.all) func theMarksAreKeptAcrossAReopenAndGoWithTheirDevice(_ backend: Backend)

@@ -1,4 +1,5 @@
 import CollectorCore
+import CollectorRules
 import Foundation
 import Testing
 
@@ -39,6 +40,18 @@ struct StoreHandle: Sendable {
     let schema: String?
     /// A fresh scratch folder (the SQLite file's folder, and the data folder for other files).
     let dir: String
+
+    /// A fresh store, opened, with devices `names` added at `createdAt` (each one's token is its name).
+    static func withDevices(_ backend: Backend, _ names: [String], createdAt: Date) async throws -> (
+        StoreHandle, any Store
+    ) {
+        let h = try fresh(backend)
+        let s = try await h.open()
+        for name in names {
+            try await s.addDevice(DeviceRecord(name: name, tokenHash: Tokens.hash(name), createdAt: createdAt))
+        }
+        return (h, s)
+    }
 
     /// A fresh, empty store: a new SQLite folder, or a new schema in the test database.
     static func fresh(_ backend: Backend) throws -> StoreHandle {

@@ -21,12 +21,7 @@ import Testing
     }
 
     func fresh(_ backend: Backend) async throws -> (StoreHandle, any Store) {
-        let h = try StoreHandle.fresh(backend)
-        let s = try await h.open()
-        for name in ["pi-1", "pi-2"] {
-            try await s.addDevice(DeviceRecord(name: name, tokenHash: Tokens.hash(name), createdAt: t0))
-        }
-        return (h, s)
+        try await StoreHandle.withDevices(backend, ["pi-1", "pi-2"], createdAt: t0)
     }
 
     @Test(arguments: Backend.all) func flipsAreStoredWithTheirLogRowsOnceEach(_ backend: Backend) async throws {

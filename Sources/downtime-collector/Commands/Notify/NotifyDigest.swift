@@ -13,11 +13,7 @@ extension Notify {
         func run() async throws {
             let (sent, detail) = try await cli {
                 let config = try options.resolve()
-                guard let spec = config.notifiers.first(where: { $0.name == name }) else {
-                    throw CLIError(
-                        message: "no channel named \(name); configured: "
-                            + config.notifiers.map(\.name).joined(separator: ", "), exitCode: 2)
-                }
+                let spec = try Notify.channel(name, in: config)
                 let settings = DigestSource.Settings(
                     policy: config.policy, defaultInterval: config.defaultInterval, maintenance: config.maintenance,
                     time: config.localTime)

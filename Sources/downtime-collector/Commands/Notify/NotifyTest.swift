@@ -13,10 +13,7 @@ extension Notify {
         func run() async throws {
             let (sent, detail) = try await cli {
                 let config = try options.resolve()
-                guard let spec = config.notifiers.first(where: { $0.name == name }) else {
-                    throw CLIError.notFound(
-                        "no channel named \(name); configured: " + config.notifiers.map(\.name).joined(separator: ", "))
-                }
+                let spec = try Notify.channel(name, in: config)
                 let store = try await config.openStore()
                 let notifier = Notifier(
                     specs: [spec], planner: NotificationPlanner(), store: store,
