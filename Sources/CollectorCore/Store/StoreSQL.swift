@@ -199,8 +199,13 @@ struct StoreSQL: Sendable {
             + "AND at >= \(p(1)) ORDER BY at, seq"
     }
 
-    /// Device maintenance is read by kind at every start and reload: an index, not a scan of the log.
-    var eventKindIndex: [String] { ["CREATE INDEX event_kind_at ON event(kind, at)"] }
+    /// Device maintenance is read by kind at every start and reload: an index, not a scan of the log. Partial, on
+    /// the maintenance kinds only: a plain (kind, at) index was taken by the planner for every device's timeline read
+    /// (the overview of 10,000 devices went from 1.4 s to 6.6 s, its re-read after a restart past 20 s).
+    var eventKindIndex: [String] {
+        let kinds = [Event.Kind.maintenanceStart, .maintenanceEnd].map { Self.literal($0.rawValue) }
+        return ["CREATE INDEX event_maintenance_at ON event(at) WHERE kind IN (\(kinds.joined(separator: ", ")))"]
+    }
 
     var deleteMaintenance: String { "DELETE FROM maintenance WHERE id = \(p(1))" + dialect.returningChanged }
 
