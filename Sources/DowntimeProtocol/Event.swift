@@ -23,11 +23,17 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         /// A maintenance window the device announced, and its end (`--end`, or its return after a reboot).
         case maintenanceStart = "maintenance_start"
         case maintenanceEnd = "maintenance_end"
+        /// A job run's start and end: from the agent's `job` wrapper, or made by the collector from a `/ping/job` call.
+        case jobStart = "job_start"
+        case jobEnd = "job_end"
 
         /// True for the kinds an agent may post.
         public var isDeviceReported: Bool {
             self != .flip && self != .collectorDown && self != .powerWarning && self != .check
         }
+
+        /// True for the kinds that carry the device's boot id. A job's run pinged with curl has none.
+        public var needsBootID: Bool { isDeviceReported && self != .jobStart && self != .jobEnd }
     }
 
     public enum Payload: Sendable, Hashable {
@@ -52,6 +58,10 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         /// The device's maintenance open at `at` ends then: told by the device (`--end`), or, with `back`, found by
         /// the collector at the first beat of a new boot (only windows announced `--until-back` end so).
         case maintenanceEnd(back: Bool)
+        /// A job run began.
+        case jobStart(JobStart)
+        /// A job run ended.
+        case jobEnd(JobEnd)
 
         public var kind: Kind {
             switch self {
@@ -68,6 +78,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             case .check: .check
             case .maintenanceStart: .maintenanceStart
             case .maintenanceEnd: .maintenanceEnd
+            case .jobStart: .jobStart
+            case .jobEnd: .jobEnd
             }
         }
     }
@@ -104,6 +116,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case deltaS = "delta_s"
         case count, kinds, from, to, reason, state, path, name, detail
         case untilBack = "until_back"
+        case rid, signal, output
+        case exitCode = "exit_code"
+        case outputDropped = "output_dropped"
     }
 
     private static let common: [Key] = [.id, .device, .kind, .at, .bootID]
@@ -123,6 +138,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .check: [.name, .from, .to, .detail]
         case .maintenanceStart: [.start, .end, .untilBack, .reason]
         case .maintenanceEnd: [.untilBack]
+        case .jobStart: [.name, .rid]
+        case .jobEnd: [.name, .rid, .exitCode, .signal, .durationS, .output, .outputDropped, .reason]
         }
     }
 
@@ -139,7 +156,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         device = try Check.deviceName(c.decode(String.self, forKey: .device))
         at = try c.decode(Date.self, forKey: .at)
         bootID = try c.decodeIfPresent(String.self, forKey: .bootID).map { try Check.bootID($0) }
-        if kind.isDeviceReported, bootID == nil {
+        if kind.needsBootID, bootID == nil {
             throw DecodingError.keyNotFound(Key.bootID, .init(codingPath: decoder.codingPath, debugDescription: ""))
         }
         payload = try Self.payload(of: kind, from: c, at: decoder.codingPath)
@@ -202,7 +219,36 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             return .maintenanceStart(try maintenance(from: c, field: field))
         case .maintenanceEnd:
             return .maintenanceEnd(back: try c.decodeIfPresent(Bool.self, forKey: .untilBack) ?? false)
+        case .jobStart:
+            return .jobStart(
+                JobStart(
+                    name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
+                    rid: try Check.text(c.decode(String.self, forKey: .rid), field: field(.rid), max: JobStart.maxRID)))
+        case .jobEnd:
+            return .jobEnd(try jobEnd(from: c, field: field))
         }
+    }
+
+    /// A job run's end, each field checked.
+    private static func jobEnd(from c: KeyedDecodingContainer<Key>, field: (Key) -> String) throws -> JobEnd {
+        let output = try c.decodeIfPresent(String.self, forKey: .output) ?? ""
+        guard output.utf8.count <= JobEnd.maxOutput else {
+            throw WireValidationError(field: field(.output), "must be at most \(JobEnd.maxOutput) bytes")
+        }
+        let reason = try c.decodeIfPresent(String.self, forKey: .reason) ?? ""
+        return JobEnd(
+            name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
+            rid: try Check.text(c.decode(String.self, forKey: .rid), field: field(.rid), max: JobStart.maxRID),
+            exitCode: try c.contains(.exitCode)
+                ? Int(Check.integer(c, .exitCode, field: field(.exitCode), range: 0...255)) : nil,
+            signal: try c.contains(.signal)
+                ? Int(Check.integer(c, .signal, field: field(.signal), range: 1...64)) : nil,
+            durationS: try c.decodeIfPresent(Double.self, forKey: .durationS)
+                .map { try Check.seconds($0, field: field(.durationS)) },
+            output: output,
+            outputDropped: c.contains(.outputDropped)
+                ? Int(try Check.integer(c, .outputDropped, field: field(.outputDropped))) : 0,
+            reason: reason.isEmpty ? "" : try Check.text(reason, field: field(.reason), max: JobEnd.maxReason))
     }
 
     /// A device's maintenance announcement: an end after the start, at most `MaintenanceAnnouncement.maxLength` on.
@@ -306,7 +352,23 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             if !m.reason.isEmpty { try c.encode(m.reason, forKey: .reason) }
         case .maintenanceEnd(let back):
             if back { try c.encode(true, forKey: .untilBack) }
+        case .jobStart(let j):
+            try c.encode(j.name, forKey: .name)
+            try c.encode(j.rid, forKey: .rid)
+        case .jobEnd(let j):
+            try encode(j, into: &c)
         }
+    }
+
+    private func encode(_ j: JobEnd, into c: inout KeyedEncodingContainer<Key>) throws {
+        try c.encode(j.name, forKey: .name)
+        try c.encode(j.rid, forKey: .rid)
+        try c.encodeIfPresent(j.exitCode, forKey: .exitCode)
+        try c.encodeIfPresent(j.signal, forKey: .signal)
+        try c.encodeIfPresent(j.durationS, forKey: .durationS)
+        if !j.output.isEmpty { try c.encode(j.output, forKey: .output) }
+        if j.outputDropped > 0 { try c.encode(j.outputDropped, forKey: .outputDropped) }
+        if !j.reason.isEmpty { try c.encode(j.reason, forKey: .reason) }
     }
 }
 

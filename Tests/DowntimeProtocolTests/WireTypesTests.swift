@@ -148,6 +148,12 @@ private let beat = """
             .maintenanceStart(MaintenanceAnnouncement(start: t, end: t + 60)),
             .maintenanceEnd(back: false),
             .maintenanceEnd(back: true),
+            .jobStart(JobStart(name: "backup", rid: "r-1")),
+            .jobEnd(
+                JobEnd(
+                    name: "backup", rid: "r-1", exitCode: 0, durationS: 12.5, output: "done\n", outputDropped: 3,
+                    reason: "")),
+            .jobEnd(JobEnd(name: "backup", rid: "r-2", exitCode: nil, signal: 15, durationS: 1, reason: "killed")),
         ]
         #expect(Set(payloads.map(\.kind)) == Set(Event.Kind.allCases))
         for payload in payloads {

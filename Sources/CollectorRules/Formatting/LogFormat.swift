@@ -43,10 +43,27 @@ public enum LogFormat {
                 + t(m.end) + (m.reason.isEmpty ? "" : ": \(m.reason)")
         case .maintenanceEnd(let back):
             return back ? "maintenance ended: the device is back after its reboot" : "maintenance ended by the device"
+        case .jobStart(let j): return "job \(j.name) started (run \(j.rid))"
+        case .jobEnd(let j): return jobEnd(j)
         case .collectorDown(let start, let end):
             return "collector not running from \(t(start)) to \(t(end)) "
                 + "(\(Durations.text(end.timeIntervalSince(start)))); status unknown"
         }
+    }
+
+    /// A job run's end in words: its outcome and duration; the output is on the job's page, not in the log line.
+    static func jobEnd(_ j: JobEnd) -> String {
+        var text = "job \(j.name) ended (run \(j.rid)): "
+        if let signal = j.signal {
+            text += "killed by signal \(signal)"
+        } else if let code = j.exitCode {
+            text += code == 0 ? "succeeded" : "failed with exit code \(code)"
+        } else {
+            text += "failed"
+        }
+        if !j.reason.isEmpty { text += " (\(j.reason))" }
+        if let d = j.durationS { text += " after \(Durations.text(d))" }
+        return text
     }
 
     /// One line of `log.txt`: ISO 8601 time with offset, kind, detail.

@@ -62,7 +62,8 @@ public struct DeviceTimeline: Sendable, Equatable {
                 shutdowns.append((event.at, event.bootID))
             case .agentStarted:
                 starts.append((event.at, event.bootID))
-            case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd:
+            case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd,
+                .jobStart, .jobEnd:
                 break
             }
         }

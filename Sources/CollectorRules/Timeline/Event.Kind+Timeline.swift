@@ -9,7 +9,9 @@ extension Event.Kind {
         // "Agent gaps").
         case .flip, .outage, .collectorUnreachable, .collectorDown, .shutdown, .agentStarted: true
         // Maintenance reaches the timeline as windows (`MaintenanceSchedule`), not as rows.
-        case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd: false
+        case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd,
+            .jobStart, .jobEnd:
+            false
         }
     }
 
