@@ -207,26 +207,40 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
                     to: FlipRecord.status(try Check.text(c.decode(String.self, forKey: .to), field: field(.to))),
                     reason: try Check.text(c.decode(String.self, forKey: .reason), field: field(.reason), max: 200)))
         case .check:
-            let detail = try c.decode(String.self, forKey: .detail)
-            return .check(
-                CheckFlipRecord(
-                    name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
-                    from: try c.decodeIfPresent(CheckState.self, forKey: .from),
-                    to: try c.decode(CheckState.self, forKey: .to),
-                    detail: detail.isEmpty
-                        ? "" : try Check.text(detail, field: field(.detail), max: CheckResult.maxDetail)))
+            return .check(try checkFlip(from: c, field: field))
         case .maintenanceStart:
             return .maintenanceStart(try maintenance(from: c, field: field))
         case .maintenanceEnd:
             return .maintenanceEnd(back: try c.decodeIfPresent(Bool.self, forKey: .untilBack) ?? false)
         case .jobStart:
-            return .jobStart(
-                JobStart(
-                    name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
-                    rid: try Check.text(c.decode(String.self, forKey: .rid), field: field(.rid), max: JobStart.maxRID)))
+            let run = try jobRun(from: c, field: field)
+            return .jobStart(JobStart(name: run.name, rid: run.rid))
         case .jobEnd:
             return .jobEnd(try jobEnd(from: c, field: field))
         }
+    }
+
+    /// A check's state change, each field checked.
+    private static func checkFlip(
+        from c: KeyedDecodingContainer<Key>, field: (Key) -> String
+    ) throws -> CheckFlipRecord {
+        let detail = try c.decode(String.self, forKey: .detail)
+        return CheckFlipRecord(
+            name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
+            from: try c.decodeIfPresent(CheckState.self, forKey: .from),
+            to: try c.decode(CheckState.self, forKey: .to),
+            detail: detail.isEmpty
+                ? "" : try Check.text(detail, field: field(.detail), max: CheckResult.maxDetail))
+    }
+
+    /// A job run's name and run id, checked.
+    private static func jobRun(
+        from c: KeyedDecodingContainer<Key>, field: (Key) -> String
+    ) throws -> (name: String, rid: String) {
+        (
+            try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
+            try Check.text(c.decode(String.self, forKey: .rid), field: field(.rid), max: JobStart.maxRID)
+        )
     }
 
     /// A job run's end, each field checked.
@@ -236,9 +250,9 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             throw WireValidationError(field: field(.output), "must be at most \(JobEnd.maxOutput) bytes")
         }
         let reason = try c.decodeIfPresent(String.self, forKey: .reason) ?? ""
+        let run = try jobRun(from: c, field: field)
         return JobEnd(
-            name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
-            rid: try Check.text(c.decode(String.self, forKey: .rid), field: field(.rid), max: JobStart.maxRID),
+            name: run.name, rid: run.rid,
             exitCode: try c.contains(.exitCode)
                 ? Int(Check.integer(c, .exitCode, field: field(.exitCode), range: 0...255)) : nil,
             signal: try c.contains(.signal)
