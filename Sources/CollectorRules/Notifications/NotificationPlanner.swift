@@ -165,12 +165,14 @@ public struct NotificationPlanner: Sendable {
                         Held(device: name, at: f.event.at, reason: r.reason, due: now + groupWindow, flip: f.event.id))
                 }
             case (.down, .up):
-                if let i = downs.firstIndex(where: { $0.device == name }) {
-                    // Recovered before its down was told: nothing to tell.
+                if let i = downs.firstIndex(where: { $0.device == name }), downs[i].due > now {
+                    // Recovered within its down's hold: nothing to tell.
                     downs.remove(at: i)
                 } else if quiet && s.recoveryTold {
                     s.flips += 1
                 } else {
+                    // A down already due (its message lost with a killed collector and replayed together with its
+                    // return, campaign seed 353) is still told, then its return.
                     ups.append(Held(device: name, at: now, reason: r.reason, due: now + settle, flip: f.event.id))
                     s.recoveryTold = true
                 }

@@ -33,6 +33,21 @@ import Testing
         #expect(run(&p, at: 2000) == []) // no flapping summary: it did not bounce
     }
 
+    /// A return within the down's hold tells nothing; one seen after the hold ended (a collector killed while it held
+    /// the down replays both flips at once, campaign seed 353) tells the down, then the return.
+    @Test func aReturnAfterTheHoldEndedStillTellsTheDown() {
+        var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        p.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        p.observe([Self.flip("a", "down", "up")], now: Self.t0 + 9.9)
+        #expect(run(&p, at: 100) == [])
+        var q = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        q.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        q.observe([Self.flip("a", "down", "up")], now: Self.t0 + 19)
+        #expect(run(&q, at: 20) == ["down:a"])
+        #expect(run(&q, at: 48.9) == [])
+        #expect(run(&q, at: 49) == ["up:a"])
+    }
+
     /// A step of the collector's clock moves every wait with it (campaign seed 277: an incident held past a kill was
     /// due a minute late after a step back of 60 s): the hold lasts as long as without the step, either way.
     @Test(arguments: [-60.0, 45.0])
