@@ -159,13 +159,15 @@ public final class NotificationFeed: Sendable {
         let writer = self.writer
         let now = clock.now()
         await readAlerts(down: down, now: now, into: notifier)
-        let (links, fleet) = (ackLinks, self.fleet)
+        let (links, fleet, reminds) = (ackLinks, self.fleet, notifier.reminds)
+        // One snapshot of the fleet per tick at most, and only when a message needs an ack link.
+        let linkDown = AsyncLazy { reminds ? down : await Self.downNow(fleet) }
         let told = await notifier.tick(
             now: now, deviceCount: count, sites: sites, down: down,
             compose: { plan in
                 let n = await writer.compose(plan)
                 guard AckLinks.tellsOutage(plan) else { return n }
-                return await links.linked(n, plan: plan, down: await Self.downNow(fleet), now: now)
+                return await links.linked(n, plan: plan, down: await linkDown.get(), now: now)
             },
             remind: { devices, now in MessageWriter.reminder(devices, now: now, time: writer.time) })
         if let log {
