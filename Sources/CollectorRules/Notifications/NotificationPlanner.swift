@@ -153,7 +153,13 @@ public struct NotificationPlanner: Sendable {
             case (.new, .up):
                 ready.append(Planned(kind: .new, devices: [name], at: now, reason: r.reason, flips: 0))
             case (_, .down):
-                if let i = ups.firstIndex(where: { $0.device == name }) {
+                if let i = ups.firstIndex(where: { $0.device == name }), now + groupWindow <= ups[i].at {
+                    // An older down replayed after its return was seen live (a restarted collector's first tick reads
+                    // the held rows after a beat already brought the device back, campaign seed 353): its hold ended
+                    // before the return, so it is told, and the return after it.
+                    downs.append(
+                        Held(device: name, at: f.event.at, reason: r.reason, due: now + groupWindow, flip: f.event.id))
+                } else if let i = ups.firstIndex(where: { $0.device == name }) {
                     // Back down before its recovery was told: a bounce, told in the summary.
                     ups.remove(at: i)
                     s.recoveryTold = true

@@ -46,6 +46,17 @@ import Testing
         #expect(run(&q, at: 20) == ["down:a"])
         #expect(run(&q, at: 48.9) == [])
         #expect(run(&q, at: 49) == ["up:a"])
+        // The down replayed after its return was observed live (a restart's first tick came after a beat): the same.
+        var r = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        r.observe([Self.flip("a", "down", "up")], now: Self.t0 + 19)
+        r.observe([Self.flip("a", "up", "down")], now: Self.t0)
+        #expect(run(&r, at: 20) == ["down:a"])
+        #expect(run(&r, at: 49) == ["up:a"])
+        // A live bounce (down again after the return, before it was told) is still a bounce.
+        var b = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
+        b.observe([Self.flip("a", "down", "up")], now: Self.t0 + 19)
+        b.observe([Self.flip("a", "up", "down", at: Self.t0 + 19)], now: Self.t0 + 22)
+        #expect(run(&b, at: 100) == [])
     }
 
     /// A step of the collector's clock moves every wait with it (campaign seed 277: an incident held past a kill was
