@@ -42,6 +42,11 @@ public struct DigestSource: Sendable {
             period: period, now: now, details: details, incidents: incidents, logRows: rows, upsEvents: ups)
     }
 
+    /// Each device's outages as the pages merge them (for a quiet hours' summary).
+    func outages() async throws -> [String: [OutageView]] {
+        Dictionary(try await reader.deviceDetails().map { ($0.view.name, $0.outages) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// A source over `store` alone, for the CLI (`notify digest`): the devices as stored, the configured and stored
     /// maintenance windows, read on the real clock.
     static func standalone(store: any Store, settings: Settings) async throws -> DigestSource {

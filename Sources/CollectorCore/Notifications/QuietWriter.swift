@@ -1,0 +1,36 @@
+import CollectorRules
+import DowntimeProtocol
+import Foundation
+
+/// Puts a quiet hours' summary into words (docs/DESIGN.md "Quiet hours"): "While quiet: pi-shed down 02:13–02:40 (27m,
+/// power loss); nas-cam still down since 03:05." Times are local, the day named only when not the window's last.
+enum QuietWriter {
+    /// Nil when there is nothing to tell (no summary is sent).
+    static func notification(_ summary: QuietSummary, time: LocalTime) -> Notification? {
+        guard !summary.lines.isEmpty else { return nil }
+        let end = summary.window.end
+        func short(_ d: Date) -> String {
+            time.day(d) == time.day(end) ? time.clock(d) : "\(time.day(d)) \(time.clock(d))"
+        }
+        let parts = summary.lines.map { line -> String in
+            let cause = line.cause.label
+            guard let back = line.end else {
+                let many = line.outages > 1 ? " (after \(line.outages - 1) short outage(s))" : ""
+                return "\(line.device) still down since \(short(line.start))\(many), \(cause)"
+            }
+            let long = Durations.text(line.down)
+            let how = line.outages > 1 ? "\(line.outages) outages, \(long) down in all" : long
+            return "\(line.device) down \(short(line.start))–\(short(back)) (\(how), \(cause))"
+        }
+        let zone = time.abbreviation(end)
+        let span = "\(short(summary.window.start))–\(time.clock(end)) \(zone)"
+        let devices = Array(Set(summary.lines.map(\.device))).sorted()
+        let still = summary.lines.filter { $0.end == nil }.count
+        let title =
+            "While quiet (\(span)): \(devices.count) device\(devices.count == 1 ? "" : "s")"
+            + (still > 0 ? ", \(still) still down" : "")
+        return Notification(
+            kind: .quiet, devices: devices, title: title,
+            text: "While quiet (\(span)): " + parts.joined(separator: "; ") + ".", at: end)
+    }
+}
