@@ -52,13 +52,7 @@ public actor QuietSummaries {
                 case .wait: continue
                 case .baseline(let end): record(spec.name, end)
                 case .send(let window):
-                    let summary = QuietSummary.make(
-                        window: window, now: now, outages: try await source.outages(),
-                        alerts: try await store.deviceAlerts(), reminds: spec.remindEvery != nil, damp: damp)
-                    if let n = QuietWriter.notification(summary, time: time) {
-                        await notifier.send(n, via: spec)
-                        logger.info("quiet hours' summary for \(spec.name) sent (\(summary.lines.count) line(s))")
-                    }
+                    try await send(window, via: spec, now: now)
                     record(spec.name, window.end)
                 }
             } catch {
@@ -66,6 +60,19 @@ public actor QuietSummaries {
             }
         }
         await storeSent()
+    }
+
+    /// Builds the window's summary from the store and hands it to the notifier (nothing when nothing happened).
+    private func send(_ window: DateInterval, via spec: NotifierSpec, now: Date) async throws {
+        let facts = try await source.quiet(since: window.start)
+        let alerts = try await store.deviceAlerts()
+        let summary = QuietSummary.make(
+            window: window, now: now, outages: facts.outages, alerts: alerts, reminds: spec.remindEvery != nil,
+            damp: damp
+        ).with(firstSeen: facts.firstSeen, logRows: facts.rows, ups: facts.ups, alerts: alerts, now: now)
+        guard let n = QuietWriter.notification(summary, time: time) else { return }
+        await notifier.send(n, via: spec)
+        logger.info("quiet hours' summary for \(spec.name) sent (\(summary.lines.count + summary.notes.count) item(s))")
     }
 
     /// Records the ends told that the store has not taken yet; returns whether it took them all.

@@ -7,7 +7,7 @@ import Foundation
 enum QuietWriter {
     /// Nil when there is nothing to tell (no summary is sent).
     static func notification(_ summary: QuietSummary, time: LocalTime) -> Notification? {
-        guard !summary.lines.isEmpty else { return nil }
+        guard !summary.lines.isEmpty || !summary.notes.isEmpty else { return nil }
         let end = summary.window.end
         func short(_ d: Date) -> String {
             time.day(d) == time.day(end) ? time.clock(d) : "\(time.day(d)) \(time.clock(d))"
@@ -24,13 +24,32 @@ enum QuietWriter {
         }
         let zone = time.abbreviation(end)
         let span = "\(short(summary.window.start))–\(time.clock(end)) \(zone)"
+        let notes = summary.notes.map { note($0, time: short($0.at)) }
         let devices = Array(Set(summary.lines.map(\.device))).sorted()
         let still = summary.lines.filter { $0.end == nil }.count
         let title =
-            "While quiet (\(span)): \(devices.count) device\(devices.count == 1 ? "" : "s")"
-            + (still > 0 ? ", \(still) still down" : "")
+            "While quiet (\(span)): "
+            + (devices.isEmpty
+                ? "\(notes.count) message\(notes.count == 1 ? "" : "s")"
+                : "\(devices.count) device\(devices.count == 1 ? "" : "s")"
+                    + (still > 0 ? ", \(still) still down" : ""))
+        var text = "While quiet (\(span)): " + (parts.isEmpty ? "no outage" : parts.joined(separator: "; ")) + "."
+        if !notes.isEmpty { text += " Also: " + notes.joined(separator: "; ") + "." }
         return Notification(
-            kind: .quiet, devices: devices, title: title,
-            text: "While quiet (\(span)): " + parts.joined(separator: "; ") + ".", at: end)
+            kind: .quiet, devices: Array(Set(devices + summary.notes.map(\.device))).sorted(), title: title,
+            text: text, at: end)
+    }
+
+    /// "pi-new first reported 02:20", "pi-a: check web failing 03:10 (HTTP 502)", "UPS ups@nas: mains out... 03:00".
+    private static func note(_ note: QuietSummary.Note, time at: String) -> String {
+        let d = note.device
+        switch note.what {
+        case .new: return "\(d) first reported \(at)"
+        case .check(let name, let to, let detail):
+            return "\(d): check \(name) \(to.rawValue) \(at)" + (detail.isEmpty ? "" : " (\(detail))")
+        case .storage(let state): return "\(d): storage \(state.label) \(at)"
+        case .powerWarning(let state, let words): return "\(d): power warning \(state.rawValue) \(at) (\(words))"
+        case .ups(let words): return "UPS \(d): \(words) \(at)"
+        }
     }
 }

@@ -114,6 +114,19 @@ import Testing
                 + "nas-cam still down since 02:05, unknown.", "\(n.text)")
         #expect(n.title == "While quiet (2026-12-07 23:00–07:00 CET): 2 devices, 1 still down", "\(n.title)")
         #expect(QuietWriter.notification(QuietSummary(window: window, lines: []), time: berlin) == nil)
+        // Other held messages: said after the outages, or alone.
+        let notes = QuietSummary(
+            window: window, lines: [],
+            notes: [
+                .init(device: "pi-new", at: start + 600, what: .new),
+                .init(device: "pi-a", at: start + 7200, what: .check(name: "web", to: .failing, detail: "HTTP 502")),
+            ])
+        let m = try #require(QuietWriter.notification(notes, time: berlin))
+        #expect(
+            m.text
+                == "While quiet (2026-12-07 23:00–07:00 CET): no outage. Also: pi-new first reported 2026-12-07 23:10; "
+                + "pi-a: check web failing 01:00 (HTTP 502).", "\(m.text)")
+        #expect(m.title == "While quiet (2026-12-07 23:00–07:00 CET): 2 messages" && m.devices == ["pi-a", "pi-new"])
     }
 
     /// The last full hour before the real clock: the device reader reads the log on it.

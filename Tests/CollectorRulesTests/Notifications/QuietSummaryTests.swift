@@ -100,4 +100,38 @@ import Testing
         let over = DeviceAlerts(snoozedUntil: ["pi-a": Self.window.end - 60])
         #expect(Self.summary(["pi-a": [Self.outage(3600, nil)]], alerts: over).lines.map(\.device) == ["pi-a"])
     }
+
+    @Test func theOtherHeldMessagesAreNotesFromTheStore() {
+        func row(_ device: String, _ at: TimeInterval, _ payload: Event.Payload) -> StoredEvent {
+            StoredEvent(
+                event: Event(device: device, at: Self.t0 + at, bootID: nil, payload: payload), receivedAt: Self.t0 + at,
+                seq: 1)
+        }
+        let rows = [
+            row("pi-a", 600, .check(CheckFlipRecord(name: "web", from: .ok, to: .failing, detail: "HTTP 502"))),
+            row("pi-b", 1200, .storage(state: .readOnly, path: "/var/lib/downtime")),
+            row("pi-c", 1800, .powerWarning(state: .appeared, warnings: "under-voltage")),
+            row("pi-a", -600, .check(CheckFlipRecord(name: "dns", from: .ok, to: .failing, detail: ""))), // before
+            row("pi-snoozed", 900, .storage(state: .full, path: "/x")),
+            row("pi-a", 700, .shutdown), // no message of its own
+        ]
+        let ups = [
+            StoredUPSEvent(ups: "ups@nas", kind: .mainsOut, at: Self.t0 + 300),
+            StoredUPSEvent(ups: "ups@nas", kind: .mainsBack, at: Self.window.end + 10), // after
+        ]
+        let alerts = DeviceAlerts(snoozedUntil: ["pi-snoozed": Self.window.end + 3600])
+        let s = Self.summary([:], alerts: alerts).with(
+            firstSeen: ["pi-new": Self.t0 + 60, "pi-old": Self.t0 - 86_400], logRows: rows, ups: ups, alerts: alerts,
+            now: Self.window.end + 1)
+        #expect(s.notes.map(\.device) == ["pi-new", "ups@nas", "pi-a", "pi-b", "pi-c"])
+        #expect(s.notes.map(\.what).first == .new)
+        #expect(s.notes[2].what == .check(name: "web", to: .failing, detail: "HTTP 502"))
+        #expect(s.notes[3].what == .storage(.readOnly))
+        #expect(s.notes[4].what == .powerWarning(.appeared, "under-voltage"))
+        if case .ups(let words) = s.notes[1].what {
+            #expect(words.hasPrefix("mains out"))
+        } else {
+            Issue.record("\(s.notes)")
+        }
+    }
 }
