@@ -127,17 +127,23 @@ public final class Collector: Sendable {
                     // A UPS's lost connection is told once it outlasts two first backoff steps.
                     settle: config.notifySettle, upsHold: 2 * (config.nutBackoff.first ?? config.nutPollInterval)),
                 store: base.store, logger: logger,
-                reminderHold: config.notifyGroupWindow + 2 * config.sweepInterval)
+                reminderHold: config.notifyGroupWindow + 2 * config.sweepInterval, zone: config.localTime.zone)
+        let source = DigestSource(reader: base.reader, store: base.store)
         let digests = notifier.flatMap { n in
             Digests(
-                specs: config.notifiers, notifier: n, source: DigestSource(reader: base.reader, store: base.store),
-                store: base.store, time: config.localTime, logger: logger)
+                specs: config.notifiers, notifier: n, source: source, store: base.store, time: config.localTime,
+                logger: logger)
+        }
+        let quiet = notifier.flatMap { n in
+            QuietSummaries(
+                specs: config.notifiers, notifier: n, source: source, store: base.store, time: config.localTime,
+                damp: config.notifyDamp, logger: logger)
         }
         return NotificationFeed(
             notifier: notifier, store: base.store, leadership: leadership,
             writer: MessageWriter(reader: base.reader, damp: config.notifyDamp, time: config.localTime),
             fleet: base.fleet,
             clock: clock.wall, logger: logger, digests: digests?.isEmpty == false ? digests : nil,
-            pageURL: config.pageURL)
+            quiet: quiet?.isEmpty == false ? quiet : nil, pageURL: config.pageURL)
     }
 }

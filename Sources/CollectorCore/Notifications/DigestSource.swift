@@ -42,6 +42,25 @@ public struct DigestSource: Sendable {
             period: period, now: now, details: details, incidents: incidents, logRows: rows, upsEvents: ups)
     }
 
+    /// What a quiet hours' summary is made of: each device's outages (as the pages merge them) and first beat, its
+    /// `check`, `storage` and `power_warning` rows since `start`, and the UPS events since then.
+    func quiet(since start: Date) async throws -> (
+        outages: [String: [OutageView]], firstSeen: [String: Date], rows: [StoredEvent], ups: [StoredUPSEvent]
+    ) {
+        let details = try await reader.deviceDetails()
+        var rows: [StoredEvent] = []
+        for d in details {
+            rows += try await store.events(device: d.view.name, since: start, afterSeq: nil, limit: Self.rowLimit)
+                .filter { [.check, .storage, .powerWarning].contains($0.event.kind) }
+        }
+        return (
+            Dictionary(details.map { ($0.view.name, $0.outages) }, uniquingKeysWith: { a, _ in a }),
+            Dictionary(
+                details.compactMap { d in d.firstSeen.map { (d.view.name, $0) } }, uniquingKeysWith: { a, _ in a }),
+            rows, try await store.upsEvents(ups: nil, since: start, limit: Self.rowLimit)
+        )
+    }
+
     /// A source over `store` alone, for the CLI (`notify digest`): the devices as stored, the configured and stored
     /// maintenance windows, read on the real clock.
     static func standalone(store: any Store, settings: Settings) async throws -> DigestSource {

@@ -27,8 +27,9 @@ public struct MessageWriter: Sendable {
                 text: "\(name) reported for the first time at \(at).", at: plan.at)
         case .checkFailing, .checkOk:
             return Self.checks(plan, time: time)
-        case .digest:
-            // Never planned: digests are written by `DigestWriter` on their schedule.
+        case .digest, .quiet:
+            // Never planned: digests and quiet hours' summaries are written on their schedule (`DigestWriter`,
+            // `QuietWriter`).
             return Self.test(at: plan.at)
         case .flapping where !plan.checks.isEmpty:
             let check = plan.checks.joined(separator: ", ")

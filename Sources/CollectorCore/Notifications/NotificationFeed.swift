@@ -17,6 +17,8 @@ public final class NotificationFeed: Sendable {
     let writer: MessageWriter
     /// The channels' digests (nil when none has `digest=`), sent by the leader.
     let digests: Digests?
+    /// The channels' quiet hours' summaries (nil when none has `quiet=`), sent by the leader.
+    let quiet: QuietSummaries?
     /// Acknowledgements, snoozes and critical devices (read every tick), and the down messages' links.
     let alerts: any Store
     let ackLinks: AckLinks
@@ -40,10 +42,12 @@ public final class NotificationFeed: Sendable {
 
     init(
         notifier: Notifier?, store: any Store, leadership: Leadership, writer: MessageWriter, fleet: Fleet,
-        clock: any WallClock, logger: Logger, digests: Digests? = nil, pageURL: String = ""
+        clock: any WallClock, logger: Logger, digests: Digests? = nil, quiet: QuietSummaries? = nil,
+        pageURL: String = ""
     ) {
         self.notifier = notifier
         self.digests = digests
+        self.quiet = quiet
         self.log = store as? any NotificationLog
         self.alerts = store
         var base = pageURL
@@ -177,6 +181,7 @@ public final class NotificationFeed: Sendable {
             } catch { logger.error("storing what was told failed: \(error)") }
         }
         await digests?.tick(now: now)
+        await quiet?.tick(now: now)
     }
 
     /// The devices down in the record now (name → down since).

@@ -13,6 +13,8 @@ public actor Notifier {
     var reminders: Reminders
     /// Whether any channel has `remind=`: only then does the tick need the devices that are down.
     public nonisolated let reminds: Bool
+    /// The zone of the channels' quiet hours (`DOWNTIME_TIMEZONE`).
+    let zone: TimeZone
     let store: any Store
     let logger: Logger
     /// Pauses between attempts; the last attempt is the `count + 1`-th.
@@ -22,7 +24,7 @@ public actor Notifier {
 
     public init(
         specs: [NotifierSpec], planner: NotificationPlanner, store: any Store, logger: Logger,
-        backoff: [TimeInterval] = [2, 10, 60, 300], reminderHold: TimeInterval = 12,
+        backoff: [TimeInterval] = [2, 10, 60, 300], reminderHold: TimeInterval = 12, zone: TimeZone = .gmt,
         send: @escaping @Sendable (CurlRequest) async throws -> CurlResponse = CurlClient.performDetached
     ) {
         self.specs = specs
@@ -32,6 +34,7 @@ public actor Notifier {
                 specs.compactMap { s in s.remindEvery.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a }),
             hold: reminderHold)
         self.reminds = specs.contains { $0.remindEvery != nil }
+        self.zone = zone
         self.store = store
         self.logger = logger
         self.backoff = backoff
@@ -61,15 +64,28 @@ public actor Notifier {
         for plan in planner.due(now: now, deviceCount: deviceCount, sites: sites) {
             var n = await compose(plan)
             n.critical = plan.critical
-            for spec in specs { start(n, via: spec) }
+            for spec in specs where !holds(spec, n, critical: plan.critical, now: now) { start(n, via: spec) }
             if let incident = plan.incident { told.append(incident.id) }
         }
         // Acknowledged outages and snoozed devices are not reminded of (`DeviceAlerts`).
         for due in reminders.due(down: planner.alerts.remindable(down, now: now), now: now) {
             guard let spec = specs.first(where: { $0.name == due.channel }) else { continue }
-            start(remind(due.devices, now), via: spec)
+            var devices = due.devices
+            if holds(spec, remind(devices, now), critical: false, now: now) {
+                // A critical device's reminder is about its down: it goes through quiet hours as the down did.
+                devices = devices.filter { planner.alerts.critical.contains($0.name) }
+            }
+            if !devices.isEmpty { start(remind(devices, now), via: spec) }
         }
         return told
+    }
+
+    /// True when the channel's quiet hours hold `n` (told in their summary, `QuietSummaries`).
+    private func holds(_ spec: NotifierSpec, _ n: Notification, critical: Bool, now: Date) -> Bool {
+        guard let quiet = spec.quiet, quiet.holds(critical: critical, now: now, zone: zone) else { return false }
+        logger.info(
+            "\(n.kind.rawValue) message about \(n.devices.joined(separator: ", ")) held for \(spec.name)'s quiet hours")
+        return true
     }
 
     /// Deliveries still being tried.

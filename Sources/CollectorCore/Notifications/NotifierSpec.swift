@@ -39,6 +39,10 @@ public struct NotifierSpec: Sendable, Equatable {
     /// `digest=daily@08:00` or `digest=weekly@mon08:00`: a summary on that schedule (docs/DESIGN.md "Digests").
     public var digest: DigestSchedule? { options["digest"].flatMap(DigestSchedule.parse) }
 
+    /// `quiet=23:00-07:00`: messages due in that local window are held and told in one summary at its end
+    /// (docs/DESIGN.md "Quiet hours"); nil without.
+    public var quiet: QuietHours? { options["quiet"].flatMap(QuietHours.parse) }
+
     /// Reads one spec, e.g. `phone=ntfy https://ntfy.sh/freezer` or
     /// `mail=email smtp://mail.lan:587 from=dt@lan to=me@lan user=dt password=secret`.
     public static func parse(_ text: String) throws(WireValidationError) -> NotifierSpec {
@@ -88,6 +92,11 @@ public struct NotifierSpec: Sendable, Equatable {
             throw WireValidationError(
                 field: "DOWNTIME_NOTIFY",
                 "\(name): digest must be daily@HH:MM or weekly@dddHH:MM (ddd one of mon..sun), e.g. weekly@mon08:00")
+        }
+        if let quiet = options["quiet"], QuietHours.parse(quiet) == nil {
+            throw WireValidationError(
+                field: "DOWNTIME_NOTIFY",
+                "\(name): quiet must be HH:MM-HH:MM (local time, start and end differ), e.g. quiet=23:00-07:00")
         }
         try kind.channel.validate(spec)
         return spec

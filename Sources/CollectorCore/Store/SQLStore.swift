@@ -6,7 +6,7 @@ import Synchronization
 /// The store, written once over a backend's `SQLExecutor`: `SQLiteStore` and `PostgresStore` are this protocol
 /// with their connection; the SQL is `StoreSQL`'s, rows become records in `StoreRow` and records become values in
 /// `StoreValues` (docs/DESIGN.md "Storage").
-protocol SQLStore: NotificationLog, DigestLog {
+protocol SQLStore: NotificationLog, DigestLog, QuietLog {
     associatedtype Executor: SQLExecutor
     var executor: Executor { get }
     var session: StoreSession { get }

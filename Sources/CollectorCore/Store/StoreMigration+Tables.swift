@@ -78,6 +78,10 @@ extension StoreMigration {
             TableCopy(table: "digest_sent", columns: "channel, slot") { r in
                 [.text(try r.string("channel")), .double(try r.double("slot"))]
             },
+            // Likewise the quiet hours told.
+            TableCopy(table: "quiet_sent", columns: "channel, window_end") { r in
+                [.text(try r.string("channel")), .double(try r.double("window_end"))]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.

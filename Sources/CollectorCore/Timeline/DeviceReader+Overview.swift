@@ -41,7 +41,10 @@ extension DeviceReader {
 
     /// One page of devices by name after `after` (`GET /api/v1/devices`), of one site (its shown name) when
     /// `site` is given; details built for that page only.
-    func devicePage(after: String?, limit: Int, site: String? = nil) async throws -> DeviceList {
+    /// Each view has the device's acknowledgement, snooze and critical mark as `alerts` say (as the single-device view).
+    func devicePage(after: String?, limit: Int, site: String? = nil, alerts: DeviceAlerts = DeviceAlerts())
+        async throws -> DeviceList
+    {
         let now = clock.now()
         let all = await fleet.snapshot().filter { d in site.map { SiteName.name(d.record.site) == $0 } ?? true }
             .sorted { $0.record.name < $1.record.name }
@@ -49,7 +52,14 @@ extension DeviceReader {
         let page = rest.prefix(limit)
         let rows = try await timelineRows(now: now)
         let plan = maintenance.current
-        let views = page.map { detail($0, rows: rows[$0.record.name] ?? [], plan: plan, now: now).view }
+        let views = page.map { live in
+            var view = detail(live, rows: rows[live.record.name] ?? [], plan: plan, now: now).view
+            let state = DeviceAlertState(alerts, record: live.record, now: now)
+            view.acknowledged = state.acknowledged.map { Acknowledgement(at: $0.at, by: $0.by) }
+            view.snoozedUntil = state.snoozedUntil
+            view.critical = state.critical
+            return view
+        }
         return DeviceList(devices: views, next: rest.count > limit ? views.last?.name : nil)
     }
 

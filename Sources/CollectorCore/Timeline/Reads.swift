@@ -95,9 +95,10 @@ public struct Reads: Sendable {
     }
 
     /// One page of devices by name after `after` (`GET /api/v1/devices`), of one site when `site` is given
-    /// (`default` for the default site); details built for that page only.
+    /// (`default` for the default site); details built for that page only, with each device's acknowledgement, snooze
+    /// and critical mark.
     public func devicePage(after: String?, limit: Int, site: String? = nil) async throws -> DeviceList {
-        try await reader.devicePage(after: after, limit: limit, site: site)
+        try await reader.devicePage(after: after, limit: limit, site: site, alerts: try await store.deviceAlerts())
     }
 
     /// A page of incidents that started at or after `since`, of one site (as shown) when given, newest first,

@@ -22,6 +22,8 @@ public struct Notification: Sendable, Equatable {
         case checkOk = "check_ok"
         /// A channel's daily or weekly summary (`digest=`, docs/DESIGN.md "Digests"); never planned from flips.
         case digest
+        /// What was held in a channel's quiet hours, told when they end (`quiet=`, docs/DESIGN.md "Quiet hours").
+        case quiet
     }
 
     public var kind: Kind

@@ -48,6 +48,7 @@ import Testing
             StoredUPSEvent(ups: "ups@nas:3493", kind: .commsLost, at: h.clock.now() + 1, reason: "refused"),
         ])
         try await sqlite.setDigestSent(channel: "mail", slot: Date(timeIntervalSince1970: 1_796_630_400))
+        try await sqlite.setQuietSent(channel: "phone", end: Date(timeIntervalSince1970: 1_796_626_800))
 
         let target = try await PostgresStore.open(
             try Backend.requirePostgresURL(), schema: "t_mig_" + UUID().uuidString.prefix(8).lowercased())
@@ -73,6 +74,7 @@ import Testing
         #expect(try await target.device(named: "pi-2")?.displayName == "Front door camera")
         #expect(counts.first { $0.table == "status_page" }?.rows == 1)
         #expect(try await target.digestSent(channel: "mail") == Date(timeIntervalSince1970: 1_796_630_400))
+        #expect(try await target.quietSent(channel: "phone") == Date(timeIntervalSince1970: 1_796_626_800))
         #expect(try await target.device(tokenHash: Tokens.hash(token))?.name == "pi-1")
         // New rows continue after the copied ones; the run history says when the old collector was last alive.
         let maxSeq = try await sqlite.allEvents().map(\.seq).max() ?? 0

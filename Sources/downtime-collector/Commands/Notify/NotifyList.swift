@@ -11,8 +11,9 @@ extension Notify {
             for channel in try await cli({ try options.resolve().notifiers }) {
                 let remind = channel.options["remind"].map { "\tremind every \($0)" } ?? ""
                 let digest = channel.digest.map { "\tdigest \($0.text)" } ?? ""
-                print(
-                    "\(channel.name)\t\(channel.kind.rawValue)\t\(CurlClient.redacted(channel.url))\(remind)\(digest)")
+                let quiet = channel.quiet.map { "\tquiet \($0.text)" } ?? ""
+                let url = CurlClient.redacted(channel.url)
+                print("\(channel.name)\t\(channel.kind.rawValue)\t\(url)\(remind)\(digest)\(quiet)")
             }
         }
     }
