@@ -59,6 +59,10 @@ public struct AgentConfig: Sendable, Equatable {
         /// `downtime-agent maintenance ...`: announce or end a maintenance window, then exit.
         case maintenance(AgentConfig, MaintenanceRequest)
         case maintenanceHelp
+        /// `downtime-agent job NAME -- COMMAND…`: run a job and report it. The configuration is kept with its error:
+        /// a wrapper that cannot report still runs the command.
+        case job(JobRequest, Result<AgentConfig, ConfigError>)
+        case jobHelp
         case help
         case version
     }
@@ -121,6 +125,7 @@ public struct AgentConfig: Sendable, Equatable {
         text += "  --version".padding(30) + "print the version\n"
         text += "  --help".padding(30) + "print this help\n"
         text += "\n       downtime-agent maintenance ... announces planned work (see maintenance --help)\n"
+        text += "       downtime-agent job NAME -- COMMAND ... runs and reports a job (see job --help)\n"
         return text
     }
 
@@ -137,8 +142,24 @@ public struct AgentConfig: Sendable, Equatable {
             if let command = try given.read(rest) { return command }
             return .maintenance(try given.config(environment: environment, hostName: hostName), request)
         }
+        if arguments.first == "job" { return try job(Array(arguments.dropFirst()), given, environment, hostName) }
         if let command = try given.read(arguments) { return command }
         return .run(try given.config(environment: environment, hostName: hostName))
+    }
+
+    /// `job`'s words: what the user typed wrong is an error (nothing runs); a configuration that cannot report is
+    /// kept as its error.
+    static func job(_ words: [String], _ given: Given, _ environment: [String: String], _ hostName: String)
+        throws(ConfigError) -> Command
+    {
+        var given = given
+        let before = words.firstIndex(of: "--").map { words[..<$0] } ?? words[...]
+        if before.contains("--help") || before.contains("-h") { return .jobHelp }
+        let (request, rest) = try JobRequest.parse(words)
+        if let command = try given.read(rest) { return command }
+        do { return .job(request, .success(try given.config(environment: environment, hostName: hostName))) } catch {
+            return .job(request, .failure(error))
+        }
     }
 
     /// The values given, by flag, and where each came from, so that an error names what the user set (the

@@ -58,16 +58,8 @@ enum ProgramRunner {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
         posix_spawnattr_setpgroup(&attr, 0)
-        posix_spawnattr_setflags(
-            &attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        resetSignals(&attr, flags: Int16(POSIX_SPAWN_SETPGROUP))
         let args: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for arg in args { free(arg) } }
         let env: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
@@ -80,11 +72,24 @@ enum ProgramRunner {
         return rc == 0 ? .success(pid) : .failure(Errno(rawValue: rc))
     }
 
+    /// The child's signals: none blocked, the agent's stop signals, SIGPIPE and SIGCHLD at their defaults (an
+    /// ignored signal would stay ignored through exec).
+    static func resetSignals(_ attr: inout posix_spawnattr_t, flags: Int16 = 0) {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGTERM, SIGINT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | flags)
+    }
+
     /// Closes every descriptor above stderr in the child: the agent's own (sockets, libcurl's, another check's
     /// pipe) are not the program's, and a daemon the program leaves behind would hold them for ever. glibc 2.34's
     /// `posix_spawn_file_actions_addclosefrom_np`, looked up at run time (Swift's Glibc module does not show it; an
     /// older glibc keeps the inherited descriptors, as before).
-    private static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) {
+    static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) {
         typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
         _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)

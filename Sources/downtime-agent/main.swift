@@ -28,7 +28,7 @@ func environment() -> [String: String] {
 // Block SIGTERM/SIGINT before anything can start a thread.
 let signals = StopSignals()
 
-/// For `maintenance`, run by hand or by a hook: the agent's own configuration file (systemd's EnvironmentFile=) under
+/// For `maintenance` and `job`, run by hand, by a hook or by cron: the agent's own configuration file (systemd's EnvironmentFile=) under
 /// the environment, so that it reaches the same collector with the same token and state folder.
 func maintenanceEnvironment(_ env: [String: String]) -> [String: String] {
     let path = env["DOWNTIME_AGENT_ENV"] ?? "/etc/downtime/agent.env"
@@ -41,7 +41,8 @@ let command: AgentConfig.Command
 do {
     command = try AgentConfig.parse(
         arguments: arguments,
-        environment: arguments.first == "maintenance" ? maintenanceEnvironment(environment()) : environment(),
+        environment: ["maintenance", "job"].contains(arguments.first)
+            ? maintenanceEnvironment(environment()) : environment(),
         hostName: hostName())
 } catch {
     fail(error.message)
@@ -75,6 +76,30 @@ case .maintenance(let config, let request):
     } catch {
         fail("\(error)")
     }
+case .jobHelp:
+    print(JobRequest.usage, terminator: "")
+    exit(0)
+case .job(let request, let config):
+    // The wrapper's output may go to a reader that leaves: the job runs on, and is reported.
+    signal(SIGPIPE, SIG_IGN)
+    let transport = config.flatMap { config -> Result<any Transport, ConfigError> in
+        do {
+            // Short: a collector away must not hold the job up, nor its end.
+            return .success(
+                try CurlTransport(
+                    baseURL: config.collectorURL, caFile: config.caFile, pinSHA256: config.pinSHA256,
+                    connectTimeout: 2, totalTimeout: 4))
+        } catch {
+            return .failure(ConfigError("\(error)"))
+        }
+    }
+    let facts =
+        (try? config.get()).map {
+            LinuxBootFacts(bootIDFile: $0.bootIDFile, uptimeFile: $0.uptimeFile, timeSyncFile: $0.timeSyncFile)
+        } ?? LinuxBootFacts()
+    let (code, warning) = JobCommand(request: request, config: config, facts: facts, transport: transport).run()
+    if let warning { Log.stderr(warning) }
+    exit(code)
 case .version:
     print("downtime-agent \(AgentCoreVersion.version)")
     exit(0)
