@@ -4,12 +4,12 @@ import Foundation
 /// evaluated state with it, so a restart does not record a flip twice).
 public struct JobRecord: Sendable, Equatable {
     public var spec: JobSpec
-    /// SHA-256 of the job key (the key itself is shown once).
-    public var keyHash: [UInt8]
+    /// SHA-256 of the job key, lower-case hex (the key itself is shown once).
+    public var keyHash: String
     public var state: JobState
     public var stateSince: Date
 
-    public init(spec: JobSpec, keyHash: [UInt8], state: JobState = .new, stateSince: Date? = nil) {
+    public init(spec: JobSpec, keyHash: String, state: JobState = .new, stateSince: Date? = nil) {
         self.spec = spec
         self.keyHash = keyHash
         self.state = state

@@ -12,7 +12,7 @@ import Testing
         JobRecord(
             spec: JobSpec(
                 name: "backup", device: "nas", schedule: .every(86_400), grace: 3600, maxRuntime: 7200, createdAt: t0),
-            keyHash: [1, 2], state: state, stateSince: t0)
+            keyHash: "0102", state: state, stateSince: t0)
     }
 
     @Test func theSameStateIsNoChange() {
