@@ -32,6 +32,7 @@ extension PostgresStore {
         ("v17-ack-snooze", StoreSQL.postgres.alertTables),
         ("v18-device-maintenance", StoreSQL.postgres.eventKindIndex),
         ("v19-digest", StoreSQL.postgres.digestTable),
+        ("v21-jobs", StoreSQL.postgres.jobTable),
     ]
 
     /// The first version's tables, as it made them.

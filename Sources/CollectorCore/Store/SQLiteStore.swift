@@ -91,6 +91,7 @@ public final class SQLiteStore: SQLStore {
         ("v20-ack-snooze", StoreSQL.sqlite.alertTables),
         ("v21-device-maintenance", StoreSQL.sqlite.eventKindIndex),
         ("v22-digest", StoreSQL.sqlite.digestTable),
+        ("v24-jobs", StoreSQL.sqlite.jobTable),
     ]
 
     private static let v1 = """

@@ -78,6 +78,15 @@ extension StoreMigration {
             TableCopy(table: "digest_sent", columns: "channel, slot") { r in
                 [.text(try r.string("channel")), .double(try r.double("slot"))]
             },
+            // The jobs with their key hashes and last recorded states (a job's runs are events, copied with them).
+            TableCopy(table: "job", columns: StoreSQL.jobColumns) { r in
+                [
+                    .text(try r.string("name")), .text(try r.string("device")), .text(try r.string("schedule")),
+                    .double(try r.double("grace")), .double(try r.double("max_runtime")),
+                    .text(try r.string("key_hash")), .double(try r.double("created_at")), .text(try r.string("state")),
+                    .double(try r.double("state_since")),
+                ]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.
