@@ -11,7 +11,7 @@ struct DowntimeCollector: AsyncParsableCommand {
         version: CollectorVersion.version,
         subcommands: [
             Serve.self, Device.self, Maintenance.self, Notify.self, Log.self, Export.self, MigrateStore.self,
-            TLS.self, Admin.self, User.self, APIKey.self, StatusPage.self,
+            TLS.self, Admin.self, User.self, APIKey.self, StatusPage.self, Job.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -37,11 +37,19 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     case notDown(String)
     /// `device snooze NAME` without a duration or `--clear`.
     case invalidSnooze
+    case invalidJobName(String)
+    case jobTaken(String)
+    case noJob(String)
+    /// `job add` of a device that does not exist (bad input: exit 2, like the job's other options).
+    case jobDeviceUnknown(String)
+    case invalidSchedule(String)
+    /// The option whose duration could not be read.
+    case invalidJobDuration(String)
 
     /// True when what was named does not exist (the CLI's exit code 3).
     public var isNotFound: Bool {
         switch self {
-        case .noDevice, .noWindow, .noUser, .noKey, .noStatusPage: true
+        case .noDevice, .noWindow, .noUser, .noKey, .noStatusPage, .noJob: true
         default: false
         }
     }
@@ -81,6 +89,12 @@ public enum AdminError: Error, Sendable, Equatable, CustomStringConvertible {
             "give a display name of 1 to \(DisplayName.maxLength) characters without control characters, or --clear"
         case .notDown(let name): "\(name) is not down: there is no outage to acknowledge"
         case .invalidSnooze: "snooze for a duration like 30m, 4h or 1d (at most 30d), or --clear"
+        case .invalidJobName(let raw): "invalid job name \(raw): must match \(DeviceName.rule)"
+        case .jobTaken(let name): "a job named \(name) already exists"
+        case .noJob(let name): "no job named \(name)"
+        case .jobDeviceUnknown(let name): "--device: no device named \(name)"
+        case .invalidSchedule(let message): message
+        case .invalidJobDuration(let option): "\(option): duration must be like 90s, 30m, 2h or 1d"
         }
     }
 }

@@ -92,6 +92,7 @@ public func buildRouter(_ collector: Collector) -> Router<CollectorRequestContex
     StreamController(collector: collector, keepAlive: keepAlive).addRoutes(to: api)
     WebController(collector: collector).addRoutes(to: router)
     PingController(collector: collector, limits: limits).addRoutes(to: router)
+    JobPingController(collector: collector, limits: limits).addRoutes(to: router)
     BadgeController(collector: collector).addRoutes(to: router)
     StatusController(collector: collector, keepAlive: keepAlive).addRoutes(to: router)
     AckController(collector: collector).addRoutes(to: router)

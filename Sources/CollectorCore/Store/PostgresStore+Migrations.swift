@@ -33,6 +33,7 @@ extension PostgresStore {
         ("v18-device-maintenance", StoreSQL.postgres.eventKindIndex),
         ("v19-digest", StoreSQL.postgres.digestTable),
         ("v20-quiet", StoreSQL.postgres.quietTable),
+        ("v21-jobs", StoreSQL.postgres.jobTable),
     ]
 
     /// The first version's tables, as it made them.

@@ -86,6 +86,7 @@ extension SQLStore {
             try await conn.execute(sql.deleteDeviceCheckFlips, [.text(name)])
             try await conn.execute(sql.deleteDeviceAlert, [.text(name)])
             try await conn.execute(sql.deleteDeviceAckLinks, [.text(name)])
+            try await conn.execute(sql.deleteDeviceJobs, [.text(name)])
             try await conn.execute(sql.clearDependants, [.text(name)])
             guard try await conn.execute(sql.deleteDevice, [.text(name)]) > 0 else { return false }
             try await markChange(conn)

@@ -92,6 +92,7 @@ public final class SQLiteStore: SQLStore {
         ("v21-device-maintenance", StoreSQL.sqlite.eventKindIndex),
         ("v22-digest", StoreSQL.sqlite.digestTable),
         ("v23-quiet", StoreSQL.sqlite.quietTable),
+        ("v24-jobs", StoreSQL.sqlite.jobTable),
     ]
 
     private static let v1 = """

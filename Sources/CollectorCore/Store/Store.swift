@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 /// Persistence of devices, their logs and the collector's own runs; SQLite (one collector) or PostgreSQL (several).
-public protocol Store: AccountStore, StatusPageStore, AlertStore {
+public protocol Store: AccountStore, StatusPageStore, AlertStore, JobStore {
     func allDevices() async throws -> [DeviceRecord]
     func device(named name: String) async throws -> DeviceRecord?
     func device(tokenHash: [UInt8]) async throws -> DeviceRecord?

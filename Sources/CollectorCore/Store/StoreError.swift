@@ -9,4 +9,5 @@ public enum StoreError: Error, Equatable {
     case userExists(String)
     case apiKeyExists(String)
     case statusPageExists(String)
+    case jobExists(String)
 }

@@ -82,6 +82,15 @@ extension StoreMigration {
             TableCopy(table: "quiet_sent", columns: "channel, window_end") { r in
                 [.text(try r.string("channel")), .double(try r.double("window_end"))]
             },
+            // The jobs with their key hashes and last recorded states (a job's runs are events, copied with them).
+            TableCopy(table: "job", columns: StoreSQL.jobColumns) { r in
+                [
+                    .text(try r.string("name")), .text(try r.string("device")), .text(try r.string("schedule")),
+                    .double(try r.double("grace")), .double(try r.double("max_runtime")),
+                    .text(try r.string("key_hash")), .double(try r.double("created_at")), .text(try r.string("state")),
+                    .double(try r.double("state_since")),
+                ]
+            },
         ]
 
         /// The UPS log keeps its order: seq is copied as it is.

@@ -8,7 +8,7 @@ public enum StoreMigration {
     public static let tables = [
         "device", "event", "collector_run", "maintenance", "daily_availability", "delivery", "ups_event", "incident",
         "collector_record", "app_user", "api_key", "status_page", "check_flip",
-        "device_alert", "ack_link", "digest_sent", "quiet_sent",
+        "device_alert", "ack_link", "digest_sent", "quiet_sent", "job",
     ]
 
     public struct Failure: Error, CustomStringConvertible {

@@ -63,6 +63,12 @@ struct StoreOptions: ParsableArguments {
     /// The public status pages of the configured store.
     func statusPages() async throws -> StatusPages { StatusPages(store: try await openStore().1) }
 
+    /// The jobs of the configured store, cron read in its zone.
+    func jobs() async throws -> JobAdmin {
+        let (config, store) = try await openStore()
+        return JobAdmin(store: store, zone: config.localTime.zone)
+    }
+
     /// The configured store's logs.
     func logs() async throws -> LogReader {
         LogReader(store: try await openStore().1)

@@ -53,6 +53,11 @@ import Testing
         "POST /ping/{token}": [200, 200, 200, 200, 200, 200, 200, 200],
         "GET /ping/{token}/fail": [200, 200, 200, 200, 200, 200, 200, 200],
         "POST /ping/{token}/fail": [200, 200, 200, 200, 200, 200, 200, 200],
+        // A job's pings: the key is the capability (here no job's: 404 for anyone, nothing stored).
+        "GET /ping/job/{key}": [404, 404, 404, 404, 404, 404, 404, 404],
+        "POST /ping/job/{key}": [404, 404, 404, 404, 404, 404, 404, 404],
+        "GET /ping/job/{key}/{action}": [404, 404, 404, 404, 404, 404, 404, 404],
+        "POST /ping/job/{key}/{action}": [404, 404, 404, 404, 404, 404, 404, 404],
         // A public status page (no password): its page and JSON, its stream, and its form (sent back to the page).
         "GET /status/{page}": [200, 200, 200, 200, 200, 200, 200, 200],
         "GET /status/{page}/stream": [200, 200, 200, 200, 200, 200, 200, 200],
@@ -152,6 +157,7 @@ import Testing
             .replacingOccurrences(of: "{name}", with: adminChange ? "gone" : "pi-1")
             .replacingOccurrences(of: "{token}", with: w.token).replacingOccurrences(of: "{id}", with: "none")
             .replacingOccurrences(of: "{file}", with: "pi-1.svg").replacingOccurrences(of: "{page}", with: "home")
+            .replacingOccurrences(of: "{key}", with: "no-such-key").replacingOccurrences(of: "{action}", with: "start")
         if !post { return (uri, "", false) }
         if parts[1].hasPrefix("/admin/") || parts[1].hasPrefix("/ping/") {
             let form = "csrf=\(csrf)&password=wrong+password&again=wrong+password"

@@ -63,6 +63,8 @@ enum OpenAPIDocument {
         let open: Set<String> = [
             "POST /api/v1/enroll", "GET /healthz", "GET /install/downtime-report.sh", "GET /ping/{token}",
             "POST /ping/{token}", "GET /ping/{token}/fail", "POST /ping/{token}/fail",
+            "GET /ping/job/{key}", "POST /ping/job/{key}", "GET /ping/job/{key}/{action}",
+            "POST /ping/job/{key}/{action}",
             // The public status pages: their own password, if any, in a cookie of their own.
             "GET /status/{page}", "POST /status/{page}", "GET /status/{page}/stream",
             // A message's acknowledge link: its token is the capability.
