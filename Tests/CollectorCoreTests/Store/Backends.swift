@@ -93,7 +93,7 @@ struct StoreHandle: Sendable {
                 "v7-depends-on", "v8-incident-mains-out", "v9-collector-records", "v10-incident-told",
                 "v11-storage-warning", "v12-accounts", "v13-api-keys", "v14-status-pages",
                 "v15-check-flips", "v16-notify-held", "v17-ack-snooze", "v18-device-maintenance", "v19-digest",
-                "v20-quiet",
+                "v20-quiet", "v21-jobs",
             ])
     }
 }
