@@ -108,7 +108,8 @@ public enum WireTime {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+    /// Year, month, day of the civil day `z0` since 1970-01-01 (Howard Hinnant's algorithm); also cron's calendar.
+    package static func civil(fromDays z0: Int) -> (Int, Int, Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -22,19 +22,8 @@ import Testing
         ]
         var collector = try CollectorProcess(dataDir: data, env: env)
         defer { collector.stop() }
-        var agents: [AgentProcess] = []
-        var sandboxes: [AgentSandbox] = []
-        defer {
-            for a in agents { a.stop(SIGKILL) }
-            for s in sandboxes { s.remove() }
-        }
-        for name in ["pi-shed", "pi-nas"] {
-            let sandbox = try AgentSandbox()
-            sandboxes.append(sandbox)
-            _ = try sandbox.boot(uptime: 1000)
-            agents.append(
-                try AgentProcess(collector: collector.url, device: name, token: tokens[name]!, sandbox: sandbox))
-        }
+        let agents = try AgentFleet(["pi-shed", "pi-nas"], collector: collector.url, tokens: tokens)
+        defer { agents.killAll() } // also keeps the fleet alive to the end of the test
         func view(_ name: String) throws -> DeviceView {
             try Curl.get("\(collector.url)/api/v1/devices/\(name)", as: DeviceView.self)
         }
@@ -52,7 +41,7 @@ import Testing
         Thread.sleep(forTimeInterval: 1.5)
         let nasBefore = about("pi-nas").count
 
-        for a in agents { a.stop(SIGKILL) }
+        agents.killAll()
         eventually(10, "both down") { try view("pi-shed").status == .down && view("pi-nas").status == .down }
         eventually(25, "pi-shed's down and two reminders") { reminders("pi-shed").count >= 2 }
         let down = about("pi-shed").first { $0.contains("\"event\":\"down\"") } ?? ""

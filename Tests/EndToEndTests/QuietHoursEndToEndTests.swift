@@ -44,24 +44,13 @@ import Testing
         #expect(list.out.contains("\tquiet \(hm(start))-\(hm(end))"), "\(list.out)")
         var collector = try CollectorProcess(dataDir: data, env: env)
         defer { collector.stop() }
-        var agents: [AgentProcess] = []
-        var sandboxes: [AgentSandbox] = []
-        defer {
-            for a in agents { a.stop(SIGKILL) }
-            for s in sandboxes { s.remove() }
-        }
-        for name in ["pi-shed", "freezer"] {
-            let sandbox = try AgentSandbox()
-            sandboxes.append(sandbox)
-            _ = try sandbox.boot(uptime: 1000)
-            agents.append(
-                try AgentProcess(collector: collector.url, device: name, token: tokens[name]!, sandbox: sandbox))
-        }
+        let agents = try AgentFleet(["pi-shed", "freezer"], collector: collector.url, tokens: tokens)
+        defer { agents.killAll() } // also keeps the fleet alive to the end of the test
         func view(_ name: String) throws -> DeviceView {
             try Curl.get("\(collector.url)/api/v1/devices/\(name)", as: DeviceView.self)
         }
         eventually(10, "both up") { try view("pi-shed").status == .up && view("freezer").status == .up }
-        for a in agents { a.stop(SIGKILL) }
+        agents.killAll()
         eventually(10, "both down") { try view("pi-shed").status == .down && view("freezer").status == .down }
 
         // The channel without quiet hours: both downs. The quiet one: the critical freezer's only.

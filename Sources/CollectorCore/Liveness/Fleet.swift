@@ -153,7 +153,9 @@ actor Fleet {
     private func markAlive(_ e: inout Entry, at: Date) -> FlipChange? {
         e.dirty = true
         guard !e.record.paused else { return nil }
-        e.live = .up
+        // A device in maintenance stays shown paused between sweeps; the sweep says when the window is over (a beat
+        // showed it up until the next sweep, and a page polled then said up in the middle of the window).
+        if e.live != .paused { e.live = .up }
         guard e.record.status == .new || e.record.status == .down || e.record.status == .unreachable else { return nil }
         let flip = Self.flip(
             e.record.name, from: e.record.status, to: .up, at: at, reason: .heartbeat(from: e.record.status))

@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 
 /// A 5-field cron expression (minute hour day-of-month month day-of-week) as crontab(5) reads it: lists, ranges,
@@ -153,7 +154,7 @@ public struct CronSchedule: Sendable, Equatable {
         var best: Double?
         // 28 years cover every day-of-month and weekday combination (a 29 February included).
         for day in firstDay..<(firstDay + 28 * 366) {
-            let (y, m, d) = Self.civil(day)
+            let (y, m, d) = WireTime.civil(fromDays: day)
             if let b = best, Double(day) * 86_400 > Self.wallSeconds(b, zone) + 10_800 { break }
             guard matches(year: y, month: m, day: d, weekday: Self.floorMod(day + 4, 7)) else { continue }
             for h in hours {
@@ -194,19 +195,6 @@ public struct CronSchedule: Sendable, Equatable {
 
     static func wallSeconds(_ t: Double, _ zone: TimeZone) -> Double {
         t + Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: t)))
-    }
-
-    /// Year, month, day of the civil day `days` since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     static func floorDiv(_ a: Int, _ n: Int) -> Int { a >= 0 ? a / n : -((-a + n - 1) / n) }
