@@ -153,10 +153,14 @@ public struct NotificationPlanner: Sendable {
             case (.new, .up):
                 ready.append(Planned(kind: .new, devices: [name], at: now, reason: r.reason, flips: 0))
             case (_, .down):
-                if let i = ups.firstIndex(where: { $0.device == name }), now + groupWindow <= ups[i].at {
+                if let i = ups.firstIndex(where: { $0.device == name }), now + groupWindow <= ups[i].at,
+                    !downs.contains(where: { $0.device == name })
+                {
                     // An older down replayed after its return was seen live (a restarted collector's first tick reads
                     // the held rows after a beat already brought the device back, campaign seed 353): its hold ended
-                    // before the return, so it is told, and the return after it.
+                    // before the return, so it is told, and the return after it. Not when a down of the device is
+                    // still held: then the return was of that one and this down is a bounce (a step back of the
+                    // collector's clock made a live down look older than the return, campaign seed 359).
                     downs.append(
                         Held(device: name, at: f.event.at, reason: r.reason, due: now + groupWindow, flip: f.event.id))
                 } else if let i = ups.firstIndex(where: { $0.device == name }) {
@@ -358,7 +362,7 @@ public struct NotificationPlanner: Sendable {
         if held.count >= 4 && held.count * 2 >= deviceCount {
             return [
                 Planned(
-                    kind: .group, devices: held.map(\.device).sorted(), at: held.map(\.at).min() ?? now,
+                    kind: .group, devices: Set(held.map(\.device)).sorted(), at: held.map(\.at).min() ?? now,
                     direction: direction)
             ]
         }
@@ -371,7 +375,7 @@ public struct NotificationPlanner: Sendable {
             for (site, list) in bySite.sorted(by: { $0.key < $1.key }) where Set(list.map(\.device)).count >= 2 {
                 out.append(
                     Planned(
-                        kind: .group, devices: list.map(\.device).sorted(), at: list.map(\.at).min() ?? now,
+                        kind: .group, devices: Set(list.map(\.device)).sorted(), at: list.map(\.at).min() ?? now,
                         direction: .down, site: site))
                 alone.removeAll { sites[$0.device] == site }
             }
