@@ -26,6 +26,8 @@ public final class Collector: Sendable {
     public let statusPages: StatusPages
     /// Acknowledgements, snoozes and critical marks (the admin page's buttons, the messages' `/ack/` links).
     public let alerts: AlertAdmin
+    /// The registered jobs and their states now (pages, API, `/metrics`, the sweep's judge).
+    public let jobs: JobBoard
 
     /// The parts every other one is built over.
     private struct Base {
@@ -78,6 +80,10 @@ public final class Collector: Sendable {
             store: store, clock: clock.wall, builtInHash: config.adminPasswordHash, proxyLogin: config.proxyLogin,
             logger: logger)
         statusPages = StatusPages(store: store, clock: clock.wall)
+        jobs = JobBoard(store: store, zone: config.localTime.zone) { [fleet = base.fleet] name in
+            guard let beat = await fleet.live(name)?.record.beat else { return nil }
+            return (beat.bootID, beat.at)
+        }
         reads = Reads(reader: base.reader, logs: base.logs, store: store, clock: clock.wall)
         ups = UPSDesk(
             .init(
