@@ -26,10 +26,14 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         /// A job run's start and end: from the agent's `job` wrapper, or made by the collector from a `/ping/job` call.
         case jobStart = "job_start"
         case jobEnd = "job_end"
+        /// A registered job's state change (made by the collector).
+        case jobFlip = "job_flip"
+        /// A device's outage acknowledged, and by whom (made by the collector: the CLI, a page, a message's link).
+        case ack
 
         /// True for the kinds an agent may post.
         public var isDeviceReported: Bool {
-            self != .flip && self != .collectorDown && self != .powerWarning && self != .check
+            ![.flip, .collectorDown, .powerWarning, .check, .jobFlip, .ack].contains(self)
         }
 
         /// True for the kinds that carry the device's boot id. A job's run pinged with curl has none.
@@ -62,6 +66,10 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case jobStart(JobStart)
         /// A job run ended.
         case jobEnd(JobEnd)
+        /// A registered job changed state.
+        case jobFlip(JobFlipRecord)
+        /// The device's outage that began `since` was acknowledged `by` whom.
+        case ack(by: String, since: Date)
 
         public var kind: Kind {
             switch self {
@@ -80,6 +88,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             case .maintenanceEnd: .maintenanceEnd
             case .jobStart: .jobStart
             case .jobEnd: .jobEnd
+            case .jobFlip: .jobFlip
+            case .ack: .ack
             }
         }
     }
@@ -116,7 +126,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case deltaS = "delta_s"
         case count, kinds, from, to, reason, state, path, name, detail
         case untilBack = "until_back"
-        case rid, signal, output
+        case rid, signal, output, by
         case exitCode = "exit_code"
         case outputDropped = "output_dropped"
     }
@@ -140,6 +150,8 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .maintenanceEnd: [.untilBack]
         case .jobStart: [.name, .rid]
         case .jobEnd: [.name, .rid, .exitCode, .signal, .durationS, .output, .outputDropped, .reason]
+        case .jobFlip: [.name, .from, .to, .reason, .rid]
+        case .ack: [.by, .start]
         }
     }
 
@@ -174,11 +186,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .outage:
             return .outage(try outage(from: c, field: field))
         case .collectorUnreachable, .collectorDown:
-            let start = try c.decode(Date.self, forKey: .start)
-            let end = try c.decode(Date.self, forKey: .end)
-            guard end >= start else { throw WireValidationError(field: field(.end), "must not be before start") }
-            return kind == .collectorDown
-                ? .collectorDown(start: start, end: end) : .collectorUnreachable(start: start, end: end)
+            return try span(of: kind, from: c, field: field)
         case .clockJump:
             return .clockJump(
                 deltaS: try Check.seconds(
@@ -217,6 +225,12 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             return .jobStart(JobStart(name: run.name, rid: run.rid))
         case .jobEnd:
             return .jobEnd(try jobEnd(from: c, field: field))
+        case .jobFlip:
+            return .jobFlip(try jobFlip(from: c, field: field))
+        case .ack:
+            return .ack(
+                by: try Check.text(c.decode(String.self, forKey: .by), field: field(.by), max: 200),
+                since: try c.decode(Date.self, forKey: .start))
         }
     }
 
@@ -231,6 +245,30 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             to: try c.decode(CheckState.self, forKey: .to),
             detail: detail.isEmpty
                 ? "" : try Check.text(detail, field: field(.detail), max: CheckResult.maxDetail))
+    }
+
+    /// A `collector_unreachable` or `collector_down` span: its end not before its start.
+    private static func span(
+        of kind: Kind, from c: KeyedDecodingContainer<Key>, field: (Key) -> String
+    ) throws -> Payload {
+        let start = try c.decode(Date.self, forKey: .start)
+        let end = try c.decode(Date.self, forKey: .end)
+        guard end >= start else { throw WireValidationError(field: field(.end), "must not be before start") }
+        return kind == .collectorDown
+            ? .collectorDown(start: start, end: end) : .collectorUnreachable(start: start, end: end)
+    }
+
+    /// A job's state change, each field checked.
+    private static func jobFlip(
+        from c: KeyedDecodingContainer<Key>, field: (Key) -> String
+    ) throws -> JobFlipRecord {
+        let reason = try c.decodeIfPresent(String.self, forKey: .reason) ?? ""
+        return JobFlipRecord(
+            name: try Check.deviceName(c.decode(String.self, forKey: .name), field: field(.name)),
+            from: try c.decode(JobState.self, forKey: .from), to: try c.decode(JobState.self, forKey: .to),
+            reason: reason.isEmpty ? "" : try Check.text(reason, field: field(.reason), max: 200),
+            rid: try c.decodeIfPresent(String.self, forKey: .rid)
+                .map { try Check.text($0, field: field(.rid), max: JobStart.maxRID) })
     }
 
     /// A job run's name and run id, checked.
@@ -325,15 +363,7 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
         case .agentStarted(let v):
             try c.encode(v, forKey: .agentVersion)
         case .outage(let o):
-            try c.encode(o.cause, forKey: .cause)
-            try c.encodeIfPresent(o.start, forKey: .start)
-            try c.encodeIfPresent(o.end, forKey: .end)
-            try c.encodeIfPresent(o.durationS, forKey: .durationS)
-            try c.encode(o.precisionS, forKey: .precisionS)
-            try c.encode(o.clockSynced, forKey: .clockSynced)
-            try c.encodeIfPresent(o.uptimeS, forKey: .uptimeS)
-            try c.encodeIfPresent(o.underVoltageSeen, forKey: .underVoltageSeen)
-            try c.encodeIfPresent(o.throttledSeen, forKey: .throttledSeen)
+            try encode(o, into: &c)
         case .collectorUnreachable(let start, let end), .collectorDown(let start, let end):
             try c.encode(start, forKey: .start)
             try c.encode(end, forKey: .end)
@@ -371,7 +401,32 @@ public struct Event: Codable, Sendable, Hashable, Identifiable {
             try c.encode(j.rid, forKey: .rid)
         case .jobEnd(let j):
             try encode(j, into: &c)
+        case .jobFlip(let f):
+            try encode(f, into: &c)
+        case .ack(let by, let since):
+            try c.encode(by, forKey: .by)
+            try c.encode(since, forKey: .start)
         }
+    }
+
+    private func encode(_ o: OutageReport, into c: inout KeyedEncodingContainer<Key>) throws {
+        try c.encode(o.cause, forKey: .cause)
+        try c.encodeIfPresent(o.start, forKey: .start)
+        try c.encodeIfPresent(o.end, forKey: .end)
+        try c.encodeIfPresent(o.durationS, forKey: .durationS)
+        try c.encode(o.precisionS, forKey: .precisionS)
+        try c.encode(o.clockSynced, forKey: .clockSynced)
+        try c.encodeIfPresent(o.uptimeS, forKey: .uptimeS)
+        try c.encodeIfPresent(o.underVoltageSeen, forKey: .underVoltageSeen)
+        try c.encodeIfPresent(o.throttledSeen, forKey: .throttledSeen)
+    }
+
+    private func encode(_ f: JobFlipRecord, into c: inout KeyedEncodingContainer<Key>) throws {
+        try c.encode(f.name, forKey: .name)
+        try c.encode(f.from, forKey: .from)
+        try c.encode(f.to, forKey: .to)
+        if !f.reason.isEmpty { try c.encode(f.reason, forKey: .reason) }
+        try c.encodeIfPresent(f.rid, forKey: .rid)
     }
 
     private func encode(_ j: JobEnd, into c: inout KeyedEncodingContainer<Key>) throws {

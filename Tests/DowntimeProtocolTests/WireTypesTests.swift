@@ -154,6 +154,9 @@ private let beat = """
                     name: "backup", rid: "r-1", exitCode: 0, durationS: 12.5, output: "done\n", outputDropped: 3,
                     reason: "")),
             .jobEnd(JobEnd(name: "backup", rid: "r-2", exitCode: nil, signal: 15, durationS: 1, reason: "killed")),
+            .jobFlip(JobFlipRecord(name: "backup", from: .running, to: .failed, reason: "exit 1", rid: "r-1")),
+            .jobFlip(JobFlipRecord(name: "backup", from: .new, to: .late, reason: "")),
+            .ack(by: "via link", since: t - 600),
         ]
         #expect(Set(payloads.map(\.kind)) == Set(Event.Kind.allCases))
         for payload in payloads {
@@ -163,6 +166,8 @@ private let beat = """
             let back = try WireCoding.decode(EventBatch.self, from: bytes)
             #expect(back.events == [event])
         }
+        // The collector's own records: no agent may post them.
+        #expect(!Event.Kind.jobFlip.isDeviceReported && !Event.Kind.ack.isDeviceReported)
     }
 
     /// A flip's statuses are typed, but the JSON spells them as before; a status no `DeviceStatus` spells

@@ -43,10 +43,12 @@ struct CollectorService: Service {
                         lastFlush = .now
                         try await collector.sweeper.flush()
                     }
-                    // Incidents at most every 2 s, and only when outages may have changed (the recorder knows).
+                    // Incidents at most every 2 s, and only when outages may have changed (the recorder knows); jobs
+                    // then too.
                     if ContinuousClock.now - lastIncidents >= .seconds(2) {
                         lastIncidents = .now
                         try await collector.sweeper.recordIncidents()
+                        try await collector.jobJudge.run()
                     }
                     if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
                         lastHousekeeping = .now

@@ -28,6 +28,8 @@ public final class Collector: Sendable {
     public let alerts: AlertAdmin
     /// The registered jobs and their states now (pages, API, `/metrics`, the sweep's judge).
     public let jobs: JobBoard
+    /// The leader's judgement of jobs: their changes recorded and told.
+    public let jobJudge: JobJudge
 
     /// The parts every other one is built over.
     private struct Base {
@@ -84,6 +86,9 @@ public final class Collector: Sendable {
             guard let beat = await fleet.live(name)?.record.beat else { return nil }
             return (beat.bootID, beat.at)
         }
+        jobJudge = JobJudge(
+            board: jobs, store: store, leadership: leadership, notifications: notifications, clock: clock.wall,
+            logger: logger)
         reads = Reads(reader: base.reader, logs: base.logs, store: store, clock: clock.wall)
         ups = UPSDesk(
             .init(

@@ -27,6 +27,9 @@ public struct MessageWriter: Sendable {
                 text: "\(name) reported for the first time at \(at).", at: plan.at)
         case .checkFailing, .checkOk:
             return Self.checks(plan, time: time)
+        case .jobProblem, .jobOk,
+            .flapping where plan.job != nil:
+            return Self.job(plan, time: time, damp: damp)
         case .digest, .quiet:
             // Never planned: digests and quiet hours' summaries are written on their schedule (`DigestWriter`,
             // `QuietWriter`).
@@ -67,6 +70,23 @@ public struct MessageWriter: Sendable {
             // Not planned (the notifier's `Reminders` make them), but said plainly if one were.
             return Self.reminder(plan.devices.map { ($0, plan.at) }, now: plan.at, time: time)
         }
+    }
+
+    /// A job's problem, or its end: "backup on nas failed (exit 1)", since when; or its bouncing's summary.
+    static func job(_ plan: NotificationPlanner.Planned, time: LocalTime, damp: TimeInterval) -> Notification {
+        let device = plan.devices.first ?? ""
+        guard let f = plan.job else { return test(at: plan.at) }
+        if plan.kind == .flapping {
+            return Notification(
+                kind: .flapping, devices: plan.devices, title: "\(f.name) on \(device) is flapping",
+                text: "\(f.name) on \(device) changed state \(plan.flips) more times in the last "
+                    + "\(Int(damp / 60)) minutes; now \(f.to.rawValue).", at: plan.at)
+        }
+        let title = JobChange.message(job: f.name, device: device, from: f.from, to: f.to, reason: "")
+        let text = JobChange.message(job: f.name, device: device, from: f.from, to: f.to, reason: f.reason)
+        return Notification(
+            kind: plan.kind, devices: plan.devices, title: title, text: "\(text), at \(time.stamp(plan.at)).",
+            at: plan.at)
     }
 
     /// A device's service checks failing, or ok again: "pi-kitchen: pihole failing", with each check's words.

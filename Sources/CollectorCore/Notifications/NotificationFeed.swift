@@ -132,6 +132,13 @@ public final class NotificationFeed: Sendable {
         if log != nil { position.withLock { $0.observed.formUnion(flips.map(\.id)) } }
     }
 
+    /// Job flips this collector recorded (when `willRecord(ids:)` said so), told and damped by the planner.
+    func jobs(_ flips: [JobFlip]) async {
+        guard telling, let notifier else { return }
+        await notifier.observe(.jobFlips(flips, now: clock.now()))
+        if log != nil { position.withLock { $0.observed.formUnion(flips.map(\.id)) } }
+    }
+
     /// A device's under-voltage appearing, damped by the planner.
     func underVoltage(device: String, at: Date) async {
         guard telling else { return }
@@ -241,6 +248,9 @@ public final class NotificationFeed: Sendable {
                 let flip = CheckFlip(
                     id: row.event.id, device: row.event.device, record: record, at: row.event.at, notify: notify)
                 await notifier.observe(.checkFlips([flip], now: min(now, row.receivedAt)))
+            case .jobFlip:
+                guard let flip = JobFlip(row.event) else { continue }
+                await notifier.observe(.jobFlips([flip], now: min(now, row.receivedAt)))
             default: continue
             }
         }
@@ -254,12 +264,12 @@ public final class NotificationFeed: Sendable {
         let next = max(cursor, rows.last?.seq ?? cursor)
         position.withLock { state in
             state.cursor = next
-            // A storage or check row is held only while its own message is (`NotificationPlanner.holding`), not while
+            // A storage, check or job row is held only while its own message is (`NotificationPlanner.holding`), not while
             // its device's incident waits: the planner's once-per-problem memory is gone after a restart (seed 337).
             state.held += rows.map { row in
                 (
                     seq: row.seq, flip: row.event.id,
-                    device: [.storage, .check].contains(row.event.kind) ? "" : row.event.device
+                    device: [.storage, .check, .jobFlip].contains(row.event.kind) ? "" : row.event.device
                 )
             }
             state.observed.formUnion(rows.filter { !told.contains($0.event.id) }.map(\.event.id))

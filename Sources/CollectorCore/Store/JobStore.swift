@@ -14,8 +14,10 @@ public protocol JobStore: Sendable {
     func addJob(_ job: JobRecord) async throws
     /// Removes a job (its events stay in the device's log); false when there was none.
     func removeJob(named name: String) async throws -> Bool
-    /// Records the job's state and since; false when there is no such job.
-    func setJobState(_ state: JobState, since: Date, job: String) async throws -> Bool
+    /// Records a job's change (a `job_flip` event): the job's stored state moves from the flip's `from` to its `to`
+    /// since the event's time, and the row goes into its device's log, together; false (nothing written) when the
+    /// stored state is no longer `from` (another collector recorded it) or there is no such job.
+    func recordJobFlip(_ event: Event, receivedAt: Date) async throws -> Bool
     /// The newest `limit` `job_start`/`job_end` events of `device` named `job`, oldest first.
     func jobEvents(device: String, job: String, limit: Int) async throws -> [Event]
 }

@@ -1,4 +1,5 @@
 import CollectorRules
+import DowntimeProtocol
 import Foundation
 
 // Acknowledgements, snoozes, critical devices and acknowledge links, once for both backends.
@@ -25,9 +26,18 @@ extension SQLStore {
     }
 
     public func acknowledge(device: String, _ ack: DeviceAlerts.Ack) async throws -> Bool {
-        try await changed(
-            sql.upsertAlert(["ack_since", "ack_at", "ack_by"]),
-            [.text(device), .time(ack.since), .time(ack.at), .text(ack.by)])
+        // A row in the device's log too, so that its log says who acknowledged and when.
+        let row = try Event(device: device, at: ack.at, bootID: nil, payload: .ack(by: ack.by, since: ack.since))
+            .rowValues(receivedAt: ack.at)
+        let values: [StoreValue] = [.text(device), .time(ack.since), .time(ack.at), .text(ack.by)]
+        return try await executor.transaction { conn in
+            guard try await conn.execute(sql.upsertAlert(["ack_since", "ack_at", "ack_by"]), values) > 0 else {
+                return false
+            }
+            try await conn.execute(sql.insertEvent, row)
+            try await markChange(conn)
+            return true
+        }
     }
 
     public func addAckLink(_ link: AckLink) async throws {

@@ -38,8 +38,16 @@ extension SQLStore {
         try await executor.transaction { conn in try await conn.execute(sql.deleteJob, [.text(name)]) > 0 }
     }
 
-    public func setJobState(_ state: JobState, since: Date, job: String) async throws -> Bool {
-        try await changed(sql.setJobState, [.text(state.rawValue), .time(since), .text(job)])
+    public func recordJobFlip(_ event: Event, receivedAt: Date) async throws -> Bool {
+        guard case .jobFlip(let f) = event.payload else { return false }
+        let values: [StoreValue] = [.text(f.to.rawValue), .time(event.at), .text(f.name), .text(f.from.rawValue)]
+        let row = try event.rowValues(receivedAt: receivedAt)
+        return try await executor.transaction { conn in
+            guard try await conn.execute(sql.setJobState, values) > 0 else { return false }
+            try await conn.execute(sql.insertEvent, row)
+            try await markChange(conn)
+            return true
+        }
     }
 
     public func jobEvents(device: String, job: String, limit: Int) async throws -> [Event] {

@@ -31,9 +31,11 @@ extension StoreSQL {
     var deleteJob: String { "DELETE FROM job WHERE name = \(p(1))" + dialect.returningChanged }
     /// A removed device's jobs. Binds: device.
     var deleteDeviceJobs: String { "DELETE FROM job WHERE device = \(p(1))" }
-    /// Binds: state, since, name.
+    /// Only from the state stored (another collector may have recorded the change first). Binds: state, since,
+    /// name, the state it changes from.
     var setJobState: String {
-        "UPDATE job SET state = \(p(1)), state_since = \(p(2)) WHERE name = \(p(3))" + dialect.returningChanged
+        "UPDATE job SET state = \(p(1)), state_since = \(p(2)) WHERE name = \(p(3)) AND state = \(p(4))"
+            + dialect.returningChanged
     }
     /// Binds: name.
     var deviceExists: String { "SELECT 1 FROM device WHERE name = \(p(1))" }

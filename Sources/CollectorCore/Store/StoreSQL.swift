@@ -295,7 +295,7 @@ struct StoreSQL: Sendable {
     /// The rows the notifications follow (flips, agents' `storage` events, service checks' flips) after a position in
     /// the log, in log order. Binds: seq, limit.
     var toldEventsAfter: String {
-        let kinds = [Event.Kind.storage, .check].map { Self.literal($0.rawValue) }.joined(separator: ", ")
+        let kinds = [Event.Kind.storage, .check, .jobFlip].map { Self.literal($0.rawValue) }.joined(separator: ", ")
         return "SELECT \(Self.storedEventColumns) FROM event WHERE kind IN (\(Self.flip), \(kinds)) "
             + "AND seq > \(p(1)) ORDER BY seq LIMIT \(p(2))"
     }

@@ -45,6 +45,9 @@ public enum LogFormat {
             return back ? "maintenance ended: the device is back after its reboot" : "maintenance ended by the device"
         case .jobStart(let j): return "job \(j.name) started (run \(j.rid))"
         case .jobEnd(let j): return jobEnd(j)
+        case .jobFlip(let f):
+            return "job \(f.name): \(f.from.rawValue) -> \(f.to.rawValue)" + (f.reason.isEmpty ? "" : " (\(f.reason))")
+        case .ack(let by, let since): return "outage since \(t(since)) acknowledged by \(by)"
         case .collectorDown(let start, let end):
             return "collector not running from \(t(start)) to \(t(end)) "
                 + "(\(Durations.text(end.timeIntervalSince(start)))); status unknown"

@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 
 /// A job's state change the sweep records: the evaluated state differs from the one stored. The stored state and
@@ -28,8 +29,13 @@ public struct JobChange: Sendable, Equatable {
             run: status.run)
     }
 
-    /// Whether people hear of it: a problem begins, or one ends (a run starting or ending well is only logged).
-    public var notifies: Bool { to.isProblem || from.isProblem }
+    /// Its row in the job's device's log (kind `job_flip`).
+    public func event(maxRuntime: TimeInterval?) -> Event {
+        Event(
+            device: device, at: at, bootID: nil,
+            payload: .jobFlip(
+                JobFlipRecord(name: job, from: from, to: to, reason: reason(maxRuntime: maxRuntime), rid: run?.rid)))
+    }
 
     /// Why, in words, for the log and the message: "exit 1", "over 2h 0m".
     public func reason(maxRuntime: TimeInterval?) -> String {
@@ -44,7 +50,11 @@ public struct JobChange: Sendable, Equatable {
 
     /// The message: "backup on nas failed (exit 1)".
     public func message(maxRuntime: TimeInterval?) -> String {
-        let why = reason(maxRuntime: maxRuntime)
+        Self.message(job: job, device: device, from: from, to: to, reason: reason(maxRuntime: maxRuntime))
+    }
+
+    /// A change in words: "backup on nas failed (exit 1)", "backup on nas is ok again".
+    public static func message(job: String, device: String, from: JobState, to: JobState, reason: String) -> String {
         let words =
             switch to {
             case .failed: "failed"
@@ -55,6 +65,6 @@ public struct JobChange: Sendable, Equatable {
             case .ok: from.isProblem ? "is ok again" : "is ok"
             case .new: "is new"
             }
-        return "\(job) on \(device) \(words)" + (why.isEmpty ? "" : " (\(why))")
+        return "\(job) on \(device) \(words)" + (reason.isEmpty ? "" : " (\(reason))")
     }
 }

@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 
 /// A registered job as stored: its spec, its key's hash, and the state last recorded (the sweep compares the

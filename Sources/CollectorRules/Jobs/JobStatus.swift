@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 
 /// A job's state at a moment, worked out from stored times only (like Healthchecks' `get_status`).

@@ -20,6 +20,10 @@ public struct Notification: Sendable, Equatable {
         case checkFailing = "check_failing"
         /// Service checks of one device whose failure was told are ok again.
         case checkOk = "check_ok"
+        /// A registered job's problem began: late, running too long, failed or interrupted (docs/DESIGN.md "Jobs").
+        case jobProblem = "job_problem"
+        /// A job whose problem was told is ok (or running) again.
+        case jobOk = "job_ok"
         /// A channel's daily or weekly summary (`digest=`, docs/DESIGN.md "Digests"); never planned from flips.
         case digest
         /// What was held in a channel's quiet hours, told when they end (`quiet=`, docs/DESIGN.md "Quiet hours").

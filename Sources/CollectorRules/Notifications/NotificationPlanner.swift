@@ -40,6 +40,8 @@ public struct NotificationPlanner: Sendable {
         public var checks: [String] = []
         /// A down of a critical device (`DeviceAlerts`): a channel may ring louder (Pushover's priority 1).
         public var critical = false
+        /// For `jobProblem`, `jobOk` and a job's `flapping`: the job's change (a summary's `to` is its state now).
+        public var job: JobFlipRecord? = nil
     }
 
     /// Which way the devices of a grouped message went.
@@ -100,6 +102,10 @@ public struct NotificationPlanner: Sendable {
     package var devicesNotUp: Set<String> = []
     /// Failing messages of checks whose device is not up, by check: held again when it is back up.
     package var checksSetAside: [CheckKey: HeldCheck] = [:]
+    /// Per job: its quiet time and what was told (see `observeJobs`).
+    package var jobs: [String: JobMemory] = [:]
+    /// The `job_flip` events whose message is in `ready`, not handed out yet.
+    package var jobsReady: Set<UUID> = []
     /// Acknowledgements, snoozes and critical devices as last given (`PlannerInput.alerts`), applied to what is due.
     public var alerts = DeviceAlerts()
 
@@ -123,6 +129,7 @@ public struct NotificationPlanner: Sendable {
             observeStorage(device: device, state: state, path: path, at: at, event: event)
         case .incident(let incident, let new, let now): observeIncident(incident, new: new, now: now)
         case .checkFlips(let flips, let now): observeChecks(flips, now: now)
+        case .jobFlips(let flips, let now): observeJobs(flips, now: now)
         case .clockStepped(let step): clockStepped(by: step)
         case .alerts(let alerts): self.alerts = alerts
         }
@@ -140,6 +147,7 @@ public struct NotificationPlanner: Sendable {
         for name in devices.keys { devices[name]?.quietUntil? += step }
         for i in checksHeld.indices { checksHeld[i].due += step }
         for key in checkQuiet.keys { checkQuiet[key]?.quietUntil? += step }
+        for name in jobs.keys { jobs[name]?.quiet.quietUntil? += step }
     }
 
     public mutating func observe(_ flips: [FlipChange], now: Date) {
@@ -293,7 +301,7 @@ public struct NotificationPlanner: Sendable {
     /// cursor stays before them, so that a collector killed now tells them after its restart, and moves past them
     /// once told.
     public func holding(_ flips: [UUID: String]) -> Set<UUID> {
-        let held = Set(downs.map(\.flip)).union(ups.map(\.flip)).union(storageReady)
+        let held = Set(downs.map(\.flip)).union(ups.map(\.flip)).union(storageReady).union(jobsReady)
             .union(checksHeld.map(\.event)).union(checksSetAside.values.map(\.event))
         let members = Set(incidents.flatMap { $0.incident.deviceNames })
         return Set(flips.filter { held.contains($0.key) || members.contains($0.value) }.keys)
@@ -310,7 +318,9 @@ public struct NotificationPlanner: Sendable {
         var out = ready
         ready = []
         out += dueChecks(now: now)
+        out += dueJobs(now: now)
         storageReady = []
+        jobsReady = []
         for held in incidents where held.due <= now {
             let i = held.incident
             told[i.id] = i

@@ -16,6 +16,8 @@ public enum PlannerInput: Sendable {
     case incident(Incident, new: Bool, now: Date)
     /// Recorded service check flips, observed at `now`.
     case checkFlips([CheckFlip], now: Date)
+    /// Recorded job flips (`job_flip` rows), observed at `now`.
+    case jobFlips([JobFlip], now: Date)
     /// The collector's wall clock stepped by this many seconds (found by `ClockWatch`).
     case clockStepped(by: TimeInterval)
     /// Acknowledgements, snoozes and critical devices as stored now: applied to every message due from then on.

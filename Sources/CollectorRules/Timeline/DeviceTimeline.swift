@@ -63,7 +63,7 @@ public struct DeviceTimeline: Sendable, Equatable {
             case .agentStarted:
                 starts.append((event.at, event.bootID))
             case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd,
-                .jobStart, .jobEnd:
+                .jobStart, .jobEnd, .jobFlip, .ack:
                 break
             }
         }

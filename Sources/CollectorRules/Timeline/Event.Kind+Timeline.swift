@@ -10,7 +10,7 @@ extension Event.Kind {
         case .flip, .outage, .collectorUnreachable, .collectorDown, .shutdown, .agentStarted: true
         // Maintenance reaches the timeline as windows (`MaintenanceSchedule`), not as rows.
         case .clockJump, .outboxDropped, .storage, .powerWarning, .check, .maintenanceStart, .maintenanceEnd,
-            .jobStart, .jobEnd:
+            .jobStart, .jobEnd, .jobFlip, .ack:
             false
         }
     }

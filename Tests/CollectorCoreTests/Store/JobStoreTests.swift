@@ -33,10 +33,17 @@ import Testing
         #expect(try await s.job(named: "backup") == backup)
         #expect(try await s.job(keyHash: Tokens.hex(Tokens.hash("key-sync"))) == sync)
         #expect(try await s.job(keyHash: Tokens.hex(Tokens.hash("other"))) == nil)
-        #expect(try await s.setJobState(.failed, since: t0 + 60, job: "backup"))
-        #expect(try await !s.setJobState(.failed, since: t0 + 60, job: "nope"))
+        // A change is recorded once, only from the state stored, with its row in the device's log.
+        let flip = JobChange(job: "backup", device: "nas", from: .new, to: .failed, at: t0 + 60).event(maxRuntime: nil)
+        #expect(try await s.recordJobFlip(flip, receivedAt: t0 + 61))
+        #expect(try await !s.recordJobFlip(flip, receivedAt: t0 + 61))
+        var unknown = flip
+        unknown.payload = .jobFlip(JobFlipRecord(name: "nope", from: .new, to: .failed, reason: ""))
+        #expect(try await !s.recordJobFlip(unknown, receivedAt: t0 + 61))
         let read = try await s.job(named: "backup")
         #expect(read?.state == .failed && read?.stateSince == t0 + 60)
+        let logged = try await s.events(device: "nas", since: nil, afterSeq: nil, limit: 10).map(\.event)
+        #expect(logged.filter { $0.kind == .jobFlip } == [flip])
         #expect(try await s.removeJob(named: "backup"))
         #expect(try await !s.removeJob(named: "backup"))
         // A device removed takes its jobs.

@@ -1,3 +1,4 @@
+import DowntimeProtocol
 import Foundation
 import Testing
 
@@ -43,6 +44,9 @@ import Testing
     func eachChangeHasItsMessage(from: JobState, to: JobState, run: JobRun?, message: String, told: Bool) {
         let change = JobChange(job: "backup", device: "nas", from: from, to: to, at: t0, run: run)
         #expect(change.message(maxRuntime: 7200) == message)
-        #expect(change.notifies == told)
+        // Its log row carries the change, and whether people hear of it follows from it.
+        let flip = JobFlip(change.event(maxRuntime: 7200))
+        #expect(flip?.record.from == from && flip?.record.to == to && flip?.record.rid == run?.rid)
+        #expect(flip?.notifies == told)
     }
 }

@@ -7,7 +7,8 @@ enum NtfyChannel: NotificationChannel {
     static func request(_ notification: Notification, spec: NotifierSpec) throws -> CurlRequest {
         let kind = notification.kind
         let priority = spec.options["priority"] ?? (kind == .down || kind == .group ? "high" : "default")
-        let tag = kind == .up || kind == .checkOk ? "white_check_mark" : kind == .new ? "new" : "warning"
+        let tag =
+            kind == .up || kind == .checkOk || kind == .jobOk ? "white_check_mark" : kind == .new ? "new" : "warning"
         return CurlRequest(
             url: spec.url,
             headers: ["Title: \(notification.title)", "Priority: \(priority)", "Tags: \(tag)"]
