@@ -67,6 +67,10 @@ import Testing
         #expect(try post(path) == 410)
         #expect(try post("/ack/dtm_nosuchtoken") == 404)
         #expect(try view("pi-shed").acknowledged?.by == "link")
+        // The device's log says who acknowledged, once.
+        let log = try Curl.get("\(collector.url)/api/v1/devices/pi-shed/events?limit=500", as: EventList.self).events
+        let acks = log.compactMap { if case .ack(let by, _) = $0.payload { by } else { nil } }
+        #expect(acks == ["link"], "\(log.map(\.kind))")
         Thread.sleep(forTimeInterval: 1.5) // a tick that read the alerts before the POST
         let acked = reminders("pi-shed").count
         Thread.sleep(forTimeInterval: 7)
@@ -84,6 +88,8 @@ import Testing
         // Woken: pi-nas is reminded of; `device ack` stops that.
         #expect(try cli(["device", "snooze", "pi-nas", "--clear"]).status == 0)
         eventually(15, "pi-nas reminded of once woken") { !reminders("pi-nas").isEmpty }
+        // A reminder tells an outage going on: it has its own link too.
+        #expect(reminders("pi-nas").first?.contains("Acknowledge: \(collector.url)/ack/dtm_") == true)
         let ack = try cli(["device", "ack", "pi-nas"])
         #expect(ack.status == 0, "\(ack)")
         #expect(try view("pi-nas").acknowledged?.by.hasSuffix("(CLI)") == true)

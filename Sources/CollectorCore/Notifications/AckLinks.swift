@@ -33,7 +33,11 @@ struct AckLinks: Sendable {
     func linked(_ n: Notification, plan: NotificationPlanner.Planned, down: [String: Date], now: Date) async
         -> Notification
     {
-        let outages = Self.outages(of: plan, down: down)
+        await linked(n, outages: Self.outages(of: plan, down: down), now: now)
+    }
+
+    /// `n` with a link acknowledging `outages` (as it was when there are none, or the link could not be stored).
+    func linked(_ n: Notification, outages: [AckLink.Outage], now: Date) async -> Notification {
         guard !outages.isEmpty else { return n }
         let token = Tokens.generate()
         do {

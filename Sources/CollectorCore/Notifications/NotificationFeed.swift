@@ -180,7 +180,12 @@ public final class NotificationFeed: Sendable {
                 guard AckLinks.tellsOutage(plan) else { return n }
                 return await links.linked(n, plan: plan, down: await linkDown.get(), now: now)
             },
-            remind: { devices, now in MessageWriter.reminder(devices, now: now, time: writer.time) })
+            remind: { devices, now in
+                // A reminder tells outages going on: it carries its own link to acknowledge them.
+                let n = MessageWriter.reminder(devices, now: now, time: writer.time)
+                let outages = devices.map { AckLink.Outage(device: $0.name, since: $0.since) }
+                return await links.linked(n, outages: outages, now: now)
+            })
         if let log {
             do {
                 for id in told { try await log.markIncidentTold(id, at: now) }

@@ -57,7 +57,7 @@ public actor Notifier {
     func tick(
         now: Date, deviceCount: Int, sites: [String: String] = [:], down: [String: Date] = [:],
         compose: (NotificationPlanner.Planned) async -> Notification,
-        remind: ([(name: String, since: Date)], Date) -> Notification = { MessageWriter.reminder($0, now: $1) }
+        remind: ([(name: String, since: Date)], Date) async -> Notification = { MessageWriter.reminder($0, now: $1) }
     ) async -> [String] {
         guard !specs.isEmpty else { return [] }
         var told: [String] = []
@@ -71,18 +71,23 @@ public actor Notifier {
         for due in reminders.due(down: planner.alerts.remindable(down, now: now), now: now) {
             guard let spec = specs.first(where: { $0.name == due.channel }) else { continue }
             var devices = due.devices
-            if holds(spec, remind(devices, now), critical: false, now: now) {
+            let reminder = Notification(kind: .reminder, devices: devices.map(\.name), title: "", text: "", at: now)
+            if holds(spec, reminder, critical: false, now: now) {
                 // A critical device's reminder is about its down: it goes through quiet hours as the down did.
                 devices = devices.filter { planner.alerts.critical.contains($0.name) }
             }
-            if !devices.isEmpty { start(remind(devices, now), via: spec) }
+            if !devices.isEmpty { start(await remind(devices, now), via: spec) }
         }
         return told
     }
 
-    /// True when the channel's quiet hours hold `n` (told in their summary, `QuietSummaries`).
+    /// True when the channel's quiet hours hold `n` (told in their summary, `QuietSummaries`): due inside the window,
+    /// or about a time inside one (a down held past the window's end by its group window is in that window's summary,
+    /// not told twice).
     private func holds(_ spec: NotifierSpec, _ n: Notification, critical: Bool, now: Date) -> Bool {
-        guard let quiet = spec.quiet, quiet.holds(critical: critical, now: now, zone: zone) else { return false }
+        guard let quiet = spec.quiet,
+            quiet.holds(critical: critical, now: now, zone: zone) || (!critical && quiet.contains(n.at, zone: zone))
+        else { return false }
         logger.info(
             "\(n.kind.rawValue) message about \(n.devices.joined(separator: ", ")) held for \(spec.name)'s quiet hours")
         return true
