@@ -51,7 +51,7 @@ public struct DigestSource: Sendable {
         var rows: [StoredEvent] = []
         for d in details {
             rows += try await store.events(device: d.view.name, since: start, afterSeq: nil, limit: Self.rowLimit)
-                .filter { [.check, .storage, .powerWarning].contains($0.event.kind) }
+                .filter { [.check, .storage, .powerWarning, .jobFlip].contains($0.event.kind) }
         }
         return (
             Dictionary(details.map { ($0.view.name, $0.outages) }, uniquingKeysWith: { a, _ in a }),

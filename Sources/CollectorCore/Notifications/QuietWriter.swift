@@ -50,6 +50,8 @@ enum QuietWriter {
         case .storage(let state): return "\(d): storage \(state.label) \(at)"
         case .powerWarning(let state, let words): return "\(d): power warning \(state.rawValue) \(at) (\(words))"
         case .ups(let words): return "UPS \(d): \(words) \(at)"
+        case .job(let f):
+            return JobChange.message(job: f.name, device: d, from: f.from, to: f.to, reason: f.reason) + " \(at)"
         }
     }
 }

@@ -22,7 +22,7 @@ public struct QuietSummary: Sendable, Equatable {
     }
 
     /// Another message held in the window, from the store: a new device, a service check's change, an agent's storage
-    /// problem, a power warning, a UPS event (`device` is then the UPS).
+    /// problem, a power warning, a job's problem or its end, a UPS event (`device` is then the UPS).
     public struct Note: Sendable, Equatable {
         public enum What: Sendable, Equatable {
             case new
@@ -30,6 +30,8 @@ public struct QuietSummary: Sendable, Equatable {
             case storage(StorageState)
             case powerWarning(PowerWarningState, String)
             case ups(String)
+            /// A job's problem beginning or ending (its `job_flip` row).
+            case job(JobFlipRecord)
         }
         public var device: String
         public var at: Date
@@ -95,6 +97,7 @@ public struct QuietSummary: Sendable, Equatable {
             case .check(let r): what = .check(name: r.name, to: r.to, detail: r.detail)
             case .storage(let state, _): what = .storage(state)
             case .powerWarning(let state, let words): what = .powerWarning(state, words)
+            case .jobFlip(let f) where f.from.isProblem || f.to.isProblem: what = .job(f)
             default: continue
             }
             notes.append(Note(device: row.event.device, at: row.event.at, what: what))

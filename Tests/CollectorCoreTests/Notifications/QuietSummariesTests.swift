@@ -139,13 +139,18 @@ import Testing
             notes: [
                 .init(device: "pi-new", at: start + 600, what: .new),
                 .init(device: "pi-a", at: start + 7200, what: .check(name: "web", to: .failing, detail: "HTTP 502")),
+                .init(
+                    device: "nas", at: start + 7260,
+                    what: .job(JobFlipRecord(name: "backup", from: .running, to: .failed, reason: "exit 1"))),
             ])
         let m = try #require(QuietWriter.notification(notes, time: berlin))
         #expect(
             m.text
                 == "While quiet (2026-12-07 23:00–07:00 CET): no outage. Also: pi-new first reported 2026-12-07 23:10; "
-                + "pi-a: check web failing 01:00 (HTTP 502).", "\(m.text)")
-        #expect(m.title == "While quiet (2026-12-07 23:00–07:00 CET): 2 messages" && m.devices == ["pi-a", "pi-new"])
+                + "pi-a: check web failing 01:00 (HTTP 502); backup on nas failed (exit 1) 01:01.", "\(m.text)")
+        #expect(
+            m.title == "While quiet (2026-12-07 23:00–07:00 CET): 3 messages"
+                && m.devices == ["nas", "pi-a", "pi-new"])
     }
 
     /// The last full hour before the real clock: the device reader reads the log on it.

@@ -114,6 +114,8 @@ import Testing
             row("pi-a", -600, .check(CheckFlipRecord(name: "dns", from: .ok, to: .failing, detail: ""))), // before
             row("pi-snoozed", 900, .storage(state: .full, path: "/x")),
             row("pi-a", 700, .shutdown), // no message of its own
+            row("nas", 2400, .jobFlip(JobFlipRecord(name: "backup", from: .running, to: .failed, reason: "exit 1"))),
+            row("nas", 2500, .jobFlip(JobFlipRecord(name: "sync", from: .running, to: .ok, reason: ""))), // no message
         ]
         let ups = [
             StoredUPSEvent(ups: "ups@nas", kind: .mainsOut, at: Self.t0 + 300),
@@ -123,7 +125,8 @@ import Testing
         let s = Self.summary([:], alerts: alerts).with(
             firstSeen: ["pi-new": Self.t0 + 60, "pi-old": Self.t0 - 86_400], logRows: rows, ups: ups, alerts: alerts,
             now: Self.window.end + 1)
-        #expect(s.notes.map(\.device) == ["pi-new", "ups@nas", "pi-a", "pi-b", "pi-c"])
+        #expect(s.notes.map(\.device) == ["pi-new", "ups@nas", "pi-a", "pi-b", "pi-c", "nas"])
+        #expect(s.notes[5].what == .job(JobFlipRecord(name: "backup", from: .running, to: .failed, reason: "exit 1")))
         #expect(s.notes.map(\.what).first == .new)
         #expect(s.notes[2].what == .check(name: "web", to: .failing, detail: "HTTP 502"))
         #expect(s.notes[3].what == .storage(.readOnly))
