@@ -1,4 +1,5 @@
 import CollectorRules
+import DowntimeProtocol
 import Foundation
 
 /// A job on the read API: its schedule, its state now and its newest run (`GET /api/v1/jobs`), and with `runs`

@@ -1,4 +1,5 @@
 import CollectorRules
+import DowntimeProtocol
 import Foundation
 
 extension MetricsExport {
