@@ -3,7 +3,7 @@ import DowntimeProtocol
 import Foundation
 import Hummingbird
 
-/// The read API: devices and their logs as JSON.
+/// The read API: devices and their logs, and jobs, as JSON.
 struct APIController<Context: RequestContext> {
     let collector: Collector
 
@@ -45,6 +45,7 @@ struct APIController<Context: RequestContext> {
             guard let view = try await collector.reads.deviceView(name) else { throw APIError.noDevice(name) }
             return try JSONIO.response(view)
         }
+        addJobRoutes(to: group)
         group.get("devices/{name}/events") { request, context in
             let name = try RouteParameters.deviceName(context)
             let query = request.uri.queryParameters
@@ -60,6 +61,21 @@ struct APIController<Context: RequestContext> {
             let page = Array(rows.prefix(limit))
             let next = rows.count > limit ? page.last.map { String($0.seq) } : nil
             return try JSONIO.response(EventList(events: page.map(\.event), next: next))
+        }
+    }
+
+    /// The registered jobs with their states now, and one job with its last runs (read through `JobBoard`).
+    private func addJobRoutes(to group: RouterGroup<Context>) {
+        group.get("jobs") { _, _ in
+            let entries = try await collector.jobs.entries(now: collector.clock.wall.now())
+            return try JSONIO.response(JobList(jobs: entries.map { JobView($0) }))
+        }
+        group.get("jobs/{name}") { _, context in
+            let name = try RouteParameters.jobName(context)
+            guard let entry = try await collector.jobs.entry(named: name, now: collector.clock.wall.now()) else {
+                throw APIError.noJob(name)
+            }
+            return try JSONIO.response(JobView(entry, runs: true))
         }
     }
 }

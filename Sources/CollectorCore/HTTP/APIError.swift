@@ -25,6 +25,10 @@ public struct APIError: Error, Sendable, Equatable {
     public static func noDevice(_ name: String) -> APIError {
         APIError(.notFound, "no device named \(name)", field: "name")
     }
+
+    public static func noJob(_ name: String) -> APIError {
+        APIError(.notFound, "no job named \(name)", field: "name")
+    }
 }
 
 extension APIError {

@@ -40,6 +40,7 @@ struct AdminController {
         addDeviceChangeRoutes(router)
         addUserRoutes(router)
         addStatusPageRoutes(router)
+        addJobRoutes(router)
         addAlertRoutes(router)
     }
 

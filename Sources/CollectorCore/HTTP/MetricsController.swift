@@ -16,9 +16,13 @@ struct MetricsController<Context: RequestContext> {
                 try await collector.unlessStoreFails(nil) {
                     (try await collector.reads.incidentCounts(), try await collector.reads.openIncidentCounts())
                 }
+            let now = collector.clock.wall.now()
+            // Jobs are read from the store: left out while it fails, like the incident counts.
+            let jobs = try await collector.unlessStoreFails([]) { try await collector.jobs.entries(now: now) }
             let text =
-                MetricsExport.devices(try await collector.reads.deviceDetails(), now: collector.clock.wall.now())
+                MetricsExport.devices(try await collector.reads.deviceDetails(), now: now)
                 + (incidents.map { MetricsExport.incidents($0.all, open: $0.open) } ?? "")
+                + MetricsExport.jobs(jobs)
                 + MetricsExport.collector(collector.health.snapshot(), selfPing: collector.config.selfPingURL != nil)
                 // Only the collector that polls exports UPS series: a follower knows no state of its own.
                 + MetricsExport.ups(

@@ -14,4 +14,12 @@ enum RouteParameters {
         }
         return name
     }
+
+    /// The job name in the path's `{name}` (the same rule as a device's): 400 naming `name` when it breaks it.
+    static func jobName(_ context: some RequestContext) throws -> String {
+        guard let name = DeviceName.normalize(context.parameters.get("name") ?? "") else {
+            throw APIError(.badRequest, "job name must match \(DeviceName.rule)", field: "name")
+        }
+        return name
+    }
 }

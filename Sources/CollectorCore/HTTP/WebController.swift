@@ -32,10 +32,13 @@ struct WebController<Context: RequestContext> {
             let ups = try await collector.unlessStoreFails([]) {
                 try await collector.ups.overview(limit: UPSSection.eventLimit)
             }
+            let now = collector.clock.wall.now()
+            let jobs = try await collector.unlessStoreFails([]) { try await collector.jobs.entries(now: now) }
             let page = OverviewPage.render(
-                model, details: details, now: collector.clock.wall.now(), query: query,
+                model, details: details, now: now, query: query,
                 collector: collector.health.snapshot(), feed: feed, ups: ups, incidents: incidents,
-                fleet: model.counts.total > 0 ? try await collector.reads.fleetUptime() : nil)
+                fleet: model.counts.total > 0 ? try await collector.reads.fleetUptime() : nil, jobs: jobs,
+                local: collector.config.localTime)
             return TextIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         addDetailRoutes(router)
@@ -61,10 +64,19 @@ struct WebController<Context: RequestContext> {
             detail.view = try await collector.reads.withAlerts(detail.view)
             let log = try await collector.reads.log(device: name, limit: 1_000_000) ?? []
             let deliveries = try await collector.reads.deliveries(device: name, limit: 20)
+            let now = collector.clock.wall.now()
+            let jobs = try await collector.jobs.entries(now: now).filter { $0.record.device == name }
             let page = DevicePage.render(
-                detail, log: log.map(\.event), now: collector.clock.wall.now(), deliveries: deliveries,
+                detail, log: log.map(\.event), now: now, deliveries: deliveries,
                 incidents: try await collector.reads.incidents(device: name),
-                checkDays: try await collector.reads.checkDays(detail))
+                checkDays: try await collector.reads.checkDays(detail), jobs: jobs)
+            return TextIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
+        }
+        router.get("/jobs/{name}") { _, context in
+            let name = try RouteParameters.jobName(context)
+            let now = collector.clock.wall.now()
+            guard let entry = try await collector.jobs.entry(named: name, now: now) else { throw APIError.noJob(name) }
+            let page = JobPage.render(entry, local: collector.config.localTime, now: now)
             return TextIO.text(page, contentType: Self.html, headers: [.cacheControl: "no-store"])
         }
         router.get("/incidents/{id}") { _, context in

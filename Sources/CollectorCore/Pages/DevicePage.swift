@@ -9,7 +9,7 @@ public enum DevicePage {
 
     public static func render(
         _ d: DeviceDetail, log: [Event], now: Date, deliveries: [DeliveryRecord] = [], incidents: [Incident] = [],
-        checkDays: [String: [Availability.Day]] = [:]
+        checkDays: [String: [Availability.Day]] = [:], jobs: [JobBoard.Entry] = []
     ) -> String {
         let view = d.view
         return PageParts.document("\(view.name) · DowntimeMon") { w in
@@ -37,6 +37,7 @@ public enum DevicePage {
                     w.element(.h2, text: "Checks")
                     checksTable(&w, view.checks, days: checkDays, now: now)
                 }
+                JobsTable.device(&w, jobs)
                 w.element(.h2, text: "Last 30 days")
                 w.element(.div, [(.class, "wide")]) { DayBar.render(&$0, d.days) }
                 w.element(.h2, text: "Outages")

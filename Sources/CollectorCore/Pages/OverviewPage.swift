@@ -28,7 +28,7 @@ public enum OverviewPage {
         _ model: OverviewModel, details: [String: DeviceDetail], now: Date, query: OverviewQuery,
         collector: CollectorHealth.Snapshot? = nil, feed: String? = nil,
         ups: [(state: UPSState, events: [StoredUPSEvent])] = [], incidents: [Incident] = [],
-        fleet: FleetUptime? = nil
+        fleet: FleetUptime? = nil, jobs: [JobBoard.Entry] = [], local: LocalTime = .utc
     ) -> String {
         PageParts.document("DowntimeMon") { w in
             w.element(.header) { w in
@@ -56,7 +56,8 @@ public enum OverviewPage {
                 } else {
                     problems(&w, model, details: details, now: now)
                 }
-                // Only when there are any: a fleet without incidents looks as it did.
+                // Only when there are any: a fleet without jobs or incidents looks as it did.
+                JobsTable.overview(&w, jobs, local: local, now: now)
                 if !incidents.isEmpty {
                     w.element(.h2, text: "Incidents (last 30 days)")
                     IncidentPage.table(&w, incidents, now: now)

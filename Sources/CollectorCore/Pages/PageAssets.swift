@@ -35,6 +35,10 @@ enum PageAssets {
         .t-up{fill:var(--up)}.t-power{fill:var(--down)}.t-reboot{fill:var(--late)}.t-unk{fill:#8f1d1d}.t-net{fill:var(--new)}.t-gap{fill:var(--paused)}.t-unr{fill:var(--unr)}.t-maint{fill:#5b8def}.t-none{fill:var(--unk)}.t-tick{fill:var(--fg)}.t-pw{fill:#d9a92b}
         ul.legend{display:flex;flex-wrap:wrap;gap:.2rem 1rem;list-style:none;padding:0;margin:.4rem 0;font-size:.85em;color:var(--mute)}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;background:var(--unk)}.legend .t-up{background:var(--up)}.legend .t-power{background:var(--down)}.legend .t-reboot{background:var(--late)}.legend .t-unk{background:#8f1d1d}.legend .t-net{background:var(--new)}.legend .t-gap{background:var(--paused)}.legend .t-unr{background:var(--unr)}.legend .t-maint{background:#5b8def}.legend .t-tick{background:var(--fg);width:3px}.legend .t-pw{background:#d9a92b;height:.4em}
         .young{display:block;font-size:.75em;font-weight:400}
+        .jbar{display:inline-block;width:90px;height:10px;background:var(--unk);border-radius:2px;vertical-align:middle}\
+        .jbar i{display:block;height:100%;background:var(--up);border-radius:2px}.jbar i.bad{background:var(--down)}
+        pre.out{margin:0;max-height:16em;overflow:auto;white-space:pre-wrap;font-size:.85em;background:var(--card);\
+        border:1px solid var(--line);border-radius:.3rem;padding:.3rem .5rem}
         input[type=search]{width:18rem;max-width:100%;padding:.4rem .6rem;font:inherit;border:1px solid var(--line);\
         border-radius:.4rem;background:var(--card);color:inherit}
         .empty{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem}

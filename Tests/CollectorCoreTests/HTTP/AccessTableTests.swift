@@ -35,6 +35,8 @@ import Testing
         "GET /api/v1/devices": [401, 200, 200, 200, 200, 401, 200, 401],
         "GET /api/v1/devices/{name}": [401, 200, 200, 200, 200, 401, 200, 401],
         "GET /api/v1/devices/{name}/events": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/jobs": [401, 200, 200, 200, 200, 401, 200, 401],
+        "GET /api/v1/jobs/{name}": [401, 200, 200, 200, 200, 401, 200, 401],
         "GET /api/v1/incidents": [401, 200, 200, 200, 200, 401, 200, 401],
         "GET /api/v1/ups": [401, 200, 200, 200, 200, 401, 200, 401],
         "GET /api/v1/stream": [401, 200, 200, 200, 200, 401, 200, 401],
@@ -44,6 +46,7 @@ import Testing
         "GET /devices/{name}": [401, 200, 200, 401, 401, 401, 200, 401],
         "GET /devices/{name}/log.txt": [401, 200, 200, 401, 401, 401, 200, 401],
         "GET /devices/{name}/log.csv": [401, 200, 200, 401, 401, 401, 200, 401],
+        "GET /jobs/{name}": [401, 200, 200, 401, 401, 401, 200, 401],
         "GET /incidents/{id}": [401, 404, 404, 401, 401, 401, 404, 401],
         "GET /badge/{file}": [401, 200, 200, 401, 401, 401, 200, 401],
         // Open to all.
@@ -95,10 +98,13 @@ import Testing
         "GET /admin/status-pages": [303, 403, 200, 303, 303, 303, 403, 303],
         "POST /admin/status-pages": [401, 403, 400, 401, 401, 401, 403, 401],
         "POST /admin/status-pages/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
+        "GET /admin/jobs": [303, 403, 200, 303, 303, 303, 403, 303],
+        "POST /admin/jobs": [401, 403, 400, 401, 401, 401, 403, 401],
+        "POST /admin/jobs/{name}/remove": [401, 403, 404, 401, 401, 401, 403, 401],
     ]
 
     /// A collector with a page password, a built-in admin, a viewer, a device, two keys and a proxy's login trusted
-    /// from `trusted` (the tests' requests come from 127.0.0.1).
+    /// from `trusted` (the tests' requests come from 127.0.0.1), and a job named like the device.
     struct World: Sendable {
         let h: Harness
         let token: String
@@ -119,6 +125,9 @@ import Testing
             let readKey = try await h.collector.access.keys.add("grafana", scope: .read).key
             let adminKey = try await h.collector.access.keys.add("ha", scope: .admin).key
             try await StatusPages(store: h.store, clock: h.clock, cost: 4).add("home", title: "Home", select: "tag:x")
+            // A job of the same name as the device, so the job routes' reads answer 200 to whoever may read.
+            _ = try await JobAdmin(store: h.store, zone: .gmt, clock: h.clock).add(
+                .init(name: "pi-1", device: "pi-1", every: "1d", cron: nil))
             // Open event streams end at once, so the stream's row answers like any other.
             h.collector.sweeper.flips.changes.close()
             return World(h: h, token: token, readKey: readKey, adminKey: adminKey)

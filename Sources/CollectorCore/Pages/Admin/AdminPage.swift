@@ -62,13 +62,15 @@ enum AdminPage {
         return w.html
     }
 
-    /// The logged-in part of the header: users and status pages (for admins), who is logged in, log out.
+    /// The logged-in part of the header: users, status pages and jobs (for admins), who is logged in, log out.
     private static func nav(_ w: inout HTMLWriter, _ session: LoggedIn) {
         if session.canChange {
             w.text(" ")
             w.element(.a, [(.href, "/admin/users")], text: "users")
             w.text(" ")
             w.element(.a, [(.href, "/admin/status-pages")], text: "status pages")
+            w.text(" ")
+            w.element(.a, [(.href, "/admin/jobs")], text: "jobs")
         }
         w.text(" ")
         w.element(.span, [(.class, "mute")], text: session.user + (session.canChange ? "" : " (viewer)"))
