@@ -11,6 +11,8 @@ public struct JobBoard: Sendable {
         public var record: JobRecord
         public var status: JobStatus
         public var runs: [JobRun]
+        /// Its recorded state changes among the events read, newest first.
+        public var flips: [JobFlip] = []
     }
 
     let store: any JobStore
@@ -45,10 +47,12 @@ public struct JobBoard: Sendable {
     }
 
     private func entry(_ record: JobRecord, now: Date, runs limit: Int) async throws -> Entry {
-        // Twice the runs' worth of events: a run is a start and an end.
-        let events = try await store.jobEvents(device: record.device, job: record.name, limit: limit * 2)
+        // Three events a run: its start, its end and a state change.
+        let events = try await store.jobEvents(device: record.device, job: record.name, limit: limit * 3)
         let runs = JobRun.pair(events, latestBoot: await latestBoot(record.device))
         let status = JobStatus.evaluate(spec: record.spec, runs: runs, now: now, zone: zone)
-        return Entry(record: record, status: status, runs: Array(runs.prefix(limit)))
+        return Entry(
+            record: record, status: status, runs: Array(runs.prefix(limit)),
+            flips: events.compactMap(JobFlip.init).reversed())
     }
 }

@@ -24,6 +24,12 @@ public enum JobPage {
                 } else {
                     runs(&w, e.runs, local: local, now: now)
                 }
+                w.element(.h2, text: "State changes (newest first)")
+                if e.flips.isEmpty {
+                    w.element(.p, [(.class, "empty")], text: "No change recorded yet.")
+                } else {
+                    flips(&w, e.flips, local: local)
+                }
                 w.element(.p) { w in
                     w.element(.a, [(.href, "\(WireProtocol.apiPrefix)/jobs/\(name)")], text: "JSON")
                 }
@@ -63,6 +69,25 @@ public enum JobPage {
             row("Max runtime") { $0.text(spec.maxRuntime.map(Durations.text) ?? "no limit") }
             row("State since") { JobsTable.time(&$0, e.status.since, local) }
             row("Next due") { JobsTable.time(&$0, e.status.due, local) }
+        }
+    }
+
+    /// The job's recorded changes (its `job_flip` rows): when, from, to and why.
+    static func flips(_ w: inout HTMLWriter, _ flips: [JobFlip], local: LocalTime) {
+        w.element(.table, [(.class, "flips")]) { w in
+            w.element(.thead) { w in
+                w.element(.tr) { w in for h in ["At", "From", "To", "Why"] { w.element(.th, text: h) } }
+            }
+            w.element(.tbody) { w in
+                for f in flips {
+                    w.element(.tr) { w in
+                        w.element(.td) { JobsTable.time(&$0, f.at, local) }
+                        w.element(.td, text: f.record.from.rawValue)
+                        w.element(.td) { JobsTable.state(&$0, f.record.to) }
+                        w.element(.td, text: f.record.reason)
+                    }
+                }
+            }
         }
     }
 

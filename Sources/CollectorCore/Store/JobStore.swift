@@ -18,6 +18,6 @@ public protocol JobStore: Sendable {
     /// since the event's time, and the row goes into its device's log, together; false (nothing written) when the
     /// stored state is no longer `from` (another collector recorded it) or there is no such job.
     func recordJobFlip(_ event: Event, receivedAt: Date) async throws -> Bool
-    /// The newest `limit` `job_start`/`job_end` events of `device` named `job`, oldest first.
+    /// The newest `limit` `job_start`/`job_end`/`job_flip` events of `device` named `job`, oldest first.
     func jobEvents(device: String, job: String, limit: Int) async throws -> [Event]
 }

@@ -74,6 +74,7 @@ extension SQLStore {
         switch event.payload {
         case .jobStart(let s): s.name
         case .jobEnd(let e): e.name
+        case .jobFlip(let f): f.name
         default: nil
         }
     }

@@ -41,7 +41,7 @@ extension StoreSQL {
     var deviceExists: String { "SELECT 1 FROM device WHERE name = \(p(1))" }
     /// A device's job events, newest first, before a seq. Binds: device, seq, limit.
     var deviceJobEvents: String {
-        let kinds = [Event.Kind.jobStart, .jobEnd].map { Self.literal($0.rawValue) }
+        let kinds = [Event.Kind.jobStart, .jobEnd, .jobFlip].map { Self.literal($0.rawValue) }
         return "SELECT \(Self.storedEventColumns) FROM event WHERE device = \(p(1)) AND kind IN "
             + "(\(kinds.joined(separator: ", "))) AND seq < \(p(2)) ORDER BY seq DESC LIMIT \(p(3))"
     }

@@ -49,6 +49,24 @@ import Testing
         #expect(html.contains("5000 earlier bytes dropped") && html.contains("&lt;i&gt;ok&lt;/i&gt;"))
         #expect(html.contains(">2026-11-22 08:09 UTC</time>"))
         #expect(html.contains("<th>Max runtime</th><td>no limit</td>"))
+        #expect(html.contains("No change recorded yet."))
+    }
+
+    @Test func stateChangesAreListedNewestFirstWithWhy() {
+        var e = Self.entry("backup", .failed)
+        e.flips = [
+            JobFlip(
+                id: UUID(), device: "nas",
+                record: JobFlipRecord(name: "backup", from: .running, to: .failed, reason: "exit <1>"), at: Self.t0),
+            JobFlip(
+                id: UUID(), device: "nas", record: JobFlipRecord(name: "backup", from: .new, to: .running, reason: ""),
+                at: Self.t0 - 60),
+        ]
+        let html = JobPage.render(e, local: .utc, now: Self.t0)
+        let failed = html.range(of: "exit &lt;1&gt;")
+        let running = html.range(of: "<td>new</td>")
+        #expect(failed != nil && running != nil && failed!.lowerBound < running!.lowerBound, "\(html)")
+        #expect(!html.contains("No change recorded yet."))
     }
 
     @Test func theSeriesHaveOneStateAtOneAndTheLastSuccess() {
