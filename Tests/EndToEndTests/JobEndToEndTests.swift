@@ -10,6 +10,17 @@ import Testing
             "downtime-collector", args + ["--data-dir", data], env: ["DOWNTIME_TIMEZONE": "Europe/Berlin"])
     }
 
+    /// A collector over a new data folder with device nas and job backup (`--every 1d`), and the job's ping address.
+    /// The caller removes `data`.
+    static func oneJob(_ tag: String) throws -> (data: String, collector: CollectorProcess, base: String) {
+        let data = try Binaries.tempDir(tag)
+        #expect(try cli(["device", "add", "nas"], data).status == 0)
+        let added = try cli(["job", "add", "backup", "--device", "nas", "--every", "1d"], data)
+        let key = String(added.out.split(separator: "\n").last ?? "")
+        let collector = try CollectorProcess(dataDir: data)
+        return (data, collector, "\(collector.url)/ping/job/\(key)")
+    }
+
     @Test func theCLIAddsListsAndRemovesJobsAndRefusesBadInputInOneLine() throws {
         let data = try Binaries.tempDir("job-cli")
         defer { try? FileManager.default.removeItem(atPath: data) }
@@ -51,14 +62,9 @@ import Testing
     }
 
     @Test func curlPingsAreStoredAsTheJobsEvents() throws {
-        let data = try Binaries.tempDir("job-ping")
+        let (data, collector, base) = try Self.oneJob("job-ping")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        #expect(try Self.cli(["device", "add", "nas"], data).status == 0)
-        let added = try Self.cli(["job", "add", "backup", "--device", "nas", "--every", "1d"], data)
-        let key = String(added.out.split(separator: "\n").last ?? "")
-        let collector = try CollectorProcess(dataDir: data)
         defer { collector.stop() }
-        let base = "\(collector.url)/ping/job/\(key)"
         #expect(try Curl.request("GET", "\(base)/start").status == 200)
         let end = try Binaries.run(
             "/usr/bin/curl",

@@ -6,14 +6,9 @@ import Testing
 /// holding markup, then the job's JSON, its page (the output escaped, the page valid HTML) and its state gauge.
 @Suite(.serialized) struct JobPagesEndToEndTests {
     @Test func aPingedJobShowsOnTheAPIItsPageAndMetrics() throws {
-        let data = try Binaries.tempDir("job-pages")
+        let (data, collector, base) = try JobEndToEndTests.oneJob("job-pages")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        #expect(try JobEndToEndTests.cli(["device", "add", "nas"], data).status == 0)
-        let added = try JobEndToEndTests.cli(["job", "add", "backup", "--device", "nas", "--every", "1d"], data)
-        let key = String(added.out.split(separator: "\n").last ?? "")
-        let collector = try CollectorProcess(dataDir: data)
         defer { collector.stop() }
-        let base = "\(collector.url)/ping/job/\(key)"
         #expect(try Curl.request("GET", "\(base)/start").status == 200)
         let end = try Binaries.run(
             "/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "<b>x</b>", base])
