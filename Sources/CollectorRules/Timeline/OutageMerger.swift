@@ -8,7 +8,9 @@ public enum OutageMerger {
     /// An agent report and a collector down period that overlap (within `slack`) and end together (the collector's
     /// period lasts until the agent is back, within `slack`) are one outage:
     /// cause and end from the agent, start the later of the two "last known alive" times (the last
-    /// beat usually refines the agent's persisted time). A down period the agent never explained is
+    /// beat usually refines the agent's persisted time). A down period that begins as the collector came back
+    /// (`collectorAway`'s end) begins at the restart, not at a beat: it refines nothing (campaign seed 373: a power
+    /// loss during a collector kill was recorded from the restart, 7 s after the cut). A down period the agent never explained is
     /// `network` when the agent's collector-unreachable reports cover it but for at most `slack` in all (its first
     /// failed post comes up to an interval after its last beat; its first post through is the collector's first beat
     /// back), else `unknown`: a cut of a few seconds inside a longer silence does not explain the rest of it.
@@ -37,7 +39,10 @@ public enum OutageMerger {
                 else { continue }
                 used[index] = true
                 source = "merged"
-                if period.start <= report.end { start = max(start ?? period.start, period.start) }
+                let fromRestart = collectorAway.contains { abs($0.end.timeIntervalSince(period.start)) < 0.5 }
+                if period.start <= report.end, !fromRestart || start == nil {
+                    start = max(start ?? period.start, period.start)
+                }
             }
             let outageStart = start ?? report.end
             result.append(

@@ -32,6 +32,21 @@ import Testing
         #expect(out.map(\.cause) == [.unknown, .powerLoss])
     }
 
+    /// Campaign seed 373: the device lost power while the collector was away; the restarted collector's down period
+    /// begins at its restart, not at a beat, so the agent's own start stands. A period from a beat still refines it.
+    @Test func aDownPeriodFromTheCollectorsRestartDoesNotMoveTheAgentsStart() {
+        let away = [DateInterval(start: Self.t + 6.5, end: Self.t + 9.9)]
+        let reported = [ReportedOutage(cause: .powerLoss, start: Self.t, end: Self.t + 13.3)]
+        let fromRestart = [DownPeriod(start: Self.t + 9.9, end: Self.t + 14.3)]
+        let out = OutageMerger.merge(
+            down: fromRestart, reported: reported, unreachable: [], collectorAway: away, slack: 2, now: Self.t + 100)
+        #expect(out.map(\.start) == [Self.t] && out.map(\.source) == ["merged"])
+        let fromBeat = [DownPeriod(start: Self.t + 3, end: Self.t + 14.3)]
+        let refined = OutageMerger.merge(
+            down: fromBeat, reported: reported, unreachable: [], collectorAway: away, slack: 2, now: Self.t + 100)
+        #expect(refined.map(\.start) == [Self.t + 3])
+    }
+
     @Test func shortRebootSeenOnlyByTheAgent() {
         let reported = [ReportedOutage(cause: .cleanReboot, start: Self.t, end: Self.t + 20)]
         let out = OutageMerger.merge(down: [], reported: reported, unreachable: [], slack: 15, now: Self.t + 100)
