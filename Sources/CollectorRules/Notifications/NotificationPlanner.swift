@@ -92,6 +92,9 @@ public struct NotificationPlanner: Sendable {
     /// Incidents whose message went out, as told, by id: a later update drops only the messages that one told (a
     /// member told as still down keeps its up message when it comes back).
     package var told: [String: Incident] = [:]
+    /// Per device: the time of the down its own message (or a group's) last told. A return of that down is not an
+    /// incident member's return told by the incident, whatever the slack says (campaign seed 373).
+    package var downsTold: [String: Date] = [:]
     /// Check messages waiting for `settle` (see `observeChecks`).
     package var checksHeld: [HeldCheck] = []
     /// Per check (`CheckKey`): its quiet time after a failing message, like a device's after a down.
@@ -235,7 +238,10 @@ public struct NotificationPlanner: Sendable {
         let telling = waiting || (new && fresh) ? incident.members : told[incident.id]?.members ?? incident.members
         downs.removeAll { held in telling.contains { Self.tells($0, down: held, now: now) } }
         ups.removeAll { held in
-            telling.contains { !toldDown.contains($0.device) && Self.tells($0, up: held, now: now) }
+            telling.contains { member in
+                !toldDown.contains(member.device) && Self.tells(member, up: held, now: now)
+                    && !(downsTold[member.device].map { $0 > (member.end ?? now) } ?? false)
+            }
         }
         if let i = incidents.firstIndex(where: { $0.incident.id == incident.id }) {
             incidents[i] = (incident, now + settle)
@@ -343,6 +349,7 @@ public struct NotificationPlanner: Sendable {
             out += group(batch, direction: .down, now: now, deviceCount: deviceCount, sites: sites)
             for h in batch {
                 devices[h.device] = DeviceState(quietUntil: now + damp, recoveryTold: false, flips: 0)
+                downsTold[h.device] = h.at
             }
         }
         let dueUps = ups.filter { $0.due <= now }

@@ -220,6 +220,21 @@ import Testing
             unaffected: unaffected, collectorDown: false)
     }
 
+    /// Campaign seed 373: a member's later outage, its down told on its own after the incident's message, keeps its
+    /// return when the told incident is updated (the slack around the member's end does not make it the incident's).
+    @Test func aReturnOfADownToldOnItsOwnIsKeptWhenAToldIncidentIsUpdated() {
+        var p = NotificationPlanner(damp: 0, groupWindow: 10, settle: 30)
+        let incident = Self.incident(["a", "b"])
+        p.observeIncident(incident, new: true, now: Self.t0 + 560)
+        #expect(run(&p, at: 590) == ["incident:a,b"])
+        p.observe([Self.flip("a", "up", "down", at: Self.t0 + 601)], now: Self.t0 + 601)
+        #expect(run(&p, at: 611) == ["down:a"])
+        // Back 14 s later: within the slack after the member's end (600 + 30).
+        p.observe([Self.flip("a", "down", "up", at: Self.t0 + 615)], now: Self.t0 + 615)
+        p.observeIncident(incident, new: false, now: Self.t0 + 616)
+        #expect(run(&p, at: 700) == ["up:a"])
+    }
+
     @Test func anIncidentIsOneMessageReplacingItsMembersUps() {
         var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
         let sites = ["a": "house", "b": "house", "c": "house", "x": "office"]
