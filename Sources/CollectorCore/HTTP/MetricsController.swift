@@ -18,7 +18,7 @@ struct MetricsController<Context: RequestContext> {
                 }
             let now = collector.clock.wall.now()
             // Jobs are read from the store: left out while it fails, like the incident counts.
-            let jobs = try await collector.unlessStoreFails([]) { try await collector.jobs.entries(now: now) }
+            let jobs = try await collector.jobsUnlessStoreFails(now: now)
             let text =
                 MetricsExport.devices(try await collector.reads.deviceDetails(), now: now)
                 + (incidents.map { MetricsExport.incidents($0.all, open: $0.open) } ?? "")

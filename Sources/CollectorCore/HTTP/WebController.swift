@@ -33,7 +33,7 @@ struct WebController<Context: RequestContext> {
                 try await collector.ups.overview(limit: UPSSection.eventLimit)
             }
             let now = collector.clock.wall.now()
-            let jobs = try await collector.unlessStoreFails([]) { try await collector.jobs.entries(now: now) }
+            let jobs = try await collector.jobsUnlessStoreFails(now: now)
             let page = OverviewPage.render(
                 model, details: details, now: now, query: query,
                 collector: collector.health.snapshot(), feed: feed, ups: ups, incidents: incidents,
@@ -65,7 +65,7 @@ struct WebController<Context: RequestContext> {
             let log = try await collector.reads.log(device: name, limit: 1_000_000) ?? []
             let deliveries = try await collector.reads.deliveries(device: name, limit: 20)
             let now = collector.clock.wall.now()
-            let jobs = try await collector.jobs.entries(now: now).filter { $0.record.device == name }
+            let jobs = try await collector.jobsUnlessStoreFails(now: now).filter { $0.record.device == name }
             let page = DevicePage.render(
                 detail, log: log.map(\.event), now: now, deliveries: deliveries,
                 incidents: try await collector.reads.incidents(device: name),
