@@ -81,13 +81,9 @@ public actor Notifier {
         return told
     }
 
-    /// True when the channel's quiet hours hold `n` (told in their summary, `QuietSummaries`): due inside the window,
-    /// or about a time inside one (a down held past the window's end by its group window is in that window's summary,
-    /// not told twice).
+    /// True when the channel's quiet hours hold `n` (told in their summary, `QuietSummaries`).
     private func holds(_ spec: NotifierSpec, _ n: Notification, critical: Bool, now: Date) -> Bool {
-        guard let quiet = spec.quiet,
-            quiet.holds(critical: critical, now: now, zone: zone) || (!critical && quiet.contains(n.at, zone: zone))
-        else { return false }
+        guard let quiet = spec.quiet, quiet.holds(critical: critical, now: now, zone: zone) else { return false }
         logger.info(
             "\(n.kind.rawValue) message about \(n.devices.joined(separator: ", ")) held for \(spec.name)'s quiet hours")
         return true

@@ -81,25 +81,6 @@ import Testing
         #expect(outbox.bodies("/quiet").count == 3 && outbox.bodies("/loud").count == 4)
     }
 
-    /// A down a few seconds before the window's end is due just after it: it is in the window's summary, so the
-    /// channel does not get it on its own too; the return after the window is told.
-    @Test func aDownHeldPastTheWindowsEndIsLeftToItsSummary() async throws {
-        let h = try StoreHandle.fresh(.sqlite)
-        defer { h.remove() }
-        let outbox = Outbox()
-        let specs = [try NotifierSpec.parse("quiet=webhook http://127.0.0.1:9/quiet quiet=23:00-07:00")]
-        let n = Self.notifier(specs, store: try await h.open(), outbox: outbox)
-        let end = Date(timeIntervalSince1970: 1_796_713_200) // 07:00
-        await n.observe(.flips([Self.flip("pi-shed", .up, .down, at: end - 5)], now: end - 5))
-        await n.tick(now: end + 6, deviceCount: 10, compose: Self.compose)
-        await n.observe(.flips([Self.flip("pi-shed", .down, .up, at: end + 60)], now: end + 60))
-        await n.tick(now: end + 91, deviceCount: 10, compose: Self.compose)
-        await Self.delivered(outbox, 1)
-        try await Task.sleep(for: .milliseconds(50))
-        let bodies = outbox.bodies("/quiet")
-        #expect(bodies.count == 1 && bodies.allSatisfy { $0.contains("\"event\":\"up\"") }, "\(bodies)")
-    }
-
     @Test func aBadQuietOptionIsRefusedNamingIt() throws {
         for bad in ["23:00", "23:00-23:00", "25:00-07:00", "7:00-8:00"] {
             do {
