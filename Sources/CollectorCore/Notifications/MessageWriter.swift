@@ -75,6 +75,7 @@ public struct MessageWriter: Sendable {
     /// A job's problem, or its end: "backup on nas failed (exit 1)", since when; or its bouncing's summary.
     static func job(_ plan: NotificationPlanner.Planned, time: LocalTime, damp: TimeInterval) -> Notification {
         let device = plan.devices.first ?? ""
+        if plan.job == nil, !plan.jobs.isEmpty { return jobs(plan, time: time) }
         guard let f = plan.job else { return test(at: plan.at) }
         if plan.kind == .flapping {
             return Notification(
@@ -86,6 +87,22 @@ public struct MessageWriter: Sendable {
         let text = JobChange.message(job: f.name, device: device, from: f.from, to: f.to, reason: f.reason)
         return Notification(
             kind: plan.kind, devices: plan.devices, title: title, text: "\(text), at \(time.stamp(plan.at)).",
+            at: plan.at)
+    }
+
+    /// Jobs held together: "3 jobs have problems", a line per job ("backup on nas failed (exit 1)").
+    static func jobs(_ plan: NotificationPlanner.Planned, time: LocalTime) -> Notification {
+        let n = plan.jobs.count
+        let title = plan.kind == .jobProblem ? "\(n) jobs have problems" : "\(n) jobs are ok again"
+        let lines = plan.jobs.map {
+            "- "
+                + JobChange.message(
+                    job: $0.record.name, device: $0.device, from: $0.record.from, to: $0.record.to,
+                    reason: $0.record.reason)
+                + ", at \(time.stamp($0.at))"
+        }
+        return Notification(
+            kind: plan.kind, devices: plan.devices, title: title, text: "\(title):\n" + lines.joined(separator: "\n"),
             at: plan.at)
     }
 

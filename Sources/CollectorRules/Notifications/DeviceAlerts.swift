@@ -79,6 +79,13 @@ public struct DeviceAlerts: Sendable, Equatable {
         guard !awake.isEmpty else { return nil }
         // An incident's words come from the incident itself: it goes out whole while one member is not snoozed.
         if plan.kind != .incident { out.devices = awake }
+        if !plan.jobs.isEmpty {
+            // A group of jobs keeps the jobs of devices not snoozed; one left is that job's own message.
+            out.jobs = plan.jobs.filter { awake.contains($0.device) }
+            if out.jobs.count == 1, let only = out.jobs.first {
+                out = NotificationPlanner.jobMessage(plan.kind, [only]) ?? out
+            }
+        }
         let tellsDown =
             plan.kind == .down || (plan.kind == .group && plan.direction != .up)
             || (plan.kind == .incident && plan.incident?.end == nil)

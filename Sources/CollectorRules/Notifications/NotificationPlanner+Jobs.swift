@@ -1,8 +1,10 @@
 import DowntimeProtocol
 import Foundation
 
-/// Jobs (docs/DESIGN.md "Jobs"): a job's change that notifies (a problem begins or ends) is a message told at once
-/// (the judge already waited out grace and max-runtime):
+/// Jobs (docs/DESIGN.md "Jobs"): a job's change that notifies (a problem begins or ends) is held for `groupWindow`
+/// like a device's down (the judge already waited out grace and max-runtime), and all job messages held together go
+/// out together: two or more problems (or ends) are one message naming each job (a NAS down at 03:00 fails every
+/// backup that runs on it, one message, not five):
 /// - a problem (late, too_long, failed, interrupted) is told, then `damp` of further changes of the job gives no
 ///   more messages but one summary at its end, naming the state it ended in;
 /// - the end of a problem (ok or running again) is told once per problem; also when this planner never saw the job (a
@@ -28,7 +30,7 @@ extension NotificationPlanner {
                 if quiet {
                     m.quiet.flips += 1
                 } else {
-                    tell(f, kind: .jobProblem)
+                    tell(f, kind: .jobProblem, now: now)
                     m.quiet = DeviceState(quietUntil: now + damp)
                 }
                 m.problemTold = true
@@ -36,7 +38,7 @@ extension NotificationPlanner {
                 if quiet && m.quiet.recoveryTold {
                     m.quiet.flips += 1
                 } else {
-                    tell(f, kind: .jobOk)
+                    tell(f, kind: .jobOk, now: now)
                     m.quiet.recoveryTold = true
                 }
                 m.problemTold = false
@@ -45,14 +47,40 @@ extension NotificationPlanner {
         }
     }
 
-    private mutating func tell(_ f: JobFlip, kind: Notification.Kind) {
-        jobsReady.insert(f.id)
-        ready.append(Planned(kind: kind, devices: [f.device], at: f.at, reason: f.record.reason, job: f.record))
+    /// A job message waiting for `due`; its flip's row holds the log's notification cursor meanwhile.
+    package struct HeldJob: Sendable {
+        package var flip: JobFlip
+        package var kind: Notification.Kind
+        package var due: Date
     }
 
-    /// The summaries of jobs whose quiet time ended at `now`.
+    private mutating func tell(_ f: JobFlip, kind: Notification.Kind, now: Date) {
+        jobsHeld.append(HeldJob(flip: f, kind: kind, due: now + groupWindow))
+    }
+
+    /// One message for the held job flips of one kind: the job's own for one, a group naming each for more.
+    package static func jobMessage(_ kind: Notification.Kind, _ flips: [JobFlip]) -> Planned? {
+        guard let first = flips.first else { return nil }
+        if flips.count == 1 {
+            return Planned(
+                kind: kind, devices: [first.device], at: first.at, reason: first.record.reason, job: first.record)
+        }
+        return Planned(
+            kind: kind, devices: Set(flips.map(\.device)).sorted(), at: flips.map(\.at).min() ?? first.at,
+            jobs: flips)
+    }
+
+    /// The job messages due at `now` (everything held goes out together, problems before ends) and the summaries of
+    /// jobs whose quiet time ended.
     package mutating func dueJobs(now: Date) -> [Planned] {
         var out: [Planned] = []
+        if jobsHeld.contains(where: { $0.due <= now }) {
+            let batch = jobsHeld.sorted { ($0.flip.at, $0.flip.record.name) < ($1.flip.at, $1.flip.record.name) }
+            jobsHeld = []
+            for kind in [Notification.Kind.jobProblem, .jobOk] {
+                if let m = Self.jobMessage(kind, batch.filter { $0.kind == kind }.map(\.flip)) { out.append(m) }
+            }
+        }
         for (name, m) in jobs.sorted(by: { $0.key < $1.key }) {
             guard let until = m.quiet.quietUntil, until <= now else { continue }
             if m.quiet.flips > 0 {

@@ -15,7 +15,9 @@ import Foundation
 /// - a device's under-voltage is told when it appears, then `damp` quiet with one summary of its returns;
 /// - a UPS event is told at once, but a lost connection only once it has lasted `upsHold` (a comms back within
 ///   that time drops both: a flaky NUT server does not spam);
-/// - a service check failing or recovering is held for `settle` and told per device (see `observeChecks`).
+/// - a service check failing or recovering is held for `settle` and told per device (see `observeChecks`);
+/// - a job's problem or its end is held for `groupWindow`, and the jobs held together are one message (see
+///   `observeJobs`).
 public struct NotificationPlanner: Sendable {
     /// A message to send: what happened, to whom, and when it was observed.
     public struct Planned: Sendable, Equatable {
@@ -42,6 +44,8 @@ public struct NotificationPlanner: Sendable {
         public var critical = false
         /// For `jobProblem`, `jobOk` and a job's `flapping`: the job's change (a summary's `to` is its state now).
         public var job: JobFlipRecord? = nil
+        /// For a `jobProblem` or `jobOk` of two or more jobs held together: each job's flip (`job` is then nil).
+        public var jobs: [JobFlip] = []
     }
 
     /// Which way the devices of a grouped message went.
@@ -107,8 +111,8 @@ public struct NotificationPlanner: Sendable {
     package var checksSetAside: [CheckKey: HeldCheck] = [:]
     /// Per job: its quiet time and what was told (see `observeJobs`).
     package var jobs: [String: JobMemory] = [:]
-    /// The `job_flip` events whose message is in `ready`, not handed out yet.
-    package var jobsReady: Set<UUID> = []
+    /// Job messages waiting for `groupWindow` (see `observeJobs`).
+    package var jobsHeld: [HeldJob] = []
     /// Acknowledgements, snoozes and critical devices as last given (`PlannerInput.alerts`), applied to what is due.
     public var alerts = DeviceAlerts()
 
@@ -151,6 +155,7 @@ public struct NotificationPlanner: Sendable {
         for i in checksHeld.indices { checksHeld[i].due += step }
         for key in checkQuiet.keys { checkQuiet[key]?.quietUntil? += step }
         for name in jobs.keys { jobs[name]?.quiet.quietUntil? += step }
+        for i in jobsHeld.indices { jobsHeld[i].due += step }
     }
 
     public mutating func observe(_ flips: [FlipChange], now: Date) {
@@ -307,7 +312,7 @@ public struct NotificationPlanner: Sendable {
     /// cursor stays before them, so that a collector killed now tells them after its restart, and moves past them
     /// once told.
     public func holding(_ flips: [UUID: String]) -> Set<UUID> {
-        let held = Set(downs.map(\.flip)).union(ups.map(\.flip)).union(storageReady).union(jobsReady)
+        let held = Set(downs.map(\.flip)).union(ups.map(\.flip)).union(storageReady).union(jobsHeld.map(\.flip.id))
             .union(checksHeld.map(\.event)).union(checksSetAside.values.map(\.event))
         let members = Set(incidents.flatMap { $0.incident.deviceNames })
         return Set(flips.filter { held.contains($0.key) || members.contains($0.value) }.keys)
@@ -326,7 +331,6 @@ public struct NotificationPlanner: Sendable {
         out += dueChecks(now: now)
         out += dueJobs(now: now)
         storageReady = []
-        jobsReady = []
         for held in incidents where held.due <= now {
             let i = held.incident
             told[i.id] = i

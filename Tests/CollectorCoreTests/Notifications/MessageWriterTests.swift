@@ -150,3 +150,26 @@ import Testing
                 && flapping.text.contains("3 more times in the last 10"))
     }
 }
+
+/// The words of jobs held together (issue #31): one title with their number, a line per job.
+@Suite struct JobGroupMessageTests {
+    @Test func aGroupOfJobsNamesEachWithItsDevice() throws {
+        let at = Date(timeIntervalSince1970: 1_795_335_000)
+        let flips = [
+            JobFlip(
+                id: UUID(), device: "nas",
+                record: JobFlipRecord(name: "backup", from: .ok, to: .failed, reason: "exit 1"),
+                at: at),
+            JobFlip(
+                id: UUID(), device: "pi-2", record: JobFlipRecord(name: "sync", from: .ok, to: .late, reason: ""),
+                at: at + 3),
+        ]
+        let plan = NotificationPlanner.jobMessage(.jobProblem, flips)
+        let n = MessageWriter.job(try #require(plan), time: .utc, damp: 600)
+        #expect(n.kind == .jobProblem && n.title == "2 jobs have problems" && n.devices == ["nas", "pi-2"])
+        #expect(n.text.contains("- backup on nas failed (exit 1), at \(LocalTime.utc.stamp(at))"))
+        #expect(n.text.contains("- sync on pi-2 is late, at \(LocalTime.utc.stamp(at + 3))"))
+        let ok = MessageWriter.job(try #require(NotificationPlanner.jobMessage(.jobOk, flips)), time: .utc, damp: 600)
+        #expect(ok.title == "2 jobs are ok again")
+    }
+}
