@@ -36,7 +36,9 @@ func maintenanceEnvironment(_ env: [String: String]) -> [String: String] {
     return EnvFile.parse(String(decoding: bytes, as: UTF8.self)).merging(env) { _, given in given }
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = ProcessArguments.current(runtime: CommandLine.arguments) {
+    (try? FileIO.read("/proc/self/cmdline")) ?? nil
+}
 let command: AgentConfig.Command
 do {
     command = try AgentConfig.parse(

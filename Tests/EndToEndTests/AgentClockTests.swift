@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// The agent's wall clock moved under it with Debian's libfaketime (the monotonic clocks left real).
-/// Under libfaketime a Swift program sees no command-line arguments, so the agent is configured the
+/// Under libfaketime the Swift runtime captures no command-line arguments (the agent then reads its own from
+/// /proc/self/cmdline, `ProcessArguments`); this suite configures the agent the
 /// way systemd's EnvironmentFile= does it, and runs on the machine's real boot id and boot clock.
 @Suite(.serialized) struct AgentClockTests {
     static let libfaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"

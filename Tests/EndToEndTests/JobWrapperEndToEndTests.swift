@@ -142,4 +142,39 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(!FileManager.default.fileExists(atPath: rig.sandbox.stateDir + "/outbox-drop"))
     }
+
+    /// The device's wall clock stepped two hours ahead during a run (libfaketime, the monotonic clocks left real, as
+    /// an NTP step does): the run's duration is its monotonic one, and the step shows only in the events' times.
+    @Test func aClockStepDuringARunDoesNotChangeItsDuration() throws {
+        let rig = try Rig()
+        try rig.startCollector()
+        let folder = try Binaries.tempDir("job-clock")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/faketime"
+        try "+0".write(toFile: file, atomically: true, encoding: .utf8)
+        let wrapper = Process()
+        wrapper.executableURL = URL(fileURLWithPath: Binaries.path("downtime-agent"))
+        wrapper.arguments = rig.arguments("stepped", ["sleep", "3"])
+        wrapper.environment = ProcessInfo.processInfo.environment.merging(
+            rig.environment.merging(AgentClockTests.faketime(file)) { _, new in new }
+        ) { _, new in new }
+        wrapper.standardOutput = FileHandle.nullDevice
+        try wrapper.run()
+        eventually(20, "the run's start") {
+            try rig.log().contains { if case .jobStart(let s) = $0.payload { s.name == "stepped" } else { false } }
+        }
+        try "+2h".write(toFile: file, atomically: true, encoding: .utf8)
+        wrapper.waitUntilExit()
+        #expect(wrapper.terminationStatus == 0)
+        let log = try rig.log()
+        let start = try #require(
+            log.first { if case .jobStart(let s) = $0.payload { s.name == "stepped" } else { false } })
+        let endEvent = try #require(
+            log.first { if case .jobEnd(let e) = $0.payload { e.name == "stepped" } else { false } })
+        let end = try #require(try rig.ends("stepped").first)
+        // The step is real: the end is dated two hours after the start.
+        #expect(endEvent.at.timeIntervalSince(start.at) > 7000, "\(start.at) \(endEvent.at)")
+        let duration = try #require(end.durationS)
+        #expect(duration >= 2.9 && duration < 30, "duration \(duration)")
+    }
 }
