@@ -114,9 +114,9 @@ public final class Collector: Sendable {
 
     /// The jobs at `now` for a page or `/metrics`; none while the store is known to fail: each read would wait for the
     /// store's deadline, and the page must answer from memory within seconds (the database-restart test).
-    public func jobsUnlessStoreFails(now: Date) async throws -> [JobBoard.Entry] {
+    public func jobsUnlessStoreFails(now: Date, device: String? = nil) async throws -> [JobBoard.Entry] {
         guard health.snapshot().storeFault == nil else { return [] }
-        return try await unlessStoreFails([]) { try await jobs.entries(now: now) }
+        return try await unlessStoreFails([]) { try await jobs.entries(now: now, device: device) }
     }
 
     private static func base(store: any Store, config: CollectorConfig, clock: CollectorClock) -> Base {

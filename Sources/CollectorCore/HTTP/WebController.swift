@@ -65,7 +65,7 @@ struct WebController<Context: RequestContext> {
             let log = try await collector.reads.log(device: name, limit: 1_000_000) ?? []
             let deliveries = try await collector.reads.deliveries(device: name, limit: 20)
             let now = collector.clock.wall.now()
-            let jobs = try await collector.jobsUnlessStoreFails(now: now).filter { $0.record.device == name }
+            let jobs = try await collector.jobsUnlessStoreFails(now: now, device: name)
             let page = DevicePage.render(
                 detail, log: log.map(\.event), now: now, deliveries: deliveries,
                 incidents: try await collector.reads.incidents(device: name),

@@ -33,10 +33,12 @@ public struct JobBoard: Sendable {
     /// How many runs are read per job by default: enough to find the open one and show a job page's history.
     public static let recentRuns = 20
 
-    /// Every job at `now`, by name.
-    public func entries(now: Date, runs: Int = recentRuns) async throws -> [Entry] {
+    /// Every job at `now` (or only `device`'s: the others' runs are not read), by name.
+    public func entries(now: Date, device: String? = nil, runs: Int = recentRuns) async throws -> [Entry] {
         var out: [Entry] = []
-        for record in try await store.jobs() { out.append(try await entry(record, now: now, runs: runs)) }
+        for record in try await store.jobs() where device == nil || record.device == device {
+            out.append(try await entry(record, now: now, runs: runs))
+        }
         return out.sorted { $0.record.name < $1.record.name }
     }
 

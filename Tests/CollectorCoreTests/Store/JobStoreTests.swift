@@ -51,6 +51,19 @@ import Testing
         #expect(try await s.jobs().isEmpty)
     }
 
+    @Test(arguments: Backend.all) func theBoardReadsOneDevicesJobsOrAll(_ backend: Backend) async throws {
+        let (h, s) = try await StoreHandle.withDevices(backend, ["nas", "pi"], createdAt: t0)
+        defer { h.remove() }
+        try await s.addJob(try job("backup"))
+        try await s.addJob(try job("sync", device: "pi"))
+        try await s.addJob(try job("certs"))
+        let board = JobBoard(store: s, zone: TimeZone(identifier: "UTC")!) { _ in nil }
+        #expect(try await board.entries(now: t0).map(\.record.name) == ["backup", "certs", "sync"])
+        #expect(try await board.entries(now: t0, device: "nas").map(\.record.name) == ["backup", "certs"])
+        #expect(try await board.entries(now: t0, device: "pi").map(\.record.name) == ["sync"])
+        #expect(try await board.entries(now: t0, device: "nope").isEmpty)
+    }
+
     @Test(arguments: Backend.all) func aJobsRunsAreItsDevicesJobEventsWithItsName(_ backend: Backend) async throws {
         let (h, s) = try await StoreHandle.withDevices(backend, ["nas", "pi"], createdAt: t0)
         defer { h.remove() }
