@@ -24,6 +24,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, HERE)
 import checks  # noqa: E402
 import faults  # noqa: E402
+import jobs  # noqa: E402
 import world  # noqa: E402
 
 sys.path.insert(0, os.path.join(HERE, "..", "reliability"))
@@ -78,6 +79,10 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         for site, ds in names.items():
             for d in ds:
                 world.cli(bin_dir, "device", "site", d, site, *store)
+        # One job per site, on its first device, run while the faults play (`jobs.py`).
+        job_devices = [ds[0] for ds in names.values()]
+        for d in job_devices:
+            world.cli(bin_dir, "job", "add", jobs.job_name(d), "--device", d, "--every", "1h", *store)
         sink = world.Sink(os.path.join(work, "messages.jsonl"))
         w.clock = world.FakeClock(os.path.join(work, "faketime"))
         sync = os.path.join(work, "collector-synchronized")
@@ -102,10 +107,13 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         time.sleep(CFG["persist"] + 1)  # every agent has persisted its state once
         w.truth.note("run_start", seed=seed, faults=count)
         runner = faults.Runner(w, specs)
+        players = [jobs.JobPlayer(w, w.devices[d], seed).start() for d in job_devices]
         t0 = time.time()
         print(f"campaign: seed {seed}: {count} faults on {len(devices)} agents in {len(names)} sites, "
               f"work folder {work}", flush=True)
         runner.play(t0)
+        for p in players:
+            p.stop()
         w.truth.note("faults_done")
         # Everything back: every agent running, every proxy passing; then the reports, incidents and messages.
         for dev in w.devices.values():
@@ -117,6 +125,7 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         time.sleep(CFG["settle"] + CFG["group_window"] + 6)
         run_end = time.time()
         rec = checks.Recorded(w.collector, devices)
+        rec.jobs = {jobs.job_name(d): w.collector.get_json(f"/api/v1/jobs/{jobs.job_name(d)}") for d in job_devices}
         mqtt = broker.retained()
         outboxes = {d: dev.outbox_files() for d, dev in w.devices.items()}
         starts = {d: dev.starts for d, dev in w.devices.items()}
@@ -126,7 +135,7 @@ def run_seed(bin_dir, seed, count, work, sites_n, per_site, spacing, skip=(), po
         with open(os.path.join(work, "recorded.json"), "w") as f:
             json.dump(dict(outages=rec.outages, incidents=rec.incidents, collector=rec.collector,
                            devices=rec.device_views, events=rec.events, incident_pages=rec.incident_pages,
-                           agent_starts=starts, outboxes=outboxes, run_end=run_end, mqtt=mqtt,
+                           agent_starts=starts, outboxes=outboxes, run_end=run_end, mqtt=mqtt, jobs=rec.jobs,
                            harness_errors=runner.errors), f, indent=1)
         return check(work, seed, count, t_begin)
     finally:
@@ -154,6 +163,7 @@ def check(work, seed=None, count=None, t_begin=None):
     rec.device_views, rec.events = r["devices"], r["events"]
     rec.incident_pages = {k: tuple(v) for k, v in r["incident_pages"].items()}
     rec.mqtt = r.get("mqtt")  # None in a work folder from before MQTT: not checked
+    rec.jobs = r.get("jobs")  # None in a work folder from before jobs: not checked
     try:
         messages = [json.loads(line) for line in open(os.path.join(work, "messages.jsonl"))]
     except FileNotFoundError:

@@ -559,6 +559,8 @@ class Checker:
                 else:
                     max(cands, key=lambda k: k["start"])["msgs"].append(m)
                 continue
+            if kind in ("job_problem", "job_ok"):
+                continue  # counted against the job_flip rows (`check_jobs`)
             self.bad("invented-message", (names or [None])[0], None, f"{kind} message with no fault of that kind: {title}")
         for d, n in new_msgs.items():
             if n != 1:
@@ -649,8 +651,93 @@ class Checker:
             if not mqtt.get(f"homeassistant/device/{name.replace('-', '_')}/config"):
                 self.bad("mqtt-config", name, None, "no retained discovery config")
 
+    PROBLEMS = ("late", "too_long", "failed", "interrupted")
+
+    def check_jobs(self):
+        """Jobs (DESIGN "Jobs", issue #31) under the faults: every run the wrapper finished is in its device's log
+        once (start and end, nothing lost across collector kills, network cuts or reboots, nothing doubled); a run
+        cut by a power loss before its command ended has no end and is `interrupted` on the job's API; the job's
+        `job_flip` rows chain (each from the state the last one left, never the same change twice); and each change
+        that notifies is one message (a problem `job_problem`, its end `job_ok`; a group of jobs names each)."""
+        jobs = getattr(self.rec, "jobs", None)
+        if jobs is None:
+            return
+        runs = {}
+        for r in self.by("job_run"):
+            runs[(r["device"], r["launch"])] = dict(r)
+        for r in self.by("job_run_end"):
+            runs.get((r["device"], r["launch"]), {}).update(status=r["status"], end=r["end"], cut=r.get("cut"),
+                                                           cut_at=r.get("cut_at"))
+        disks = self.by("disk")
+        for name, view in jobs.items():
+            device = view["device"]
+            events = self.rec.events.get(device, [])
+            starts = [e for e in events if e["kind"] == "job_start" and e["name"] == name]
+            ends = [e for e in events if e["kind"] == "job_end" and e["name"] == name]
+            for what, list_ in (("start", starts), ("end", ends)):
+                rids = [e["rid"] for e in list_]
+                for rid in sorted({x for x in rids if rids.count(x) > 1}):
+                    self.bad("job-event-doubled", device, None, f"{name}: job_{what} of run {rid} stored "
+                             f"{rids.count(rid)} times")
+            ended = {e["rid"]: e for e in ends}
+            api_runs = {r["rid"]: r for r in view.get("runs", [])}
+            for run in (r for r in runs.values() if r["job"] == name):
+                self.check_job_run(name, device, run, starts, ended, api_runs, disks)
+            self.check_job_flips(name, device, [e for e in events if e["kind"] == "job_flip" and e["name"] == name])
+
+    def check_job_run(self, name, device, run, starts, ended, api_runs, disks):
+        launch = run["launch"]
+        if "status" not in run:
+            self.bad("harness-error", device, None, f"{name}: the run launched {hms(launch)} never ended")
+            return
+        what = f"{name}: run launched {hms(launch)} ({run['length']} s, exit {run['code']}, wrapper {run['status']})"
+        # The wrapper's start is dated when it began, a moment after the launch (a step of the collector's clock
+        # does not touch the device's).
+        mine = [e for e in starts if launch - 0.5 <= ts(e["at"]) <= launch + 3.0]
+        # A full or read-only state folder may keep the wrapper from writing its report: it may be lost then.
+        exempt = any(d["device"] == device and d["start"] - 1 <= run["end"] and d["end"] + 1 >= launch for d in disks)
+        if run.get("cut") is not None and run["cut"] == 9 and run["cut_at"] < launch + run["length"]:
+            # Cut by a power loss before its command ended: no end, and the job's API calls its run interrupted.
+            for e in mine:
+                if e["rid"] in ended:
+                    self.bad("job-end-invented", device, None, f"{what}: cut by a power loss, yet an end is logged")
+                elif e["rid"] in api_runs and not api_runs[e["rid"]].get("interrupted"):
+                    self.bad("job-interrupted-missing", device, None, f"{what}: cut by a power loss, its run on the "
+                             f"API is not interrupted: {api_runs[e['rid']]}")
+            return
+        if run.get("cut") is not None:
+            return  # a reboot's SIGTERM: the wrapper reports the signal when it can; not a promise of this check
+        if exempt:
+            return
+        if len(mine) != 1:
+            self.bad("job-run-lost" if not mine else "job-event-doubled", device, None,
+                     f"{what}: {len(mine)} job_start events for it")
+            return
+        end = ended.get(mine[0]["rid"])
+        if end is None:
+            self.bad("job-run-lost", device, None, f"{what}: its start is logged, its end is not")
+        elif end.get("exit_code") != run["code"]:
+            self.bad("job-run-wrong", device, None, f"{what}: logged with exit code {end.get('exit_code')}")
+
+    def check_job_flips(self, name, device, flips):
+        state = "new"
+        for f in flips:
+            if f["from"] != state or f["to"] == f["from"]:
+                self.bad("job-flip-chain", device, None, f"{name}: job_flip {f['from']} -> {f['to']} at {f['at']} "
+                         f"after the state {state}")
+            state = f["to"]
+        problems = sum(1 for f in flips if f["to"] in self.PROBLEMS)
+        ends = sum(1 for f in flips if f["from"] in self.PROBLEMS and f["to"] not in self.PROBLEMS)
+        words = f"{name} on {device}"
+        for kind, expected in (("job_problem", problems), ("job_ok", ends)):
+            told = sum(m.get("message", "").count(words) for m in self.messages if m.get("event") == kind)
+            if told != expected:
+                self.bad("job-message", device, None, f"{name}: {expected} changes to tell as {kind}, "
+                         f"{told} told")
+
     def run(self):
-        for step in (self.check_outages, self.check_log, self.check_incidents, self.check_messages, self.check_mqtt):
+        for step in (self.check_outages, self.check_log, self.check_incidents, self.check_messages, self.check_mqtt,
+                     self.check_jobs):
             try:
                 step()
             except Exception as e:  # a checker bug must not hide the rest

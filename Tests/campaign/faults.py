@@ -185,7 +185,7 @@ class Runner:
 
     def _cut(self, spec, dev, off, cause):
         sig = signal.SIGKILL if cause == "power_loss" else signal.SIGTERM
-        t0 = dev.kill(sig)
+        t0 = dev.kill(sig, power=True)
         time.sleep(off)
         t1 = self._boot(dev, spec["params"]["boot_delay"])
         self.w.truth.note("period", n=spec["n"], device=dev.name, kind=cause, start=t0, end=t1)
@@ -207,7 +207,7 @@ class Runner:
         devs = [self.w.devices[d] for d in spec["devices"]]
         starts = {}
         for d in devs:
-            starts[d.name] = d.kill(signal.SIGKILL)
+            starts[d.name] = d.kill(signal.SIGKILL, power=True)
         time.sleep(p["off"])
         power_on = time.time()
         time.sleep(p["boot_delay"])
@@ -244,7 +244,7 @@ class Runner:
         if "reboot" in p:
             rebooted = devs[0]
             time.sleep(p["reboot"]["after"])
-            k0 = rebooted.kill(signal.SIGKILL)
+            k0 = rebooted.kill(signal.SIGKILL, power=True)
             time.sleep(p["reboot"]["off"])
             k1 = self._boot(rebooted, p["boot_delay"])
             self.w.truth.note("period", n=spec["n"], device=rebooted.name, kind="power_loss", start=k0, end=k1,

@@ -347,6 +347,10 @@ class Device:
         self.log = os.path.join(self.dir, "agent.log")
         self.boot_id = None
         self.starts = 0
+        # Power and the job wrapper running on it (`jobs.JobPlayer`): a power loss or reboot ends the run too.
+        self.powered = True
+        self.power_lock = threading.Lock()
+        self.job_proc = None
 
     def new_boot(self, uptime):
         """A new boot `uptime` seconds ago; the uptime file holds the uptime at its mtime (the agent adds the time
@@ -357,6 +361,8 @@ class Device:
         with open(self.uptime_file + ".tmp", "w") as f:
             f.write(f"{uptime:.3f} 0.00\n")
         os.replace(self.uptime_file + ".tmp", self.uptime_file)
+        with self.power_lock:
+            self.powered = True
         return os.stat(self.uptime_file).st_mtime - uptime
 
     def start(self):
@@ -375,9 +381,21 @@ class Device:
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def kill(self, sig):
-        """Sends `sig` and waits for the agent to end; returns the moment it was sent."""
+    def kill(self, sig, power=False):
+        """Sends `sig` and waits for the agent to end; returns the moment it was sent. `power`: the device goes off
+        (a power loss with SIGKILL, a reboot with SIGTERM): a job running on it gets the same signal, with its
+        command, and the device takes no new job until its next boot."""
         t = time.time()
+        if power:
+            with self.power_lock:
+                self.powered = False
+                job = self.job_proc
+                if job is not None and job.poll() is None:
+                    job.cut_by, job.cut_at = sig, t  # the player's truth: this run ended with the power
+                    try:
+                        os.killpg(job.pid, sig)
+                    except ProcessLookupError:
+                        pass
         if self.running():
             self.proc.send_signal(sig)
             try:

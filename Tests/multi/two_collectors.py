@@ -5,7 +5,9 @@ Simulated agents beat every 2 s through nginx (round robin: each device's beats 
 collectors) and post event batches with fresh ids, retrying a batch until it gets a 2xx, as the agent's
 outbox does. Three "flapper" devices go silent for 18 s each, at planned moments: one while the first
 collector leads, one across the moment that leader is killed with SIGKILL, one after the killed collector
-came back (as a follower). Then the database restarts under them (pg_ctl stop -m fast for 10 s, issue #35):
+came back (as a follower). Quiet hours on a second channel and a daily digest on a third end at the same minute,
+35 to 60 s into the run (the test waits for a minute's first 10 s to start): each is sent once, by the leader.
+Then the database restarts under them (pg_ctl stop -m fast for 10 s, issue #35):
 event POSTs get 503 with Retry-After meanwhile, and a fourth flapper, silent after the restart, must still be
 called down and up by whichever collector takes the lead again. A webhook sink counts the notifications.
 
@@ -89,13 +91,18 @@ class Agent(threading.Thread):
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
-    received = []
+    received = []  # the main channel's (path /)
+    by_path = {}  # every channel's, by path: /quiet and /digest too
     lock = threading.Lock()
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         with Sink.lock:
-            Sink.received.append(json.loads(body))
+            msg = json.loads(body)
+            msg["_received"] = time.time()
+            Sink.by_path.setdefault(self.path, []).append(msg)
+            if self.path == "/":
+                Sink.received.append(msg)
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -161,8 +168,18 @@ def main():
     broker.watch()
     sink = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
-    env = {"DOWNTIME_DATABASE": url, "DOWNTIME_MISSES": "2", "DOWNTIME_GRACE": "2",
-           "DOWNTIME_NOTIFY": f"hook=webhook http://127.0.0.1:{sink.server_address[1]}/", "DOWNTIME_NOTIFY_SETTLE": "1",
+    # Quiet hours and a digest (issue #28) end at one minute boundary B, 35 to 60 s into the run (across the
+    # leader's kill at 30 s): only the leader sends each, once. Started in a minute's first 10 s, B is the next.
+    while time.time() % 60 > 10:
+        time.sleep(0.5)
+    boundary = (int(time.time()) // 60 + 1) * 60
+    hhmm = time.strftime("%H:%M", time.gmtime(boundary))
+    quiet_from = time.strftime("%H:%M", time.gmtime(boundary - 1800))
+    hook = f"http://127.0.0.1:{sink.server_address[1]}"
+    env = {"DOWNTIME_DATABASE": url, "DOWNTIME_MISSES": "2", "DOWNTIME_GRACE": "2", "DOWNTIME_TIMEZONE": "UTC",
+           "DOWNTIME_NOTIFY": f"hook=webhook {hook}/; calm=webhook {hook}/quiet quiet={quiet_from}-{hhmm}; "
+                              f"daily=webhook {hook}/digest digest=daily@{hhmm}",
+           "DOWNTIME_NOTIFY_SETTLE": "1",
            "DOWNTIME_MQTT_URL": f"mqtt://127.0.0.1:{broker.port}"}
     a = harness.Collector(args.bin, os.path.join(tmp, "a"), env=env)
     b = harness.Collector(args.bin, os.path.join(tmp, "b"), env=env)
@@ -281,6 +298,22 @@ def main():
                 failures.append(f"{n}: {news.get(n, 0)} 'new' notifications")
         if bad:
             failures.append(f"non-200 answers: {bad[:5]}")
+        # The quiet channel: nothing inside its window but one summary at its end (the new devices as notes); the
+        # digest channel: one digest at its time.
+        calm = Sink.by_path.get("/quiet", [])
+        summaries = [m for m in calm if m.get("event") == "quiet"]
+        early = [m["event"] for m in calm if m.get("event") != "quiet" and m["_received"] < boundary]
+        digests = [m for m in Sink.by_path.get("/digest", []) if m.get("event") == "digest"]
+        print(f"quiet hours until {hhmm} UTC ({boundary - (T0 - time.monotonic() + time.time()):.0f} s into the run): "
+              f"{len(summaries)} summaries, {len(early)} messages inside the window; {len(digests)} digests")
+        if len(summaries) != 1:
+            failures.append(f"quiet hours: {len(summaries)} summaries at the window's end, expected 1")
+        elif "steady-0" not in summaries[0].get("message", "") or summaries[0]["_received"] < boundary:
+            failures.append(f"quiet hours: the summary does not name the new devices or came early: {summaries[0]}")
+        if early:
+            failures.append(f"quiet hours: {early} sent inside the window")
+        if len(digests) != 1 or digests[0]["_received"] < boundary:
+            failures.append(f"digest: {len(digests)} digests at {hhmm}, expected 1 after it")
         got = [(t - T0, topic, p) for t, topic, p in broker.messages]  # seconds since T0
         statuses = [(t, p) for t, topic, p in got if topic == "downtime/status" and t <= end_at]
         print(f"mqtt: downtime/status {[(round(t, 1), p) for t, p in statuses]}, the leader killed at {kill_start:.1f} s")
