@@ -48,6 +48,15 @@ public actor Digests {
                 switch schedule.decide(lastSent: known, now: now, zone: time.zone) {
                 case .wait: continue
                 case .baseline(let slot): record(spec.name, slot)
+                case .rewind(let slot):
+                    // Written at once (not through `unstored`, which only moves slots forward).
+                    if try await log?.rewindDigestSent(channel: spec.name, slot: slot, now: now) ?? true {
+                        logger.notice(
+                            "digest for \(spec.name): the slot recorded was ahead of the clock; back to \(time.stamp(slot))"
+                        )
+                    }
+                    sent[spec.name] = slot
+                    unstored[spec.name] = nil
                 case .send(let period):
                     let report = try await source.report(period: period, now: now)
                     await notifier.send(DigestWriter.notification(report, schedule: schedule, time: time), via: spec)

@@ -51,6 +51,13 @@ public actor QuietSummaries {
                 switch hours.decide(lastSent: known, now: now, zone: time.zone) {
                 case .wait: continue
                 case .baseline(let end): record(spec.name, end)
+                case .rewind(let end):
+                    // Written at once (not through `unstored`, which only moves ends forward).
+                    if try await log?.rewindQuietSent(channel: spec.name, end: end, now: now) ?? true {
+                        logger.notice("quiet hours for \(spec.name): the end recorded was ahead of the clock")
+                    }
+                    sent[spec.name] = end
+                    unstored[spec.name] = nil
                 case .send(let window):
                     try await send(window, via: spec, now: now)
                     record(spec.name, window.end)

@@ -7,4 +7,7 @@ public protocol DigestLog: Store {
     func digestSent(channel: String) async throws -> Date?
     /// Records the channel's digest of `slot` as sent; never moves a channel's slot back.
     func setDigestSent(channel: String, slot: Date) async throws
+    /// Moves the channel's slot back to `slot` only when the one recorded lies after `now` (recorded on a clock that
+    /// ran ahead); returns whether it did.
+    func rewindDigestSent(channel: String, slot: Date, now: Date) async throws -> Bool
 }

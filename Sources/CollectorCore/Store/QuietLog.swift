@@ -8,4 +8,7 @@ public protocol QuietLog: Store {
     func quietSent(channel: String) async throws -> Date?
     /// Records the summary of the channel's window ending at `end` as sent; never moves a channel's end back.
     func setQuietSent(channel: String, end: Date) async throws
+    /// Moves the channel's end back to `end` only when the one recorded lies after `now` (recorded on a clock that ran
+    /// ahead); returns whether it did.
+    func rewindQuietSent(channel: String, end: Date, now: Date) async throws -> Bool
 }

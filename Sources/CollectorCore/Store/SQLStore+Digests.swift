@@ -16,6 +16,12 @@ extension SQLStore {
             _ = try await conn.execute(sql.setDigestSent, [.text(channel), .time(slot)])
         }
     }
+
+    public func rewindDigestSent(channel: String, slot: Date, now: Date) async throws -> Bool {
+        try await executor.statements { conn in
+            try await conn.execute(sql.rewindDigestSent, [.text(channel), .time(slot), .time(now)]) > 0
+        }
+    }
 }
 
 extension StoreSQL {
@@ -26,6 +32,11 @@ extension StoreSQL {
 
     /// Binds: the channel.
     var digestSent: String { "SELECT slot FROM digest_sent WHERE channel = \(p(1))" }
+
+    /// Binds: the channel, the slot, now; only a slot recorded after now is moved back.
+    var rewindDigestSent: String {
+        "UPDATE digest_sent SET slot = \(p(2)) WHERE channel = \(p(1)) AND slot > \(p(3))" + dialect.returningChanged
+    }
 
     /// Binds: the channel, the slot; a slot already later is kept.
     var setDigestSent: String {

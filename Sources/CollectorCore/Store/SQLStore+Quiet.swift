@@ -16,6 +16,12 @@ extension SQLStore {
             _ = try await conn.execute(sql.setQuietSent, [.text(channel), .time(end)])
         }
     }
+
+    public func rewindQuietSent(channel: String, end: Date, now: Date) async throws -> Bool {
+        try await executor.statements { conn in
+            try await conn.execute(sql.rewindQuietSent, [.text(channel), .time(end), .time(now)]) > 0
+        }
+    }
 }
 
 extension StoreSQL {
@@ -26,6 +32,12 @@ extension StoreSQL {
 
     /// Binds: the channel.
     var quietSent: String { "SELECT window_end FROM quiet_sent WHERE channel = \(p(1))" }
+
+    /// Binds: the channel, the window's end, now; only an end recorded after now is moved back.
+    var rewindQuietSent: String {
+        "UPDATE quiet_sent SET window_end = \(p(2)) WHERE channel = \(p(1)) AND window_end > \(p(3))"
+            + dialect.returningChanged
+    }
 
     /// Binds: the channel, the window's end; an end already later is kept.
     var setQuietSent: String {

@@ -58,14 +58,20 @@ public struct DigestSchedule: Sendable, Equatable {
         /// Send the digest of `period` (its end is the slot), then record the slot as sent. Several slots missed
         /// while no collector ran are one digest, the last one's (never a burst).
         case send(period: DateInterval)
+        /// The slot recorded lies ahead of `now` (sent on a clock that ran ahead): record `slot`, the latest at or
+        /// before now, in its place; nothing is sent.
+        case rewind(slot: Date)
         /// Nothing due before `next`.
         case wait(next: Date)
     }
 
-    /// What is due at `now` given the slot of the last digest sent (nil when none was ever recorded).
+    /// What is due at `now` given the slot of the last digest sent (nil when none was ever recorded). A slot sent that
+    /// lies after `now` was sent while the collector's clock ran ahead (a step forward, then back): the record goes
+    /// back to the latest slot before now, so that the real slot still gets its digest instead of being taken as sent.
     public func decide(lastSent: Date?, now: Date, zone: TimeZone) -> Decision {
         let latest = slot(atOrBefore: now, zone: zone)
         guard let lastSent else { return .baseline(slot: latest) }
+        if lastSent > now { return .rewind(slot: latest) }
         if latest > lastSent {
             return .send(period: DateInterval(start: slot(atOrBefore: latest - 1, zone: zone), end: latest))
         }

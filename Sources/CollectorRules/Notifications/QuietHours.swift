@@ -61,6 +61,9 @@ public struct QuietHours: Sendable, Equatable {
         /// Send the summary of `window`, then record its end. Several windows missed while no collector ran are one
         /// summary, the last one's (what held their messages was not running).
         case send(window: DateInterval)
+        /// The end recorded lies ahead of `now` (told on a clock that ran ahead): record `end`, the last window end at
+        /// or before now, in its place; nothing is sent.
+        case rewind(end: Date)
         /// Nothing due before `next`.
         case wait(next: Date)
     }
@@ -69,6 +72,8 @@ public struct QuietHours: Sendable, Equatable {
     public func decide(lastSent: Date?, now: Date, zone: TimeZone) -> Decision {
         let latest = endSlot.slot(atOrBefore: now, zone: zone)
         guard let lastSent else { return .baseline(end: latest) }
+        // Told on a clock that ran ahead (a step forward, then back): the real window still gets its summary.
+        if lastSent > now { return .rewind(end: latest) }
         if latest > lastSent { return .send(window: window(endingAt: latest, zone: zone)) }
         return .wait(next: endSlot.slot(after: now, zone: zone))
     }

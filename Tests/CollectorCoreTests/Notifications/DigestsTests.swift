@@ -83,6 +83,36 @@ import Testing
         #expect(try await again.digestSent(channel: "phone") == Self.slot - 7 * 86_400)
     }
 
+    @Test(arguments: Backend.all) func aDayOnAClockAheadIsSentAndTheRealDayStillGetsItsOwn(_ backend: Backend)
+        async throws
+    {
+        let h = try StoreHandle.fresh(backend)
+        defer { h.remove() }
+        let store = try await h.open()
+        let log = try #require(store as? any DigestLog)
+        let outbox = Outbox()
+        let digests = try await Self.digests(store, outbox: outbox)
+        await digests.tick(now: Self.slot + 3600) // the baseline: today's slot
+        // The collector's clock a day ahead: tomorrow's slot looks passed, its digest goes.
+        await digests.tick(now: Self.slot + 86_400 + 3600)
+        await Self.delivered(outbox, 1)
+        #expect(outbox.count == 1)
+        #expect(try await log.digestSent(channel: "hook") == Self.slot + 86_400)
+        // Back to the real clock: the record goes back to today's slot, nothing is sent.
+        await digests.tick(now: Self.slot + 3700)
+        #expect(try await log.digestSent(channel: "hook") == Self.slot)
+        // A record in the past is never moved by a rewind; one ahead of now is, and says so.
+        #expect(try await log.rewindDigestSent(channel: "hook", slot: Self.slot - 86_400, now: Self.slot - 60))
+        try await log.setDigestSent(channel: "hook", slot: Self.slot)
+        #expect(try await !log.rewindDigestSent(channel: "hook", slot: Self.slot - 86_400, now: Self.slot + 3700))
+        // Tomorrow, for real: its digest, once.
+        await digests.tick(now: Self.slot + 86_400 + 5)
+        await digests.tick(now: Self.slot + 86_400 + 6)
+        await Self.delivered(outbox, 2)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(outbox.count == 2)
+    }
+
     @Test func aBadDigestOptionIsRefusedNamingIt() {
         #expect(throws: WireValidationError.self) {
             try NotifierSpec.parse("mail=webhook http://x/ digest=daily@25:00")

@@ -205,5 +205,10 @@ import Testing
         let again = try #require(try await h.open() as? any QuietLog)
         #expect(try await again.quietSent(channel: "phone") == Self.night)
         #expect(try await again.quietSent(channel: "mail") == Self.night - 3600)
+        // Only an end recorded ahead of now (a clock that ran ahead) is moved back.
+        #expect(try await !again.rewindQuietSent(channel: "phone", end: Self.night - 86_400, now: Self.night + 1))
+        #expect(try await again.rewindQuietSent(channel: "phone", end: Self.night - 86_400, now: Self.night - 60))
+        #expect(try await again.quietSent(channel: "phone") == Self.night - 86_400)
+        #expect(try await !again.rewindQuietSent(channel: "none", end: Self.night, now: Self.night - 60))
     }
 }

@@ -97,6 +97,23 @@ import Testing
                 == .send(period: DateInterval(start: yesterday, end: today)))
     }
 
+    @Test func aClockAheadSendsTheDayItSkippedAndBackTheRealNextSlotStillComes() throws {
+        let s = try schedule("daily@08:00")
+        let today = utc("2026-12-07T07:00:00Z")
+        let tomorrow = today + 86_400
+        // 10:00 with today's slot recorded; the collector's clock steps a day ahead: it sees tomorrow's slot passed.
+        #expect(
+            s.decide(lastSent: today, now: tomorrow + 3 * 3600, zone: berlin)
+                == .send(period: DateInterval(start: today, end: tomorrow)))
+        // Back to the real 10:01 with tomorrow's slot recorded: the record goes back to today's, nothing is sent,
+        // and tomorrow's real slot gets its digest.
+        #expect(s.decide(lastSent: tomorrow, now: today + 3 * 3600 + 60, zone: berlin) == .rewind(slot: today))
+        #expect(s.decide(lastSent: today, now: today + 3 * 3600 + 61, zone: berlin) == .wait(next: tomorrow))
+        #expect(
+            s.decide(lastSent: today, now: tomorrow + 5, zone: berlin)
+                == .send(period: DateInterval(start: today, end: tomorrow)))
+    }
+
     @Test func aDigestAskedForNowCoversTheDayOrWeekUpToNow() throws {
         let now = utc("2026-12-07T10:00:00Z")
         #expect(try schedule("daily@08:00").period(endingAt: now) == DateInterval(start: now - 86_400, end: now))

@@ -65,6 +65,10 @@ import Testing
         #expect(
             q.decide(lastSent: window.end, now: utc("2026-12-08T06:00:01Z"), zone: berlin)
                 == .wait(next: utc("2026-12-09T06:00:00Z")))
+        // Told on a clock a day ahead, then back to the real 06:00:01: the end recorded goes back to tonight's, so
+        // the real next night is still told.
+        let ahead = utc("2026-12-09T06:00:00Z")
+        #expect(q.decide(lastSent: ahead, now: utc("2026-12-08T06:00:01Z"), zone: berlin) == .rewind(end: window.end))
         // A collector away for two nights: one summary, the last window's.
         #expect(
             q.decide(lastSent: baseline, now: utc("2026-12-09T09:00:00Z"), zone: berlin)
