@@ -190,4 +190,42 @@ import Testing
         #expect(Self.digests(receiver).map(\.title) == [title(slot)])
         #expect(Self.digests(later).map(\.title) == [title(slot + 60)], "\(collector.output)")
     }
+
+    /// The collector's clock a day ahead and back (libfaketime, forward and back to real time): the day it skipped
+    /// sends its digest at once, and back on the real clock the record returns to today's slot, so the next step
+    /// ahead (the real next day, in short) is a digest again instead of being taken as sent.
+    @Test func aDayAheadSendsItsDigestAndBackTheRecordReturns() throws {
+        let data = try Binaries.tempDir("digest-step")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let receiver = try WebhookReceiver()
+        let offsetFile = data + "/faketime"
+        try CollectorClockEndToEndTests.setOffset(offsetFile, "+0")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "HH:mm"
+        // Today's slot an hour ago: the first tick records it as the baseline.
+        let env = [
+            "DOWNTIME_NOTIFY": "hook=webhook http://127.0.0.1:\(receiver.port)/ digest=daily@"
+                + formatter.string(from: Date() - 3600),
+            "DOWNTIME_TIMEZONE": "UTC",
+        ]
+        let collector = try CollectorClockEndToEndTests.fakedCollector(data, offsetFile: offsetFile, env: env)
+        defer {
+            try? CollectorClockEndToEndTests.setOffset(offsetFile, "+0")
+            collector.stop()
+        }
+        Thread.sleep(forTimeInterval: 4)
+        #expect(Self.digests(receiver).isEmpty, "the baseline sends nothing")
+        try CollectorClockEndToEndTests.setOffset(offsetFile, "+1d")
+        eventually(20, "the digest of the day ahead") { Self.digests(receiver).count == 1 }
+        try CollectorClockEndToEndTests.setOffset(offsetFile, "+0")
+        eventually(20, "the record back to today's slot") {
+            collector.output.contains("the slot recorded was ahead of the clock")
+        }
+        #expect(Self.digests(receiver).count == 1, "nothing sent on the way back")
+        try CollectorClockEndToEndTests.setOffset(offsetFile, "+1d")
+        eventually(20, "the day ahead again: a digest again") { Self.digests(receiver).count == 2 }
+        try CollectorClockEndToEndTests.setOffset(offsetFile, "+0")
+    }
 }
