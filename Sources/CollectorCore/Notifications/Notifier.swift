@@ -21,6 +21,10 @@ public actor Notifier {
     let backoff: [TimeInterval]
     let send: @Sendable (CurlRequest) async throws -> CurlResponse
     private var inFlight = 0
+    /// Per channel, the quiet hours' summary last sent: a message it already told, held by the planner past the
+    /// window's end, is not sent on its own too (`QuietSummary.alreadyTells`). In memory: a restart in between tells
+    /// it twice, never loses it.
+    private var summaries: [String: QuietSummary] = [:]
 
     public init(
         specs: [NotifierSpec], planner: NotificationPlanner, store: any Store, logger: Logger,
@@ -64,7 +68,13 @@ public actor Notifier {
         for plan in planner.due(now: now, deviceCount: deviceCount, sites: sites) {
             var n = await compose(plan)
             n.critical = plan.critical
-            for spec in specs where !holds(spec, n, critical: plan.critical, now: now) { start(n, via: spec) }
+            for spec in specs where !holds(spec, n, critical: plan.critical, now: now) {
+                if summaries[spec.name]?.alreadyTells(plan, now: now) == true {
+                    logger.info("\(n.kind.rawValue) message about \(n.devices.joined()) told in \(spec.name)'s summary")
+                    continue
+                }
+                start(n, via: spec)
+            }
             if let incident = plan.incident { told.append(incident.id) }
         }
         // Acknowledged outages and snoozed devices are not reminded of (`DeviceAlerts`).
@@ -92,8 +102,9 @@ public actor Notifier {
     /// Deliveries still being tried.
     public var pending: Int { inFlight }
 
-    /// Starts delivering one message through one channel (a digest), retried like the others.
-    func send(_ n: Notification, via spec: NotifierSpec) {
+    /// Starts delivering one message through one channel (a digest, a quiet hours' summary), retried like the others.
+    func send(_ n: Notification, via spec: NotifierSpec, summary: QuietSummary? = nil) {
+        if let summary { summaries[spec.name] = summary }
         start(n, via: spec)
     }
 

@@ -78,7 +78,7 @@ public actor QuietSummaries {
             damp: damp
         ).with(firstSeen: facts.firstSeen, logRows: facts.rows, ups: facts.ups, alerts: alerts, now: now)
         guard let n = QuietWriter.notification(summary, time: time) else { return }
-        await notifier.send(n, via: spec)
+        await notifier.send(n, via: spec, summary: summary)
         logger.info("quiet hours' summary for \(spec.name) sent (\(summary.lines.count + summary.notes.count) item(s))")
     }
 

@@ -121,4 +121,30 @@ public struct QuietSummary: Sendable, Equatable {
         }
         return out
     }
+
+    /// How long after the window's end a message may still be one the summary told: the planner holds a down for its
+    /// group window and an up for `settle`, and a tick may come late.
+    public static let afterglow: TimeInterval = 300
+
+    /// True when this summary, sent, already told what `plan` says: the down (or the return) of a device whose outage
+    /// it names, held by the planner past the window's end. Told twice otherwise (docs/DESIGN.md "Quiet hours"); a
+    /// down the summary did not name (detected after it was built) is not this and goes out.
+    public func alreadyTells(_ plan: NotificationPlanner.Planned, now: Date) -> Bool {
+        guard now >= window.end, now <= window.end + Self.afterglow, plan.devices.count == 1,
+            let device = plan.devices.first
+        else { return false }
+        let slack = NotificationPlanner.memberSlack
+        switch plan.kind {
+        case .down:
+            return lines.contains { l in
+                l.device == device && plan.at >= l.start - slack && plan.at <= (l.end ?? window.end) + slack
+            }
+        case .up:
+            return lines.contains { l in
+                l.device == device && l.end.map { abs($0.timeIntervalSince(plan.at)) <= 2 * slack } ?? false
+            }
+        default:
+            return false
+        }
+    }
 }

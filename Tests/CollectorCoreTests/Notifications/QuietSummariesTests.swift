@@ -144,13 +144,51 @@ import Testing
         return ("\(f.string(from: end - 7200))-\(f.string(from: end))", end)
     }
 
-    static func summaries(_ store: any Store, option: String, outbox: Outbox) async throws -> QuietSummaries {
+    static func summaries(_ store: any Store, option: String, outbox: Outbox, notifier: Notifier? = nil) async throws
+        -> QuietSummaries
+    {
         let spec = try NotifierSpec.parse("hook=webhook http://127.0.0.1:9/hook quiet=\(option)")
         let source = try await DigestSource.standalone(
             store: store, settings: .init(policy: LivenessPolicy(), defaultInterval: 10, maintenance: [], time: .utc))
         return QuietSummaries(
-            specs: [spec], notifier: Self.notifier([spec], store: store, outbox: outbox), source: source,
+            specs: [spec], notifier: notifier ?? Self.notifier([spec], store: store, outbox: outbox), source: source,
             store: store, time: .utc, damp: 600, logger: Logger(label: "test"))
+    }
+
+    /// A down a few seconds before the window's end is due just after it: the summary named it, so the channel does
+    /// not get it on its own too; a down the summary could not name (recorded after it was built) still goes out, and
+    /// the return of the one told as still down is told.
+    @Test func aDownHeldPastTheWindowsEndThatTheSummaryToldIsNotToldAgain() async throws {
+        let (option, end) = Self.realWindow()
+        let (h, store) = try await StoreHandle.withDevices(.sqlite, ["pi-shed", "pi-late"], createdAt: end - 86_400)
+        defer { h.remove() }
+        for (device, from, to, at) in [
+            ("pi-shed", DeviceStatus.new, DeviceStatus.up, end - 86_000), ("pi-late", .new, .up, end - 86_000),
+            ("pi-shed", .up, .down, end - 5),
+        ] {
+            _ = try await store.recordFlips([Self.flip(device, from, to, at: at)])
+        }
+        let outbox = Outbox()
+        let spec = try NotifierSpec.parse("hook=webhook http://127.0.0.1:9/hook quiet=\(option)")
+        let notifier = Self.notifier([spec], store: store, outbox: outbox)
+        let summaries = try await Self.summaries(store, option: option, outbox: outbox, notifier: notifier)
+        await notifier.observe(.flips([Self.flip("pi-shed", .up, .down, at: end - 5)], now: end - 5))
+        await summaries.tick(now: end - 600)
+        await summaries.tick(now: end + 1)
+        // Detected after the summary was built, dated at its last beat inside the window.
+        _ = try await store.recordFlips([Self.flip("pi-late", .up, .down, at: end - 2)])
+        await notifier.observe(.flips([Self.flip("pi-late", .up, .down, at: end - 2)], now: end + 2))
+        await notifier.tick(now: end + 13, deviceCount: 10, compose: Self.compose)
+        await notifier.observe(.flips([Self.flip("pi-shed", .down, .up, at: end + 60)], now: end + 60))
+        await notifier.tick(now: end + 91, deviceCount: 10, compose: Self.compose)
+        await Self.delivered(outbox, 3)
+        try await Task.sleep(for: .milliseconds(50))
+        let bodies = outbox.bodies("/hook")
+        #expect(bodies.count == 3, "\(bodies)")
+        #expect(bodies.first?.contains("\"event\":\"quiet\"") == true && bodies.first?.contains("pi-shed") == true)
+        let downs = bodies.filter { $0.contains("\"event\":\"down\"") }
+        #expect(downs.count == 1 && downs.allSatisfy { $0.contains("pi-late") && !$0.contains("pi-shed") }, "\(downs)")
+        #expect(bodies.filter { $0.contains("\"event\":\"up\"") && $0.contains("pi-shed") }.count == 1)
     }
 
     @Test(arguments: Backend.all) func theSummaryIsSentOnceAtTheEndAndNotAgainAfterARestart(_ backend: Backend)

@@ -75,6 +75,26 @@ import Testing
         #expect((c.reminds ? reminding : lines).allSatisfy { $0.device == "pi-shed" })
     }
 
+    @Test func itAlreadyTellsTheDownsAndReturnsItNamesHeldPastTheEnd() {
+        let end = Self.window.end
+        let s = Self.summary([
+            "pi-shed": [Self.outage(8 * 3600 - 5, nil)], "nas": [Self.outage(3600, 8 * 3600 - 20)],
+        ])
+        func plan(_ kind: CollectorRules.Notification.Kind, _ device: String, at: Date) -> NotificationPlanner.Planned {
+            NotificationPlanner.Planned(kind: kind, devices: [device], at: at)
+        }
+        // The down named "still down", due 5 s after the end: told. Its return later is not.
+        #expect(s.alreadyTells(plan(.down, "pi-shed", at: end - 5), now: end + 5))
+        #expect(!s.alreadyTells(plan(.up, "pi-shed", at: end + 60), now: end + 90))
+        // The return the summary named as ended, its message held for settle: told.
+        #expect(s.alreadyTells(plan(.up, "nas", at: end - 15), now: end + 15))
+        // A device the summary does not name, another kind, or long after the window: not told.
+        #expect(!s.alreadyTells(plan(.down, "pi-late", at: end - 2), now: end + 12))
+        #expect(!s.alreadyTells(plan(.new, "pi-shed", at: end - 5), now: end + 5))
+        #expect(!s.alreadyTells(plan(.down, "pi-shed", at: end - 5), now: end + QuietSummary.afterglow + 1))
+        #expect(!s.alreadyTells(plan(.down, "pi-shed", at: end - 5), now: end - 1))
+    }
+
     @Test func linesAreOldestFirstWithTheirCauseAndDowntime() {
         let s = Self.summary([
             "nas-cam": [Self.outage(4 * 3600, nil, .network)], "pi-shed": [Self.outage(3 * 3600, 3 * 3600 + 1620)],
