@@ -7,6 +7,7 @@ outbox does. Three "flapper" devices go silent for 18 s each, at planned moments
 collector leads, one across the moment that leader is killed with SIGKILL, one after the killed collector
 came back (as a follower). Quiet hours on a second channel and a daily digest on a third end at the same minute,
 35 to 60 s into the run (the test waits for a minute's first 10 s to start): each is sent once, by the leader.
+A fifth flapper stays down across the kill with reminders every 6 s on a fourth channel: none doubled, none late.
 Then the database restarts under them (pg_ctl stop -m fast for 10 s, issue #35):
 event POSTs get 503 with Retry-After meanwhile, and a fourth flapper, silent after the restart, must still be
 called down and up by whichever collector takes the lead again. A webhook sink counts the notifications.
@@ -43,6 +44,7 @@ DB_DOWN, DB_UP, END = 72, 82, 114  # the database's restart (seconds after the s
 INTERVAL = 2  # with misses 2 and grace 2 s, a device is down 6 s after its last beat
 SILENCE = 18.0  # down after 6 s; the down message waits 10 s for others to group with, so the outage must outlast it
 STEADY = 8
+LONG = (6, 40)  # flap-long's silence: down across the leader's kill, reminded every 6 s
 
 
 class Agent(threading.Thread):
@@ -178,7 +180,7 @@ def main():
     hook = f"http://127.0.0.1:{sink.server_address[1]}"
     env = {"DOWNTIME_DATABASE": url, "DOWNTIME_MISSES": "2", "DOWNTIME_GRACE": "2", "DOWNTIME_TIMEZONE": "UTC",
            "DOWNTIME_NOTIFY": f"hook=webhook {hook}/; calm=webhook {hook}/quiet quiet={quiet_from}-{hhmm}; "
-                              f"daily=webhook {hook}/digest digest=daily@{hhmm}",
+                              f"daily=webhook {hook}/digest digest=daily@{hhmm}; nag=webhook {hook}/remind remind=6s",
            "DOWNTIME_NOTIFY_SETTLE": "1",
            "DOWNTIME_MQTT_URL": f"mqtt://127.0.0.1:{broker.port}"}
     a = harness.Collector(args.bin, os.path.join(tmp, "a"), env=env)
@@ -205,7 +207,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         tokens = {}
-        names = [f"steady-{i}" for i in range(STEADY)] + ["flap-1", "flap-2", "flap-3", "flap-4"]
+        names = [f"steady-{i}" for i in range(STEADY)] + ["flap-1", "flap-2", "flap-3", "flap-4", "flap-long"]
         for n in names:
             out = harness.cli(args.bin, "device", "add", n, "--database", url)
             tokens[n] = out.strip().splitlines()[-1]
@@ -215,7 +217,7 @@ def main():
         # again by the next one (a duplicate chosen over a loss, docs/DESIGN.md); flap-1 is not meant to test that,
         # and a loaded machine ate a 3 s margin once.
         silences = {"flap-1": (4, 4 + SILENCE), "flap-2": (28, 28 + SILENCE), "flap-3": (48, 48 + SILENCE),
-                    "flap-4": (DB_UP + 6, DB_UP + 6 + SILENCE)}
+                    "flap-4": (DB_UP + 6, DB_UP + 6 + SILENCE), "flap-long": LONG}
         agents = [Agent(n, tokens[n], proxy_port, args.seed + i, stop, silent=silences.get(n), events=n.startswith("steady"))
                   for i, n in enumerate(names)]
         for ag in agents:
@@ -312,6 +314,17 @@ def main():
             failures.append(f"quiet hours: the summary does not name the new devices or came early: {summaries[0]}")
         if early:
             failures.append(f"quiet hours: {early} sent inside the window")
+        # Reminders every 6 s for flap-long, down from about 12 s to 40 s across the leader's kill at 30 s: none
+        # doubled by the two leaders (two within 3 s), none after its return, and the count its down time allows.
+        nags = [m for m in Sink.by_path.get("/remind", []) if m.get("event") == "reminder"
+                and "flap-long" in m.get("devices", [])]
+        gaps = [round(b["_received"] - a["_received"], 1) for a, b in zip(nags, nags[1:])]
+        back = [m["_received"] for m in Sink.received if m.get("event") == "up" and "flap-long" in m.get("devices", [])]
+        print(f"reminders for flap-long: {len(nags)}, {gaps} s apart")
+        if not 2 <= len(nags) <= 5 or any(g < 3 for g in gaps):
+            failures.append(f"reminders: flap-long got {len(nags)}, {gaps} s apart (expected 2 to 5, 6 s apart)")
+        if back and any(m["_received"] > back[0] for m in nags):
+            failures.append("reminders: one came after flap-long's return was told")
         if len(digests) != 1 or digests[0]["_received"] < boundary:
             failures.append(f"digest: {len(digests)} digests at {hhmm}, expected 1 after it")
         got = [(t - T0, topic, p) for t, topic, p in broker.messages]  # seconds since T0

@@ -78,7 +78,13 @@ public actor Notifier {
             if let incident = plan.incident { told.append(incident.id) }
         }
         // Acknowledged outages and snoozed devices are not reminded of (`DeviceAlerts`).
-        for due in reminders.due(down: planner.alerts.remindable(down, now: now), now: now) {
+        let remindable = planner.alerts.remindable(down, now: now)
+        for k in reminders.unknown(down: remindable) {
+            // A start or a new lead: the last reminder the log says went out (the old leader's), not sent again.
+            let last = await lastReminder(channel: k.channel, device: k.device, since: k.since)
+            reminders.checked(channel: k.channel, device: k.device, since: k.since, lastAt: last)
+        }
+        for due in reminders.due(down: remindable, now: now) {
             guard let spec = specs.first(where: { $0.name == due.channel }) else { continue }
             var devices = due.devices
             let reminder = Notification(kind: .reminder, devices: devices.map(\.name), title: "", text: "", at: now)
@@ -89,6 +95,14 @@ public actor Notifier {
             if !devices.isEmpty { start(await remind(devices, now), via: spec) }
         }
         return told
+    }
+
+    /// When the channel's last reminder about `device` since `since` was delivered, from the delivery log; nil when
+    /// none was, or the log cannot be read (then the reminder due is sent: a duplicate rather than a loss).
+    private func lastReminder(channel: String, device: String, since: Date) async -> Date? {
+        let rows = (try? await store.deliveries(device: device, limit: 100)) ?? []
+        return rows.first { $0.kind == Notification.Kind.reminder.rawValue && $0.notifier == channel && $0.ok }
+            .map(\.at).flatMap { $0 >= since ? $0 : nil }
     }
 
     /// True when the channel's quiet hours hold `n` (told in their summary, `QuietSummaries`).

@@ -45,6 +45,24 @@ import Testing
         #expect(names(r.due(down: down, now: t0 + 7800)) == ["phone:nas"])
     }
 
+    @Test func aNewLeaderDoesNotSendAgainTheReminderTheOldOneSent() {
+        var r = Reminders(every: ["phone": 6])
+        let down = ["flap": t0, "nas": t0 + 1]
+        #expect(r.unknown(down: down).map(\.device) == ["flap", "nas"])
+        // The log: flap's third reminder went out at t0 + 18.4 (the old leader, just before it died); none for nas.
+        r.checked(channel: "phone", device: "flap", since: t0, lastAt: t0 + 18.4)
+        r.checked(channel: "phone", device: "nas", since: t0 + 1, lastAt: nil)
+        #expect(r.unknown(down: down).isEmpty)
+        // At t0 + 19.5 the third is not sent again; nas's, due since t0 + 19, is; flap's fourth at t0 + 24.
+        #expect(names(r.due(down: down, now: t0 + 19.5)) == ["phone:nas"])
+        #expect(names(r.due(down: down, now: t0 + 24)) == ["phone:flap"])
+        // A reminder of an earlier outage says nothing of this one; a new outage is looked up again.
+        var fresh = Reminders(every: ["phone": 6])
+        fresh.checked(channel: "phone", device: "flap", since: t0, lastAt: t0 - 100)
+        #expect(names(fresh.due(down: ["flap": t0], now: t0 + 19.5)) == ["phone:flap"])
+        #expect(fresh.unknown(down: ["flap": t0 + 50]).map(\.since) == [t0 + 50])
+    }
+
     @Test func devicesDownTogetherAreOneMessageAndChannelsKeepTheirOwnSpacing() {
         var r = Reminders(every: ["phone": 3600, "mail": 86_400])
         let down = ["cam-pi": t0, "hall-pi": t0 + 20, "nas": t0 + 1800]
