@@ -547,6 +547,10 @@ class Checker:
                     i = min(cands, key=lambda i: abs(ts(m["at"]) - ts(i["start"])))
                     incident_msgs[i["id"]].append(m)
                     gone = set(names) - {x["name"] for x in i["devices"]}
+                    # A member that left the told incident is named by a later correction (DESIGN "One message per
+                    # incident").
+                    gone -= {d for c in self.messages if c.get("event") == "correction" and c["_received"] >= t
+                             for d in c.get("devices") or []}
                     if gone:
                         self.bad("incident-member-left", None, None, f"incident {i['id']}: its message named "
                                  f"{', '.join(sorted(gone))}, which the record no longer holds: {m.get('message', '')[:160]}")
@@ -561,6 +565,13 @@ class Checker:
                 continue
             if kind in ("job_problem", "job_ok"):
                 continue  # counted against the job_flip rows (`check_jobs`)
+            if kind == "correction":
+                # Names members that left a told incident: each was in an incident message before it.
+                for d in names:
+                    if not any(x.get("event") == "incident" and d in (x.get("devices") or []) and x["_received"] <= t
+                               for x in self.messages):
+                        self.bad("invented-message", d, None, f"correction naming {d}, never in an incident message")
+                continue
             self.bad("invented-message", (names or [None])[0], None, f"{kind} message with no fault of that kind: {title}")
         for d, n in new_msgs.items():
             if n != 1:

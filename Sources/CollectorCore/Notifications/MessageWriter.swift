@@ -50,6 +50,9 @@ public struct MessageWriter: Sendable {
         case .incident:
             guard let incident = plan.incident else { return Self.test(at: plan.at) }
             return Self.incident(incident, time: time)
+        case .correction:
+            guard let incident = plan.incident else { return Self.test(at: plan.at) }
+            return Self.correction(incident, left: plan.devices, time: time)
         case .group:
             return Self.group(plan, stillReporting: await stillReporting(plan), time: time)
         case .storage:
@@ -237,6 +240,19 @@ public struct MessageWriter: Sendable {
     /// An incident in words: "Power cut at holiday-house, 2026-12-01 02:13–04:51 UTC (2h 38m): cam-pi, freezer-pi,
     /// hall-pi; nas stayed up" or "holiday-house unreachable 14:02–14:40 ...: a, b"; devices by name, the head
     /// `Incident.headline` ("Power cut, …" in the default site).
+    /// Members an incident's message named that it no longer holds: "Correction: pi-b3 was not in the network
+    /// outage (house unreachable 02:13…): its own report gives another cause."
+    static func correction(_ i: Incident, left: [String], time: LocalTime = .utc) -> Notification {
+        let names = left.joined(separator: ", ")
+        let was = left.count == 1 ? "was" : "were"
+        return Notification(
+            kind: .correction, devices: left, title: "Correction: \(names) not in \(i.headline)",
+            text: "Correction: \(names) \(was) not part of \(i.headline) since \(time.stamp(i.start)), as told "
+                + "before: \(left.count == 1 ? "its own report gives" : "their own reports give") another cause; "
+                + "the incident now holds \(i.deviceNames.sorted().joined(separator: ", ")).",
+            at: i.start)
+    }
+
     public static func incident(_ i: Incident, time: LocalTime = .utc) -> Notification {
         let head = i.headline
         let span =

@@ -14,6 +14,9 @@ public struct Notification: Sendable, Equatable {
         /// A power cut or network outage across a site (docs/DESIGN.md "Sites and incidents"): one message for its
         /// devices.
         case incident
+        /// An incident already told lost members (their own reports gave another cause): `devices` holds them
+        /// (docs/DESIGN.md "One message per incident").
+        case correction
         /// A device (or several) still down, every `remind=` of a channel (docs/DESIGN.md "Reminders").
         case reminder
         /// Service checks of one device began failing (`devices` holds the device).

@@ -236,6 +236,7 @@ public struct NotificationPlanner: Sendable {
         // "One message per incident"), and a member the sent message told as still down keeps the message of its
         // return.
         let waiting = incidents.contains { $0.incident.id == incident.id }
+        if !waiting { correct(incident, now: now) }
         let toldDown = Set((waiting ? [] : told[incident.id]?.stillDown ?? []).map(\.device))
         // An update of an incident already told tells nothing more: only the outages its message named are told
         // (campaign seed 337: a member's later outage joined the told incident for a while and its up was lost).
@@ -254,6 +255,19 @@ public struct NotificationPlanner: Sendable {
         }
         guard new, fresh else { return }
         incidents.append((incident, now + settle))
+    }
+
+    /// A told incident updated without members its message named (their agents' reports came later and gave another
+    /// cause, campaign seeds 307, 317, 379): one correction naming them, and the incident as told no longer holds
+    /// them, so their own later messages (a return) are told on their own.
+    private mutating func correct(_ incident: Incident, now: Date) {
+        guard var was = told[incident.id] else { return }
+        let still = Set(incident.deviceNames)
+        let left = Set(was.deviceNames).subtracting(still).sorted()
+        guard !left.isEmpty else { return }
+        was.members.removeAll { left.contains($0.device) }
+        told[incident.id] = was
+        ready.append(Planned(kind: .correction, devices: left, at: now, incident: incident))
     }
 
     /// Takes an agent's `storage` event observed at `at`: a new problem is told at once, a repeat

@@ -173,3 +173,18 @@ import Testing
         #expect(ok.title == "2 jobs are ok again")
     }
 }
+
+/// The correction of an incident told with a member it no longer holds (campaign seeds 307, 317, 379).
+@Suite struct CorrectionMessageTests {
+    @Test func aCorrectionNamesWhoLeftAndWhoIsStillIn() {
+        let t0 = Date(timeIntervalSince1970: 1_795_335_000)
+        let i = Incident(
+            id: "network-house-1", kind: .network, site: "house", start: t0, end: t0 + 60,
+            members: ["a", "b"].map { Incident.Member(device: $0, start: t0, end: t0 + 60, cause: .network) },
+            unaffected: [], collectorDown: false)
+        let n = MessageWriter.correction(i, left: ["c"], time: .utc)
+        #expect(n.kind == .correction && n.devices == ["c"] && n.title.hasPrefix("Correction: c not in "))
+        #expect(n.text.contains("c was not part of") && n.text.contains("its own report gives another cause"))
+        #expect(n.text.hasSuffix("the incident now holds a, b."), "\(n.text)")
+    }
+}

@@ -235,6 +235,26 @@ import Testing
         #expect(run(&p, at: 700) == ["up:a"])
     }
 
+    /// Campaign seeds 307, 317, 379: a told incident updated without a member its message named (that member's own
+    /// report came later with another cause) is one correction naming it; the member's own return is then its own
+    /// message, and a member that joins later is still no new message.
+    @Test func aMemberLeavingAToldIncidentIsOneCorrection() {
+        var p = NotificationPlanner(damp: 0, groupWindow: 10, settle: 30)
+        p.observeIncident(Self.incident(["a", "b", "c"]), new: true, now: Self.t0 + 560)
+        #expect(run(&p, at: 590) == ["incident:a,b,c"])
+        p.observeIncident(Self.incident(["a", "b"]), new: false, now: Self.t0 + 620)
+        let due = p.due(now: Self.t0 + 620, deviceCount: 10)
+        #expect(due.map(\.kind) == [.correction] && due.first?.devices == ["c"])
+        #expect(due.first?.incident?.deviceNames.sorted() == ["a", "b"])
+        // The same update again, or another member joining: nothing more.
+        p.observeIncident(Self.incident(["a", "b"]), new: false, now: Self.t0 + 630)
+        p.observeIncident(Self.incident(["a", "b", "d"]), new: false, now: Self.t0 + 640)
+        #expect(run(&p, at: 700) == [])
+        // c's own return, later: told on its own (its incident no longer tells it).
+        p.observe([Self.flip("c", "down", "up", at: Self.t0 + 605)], now: Self.t0 + 700)
+        #expect(run(&p, at: 730) == ["up:c"])
+    }
+
     @Test func anIncidentIsOneMessageReplacingItsMembersUps() {
         var p = NotificationPlanner(damp: 600, groupWindow: 10, settle: 30)
         let sites = ["a": "house", "b": "house", "c": "house", "x": "office"]
