@@ -47,12 +47,10 @@ public struct MessageWriter: Sendable {
                 text: "\(name) changed state \(plan.flips) more times in the last \(minutes) minutes; "
                     + "now \(status).",
                 at: plan.at)
-        case .incident:
-            guard let incident = plan.incident else { return Self.test(at: plan.at) }
-            return Self.incident(incident, time: time)
-        case .correction:
-            guard let incident = plan.incident else { return Self.test(at: plan.at) }
-            return Self.correction(incident, left: plan.devices, time: time)
+        case .incident, .correction:
+            guard let i = plan.incident else { return Self.test(at: plan.at) }
+            return plan.kind == .incident
+                ? Self.incident(i, time: time) : Self.correction(i, left: plan.devices, time: time)
         case .group:
             return Self.group(plan, stillReporting: await stillReporting(plan), time: time)
         case .storage:
