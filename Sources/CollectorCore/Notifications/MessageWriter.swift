@@ -48,9 +48,7 @@ public struct MessageWriter: Sendable {
                     + "now \(status).",
                 at: plan.at)
         case .incident, .correction:
-            guard let i = plan.incident else { return Self.test(at: plan.at) }
-            return plan.kind == .incident
-                ? Self.incident(i, time: time) : Self.correction(i, left: plan.devices, time: time)
+            return Self.incidentOrCorrection(plan, time: time)
         case .group:
             return Self.group(plan, stillReporting: await stillReporting(plan), time: time)
         case .storage:
@@ -238,6 +236,12 @@ public struct MessageWriter: Sendable {
     /// An incident in words: "Power cut at holiday-house, 2026-12-01 02:13–04:51 UTC (2h 38m): cam-pi, freezer-pi,
     /// hall-pi; nas stayed up" or "holiday-house unreachable 14:02–14:40 ...: a, b"; devices by name, the head
     /// `Incident.headline` ("Power cut, …" in the default site).
+    /// An incident's message, or the correction of one told before (`plan.devices` then names who left).
+    static func incidentOrCorrection(_ plan: NotificationPlanner.Planned, time: LocalTime) -> Notification {
+        guard let i = plan.incident else { return test(at: plan.at) }
+        return plan.kind == .incident ? incident(i, time: time) : correction(i, left: plan.devices, time: time)
+    }
+
     /// Members an incident's message named that it no longer holds: "Correction: pi-b3 was not in the network
     /// outage (house unreachable 02:13…): its own report gives another cause."
     static func correction(_ i: Incident, left: [String], time: LocalTime = .utc) -> Notification {
