@@ -531,7 +531,10 @@ class Checker:
                     # A message is about a flip recorded before it arrived: a later period is no candidate when an
                     # earlier one is (a clock step widens the windows, and the nearest start may lie after it).
                     edge = (lambda p: p["up"] if up else p["down"])
-                    before = [p for p in cands if edge(p) <= t + 1]
+                    # A down message comes at least the down deadline after its silence began: never about a
+                    # period that begins after it arrived (seed 389: a site's group message, due as its cut ended,
+                    # was taken for the next cut's, which began 0.6 s later).
+                    before = [p for p in cands if edge(p) <= t + (1 if up else 0)]
                     p = min(before or cands, key=lambda p: abs(t - edge(p)))
                     (p["up_msgs"] if up else p["down_msgs"]).append(m)
                 continue
