@@ -14,6 +14,8 @@ import argparse
 import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -23,7 +25,7 @@ from benchlib import FloorServer, bench_tool, cpu_seconds, db_bytes, harness, lo
 GOAL_FLOOR = 1.15
 
 
-def play(a, url, pid, data, tokens, play_s, check, at_start=None):
+def play(a, url, pid, data, tokens, play_s, check, at_start=None, perf_out=None):
     """Runs the simulator against `url` for `play_s` s; measures `pid`'s CPU (utime + stime) from the second
     round of beats to the end of the window, and its VmRSS every second. Returns the figures and a join."""
     sim_out = {}
@@ -40,6 +42,10 @@ def play(a, url, pid, data, tokens, play_s, check, at_start=None):
     # CPU over the steady part: after the first full round of beats, to the end of the window.
     warm = min(30, a.duration // 4)
     time.sleep(1 + warm)
+    perf = None
+    if perf_out:  # a profile of the window (its CPU figure then includes perf's small share)
+        perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", perf_out, "-p", str(pid)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cpu0, t0 = cpu_seconds(pid), time.monotonic()
     if at_start:
         at_start()
@@ -48,6 +54,9 @@ def play(a, url, pid, data, tokens, play_s, check, at_start=None):
         time.sleep(1)
         rss_max = max(rss_max, status_kb(pid, "VmRSS"))
     cpu = (cpu_seconds(pid) - cpu0) / (time.monotonic() - t0)
+    if perf:
+        perf.send_signal(signal.SIGINT)
+        perf.wait(timeout=60)
     figures = {"cpu": cpu, "window": time.monotonic() - t0, "rss_max": rss_max, "t0": t0, "load": load_text()}
 
     def join():
@@ -69,7 +78,8 @@ def first_round(a, data, tokens):
 
         def start_db():
             base["bytes"], base["rows"] = db_bytes(data)  # after every device's first flip
-        f, join = play(a, f"http://127.0.0.1:{collector.port}", pid, data, tokens, play_s, True, start_db)
+        f, join = play(a, f"http://127.0.0.1:{collector.port}", pid, data, tokens, play_s, True, start_db,
+                       a.perf and a.perf + "-collector.data")
         page = timed_get(collector.port, "/", 5)
         api = timed_get(collector.port, f"/api/v1/devices?limit={a.devices}", 5)
         text = join()
@@ -111,11 +121,12 @@ def collector_round(a, data, tokens):
     return f
 
 
-def floor_round(a, tokens):
+def floor_round(a, tokens, perf_out=None):
     """The same traffic against the floor server (no store, so no flips to check), its CPU measured alike."""
     floor = FloorServer(a.bin).start()
     try:
-        f, join = play(a, f"http://127.0.0.1:{floor.port}", floor.proc.pid, "", tokens, a.duration + 2, False)
+        f, join = play(a, f"http://127.0.0.1:{floor.port}", floor.proc.pid, "", tokens, a.duration + 2, False,
+                       perf_out=perf_out)
         join()
     finally:
         floor.stop()
@@ -130,6 +141,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=3,
                     help="interleaved rounds of collector and floor server (0: the collector once, no floor)")
+    ap.add_argument("--perf", metavar="PREFIX",
+                    help="perf record the first round's window: PREFIX-collector.data and PREFIX-floor.data")
     a = ap.parse_args()
     root = harness.temp_dir("fleet")
     seeded = os.path.join(root, "seeded")
@@ -144,7 +157,7 @@ def main():
             shutil.rmtree(data, ignore_errors=True)
             if a.rounds == 0:
                 break
-            fl = floor_round(a, tokens)
+            fl = floor_round(a, tokens, a.perf and r == 0 and a.perf + "-floor.data")
             ratios.append(c["cpu"] / max(fl["cpu"], 1e-9))
             cpus.append((c["cpu"], fl["cpu"]))
             print(f"fleet: round {r + 1}: collector {c['cpu'] * 100:.1f} % ({c['load']}), floor server "

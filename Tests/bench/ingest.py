@@ -250,7 +250,8 @@ def main():
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--only", choices=["collector", "floor", "pushgateway", "pushgateway-nc", "nginx"], action="append",
                     help="measure only these (profiling); no ratios then")
-    ap.add_argument("--perf", metavar="FILE", help="perf record the collector during its last round into FILE")
+    ap.add_argument("--perf", metavar="FILE",
+                    help="perf record the collector (or the first --only target) during its last round into FILE")
     ap.add_argument("--baseline", metavar="BINDIR",
                     help="also measure the downtime-collector of BINDIR (before a change), interleaved, same fleet")
     ap.add_argument("--https", action="store_true",
@@ -377,9 +378,10 @@ def main():
             wait_idle(procs[t])
 
         rounds = {t: [] for t in targets}
+        perf_target = (args.only or ["collector"])[0]
         for r in range(args.rounds):
             for t in targets:
-                perf = args.perf if (t == "collector" and r == args.rounds - 1) else None
+                perf = args.perf if (t == perf_target and r == args.rounds - 1) else None
                 f = run_wrk(args, urls[t], modes[t], tokens, args.duration, procs[t], perf, extra_env=body_env.get(t))
                 rounds[t].append(f)
                 errors += counted(t, f)

@@ -20,7 +20,7 @@ run() {
        "load $(cut -d' ' -f1-3 /proc/loadavg); $(swift --version 2>&1 | head -1)"
 } | tee -a "$log"
 if [ "$mode" = long ]; then
-  run "fleet (5 min)" 900 python3 "$here/fleet.py" --bin "$bin" --duration 300 --rounds 1
+  run "fleet (5 min)" 1200 python3 "$here/fleet.py" --bin "$bin" --duration 300 --rounds 1
 else
   run "ingest" 900 python3 "$here/ingest.py" "$bin" --https --checks
   run "detection" 180 python3 "$here/detection.py" --bin "$bin"
