@@ -84,7 +84,15 @@ let package = Package(
             ]
         ),
         // `make bench`: speed and memory figures, never asserted in unit tests.
-        .executableTarget(name: "downtime-bench", dependencies: ["CollectorCore", "CollectorRules", "AgentCore"]),
+        .executableTarget(
+            name: "downtime-bench",
+            dependencies: [
+                "CollectorCore", "CollectorRules", "AgentCore",
+                // The ingest floor (issue 33): a bare Hummingbird server with the collector's decoder.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "DowntimeProtocolTests", dependencies: ["DowntimeProtocol"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
         // The pure rules' table tests: nothing but the rules and the wire types.

@@ -13,6 +13,9 @@ must take one new value per beat, and the collector's heartbeat counter must add
 run and print each figure as a ratio new/old (a change must not make the agent heavier).
 The installed agent also runs once more per round reading fake Raspberry Pi power and temperature files
 (`--sysfs-root`): what sensing costs, and that state writes stay at the persist interval.
+The memory floors (issue 33): VmRSS and private memory of both agent builds as ratios to the C loop of the
+same round, and a bare Swift loop (`bare_loop.swift`, built here with swiftc with the runtime shared and
+linked in) that only sleeps, sampled at the same moment: the Swift runtime's own share.
 
 usage: agent_footprint.py --bin DIR --static-bin DIR [--collector-bin DIR] [--beats 360]
                           [--rounds 3] [--interval 1] [--baseline-static-bin DIR] [--baseline-bin DIR]
@@ -117,6 +120,45 @@ def stripped_size(binary, tmp):
     shutil.copy(binary, copy)
     run(["strip", copy])
     return os.path.getsize(copy)
+
+
+def build_bare(tmp):
+    """bare_loop.swift twice: the Swift runtime as shared libraries, and linked in as the installed agent has it."""
+    swiftc = shutil.which("swiftc")
+    if not swiftc:
+        raise BenchError("swiftc is not on PATH (needed for the bare Swift loop)")
+    out = {}
+    for kind, flags in (("bare-swift", []), ("bare-swift-static", ["-static-stdlib"])):
+        out[kind] = os.path.join(tmp, kind)
+        run([swiftc, "-O", *flags, "-o", out[kind], os.path.join(HERE, "bare_loop.swift")], cwd=tmp)
+    return out
+
+
+def memory_floor(agents, bare, rounds):
+    """The `bench:` line of the memory floors: each agent build's VmRSS and private memory over the C loop of
+    the same round (median of the rounds' ratios), and the bare Swift loop's figures (the runtime's share)."""
+    def per_round(kind, key):
+        return [a.end[1][key] / 1024 for a in sorted((a for a in agents if a.kind == kind and not a.strace_log),
+                                                     key=lambda a: a.name)][:rounds]
+    # Private = RssAnon (heap, stacks, written data): what the process alone costs. smaps' Private_Clean would count
+    # the binary's own code as private or shared depending on how many copies run side by side here.
+    c_rss, c_priv = per_round("c", "rss_kb"), per_round("c", "anon_kb")
+    parts = []
+    for kind, label in (("swift-static", "static agent"), ("swift", "dynamic agent")):
+        rss, priv = per_round(kind, "rss_kb"), per_round(kind, "anon_kb")
+        r_rss = [x / y for x, y in zip(rss, c_rss)]
+        r_priv = [x / y for x, y in zip(priv, c_priv)]
+        parts.append(f"{label} VmRSS {benchlib.median(rss):.1f} MB = {benchlib.median(r_rss):.2f} x C "
+                     f"({', '.join(f'{x:.2f}' for x in r_rss)}), private {benchlib.median(priv):.1f} MB = "
+                     f"{benchlib.median(r_priv):.2f} x C")
+    for kind, label in (("bare-swift-static", "bare Swift loop static"), ("bare-swift", "dynamic")):
+        rss = [s["rss_kb"] / 1024 for s in bare[kind]]
+        priv = [s["anon_kb"] / 1024 for s in bare[kind]]
+        parts.append(f"{label} VmRSS {benchlib.median(rss):.1f} MB private {benchlib.median(priv):.1f} MB")
+    return (f"bench: agent memory floor (private = RssAnon): C loop VmRSS {benchlib.median(c_rss):.1f} MB private "
+            f"{benchlib.median(c_priv):.1f} MB; " + "; ".join(parts) +
+            f" (goal static VmRSS 1.4 x C, private 2 MB; medians of {rounds} rounds side by side; "
+            f"{benchlib.load_text()})")
 
 
 def build_c(tmp):
@@ -308,9 +350,11 @@ def main():
     tmp = tempfile.mkdtemp(prefix="dtm-footprint-")
     collector = None
     agents = []
+    bare_procs = {}
     try:
         fs = run(["findmnt", "-n", "-o", "FSTYPE", "-T", tmp]).stdout.strip()
         c_bin = build_c(tmp)
+        bare_bins = build_bare(tmp)
         sysfs_root = fake_pi_sysfs(os.path.join(tmp, "fake-pi"))
         exes = {"swift": swift_bin, "swift-static": static_bin, "swift-static-sensing": static_bin, "c": c_bin,
                 "python": (args.python, os.path.join(HERE, "py_agent.py"))}
@@ -354,6 +398,10 @@ def main():
               flush=True)
         for a in agents:
             a.start(exes[a.kind], url, args.interval, persist)
+        # The bare loops beat nothing: sampled once, when the agents are done, and stopped with them.
+        bare_procs = {kind: [subprocess.Popen(harness.DIE_WITH_PARENT + [exe], stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL) for _ in range(args.rounds)]
+                      for kind, exe in bare_bins.items()}
         t_first = time.time()
 
         # Count every beat on the collector; sample each agent at WARM_BEATS and at `beats`.
@@ -388,6 +436,13 @@ def main():
                       flush=True)
             time.sleep(0.25)
         t_last = time.time()
+        bare, bare_smaps = {}, {}
+        for kind, procs in bare_procs.items():
+            bare[kind] = [sample(p.pid) for p in procs]
+            bare_smaps[kind] = smaps_by_file(procs[0].pid)
+            for p in procs:
+                p.kill()
+                p.wait()
         for a in agents:
             a.stop()
 
@@ -458,6 +513,9 @@ def main():
             with open(args.markdown, "w") as f:
                 f.write(markdown(rows, args, persist, fs, elapsed, lines, summary))
         print(summary)
+        for kind, top in bare_smaps.items():
+            print(f"largest resident mappings of {kind} (MB): " + ", ".join(f"{n} {k / 1024:.1f}" for n, k in top[:8]))
+        print(memory_floor(agents, bare, args.rounds))
         for line in against_baseline(rows):
             print(line)
         return 0
@@ -468,6 +526,10 @@ def main():
             except Exception:  # keep killing the rest
                 if a.proc and a.proc.poll() is None:
                     a.proc.kill()
+        for p in (p for procs in bare_procs.values() for p in procs):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         if collector:
             collector.stop()
         if args.keep:

@@ -75,3 +75,45 @@ def db_bytes(data_dir):
         return (count - free) * page, rows
     finally:
         con.close()
+
+
+class FloorServer:
+    """`downtime-bench floor-server` (issue 33): a bare Hummingbird server that decodes each heartbeat with the
+    collector's decoder and answers 200 with a fixed body; the floor the collector is measured against."""
+
+    def __init__(self, bin_dir):
+        self.exe = os.path.join(os.path.abspath(bin_dir), "downtime-bench")
+        self.port = harness.free_port()
+        self.proc = None
+
+    def start(self, timeout=20):
+        self.proc = subprocess.Popen(harness.DIE_WITH_PARENT + [self.exe, "floor-server", "--port", str(self.port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + timeout
+        # The server prints one line once it listens; os.read on the pipe would block, so poll with select.
+        import select
+        out = ""
+        while time.monotonic() < deadline and "listening on port" not in out:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"floor-server exited with {self.proc.returncode}: {out}{self.proc.stdout.read()}")
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if ready:
+                out += self.proc.stdout.readline()
+        if "listening on port" not in out:
+            self.stop()
+            raise RuntimeError(f"floor-server did not start within {timeout} s: {out}")
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def load_text():
+    """The load average now, for the line of each figure (the machine is shared)."""
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())

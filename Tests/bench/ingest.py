@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Ingest benchmark: the collector's authenticated heartbeat route against Debian's
-prometheus-pushgateway and nginx (`return 204`, the ceiling), in the same run, with the same wrk
-settings and script, several interleaved rounds, medians and same-round ratios.
+"""Ingest benchmark: the collector's authenticated heartbeat route against its floor (`downtime-bench
+floor-server`: a bare Hummingbird 2 server that decodes the heartbeat with the collector's decoder and answers
+200 with a fixed body, issue 33), Debian's prometheus-pushgateway and nginx (`return 204`, the ceiling), in the
+same run, with the same wrk settings and script, several interleaved rounds, medians and same-round ratios.
 
     Tests/bench/ingest.py .build/release [--devices 10000] [--rounds 3] [--duration 10] [--https]
 
@@ -39,6 +40,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "ingest.lua")
 GOAL_PUSHGATEWAY = 10.0
 GOAL_NGINX = 0.35
+# Issue 33: the collector at 0.85 x its floor (the same decode and a fixed answer, nothing else).
+GOAL_FLOOR = 0.85
 # Service checks: ingest with 10 checks per device within 10 % of ingest without.
 GOAL_CHECKS = 0.90
 CHECKS_FULL_EVERY = 6
@@ -245,9 +248,10 @@ def main():
     ap.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per server")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--connections", type=int, default=64)
-    ap.add_argument("--only", choices=["collector", "pushgateway", "pushgateway-nc", "nginx"], action="append",
+    ap.add_argument("--only", choices=["collector", "floor", "pushgateway", "pushgateway-nc", "nginx"], action="append",
                     help="measure only these (profiling); no ratios then")
-    ap.add_argument("--perf", metavar="FILE", help="perf record the collector during its last round into FILE")
+    ap.add_argument("--perf", metavar="FILE",
+                    help="perf record the collector (or the first --only target) during its last round into FILE")
     ap.add_argument("--baseline", metavar="BINDIR",
                     help="also measure the downtime-collector of BINDIR (before a change), interleaved, same fleet")
     ap.add_argument("--https", action="store_true",
@@ -263,7 +267,7 @@ def main():
     bench_bin = os.path.join(args.bindir, "downtime-bench")
     # pushgateway-nc: the same pushgateway with --push.disable-consistency-check (its help says DANGEROUS);
     # shown for scale, since the default check costs it tens of ms per push; not in the goal's ratio.
-    targets = args.only or ["collector", "pushgateway", "pushgateway-nc", "nginx"]
+    targets = args.only or ["collector", "floor", "pushgateway", "pushgateway-nc", "nginx"]
     if args.baseline:
         targets = targets + ["baseline"]
     if args.postgres:
@@ -335,6 +339,11 @@ def main():
             scheme = "https" if name == "https" else "http"
             wait_http(f"{scheme}://{HOST}:{port}/badge/all.json", 60, p)
             urls[name], procs[name] = f"{scheme}://{HOST}:{port}", p
+        if "floor" in targets:
+            port = free_port()
+            p = servers.start("floor", [bench_bin, "floor-server", "--host", HOST, "--port", str(port)], cwd=tmp)
+            wait_http(f"http://{HOST}:{port}/ready", 30, p)
+            urls["floor"], procs["floor"] = f"http://{HOST}:{port}", p
         for name, extra in (("pushgateway", []), ("pushgateway-nc", ["--push.disable-consistency-check"])):
             if name not in targets:
                 continue
@@ -353,7 +362,7 @@ def main():
             p = servers.start("nginx", [nginx, "-p", tmp, "-e", os.path.join(tmp, "nginx-error.log"), "-c", conf], cwd=tmp)
             wait_http(f"http://{HOST}:{port}/", 30, p, ok=(204,))
             urls["nginx"], procs["nginx"] = f"http://{HOST}:{port}", p
-        modes = {"collector": "heartbeat", "baseline": "heartbeat", "postgres": "heartbeat", "https": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
+        modes = {"collector": "heartbeat", "floor": "heartbeat", "baseline": "heartbeat", "postgres": "heartbeat", "https": "heartbeat", "nginx": "heartbeat", "pushgateway": "pushgateway",
                  "pushgateway-nc": "pushgateway", "checks": "body", "checks-full": "body"}
 
         # Errors fail the run for our collector and for nginx (the ceiling must be sound). The pushgateway
@@ -369,9 +378,10 @@ def main():
             wait_idle(procs[t])
 
         rounds = {t: [] for t in targets}
+        perf_target = (args.only or ["collector"])[0]
         for r in range(args.rounds):
             for t in targets:
-                perf = args.perf if (t == "collector" and r == args.rounds - 1) else None
+                perf = args.perf if (t == perf_target and r == args.rounds - 1) else None
                 f = run_wrk(args, urls[t], modes[t], tokens, args.duration, procs[t], perf, extra_env=body_env.get(t))
                 rounds[t].append(f)
                 errors += counted(t, f)
@@ -404,6 +414,16 @@ def main():
             log(f"ingest: FAILED: {errors} requests to the collector or nginx got a non-2xx answer or a socket error")
             return 1
         c = med.get("collector")
+        if c and "floor" in med:
+            fl = med["floor"]
+            vs = [a["rps"] / b["rps"] for a, b in zip(rounds["collector"], rounds["floor"])]
+            eff = [(a["requests"] / a["cpu_s"]) / (b["requests"] / b["cpu_s"])
+                   for a, b in zip(rounds["collector"], rounds["floor"])]
+            state = "met" if statistics.median(vs) >= GOAL_FLOOR else "MISSED"
+            log(f"bench: ingest floor {state}: collector {c['rps']:.0f} req/s, floor server {fl['rps']:.0f} req/s "
+                f"(p50 {fl['p50_us'] / 1000:.2f} ms p99 {fl['p99_us'] / 1000:.2f} ms); {statistics.median(vs):.2f} x the floor "
+                f"(goal {GOAL_FLOOR:g}), median of {len(vs)} interleaved rounds ({', '.join(f'{x:.2f}' for x in vs)}); "
+                f"{statistics.median(eff):.2f} x its req per CPU-second; load {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if c and "postgres" in med:
             vs = statistics.median(a["rps"] / b["rps"] for a, b in zip(rounds["postgres"], rounds["collector"]))
             log(f"bench: ingest on PostgreSQL {med['postgres']['rps']:.0f} req/s p50 {med['postgres']['p50_us'] / 1000:.2f} ms "
