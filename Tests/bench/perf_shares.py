@@ -51,14 +51,8 @@ def flush(comm, frames):
             if re.search(pat, sym):
                 counts[name] += 1
                 return
+    # (A kernel leaf returned above.)
     syms = " ".join(s for _, s, _ in frames)
-    if "kernel" in frames[0][2]:
-        for name, pat in LEAF:
-            if re.search(pat, syms):
-                counts[name] += 1
-                return
-        counts["kernel: other"] += 1
-        return
     leaf_dso = frames[0][2]
     if any(x in syms for x in ("swift_task", "swift_job", "swift::", "_dispatch", "swift_continuation", "Executor", "ExecutorJob")) and not any(x in syms for x in ("NIOCore", "NIOPosix")):
         counts["task scheduling (actor hops, executor, continuations)"] += 1
