@@ -47,12 +47,13 @@ actor TimelineCache {
             StoredEvent(event: $0, receivedAt: receivedAt, seq: Int64.max)
         }
         if loading != nil { pending += new }
-        guard var loaded = rows else { return }
+        guard rows != nil else { return }
+        // In place: a copy taken out of `rows` and stored back copied every device's rows on each flip (issue 33:
+        // 12 % of the collector's CPU under the 10,000-device fleet).
         for row in new where !ids.contains(row.event.id) {
             ids.insert(row.event.id)
-            loaded[row.event.device, default: []].append(row)
+            rows?[row.event.device, default: []].append(row)
         }
-        rows = loaded
     }
 
     func reset() {
