@@ -70,7 +70,9 @@ public actor Notifier {
             n.critical = plan.critical
             for spec in specs where !holds(spec, n, critical: plan.critical, now: now) {
                 if summaries[spec.name]?.alreadyTells(plan, now: now) == true {
-                    logger.info("\(n.kind.rawValue) message about \(n.devices.joined()) told in \(spec.name)'s summary")
+                    logger.info(
+                        "\(n.kind.rawValue) message about \(n.devices.joined(separator: ", ")) told in \(spec.name)'s summary"
+                    )
                     continue
                 }
                 start(n, via: spec)

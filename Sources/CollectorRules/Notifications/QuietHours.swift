@@ -69,12 +69,14 @@ public struct QuietHours: Sendable, Equatable {
     }
 
     /// What is due at `now`, given the end of the last window whose summary was sent (nil when none was recorded).
+    /// The window ends are a daily digest's slots, so the digest's rule decides (baseline, rewind after a clock that
+    /// ran ahead, send, wait), in windows.
     public func decide(lastSent: Date?, now: Date, zone: TimeZone) -> Decision {
-        let latest = endSlot.slot(atOrBefore: now, zone: zone)
-        guard let lastSent else { return .baseline(end: latest) }
-        // Told on a clock that ran ahead (a step forward, then back): the real window still gets its summary.
-        if lastSent > now { return .rewind(end: latest) }
-        if latest > lastSent { return .send(window: window(endingAt: latest, zone: zone)) }
-        return .wait(next: endSlot.slot(after: now, zone: zone))
+        switch endSlot.decide(lastSent: lastSent, now: now, zone: zone) {
+        case .baseline(let end): .baseline(end: end)
+        case .rewind(let end): .rewind(end: end)
+        case .send(let period): .send(window: window(endingAt: period.end, zone: zone))
+        case .wait(let next): .wait(next: next)
+        }
     }
 }
