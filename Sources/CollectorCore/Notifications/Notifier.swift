@@ -81,9 +81,13 @@ public actor Notifier {
         }
         // Acknowledged outages and snoozed devices are not reminded of (`DeviceAlerts`).
         let remindable = planner.alerts.remindable(down, now: now)
+        var logs: [String: [DeliveryRecord]] = [:] // one read per device, however many channels remind
         for k in reminders.unknown(down: remindable) {
             // A start or a new lead: the last reminder the log says went out (the old leader's), not sent again.
-            let last = await lastReminder(channel: k.channel, device: k.device, since: k.since)
+            if logs[k.device] == nil {
+                logs[k.device] = (try? await store.deliveries(device: k.device, limit: 100)) ?? []
+            }
+            let last = Self.lastReminder(in: logs[k.device] ?? [], channel: k.channel, since: k.since)
             reminders.checked(channel: k.channel, device: k.device, since: k.since, lastAt: last)
         }
         for due in reminders.due(down: remindable, now: now) {
@@ -99,11 +103,10 @@ public actor Notifier {
         return told
     }
 
-    /// When the channel's last reminder about `device` since `since` was delivered, from the delivery log; nil when
-    /// none was, or the log cannot be read (then the reminder due is sent: a duplicate rather than a loss).
-    private func lastReminder(channel: String, device: String, since: Date) async -> Date? {
-        let rows = (try? await store.deliveries(device: device, limit: 100)) ?? []
-        return rows.first { $0.kind == Notification.Kind.reminder.rawValue && $0.notifier == channel && $0.ok }
+    /// When the channel's last reminder since `since` was delivered, from a device's delivery log (newest first); nil
+    /// when none was, or the log could not be read (then the reminder due is sent: a duplicate rather than a loss).
+    private static func lastReminder(in rows: [DeliveryRecord], channel: String, since: Date) -> Date? {
+        rows.first { $0.kind == Notification.Kind.reminder.rawValue && $0.notifier == channel && $0.ok }
             .map(\.at).flatMap { $0 >= since ? $0 : nil }
     }
 
